@@ -1,0 +1,185 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/models"
+)
+
+// inputFlags are the flags shared by commands that read recordings.
+type inputFlags struct {
+	in       []string
+	format   string
+	identity string
+}
+
+func (f *inputFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.in, "in", nil, `recording to read, repeatable ("-" for stdin; .gz is detected)`)
+	fl.StringVar(&f.format, "format", "auto", "log format: auto, json (canonical JSON lines) or clf (nginx/Apache combined)")
+	fl.StringVar(&f.identity, "identity", "ip", "what names a client: ip, api_key, user or ipv6_64")
+}
+
+func (f *inputFlags) sources() ([]detector.Source, []*detector.FileSource, ingest.Identity, error) {
+	if len(f.in) == 0 {
+		return nil, nil, 0, fmt.Errorf("no input: pass a recording with --in FILE")
+	}
+	format, err := ingest.ParseFormat(f.format)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("--format: %w", err)
+	}
+	id, err := ingest.ParseIdentity(f.identity)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("--identity: %w", err)
+	}
+	var srcs []detector.Source
+	var files []*detector.FileSource
+	for _, p := range f.in {
+		if p != "-" {
+			if _, err := os.Stat(p); err != nil {
+				return nil, nil, 0, fmt.Errorf("--in: %w", err)
+			}
+		}
+		fs := &detector.FileSource{Path: p, Reader: ingest.ReaderConfig{Format: format}}
+		srcs = append(srcs, fs)
+		files = append(files, fs)
+	}
+	return srcs, files, id, nil
+}
+
+func newTrainCommand() *cobra.Command {
+	var (
+		in        inputFlags
+		out       string
+		cfg       detector.TrainConfig
+		noProcess bool
+	)
+	cmd := &cobra.Command{
+		Use:   "train --in FILE... --out MODEL",
+		Short: "Train a model on recorded traffic",
+		Long: `train learns the normal behaviour of clients from one or more recordings and
+writes a model file: an isolation forest over per-client features, robust
+population statistics, baselines of the clients that recur through the
+recordings, and a threshold calibrated to block about --target-fpr of normal
+clients. A small share of attacks in the recording is tolerated.
+
+The recordings are read twice (to sample, then to calibrate); stdin is spooled
+to a temporary file.`,
+		Example: `  portcullis train --in monday.jsonl.gz --in tuesday.jsonl.gz --out model.pcm`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return fmt.Errorf("no output: pass the model file to write with --out MODEL")
+			}
+			srcs, files, id, err := in.sources()
+			if err != nil {
+				return err
+			}
+			cleanup, err := spoolStdin(files)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			cfg.Pipeline.Identity = id
+			var total int64
+			for _, f := range files {
+				total += f.Size()
+			}
+			stderr := cmd.ErrOrStderr()
+			if !noProcess && isTerminal(stderr) && total > 0 {
+				bars := map[int]*progressbar.ProgressBar{}
+				cfg.Progress = func(pass int, n int64) {
+					b := bars[pass]
+					if b == nil {
+						b = progressbar.NewOptions64(total,
+							progressbar.OptionSetWriter(stderr),
+							progressbar.OptionSetDescription(fmt.Sprintf("pass %d/2 %s", pass, [3]string{"", "sampling   ", "calibrating"}[pass])),
+							progressbar.OptionShowBytes(true),
+							progressbar.OptionThrottle(100*time.Millisecond),
+							progressbar.OptionClearOnFinish())
+						bars[pass] = b
+					}
+					b.Set64(n)
+					if n >= total {
+						b.Finish()
+					}
+				}
+			}
+			start := time.Now()
+			m, err := detector.Train(cmd.Context(), srcs, cfg)
+			if err != nil {
+				return err
+			}
+			if err := m.WriteFile(out); err != nil {
+				return err
+			}
+			printTrainSummary(cmd.OutOrStdout(), m, out, time.Since(start))
+			return nil
+		},
+	}
+	in.register(cmd)
+	f := cmd.Flags()
+	f.StringVar(&out, "out", "", "model file to write")
+	f.Float64Var(&cfg.Model.TargetFPR, "target-fpr", 0, "share of normal clients the threshold may block (default 0.0005)")
+	f.Float64Var(&cfg.Model.Gate, "gate", 0, "robust z-score of suspicious evidence needed before a client can be blocked (default 3)")
+	f.IntVar(&cfg.Pipeline.Policy.MinEvents, "min-events", 0, "events a client must send before it is judged (default 5)")
+	f.IntVar(&cfg.Model.Forest.Trees, "trees", 0, "trees in the forest (default 100)")
+	f.IntVar(&cfg.Model.Forest.SampleSize, "sample-size", 0, "rows per tree, ψ (default 256)")
+	f.Uint64Var(&cfg.Seed, "seed", 1, "seed; training is deterministic for a seed")
+	f.BoolVar(&noProcess, "no-progress", false, "do not draw a progress bar")
+	return cmd
+}
+
+func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Duration) {
+	t, c := m.Training, m.Calibration
+	fmt.Fprintf(w, "model %s written to %s in %s\n", m.ID, path, took.Round(time.Millisecond))
+	fmt.Fprintf(w, "trained on %d events (%d malformed lines skipped) from %d clients, %s to %s\n",
+		t.Events, t.Malformed, t.Clients, t.From.Format(time.RFC3339), t.To.Format(time.RFC3339))
+	fmt.Fprintf(w, "forest: %d samples from judged clients; identity %s; min events %d\n", t.Samples, t.Identity, t.MinEvents)
+	fmt.Fprintf(w, "baselines: population over %d features; %d recurring clients judged against their own history\n", len(m.Specs), t.Identities)
+	fmt.Fprintf(w, "calibration: threshold %.4f (%s), target %.3f%% of normal clients blocked\n", m.Threshold, c.Method, 100*c.TargetFPR)
+	fmt.Fprintf(w, "  %d clients judged, %d passed the evidence gate (z >= %.1f); gated score quantiles p50 %.3f, p90 %.3f, p95 %.3f, p99 %.3f\n",
+		c.Clients, c.Candidates, m.Gate, c.Q50, c.Q90, c.Q95, c.Q99)
+	share := 0.0
+	if c.Clients > 0 {
+		share = 100 * float64(c.AboveThreshold) / float64(c.Clients)
+	}
+	fmt.Fprintf(w, "  %d training clients (%.2f%%) score above the threshold: attacks in the recording, or expected false positives\n", c.AboveThreshold, share)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// spoolStdin copies stdin to a temporary file when a source reads it,
+// because training reads its inputs twice.
+func spoolStdin(files []*detector.FileSource) (func(), error) {
+	for _, f := range files {
+		if f.Path != "-" {
+			continue
+		}
+		tmp, err := os.CreateTemp("", "portcullis-stdin-*")
+		if err != nil {
+			return func() {}, fmt.Errorf("spool stdin: %w", err)
+		}
+		if _, err := io.Copy(tmp, os.Stdin); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return func() {}, fmt.Errorf("spool stdin: %w", err)
+		}
+		tmp.Close()
+		f.Path = tmp.Name()
+		return func() { os.Remove(tmp.Name()) }, nil
+	}
+	return func() {}, nil
+}

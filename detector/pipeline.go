@@ -1,0 +1,210 @@
+package detector
+
+import (
+	"errors"
+	"math"
+	"time"
+
+	"github.com/portcullis/portcullis/features"
+	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/models"
+)
+
+// Config is the configuration of a Pipeline.
+type Config struct {
+	// Identity chooses what names a client: ip, api_key, user or ipv6_64.
+	Identity ingest.Identity `yaml:"-"`
+	Features features.Config `yaml:"features"`
+	Policy   PolicyConfig    `yaml:"policy"`
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	c.Features = c.Features.WithDefaults()
+	c.Policy = c.Policy.WithDefaults()
+	return c
+}
+
+// Validate reports what is wrong with c.
+func (c Config) Validate() error {
+	return errors.Join(c.Features.Validate(), c.Policy.Validate())
+}
+
+// clientState is what the pipeline keeps per client next to its features.
+type clientState struct {
+	checked bool
+	allowed bool
+	ident   *models.IdentityBaseline
+
+	judgedN      uint32
+	judgedTS     int64
+	blockedUntil int64
+	maxScore     float64 // highest gated score, for calibration
+
+	train *trainStats // only while training
+}
+
+// Client is the per-client state a Pipeline keeps.
+type Client = features.Client[clientState]
+
+// Stats counts what a Pipeline did.
+type Stats struct {
+	Events    int64 // events processed
+	Judged    int64 // judgements (a client with enough events, at a judgement point)
+	Scored    int64 // judgements that passed the evidence gate and were scored by the forest
+	Decisions int64
+	Allowed   int64 // events from allowlisted clients
+	Features  features.Stats
+}
+
+// Pipeline runs records through features, the model and the policy. It is
+// not safe for concurrent use; one Pipeline owns its clients.
+type Pipeline struct {
+	cfg   Config
+	ttl   int64
+	every int64
+	model *models.Model
+	allow *Allowlist
+	table *features.Table[clientState]
+
+	key   []byte
+	vec   features.Vector
+	res   models.Result
+	stats Stats
+
+	// calibrating judges without blocking and records each client's
+	// highest gated score.
+	calibrating bool
+	// collect, if set, is called at every judgement point (training).
+	collect func(c *Client, v *features.Vector, ts int64)
+
+	// OnJudge, if set, is called after every judgement the model made, with
+	// the client, its features and the result. It must not keep v or r.
+	OnJudge func(c *Client, ts int64, v *features.Vector, r *models.Result)
+	// NoBlock judges without blocking (for exploring a model).
+	NoBlock bool
+}
+
+// NewPipeline returns a Pipeline judging with m. m may be nil only for
+// internal training passes.
+func NewPipeline(cfg Config, m *models.Model) (*Pipeline, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	allow, err := ParseAllowlist(cfg.Policy.Allow)
+	if err != nil {
+		return nil, err
+	}
+	return &Pipeline{
+		cfg:   cfg,
+		ttl:   int64(cfg.Policy.TTL),
+		every: int64(cfg.Policy.JudgeInterval),
+		model: m,
+		allow: allow,
+		table: features.NewTable[clientState](cfg.Features),
+		key:   make([]byte, 0, 64),
+	}, nil
+}
+
+// Model returns the model in use.
+func (p *Pipeline) Model() *models.Model { return p.model }
+
+// SetModel swaps the model, keeping every client's state.
+func (p *Pipeline) SetModel(m *models.Model) {
+	p.model = m
+	p.table.Each(func(c *Client) { c.Ext.checked = false })
+}
+
+// Stats returns counters of the pipeline's work.
+func (p *Pipeline) Stats() Stats {
+	s := p.stats
+	s.Features = p.table.Stats()
+	return s
+}
+
+// Process folds one record into its client's state and judges the client
+// when it is due. It returns a Decision when the client is to be blocked,
+// and nil otherwise. rec is not kept.
+func (p *Pipeline) Process(rec *ingest.Record) *Decision {
+	key, scope := p.cfg.Identity.Key(p.key[:0], rec)
+	p.key = key
+	c := p.table.Observe(key, scope, rec)
+	p.stats.Events++
+	s := &c.Ext
+	if !s.checked {
+		s.checked = true
+		s.allowed = p.allow.Allows(c.Key(), rec.ClientIP, rec.APIKey, rec.User)
+		s.ident = nil
+		if p.model != nil {
+			s.ident = p.model.Identities[c.Key()]
+		}
+	}
+	if s.allowed {
+		p.stats.Allowed++
+		return nil
+	}
+	n := c.Events()
+	if n < uint32(p.cfg.Policy.MinEvents) || rec.TS < s.blockedUntil {
+		return nil
+	}
+	// Judge at MinEvents, each time the count doubles (so a fast client is
+	// judged often while it ramps up), and then every JudgeInterval.
+	if s.judgedN != 0 && n < 2*s.judgedN && rec.TS-s.judgedTS < p.every {
+		return nil
+	}
+	s.judgedN, s.judgedTS = n, rec.TS
+	c.Vector(&p.vec)
+	p.stats.Judged++
+	if p.collect != nil {
+		p.collect(c, &p.vec, rec.TS)
+	}
+	if p.model == nil {
+		return nil
+	}
+	p.model.Judge(&p.vec, s.ident, &p.res)
+	if p.OnJudge != nil {
+		p.OnJudge(c, rec.TS, &p.vec, &p.res)
+	}
+	if !p.res.Scored {
+		return nil
+	}
+	p.stats.Scored++
+	if p.res.Score > s.maxScore {
+		s.maxScore = p.res.Score
+	}
+	if p.calibrating || p.NoBlock || !p.res.Block {
+		return nil
+	}
+	s.blockedUntil = rec.TS + p.ttl
+	p.stats.Decisions++
+	return p.decision(c, rec.TS)
+}
+
+func (p *Pipeline) decision(c *Client, ts int64) *Decision {
+	d := &Decision{
+		Client:    c.Key(),
+		Scope:     c.Scope(),
+		TS:        time.Unix(0, ts).UTC(),
+		Action:    ActionBlock,
+		Score:     round(p.res.Score, 4),
+		Threshold: round(p.model.Threshold, 4),
+		TTLSec:    p.ttl / int64(time.Second),
+		Model:     p.model.ID,
+		Events:    c.Events(),
+		Known:     p.res.Known,
+		Simulated: p.cfg.Policy.DryRun,
+		Reasons:   make([]Reason, 0, p.res.NReasons),
+	}
+	specs := features.Specs()
+	for _, r := range p.res.Reasons[:p.res.NReasons] {
+		d.Reasons = append(d.Reasons, Reason{Feature: specs[r.Feature].Name, Value: round(r.Value, 4), Typical: round(r.Typical, 4)})
+	}
+	return d
+}
+
+func round(x float64, digits int) float64 {
+	s := math.Pow10(digits)
+	return math.Round(x*s) / s
+}
+

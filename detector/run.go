@@ -1,0 +1,159 @@
+package detector
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/models"
+)
+
+// FileSource reads a recording from a file ("-" for stdin); gzip is
+// detected from the content.
+type FileSource struct {
+	Path   string
+	Reader ingest.ReaderConfig
+	// read counts the bytes read from the file, for progress.
+	read int64
+}
+
+// Name returns the path.
+func (f *FileSource) Name() string { return f.Path }
+
+// Open opens the file from its start.
+func (f *FileSource) Open() (*ingest.Reader, func() error, error) {
+	rc, err := ingest.Open(f.Path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("detector: %w", err)
+	}
+	f.read = 0
+	return ingest.NewReader(&countingReader{r: rc, n: &f.read}, f.Reader), rc.Close, nil
+}
+
+// Size returns the file's size in bytes, or 0 when unknown (stdin).
+func (f *FileSource) Size() int64 {
+	if f.Path == "-" {
+		return 0
+	}
+	fi, err := os.Stat(f.Path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+type countingReader struct {
+	r io.Reader
+	n *int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += int64(n)
+	return n, err
+}
+
+// InputStats adds up what the readers of several sources saw.
+type InputStats struct {
+	Lines     int64
+	Parsed    int64
+	Malformed int64
+	// FirstMalformed names the first malformed lines as "file:line".
+	FirstMalformed []string
+	Formats        []ingest.Format
+}
+
+const keepMalformed = 5
+
+func (s *InputStats) add(name string, st ingest.Stats) {
+	s.Lines += st.Lines
+	s.Parsed += st.Parsed
+	s.Malformed += st.Malformed
+	for _, n := range st.FirstMalformed {
+		if len(s.FirstMalformed) < keepMalformed {
+			s.FirstMalformed = append(s.FirstMalformed, fmt.Sprintf("%s:%d", name, n))
+		}
+	}
+	s.Formats = append(s.Formats, st.Format)
+}
+
+// runAll feeds every record of srcs through p, and emit (if not nil) every
+// decision. It checks ctx between batches of records.
+func runAll(ctx context.Context, srcs []Source, p *Pipeline, pass int, progress func(int, int64), emit ...func(*Decision) error) (InputStats, error) {
+	var st InputStats
+	var rec ingest.Record
+	var done int64
+	for _, src := range srcs {
+		r, closeFn, err := src.Open()
+		if err != nil {
+			return st, err
+		}
+		fs, _ := src.(*FileSource)
+		i := 0
+		for r.Next(&rec) {
+			if d := p.Process(&rec); d != nil {
+				for _, e := range emit {
+					if err := e(d); err != nil {
+						closeFn()
+						return st, err
+					}
+				}
+			}
+			if i++; i&0xffff == 0 {
+				if err := ctx.Err(); err != nil {
+					closeFn()
+					return st, err
+				}
+				if progress != nil && fs != nil {
+					progress(pass, done+fs.read)
+				}
+			}
+		}
+		if fs != nil {
+			done += fs.read
+		}
+		err = r.Err()
+		cerr := closeFn()
+		st.add(src.Name(), r.Stats())
+		if err != nil {
+			return st, fmt.Errorf("detector: read %s: %w", src.Name(), err)
+		}
+		if cerr != nil {
+			return st, fmt.Errorf("detector: close %s: %w", src.Name(), cerr)
+		}
+	}
+	if progress != nil {
+		progress(pass, done)
+	}
+	return st, nil
+}
+
+// ScoreResult summarises a Score run.
+type ScoreResult struct {
+	Input   InputStats
+	Stats   Stats
+	Elapsed time.Duration
+}
+
+// EventsPerSecond returns the throughput of the run.
+func (r ScoreResult) EventsPerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Input.Parsed) / r.Elapsed.Seconds()
+}
+
+// Score runs the records of srcs through a Pipeline judging with m and
+// calls emit for each decision, in event-time order.
+func Score(ctx context.Context, srcs []Source, cfg Config, m *models.Model, emit func(*Decision) error) (ScoreResult, error) {
+	p, err := NewPipeline(cfg, m)
+	if err != nil {
+		return ScoreResult{}, err
+	}
+	start := time.Now()
+	in, err := runAll(ctx, srcs, p, 0, nil, emit)
+	return ScoreResult{Input: in, Stats: p.Stats(), Elapsed: time.Since(start)}, err
+}

@@ -1,0 +1,257 @@
+package detector
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/portcullis/portcullis/features"
+	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/models"
+)
+
+// TrainConfig sets how Train builds a model.
+type TrainConfig struct {
+	Pipeline Config
+	Model    models.TrainConfig
+	// SamplesPerClient bounds how much one client weighs in the training
+	// sample: a client judged j times is sampled with probability
+	// min(1, SamplesPerClient/j) each time, so a chatty integration does not
+	// drown out thousands of quiet browsers.
+	SamplesPerClient int
+	// MaxSamples caps the training sample (a uniform reservoir past it).
+	MaxSamples int
+	// IdentityMinEvents and IdentityMinCoverage decide which clients get a
+	// baseline of their own: at least this many events, active in at least
+	// this share of the minutes the training data covers.
+	IdentityMinEvents   int
+	IdentityMinCoverage float64
+	// MaxIdentities caps how many identity baselines a model holds (the
+	// busiest clients win).
+	MaxIdentities int
+	// Seed makes training deterministic.
+	Seed uint64
+	// Progress, if set, is called now and then with the pass (1 or 2) and
+	// the bytes of input read so far in that pass.
+	Progress func(pass int, bytes int64)
+}
+
+// Defaults for TrainConfig.
+const (
+	DefaultSamplesPerClient    = 16
+	DefaultMaxSamples          = 1 << 20
+	DefaultIdentityMinEvents   = 100
+	DefaultIdentityMinCoverage = 0.5
+	DefaultMaxIdentities       = 100_000
+)
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c TrainConfig) WithDefaults() TrainConfig {
+	c.Pipeline = c.Pipeline.WithDefaults()
+	c.Model = c.Model.WithDefaults()
+	if c.SamplesPerClient == 0 {
+		c.SamplesPerClient = DefaultSamplesPerClient
+	}
+	if c.MaxSamples == 0 {
+		c.MaxSamples = DefaultMaxSamples
+	}
+	if c.IdentityMinEvents == 0 {
+		c.IdentityMinEvents = DefaultIdentityMinEvents
+	}
+	if c.IdentityMinCoverage == 0 {
+		c.IdentityMinCoverage = DefaultIdentityMinCoverage
+	}
+	if c.MaxIdentities == 0 {
+		c.MaxIdentities = DefaultMaxIdentities
+	}
+	return c
+}
+
+// Validate reports what is wrong with c.
+func (c TrainConfig) Validate() error {
+	errs := []error{c.Pipeline.Validate(), c.Model.Validate()}
+	if c.SamplesPerClient < 1 {
+		errs = append(errs, fmt.Errorf("detector: samples per client is %d; set it to 1 or more", c.SamplesPerClient))
+	}
+	if c.MaxSamples < 256 {
+		errs = append(errs, fmt.Errorf("detector: max samples is %d; set it to 256 or more", c.MaxSamples))
+	}
+	if c.IdentityMinCoverage < 0 || c.IdentityMinCoverage > 1 {
+		errs = append(errs, fmt.Errorf("detector: identity coverage is %v; set it in [0, 1]", c.IdentityMinCoverage))
+	}
+	return errors.Join(errs...)
+}
+
+// trainStats is what training keeps per client on top of its features.
+type trainStats struct {
+	judgements uint32
+	minutes    uint32 // distinct minutes with at least one event judged
+	lastMinute int64
+	high       models.Point
+	sum        models.Point
+}
+
+// Source is one input of Train and Score: a recording to read, possibly
+// twice.
+type Source interface {
+	// Name names the source in summaries and errors.
+	Name() string
+	// Open starts a new read from the beginning.
+	Open() (*ingest.Reader, func() error, error)
+}
+
+// Train fits a model on the records of srcs. It reads them twice: the
+// first pass samples feature vectors at judgement points (the population
+// the forest and baselines learn) and the history of recurring clients; the
+// second replays the same records through the fitted model to calibrate the
+// threshold on what the detector would actually see.
+func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if len(srcs) == 0 {
+		return nil, errors.New("detector: no input to train on; pass at least one recording with --in")
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x706f7274))
+
+	// Pass 1: sample the population and the history of recurring clients.
+	p1, err := NewPipeline(cfg.Pipeline, nil)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		samples []features.Vector
+		seen    int64 // samples offered to the reservoir
+		idents  = map[string]*trainStats{}
+		from    = int64(math.MaxInt64)
+		to      = int64(math.MinInt64)
+	)
+	keep := func(c *Client) {
+		t := c.Ext.train
+		if t != nil && int(c.Events()) >= cfg.IdentityMinEvents {
+			if old := idents[c.Key()]; old == nil || old.judgements < t.judgements {
+				idents[c.Key()] = t
+			}
+		}
+	}
+	p1.table.OnEvict = func(c *Client, _ bool) { keep(c) }
+	p1.collect = func(c *Client, v *features.Vector, ts int64) {
+		from, to = min(from, ts), max(to, ts)
+		t := c.Ext.train
+		if t == nil {
+			t = &trainStats{lastMinute: -1}
+			for i := range t.high {
+				t.high[i] = math.Inf(-1)
+			}
+			c.Ext.train = t
+		}
+		t.judgements++
+		if m := ts / int64(time.Minute); m != t.lastMinute {
+			t.minutes++
+			t.lastMinute = m
+		}
+		var pt models.Point
+		models.Transform(v, &pt)
+		for i := range pt {
+			t.high[i] = max(t.high[i], pt[i])
+			t.sum[i] += pt[i]
+		}
+		if t.judgements > uint32(cfg.SamplesPerClient) && rng.Uint32N(t.judgements) >= uint32(cfg.SamplesPerClient) {
+			return
+		}
+		seen++
+		if len(samples) < cfg.MaxSamples {
+			samples = append(samples, *v)
+		} else if j := rng.Int64N(seen); j < int64(cfg.MaxSamples) {
+			samples[j] = *v
+		}
+	}
+	summary := models.TrainingSummary{Identity: cfg.Pipeline.Identity.String(), MinEvents: cfg.Pipeline.Policy.MinEvents}
+	for _, s := range srcs {
+		summary.Inputs = append(summary.Inputs, s.Name())
+	}
+	stats, err := runAll(ctx, srcs, p1, 1, cfg.Progress)
+	if err != nil {
+		return nil, err
+	}
+	summary.Events, summary.Malformed = stats.Parsed, stats.Malformed
+	p1.table.Each(keep)
+	summary.Clients = p1.Stats().Features.Seen
+	summary.Samples = len(samples)
+	if len(samples) < 64 {
+		return nil, fmt.Errorf("detector: only %d clients' judgements to learn from (a client needs %d events to be judged); give a longer recording or lower min_events",
+			len(samples), cfg.Pipeline.Policy.MinEvents)
+	}
+
+	cfg.Model.Forest.Seed = cfg.Seed
+	m, err := models.Fit(samples, cfg.Model)
+	if err != nil {
+		return nil, err
+	}
+	spanMin := float64(to-from) / float64(time.Minute)
+	m.Identities = selectIdentities(idents, spanMin, cfg)
+	summary.Identities = len(m.Identities)
+	summary.From, summary.To = time.Unix(0, from).UTC(), time.Unix(0, to).UTC()
+
+	// Pass 2: replay through the model to calibrate the threshold.
+	p2, err := NewPipeline(cfg.Pipeline, m)
+	if err != nil {
+		return nil, err
+	}
+	p2.calibrating = true
+	var clientMax []float64
+	p2.table.OnEvict = func(c *Client, _ bool) {
+		if c.Ext.judgedN != 0 {
+			clientMax = append(clientMax, c.Ext.maxScore)
+		}
+	}
+	if _, err := runAll(ctx, srcs, p2, 2, cfg.Progress); err != nil {
+		return nil, err
+	}
+	p2.table.Each(func(c *Client) {
+		if c.Ext.judgedN != 0 {
+			clientMax = append(clientMax, c.Ext.maxScore)
+		}
+		if b := m.Identities[c.Key()]; b != nil {
+			b.MaxScore = max(b.MaxScore, c.Ext.maxScore)
+		}
+	})
+	m.Calibrate(clientMax, cfg.Model)
+	m.Created = time.Now().UTC().Truncate(time.Second)
+	m.Training = summary
+	return m, nil
+}
+
+func selectIdentities(idents map[string]*trainStats, spanMin float64, cfg TrainConfig) map[string]*models.IdentityBaseline {
+	needMinutes := uint32(math.Max(2, math.Ceil(cfg.IdentityMinCoverage*spanMin)))
+	out := map[string]*models.IdentityBaseline{}
+	type cand struct {
+		key string
+		t   *trainStats
+	}
+	var cands []cand
+	for k, t := range idents {
+		if t.minutes >= needMinutes {
+			cands = append(cands, cand{k, t})
+		}
+	}
+	if len(cands) > cfg.MaxIdentities {
+		// Keep the most judged clients.
+		slices.SortFunc(cands, func(a, b cand) int { return cmp.Compare(b.t.judgements, a.t.judgements) })
+		cands = cands[:cfg.MaxIdentities]
+	}
+	for _, c := range cands {
+		b := &models.IdentityBaseline{High: c.t.high, Events: int64(c.t.judgements)}
+		for i := range b.Typical {
+			b.Typical[i] = c.t.sum[i] / float64(c.t.judgements)
+		}
+		out[c.key] = b
+	}
+	return out
+}

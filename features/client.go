@@ -1,0 +1,215 @@
+package features
+
+import (
+	"math"
+
+	"github.com/portcullis/portcullis/ingest"
+)
+
+const (
+	// TauShort is the time constant of the short rate, in seconds.
+	TauShort = 10.0
+	// TauLong is the time constant of the long rate and of the ratios, in seconds.
+	TauLong = 120.0
+	// minSpan keeps the rate of a client's first events finite: a client
+	// seen for less than this is treated as if it had been seen this long.
+	minSpan = 1.0
+	// gapAlpha is the weight of the newest gap in the gap statistics.
+	gapAlpha = 0.1
+
+	templateRing = 32
+	pathRing     = 16
+)
+
+// counters are exponentially decayed with time constant TauLong.
+type counters struct {
+	n, errs, auth, notFound, writes, marks, novel float64
+	reqBytes, respBytes                           float64
+}
+
+// Client is the state of one client. Its fields are updated by
+// Table.Observe; read it through Vector and the accessors.
+type Client[E any] struct {
+	key   string
+	scope string
+
+	first, last int64 // event time of the first and latest event, Unix ns
+	events      uint32
+
+	short float64 // decayed count, TauShort
+	c     counters
+
+	gapMean, gapSq float64 // EWMA of the gap (s) and of its square
+
+	templates [templateRing]uint32
+	paths     [pathRing]uint32
+	tpos      uint8
+	ppos      uint8
+
+	prev, next int32 // recency list, by last event time
+
+	// Ext is state that the stage after features keeps per client (for
+	// example the policy's last score and block). It is zeroed when the
+	// client is evicted.
+	Ext E
+}
+
+// Key returns the client identity.
+func (c *Client[E]) Key() string { return c.key }
+
+// Scope returns the kind of identity ("ip", "api_key", "user", "ipv6_64").
+func (c *Client[E]) Scope() string { return c.scope }
+
+// Events returns how many events the client has sent since it was first
+// tracked.
+func (c *Client[E]) Events() uint32 { return c.events }
+
+// First returns the event time of the client's first tracked event.
+func (c *Client[E]) First() int64 { return c.first }
+
+// Last returns the event time of the client's latest event.
+func (c *Client[E]) Last() int64 { return c.last }
+
+func (c *Client[E]) reset(key, scope string, ts int64) {
+	var e E
+	*c = Client[E]{key: key, scope: scope, first: ts, last: ts, prev: c.prev, next: c.next, Ext: e}
+}
+
+// observe folds one event into the state. marks reports whether the
+// request carried payload markers.
+func (c *Client[E]) observe(r *ingest.Record, marks bool) {
+	ts := r.TS
+	if c.events > 0 {
+		dt := float64(ts-c.last) / 1e9
+		if dt < 0 {
+			dt = 0 // out-of-order events within a client count as simultaneous
+		} else {
+			c.last = ts
+		}
+		if dt > 0 {
+			ds := math.Exp(-dt / TauShort)
+			dl := math.Exp(-dt / TauLong)
+			c.short *= ds
+			c.c.n *= dl
+			c.c.errs *= dl
+			c.c.auth *= dl
+			c.c.notFound *= dl
+			c.c.writes *= dl
+			c.c.marks *= dl
+			c.c.novel *= dl
+			c.c.reqBytes *= dl
+			c.c.respBytes *= dl
+		}
+		if c.events == 1 {
+			c.gapMean, c.gapSq = dt, dt*dt
+		} else {
+			c.gapMean += gapAlpha * (dt - c.gapMean)
+			c.gapSq += gapAlpha * (dt*dt - c.gapSq)
+		}
+	}
+	c.events++
+	c.short++
+	c.c.n++
+	switch s := r.Status; {
+	case s == 401 || s == 403:
+		c.c.auth++
+		c.c.errs++
+	case s == 404 || s == 410:
+		c.c.notFound++
+		c.c.errs++
+	case s >= 400:
+		c.c.errs++
+	}
+	if !isRead(r.Method) {
+		c.c.writes++
+	}
+	if marks {
+		c.c.marks++
+	}
+	if r.ReqBytes > 0 {
+		c.c.reqBytes += float64(r.ReqBytes)
+	}
+	if r.RespBytes > 0 {
+		c.c.respBytes += float64(r.RespBytes)
+	}
+
+	ph := PathHash(r.Path)
+	novel := true
+	for _, h := range c.paths {
+		if h == ph {
+			novel = false
+			break
+		}
+	}
+	if novel {
+		c.c.novel++
+	}
+	c.paths[c.ppos%pathRing] = ph
+	c.ppos = (c.ppos + 1) % pathRing
+	c.templates[c.tpos%templateRing] = TemplateHash(r.Path)
+	c.tpos = (c.tpos + 1) % templateRing
+}
+
+func isRead(m []byte) bool {
+	switch string(m) {
+	case "GET", "HEAD", "OPTIONS", "get", "head", "options", "":
+		return true
+	}
+	return false
+}
+
+// Vector writes the client's features as of its latest event to v.
+func (c *Client[E]) Vector(v *Vector) {
+	span := float64(c.last-c.first) / 1e9
+	if span < minSpan {
+		span = minSpan
+	}
+	v[Rate] = c.short / (TauShort * -math.Expm1(-span/TauShort))
+	v[RateLong] = c.c.n / (TauLong * -math.Expm1(-span/TauLong))
+	n := c.c.n
+	v[ErrorRatio] = c.c.errs / n
+	v[AuthFailRatio] = c.c.auth / n
+	v[NotFoundRatio] = c.c.notFound / n
+	v[WriteRatio] = c.c.writes / n
+	v[PayloadMarks] = c.c.marks / n
+	v[PathNovelty] = c.c.novel / n
+	v[ReqBytes] = c.c.reqBytes / n
+	v[RespBytes] = c.c.respBytes / n
+	v[PathEntropy] = c.entropy()
+	v[GapCV] = 0
+	if c.events >= 3 && c.gapMean > 0 {
+		variance := c.gapSq - c.gapMean*c.gapMean
+		if variance < 0 {
+			variance = 0
+		}
+		v[GapCV] = math.Sqrt(variance) / c.gapMean
+	}
+}
+
+// entropy returns the Shannon entropy in bits of the templates in the ring.
+func (c *Client[E]) entropy() float64 {
+	n := int(c.events)
+	if n > templateRing {
+		n = templateRing
+	}
+	if n <= 1 {
+		return 0
+	}
+	var seen [templateRing]bool
+	h := 0.0
+	for i := 0; i < n; i++ {
+		if seen[i] {
+			continue
+		}
+		k := 1
+		for j := i + 1; j < n; j++ {
+			if !seen[j] && c.templates[j] == c.templates[i] {
+				seen[j] = true
+				k++
+			}
+		}
+		p := float64(k) / float64(n)
+		h -= p * math.Log2(p)
+	}
+	return h
+}

@@ -1,0 +1,249 @@
+package features
+
+import (
+	"math"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/portcullis/portcullis/ingest"
+)
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC).UnixNano()
+
+func rec(sec float64, method, path string, status int) *ingest.Record {
+	return &ingest.Record{
+		TS:        t0 + int64(sec*1e9),
+		ClientIP:  []byte("203.0.113.7"),
+		Method:    []byte(method),
+		Path:      []byte(path),
+		Status:    status,
+		ReqBytes:  100,
+		RespBytes: 1000,
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-3 }
+
+func TestTemplate(t *testing.T) {
+	tests := []struct{ name, path, want string }{
+		{"a numeric id becomes a placeholder", "/api/v1/items/42?x=1", "/api/v1/items/{id}"},
+		{"a version segment stays", "/api/v2/users", "/api/v2/users"},
+		{"a uuid becomes a placeholder", "/orders/3f2b8c1e-9a4d-4c6e-8f00-1234567890ab/items", "/orders/{id}/items"},
+		{"an e-mail becomes a placeholder", "/users/alice@example.com", "/users/{id}"},
+		{"a hex digest becomes a placeholder", "/blobs/deadbeef00112233", "/blobs/{id}"},
+		{"a word with a digit stays", "/static/app2.js", "/static/app2.js"},
+		{"the root stays", "/", "/"},
+		{"a query alone is dropped", "/search?q=shoes", "/search"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(Template(nil, []byte(tt.path))); got != tt.want {
+				t.Errorf("Template(%q) = %q, want %q", tt.path, got, tt.want)
+			}
+		})
+	}
+	if TemplateHash([]byte("/items/1")) != TemplateHash([]byte("/items/99?a=b")) {
+		t.Error("two ids of one route hash differently")
+	}
+	if TemplateHash([]byte("/items/1")) == TemplateHash([]byte("/users/1")) {
+		t.Error("two routes hash alike")
+	}
+}
+
+func TestPayloadMarks(t *testing.T) {
+	tests := []struct {
+		name string
+		path string
+		want bool
+	}{
+		{"a plain path has none", "/api/v1/items/42?page=2", false},
+		{"a file extension has none", "/assets/app.9f8e.js", false},
+		{"an encoded quote is one", "/items?id=1%27%20OR%201=1", true},
+		{"a traversal is one", "/download?f=../../etc/passwd", true},
+		{"an upper-case script tag is one", "/search?q=%3CSCRIPT%3Ealert(1)", true},
+		{"a union select is one", "/items?id=1+UNION+SELECT+password", true},
+		{"a command substitution is one", "/ping?host=$(id)", true},
+		{"a search with spaces encoded is not one", "/search?q=red%20shoes+size+9", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := HasPayloadMarks([]byte(tt.path), nil)
+			if got != tt.want {
+				t.Errorf("HasPayloadMarks(%q) = %v, want %v", tt.path, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestVectorHandChecked(t *testing.T) {
+	t.Run("a steady client at one request per second", func(t *testing.T) {
+		tb := NewTable[struct{}](Config{})
+		var c *Client[struct{}]
+		for i := 0; i < 10; i++ {
+			c = tb.Observe([]byte("a"), "ip", rec(float64(i), "GET", "/items/"+strconv.Itoa(i), 200))
+		}
+		var v Vector
+		c.Vector(&v)
+		// Decayed count sum_{k<10} e^{-k/10}, over 10 s·(1-e^{-9/10}).
+		short := (1 - math.Exp(-1)) / (1 - math.Exp(-0.1))
+		wantRate := short / (10 * (1 - math.Exp(-0.9)))
+		checks := map[int]float64{
+			Rate: wantRate, ErrorRatio: 0, PathEntropy: 0, PathNovelty: 1,
+			GapCV: 0, ReqBytes: 100, RespBytes: 1000, WriteRatio: 0,
+		}
+		for f, want := range checks {
+			if !near(v[f], want) {
+				t.Errorf("%s = %v, want %v", specs[f].Name, v[f], want)
+			}
+		}
+	})
+	t.Run("a burst of failures at one instant gives exact ratios", func(t *testing.T) {
+		tb := NewTable[struct{}](Config{})
+		var c *Client[struct{}]
+		for _, e := range []struct {
+			m, p string
+			s    int
+		}{{"POST", "/login", 401}, {"POST", "/login", 401}, {"GET", "/a", 404}, {"GET", "/b/7", 200}} {
+			c = tb.Observe([]byte("a"), "ip", rec(0, e.m, e.p, e.s))
+		}
+		var v Vector
+		c.Vector(&v)
+		// Four events in under minSpan: rate = 4 / (10·(1-e^{-0.1})).
+		checks := map[int]float64{
+			Rate: 4 / (10 * -math.Expm1(-0.1)), ErrorRatio: 0.75, AuthFailRatio: 0.5,
+			NotFoundRatio: 0.25, WriteRatio: 0.5, PathNovelty: 0.75,
+			PathEntropy: 1.5, // templates login, login, a, b/{id}: -(.5 log .5 + 2·.25 log .25)
+		}
+		for f, want := range checks {
+			if !near(v[f], want) {
+				t.Errorf("%s = %v, want %v", specs[f].Name, v[f], want)
+			}
+		}
+	})
+}
+
+func TestTableBounds(t *testing.T) {
+	t.Run("the cap evicts the least recent client", func(t *testing.T) {
+		tb := NewTable[int](Config{MaxClients: 3})
+		var evicted []string
+		tb.OnEvict = func(c *Client[int], idle bool) { evicted = append(evicted, c.Key()) }
+		for i, k := range []string{"a", "b", "c", "a", "d"} {
+			tb.Observe([]byte(k), "ip", rec(float64(i), "GET", "/", 200))
+		}
+		if tb.Len() != 3 || len(evicted) != 1 || evicted[0] != "b" {
+			t.Fatalf("len %d, evicted %v; want 3 and [b]", tb.Len(), evicted)
+		}
+		if tb.Lookup([]byte("b")) != nil || tb.Lookup([]byte("a")) == nil {
+			t.Error("b should be gone and a kept")
+		}
+		if s := tb.Stats(); s.EvictedCap != 1 || s.Seen != 4 {
+			t.Errorf("stats %+v", s)
+		}
+	})
+	t.Run("idle clients are evicted in event time", func(t *testing.T) {
+		tb := NewTable[int](Config{IdleTimeout: time.Minute})
+		tb.Observe([]byte("a"), "ip", rec(0, "GET", "/", 200))
+		tb.Observe([]byte("b"), "ip", rec(30, "GET", "/", 200))
+		tb.Observe([]byte("c"), "ip", rec(61, "GET", "/", 200))
+		if tb.Lookup([]byte("a")) != nil || tb.Lookup([]byte("b")) == nil {
+			t.Error("a should be evicted after a minute idle, b kept")
+		}
+		if s := tb.Stats(); s.EvictedIdle != 1 {
+			t.Errorf("stats %+v", s)
+		}
+	})
+	t.Run("a returning client starts afresh with zeroed extension state", func(t *testing.T) {
+		tb := NewTable[int](Config{MaxClients: 1})
+		c := tb.Observe([]byte("a"), "ip", rec(0, "GET", "/", 200))
+		c.Ext = 7
+		tb.Observe([]byte("b"), "ip", rec(1, "GET", "/", 200))
+		c = tb.Observe([]byte("a"), "ip", rec(2, "GET", "/", 200))
+		if c.Ext != 0 || c.Events() != 1 {
+			t.Errorf("ext %d events %d, want 0 and 1", c.Ext, c.Events())
+		}
+	})
+}
+
+func TestConfigValidate(t *testing.T) {
+	if err := (Config{}).WithDefaults().Validate(); err != nil {
+		t.Errorf("defaults are invalid: %v", err)
+	}
+	if err := (Config{MaxClients: -1, IdleTimeout: time.Millisecond}).Validate(); err == nil {
+		t.Error("a negative cap and a tiny timeout were accepted")
+	}
+}
+
+func TestObserveDoesNotAllocate(t *testing.T) {
+	tb := NewTable[struct{}](Config{})
+	r := rec(0, "GET", "/api/v1/items/42?q=%27x", 200)
+	key := []byte("203.0.113.7")
+	tb.Observe(key, "ip", r)
+	var v Vector
+	allocs := testing.AllocsPerRun(1000, func() {
+		r.TS += 1e6
+		c := tb.Observe(key, "ip", r)
+		c.Vector(&v)
+	})
+	if allocs != 0 {
+		t.Errorf("Observe+Vector allocate %v times per event, want 0", allocs)
+	}
+}
+
+func BenchmarkObserve(b *testing.B) {
+	tb := NewTable[struct{}](Config{})
+	keys := make([][]byte, 4096)
+	for i := range keys {
+		keys[i] = []byte("198.51.100." + strconv.Itoa(i))
+	}
+	r := rec(0, "GET", "/api/v1/items/42?page=2", 200)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r.TS += 1e5
+		tb.Observe(keys[i&4095], "ip", r)
+		i++
+	}
+}
+
+func BenchmarkVector(b *testing.B) {
+	tb := NewTable[struct{}](Config{})
+	var c *Client[struct{}]
+	for i := 0; i < 64; i++ {
+		c = tb.Observe([]byte("a"), "ip", rec(float64(i), "GET", "/items/"+strconv.Itoa(i%9)+"/x"+strconv.Itoa(i%5), 200))
+	}
+	var v Vector
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Vector(&v)
+	}
+}
+
+// BenchmarkTableMemory reports the heap held per tracked client, map and
+// key included.
+func BenchmarkTableMemory(b *testing.B) {
+	const n = 100_000
+	b.ReportAllocs()
+	var perClient float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		tb := NewTable[struct{}](Config{})
+		r := rec(0, "GET", "/", 200)
+		key := make([]byte, 0, 40)
+		for i := 0; i < n; i++ {
+			key = append(key[:0], "2001:db8:"...)
+			key = strconv.AppendInt(key, int64(i), 16)
+			key = append(key, "::1"...)
+			r.TS += 1e6
+			tb.Observe(key, "ip", r)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perClient = float64(after.HeapAlloc-before.HeapAlloc) / n
+		runtime.KeepAlive(tb)
+	}
+	b.ReportMetric(perClient, "B/client")
+}

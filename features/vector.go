@@ -1,0 +1,75 @@
+package features
+
+// The features of a Vector, by index.
+const (
+	Rate          = iota // requests per second over the last ~10 s
+	RateLong             // requests per second over the last ~2 min
+	ErrorRatio           // share of responses with status >= 400
+	AuthFailRatio        // share of 401 and 403 responses
+	NotFoundRatio        // share of 404 and 410 responses
+	PathEntropy          // Shannon entropy (bits) of path templates over the last 32 requests
+	PathNovelty          // share of requests to a path not among the client's previous 16
+	ReqBytes             // mean request size (bytes)
+	RespBytes            // mean response size (bytes)
+	WriteRatio           // share of methods other than GET, HEAD and OPTIONS
+	PayloadMarks         // share of requests whose path or query carries injection or traversal markers
+	GapCV                // coefficient of variation of the time between requests
+	NumFeatures          // the number of features
+)
+
+// Vector is one client's features at one moment. It is an array so that
+// computing and scoring it allocates nothing.
+type Vector [NumFeatures]float64
+
+// Direction says which way a feature moves when a client misbehaves.
+type Direction int8
+
+// Directions of Spec.
+const (
+	Neutral Direction = 0  // unusual either way, but neither way is suspicious by itself
+	Up      Direction = 1  // higher is more suspicious
+	Down    Direction = -1 // lower is more suspicious
+)
+
+// Spec describes one feature: how models transform it and how to explain it.
+type Spec struct {
+	Name string
+	Unit string
+	// Log means models see log1p(value): the feature spans orders of magnitude.
+	Log bool
+	// Dir is the suspicious direction, used to gate and explain decisions.
+	Dir Direction
+	// MinScale is the smallest spread models assume for the transformed
+	// feature, so a population with no spread (for example an error ratio
+	// that is zero for most clients) does not turn a tiny change into an
+	// extreme one.
+	MinScale float64
+}
+
+// Specs lists the features in Vector order. The slice is shared; do not
+// modify it.
+func Specs() []Spec { return specs[:] }
+
+var specs = [NumFeatures]Spec{
+	Rate:          {Name: "rate", Unit: "req/s", Log: true, Dir: Up, MinScale: 0.15},
+	RateLong:      {Name: "rate_2m", Unit: "req/s", Log: true, Dir: Up, MinScale: 0.15},
+	ErrorRatio:    {Name: "error_ratio", Dir: Up, MinScale: 0.05},
+	AuthFailRatio: {Name: "auth_fail_ratio", Dir: Up, MinScale: 0.05},
+	NotFoundRatio: {Name: "not_found_ratio", Dir: Up, MinScale: 0.05},
+	PathEntropy:   {Name: "path_entropy", Unit: "bits", Dir: Up, MinScale: 0.25},
+	PathNovelty:   {Name: "path_novelty", Dir: Up, MinScale: 0.08},
+	ReqBytes:      {Name: "req_bytes", Unit: "bytes", Log: true, Dir: Up, MinScale: 0.4},
+	RespBytes:     {Name: "resp_bytes", Unit: "bytes", Log: true, Dir: Neutral, MinScale: 0.4},
+	WriteRatio:    {Name: "write_ratio", Dir: Up, MinScale: 0.08},
+	PayloadMarks:  {Name: "payload_marks", Dir: Up, MinScale: 0.03},
+	GapCV:         {Name: "gap_cv", Dir: Neutral, MinScale: 0.15},
+}
+
+// Names returns the feature names in Vector order.
+func Names() []string {
+	n := make([]string, NumFeatures)
+	for i, s := range specs {
+		n[i] = s.Name
+	}
+	return n
+}

@@ -1,0 +1,22 @@
+// Package ingest turns access-log lines into Records. It is the first stage of
+// the portcullis pipeline:
+//
+//	files, stdin, Kafka ──▶ ingest (Record) ──▶ features ──▶ models ──▶ detector ──▶ blocklist
+//
+// Two line formats are understood: canonical JSON lines (see JSONParser) and
+// the nginx/Apache combined or common log format (see CLFParser). A Reader
+// reads a stream of lines, gunzips it when needed, detects its format from the
+// first non-empty line, and hands out one Record per well-formed line while
+// counting malformed ones. A Kafka consumer, which already has one message per
+// line, calls a parser directly on each message value.
+//
+// Identity chooses which field of a Record names the client that the later
+// stages keep state for: its IP address (the default), its API key, its user,
+// or the /64 prefix of its IPv6 address.
+//
+// Parsing is on the per-event hot path, so parsers and Reader.Next allocate
+// nothing in steady state. The price is that a Record's byte slices alias the
+// parser's memory: they stay valid only until the next parse (Record.Clone
+// makes a copy that the caller owns). Parsers and Readers are not safe for
+// concurrent use; give each goroutine its own.
+package ingest

@@ -1,0 +1,69 @@
+package ingest_test
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/portcullis/portcullis/ingest"
+)
+
+func ExampleNewReader() {
+	logs := strings.NewReader(`{"ts":"2026-03-02T09:00:00Z","client_ip":"203.0.113.7","method":"GET","path":"/","status":200}
+not a log line
+{"ts":"2026-03-02T09:00:01Z","api_key":"key_1a2b","method":"POST","path":"/login","status":401}
+`)
+	r := ingest.NewReader(logs, ingest.ReaderConfig{})
+	var rec ingest.Record
+	for r.Next(&rec) {
+		fmt.Println(time.Unix(0, rec.TS).UTC().Format(time.TimeOnly), string(rec.Method), string(rec.Path), rec.Status)
+	}
+	if err := r.Err(); err != nil {
+		fmt.Println(err)
+	}
+	s := r.Stats()
+	fmt.Printf("format %s: %d lines, %d parsed, malformed lines %v\n", s.Format, s.Lines, s.Parsed, s.FirstMalformed)
+	// Output:
+	// 09:00:00 GET / 200
+	// 09:00:01 POST /login 401
+	// format json: 3 lines, 2 parsed, malformed lines [2]
+}
+
+func ExampleCLFParser_Parse() {
+	var p ingest.CLFParser
+	var rec ingest.Record
+	line := []byte(`203.0.113.7 - alice [10/Oct/2000:13:55:36 -0700] "GET /a?b=1 HTTP/1.1" 200 2326 "-" "curl/8.5.0" 512`)
+	if err := p.Parse(line, &rec); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s %s %s %d %d %d %s\n", rec.ClientIP, rec.User, rec.Path, rec.Status, rec.RespBytes, rec.ReqBytes, rec.UserAgent)
+	// Output:
+	// 203.0.113.7 alice /a?b=1 200 2326 512 curl/8.5.0
+}
+
+func ExampleJSONParser_Parse() {
+	var p ingest.JSONParser
+	var rec ingest.Record
+	err := p.Parse([]byte(`{"ts":"2026-03-02T09:00:00Z","method":"GET"}`), &rec)
+	fmt.Println(err)
+	// Output:
+	// ingest: malformed line: client_ip, api_key and user are all missing; a line needs at least one
+}
+
+func ExampleIdentity_Key() {
+	id, err := ingest.ParseIdentity("ipv6_64")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var key []byte
+	for _, ip := range []string{"2001:db8:1:2:aaaa::1", "203.0.113.7"} {
+		var scope string
+		key, scope = id.Key(key[:0], &ingest.Record{ClientIP: []byte(ip)})
+		fmt.Println(scope, string(key))
+	}
+	// Output:
+	// ipv6_64 2001:db8:1:2::/64
+	// ip 203.0.113.7
+}

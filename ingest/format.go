@@ -1,0 +1,117 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Format names an access-log line format.
+type Format string
+
+// The formats a Reader understands.
+const (
+	// FormatAuto detects the format from the first non-empty line.
+	FormatAuto Format = "auto"
+	// FormatJSON is canonical JSON lines, one object per request.
+	FormatJSON Format = "json"
+	// FormatCLF is the nginx/Apache combined log format, optionally followed
+	// by $request_length, or the plain common log format.
+	FormatCLF Format = "clf"
+)
+
+// validFormats is the list shown in error messages.
+const validFormats = `"auto", "json" or "clf"`
+
+// ParseFormat parses a format name as given on the command line or in the
+// configuration file. It ignores case and surrounding space, treats the empty
+// string as "auto", and accepts the aliases "jsonl" and "ndjson" for "json"
+// and "combined" and "common" for "clf".
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return FormatAuto, nil
+	case "json", "jsonl", "ndjson":
+		return FormatJSON, nil
+	case "clf", "combined", "common":
+		return FormatCLF, nil
+	}
+	return "", fmt.Errorf("ingest: format %q: %w; use %s", s, ErrUnknownFormat, validFormats)
+}
+
+// String returns the format's name.
+func (f Format) String() string { return string(f) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (f Format) MarshalText() ([]byte, error) { return []byte(f), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseFormat, so a
+// Format can be read straight from a configuration file.
+func (f *Format) UnmarshalText(text []byte) error {
+	v, err := ParseFormat(string(text))
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
+}
+
+// DetectFormat tells which format line is in. A line whose first non-blank
+// byte is '{' is FormatJSON; a line that starts like the common log format
+// (three space-separated fields, then "[time]") is FormatCLF. DetectFormat
+// looks only at the shape of the line: a line it assigns to a format may
+// still fail to parse. It returns an error wrapping ErrUnknownFormat for
+// anything else, including an empty line.
+func DetectFormat(line []byte) (Format, error) {
+	i := skipSpace(line, 0)
+	if i < len(line) && line[i] == '{' {
+		return FormatJSON, nil
+	}
+	if looksLikeCLF(line[i:]) {
+		return FormatCLF, nil
+	}
+	const maxShown = 40
+	shown := line
+	if len(shown) > maxShown {
+		shown = shown[:maxShown]
+	}
+	return "", fmt.Errorf("ingest: cannot detect the format of line %q: %w; "+
+		"expected a JSON object or a combined log line, or set the format explicitly",
+		shown, ErrUnknownFormat)
+}
+
+// looksLikeCLF reports whether s starts with `host ident user [`.
+func looksLikeCLF(s []byte) bool {
+	i := 0
+	for field := 0; field < 3; field++ {
+		start := i
+		for i < len(s) && s[i] != ' ' && s[i] != '\t' {
+			i++
+		}
+		if i == start {
+			return false
+		}
+		i = skipBlanks(s, i)
+	}
+	return i < len(s) && s[i] == '['
+}
+
+// skipSpace skips JSON white space (space, tab, CR, LF) from s[i:].
+func skipSpace(s []byte, i int) int {
+	for i < len(s) {
+		switch s[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipBlanks skips spaces and tabs from s[i:].
+func skipBlanks(s []byte, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return i
+}

@@ -1,0 +1,116 @@
+package models
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/portcullis/portcullis/features"
+)
+
+// Point is a feature vector in the space models work in: features whose
+// Spec says Log are replaced by log1p of their value.
+type Point [features.NumFeatures]float64
+
+// Transform writes the model-space Point of v to p.
+func Transform(v *features.Vector, p *Point) {
+	specs := features.Specs()
+	for i := range v {
+		x := v[i]
+		if math.IsNaN(x) || x < 0 {
+			x = 0
+		}
+		if specs[i].Log {
+			x = math.Log1p(x)
+		}
+		p[i] = x
+	}
+}
+
+// untransform maps a model-space value of feature i back to its unit.
+func untransform(i int, x float64) float64 {
+	if features.Specs()[i].Log {
+		return math.Expm1(x)
+	}
+	return x
+}
+
+// FeatureStats are robust statistics of one feature over a population, in
+// model space.
+type FeatureStats struct {
+	Median float64 `json:"median"`
+	MAD    float64 `json:"mad"`
+	Q10    float64 `json:"q10"`
+	Q90    float64 `json:"q90"`
+	Q99    float64 `json:"q99"`
+	// Scale is the spread used for robust z-scores: the largest of
+	// 1.4826·MAD, (Q90-Q10)/2.563 and the feature's MinScale.
+	Scale float64 `json:"scale"`
+}
+
+// Baseline holds robust statistics of every feature over the training
+// population. Medians and quantiles resist a small share of attacks in the
+// training data, which is why they are used instead of means.
+type Baseline struct {
+	Features [features.NumFeatures]FeatureStats `json:"features"`
+}
+
+// FitBaseline computes a Baseline from model-space points. It does not keep
+// points.
+func FitBaseline(points []Point) Baseline {
+	var b Baseline
+	if len(points) == 0 {
+		for i, s := range features.Specs() {
+			b.Features[i].Scale = s.MinScale
+		}
+		return b
+	}
+	col := make([]float64, len(points))
+	dev := make([]float64, len(points))
+	for i, s := range features.Specs() {
+		for j := range points {
+			col[j] = points[j][i]
+		}
+		slices.Sort(col)
+		fs := FeatureStats{
+			Median: stat.Quantile(0.5, stat.Empirical, col, nil),
+			Q10:    stat.Quantile(0.10, stat.Empirical, col, nil),
+			Q90:    stat.Quantile(0.90, stat.Empirical, col, nil),
+			Q99:    stat.Quantile(0.99, stat.Empirical, col, nil),
+		}
+		for j, x := range col {
+			dev[j] = math.Abs(x - fs.Median)
+		}
+		slices.Sort(dev)
+		fs.MAD = stat.Quantile(0.5, stat.Empirical, dev, nil)
+		fs.Scale = max(1.4826*fs.MAD, (fs.Q90-fs.Q10)/2.563, s.MinScale)
+		b.Features[i] = fs
+	}
+	return b
+}
+
+// Z returns the robust z-score of model-space value x of feature i.
+func (b *Baseline) Z(i int, x float64) float64 {
+	f := &b.Features[i]
+	return (x - f.Median) / f.Scale
+}
+
+// Typical returns the population median of feature i in its unit.
+func (b *Baseline) Typical(i int) float64 {
+	return untransform(i, b.Features[i].Median)
+}
+
+// IdentityBaseline is the history of one client that recurred through the
+// training data, so that a known heavy integration is judged against what
+// it usually does as well as against the population.
+type IdentityBaseline struct {
+	// High is the highest model-space value of each feature seen from the
+	// client while it was judged in training.
+	High [features.NumFeatures]float64 `json:"high"`
+	// Typical is the client's median of each feature, in model space.
+	Typical [features.NumFeatures]float64 `json:"typical"`
+	// MaxScore is the highest forest score the client had in training.
+	MaxScore float64 `json:"max_score"`
+	Events   int64   `json:"events"`
+}

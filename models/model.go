@@ -1,0 +1,346 @@
+package models
+
+import (
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	"github.com/portcullis/portcullis/features"
+)
+
+// FormatName and FormatVersion identify the model file format. A model file
+// is gzip-compressed JSON; the forest is embedded in its binary form.
+const (
+	FormatName    = "portcullis-model"
+	FormatVersion = 1
+)
+
+// Errors of ReadModel, for errors.Is.
+var (
+	ErrCorruptModel  = errors.New("model file is corrupt")
+	ErrModelVersion  = errors.New("model file version is not supported")
+	ErrModelFeatures = errors.New("model was trained on other features")
+)
+
+// FeatureInfo records a feature's spec in the model file, so a model is
+// only used with the features it was trained on.
+type FeatureInfo struct {
+	Name string `json:"name"`
+	Log  bool   `json:"log"`
+}
+
+// Calibration says how the threshold was chosen and what it is expected to
+// do.
+type Calibration struct {
+	// TargetFPR is the share of normal clients the threshold is set to block
+	// over a recording like the training one.
+	TargetFPR float64 `json:"target_fpr"`
+	// Method names the estimator, for example "exponential tail".
+	Method string `json:"method"`
+	// Clients is the number of training clients judged (enough events).
+	Clients int `json:"clients"`
+	// Candidates is the number of them whose evidence passed the gate.
+	Candidates int `json:"candidates"`
+	// AboveThreshold is how many training clients the threshold blocks:
+	// attacks hidden in the training data, plus expected false positives.
+	AboveThreshold int `json:"above_threshold"`
+	// Quantiles of the per-client highest gated score, for reference.
+	Q50 float64 `json:"q50"`
+	Q90 float64 `json:"q90"`
+	Q95 float64 `json:"q95"`
+	Q99 float64 `json:"q99"`
+}
+
+// TrainingSummary describes the data a model was trained on.
+type TrainingSummary struct {
+	Inputs     []string  `json:"inputs"`
+	Events     int64     `json:"events"`
+	Malformed  int64     `json:"malformed"`
+	Clients    int64     `json:"clients"`
+	Samples    int       `json:"samples"`
+	Identities int       `json:"identities"`
+	From       time.Time `json:"from"`
+	To         time.Time `json:"to"`
+	Identity   string    `json:"identity"`
+	MinEvents  int       `json:"min_events"`
+}
+
+// Model is a trained detector: an isolation forest, population and
+// per-identity baselines, and a calibrated threshold.
+type Model struct {
+	ID      string        `json:"id"`
+	Created time.Time     `json:"created"`
+	Specs   []FeatureInfo `json:"features"`
+
+	Forest     *Forest                      `json:"-"`
+	Population Baseline                     `json:"population"`
+	Identities map[string]*IdentityBaseline `json:"identities"`
+
+	// Threshold is the forest score at or above which a client with enough
+	// evidence is blocked.
+	Threshold float64 `json:"threshold"`
+	// Gate is the robust z-score (in a feature's suspicious direction) that
+	// at least one feature must reach before a client can be blocked: an
+	// unusual client that is unusual only in harmless ways is left alone.
+	Gate float64 `json:"gate"`
+
+	Calibration Calibration     `json:"calibration"`
+	Training    TrainingSummary `json:"training"`
+}
+
+type modelFile struct {
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	*Model
+	Forest []byte `json:"forest"`
+}
+
+// MaxReasons is how many features a Result explains at most.
+const MaxReasons = 3
+
+// Reason is one feature that drove a judgement, in the feature's unit.
+type Reason struct {
+	Feature int
+	Value   float64
+	Typical float64
+	// Z is how far the value is from typical in robust units.
+	Z float64
+}
+
+// Result is the judgement of one vector.
+type Result struct {
+	// Score is the combined score in (0,1), or 0 when Evidence did not
+	// pass the gate and the forest was not consulted.
+	Score float64
+	// Forest is the isolation forest's score in (0,1).
+	Forest float64
+	// Evidence is the largest robust z-score among features in their
+	// suspicious direction; for a known identity, each feature counts only
+	// as far as it exceeds both the population and the client's own history.
+	Evidence float64
+	Scored   bool
+	Known    bool
+	Block    bool
+	Reasons  [MaxReasons]Reason
+	NReasons int
+}
+
+// Judge scores v, for a client with history ident (nil if the client is
+// not known from training), into r. It allocates nothing.
+func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
+	var p Point
+	Transform(v, &p)
+	*r = Result{Known: ident != nil}
+	var ev [features.NumFeatures]float64
+	specs := features.Specs()
+	best := math.Inf(-1)
+	for i := range p {
+		d := float64(specs[i].Dir)
+		if d == 0 {
+			ev[i] = math.Inf(-1)
+			continue
+		}
+		z := d * m.Population.Z(i, p[i])
+		if ident != nil {
+			own := d * (p[i] - ident.High[i]) / m.Population.Features[i].Scale
+			z = min(z, own)
+		}
+		ev[i] = z
+		best = max(best, z)
+	}
+	r.Evidence = best
+	if best < m.Gate {
+		return
+	}
+	r.Scored = true
+	r.Forest = m.Forest.Score(p[:])
+	r.Score = Combine(r.Forest, best)
+	r.Block = r.Score >= m.Threshold
+	// Reasons: the features with the most evidence, strongest first.
+	for r.NReasons < MaxReasons {
+		k, kz := -1, 2.0
+		for i, z := range ev {
+			if z >= kz {
+				k, kz = i, z
+			}
+		}
+		if k < 0 {
+			break
+		}
+		typical := m.Population.Typical(k)
+		if ident != nil {
+			typical = untransform(k, ident.Typical[k])
+		}
+		r.Reasons[r.NReasons] = Reason{Feature: k, Value: v[k], Typical: typical, Z: kz}
+		r.NReasons++
+		ev[k] = math.Inf(-1)
+	}
+}
+
+// evidenceHalf is the evidence (robust z) that maps to 0.5 in Combine.
+const evidenceHalf = 6.0
+
+// Combine returns the combined score of a forest score and the statistical
+// evidence: their mean, with the evidence e mapped into [0,1) as
+// e/(e+6). The forest sees unusual combinations of features; the evidence
+// sees how far the most suspicious single feature is from typical, which
+// the forest underrates when one feature alone is extreme.
+func Combine(forest, evidence float64) float64 {
+	h := 0.0
+	if evidence > 0 {
+		h = evidence / (evidence + evidenceHalf)
+	}
+	return (forest + h) / 2
+}
+
+// CheckFeatures reports whether the model was trained on the features this
+// build computes.
+func (m *Model) CheckFeatures() error {
+	specs := features.Specs()
+	if len(m.Specs) != len(specs) {
+		return fmt.Errorf("%w: the model has %d features and this build computes %d; retrain the model with this build (portcullis train)",
+			ErrModelFeatures, len(m.Specs), len(specs))
+	}
+	for i, s := range specs {
+		if m.Specs[i].Name != s.Name || m.Specs[i].Log != s.Log {
+			return fmt.Errorf("%w: feature %d is %q in the model and %q in this build; retrain the model with this build (portcullis train)",
+				ErrModelFeatures, i, m.Specs[i].Name, s.Name)
+		}
+	}
+	if m.Forest == nil || m.Forest.Dim() != len(specs) {
+		return fmt.Errorf("%w: the forest does not take %d features", ErrCorruptModel, len(specs))
+	}
+	return nil
+}
+
+// CurrentSpecs returns the FeatureInfo of this build's features.
+func CurrentSpecs() []FeatureInfo {
+	specs := features.Specs()
+	out := make([]FeatureInfo, len(specs))
+	for i, s := range specs {
+		out[i] = FeatureInfo{Name: s.Name, Log: s.Log}
+	}
+	return out
+}
+
+// Write encodes m to w in the model file format and sets m.ID from its
+// contents if it is empty.
+func (m *Model) Write(w io.Writer) error {
+	fb, err := m.Forest.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("models: encode forest: %w", err)
+	}
+	if m.ID == "" {
+		h := sha256.New()
+		h.Write(fb)
+		fmt.Fprintf(h, "%v|%v|%d", m.Threshold, m.Created.UnixNano(), len(m.Identities))
+		m.ID = "pc-" + hex.EncodeToString(h.Sum(nil))[:12]
+	}
+	zw := gzip.NewWriter(w)
+	enc := json.NewEncoder(zw)
+	if err := enc.Encode(modelFile{Format: FormatName, Version: FormatVersion, Model: m, Forest: fb}); err != nil {
+		return fmt.Errorf("models: encode model: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("models: encode model: %w", err)
+	}
+	return nil
+}
+
+// Read decodes a model file. A file of another format version, or one that
+// is damaged, gets an error wrapping ErrModelVersion or ErrCorruptModel.
+func Read(r io.Reader) (*Model, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: not a gzip-compressed model (%v); pass a file written by portcullis train", ErrCorruptModel, err)
+	}
+	var head struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorruptModel, err)
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorruptModel, err)
+	}
+	if head.Format != FormatName {
+		return nil, fmt.Errorf("%w: format is %q, not %q; pass a file written by portcullis train", ErrCorruptModel, head.Format, FormatName)
+	}
+	if head.Version != FormatVersion {
+		return nil, fmt.Errorf("%w: the file is version %d and this build reads version %d; retrain the model with this build (portcullis train)",
+			ErrModelVersion, head.Version, FormatVersion)
+	}
+	mf := modelFile{Model: &Model{}}
+	if err := json.Unmarshal(data, &mf); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorruptModel, err)
+	}
+	m := mf.Model
+	m.Forest = &Forest{}
+	if err := m.Forest.UnmarshalBinary(mf.Forest); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorruptModel, err)
+	}
+	if err := m.CheckFeatures(); err != nil {
+		return nil, err
+	}
+	if math.IsNaN(m.Threshold) || m.Threshold <= 0 || m.Threshold > 1 {
+		return nil, fmt.Errorf("%w: threshold %v is outside (0,1]", ErrCorruptModel, m.Threshold)
+	}
+	return m, nil
+}
+
+// WriteFile writes m to path atomically (a temporary file, then rename), so
+// a detector watching the path never reads half a model.
+func (m *Model) WriteFile(path string) (err error) {
+	f, err := os.CreateTemp(dirOf(path), ".model-*")
+	if err != nil {
+		return fmt.Errorf("models: write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err = m.Write(f); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("models: write %s: %w", path, err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("models: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadFile reads the model file at path.
+func ReadFile(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("models: %w", err)
+	}
+	defer f.Close()
+	m, err := Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("models: read %s: %w", path, err)
+	}
+	return m, nil
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(path[i]) {
+			return path[:i+1]
+		}
+	}
+	return "."
+}

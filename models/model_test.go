@@ -1,0 +1,182 @@
+package models
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+
+	"github.com/portcullis/portcullis/features"
+)
+
+// population returns vectors of a quiet population with a few loud clients.
+func population(n int, seed uint64) []features.Vector {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	out := make([]features.Vector, n)
+	for i := range out {
+		v := &out[i]
+		v[features.Rate] = 0.2 + rng.ExpFloat64()*0.3
+		v[features.RateLong] = v[features.Rate] * (0.8 + 0.4*rng.Float64())
+		v[features.ErrorRatio] = 0.05 * rng.Float64()
+		v[features.PathEntropy] = 1 + rng.Float64()
+		v[features.PathNovelty] = 0.3 + 0.3*rng.Float64()
+		v[features.ReqBytes] = 200 + 300*rng.Float64()
+		v[features.RespBytes] = 2000 + 5000*rng.Float64()
+		v[features.GapCV] = 1 + rng.Float64()
+	}
+	return out
+}
+
+func trained(t testing.TB) *Model {
+	t.Helper()
+	m, err := Fit(population(4000, 1), TrainConfig{Forest: ForestConfig{Seed: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Threshold = 0.6
+	return m
+}
+
+func TestJudge(t *testing.T) {
+	m := trained(t)
+	typical := population(1, 99)[0]
+	flood := typical
+	flood[features.Rate], flood[features.RateLong] = 300, 200
+	quiet := typical
+	quiet[features.Rate], quiet[features.RateLong] = 0.001, 0.001
+
+	tests := []struct {
+		name      string
+		v         features.Vector
+		ident     *IdentityBaseline
+		wantBlock bool
+		reason    string
+	}{
+		{"a typical client is not blocked", typical, nil, false, ""},
+		{"a flooding client is blocked for its rate", flood, nil, true, "rate"},
+		{"an unusually quiet client is not blocked, since quiet is harmless", quiet, nil, false, ""},
+		{"a known client doing what it always did is not blocked", flood, knownAs(flood), false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r Result
+			m.Judge(&tt.v, tt.ident, &r)
+			if r.Block != tt.wantBlock {
+				t.Fatalf("block = %v (score %.3f, evidence %.1f), want %v", r.Block, r.Score, r.Evidence, tt.wantBlock)
+			}
+			if tt.reason != "" && (r.NReasons == 0 || features.Specs()[r.Reasons[0].Feature].Name != tt.reason) {
+				t.Errorf("first reason is not %s: %+v", tt.reason, r.Reasons[:r.NReasons])
+			}
+		})
+	}
+}
+
+func knownAs(v features.Vector) *IdentityBaseline {
+	var p Point
+	Transform(&v, &p)
+	return &IdentityBaseline{High: p, Typical: p}
+}
+
+func TestJudgeDoesNotAllocate(t *testing.T) {
+	m := trained(t)
+	v := population(1, 3)[0]
+	v[features.Rate] = 100
+	var r Result
+	if a := testing.AllocsPerRun(100, func() { m.Judge(&v, nil, &r) }); a != 0 {
+		t.Errorf("Judge allocates %v times, want 0", a)
+	}
+}
+
+func TestCalibrateResistsHiddenAttacks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	var scores []float64
+	for range 3000 {
+		if rng.Float64() < 0.5 {
+			scores = append(scores, 0) // never passed the gate
+		} else {
+			scores = append(scores, 0.45+0.04*rng.ExpFloat64())
+		}
+	}
+	clean := Model{}
+	clean.Calibrate(scores, TrainConfig{})
+	// Hide 3% of attacks with high scores.
+	for range 90 {
+		scores = append(scores, 0.76+0.1*rng.Float64())
+	}
+	dirty := Model{}
+	dirty.Calibrate(scores, TrainConfig{})
+	if d := dirty.Threshold - clean.Threshold; d > 0.03 || d < -0.03 {
+		t.Errorf("3%% hidden attacks moved the threshold from %.3f to %.3f", clean.Threshold, dirty.Threshold)
+	}
+	if dirty.Threshold >= 0.76 {
+		t.Logf("clean %.3f dirty %.3f", clean.Threshold, dirty.Threshold)
+		t.Errorf("threshold %.3f would let the hidden attacks through", dirty.Threshold)
+	}
+	if dirty.Calibration.AboveThreshold < 90 {
+		t.Errorf("only %d training clients above the threshold; the 90 hidden attacks should be", dirty.Calibration.AboveThreshold)
+	}
+}
+
+func TestModelFile(t *testing.T) {
+	m := trained(t)
+	m.Identities["198.51.100.7"] = knownAs(population(1, 4)[0])
+	path := filepath.Join(t.TempDir(), "m.pcm")
+	if err := m.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := population(1, 11)[0]
+	if a, b := m.Forest.Score(v[:]), got.Forest.Score(v[:]); a != b {
+		t.Errorf("score %v after a round trip, %v before", b, a)
+	}
+	if got.ID != m.ID || got.Threshold != m.Threshold || got.Identities["198.51.100.7"] == nil {
+		t.Errorf("round trip lost fields: %+v", got)
+	}
+
+	var buf bytes.Buffer
+	if err := m.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	rewrite := func(edit func(map[string]any)) []byte {
+		zr, _ := gzip.NewReader(bytes.NewReader(good))
+		var doc map[string]any
+		if err := json.NewDecoder(zr).Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		edit(doc)
+		var out bytes.Buffer
+		zw := gzip.NewWriter(&out)
+		json.NewEncoder(zw).Encode(doc)
+		zw.Close()
+		return out.Bytes()
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"a truncated file is corrupt", good[:len(good)/2], ErrCorruptModel},
+		{"a file that is not gzip is corrupt", []byte("{}"), ErrCorruptModel},
+		{"a file of a newer version is refused", rewrite(func(d map[string]any) { d["version"] = 2 }), ErrModelVersion},
+		{"a file of another format is corrupt", rewrite(func(d map[string]any) { d["format"] = "x" }), ErrCorruptModel},
+		{"a damaged forest is corrupt", rewrite(func(d map[string]any) { d["forest"] = "AAAA" }), ErrCorruptModel},
+		{"a model of other features is refused", rewrite(func(d map[string]any) {
+			d["features"] = d["features"].([]any)[1:]
+		}), ErrModelFeatures},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Read(bytes.NewReader(tt.data))
+			if !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}

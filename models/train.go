@@ -1,0 +1,162 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/portcullis/portcullis/features"
+)
+
+// TrainConfig sets how a Model is fitted and calibrated.
+type TrainConfig struct {
+	Forest ForestConfig `yaml:"forest"`
+	// TargetFPR is the share of normal clients the calibrated threshold
+	// should block over a recording like the training one.
+	TargetFPR float64 `yaml:"target_fpr"`
+	// Gate is the robust z-score of suspicious evidence a client needs
+	// before its forest score is considered.
+	Gate float64 `yaml:"gate"`
+	// MinThreshold and MaxThreshold bound the calibrated threshold.
+	MinThreshold float64 `yaml:"min_threshold"`
+	MaxThreshold float64 `yaml:"max_threshold"`
+}
+
+// Defaults for TrainConfig.
+const (
+	DefaultTargetFPR    = 0.0005
+	DefaultGate         = 3.0
+	DefaultMinThreshold = 0.55
+	DefaultMaxThreshold = 0.80
+)
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c TrainConfig) WithDefaults() TrainConfig {
+	c.Forest = c.Forest.WithDefaults()
+	if c.TargetFPR == 0 {
+		c.TargetFPR = DefaultTargetFPR
+	}
+	if c.Gate == 0 {
+		c.Gate = DefaultGate
+	}
+	if c.MinThreshold == 0 {
+		c.MinThreshold = DefaultMinThreshold
+	}
+	if c.MaxThreshold == 0 {
+		c.MaxThreshold = DefaultMaxThreshold
+	}
+	return c
+}
+
+// Validate reports what is wrong with c.
+func (c TrainConfig) Validate() error {
+	errs := []error{c.Forest.Validate()}
+	if c.TargetFPR <= 0 || c.TargetFPR >= 0.5 {
+		errs = append(errs, fmt.Errorf("models: target_fpr is %v; set it in (0, 0.5), for example 0.001", c.TargetFPR))
+	}
+	if c.Gate < 0 || c.Gate > 50 {
+		errs = append(errs, fmt.Errorf("models: gate is %v; set it in [0, 50], for example 3", c.Gate))
+	}
+	if c.MinThreshold <= 0 || c.MaxThreshold > 1 || c.MinThreshold > c.MaxThreshold {
+		errs = append(errs, fmt.Errorf("models: thresholds [%v, %v] must satisfy 0 < min <= max <= 1", c.MinThreshold, c.MaxThreshold))
+	}
+	return errors.Join(errs...)
+}
+
+// Fit builds a Model from feature vectors sampled at judgement points of
+// training clients: the population baseline and the forest. The threshold
+// is set afterwards by Calibrate, from a replay of the training data.
+func Fit(samples []features.Vector, cfg TrainConfig) (*Model, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if len(samples) < 2 {
+		return nil, fmt.Errorf("models: %d samples to train on; give a recording with more clients that reach the minimum number of events", len(samples))
+	}
+	points := make([]Point, len(samples))
+	flat := make([]float64, 0, len(samples)*features.NumFeatures)
+	for i := range samples {
+		Transform(&samples[i], &points[i])
+		flat = append(flat, points[i][:]...)
+	}
+	forest, err := FitForest(flat, features.NumFeatures, cfg.Forest)
+	if err != nil {
+		return nil, fmt.Errorf("models: fit forest: %w", err)
+	}
+	return &Model{
+		Specs:      CurrentSpecs(),
+		Forest:     forest,
+		Population: FitBaseline(points),
+		Identities: map[string]*IdentityBaseline{},
+		Gate:       cfg.Gate,
+		Threshold:  cfg.MaxThreshold,
+	}, nil
+}
+
+// Calibrate sets the threshold from the highest combined score of each
+// judged training client (0 for a client whose evidence never passed the
+// gate), so that about cfg.TargetFPR of clients like them would be blocked.
+//
+// The training data may hide attacks, and those are the highest scores, so
+// the threshold is not an empirical quantile of the tail. It extrapolates an
+// exponential tail fitted between the first quartile and the median of the
+// gated clients' scores, which barely move while attacks are a small share
+// of them.
+func (m *Model) Calibrate(clientMax []float64, cfg TrainConfig) {
+	cfg = cfg.WithDefaults()
+	c := Calibration{TargetFPR: cfg.TargetFPR, Clients: len(clientMax), Method: "exponential tail over gated clients"}
+	var cand []float64
+	for _, s := range clientMax {
+		if s > 0 {
+			cand = append(cand, s)
+		}
+	}
+	slices.Sort(cand)
+	c.Candidates = len(cand)
+	t := cfg.MaxThreshold
+	if len(cand) >= 20 {
+		c.Q50, c.Q90 = stat.Quantile(0.5, stat.Empirical, cand, nil), stat.Quantile(0.9, stat.Empirical, cand, nil)
+		c.Q95, c.Q99 = stat.Quantile(0.95, stat.Empirical, cand, nil), stat.Quantile(0.99, stat.Empirical, cand, nil)
+		// Fit, drop the clients above the threshold (hidden attacks, and
+		// the expected handful of normal ones), and fit again, so attacks
+		// that inflate the quartiles are taken out.
+		kept, total := cand, len(clientMax)
+		for range 3 {
+			t = tailQuantile(kept, total, cfg.TargetFPR)
+			n, _ := slices.BinarySearch(kept, t)
+			if n == len(kept) || len(kept)-n > len(kept)/4 {
+				break
+			}
+			total -= len(kept) - n
+			kept = kept[:n]
+		}
+	} else {
+		c.Method = "too few gated clients to fit a tail; using the maximum threshold"
+	}
+	t = min(max(t, cfg.MinThreshold), cfg.MaxThreshold)
+	for _, s := range clientMax {
+		if s >= t {
+			c.AboveThreshold++
+		}
+	}
+	m.Threshold = t
+	m.Calibration = c
+}
+
+// tailQuantile returns the score above which a share fpr of total clients
+// lies, extrapolating an exponential tail fitted between the first quartile
+// and the median of the sorted gated scores.
+func tailQuantile(sorted []float64, total int, fpr float64) float64 {
+	q25 := stat.Quantile(0.25, stat.Empirical, sorted, nil)
+	q50 := stat.Quantile(0.5, stat.Empirical, sorted, nil)
+	beta := (q50 - q25) / math.Log(0.75/0.5)
+	share := 0.5 * float64(len(sorted)) / float64(total) // clients above q50
+	if share <= fpr || beta <= 0 {
+		return q50
+	}
+	return q50 + beta*math.Log(share/fpr)
+}
