@@ -207,4 +207,3 @@ func round(x float64, digits int) float64 {
 	s := math.Pow10(digits)
 	return math.Round(x*s) / s
 }
-

@@ -45,9 +45,12 @@ type TrainConfig struct {
 const (
 	DefaultSamplesPerClient    = 16
 	DefaultMaxSamples          = 1 << 20
-	DefaultIdentityMinEvents   = 100
-	DefaultIdentityMinCoverage = 0.5
-	DefaultMaxIdentities       = 100_000
+	DefaultIdentityMinEvents   = 50
+	DefaultIdentityMinCoverage = 0.25
+	// identityMinMinutes is the fewest distinct minutes of activity that
+	// make a client recurring, however short the recording.
+	identityMinMinutes   = 5
+	DefaultMaxIdentities = 100_000
 )
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -229,7 +232,7 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 }
 
 func selectIdentities(idents map[string]*trainStats, spanMin float64, cfg TrainConfig) map[string]*models.IdentityBaseline {
-	needMinutes := uint32(math.Max(2, math.Ceil(cfg.IdentityMinCoverage*spanMin)))
+	needMinutes := uint32(math.Max(identityMinMinutes, math.Ceil(cfg.IdentityMinCoverage*spanMin)))
 	out := map[string]*models.IdentityBaseline{}
 	type cand struct {
 		key string

@@ -23,8 +23,8 @@ const (
 
 // counters are exponentially decayed with time constant TauLong.
 type counters struct {
-	n, errs, auth, notFound, writes, marks, novel float64
-	reqBytes, respBytes                           float64
+	n, errs, auth, notFound, other, writes, marks, novel float64
+	reqBytes, respBytes                                  float64
 }
 
 // Client is the state of one client. Its fields are updated by
@@ -94,6 +94,7 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 			c.c.errs *= dl
 			c.c.auth *= dl
 			c.c.notFound *= dl
+			c.c.other *= dl
 			c.c.writes *= dl
 			c.c.marks *= dl
 			c.c.novel *= dl
@@ -118,6 +119,7 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 		c.c.notFound++
 		c.c.errs++
 	case s >= 400:
+		c.c.other++
 		c.c.errs++
 	}
 	if !isRead(r.Method) {
@@ -165,14 +167,16 @@ func (c *Client[E]) Vector(v *Vector) {
 		span = minSpan
 	}
 	v[Rate] = c.short / (TauShort * -math.Expm1(-span/TauShort))
-	v[RateLong] = c.c.n / (TauLong * -math.Expm1(-span/TauLong))
+	v[Volume] = c.c.n
 	n := c.c.n
-	v[ErrorRatio] = c.c.errs / n
-	v[AuthFailRatio] = c.c.auth / n
-	v[NotFoundRatio] = c.c.notFound / n
-	v[WriteRatio] = c.c.writes / n
-	v[PayloadMarks] = c.c.marks / n
-	v[PathNovelty] = c.c.novel / n
+	shrunk := n + ratioPrior
+	v[ErrorRatio] = c.c.errs / shrunk
+	v[AuthFailRatio] = c.c.auth / shrunk
+	v[NotFoundRatio] = c.c.notFound / shrunk
+	v[OtherErrorRatio] = c.c.other / shrunk
+	v[WriteRatio] = c.c.writes / shrunk
+	v[PayloadMarks] = c.c.marks / shrunk
+	v[PathNovelty] = c.c.novel / shrunk
 	v[ReqBytes] = c.c.reqBytes / n
 	v[RespBytes] = c.c.respBytes / n
 	v[PathEntropy] = c.entropy()

@@ -66,6 +66,9 @@ func TestPayloadMarks(t *testing.T) {
 		{"a union select is one", "/items?id=1+UNION+SELECT+password", true},
 		{"a command substitution is one", "/ping?host=$(id)", true},
 		{"a search with spaces encoded is not one", "/search?q=red%20shoes+size+9", false},
+		{"a name with an apostrophe is not one", "/search?q=O%27Brien&page=2", false},
+		{"a double-encoded traversal is one", "/files?name=%252e%252e%252fetc%252fpasswd", true},
+		{"a template expression is one", "/greet?name={{7*7}}", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,8 +92,11 @@ func TestVectorHandChecked(t *testing.T) {
 		// Decayed count sum_{k<10} e^{-k/10}, over 10 s·(1-e^{-9/10}).
 		short := (1 - math.Exp(-1)) / (1 - math.Exp(-0.1))
 		wantRate := short / (10 * (1 - math.Exp(-0.9)))
+		// Every path is new, so novelty is the decayed count over itself
+		// plus the prior of clean events.
+		n := (1 - math.Exp(-10.0/120)) / (1 - math.Exp(-1.0/120))
 		checks := map[int]float64{
-			Rate: wantRate, ErrorRatio: 0, PathEntropy: 0, PathNovelty: 1,
+			Rate: wantRate, Volume: n, ErrorRatio: 0, PathEntropy: 0, PathNovelty: n / (n + ratioPrior),
 			GapCV: 0, ReqBytes: 100, RespBytes: 1000, WriteRatio: 0,
 		}
 		for f, want := range checks {
@@ -110,10 +116,11 @@ func TestVectorHandChecked(t *testing.T) {
 		}
 		var v Vector
 		c.Vector(&v)
-		// Four events in under minSpan: rate = 4 / (10·(1-e^{-0.1})).
+		// Four events in under minSpan: rate = 4 / (10·(1-e^{-0.1})); ratios
+		// are counts over 4+ratioPrior.
 		checks := map[int]float64{
-			Rate: 4 / (10 * -math.Expm1(-0.1)), ErrorRatio: 0.75, AuthFailRatio: 0.5,
-			NotFoundRatio: 0.25, WriteRatio: 0.5, PathNovelty: 0.75,
+			Rate: 4 / (10 * -math.Expm1(-0.1)), Volume: 4, ErrorRatio: 3 / (4 + ratioPrior), AuthFailRatio: 2 / (4 + ratioPrior),
+			NotFoundRatio: 1 / (4 + ratioPrior), OtherErrorRatio: 0, WriteRatio: 2 / (4 + ratioPrior), PathNovelty: 3 / (4 + ratioPrior),
 			PathEntropy: 1.5, // templates login, login, a, b/{id}: -(.5 log .5 + 2·.25 log .25)
 		}
 		for f, want := range checks {

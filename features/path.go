@@ -108,28 +108,42 @@ func PathHash(p []byte) uint32 {
 	return h
 }
 
-// trigger marks the bytes without which no marker below can match; most
-// paths contain none of them, which keeps the common case to one pass.
+// trigger marks the bytes without which no marker below can match once the
+// path is decoded; most paths contain none of them, which keeps the common
+// case to one pass without decoding.
 var trigger = [256]bool{
-	'\'': true, '"': true, '<': true, '>': true, '`': true, '(': true, ')': true,
-	'$': true, '{': true, '}': true, '\\': true, '%': true, '+': true, '.': true,
-	' ': true, ';': true, '|': true, 0: true,
+	'\'': true, '"': true, '<': true, '>': true, '`': true, '(': true, '$': true,
+	'{': true, '\\': true, '%': true, '+': true, '.': true, ' ': true, ';': true,
+	'|': true, '&': true, 0: true,
 }
 
-// markers are lower-case fragments of injection, traversal and command
-// payloads. They are evidence, not verdicts: the share of a client's
-// requests that carry them is one feature among many.
+// markers are lower-case fragments of injection, traversal, template and
+// command payloads, matched against the percent-decoded path and query.
+// They are evidence, not verdicts: the share of a client's requests that
+// carry them is one feature among many. A lone quote is not a marker (names
+// such as O'Brien are searched for); a quote followed by SQL syntax is.
 var markers = [...]string{
-	"'", "\"", "<", ">", "`", "\x00", "../", "..\\", "..%2f", "..%5c", "%2e%2e",
-	"%27", "%22", "%3c", "%3e", "%00", "%60", "%7c", "$(", "${", "%24%28", "%24%7b",
-	"{{", "%7b%7b", "union+", "union%20", "union ", "select+", "select%20",
-	"sleep(", "sleep%28", "benchmark(", "waitfor", "or+1=1", "or%201=1", " or 1=1",
-	"/etc/passwd", "etc%2fpasswd", "win.ini", "javascript:", "onerror", "onload=",
-	"alert(", "alert%28", "/bin/sh", "cmd.exe", ";ls", "|id", ";id", "%3bid", "phpinfo",
+	// SQL
+	"' or ", "' and ", "'or ", "'and ", "' ||", "'||", "'--", "'#", "';", "')", "'=", "' =",
+	"\" or ", "\"--", "union select", "union all select", " or 1=1", " and 1=1", "sleep(",
+	"benchmark(", "waitfor delay", "pg_sleep", "information_schema", "@@version", "xp_cmdshell",
+	"select * from", "1=1--", "order by 1",
+	// markup and script
+	"<script", "</script", "<img", "<svg", "<iframe", "<body", "javascript:", "onerror=",
+	"onload=", "onmouseover=", "alert(", "prompt(", "document.cookie",
+	// traversal and files
+	"../", "..\\", "/etc/passwd", "/etc/shadow", "win.ini", "boot.ini", "/proc/self", "php://",
+	"file://", "<?php",
+	// commands and templates
+	"$(", "`", ";cat ", "|cat ", ";ls", "|ls", ";id", "|id", "&&", "/bin/sh", "/bin/bash",
+	"cmd.exe", "powershell", "wget http", "curl http", "{{", "${", "<%", "#{", "jndi:",
+	// NUL and NoSQL operators
+	"\x00", "[$ne]", "[$gt]", "$where",
 }
 
-// HasPayloadMarks reports whether p carries a marker of an injection,
-// traversal or command payload. scratch is reused to avoid allocation; the
+// HasPayloadMarks reports whether p, percent-decoded (twice, for double
+// encoding) and lower-cased, carries a marker of an injection, traversal,
+// template or command payload. scratch is reused to avoid allocation; the
 // returned slice is the (possibly grown) scratch.
 func HasPayloadMarks(p, scratch []byte) (bool, []byte) {
 	hit := false
@@ -142,11 +156,19 @@ func HasPayloadMarks(p, scratch []byte) (bool, []byte) {
 	if !hit {
 		return false, scratch
 	}
-	scratch = append(scratch[:0], p...)
-	for i, c := range scratch {
-		if c >= 'A' && c <= 'Z' {
-			scratch[i] = c + 'a' - 'A'
+	scratch = decode(append(scratch[:0], p...))
+	if bytes.IndexByte(scratch, '%') >= 0 {
+		scratch = decode(scratch)
+	}
+	special := false
+	for _, c := range scratch {
+		switch c {
+		case '\'', '"', '<', '>', '`', '(', '$', '{', '\\', ';', '|', '&', '.', 0, '#', '[':
+			special = true
 		}
+	}
+	if !special && bytes.Index(scratch, []byte("select")) < 0 && bytes.Index(scratch, []byte(" or ")) < 0 {
+		return false, scratch
 	}
 	for _, m := range markers {
 		if bytes.Contains(scratch, []byte(m)) {
@@ -154,4 +176,41 @@ func HasPayloadMarks(p, scratch []byte) (bool, []byte) {
 		}
 	}
 	return false, scratch
+}
+
+// decode percent-decodes b in place, turns '+' into a space and lower-cases
+// ASCII letters. Invalid escapes are kept as they are.
+func decode(b []byte) []byte {
+	w := 0
+	for r := 0; r < len(b); r++ {
+		c := b[r]
+		switch {
+		case c == '%' && r+2 < len(b) && isHex(b[r+1]) && isHex(b[r+2]):
+			c = unhex(b[r+1])<<4 | unhex(b[r+2])
+			r += 2
+		case c == '+':
+			c = ' '
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[w] = c
+		w++
+	}
+	return b[:w]
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
 }

@@ -2,20 +2,25 @@ package features
 
 // The features of a Vector, by index.
 const (
-	Rate          = iota // requests per second over the last ~10 s
-	RateLong             // requests per second over the last ~2 min
-	ErrorRatio           // share of responses with status >= 400
-	AuthFailRatio        // share of 401 and 403 responses
-	NotFoundRatio        // share of 404 and 410 responses
-	PathEntropy          // Shannon entropy (bits) of path templates over the last 32 requests
-	PathNovelty          // share of requests to a path not among the client's previous 16
-	ReqBytes             // mean request size (bytes)
-	RespBytes            // mean response size (bytes)
-	WriteRatio           // share of methods other than GET, HEAD and OPTIONS
-	PayloadMarks         // share of requests whose path or query carries injection or traversal markers
-	GapCV                // coefficient of variation of the time between requests
-	NumFeatures          // the number of features
+	Rate            = iota // requests per second over the last ~10 s
+	Volume                 // requests over the last ~2 min (decayed count)
+	ErrorRatio             // share of responses with status >= 400
+	AuthFailRatio          // share of 401 and 403 responses
+	NotFoundRatio          // share of 404 and 410 responses
+	OtherErrorRatio        // share of other 4xx and 5xx responses (400, 405, 413, 429, 500...)
+	PathEntropy            // Shannon entropy (bits) of path templates over the last 32 requests
+	PathNovelty            // share of requests to a path not among the client's previous 16
+	ReqBytes               // mean request size (bytes)
+	RespBytes              // mean response size (bytes)
+	WriteRatio             // share of methods other than GET, HEAD and OPTIONS
+	PayloadMarks           // share of requests whose path or query carries injection or traversal markers
+	GapCV                  // coefficient of variation of the time between requests
+	NumFeatures            // the number of features
 )
+
+// Ratios are shrunk towards zero by ratioPrior clean pseudo-events, so five
+// failures in five requests weigh less than fifty in fifty: k/(n+4).
+const ratioPrior = 4.0
 
 // Vector is one client's features at one moment. It is an array so that
 // computing and scoring it allocates nothing.
@@ -51,18 +56,20 @@ type Spec struct {
 func Specs() []Spec { return specs[:] }
 
 var specs = [NumFeatures]Spec{
-	Rate:          {Name: "rate", Unit: "req/s", Log: true, Dir: Up, MinScale: 0.15},
-	RateLong:      {Name: "rate_2m", Unit: "req/s", Log: true, Dir: Up, MinScale: 0.15},
-	ErrorRatio:    {Name: "error_ratio", Dir: Up, MinScale: 0.05},
-	AuthFailRatio: {Name: "auth_fail_ratio", Dir: Up, MinScale: 0.05},
-	NotFoundRatio: {Name: "not_found_ratio", Dir: Up, MinScale: 0.05},
-	PathEntropy:   {Name: "path_entropy", Unit: "bits", Dir: Up, MinScale: 0.25},
-	PathNovelty:   {Name: "path_novelty", Dir: Up, MinScale: 0.08},
-	ReqBytes:      {Name: "req_bytes", Unit: "bytes", Log: true, Dir: Up, MinScale: 0.4},
-	RespBytes:     {Name: "resp_bytes", Unit: "bytes", Log: true, Dir: Neutral, MinScale: 0.4},
-	WriteRatio:    {Name: "write_ratio", Dir: Up, MinScale: 0.08},
-	PayloadMarks:  {Name: "payload_marks", Dir: Up, MinScale: 0.03},
-	GapCV:         {Name: "gap_cv", Dir: Neutral, MinScale: 0.15},
+	Rate:   {Name: "rate", Unit: "req/s", Log: true, Dir: Up, MinScale: 0.15},
+	Volume: {Name: "requests_2m", Unit: "req", Log: true, Dir: Up, MinScale: 0.3},
+	// The parts of error_ratio carry the evidence; the total informs the forest.
+	ErrorRatio:      {Name: "error_ratio", Dir: Neutral, MinScale: 0.05},
+	OtherErrorRatio: {Name: "other_error_ratio", Dir: Up, MinScale: 0.05},
+	AuthFailRatio:   {Name: "auth_fail_ratio", Dir: Up, MinScale: 0.05},
+	NotFoundRatio:   {Name: "not_found_ratio", Dir: Up, MinScale: 0.05},
+	PathEntropy:     {Name: "path_entropy", Unit: "bits", Dir: Up, MinScale: 0.25},
+	PathNovelty:     {Name: "path_novelty", Dir: Up, MinScale: 0.08},
+	ReqBytes:        {Name: "req_bytes", Unit: "bytes", Log: true, Dir: Up, MinScale: 0.4},
+	RespBytes:       {Name: "resp_bytes", Unit: "bytes", Log: true, Dir: Neutral, MinScale: 0.4},
+	WriteRatio:      {Name: "write_ratio", Dir: Up, MinScale: 0.08},
+	PayloadMarks:    {Name: "payload_marks", Dir: Up, MinScale: 0.03},
+	GapCV:           {Name: "gap_cv", Dir: Neutral, MinScale: 0.15},
 }
 
 // Names returns the feature names in Vector order.

@@ -121,9 +121,11 @@ type Result struct {
 	Score float64
 	// Forest is the isolation forest's score in (0,1).
 	Forest float64
-	// Evidence is the largest robust z-score among features in their
-	// suspicious direction; for a known identity, each feature counts only
-	// as far as it exceeds both the population and the client's own history.
+	// Evidence is the Euclidean norm of the robust z-scores of the features
+	// that deviate in their suspicious direction, each capped at 10, so one
+	// saturated ratio counts 10 and three deviating features count more. For
+	// a known identity, each feature counts only as far as it exceeds both
+	// the population and the client's own history.
 	Evidence float64
 	Scored   bool
 	Known    bool
@@ -140,7 +142,7 @@ func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
 	*r = Result{Known: ident != nil}
 	var ev [features.NumFeatures]float64
 	specs := features.Specs()
-	best := math.Inf(-1)
+	sum := 0.0
 	for i := range p {
 		d := float64(specs[i].Dir)
 		if d == 0 {
@@ -153,8 +155,12 @@ func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
 			z = min(z, own)
 		}
 		ev[i] = z
-		best = max(best, z)
+		if z > 0 {
+			z = min(z, evidenceCap)
+			sum += z * z
+		}
 	}
+	best := math.Sqrt(sum)
 	r.Evidence = best
 	if best < m.Gate {
 		return
@@ -184,12 +190,16 @@ func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
 	}
 }
 
-// evidenceHalf is the evidence (robust z) that maps to 0.5 in Combine.
-const evidenceHalf = 6.0
+const (
+	// evidenceCap bounds one feature's robust z-score in the evidence.
+	evidenceCap = 10.0
+	// evidenceHalf is the evidence that maps to 0.5 in Combine.
+	evidenceHalf = 8.0
+)
 
 // Combine returns the combined score of a forest score and the statistical
 // evidence: their mean, with the evidence e mapped into [0,1) as
-// e/(e+6). The forest sees unusual combinations of features; the evidence
+// e/(e+8). The forest sees unusual combinations of features; the evidence
 // sees how far the most suspicious single feature is from typical, which
 // the forest underrates when one feature alone is extreme.
 func Combine(forest, evidence float64) float64 {

@@ -103,9 +103,9 @@ func Fit(samples []features.Vector, cfg TrainConfig) (*Model, error) {
 //
 // The training data may hide attacks, and those are the highest scores, so
 // the threshold is not an empirical quantile of the tail. It extrapolates an
-// exponential tail fitted between the first quartile and the median of the
-// gated clients' scores, which barely move while attacks are a small share
-// of them.
+// exponential tail fitted between the 75th and 90th percentiles of the gated
+// clients' scores, which barely move while attacks are a small share of
+// them, then drops the clients above the result and fits again.
 func (m *Model) Calibrate(clientMax []float64, cfg TrainConfig) {
 	cfg = cfg.WithDefaults()
 	c := Calibration{TargetFPR: cfg.TargetFPR, Clients: len(clientMax), Method: "exponential tail over gated clients"}
@@ -148,15 +148,17 @@ func (m *Model) Calibrate(clientMax []float64, cfg TrainConfig) {
 }
 
 // tailQuantile returns the score above which a share fpr of total clients
-// lies, extrapolating an exponential tail fitted between the first quartile
-// and the median of the sorted gated scores.
+// lies, extrapolating an exponential tail fitted between the 75th and 90th
+// percentiles of the sorted gated scores: high enough to describe the tail
+// rather than the bulk, low enough that a few percent of attacks among the
+// gated clients barely move it.
 func tailQuantile(sorted []float64, total int, fpr float64) float64 {
-	q25 := stat.Quantile(0.25, stat.Empirical, sorted, nil)
-	q50 := stat.Quantile(0.5, stat.Empirical, sorted, nil)
-	beta := (q50 - q25) / math.Log(0.75/0.5)
-	share := 0.5 * float64(len(sorted)) / float64(total) // clients above q50
+	q75 := stat.Quantile(0.75, stat.Empirical, sorted, nil)
+	q90 := stat.Quantile(0.90, stat.Empirical, sorted, nil)
+	beta := (q90 - q75) / math.Log(0.25/0.10)
+	share := 0.10 * float64(len(sorted)) / float64(total) // clients above q90
 	if share <= fpr || beta <= 0 {
-		return q50
+		return q90
 	}
-	return q50 + beta*math.Log(share/fpr)
+	return q90 + beta*math.Log(share/fpr)
 }

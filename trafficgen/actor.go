@@ -174,7 +174,7 @@ func (a *actor) addUUID() *actor {
 	return a
 }
 
-// addUser appends a user id of the site's kind.
+// addUserID appends a user id, or a random one if uid is empty, of the site's kind.
 func (a *actor) addUserID(uid string) *actor {
 	if uid == "" {
 		if a.w.userUUID {

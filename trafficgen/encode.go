@@ -26,12 +26,6 @@ func (f *tsFormatter) append(b []byte, ms int64) []byte {
 	return append(b, byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10), 'Z')
 }
 
-// formatTS formats a timestamp in Unix milliseconds the way the log does.
-func formatTS(ms int64) string {
-	var f tsFormatter
-	return string(f.append(nil, ms))
-}
-
 // appendString appends s as a JSON string.
 func appendString[S ~string | ~[]byte](b []byte, s S) []byte {
 	const hex = "0123456789abcdef"
@@ -74,8 +68,9 @@ func appendString[S ~string | ~[]byte](b []byte, s S) []byte {
 	return append(b, '"')
 }
 
-// appendEvent appends one log line, newline included.
-func appendEvent(b []byte, f *tsFormatter, ip string, e *event) []byte {
+// appendEvent appends one log line, newline included; ua is the event's
+// user agent already encoded as a JSON string.
+func appendEvent(b []byte, f *tsFormatter, ip string, ua []byte, e *event) []byte {
 	b = append(b, `{"ts":"`...)
 	b = f.append(b, e.ts)
 	b = append(b, `","client_ip":"`...)
@@ -93,7 +88,7 @@ func appendEvent(b []byte, f *tsFormatter, ip string, e *event) []byte {
 	b = append(b, `,"duration_ms":`...)
 	b = strconv.AppendFloat(b, e.durMS, 'f', -1, 64)
 	b = append(b, `,"user_agent":`...)
-	b = appendString(b, e.ua)
+	b = append(b, ua...)
 	if e.apiKey != "" {
 		b = append(b, `,"api_key":`...)
 		b = appendString(b, e.apiKey)

@@ -53,8 +53,17 @@ func Generate(cfg Config, out io.Writer, labels io.Writer) (Summary, error) {
 // head is a stream's next event in the merge.
 type head struct {
 	ts     int64
-	stream int
+	stream int32
+	client int32
 	ev     *event
+}
+
+// agentCache holds a stream's user agent encoded as JSON: most streams
+// keep theirs, and encoding a long agent for every line is a good part of
+// the writer's work.
+type agentCache struct {
+	ua   string
+	json []byte
 }
 
 func less(a, b *head) bool { return a.ts < b.ts || a.ts == b.ts && a.stream < b.stream }
@@ -75,7 +84,7 @@ func (rec *recording) write(out io.Writer) (Summary, error) {
 		nexts[i] = next
 		stops = append(stops, stop)
 		if ev, ok := next(); ok {
-			heap = append(heap, head{ev.ts, i, ev})
+			heap = append(heap, head{ev.ts, int32(i), int32(rec.streams[i].client), ev})
 		}
 	}
 	slices.SortFunc(heap, func(a, b head) int {
@@ -83,20 +92,25 @@ func (rec *recording) write(out io.Writer) (Summary, error) {
 	})
 
 	var (
-		sum  Summary
-		f    tsFormatter
-		line []byte
+		sum    Summary
+		f      tsFormatter
+		line   []byte
+		agents = make([]agentCache, len(rec.streams))
 	)
 	for len(heap) > 0 {
 		h := &heap[0]
-		c := &rec.clients[rec.streams[h.stream].client]
+		c := &rec.clients[h.client]
 		if c.events == 0 {
 			c.first = h.ts
 		}
 		c.last = h.ts
 		c.events++
 		sum.Events++
-		line = appendEvent(line[:0], &f, c.ip, h.ev)
+		ua := &agents[h.stream]
+		if ua.json == nil || h.ev.ua != ua.ua {
+			ua.ua, ua.json = h.ev.ua, appendString(ua.json[:0], h.ev.ua)
+		}
+		line = appendEvent(line[:0], &f, c.ip, ua.json, h.ev)
 		if _, err := bw.Write(line); err != nil {
 			return sum, fmt.Errorf("trafficgen: writing the log: %w", err)
 		}

@@ -428,7 +428,7 @@ func (a *actor) appSession(p *person, until int64) {
 	sync := a.t + int64(p.period*1000)
 	tele := a.t + int64(uniform(r, 20, 60)*1000)
 	for a.live() && a.t < until {
-		next := a.t + int64(clamp(lognorm{5/p.power, 0.9}.draw(r), 0.5, 300)*1000)
+		next := a.t + int64(clamp(lognorm{5 / p.power, 0.9}.draw(r), 0.5, 300)*1000)
 		for sync < next && a.live() {
 			a.at(sync)
 			a.begin("/api/v1/sync?since=").addInt(int(a.t/1000) - int(p.period))
@@ -554,27 +554,34 @@ func (a *actor) script(p *person) {
 	default: // by hand
 		a.t = a.sessionStart(240)
 		until := a.t + int64(lognorm{300, 0.7}.draw(r)*1000)
+		// Mistakes come early, until the key and the paths are right.
+		clumsy := uniform(r, 0.05, 0.5)
 		for a.live() && a.t < until {
-			switch r.IntN(8) {
-			case 0:
-				a.begin("/api/v1/items/").addInt(a.item())
-				a.send("GET", &epItem, 0)
-			case 1:
-				a.begin("/api/v1/items?page=").addInt(1 + r.IntN(5))
-				a.send("GET", &epItemList, 0)
-			case 2: // a typo in the path
+			action := 5 + r.IntN(5)
+			if chance(r, clumsy) {
+				action = r.IntN(5)
+			}
+			clumsy *= 0.85
+			switch action {
+			case 0, 1: // a typo in the path
 				a.begin("/api/v1/").add(pick(r, []string{"item/", "itemz/", "v1/items/", "products/"})).addInt(a.item())
 				a.send("GET", &epNotFound, 0)
-			case 3: // a bad body
+			case 2: // a bad body
 				a.begin("/api/v1/orders")
-				a.send("POST", &epOrderCreate, pick(r, []int{400, 422, 201}))
-			case 4: // a wrong or missing key
+				a.send("POST", &epOrderCreate, pick(r, []int{400, 422}))
+			case 3, 4: // a wrong or missing key
 				a.begin("/api/v1/me")
-				a.send("GET", &epMe, pick(r, []int{401, 401, 403, 200}))
+				a.send("GET", &epMe, pick(r, []int{401, 401, 403}))
 			case 5:
+				a.begin("/api/v1/items/").addInt(a.item())
+				a.send("GET", &epItem, 0)
+			case 6:
+				a.begin("/api/v1/items?page=").addInt(1 + r.IntN(5))
+				a.send("GET", &epItemList, 0)
+			case 7:
 				a.begin("/api/v1/search?q=").addQuery(pick(r, searchTerms))
 				a.send("GET", &epSearch, 0)
-			case 6:
+			case 8:
 				a.begin("/api/v1/users/").add(p.uid).add("/orders")
 				a.send("GET", &epOrders, 0)
 			default:

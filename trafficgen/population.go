@@ -106,7 +106,7 @@ func newPerson(r *rand.Rand, s *site, book *addressBook) *person {
 		p.ua = pick(r, toolAgents)
 		p.account = true
 		p.key = apiKey(r)
-		p.mode = weighted(r, []float64{0.37, 0.3, 0.25, 0.08})
+		p.mode = weighted(r, []float64{0.38, 0.3, 0.27, 0.05})
 		p.period = clamp(lognorm{20, 0.9}.draw(r), 2, 180)
 		p.hdr = 180 + r.IntN(150)
 		if chance(r, 0.5) {

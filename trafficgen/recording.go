@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 )
 
 // client is one address in the recording, with its label and what the
@@ -226,6 +227,9 @@ func (rec *recording) planAttacks(cfg Config, book *addressBook) {
 			at.rate = lerpLog(0.5, 25, at.x)
 			at.key, at.user = apiKey(ar), userName(ar)
 			at.ua = pick(ar, []string{browserUA, "python-requests/2.31.0", mobileAgent(ar, s.brand, s.appVersions[0])})
+		}
+		if strings.HasPrefix(at.ua, "Mozilla/5.0 (") && !strings.Contains(at.ua, "compatible") {
+			at.hdr += 300 + ar.IntN(500) // a browser, or a tool that copies one, sends more headers
 		}
 		c := rec.add(client{ip: at.ip, kind: kind, intensity: at.intensity()})
 		rec.streams = append(rec.streams, stream{client: c, r: ar, ua: at.ua, key: at.key, hdr: at.hdr,

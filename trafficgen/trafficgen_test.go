@@ -444,6 +444,12 @@ func FuzzAppendString(f *testing.F) {
 	})
 }
 
+// formatTS formats a timestamp in Unix milliseconds the way the log does.
+func formatTS(ms int64) string {
+	var f tsFormatter
+	return string(f.append(nil, ms))
+}
+
 func TestFormatTS(t *testing.T) {
 	for _, tt := range []struct {
 		ms   int64
