@@ -20,7 +20,11 @@ type TrainConfig struct {
 	// Gate is the robust z-score of suspicious evidence a client needs
 	// before its forest score is considered.
 	Gate float64 `yaml:"gate"`
-	// MinThreshold and MaxThreshold bound the calibrated threshold.
+	// MinThreshold and MaxThreshold bound the calibrated threshold. The
+	// combined score is on a fixed scale: 0.6 is about one feature at the
+	// evidence cap with the forest finding the client clearly isolated, so
+	// the floor keeps a recording with odd but harmless clients in its tail
+	// from pulling the threshold into them.
 	MinThreshold float64 `yaml:"min_threshold"`
 	MaxThreshold float64 `yaml:"max_threshold"`
 }
@@ -29,7 +33,7 @@ type TrainConfig struct {
 const (
 	DefaultTargetFPR    = 0.0005
 	DefaultGate         = 3.0
-	DefaultMinThreshold = 0.55
+	DefaultMinThreshold = 0.60
 	DefaultMaxThreshold = 0.80
 )
 
@@ -121,18 +125,13 @@ func (m *Model) Calibrate(clientMax []float64, cfg TrainConfig) {
 	if len(cand) >= 20 {
 		c.Q50, c.Q90 = stat.Quantile(0.5, stat.Empirical, cand, nil), stat.Quantile(0.9, stat.Empirical, cand, nil)
 		c.Q95, c.Q99 = stat.Quantile(0.95, stat.Empirical, cand, nil), stat.Quantile(0.99, stat.Empirical, cand, nil)
-		// Fit, drop the clients above the threshold (hidden attacks, and
-		// the expected handful of normal ones), and fit again, so attacks
-		// that inflate the quartiles are taken out.
-		kept, total := cand, len(clientMax)
-		for range 3 {
-			t = tailQuantile(kept, total, cfg.TargetFPR)
-			n, _ := slices.BinarySearch(kept, t)
-			if n == len(kept) || len(kept)-n > len(kept)/4 {
-				break
-			}
-			total -= len(kept) - n
-			kept = kept[:n]
+		// Fit, drop the clients above the result (hidden attacks, and the
+		// expected handful of normal ones), and fit once more, so attacks
+		// that reach into the upper quantiles are taken out. Only once:
+		// trimming again and again would eat into the normal tail.
+		t = tailQuantile(cand, len(clientMax), cfg.TargetFPR)
+		if n, _ := slices.BinarySearch(cand, t); n < len(cand) && len(cand)-n <= len(cand)/10 {
+			t = tailQuantile(cand[:n], len(clientMax)-(len(cand)-n), cfg.TargetFPR)
 		}
 	} else {
 		c.Method = "too few gated clients to fit a tail; using the maximum threshold"

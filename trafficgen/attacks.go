@@ -567,6 +567,6 @@ func (a *actor) lowSlow(at *attacker) {
 		default:
 			a.send("POST", &epLogin, 401)
 		}
-		a.sleep(clamp(lognorm{at.spacing, 0.35}.draw(r), 30, 400))
+		a.sleep(clamp(lognorm{at.spacing, 0.35}.draw(r), 45, 400))
 	}
 }

@@ -77,5 +77,6 @@
 //   - enumeration: 0.5 to 25 per second over sequential ids on one route,
 //     mostly 403 or 404, with a user's API key.
 //   - lowslow: credential stuffing from many residential addresses, each
-//     making two to six login attempts a minute or more apart.
+//     making two to six login attempts one to four minutes apart, some of
+//     them fetching the login page first, a few of them succeeding.
 package trafficgen
