@@ -122,8 +122,9 @@ type Result struct {
 	// Forest is the isolation forest's score in (0,1).
 	Forest float64
 	// Evidence is the Euclidean norm of the robust z-scores of the features
-	// that deviate in their suspicious direction, each capped at 10, so one
-	// saturated ratio counts 10 and three deviating features count more. For
+	// that deviate in their suspicious direction, each capped (at 10 for
+	// ratios, 25 for rates and sizes), so one saturated ratio counts 10 and
+	// three deviating features count more. For
 	// a known identity, each feature counts only as far as it exceeds both
 	// the population and the client's own history.
 	Evidence float64
@@ -156,7 +157,11 @@ func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
 		}
 		ev[i] = z
 		if z > 0 {
-			z = min(z, evidenceCap)
+			if specs[i].Log {
+				z = min(z, evidenceCapLog)
+			} else {
+				z = min(z, evidenceCap)
+			}
 			sum += z * z
 		}
 	}
@@ -191,8 +196,12 @@ func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
 }
 
 const (
-	// evidenceCap bounds one feature's robust z-score in the evidence.
-	evidenceCap = 10.0
+	// evidenceCap bounds one feature's robust z-score in the evidence. A
+	// ratio is bounded and its spread is often the MinScale floor, so a
+	// ratio of 1 would otherwise count 20; a rate or a size spans orders of
+	// magnitude on a log scale, and how far it goes still means something.
+	evidenceCap    = 10.0
+	evidenceCapLog = 15.0
 	// evidenceHalf is the evidence that maps to 0.5 in Combine.
 	evidenceHalf = 8.0
 )
@@ -241,7 +250,8 @@ func CurrentSpecs() []FeatureInfo {
 }
 
 // Write encodes m to w in the model file format and sets m.ID from its
-// contents if it is empty.
+// contents if it is empty, so training twice on the same data with the same
+// seed gives the same ID.
 func (m *Model) Write(w io.Writer) error {
 	fb, err := m.Forest.MarshalBinary()
 	if err != nil {
@@ -250,7 +260,7 @@ func (m *Model) Write(w io.Writer) error {
 	if m.ID == "" {
 		h := sha256.New()
 		h.Write(fb)
-		fmt.Fprintf(h, "%v|%v|%d", m.Threshold, m.Created.UnixNano(), len(m.Identities))
+		fmt.Fprintf(h, "%v|%v|%d|%d", m.Threshold, m.Gate, len(m.Identities), m.Training.Events)
 		m.ID = "pc-" + hex.EncodeToString(h.Sum(nil))[:12]
 	}
 	zw := gzip.NewWriter(w)

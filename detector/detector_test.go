@@ -1,0 +1,288 @@
+package detector_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portcullis/portcullis/backtest"
+	. "github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/models"
+	"github.com/portcullis/portcullis/trafficgen"
+)
+
+// recording is a generated day of traffic with its labels.
+type recording struct {
+	path   string
+	labels map[string]backtest.Label
+}
+
+var (
+	fixtureOnce sync.Once
+	fixture     struct {
+		day1, day2 recording
+		model      *models.Model
+		err        error
+	}
+)
+
+func gen(dir string, seed int64, start time.Time) (recording, error) {
+	var log, labels bytes.Buffer
+	cfg := trafficgen.Config{Seed: seed, Site: 3, Start: start, Minutes: 6, Clients: 600, Attacks: true, AttackShare: 0.03}
+	if _, err := trafficgen.Generate(cfg.WithDefaults(), &log, &labels); err != nil {
+		return recording{}, err
+	}
+	path := filepath.Join(dir, "day.jsonl")
+	if err := os.WriteFile(path, log.Bytes(), 0o644); err != nil {
+		return recording{}, err
+	}
+	l, err := backtest.ReadLabels(&labels)
+	return recording{path, l}, err
+}
+
+// trainedFixture generates two days of one site and trains on the first,
+// once for all tests of the package.
+func trainedFixture(t *testing.T) (day1, day2 recording, m *models.Model) {
+	t.Helper()
+	fixtureOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "portcullis-detector-")
+		if err != nil {
+			fixture.err = err
+			return
+		}
+		d1, d2 := filepath.Join(dir, "1"), filepath.Join(dir, "2")
+		os.Mkdir(d1, 0o755)
+		os.Mkdir(d2, 0o755)
+		t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		if fixture.day1, fixture.err = gen(d1, 1, t0); fixture.err != nil {
+			return
+		}
+		if fixture.day2, fixture.err = gen(d2, 2, t0.Add(24*time.Hour)); fixture.err != nil {
+			return
+		}
+		fixture.model, fixture.err = Train(context.Background(), []Source{&FileSource{Path: fixture.day1.path}}, TrainConfig{Seed: 1})
+	})
+	if fixture.err != nil {
+		t.Fatal(fixture.err)
+	}
+	return fixture.day1, fixture.day2, fixture.model
+}
+
+func score(t *testing.T, path string, cfg Config, m *models.Model) ([]*Decision, ScoreResult) {
+	t.Helper()
+	var ds []*Decision
+	res, err := Score(context.Background(), []Source{&FileSource{Path: path}}, cfg, m, func(d *Decision) error {
+		ds = append(ds, d)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds, res
+}
+
+func TestBacktestOnAnotherDay(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	ds, res := score(t, day2.path, Config{}, m)
+	rec := backtest.NewRecorder()
+	for _, d := range ds {
+		rec.Add(d)
+	}
+	rep := rec.Evaluate(day2.labels)
+	var out bytes.Buffer
+	rep.Print(&out)
+	t.Logf("threshold %.3f, %d events\n%s", m.Threshold, res.Input.Parsed, out.String())
+
+	for _, k := range rep.Kinds {
+		switch k.Kind {
+		case "flood", "scan", "bruteforce":
+			if k.Recall() < 0.99 {
+				t.Errorf("%s recall %.2f, want all caught", k.Kind, k.Recall())
+			}
+		}
+	}
+	if rep.FPRate() > 0.01 {
+		t.Errorf("%.2f%% of normal clients blocked, want at most 1%%", 100*rep.FPRate())
+	}
+	if len(rep.KnownHeavyBlocked) > 0 {
+		t.Errorf("heavy clients known from training were blocked: %v", rep.KnownHeavyBlocked)
+	}
+	if p50 := backtest.Quantile(rep.AllTTD, 0.5); p50 > 20*time.Second {
+		t.Errorf("median time to detect %v, want within 20 s", p50)
+	}
+}
+
+func TestDecisionsAreExplainedAndOrdered(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	ds, _ := score(t, day2.path, Config{}, m)
+	if len(ds) == 0 {
+		t.Fatal("no decisions")
+	}
+	for i, d := range ds {
+		if i > 0 && d.TS.Before(ds[i-1].TS) {
+			t.Fatalf("decision %d at %v precedes the one before it at %v", i, d.TS, ds[i-1].TS)
+		}
+		if d.Action != ActionBlock || d.Score < d.Threshold || d.TTLSec != int64(DefaultTTL/time.Second) || d.Model != m.ID || d.Scope != "ip" {
+			t.Errorf("decision %+v is not a block above threshold with the default TTL and the model's id", d)
+		}
+		if len(d.Reasons) == 0 {
+			t.Errorf("decision about %s carries no reasons", d.Client)
+		}
+		for _, r := range d.Reasons {
+			if r.Feature == "" || r.Value == r.Typical {
+				t.Errorf("reason %+v of %s does not set value apart from typical", r, d.Client)
+			}
+		}
+	}
+}
+
+func TestPolicy(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	base, _ := score(t, day2.path, Config{}, m)
+	if len(base) < 3 {
+		t.Fatalf("only %d decisions to work with", len(base))
+	}
+	first := base[0].Client
+
+	t.Run("an allowlisted address is never blocked", func(t *testing.T) {
+		ds, res := score(t, day2.path, Config{Policy: PolicyConfig{Allow: []string{first}}}, m)
+		for _, d := range ds {
+			if d.Client == first {
+				t.Fatalf("%s blocked although allowlisted", first)
+			}
+		}
+		if res.Stats.Allowed == 0 {
+			t.Error("no events counted as allowed")
+		}
+	})
+	t.Run("an allowlisted prefix covers its addresses", func(t *testing.T) {
+		a, err := ParseAllowlist([]string{"203.0.113.0/24", "2001:db8::/32", "key_partner"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.Allows("203.0.113.9", []byte("203.0.113.9"), nil, nil) || !a.Allows("x", []byte("2001:db8::1"), nil, nil) ||
+			!a.Allows("x", []byte("192.0.2.1"), []byte("key_partner"), nil) || a.Allows("192.0.2.1", []byte("192.0.2.1"), nil, nil) {
+			t.Error("allowlist matched the wrong clients")
+		}
+		if _, err := ParseAllowlist([]string{"10.0.0.0/33"}); err == nil {
+			t.Error("a bad prefix was accepted")
+		}
+	})
+	t.Run("a long TTL decides each client once", func(t *testing.T) {
+		ds, _ := score(t, day2.path, Config{Policy: PolicyConfig{TTL: 24 * time.Hour}}, m)
+		seen := map[string]bool{}
+		for _, d := range ds {
+			if seen[d.Client] {
+				t.Fatalf("%s decided twice within its TTL", d.Client)
+			}
+			seen[d.Client] = true
+		}
+	})
+	t.Run("a short TTL lets a persistent attacker be decided again", func(t *testing.T) {
+		ds, _ := score(t, day2.path, Config{Policy: PolicyConfig{TTL: 5 * time.Second}}, m)
+		if len(ds) <= len(base) {
+			t.Errorf("%d decisions with a 5 s TTL, %d with the default; want more", len(ds), len(base))
+		}
+	})
+	t.Run("dry run marks decisions simulated", func(t *testing.T) {
+		ds, _ := score(t, day2.path, Config{Policy: PolicyConfig{DryRun: true}}, m)
+		if len(ds) != len(base) || !ds[0].Simulated {
+			t.Error("dry run changed the decisions or did not mark them")
+		}
+	})
+	t.Run("a high minimum of events delays or prevents decisions", func(t *testing.T) {
+		ds, _ := score(t, day2.path, Config{Policy: PolicyConfig{MinEvents: 200}}, m)
+		for _, d := range ds {
+			if d.Events < 200 {
+				t.Fatalf("%s decided after %d events", d.Client, d.Events)
+			}
+		}
+	})
+}
+
+func TestSetModelKeepsClientState(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	p, err := NewPipeline(Config{}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(day2.path)
+	defer f.Close()
+	r := ingest.NewReader(f, ingest.ReaderConfig{})
+	var rec ingest.Record
+	for i := 0; i < 1000 && r.Next(&rec); i++ {
+		p.Process(&rec)
+	}
+	before := p.Stats().Features.Tracked
+	p.SetModel(m)
+	if after := p.Stats().Features.Tracked; after != before || before == 0 {
+		t.Errorf("tracked %d clients before the swap and %d after", before, after)
+	}
+}
+
+func TestTrainingIsDeterministic(t *testing.T) {
+	day1, _, m := trainedFixture(t)
+	again, err := Train(context.Background(), []Source{&FileSource{Path: day1.path}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Write(io.Discard)
+	again.Write(io.Discard)
+	if m.ID != again.ID || m.Threshold != again.Threshold {
+		t.Errorf("two trainings differ: %s/%.4f and %s/%.4f", m.ID, m.Threshold, again.ID, again.Threshold)
+	}
+}
+
+func TestTrainRejectsTooLittleData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tiny.jsonl")
+	os.WriteFile(path, []byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.1","method":"GET","path":"/","status":200}`+"\n"), 0o644)
+	_, err := Train(context.Background(), []Source{&FileSource{Path: path}}, TrainConfig{})
+	if err == nil {
+		t.Fatal("trained on one event")
+	}
+	if !bytes.Contains([]byte(err.Error()), []byte("longer recording")) {
+		t.Errorf("error %q does not say what to do", err)
+	}
+}
+
+func TestScoreStopsWhenCancelled(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Score(ctx, []Source{&FileSource{Path: day2.path}}, Config{}, m, func(*Decision) error { return nil })
+	if err != context.Canceled {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func BenchmarkScore(b *testing.B) {
+	var log bytes.Buffer
+	cfg := trafficgen.Config{Seed: 1, Site: 1}.WithDefaults()
+	cfg.Attacks = true
+	if _, err := trafficgen.Generate(cfg, &log, nil); err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "day.jsonl")
+	os.WriteFile(path, log.Bytes(), 0o644)
+	m, err := Train(context.Background(), []Source{&FileSource{Path: path}}, TrainConfig{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var events int64
+	for b.Loop() {
+		res, err := Score(context.Background(), []Source{&FileSource{Path: path}}, Config{}, m, func(*Decision) error { return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+		events = res.Input.Parsed
+	}
+	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(events), "events/op")
+}

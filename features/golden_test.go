@@ -1,0 +1,78 @@
+package features
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/portcullis/portcullis/ingest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestGolden pins the features of small hand-checked inputs: each
+// testdata/NAME.jsonl is read through ingest, and the final vector of every
+// client is compared with testdata/NAME.golden.
+//
+// hand.jsonl, checked by hand (ratios are k/(n+4)):
+//   - 198.51.100.1: four GETs of one route one second apart: entropy 0,
+//     novelty and every error ratio from counts decayed over 120 s;
+//   - 203.0.113.9: three failed logins and one success at one instant:
+//     rate 4/(10·(1-e^-0.1)) = 4.20, auth_fail 3/8, write 4/8, entropy 0;
+//   - 192.0.2.44: four probes at one instant: not_found 2/8, auth_fail 1/8,
+//     other_error 1/8, error 4/8, payload_marks 1/8, entropy 2 bits.
+func TestGolden(t *testing.T) {
+	inputs, err := filepath.Glob("testdata/*.jsonl")
+	if err != nil || len(inputs) == 0 {
+		t.Fatalf("no golden inputs: %v", err)
+	}
+	for _, in := range inputs {
+		name := in[:len(in)-len(".jsonl")]
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			f, err := os.Open(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			tb := NewTable[struct{}](Config{})
+			r := ingest.NewReader(f, ingest.ReaderConfig{})
+			var rec ingest.Record
+			for r.Next(&rec) {
+				tb.Observe(rec.ClientIP, "ip", &rec)
+			}
+			if err := r.Err(); err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			tb.Each(func(c *Client[struct{}]) { keys = append(keys, c.Key()) })
+			sort.Strings(keys)
+			var out bytes.Buffer
+			for _, k := range keys {
+				c := tb.Lookup([]byte(k))
+				var v Vector
+				c.Vector(&v)
+				fmt.Fprintf(&out, "%s events=%d\n", k, c.Events())
+				for i, s := range Specs() {
+					fmt.Fprintf(&out, "  %-18s %.6g\n", s.Name, v[i])
+				}
+			}
+			golden := name + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("features differ from %s (run go test -update after checking by hand):\n%s", golden, out.String())
+			}
+		})
+	}
+}
