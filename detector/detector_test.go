@@ -34,7 +34,7 @@ var (
 
 func gen(dir string, seed int64, start time.Time) (recording, error) {
 	var log, labels bytes.Buffer
-	cfg := trafficgen.Config{Seed: seed, Site: 3, Start: start, Minutes: 6, Clients: 600, Attacks: true, AttackShare: 0.03}
+	cfg := trafficgen.Config{Seed: seed, Site: 3, Start: start, Minutes: 8, Clients: 1500, Attacks: true, AttackShare: 0.03}
 	if _, err := trafficgen.Generate(cfg.WithDefaults(), &log, &labels); err != nil {
 		return recording{}, err
 	}
@@ -99,16 +99,21 @@ func TestBacktestOnAnotherDay(t *testing.T) {
 	rep.Print(&out)
 	t.Logf("threshold %.3f, %d events\n%s", m.Threshold, res.Input.Parsed, out.String())
 
+	// The kinds the detector must catch; scraping and low-and-slow
+	// credential stuffing are harder and not asserted.
+	caught, total := 0, 0
 	for _, k := range rep.Kinds {
 		switch k.Kind {
-		case "flood", "scan", "bruteforce":
-			if k.Recall() < 0.99 {
-				t.Errorf("%s recall %.2f, want all caught", k.Kind, k.Recall())
-			}
+		case "flood", "scan", "bruteforce", "injection", "upload", "enumeration":
+			caught += k.Caught
+			total += k.Clients
 		}
 	}
-	if rep.FPRate() > 0.01 {
-		t.Errorf("%.2f%% of normal clients blocked, want at most 1%%", 100*rep.FPRate())
+	if total == 0 || float64(caught) < 0.8*float64(total) {
+		t.Errorf("%d of %d attackers of the main kinds caught, want at least 80%%", caught, total)
+	}
+	if rep.FPRate() > 0.005 {
+		t.Errorf("%.2f%% of normal clients blocked, want at most 0.5%%", 100*rep.FPRate())
 	}
 	if len(rep.KnownHeavyBlocked) > 0 {
 		t.Errorf("heavy clients known from training were blocked: %v", rep.KnownHeavyBlocked)

@@ -17,8 +17,7 @@ const (
 	// gapAlpha is the weight of the newest gap in the gap statistics.
 	gapAlpha = 0.1
 
-	templateRing = 32
-	pathRing     = 16
+	ring = 32 // requests remembered for entropy, novelty and sweeps
 )
 
 // counters are exponentially decayed with time constant TauLong.
@@ -41,10 +40,9 @@ type Client[E any] struct {
 
 	gapMean, gapSq float64 // EWMA of the gap (s) and of its square
 
-	templates [templateRing]uint32
-	paths     [pathRing]uint32
-	tpos      uint8
-	ppos      uint8
+	templates [ring]uint32 // template hashes, aligned with paths
+	paths     [ring]uint32 // path hashes
+	pos       uint8
 
 	prev, next int32 // recency list, by last event time
 
@@ -111,30 +109,6 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 	c.events++
 	c.short++
 	c.c.n++
-	switch s := r.Status; {
-	case s == 401 || s == 403:
-		c.c.auth++
-		c.c.errs++
-	case s == 404 || s == 410:
-		c.c.notFound++
-		c.c.errs++
-	case s >= 400:
-		c.c.other++
-		c.c.errs++
-	}
-	if !isRead(r.Method) {
-		c.c.writes++
-	}
-	if marks {
-		c.c.marks++
-	}
-	if r.ReqBytes > 0 {
-		c.c.reqBytes += float64(r.ReqBytes)
-	}
-	if r.RespBytes > 0 {
-		c.c.respBytes += float64(r.RespBytes)
-	}
-
 	ph := PathHash(r.Path)
 	novel := true
 	for _, h := range c.paths {
@@ -146,10 +120,42 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 	if novel {
 		c.c.novel++
 	}
-	c.paths[c.ppos%pathRing] = ph
-	c.ppos = (c.ppos + 1) % pathRing
-	c.templates[c.tpos%templateRing] = TemplateHash(r.Path)
-	c.tpos = (c.tpos + 1) % templateRing
+	write := !isRead(r.Method)
+	if write {
+		c.c.writes++
+	}
+	// A failure is evidence of guessing when the request tried something
+	// new: a path the client has not asked for lately, or (for credentials)
+	// a write. A client repeating the same read with a revoked token, or the
+	// same dead link, is broken rather than hostile, so those failures count
+	// only in error_ratio.
+	switch s := r.Status; {
+	case s == 401 || s == 403:
+		if novel || write {
+			c.c.auth++
+		}
+		c.c.errs++
+	case s == 404 || s == 410:
+		if novel {
+			c.c.notFound++
+		}
+		c.c.errs++
+	case s >= 400:
+		c.c.other++
+		c.c.errs++
+	}
+	if marks {
+		c.c.marks++
+	}
+	if r.ReqBytes > 0 {
+		c.c.reqBytes += float64(r.ReqBytes)
+	}
+	if r.RespBytes > 0 {
+		c.c.respBytes += float64(r.RespBytes)
+	}
+	c.paths[c.pos] = ph
+	c.templates[c.pos] = TemplateHash(r.Path)
+	c.pos = (c.pos + 1) % ring
 }
 
 func isRead(m []byte) bool {
@@ -179,7 +185,7 @@ func (c *Client[E]) Vector(v *Vector) {
 	v[PathNovelty] = c.c.novel / shrunk
 	v[ReqBytes] = c.c.reqBytes / n
 	v[RespBytes] = c.c.respBytes / n
-	v[PathEntropy] = c.entropy()
+	v[PathEntropy], v[IDSweep] = c.templateStats()
 	v[GapCV] = 0
 	if c.events >= 3 && c.gapMean > 0 {
 		variance := c.gapSq - c.gapMean*c.gapMean
@@ -190,17 +196,18 @@ func (c *Client[E]) Vector(v *Vector) {
 	}
 }
 
-// entropy returns the Shannon entropy in bits of the templates in the ring.
-func (c *Client[E]) entropy() float64 {
-	n := int(c.events)
-	if n > templateRing {
-		n = templateRing
-	}
+// templateStats returns the Shannon entropy in bits of the templates of the
+// remembered requests, and the sweep: how many distinct paths the most used
+// template took, over the number of remembered requests plus ratioPrior. A
+// client walking ids on one route sweeps; a browser reading a few pages
+// does not.
+func (c *Client[E]) templateStats() (entropy, sweep float64) {
+	n := int(min(c.events, ring))
 	if n <= 1 {
-		return 0
+		return 0, 0
 	}
-	var seen [templateRing]bool
-	h := 0.0
+	var seen [ring]bool
+	top, topCount := uint32(0), 0
 	for i := 0; i < n; i++ {
 		if seen[i] {
 			continue
@@ -213,7 +220,26 @@ func (c *Client[E]) entropy() float64 {
 			}
 		}
 		p := float64(k) / float64(n)
-		h -= p * math.Log2(p)
+		entropy -= p * math.Log2(p)
+		if k > topCount {
+			top, topCount = c.templates[i], k
+		}
 	}
-	return h
+	distinct := 0
+	for i := 0; i < n; i++ {
+		if c.templates[i] != top {
+			continue
+		}
+		dup := false
+		for j := 0; j < i; j++ {
+			if c.templates[j] == top && c.paths[j] == c.paths[i] {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			distinct++
+		}
+	}
+	return entropy, float64(distinct) / (float64(n) + ratioPrior)
 }

@@ -5,11 +5,12 @@ const (
 	Rate            = iota // requests per second over the last ~10 s
 	Volume                 // requests over the last ~2 min (decayed count)
 	ErrorRatio             // share of responses with status >= 400
-	AuthFailRatio          // share of 401 and 403 responses
-	NotFoundRatio          // share of 404 and 410 responses
+	AuthFailRatio          // share of 401 and 403 responses to writes or to paths new to the client
+	NotFoundRatio          // share of 404 and 410 responses to paths new to the client
 	OtherErrorRatio        // share of other 4xx and 5xx responses (400, 405, 413, 429, 500...)
 	PathEntropy            // Shannon entropy (bits) of path templates over the last 32 requests
-	PathNovelty            // share of requests to a path not among the client's previous 16
+	PathNovelty            // share of requests to a path not among the client's previous 32
+	IDSweep                // distinct paths within the most used template, over the last 32 requests
 	ReqBytes               // mean request size (bytes)
 	RespBytes              // mean response size (bytes)
 	WriteRatio             // share of methods other than GET, HEAD and OPTIONS
@@ -65,6 +66,7 @@ var specs = [NumFeatures]Spec{
 	NotFoundRatio:   {Name: "not_found_ratio", Dir: Up, MinScale: 0.05},
 	PathEntropy:     {Name: "path_entropy", Unit: "bits", Dir: Up, MinScale: 0.25},
 	PathNovelty:     {Name: "path_novelty", Dir: Up, MinScale: 0.08},
+	IDSweep:         {Name: "id_sweep", Dir: Up, MinScale: 0.08},
 	ReqBytes:        {Name: "req_bytes", Unit: "bytes", Log: true, Dir: Up, MinScale: 0.4},
 	RespBytes:       {Name: "resp_bytes", Unit: "bytes", Log: true, Dir: Neutral, MinScale: 0.4},
 	WriteRatio:      {Name: "write_ratio", Dir: Up, MinScale: 0.08},

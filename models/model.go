@@ -48,6 +48,9 @@ type Calibration struct {
 	Clients int `json:"clients"`
 	// Candidates is the number of them whose evidence passed the gate.
 	Candidates int `json:"candidates"`
+	// Presumed is the number of candidates at or above the minimum
+	// threshold, set aside from the tail fit as presumed attacks.
+	Presumed int `json:"presumed_attacks"`
 	// AboveThreshold is how many training clients the threshold blocks:
 	// attacks hidden in the training data, plus expected false positives.
 	AboveThreshold int `json:"above_threshold"`
@@ -60,11 +63,14 @@ type Calibration struct {
 
 // TrainingSummary describes the data a model was trained on.
 type TrainingSummary struct {
-	Inputs     []string  `json:"inputs"`
-	Events     int64     `json:"events"`
-	Malformed  int64     `json:"malformed"`
-	Clients    int64     `json:"clients"`
-	Samples    int       `json:"samples"`
+	Inputs    []string `json:"inputs"`
+	Events    int64    `json:"events"`
+	Malformed int64    `json:"malformed"`
+	Clients   int64    `json:"clients"`
+	Samples   int      `json:"samples"`
+	// Excluded is how many samples were left out of the final fit because
+	// the first fit found them anomalous (presumed attacks).
+	Excluded   int       `json:"excluded"`
 	Identities int       `json:"identities"`
 	From       time.Time `json:"from"`
 	To         time.Time `json:"to"`

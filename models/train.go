@@ -101,15 +101,30 @@ func Fit(samples []features.Vector, cfg TrainConfig) (*Model, error) {
 	}, nil
 }
 
+// Clean returns the samples the model scores below threshold, judged
+// against the population only.
+func (m *Model) Clean(samples []features.Vector, threshold float64) []features.Vector {
+	out := make([]features.Vector, 0, len(samples))
+	var r Result
+	for i := range samples {
+		m.Judge(&samples[i], nil, &r)
+		if r.Score < threshold {
+			out = append(out, samples[i])
+		}
+	}
+	return out
+}
+
 // Calibrate sets the threshold from the highest combined score of each
 // judged training client (0 for a client whose evidence never passed the
 // gate), so that about cfg.TargetFPR of clients like them would be blocked.
 //
 // The training data may hide attacks, and those are the highest scores, so
-// the threshold is not an empirical quantile of the tail. It extrapolates an
-// exponential tail fitted between the 75th and 90th percentiles of the gated
-// clients' scores, which barely move while attacks are a small share of
-// them, then drops the clients above the result and fits again.
+// the threshold is not an empirical quantile of the tail. Clients at or
+// above cfg.MinThreshold are set aside as presumed attacks, and an
+// exponential tail is fitted between the 75th and 90th percentiles of the
+// other gated clients and extrapolated to cfg.TargetFPR. The threshold is
+// that estimate, kept within [MinThreshold, MaxThreshold].
 func (m *Model) Calibrate(clientMax []float64, cfg TrainConfig) {
 	cfg = cfg.WithDefaults()
 	c := Calibration{TargetFPR: cfg.TargetFPR, Clients: len(clientMax), Method: "exponential tail over gated clients"}
@@ -125,13 +140,15 @@ func (m *Model) Calibrate(clientMax []float64, cfg TrainConfig) {
 	if len(cand) >= 20 {
 		c.Q50, c.Q90 = stat.Quantile(0.5, stat.Empirical, cand, nil), stat.Quantile(0.9, stat.Empirical, cand, nil)
 		c.Q95, c.Q99 = stat.Quantile(0.95, stat.Empirical, cand, nil), stat.Quantile(0.99, stat.Empirical, cand, nil)
-		// Fit, drop the clients above the result (hidden attacks, and the
-		// expected handful of normal ones), and fit once more, so attacks
-		// that reach into the upper quantiles are taken out. Only once:
-		// trimming again and again would eat into the normal tail.
-		t = tailQuantile(cand, len(clientMax), cfg.TargetFPR)
-		if n, _ := slices.BinarySearch(cand, t); n < len(cand) && len(cand)-n <= len(cand)/10 {
-			t = tailQuantile(cand[:n], len(clientMax)-(len(cand)-n), cfg.TargetFPR)
+		// Clients at or above the floor are presumed attacks (a normal
+		// client scores there rarely, while hidden attacks crowd the upper
+		// quantiles and would inflate the fitted tail). Fit the tail of the
+		// rest; the result only matters when it lands above the floor,
+		// which is when normal clients themselves reach that high.
+		n, _ := slices.BinarySearch(cand, cfg.MinThreshold)
+		c.Presumed = len(cand) - n
+		if n >= 20 {
+			t = tailQuantile(cand[:n], len(clientMax)-c.Presumed, cfg.TargetFPR)
 		}
 	} else {
 		c.Method = "too few gated clients to fit a tail; using the maximum threshold"
