@@ -60,7 +60,6 @@ func ReadLabels(r io.Reader) (map[string]Label, error) {
 // Recorder keeps the first decision of each client, as decisions stream by.
 type Recorder struct {
 	first map[string]*detector.Decision
-	total int
 }
 
 // NewRecorder returns an empty Recorder.
@@ -68,7 +67,6 @@ func NewRecorder() *Recorder { return &Recorder{first: map[string]*detector.Deci
 
 // Add records d.
 func (r *Recorder) Add(d *detector.Decision) error {
-	r.total++
 	if _, ok := r.first[d.Client]; !ok {
 		r.first[d.Client] = d
 	}
@@ -101,7 +99,7 @@ type Report struct {
 	// KnownHeavyBlocked are heavy clients blocked although the model knew
 	// them from training.
 	KnownHeavyBlocked []string
-	Unlabelled        int // decisions about clients the labels do not name
+	Unlabelled        int // clients decided about that the labels do not name
 	AllTTD            []time.Duration
 }
 
@@ -156,6 +154,7 @@ func (r *Recorder) Evaluate(labels map[string]Label) Report {
 	slices.Sort(rep.AllTTD)
 	slices.Sort(rep.NormalBlocked)
 	slices.Sort(rep.HeavyBlocked)
+	slices.Sort(rep.KnownHeavyBlocked)
 	return rep
 }
 
@@ -207,12 +206,16 @@ func (r Report) Print(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(w, "normal clients blocked: %d of %d (%.3f%%)\n", len(r.NormalBlocked), r.Normal, 100*r.FPRate())
-	fmt.Fprintf(w, "heavy legitimate clients blocked: %d of %d (known from training: %d)\n", len(r.HeavyBlocked), r.Heavy, len(r.KnownHeavyBlocked))
+	fmt.Fprintf(w, "heavy legitimate clients blocked: %d of %d (%d of them known from training)\n", len(r.HeavyBlocked), r.Heavy, len(r.KnownHeavyBlocked))
 	if n := len(r.NormalBlocked); n > 0 {
-		fmt.Fprintf(w, "  normal clients blocked: %s\n", strings.Join(r.NormalBlocked[:min(n, 10)], ", "))
+		more := ""
+		if n > 10 {
+			more = fmt.Sprintf(" and %d more", n-10)
+		}
+		fmt.Fprintf(w, "  normal clients blocked: %s%s\n", strings.Join(r.NormalBlocked[:min(n, 10)], ", "), more)
 	}
 	if r.Unlabelled > 0 {
-		fmt.Fprintf(w, "decisions about unlabelled clients: %d\n", r.Unlabelled)
+		fmt.Fprintf(w, "clients decided about that the labels do not name: %d\n", r.Unlabelled)
 	}
 	return nil
 }

@@ -293,10 +293,10 @@ func Read(r io.Reader) (*Model, error) {
 	}
 	data, err := io.ReadAll(zr)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorruptModel, err)
+		return nil, fmt.Errorf("%w: %v; the file is damaged or cut off, pass a file written by portcullis train", ErrCorruptModel, err)
 	}
 	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorruptModel, err)
+		return nil, fmt.Errorf("%w: %v; pass a file written by portcullis train", ErrCorruptModel, err)
 	}
 	if head.Format != FormatName {
 		return nil, fmt.Errorf("%w: format is %q, not %q; pass a file written by portcullis train", ErrCorruptModel, head.Format, FormatName)
@@ -307,12 +307,12 @@ func Read(r io.Reader) (*Model, error) {
 	}
 	mf := modelFile{Model: &Model{}}
 	if err := json.Unmarshal(data, &mf); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCorruptModel, err)
+		return nil, fmt.Errorf("%w: %v; retrain the model with portcullis train", ErrCorruptModel, err)
 	}
 	m := mf.Model
 	m.Forest = &Forest{}
 	if err := m.Forest.UnmarshalBinary(mf.Forest); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrCorruptModel, err)
+		return nil, fmt.Errorf("%w: %w; retrain the model with portcullis train", ErrCorruptModel, err)
 	}
 	if err := m.CheckFeatures(); err != nil {
 		return nil, err
@@ -336,6 +336,9 @@ func (m *Model) WriteFile(path string) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("models: write %s: %w", path, err)
+	}
 	if err = m.Write(f); err != nil {
 		return err
 	}

@@ -39,6 +39,14 @@ the same service: the same routes and recurring heavy clients, other attackers.`
 				}
 				cfg.Start = t
 			}
+			switch {
+			case cfg.Minutes < 1:
+				return fmt.Errorf("--minutes is %d; give the length of the recording in minutes, 1 or more", cfg.Minutes)
+			case cfg.Clients < 1:
+				return fmt.Errorf("--clients is %d; give the number of normal clients, 1 or more", cfg.Clients)
+			case cfg.Attacks && (cfg.AttackShare <= 0 || cfg.AttackShare >= 1):
+				return fmt.Errorf("--attack-share is %v; give a share between 0 and 1 such as 0.02, or --attacks=false for none", cfg.AttackShare)
+			}
 			cfg = cfg.WithDefaults()
 			if err := cfg.Validate(); err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -48,7 +49,7 @@ The identity (--identity) defaults to the one the model was trained with.`,
 				return err
 			}
 			if threshold != 0 {
-				if threshold < 0 || threshold > 1 {
+				if math.IsNaN(threshold) || threshold < 0 || threshold > 1 {
 					return fmt.Errorf("--threshold %v is outside (0,1]; the model's is %.4f", threshold, m.Threshold)
 				}
 				m.Threshold = threshold
@@ -75,13 +76,17 @@ The identity (--identity) defaults to the one the model was trained with.`,
 			if !cmd.Flags().Changed("min-events") && m.Training.MinEvents > 0 {
 				policy.MinEvents = m.Training.MinEvents
 			}
+			cfg := detector.Config{Identity: id, Policy: policy}
+			if err := cfg.WithDefaults().Validate(); err != nil {
+				return err
+			}
 			w, closeOut, err := create(outPath, cmd.OutOrStdout())
 			if err != nil {
 				return err
 			}
 			enc := json.NewEncoder(w)
 			rec := backtest.NewRecorder()
-			res, err := detector.Score(cmd.Context(), srcs, detector.Config{Identity: id, Policy: policy}, m,
+			res, err := detector.Score(cmd.Context(), srcs, cfg, m,
 				func(d *detector.Decision) error {
 					rec.Add(d)
 					return enc.Encode(d)

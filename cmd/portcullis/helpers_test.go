@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portcullis/portcullis/backtest"
+)
+
+// sharedDir holds the recordings and model that many tests read; TestMain
+// creates and removes it. Tests write their own outputs to t.TempDir().
+var sharedDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "portcullis-cmd-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	sharedDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// output is what one run of the command printed.
+type output struct {
+	stdout, stderr string
+}
+
+// execute runs the root command with args, as main does.
+func execute(ctx context.Context, args ...string) (output, error) {
+	var stdout, stderr bytes.Buffer
+	cmd := newRootCommand(&stdout, &stderr)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	return output{stdout.String(), stderr.String()}, err
+}
+
+// run runs the root command with args and fails the test if it fails.
+func run(t *testing.T, args ...string) output {
+	t.Helper()
+	out, err := execute(t.Context(), args...)
+	if err != nil {
+		t.Fatalf("portcullis %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, out.stdout, out.stderr)
+	}
+	return out
+}
+
+// pipeline is a run of the demo at test size: two days of one site, a model
+// trained on the first, and the second scored with it.
+type pipeline struct {
+	dir                            string
+	genDay1, genDay2, train, score output
+}
+
+func (p *pipeline) path(name string) string { return filepath.Join(p.dir, name) }
+
+// Arguments of the steps of a pipeline, relative to its directory.
+var (
+	genDay1Args = []string{"gen", "--seed", "1", "--minutes", "4", "--clients", "400", "--out", "day1.jsonl"}
+	genDay2Args = []string{"gen", "--seed", "2", "--start", "2026-03-03T09:00:00Z", "--minutes", "4", "--clients", "400",
+		"--out", "day2.jsonl", "--labels", "day2.labels.jsonl"}
+	trainArgs = []string{"train", "--in", "day1.jsonl", "--out", "m.pcm", "--no-progress"}
+	scoreArgs = []string{"score", "--model", "m.pcm", "--in", "day2.jsonl", "--decisions", "d.jsonl", "--labels", "day2.labels.jsonl"}
+)
+
+// runPipeline runs the four commands in dir. The file arguments are made
+// absolute rather than changing the working directory, so tests can run in
+// parallel.
+func runPipeline(ctx context.Context, dir string) (*pipeline, error) {
+	p := &pipeline{dir: dir}
+	steps := []struct {
+		args []string
+		out  *output
+	}{
+		{genDay1Args, &p.genDay1},
+		{genDay2Args, &p.genDay2},
+		{trainArgs, &p.train},
+		{scoreArgs, &p.score},
+	}
+	for _, s := range steps {
+		args := inDir(dir, s.args)
+		out, err := execute(ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("portcullis %s: %w\nstderr:\n%s", strings.Join(args, " "), err, out.stderr)
+		}
+		*s.out = out
+	}
+	return p, nil
+}
+
+// inDir returns args with the value of every file flag joined to dir.
+func inDir(dir string, args []string) []string {
+	out := append([]string(nil), args...)
+	for i := 1; i < len(out); i++ {
+		switch out[i-1] {
+		case "--out", "--labels", "--in", "--model", "--decisions":
+			if out[i] != "-" {
+				out[i] = filepath.Join(dir, out[i])
+			}
+		}
+	}
+	return out
+}
+
+var sharedPipeline = sync.OnceValues(func() (*pipeline, error) {
+	return runPipeline(context.Background(), sharedDir)
+})
+
+// shared returns the pipeline that tests share. They must not write to its
+// directory.
+func shared(t *testing.T) *pipeline {
+	t.Helper()
+	p, err := sharedPipeline()
+	if err != nil {
+		t.Fatalf("shared pipeline: %v", err)
+	}
+	return p
+}
+
+// decision is a line of a decisions file.
+type decision struct {
+	Client    string    `json:"client"`
+	Scope     string    `json:"scope"`
+	TS        time.Time `json:"ts"`
+	Action    string    `json:"action"`
+	Score     float64   `json:"score"`
+	Threshold float64   `json:"threshold"`
+	TTLSec    int64     `json:"ttl_s"`
+	Model     string    `json:"model"`
+	Reasons   []struct {
+		Feature string  `json:"feature"`
+		Value   float64 `json:"value"`
+		Typical float64 `json:"typical"`
+	} `json:"reasons"`
+	Simulated bool `json:"simulated"`
+}
+
+// The fields of the design's decisions contract.
+var (
+	decisionFields = []string{"client", "scope", "ts", "action", "score", "threshold", "ttl_s", "model", "reasons"}
+	reasonFields   = []string{"feature", "value", "typical"}
+)
+
+// parseDecisions parses JSON lines of decisions, failing the test if a line
+// lacks a field of the design's contract.
+func parseDecisions(t *testing.T, data []byte) []decision {
+	t.Helper()
+	var out []decision
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Bytes()
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(line, &fields); err != nil {
+			t.Fatalf("decisions line %d is not a JSON object: %v\n%s", n, err, line)
+		}
+		for _, f := range decisionFields {
+			if _, ok := fields[f]; !ok {
+				t.Errorf("decisions line %d has no %q: %s", n, f, line)
+			}
+		}
+		var reasons []map[string]json.RawMessage
+		if err := json.Unmarshal(fields["reasons"], &reasons); err != nil {
+			t.Fatalf("decisions line %d: reasons is not a list of objects: %v\n%s", n, err, line)
+		}
+		for _, r := range reasons {
+			for _, f := range reasonFields {
+				if _, ok := r[f]; !ok {
+					t.Errorf("decisions line %d has a reason without %q: %s", n, f, line)
+				}
+			}
+		}
+		var d decision
+		if err := json.Unmarshal(line, &d); err != nil {
+			t.Fatalf("decisions line %d: %v\n%s", n, err, line)
+		}
+		out = append(out, d)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// readDecisions reads and parses a decisions file.
+func readDecisions(t *testing.T, path string) []decision {
+	t.Helper()
+	return parseDecisions(t, readFile(t, path))
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readLabels reads a labels file.
+func readLabels(t *testing.T, path string) map[string]backtest.Label {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	labels, err := backtest.ReadLabels(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return labels
+}
+
+// clientsOfKind returns the labelled clients of kind.
+func clientsOfKind(labels map[string]backtest.Label, kind string) []string {
+	var out []string
+	for c, l := range labels {
+		if l.Kind == kind {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// countLines returns the number of newline-terminated lines in data.
+func countLines(data []byte) int { return bytes.Count(data, []byte("\n")) }
