@@ -40,6 +40,7 @@ type clientState struct {
 	judgedTS     int64
 	blockedUntil int64
 	maxScore     float64 // highest gated score, for calibration
+	prevScore    float64 // score of the previous judgement
 
 	train *trainStats // only while training
 }
@@ -167,13 +168,22 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 		p.OnJudge(c, rec.TS, &p.vec, &p.res)
 	}
 	if !p.res.Scored {
+		s.prevScore = 0
 		return nil
 	}
 	p.stats.Scored++
+	// A block needs two judgements in a row at or above the threshold: one
+	// burst of a normal client's first requests can look like anything
+	// once, an attack keeps looking like itself.
+	confirmed := min(s.prevScore, p.res.Score)
+	s.prevScore = p.res.Score
+	// Calibration takes the highest single score, which bounds the highest
+	// confirmed one from above, so the calibrated share of normal clients
+	// blocked is an upper bound.
 	if p.res.Score > s.maxScore {
 		s.maxScore = p.res.Score
 	}
-	if p.calibrating || p.NoBlock || !p.res.Block {
+	if p.calibrating || p.NoBlock || confirmed < p.model.Threshold {
 		return nil
 	}
 	s.blockedUntil = rec.TS + p.ttl

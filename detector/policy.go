@@ -32,7 +32,7 @@ const (
 	DefaultMinEvents     = 5
 	DefaultTTL           = 10 * time.Minute
 	DefaultJudgeEvery    = 4
-	DefaultJudgeInterval = 2 * time.Second
+	DefaultJudgeInterval = time.Second
 )
 
 // WithDefaults returns c with zero fields set to their defaults.
