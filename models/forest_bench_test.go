@@ -154,3 +154,36 @@ func BenchmarkGolearnScore(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkForestVsGolearn scores the same rows with both forests in
+// alternating rounds of one run, so load on the machine falls on both alike,
+// and reports how many times faster ours is ("x-golearn", goal >= 8) along
+// with each one's rows per second.
+func BenchmarkForestVsGolearn(b *testing.B) {
+	const dim = 6
+	s := scoreBench(b, dim, true)
+	out := make([]float64, benchScoreRows)
+	var ours, theirs time.Duration
+	clock := func() time.Duration {
+		if cpu, ok := processCPUTime(); ok {
+			return cpu
+		}
+		return time.Duration(time.Now().UnixNano())
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		t0 := clock()
+		s.forest.ScoreBatch(s.data, out)
+		t1 := clock()
+		s.gforest.Predict(s.golearn)
+		t2 := clock()
+		ours += t1 - t0
+		theirs += t2 - t1
+	}
+	rows := float64(benchScoreRows) * float64(b.N)
+	if ours > 0 && theirs > 0 {
+		b.ReportMetric(theirs.Seconds()/ours.Seconds(), "x-golearn")
+		b.ReportMetric(rows/ours.Seconds(), "ours-rows/s")
+		b.ReportMetric(rows/theirs.Seconds(), "golearn-rows/s")
+	}
+}
