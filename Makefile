@@ -30,6 +30,14 @@ demo: build ## Generate two days of traffic, train on the first, backtest on the
 	@echo "== first decisions ($(DEMO_DIR)/decisions.jsonl)"
 	@head -n 3 $(DEMO_DIR)/decisions.jsonl
 
+.PHONY: holdout
+holdout: build ## Backtest on two days of the second traffic model (tools/holdout)
+	@mkdir -p $(DEMO_DIR)
+	$(GO) run ./tools/holdout -seed 1 -site 7 -start 2026-04-07T13:00:00Z -minutes 15 -clients 3000 -out $(DEMO_DIR)/h1.jsonl -labels $(DEMO_DIR)/h1.labels.jsonl
+	$(GO) run ./tools/holdout -seed 2 -site 7 -start 2026-04-08T13:00:00Z -minutes 15 -clients 3000 -out $(DEMO_DIR)/h2.jsonl -labels $(DEMO_DIR)/h2.labels.jsonl
+	$(BIN) train --in $(DEMO_DIR)/h1.jsonl --out $(DEMO_DIR)/h.pcm --no-progress
+	$(BIN) score --model $(DEMO_DIR)/h.pcm --in $(DEMO_DIR)/h2.jsonl --decisions $(DEMO_DIR)/h.decisions.jsonl --labels $(DEMO_DIR)/h2.labels.jsonl
+
 .PHONY: test
 test: ## Run every test (installs what the tests need on a fresh Debian machine)
 	$(GO) vet $(PKGS)
