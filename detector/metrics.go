@@ -1,0 +1,97 @@
+package detector
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/portcullis/portcullis/features"
+	"github.com/portcullis/portcullis/models"
+)
+
+// Metrics are the online detector's Prometheus metrics. No metric carries a
+// client identity as a label.
+type Metrics struct {
+	consumed, parsed, malformed, committed prometheus.Counter
+	score                                  prometheus.Histogram
+	decisions                              *prometheus.CounterVec
+	storeErrors                            prometheus.Counter
+	storeLatency                           prometheus.Histogram
+	processingDelay                        prometheus.Histogram
+	modelThreshold                         prometheus.Gauge
+}
+
+// NewMetrics registers the detector's metrics with reg. tracked and lag,
+// when not nil, are read at scrape time.
+func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() float64, ready func() bool) *Metrics {
+	m := &Metrics{
+		consumed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portcullis_detector_events_consumed_total", Help: "Messages read from Kafka."}),
+		parsed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portcullis_detector_events_parsed_total", Help: "Messages parsed into access-log records."}),
+		malformed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portcullis_detector_events_malformed_total", Help: "Messages skipped because they could not be parsed."}),
+		committed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portcullis_detector_events_committed_total", Help: "Messages whose offsets were committed after their decisions were stored."}),
+		score: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "portcullis_detector_score", Help: "Combined scores of judgements that passed the evidence gate.",
+			Buckets: prometheus.LinearBuckets(0.3, 0.05, 12)}),
+		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "portcullis_detector_decisions_total", Help: "Decisions stored, by action and by the feature that drove them."},
+			[]string{"action", "reason"}),
+		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portcullis_detector_store_errors_total", Help: "Failed attempts to store decisions (each is retried)."}),
+		storeLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "portcullis_detector_store_latency_seconds", Help: "Time to store a batch of decisions.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
+		processingDelay: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "portcullis_detector_processing_delay_seconds", Help: "From the event time of the event that triggered a decision to the decision stored.",
+			Buckets: prometheus.ExponentialBuckets(0.01, 2, 14)}),
+		modelThreshold: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "portcullis_detector_model_threshold", Help: "Threshold of the model in use."}),
+	}
+	reg.MustRegister(m.consumed, m.parsed, m.malformed, m.committed, m.score, m.decisions,
+		m.storeErrors, m.storeLatency, m.processingDelay, m.modelThreshold)
+	if tracked != nil {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "portcullis_detector_clients_tracked", Help: "Clients whose state the detector holds."}, tracked))
+	}
+	if lag != nil {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "portcullis_detector_consumer_lag", Help: "Messages behind the end of the assigned partitions."}, lag))
+	}
+	if ready != nil {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "portcullis_detector_ready", Help: "1 when the detector consumes and its store answers."}, func() float64 {
+			if ready() {
+				return 1
+			}
+			return 0
+		}))
+	}
+	// Reasons are feature names: a bounded label set, created up front so
+	// dashboards see zeros rather than gaps.
+	for _, s := range features.Specs() {
+		m.decisions.WithLabelValues(ActionBlock, s.Name)
+	}
+	return m
+}
+
+func (m *Metrics) observeJudgement(_ *Client, _ int64, _ *features.Vector, r *models.Result) {
+	if r.Scored {
+		m.score.Observe(r.Score)
+	}
+}
+
+func (m *Metrics) decision(d *Decision, stored time.Time) {
+	reason := "none"
+	if len(d.Reasons) > 0 {
+		reason = d.Reasons[0].Feature
+	}
+	action := d.Action
+	if d.Simulated {
+		action = "simulated"
+	}
+	m.decisions.WithLabelValues(action, reason).Inc()
+	m.processingDelay.Observe(stored.Sub(d.TS).Seconds())
+}

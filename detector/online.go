@@ -1,0 +1,313 @@
+package detector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/models"
+)
+
+// Consumer is where the online detector reads access logs: a Kafka
+// consumer group in production. Fetch blocks until a message arrives and
+// returns ctx.Err() when ctx ends; Commit marks messages done for the group.
+type Consumer interface {
+	Fetch(ctx context.Context) (kafka.Message, error)
+	Commit(ctx context.Context, msgs ...kafka.Message) error
+}
+
+// DecisionStore is where decisions go: the Redis blocklist in production.
+// Store returns an error only when the store could not be reached; the
+// detector then retries and holds back the offsets of the events behind
+// the decisions.
+type DecisionStore interface {
+	Store(ctx context.Context, ds []*Decision) error
+}
+
+// OnlineConfig tunes the online loop.
+type OnlineConfig struct {
+	Pipeline Config
+	// Format of the message values: json (default) or clf.
+	Format ingest.Format
+	// BatchSize and FlushInterval bound how many messages, and how long,
+	// the detector holds before it stores their decisions and commits them.
+	BatchSize     int
+	FlushInterval time.Duration
+	// RetryMin and RetryMax bound the backoff while the store is down.
+	RetryMin, RetryMax time.Duration
+}
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c OnlineConfig) WithDefaults() OnlineConfig {
+	c.Pipeline = c.Pipeline.WithDefaults()
+	if c.Format == "" || c.Format == ingest.FormatAuto {
+		c.Format = ingest.FormatJSON
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 1000
+	}
+	if c.FlushInterval == 0 {
+		c.FlushInterval = 200 * time.Millisecond
+	}
+	if c.RetryMin == 0 {
+		c.RetryMin = 100 * time.Millisecond
+	}
+	if c.RetryMax == 0 {
+		c.RetryMax = 5 * time.Second
+	}
+	return c
+}
+
+// Validate reports what is wrong with c.
+func (c OnlineConfig) Validate() error {
+	errs := []error{c.Pipeline.Validate()}
+	if c.Format != ingest.FormatJSON && c.Format != ingest.FormatCLF {
+		errs = append(errs, fmt.Errorf("detector: format %q; use json or clf", c.Format))
+	}
+	if c.BatchSize < 1 {
+		errs = append(errs, fmt.Errorf("detector: batch size %d; set it to 1 or more", c.BatchSize))
+	}
+	if c.FlushInterval <= 0 || c.RetryMin <= 0 || c.RetryMax < c.RetryMin {
+		errs = append(errs, errors.New("detector: flush interval and retry backoff must be positive, with retry max >= retry min"))
+	}
+	return errors.Join(errs...)
+}
+
+// Online is the online detector: it reads access logs from a Consumer,
+// runs them through the same Pipeline as the offline backtest, stores the
+// decisions, and only then commits the messages, so a crash re-reads
+// events instead of losing them (at-least-once).
+type Online struct {
+	cfg      OnlineConfig
+	consumer Consumer
+	store    DecisionStore
+	log      *slog.Logger
+	metrics  *Metrics
+
+	mu       sync.Mutex // guards pipeline against SetModel
+	pipeline *Pipeline
+
+	ready atomic.Bool
+}
+
+// NewOnline returns an Online detector. metrics may be nil.
+func NewOnline(cfg OnlineConfig, m *models.Model, c Consumer, s DecisionStore, logger *slog.Logger, metrics *Metrics) (*Online, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p, err := NewPipeline(cfg.Pipeline, m)
+	if err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	o := &Online{cfg: cfg, consumer: c, store: s, log: logger, metrics: metrics, pipeline: p}
+	if metrics != nil {
+		p.OnJudge = metrics.observeJudgement
+	}
+	return o, nil
+}
+
+// Ready reports whether the detector is consuming and its store answers.
+func (o *Online) Ready() bool { return o.ready.Load() }
+
+// SetModel swaps the model without losing client state.
+func (o *Online) SetModel(m *models.Model) {
+	o.mu.Lock()
+	o.pipeline.SetModel(m)
+	o.mu.Unlock()
+	if o.metrics != nil {
+		o.metrics.modelThreshold.Set(m.Threshold)
+	}
+	o.log.Info("model loaded", "model", m.ID, "threshold", m.Threshold)
+}
+
+// Stats returns the pipeline's counters.
+func (o *Online) Stats() Stats {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.pipeline.Stats()
+}
+
+// Run consumes until ctx ends. On the way out it stores the decisions of
+// the messages it holds and commits them, using a short grace period of its
+// own, so a graceful shutdown loses nothing and re-reads nothing. It returns
+// nil when ctx was cancelled.
+func (o *Online) Run(ctx context.Context) error {
+	msgs := make(chan kafka.Message, o.cfg.BatchSize)
+	fetchErr := make(chan error, 1)
+	fetchCtx, stopFetch := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(msgs)
+		for {
+			m, err := o.consumer.Fetch(fetchCtx)
+			if err != nil {
+				if fetchCtx.Err() == nil {
+					fetchErr <- fmt.Errorf("detector: fetch: %w", err)
+				}
+				return
+			}
+			select {
+			case msgs <- m:
+			case <-fetchCtx.Done():
+				return
+			}
+		}
+	}()
+	defer func() {
+		stopFetch()
+		wg.Wait()
+	}()
+
+	o.ready.Store(true)
+	defer o.ready.Store(false)
+
+	var (
+		batch     []kafka.Message
+		decisions []*Decision
+		rec       ingest.Record
+		jp        ingest.JSONParser
+		cp        ingest.CLFParser
+	)
+	ticker := time.NewTicker(o.cfg.FlushInterval)
+	defer ticker.Stop()
+	flush := func(ctx context.Context) error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := o.storeWithRetry(ctx, decisions); err != nil {
+			return err
+		}
+		if err := o.consumer.Commit(ctx, batch...); err != nil {
+			return fmt.Errorf("detector: commit: %w", err)
+		}
+		if o.metrics != nil {
+			o.metrics.committed.Add(float64(len(batch)))
+		}
+		batch, decisions = batch[:0], decisions[:0]
+		return nil
+	}
+	graceful := func() error {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		stopFetch()
+		// Drain what was fetched but not yet processed.
+		for m := range msgs {
+			batch = append(batch, m)
+			decisions = o.process(m, &rec, &jp, &cp, decisions)
+		}
+		return flush(ctx)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return graceful()
+		case err := <-fetchErr:
+			if ferr := graceful(); ferr != nil {
+				return errors.Join(err, ferr)
+			}
+			return err
+		case <-ticker.C:
+			if err := flush(ctx); err != nil {
+				if ctx.Err() != nil {
+					return graceful()
+				}
+				return err
+			}
+		case m, ok := <-msgs:
+			if !ok {
+				continue
+			}
+			batch = append(batch, m)
+			decisions = o.process(m, &rec, &jp, &cp, decisions)
+			if len(batch) >= o.cfg.BatchSize {
+				if err := flush(ctx); err != nil {
+					if ctx.Err() != nil {
+						return graceful()
+					}
+					return err
+				}
+			}
+		}
+	}
+}
+
+func (o *Online) process(m kafka.Message, rec *ingest.Record, jp *ingest.JSONParser, cp *ingest.CLFParser, out []*Decision) []*Decision {
+	var err error
+	if o.cfg.Format == ingest.FormatCLF {
+		err = cp.Parse(m.Value, rec)
+	} else {
+		err = jp.Parse(m.Value, rec)
+	}
+	if o.metrics != nil {
+		o.metrics.consumed.Inc()
+	}
+	if err != nil {
+		if o.metrics != nil {
+			o.metrics.malformed.Inc()
+		}
+		o.log.LogAttrs(context.Background(), slog.LevelDebug, "malformed message",
+			slog.Int("partition", m.Partition), slog.Int64("offset", m.Offset), slog.String("error", err.Error()))
+		return out
+	}
+	if o.metrics != nil {
+		o.metrics.parsed.Inc()
+	}
+	o.mu.Lock()
+	d := o.pipeline.Process(rec)
+	o.mu.Unlock()
+	if d != nil {
+		out = append(out, d)
+	}
+	return out
+}
+
+// storeWithRetry stores ds, retrying with exponential backoff while the
+// store is unreachable. It marks the detector unready meanwhile. It returns
+// only when the decisions are stored or ctx ends.
+func (o *Online) storeWithRetry(ctx context.Context, ds []*Decision) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	wait := o.cfg.RetryMin
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		err := o.store.Store(ctx, ds)
+		if o.metrics != nil {
+			o.metrics.storeLatency.Observe(time.Since(start).Seconds())
+		}
+		if err == nil {
+			o.ready.Store(true)
+			if o.metrics != nil {
+				now := time.Now()
+				for _, d := range ds {
+					o.metrics.decision(d, now)
+				}
+			}
+			return nil
+		}
+		o.ready.Store(false)
+		if o.metrics != nil {
+			o.metrics.storeErrors.Inc()
+		}
+		o.log.Warn("storing decisions failed; holding their offsets and retrying", "attempt", attempt, "decisions", len(ds), "retry_in", wait, "error", err)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("detector: store %d decisions: %w (last error: %v)", len(ds), ctx.Err(), err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, o.cfg.RetryMax)
+	}
+}

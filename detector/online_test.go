@@ -1,0 +1,178 @@
+package detector_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	. "github.com/portcullis/portcullis/detector"
+)
+
+// sliceConsumer serves messages from memory and records commits. It stands
+// in for Kafka in tests of the loop's ordering; the Kafka integration tests
+// run the real consumer against an in-process broker.
+type sliceConsumer struct {
+	mu        sync.Mutex
+	msgs      []kafka.Message
+	next      int
+	committed int // messages committed, in order
+	log       *[]string
+}
+
+func (c *sliceConsumer) Fetch(ctx context.Context) (kafka.Message, error) {
+	c.mu.Lock()
+	if c.next < len(c.msgs) {
+		m := c.msgs[c.next]
+		c.next++
+		c.mu.Unlock()
+		return m, nil
+	}
+	c.mu.Unlock()
+	<-ctx.Done()
+	return kafka.Message{}, ctx.Err()
+}
+
+func (c *sliceConsumer) Commit(_ context.Context, msgs ...kafka.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range msgs {
+		if m.Offset != int64(c.committed) {
+			return errors.New("commit out of order")
+		}
+		c.committed++
+	}
+	*c.log = append(*c.log, "commit")
+	return nil
+}
+
+// flakyStore fails its first calls, as a store that is down, then keeps
+// decisions.
+type flakyStore struct {
+	mu       sync.Mutex
+	failures int
+	stored   []*Decision
+	log      *[]string
+}
+
+func (s *flakyStore) Store(_ context.Context, ds []*Decision) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failures > 0 {
+		s.failures--
+		*s.log = append(*s.log, "store-failed")
+		return errors.New("connection refused")
+	}
+	s.stored = append(s.stored, ds...)
+	*s.log = append(*s.log, "stored")
+	return nil
+}
+
+func messages(t *testing.T, path string) []kafka.Message {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []kafka.Message
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		out = append(out, kafka.Message{Offset: int64(len(out)), Value: append([]byte(nil), sc.Bytes()...)})
+	}
+	return out
+}
+
+func TestOnlineCommitsOnlyWhatIsStored(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	msgs := messages(t, day2.path)
+	var log []string
+	c := &sliceConsumer{msgs: msgs, log: &log}
+	s := &flakyStore{failures: 3, log: &log}
+	o, err := NewOnline(OnlineConfig{BatchSize: 5000, RetryMin: time.Millisecond, RetryMax: 5 * time.Millisecond}, m, c, s, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- o.Run(ctx) }()
+	deadline := time.After(30 * time.Second)
+	for {
+		c.mu.Lock()
+		n := c.committed
+		c.mu.Unlock()
+		if n == len(msgs) {
+			break
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("only %d of %d messages committed", n, len(msgs))
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run returned %v after cancel", err)
+	}
+
+	// No commit may follow a failed store without a successful one between.
+	failing := false
+	for _, e := range log {
+		switch e {
+		case "store-failed":
+			failing = true
+		case "stored":
+			failing = false
+		case "commit":
+			if failing {
+				t.Fatalf("a commit ran ahead of stored decisions: %v", log)
+			}
+		}
+	}
+	// The online loop decides what the offline backtest decides.
+	offline, _ := score(t, day2.path, Config{}, m)
+	if len(s.stored) != len(offline) {
+		t.Fatalf("online stored %d decisions, offline made %d", len(s.stored), len(offline))
+	}
+	for i := range offline {
+		if s.stored[i].Client != offline[i].Client || !s.stored[i].TS.Equal(offline[i].TS) {
+			t.Fatalf("decision %d differs: online %s at %v, offline %s at %v", i, s.stored[i].Client, s.stored[i].TS, offline[i].Client, offline[i].TS)
+		}
+	}
+	if st := o.Stats(); st.Events != int64(len(msgs)) {
+		t.Errorf("processed %d events of %d", st.Events, len(msgs))
+	}
+}
+
+func TestOnlineShutdownStoresAndCommitsWhatItHolds(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	msgs := messages(t, day2.path)[:20000]
+	var log []string
+	c := &sliceConsumer{msgs: msgs, log: &log}
+	s := &flakyStore{log: &log}
+	// A batch larger than the input and a long flush interval: nothing is
+	// committed until shutdown.
+	o, err := NewOnline(OnlineConfig{BatchSize: 1 << 20, FlushInterval: time.Hour}, m, c, s, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- o.Run(ctx) }()
+	for o.Stats().Events < int64(len(msgs)) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if c.committed != len(msgs) {
+		t.Errorf("committed %d of %d on shutdown", c.committed, len(msgs))
+	}
+}
