@@ -1,0 +1,37 @@
+package ingest
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestAppendJSONRoundTrips(t *testing.T) {
+	tests := []struct {
+		name string
+		rec  Record
+	}{
+		{"a full record survives", Record{TS: 1772442000123000000, ClientIP: []byte("203.0.113.7"), Method: []byte("GET"),
+			Path: []byte("/api/v1/items/42?x=1"), Status: 200, ReqBytes: 512, RespBytes: 5120, DurationMS: 12.5,
+			UserAgent: []byte("Mozilla/5.0"), APIKey: []byte("key_1a2b"), User: []byte("alice")}},
+		{"quotes, backslashes and control bytes are escaped", Record{TS: 1, ClientIP: []byte("2001:db8::1"),
+			Path: []byte("/s?q=\"a\\b\"\n\x01"), UserAgent: []byte("x\ty")}},
+		{"non-ASCII text survives", Record{TS: 2, ClientIP: []byte("192.0.2.1"), Path: []byte("/search?q=zürich-東京")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			line := tt.rec.AppendJSON(nil)
+			var p JSONParser
+			var got Record
+			if err := p.Parse(line, &got); err != nil {
+				t.Fatalf("parse %s: %v", line, err)
+			}
+			if got.TS != tt.rec.TS || got.Status != tt.rec.Status || got.ReqBytes != tt.rec.ReqBytes ||
+				got.RespBytes != tt.rec.RespBytes || got.DurationMS != tt.rec.DurationMS ||
+				!bytes.Equal(got.ClientIP, tt.rec.ClientIP) || !bytes.Equal(got.Path, tt.rec.Path) ||
+				!bytes.Equal(got.Method, tt.rec.Method) || !bytes.Equal(got.UserAgent, tt.rec.UserAgent) ||
+				!bytes.Equal(got.APIKey, tt.rec.APIKey) || !bytes.Equal(got.User, tt.rec.User) {
+				t.Errorf("round trip of %s gave %+v", line, got)
+			}
+		})
+	}
+}
