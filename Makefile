@@ -38,8 +38,15 @@ holdout: build ## Backtest on two days of the second traffic model (tools/holdou
 	$(BIN) train --in $(DEMO_DIR)/h1.jsonl --out $(DEMO_DIR)/h.pcm --no-progress
 	$(BIN) score --model $(DEMO_DIR)/h.pcm --in $(DEMO_DIR)/h2.jsonl --decisions $(DEMO_DIR)/h.decisions.jsonl --labels $(DEMO_DIR)/h2.labels.jsonl
 
+.PHONY: deps
+deps: ## Install the servers the integration tests start (Debian: redis-server)
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  echo "installing redis-server (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is missing: apt-get install -y redis-server"; exit 1; }
+
 .PHONY: test
-test: ## Run every test (installs what the tests need on a fresh Debian machine)
+test: deps ## Run every test (installs what the tests need on a fresh Debian machine)
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -race -timeout 15m $(PKGS)
 

@@ -1,0 +1,616 @@
+package blocklist
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/internal/redistest"
+)
+
+var prefixes atomic.Int64
+
+// newRedis returns a store on addr with a key prefix of its own, so tests
+// share a server. Jitter is off unless the test sets it.
+func newRedis(t *testing.T, addr string, set func(*RedisConfig)) *Redis {
+	t.Helper()
+	cfg := RedisConfig{
+		Addrs:     []string{addr},
+		KeyPrefix: fmt.Sprintf("t%d:", prefixes.Add(1)),
+		TTLJitter: -1,
+	}
+	if set != nil {
+		set(&cfg)
+	}
+	r, err := NewRedis(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// sibling returns another store on the same key prefix as r.
+func sibling(t *testing.T, r *Redis, set func(*RedisConfig)) *Redis {
+	t.Helper()
+	cfg := r.cfg
+	if set != nil {
+		set(&cfg)
+	}
+	s, err := NewRedis(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func apply(t *testing.T, r *Redis, ds ...*detector.Decision) []Outcome {
+	t.Helper()
+	out, err := r.Apply(t.Context(), ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(ds) {
+		t.Fatalf("%d outcomes for %d decisions", len(out), len(ds))
+	}
+	return out
+}
+
+func results(out []Outcome) []Result {
+	rs := make([]Result, len(out))
+	for i, o := range out {
+		rs[i] = o.Result
+	}
+	return rs
+}
+
+func clients(ds []*detector.Decision) []string {
+	cs := make([]string, len(ds))
+	for i, d := range ds {
+		cs[i] = d.Client
+	}
+	return cs
+}
+
+func TestRedisTTL(t *testing.T) {
+	addr := redistest.Start(t)
+	t.Run("a stored decision keeps its fields and its TTL plus at most the jitter", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, func(c *RedisConfig) { c.TTLJitter = 0.1 })
+		d := decision("203.0.113.7", 0, 600)
+		d.Score, d.Threshold, d.Model, d.Events = 0.81, 0.62, "m1", 42
+		d.Reasons = []detector.Reason{{Feature: "error_ratio", Value: 0.97, Typical: 0.02}}
+		before := time.Now()
+		o := apply(t, r, d)[0]
+		if o.Result != Stored || !o.New || o.Offenses != 1 || o.Version == 0 {
+			t.Fatalf("outcome = %+v", o)
+		}
+		if o.TTL < 600*time.Second || o.TTL > 660*time.Second {
+			t.Errorf("TTL = %v, want 600s to 660s", o.TTL)
+		}
+		if lag := o.Expires.Sub(before) - o.TTL; lag < -time.Second || lag > time.Second {
+			t.Errorf("expires %v is not TTL %v from now", o.Expires, o.TTL)
+		}
+		got, err := r.Get(t.Context(), d.Client)
+		if err != nil || got == nil {
+			t.Fatalf("get = %v, %v", got, err)
+		}
+		want := *d
+		want.TTLSec = int64((o.TTL + time.Second - 1) / time.Second)
+		if fmt.Sprint(*got) != fmt.Sprint(want) || !got.TS.Equal(d.TS) {
+			t.Errorf("stored\n %+v\nwant\n %+v", *got, want)
+		}
+		if d.TTLSec != 600 || d.Simulated {
+			t.Error("Apply modified the caller's decision")
+		}
+	})
+	t.Run("jitter spreads the expiries of a batch", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, func(c *RedisConfig) { c.TTLJitter = 0.1 })
+		var ds []*detector.Decision
+		for i := range 100 {
+			ds = append(ds, decision(fmt.Sprintf("198.51.100.%d", i), 0, 600))
+		}
+		seconds := map[int64]bool{}
+		for _, o := range apply(t, r, ds...) {
+			if o.Result != Stored || o.TTL < 600*time.Second || o.TTL > 660*time.Second {
+				t.Fatalf("outcome = %+v, want stored with TTL 600s to 660s", o)
+			}
+			seconds[o.Expires.Unix()] = true
+		}
+		if len(seconds) < 30 {
+			t.Errorf("100 blocks lapse in only %d distinct seconds", len(seconds))
+		}
+	})
+	t.Run("a negative jitter turns it off", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, nil)
+		for _, o := range apply(t, r, decision("a", 0, 600), decision("b", 0, 600)) {
+			if o.TTL != 600*time.Second {
+				t.Errorf("TTL = %v, want 600s", o.TTL)
+			}
+		}
+	})
+	t.Run("a decision lapses at its TTL and leaves the list", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, nil)
+		apply(t, r, decision("short", 0, 1), decision("long", time.Second, 600))
+		s, err := r.List(t.Context())
+		if err != nil || !slices.Equal(clients(s.Decisions), []string{"short", "long"}) || len(s.Expires) != 2 {
+			t.Fatalf("list = %+v, %v", s, err)
+		}
+		time.Sleep(1100 * time.Millisecond)
+		if d, err := r.Get(t.Context(), "short"); d != nil || err != nil {
+			t.Errorf("get after TTL = %v, %v", d, err)
+		}
+		s, err = r.List(t.Context())
+		if err != nil || !slices.Equal(clients(s.Decisions), []string{"long"}) {
+			t.Errorf("list after TTL = %v, %v", clients(s.Decisions), err)
+		}
+	})
+}
+
+func TestRedisEscalation(t *testing.T) {
+	addr := redistest.Start(t)
+	esc := func(f float64, max, forgive time.Duration) func(*RedisConfig) {
+		return func(c *RedisConfig) { c.Escalation = RedisEscalation{Factor: f, Max: max, Forgive: forgive} }
+	}
+	t.Run("each repeat offense multiplies the TTL by the factor, up to the max", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, esc(2, 3*time.Second, time.Minute))
+		for i, want := range []time.Duration{time.Second, 2 * time.Second, 3 * time.Second} {
+			o := apply(t, r, decision("a", 0, 1))[0]
+			if o.Offenses != i+1 || o.TTL != want {
+				t.Fatalf("offense %d: offenses %d, TTL %v; want TTL %v", i+1, o.Offenses, o.TTL, want)
+			}
+			if i < 2 {
+				time.Sleep(want + 50*time.Millisecond)
+			}
+		}
+		if d, _ := r.Get(t.Context(), "a"); d == nil || d.TTLSec != 3 {
+			t.Errorf("stored ttl_s = %v, want 3", d)
+		}
+	})
+	t.Run("a refresh of an active block is no new offense and never shortens it", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, nil)
+		first := apply(t, r, decision("a", 0, 600))[0]
+		o := apply(t, r, decision("a", time.Second, 60))[0]
+		if o.Result != Stored || o.New || o.Offenses != 1 || !o.Expires.Equal(first.Expires) {
+			t.Errorf("refresh = %+v, first = %+v", o, first)
+		}
+	})
+	t.Run("the offense count is forgiven once the forgiveness period after the block passes", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, esc(2, time.Hour, 200*time.Millisecond))
+		apply(t, r, decision("a", 0, 1))
+		time.Sleep(1400 * time.Millisecond)
+		if o := apply(t, r, decision("a", 0, 1))[0]; o.Offenses != 1 || o.TTL != time.Second {
+			t.Errorf("after forgiveness: %+v", o)
+		}
+	})
+	t.Run("remove unblocks and forgets the offenses", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, nil)
+		apply(t, r, decision("a", 0, 60))
+		if ok, err := r.Remove(t.Context(), "a"); !ok || err != nil {
+			t.Fatalf("remove = %v, %v", ok, err)
+		}
+		if ok, _ := r.Remove(t.Context(), "a"); ok {
+			t.Error("removed twice")
+		}
+		if o := apply(t, r, decision("a", 0, 60))[0]; !o.New || o.Offenses != 1 {
+			t.Errorf("after remove: %+v", o)
+		}
+	})
+}
+
+func TestRedisAllowlist(t *testing.T) {
+	addr := redistest.Start(t)
+	t.Run("allowlisted clients are refused by exact key, IP and CIDR", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, nil)
+		for _, e := range []string{"203.0.113.0/24", "key_1a2b", "2001:db8::/32", "198.51.100.7"} {
+			if err := r.Allow(t.Context(), e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tests := []struct {
+			client string
+			want   Result
+		}{
+			{"203.0.113.9", RefusedAllowlisted},
+			{"key_1a2b", RefusedAllowlisted},
+			{"key_1a2c", Stored},
+			{"2001:db8:1:2::/64", RefusedAllowlisted},
+			{"2001:db9:1:2::/64", Stored},
+			{"198.51.100.7", RefusedAllowlisted},
+			{"198.51.100.8", Stored},
+			{"::ffff:203.0.113.9", RefusedAllowlisted},
+		}
+		var ds []*detector.Decision
+		for _, tt := range tests {
+			ds = append(ds, decision(tt.client, 0, 60))
+		}
+		for i, o := range apply(t, r, ds...) {
+			if o.Result != tests[i].want || o.Client != tests[i].client {
+				t.Errorf("%s: %v, want %v", tests[i].client, o.Result, tests[i].want)
+			}
+		}
+		got, err := r.Allowlist(t.Context())
+		if want := []string{"198.51.100.7", "2001:db8::/32", "203.0.113.0/24", "key_1a2b"}; err != nil || !slices.Equal(got, want) {
+			t.Errorf("allowlist = %v, %v; want %v", got, err, want)
+		}
+	})
+	t.Run("allowing a blocked client unblocks it, and another detector sees the entry at once", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, nil)
+		other := sibling(t, r, nil)
+		apply(t, r, decision("10.1.2.3", 0, 60), decision("10.2.0.1", 0, 60))
+		apply(t, other, decision("10.9.9.9", 0, 60)) // warms other's allowlist cache
+		if err := r.Allow(t.Context(), "10.1.0.0/16"); err != nil {
+			t.Fatal(err)
+		}
+		if d, _ := r.Get(t.Context(), "10.1.2.3"); d != nil {
+			t.Error("still blocked after Allow")
+		}
+		if d, _ := r.Get(t.Context(), "10.2.0.1"); d == nil {
+			t.Error("a client outside the entry was unblocked")
+		}
+		if o := apply(t, other, decision("10.1.2.3", 0, 60))[0]; o.Result != RefusedAllowlisted {
+			t.Errorf("other detector: %v, want allowlisted", o.Result)
+		}
+	})
+	t.Run("unallow lets a client be blocked again", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, nil)
+		r.Allow(t.Context(), "key_x")
+		apply(t, r, decision("key_x", 0, 60))
+		if err := r.Unallow(t.Context(), "key_x"); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Unallow(t.Context(), "key_x"); err != nil {
+			t.Errorf("unallow of an absent entry: %v", err)
+		}
+		if o := apply(t, r, decision("key_x", 0, 60))[0]; o.Result != Stored {
+			t.Errorf("%v, want stored", o.Result)
+		}
+	})
+	t.Run("an entry that is not a valid prefix is refused with a hint", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, nil)
+		if err := r.Allow(t.Context(), "10.0.0.0/33"); err == nil || !strings.Contains(err.Error(), "10.0.0.0/8") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+func TestRedisBreaker(t *testing.T) {
+	addr := redistest.Start(t)
+	brk := func(maxNew int, window, cooldown time.Duration) func(*RedisConfig) {
+		return func(c *RedisConfig) { c.Breaker = RedisBreaker{MaxNew: maxNew, Window: window, Cooldown: cooldown} }
+	}
+	batch := func(prefix string, n int) []*detector.Decision {
+		var ds []*detector.Decision
+		for i := range n {
+			ds = append(ds, decision(fmt.Sprintf("%s%d", prefix, i), 0, 600))
+		}
+		return ds
+	}
+	t.Run("more new blocks than max_new in the window trip it, and it refuses blocks until its cooldown passes", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, brk(3, time.Minute, 500*time.Millisecond))
+		got := results(apply(t, r, batch("a", 5)...))
+		if want := []Result{Stored, Stored, Stored, RefusedBreaker, RefusedBreaker}; !slices.Equal(got, want) {
+			t.Fatalf("results = %v, want %v", got, want)
+		}
+		s, err := r.Breaker(t.Context())
+		if err != nil || !s.Tripped || !strings.Contains(s.Reason, "max_new is 3") || (s.Until.Sub(s.Since)-500*time.Millisecond).Abs() > 10*time.Millisecond {
+			t.Fatalf("breaker = %+v, %v", s, err)
+		}
+		if o := apply(t, r, decision("a0", 0, 600))[0]; o.Result != RefusedBreaker {
+			t.Errorf("refresh while open: %v, want refused", o.Result)
+		}
+		time.Sleep(600 * time.Millisecond)
+		if s, _ := r.Breaker(t.Context()); s.Tripped {
+			t.Errorf("still open after cooldown: %+v", s)
+		}
+		if got := results(apply(t, r, batch("b", 3)...)); !slices.Equal(got, []Result{Stored, Stored, Stored}) {
+			t.Errorf("after cooldown: %v", got)
+		}
+	})
+	t.Run("blocks older than the window do not count", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, brk(2, 300*time.Millisecond, time.Hour))
+		apply(t, r, batch("a", 2)...)
+		if s, _ := r.Breaker(t.Context()); s.Recent != 2 {
+			t.Errorf("recent = %d, want 2", s.Recent)
+		}
+		time.Sleep(350 * time.Millisecond)
+		if got := results(apply(t, r, batch("b", 2)...)); !slices.Equal(got, []Result{Stored, Stored}) {
+			t.Errorf("results = %v", got)
+		}
+	})
+	t.Run("refreshes of active blocks do not count", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, brk(2, time.Minute, time.Hour))
+		apply(t, r, batch("a", 2)...)
+		if got := results(apply(t, r, batch("a", 2)...)); !slices.Equal(got, []Result{Stored, Stored}) {
+			t.Errorf("results = %v", got)
+		}
+	})
+	t.Run("reset closes it at once", func(t *testing.T) {
+		t.Parallel()
+		r := newRedis(t, addr, brk(1, time.Minute, time.Hour))
+		apply(t, r, batch("a", 2)...)
+		if s, _ := r.Breaker(t.Context()); !s.Tripped {
+			t.Fatal("did not trip")
+		}
+		if err := r.ResetBreaker(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if s, _ := r.Breaker(t.Context()); s.Tripped || s.Recent != 0 {
+			t.Errorf("after reset: %+v", s)
+		}
+		if o := apply(t, r, decision("b", 0, 600))[0]; o.Result != Stored {
+			t.Errorf("after reset: %v", o.Result)
+		}
+	})
+}
+
+func TestRedisCap(t *testing.T) {
+	addr := redistest.Start(t)
+	t.Run("the cap refuses new clients and frees as decisions lapse", func(t *testing.T) {
+		r := newRedis(t, addr, func(c *RedisConfig) { c.MaxActive = 2 })
+		got := results(apply(t, r, decision("a", 0, 1), decision("b", 0, 600), decision("c", 0, 600)))
+		if want := []Result{Stored, Stored, RefusedCap}; !slices.Equal(got, want) {
+			t.Fatalf("results = %v, want %v", got, want)
+		}
+		if o := apply(t, r, decision("b", time.Second, 600))[0]; o.Result != Stored {
+			t.Errorf("refresh of a held client: %v", o.Result)
+		}
+		time.Sleep(1100 * time.Millisecond)
+		if o := apply(t, r, decision("c", 0, 600))[0]; o.Result != Stored {
+			t.Errorf("after a lapse: %v", o.Result)
+		}
+	})
+}
+
+func TestRedisDryRun(t *testing.T) {
+	addr := redistest.Start(t)
+	t.Run("a dry run records simulated decisions and blocks nobody", func(t *testing.T) {
+		live := newRedis(t, addr, nil)
+		dry := sibling(t, live, func(c *RedisConfig) { c.DryRun = true })
+		if o := apply(t, dry, decision("a", 0, 600))[0]; o.Result != Simulated {
+			t.Fatalf("result = %v, want simulated", o.Result)
+		}
+		if d, err := dry.Get(t.Context(), "a"); err != nil || d == nil || !d.Simulated {
+			t.Errorf("dry get = %+v, %v", d, err)
+		}
+		if d, _ := live.Get(t.Context(), "a"); d != nil {
+			t.Error("a dry-run decision blocks")
+		}
+		if s, _ := live.List(t.Context()); len(s.Decisions) != 0 {
+			t.Errorf("live list = %v", clients(s.Decisions))
+		}
+		if s, _ := dry.List(t.Context()); len(s.Decisions) != 1 || !s.Decisions[0].Simulated {
+			t.Errorf("dry list = %+v", s)
+		}
+		if o := apply(t, live, decision("a", 0, 600))[0]; o.Result != Stored || !o.New {
+			t.Errorf("live after dry run: %+v", o)
+		}
+	})
+}
+
+func TestRedisChanges(t *testing.T) {
+	addr := redistest.Start(t)
+	t.Run("every change is published with the next version, in order, and a snapshot names the last", func(t *testing.T) {
+		r := newRedis(t, addr, func(c *RedisConfig) { c.Breaker.MaxNew = 5 })
+		leaks := goleak.IgnoreCurrent()
+		ctx, cancel := context.WithCancel(t.Context())
+		ch, err := r.Subscribe(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		apply(t, r, decision("a", 0, 600), decision("b", 0, 600))
+		r.Remove(t.Context(), "a")
+		r.Allow(t.Context(), "10.0.0.0/8")
+		r.Unallow(t.Context(), "10.0.0.0/8")
+		r.Allow(t.Context(), "b") // removes b
+		apply(t, r, decision("c", 0, 600), decision("d", 0, 600), decision("e", 0, 600), decision("f", 0, 600))
+		r.ResetBreaker(t.Context())
+		want := []string{"store a", "store b", "remove a", "allow 10.0.0.0/8", "unallow 10.0.0.0/8", "allow b", "remove b",
+			"store c", "store d", "store e", "breaker ", "breaker_reset "}
+		var got []string
+		var last uint64
+		timeout := time.After(5 * time.Second)
+		for len(got) < len(want) {
+			select {
+			case c := <-ch:
+				if last != 0 && c.Version != last+1 {
+					t.Errorf("version %d after %d", c.Version, last)
+				}
+				last = c.Version
+				got = append(got, c.Op+" "+c.Client+c.Entry)
+				if c.Op == OpStore && (c.Decision == nil || c.Decision.Client != c.Client || c.Expires().Before(time.Now())) {
+					t.Errorf("store change without its decision or expiry: %+v", c)
+				}
+				if c.Op == OpBreaker && (c.Reason == "" || c.ExpiresMS == 0) {
+					t.Errorf("breaker change without reason or reset time: %+v", c)
+				}
+			case <-timeout:
+				t.Fatalf("got %q, want %q", got, want)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("changes\n %q\nwant\n %q", got, want)
+		}
+		s, err := r.List(t.Context())
+		if err != nil || s.Version != last || !slices.Equal(clients(s.Decisions), []string{"c", "d", "e"}) || len(s.Allow) != 1 {
+			t.Errorf("snapshot = version %d, %v, allow %v, %v; want version %d", s.Version, clients(s.Decisions), s.Allow, err, last)
+		}
+		if v, err := r.Version(t.Context()); v != last || err != nil {
+			t.Errorf("version = %d, %v; want %d", v, err, last)
+		}
+		cancel()
+		for range ch {
+		}
+		goleak.VerifyNone(t, leaks)
+	})
+}
+
+func TestRedisOutage(t *testing.T) {
+	t.Run("apply fails fast while redis is down and works again after a restart", func(t *testing.T) {
+		srv := redistest.StartServer(t)
+		r := newRedis(t, srv.Addr(), nil)
+		apply(t, r, decision("a", 0, 600))
+		srv.Stop()
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		start := time.Now()
+		if _, err := r.Apply(ctx, []*detector.Decision{decision("b", 0, 600)}); err == nil {
+			t.Fatal("apply succeeded with redis down")
+		}
+		if took := time.Since(start); took > 3*time.Second {
+			t.Errorf("apply took %v to fail", took)
+		}
+		if err := r.Ping(ctx); err == nil {
+			t.Error("ping succeeded with redis down")
+		}
+		srv.Restart()
+		if err := r.Ping(ctx); err != nil {
+			t.Fatalf("ping after restart: %v", err)
+		}
+		o, err := r.Apply(ctx, []*detector.Decision{decision("b", 0, 600)})
+		if err != nil || o[0].Result != Stored {
+			t.Fatalf("apply after restart = %v, %v", o, err)
+		}
+		// Redis restarted empty, so the version starts again: a follower
+		// sees a version that is not one past its last, and resyncs.
+		if o[0].Version != 1 {
+			t.Errorf("version after an empty restart = %d, want 1", o[0].Version)
+		}
+	})
+	t.Run("a subscription resumes after a restart", func(t *testing.T) {
+		srv := redistest.StartServer(t)
+		r := newRedis(t, srv.Addr(), nil)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		ch, err := r.Subscribe(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Restart()
+		deadline := time.After(10 * time.Second)
+		for i := 0; ; i++ {
+			// Changes made before the subscription is back are lost; keep
+			// making them until one arrives.
+			r.Apply(ctx, []*detector.Decision{decision(fmt.Sprint("c", i), 0, 600)})
+			select {
+			case c := <-ch:
+				if c.Op != OpStore {
+					t.Errorf("change = %+v", c)
+				}
+				return
+			case <-time.After(100 * time.Millisecond):
+			case <-deadline:
+				t.Fatal("no change delivered within 10s of the restart")
+			}
+		}
+	})
+}
+
+func TestRedisSecrets(t *testing.T) {
+	const secret = "s3cr3t-pw"
+	addr := redistest.Start(t, "--requirepass", secret)
+	file := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(file, []byte(secret+"\n"), 0o600)
+	wrong := filepath.Join(t.TempDir(), "wrong")
+	os.WriteFile(wrong, []byte("not-"+secret), 0o600)
+	t.Setenv("PORTCULLIS_TEST_REDIS_PASSWORD", secret)
+	tests := []struct {
+		name    string
+		set     func(*RedisConfig)
+		wantErr string // at NewRedis or Ping; "" for none
+	}{
+		{"the password is read from the environment", func(c *RedisConfig) { c.PasswordEnv = "PORTCULLIS_TEST_REDIS_PASSWORD" }, ""},
+		{"the password is read from a file without its newline", func(c *RedisConfig) { c.PasswordFile = file }, ""},
+		{"no password is refused by redis", func(c *RedisConfig) {}, "NOAUTH"},
+		{"a wrong password is refused by redis", func(c *RedisConfig) { c.PasswordFile = wrong }, "WRONGPASS"},
+		{"an empty variable is an error that names it", func(c *RedisConfig) { c.PasswordEnv = "PORTCULLIS_TEST_UNSET" }, "PORTCULLIS_TEST_UNSET"},
+		{"both sources are an error", func(c *RedisConfig) { c.PasswordEnv, c.PasswordFile = "X", file }, "keep one"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			cfg := RedisConfig{Addrs: []string{addr}, KeyPrefix: "secrets:"}
+			tt.set(&cfg)
+			r, err := NewRedis(cfg, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+			if err == nil {
+				defer r.Close()
+				err = r.Ping(t.Context())
+				if err == nil {
+					_, err = r.Apply(t.Context(), []*detector.Decision{decision("a", 0, 60)})
+				}
+			}
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("err = %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+			}
+			if err != nil && strings.Contains(err.Error(), secret) || strings.Contains(logs.String(), secret) {
+				t.Errorf("the password leaked: err %v, logs %s", err, logs.String())
+			}
+		})
+	}
+}
+
+func TestRedisConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		set  func(*RedisConfig)
+		want string // in the error; "" for valid
+	}{
+		{"one address is valid", func(c *RedisConfig) {}, ""},
+		{"no address is an error", func(c *RedisConfig) { c.Addrs = nil }, "set at least one host:port"},
+		{"an address without a port is an error", func(c *RedisConfig) { c.Addrs = []string{"redis"} }, "host:port"},
+		{"a cluster needs a hash tag in the prefix", func(c *RedisConfig) { c.Addrs = []string{"a:1", "b:1"} }, "{portcullis}:"},
+		{"a cluster with a hash tag is valid", func(c *RedisConfig) { c.Addrs, c.KeyPrefix = []string{"a:1", "b:1"}, "{pc}:" }, ""},
+		{"sentinel addresses are not a cluster", func(c *RedisConfig) { c.Addrs, c.MasterName = []string{"a:1", "b:1"}, "m" }, ""},
+		{"a cluster has only db 0", func(c *RedisConfig) { c.Cluster, c.KeyPrefix, c.DB = true, "{pc}:", 2 }, "remove db"},
+		{"a client certificate needs its key", func(c *RedisConfig) { c.TLS = &RedisTLS{CertFile: "c.pem"} }, "key_file"},
+		{"jitter above 1 is an error", func(c *RedisConfig) { c.TTLJitter = 1.5 }, "ttl_jitter"},
+		{"an escalation factor below 1 is an error", func(c *RedisConfig) { c.Escalation.Factor = 0.5 }, "escalation.factor"},
+		{"a negative cap is an error", func(c *RedisConfig) { c.MaxActive = -1 }, "max_active"},
+		{"a negative max_new is an error", func(c *RedisConfig) { c.Breaker.MaxNew = -1 }, "breaker.max_new"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := RedisConfig{Addrs: []string{"127.0.0.1:6379"}}
+			tt.set(&c)
+			err := c.WithDefaults().Validate()
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("a missing CA file is an error at NewRedis", func(t *testing.T) {
+		_, err := NewRedis(RedisConfig{Addrs: []string{"127.0.0.1:1"}, TLS: &RedisTLS{CAFile: "/nonexistent/ca.pem"}}, nil)
+		if err == nil || !strings.Contains(err.Error(), "ca_file") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}

@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/features"
+	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/models"
+)
+
+// detectConfig is the YAML configuration of portcullis detect. Unknown keys
+// are an error.
+type detectConfig struct {
+	Model    string                `yaml:"model"`
+	Identity string                `yaml:"identity"`
+	Format   string                `yaml:"format"`
+	Kafka    ingest.KafkaConfig    `yaml:"kafka"`
+	Redis    blocklist.RedisConfig `yaml:"redis"`
+	Policy   detector.PolicyConfig `yaml:"policy"`
+	Features features.Config       `yaml:"features"`
+	Admin    struct {
+		Listen string `yaml:"listen"`
+	} `yaml:"admin"`
+	Batch struct {
+		Size          int           `yaml:"size"`
+		FlushInterval time.Duration `yaml:"flush_interval"`
+	} `yaml:"batch"`
+	// ModelPoll is how often the model file is checked for changes.
+	ModelPoll time.Duration `yaml:"model_poll"`
+}
+
+func loadDetectConfig(path string) (detectConfig, error) {
+	var c detectConfig
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return c, fmt.Errorf("config %s: %w (see the README for the keys)", path, err)
+	}
+	return c, nil
+}
+
+func (c *detectConfig) defaults() {
+	if c.Identity == "" {
+		c.Identity = "ip"
+	}
+	if c.Format == "" {
+		c.Format = "json"
+	}
+	if c.Admin.Listen == "" {
+		c.Admin.Listen = ":9464"
+	}
+	if c.ModelPoll == 0 {
+		c.ModelPoll = 2 * time.Second
+	}
+}
+
+// redisDecisions adapts the Redis blocklist to the detector's store.
+type redisDecisions struct{ r *blocklist.Redis }
+
+func (s redisDecisions) Store(ctx context.Context, ds []*detector.Decision) error {
+	_, err := s.r.Apply(ctx, ds)
+	return err
+}
+
+func newDetectCommand() *cobra.Command {
+	var (
+		configPath, modelPath, listen string
+	)
+	cmd := &cobra.Command{
+		Use:   "detect --config FILE",
+		Short: "Run the online detector: Kafka in, Redis blocklist out",
+		Long: `detect joins a Kafka consumer group on the access-log topic, runs every event
+through the same pipeline as "portcullis score", stores decisions in the Redis
+blocklist, and commits offsets only after the decisions behind them are
+stored. SIGTERM or SIGINT drains, stores and commits; SIGHUP, or a change of
+the model file, reloads the model without losing client state.
+
+It serves /metrics, /healthz and /readyz on the admin listener.`,
+		Example: `  portcullis detect --config detect.yaml`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if configPath == "" {
+				return errors.New("no config: pass a YAML file with --config (see the README)")
+			}
+			cfg, err := loadDetectConfig(configPath)
+			if err != nil {
+				return err
+			}
+			if modelPath != "" {
+				cfg.Model = modelPath
+			}
+			if listen != "" {
+				cfg.Admin.Listen = listen
+			}
+			cfg.defaults()
+			return runDetect(cmd.Context(), cfg, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&configPath, "config", "", "YAML configuration file")
+	f.StringVar(&modelPath, "model", "", "model file (overrides the config)")
+	f.StringVar(&listen, "listen", "", "admin listener for /metrics, /healthz and /readyz (overrides the config)")
+	return cmd
+}
+
+func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
+	if cfg.Model == "" {
+		return errors.New("no model: set model in the config or pass --model")
+	}
+	m, err := models.ReadFile(cfg.Model)
+	if err != nil {
+		return err
+	}
+	id, err := ingest.ParseIdentity(cfg.Identity)
+	if err != nil {
+		return fmt.Errorf("config identity: %w", err)
+	}
+	format, err := ingest.ParseFormat(cfg.Format)
+	if err != nil {
+		return fmt.Errorf("config format: %w", err)
+	}
+	if cfg.Policy.MinEvents == 0 {
+		cfg.Policy.MinEvents = m.Training.MinEvents
+	}
+	ocfg := detector.OnlineConfig{
+		Pipeline:      detector.Config{Identity: id, Features: cfg.Features, Policy: cfg.Policy},
+		Format:        format,
+		BatchSize:     cfg.Batch.Size,
+		FlushInterval: cfg.Batch.FlushInterval,
+	}
+	if err := ocfg.WithDefaults().Validate(); err != nil {
+		return err
+	}
+	cfg.Redis.DryRun = cfg.Redis.DryRun || cfg.Policy.DryRun
+	store, err := blocklist.NewRedis(cfg.Redis, log.With("component", "blocklist"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	consumer, err := ingest.NewKafkaConsumer(cfg.Kafka, log.With("component", "kafka"))
+	if err != nil {
+		return err
+	}
+	// The consumer closes after Run returns, so the last commit happens
+	// before it.
+	defer consumer.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var online *detector.Online
+	metrics := detector.NewMetrics(reg,
+		func() float64 { return float64(online.Stats().Features.Tracked) },
+		func() float64 { return float64(consumer.Lag()) },
+		func() bool { return online.Ready() })
+	online, err = detector.NewOnline(ocfg, m, consumer, redisDecisions{store}, log.With("component", "detector"), metrics)
+	if err != nil {
+		return err
+	}
+	online.SetModel(m)
+
+	ln, err := net.Listen("tcp", cfg.Admin.Listen)
+	if err != nil {
+		return fmt.Errorf("admin listener: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		if !online.Ready() {
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		if err := store.Ping(r.Context()); err != nil {
+			http.Error(w, "blocklist unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	log.Info("detector started", "model", m.ID, "admin", ln.Addr().String(), "topic", cfg.Kafka.Topic, "group", cfg.Kafka.GroupID)
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("admin listener: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	})
+	g.Go(func() error { return watchModel(gctx, cfg.Model, cfg.ModelPoll, online, log) })
+	g.Go(func() error {
+		err := online.Run(gctx)
+		if err == nil && ctx.Err() == nil {
+			return errors.New("detector stopped")
+		}
+		return err
+	})
+	err = g.Wait()
+	log.Info("detector stopped", "events", online.Stats().Events, "decisions", online.Stats().Decisions)
+	if ctx.Err() != nil && err == nil {
+		return nil
+	}
+	return err
+}
+
+// watchModel reloads the model on SIGHUP or when its file changes. A model
+// that fails to load is logged and the current one kept.
+func watchModel(ctx context.Context, path string, poll time.Duration, o *detector.Online, log *slog.Logger) error {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	stat := func() (time.Time, int64) {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return time.Time{}, 0
+		}
+		return fi.ModTime(), fi.Size()
+	}
+	lastMod, lastSize := stat()
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	reload := func(why string) {
+		m, err := models.ReadFile(path)
+		if err != nil {
+			log.Error("model reload failed; keeping the current model", "why", why, "error", err)
+			return
+		}
+		o.SetModel(m)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-hup:
+			reload("SIGHUP")
+		case <-t.C:
+			mod, size := stat()
+			if !mod.IsZero() && (!mod.Equal(lastMod) || size != lastSize) {
+				lastMod, lastSize = mod, size
+				reload("file changed")
+			}
+		}
+	}
+}
