@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -195,4 +194,3 @@ func metricValue(t *testing.T, admin, name string) float64 {
 	return 0
 }
 
-var _ = os.Getenv
