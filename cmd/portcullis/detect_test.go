@@ -193,4 +193,3 @@ func metricValue(t *testing.T, admin, name string) float64 {
 	}
 	return 0
 }
-
