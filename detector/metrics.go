@@ -19,6 +19,7 @@ type Metrics struct {
 	storeLatency                           prometheus.Histogram
 	processingDelay                        prometheus.Histogram
 	modelThreshold                         prometheus.Gauge
+	modelInfo                              *prometheus.GaugeVec
 }
 
 // NewMetrics registers the detector's metrics with reg. tracked and lag,
@@ -49,9 +50,11 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 			Buckets: prometheus.ExponentialBuckets(0.01, 2, 14)}),
 		modelThreshold: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "portcullis_detector_model_threshold", Help: "Threshold of the model in use."}),
+		modelInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "portcullis_detector_model_info", Help: "1 for the model in use, by its id (one series at a time)."}, []string{"model"}),
 	}
 	reg.MustRegister(m.consumed, m.parsed, m.malformed, m.committed, m.score, m.decisions,
-		m.storeErrors, m.storeLatency, m.processingDelay, m.modelThreshold)
+		m.storeErrors, m.storeLatency, m.processingDelay, m.modelThreshold, m.modelInfo)
 	if tracked != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "portcullis_detector_clients_tracked", Help: "Clients whose state the detector holds."}, tracked))
@@ -94,4 +97,10 @@ func (m *Metrics) decision(d *Decision, stored time.Time) {
 	}
 	m.decisions.WithLabelValues(action, reason).Inc()
 	m.processingDelay.Observe(stored.Sub(d.TS).Seconds())
+}
+
+func (m *Metrics) setModel(model *models.Model) {
+	m.modelThreshold.Set(model.Threshold)
+	m.modelInfo.Reset()
+	m.modelInfo.WithLabelValues(model.ID).Set(1)
 }

@@ -126,7 +126,7 @@ func (o *Online) SetModel(m *models.Model) {
 	o.pipeline.SetModel(m)
 	o.mu.Unlock()
 	if o.metrics != nil {
-		o.metrics.modelThreshold.Set(m.Threshold)
+		o.metrics.setModel(m)
 	}
 	o.log.Info("model loaded", "model", m.ID, "threshold", m.Threshold)
 }

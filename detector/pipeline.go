@@ -54,8 +54,11 @@ type Stats struct {
 	Judged    int64 // judgements (a client with enough events, at a judgement point)
 	Scored    int64 // judgements that passed the evidence gate and were scored by the forest
 	Decisions int64
-	Allowed   int64 // events from allowlisted clients
-	Features  features.Stats
+	// Blocked counts events from clients while a decision about them was
+	// active: requests the gateway refuses (or, in dry run, would have).
+	Blocked  int64
+	Allowed  int64 // events from allowlisted clients
+	Features features.Stats
 }
 
 // Pipeline runs records through features, the model and the policy. It is
@@ -145,8 +148,12 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 		p.stats.Allowed++
 		return nil
 	}
+	if rec.TS < s.blockedUntil {
+		p.stats.Blocked++
+		return nil
+	}
 	n := c.Events()
-	if n < uint32(p.cfg.Policy.MinEvents) || rec.TS < s.blockedUntil {
+	if n < uint32(p.cfg.Policy.MinEvents) {
 		return nil
 	}
 	// Judge at MinEvents, each time the count doubles (so a fast client is

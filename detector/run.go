@@ -136,6 +136,10 @@ type ScoreResult struct {
 	Input   InputStats
 	Stats   Stats
 	Elapsed time.Duration
+	// Clients is how many distinct clients were decided about.
+	Clients int
+	// Simulated says the decisions were a dry run.
+	Simulated bool
 }
 
 // EventsPerSecond returns the throughput of the run.
@@ -153,7 +157,13 @@ func Score(ctx context.Context, srcs []Source, cfg Config, m *models.Model, emit
 	if err != nil {
 		return ScoreResult{}, err
 	}
+	decided := map[string]bool{}
+	count := func(d *Decision) error {
+		decided[d.Client] = true
+		return nil
+	}
 	start := time.Now()
-	in, err := runAll(ctx, srcs, p, 0, nil, emit)
-	return ScoreResult{Input: in, Stats: p.Stats(), Elapsed: time.Since(start)}, err
+	in, err := runAll(ctx, srcs, p, 0, nil, count, emit)
+	return ScoreResult{Input: in, Stats: p.Stats(), Elapsed: time.Since(start), Clients: len(decided),
+		Simulated: p.cfg.Policy.DryRun}, err
 }

@@ -80,7 +80,10 @@ type KafkaConfig struct {
 	//     records written after it are read;
 	//   - an RFC 3339 time, such as "2026-03-02T09:00:00Z": in each
 	//     partition, the first record whose timestamp is at or after that
-	//     time (the end of the log if there is none).
+	//     time (the end of the log if there is none). Timestamps are what
+	//     the producer set (KafkaProducer writes Message.Time), or the
+	//     broker's append time on a topic with LogAppendTime; records after
+	//     that point are read even when their timestamps are earlier.
 	//
 	// Start applies per partition: partitions with a committed offset keep
 	// it unless Reset is set. For "latest" and a time, NewKafkaConsumer
@@ -431,11 +434,13 @@ func kafkaLog(logger *slog.Logger, level slog.Level) kafka.LoggerFunc {
 	}
 }
 
-func componentLogger(logger *slog.Logger, component string) *slog.Logger {
+// orDiscard returns logger, or a logger that discards everything for nil.
+// The caller tags the logger with its component.
+func orDiscard(logger *slog.Logger) *slog.Logger {
 	if logger == nil {
 		return slog.New(slog.DiscardHandler)
 	}
-	return logger.With(slog.String("component", component))
+	return logger
 }
 
 // KafkaConsumer reads a topic as a member of a consumer group. Offsets are
@@ -459,16 +464,16 @@ type KafkaConsumer struct {
 // background: the first Fetch waits for the join and the partition
 // assignment.
 //
-// For Start "latest" or a time (and for any Start with Reset), it first
-// commits the start offset of each partition that needs one (every
-// partition with Reset, else those with no committed offset) for the group,
-// as a group that is not consuming may. If the group has active members
-// the commit is refused: without Reset, that is fine when those members
-// have already committed offsets for these partitions (they started with the
-// same setting), and an error otherwise; with Reset it is an error, so stop
-// the group's other consumers before a backfill. "earliest" and
-// "committed" without Reset need no commit: kafka-go starts partitions with
-// no committed offset at the first offset.
+// For Start "latest" or a time, and for any Start with Reset, it first
+// commits a start offset for the group in each partition that needs one:
+// every partition with Reset, else those without a committed offset. The
+// broker accepts such a commit only while the group has no active members.
+// If members are active: without Reset, NewKafkaConsumer goes on when they
+// have already committed offsets for those partitions (as members started
+// with the same Start have), and fails otherwise; with Reset it fails, so
+// stop the group's other consumers before a backfill. "committed", and
+// "earliest" without Reset, commit nothing: kafka-go starts a partition with
+// no committed offset at its first offset.
 //
 // The requests made here are bounded by 30 s.
 func NewKafkaConsumer(cfg KafkaConfig, logger *slog.Logger) (*KafkaConsumer, error) {
@@ -477,7 +482,7 @@ func NewKafkaConsumer(cfg KafkaConfig, logger *slog.Logger) (*KafkaConsumer, err
 	}
 	cfg = cfg.WithDefaults()
 	start, _ := parseKafkaStart(cfg.Start) // checked by Validate
-	logger = componentLogger(logger, "ingest.kafka.consumer").With(slog.String("topic", cfg.Topic), slog.String("group", cfg.GroupID))
+	logger = orDiscard(logger).With(slog.String("topic", cfg.Topic), slog.String("group", cfg.GroupID))
 	sec, err := cfg.security(logger)
 	if err != nil {
 		return nil, err
@@ -845,7 +850,7 @@ func NewKafkaProducer(cfg KafkaConfig, logger *slog.Logger) (*KafkaProducer, err
 		return nil, err
 	}
 	cfg = cfg.WithDefaults()
-	logger = componentLogger(logger, "ingest.kafka.producer").With(slog.String("topic", cfg.Topic))
+	logger = orDiscard(logger).With(slog.String("topic", cfg.Topic))
 	sec, err := cfg.security(logger)
 	if err != nil {
 		return nil, err

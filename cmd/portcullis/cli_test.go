@@ -44,7 +44,7 @@ var (
 	trainedRE   = regexp.MustCompile(`(?m)^model (pc-[0-9a-f]+) written to (.+) in \S+$`)
 	scoredRE    = regexp.MustCompile(`(?m)^scored (\d+) events in \S+ \((\d+) events/s\) with model (pc-[0-9a-f]+), threshold ([0-9.]+)$`)
 	clientsRE   = regexp.MustCompile(`(?m)^clients: (\d+) seen, \d+ judgements, \d+ scored past the evidence gate$`)
-	decisionsRE = regexp.MustCompile(`(?m)^decisions: (\d+)$`)
+	decisionsRE = regexp.MustCompile(`(?m)^decisions: (\d+);`)
 	skippedRE   = regexp.MustCompile(`(?m)^skipped lines: (\d+) of (\d+)(?: \(first at (.*)\))?$`)
 	allRE       = regexp.MustCompile(`(?m)^ *all attacks +(\d+) +(\d+) +[0-9.]+% +\S+ +\S+ *$`)
 	kindRE      = regexp.MustCompile(`(?m)^ *(\w+) +(\d+) +(\d+) +[0-9.]+% +\S+ +\S+ *$`)

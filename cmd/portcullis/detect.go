@@ -180,6 +180,27 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		return err
 	}
 	online.SetModel(m)
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "portcullis_detector_blocked_events_total",
+			Help: "Events from clients while a decision about them was active (in dry run: would have been refused).",
+		}, func() float64 { return float64(online.Stats().Blocked) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "portcullis_blocklist_breaker_tripped",
+			Help: "1 while the safety breaker refuses new blocks; -1 when Redis cannot be asked.",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			b, err := store.Breaker(ctx)
+			switch {
+			case err != nil:
+				return -1
+			case b.Tripped:
+				return 1
+			}
+			return 0
+		}),
+	)
 
 	ln, err := net.Listen("tcp", cfg.Admin.Listen)
 	if err != nil {
@@ -216,6 +237,9 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		return srv.Shutdown(sctx)
 	})
 	g.Go(func() error { return watchModel(gctx, cfg.Model, cfg.ModelPoll, online, log) })
+	if cfg.Redis.DryRun {
+		g.Go(func() error { return reportDryRun(gctx, online, log) })
+	}
 	g.Go(func() error {
 		err := online.Run(gctx)
 		if err == nil && ctx.Err() == nil {
@@ -267,6 +291,26 @@ func watchModel(ctx context.Context, path string, poll time.Duration, o *detecto
 				lastMod, lastSize = mod, size
 				reload("file changed")
 			}
+		}
+	}
+}
+
+// reportDryRun logs now and then what a dry run would have blocked.
+func reportDryRun(ctx context.Context, o *detector.Online, log *slog.Logger) error {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			st := o.Stats()
+			share := 0.0
+			if st.Events > 0 {
+				share = 100 * float64(st.Blocked) / float64(st.Events)
+			}
+			log.Info(fmt.Sprintf("dry run: would have blocked %d clients / %.2f%% of requests", st.Decisions, share),
+				"decisions", st.Decisions, "requests", st.Blocked, "events", st.Events)
 		}
 	}
 }

@@ -130,7 +130,16 @@ func printScoreSummary(w io.Writer, m *models.Model, r detector.ScoreResult) {
 		r.Input.Parsed, r.Elapsed.Round(time.Millisecond), r.EventsPerSecond(), m.ID, m.Threshold)
 	fs := r.Stats.Features
 	fmt.Fprintf(bw, "clients: %d seen, %d judgements, %d scored past the evidence gate\n", fs.Seen, r.Stats.Judged, r.Stats.Scored)
-	fmt.Fprintf(bw, "decisions: %d\n", r.Stats.Decisions)
+	verb := "blocked"
+	if r.Stats.Decisions > 0 && r.Simulated {
+		verb = "would have blocked"
+	}
+	share := 0.0
+	if r.Stats.Events > 0 {
+		share = 100 * float64(r.Stats.Blocked) / float64(r.Stats.Events)
+	}
+	fmt.Fprintf(bw, "decisions: %d; %s %d clients and %d requests (%.2f%% of requests) while their blocks lasted\n",
+		r.Stats.Decisions, verb, r.Clients, r.Stats.Blocked, share)
 	fmt.Fprintf(bw, "skipped lines: %d of %d", r.Input.Malformed, r.Input.Lines)
 	if len(r.Input.FirstMalformed) > 0 {
 		fmt.Fprintf(bw, " (first at %s)", strings.Join(r.Input.FirstMalformed, ", "))
