@@ -12,8 +12,8 @@ var (
 	ErrUnknownFormat = errors.New("unknown log format")
 	// ErrUnknownIdentity means an identity name is not one ParseIdentity knows.
 	ErrUnknownIdentity = errors.New("unknown client identity")
-	// ErrInvalidConfig means a ReaderConfig failed validation.
-	ErrInvalidConfig = errors.New("invalid reader config")
+	// ErrInvalidConfig means a ReaderConfig or a KafkaConfig failed validation.
+	ErrInvalidConfig = errors.New("invalid config")
 )
 
 // malformed is the error for a line that cannot be parsed. Every reason is a

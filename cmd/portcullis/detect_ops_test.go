@@ -22,14 +22,14 @@ type stack struct {
 	admin   string
 }
 
-func newStack(t *testing.T, prefix string, extra string) *stack {
+func newStack(t *testing.T, prefix string, extra string, redisArgs ...string) *stack {
 	t.Helper()
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(4, "logs"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(cluster.Close)
-	s := &stack{brokers: strings.Join(cluster.ListenAddrs(), ","), redis: redistest.StartServer(t), admin: freePort(t)}
+	s := &stack{brokers: strings.Join(cluster.ListenAddrs(), ","), redis: redistest.StartServer(t, redisArgs...), admin: freePort(t)}
 	s.config = filepath.Join(t.TempDir(), "detect.yaml")
 	writeFile(t, s.config, []byte(fmt.Sprintf(`model: %s
 kafka: {brokers: [%s], topic: logs, group: %s, start: earliest, max_wait: 500ms, heartbeat_interval: 300ms, session_timeout: 6s}
@@ -76,20 +76,40 @@ func waitFor(t *testing.T, what string, limit time.Duration, ok func() bool) {
 
 func TestDetectHoldsOffsetsWhileRedisIsDown(t *testing.T) {
 	p := shared(t)
-	s := newStack(t, "down", "")
-	total := float64(countLines(readFile(t, p.path("day2.jsonl"))))
-	s.redis.Stop()
+	// Redis keeps an append-only file, so what was stored before the outage
+	// survives it, as in production.
+	s := newStack(t, "down", "", "--appendonly", "yes", "--appendfsync", "always")
+	day2 := readFile(t, p.path("day2.jsonl"))
+	total := float64(countLines(day2))
+	// Two halves of the stream, so Redis goes down in the middle of it.
+	lines := strings.SplitAfter(string(day2), "\n")
+	dir := t.TempDir()
+	half1, half2 := filepath.Join(dir, "half1.jsonl"), filepath.Join(dir, "half2.jsonl")
+	writeFile(t, half1, []byte(strings.Join(lines[:len(lines)/2], "")))
+	writeFile(t, half2, []byte(strings.Join(lines[len(lines)/2:], "")))
 	s.detect(t)
-	run(t, "replay", "--in", p.path("day2.jsonl"), "--brokers", s.brokers, "--topic", "logs")
+	run(t, "replay", "--in", half1, "--brokers", s.brokers, "--topic", "logs")
+	waitFor(t, "the first half committed", 30*time.Second, func() bool {
+		return metricValue(t, s.admin, "portcullis_detector_events_committed_total") >= float64(len(lines)/2)
+	})
+	if !strings.Contains(httpGet(t, "http://"+s.admin+"/readyz"), "ready") {
+		t.Fatal("not ready before the outage")
+	}
 
-	// Decisions cannot be stored, so the detector is unready and commits
-	// no more than the messages before the first decision.
+	s.redis.Stop()
+	run(t, "replay", "--in", half2, "--brokers", s.brokers, "--topic", "logs")
+	// Decisions of the second half cannot be stored: the detector reports
+	// itself unready and holds the offsets behind them.
 	waitFor(t, "the detector to report itself unready", 20*time.Second, func() bool {
 		return metricValue(t, s.admin, "portcullis_detector_store_errors_total") > 0 &&
 			strings.Contains(httpGet(t, "http://"+s.admin+"/readyz"), "not ready")
 	})
+	time.Sleep(3 * time.Second)
 	if c := metricValue(t, s.admin, "portcullis_detector_events_committed_total"); c >= total {
 		t.Fatalf("all %v events committed while Redis was down", c)
+	}
+	if metricValue(t, s.admin, "portcullis_detector_ready") != 0 {
+		t.Error("the ready gauge did not drop during the outage")
 	}
 
 	s.redis.Restart()
@@ -107,12 +127,18 @@ func TestDetectHoldsOffsetsWhileRedisIsDown(t *testing.T) {
 	}
 	for c := range want {
 		if !got[c] {
-			t.Errorf("%s lost while Redis was down", c)
+			t.Errorf("%s is blocked offline but was lost around the outage", c)
 		}
 	}
-	if !strings.Contains(httpGet(t, "http://"+s.admin+"/readyz"), "ready") {
-		t.Error("not ready again after Redis returned")
+	for c := range got {
+		if !want[c] {
+			t.Errorf("%s blocked online but not offline", c)
+		}
 	}
+	waitFor(t, "ready again after Redis returned", 10*time.Second, func() bool {
+		return strings.Contains(httpGet(t, "http://"+s.admin+"/readyz"), "ready") &&
+			!strings.Contains(httpGet(t, "http://"+s.admin+"/readyz"), "not")
+	})
 }
 
 func TestDetectReloadsTheModelWhenItsFileChanges(t *testing.T) {
@@ -189,4 +215,51 @@ func TestBlocklistCommands(t *testing.T) {
 	if _, err := execute(t.Context(), "blocklist", "list"); err == nil || !strings.Contains(err.Error(), "--redis") {
 		t.Errorf("blocklist without Redis: %v", err)
 	}
+}
+
+func TestTwoDetectorsSplitTheLoad(t *testing.T) {
+	p := shared(t)
+	s := newStack(t, "scale", "")
+	// A second detector in the same group, on its own admin port.
+	second := *s
+	second.admin = freePort(t)
+	second.config = filepath.Join(t.TempDir(), "detect2.yaml")
+	writeFile(t, second.config, []byte(strings.Replace(string(readFile(t, s.config)), "listen: "+s.admin, "listen: "+second.admin, 1)))
+	s.detect(t)
+	second.detect(t)
+	// Let both join before the events arrive, so the group has settled.
+	waitFor(t, "both detectors ready", 20*time.Second, func() bool {
+		return metricValue(t, s.admin, "portcullis_detector_ready") == 1 && metricValue(t, second.admin, "portcullis_detector_ready") == 1
+	})
+	time.Sleep(2 * time.Second)
+	run(t, "replay", "--in", p.path("day2.jsonl"), "--brokers", s.brokers, "--topic", "logs")
+	total := float64(countLines(readFile(t, p.path("day2.jsonl"))))
+	waitFor(t, "every event committed by the two", 60*time.Second, func() bool {
+		return metricValue(t, s.admin, "portcullis_detector_events_committed_total")+
+			metricValue(t, second.admin, "portcullis_detector_events_committed_total") >= total
+	})
+	a := metricValue(t, s.admin, "portcullis_detector_events_consumed_total")
+	b := metricValue(t, second.admin, "portcullis_detector_events_consumed_total")
+	if a == 0 || b == 0 {
+		t.Fatalf("one detector did all the work: %v and %v events", a, b)
+	}
+	want := map[string]bool{}
+	for _, d := range readDecisions(t, p.path("d.jsonl")) {
+		want[d.Client] = true
+	}
+	got := map[string]bool{}
+	for _, d := range parseDecisions(t, []byte(run(t, "blocklist", "list", "--json", "--redis", s.redis.Addr(), "--prefix", "scale:").stdout)) {
+		got[d.Client] = true
+	}
+	for c := range want {
+		if !got[c] {
+			t.Errorf("%s blocked by one detector but not by two", c)
+		}
+	}
+	for c := range got {
+		if !want[c] {
+			t.Errorf("%s blocked by two detectors but not by one", c)
+		}
+	}
+	t.Logf("events consumed: %v and %v; %d clients blocked", a, b, len(got))
 }
