@@ -43,10 +43,10 @@ func (s *redisStore) Store(ctx context.Context, ds []*Decision) error {
 }
 
 type benchStack struct {
-	redis   string
-	model   *models.Model
-	msgs    []kafka.Message // a generated day, keyed by client
-	times   []int64         // event time of each message
+	redis string
+	model *models.Model
+	msgs  []kafka.Message // a generated day, keyed by client
+	times []int64         // event time of each message
 }
 
 var (
