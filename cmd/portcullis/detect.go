@@ -77,12 +77,22 @@ func (c *detectConfig) defaults() {
 	}
 }
 
-// redisDecisions adapts the Redis blocklist to the detector's store.
-type redisDecisions struct{ r *blocklist.Redis }
+// redisDecisions adapts the Redis blocklist to the detector's store and
+// counts what the blocklist did with each decision.
+type redisDecisions struct {
+	r        *blocklist.Redis
+	outcomes *prometheus.CounterVec
+}
 
 func (s redisDecisions) Store(ctx context.Context, ds []*detector.Decision) error {
-	_, err := s.r.Apply(ctx, ds)
-	return err
+	out, err := s.r.Apply(ctx, ds)
+	if err != nil {
+		return err
+	}
+	for _, o := range out {
+		s.outcomes.WithLabelValues(o.Result.String()).Inc()
+	}
+	return nil
 }
 
 func newDetectCommand() *cobra.Command {
@@ -175,7 +185,15 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		func() float64 { return float64(online.Stats().Features.Tracked) },
 		func() float64 { return float64(consumer.Lag()) },
 		func() bool { return online.Ready() })
-	online, err = detector.NewOnline(ocfg, m, consumer, redisDecisions{store}, log.With("component", "detector"), metrics)
+	outcomes := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "portcullis_blocklist_outcomes_total",
+		Help: "What the blocklist did with each decision: stored, simulated, or refused (allowlisted, breaker, cap).",
+	}, []string{"result"})
+	for _, r := range []blocklist.Result{blocklist.Stored, blocklist.Simulated, blocklist.RefusedAllowlisted, blocklist.RefusedBreaker, blocklist.RefusedCap} {
+		outcomes.WithLabelValues(r.String())
+	}
+	reg.MustRegister(outcomes)
+	online, err = detector.NewOnline(ocfg, m, consumer, redisDecisions{store, outcomes}, log.With("component", "detector"), metrics)
 	if err != nil {
 		return err
 	}

@@ -112,6 +112,9 @@ batch:
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+	if v := metricValue(t, admin, `portcullis_blocklist_outcomes_total{result="stored"}`); v == 0 {
+		t.Error("no stored outcome counted")
+	}
 	if body := httpGet(t, "http://"+admin+"/readyz"); !strings.Contains(body, "ready") {
 		t.Errorf("/readyz said %q", body)
 	}
