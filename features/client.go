@@ -183,6 +183,8 @@ func (c *Client[E]) Vector(v *Vector) {
 	v[WriteRatio] = c.c.writes / shrunk
 	v[PayloadMarks] = c.c.marks / shrunk
 	v[PathNovelty] = c.c.novel / shrunk
+	v[RefusedCount] = c.c.auth + c.c.notFound
+	v[MarkedCount] = c.c.marks
 	v[ReqBytes] = c.c.reqBytes / n
 	v[RespBytes] = c.c.respBytes / n
 	v[PathEntropy], v[IDSweep] = c.templateStats()

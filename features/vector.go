@@ -16,6 +16,8 @@ const (
 	WriteRatio             // share of methods other than GET, HEAD and OPTIONS
 	PayloadMarks           // share of requests whose path or query carries injection or traversal markers
 	GapCV                  // coefficient of variation of the time between requests
+	RefusedCount           // refused requests (the auth_fail and not_found ones) over the last ~2 min (decayed count)
+	MarkedCount            // requests with payload markers over the last ~2 min (decayed count)
 	NumFeatures            // the number of features
 )
 
@@ -72,6 +74,9 @@ var specs = [NumFeatures]Spec{
 	WriteRatio:      {Name: "write_ratio", Dir: Up, MinScale: 0.08},
 	PayloadMarks:    {Name: "payload_marks", Dir: Up, MinScale: 0.03},
 	GapCV:           {Name: "gap_cv", Dir: Neutral, MinScale: 0.15},
+	// Counts, unlike ratios, are not diluted by ordinary requests mixed in.
+	RefusedCount: {Name: "refused_2m", Unit: "req", Log: true, Dir: Up, MinScale: 0.3},
+	MarkedCount:  {Name: "marked_2m", Unit: "req", Log: true, Dir: Up, MinScale: 0.3},
 }
 
 // Names returns the feature names in Vector order.

@@ -33,7 +33,7 @@ type TrainConfig struct {
 const (
 	DefaultTargetFPR    = 0.0005
 	DefaultGate         = 3.0
-	DefaultMinThreshold = 0.60
+	DefaultMinThreshold = 0.61
 	DefaultMaxThreshold = 0.80
 )
 
