@@ -71,7 +71,7 @@ var specs = [NumFeatures]Spec{
 	IDSweep:         {Name: "id_sweep", Dir: Up, MinScale: 0.08},
 	ReqBytes:        {Name: "req_bytes", Unit: "bytes", Log: true, Dir: Up, MinScale: 0.4},
 	RespBytes:       {Name: "resp_bytes", Unit: "bytes", Log: true, Dir: Neutral, MinScale: 0.4},
-	WriteRatio:      {Name: "write_ratio", Dir: Up, MinScale: 0.08},
+	WriteRatio:      {Name: "write_ratio", Dir: Neutral, MinScale: 0.08},
 	PayloadMarks:    {Name: "payload_marks", Dir: Up, MinScale: 0.03},
 	GapCV:           {Name: "gap_cv", Dir: Neutral, MinScale: 0.15},
 	// Counts, unlike ratios, are not diluted by ordinary requests mixed in.
