@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestAppendJSONRoundTrips(t *testing.T) {
@@ -34,4 +35,34 @@ func TestAppendJSONRoundTrips(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzAppendJSON checks that any record the encoder writes parses back to
+// the same fields (invalid UTF-8 aside, which the encoder replaces).
+func FuzzAppendJSON(f *testing.F) {
+	f.Add(int64(1772442000123000000), "203.0.113.7", "GET", "/a?b=1", 200, int64(5), "Mozilla/5.0", "key", "alice")
+	f.Add(int64(0), "2001:db8::1", "POST", "/s?q=\"x\\y\"\n", 404, int64(0), "", "", "")
+	f.Fuzz(func(t *testing.T, ts int64, ip, method, path string, status int, size int64, ua, key, user string) {
+		if ip == "" || status < 0 || status > 999 || size < 0 || ts < 0 || ts > 9e18 {
+			return
+		}
+		for _, s := range []string{ip, method, path, ua, key, user} {
+			if !utf8.ValidString(s) {
+				return
+			}
+		}
+		rec := Record{TS: ts, ClientIP: []byte(ip), Method: []byte(method), Path: []byte(path), Status: status,
+			ReqBytes: size, UserAgent: []byte(ua), APIKey: []byte(key), User: []byte(user)}
+		line := rec.AppendJSON(nil)
+		var p JSONParser
+		var got Record
+		if err := p.Parse(line, &got); err != nil {
+			t.Fatalf("parse %s: %v", line, err)
+		}
+		if got.TS != ts || got.Status != status || got.ReqBytes != size || string(got.ClientIP) != ip ||
+			string(got.Path) != path || string(got.Method) != method || string(got.UserAgent) != ua ||
+			string(got.APIKey) != key || string(got.User) != user {
+			t.Fatalf("round trip of %s gave %+v", line, got)
+		}
+	})
 }
