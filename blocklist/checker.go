@@ -1,0 +1,754 @@
+package blocklist
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// FailMode says what a Checker does with a request once its view of the
+// blocklist is older than MaxStaleness.
+type FailMode uint8
+
+// Fail modes. The zero FailMode, in a per-call override, means "the
+// Checker's configured mode".
+const (
+	// FailOpen keeps enforcing the blocks the view holds (until they
+	// lapse) and lets every other client through.
+	FailOpen FailMode = iota + 1
+	// FailClosed blocks every client that is not allowlisted.
+	FailClosed
+)
+
+// String returns "open" or "closed".
+func (m FailMode) String() string {
+	switch m {
+	case FailOpen:
+		return "open"
+	case FailClosed:
+		return "closed"
+	}
+	return "default"
+}
+
+// CheckerConfig configures a Checker.
+type CheckerConfig struct {
+	// FailMode applies once the view is older than MaxStaleness. It must
+	// be set: there is no default, because either choice is a policy.
+	FailMode FailMode `yaml:"fail_mode"`
+	// MaxStaleness is how long the view may go unconfirmed by Redis before
+	// FailMode applies.
+	MaxStaleness time.Duration `yaml:"max_staleness"`
+	// ResyncInterval is how often the full snapshot is reloaded, whatever
+	// the pushed changes say.
+	ResyncInterval time.Duration `yaml:"resync_interval"`
+	// ProbeInterval is how often the store's version is read to confirm
+	// the view is in sync while no change arrives. It must be below
+	// MaxStaleness.
+	ProbeInterval time.Duration `yaml:"probe_interval"`
+	// Identity says where CheckRequest finds a request's client.
+	Identity RequestIdentity `yaml:"identity"`
+	// OnApplied, when set, is called from Run for every store change
+	// applied, with how long the change took from arriving on the
+	// subscription to being visible to Check. It must not block.
+	OnApplied func(latency time.Duration) `yaml:"-"`
+}
+
+// RequestIdentity says where a request's client IP, API key and user are.
+type RequestIdentity struct {
+	// TrustedProxies are the peers whose X-Forwarded-For and Forwarded
+	// headers are believed. A request from any other peer is identified by
+	// its connection's address.
+	TrustedProxies []netip.Prefix `yaml:"trusted_proxies"`
+	// APIKeyHeader and UserHeader name the headers holding the API key and
+	// the authenticated user; empty means not checked.
+	APIKeyHeader string `yaml:"api_key_header"`
+	UserHeader   string `yaml:"user_header"`
+}
+
+// Defaults for CheckerConfig.
+const (
+	DefaultMaxStaleness   = 10 * time.Second
+	DefaultResyncInterval = 30 * time.Second
+)
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c CheckerConfig) WithDefaults() CheckerConfig {
+	if c.MaxStaleness == 0 {
+		c.MaxStaleness = DefaultMaxStaleness
+	}
+	if c.ResyncInterval == 0 {
+		c.ResyncInterval = DefaultResyncInterval
+	}
+	if c.ProbeInterval == 0 {
+		c.ProbeInterval = c.MaxStaleness / 4
+	}
+	return c
+}
+
+// Validate reports what is wrong with c, after WithDefaults.
+func (c CheckerConfig) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("blocklist: checker "+format, args...))
+	}
+	if c.FailMode != FailOpen && c.FailMode != FailClosed {
+		bad("fail_mode is not set; choose open (keep serving) or closed (block all but the allowlist) when the view is stale")
+	}
+	if c.MaxStaleness <= 0 {
+		bad("max_staleness is %v; set it above 0", c.MaxStaleness)
+	}
+	if c.ResyncInterval <= 0 {
+		bad("resync_interval is %v; set it above 0", c.ResyncInterval)
+	}
+	if c.ProbeInterval <= 0 || c.ProbeInterval >= c.MaxStaleness {
+		bad("probe_interval is %v; set it above 0 and below max_staleness (%v)", c.ProbeInterval, c.MaxStaleness)
+	}
+	return errors.Join(errs...)
+}
+
+// Verdict is what a Checker says about one request.
+type Verdict struct {
+	// Blocked says the request must be refused.
+	Blocked bool
+	// Client is the decision's client that matched (an IP, a prefix, an API
+	// key or a user); empty when nothing matched.
+	Client string
+	// Expires is when the matching block lapses; zero when Blocked comes
+	// from the fail mode.
+	Expires time.Time
+	// Stale says the view was older than MaxStaleness.
+	Stale bool
+	// FailMode is the fail mode applied because the view was stale; zero
+	// when it was fresh.
+	FailMode FailMode
+}
+
+// CheckerStats are a Checker's counters, for the caller to export.
+type CheckerStats struct {
+	Version   uint64
+	Decisions int
+	Allow     int
+	Staleness time.Duration
+	// Changes counts the changes applied, Resyncs the snapshots loaded,
+	// Gaps the version gaps or rewinds that forced a resync.
+	Changes, Resyncs, Gaps uint64
+}
+
+// Checker is a gateway's local, in-memory view of the blocklist, kept in
+// sync with Redis by Run, so that no request waits on Redis.
+//
+// Check and its variants are safe for concurrent use, take no lock and do
+// not allocate. Only Run writes the view.
+type Checker struct {
+	src    *Redis
+	cfg    CheckerConfig
+	logger *slog.Logger
+
+	view    atomic.Pointer[view]
+	start   time.Time    // monotonic base for synced and for the clock of Check
+	startNS int64        // start, Unix ns: Check's wall clock is startNS + time since start
+	synced  atomic.Int64 // ns since start when the view was last confirmed; <0: never
+
+	changes, resyncs, gaps atomic.Uint64
+}
+
+// NewChecker returns a Checker following src. cfg is taken WithDefaults;
+// Run reports a config that does not validate. Until Run has loaded a first
+// snapshot, the view is empty and stale.
+func NewChecker(src *Redis, cfg CheckerConfig, logger *slog.Logger) *Checker {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Checker{src: src, cfg: cfg.WithDefaults(), logger: logger.With("component", "blocklist.checker"), start: time.Now()}
+	c.startNS = c.start.UnixNano()
+	c.view.Store(emptyView())
+	c.synced.Store(-1)
+	return c
+}
+
+// Staleness returns how long ago the view was last confirmed in sync with
+// the store; a very large value before the first snapshot.
+func (c *Checker) Staleness() time.Duration {
+	s := c.synced.Load()
+	if s < 0 {
+		return time.Duration(1<<63 - 1)
+	}
+	return time.Since(c.start) - time.Duration(s)
+}
+
+// Stats returns the Checker's counters.
+func (c *Checker) Stats() CheckerStats {
+	v := c.view.Load()
+	return CheckerStats{
+		Version:   v.version,
+		Decisions: v.count,
+		Allow:     len(v.allowEntries),
+		Staleness: c.Staleness(),
+		Changes:   c.changes.Load(),
+		Resyncs:   c.resyncs.Load(),
+		Gaps:      c.gaps.Load(),
+	}
+}
+
+// nowMS is the clock blocks lapse by: the wall clock at start plus the
+// monotonic time since, so a step of the wall clock does not lift or
+// extend blocks.
+func (c *Checker) nowMS() int64 { return (c.startNS + int64(time.Since(c.start))) / 1e6 }
+
+func (c *Checker) markSynced() { c.synced.Store(int64(time.Since(c.start))) }
+
+// Check says whether a request from ip, with apiKey and user (empty when
+// absent), is blocked, applying the configured fail mode when the view is
+// stale.
+func (c *Checker) Check(ip netip.Addr, apiKey, user string) Verdict {
+	return c.CheckRoute(ip, apiKey, user, 0)
+}
+
+// CheckRoute is Check with a fail mode of its own, so routes can differ;
+// a zero mode means the configured one.
+func (c *Checker) CheckRoute(ip netip.Addr, apiKey, user string, mode FailMode) Verdict {
+	v := c.view.Load()
+	el := time.Since(c.start) // one clock read serves staleness and expiry
+	s := c.synced.Load()
+	stale := s < 0 || el-time.Duration(s) > c.cfg.MaxStaleness
+	ip = ip.Unmap()
+	var out Verdict
+	if stale {
+		if mode == 0 {
+			mode = c.cfg.FailMode
+		}
+		out.Stale, out.FailMode = true, mode
+	}
+	e, hit := v.blocked(ip, apiKey, user, (c.startNS+int64(el))/1e6)
+	if !hit && (!stale || mode != FailClosed) {
+		return out // the common case: nothing to block, so no allowlist to consult
+	}
+	if v.allowed(ip, apiKey, user) {
+		return Verdict{Stale: stale}
+	}
+	out.Blocked = true
+	if hit {
+		out.Client, out.Expires = e.client, time.UnixMilli(e.exp)
+	}
+	return out
+}
+
+// entry is a block in a view: its client and its expiry (Unix ms, by the
+// store's clock). A removed entry in an overlay hides the base's.
+type entry struct {
+	client  string
+	exp     int64
+	removed bool
+}
+
+// table holds blocks by kind of client.
+type table struct {
+	ips      map[netip.Addr]entry
+	prefixes map[netip.Prefix]entry // masked
+	ids      map[string]entry       // API keys, users, other identities
+}
+
+func newTable(n int) *table {
+	return &table{ips: make(map[netip.Addr]entry, n), prefixes: map[netip.Prefix]entry{}, ids: map[string]entry{}}
+}
+
+func (t *table) len() int { return len(t.ips) + len(t.prefixes) + len(t.ids) }
+
+// put files e under its client, parsed.
+func (t *table) put(e entry) {
+	switch k := parseClient(e.client); {
+	case k.ip.IsValid():
+		t.ips[k.ip] = e
+	case k.prefix.IsValid():
+		t.prefixes[k.prefix] = e
+	default:
+		t.ids[e.client] = e
+	}
+}
+
+type clientKey struct {
+	ip     netip.Addr
+	prefix netip.Prefix
+}
+
+// parseClient says whether client is an IP address or a prefix. A prefix
+// of full length is an address.
+func parseClient(client string) clientKey {
+	if strings.IndexByte(client, '/') >= 0 {
+		p, err := netip.ParsePrefix(client)
+		if err != nil {
+			return clientKey{}
+		}
+		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-unmapBits(p.Addr())).Masked()
+		if p.Bits() == p.Addr().BitLen() {
+			return clientKey{ip: p.Addr()}
+		}
+		return clientKey{prefix: p}
+	}
+	if a, err := netip.ParseAddr(client); err == nil {
+		return clientKey{ip: a.Unmap().WithZone("")}
+	}
+	return clientKey{}
+}
+
+func unmapBits(a netip.Addr) int {
+	if a.Is4In6() {
+		return 96
+	}
+	return 0
+}
+
+// prefixLens are the prefix lengths present in a set, so that a lookup
+// tries only those and allocates nothing.
+type prefixLens struct {
+	v4, v6 []int // prefix lengths present, longest first
+}
+
+func (l *prefixLens) add(p netip.Prefix) {
+	s := &l.v6
+	if p.Addr().Is4() {
+		s = &l.v4
+	}
+	if !slices.Contains(*s, p.Bits()) {
+		*s = append(slices.Clone(*s), p.Bits()) // views share lens: copy on write
+		slices.SortFunc(*s, func(a, b int) int { return b - a })
+	}
+}
+
+func (l *prefixLens) of(ip netip.Addr) []int {
+	if ip.Is4() {
+		return l.v4
+	}
+	return l.v6
+}
+
+// allowSet is the allowlist, parsed.
+type allowSet struct {
+	ips      map[netip.Addr]struct{}
+	prefixes map[netip.Prefix]struct{}
+	lens     prefixLens
+	ids      map[string]struct{}
+}
+
+func newAllowSet(entries []string) *allowSet {
+	a := &allowSet{ips: map[netip.Addr]struct{}{}, prefixes: map[netip.Prefix]struct{}{}, ids: map[string]struct{}{}}
+	for _, e := range entries {
+		switch k := parseClient(e); {
+		case k.ip.IsValid():
+			a.ips[k.ip] = struct{}{}
+		case k.prefix.IsValid():
+			a.prefixes[k.prefix] = struct{}{}
+			a.lens.add(k.prefix)
+		default:
+			if strings.IndexByte(e, '/') < 0 { // a bad CIDR is ignored, as the store ignores it
+				a.ids[e] = struct{}{}
+			}
+		}
+	}
+	return a
+}
+
+// view is an immutable state of the blocklist: a base table, an overlay of
+// the changes since the base was built, and the allowlist.
+type view struct {
+	version      uint64
+	base, over   *table
+	lens         prefixLens // prefix lengths in base or over
+	count        int        // active blocks, lapsed ones included until a sweep
+	minExp       int64      // earliest expiry in the view (Unix ms); 0 if none
+	allowEntries []string   // sorted
+	allow        *allowSet
+}
+
+func emptyView() *view {
+	return &view{base: newTable(0), over: newTable(0), allow: newAllowSet(nil)}
+}
+
+func (v *view) allowed(ip netip.Addr, apiKey, user string) bool {
+	a := v.allow
+	if len(a.ids) > 0 {
+		if _, ok := a.ids[apiKey]; ok && apiKey != "" {
+			return true
+		}
+		if _, ok := a.ids[user]; ok && user != "" {
+			return true
+		}
+	}
+	if !ip.IsValid() {
+		return false
+	}
+	if _, ok := a.ips[ip]; ok {
+		return true
+	}
+	for _, bits := range a.lens.of(ip) {
+		p, _ := ip.Prefix(bits)
+		if _, ok := a.prefixes[p]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// blocked returns the block that covers the request, if one is active at
+// now (Unix ms).
+func (v *view) blocked(ip netip.Addr, apiKey, user string, now int64) (entry, bool) {
+	live := func(e entry) bool { return !e.removed && e.exp > now }
+	if apiKey != "" {
+		if e, ok := lookup(v.over.ids, v.base.ids, apiKey); ok && live(e) {
+			return e, true
+		}
+	}
+	if user != "" {
+		if e, ok := lookup(v.over.ids, v.base.ids, user); ok && live(e) {
+			return e, true
+		}
+	}
+	if !ip.IsValid() {
+		return entry{}, false
+	}
+	if e, ok := lookup(v.over.ips, v.base.ips, ip); ok && live(e) {
+		return e, true
+	}
+	for _, bits := range v.lens.of(ip) {
+		p, _ := ip.Prefix(bits)
+		if e, ok := lookup(v.over.prefixes, v.base.prefixes, p); ok && live(e) {
+			return e, true
+		}
+	}
+	return entry{}, false
+}
+
+// lookup reads over, then base: an overlay entry, even a removal, hides the
+// base's.
+func lookup[K comparable](over, base map[K]entry, k K) (entry, bool) {
+	if len(over) > 0 {
+		if e, ok := over[k]; ok {
+			return e, !e.removed
+		}
+	}
+	e, ok := base[k]
+	return e, ok
+}
+
+// find returns the live entry of exactly client, in the overlay or the
+// base.
+func (v *view) find(client string) (entry, bool) {
+	switch k := parseClient(client); {
+	case k.ip.IsValid():
+		return lookup(v.over.ips, v.base.ips, k.ip)
+	case k.prefix.IsValid():
+		return lookup(v.over.prefixes, v.base.prefixes, k.prefix)
+	default:
+		return lookup(v.over.ids, v.base.ids, client)
+	}
+}
+
+// fromSnapshot builds a view of s.
+func fromSnapshot(s Snapshot) *view {
+	v := &view{version: s.Version, base: newTable(len(s.Decisions)), over: newTable(0)}
+	for i, d := range s.Decisions {
+		e := entry{client: d.Client, exp: s.Expires[i].UnixMilli()}
+		v.base.put(e)
+		v.noteExp(e.exp)
+	}
+	for p := range v.base.prefixes {
+		v.lens.add(p)
+	}
+	v.count = v.base.len()
+	v.allowEntries = slices.Clone(s.Allow)
+	v.allow = newAllowSet(v.allowEntries)
+	return v
+}
+
+func (v *view) noteExp(exp int64) {
+	if v.minExp == 0 || exp < v.minExp {
+		v.minExp = exp
+	}
+}
+
+// maxOverlay is how many changes an overlay holds before it is merged
+// into a new base.
+// Each batch copies the overlay and each merge rebuilds the base, so
+// about sqrt of the base balances the two: ~1.3k changes for 100k blocks.
+func (v *view) maxOverlay() int { return max(256, 4*int(math.Sqrt(float64(v.base.len())))) }
+
+// with returns a new view: v with the changes cs applied, which follow one
+// another from v.version. It shares the base with v unless it compacts.
+func (v *view) with(cs []Change, now int64) *view {
+	n := *v
+	over := &table{ips: cloneMap(v.over.ips, len(cs)), prefixes: cloneMap(v.over.prefixes, 0), ids: cloneMap(v.over.ids, 0)}
+	n.over = over
+	allowChanged := false
+	for _, c := range cs {
+		n.version = c.Version
+		switch c.Op {
+		case OpStore:
+			e := entry{client: c.Client, exp: c.ExpiresMS}
+			if _, ok := n.find(c.Client); ok {
+				n.count-- // a refresh
+			}
+			over.put(e)
+			n.noteExp(e.exp)
+			n.count++
+			if k := parseClient(c.Client); k.prefix.IsValid() {
+				n.lens.add(k.prefix)
+			}
+		case OpRemove:
+			if _, ok := n.find(c.Client); ok {
+				n.count--
+			}
+			over.put(entry{client: c.Client, removed: true})
+		case OpAllow:
+			if i, found := slices.BinarySearch(n.allowEntries, c.Entry); !found {
+				n.allowEntries = slices.Insert(slices.Clone(n.allowEntries), i, c.Entry)
+				allowChanged = true
+			}
+		case OpUnallow:
+			if i, found := slices.BinarySearch(n.allowEntries, c.Entry); found {
+				n.allowEntries = slices.Delete(slices.Clone(n.allowEntries), i, i+1)
+				allowChanged = true
+			}
+		}
+	}
+	if allowChanged {
+		n.allow = newAllowSet(n.allowEntries)
+	}
+	if over.len() > n.maxOverlay() {
+		return n.compact(now)
+	}
+	return &n
+}
+
+func cloneMap[K comparable](m map[K]entry, extra int) map[K]entry {
+	c := make(map[K]entry, len(m)+extra)
+	for k, e := range m {
+		c[k] = e
+	}
+	return c
+}
+
+// compact returns v with its overlay merged into a new base and the blocks
+// lapsed at now dropped.
+func (v *view) compact(now int64) *view {
+	n := &view{version: v.version, base: newTable(len(v.base.ips) + len(v.over.ips)), over: newTable(0),
+		allowEntries: v.allowEntries, allow: v.allow}
+	keep := func(e entry) {
+		if !e.removed && e.exp > now {
+			n.base.put(e)
+			n.noteExp(e.exp)
+		}
+	}
+	for k, e := range v.base.ips {
+		if _, ok := v.over.ips[k]; !ok {
+			keep(e)
+		}
+	}
+	for k, e := range v.base.prefixes {
+		if _, ok := v.over.prefixes[k]; !ok {
+			keep(e)
+		}
+	}
+	for k, e := range v.base.ids {
+		if _, ok := v.over.ids[k]; !ok {
+			keep(e)
+		}
+	}
+	for _, e := range v.over.ips {
+		keep(e)
+	}
+	for _, e := range v.over.prefixes {
+		keep(e)
+	}
+	for _, e := range v.over.ids {
+		keep(e)
+	}
+	for p := range n.base.prefixes {
+		n.lens.add(p)
+	}
+	n.count = n.base.len()
+	return n
+}
+
+// Run keeps the view in sync with the store until ctx ends, then returns
+// nil. It subscribes to changes, loads a snapshot, and applies the changes
+// in version order; it reloads the snapshot on a version gap, on a version
+// lower than the view's (Redis restarted), and every ResyncInterval. While
+// Redis is unreachable it retries with backoff and the view grows stale.
+// It returns an error only for a config that does not validate.
+func (c *Checker) Run(ctx context.Context) error {
+	if err := c.cfg.Validate(); err != nil {
+		return err
+	}
+	backoff := 50 * time.Millisecond
+	for {
+		loaded := c.resyncs.Load()
+		err := c.follow(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if c.resyncs.Load() != loaded { // it was in sync meanwhile: a new outage
+			backoff = 50 * time.Millisecond
+		}
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "blocklist follower interrupted; serving from the local view and retrying",
+			slog.Duration("staleness", c.Staleness()), slog.Any("error", err))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 2*time.Second)
+	}
+}
+
+// follow subscribes, loads a snapshot and applies changes until ctx ends
+// or the store fails.
+func (c *Checker) follow(ctx context.Context) error {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	changes, err := c.src.Subscribe(sctx)
+	if err != nil {
+		return err
+	}
+	defer func() { // let the subscription's goroutine end before returning
+		cancel()
+		for range changes {
+		}
+	}()
+	if err := c.resync(ctx); err != nil {
+		return err
+	}
+	resync := time.NewTicker(c.cfg.ResyncInterval)
+	defer resync.Stop()
+	probe := time.NewTicker(c.cfg.ProbeInterval)
+	defer probe.Stop()
+	sweep := time.NewTicker(time.Second)
+	defer sweep.Stop()
+	batch := make([]Change, 0, 256)
+	var ahead uint64 // a store version seen ahead of the view at the last probe
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ch, ok := <-changes:
+			if !ok {
+				return errors.New("blocklist: checker: subscription ended")
+			}
+			arrived := time.Now()
+			batch = append(batch[:0], ch)
+		drain:
+			for len(batch) < cap(batch) {
+				select {
+				case ch, ok := <-changes:
+					if !ok {
+						break drain
+					}
+					batch = append(batch, ch)
+				default:
+					break drain
+				}
+			}
+			if err := c.apply(ctx, batch, arrived); err != nil {
+				return err
+			}
+		case <-resync.C:
+			if err := c.resync(ctx); err != nil {
+				return err
+			}
+		case <-probe.C:
+			pctx, pcancel := context.WithTimeout(ctx, c.cfg.ProbeInterval)
+			sv, err := c.src.Version(pctx)
+			pcancel()
+			if err != nil {
+				c.logger.LogAttrs(ctx, slog.LevelDebug, "version probe failed", slog.Any("error", err))
+				continue
+			}
+			v := c.view.Load().version
+			switch {
+			case sv == v:
+				c.markSynced()
+				ahead = 0
+			case sv < v || (ahead != 0 && v < ahead):
+				// Redis restarted, or changes announced before the last
+				// probe never arrived.
+				c.gaps.Add(1)
+				if err := c.resync(ctx); err != nil {
+					return err
+				}
+				ahead = 0
+			default:
+				ahead = sv // changes may be in flight; check at the next probe
+			}
+		case <-sweep.C:
+			now := c.nowMS()
+			if v := c.view.Load(); v.minExp != 0 && v.minExp <= now {
+				c.view.Store(v.compact(now))
+			}
+		}
+	}
+}
+
+// resync loads a snapshot into the view.
+func (c *Checker) resync(ctx context.Context) error {
+	s, err := c.src.List(ctx)
+	if err != nil {
+		return err
+	}
+	c.view.Store(fromSnapshot(s))
+	c.resyncs.Add(1)
+	c.markSynced()
+	return nil
+}
+
+// apply applies a batch of changes in version order, and resyncs on a gap.
+func (c *Checker) apply(ctx context.Context, batch []Change, arrived time.Time) error {
+	v := c.view.Load()
+	// Changes at or below the view's version: already in the snapshot, or
+	// Redis restarted. Only the store can tell.
+	start := 0
+	for start < len(batch) && batch[start].Version <= v.version {
+		start++
+	}
+	if start > 0 {
+		sv, err := c.src.Version(ctx)
+		if err != nil {
+			return err
+		}
+		if sv < v.version {
+			c.gaps.Add(1)
+			return c.resync(ctx)
+		}
+	}
+	good := batch[start:]
+	n := 0
+	for n < len(good) && good[n].Version == v.version+uint64(n)+1 {
+		n++
+	}
+	if n > 0 {
+		c.view.Store(v.with(good[:n], c.nowMS()))
+		c.changes.Add(uint64(n))
+		c.markSynced()
+		if c.cfg.OnApplied != nil {
+			lat := time.Since(arrived)
+			for _, ch := range good[:n] {
+				if ch.Op == OpStore {
+					c.cfg.OnApplied(lat)
+				}
+			}
+		}
+	}
+	if n < len(good) {
+		c.gaps.Add(1)
+		c.logger.LogAttrs(ctx, slog.LevelInfo, "version gap in blocklist changes; reloading the snapshot",
+			slog.Uint64("have", v.version+uint64(n)), slog.Uint64("got", good[n].Version))
+		return c.resync(ctx)
+	}
+	return nil
+}

@@ -1,0 +1,125 @@
+package blocklist
+
+import (
+	"fmt"
+	"net/netip"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/portcullis/portcullis/detector"
+)
+
+// bigSnapshot holds n active decisions: 80 % IPv4 addresses, 10 % IPv6 /64
+// prefixes, 5 % API keys and 5 % users, and a small allowlist.
+func bigSnapshot(n int) Snapshot {
+	s := Snapshot{Version: 1, Allow: []string{"10.0.0.0/8", "2001:db8:ffff::/48", "key_ok"}}
+	exp := time.Now().Add(time.Hour)
+	for i := range n {
+		var client, scope string
+		switch {
+		case i%10 < 8:
+			client, scope = netip.AddrFrom4([4]byte{100, byte(i >> 16), byte(i >> 8), byte(i)}).String(), "ip"
+		case i%10 == 8:
+			client, scope = fmt.Sprintf("2001:db8:%x:%x::/64", i>>16, i&0xffff), "ipv6_64"
+		case i%20 == 9:
+			client, scope = fmt.Sprintf("key_%08x", i), "api_key"
+		default:
+			client, scope = fmt.Sprintf("user%d", i), "user"
+		}
+		s.Decisions = append(s.Decisions, &detector.Decision{Client: client, Scope: scope, Action: detector.ActionBlock, TTLSec: 3600})
+		s.Expires = append(s.Expires, exp)
+	}
+	return s
+}
+
+type lookupReq struct {
+	ip        netip.Addr
+	key, user string
+}
+
+// BenchmarkCheckerLookup checks a mix of requests (blocked IPv4, IPv6 in a
+// blocked /64, blocked key, and misses) against 100k active decisions.
+func BenchmarkCheckerLookup(b *testing.B) {
+	const n = 100_000
+	c := loadedChecker(b, CheckerConfig{FailMode: FailOpen}, Snapshot{})
+	c.view.Store(fromSnapshot(bigSnapshot(n)))
+	reqs := []lookupReq{
+		{ip: netip.MustParseAddr("100.0.0.1")},                                  // blocked IPv4
+		{ip: netip.MustParseAddr("198.51.100.1"), key: "key_none", user: "bob"}, // miss
+		{ip: netip.MustParseAddr("2001:db8:0:8::1234")},                         // inside a blocked /64
+		{ip: netip.MustParseAddr("2001:db8:1:1::1")},                            // IPv6 miss
+		{ip: netip.MustParseAddr("198.51.100.2"), key: "key_00000009"},          // blocked key
+		{ip: netip.MustParseAddr("10.1.2.3")},                                   // allowlisted
+	}
+	for _, r := range reqs[:1] {
+		if !c.Check(r.ip, r.key, r.user).Blocked {
+			b.Fatal("the benchmark's blocked request is not blocked")
+		}
+	}
+	names := []string{"blocked_ipv4", "miss_ipv4_key_user", "blocked_ipv6_64", "miss_ipv6", "blocked_key", "allowlisted"}
+	b.Run("mix", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			r := &reqs[i%len(reqs)]
+			c.Check(r.ip, r.key, r.user)
+			i++
+		}
+	})
+	for i, r := range reqs {
+		b.Run(names[i], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c.Check(r.ip, r.key, r.user)
+			}
+		})
+	}
+}
+
+// BenchmarkCheckerLookupParallel is BenchmarkCheckerLookup from every core,
+// while Run would swap views.
+func BenchmarkCheckerLookupParallel(b *testing.B) {
+	c := loadedChecker(b, CheckerConfig{FailMode: FailOpen}, Snapshot{})
+	c.view.Store(fromSnapshot(bigSnapshot(100_000)))
+	a := netip.MustParseAddr("2001:db8:0:8::1234")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			c.Check(a, "", "")
+		}
+	})
+}
+
+// BenchmarkCheckerApplyChange measures applying one pushed change to a
+// view of 100k decisions (copy on write of the overlay, amortized
+// compaction).
+func BenchmarkCheckerApplyChange(b *testing.B) {
+	v := fromSnapshot(bigSnapshot(100_000))
+	exp := time.Now().Add(time.Hour).UnixMilli()
+	now := time.Now().UnixMilli()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		a := netip.AddrFrom4([4]byte{101, byte(i >> 16), byte(i >> 8), byte(i)})
+		v = v.with([]Change{{Version: v.version + 1, Op: OpStore, Client: a.String(), ExpiresMS: exp}}, now)
+	}
+}
+
+// BenchmarkCheckerMemory reports the heap a view of 100k decisions holds,
+// client strings included.
+func BenchmarkCheckerMemory(b *testing.B) {
+	const n = 100_000
+	for b.Loop() {
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		v := fromSnapshot(bigSnapshot(n)) // the snapshot is garbage after this
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		runtime.KeepAlive(v)
+		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/(1<<20), "MiB/100k")
+		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/n, "B/decision")
+	}
+}

@@ -1,0 +1,193 @@
+package blocklist
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"math"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MiddlewareConfig configures Middleware.
+type MiddlewareConfig struct {
+	// Status is the status of a blocked request: http.StatusForbidden (the
+	// default) or http.StatusTooManyRequests, which adds Retry-After.
+	Status int `yaml:"status"`
+	// FailMode overrides the Checker's fail mode for the routes behind
+	// this middleware; zero keeps it.
+	FailMode FailMode `yaml:"fail_mode"`
+	// RequestIDHeader names the header whose value is echoed as the
+	// response's request_id; one is made when the request has none.
+	// Default "X-Request-Id".
+	RequestIDHeader string `yaml:"request_id_header"`
+	// MaxRetryAfter caps Retry-After; default 1 h. A block from the fail
+	// mode, which has no expiry, gets the Checker's probe interval.
+	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
+}
+
+// Middleware refuses the requests c blocks, with a short JSON body that
+// names no reason: {"error":"blocked","request_id":"..."}.
+func Middleware(c *Checker, cfg MiddlewareConfig) func(http.Handler) http.Handler {
+	if cfg.Status == 0 {
+		cfg.Status = http.StatusForbidden
+	}
+	if cfg.RequestIDHeader == "" {
+		cfg.RequestIDHeader = "X-Request-Id"
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = time.Hour
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			v := c.checkRequest(r, cfg.FailMode)
+			if !v.Blocked {
+				next.ServeHTTP(w, r)
+				return
+			}
+			id := requestID(r.Header.Get(cfg.RequestIDHeader))
+			h := w.Header()
+			h.Set("Content-Type", "application/json")
+			h.Set("Cache-Control", "no-store")
+			h.Set(cfg.RequestIDHeader, id)
+			if cfg.Status == http.StatusTooManyRequests {
+				wait := c.cfg.ProbeInterval
+				if !v.Expires.IsZero() {
+					wait = time.Until(v.Expires)
+				}
+				wait = min(max(wait, time.Second), cfg.MaxRetryAfter)
+				h.Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			}
+			w.WriteHeader(cfg.Status)
+			w.Write([]byte(`{"error":"blocked","request_id":"` + id + `"}` + "\n"))
+		})
+	}
+}
+
+// requestID returns id when it is a short token safe to echo in JSON and a
+// header, else a new random one.
+func requestID(id string) string {
+	ok := id != "" && len(id) <= 64
+	for i := 0; ok && i < len(id); i++ {
+		b := id[i]
+		ok = b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '-' || b == '_' || b == '.'
+	}
+	if ok {
+		return id
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// CheckRequest is Check for an *http.Request, for frameworks other than
+// net/http's middleware: the client IP comes from the connection, or from
+// X-Forwarded-For or Forwarded when the peer is a trusted proxy; the API
+// key and user from the configured headers.
+func (c *Checker) CheckRequest(r *http.Request) Verdict {
+	return c.checkRequest(r, 0)
+}
+
+func (c *Checker) checkRequest(r *http.Request, mode FailMode) Verdict {
+	id := &c.cfg.Identity
+	var key, user string
+	if id.APIKeyHeader != "" {
+		key = r.Header.Get(id.APIKeyHeader)
+	}
+	if id.UserHeader != "" {
+		user = r.Header.Get(id.UserHeader)
+	}
+	return c.CheckRoute(ClientIP(r, id.TrustedProxies), key, user, mode)
+}
+
+// ClientIP returns the IP of the client that sent r: the connection's peer,
+// unless the peer is one of trusted, in which case X-Forwarded-For (or, when
+// it is absent, Forwarded) is walked from the right, skipping trusted
+// proxies, to the first address that is not one. A header that cannot be
+// read leaves the last trusted hop as the client. It returns the zero Addr
+// when RemoteAddr is not an address.
+func ClientIP(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	peer := parseHost(r.RemoteAddr)
+	if !peer.IsValid() || !isTrusted(peer, trusted) {
+		return peer
+	}
+	client := peer
+	if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+		for i := len(xff) - 1; i >= 0; i-- {
+			s := xff[i]
+			for s != "" {
+				var hop string
+				if j := strings.LastIndexByte(s, ','); j >= 0 {
+					hop, s = s[j+1:], s[:j]
+				} else {
+					hop, s = s, ""
+				}
+				a := parseHost(strings.TrimSpace(hop))
+				if !a.IsValid() {
+					return client
+				}
+				client = a
+				if !isTrusted(a, trusted) {
+					return client
+				}
+			}
+		}
+		return client
+	}
+	fwd := r.Header.Values("Forwarded")
+	for i := len(fwd) - 1; i >= 0; i-- {
+		elems := strings.Split(fwd[i], ",")
+		for j := len(elems) - 1; j >= 0; j-- {
+			a, found := forwardedFor(elems[j])
+			if !found {
+				continue
+			}
+			if !a.IsValid() {
+				return client
+			}
+			client = a
+			if !isTrusted(a, trusted) {
+				return client
+			}
+		}
+	}
+	return client
+}
+
+// forwardedFor returns the address of the for= parameter of one Forwarded
+// element (RFC 7239), and whether it has one.
+func forwardedFor(elem string) (netip.Addr, bool) {
+	for _, pair := range strings.Split(elem, ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		if !ok || !strings.EqualFold(k, "for") {
+			continue
+		}
+		v = strings.Trim(v, `"`)
+		return parseHost(v), true
+	}
+	return netip.Addr{}, false
+}
+
+// parseHost reads an address with or without a port, IPv6 in brackets or
+// not.
+func parseHost(s string) netip.Addr {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap()
+	}
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap().WithZone("")
+	}
+	return netip.Addr{}
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
