@@ -34,7 +34,7 @@ const (
 	DefaultTargetFPR    = 0.0005
 	DefaultGate         = 3.0
 	DefaultMinThreshold = 0.61
-	DefaultMaxThreshold = 0.80
+	DefaultMaxThreshold = 0.65
 )
 
 // WithDefaults returns c with zero fields set to their defaults.
