@@ -56,8 +56,9 @@ type CheckerConfig struct {
 	// Identity says where CheckRequest finds a request's client.
 	Identity RequestIdentity `yaml:"identity"`
 	// OnApplied, when set, is called from Run for every store change
-	// applied, with how long the change took from arriving on the
-	// subscription to being visible to Check. It must not block.
+	// applied, with how long the change took from being stored in Redis
+	// (by the Redis clock, so clocks must be in sync) to being visible to
+	// Check. It must not block.
 	OnApplied func(latency time.Duration) `yaml:"-"`
 }
 
@@ -736,11 +737,16 @@ func (c *Checker) apply(ctx context.Context, batch []Change, arrived time.Time) 
 		c.changes.Add(uint64(n))
 		c.markSynced()
 		if c.cfg.OnApplied != nil {
-			lat := time.Since(arrived)
+			now := time.Now()
 			for _, ch := range good[:n] {
-				if ch.Op == OpStore {
-					c.cfg.OnApplied(lat)
+				if ch.Op != OpStore {
+					continue
 				}
+				lat := now.Sub(arrived)
+				if ch.StoredMS > 0 {
+					lat = max(now.Sub(time.UnixMilli(ch.StoredMS)), lat)
+				}
+				c.cfg.OnApplied(lat)
 			}
 		}
 	}

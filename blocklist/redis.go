@@ -17,7 +17,7 @@ package blocklist
 //
 // A change message is compact JSON:
 //
-//	{"v":42,"op":"store","client":"203.0.113.7","exp":1772442000123,"decision":{...}}
+//	{"v":42,"op":"store","client":"203.0.113.7","at":1772441400123,"exp":1772442000123,"decision":{...}}
 //	{"v":43,"op":"remove","client":"203.0.113.7"}
 //	{"v":44,"op":"allow","entry":"10.0.0.0/8"}          (and "unallow")
 //	{"v":45,"op":"breaker","reason":"...","exp":<reset ms>} (and "breaker_reset")
@@ -500,7 +500,7 @@ for i = 12, #ARGV, 6 do
       isNew = 1
     end
     local v = redis.call('INCR', ver)
-    redis.call(pub, chan, string.format('{"v":%d,"op":"store","client":%s,"exp":%d,"decision":%s}', v, qc, exp, body))
+    redis.call(pub, chan, string.format('{"v":%d,"op":"store","client":%s,"at":%d,"exp":%d,"decision":%s}', v, qc, now, exp, body))
     put(1, isNew, n, ttl, exp, v)
   end
 end
@@ -941,6 +941,9 @@ type Change struct {
 	// ExpiresMS is when the block (store) or the open breaker (breaker)
 	// lapses, in Unix milliseconds by the Redis clock.
 	ExpiresMS int64 `json:"exp,omitempty"`
+	// StoredMS is when a store change was made, in Unix milliseconds by
+	// the Redis clock: followers measure propagation from it.
+	StoredMS int64 `json:"at,omitempty"`
 	// Reason says why the breaker tripped.
 	Reason string `json:"reason,omitempty"`
 }
