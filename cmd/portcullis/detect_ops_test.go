@@ -263,3 +263,32 @@ func TestTwoDetectorsSplitTheLoad(t *testing.T) {
 	}
 	t.Logf("events consumed: %v and %v; %d clients blocked", a, b, len(got))
 }
+
+func TestTheExampleDetectConfigIsValid(t *testing.T) {
+	cfg, err := loadDetectConfig("../../deploy/detect.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.defaults()
+	if err := cfg.Kafka.WithDefaults().Validate(); err != nil {
+		t.Errorf("kafka: %v", err)
+	}
+	if err := cfg.Redis.WithDefaults().Validate(); err != nil {
+		t.Errorf("redis: %v", err)
+	}
+	if err := cfg.Policy.WithDefaults().Validate(); err != nil {
+		t.Errorf("policy: %v", err)
+	}
+	if err := cfg.Features.WithDefaults().Validate(); err != nil {
+		t.Errorf("features: %v", err)
+	}
+}
+
+func TestAnUnknownConfigKeyIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	writeFile(t, path, []byte("model: m.pcm\nkafak: {}\n"))
+	_, err := loadDetectConfig(path)
+	if err == nil || !strings.Contains(err.Error(), "kafak") {
+		t.Errorf("err = %v, want one naming the unknown key", err)
+	}
+}
