@@ -999,3 +999,8 @@ func (r *Redis) Subscribe(ctx context.Context) (<-chan Change, error) {
 	}()
 	return out, nil
 }
+
+// Client returns the go-redis client the store uses, for callers that keep
+// state of their own in the same Redis (a shared rate limiter, say). It
+// must not be closed by the caller.
+func (r *Redis) Client() redis.UniversalClient { return r.c }

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/gateway"
+	"github.com/portcullis/portcullis/ingest"
+)
+
+// gatewayConfig is the YAML configuration of portcullis gateway. Unknown
+// keys are an error.
+type gatewayConfig struct {
+	gateway.Config `yaml:",inline"`
+	Blocklist      struct {
+		Redis blocklist.RedisConfig `yaml:"redis"`
+		// FailMode applies when the local view of the blocklist is older
+		// than MaxStaleness: "open" or "closed". Routes may override it.
+		FailMode     string        `yaml:"fail_mode"`
+		MaxStaleness time.Duration `yaml:"max_staleness"`
+	} `yaml:"blocklist"`
+	// Kafka receives the access log, keyed by client.
+	Kafka ingest.KafkaConfig `yaml:"kafka"`
+}
+
+func loadGatewayConfig(path string) (gatewayConfig, error) {
+	var c gatewayConfig
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return c, fmt.Errorf("config %s: %w (see deploy/gateway.example.yaml for the keys)", path, err)
+	}
+	return c, nil
+}
+
+func newGatewayCommand() *cobra.Command {
+	var configPath string
+	cmd := &cobra.Command{
+		Use:   "gateway --config FILE",
+		Short: "Run the reference gateway: a reverse proxy with the blocklist check in front",
+		Long: `gateway proxies requests to the routes' upstreams. In front of every request it
+checks a local view of the Redis blocklist (loaded from a snapshot, then kept
+current by pushed changes), applies per-client rate limits and request limits,
+and produces an access log for every request to Kafka, which the detector
+reads: gateway, Kafka, detector, Redis, gateway.
+
+It serves /metrics and /healthz on a separate admin listener.`,
+		Example: `  portcullis gateway --config gateway.yaml`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if configPath == "" {
+				return errors.New("no config: pass a YAML file with --config (see deploy/gateway.example.yaml)")
+			}
+			cfg, err := loadGatewayConfig(configPath)
+			if err != nil {
+				return err
+			}
+			return runGateway(cmd.Context(), cfg, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
+		},
+	}
+	cmd.Flags().StringVar(&configPath, "config", "", "YAML configuration file")
+	return cmd
+}
+
+func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error {
+	var mode blocklist.FailMode
+	switch cfg.Blocklist.FailMode {
+	case "open":
+		mode = blocklist.FailOpen
+	case "closed":
+		mode = blocklist.FailClosed
+	default:
+		return fmt.Errorf("blocklist.fail_mode is %q; set it to open (serve when the blocklist is stale) or closed (refuse)", cfg.Blocklist.FailMode)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	var checker *blocklist.Checker
+	var limiter gateway.SharedLimiter
+	if len(cfg.Blocklist.Redis.Addrs) > 0 {
+		store, err := blocklist.NewRedis(cfg.Blocklist.Redis, log.With("component", "blocklist"))
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		propagation := prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "portcullis_gateway_blocklist_propagation_seconds",
+			Help:    "From a decision stored in Redis to its enforcement in this gateway's check.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		})
+		reg.MustRegister(propagation)
+		checker = blocklist.NewChecker(store, blocklist.CheckerConfig{
+			FailMode: mode, MaxStaleness: cfg.Blocklist.MaxStaleness,
+			OnApplied: func(d time.Duration) { propagation.Observe(d.Seconds()) },
+		}, log.With("component", "checker"))
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "portcullis_gateway_blocklist_staleness_seconds",
+			Help: "Age of the gateway's view of the blocklist since Redis last confirmed it.",
+		}, func() float64 { return checker.Staleness().Seconds() }))
+		limiter = gateway.NewRedisLimiter(store.Client(), cfg.Blocklist.Redis.KeyPrefix+"ratelimit:")
+	}
+	var logs gateway.LogSink
+	if len(cfg.Kafka.Brokers) > 0 {
+		p, err := ingest.NewKafkaProducer(cfg.Kafka, log.With("component", "kafka"))
+		if err != nil {
+			return err
+		}
+		defer p.Close()
+		logs = p
+	}
+	g, err := gateway.New(cfg.Config, checker, logs, limiter, reg, log.With("component", "gateway"))
+	if err != nil {
+		return err
+	}
+	srv := g.Server()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("data listener: %w", err)
+	}
+	admin := &http.Server{Handler: g.AdminHandler(), ReadHeaderTimeout: 5 * time.Second}
+	aln, err := net.Listen("tcp", cfg.Admin)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("admin listener: %w", err)
+	}
+	log.Info("gateway started", "listen", ln.Addr().String(), "admin", aln.Addr().String(), "routes", len(cfg.Routes))
+
+	eg, ectx := errgroup.WithContext(ctx)
+	if checker != nil {
+		eg.Go(func() error { return checker.Run(ectx) })
+	}
+	serve := func(s *http.Server, l net.Listener) func() error {
+		return func() error {
+			if err := s.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		}
+	}
+	eg.Go(serve(srv, ln))
+	eg.Go(serve(admin, aln))
+	eg.Go(func() error {
+		<-ectx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return errors.Join(srv.Shutdown(sctx), admin.Shutdown(sctx))
+	})
+	err = eg.Wait()
+	err = errors.Join(err, g.Close())
+	if ctx.Err() != nil && err == nil {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/portcullis/portcullis/internal/redistest"
+)
+
+// TestFullLoop runs the gateway, the detector, an in-process Kafka broker
+// and a real redis-server: clients send HTTP requests through the gateway,
+// its access log goes to Kafka, the detector blocks in Redis, and the
+// gateway's check refuses the attacker within seconds of its onset, while
+// the normal clients keep getting their pages.
+func TestFullLoop(t *testing.T) {
+	p := shared(t)
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(4, "access"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	brokers := strings.Join(cluster.ListenAddrs(), ",")
+	redisAddr := redistest.Start(t)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/login" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprintln(w, `{"ok":true}`)
+	}))
+	defer upstream.Close()
+
+	dir := t.TempDir()
+	detectCfg := filepath.Join(dir, "detect.yaml")
+	detectAdmin := freePort(t)
+	writeFile(t, detectCfg, []byte(fmt.Sprintf(`model: %s
+kafka: {brokers: [%s], topic: access, group: loop, start: earliest, max_wait: 200ms, heartbeat_interval: 300ms, session_timeout: 6s}
+redis: {addrs: [%s], key_prefix: "loop:"}
+admin: {listen: %s}
+batch: {flush_interval: 50ms}
+`, p.path("m.pcm"), brokers, redisAddr, detectAdmin)))
+	gwCfg := filepath.Join(dir, "gateway.yaml")
+	gwListen, gwAdmin := freePort(t), freePort(t)
+	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: %s
+admin: %s
+trusted_proxies: [127.0.0.1]
+routes:
+  - {name: all, path_prefix: /, upstreams: [%s]}
+access_log: {enabled: true}
+blocklist:
+  redis: {addrs: [%s], key_prefix: "loop:"}
+  fail_mode: open
+  max_staleness: 10s
+kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
+`, gwListen, gwAdmin, upstream.URL, redisAddr, brokers)))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, args := range [][]string{{"detect", "--config", detectCfg}, {"gateway", "--config", gwCfg}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := execute(ctx, args...); err != nil {
+				t.Errorf("%s: %v", args[0], err)
+			}
+		}()
+	}
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
+		return strings.Contains(httpGet(t, "http://"+gwAdmin+"/healthz"), "{")
+	})
+
+	client := &http.Client{Timeout: 5 * time.Second}
+	send := func(ip, method, path string) int {
+		req, _ := http.NewRequest(method, "http://"+gwListen+path, nil)
+		req.Header.Set("X-Forwarded-For", ip)
+		req.Header.Set("User-Agent", "Mozilla/5.0 (test)")
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	var normal403 atomic.Int64
+	stop := make(chan struct{})
+	var nwg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		nwg.Add(1)
+		go func(i int) {
+			defer nwg.Done()
+			ip := fmt.Sprintf("198.51.100.%d", 10+i)
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				case <-time.After(time.Duration(700+97*i) * time.Millisecond):
+				}
+				if send(ip, "GET", fmt.Sprintf("/api/v1/items/%d", (n*7+i)%50)) == http.StatusForbidden {
+					normal403.Add(1)
+				}
+			}
+		}(i)
+	}
+
+	// The attacker guesses passwords as fast as the gateway answers.
+	onset := time.Now()
+	var blockedAfter time.Duration
+	for time.Since(onset) < 30*time.Second {
+		if send("203.0.113.66", "POST", "/login") == http.StatusForbidden {
+			blockedAfter = time.Since(onset)
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Normal clients keep browsing for a while after the block.
+	time.Sleep(max(0, 6*time.Second-time.Since(onset)))
+	close(stop)
+	nwg.Wait()
+	var normal200 atomic.Int64
+	for i := 0; i < 8; i++ {
+		if send(fmt.Sprintf("198.51.100.%d", 10+i), "GET", "/api/v1/items/1") == http.StatusOK {
+			normal200.Add(1)
+		}
+	}
+	if normal200.Load() != 8 {
+		t.Errorf("%d of 8 normal clients got 200 at the end", normal200.Load())
+	}
+	if blockedAfter == 0 {
+		t.Fatal("the attacker was not refused within 30 s of its onset")
+	}
+	t.Logf("attacker refused %v after its onset", blockedAfter.Round(time.Millisecond))
+	if blockedAfter > 15*time.Second {
+		t.Errorf("attacker refused only after %v", blockedAfter)
+	}
+	if n := normal403.Load(); n > 0 {
+		t.Errorf("normal clients got %d 403s", n)
+	}
+}
+
+func TestTheExampleGatewayConfigIsValid(t *testing.T) {
+	cfg, err := loadGatewayConfig("../../deploy/gateway.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Config.WithDefaults().Validate(); err != nil {
+		t.Errorf("gateway: %v", err)
+	}
+	if err := cfg.Blocklist.Redis.WithDefaults().Validate(); err != nil {
+		t.Errorf("redis: %v", err)
+	}
+}

@@ -1,0 +1,266 @@
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/portcullis/portcullis/blocklist"
+)
+
+// Config configures a Gateway. It is read from YAML; the caller rejects
+// unknown keys (KnownFields).
+type Config struct {
+	// Listen is host:port of the data listener.
+	Listen string `yaml:"listen"`
+	// Admin is host:port of the admin listener, which serves AdminHandler.
+	Admin  string  `yaml:"admin"`
+	Routes []Route `yaml:"routes"`
+	Limits Limits  `yaml:"limits"`
+	// Timeouts of the listener and of the upstream calls.
+	Timeouts Timeouts `yaml:"timeouts"`
+	// TrustedProxies are addresses or CIDR prefixes of the proxies whose
+	// X-Forwarded-For and Forwarded headers are believed.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// APIKeyHeader and UserHeader name the headers holding the API key and
+	// the authenticated user; empty means none.
+	APIKeyHeader string    `yaml:"api_key_header"`
+	UserHeader   string    `yaml:"user_header"`
+	AccessLog    AccessLog `yaml:"access_log"`
+}
+
+// Route sends the requests under PathPrefix to its upstreams.
+type Route struct {
+	// Name labels the route in metrics; it must be unique.
+	Name string `yaml:"name"`
+	// PathPrefix matches a path equal to it or continuing it at a '/'.
+	// The longest matching prefix wins.
+	PathPrefix string `yaml:"path_prefix"`
+	// Methods, when set, are the only methods the route accepts.
+	Methods []string `yaml:"methods"`
+	// Upstreams are absolute http(s) URLs, used in turn (round robin).
+	Upstreams []string  `yaml:"upstreams"`
+	RateLimit RateLimit `yaml:"rate_limit"`
+	// FailMode is the blocklist check's fail mode for this route: "open",
+	// "closed", or empty for the Checker's own.
+	FailMode string `yaml:"fail_mode"`
+	// StripPrefix removes PathPrefix from the path sent upstream.
+	StripPrefix bool `yaml:"strip_prefix"`
+}
+
+// RateLimit is a per-client token bucket: RPS tokens a second, up to
+// Burst. A zero RPS means no limit.
+type RateLimit struct {
+	RPS float64 `yaml:"rps"`
+	// Burst defaults to RPS rounded up.
+	Burst int `yaml:"burst"`
+	// Shared keeps the buckets in the SharedLimiter (Redis), so every
+	// gateway instance counts against the same limit. Without a
+	// SharedLimiter, or while it fails, the local buckets apply.
+	Shared bool `yaml:"shared"`
+}
+
+// Limits bound the size of a request.
+type Limits struct {
+	MaxBodyBytes   int64 `yaml:"max_body_bytes"`
+	MaxHeaderBytes int   `yaml:"max_header_bytes"`
+	MaxURLLength   int   `yaml:"max_url_length"`
+}
+
+// Timeouts of the data listener (ReadHeader, Read, Write, Idle, as in
+// http.Server) and of the upstream calls: UpstreamDial bounds the TCP
+// connect and the TLS handshake, UpstreamResponseHeader the wait for the
+// response headers, Upstream the whole proxied exchange.
+type Timeouts struct {
+	ReadHeader             time.Duration `yaml:"read_header"`
+	Read                   time.Duration `yaml:"read"`
+	Write                  time.Duration `yaml:"write"`
+	Idle                   time.Duration `yaml:"idle"`
+	UpstreamDial           time.Duration `yaml:"upstream_dial"`
+	UpstreamResponseHeader time.Duration `yaml:"upstream_response_header"`
+	Upstream               time.Duration `yaml:"upstream"`
+}
+
+// AccessLog configures the access-log records sent to the LogSink.
+type AccessLog struct {
+	Enabled bool `yaml:"enabled"`
+	// Buffer is how many records wait for the sink before new ones are
+	// dropped (and counted).
+	Buffer int `yaml:"buffer"`
+}
+
+// Defaults.
+const (
+	DefaultMaxBodyBytes          = 10 << 20
+	DefaultMaxHeaderBytes        = 32 << 10
+	DefaultMaxURLLength          = 8 << 10
+	DefaultReadHeaderTimeout     = 10 * time.Second
+	DefaultReadTimeout           = 60 * time.Second
+	DefaultWriteTimeout          = 90 * time.Second
+	DefaultIdleTimeout           = 120 * time.Second
+	DefaultUpstreamDialTimeout   = 5 * time.Second
+	DefaultUpstreamHeaderTimeout = 30 * time.Second
+	DefaultUpstreamTimeout       = 60 * time.Second
+	DefaultAccessLogBuffer       = 10000
+	defaultListen                = ":8080"
+	defaultAdmin                 = "127.0.0.1:9180"
+)
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	setDefault(&c.Listen, defaultListen)
+	setDefault(&c.Admin, defaultAdmin)
+	setDefault(&c.Limits.MaxBodyBytes, DefaultMaxBodyBytes)
+	setDefault(&c.Limits.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	setDefault(&c.Limits.MaxURLLength, DefaultMaxURLLength)
+	t := &c.Timeouts
+	setDefault(&t.ReadHeader, DefaultReadHeaderTimeout)
+	setDefault(&t.Read, DefaultReadTimeout)
+	setDefault(&t.Write, DefaultWriteTimeout)
+	setDefault(&t.Idle, DefaultIdleTimeout)
+	setDefault(&t.UpstreamDial, DefaultUpstreamDialTimeout)
+	setDefault(&t.UpstreamResponseHeader, DefaultUpstreamHeaderTimeout)
+	setDefault(&t.Upstream, DefaultUpstreamTimeout)
+	setDefault(&c.AccessLog.Buffer, DefaultAccessLogBuffer)
+	c.Routes = slices.Clone(c.Routes)
+	for i := range c.Routes {
+		r := &c.Routes[i]
+		if r.RateLimit.RPS > 0 && r.RateLimit.Burst == 0 {
+			r.RateLimit.Burst = max(1, int(math.Ceil(r.RateLimit.RPS)))
+		}
+	}
+	return c
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// Validate reports what is wrong with c, after WithDefaults, naming what
+// to fix.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("gateway: "+format, args...))
+	}
+	if len(c.Routes) == 0 {
+		bad("no routes; add at least one under routes: with a name, a path_prefix and upstreams")
+	}
+	names := map[string]bool{}
+	for i, r := range c.Routes {
+		where := fmt.Sprintf("route %d (%q)", i, r.Name)
+		if r.Name == "" {
+			bad("route %d has no name; give it one, it labels the metrics", i)
+		} else if names[r.Name] {
+			bad("%s: the name is used twice; route names must be unique", where)
+		}
+		names[r.Name] = true
+		if !strings.HasPrefix(r.PathPrefix, "/") {
+			bad("%s: path_prefix %q must start with '/'", where, r.PathPrefix)
+		}
+		for j := range i {
+			if o := c.Routes[j]; o.PathPrefix == r.PathPrefix && methodsOverlap(o.Methods, r.Methods) {
+				bad("%s: path_prefix %q is also route %q's, for the same methods; merge them or split their methods", where, r.PathPrefix, o.Name)
+			}
+		}
+		for _, m := range r.Methods {
+			if m == "" || strings.ToUpper(m) != m {
+				bad("%s: method %q must be upper case, as in GET", where, m)
+			}
+		}
+		if len(r.Upstreams) == 0 {
+			bad("%s: no upstreams; list at least one URL such as http://10.0.0.5:8080", where)
+		}
+		for _, u := range r.Upstreams {
+			if _, err := parseUpstream(u); err != nil {
+				bad("%s: %v", where, err)
+			}
+		}
+		if _, err := parseFailMode(r.FailMode); err != nil {
+			bad("%s: %v", where, err)
+		}
+		if rl := r.RateLimit; rl.RPS < 0 || rl.Burst < 0 || (rl.RPS == 0 && (rl.Burst > 0 || rl.Shared)) {
+			bad("%s: rate_limit rps %v, burst %d: set rps above 0 (and burst at least 1), or leave both unset for no limit", where, rl.RPS, rl.Burst)
+		}
+	}
+	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxHeaderBytes <= 0 || c.Limits.MaxURLLength <= 0 {
+		bad("limits %+v: every limit must be above 0", c.Limits)
+	}
+	t := c.Timeouts
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"read_header", t.ReadHeader}, {"read", t.Read}, {"write", t.Write}, {"idle", t.Idle},
+		{"upstream_dial", t.UpstreamDial}, {"upstream_response_header", t.UpstreamResponseHeader}, {"upstream", t.Upstream}} {
+		if d.v <= 0 {
+			bad("timeouts.%s is %v; set it above 0", d.name, d.v)
+		}
+	}
+	if t.Write > 0 && t.Upstream > t.Write {
+		bad("timeouts.upstream (%v) is above timeouts.write (%v): the listener would cut responses the upstream is still allowed to send; raise write or lower upstream", t.Upstream, t.Write)
+	}
+	if _, err := parseTrusted(c.TrustedProxies); err != nil {
+		errs = append(errs, err)
+	}
+	if c.AccessLog.Buffer <= 0 {
+		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
+	}
+	return errors.Join(errs...)
+}
+
+func methodsOverlap(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return true
+	}
+	for _, m := range a {
+		if slices.Contains(b, m) {
+			return true
+		}
+	}
+	return false
+}
+
+func parseUpstream(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("upstream %q is not an absolute http(s) URL without query; write it as http://host:port[/path]", s)
+	}
+	return u, nil
+}
+
+func parseFailMode(s string) (blocklist.FailMode, error) {
+	switch s {
+	case "":
+		return 0, nil
+	case "open":
+		return blocklist.FailOpen, nil
+	case "closed":
+		return blocklist.FailClosed, nil
+	}
+	return 0, fmt.Errorf("fail_mode %q: use open (serve when the blocklist view is stale), closed (refuse), or leave it empty for the checker's", s)
+}
+
+func parseTrusted(ss []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	var errs []error
+	for _, s := range ss {
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		if a, err := netip.ParseAddr(s); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		errs = append(errs, fmt.Errorf("gateway: trusted_proxies: %q is neither an address nor a CIDR prefix such as 10.0.0.0/8", s))
+	}
+	return out, errors.Join(errs...)
+}

@@ -1,0 +1,17 @@
+// Package gateway is the reference API gateway: a reverse proxy with the
+// blocklist check in front. It sits at both ends of the data flow: it
+// consults the local view of the blocklist (blocklist.Checker) on every
+// request, and it produces the access-log records (ingest.Record, as
+// canonical JSON lines keyed by client identity) that the detector reads
+// from Kafka, which closes the loop.
+//
+// A request passes, in order: the input limits (URL length, header size,
+// body size), the route match, the blocklist check with the route's fail
+// mode, the route's per-client rate limit, and the proxy to one of the
+// route's upstreams. Every request, refused or proxied, yields one access
+// log record, sent asynchronously through a bounded buffer so that no
+// request waits on Kafka.
+//
+// `portcullis gateway` wires it: Gateway.Server for the data listener and
+// AdminHandler for the admin listener (/metrics, /healthz).
+package gateway

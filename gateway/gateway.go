@@ -1,0 +1,493 @@
+package gateway
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/netip"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/ingest"
+)
+
+// Gateway is the reference gateway: a reverse proxy with the input limits,
+// the blocklist check and rate limits in front, and access logs behind.
+type Gateway struct {
+	cfg      Config
+	checker  *blocklist.Checker
+	shared   SharedLimiter
+	trusted  []netip.Prefix
+	routes   []*route // longest prefix first
+	m        *metrics
+	gatherer prometheus.Gatherer
+	alog     *accessLog // nil when access logs are off
+	tr       *http.Transport
+	logger   *slog.Logger
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+type route struct {
+	Route
+	mode      blocklist.FailMode
+	upstreams []*url.URL
+	next      atomic.Uint64
+	local     *localLimiter // nil without a rate limit
+	proxy     *httputil.ReverseProxy
+}
+
+// New returns a Gateway for cfg (taken WithDefaults and validated).
+// checker may be nil (no blocklist check), logs nil (no access logs, as
+// with AccessLog.Enabled false), limiter nil (shared rate limits use the
+// local buckets). The metrics are registered on reg; when reg is nil or is
+// not a Gatherer, AdminHandler serves the gateway's metrics alone. When
+// access logs are on, New starts a goroutine that Close stops.
+func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLimiter, reg prometheus.Registerer, logger *slog.Logger) (*Gateway, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	logger = logger.With("component", "gateway")
+	trusted, _ := parseTrusted(cfg.TrustedProxies)
+	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, trusted: trusted, m: newMetrics(), logger: logger}
+
+	own := prometheus.NewRegistry()
+	for _, c := range g.m.collectors() {
+		own.MustRegister(c)
+		if reg != nil {
+			if err := reg.Register(c); err != nil {
+				return nil, fmt.Errorf("gateway: registering metrics: %w", err)
+			}
+		}
+	}
+	g.gatherer = own
+	if gr, ok := reg.(prometheus.Gatherer); ok {
+		g.gatherer = gr
+	}
+
+	t := cfg.Timeouts
+	g.tr = &http.Transport{
+		DialContext:           (&net.Dialer{Timeout: t.UpstreamDial, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   t.UpstreamDial,
+		ResponseHeaderTimeout: t.UpstreamResponseHeader,
+		ExpectContinueTimeout: time.Second,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   128,
+		IdleConnTimeout:       90 * time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
+	for _, rc := range cfg.Routes {
+		rt := &route{Route: rc}
+		rt.mode, _ = parseFailMode(rc.FailMode)
+		for _, u := range rc.Upstreams {
+			pu, _ := parseUpstream(u)
+			rt.upstreams = append(rt.upstreams, pu)
+		}
+		if rc.RateLimit.RPS > 0 {
+			rt.local = newLocalLimiter(rc.RateLimit.RPS, rc.RateLimit.Burst, DefaultMaxClients)
+		}
+		rt.proxy = &httputil.ReverseProxy{
+			Rewrite:      func(pr *httputil.ProxyRequest) { g.rewrite(rt, pr) },
+			Transport:    g.tr,
+			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) { g.proxyError(rt, w, r, err) },
+			ErrorLog:     errLog,
+		}
+		g.routes = append(g.routes, rt)
+	}
+	slices.SortStableFunc(g.routes, func(a, b *route) int { return len(b.PathPrefix) - len(a.PathPrefix) })
+
+	if logs != nil && cfg.AccessLog.Enabled {
+		g.alog = newAccessLog(logs, cfg.AccessLog.Buffer, g.m, logger)
+	}
+	return g, nil
+}
+
+// Handler returns the data path.
+func (g *Gateway) Handler() http.Handler { return http.HandlerFunc(g.serve) }
+
+// Server returns an http.Server for the data listener, with cfg's address,
+// timeouts and header limit. A request whose headers pass the limit by
+// more than 4 KiB is refused by net/http itself (431) and is neither
+// counted nor logged; below that the handler refuses and counts it.
+func (g *Gateway) Server() *http.Server {
+	t := g.cfg.Timeouts
+	return &http.Server{
+		Addr:              g.cfg.Listen,
+		Handler:           g.Handler(),
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
+		MaxHeaderBytes:    g.cfg.Limits.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(g.logger.Handler(), slog.LevelDebug),
+	}
+}
+
+// AdminHandler serves /metrics and /healthz, for the admin listener.
+func (g *Gateway) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(g.gatherer, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		body := `{"status":"ok"`
+		if g.checker != nil {
+			body += `,"blocklist_staleness_s":` + strconv.FormatFloat(min(g.checker.Staleness().Seconds(), math.MaxInt32), 'f', 3, 64)
+		}
+		io.WriteString(w, body+"}\n")
+	})
+	return mux
+}
+
+// Close flushes the access logs and closes idle upstream connections. It
+// is safe to call more than once; requests served after Close are not
+// logged.
+func (g *Gateway) Close() error {
+	g.closeOnce.Do(func() {
+		if g.alog != nil {
+			if err := g.alog.close(); err != nil {
+				g.closeErr = fmt.Errorf("gateway: flushing access logs: %w", err)
+			}
+		}
+		g.tr.CloseIdleConnections()
+	})
+	return g.closeErr
+}
+
+// The client identity (IP through the trusted proxies, API key and user
+// headers) is the gateway's own Config, not the Checker's
+// CheckerConfig.Identity, so that the check and the access log agree.
+
+// exchange is what the data path learns about one request, for its metric
+// and its access-log record.
+type exchange struct {
+	start time.Time
+	route string
+	ip    netip.Addr
+	key   string
+	user  string
+	body  *countingBody
+}
+
+func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w}
+	ex := exchange{start: time.Now(), route: "none", ip: blocklist.ClientIP(r, g.trusted)}
+	if g.cfg.APIKeyHeader != "" {
+		ex.key = r.Header.Get(g.cfg.APIKeyHeader)
+	}
+	if g.cfg.UserHeader != "" {
+		ex.user = r.Header.Get(g.cfg.UserHeader)
+	}
+	defer g.finish(sw, r, &ex)
+
+	lim := g.cfg.Limits
+	switch {
+	case len(r.RequestURI) > lim.MaxURLLength:
+		g.refuseLimit(sw, http.StatusRequestURITooLong, "url")
+		return
+	case headerSize(r) > lim.MaxHeaderBytes:
+		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header")
+		return
+	case r.ContentLength > lim.MaxBodyBytes:
+		g.refuseLimit(sw, http.StatusRequestEntityTooLarge, "body")
+		return
+	}
+	if r.Body != nil && r.Body != http.NoBody {
+		ex.body = &countingBody{rc: http.MaxBytesReader(sw, r.Body, lim.MaxBodyBytes)}
+		r.Body = ex.body
+	}
+
+	rt, wrongMethod := g.match(r)
+	if rt == nil {
+		if wrongMethod {
+			writeJSON(sw, http.StatusMethodNotAllowed, `{"error":"method not allowed"}`)
+		} else {
+			writeJSON(sw, http.StatusNotFound, `{"error":"no route"}`)
+		}
+		return
+	}
+	ex.route = rt.Name
+
+	if g.checker != nil {
+		// The detector only ever sees the key's id (see keyID), so its
+		// decisions name that, not the key.
+		if v := g.checker.CheckRoute(ex.ip, string(keyID(nil, ex.key)), ex.user, rt.mode); v.Blocked {
+			reason := "blocked"
+			if v.Client == "" {
+				reason = "fail_closed"
+			}
+			g.m.blocked.WithLabelValues(rt.Name, reason).Inc()
+			id := requestID(r.Header.Get("X-Request-Id"))
+			h := sw.Header()
+			h.Set("Cache-Control", "no-store")
+			h.Set("X-Request-Id", id)
+			writeJSON(sw, http.StatusForbidden, `{"error":"blocked","request_id":"`+id+`"}`)
+			return
+		}
+	}
+
+	if rt.local != nil {
+		if ok, wait := g.allow(r.Context(), rt, ex.ip); !ok {
+			g.m.rateLimited.WithLabelValues(rt.Name).Inc()
+			sw.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+			writeJSON(sw, http.StatusTooManyRequests, `{"error":"rate limited"}`)
+			return
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), g.cfg.Timeouts.Upstream)
+	defer cancel()
+	rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
+}
+
+// sharedTimeout bounds a shared rate-limit decision; past it the local
+// bucket decides.
+const sharedTimeout = 100 * time.Millisecond
+
+// allow takes a token for ip on rt, from the shared limiter when the route
+// asks for it and one is set, else (or when it fails) from the local one.
+func (g *Gateway) allow(ctx context.Context, rt *route, ip netip.Addr) (bool, time.Duration) {
+	rl := rt.RateLimit
+	if rl.Shared && g.shared != nil {
+		sctx, cancel := context.WithTimeout(ctx, sharedTimeout)
+		ok, err := g.shared.Allow(sctx, rt.Name+":"+ip.String(), rl.RPS, rl.Burst)
+		cancel()
+		if err == nil {
+			return ok, time.Duration(float64(time.Second) / rl.RPS)
+		}
+		g.logger.LogAttrs(ctx, slog.LevelDebug, "shared rate limit failed; using the local bucket",
+			slog.String("route", rt.Name), slog.Any("error", err))
+	}
+	return rt.local.allow(ip)
+}
+
+func (g *Gateway) refuseLimit(w http.ResponseWriter, status int, limit string) {
+	g.m.limits.WithLabelValues(limit).Inc()
+	writeJSON(w, status, `{"error":"`+limit+` too large"}`)
+}
+
+// match returns the route of r, longest prefix first; wrongMethod says a
+// route had the path but not the method.
+func (g *Gateway) match(r *http.Request) (rt *route, wrongMethod bool) {
+	for _, rt := range g.routes {
+		if !hasPathPrefix(r.URL.Path, rt.PathPrefix) {
+			continue
+		}
+		if len(rt.Methods) == 0 || slices.Contains(rt.Methods, r.Method) {
+			return rt, false
+		}
+		wrongMethod = true
+	}
+	return nil, wrongMethod
+}
+
+func hasPathPrefix(path, prefix string) bool {
+	return strings.HasPrefix(path, prefix) &&
+		(len(path) == len(prefix) || strings.HasSuffix(prefix, "/") || path[len(prefix)] == '/')
+}
+
+// rewrite points the outgoing request at the route's next upstream. The
+// inbound X-Forwarded-For is kept only from a trusted proxy, and the peer
+// is appended to it.
+func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
+	u := rt.upstreams[(rt.next.Add(1)-1)%uint64(len(rt.upstreams))]
+	if rt.StripPrefix {
+		out := pr.Out.URL
+		p := strings.TrimSuffix(rt.PathPrefix, "/")
+		out.Path = "/" + strings.TrimPrefix(strings.TrimPrefix(out.Path, p), "/")
+		if out.RawPath != "" {
+			if strings.HasPrefix(out.RawPath, p) {
+				out.RawPath = "/" + strings.TrimPrefix(strings.TrimPrefix(out.RawPath, p), "/")
+			} else {
+				out.RawPath = ""
+			}
+		}
+	}
+	pr.SetURL(u)
+	if peer, err := netip.ParseAddrPort(pr.In.RemoteAddr); err == nil && trustedPeer(peer.Addr().Unmap(), g.trusted) {
+		if xff := pr.In.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			pr.Out.Header["X-Forwarded-For"] = slices.Clone(xff)
+		}
+	}
+	pr.SetXForwarded()
+}
+
+func trustedPeer(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// proxyError answers a failed upstream exchange: 413 when the body passed
+// the limit, 504 on a timeout, 502 otherwise; nothing when the client left.
+func (g *Gateway) proxyError(rt *route, w http.ResponseWriter, r *http.Request, err error) {
+	var mbe *http.MaxBytesError
+	if cb, ok := r.Body.(*countingBody); (ok && cb.tooLarge.Load()) || errors.As(err, &mbe) {
+		g.refuseLimit(w, http.StatusRequestEntityTooLarge, "body")
+		return
+	}
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil && !errors.Is(r.Context().Err(), context.DeadlineExceeded) {
+		w.WriteHeader(499) // the client went away; nobody reads this
+		return
+	}
+	g.m.upstreamErr.WithLabelValues(rt.Name).Inc()
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		g.logger.LogAttrs(r.Context(), slog.LevelDebug, "upstream timed out", slog.String("route", rt.Name), slog.Any("error", err))
+		writeJSON(w, http.StatusGatewayTimeout, `{"error":"upstream timeout"}`)
+		return
+	}
+	g.logger.LogAttrs(r.Context(), slog.LevelDebug, "upstream failed", slog.String("route", rt.Name), slog.Any("error", err))
+	writeJSON(w, http.StatusBadGateway, `{"error":"upstream unavailable"}`)
+}
+
+// finish counts the request and sends its access-log record.
+func (g *Gateway) finish(sw *statusWriter, r *http.Request, ex *exchange) {
+	status := sw.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	el := time.Since(ex.start)
+	g.m.requests.WithLabelValues(ex.route, strconv.Itoa(status)).Inc()
+	g.m.duration.WithLabelValues(ex.route).Observe(el.Seconds())
+	if g.alog == nil {
+		return
+	}
+	reqBytes := r.ContentLength
+	if ex.body != nil {
+		if n := ex.body.n.Load(); reqBytes < 0 || n > reqBytes {
+			reqBytes = n
+		}
+	}
+	rec := ingest.Record{
+		TS:         ex.start.UnixNano(),
+		Method:     []byte(r.Method),
+		Path:       []byte(r.RequestURI),
+		Status:     status,
+		ReqBytes:   max(reqBytes, 0),
+		RespBytes:  sw.n,
+		DurationMS: float64(el.Microseconds()) / 1000,
+		UserAgent:  []byte(r.UserAgent()),
+		APIKey:     keyID(nil, ex.key),
+		User:       []byte(ex.user),
+	}
+	if ex.ip.IsValid() {
+		rec.ClientIP = ex.ip.AppendTo(nil)
+	}
+	g.alog.send(&rec)
+}
+
+// headerSize estimates the bytes of r's request line and headers as sent.
+func headerSize(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
+		}
+	}
+	return n
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Del("Content-Length")
+	w.WriteHeader(status)
+	io.WriteString(w, body+"\n")
+}
+
+// requestID returns id when it is a short token safe to echo in JSON and a
+// header, else a new random one (as the blocklist middleware does).
+func requestID(id string) string {
+	ok := id != "" && len(id) <= 64
+	for i := 0; ok && i < len(id); i++ {
+		b := id[i]
+		ok = b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '-' || b == '_' || b == '.'
+	}
+	if ok {
+		return id
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// statusWriter records the status and counts the body bytes written.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	n      int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 && code >= 200 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.n += int64(n)
+	return n, err
+}
+
+// Flush lets streamed responses through.
+func (w *statusWriter) Flush() {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap lets http.ResponseController reach the connection (hijack for
+// upgrades, deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// countingBody counts the request body bytes read and notes when the body
+// passed the limit.
+// The transport reads it from its own goroutine, hence the atomics.
+type countingBody struct {
+	rc       io.ReadCloser
+	n        atomic.Int64
+	tooLarge atomic.Bool
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	b.n.Add(int64(n))
+	var mbe *http.MaxBytesError
+	if err != nil && errors.As(err, &mbe) {
+		b.tooLarge.Store(true)
+	}
+	return n, err
+}
+
+func (b *countingBody) Close() error { return b.rc.Close() }

@@ -1,0 +1,40 @@
+package gateway
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics are the gateway's; no label holds a client identity.
+type metrics struct {
+	requests    *prometheus.CounterVec
+	blocked     *prometheus.CounterVec
+	rateLimited *prometheus.CounterVec
+	limits      *prometheus.CounterVec
+	duration    *prometheus.HistogramVec
+	logDropped  prometheus.Counter
+	logSent     prometheus.Counter
+	upstreamErr *prometheus.CounterVec
+}
+
+func newMetrics() *metrics {
+	return &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_requests_total",
+			Help: "Requests by route and status code; route is \"none\" when no route matched or the request was refused before matching."}, []string{"route", "code"}),
+		blocked: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_blocked_total",
+			Help: "Requests refused by the blocklist check, by reason: blocked (a decision) or fail_closed (a stale view with fail mode closed)."}, []string{"route", "reason"}),
+		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_rate_limited_total",
+			Help: "Requests refused by the route's per-client rate limit."}, []string{"route"}),
+		limits: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_limit_rejections_total",
+			Help: "Requests refused by an input limit: body, url or header."}, []string{"limit"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "portcullis_gateway_request_duration_seconds",
+			Help: "Time from receiving a request to the end of its response.", Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12)}, []string{"route"}),
+		logDropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "portcullis_gateway_access_log_dropped_total",
+			Help: "Access-log records dropped: the buffer was full or the sink failed."}),
+		logSent: prometheus.NewCounter(prometheus.CounterOpts{Name: "portcullis_gateway_access_log_sent_total",
+			Help: "Access-log records the sink accepted."}),
+		upstreamErr: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_upstream_errors_total",
+			Help: "Proxied requests that failed at the upstream (unreachable, timed out, broken response)."}, []string{"route"}),
+	}
+}
+
+func (m *metrics) collectors() []prometheus.Collector {
+	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr}
+}
