@@ -30,6 +30,10 @@ demo: build ## Generate two days of traffic, train on the first, backtest on the
 	@echo "== first decisions ($(DEMO_DIR)/decisions.jsonl)"
 	@head -n 3 $(DEMO_DIR)/decisions.jsonl
 
+.PHONY: demo-live
+demo-live: build ## The whole system on this machine: embedded Kafka and Redis, detector, gateway, live traffic (~3 min)
+	$(BIN) demo
+
 .PHONY: holdout
 holdout: build ## Backtest on two days of the second traffic model (tools/holdout)
 	@mkdir -p $(DEMO_DIR)
