@@ -164,3 +164,60 @@ func TestTheExampleGatewayConfigIsValid(t *testing.T) {
 		t.Errorf("redis: %v", err)
 	}
 }
+
+// TestGatewayKeepsServingWhenKafkaIsDown points the access log at a broker
+// that stops: requests keep their answers and the lost records are counted.
+func TestGatewayKeepsServingWhenKafkaIsDown(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "access"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	brokers := strings.Join(cluster.ListenAddrs(), ",")
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") }))
+	defer upstream.Close()
+	gwCfg := filepath.Join(t.TempDir(), "gateway.yaml")
+	gwListen, gwAdmin := freePort(t), freePort(t)
+	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: %s
+admin: %s
+routes:
+  - {name: all, path_prefix: /, upstreams: [%s]}
+access_log: {enabled: true, buffer: 100}
+blocklist: {fail_mode: open}
+kafka: {brokers: [%s], topic: access, batch_timeout: 5ms, dial_timeout: 500ms}
+`, gwListen, gwAdmin, upstream.URL, brokers)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := execute(ctx, "gateway", "--config", gwCfg)
+		done <- err
+	}()
+	defer func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Error("gateway did not stop")
+		}
+	}()
+	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
+		return strings.Contains(httpGet(t, "http://"+gwAdmin+"/healthz"), "{")
+	})
+	cluster.Close() // Kafka goes away
+
+	client := &http.Client{Timeout: 2 * time.Second}
+	start := time.Now()
+	for i := 0; i < 500; i++ {
+		resp, err := client.Get("http://" + gwListen + "/items/" + fmt.Sprint(i))
+		if err != nil {
+			t.Fatalf("request %d failed while Kafka was down: %v", i, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("request %d got %d while Kafka was down", i, resp.StatusCode)
+		}
+	}
+	t.Logf("500 requests in %v with Kafka down", time.Since(start).Round(time.Millisecond))
+	waitFor(t, "dropped access-log records to be counted", 30*time.Second, func() bool {
+		return metricValue(t, gwAdmin, "portcullis_gateway_access_log_dropped_total") > 0
+	})
+}
