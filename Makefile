@@ -58,6 +58,10 @@ test: deps ## Run every test (installs what the tests need on a fresh Debian mac
 bench: ## Run the benchmarks, including the comparison with golearn's forest
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
+.PHONY: bench-gateway
+bench-gateway: ## Gateway throughput and p99 with wrk on loopback, with and without the blocklist check
+	tools/bench-gateway.sh 10
+
 .PHONY: fuzz
 fuzz: ## Fuzz every parser for FUZZTIME each
 	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
