@@ -91,8 +91,12 @@ type Online struct {
 	log      *slog.Logger
 	metrics  *Metrics
 
-	mu       sync.Mutex // guards pipeline against SetModel
-	pipeline *Pipeline
+	// pipeline is owned by the goroutine in Run. Other goroutines reach it
+	// through nextModel, which Run picks up between events, and stats,
+	// which Run publishes now and then: no lock on the per-event path.
+	pipeline  *Pipeline
+	nextModel atomic.Pointer[models.Model]
+	stats     atomic.Pointer[Stats]
 
 	ready atomic.Bool
 }
@@ -111,6 +115,7 @@ func NewOnline(cfg OnlineConfig, m *models.Model, c Consumer, s DecisionStore, l
 		logger = slog.New(slog.DiscardHandler)
 	}
 	o := &Online{cfg: cfg, consumer: c, store: s, log: logger, metrics: metrics, pipeline: p}
+	o.publishStats()
 	if metrics != nil {
 		p.OnJudge = metrics.observeJudgement
 	}
@@ -120,22 +125,26 @@ func NewOnline(cfg OnlineConfig, m *models.Model, c Consumer, s DecisionStore, l
 // Ready reports whether the detector is consuming and its store answers.
 func (o *Online) Ready() bool { return o.ready.Load() }
 
-// SetModel swaps the model without losing client state.
+// SetModel swaps the model without losing client state. Run applies it
+// before the next event it processes.
 func (o *Online) SetModel(m *models.Model) {
-	o.mu.Lock()
-	o.pipeline.SetModel(m)
-	o.mu.Unlock()
+	o.nextModel.Store(m)
 	if o.metrics != nil {
 		o.metrics.setModel(m)
 	}
 	o.log.Info("model loaded", "model", m.ID, "threshold", m.Threshold)
 }
 
-// Stats returns the pipeline's counters.
-func (o *Online) Stats() Stats {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.pipeline.Stats()
+// Stats returns the pipeline's counters as Run last published them: after
+// each flush, whenever it has caught up with the stream, and every
+// statsEvery events.
+func (o *Online) Stats() Stats { return *o.stats.Load() }
+
+const statsEvery = 4096
+
+func (o *Online) publishStats() {
+	st := o.pipeline.Stats()
+	o.stats.Store(&st)
 }
 
 // Run consumes until ctx ends. On the way out it stores the decisions of
@@ -197,6 +206,7 @@ func (o *Online) Run(ctx context.Context) error {
 			o.metrics.committed.Add(float64(len(batch)))
 		}
 		batch, decisions = batch[:0], decisions[:0]
+		o.publishStats()
 		return nil
 	}
 	graceful := func() error {
@@ -206,7 +216,7 @@ func (o *Online) Run(ctx context.Context) error {
 		// Drain what was fetched but not yet processed.
 		for m := range msgs {
 			batch = append(batch, m)
-			decisions = o.process(m, &rec, &jp, &cp, decisions)
+			decisions = o.process(m, &rec, &jp, &cp, decisions, len(msgs) == 0)
 		}
 		return flush(ctx)
 	}
@@ -231,7 +241,7 @@ func (o *Online) Run(ctx context.Context) error {
 				continue
 			}
 			batch = append(batch, m)
-			decisions = o.process(m, &rec, &jp, &cp, decisions)
+			decisions = o.process(m, &rec, &jp, &cp, decisions, len(msgs) == 0)
 			if len(batch) >= o.cfg.BatchSize {
 				if err := flush(ctx); err != nil {
 					if ctx.Err() != nil {
@@ -244,7 +254,9 @@ func (o *Online) Run(ctx context.Context) error {
 	}
 }
 
-func (o *Online) process(m kafka.Message, rec *ingest.Record, jp *ingest.JSONParser, cp *ingest.CLFParser, out []*Decision) []*Decision {
+// process runs one message through the pipeline and appends its decision,
+// if any, to out. caughtUp says no message is waiting behind it.
+func (o *Online) process(m kafka.Message, rec *ingest.Record, jp *ingest.JSONParser, cp *ingest.CLFParser, out []*Decision, caughtUp bool) []*Decision {
 	var err error
 	if o.cfg.Format == ingest.FormatCLF {
 		err = cp.Parse(m.Value, rec)
@@ -265,11 +277,15 @@ func (o *Online) process(m kafka.Message, rec *ingest.Record, jp *ingest.JSONPar
 	if o.metrics != nil {
 		o.metrics.parsed.Inc()
 	}
-	o.mu.Lock()
+	if m := o.nextModel.Load(); m != nil {
+		o.pipeline.SetModel(o.nextModel.Swap(nil))
+	}
 	d := o.pipeline.Process(rec)
-	o.mu.Unlock()
 	if d != nil {
 		out = append(out, d)
+	}
+	if caughtUp || o.pipeline.stats.Events%statsEvery == 0 {
+		o.publishStats()
 	}
 	return out
 }

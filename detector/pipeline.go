@@ -85,8 +85,6 @@ type Pipeline struct {
 	// OnJudge, if set, is called after every judgement the model made, with
 	// the client, its features and the result. It must not keep v or r.
 	OnJudge func(c *Client, ts int64, v *features.Vector, r *models.Result)
-	// NoBlock judges without blocking (for exploring a model).
-	NoBlock bool
 }
 
 // NewPipeline returns a Pipeline judging with m. m may be nil only for
@@ -190,7 +188,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	if p.res.Score > s.maxScore {
 		s.maxScore = p.res.Score
 	}
-	if p.calibrating || p.NoBlock || confirmed < p.model.Threshold {
+	if p.calibrating || confirmed < p.model.Threshold {
 		return nil
 	}
 	s.blockedUntil = rec.TS + p.ttl

@@ -63,7 +63,6 @@ type InputStats struct {
 	Malformed int64
 	// FirstMalformed names the first malformed lines as "file:line".
 	FirstMalformed []string
-	Formats        []ingest.Format
 }
 
 const keepMalformed = 5
@@ -77,7 +76,6 @@ func (s *InputStats) add(name string, st ingest.Stats) {
 			s.FirstMalformed = append(s.FirstMalformed, fmt.Sprintf("%s:%d", name, n))
 		}
 	}
-	s.Formats = append(s.Formats, st.Format)
 }
 
 // runAll feeds every record of srcs through p, and emit (if not nil) every

@@ -50,16 +50,23 @@ type detectConfig struct {
 
 func loadDetectConfig(path string) (detectConfig, error) {
 	var c detectConfig
+	err := loadYAML(path, &c, "deploy/detect.example.yaml")
+	return c, err
+}
+
+// loadYAML decodes the YAML file at path into v; unknown keys are an error
+// that points at example, the file that shows every key.
+func loadYAML(path string, v any, example string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return c, fmt.Errorf("config: %w", err)
+		return fmt.Errorf("config: %w", err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("config %s: %w (see the README for the keys)", path, err)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("config %s: %w (see %s for the keys)", path, err, example)
 	}
-	return c, nil
+	return nil
 }
 
 func (c *detectConfig) defaults() {
@@ -327,7 +334,7 @@ func reportDryRun(ctx context.Context, o *detector.Online, log *slog.Logger) err
 			if st.Events > 0 {
 				share = 100 * float64(st.Blocked) / float64(st.Events)
 			}
-			log.Info(fmt.Sprintf("dry run: would have blocked %d clients / %.2f%% of requests", st.Decisions, share),
+			log.Info(fmt.Sprintf("dry run: %d decisions would have blocked %.2f%% of requests", st.Decisions, share),
 				"decisions", st.Decisions, "requests", st.Blocked, "events", st.Events)
 		}
 	}

@@ -1,20 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/portcullis/portcullis/blocklist"
@@ -39,16 +36,8 @@ type gatewayConfig struct {
 
 func loadGatewayConfig(path string) (gatewayConfig, error) {
 	var c gatewayConfig
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return c, fmt.Errorf("config: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		return c, fmt.Errorf("config %s: %w (see deploy/gateway.example.yaml for the keys)", path, err)
-	}
-	return c, nil
+	err := loadYAML(path, &c, "deploy/gateway.example.yaml")
+	return c, err
 }
 
 func newGatewayCommand() *cobra.Command {
