@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"net/netip"
 	"runtime"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/internal/redistest"
 )
 
 // bigSnapshot holds n active decisions: 80 % IPv4 addresses, 10 % IPv6 /64
@@ -122,4 +125,49 @@ func BenchmarkCheckerMemory(b *testing.B) {
 		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/(1<<20), "MiB/100k")
 		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/n, "B/decision")
 	}
+}
+
+// BenchmarkPropagation measures, with a real redis-server, the time from a
+// decision stored (Apply returning) to a Checker enforcing it, and the
+// time the Checker itself reports from the store's clock (what the
+// gateway exports as portcullis_gateway_blocklist_propagation_seconds).
+func BenchmarkPropagation(b *testing.B) {
+	addr := redistest.Start(b)
+	r := newRedis(b, addr, func(c *RedisConfig) { c.Breaker.MaxNew = 1 << 30 }) // many new blocks are the point here
+	var mu sync.Mutex
+	var reported []time.Duration
+	c := runChecker(b, r, CheckerConfig{OnApplied: func(d time.Duration) {
+		mu.Lock()
+		reported = append(reported, d)
+		mu.Unlock()
+	}})
+	var seen []time.Duration
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		a := netip.AddrFrom4([4]byte{100, byte(i >> 16), byte(i >> 8), byte(i)})
+		apply(b, r, blockOf(a.String(), "ip", 600))
+		stored := time.Now()
+		for !c.Check(a, "", "").Blocked {
+			if time.Since(stored) > 5*time.Second {
+				b.Fatalf("%v not enforced after 5 s", a)
+			}
+			runtime.Gosched()
+		}
+		seen = append(seen, time.Since(stored))
+	}
+	b.StopTimer()
+	q := func(d []time.Duration, p float64) float64 {
+		if len(d) == 0 {
+			return 0
+		}
+		slices.Sort(d)
+		return float64(d[min(len(d)-1, int(p*float64(len(d))))].Microseconds())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	b.ReportMetric(q(seen, 0.50), "p50-µs")
+	b.ReportMetric(q(seen, 0.99), "p99-µs")
+	b.ReportMetric(q(reported, 0.99), "p99-reported-µs")
 }

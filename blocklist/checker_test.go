@@ -18,7 +18,7 @@ import (
 
 // runChecker starts a Checker on r and stops it, and waits for it, when the
 // test ends. It returns once the first snapshot is loaded.
-func runChecker(t *testing.T, r *Redis, cfg CheckerConfig) *Checker {
+func runChecker(t testing.TB, r *Redis, cfg CheckerConfig) *Checker {
 	t.Helper()
 	if cfg.FailMode == 0 {
 		cfg.FailMode = FailOpen
@@ -36,7 +36,7 @@ func runChecker(t *testing.T, r *Redis, cfg CheckerConfig) *Checker {
 	return c
 }
 
-func eventually(t *testing.T, what string, ok func() bool) {
+func eventually(t testing.TB, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for !ok() {

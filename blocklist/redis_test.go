@@ -23,7 +23,7 @@ var prefixes atomic.Int64
 
 // newRedis returns a store on addr with a key prefix of its own, so tests
 // share a server. Jitter is off unless the test sets it.
-func newRedis(t *testing.T, addr string, set func(*RedisConfig)) *Redis {
+func newRedis(t testing.TB, addr string, set func(*RedisConfig)) *Redis {
 	t.Helper()
 	cfg := RedisConfig{
 		Addrs:     []string{addr},
@@ -56,7 +56,7 @@ func sibling(t *testing.T, r *Redis, set func(*RedisConfig)) *Redis {
 	return s
 }
 
-func apply(t *testing.T, r *Redis, ds ...*detector.Decision) []Outcome {
+func apply(t testing.TB, r *Redis, ds ...*detector.Decision) []Outcome {
 	t.Helper()
 	out, err := r.Apply(t.Context(), ds)
 	if err != nil {

@@ -143,11 +143,17 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 		return err
 	}
 	up := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The upstream answers with the recorded status and size, so the
+		// gateway logs what the recording holds.
 		code, _ := strconv.Atoi(r.Header.Get("X-Demo-Status"))
 		if code < 200 || code > 599 {
 			code = http.StatusOK
 		}
+		io.Copy(io.Discard, r.Body)
+		n, _ := strconv.ParseInt(r.Header.Get("X-Demo-Bytes"), 10, 64)
+		w.Header().Set("Content-Length", strconv.FormatInt(min(max(n, 0), 4<<20), 10))
 		w.WriteHeader(code)
+		io.CopyN(w, zeros{}, min(max(n, 0), 4<<20))
 	}), ReadHeaderTimeout: 5 * time.Second}
 	go up.Serve(upstream)
 	defer up.Close()
@@ -170,6 +176,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	gc.Listen, gc.Admin = gwListen, gwAdmin
 	gc.TrustedProxies = []string{"127.0.0.1"}
 	gc.Routes = []gateway.Route{{Name: "all", PathPrefix: "/", Upstreams: []string{"http://" + upstream.Addr().String()}}}
+	gc.Limits.MaxBodyBytes = 16 << 20
 	gc.AccessLog.Enabled = true
 	gc.Blocklist.Redis, gc.Blocklist.FailMode, gc.Blocklist.MaxStaleness = redisCfg, "open", 10*time.Second
 	gc.Kafka = kafkaCfg
@@ -210,10 +217,20 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 		go func() {
 			defer dw.Done()
 			for r := range jobs {
-				req, err := http.NewRequestWithContext(rctx, string(r.Method), "http://"+gwListen+string(r.Path), nil)
+				// The recorded request size is sent as a body of zeros: the
+				// gateway refuses one over its limit from the header alone.
+				var body io.Reader
+				if r.ReqBytes > 0 && (r.Method[0] == 'P') {
+					body = io.LimitReader(zeros{}, r.ReqBytes)
+				}
+				req, err := http.NewRequestWithContext(rctx, string(r.Method), "http://"+gwListen+string(r.Path), body)
 				if err != nil {
 					continue
 				}
+				if body != nil {
+					req.ContentLength = r.ReqBytes
+				}
+				req.Header.Set("X-Demo-Bytes", strconv.FormatInt(r.RespBytes, 10))
 				req.Header.Set("X-Forwarded-For", string(r.ClientIP))
 				req.Header.Set("User-Agent", string(r.UserAgent))
 				req.Header.Set("X-Demo-Status", strconv.Itoa(r.Status))
@@ -223,10 +240,13 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 				}
 				// The upstream answers with the recorded status, 403s
 				// included; only the gateway's own refusals count.
-				body, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
+				head := make([]byte, 256)
+				nb, _ := io.ReadFull(resp.Body, head)
+				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
+				reply := head[:nb]
 				total.Add(1)
-				if resp.StatusCode == http.StatusForbidden && strings.Contains(string(body), `"blocked"`) {
+				if resp.StatusCode == http.StatusForbidden && strings.Contains(string(reply), `"blocked"`) {
 					if labels[string(r.ClientIP)].Kind == backtest.KindNormal {
 						refusedNormal.Add(1)
 					} else {
@@ -293,6 +313,14 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	fmt.Fprintf(out, "requests: %d through the gateway; %d refused from attackers, %d refused from normal clients\n",
 		total.Load(), refusedAttack.Load(), refusedNormal.Load())
 	return nil
+}
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
 
 func readAll(path string) ([]ingest.Record, error) {
