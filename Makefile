@@ -18,7 +18,11 @@ build: ## Build bin/portcullis
 	$(GO) build -trimpath -o $(BIN) ./cmd/portcullis
 
 .PHONY: demo
-demo: build ## Generate two days of traffic, train on the first, backtest on the second
+demo: build ## The whole loop on this machine: embedded Kafka and Redis, detector, gateway, live traffic, labeled summary (~2 min)
+	$(BIN) demo
+
+.PHONY: backtest
+backtest: build ## Generate two days of traffic, train on the first, backtest on the second (~15 s)
 	@mkdir -p $(DEMO_DIR)
 	@echo "== gen: day 1 (training) and day 2 (test), same site"
 	$(BIN) gen --seed 1 --start 2026-03-02T09:00:00Z --out $(DEMO_DIR)/day1.jsonl --labels $(DEMO_DIR)/day1.labels.jsonl
@@ -29,10 +33,6 @@ demo: build ## Generate two days of traffic, train on the first, backtest on the
 	$(BIN) score --model $(DEMO_DIR)/model.pcm --in $(DEMO_DIR)/day2.jsonl --decisions $(DEMO_DIR)/decisions.jsonl --labels $(DEMO_DIR)/day2.labels.jsonl
 	@echo "== first decisions ($(DEMO_DIR)/decisions.jsonl)"
 	@head -n 3 $(DEMO_DIR)/decisions.jsonl
-
-.PHONY: demo-live
-demo-live: build ## The whole system on this machine: embedded Kafka and Redis, detector, gateway, live traffic (~3 min)
-	$(BIN) demo
 
 .PHONY: holdout
 holdout: build ## Backtest on two days of the second traffic model (tools/holdout)
