@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,11 @@ var keyPrefixes atomic.Int64
 // at addr that holds blocks, once its first snapshot is loaded.
 func runChecker(t *testing.T, addr string, blocks ...string) *blocklist.Checker {
 	t.Helper()
+	return runCheckerWith(t, addr, blocklist.CheckerConfig{FailMode: blocklist.FailOpen}, blocks...)
+}
+
+func runCheckerWith(t *testing.T, addr string, cfg blocklist.CheckerConfig, blocks ...string) *blocklist.Checker {
+	t.Helper()
 	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{addr},
 		KeyPrefix: fmt.Sprintf("gw%d:", keyPrefixes.Add(1)), TTLJitter: -1}, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -42,7 +48,7 @@ func runChecker(t *testing.T, addr string, blocks ...string) *blocklist.Checker 
 	if _, err := store.Apply(t.Context(), ds); err != nil {
 		t.Fatal(err)
 	}
-	c := blocklist.NewChecker(store, blocklist.CheckerConfig{FailMode: blocklist.FailOpen}, nil)
+	c := blocklist.NewChecker(store, cfg, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -147,6 +153,51 @@ func TestFailClosedRoute(t *testing.T) {
 	if n := tg.metric(t, "portcullis_gateway_blocked_total", "reason", "fail_closed", "route", "closed"); n != 1 {
 		t.Errorf("fail_closed: %v; want 1", n)
 	}
+}
+
+func TestFailModesWhenRedisStops(t *testing.T) {
+	noLeaks(t) // first, so it checks after the restarted server is stopped
+	srv := redistest.StartServer(t)
+	checker := runCheckerWith(t, srv.Addr(), blocklist.CheckerConfig{FailMode: blocklist.FailOpen,
+		MaxStaleness: 300 * time.Millisecond, ProbeInterval: 50 * time.Millisecond}, "203.0.113.66")
+	up := newUpstream(t, "up", nil)
+	tg := startGateway(t, Config{TrustedProxies: []string{"127.0.0.1"}, Routes: []Route{
+		{Name: "open", PathPrefix: "/open", Upstreams: []string{up.URL}},
+		{Name: "closed", PathPrefix: "/closed", Upstreams: []string{up.URL}, FailMode: "closed"},
+	}}, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {
+		return New(cfg, checker, nil, nil, reg, nil)
+	})
+	from := func(ip string) func(*http.Request) {
+		return func(r *http.Request) { r.Header.Set("X-Forwarded-For", ip) }
+	}
+	expect := func(when string, want map[string]int) {
+		t.Helper()
+		for _, c := range []struct{ path, ip string }{
+			{"/open", "192.0.2.50"}, {"/closed", "192.0.2.50"}, {"/open", "203.0.113.66"}, {"/closed", "203.0.113.66"},
+		} {
+			if got := tg.do(t, "GET", c.path, nil, from(c.ip)).status; got != want[c.path+" "+c.ip] {
+				t.Errorf("%s: %s from %s is %d; want %d", when, c.path, c.ip, got, want[c.path+" "+c.ip])
+			}
+		}
+	}
+	fresh := map[string]int{"/open 192.0.2.50": 200, "/closed 192.0.2.50": 200, "/open 203.0.113.66": 403, "/closed 203.0.113.66": 403}
+	expect("with redis-server up", fresh)
+
+	srv.Stop()
+	eventually(t, "the view goes stale", func() bool { return checker.Staleness() > 300*time.Millisecond })
+	expect("with redis-server stopped past the staleness limit", map[string]int{
+		"/open 192.0.2.50": 200, "/closed 192.0.2.50": 403, "/open 203.0.113.66": 403, "/closed 203.0.113.66": 403})
+	if n := tg.metric(t, "portcullis_gateway_blocked_total", "reason", "fail_closed", "route", "closed"); n != 1 {
+		t.Errorf("fail_closed refusals counted: %v; want 1", n)
+	}
+
+	srv.Restart() // an empty store: the old block is gone with it
+	eventually(t, "the view is fresh again", func() bool { return checker.Staleness() < 300*time.Millisecond })
+	eventually(t, "the restarted store's empty blocklist is loaded", func() bool {
+		return !checker.Check(netip.MustParseAddr("203.0.113.66"), "", "").Blocked
+	})
+	expect("after redis-server restarts", map[string]int{
+		"/open 192.0.2.50": 200, "/closed 192.0.2.50": 200, "/open 203.0.113.66": 200, "/closed 203.0.113.66": 200})
 }
 
 func TestSharedRateLimit(t *testing.T) {
