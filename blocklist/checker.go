@@ -176,6 +176,10 @@ func NewChecker(src *Redis, cfg CheckerConfig, logger *slog.Logger) *Checker {
 	return c
 }
 
+// FailMode returns the fail mode the Checker applies when a call does not
+// give its own.
+func (c *Checker) FailMode() FailMode { return c.cfg.FailMode }
+
 // Staleness returns how long ago the view was last confirmed in sync with
 // the store; a very large value before the first snapshot.
 func (c *Checker) Staleness() time.Duration {

@@ -116,6 +116,14 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 			ErrorLog:     errLog,
 		}
 		g.routes = append(g.routes, rt)
+		if checker != nil {
+			mode := rt.mode
+			if mode == 0 {
+				mode = checker.FailMode()
+			}
+			g.m.failMode.WithLabelValues(rc.Name, mode.String()).Set(1)
+			logger.Info("route", "name", rc.Name, "path_prefix", rc.PathPrefix, "fail_mode", mode.String())
+		}
 	}
 	slices.SortStableFunc(g.routes, func(a, b *route) int { return len(b.PathPrefix) - len(a.PathPrefix) })
 

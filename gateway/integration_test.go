@@ -190,6 +190,11 @@ func TestFailModesWhenRedisStops(t *testing.T) {
 	if n := tg.metric(t, "portcullis_gateway_blocked_total", "reason", "fail_closed", "route", "closed"); n != 1 {
 		t.Errorf("fail_closed refusals counted: %v; want 1", n)
 	}
+	for _, m := range [][2]string{{"open", "open"}, {"closed", "closed"}} {
+		if n := tg.metric(t, "portcullis_gateway_route_fail_mode", "mode", m[1], "route", m[0]); n != 1 {
+			t.Errorf("route %s exports fail mode %s as %v; want 1", m[0], m[1], n)
+		}
+	}
 
 	srv.Restart() // an empty store: the old block is gone with it
 	eventually(t, "the view is fresh again", func() bool { return checker.Staleness() < 300*time.Millisecond })

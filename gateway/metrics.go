@@ -12,6 +12,7 @@ type metrics struct {
 	logDropped  prometheus.Counter
 	logSent     prometheus.Counter
 	upstreamErr *prometheus.CounterVec
+	failMode    *prometheus.GaugeVec
 }
 
 func newMetrics() *metrics {
@@ -32,9 +33,11 @@ func newMetrics() *metrics {
 			Help: "Access-log records the sink accepted."}),
 		upstreamErr: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_upstream_errors_total",
 			Help: "Proxied requests that failed at the upstream (unreachable, timed out, broken response)."}, []string{"route"}),
+		failMode: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "portcullis_gateway_route_fail_mode",
+			Help: "1 for each route's blocklist fail mode (open or closed), applied when the check's view is stale."}, []string{"route", "mode"}),
 	}
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr}
+	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr, m.failMode}
 }
