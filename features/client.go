@@ -42,6 +42,7 @@ type Client[E any] struct {
 
 	templates [ring]uint32 // template hashes, aligned with paths
 	paths     [ring]uint32 // path hashes
+	refused   uint32       // bit i: the request at paths[i] was refused (401, 403, 404, 410)
 	pos       uint8
 
 	prev, next int32 // recency list, by last event time
@@ -155,6 +156,11 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 	}
 	c.paths[c.pos] = ph
 	c.templates[c.pos] = TemplateHash(r.Path)
+	if s := r.Status; s == 401 || s == 403 || s == 404 || s == 410 {
+		c.refused |= 1 << c.pos
+	} else {
+		c.refused &^= 1 << c.pos
+	}
 	c.pos = (c.pos + 1) % ring
 }
 
@@ -188,6 +194,7 @@ func (c *Client[E]) Vector(v *Vector) {
 	v[ReqBytes] = c.c.reqBytes / n
 	v[RespBytes] = c.c.respBytes / n
 	v[PathEntropy], v[IDSweep] = c.templateStats()
+	v[RefusedPaths] = c.refusedPaths()
 	v[GapCV] = 0
 	if c.events >= 3 && c.gapMean > 0 {
 		variance := c.gapSq - c.gapMean*c.gapMean
@@ -203,6 +210,28 @@ func (c *Client[E]) Vector(v *Vector) {
 // template took, over the number of remembered requests plus ratioPrior. A
 // client walking ids on one route sweeps; a browser reading a few pages
 // does not.
+// refusedPaths counts the distinct paths among the remembered requests
+// that were refused.
+func (c *Client[E]) refusedPaths() float64 {
+	n := 0
+	for i := range ring {
+		if c.refused&(1<<i) == 0 {
+			continue
+		}
+		dup := false
+		for j := range i {
+			if c.refused&(1<<j) != 0 && c.paths[j] == c.paths[i] {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			n++
+		}
+	}
+	return float64(n)
+}
+
 func (c *Client[E]) templateStats() (entropy, sweep float64) {
 	n := int(min(c.events, ring))
 	if n <= 1 {

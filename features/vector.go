@@ -18,6 +18,7 @@ const (
 	GapCV                  // coefficient of variation of the time between requests
 	RefusedCount           // refused requests (the auth_fail and not_found ones) over the last ~2 min (decayed count)
 	MarkedCount            // requests with payload markers over the last ~2 min (decayed count)
+	RefusedPaths           // distinct paths refused (401, 403, 404, 410) among the last 32 requests
 	NumFeatures            // the number of features
 )
 
@@ -77,6 +78,9 @@ var specs = [NumFeatures]Spec{
 	// Counts, unlike ratios, are not diluted by ordinary requests mixed in.
 	RefusedCount: {Name: "refused_2m", Unit: "req", Log: true, Dir: Up, MinScale: 0.3},
 	MarkedCount:  {Name: "marked_2m", Unit: "req", Log: true, Dir: Up, MinScale: 0.3},
+	// Guessing spreads refusals over many resources (ids, files, users);
+	// a confused client or a forgotten password repeats one.
+	RefusedPaths: {Name: "refused_paths", Unit: "paths", Dir: Up, MinScale: 1},
 }
 
 // Names returns the feature names in Vector order.
