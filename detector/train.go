@@ -202,7 +202,7 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	// populated, which masks the same attacks later. Set aside the samples
 	// the first model already finds past the minimum threshold and fit
 	// again on the rest.
-	if clean := m.Clean(samples, cfg.Model.WithDefaults().MinThreshold+cleanMargin); len(clean) >= 64 && len(clean) < len(samples) {
+	if clean := m.Clean(samples, cleanScore); len(clean) >= 64 && len(clean) < len(samples) {
 		summary.Excluded = len(samples) - len(clean)
 		samples = clean
 		if m, err = models.Fit(samples, cfg.Model); err != nil {
@@ -271,6 +271,8 @@ func selectIdentities(idents map[string]*trainStats, spanMin float64, cfg TrainC
 	return out
 }
 
-// cleanMargin is how far past the minimum threshold a training sample must
-// score to be set aside as a presumed attack before the final fit.
-const cleanMargin = 0.06
+// cleanScore is the score past which a training sample is presumed to
+// come from an attack and left out of the second fit: well above the
+// thresholds calibration allows, so that normal clients' odd moments stay
+// in the forest's picture of normal.
+const cleanScore = 0.67

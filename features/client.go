@@ -42,7 +42,7 @@ type Client[E any] struct {
 
 	templates [ring]uint32 // template hashes, aligned with paths
 	paths     [ring]uint32 // path hashes
-	refused   uint32       // bit i: the request at paths[i] was refused (401, 403, 404, 410)
+	refused   uint32       // bit i: the request at paths[i] was refused (403, 404, 410)
 	pos       uint8
 
 	prev, next int32 // recency list, by last event time
@@ -156,7 +156,10 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 	}
 	c.paths[c.pos] = ph
 	c.templates[c.pos] = TemplateHash(r.Path)
-	if s := r.Status; s == 401 || s == 403 || s == 404 || s == 410 {
+	// 401 is left out: it says the credentials failed, so a client with a
+	// revoked key sees it on every path; 403 and 404 say the resource is
+	// not theirs or not there, which is what guessing finds.
+	if s := r.Status; s == 403 || s == 404 || s == 410 {
 		c.refused |= 1 << c.pos
 	} else {
 		c.refused &^= 1 << c.pos

@@ -23,11 +23,11 @@ var update = flag.Bool("update", false, "rewrite golden files")
 //     novelty and every error ratio from counts decayed over 120 s;
 //   - 203.0.113.9: three failed logins and one success at one instant:
 //     rate 4/(10·(1-e^-0.1)) = 4.20, auth_fail 3/8, write 4/8, entropy 0,
-//     refused_paths 1 (three refusals of one path);
+//     refused_paths 0 (401s say the credentials failed, not the path);
 //   - 192.0.2.44: four probes at one instant: not_found 2/8, auth_fail 1/8,
 //     other_error 1/8, error 4/8, payload_marks 1/8, entropy 2 bits,
 //     refused_2m 3 (the two 404s and the 403, all on new paths), marked_2m 1,
-//     refused_paths 3.
+//     refused_paths 3 (the two 404s and the 403, on three paths).
 func TestGolden(t *testing.T) {
 	inputs, err := filepath.Glob("testdata/*.jsonl")
 	if err != nil || len(inputs) == 0 {

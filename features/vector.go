@@ -18,7 +18,7 @@ const (
 	GapCV                  // coefficient of variation of the time between requests
 	RefusedCount           // refused requests (the auth_fail and not_found ones) over the last ~2 min (decayed count)
 	MarkedCount            // requests with payload markers over the last ~2 min (decayed count)
-	RefusedPaths           // distinct paths refused (401, 403, 404, 410) among the last 32 requests
+	RefusedPaths           // distinct paths refused (403, 404, 410) among the last 32 requests
 	NumFeatures            // the number of features
 )
 

@@ -33,8 +33,8 @@ type TrainConfig struct {
 const (
 	DefaultTargetFPR    = 0.0005
 	DefaultGate         = 3.0
-	DefaultMinThreshold = 0.61
-	DefaultMaxThreshold = 0.65
+	DefaultMinThreshold = 0.62
+	DefaultMaxThreshold = 0.66
 )
 
 // WithDefaults returns c with zero fields set to their defaults.
