@@ -179,8 +179,12 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	p.stats.Scored++
 	// A block needs two judgements in a row at or above the threshold: one
 	// burst of a normal client's first requests can look like anything
-	// once, an attack keeps looking like itself.
+	// once, an attack keeps looking like itself. A score far past the
+	// threshold needs only one.
 	confirmed := min(s.prevScore, p.res.Score)
+	if p.res.Score >= p.model.Threshold+strongMargin {
+		confirmed = p.res.Score
+	}
 	s.prevScore = p.res.Score
 	// Calibration takes the highest single score, which bounds the highest
 	// confirmed one from above, so the calibrated share of normal clients
@@ -222,3 +226,9 @@ func round(x float64, digits int) float64 {
 	s := math.Pow10(digits)
 	return math.Round(x*s) / s
 }
+
+// strongMargin is how far past the threshold one judgement must score to
+// block without waiting for a second: far enough that the first burst of a
+// normal client does not reach it, near enough that a slow attacker whose
+// every request is blatant is refused at its first judgement.
+const strongMargin = 0.06
