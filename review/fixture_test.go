@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -62,6 +63,9 @@ var realTraffic = sync.OnceValues(func() (*traffic, error) {
 	}
 	m, err := detector.Train(context.Background(), []detector.Source{&detector.FileSource{Path: day1}}, detector.TrainConfig{Seed: 1})
 	if err != nil {
+		return nil, err
+	}
+	if err := m.Write(io.Discard); err != nil { // sets the model's ID
 		return nil, err
 	}
 	p, err := detector.NewPipeline(detector.Config{}, m)

@@ -105,8 +105,10 @@
     const name = el("button", { type: "button", textContent: it.client, title: "show recent judgements" });
     name.addEventListener("click", () => toggleDetail(tr, it));
     tr.append(
-      el("td", { className: "client" }, name, el("small", { textContent: it.scope + (it.simulated ? ", dry run" : "") + (it.model === "manual" ? ", by hand" : "") })),
-      el("td", { className: "score" }, el("b", { textContent: it.score.toFixed(3) }), el("br"), el("small", { textContent: "threshold " + it.threshold.toFixed(3) })),
+      el("td", { className: "client" }, name, el("small", { textContent: it.scope + (it.simulated ? ", dry run" : "") })),
+      it.model === "manual"
+        ? el("td", { className: "score" }, el("small", { textContent: "blocked by hand" }))
+        : el("td", { className: "score" }, el("b", { textContent: it.score.toFixed(3) }), el("br"), el("small", { textContent: "threshold " + it.threshold.toFixed(3) })),
       el("td", {}, reasonsList(it.reasons)),
       el("td", { className: "num onset", textContent: duration(it.since_onset_s) + " ago", title: it.ts }),
       el("td", { className: "num ttl", textContent: duration(it.ttl_left_s), title: "until " + it.expires }),
@@ -140,7 +142,8 @@
     tr.after(el("tr", { className: "detail" }, cell));
     try {
       const d = await api("GET", clientPath(it.client));
-      const head = it.client + ": " + d.events + " events when blocked, by model " + d.model + (d.known ? "; known from training" : "");
+      const by = d.model === "manual" ? "by hand" : d.model ? "by model " + d.model : "";
+      const head = it.client + ": blocked after " + d.events + " events" + (by ? ", " + by : "") + (d.known ? "; known from training" : "");
       if (!d.history.length) {
         cell.replaceChildren(el("p", { textContent: head + ". No recent judgements held by this detector." }));
         return;
@@ -149,7 +152,7 @@
         el("tr", {}, ...["event time", "events", "score", "", "top reasons"].map((h) => el("th", { textContent: h }))));
       for (const j of d.history) {
         t.append(el("tr", { className: j.decided ? "decided" : "" },
-          el("td", { textContent: j.ts.replace("T", " ").replace(/\.\d+Z$/, "Z") }),
+          el("td", { textContent: j.ts.replace("T", " ").replace(/(\.\d{1,3})\d*Z$/, "$1Z") }),
           el("td", { textContent: String(j.events) }),
           el("td", { textContent: j.scored ? j.score.toFixed(3) : "not scored" }),
           el("td", { textContent: j.decided ? "blocked" : "" }),
