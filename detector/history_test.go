@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	. "github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
 )
 
@@ -66,7 +67,7 @@ func TestHistory(t *testing.T) {
 				if i == 0 || js[i-1].Score < d.Threshold {
 					t.Errorf("%s: no judgement at or above the threshold before the decided one: %+v", d.Client, js[:i+1])
 				}
-				if len(j.Features) != len(j.Features) || len(j.Reasons) == 0 || j.Reasons[0].Feature != d.Reasons[0].Feature {
+				if len(j.Features) != features.NumFeatures || len(j.Reasons) == 0 || j.Reasons[0].Feature != d.Reasons[0].Feature {
 					t.Errorf("%s: decided judgement lacks features or reasons: %+v", d.Client, j)
 				}
 			}
