@@ -11,8 +11,7 @@ import (
 )
 
 // replayWithHistory runs the records at path through a Pipeline that keeps
-// its judgements in h, and returns its decisions. read, if set, runs
-// concurrently with the replay, as the review API would.
+// its judgements in h, and returns its decisions.
 func replayWithHistory(t *testing.T, path string, p *Pipeline, h *History) []*Decision {
 	t.Helper()
 	p.KeepHistory(h)
