@@ -43,16 +43,24 @@ holdout: build ## Backtest on two days of the second traffic model (tools/holdou
 	$(BIN) score --model $(DEMO_DIR)/h.pcm --in $(DEMO_DIR)/h2.jsonl --decisions $(DEMO_DIR)/h.decisions.jsonl --labels $(DEMO_DIR)/h2.labels.jsonl
 
 .PHONY: deps
-deps: ## Install the servers the integration tests start (Debian: redis-server)
+deps: ## Install the servers and the browser the integration tests start (Debian: redis-server, chromium)
 	@command -v redis-server >/dev/null 2>&1 || { \
 	  echo "installing redis-server (apt-get)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is missing: apt-get install -y redis-server"; exit 1; }
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (apt-get), for the review page test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing: apt-get install -y chromium"; exit 1; }
 
 .PHONY: test
 test: deps ## Run every test (installs what the tests need on a fresh Debian machine)
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -race -timeout 15m $(PKGS)
+
+.PHONY: screenshots
+screenshots: deps ## Rewrite docs/review-page.png from the review page with real data, in headless Chromium
+	$(GO) test -count=1 -run '^TestReviewPageInChromium$$' ./review/ -update
 
 .PHONY: bench
 bench: ## Run the benchmarks, including the comparison with golearn's forest

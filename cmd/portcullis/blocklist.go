@@ -15,6 +15,7 @@ import (
 
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/review"
 )
 
 // blocklistFlags choose the Redis blocklist the commands work on.
@@ -170,12 +171,11 @@ file, never from a flag.`,
 		&cobra.Command{
 			Use: "remove CLIENT", Short: "Unblock a client", Args: cobra.ExactArgs(1),
 			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
-				ok, err := r.Remove(ctx, args[0])
-				if err != nil {
+				if err := review.NewService(r, nil).Unblock(ctx, args[0]); err != nil {
+					if errors.Is(err, review.ErrNotBlocked) {
+						return fmt.Errorf("%s was not blocked", args[0])
+					}
 					return err
-				}
-				if !ok {
-					return fmt.Errorf("%s was not blocked", args[0])
 				}
 				fmt.Fprintf(w, "%s unblocked\n", args[0])
 				return nil
@@ -184,10 +184,7 @@ file, never from a flag.`,
 		&cobra.Command{
 			Use: "allow ENTRY", Short: "Allowlist an IP, CIDR prefix, API key or user (unblocks it)", Args: cobra.ExactArgs(1),
 			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
-				if _, err := detector.ParseAllowlist(args); err != nil {
-					return err
-				}
-				if err := r.Allow(ctx, args[0]); err != nil {
+				if err := review.NewService(r, nil).Allow(ctx, args[0]); err != nil {
 					return err
 				}
 				fmt.Fprintf(w, "%s allowlisted\n", args[0])
@@ -197,7 +194,7 @@ file, never from a flag.`,
 		&cobra.Command{
 			Use: "unallow ENTRY", Short: "Remove an allowlist entry", Args: cobra.ExactArgs(1),
 			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
-				if err := r.Unallow(ctx, args[0]); err != nil {
+				if err := review.NewService(r, nil).Unallow(ctx, args[0]); err != nil {
 					return err
 				}
 				fmt.Fprintf(w, "%s removed from the allowlist\n", args[0])

@@ -25,6 +25,7 @@ import (
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
+	"github.com/portcullis/portcullis/review"
 )
 
 // detectConfig is the YAML configuration of portcullis detect. Unknown keys
@@ -39,8 +40,13 @@ type detectConfig struct {
 	Features features.Config       `yaml:"features"`
 	Admin    struct {
 		Listen string `yaml:"listen"`
+		// TokenFile holds the bearer token of the review API; the
+		// environment variable PORTCULLIS_ADMIN_TOKEN is the other way.
+		TokenFile string `yaml:"token_file"`
 	} `yaml:"admin"`
-	Batch struct {
+	// History bounds the recent judgements kept for the review API.
+	History detector.HistoryConfig `yaml:"history"`
+	Batch   struct {
 		Size          int           `yaml:"size"`
 		FlushInterval time.Duration `yaml:"flush_interval"`
 	} `yaml:"batch"`
@@ -115,7 +121,9 @@ blocklist, and commits offsets only after the decisions behind them are
 stored. SIGTERM or SIGINT drains, stores and commits; SIGHUP, or a change of
 the model file, reloads the model without losing client state.
 
-It serves /metrics, /healthz and /readyz on the admin listener.`,
+It serves /metrics, /healthz and /readyz on the admin listener, and, with an
+admin token (PORTCULLIS_ADMIN_TOKEN or admin.token_file), the review API under
+/api/v1/ and the review page under /review/.`,
 		Example: `  portcullis detect --config detect.yaml`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -171,6 +179,18 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 	if err := ocfg.WithDefaults().Validate(); err != nil {
 		return err
 	}
+	token, err := review.LoadToken(cfg.Admin.TokenFile, os.Getenv)
+	if err != nil && !errors.Is(err, review.ErrNoToken) {
+		return err
+	}
+	// The history has no reader without the review API.
+	history, err := detector.NewHistory(cfg.History)
+	if err != nil {
+		return err
+	}
+	if token == "" {
+		history = nil
+	}
 	cfg.Redis.DryRun = cfg.Redis.DryRun || cfg.Policy.DryRun
 	store, err := blocklist.NewRedis(cfg.Redis, log.With("component", "blocklist"))
 	if err != nil {
@@ -205,6 +225,9 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		return err
 	}
 	online.SetModel(m)
+	if history != nil {
+		online.KeepHistory(history)
+	}
 	reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "portcullis_detector_blocked_events_total",
@@ -227,6 +250,14 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		}),
 	)
 
+	var reviewAPI *review.Handler
+	if history != nil {
+		reviewAPI, err = review.NewHandler(review.NewService(store, history), token, log.With("component", "review"), reg)
+		if err != nil {
+			return err
+		}
+	}
+
 	ln, err := net.Listen("tcp", cfg.Admin.Listen)
 	if err != nil {
 		return fmt.Errorf("admin listener: %w", err)
@@ -245,6 +276,12 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		}
 		fmt.Fprintln(w, "ready")
 	})
+	if reviewAPI != nil {
+		reviewAPI.Register(mux)
+		log.Info("review API on the admin listener", "api", "/api/v1/decisions", "page", "/review/")
+	} else {
+		log.Info("review API and page off: set " + review.TokenEnv + " or admin.token_file to turn them on")
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	log.Info("detector started", "model", m.ID, "admin", ln.Addr().String(), "topic", cfg.Kafka.Topic, "group", cfg.Kafka.GroupID)
 

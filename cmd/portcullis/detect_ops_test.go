@@ -282,6 +282,9 @@ func TestTheExampleDetectConfigIsValid(t *testing.T) {
 	if err := cfg.Features.WithDefaults().Validate(); err != nil {
 		t.Errorf("features: %v", err)
 	}
+	if err := cfg.History.WithDefaults().Validate(); err != nil {
+		t.Errorf("history: %v", err)
+	}
 }
 
 func TestAnUnknownConfigKeyIsAnError(t *testing.T) {

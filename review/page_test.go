@@ -1,0 +1,231 @@
+package review_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
+
+	"github.com/portcullis/portcullis/internal/redistest"
+)
+
+var update = flag.Bool("update", false, "rewrite "+screenshot+" from the review page with real data")
+
+// screenshot is the picture of the review page in the README.
+const screenshot = "../docs/review-page.png"
+
+// browser starts a headless Chromium for t and returns a tab. It fails the
+// test when Chromium is not installed.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatalf("chromium is not installed (%v); install it with: apt-get install -y chromium (make deps does)", err)
+	}
+	// Chromium's helpers can still write to the profile for a moment after
+	// it exits, so the directory is removed with retries rather than by
+	// t.TempDir.
+	dir, err := os.MkdirTemp("", "portcullis-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 50 {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(dir),
+		chromedp.WindowSize(1200, 760),
+		// DevTools over a websocket on --remote-debugging-port=0.
+		remote.WebSocket,
+	)
+	ctx, cancelTab := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+	})
+	// The first action starts the browser, with ctx as its lifetime.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// in runs actions in the tab, failing the test after a minute.
+func in(t *testing.T, tab context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func read[T any](t *testing.T, tab context.Context, what string, action chromedp.Action[T]) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	defer cancel()
+	v, err := chromedp.Run(ctx, action)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+func rowOf(client string) string { return fmt.Sprintf(`#decisions tr[data-client=%q]`, client) }
+
+// TestReviewPageInChromium signs in to the review page in a headless
+// Chromium, finds the clients the detector blocked in a real Redis, with
+// their reasons, and unblocks and allowlists them with a click and a
+// confirmation.
+func TestReviewPageInChromium(t *testing.T) {
+	tr := realData(t)
+	addr := redistest.Start(t)
+	r := newRig(t, addr, tr.history, nil)
+	r.block(t, tr.decisions...)
+	manual := decision("key_7f3a", 3*time.Minute, 0, "manual: ticket 4711")
+	manual.Scope, manual.Model = "api_key", "manual"
+	r.block(t, manual)
+	if err := r.store.Allow(context.Background(), "10.0.0.0/8"); err != nil {
+		t.Fatal(err)
+	}
+	tab := browser(t)
+	page := r.srv.URL + "/review/"
+
+	t.Run("a wrong token leads back to the sign-in form with the error", func(t *testing.T) {
+		in(t, tab, "sign in with a wrong token",
+			chromedp.Navigate(page),
+			chromedp.WaitVisible(chromedp.CSS("#token")),
+			chromedp.SendKeys(chromedp.CSS("#token"), "wrong-token-0123456789"),
+			chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)))
+		msg := read(t, tab, "the sign-in error", chromedp.Poll[string](`document.querySelector("#login-error").textContent`))
+		if !strings.Contains(msg, "wrong token") {
+			t.Errorf("sign-in error %q", msg)
+		}
+	})
+
+	target, other := tr.decisions[0], tr.decisions[1]
+	in(t, tab, "sign in",
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.CSS("#token")),
+		chromedp.SendKeys(chromedp.CSS("#token"), testToken),
+		chromedp.Click(chromedp.CSS(`#login-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(rowOf(target.Client))))
+
+	t.Run("every blocked client is listed with its score, reasons and TTL", func(t *testing.T) {
+		rows := read(t, tab, "count rows", chromedp.Evaluate[[]string](
+			`Array.from(document.querySelectorAll("#decisions tbody tr[data-client]"), (tr) => tr.dataset.client)`))
+		want := []string{manual.Client}
+		for _, d := range tr.decisions {
+			want = append(want, d.Client)
+		}
+		slices.Sort(rows)
+		slices.Sort(want)
+		if !slices.Equal(rows, want) {
+			t.Errorf("the page lists %v; want %v", rows, want)
+		}
+		for _, d := range tr.decisions {
+			text := read(t, tab, "a row", chromedp.Text(chromedp.CSS(rowOf(d.Client))))
+			for _, reason := range d.Reasons {
+				if !strings.Contains(text, reason.Feature) {
+					t.Errorf("row of %s lacks the reason %s: %q", d.Client, reason.Feature, text)
+				}
+			}
+			if !strings.Contains(text, fmt.Sprintf("%.3f", d.Score)) || !strings.Contains(text, "ago") || !strings.Contains(text, "m ") {
+				t.Errorf("row of %s lacks its score %.3f, onset or TTL: %q", d.Client, d.Score, text)
+			}
+		}
+	})
+
+	t.Run("a client's recent judgements open under its row, the decided one marked", func(t *testing.T) {
+		in(t, tab, "open the history",
+			chromedp.Click(chromedp.CSS(rowOf(target.Client)+" td.client button")),
+			chromedp.WaitVisible(chromedp.CSS("tr.detail table.history tr.decided")))
+		if *update {
+			png := read(t, tab, "screenshot", chromedp.FullScreenshot(100))
+			if err := os.WriteFile(screenshot, png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("wrote %s (%d KB)", screenshot, len(png)>>10)
+		}
+		in(t, tab, "close the history",
+			chromedp.Click(chromedp.CSS(rowOf(target.Client)+" td.client button")),
+			chromedp.WaitNotPresent(chromedp.CSS("tr.detail")))
+	})
+
+	t.Run("cancelling an unblock leaves the client blocked", func(t *testing.T) {
+		row := rowOf(target.Client)
+		in(t, tab, "unblock, then cancel",
+			chromedp.Click(chromedp.CSS(row+" button.unblock")),
+			chromedp.WaitVisible(chromedp.CSS(row+" button.confirm")),
+			chromedp.Click(chromedp.CSS(row+" td.actions button.quiet")),
+			chromedp.WaitVisible(chromedp.CSS(row+" button.unblock")))
+		if !r.blocked(t, target.Client) {
+			t.Error("a cancelled unblock unblocked the client")
+		}
+	})
+
+	t.Run("unblocking and confirming removes the client from the page and from Redis", func(t *testing.T) {
+		row := rowOf(target.Client)
+		in(t, tab, "unblock and confirm",
+			chromedp.Click(chromedp.CSS(row+" button.unblock")),
+			chromedp.WaitVisible(chromedp.CSS(row+" button.confirm")))
+		if !r.blocked(t, target.Client) {
+			t.Fatal("the first click unblocked the client before the confirmation")
+		}
+		in(t, tab, "confirm", chromedp.Click(chromedp.CSS(row+" button.confirm")), chromedp.WaitNotPresent(chromedp.CSS(row)))
+		if r.blocked(t, target.Client) {
+			t.Errorf("%s is still blocked in Redis", target.Client)
+		}
+		if s := read(t, tab, "status", chromedp.Text(chromedp.CSS("#status"))); !strings.Contains(s, "unblocked") {
+			t.Errorf("status %q", s)
+		}
+	})
+
+	t.Run("allowlisting and confirming lifts the block and lists the entry", func(t *testing.T) {
+		row := rowOf(other.Client)
+		entry := fmt.Sprintf(`#allowlist li[data-entry=%q]`, other.Client)
+		in(t, tab, "allowlist and confirm",
+			chromedp.Click(chromedp.CSS(row+" button.allow")),
+			chromedp.WaitVisible(chromedp.CSS(row+" button.confirm")),
+			chromedp.Click(chromedp.CSS(row+" button.confirm")),
+			chromedp.WaitNotPresent(chromedp.CSS(row)),
+			chromedp.WaitVisible(chromedp.CSS(entry)))
+		es, err := r.store.Allowlist(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(es, other.Client) || r.blocked(t, other.Client) {
+			t.Errorf("allowlist %v, %s blocked: %v", es, other.Client, r.blocked(t, other.Client))
+		}
+		in(t, tab, "remove the entry and confirm",
+			chromedp.Click(chromedp.CSS(entry+" button.unallow")),
+			chromedp.WaitVisible(chromedp.CSS(entry+" button.confirm")),
+			chromedp.Click(chromedp.CSS(entry+" button.confirm")),
+			chromedp.WaitNotPresent(chromedp.CSS(entry)))
+		if es, _ := r.store.Allowlist(context.Background()); !slices.Equal(es, []string{"10.0.0.0/8"}) {
+			t.Errorf("allowlist after removal: %v", es)
+		}
+	})
+}
