@@ -18,6 +18,7 @@ const (
 	GapCV                  // coefficient of variation of the time between requests
 	RefusedCount           // refused requests (the auth_fail and not_found ones) over the last ~2 min (decayed count)
 	MarkedCount            // requests with payload markers over the last ~2 min (decayed count)
+	WAFRatio               // share of requests that matched WAF rules (the access log's waf field)
 	NumFeatures            // the number of features
 )
 
@@ -77,6 +78,9 @@ var specs = [NumFeatures]Spec{
 	// Counts, unlike ratios, are not diluted by ordinary requests mixed in.
 	RefusedCount: {Name: "refused_2m", Unit: "req", Log: true, Dir: Up, MinScale: 0.3},
 	MarkedCount:  {Name: "marked_2m", Unit: "req", Log: true, Dir: Up, MinScale: 0.3},
+	// The gateway's WAF (OWASP CRS) judged these requests; a client whose
+	// requests keep matching rules is probing.
+	WAFRatio: {Name: "waf_ratio", Dir: Up, MinScale: 0.03},
 }
 
 // Names returns the feature names in Vector order.
