@@ -11,6 +11,7 @@ import (
 
 	coreruleset "github.com/corazawaf/coraza-coreruleset/v4"
 	"github.com/corazawaf/coraza/v3"
+	"github.com/corazawaf/coraza/v3/types"
 )
 
 // Modes of Config.
@@ -172,8 +173,10 @@ type Request struct {
 
 // Result is the verdict on one request.
 type Result struct {
-	// Matched is how many CRS detection rules the request matched: the
-	// access log's waf field.
+	// Matched is how many CRS detection rules of severity critical or
+	// error the request matched: the access log's waf field. Warnings and
+	// notices (protocol hygiene) still add to the anomaly score, but are
+	// not counted here.
 	Matched int
 	// Blocked says the CRS would refuse the request; Status is the status
 	// it asks for (403).
@@ -235,7 +238,7 @@ func (e *Engine) Evaluate(req *Request) (Result, error) {
 		}
 	}
 	for _, mr := range tx.MatchedRules() {
-		if id := mr.Rule().ID(); isDetection(id) && mr.Message() != "" {
+		if id := mr.Rule().ID(); isDetection(id) && isAttack(mr.Rule().Severity()) && mr.Message() != "" {
 			res.Matched++
 			if len(res.Rules) < maxRules {
 				res.Rules = append(res.Rules, id)
@@ -243,6 +246,14 @@ func (e *Engine) Evaluate(req *Request) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// isAttack reports whether a rule's severity marks attack evidence
+// (critical or error) rather than protocol hygiene (warning, notice),
+// such as 920350, a numeric Host, which every request to a gateway
+// addressed by IP would match.
+func isAttack(s types.RuleSeverity) bool {
+	return s >= types.RuleSeverityEmergency && s <= types.RuleSeverityError
 }
 
 // isDetection reports whether id is a CRS request detection rule: the

@@ -158,3 +158,15 @@ func BenchmarkEvaluate(b *testing.B) {
 		}
 	})
 }
+
+func TestEngineCountsAttacksNotHygiene(t *testing.T) {
+	r := get("/api/v1/items/42?page=2")
+	r.Host = "127.0.0.1:8080" // 920350, a warning: the anomaly score rises, the count does not
+	res, err := testEngine(t).Evaluate(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Matched != 0 || res.Blocked {
+		t.Errorf("result %+v; want a numeric Host neither counted nor blocked", res)
+	}
+}
