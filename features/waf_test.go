@@ -3,7 +3,10 @@ package features
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/portcullis/portcullis/ingest"
 )
 
 func TestWAFRatio(t *testing.T) {
@@ -37,5 +40,32 @@ func TestWAFRatio(t *testing.T) {
 				t.Errorf("waf_ratio = %v, want %v", v[WAFRatio], tt.want)
 			}
 		})
+	}
+}
+
+// TestWAFRatioFromAccessLog reads gateway access-log lines, whose waf
+// field counts the WAF rules a request matched, through ingest into the
+// features the detector scores.
+func TestWAFRatioFromAccessLog(t *testing.T) {
+	lines := `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.7","method":"GET","path":"/search?q=%3Cscript%3E","status":200,"waf":2}
+{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.7","method":"GET","path":"/files?name=..%2F..%2Fetc%2Fpasswd","status":403,"waf":3}
+{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.7","method":"GET","path":"/items/1","status":200}
+{"ts":"2026-03-02T09:00:00Z","client_ip":"198.51.100.1","method":"GET","path":"/items/1","status":200}
+`
+	tb := NewTable[struct{}](Config{})
+	r := ingest.NewReader(strings.NewReader(lines), ingest.ReaderConfig{})
+	var rec ingest.Record
+	for r.Next(&rec) {
+		tb.Observe(rec.ClientIP, "ip", &rec)
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for client, want := range map[string]float64{"192.0.2.7": 2.0 / 7, "198.51.100.1": 0} {
+		var v Vector
+		tb.Lookup([]byte(client)).Vector(&v)
+		if !near(v[WAFRatio], want) {
+			t.Errorf("%s: waf_ratio = %v, want %v", client, v[WAFRatio], want)
+		}
 	}
 }
