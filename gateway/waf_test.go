@@ -185,6 +185,7 @@ func BenchmarkWAFRoute(b *testing.B) {
 				req, _ := http.NewRequest("GET", "/api/v1/items/42?page=2&sort=name", nil)
 				req.RequestURI = "/api/v1/items/42?page=2&sort=name"
 				req.RemoteAddr = "203.0.113.5:1234"
+				req.Host = "api.example.com"
 				req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0")
 				req.Header.Set("Accept", "application/json")
 				w := newRecorder()
