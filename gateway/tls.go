@@ -288,7 +288,8 @@ func (l *tlsListener) handshake(c net.Conn) net.Conn {
 	if !l.strict || tc.ConnectionState().NegotiatedProtocol == "h2" {
 		return tc
 	}
-	return &inspectConn{Conn: tc, maxHead: l.maxHead, tlsState: tc.ConnectionState()}
+	st := tc.ConnectionState()
+	return &inspectConn{Conn: tc, maxHead: l.maxHead, tlsState: &st}
 }
 
 // Accept returns the next connection whose handshake succeeded.

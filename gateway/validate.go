@@ -189,7 +189,7 @@ type connKey struct{}
 // handler can read the TLS state of an inspected TLS connection (net/http
 // fills Request.TLS only for a *tls.Conn).
 func connContext(ctx context.Context, c net.Conn) context.Context {
-	if ic, ok := c.(*inspectConn); ok && ic.tlsState.Version != 0 {
+	if ic, ok := c.(*inspectConn); ok && ic.tlsState != nil {
 		return context.WithValue(ctx, connKey{}, ic)
 	}
 	return ctx
@@ -197,8 +197,7 @@ func connContext(ctx context.Context, c net.Conn) context.Context {
 
 func tlsStateOf(ctx context.Context) *tls.ConnectionState {
 	if ic, ok := ctx.Value(connKey{}).(*inspectConn); ok {
-		st := ic.tlsState
-		return &st
+		return ic.tlsState
 	}
 	return nil
 }
@@ -226,7 +225,7 @@ const (
 type inspectConn struct {
 	net.Conn
 	maxHead  int
-	tlsState tls.ConnectionState // set for TLS connections
+	tlsState *tls.ConnectionState // set for TLS connections; shared by its requests, read only
 
 	state  int
 	remain int64
