@@ -67,7 +67,7 @@ bench: ## Run the benchmarks, including the comparison with golearn's forest
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
 .PHONY: bench-gateway
-bench-gateway: ## Gateway throughput and p99 with wrk on loopback, with and without the blocklist check
+bench-gateway: ## Gateway throughput and p99 with wrk on loopback: blocklist check on and off, WAF blocking and detect
 	tools/bench-gateway.sh 10
 
 .PHONY: fuzz

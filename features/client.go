@@ -23,6 +23,7 @@ const (
 // counters are exponentially decayed with time constant TauLong.
 type counters struct {
 	n, errs, auth, notFound, other, writes, marks, novel float64
+	waf                                                  float64 // requests that matched WAF rules
 	reqBytes, respBytes                                  float64
 }
 
@@ -97,6 +98,7 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 			c.c.writes *= dl
 			c.c.marks *= dl
 			c.c.novel *= dl
+			c.c.waf *= dl
 			c.c.reqBytes *= dl
 			c.c.respBytes *= dl
 		}
@@ -148,6 +150,9 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 	if marks {
 		c.c.marks++
 	}
+	if r.WAF > 0 {
+		c.c.waf++
+	}
 	if r.ReqBytes > 0 {
 		c.c.reqBytes += float64(r.ReqBytes)
 	}
@@ -192,6 +197,7 @@ func (c *Client[E]) Vector(v *Vector) {
 	v[WriteRatio] = c.c.writes / shrunk
 	v[PayloadMarks] = c.c.marks / shrunk
 	v[PathNovelty] = c.c.novel / shrunk
+	v[WAFRatio] = c.c.waf / shrunk
 	v[RefusedCount] = c.c.auth + c.c.notFound
 	v[MarkedCount] = c.c.marks
 	v[ReqBytes] = c.c.reqBytes / n

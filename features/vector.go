@@ -19,6 +19,7 @@ const (
 	RefusedCount           // refused requests (the auth_fail and not_found ones) over the last ~2 min (decayed count)
 	MarkedCount            // requests with payload markers over the last ~2 min (decayed count)
 	RefusedPaths           // distinct paths refused (403, 404, 410) among the last 32 requests
+	WAFRatio               // share of requests that matched WAF rules (the access log's waf field)
 	NumFeatures            // the number of features
 )
 
@@ -81,6 +82,9 @@ var specs = [NumFeatures]Spec{
 	// Guessing spreads refusals over many resources (ids, files, users);
 	// a confused client or a forgotten password repeats one.
 	RefusedPaths: {Name: "refused_paths", Unit: "paths", Dir: Up, MinScale: 1},
+	// The gateway's WAF (OWASP CRS) judged these requests; a client whose
+	// requests keep matching rules is probing.
+	WAFRatio: {Name: "waf_ratio", Dir: Up, MinScale: 0.03},
 }
 
 // Names returns the feature names in Vector order.

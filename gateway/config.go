@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/gateway/waf"
 )
 
 // Config configures a Gateway. It is read from YAML; the caller rejects
@@ -32,6 +33,12 @@ type Config struct {
 	APIKeyHeader string    `yaml:"api_key_header"`
 	UserHeader   string    `yaml:"user_header"`
 	AccessLog    AccessLog `yaml:"access_log"`
+
+	// Security: TLS on the data listener, the strict request checks and
+	// the queue of detect-mode WAF inspections (security.go).
+	TLS        TLS        `yaml:"tls"`
+	Validation Validation `yaml:"validation"`
+	WAFDetect  WAFDetect  `yaml:"waf_detect"`
 }
 
 // Route sends the requests under PathPrefix to its upstreams.
@@ -51,6 +58,11 @@ type Route struct {
 	FailMode string `yaml:"fail_mode"`
 	// StripPrefix removes PathPrefix from the path sent upstream.
 	StripPrefix bool `yaml:"strip_prefix"`
+
+	// UpstreamTLS, when set, is the TLS (and mTLS) to https upstreams.
+	UpstreamTLS *UpstreamTLS `yaml:"upstream_tls"`
+	// WAF is the route's web application firewall; none by default.
+	WAF waf.Config `yaml:"waf"`
 }
 
 // RateLimit is a per-client token bucket: RPS tokens a second, up to
@@ -73,9 +85,10 @@ type Limits struct {
 }
 
 // Timeouts of the data listener (ReadHeader, Read, Write, Idle, as in
-// http.Server) and of the upstream calls: UpstreamDial bounds the TCP
-// connect and the TLS handshake, UpstreamResponseHeader the wait for the
-// response headers, Upstream the whole proxied exchange.
+// http.Server; ReadHeader also bounds the TLS handshake) and of the
+// upstream calls: UpstreamDial bounds the TCP connect,
+// UpstreamTLSHandshake the TLS handshake, UpstreamResponseHeader the wait
+// for the response headers, Upstream the whole proxied exchange.
 type Timeouts struct {
 	ReadHeader             time.Duration `yaml:"read_header"`
 	Read                   time.Duration `yaml:"read"`
@@ -84,6 +97,7 @@ type Timeouts struct {
 	UpstreamDial           time.Duration `yaml:"upstream_dial"`
 	UpstreamResponseHeader time.Duration `yaml:"upstream_response_header"`
 	Upstream               time.Duration `yaml:"upstream"`
+	UpstreamTLSHandshake   time.Duration `yaml:"upstream_tls_handshake"`
 }
 
 // AccessLog configures the access-log records sent to the LogSink.
@@ -134,7 +148,7 @@ func (c Config) WithDefaults() Config {
 			r.RateLimit.Burst = max(1, int(math.Ceil(r.RateLimit.RPS)))
 		}
 	}
-	return c
+	return c.withSecurityDefaults()
 }
 
 func setDefault[T comparable](v *T, def T) {
@@ -213,6 +227,7 @@ func (c Config) Validate() error {
 	if c.AccessLog.Buffer <= 0 {
 		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
 	}
+	errs = append(errs, c.validateSecurity()...)
 	return errors.Join(errs...)
 }
 

@@ -41,6 +41,7 @@ type Gateway struct {
 	alog     *accessLog // nil when access logs are off
 	tr       *http.Transport
 	logger   *slog.Logger
+	sec      *security // TLS, request validation, WAF (security.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -53,6 +54,7 @@ type route struct {
 	next      atomic.Uint64
 	local     *localLimiter // nil without a rate limit
 	proxy     *httputil.ReverseProxy
+	sec       routeSec // upstream TLS and WAF (security.go)
 }
 
 // New returns a Gateway for cfg (taken WithDefaults and validated).
@@ -126,6 +128,9 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 		}
 	}
 	slices.SortStableFunc(g.routes, func(a, b *route) int { return len(b.PathPrefix) - len(a.PathPrefix) })
+	if err := g.setupSecurity(reg, own); err != nil {
+		return nil, err
+	}
 
 	if logs != nil && cfg.AccessLog.Enabled {
 		g.alog = newAccessLog(logs, cfg.AccessLog.Buffer, g.m, logger)
@@ -151,6 +156,8 @@ func (g *Gateway) Server() *http.Server {
 		IdleTimeout:       t.Idle,
 		MaxHeaderBytes:    g.cfg.Limits.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(g.logger.Handler(), slog.LevelDebug),
+		TLSConfig:         g.TLSConfig(), // nil without TLS (tls.go)
+		ConnContext:       connContext,   // TLS state behind the inspector (validate.go)
 	}
 }
 
@@ -174,6 +181,7 @@ func (g *Gateway) AdminHandler() http.Handler {
 // logged.
 func (g *Gateway) Close() error {
 	g.closeOnce.Do(func() {
+		g.closeSecurity() // before the access log: detect-mode records go out first
 		if g.alog != nil {
 			if err := g.alog.close(); err != nil {
 				g.closeErr = fmt.Errorf("gateway: flushing access logs: %w", err)
@@ -197,6 +205,7 @@ type exchange struct {
 	key   string
 	user  string
 	body  *countingBody
+	sec   exSec // WAF (security.go)
 }
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
@@ -209,6 +218,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		ex.user = r.Header.Get(g.cfg.UserHeader)
 	}
 	defer g.finish(sw, r, &ex)
+	if g.screen(sw, r) { // HSTS, request validation (security.go)
+		return
+	}
 
 	lim := g.cfg.Limits
 	switch {
@@ -263,6 +275,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 			writeJSON(sw, http.StatusTooManyRequests, `{"error":"rate limited"}`)
 			return
 		}
+	}
+
+	if !g.inspectWAF(sw, r, rt, &ex) { // security.go
+		return
 	}
 
 	ctx, cancel := context.WithTimeout(r.Context(), g.cfg.Timeouts.Upstream)
@@ -383,7 +399,7 @@ func (g *Gateway) finish(sw *statusWriter, r *http.Request, ex *exchange) {
 	el := time.Since(ex.start)
 	g.m.requests.WithLabelValues(ex.route, strconv.Itoa(status)).Inc()
 	g.m.duration.WithLabelValues(ex.route).Observe(el.Seconds())
-	if g.alog == nil {
+	if g.alog == nil && ex.sec.engine == nil {
 		return
 	}
 	reqBytes := r.ContentLength
@@ -407,7 +423,7 @@ func (g *Gateway) finish(sw *statusWriter, r *http.Request, ex *exchange) {
 	if ex.ip.IsValid() {
 		rec.ClientIP = ex.ip.AppendTo(nil)
 	}
-	g.alog.send(&rec)
+	g.logRecord(r, ex, &rec) // with the WAF count, maybe after a detect-mode inspection (security.go)
 }
 
 // headerSize estimates the bytes of r's request line and headers as sent.

@@ -29,6 +29,10 @@ func (r *Record) AppendJSON(dst []byte) []byte {
 	dst = appendField(dst, "user_agent", r.UserAgent)
 	dst = appendField(dst, "api_key", r.APIKey)
 	dst = appendField(dst, "user", r.User)
+	if r.WAF > 0 {
+		dst = append(dst, `,"waf":`...)
+		dst = strconv.AppendInt(dst, int64(r.WAF), 10)
+	}
 	return append(dst, '}')
 }
 

@@ -16,6 +16,7 @@ func TestAppendJSONRoundTrips(t *testing.T) {
 			UserAgent: []byte("Mozilla/5.0"), APIKey: []byte("key_1a2b"), User: []byte("alice")}},
 		{"quotes, backslashes and control bytes are escaped", Record{TS: 1, ClientIP: []byte("2001:db8::1"),
 			Path: []byte("/s?q=\"a\\b\"\n\x01"), UserAgent: []byte("x\ty")}},
+		{"a WAF rule count survives", Record{TS: 3, ClientIP: []byte("192.0.2.2"), Path: []byte("/q?id=1' or 1=1--"), Status: 403, WAF: 4}},
 		{"non-ASCII text survives", Record{TS: 2, ClientIP: []byte("192.0.2.1"), Path: []byte("/search?q=zürich-東京")}},
 	}
 	for _, tt := range tests {
@@ -30,7 +31,7 @@ func TestAppendJSONRoundTrips(t *testing.T) {
 				got.RespBytes != tt.rec.RespBytes || got.DurationMS != tt.rec.DurationMS ||
 				!bytes.Equal(got.ClientIP, tt.rec.ClientIP) || !bytes.Equal(got.Path, tt.rec.Path) ||
 				!bytes.Equal(got.Method, tt.rec.Method) || !bytes.Equal(got.UserAgent, tt.rec.UserAgent) ||
-				!bytes.Equal(got.APIKey, tt.rec.APIKey) || !bytes.Equal(got.User, tt.rec.User) {
+				!bytes.Equal(got.APIKey, tt.rec.APIKey) || !bytes.Equal(got.User, tt.rec.User) || got.WAF != tt.rec.WAF {
 				t.Errorf("round trip of %s gave %+v", line, got)
 			}
 		})

@@ -24,6 +24,7 @@ type view struct {
 	UserAgent  string
 	APIKey     string
 	User       string
+	WAF        int
 }
 
 func viewOf(r *Record) view {
@@ -38,6 +39,7 @@ func viewOf(r *Record) view {
 		UserAgent:  string(r.UserAgent),
 		APIKey:     string(r.APIKey),
 		User:       string(r.User),
+		WAF:        r.WAF,
 	}
 	if r.TS != 0 {
 		v.TS = time.Unix(0, r.TS).UTC().Format(time.RFC3339Nano)

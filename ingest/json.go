@@ -12,8 +12,10 @@ import (
 //
 //	{"ts":"2026-03-02T09:00:00.123Z","client_ip":"203.0.113.7","method":"GET",
 //	 "path":"/api/v1/items/42?x=1","status":200,"req_bytes":512,"resp_bytes":5120,
-//	 "duration_ms":12.5,"user_agent":"Mozilla/5.0","api_key":"key_1a2b","user":"alice"}
+//	 "duration_ms":12.5,"user_agent":"Mozilla/5.0","api_key":"key_1a2b","user":"alice",
+//	 "waf":2}
 //
+// waf, optional, is how many WAF rules the request matched.
 // Field names match exactly (case matters). Unknown fields, of any JSON type,
 // are skipped; a missing or null field leaves its Record field zero, and when
 // a field appears twice the last one wins. ts is required and must be an
@@ -61,6 +63,7 @@ const (
 	errReqBytes     = malformed("req_bytes: want an integer")
 	errRespBytes    = malformed("resp_bytes: want an integer")
 	errDuration     = malformed("duration_ms: want a number")
+	errWAF          = malformed("waf: want an integer")
 )
 
 type jsonField uint8
@@ -78,6 +81,7 @@ const (
 	fieldUserAgent
 	fieldAPIKey
 	fieldUser
+	fieldWAF
 )
 
 func lookupField(key []byte) jsonField {
@@ -104,6 +108,8 @@ func lookupField(key []byte) jsonField {
 		return fieldAPIKey
 	case "user":
 		return fieldUser
+	case "waf":
+		return fieldWAF
 	}
 	return fieldUnknown
 }
@@ -177,6 +183,9 @@ func (p *JSONParser) Parse(line []byte, rec *Record) error {
 				rec.RespBytes, i, err = p.integer(s, i, errRespBytes)
 			case fieldDuration:
 				rec.DurationMS, i, err = p.float(s, i, errDuration)
+			case fieldWAF:
+				n, i, err = p.integer(s, i, errWAF)
+				rec.WAF = int(min(n, math.MaxInt32))
 			}
 			if err != nil {
 				return err

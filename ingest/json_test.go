@@ -27,6 +27,11 @@ func TestJSONParserParsesFields(t *testing.T) {
 				Status: 200, ReqBytes: 512, RespBytes: 5120, DurationMS: 12.5, UserAgent: "Mozilla/5.0 ...", APIKey: "key_1a2b", User: "alice"},
 		},
 		{
+			name: "the WAF rule count is read",
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":403,"waf":3}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", Status: 403, WAF: 3},
+		},
+		{
 			name: "missing optional fields are zero",
 			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"203.0.113.7"}`,
 			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "203.0.113.7"},
@@ -241,6 +246,7 @@ func TestJSONParserDoesNotAllocate(t *testing.T) {
 		// Too many digits for the fast path, but short enough for strconv
 		// to run without allocating.
 		[]byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","duration_ms":0.10000000000000000555}`),
+		[]byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":403,"waf":"3"}`),
 		[]byte(`{"ts":"2026-03-02T09:00:00Z"}`), // malformed lines must not allocate either
 		[]byte(`not json`),
 	}
@@ -322,7 +328,7 @@ func refJSON(line []byte) (view, int64, error) {
 			case "user":
 				v.User = s
 			}
-		case "status", "req_bytes", "resp_bytes":
+		case "status", "req_bytes", "resp_bytes", "waf":
 			n, err := refNumber(val, refInt)
 			if err != nil {
 				return view{}, 0, err
@@ -337,6 +343,8 @@ func refJSON(line []byte) (view, int64, error) {
 				v.ReqBytes = n
 			case "resp_bytes":
 				v.RespBytes = n
+			case "waf":
+				v.WAF = int(min(n, math.MaxInt32))
 			}
 		case "duration_ms":
 			f, err := refNumber(val, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
@@ -422,6 +430,7 @@ func FuzzParseJSON(f *testing.F) {
 		`{"ts":"2026-03-02T09:00:00Z","user":1e2,"status":"2E2","req_bytes":-0,"duration_ms":"-0.0"}`,
 		`{"t\u0073":"2026-03-02T09:00:00Z","api_key":"\ud800\udc00\udfff"}`,
 		`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","ts":null}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","waf":2,"waf":1e1}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -19,6 +19,9 @@ type Record struct {
 	UserAgent  []byte
 	APIKey     []byte
 	User       []byte
+	// WAF is how many WAF (OWASP CRS) rules the request matched; 0 when
+	// none did or no WAF looked at it.
+	WAF int
 }
 
 // Clone returns a deep copy of r whose slices the caller owns.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the gateway's throughput and latency with wrk on loopback, with
 # and without the blocklist check (1000 active decisions in a local
-# redis-server). Usage: tools/bench-gateway.sh [seconds]
+# redis-server), and on a route with the WAF (OWASP CRS) in blocking and in
+# detect mode. Usage: tools/bench-gateway.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -21,28 +22,40 @@ sleep 0.5
 for i in $(seq 1 1000); do echo "blocklist --redis 127.0.0.1:16399 --prefix bench: add 10.$((i/250)).$((i%250)).1 --ttl 1h"; done |
   while read -r line; do bin/portcullis $line >/dev/null; done
 
-run() { # name, extra config
+run() { # name, extra config, extra route settings
   cat >"$tmp/gw.yaml" <<YAML
 listen: 127.0.0.1:18081
 admin: 127.0.0.1:18082
 routes:
-  - {name: all, path_prefix: /, upstreams: [http://127.0.0.1:18001]}
+  - {name: all, path_prefix: /, upstreams: [http://127.0.0.1:18001]${3:+, $3}}
 $2
 YAML
   bin/portcullis gateway --config "$tmp/gw.yaml" 2>/dev/null &
   local gw=$!
   sleep 1
-  wrk -t1 -c32 -d1s http://127.0.0.1:18081/items/1 >/dev/null  # warm up
+  wrk -t1 -c32 -d1s -H "$ua" "$url" >/dev/null  # warm up
   local out
-  out=$(wrk -t1 -c32 -d"${secs}s" --latency http://127.0.0.1:18081/items/1)
+  out=$(wrk -t1 -c32 -d"${secs}s" --latency -H "$ua" "$url")
+  local inspected drops
+  inspected=$(curl -s http://127.0.0.1:18082/metrics | awk '/^portcullis_gateway_waf_requests_total/ {s+=$2} END {print s+0}')
+  drops=$(curl -s http://127.0.0.1:18082/metrics | awk '/^portcullis_gateway_waf_detect_dropped_total/ {s+=$2} END {print s+0}')
   kill $gw; wait $gw 2>/dev/null || true
   local rps p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  printf "%-28s %12s req/s   p99 %s\n" "$1" "$rps" "$p99"
+  printf "%-28s %12s req/s   p99 %-10s" "$1" "$rps" "$p99"
+  if [ "$inspected" != 0 ] || [ "$drops" != 0 ]; then printf " WAF inspected %s, queue drops %s" "$inspected" "$drops"; fi
+  printf "\n"
   echo "$rps" >"$tmp/$1.rps"
 }
+url="http://127.0.0.1:18081/api/v1/items/42?page=2&sort=name"
+ua="User-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
 echo "gateway on loopback, wrk -t1 -c32 -d${secs}s, 2 cores shared by wrk, gateway and upstream"
 run without-check "blocklist: {fail_mode: open}"
 run with-check "blocklist: {redis: {addrs: [127.0.0.1:16399], key_prefix: \"bench:\"}, fail_mode: open, max_staleness: 10s}"
 awk -v a="$(cat "$tmp/without-check.rps")" -v b="$(cat "$tmp/with-check.rps")" 'BEGIN {printf "overhead of the check: %.1f%% of throughput\n", 100*(a-b)/a}'
+run waf-blocking "blocklist: {fail_mode: open}" "waf: {mode: blocking}"
+run waf-detect "blocklist: {fail_mode: open}
+waf_detect: {queue: 1024, workers: 1}" "waf: {mode: detect}"
+awk -v a="$(cat "$tmp/without-check.rps")" -v b="$(cat "$tmp/waf-blocking.rps")" 'BEGIN {printf "cost of the blocking WAF: %.1f%% of throughput\n", 100*(a-b)/a}'
+echo "detect mode: requests past the queue go uninspected (portcullis_gateway_waf_detect_dropped_total)"

@@ -130,7 +130,19 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 		ln.Close()
 		return fmt.Errorf("admin listener: %w", err)
 	}
-	log.Info("gateway started", "listen", ln.Addr().String(), "admin", aln.Addr().String(), "routes", len(cfg.Routes))
+	// TLS, when configured, and the strict HTTP/1 framing checks.
+	dataLn := g.Listener(ln)
+	redirect := g.RedirectServer()
+	var rln net.Listener
+	if redirect != nil {
+		if rln, err = net.Listen("tcp", redirect.Addr); err != nil {
+			ln.Close()
+			aln.Close()
+			return fmt.Errorf("HTTPS redirect listener: %w", err)
+		}
+	}
+	log.Info("gateway started", "listen", ln.Addr().String(), "admin", aln.Addr().String(), "routes", len(cfg.Routes),
+		"tls", srv.TLSConfig != nil)
 
 	eg, ectx := errgroup.WithContext(ctx)
 	if checker != nil {
@@ -144,13 +156,20 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 			return nil
 		}
 	}
-	eg.Go(serve(srv, ln))
+	eg.Go(serve(srv, dataLn))
 	eg.Go(serve(admin, aln))
+	if redirect != nil {
+		eg.Go(serve(redirect, rln))
+	}
 	eg.Go(func() error {
 		<-ectx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		return errors.Join(srv.Shutdown(sctx), admin.Shutdown(sctx))
+		err := errors.Join(srv.Shutdown(sctx), admin.Shutdown(sctx))
+		if redirect != nil {
+			err = errors.Join(err, redirect.Shutdown(sctx))
+		}
+		return err
 	})
 	err = eg.Wait()
 	err = errors.Join(err, g.Close())
