@@ -43,7 +43,7 @@ type usageCollector struct {
 func newUsageCollector(ring *KeyRing, k int) *usageCollector {
 	return &usageCollector{ring: ring, k: k,
 		usageDesc: prometheus.NewDesc("portcullis_gateway_auth_api_key_requests_total",
-		"Requests authenticated by each of the most used API keys (capped top K by count since start), by key id.", []string{"key_id"}, nil),
+			"Requests authenticated by each of the most used API keys (capped top K by count since start), by key id.", []string{"key_id"}, nil),
 		keysDesc: prometheus.NewDesc("portcullis_gateway_auth_api_keys",
 			"API keys in the gateway's local view.", nil, nil),
 	}
