@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/gateway/auth"
 )
 
 // Config configures a Gateway. It is read from YAML; the caller rejects
@@ -32,6 +33,9 @@ type Config struct {
 	APIKeyHeader string    `yaml:"api_key_header"`
 	UserHeader   string    `yaml:"user_header"`
 	AccessLog    AccessLog `yaml:"access_log"`
+	// Auth configures authentication (JWT issuers, API keys) and the RBAC
+	// policy of the routes whose Auth is set; see package gateway/auth.
+	Auth auth.Config `yaml:"auth"`
 }
 
 // Route sends the requests under PathPrefix to its upstreams.
@@ -51,6 +55,15 @@ type Route struct {
 	FailMode string `yaml:"fail_mode"`
 	// StripPrefix removes PathPrefix from the path sent upstream.
 	StripPrefix bool `yaml:"strip_prefix"`
+	// Auth is the credentials the route takes: none (the default), jwt,
+	// api_key, or any of the configured ones.
+	Auth string `yaml:"auth"`
+	// ForwardCredentials sends the credentials the gateway consumed
+	// (Authorization header, API key) upstream; by default they are removed.
+	ForwardCredentials bool `yaml:"forward_credentials"`
+	// APIKeyQuery lets the API key come in the query parameter
+	// auth.api_keys.query_param as well as in the header.
+	APIKeyQuery bool `yaml:"api_key_query"`
 }
 
 // RateLimit is a per-client token bucket: RPS tokens a second, up to
@@ -213,6 +226,7 @@ func (c Config) Validate() error {
 	if c.AccessLog.Buffer <= 0 {
 		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
 	}
+	errs = append(errs, c.validateAuth()...)
 	return errors.Join(errs...)
 }
 
