@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"slices"
 
 	"github.com/portcullis/portcullis/gateway/auth"
 )
@@ -122,4 +123,22 @@ func (g *Gateway) authorize(w *statusWriter, r *http.Request, rt *route, ex *exc
 		}
 	}
 	return true
+}
+
+// RouteFor returns the route that serves method and path, as the data
+// path picks it (the longest matching prefix that takes the method).
+func (c Config) RouteFor(method, path string) (Route, bool) {
+	best := -1
+	for i, r := range c.Routes {
+		if !hasPathPrefix(path, r.PathPrefix) || (len(r.Methods) > 0 && !slices.Contains(r.Methods, method)) {
+			continue
+		}
+		if best < 0 || len(r.PathPrefix) > len(c.Routes[best].PathPrefix) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return Route{}, false
+	}
+	return c.Routes[best], true
 }

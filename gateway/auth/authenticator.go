@@ -117,19 +117,16 @@ func New(cfg Config, routes []Route, keys KeyStore, reg prometheus.Registerer, l
 	}
 
 	if protected {
-		p := cfg.RBAC.Policy
-		if cfg.RBAC.PolicyFile != "" {
-			lp, err := LoadPolicy(cfg.RBAC.PolicyFile)
+		switch p, err := cfg.RBAC.Resolve(); {
+		case err != nil:
+			errs = append(errs, err)
+		case p == nil:
+			errs = append(errs, fmt.Errorf("auth: %w: routes take credentials but there is no rbac policy (deny by default); set auth.rbac.policy_file, or a rule with roles [\"*\"] to let any authenticated client through", ErrConfig))
+		default:
+			authz, err := Compile(*p, routes)
 			if err != nil {
 				errs = append(errs, err)
 			}
-			p = &lp
-		}
-		if p == nil {
-			errs = append(errs, fmt.Errorf("auth: %w: routes take credentials but there is no rbac policy (deny by default); set auth.rbac.policy_file, or a rule with roles [\"*\"] to let any authenticated client through", ErrConfig))
-		} else if authz, err := Compile(*p, routes); err != nil {
-			errs = append(errs, err)
-		} else {
 			a.authz = authz
 		}
 	}

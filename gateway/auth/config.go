@@ -157,6 +157,14 @@ func setDefault[T comparable](v *T, def T) {
 	}
 }
 
+// RolesClaimOrDefault returns the roles claim's name.
+func (c JWTConfig) RolesClaimOrDefault() string {
+	if c.RolesClaim == "" {
+		return DefaultRolesClaim
+	}
+	return c.RolesClaim
+}
+
 // JWTEnabled says whether an issuer is configured.
 func (c Config) JWTEnabled() bool { return len(c.JWT.Issuers) > 0 }
 

@@ -60,6 +60,19 @@ func LoadPolicy(file string) (Policy, error) {
 	return p, nil
 }
 
+// Resolve returns the policy c holds inline or names by file; nil when
+// there is none.
+func (c RBACConfig) Resolve() (*Policy, error) {
+	if c.PolicyFile != "" {
+		p, err := LoadPolicy(c.PolicyFile)
+		if err != nil {
+			return nil, err
+		}
+		return &p, nil
+	}
+	return c.Policy, nil
+}
+
 // Authorizer decides requests by a compiled Policy. It is immutable and
 // safe for concurrent use; Decide allocates nothing.
 type Authorizer struct {
