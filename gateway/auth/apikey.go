@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // An API key reads pk_<id>_<secret>: the id (k and 12 base32 characters)
@@ -90,16 +91,22 @@ func NewHasher(pepper []byte) (*Hasher, error) {
 		return nil, fmt.Errorf("auth: the api key pepper has %d bytes; use at least %d random bytes", len(pepper), minSecretBytes)
 	}
 	p := slices.Clone(pepper)
-	return &Hasher{pool: sync.Pool{New: func() any { return hmac.New(sha256.New, p) }}}, nil
+	return &Hasher{pool: sync.Pool{New: func() any { return &pooledMAC{h: hmac.New(sha256.New, p)} }}}, nil
+}
+
+// pooledMAC is an HMAC with a buffer for its sum, reused across calls.
+type pooledMAC struct {
+	h   hash.Hash
+	buf [sha256.Size]byte
 }
 
 // sum returns the HMAC of key.
 func (h *Hasher) sum(key string) [sha256.Size]byte {
-	m := h.pool.Get().(hash.Hash)
-	m.Reset()
-	m.Write([]byte(key))
-	var out [sha256.Size]byte
-	m.Sum(out[:0])
+	m := h.pool.Get().(*pooledMAC)
+	m.h.Reset()
+	// The bytes are only read: no copy of the key.
+	m.h.Write(unsafe.Slice(unsafe.StringData(key), len(key)))
+	out := [sha256.Size]byte(m.h.Sum(m.buf[:0]))
 	h.pool.Put(m)
 	return out
 }
