@@ -141,3 +141,32 @@ rules:
 		}
 	})
 }
+
+// TestTheExampleAuthConfigIsValid turns on the commented auth examples of
+// deploy/gateway.example.yaml and checks them, with the example policy.
+func TestTheExampleAuthConfigIsValid(t *testing.T) {
+	b, err := os.ReadFile("../../deploy/gateway.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := strings.ReplaceAll(string(b), "#~ ", "")
+	on = strings.ReplaceAll(on, "policy_file: deploy/", "policy_file: ../../deploy/")
+	path := filepath.Join(t.TempDir(), "gateway.yaml")
+	if err := os.WriteFile(path, []byte(on), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := loadGatewayConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Config.WithDefaults().Validate(); err != nil {
+		t.Fatalf("gateway: %v", err)
+	}
+	if !cfg.Auth.JWTEnabled() || !cfg.Auth.APIKeysEnabled() {
+		t.Fatal("the examples did not turn on")
+	}
+	out := run(t, "gateway", "check-policy", "--config", path, "--method", "GET", "--path", "/reports/daily", "--role", "nobody")
+	if !strings.Contains(out.stdout, "any authenticated client reads the daily report") {
+		t.Errorf("check-policy printed %q", out.stdout)
+	}
+}
