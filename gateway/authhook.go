@@ -61,14 +61,17 @@ func (c Config) validateAuth() []error {
 }
 
 // checkAuth refuses routes that take credentials when no Authenticator
-// was given.
+// was given, or when it was built for other routes, so that no route
+// meant to take credentials ever serves without them.
 func (g *Gateway) checkAuth() error {
-	if g.auth != nil {
-		return nil
-	}
 	for _, r := range g.cfg.Routes {
-		if m, _ := auth.ParseMode(r.Auth); m != auth.ModeNone {
+		m, _ := auth.ParseMode(r.Auth)
+		switch {
+		case m == auth.ModeNone:
+		case g.auth == nil:
 			return fmt.Errorf("gateway: route %q takes credentials (auth %s) but the gateway has no Authenticator; build one with auth.New and pass gateway.WithAuth", r.Name, r.Auth)
+		case !g.auth.Protects(r.Name):
+			return fmt.Errorf("gateway: route %q takes credentials (auth %s) but the Authenticator was not built for it; build it over Config.AuthRoutes", r.Name, r.Auth)
 		}
 	}
 	return nil

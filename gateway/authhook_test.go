@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/gateway/auth"
+	"github.com/portcullis/portcullis/internal/redistest"
 )
 
 const (
@@ -81,6 +82,7 @@ func authConfig(t testing.TB, up string, p *idp) Config {
 			{Name: "items", PathPrefix: "/api/items", Upstreams: []string{up}, Auth: "jwt"},
 			{Name: "fwd", PathPrefix: "/fwd", Upstreams: []string{up}, Auth: "jwt", ForwardCredentials: true},
 			{Name: "reports", PathPrefix: "/reports", Upstreams: []string{up}, Auth: "any", APIKeyQuery: true},
+			{Name: "keyed", PathPrefix: "/keyed", Upstreams: []string{up}, Auth: "api_key"},
 		},
 		Auth: auth.Config{
 			JWT: auth.JWTConfig{Issuers: []auth.Issuer{{Issuer: authIssuer, Audience: []string{authAudience},
@@ -92,7 +94,7 @@ func authConfig(t testing.TB, up string, p *idp) Config {
 					{Name: "readers read", Roles: []string{"reader", "writer"}, Methods: []string{"GET"}, Paths: []string{"/api/items/**"}},
 					{Name: "writers write", Roles: []string{"writer"}, Methods: []string{"POST"}, Paths: []string{"/api/items/**"}},
 					{Name: "anyone may use fwd", Roles: []string{auth.AnyRole}, Paths: []string{"/fwd/**"}},
-					{Name: "analysts read reports", Roles: []string{"analyst"}, Methods: []string{"GET"}, Paths: []string{"/reports/**"}},
+					{Name: "analysts read reports", Roles: []string{"analyst"}, Methods: []string{"GET"}, Paths: []string{"/reports/**", "/keyed/**"}},
 				},
 			}},
 		},
@@ -242,6 +244,18 @@ func TestAuthenticatedRoutes(t *testing.T) {
 			t.Errorf("upstream saw the API key header")
 		}
 	})
+	t.Run("an API-key route leaves an Authorization header that is not its own", func(t *testing.T) {
+		r := tg.do(t, "GET", "/keyed/x", nil, func(r *http.Request) {
+			r.Header.Set("X-API-Key", secret)
+			r.Header.Set("Authorization", "Basic dXNlcjpwYXNz")
+		})
+		if r.status != 200 {
+			t.Fatalf("status %d", r.status)
+		}
+		if h := up.last().Header.Get("Authorization"); h != "Basic dXNlcjpwYXNz" {
+			t.Errorf("upstream Authorization %q; want the client's own", h)
+		}
+	})
 	t.Run("a route with forward_credentials forwards them", func(t *testing.T) {
 		tok := p.token(t, "dave", time.Hour)
 		if r := tg.do(t, "GET", "/fwd/x", nil, bearer(tok)); r.status != 200 {
@@ -294,6 +308,48 @@ func TestAuthConfigValidation(t *testing.T) {
 		cfg.Auth.APIKeys = auth.APIKeyConfig{Store: "file", File: "k.json", PepperEnv: "GATEWAY_TEST_PEPPER"}
 		if _, err := New(cfg, nil, nil, nil, nil, nil); err == nil || !strings.Contains(err.Error(), "WithAuth") {
 			t.Fatalf("error %v; want one naming WithAuth", err)
+		}
+	})
+	t.Run("an Authenticator built for other routes is refused", func(t *testing.T) {
+		t.Setenv("GATEWAY_TEST_PEPPER", authPepper)
+		cfg := oneRoute(up, func(r *Route) { r.Auth = "api_key" })
+		cfg.Auth.APIKeys = auth.APIKeyConfig{Store: "file", File: "k.json", PepperEnv: "GATEWAY_TEST_PEPPER"}
+		cfg.Auth.RBAC.Policy = &auth.Policy{Roles: []string{"r"}, Rules: []auth.Rule{{Roles: []string{"r"}, Paths: []string{"/api/**"}}}}
+		a, err := auth.New(cfg.Auth, cfg.AuthRoutes(), auth.NewFileKeyStore("k.json"), nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Routes[0].Name = "renamed"
+		if _, err := New(cfg, nil, nil, nil, nil, nil, WithAuth(a)); err == nil || !strings.Contains(err.Error(), "not built for it") {
+			t.Fatalf("error %v", err)
+		}
+	})
+}
+
+func TestBlockedAuthenticatedUser(t *testing.T) {
+	addr := redistest.Start(t)
+	noLeaks(t)
+	checker := runChecker(t, addr, "mallory")
+	up := newUpstream(t, "up", nil)
+	p := newIDP(t)
+	cfg := authConfig(t, up.URL, p)
+	store := auth.NewFileKeyStore(cfg.Auth.APIKeys.File)
+	tg := startGateway(t, cfg, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {
+		a, err := auth.New(cfg.Auth, cfg.AuthRoutes(), store, reg, nil)
+		if err != nil {
+			return nil, err
+		}
+		return New(cfg, checker, nil, nil, reg, nil, WithAuth(a))
+	})
+	t.Run("a user the detector blocked is refused once authenticated", func(t *testing.T) {
+		r := tg.do(t, "GET", "/api/items/1", nil, bearer(p.token(t, "mallory", time.Hour, "reader")))
+		if r.status != http.StatusForbidden || !strings.Contains(r.body, `"blocked"`) {
+			t.Fatalf("got %d %q; want 403 blocked", r.status, r.body)
+		}
+	})
+	t.Run("another user passes", func(t *testing.T) {
+		if r := tg.do(t, "GET", "/api/items/1", nil, bearer(p.token(t, "alice", time.Hour, "reader"))); r.status != 200 {
+			t.Fatalf("status %d", r.status)
 		}
 	})
 }

@@ -7,8 +7,9 @@
 //
 // A request passes, in order: the input limits (URL length, header size,
 // body size), the route match, the blocklist check with the route's fail
-// mode, the route's per-client rate limit, and the proxy to one of the
-// route's upstreams. Every request, refused or proxied, yields one access
+// mode, authentication and authorization on the routes that take
+// credentials (package gateway/auth), the route's per-client rate limit,
+// and the proxy to one of the route's upstreams. Every request, refused or proxied, yields one access
 // log record, sent asynchronously through a bounded buffer so that no
 // request waits on Kafka.
 //

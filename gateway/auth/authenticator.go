@@ -218,8 +218,8 @@ func (a *Authenticator) Check(r *http.Request, route string) Result {
 	if ra == nil {
 		return Result{}
 	}
-	id, err := a.authenticate(r, ra)
-	a.strip(r, ra)
+	id, usedAuthorization, err := a.authenticate(r, ra)
+	a.strip(r, ra, usedAuthorization)
 	if err != nil {
 		a.fail(r, ra, err)
 		ch := ra.challenges
@@ -238,36 +238,42 @@ func (a *Authenticator) Check(r *http.Request, route string) Result {
 	return Result{Identity: id, Decision: d}
 }
 
-func (a *Authenticator) authenticate(r *http.Request, ra *routeAuth) (*Identity, error) {
+// authenticate finds the route's credentials in r and checks them; it
+// says whether it used the Authorization header.
+func (a *Authenticator) authenticate(r *http.Request, ra *routeAuth) (id *Identity, usedAuthorization bool, err error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		tok, err := ParseBearer(h)
-		if err != nil {
-			return nil, err
+		switch {
+		case err == nil && ra.key && strings.HasPrefix(tok, keyPrefix): // an API key sent as a bearer token
+			id, err := a.keys.Check(tok)
+			return id, true, err
+		case ra.jwt && err != nil:
+			return nil, true, err
+		case ra.jwt:
+			id, err := a.jwt.Verify(r.Context(), tok)
+			return id, true, err
 		}
-		if ra.key && strings.HasPrefix(tok, keyPrefix) { // an API key sent as a bearer token
-			return a.keys.Check(tok)
-		}
-		if !ra.jwt {
-			return nil, fmt.Errorf("%w: a bearer token on a route that takes API keys", ErrMalformed)
-		}
-		return a.jwt.Verify(r.Context(), tok)
+		// On a route that takes only API keys, another Authorization
+		// header is not the gateway's.
 	}
 	if ra.key {
 		if k := r.Header.Get(a.cfg.APIKeys.Header); k != "" {
-			return a.keys.Check(k)
+			id, err := a.keys.Check(k)
+			return id, false, err
 		}
 		if ra.APIKeyQuery && r.URL.RawQuery != "" {
 			if k := r.URL.Query().Get(a.cfg.APIKeys.QueryParam); k != "" {
-				return a.keys.Check(k)
+				id, err := a.keys.Check(k)
+				return id, false, err
 			}
 		}
 	}
-	return nil, ErrNoCredentials
+	return nil, false, ErrNoCredentials
 }
 
 // strip removes the credentials the route consumes from r, unless it
 // forwards them, and redacts a query key from r.RequestURI.
-func (a *Authenticator) strip(r *http.Request, ra *routeAuth) {
+func (a *Authenticator) strip(r *http.Request, ra *routeAuth, usedAuthorization bool) {
 	if ra.APIKeyQuery && r.URL.RawQuery != "" && strings.Contains(r.URL.RawQuery, a.cfg.APIKeys.QueryParam+"=") {
 		q := r.URL.Query()
 		if q.Has(a.cfg.APIKeys.QueryParam) {
@@ -285,7 +291,7 @@ func (a *Authenticator) strip(r *http.Request, ra *routeAuth) {
 		return
 	}
 	h := r.Header
-	if _, ok := h["Authorization"]; ok {
+	if usedAuthorization {
 		h.Del("Authorization")
 	}
 	if ra.key {
