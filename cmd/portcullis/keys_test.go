@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portcullis/portcullis/internal/redistest"
 )
@@ -169,4 +174,75 @@ func TestTheExampleAuthConfigIsValid(t *testing.T) {
 	if !strings.Contains(out.stdout, "any authenticated client reads the daily report") {
 		t.Errorf("check-policy printed %q", out.stdout)
 	}
+}
+
+// TestGatewayWithAPIKeys runs portcullis gateway with a route that takes
+// API keys from Redis: a key made by portcullis keys works at once, and
+// stops working once revoked.
+func TestGatewayWithAPIKeys(t *testing.T) {
+	redisAddr := redistest.Start(t)
+	t.Setenv("CLI_TEST_PEPPER", cliPepper)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok", r.Header.Get("X-API-Key") == "")
+	}))
+	defer upstream.Close()
+	dir := t.TempDir()
+	gwCfg := filepath.Join(dir, "gateway.yaml")
+	gwListen, gwAdmin := freePort(t), freePort(t)
+	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: %s
+admin: %s
+routes:
+  - {name: open, path_prefix: /open, upstreams: [%s]}
+  - {name: reports, path_prefix: /reports, upstreams: [%s], auth: api_key}
+auth:
+  api_keys: {store: redis, pepper_env: CLI_TEST_PEPPER}
+  rbac:
+    policy: {roles: [analyst], rules: [{roles: [analyst], methods: [GET], paths: ["/reports/**"]}]}
+blocklist:
+  redis: {addrs: [%s]}
+  fail_mode: open
+`, gwListen, gwAdmin, upstream.URL, upstream.URL, redisAddr)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := execute(ctx, "gateway", "--config", gwCfg)
+		done <- err
+	}()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("gateway: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("gateway did not stop")
+		}
+	}()
+	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
+		return strings.Contains(httpGet(t, "http://"+gwAdmin+"/healthz"), "{")
+	})
+	get := func(key string) int {
+		req, _ := http.NewRequest("GET", "http://"+gwListen+"/reports/daily", nil)
+		if key != "" {
+			req.Header.Set("X-API-Key", key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := get(""); s != http.StatusUnauthorized {
+		t.Fatalf("without a key: %d; want 401", s)
+	}
+	out := run(t, "keys", "create", "--config", gwCfg, "--owner", "acme", "--scopes", "analyst")
+	key, id := apiKeyRE.FindStringSubmatch(out.stdout), keyIDRE.FindStringSubmatch(out.stdout)
+	if key == nil || id == nil {
+		t.Fatalf("create printed %q", out.stdout)
+	}
+	waitFor(t, "the new key to work", 5*time.Second, func() bool { return get(key[1]) == http.StatusOK })
+	run(t, "keys", "revoke", "--config", gwCfg, id[1])
+	waitFor(t, "the revoked key to fail", time.Second, func() bool { return get(key[1]) == http.StatusUnauthorized })
 }
