@@ -9,9 +9,9 @@
 // body size), the route match, the blocklist check with the route's fail
 // mode, authentication and authorization on the routes that take
 // credentials (package gateway/auth), the route's per-client rate limit,
-// and the proxy to one of the route's upstreams. Every request, refused or proxied, yields one access
-// log record, sent asynchronously through a bounded buffer so that no
-// request waits on Kafka.
+// and the proxy to one of the route's upstreams. Every request, refused or
+// proxied, yields one access log record, sent asynchronously through a
+// bounded buffer so that no request waits on Kafka.
 //
 // `portcullis gateway` wires it: Gateway.Server for the data listener and
 // AdminHandler for the admin listener (/metrics, /healthz).
