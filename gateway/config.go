@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/gateway/waf"
 )
 
@@ -39,6 +40,9 @@ type Config struct {
 	TLS        TLS        `yaml:"tls"`
 	Validation Validation `yaml:"validation"`
 	WAFDetect  WAFDetect  `yaml:"waf_detect"`
+	// Auth configures authentication (JWT issuers, API keys) and the RBAC
+	// policy of the routes whose Auth is set; see package gateway/auth.
+	Auth auth.Config `yaml:"auth"`
 }
 
 // Route sends the requests under PathPrefix to its upstreams.
@@ -63,6 +67,15 @@ type Route struct {
 	UpstreamTLS *UpstreamTLS `yaml:"upstream_tls"`
 	// WAF is the route's web application firewall; none by default.
 	WAF waf.Config `yaml:"waf"`
+	// Auth is the credentials the route takes: none (the default), jwt,
+	// api_key, or any of the configured ones.
+	Auth string `yaml:"auth"`
+	// ForwardCredentials sends the credentials the gateway consumed
+	// (Authorization header, API key) upstream; by default they are removed.
+	ForwardCredentials bool `yaml:"forward_credentials"`
+	// APIKeyQuery lets the API key come in the query parameter
+	// auth.api_keys.query_param as well as in the header.
+	APIKeyQuery bool `yaml:"api_key_query"`
 }
 
 // RateLimit is a per-client token bucket: RPS tokens a second, up to
@@ -228,6 +241,7 @@ func (c Config) Validate() error {
 		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
 	}
 	errs = append(errs, c.validateSecurity()...)
+	errs = append(errs, c.validateAuth()...)
 	return errors.Join(errs...)
 }
 

@@ -8,12 +8,15 @@
 // A request passes, in order: TLS and the HTTP/1 framing checks on the
 // connection (Listener), the strict request checks, the input limits (URL
 // length, header size, body size), the route match, the blocklist check
-// with the route's fail mode, the route's per-client rate limit, the
-// route's WAF in blocking mode (package waf), and the proxy to one of the
-// route's upstreams, over mTLS when the route asks for it. A detect-mode
-// WAF inspects the request after its response, off the request path. Every request, refused or proxied, yields one access
-// log record (with the number of WAF rules it matched), sent asynchronously through a bounded buffer so that no
-// request waits on Kafka.
+// with the route's fail mode, authentication and authorization on the
+// routes that take credentials (package gateway/auth), the route's
+// per-client rate limit, the route's WAF in blocking mode (package waf),
+// and the proxy to one of the route's upstreams, over mTLS when the route
+// asks for it. A detect-mode WAF inspects the request after its response,
+// off the request path. Every request, refused or proxied, yields one
+// access log record (with the number of WAF rules it matched), sent
+// asynchronously through a bounded buffer so that no request waits on
+// Kafka.
 //
 // `portcullis gateway` wires it: Gateway.Server for the data listener and
 // AdminHandler for the admin listener (/metrics, /healthz).

@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/ingest"
 )
 
@@ -41,7 +42,8 @@ type Gateway struct {
 	alog     *accessLog // nil when access logs are off
 	tr       *http.Transport
 	logger   *slog.Logger
-	sec      *security // TLS, request validation, WAF (security.go)
+	sec      *security           // TLS, request validation, WAF (security.go)
+	auth     *auth.Authenticator // nil: no route takes credentials (see WithAuth)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -62,8 +64,9 @@ type route struct {
 // with AccessLog.Enabled false), limiter nil (shared rate limits use the
 // local buckets). The metrics are registered on reg; when reg is nil or is
 // not a Gatherer, AdminHandler serves the gateway's metrics alone. When
-// access logs are on, New starts a goroutine that Close stops.
-func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLimiter, reg prometheus.Registerer, logger *slog.Logger) (*Gateway, error) {
+// access logs are on, New starts a goroutine that Close stops. opts add
+// what the config cannot hold, such as the Authenticator (WithAuth).
+func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLimiter, reg prometheus.Registerer, logger *slog.Logger, opts ...Option) (*Gateway, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -74,6 +77,12 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 	logger = logger.With("component", "gateway")
 	trusted, _ := parseTrusted(cfg.TrustedProxies)
 	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, trusted: trusted, m: newMetrics(), logger: logger}
+	for _, o := range opts {
+		o(g)
+	}
+	if err := g.checkAuth(); err != nil {
+		return nil, err
+	}
 
 	own := prometheus.NewRegistry()
 	for _, c := range g.m.collectors() {
@@ -204,6 +213,7 @@ type exchange struct {
 	ip    netip.Addr
 	key   string
 	user  string
+	keyID string // the authenticated API key's id; empty: keyID(key)
 	body  *countingBody
 	sec   exSec // WAF (security.go)
 }
@@ -266,6 +276,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 			writeJSON(sw, http.StatusForbidden, `{"error":"blocked","request_id":"`+id+`"}`)
 			return
 		}
+	}
+
+	// Authentication and authorization (gateway/auth), on the routes that
+	// take credentials; see authorize in authhook.go.
+	if g.auth != nil && !g.authorize(sw, r, rt, &ex) {
+		return
 	}
 
 	if rt.local != nil {
@@ -419,6 +435,9 @@ func (g *Gateway) finish(sw *statusWriter, r *http.Request, ex *exchange) {
 		UserAgent:  []byte(r.UserAgent()),
 		APIKey:     keyID(nil, ex.key),
 		User:       []byte(ex.user),
+	}
+	if ex.keyID != "" {
+		rec.APIKey = []byte(ex.keyID)
 	}
 	if ex.ip.IsValid() {
 		rec.ClientIP = ex.ip.AppendTo(nil)

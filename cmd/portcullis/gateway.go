@@ -66,6 +66,7 @@ It serves /metrics and /healthz on a separate admin listener.`,
 		},
 	}
 	cmd.Flags().StringVar(&configPath, "config", "", "YAML configuration file")
+	cmd.AddCommand(newCheckPolicyCommand())
 	return cmd
 }
 
@@ -84,12 +85,14 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 
 	var checker *blocklist.Checker
 	var limiter gateway.SharedLimiter
+	var bl *blocklist.Redis
 	if len(cfg.Blocklist.Redis.Addrs) > 0 {
 		store, err := blocklist.NewRedis(cfg.Blocklist.Redis, log.With("component", "blocklist"))
 		if err != nil {
 			return err
 		}
 		defer store.Close()
+		bl = store
 		propagation := prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "portcullis_gateway_blocklist_propagation_seconds",
 			Help:    "From a decision stored in Redis to its enforcement in this gateway's check.",
@@ -115,7 +118,15 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 		defer p.Close()
 		logs = p
 	}
-	g, err := gateway.New(cfg.Config, checker, logs, limiter, reg, log.With("component", "gateway"))
+	authn, err := gatewayAuth(cfg, bl, reg, log)
+	if err != nil {
+		return err
+	}
+	var opts []gateway.Option
+	if authn != nil {
+		opts = append(opts, gateway.WithAuth(authn))
+	}
+	g, err := gateway.New(cfg.Config, checker, logs, limiter, reg, log.With("component", "gateway"), opts...)
 	if err != nil {
 		return err
 	}
@@ -147,6 +158,9 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 	eg, ectx := errgroup.WithContext(ctx)
 	if checker != nil {
 		eg.Go(func() error { return checker.Run(ectx) })
+	}
+	if authn != nil {
+		eg.Go(func() error { return authn.Run(ectx) })
 	}
 	serve := func(s *http.Server, l net.Listener) func() error {
 		return func() error {
