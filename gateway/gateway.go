@@ -233,11 +233,15 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	if g.checker != nil {
 		// The detector only ever sees the key's id (see keyID), so its
 		// decisions name that, not the key.
-		if v := g.checker.CheckRoute(ex.ip, string(keyID(nil, ex.key)), ex.user, rt.mode); v.Blocked {
-			reason := "blocked"
+		v := g.checker.CheckRoute(ex.ip, string(keyID(nil, ex.key)), ex.user, rt.mode)
+		if !v.Blocked {
+			g.m.checkAllowed.Inc()
+		} else {
+			reason, check := "blocked", g.m.checkBlocked
 			if v.Client == "" {
-				reason = "fail_closed"
+				reason, check = "fail_closed", g.m.checkFailClosed
 			}
+			check.Inc()
 			g.m.blocked.WithLabelValues(rt.Name, reason).Inc()
 			id := requestID(r.Header.Get("X-Request-Id"))
 			h := sw.Header()
