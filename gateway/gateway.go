@@ -116,6 +116,19 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 			ErrorLog:     errLog,
 		}
 		g.routes = append(g.routes, rt)
+		// Routes are a bounded label set: created up front so dashboards
+		// see zeros rather than gaps.
+		g.m.upstreamErr.WithLabelValues(rc.Name)
+		if checker != nil {
+			g.m.blocked.WithLabelValues(rc.Name, "blocked")
+			g.m.blocked.WithLabelValues(rc.Name, "fail_closed")
+		}
+		if rt.local != nil {
+			g.m.rateLimited.WithLabelValues(rc.Name)
+		}
+	}
+	for _, l := range []string{"body", "url", "header"} {
+		g.m.limits.WithLabelValues(l)
 	}
 	slices.SortStableFunc(g.routes, func(a, b *route) int { return len(b.PathPrefix) - len(a.PathPrefix) })
 
