@@ -77,10 +77,36 @@ type Panel struct {
 	Targets     []Target       `json:"targets"`
 	Panels      []Panel        `json:"panels"`
 	FieldConfig struct {
-		Defaults struct {
-			Unit string `json:"unit"`
-		} `json:"defaults"`
+		Defaults FieldDefaults `json:"defaults"`
 	} `json:"fieldConfig"`
+}
+
+// FieldDefaults is how a panel shows values: the part a rendering of the
+// dashboard outside Grafana reads.
+type FieldDefaults struct {
+	Unit       string   `json:"unit"`
+	Decimals   *int     `json:"decimals"`
+	Min        *float64 `json:"min"`
+	Max        *float64 `json:"max"`
+	Thresholds struct {
+		Steps []struct {
+			Color string   `json:"color"`
+			Value *float64 `json:"value"` // nil: the base step
+		} `json:"steps"`
+	} `json:"thresholds"`
+	Mappings []struct {
+		Type    string `json:"type"`
+		Options map[string]struct {
+			Text  string `json:"text"`
+			Color string `json:"color"`
+		} `json:"options"`
+	} `json:"mappings"`
+	Custom struct {
+		FillOpacity     float64 `json:"fillOpacity"`
+		ThresholdsStyle struct {
+			Mode string `json:"mode"`
+		} `json:"thresholdsStyle"`
+	} `json:"custom"`
 }
 
 // GridPos is where a panel sits, on a grid 24 columns wide.

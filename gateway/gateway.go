@@ -123,9 +123,7 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 			g.m.blocked.WithLabelValues(rc.Name, "blocked")
 			g.m.blocked.WithLabelValues(rc.Name, "fail_closed")
 		}
-		if rt.local != nil {
-			g.m.rateLimited.WithLabelValues(rc.Name)
-		}
+		g.m.rateLimited.WithLabelValues(rc.Name)
 	}
 	for _, l := range []string{"body", "url", "header"} {
 		g.m.limits.WithLabelValues(l)
