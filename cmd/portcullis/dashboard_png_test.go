@@ -28,7 +28,7 @@ import (
 // dashboardPNG, when set, makes TestDashboardAndAlertsAgainstPrometheus
 // draw the dashboard from its data into a PNG, for the README:
 //
-//	go test ./cmd/portcullis -run TestDashboardAndAlertsAgainstPrometheus -dashboard-png ../../docs/dashboard.png
+//	make dashboard   (go test ./cmd/portcullis -run TestDashboardAndAlertsAgainstPrometheus -dashboard-png $PWD/docs/dashboard.png)
 //
 // No Grafana runs here, so the page is an approximation: the dashboard's
 // grid, titles, units, thresholds and value mappings, with each panel's
