@@ -15,7 +15,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strings"
 
@@ -34,9 +33,6 @@ const (
 	RulesFile       = "prometheus/rules/portcullis.rules.yml"
 	RulesTestFile   = "prometheus/rules/portcullis.rules.test.yml"
 )
-
-// FS returns the deployment files, read-only.
-func FS() fs.FS { return files }
 
 // Dashboard is the part of a Grafana dashboard that the checks read.
 type Dashboard struct {

@@ -423,7 +423,7 @@ func (pb *panelBody) table(t *testing.T, ctx context.Context, s *observedStack) 
 		for _, r := range d.Reasons {
 			why = append(why, fmt.Sprintf("%s %s (typical %s)", r.Feature, strconv.FormatFloat(r.Value, 'g', 3, 64), strconv.FormatFloat(r.Typical, 'g', 3, 64)))
 		}
-		color := thresholdColor(deploy.FieldDefaults{}, 0)
+		color := "#ccccdc" // as the dashboard's Score thresholds
 		switch {
 		case d.Score >= 0.8:
 			color = namedColors["red"]
