@@ -43,14 +43,12 @@ holdout: build ## Backtest on two days of the second traffic model (tools/holdou
 	$(BIN) score --model $(DEMO_DIR)/h.pcm --in $(DEMO_DIR)/h2.jsonl --decisions $(DEMO_DIR)/h.decisions.jsonl --labels $(DEMO_DIR)/h2.labels.jsonl
 
 .PHONY: deps
-deps: ## Install the servers and the browser the integration tests start (Debian: redis-server, chromium)
-	@command -v redis-server >/dev/null 2>&1 || { \
-	  echo "installing redis-server (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+deps: ## Install the servers and the browser the integration tests start (Debian: redis-server, prometheus, chromium)
+	@command -v redis-server >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing redis-server, prometheus and chromium (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server prometheus chromium chromium-driver >/dev/null; }
 	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is missing: apt-get install -y redis-server"; exit 1; }
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing chromium (apt-get), for the review page test"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || { echo "prometheus is missing: apt-get install -y prometheus"; exit 1; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing: apt-get install -y chromium"; exit 1; }
 
 .PHONY: test
@@ -87,6 +85,10 @@ lint: ## gofmt and go vet
 tidy-check: ## Fail if go.mod or go.sum are not tidy
 	$(GO) mod tidy
 	git diff --exit-code go.mod go.sum
+
+.PHONY: dashboard
+dashboard: deps ## Redraw docs/dashboard.png from a live run (real prometheus, headless chromium; ~2 min)
+	$(GO) test -count=1 -run '^TestDashboardAndAlertsAgainstPrometheus$$' ./cmd/portcullis -dashboard-png $(CURDIR)/docs/dashboard.png
 
 .PHONY: clean
 clean: ## Remove build and demo output

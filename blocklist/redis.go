@@ -48,6 +48,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -316,6 +317,8 @@ type Redis struct {
 	mu        sync.Mutex
 	allowGen  string
 	allowlist *detector.Allowlist
+
+	errs atomic.Uint64 // failed commands, see Errors
 }
 
 var _ Store = (*Redis)(nil)
@@ -369,6 +372,7 @@ func NewRedis(cfg RedisConfig, logger *slog.Logger) (*Redis, error) {
 		sim:    cfg.KeyPrefix + "sim:",
 		pub:    "PUBLISH",
 	}
+	r.c.AddHook(errorCounter{&r.errs})
 	r.space = r.live
 	if cfg.DryRun {
 		r.space = r.sim

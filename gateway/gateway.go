@@ -135,6 +135,17 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 			g.m.failMode.WithLabelValues(rc.Name, mode.String()).Set(1)
 			logger.Info("route", "name", rc.Name, "path_prefix", rc.PathPrefix, "fail_mode", mode.String())
 		}
+		// Routes are a bounded label set: created up front so dashboards
+		// see zeros rather than gaps.
+		g.m.upstreamErr.WithLabelValues(rc.Name)
+		if checker != nil {
+			g.m.blocked.WithLabelValues(rc.Name, "blocked")
+			g.m.blocked.WithLabelValues(rc.Name, "fail_closed")
+		}
+		g.m.rateLimited.WithLabelValues(rc.Name)
+	}
+	for _, l := range []string{"body", "url", "header"} {
+		g.m.limits.WithLabelValues(l)
 	}
 	slices.SortStableFunc(g.routes, func(a, b *route) int { return len(b.PathPrefix) - len(a.PathPrefix) })
 	if err := g.setupSecurity(reg, own); err != nil {
@@ -263,11 +274,15 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	if g.checker != nil {
 		// The detector only ever sees the key's id (see keyID), so its
 		// decisions name that, not the key.
-		if v := g.checker.CheckRoute(ex.ip, string(keyID(nil, ex.key)), ex.user, rt.mode); v.Blocked {
-			reason := "blocked"
+		v := g.checker.CheckRoute(ex.ip, string(keyID(nil, ex.key)), ex.user, rt.mode)
+		if !v.Blocked {
+			g.m.checkAllowed.Inc()
+		} else {
+			reason, check := "blocked", g.m.checkBlocked
 			if v.Client == "" {
-				reason = "fail_closed"
+				reason, check = "fail_closed", g.m.checkFailClosed
 			}
+			check.Inc()
 			g.m.blocked.WithLabelValues(rt.Name, reason).Inc()
 			id := requestID(r.Header.Get("X-Request-Id"))
 			h := sw.Header()

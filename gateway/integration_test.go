@@ -120,6 +120,11 @@ func TestBlockedClients(t *testing.T) {
 		if n := tg.metric(t, "portcullis_gateway_blocked_total", "reason", "blocked", "route", "api"); n != 2 {
 			t.Errorf("blocked: %v; want 2", n)
 		}
+		for result, want := range map[string]float64{"blocked": 2, "allowed": 2, "fail_closed": 0} {
+			if n := tg.metric(t, "portcullis_gateway_blocklist_checks_total", "result", result); n != want {
+				t.Errorf("checks with result %s: %v; want %v", result, n, want)
+			}
+		}
 		eventually(t, "the records reach the sink", func() bool { return len(sink.messages()) >= 4 })
 		m := sink.messages()[0]
 		if string(m.Key) != "203.0.113.66" || !strings.Contains(string(m.Value), `"status":403`) {
@@ -152,6 +157,11 @@ func TestFailClosedRoute(t *testing.T) {
 	}
 	if n := tg.metric(t, "portcullis_gateway_blocked_total", "reason", "fail_closed", "route", "closed"); n != 1 {
 		t.Errorf("fail_closed: %v; want 1", n)
+	}
+	for result, want := range map[string]float64{"fail_closed": 1, "allowed": 1, "blocked": 0} {
+		if n := tg.metric(t, "portcullis_gateway_blocklist_checks_total", "result", result); n != want {
+			t.Errorf("checks with result %s: %v; want %v", result, n, want)
+		}
 	}
 }
 

@@ -13,10 +13,14 @@ type metrics struct {
 	logSent     prometheus.Counter
 	upstreamErr *prometheus.CounterVec
 	failMode    *prometheus.GaugeVec
+	// checks counts blocklist checks by result; the three children are
+	// resolved once, so the data path does no label lookup.
+	checks                                      *prometheus.CounterVec
+	checkAllowed, checkBlocked, checkFailClosed prometheus.Counter
 }
 
 func newMetrics() *metrics {
-	return &metrics{
+	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_requests_total",
 			Help: "Requests by route and status code; route is \"none\" when no route matched or the request was refused before matching."}, []string{"route", "code"}),
 		blocked: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_blocked_total",
@@ -35,9 +39,15 @@ func newMetrics() *metrics {
 			Help: "Proxied requests that failed at the upstream (unreachable, timed out, broken response)."}, []string{"route"}),
 		failMode: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "portcullis_gateway_route_fail_mode",
 			Help: "1 for each route's blocklist fail mode (open or closed), applied when the check's view is stale."}, []string{"route", "mode"}),
+		checks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_blocklist_checks_total",
+			Help: "Requests the blocklist check let through (allowed) or refused: blocked (a decision) or fail_closed (a stale view with fail mode closed)."}, []string{"result"}),
 	}
+	m.checkAllowed = m.checks.WithLabelValues("allowed")
+	m.checkBlocked = m.checks.WithLabelValues("blocked")
+	m.checkFailClosed = m.checks.WithLabelValues("fail_closed")
+	return m
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr, m.failMode}
+	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr, m.checks, m.failMode}
 }

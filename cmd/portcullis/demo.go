@@ -142,19 +142,9 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	if err != nil {
 		return err
 	}
-	up := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The upstream answers with the recorded status and size, so the
-		// gateway logs what the recording holds.
-		code, _ := strconv.Atoi(r.Header.Get("X-Demo-Status"))
-		if code < 200 || code > 599 {
-			code = http.StatusOK
-		}
-		io.Copy(io.Discard, r.Body)
-		n, _ := strconv.ParseInt(r.Header.Get("X-Demo-Bytes"), 10, 64)
-		w.Header().Set("Content-Length", strconv.FormatInt(min(max(n, 0), 4<<20), 10))
-		w.WriteHeader(code)
-		io.CopyN(w, zeros{}, min(max(n, 0), 4<<20))
-	}), ReadHeaderTimeout: 5 * time.Second}
+	// The upstream answers with the recorded status and size, so the
+	// gateway logs what the recording holds.
+	up := &http.Server{Handler: http.HandlerFunc(echoHandler), ReadHeaderTimeout: 5 * time.Second}
 	go up.Serve(upstream)
 	defer up.Close()
 	free := func() string {
@@ -230,10 +220,10 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 				if body != nil {
 					req.ContentLength = r.ReqBytes
 				}
-				req.Header.Set("X-Demo-Bytes", strconv.FormatInt(r.RespBytes, 10))
+				req.Header.Set(demoBytesHeader, strconv.FormatInt(r.RespBytes, 10))
 				req.Header.Set("X-Forwarded-For", string(r.ClientIP))
 				req.Header.Set("User-Agent", string(r.UserAgent))
-				req.Header.Set("X-Demo-Status", strconv.Itoa(r.Status))
+				req.Header.Set(demoStatusHeader, strconv.Itoa(r.Status))
 				resp, err := client.Do(req)
 				if err != nil {
 					continue

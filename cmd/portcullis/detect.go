@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -248,6 +249,22 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 			}
 			return 0
 		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "portcullis_blocklist_decisions_active",
+			Help: "Active decisions in the blocklist (simulated ones in dry run); NaN when Redis cannot be asked.",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			n, err := store.Active(ctx)
+			if err != nil {
+				return math.NaN()
+			}
+			return float64(n)
+		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "portcullis_blocklist_redis_errors_total",
+			Help: "Redis commands that failed: unreachable, timed out or refused.",
+		}, func() float64 { return float64(store.Errors()) }),
 	)
 
 	var reviewAPI *review.Handler

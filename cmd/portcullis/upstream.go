@@ -11,9 +11,13 @@ import (
 )
 
 // newUpstreamCommand is a tiny upstream for benchmarks and demos: it answers
-// every request with 200 and a short body.
+// every request with 200 and a short body, or with --echo what the driver
+// asks for.
 func newUpstreamCommand() *cobra.Command {
-	var listen string
+	var (
+		listen string
+		echo   bool
+	)
 	cmd := &cobra.Command{
 		Use:    "upstream --listen HOST:PORT",
 		Short:  "Serve 200 to every request (an upstream for benchmarks and demos)",
@@ -24,10 +28,14 @@ func newUpstreamCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 				w.Header().Set("Content-Type", "application/json")
 				fmt.Fprintln(w, `{"ok":true}`)
-			}), ReadHeaderTimeout: 5 * time.Second}
+			})
+			if echo {
+				h = http.HandlerFunc(echoHandler)
+			}
+			srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 			go func() {
 				<-cmd.Context().Done()
 				srv.Close()
@@ -39,5 +47,6 @@ func newUpstreamCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:18000", "address to listen on")
+	cmd.Flags().BoolVar(&echo, "echo", false, "answer with the status and body size in X-Demo-Status and X-Demo-Resp-Bytes (set by portcullis drive)")
 	return cmd
 }
