@@ -205,9 +205,9 @@ func (h *History) record(p *Pipeline, c *Client, ts int64, v *features.Vector, r
 	if !ok && !(r.Scored && r.Score >= h.cfg.Watch*threshold) {
 		return
 	}
-	// The same confirmation as Process: two judgements in a row at or
-	// above the threshold. prevScore still holds the previous score here.
-	decided := r.Scored && !p.calibrating && min(c.Ext.prevScore, r.Score) >= threshold
+	// The same confirmation as Process (blocks). prevScore still holds the
+	// previous score here.
+	decided := r.Scored && !p.calibrating && blocks(c.Ext.prevScore, r.Score, threshold)
 
 	h.mu.Lock()
 	defer h.mu.Unlock()

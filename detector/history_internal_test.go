@@ -41,15 +41,20 @@ func (r *historyRig) judge(client string, score float64) {
 func TestHistoryRing(t *testing.T) {
 	t.Run("a ring keeps its client's latest judgements, oldest first", func(t *testing.T) {
 		r := newHistoryRig(t, HistoryConfig{PerClient: 3})
-		for _, s := range []float64{0.5, 0.55, 0.61, 0, 0.7} {
+		for _, s := range []float64{0.5, 0.55, 0.61, 0, 0.65} {
 			r.judge("a", s)
 		}
 		js := r.h.Judgements("a")
-		if len(js) != 3 || js[0].Score != 0.61 || js[1].Scored || js[2].Score != 0.7 {
-			t.Fatalf("judgements = %+v; want 0.61, unscored, 0.7", js)
+		if len(js) != 3 || js[0].Score != 0.61 || js[1].Scored || js[2].Score != 0.65 {
+			t.Fatalf("judgements = %+v; want 0.61, unscored, 0.65", js)
 		}
 		if js[0].Decided || js[2].Decided {
 			t.Errorf("a judgement after an unscored one is not a confirmation: %+v", js)
+		}
+		r.judge("a", 0)
+		r.judge("a", 0.7) // past the threshold by the strong margin: decides alone
+		if js := r.h.Judgements("a"); !js[2].Decided {
+			t.Errorf("a judgement 0.06 past the threshold is a decision on its own: %+v", js)
 		}
 		if js[0].Reasons[0].Feature != "rate" || len(js[0].Features) != features.NumFeatures {
 			t.Errorf("judgement lacks reasons or features: %+v", js[0])

@@ -181,10 +181,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	// burst of a normal client's first requests can look like anything
 	// once, an attack keeps looking like itself. A score far past the
 	// threshold needs only one.
-	confirmed := min(s.prevScore, p.res.Score)
-	if p.res.Score >= p.model.Threshold+strongMargin {
-		confirmed = p.res.Score
-	}
+	block := blocks(s.prevScore, p.res.Score, p.model.Threshold)
 	s.prevScore = p.res.Score
 	// Calibration takes the highest single score, which bounds the highest
 	// confirmed one from above, so the calibrated share of normal clients
@@ -192,7 +189,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	if p.res.Score > s.maxScore {
 		s.maxScore = p.res.Score
 	}
-	if p.calibrating || confirmed < p.model.Threshold {
+	if p.calibrating || !block {
 		return nil
 	}
 	s.blockedUntil = rec.TS + p.ttl
@@ -232,3 +229,9 @@ func round(x float64, digits int) float64 {
 // normal client does not reach it, near enough that a slow attacker whose
 // every request is blatant is refused at its first judgement.
 const strongMargin = 0.06
+
+// blocks says whether a judgement scoring score, after one that scored
+// prev, blocks the client.
+func blocks(prev, score, threshold float64) bool {
+	return min(prev, score) >= threshold || score >= threshold+strongMargin
+}

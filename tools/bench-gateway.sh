@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Measures the gateway's throughput and latency with wrk on loopback, with
 # and without the blocklist check (1000 active decisions in a local
-# redis-server), and on a route with the WAF (OWASP CRS) in blocking and in
-# detect mode. Usage: tools/bench-gateway.sh [seconds]
+# redis-server), on a route that takes a JWT (HS256) and checks an RBAC
+# policy, and on a route with the WAF (OWASP CRS) in blocking and in detect
+# mode. Usage: tools/bench-gateway.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -33,9 +34,11 @@ YAML
   bin/portcullis gateway --config "$tmp/gw.yaml" 2>/dev/null &
   local gw=$!
   sleep 1
-  wrk -t1 -c32 -d1s -H "$ua" "$url" >/dev/null  # warm up
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "$ua" -H "$authz" "$url")
+  wrk -t1 -c32 -d1s -H "$ua" -H "$authz" "$url" >/dev/null  # warm up
   local out
-  out=$(wrk -t1 -c32 -d"${secs}s" --latency -H "$ua" "$url")
+  out=$(wrk -t1 -c32 -d"${secs}s" --latency -H "$ua" -H "$authz" "$url")
   local inspected drops
   inspected=$(curl -s http://127.0.0.1:18082/metrics | awk '/^portcullis_gateway_waf_requests_total/ {s+=$2} END {print s+0}')
   drops=$(curl -s http://127.0.0.1:18082/metrics | awk '/^portcullis_gateway_waf_detect_dropped_total/ {s+=$2} END {print s+0}')
@@ -43,17 +46,37 @@ YAML
   local rps p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  printf "%-28s %12s req/s   p99 %-10s" "$1" "$rps" "$p99"
+  printf "%-16s status %s %10s req/s   p99 %-10s" "$1" "$code" "$rps" "$p99"
   if [ "$inspected" != 0 ] || [ "$drops" != 0 ]; then printf " WAF inspected %s, queue drops %s" "$inspected" "$drops"; fi
   printf "\n"
   echo "$rps" >"$tmp/$1.rps"
 }
 url="http://127.0.0.1:18081/api/v1/items/42?page=2&sort=name"
 ua="User-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
+authz="X-Bench: 1"
 echo "gateway on loopback, wrk -t1 -c32 -d${secs}s, 2 cores shared by wrk, gateway and upstream"
 run without-check "blocklist: {fail_mode: open}"
 run with-check "blocklist: {redis: {addrs: [127.0.0.1:16399], key_prefix: \"bench:\"}, fail_mode: open, max_staleness: 10s}"
 awk -v a="$(cat "$tmp/without-check.rps")" -v b="$(cat "$tmp/with-check.rps")" 'BEGIN {printf "overhead of the check: %.1f%% of throughput\n", 100*(a-b)/a}'
+
+# A JWT route: an HS256 token (made here with openssl) and an RBAC policy.
+export PORTCULLIS_JWT_SECRET=bench-secret-bench-secret-bench-secret-0123
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+hdr=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
+claims=$(printf '{"iss":"bench","aud":"portcullis-api","sub":"bench-user","roles":["reader"],"iat":%d,"exp":%d}' "$(date +%s)" "$(( $(date +%s) + 3600 ))" | b64url)
+sig=$(printf '%s.%s' "$hdr" "$claims" | openssl dgst -sha256 -hmac "$PORTCULLIS_JWT_SECRET" -binary | b64url)
+cat >"$tmp/policy.yaml" <<YAML
+roles: [reader]
+rules:
+  - {name: readers read, roles: [reader], methods: [GET], paths: ["/**"]}
+YAML
+authz="Authorization: Bearer $hdr.$claims.$sig"
+run jwt-rbac "blocklist: {fail_mode: open}
+auth:
+  jwt: {issuers: [{issuer: bench, audience: [portcullis-api], algorithms: [HS256], secret_env: PORTCULLIS_JWT_SECRET}]}
+  rbac: {policy_file: $tmp/policy.yaml}" "auth: jwt"
+awk -v a="$(cat "$tmp/without-check.rps")" -v b="$(cat "$tmp/jwt-rbac.rps")" 'BEGIN {printf "cost of JWT (cached) and RBAC: %.1f%% of throughput\n", 100*(a-b)/a}'
+authz="X-Bench: 1"
 run waf-blocking "blocklist: {fail_mode: open}" "waf: {mode: blocking}"
 run waf-detect "blocklist: {fail_mode: open}
 waf_detect: {queue: 1024, workers: 1}" "waf: {mode: detect}"
