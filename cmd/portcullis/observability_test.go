@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
+	jsonata "github.com/xiatechs/jsonata-go"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/portcullis/portcullis/deploy"
@@ -30,6 +33,7 @@ type observedStack struct {
 	prom                  *promtest.Server
 	detectAdmin, gwAdmin  string
 	redisAddr, keyPrefix  string
+	adminToken            string // the detector's review API token
 	trafficStart, settled time.Time
 }
 
@@ -56,13 +60,16 @@ func startObservedStack(t *testing.T, minTraffic time.Duration) *observedStack {
 
 	dir := t.TempDir()
 	s.detectAdmin = freePort(t)
+	s.adminToken = "obs-review-token-0123456789"
+	tokenFile := filepath.Join(dir, "admin.token")
+	writeFile(t, tokenFile, []byte(s.adminToken+"\n"))
 	detectCfg := filepath.Join(dir, "detect.yaml")
 	writeFile(t, detectCfg, []byte(fmt.Sprintf(`model: %s
 kafka: {brokers: [%s], topic: access, group: obs, start: earliest, max_wait: 200ms, heartbeat_interval: 300ms, session_timeout: 6s}
 redis: {addrs: [%s], key_prefix: %q}
-admin: {listen: %s}
+admin: {listen: %s, token_file: %s}
 batch: {flush_interval: 50ms}
-`, p.path("m.pcm"), brokers, s.redisAddr, s.keyPrefix, s.detectAdmin)))
+`, p.path("m.pcm"), brokers, s.redisAddr, s.keyPrefix, s.detectAdmin, tokenFile)))
 	gwListen := freePort(t)
 	s.gwAdmin = freePort(t)
 	gwCfg := filepath.Join(dir, "gateway.yaml")
@@ -236,8 +243,9 @@ func dashboardVars(d *deploy.Dashboard, rng time.Duration) map[string]string {
 // that is not a number must return series: a misspelled metric or label
 // returns nothing and fails. No alert may fire on this healthy run.
 //
-// The Infinity table reads the detector's review API, not Prometheus; its
-// selector is checked against a sample response in deploy's tests.
+// The Infinity table reads the detector's review API, not Prometheus: its
+// URL is fetched from this detector with the token, and its root selector
+// must give rows with every column.
 func TestDashboardAndAlertsAgainstPrometheus(t *testing.T) {
 	traffic := 20 * time.Second
 	if *dashboardPNG != "" {
@@ -383,6 +391,63 @@ func TestDashboardAndAlertsAgainstPrometheus(t *testing.T) {
 				}
 			}
 		}
+	})
+
+	t.Run("the flagged-clients table reads the live review API", func(t *testing.T) {
+		var table *deploy.Target
+		for _, p := range d.AllPanels() {
+			for i, tg := range p.Targets {
+				if tg.Datasource != nil && tg.Datasource.Type == "yesoreyeram-infinity-datasource" {
+					table = &p.Targets[i]
+				}
+			}
+		}
+		if table == nil {
+			t.Fatal("no panel reads the review API")
+		}
+		u, err := url.Parse(table.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Host = s.detectAdmin // compose's detector:9464 is this test's detector
+		req, _ := http.NewRequestWithContext(ctx, "GET", u.String(), nil)
+		req.Header.Set("Authorization", "Bearer "+s.adminToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s", u, resp.Status)
+		}
+		var doc any
+		if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		e, err := jsonata.Compile(table.RootSelector)
+		if err != nil {
+			t.Fatalf("root selector: %v", err)
+		}
+		res, err := e.Eval(doc)
+		if err != nil {
+			t.Fatalf("root selector: %v", err)
+		}
+		rows, _ := res.([]any)
+		if m, ok := res.(map[string]any); ok { // JSONata gives one object, not a list, for one row
+			rows = []any{m}
+		}
+		if len(rows) == 0 {
+			t.Fatalf("the table has no rows; the review API answered %v", doc)
+		}
+		for i, r := range rows {
+			row, _ := r.(map[string]any)
+			for _, c := range table.Columns {
+				if _, ok := row[c.Selector]; !ok {
+					t.Errorf("row %d has no %q for column %q: %v", i, c.Selector, c.Text, row)
+				}
+			}
+		}
+		t.Logf("%d flagged clients in the table; first %v", len(rows), rows[0])
 	})
 
 	if *dashboardPNG != "" {
