@@ -54,6 +54,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/internal/redispubsub"
 )
 
 // RedisConfig configures the Redis blocklist. The password comes from the
@@ -965,43 +966,11 @@ func (c Change) Expires() time.Time { return time.UnixMilli(c.ExpiresMS) }
 // List. A follower that is slow to read holds up delivery; messages that
 // cannot be delivered for a minute are dropped, and show as a gap.
 func (r *Redis) Subscribe(ctx context.Context) (<-chan Change, error) {
-	var ps *redis.PubSub
-	if r.pub == "SPUBLISH" {
-		ps = r.c.SSubscribe(ctx, r.Channel())
-	} else {
-		ps = r.c.Subscribe(ctx, r.Channel())
+	ch, err := redispubsub.Subscribe[Change](ctx, r.c, r.pub == "SPUBLISH", r.Channel(), r.logger)
+	if err != nil {
+		return nil, fmt.Errorf("blocklist: %w", err)
 	}
-	if _, err := ps.Receive(ctx); err != nil {
-		ps.Close()
-		return nil, fmt.Errorf("blocklist: redis subscribe %s: %w", r.Channel(), err)
-	}
-	in := ps.Channel(redis.WithChannelSize(256), redis.WithChannelSendTimeout(time.Minute))
-	out := make(chan Change, 64)
-	go func() {
-		defer close(out)
-		defer ps.Close()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case m, ok := <-in:
-				if !ok {
-					return
-				}
-				var c Change
-				if err := json.Unmarshal([]byte(m.Payload), &c); err != nil {
-					r.logger.Warn("unreadable change ignored", "channel", m.Channel, "error", err)
-					continue
-				}
-				select {
-				case out <- c:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
-	}()
-	return out, nil
+	return ch, nil
 }
 
 // Client returns the go-redis client the store uses, for callers that keep

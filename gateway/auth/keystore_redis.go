@@ -17,9 +17,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/portcullis/portcullis/internal/redispubsub"
 )
 
 // RedisKeyStore keeps the API keys in Redis and pushes every change over
@@ -145,41 +146,9 @@ func (s *RedisKeyStore) Version(ctx context.Context) (uint64, error) {
 // and changes made meanwhile are lost: the follower notices the gap by
 // version and resyncs.
 func (s *RedisKeyStore) Watch(ctx context.Context) (<-chan KeyChange, error) {
-	var ps *redis.PubSub
-	if s.pub == "SPUBLISH" {
-		ps = s.c.SSubscribe(ctx, s.channel())
-	} else {
-		ps = s.c.Subscribe(ctx, s.channel())
+	ch, err := redispubsub.Subscribe[KeyChange](ctx, s.c, s.pub == "SPUBLISH", s.channel(), s.logger)
+	if err != nil {
+		return nil, fmt.Errorf("auth: %w", err)
 	}
-	if _, err := ps.Receive(ctx); err != nil {
-		ps.Close()
-		return nil, fmt.Errorf("auth: redis subscribe %s: %w", s.channel(), err)
-	}
-	in := ps.Channel(redis.WithChannelSize(256), redis.WithChannelSendTimeout(time.Minute))
-	out := make(chan KeyChange, 64)
-	go func() {
-		defer close(out)
-		defer ps.Close()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case m, ok := <-in:
-				if !ok {
-					return
-				}
-				var c KeyChange
-				if err := json.Unmarshal([]byte(m.Payload), &c); err != nil {
-					s.logger.Warn("unreadable key change ignored", "channel", m.Channel, "error", err)
-					continue
-				}
-				select {
-				case out <- c:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}
-	}()
-	return out, nil
+	return ch, nil
 }
