@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -18,7 +17,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -68,26 +66,7 @@ routes:
   - {name: api, path_prefix: /, upstreams: [%s], waf: {mode: blocking}}
 blocklist: {fail_mode: open}
 `, listen, admin, certFile, keyFile, redirect, upstream.URL)))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := execute(ctx, "gateway", "--config", cfgFile)
-		done <- err
-	}()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("gateway: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("gateway did not stop")
-		}
-	}()
-	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
-		return strings.Contains(httpGet(t, "http://"+admin+"/healthz"), "{")
-	})
+	startGatewayCmd(t, cfgFile, admin, false)
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(u string) *http.Response {

@@ -243,3 +243,31 @@ func clientsOfKind(labels map[string]backtest.Label, kind string) []string {
 
 // countLines returns the number of newline-terminated lines in data.
 func countLines(data []byte) int { return bytes.Count(data, []byte("\n")) }
+
+// startGatewayCmd runs "portcullis gateway --config cfgFile" until the test
+// ends, and returns once its admin listener answers /healthz. The gateway
+// must stop within 30 s of the test's end and, unless failOK, without an
+// error.
+func startGatewayCmd(t *testing.T, cfgFile, admin string, failOK bool) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := execute(ctx, "gateway", "--config", cfgFile)
+		done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil && !failOK {
+				t.Errorf("gateway: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("gateway did not stop")
+		}
+	})
+	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
+		return strings.Contains(httpGet(t, "http://"+admin+"/healthz"), "{")
+	})
+}

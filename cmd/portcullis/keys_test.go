@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -202,26 +201,7 @@ blocklist:
   redis: {addrs: [%s]}
   fail_mode: open
 `, gwListen, gwAdmin, upstream.URL, upstream.URL, redisAddr)))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := execute(ctx, "gateway", "--config", gwCfg)
-		done <- err
-	}()
-	defer func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("gateway: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("gateway did not stop")
-		}
-	}()
-	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
-		return strings.Contains(httpGet(t, "http://"+gwAdmin+"/healthz"), "{")
-	})
+	startGatewayCmd(t, gwCfg, gwAdmin, false)
 	get := func(key string) int {
 		req, _ := http.NewRequest("GET", "http://"+gwListen+"/reports/daily", nil)
 		if key != "" {
