@@ -594,7 +594,7 @@ func (r *Redis) logOutcomes(ctx context.Context, out []Outcome) {
 		}
 	}
 	if breaker > 0 {
-		r.logger.LogAttrs(ctx, slog.LevelWarn, "breaker open: new blocks refused; review the model, then run portcullis blocklist reset-breaker",
+		r.logger.LogAttrs(ctx, slog.LevelWarn, "breaker open: new blocks refused; review the model, then run portcullis blocklist breaker reset",
 			slog.Int("refused", breaker))
 	}
 	if capped > 0 {
