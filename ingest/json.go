@@ -18,10 +18,13 @@ import (
 // waf, optional, is how many WAF rules the request matched.
 // Field names match exactly (case matters). Unknown fields, of any JSON type,
 // are skipped; a missing or null field leaves its Record field zero, and when
-// a field appears twice the last one wins. ts is required and must be an
-// RFC 3339 time, with or without fractional seconds, with "Z" or an offset
-// (upper-case T and Z, as time.Parse wants; digits past nanoseconds are
-// dropped); at least one of client_ip, api_key and user must be non-empty. Beyond that the parser is lenient where it does no
+// a field appears twice the last one wins. ts is required: an RFC 3339
+// time, with or without fractional seconds, with "Z" or an offset (digits
+// past nanoseconds are dropped); or one of the near forms other tools write
+// (a space or 't' for the 'T', a lower-case 'z', no zone, read as UTC); or a
+// Unix time as a number, in seconds, milliseconds, microseconds or
+// nanoseconds by magnitude. At least one of client_ip, api_key and user
+// must be non-empty. Beyond that the parser is lenient where it does no
 // harm:
 //
 //   - numeric fields may be JSON strings ("200"); "" and "-" read as 0;
@@ -51,7 +54,7 @@ const (
 	errBadEscape    = malformed("JSON: invalid escape in a string")
 	errBadValue     = malformed("JSON: invalid value")
 	errNoTS         = malformed(`ts is missing; every line needs an RFC 3339 time such as "2026-03-02T09:00:00Z"`)
-	errBadTS        = malformed(`ts: want an RFC 3339 time such as "2026-03-02T09:00:00Z"`)
+	errBadTS        = malformed(`ts: want an RFC 3339 time such as "2026-03-02T09:00:00Z" (or a Unix time)`)
 	errNoIdentity   = malformed("client_ip, api_key and user are all missing; a line needs at least one")
 	errClientIP     = malformed("client_ip: want a string")
 	errMethod       = malformed("method: want a string")
@@ -223,7 +226,7 @@ func (p *JSONParser) ts(s []byte, i int, rec *Record) (next int, ok bool, err er
 		if err != nil {
 			return 0, false, err
 		}
-		ts, ok := parseRFC3339(v)
+		ts, ok := parseTimestamp(v)
 		p.buf = p.buf[:mark]
 		if !ok {
 			return 0, false, errBadTS
@@ -234,6 +237,16 @@ func (p *JSONParser) ts(s []byte, i int, rec *Record) (next int, ok bool, err er
 		rec.TS = 0
 		j, err := literal(s, i, "null")
 		return j, false, err
+	}
+	if c := s[i]; c == '-' || isDigit(c) {
+		// A Unix time: seconds, or milliseconds, microseconds or
+		// nanoseconds, told apart by magnitude.
+		if j, isInt, ok := scanNumber(s, i); ok {
+			if ts, ok := unixFromNumber(s[i:j], isInt); ok {
+				rec.TS = ts
+				return j, true, nil
+			}
+		}
 	}
 	return 0, false, errBadTS
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,6 +26,26 @@ func TestJSONParserParsesFields(t *testing.T) {
 			line: `{"ts":"2026-03-02T09:00:00.123Z","client_ip":"203.0.113.7","method":"GET","path":"/api/v1/items/42?x=1","status":200,"req_bytes":512,"resp_bytes":5120,"duration_ms":12.5,"user_agent":"Mozilla/5.0 ...","api_key":"key_1a2b","user":"alice"}`,
 			want: view{TS: "2026-03-02T09:00:00.123Z", ClientIP: "203.0.113.7", Method: "GET", Path: "/api/v1/items/42?x=1",
 				Status: 200, ReqBytes: 512, RespBytes: 5120, DurationMS: 12.5, UserAgent: "Mozilla/5.0 ...", APIKey: "key_1a2b", User: "alice"},
+		},
+		{
+			name: "a ts with a space for the T, a lower-case z or no zone (UTC) is read",
+			line: `{"ts":"2026-03-02 09:00:00.5","client_ip":"a"}`,
+			want: view{TS: "2026-03-02T09:00:00.5Z", ClientIP: "a"},
+		},
+		{
+			name: "a ts with a space and an offset is read",
+			line: `{"ts":"2026-03-02 10:00:00+01:00","client_ip":"a"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a"},
+		},
+		{
+			name: "a ts in Unix seconds with a fraction is read",
+			line: `{"ts":1772442000.25,"client_ip":"a"}`,
+			want: view{TS: "2026-03-02T09:00:00.25Z", ClientIP: "a"},
+		},
+		{
+			name: "a ts in Unix milliseconds is read",
+			line: `{"ts":1772442000250,"client_ip":"a"}`,
+			want: view{TS: "2026-03-02T09:00:00.25Z", ClientIP: "a"},
 		},
 		{
 			name: "the WAF rule count is read",
@@ -165,7 +186,8 @@ func TestJSONParserRejectsMalformedLines(t *testing.T) {
 		{"an empty object has no ts", `{}`, "ts is missing"},
 		{"a line without ts is rejected", `{"client_ip":"a"}`, "ts is missing"},
 		{"a null ts counts as missing", `{"ts":null,"client_ip":"a"}`, "ts is missing"},
-		{"a numeric ts is rejected", `{"ts":1700000000,"client_ip":"a"}`, "ts: want an RFC 3339"},
+		{"a ts of zero or below as a number is rejected", `{"ts":0,"client_ip":"a"}`, "ts: want an RFC 3339"},
+		{"a ts with a date only is rejected", `{"ts":"2026-03-02","client_ip":"a"}`, "ts: want an RFC 3339"},
 		{"a ts that is not RFC 3339 is rejected", `{"ts":"02/Mar/2026:09:00:00 +0000","client_ip":"a"}`, "ts: want an RFC 3339"},
 		{"a line without any identity is rejected", `{"ts":"2026-03-02T09:00:00Z","method":"GET"}`, "all missing"},
 		{"empty identities are missing", `{"ts":"2026-03-02T09:00:00Z","client_ip":"","api_key":null,"user":""}`, "all missing"},
@@ -265,6 +287,64 @@ func TestJSONParserDoesNotAllocate(t *testing.T) {
 	}
 }
 
+// refUnix is what a numeric "ts" should parse to: Unix seconds, or ms, µs
+// or ns by magnitude; integers exactly, fractions to the microsecond.
+func refUnix(x string) (int64, bool) {
+	if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+		switch {
+		case n <= 0:
+			return 0, false
+		case n < 1e11:
+			return scaleUnix(n, 1e9)
+		case n < 1e14:
+			return scaleUnix(n, 1e6)
+		case n < 1e17:
+			return scaleUnix(n, 1e3)
+		}
+		return n, true
+	}
+	f, err := strconv.ParseFloat(x, 64)
+	if err != nil || f <= 0 {
+		return 0, false
+	}
+	scale := 1e6 // to microseconds
+	switch {
+	case f >= 1e17:
+		scale = 1e-3
+	case f >= 1e14:
+		scale = 1
+	case f >= 1e11:
+		scale = 1e3
+	}
+	us := f * scale
+	if us > 9.2e15 {
+		return 0, false
+	}
+	return int64(math.Round(us)) * 1e3, true
+}
+
+// refTimestamp is what a string "ts" should parse to: RFC 3339, or after
+// the documented repairs (a space or 't' for 'T', 'z' for 'Z', no zone read
+// as UTC) applied with strings.
+func refTimestamp(x string) (int64, bool) {
+	if ts, ok := refRFC3339(x); ok {
+		return ts, true
+	}
+	if len(x) < 19 || len(x) > 47 {
+		return 0, false
+	}
+	if x[10] == ' ' || x[10] == 't' {
+		x = x[:10] + "T" + x[11:]
+	}
+	switch {
+	case strings.HasSuffix(x, "z"):
+		x = x[:len(x)-1] + "Z"
+	case x[len(x)-1] >= '0' && x[len(x)-1] <= '9' && !regexp.MustCompile(`[+-]\d\d:\d\d$`).MatchString(x[19:]):
+		x += "Z"
+	}
+	return refRFC3339(x)
+}
+
 // refJSON is what JSONParser.Parse should return for a line that
 // encoding/json accepts, worked out with encoding/json's decoder and
 // time.Parse. It mirrors the rules in JSONParser's documentation.
@@ -297,7 +377,11 @@ func refJSON(line []byte) (view, int64, error) {
 			case nil:
 				haveTS, ts = false, 0
 			case string:
-				if ts, haveTS = refRFC3339(x); !haveTS {
+				if ts, haveTS = refTimestamp(x); !haveTS {
+					return view{}, 0, errors.New("bad ts")
+				}
+			case json.Number:
+				if ts, haveTS = refUnix(string(x)); !haveTS {
 					return view{}, 0, errors.New("bad ts")
 				}
 			default:

@@ -1,5 +1,7 @@
 package ingest
 
+import "math"
+
 // Hand-written timestamp parsers. time.Parse allocates a Time with a
 // Location and is several times slower; on the hot path only the Unix
 // nanoseconds are needed. Both parsers are checked against time.Parse by
@@ -58,6 +60,88 @@ func parseRFC3339(s []byte) (int64, bool) {
 		return 0, false
 	}
 	return unixNano(year, month, day, hour, minute, sec, nsec, offset)
+}
+
+// parseTimestamp parses the "ts" of a JSON line: RFC 3339, or the near
+// forms other tools write, read as RFC 3339 would be: a space or a
+// lower-case 't' between date and time, a lower-case 'z', and no zone at
+// all, which is taken as UTC (Python's naive isoformat, for example).
+func parseTimestamp(s []byte) (int64, bool) {
+	if ts, ok := parseRFC3339(s); ok {
+		return ts, true
+	}
+	const minLen = len("2006-01-02T15:04:05")
+	var b [48]byte
+	if len(s) < minLen || len(s) > len(b)-1 {
+		return 0, false
+	}
+	n := copy(b[:], s)
+	if c := b[10]; c == ' ' || c == 't' {
+		b[10] = 'T'
+	}
+	switch last := b[n-1]; {
+	case last == 'z':
+		b[n-1] = 'Z'
+	case isDigit(last) && !hasZone(b[19:n]):
+		b[n] = 'Z'
+		n++
+	}
+	return parseRFC3339(b[:n])
+}
+
+// hasZone says whether rest, what follows the seconds of a timestamp, ends
+// in a numeric zone offset.
+func hasZone(rest []byte) bool {
+	return len(rest) >= len("+07:00") && (rest[len(rest)-6] == '+' || rest[len(rest)-6] == '-')
+}
+
+// unixFromNumber reads a Unix time given as a JSON number: seconds, or
+// milliseconds, microseconds or nanoseconds when it is too large to be
+// seconds of a plausible date (after 5138 as seconds, 1973 as
+// milliseconds, and so on). Integers convert exactly; fractions are
+// rounded to the microsecond.
+func unixFromNumber(b []byte, isInt bool) (int64, bool) {
+	if isInt {
+		v, ok := parseInt(b)
+		switch {
+		case !ok || v <= 0:
+			return 0, false
+		case v < 1e11:
+			return scaleUnix(v, 1e9)
+		case v < 1e14:
+			return scaleUnix(v, 1e6)
+		case v < 1e17:
+			return scaleUnix(v, 1e3)
+		}
+		return v, true
+	}
+	v, ok := parseFloat(b)
+	if !ok || v <= 0 {
+		return 0, false
+	}
+	us := v * 1e6
+	switch {
+	case v < 1e11:
+	case v < 1e14:
+		us = v * 1e3
+	case v < 1e17:
+		us = v
+	default:
+		us = v / 1e3
+	}
+	if us > 9.2e15 {
+		return 0, false
+	}
+	return int64(math.Round(us)) * 1e3, true
+}
+
+// scaleUnix returns v*scale in nanoseconds, or false past what an int64
+// holds.
+func scaleUnix(v, scale int64) (int64, bool) {
+	if v > math.MaxInt64/scale {
+		return 0, false
+	}
+	return v * scale, true
 }
 
 // parseCLFTime parses an nginx/Apache $time_local such as
