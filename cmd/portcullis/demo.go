@@ -42,7 +42,7 @@ func newDemoCommand() *cobra.Command {
 		Use:   "demo",
 		Short: "Run the whole system on this machine: Kafka, Redis, detector, gateway and traffic",
 		Long: `demo starts an embedded Kafka broker and an embedded Redis (or uses --redis),
-trains a model on a generated day of normal and attack traffic, starts the
+trains a model on a generated day of normal traffic, starts the
 detector and the gateway in front of a small upstream, and replays the next
 generated day through the gateway over HTTP, in real time. It then prints who
 was blocked, why, how soon after the onset of their attack, and how many
@@ -96,7 +96,9 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 			lb = bufio.NewWriter(lf)
 			lw = lb
 		}
-		cfg := trafficgen.Config{Seed: seed, Site: 1, Start: at, Minutes: minutes, Clients: f.clients, Attacks: true, AttackShare: 0.03}
+		// The training day is normal traffic only; the replayed day has
+		// attacks, which the labels name.
+		cfg := trafficgen.Config{Seed: seed, Site: 1, Start: at, Minutes: minutes, Clients: f.clients, Attacks: labels, AttackShare: 0.03}
 		if _, err := trafficgen.Generate(cfg.WithDefaults(), w, lw); err != nil {
 			return "", "", err
 		}
@@ -105,7 +107,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 		}
 		return path, lpath, w.Flush()
 	}
-	step("training a model on a generated day (10 minutes, %d clients)", f.clients)
+	step("training a model on a generated day of normal traffic (10 minutes, %d clients)", f.clients)
 	day1, _, err := gen(1, start.Add(-24*time.Hour), 10, "day1", false)
 	if err != nil {
 		return err
