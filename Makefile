@@ -42,6 +42,10 @@ holdout: build ## Backtest on two days of the second traffic model (tools/holdou
 	$(BIN) train --in $(DEMO_DIR)/h1.jsonl --out $(DEMO_DIR)/h.pcm --no-progress
 	$(BIN) score --model $(DEMO_DIR)/h.pcm --in $(DEMO_DIR)/h2.jsonl --decisions $(DEMO_DIR)/h.decisions.jsonl --labels $(DEMO_DIR)/h2.labels.jsonl
 
+.PHONY: eval
+eval: ## Backtest on three sites of each traffic model, one line per site (under a minute)
+	tools/eval.sh
+
 .PHONY: deps
 deps: ## Install the servers and the browser the integration tests start (Debian: redis-server, prometheus, chromium)
 	@command -v redis-server >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
