@@ -11,7 +11,7 @@ PKGS      := ./...
 
 .PHONY: help
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
 build: ## Build bin/portcullis
@@ -69,7 +69,7 @@ bench: ## Run the benchmarks, including the comparison with golearn's forest
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
 .PHONY: bench-gateway
-bench-gateway: ## Gateway throughput and p99 with wrk on loopback: blocklist check on and off, WAF blocking and detect
+bench-gateway: ## Gateway throughput and p99 with wrk on loopback: check on and off, a JWT+RBAC route, the WAF
 	tools/bench-gateway.sh 10
 
 .PHONY: fuzz
