@@ -270,90 +270,68 @@ func (p *JSONParser) text(s []byte, i int, typeErr error) (v []byte, next int, e
 	return nil, 0, typeErr
 }
 
-// integer parses an integer field's value at s[i:]: a number, a string
-// holding one, or null. Negative values read as 0.
-func (p *JSONParser) integer(s []byte, i int, typeErr error) (v int64, next int, err error) {
-	var ok bool
+// number reads a numeric field's value at s[i:]: a number, a string
+// holding one ("" and "-" read as 0), or null, for which txt is nil. txt
+// may alias the parser's scratch buffer: convert it before the next string
+// is read.
+func (p *JSONParser) number(s []byte, i int, typeErr error) (txt []byte, isInt bool, next int, err error) {
 	switch c := s[i]; {
 	case c == '"':
 		mark := len(p.buf)
-		txt, j, err := p.str(s, i+1)
+		txt, next, err = p.str(s, i+1)
+		p.buf = p.buf[:mark] // the bytes stay until the next string
 		if err != nil {
-			return 0, 0, err
+			return nil, false, 0, err
 		}
-		v, ok = intFromText(txt)
-		p.buf = p.buf[:mark]
-		next = j
+		if len(txt) == 0 || (len(txt) == 1 && txt[0] == '-') {
+			return zeroText, true, next, nil
+		}
+		j, isInt, ok := scanNumber(txt, 0)
+		if !ok || j != len(txt) {
+			return nil, false, 0, typeErr
+		}
+		return txt, isInt, next, nil
 	case c == 'n':
 		j, err := literal(s, i, "null")
-		return 0, j, err
+		return nil, false, j, err
 	case c == '-' || isDigit(c):
-		var isInt bool
-		next, isInt, ok = scanNumber(s, i)
-		if ok {
-			v, ok = toInt(s[i:next], isInt)
+		j, isInt, ok := scanNumber(s, i)
+		if !ok {
+			return nil, false, 0, typeErr
 		}
+		return s[i:j], isInt, j, nil
 	}
+	return nil, false, 0, typeErr
+}
+
+var zeroText = []byte("0")
+
+// integer parses an integer field's value (see number). Negative values
+// read as 0.
+func (p *JSONParser) integer(s []byte, i int, typeErr error) (v int64, next int, err error) {
+	txt, isInt, next, err := p.number(s, i, typeErr)
+	if err != nil || txt == nil {
+		return 0, next, err
+	}
+	v, ok := toInt(txt, isInt)
 	if !ok {
 		return 0, 0, typeErr
 	}
 	return max(v, 0), next, nil
 }
 
-// float parses a float field's value at s[i:]: a number, a string holding
-// one, or null. Negative values read as 0.
+// float parses a float field's value (see number). Negative values read
+// as 0.
 func (p *JSONParser) float(s []byte, i int, typeErr error) (v float64, next int, err error) {
-	var ok bool
-	switch c := s[i]; {
-	case c == '"':
-		mark := len(p.buf)
-		txt, j, err := p.str(s, i+1)
-		if err != nil {
-			return 0, 0, err
-		}
-		v, ok = floatFromText(txt)
-		p.buf = p.buf[:mark]
-		next = j
-	case c == 'n':
-		j, err := literal(s, i, "null")
-		return 0, j, err
-	case c == '-' || isDigit(c):
-		next, _, ok = scanNumber(s, i)
-		if ok {
-			v, ok = parseFloat(s[i:next])
-		}
+	txt, _, next, err := p.number(s, i, typeErr)
+	if err != nil || txt == nil {
+		return 0, next, err
 	}
+	v, ok := parseFloat(txt)
 	if !ok {
 		return 0, 0, typeErr
 	}
-	if v < 0 {
-		v = 0
-	}
-	return v, next, nil
-}
-
-// intFromText parses a number held in a JSON string. "" and "-" are 0.
-func intFromText(txt []byte) (int64, bool) {
-	if len(txt) == 0 || (len(txt) == 1 && txt[0] == '-') {
-		return 0, true
-	}
-	j, isInt, ok := scanNumber(txt, 0)
-	if !ok || j != len(txt) {
-		return 0, false
-	}
-	return toInt(txt, isInt)
-}
-
-// floatFromText parses a number held in a JSON string. "" and "-" are 0.
-func floatFromText(txt []byte) (float64, bool) {
-	if len(txt) == 0 || (len(txt) == 1 && txt[0] == '-') {
-		return 0, true
-	}
-	j, _, ok := scanNumber(txt, 0)
-	if !ok || j != len(txt) {
-		return 0, false
-	}
-	return parseFloat(txt)
+	return max(v, 0), next, nil
 }
 
 // str reads a JSON string whose opening quote is at s[i-1]. Without escapes
