@@ -582,6 +582,19 @@ func cloneMap[K comparable](m map[K]entry, extra int) map[K]entry {
 	return c
 }
 
+// merge passes keep the entries of base that over does not hide, then
+// those of over.
+func merge[K comparable](base, over map[K]entry, keep func(entry)) {
+	for k, e := range base {
+		if _, ok := over[k]; !ok {
+			keep(e)
+		}
+	}
+	for _, e := range over {
+		keep(e)
+	}
+}
+
 // compact returns v with its overlay merged into a new base and the blocks
 // lapsed at now dropped.
 func (v *view) compact(now int64) *view {
@@ -593,46 +606,11 @@ func (v *view) compact(now int64) *view {
 			n.noteExp(e.exp)
 		}
 	}
-	for k, e := range v.base.v4 {
-		if _, ok := v.over.v4[k]; !ok {
-			keep(e)
-		}
-	}
-	for k, e := range v.base.ips {
-		if _, ok := v.over.ips[k]; !ok {
-			keep(e)
-		}
-	}
-	for k, e := range v.base.p64 {
-		if _, ok := v.over.p64[k]; !ok {
-			keep(e)
-		}
-	}
-	for k, e := range v.base.prefixes {
-		if _, ok := v.over.prefixes[k]; !ok {
-			keep(e)
-		}
-	}
-	for k, e := range v.base.ids {
-		if _, ok := v.over.ids[k]; !ok {
-			keep(e)
-		}
-	}
-	for _, e := range v.over.v4 {
-		keep(e)
-	}
-	for _, e := range v.over.ips {
-		keep(e)
-	}
-	for _, e := range v.over.p64 {
-		keep(e)
-	}
-	for _, e := range v.over.prefixes {
-		keep(e)
-	}
-	for _, e := range v.over.ids {
-		keep(e)
-	}
+	merge(v.base.v4, v.over.v4, keep)
+	merge(v.base.ips, v.over.ips, keep)
+	merge(v.base.p64, v.over.p64, keep)
+	merge(v.base.prefixes, v.over.prefixes, keep)
+	merge(v.base.ids, v.over.ids, keep)
 	for p := range n.base.prefixes {
 		n.lens.add(p)
 	}
