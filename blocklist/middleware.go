@@ -47,7 +47,7 @@ func Middleware(c *Checker, cfg MiddlewareConfig) func(http.Handler) http.Handle
 				next.ServeHTTP(w, r)
 				return
 			}
-			id := requestID(r.Header.Get(cfg.RequestIDHeader))
+			id := RequestID(r.Header.Get(cfg.RequestIDHeader))
 			h := w.Header()
 			h.Set("Content-Type", "application/json")
 			h.Set("Cache-Control", "no-store")
@@ -66,9 +66,10 @@ func Middleware(c *Checker, cfg MiddlewareConfig) func(http.Handler) http.Handle
 	}
 }
 
-// requestID returns id when it is a short token safe to echo in JSON and a
-// header, else a new random one.
-func requestID(id string) string {
+// RequestID returns id when it is a short token safe to echo in JSON and a
+// header, else a new random one. Gateways use it for the id a refusal
+// names.
+func RequestID(id string) string {
 	ok := id != "" && len(id) <= 64
 	for i := 0; ok && i < len(id); i++ {
 		b := id[i]

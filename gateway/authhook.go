@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/gateway/auth"
 )
 
@@ -117,7 +118,7 @@ func (g *Gateway) authorize(w *statusWriter, r *http.Request, rt *route, ex *exc
 		// The IP was checked before; the fail mode applied there too.
 		if v := g.checker.CheckRoute(netip.Addr{}, ex.keyID, ex.user, rt.mode); v.Blocked && v.Client != "" {
 			g.m.blocked.WithLabelValues(rt.Name, "blocked").Inc()
-			id := requestID(r.Header.Get("X-Request-Id"))
+			id := blocklist.RequestID(r.Header.Get("X-Request-Id"))
 			h := w.Header()
 			h.Set("Cache-Control", "no-store")
 			h.Set("X-Request-Id", id)

@@ -2,8 +2,6 @@ package gateway
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -284,7 +282,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 			}
 			check.Inc()
 			g.m.blocked.WithLabelValues(rt.Name, reason).Inc()
-			id := requestID(r.Header.Get("X-Request-Id"))
+			id := blocklist.RequestID(r.Header.Get("X-Request-Id"))
 			h := sw.Header()
 			h.Set("Cache-Control", "no-store")
 			h.Set("X-Request-Id", id)
@@ -476,22 +474,6 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 	w.Header().Del("Content-Length")
 	w.WriteHeader(status)
 	io.WriteString(w, body+"\n")
-}
-
-// requestID returns id when it is a short token safe to echo in JSON and a
-// header, else a new random one (as the blocklist middleware does).
-func requestID(id string) string {
-	ok := id != "" && len(id) <= 64
-	for i := 0; ok && i < len(id); i++ {
-		b := id[i]
-		ok = b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '-' || b == '_' || b == '.'
-	}
-	if ok {
-		return id
-	}
-	var b [8]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 // statusWriter records the status and counts the body bytes written.

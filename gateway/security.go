@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/gateway/waf"
 	"github.com/portcullis/portcullis/ingest"
 )
@@ -238,7 +239,7 @@ func (g *Gateway) inspectWAF(w http.ResponseWriter, r *http.Request, rt *route, 
 	case res.Blocked:
 		g.sec.m.wafEvals.WithLabelValues(rt.Name, waf.ModeBlocking, "blocked").Inc()
 		g.logger.LogAttrs(r.Context(), slog.LevelDebug, "WAF blocked a request", slog.String("route", rt.Name), slog.Any("rules", res.Rules))
-		id := requestID(r.Header.Get("X-Request-Id"))
+		id := blocklist.RequestID(r.Header.Get("X-Request-Id"))
 		w.Header().Set("X-Request-Id", id)
 		w.Header().Set("Cache-Control", "no-store")
 		writeJSON(w, http.StatusForbidden, `{"error":"blocked by the WAF","request_id":"`+id+`"}`)
