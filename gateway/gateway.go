@@ -379,21 +379,13 @@ func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
 		}
 	}
 	pr.SetURL(u)
-	if peer, err := netip.ParseAddrPort(pr.In.RemoteAddr); err == nil && trustedPeer(peer.Addr().Unmap(), g.trusted) {
+	peer, err := netip.ParseAddrPort(pr.In.RemoteAddr)
+	if err == nil && slices.ContainsFunc(g.trusted, func(p netip.Prefix) bool { return p.Contains(peer.Addr().Unmap()) }) {
 		if xff := pr.In.Header.Values("X-Forwarded-For"); len(xff) > 0 {
 			pr.Out.Header["X-Forwarded-For"] = slices.Clone(xff)
 		}
 	}
 	pr.SetXForwarded()
-}
-
-func trustedPeer(a netip.Addr, trusted []netip.Prefix) bool {
-	for _, p := range trusted {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
 }
 
 // proxyError answers a failed upstream exchange: 413 when the body passed
