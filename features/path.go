@@ -13,17 +13,8 @@ const (
 // "{id}", so "/items/42" and "/items/77" share a template.
 func TemplateHash(p []byte) uint32 {
 	h := uint32(fnvOffset32)
-	n := len(p)
-	if i := bytes.IndexAny(p, "?#"); i >= 0 {
-		n = i
-	}
-	start := 0
-	for start <= n {
-		end := start
-		for end < n && p[end] != '/' {
-			end++
-		}
-		seg := p[start:end]
+	for it := newSegments(p); ; {
+		seg, last := it.next()
 		if isIdentifier(seg) {
 			h = (h ^ '{') * fnvPrime32
 			h = (h ^ '}') * fnvPrime32
@@ -33,35 +24,51 @@ func TemplateHash(p []byte) uint32 {
 			}
 		}
 		h = (h ^ '/') * fnvPrime32
-		start = end + 1
+		if last {
+			return h
+		}
 	}
-	return h
 }
 
 // Template writes the template of p to dst, for display and tests.
 func Template(dst, p []byte) []byte {
-	n := len(p)
-	if i := bytes.IndexAny(p, "?#"); i >= 0 {
-		n = i
-	}
-	start := 0
-	for start <= n {
-		end := start
-		for end < n && p[end] != '/' {
-			end++
-		}
-		seg := p[start:end]
+	for it := newSegments(p); ; {
+		seg, last := it.next()
 		if isIdentifier(seg) {
 			dst = append(dst, "{id}"...)
 		} else {
 			dst = append(dst, seg...)
 		}
-		if end < n {
-			dst = append(dst, '/')
+		if last {
+			return dst
 		}
-		start = end + 1
+		dst = append(dst, '/')
 	}
-	return dst
+}
+
+// segments walks the '/'-separated segments of a path without its query
+// or fragment, the first (before the leading '/') included.
+type segments struct {
+	p     []byte
+	start int
+}
+
+func newSegments(p []byte) segments {
+	if i := bytes.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	return segments{p: p}
+}
+
+// next returns the next segment and whether it is the last.
+func (s *segments) next() (seg []byte, last bool) {
+	end := s.start
+	for end < len(s.p) && s.p[end] != '/' {
+		end++
+	}
+	seg = s.p[s.start:end]
+	s.start = end + 1
+	return seg, end >= len(s.p)
 }
 
 // isIdentifier reports whether a path segment names one resource among many
