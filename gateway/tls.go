@@ -22,8 +22,10 @@ type TLS struct {
 	CertFile string `yaml:"cert_file"`
 	KeyFile  string `yaml:"key_file"`
 	// MinVersion is "1.2" (the default) or "1.3". TLS 1.0 and 1.1 are
-	// never accepted. Cipher suites are Go's defaults (AEAD, forward
-	// secret); TLS 1.3 is preferred when the client offers it.
+	// never accepted. Cipher suites are Go's defaults: all with forward
+	// secrecy (ECDHE; no RSA key exchange, 3DES or RC4), AEAD in TLS 1.3,
+	// while TLS 1.2 also offers ECDHE AES-CBC-SHA for old clients; TLS 1.3
+	// is preferred when the client offers it.
 	MinVersion string `yaml:"min_version"`
 	// ReloadInterval is how often the certificate files, the listener's
 	// and the routes' upstream_tls ones, are checked for a change.
