@@ -12,10 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -199,78 +197,29 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	if err != nil {
 		return err
 	}
-	var refusedNormal, refusedAttack, total atomic.Int64
 	labels := readLabelsFile(labelsPath)
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
-	jobs := make(chan ingest.Record, 1024)
-	var dw sync.WaitGroup
-	for range 64 {
-		dw.Add(1)
-		go func() {
-			defer dw.Done()
-			for r := range jobs {
-				// The recorded request size is sent as a body of zeros: the
-				// gateway refuses one over its limit from the header alone.
-				var body io.Reader
-				if r.ReqBytes > 0 && (r.Method[0] == 'P') {
-					body = io.LimitReader(zeros{}, r.ReqBytes)
-				}
-				req, err := http.NewRequestWithContext(rctx, string(r.Method), "http://"+gwListen+string(r.Path), body)
-				if err != nil {
-					continue
-				}
-				if body != nil {
-					req.ContentLength = r.ReqBytes
-				}
-				req.Header.Set(demoBytesHeader, strconv.FormatInt(r.RespBytes, 10))
-				req.Header.Set("X-Forwarded-For", string(r.ClientIP))
-				req.Header.Set("User-Agent", string(r.UserAgent))
-				req.Header.Set(demoStatusHeader, strconv.Itoa(r.Status))
-				resp, err := client.Do(req)
-				if err != nil {
-					continue
-				}
-				// The upstream answers with the recorded status, 403s
-				// included; only the gateway's own refusals count.
-				head := make([]byte, 256)
-				nb, _ := io.ReadFull(resp.Body, head)
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				reply := head[:nb]
-				total.Add(1)
-				if resp.StatusCode == http.StatusForbidden && strings.Contains(string(reply), `"blocked"`) {
-					if labels[string(r.ClientIP)].Kind == backtest.KindNormal {
-						refusedNormal.Add(1)
-					} else {
-						refusedAttack.Add(1)
-					}
-				}
-			}
-		}()
-	}
-	first := recs[0].TS
-	nextReport := time.Now().Add(15 * time.Second)
-	for _, r := range recs {
-		due := start.Add(time.Duration(r.TS - first))
-		if d := time.Until(due); d > 0 {
-			select {
-			case <-ctx.Done():
-				close(jobs)
-				return ctx.Err()
-			case err := <-errs:
-				close(jobs)
-				return err
-			case <-time.After(d):
-			}
+	// A detector or gateway that fails ends the replay.
+	dctx, cancel := context.WithCancelCause(rctx)
+	defer cancel(nil)
+	go func() {
+		select {
+		case err := <-errs:
+			cancel(err)
+		case <-dctx.Done():
 		}
-		if time.Now().After(nextReport) {
-			fmt.Fprintf(out, "   %s: %d requests, %d refused\n", time.Since(start).Round(time.Second), total.Load(), refusedNormal.Load()+refusedAttack.Load())
-			nextReport = nextReport.Add(15 * time.Second)
-		}
-		jobs <- r
+	}()
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	defer client.CloseIdleConnections()
+	d := &driver{client: client, base: "http://" + gwListen, workers: 64, reportEvery: 15 * time.Second,
+		report: func(st driveStats) {
+			fmt.Fprintf(out, "   %s: %d requests, %d refused\n", time.Since(start).Round(time.Second), st.sent, st.refusedAttack+st.refusedNormal)
+		}}
+	st, err := d.replay(dctx, recs, start, func(r *ingest.Record) bool {
+		return labels[string(r.ClientIP)].Kind != backtest.KindNormal
+	})
+	if err != nil {
+		return context.Cause(dctx)
 	}
-	close(jobs)
-	dw.Wait()
 	time.Sleep(500 * time.Millisecond)
 
 	step("who was blocked")
@@ -303,16 +252,8 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 		return err
 	}
 	fmt.Fprintf(out, "requests: %d through the gateway; %d refused from attackers, %d refused from normal clients\n",
-		total.Load(), refusedAttack.Load(), refusedNormal.Load())
+		st.sent, st.refusedAttack, st.refusedNormal)
 	return nil
-}
-
-// zeros reads as an endless run of zero bytes.
-type zeros struct{}
-
-func (zeros) Read(p []byte) (int, error) {
-	clear(p)
-	return len(p), nil
 }
 
 func readAll(path string) ([]ingest.Record, error) {
@@ -321,16 +262,11 @@ func readAll(path string) ([]ingest.Record, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := ingest.NewReader(f, ingest.ReaderConfig{})
-	var out []ingest.Record
-	var rec ingest.Record
-	for r.Next(&rec) {
-		out = append(out, rec.Clone())
-	}
-	if len(out) == 0 {
+	out, err := readRecords(f)
+	if err == nil && len(out) == 0 {
 		return nil, errors.New("demo: no traffic generated")
 	}
-	return out, r.Err()
+	return out, err
 }
 
 func readLabelsFile(path string) map[string]backtest.Label {

@@ -96,7 +96,7 @@ func drive(ctx context.Context, out io.Writer, f driveFlags) error {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: f.workers}}
 	defer client.CloseIdleConnections()
 	d := &driver{client: client, base: strings.TrimSuffix(f.gateway, "/"), workers: f.workers,
-		apiKeyHeader: f.apiKeyHeader, userHeader: f.userHeader}
+		apiKeyHeader: f.apiKeyHeader, userHeader: f.userHeader, maxBody: maxDemoBody}
 	for round := 0; f.rounds == 0 || round < f.rounds; round++ {
 		start := time.Now().UTC().Truncate(time.Millisecond).Add(time.Second)
 		cfg := trafficgen.Config{Seed: f.seed + int64(round), Site: f.site, Start: start, Minutes: f.minutes,
@@ -145,6 +145,13 @@ type driver struct {
 	workers      int
 	apiKeyHeader string
 	userHeader   string
+	// maxBody caps the bodies sent; 0 sends the recorded size, which the
+	// gateway refuses from the header alone when it is over its limit.
+	maxBody int64
+	// report, when set, is called about every reportEvery with the counts
+	// so far.
+	report      func(driveStats)
+	reportEvery time.Duration
 }
 
 // driveStats count the requests of one replay.
@@ -186,8 +193,13 @@ func (d *driver) replay(ctx context.Context, recs []ingest.Record, start time.Ti
 	if len(recs) > 0 {
 		first := recs[0].TS
 		timer := time.NewTimer(0)
+		nextReport := time.Now().Add(d.reportEvery)
 	loop:
 		for i := range recs {
+			if d.report != nil && time.Now().After(nextReport) {
+				d.report(driveStats{sent.Load(), failed.Load(), refusedAttack.Load(), refusedNormal.Load()})
+				nextReport = nextReport.Add(d.reportEvery)
+			}
 			if wait := time.Until(start.Add(time.Duration(recs[i].TS - first))); wait > 0 {
 				timer.Reset(wait)
 				select {
@@ -216,15 +228,19 @@ func (d *driver) replay(ctx context.Context, recs []ingest.Record, start time.Ti
 // upstream replayed).
 func (d *driver) send(ctx context.Context, r *ingest.Record) (blocked bool, err error) {
 	var body io.Reader
-	if r.ReqBytes > 0 && (string(r.Method) == http.MethodPost || string(r.Method) == http.MethodPut || string(r.Method) == http.MethodPatch) {
-		body = io.LimitReader(zeros{}, min(r.ReqBytes, maxDemoBody))
+	size := r.ReqBytes
+	if d.maxBody > 0 {
+		size = min(size, d.maxBody)
+	}
+	if size > 0 && (string(r.Method) == http.MethodPost || string(r.Method) == http.MethodPut || string(r.Method) == http.MethodPatch) {
+		body = io.LimitReader(zeros{}, size)
 	}
 	req, err := http.NewRequestWithContext(ctx, string(r.Method), d.base+string(r.Path), body)
 	if err != nil {
 		return false, err
 	}
 	if body != nil {
-		req.ContentLength = min(r.ReqBytes, maxDemoBody)
+		req.ContentLength = size
 	}
 	h := req.Header
 	h.Set("X-Forwarded-For", string(r.ClientIP))
@@ -245,6 +261,14 @@ func (d *driver) send(ctx context.Context, r *ingest.Record) (blocked bool, err 
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
 	io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode == http.StatusForbidden && bytes.Contains(head, []byte(`"error":"blocked"`)), nil
+}
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
 
 // echoHandler answers with the status and the size of body that a driven
