@@ -9,6 +9,10 @@ const (
 	ActionBlock = "block"
 )
 
+// RuleVolume is the Rule of a decision taken because the client passed the
+// model's volume limit while its score stayed below the threshold.
+const RuleVolume = "volume_limit"
+
 // Decision is what the detector decided about one client, in the shape of
 // the design's decisions contract.
 type Decision struct {
@@ -21,6 +25,9 @@ type Decision struct {
 	TTLSec    int64     `json:"ttl_s"`
 	Model     string    `json:"model"`
 	Reasons   []Reason  `json:"reasons"`
+	// Rule names what blocked the client when it was not the score:
+	// RuleVolume, or empty for the score.
+	Rule string `json:"rule,omitempty"`
 	// Events is how many events of the client had been seen when it was
 	// decided.
 	Events uint32 `json:"events"`
@@ -38,6 +45,10 @@ type Reason struct {
 	Feature string  `json:"feature"`
 	Value   float64 `json:"value"`
 	Typical float64 `json:"typical"`
+	// Limit is the volume limit the value passed, on the requests_2m
+	// reason of a client past it; Typical is then the training clients'
+	// peak the limit is derived from.
+	Limit float64 `json:"limit,omitempty"`
 }
 
 // Expires returns when the decision lapses.

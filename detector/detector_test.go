@@ -3,7 +3,9 @@ package detector_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/portcullis/portcullis/backtest"
 	. "github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
 	"github.com/portcullis/portcullis/trafficgen"
@@ -133,8 +136,15 @@ func TestDecisionsAreExplainedAndOrdered(t *testing.T) {
 		if i > 0 && d.TS.Before(ds[i-1].TS) {
 			t.Fatalf("decision %d at %v precedes the one before it at %v", i, d.TS, ds[i-1].TS)
 		}
-		if d.Action != ActionBlock || d.Score < d.Threshold || d.TTLSec != int64(DefaultTTL/time.Second) || d.Model != m.ID || d.Scope != "ip" {
-			t.Errorf("decision %+v is not a block above threshold with the default TTL and the model's id", d)
+		if d.Rule == RuleVolume {
+			if r := d.Reasons[0]; r.Feature != "requests_2m" || r.Limit != m.Volume.Requests || r.Value < r.Limit || math.Abs(r.Typical-m.Volume.Peak) > 1e-3 {
+				t.Errorf("decision %+v by the volume limit does not lead with requests_2m past %v", d, m.Volume.Requests)
+			}
+		} else if d.Score < d.Threshold {
+			t.Errorf("decision %+v is below the threshold and names no rule", d)
+		}
+		if d.Action != ActionBlock || d.TTLSec != int64(DefaultTTL/time.Second) || d.Model != m.ID || d.Scope != "ip" {
+			t.Errorf("decision %+v is not a block with the default TTL and the model's id", d)
 		}
 		if len(d.Reasons) == 0 {
 			t.Errorf("decision about %s carries no reasons", d.Client)
@@ -290,4 +300,53 @@ func BenchmarkScore(b *testing.B) {
 	}
 	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(events), "events/op")
+}
+
+// TestVolumeLimitBlocksAPlainFlood replays a flood whose every request is an
+// ordinary, successful page view: only its volume sets it apart. Sent
+// anonymously it passes the volume limit and is blocked for it; the same
+// requests with an API key are left to the score.
+func TestVolumeLimitBlocksAPlainFlood(t *testing.T) {
+	_, _, m := trainedFixture(t)
+	if m.Volume.Requests == 0 {
+		t.Fatalf("the fixture model has no volume limit: %+v", m.Volume)
+	}
+	// Fast enough to pass the limit within two minutes, slow enough for
+	// the rate alone to look like a browser's burst.
+	perSec := 1.5 * m.Volume.Requests / 120
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	for i := range int(perSec * 180) {
+		ts := t0.Add(time.Duration(float64(i) / perSec * float64(time.Second))).Format(time.RFC3339Nano)
+		fmt.Fprintf(&buf, `{"ts":%q,"client_ip":"198.51.100.7","method":"GET","path":"/products?page=1","status":200,"req_bytes":420,"resp_bytes":18000,"duration_ms":12}`+"\n", ts)
+		fmt.Fprintf(&buf, `{"ts":%q,"client_ip":"198.51.100.8","method":"GET","path":"/products?page=1","status":200,"req_bytes":420,"resp_bytes":18000,"duration_ms":12,"api_key":"pk_partner"}`+"\n", ts)
+	}
+	p, err := NewPipeline(Config{}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	over := map[string]bool{}
+	p.OnJudge = func(c *Client, _ int64, _ *features.Vector, r *models.Result) {
+		over[c.Key()] = over[c.Key()] || r.OverVolume
+	}
+	var ds []*Decision
+	rd := ingest.NewReader(bytes.NewReader(buf.Bytes()), ingest.ReaderConfig{})
+	var rec ingest.Record
+	for rd.Next(&rec) {
+		if d := p.Process(&rec); d != nil {
+			ds = append(ds, d)
+		}
+	}
+	var anon *Decision
+	for _, d := range ds {
+		if d.Client == "198.51.100.7" {
+			anon = d
+		}
+	}
+	if anon == nil || !over["198.51.100.7"] || anon.Reasons[0].Feature != "requests_2m" || anon.Reasons[0].Limit != m.Volume.Requests {
+		t.Fatalf("the anonymous flood was not blocked for its volume (limit %v): %+v", m.Volume.Requests, ds)
+	}
+	if over["198.51.100.8"] {
+		t.Errorf("the client sending an API key was held to the anonymous volume limit")
+	}
 }

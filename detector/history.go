@@ -74,6 +74,10 @@ type Judgement struct {
 	// Decided says this judgement confirmed a block.
 	Decided bool `json:"decided"`
 	Known   bool `json:"known,omitempty"`
+	// OverVolume says the client was past the model's volume limit, which
+	// blocks whatever the score; its requests_2m reason then carries the
+	// limit.
+	OverVolume bool `json:"over_volume,omitempty"`
 	// Features are the client's features, by name.
 	Features map[string]float64 `json:"features"`
 	// Reasons are the features that drove the score, strongest first.
@@ -90,6 +94,8 @@ type judgement struct {
 	scored    bool
 	known     bool
 	decided   bool
+	over      bool
+	limit     float64
 	nReasons  uint8
 	vec       features.Vector
 	reasons   [models.MaxReasons]models.Reason
@@ -167,12 +173,17 @@ func (h *History) Judgements(client string) []Judgement {
 			fs[names[k].Name] = round(v, 4)
 		}
 		rs := make([]Reason, 0, j.nReasons)
-		for _, r := range j.reasons[:j.nReasons] {
-			rs = append(rs, Reason{Feature: names[r.Feature].Name, Value: round(r.Value, 4), Typical: round(r.Typical, 4)})
+		for i, r := range j.reasons[:j.nReasons] {
+			x := Reason{Feature: names[r.Feature].Name, Value: round(r.Value, 4), Typical: round(r.Typical, 4)}
+			if i == 0 && j.over {
+				x.Limit = j.limit
+			}
+			rs = append(rs, x)
 		}
 		out = append(out, Judgement{
 			TS: time.Unix(0, j.ts).UTC(), Events: j.events, Scored: j.scored, Score: round(j.score, 4),
-			Threshold: round(j.threshold, 4), Decided: j.decided, Known: j.known, Features: fs, Reasons: rs,
+			Threshold: round(j.threshold, 4), Decided: j.decided, Known: j.known, OverVolume: j.over,
+			Features: fs, Reasons: rs,
 		})
 	}
 	return out
@@ -202,12 +213,12 @@ func (o *Online) KeepHistory(h *History) { o.pipeline.KeepHistory(h) }
 func (h *History) record(p *Pipeline, c *Client, ts int64, v *features.Vector, r *models.Result) {
 	threshold := p.model.Threshold
 	id, ok := h.index[c.Key()] // no lock: only this goroutine writes index
-	if !ok && !(r.Scored && r.Score >= h.cfg.Watch*threshold) {
+	if !ok && !r.OverVolume && !(r.Scored && r.Score >= h.cfg.Watch*threshold) {
 		return
 	}
 	// The same confirmation as Process (blocks). prevScore still holds the
 	// previous score here.
-	decided := r.Scored && !p.calibrating && blocks(c.Ext.prevScore, r.Score, threshold)
+	decided := !p.calibrating && (r.OverVolume || r.Scored && blocks(c.Ext.prevScore, r.Score, threshold))
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -219,7 +230,7 @@ func (h *History) record(p *Pipeline, c *Client, ts int64, v *features.Vector, r
 	s := &h.slots[id]
 	j := &s.ring[s.pos]
 	*j = judgement{ts: ts, score: r.Score, threshold: threshold, events: c.Events(), scored: r.Scored,
-		known: r.Known, decided: decided, nReasons: uint8(r.NReasons), vec: *v, reasons: r.Reasons}
+		known: r.Known, decided: decided, over: r.OverVolume, limit: p.model.Volume.Requests, nReasons: uint8(r.NReasons), vec: *v, reasons: r.Reasons}
 	s.pos = (s.pos + 1) % len(s.ring)
 	s.n = min(s.n+1, len(s.ring))
 }

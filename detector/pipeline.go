@@ -169,25 +169,31 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 		return nil
 	}
 	p.model.Judge(&p.vec, s.ident, &p.res)
+	p.model.CheckVolume(&p.vec, c.Credentialed(), &p.res)
 	if p.OnJudge != nil {
 		p.OnJudge(c, rec.TS, &p.vec, &p.res)
 	}
-	if !p.res.Scored {
+	if !p.res.Scored && !p.res.OverVolume {
 		s.prevScore = 0
 		return nil
 	}
-	p.stats.Scored++
-	// A block needs two judgements in a row at or above the threshold: one
-	// burst of a normal client's first requests can look like anything
-	// once, an attack keeps looking like itself. A score far past the
-	// threshold needs only one.
-	block := blocks(s.prevScore, p.res.Score, p.model.Threshold)
-	s.prevScore = p.res.Score
-	// Calibration takes the highest single score, which bounds the highest
-	// confirmed one from above, so the calibrated share of normal clients
-	// blocked is an upper bound.
-	if p.res.Score > s.maxScore {
-		s.maxScore = p.res.Score
+	block := p.res.OverVolume
+	if p.res.Scored {
+		p.stats.Scored++
+		// A block needs two judgements in a row at or above the threshold:
+		// one burst of a normal client's first requests can look like
+		// anything once, an attack keeps looking like itself. A score far
+		// past the threshold needs only one.
+		block = block || blocks(s.prevScore, p.res.Score, p.model.Threshold)
+		s.prevScore = p.res.Score
+		// Calibration takes the highest single score, which bounds the
+		// highest confirmed one from above, so the calibrated share of
+		// normal clients blocked is an upper bound.
+		if p.res.Score > s.maxScore {
+			s.maxScore = p.res.Score
+		}
+	} else {
+		s.prevScore = 0
 	}
 	if p.calibrating || !block {
 		return nil
@@ -212,9 +218,16 @@ func (p *Pipeline) decision(c *Client, ts int64) *Decision {
 		Simulated: p.cfg.Policy.DryRun,
 		Reasons:   make([]Reason, 0, p.res.NReasons),
 	}
+	if p.res.OverVolume && !(p.res.Scored && p.res.Score >= p.model.Threshold) {
+		d.Rule = RuleVolume
+	}
 	specs := features.Specs()
-	for _, r := range p.res.Reasons[:p.res.NReasons] {
-		d.Reasons = append(d.Reasons, Reason{Feature: specs[r.Feature].Name, Value: round(r.Value, 4), Typical: round(r.Typical, 4)})
+	for i, r := range p.res.Reasons[:p.res.NReasons] {
+		x := Reason{Feature: specs[r.Feature].Name, Value: round(r.Value, 4), Typical: round(r.Typical, 4)}
+		if i == 0 && p.res.OverVolume {
+			x.Limit = p.model.Volume.Requests
+		}
+		d.Reasons = append(d.Reasons, x)
 	}
 	return d
 }

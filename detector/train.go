@@ -136,12 +136,18 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		from    = int64(math.MaxInt64)
 		to      = int64(math.MinInt64)
 	)
+	var peaks []float64 // highest requests_2m of clients too quiet to get a baseline
 	keep := func(c *Client) {
 		t := c.Ext.train
-		if t != nil && int(c.Events()) >= cfg.IdentityMinEvents {
+		if t == nil {
+			return
+		}
+		if int(c.Events()) >= cfg.IdentityMinEvents {
 			if old := idents[c.Key()]; old == nil || old.judgements < t.judgements {
 				idents[c.Key()] = t
 			}
+		} else {
+			peaks = append(peaks, math.Expm1(t.high[features.Volume]))
 		}
 	}
 	p1.table.OnEvict = func(c *Client, _ bool) { keep(c) }
@@ -212,6 +218,15 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	spanMin := float64(to-from) / float64(time.Minute)
 	m.Identities = selectIdentities(idents, spanMin, cfg)
 	summary.Identities = len(m.Identities)
+	// The volume limit is calibrated on every client but the heavy hitters
+	// that have a baseline of their own: it judges the clients that lack one.
+	heavy := m.Population.Features[features.Volume].Q99
+	for k, t := range idents {
+		if b := m.Identities[k]; b == nil || b.Typical[features.Volume] <= heavy {
+			peaks = append(peaks, math.Expm1(t.high[features.Volume]))
+		}
+	}
+	m.SetVolumeLimit(peaks, cfg.Model)
 	summary.From, summary.To = time.Unix(0, from).UTC(), time.Unix(0, to).UTC()
 
 	// Pass 2: replay through the model to calibrate the threshold.

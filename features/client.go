@@ -24,6 +24,7 @@ const (
 type counters struct {
 	n, errs, auth, notFound, other, writes, marks, novel float64
 	waf                                                  float64 // requests that matched WAF rules
+	cred                                                 float64 // requests that carried an API key or a user
 	reqBytes, respBytes                                  float64
 }
 
@@ -70,6 +71,16 @@ func (c *Client[E]) First() int64 { return c.first }
 // Last returns the event time of the client's latest event.
 func (c *Client[E]) Last() int64 { return c.last }
 
+// Credentialed returns the share of the client's recent requests (decayed
+// with TauLong) that carried an API key or a user: near 1 for an
+// integration or a signed-in app, 0 for an anonymous client.
+func (c *Client[E]) Credentialed() float64 {
+	if c.c.n == 0 {
+		return 0
+	}
+	return c.c.cred / c.c.n
+}
+
 func (c *Client[E]) reset(key, scope string, ts int64) {
 	var e E
 	*c = Client[E]{key: key, scope: scope, first: ts, last: ts, prev: c.prev, next: c.next, Ext: e}
@@ -99,6 +110,7 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 			c.c.marks *= dl
 			c.c.novel *= dl
 			c.c.waf *= dl
+			c.c.cred *= dl
 			c.c.reqBytes *= dl
 			c.c.respBytes *= dl
 		}
@@ -152,6 +164,9 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 	}
 	if r.WAF > 0 {
 		c.c.waf++
+	}
+	if len(r.APIKey) > 0 || len(r.User) > 0 {
+		c.c.cred++
 	}
 	if r.ReqBytes > 0 {
 		c.c.reqBytes += float64(r.ReqBytes)

@@ -10,7 +10,10 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"time"
+
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/portcullis/portcullis/features"
 )
@@ -97,9 +100,74 @@ type Model struct {
 	// unusual client that is unusual only in harmless ways is left alone.
 	Gate float64 `json:"gate"`
 
+	// Volume is the flood rule: a limit on the requests an anonymous
+	// client unknown to the model sends to a few routes.
+	Volume VolumeLimit `json:"volume_limit"`
+
 	Calibration Calibration     `json:"calibration"`
 	Training    TrainingSummary `json:"training"`
 }
+
+// VolumeLimit is the flood rule, calibrated on the training recording. The
+// score judges how a client's requests look; a flood can look like an
+// ordinary page or API call repeated, and only its volume gives it away.
+// Volume beyond what ordinary clients ever reach is that signal, so the
+// rule compares a client's decayed two-minute request count with the
+// peaks of the training clients. It applies to clients that are not known
+// from training (known clients are judged against their own history), that
+// send most requests without an API key or a user (an authenticated
+// client is accountable, and a busy integration is often new), and whose
+// requests concentrate on few routes (a crawler or an office behind NAT
+// spreads over many).
+type VolumeLimit struct {
+	// Requests is the limit on requests_2m; 0 disables the rule.
+	Requests float64 `json:"requests"`
+	// Peak is the Quantile of the highest requests_2m each training client
+	// reached, over the clients that are not heavy hitters with a baseline
+	// of their own; Requests is Factor times Peak.
+	Peak     float64 `json:"peak"`
+	Quantile float64 `json:"quantile"`
+	Factor   float64 `json:"factor"`
+	// MaxEntropy is the path entropy (bits over route templates) at or
+	// below which requests count as concentrated.
+	MaxEntropy float64 `json:"max_entropy"`
+	// Clients is how many training clients the peaks came from, and Over
+	// how many of all training clients the rule would have blocked.
+	Clients int `json:"clients"`
+	Over    int `json:"over"`
+}
+
+// Exceeded reports whether a client with features v, known from training
+// or not, and sending the share credentialed of its requests with an API
+// key or a user, is past the volume limit.
+func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, credentialed float64) bool {
+	return l.Requests > 0 && !known && credentialed < 0.5 &&
+		v[features.Volume] >= l.Requests && v[features.PathEntropy] <= l.MaxEntropy
+}
+
+// SetVolumeLimit calibrates m.Volume from the highest requests_2m of each
+// training client (peaks), leaving out the known heavy hitters.
+func (m *Model) SetVolumeLimit(peaks []float64, cfg TrainConfig) {
+	cfg = cfg.WithDefaults()
+	l := VolumeLimit{Quantile: cfg.VolumeQuantile, Factor: cfg.VolumeFactor, MaxEntropy: cfg.VolumeMaxEntropy, Clients: len(peaks)}
+	if len(peaks) >= minVolumeClients && cfg.VolumeFactor > 0 {
+		s := slices.Clone(peaks)
+		slices.Sort(s)
+		l.Peak = stat.Quantile(cfg.VolumeQuantile, stat.Empirical, s, nil)
+		l.Requests = math.Ceil(cfg.VolumeFactor * max(l.Peak, 1))
+		for _, p := range peaks {
+			if p >= l.Requests {
+				l.Over++
+			}
+		}
+	}
+	m.Volume = l
+}
+
+// minVolumeClients is the fewest training clients that calibrate the
+// volume limit: fewer leave the rule off, since a high quantile of a
+// handful of peaks says little.
+const minVolumeClients = 200
 
 type modelFile struct {
 	Format  string `json:"format"`
@@ -137,8 +205,11 @@ type Result struct {
 	Scored   bool
 	Known    bool
 	Block    bool
-	Reasons  [MaxReasons]Reason
-	NReasons int
+	// OverVolume says the client is past the model's volume limit (set by
+	// CheckVolume, not Judge).
+	OverVolume bool
+	Reasons    [MaxReasons]Reason
+	NReasons   int
 }
 
 // Judge scores v, for a client with history ident (nil if the client is
@@ -199,6 +270,26 @@ func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
 		r.NReasons++
 		ev[k] = math.Inf(-1)
 	}
+}
+
+// CheckVolume applies the volume limit to a judged client and, when it is
+// exceeded, sets r.OverVolume and puts requests_2m first among the
+// reasons, with the training peak as what is typical.
+func (m *Model) CheckVolume(v *features.Vector, credentialed float64, r *Result) {
+	if !m.Volume.Exceeded(v, r.Known, credentialed) {
+		return
+	}
+	r.OverVolume = true
+	rs := [MaxReasons]Reason{{Feature: features.Volume, Value: v[features.Volume], Typical: m.Volume.Peak,
+		Z: m.Population.Z(features.Volume, math.Log1p(v[features.Volume]))}}
+	n := 1
+	for _, x := range r.Reasons[:r.NReasons] {
+		if x.Feature != features.Volume && n < MaxReasons {
+			rs[n] = x
+			n++
+		}
+	}
+	r.Reasons, r.NReasons = rs, n
 }
 
 const (
@@ -266,7 +357,7 @@ func (m *Model) Write(w io.Writer) error {
 	if m.ID == "" {
 		h := sha256.New()
 		h.Write(fb)
-		fmt.Fprintf(h, "%v|%v|%d|%d", m.Threshold, m.Gate, len(m.Identities), m.Training.Events)
+		fmt.Fprintf(h, "%v|%v|%d|%d|%v", m.Threshold, m.Gate, len(m.Identities), m.Training.Events, m.Volume.Requests)
 		m.ID = "pc-" + hex.EncodeToString(h.Sum(nil))[:12]
 	}
 	zw := gzip.NewWriter(w)

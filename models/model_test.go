@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"testing"
@@ -179,4 +180,89 @@ func TestModelFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestVolumeLimit(t *testing.T) {
+	peaks := make([]float64, 1000)
+	for i := range peaks {
+		peaks[i] = float64(i + 1) // 1..1000 requests
+	}
+	m := trained(t)
+	m.SetVolumeLimit(peaks, TrainConfig{})
+	l := m.Volume
+	if l.Peak < 975 || l.Peak > 985 || l.Requests != math.Ceil(2*l.Peak) || l.Clients != 1000 || l.Over != 0 {
+		t.Fatalf("limit %+v, want 2 × the 98th percentile (~980) of 1000 peaks, none of them over it", l)
+	}
+
+	flood := population(1, 5)[0]
+	flood[features.Volume], flood[features.PathEntropy] = l.Requests+1, 0.5
+	tests := []struct {
+		name         string
+		v            features.Vector
+		known        bool
+		credentialed float64
+		want         bool
+	}{
+		{"an anonymous unknown client on one route past the limit", flood, false, 0, true},
+		{"the same client known from training is judged by its history", flood, true, 0, false},
+		{"the same client sending credentials is accountable", flood, false, 0.9, false},
+		{"a client spreading over many routes is not a flood", func() features.Vector { v := flood; v[features.PathEntropy] = 3; return v }(), false, 0, false},
+		{"a client below the limit", func() features.Vector { v := flood; v[features.Volume] = l.Requests - 1; return v }(), false, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ident *IdentityBaseline
+			if tt.known {
+				ident = &IdentityBaseline{}
+			}
+			var r Result
+			m.Judge(&tt.v, ident, &r)
+			before := r
+			m.CheckVolume(&tt.v, tt.credentialed, &r)
+			if r.OverVolume != tt.want {
+				t.Fatalf("OverVolume = %v, want %v", r.OverVolume, tt.want)
+			}
+			if !tt.want {
+				if r != before {
+					t.Fatalf("CheckVolume changed a result it did not apply to: %+v -> %+v", before, r)
+				}
+				return
+			}
+			if r.NReasons == 0 || r.Reasons[0].Feature != features.Volume || r.Reasons[0].Typical != l.Peak {
+				t.Fatalf("reasons %+v do not lead with requests_2m against the training peak", r.Reasons[:r.NReasons])
+			}
+			for i := 1; i < r.NReasons; i++ {
+				if r.Reasons[i].Feature == features.Volume {
+					t.Fatalf("requests_2m given twice: %+v", r.Reasons[:r.NReasons])
+				}
+			}
+		})
+	}
+
+	t.Run("too few clients leave the rule off", func(t *testing.T) {
+		m.SetVolumeLimit(peaks[:150], TrainConfig{})
+		if m.Volume.Requests != 0 || m.Volume.Exceeded(&flood, false, 0) {
+			t.Fatalf("limit %+v from 150 clients", m.Volume)
+		}
+	})
+	t.Run("a negative factor turns the rule off", func(t *testing.T) {
+		m.SetVolumeLimit(peaks, TrainConfig{VolumeFactor: -1})
+		if m.Volume.Requests != 0 {
+			t.Fatalf("limit %+v with factor -1", m.Volume)
+		}
+	})
+	t.Run("a model file keeps the limit", func(t *testing.T) {
+		m.SetVolumeLimit(peaks, TrainConfig{})
+		var buf bytes.Buffer
+		if err := m.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		got, err := Read(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Volume != m.Volume {
+			t.Fatalf("read back %+v, wrote %+v", got.Volume, m.Volume)
+		}
+	})
 }

@@ -27,6 +27,13 @@ type TrainConfig struct {
 	// from pulling the threshold into them.
 	MinThreshold float64 `yaml:"min_threshold"`
 	MaxThreshold float64 `yaml:"max_threshold"`
+	// VolumeQuantile, VolumeFactor and VolumeMaxEntropy calibrate the
+	// volume limit (see VolumeLimit): Factor times the Quantile of the
+	// training clients' peak requests_2m. A negative factor turns the rule
+	// off.
+	VolumeQuantile   float64 `yaml:"volume_quantile"`
+	VolumeFactor     float64 `yaml:"volume_factor"`
+	VolumeMaxEntropy float64 `yaml:"volume_max_entropy"`
 }
 
 // Defaults for TrainConfig.
@@ -35,6 +42,12 @@ const (
 	DefaultGate         = 3.0
 	DefaultMinThreshold = 0.62
 	DefaultMaxThreshold = 0.66
+	// The 98th percentile keeps the limit clear of the attacks a recording
+	// may hide (a few percent of clients at most), and twice that peak
+	// leaves room for the busiest ordinary client of another day.
+	DefaultVolumeQuantile   = 0.98
+	DefaultVolumeFactor     = 2.0
+	DefaultVolumeMaxEntropy = 2.0 // four routes used evenly
 )
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -52,6 +65,15 @@ func (c TrainConfig) WithDefaults() TrainConfig {
 	if c.MaxThreshold == 0 {
 		c.MaxThreshold = DefaultMaxThreshold
 	}
+	if c.VolumeQuantile == 0 {
+		c.VolumeQuantile = DefaultVolumeQuantile
+	}
+	if c.VolumeFactor == 0 {
+		c.VolumeFactor = DefaultVolumeFactor
+	}
+	if c.VolumeMaxEntropy == 0 {
+		c.VolumeMaxEntropy = DefaultVolumeMaxEntropy
+	}
 	return c
 }
 
@@ -66,6 +88,15 @@ func (c TrainConfig) Validate() error {
 	}
 	if c.MinThreshold <= 0 || c.MaxThreshold > 1 || c.MinThreshold > c.MaxThreshold {
 		errs = append(errs, fmt.Errorf("models: thresholds [%v, %v] must satisfy 0 < min <= max <= 1", c.MinThreshold, c.MaxThreshold))
+	}
+	if c.VolumeQuantile <= 0.5 || c.VolumeQuantile >= 1 {
+		errs = append(errs, fmt.Errorf("models: volume_quantile is %v; set it in (0.5, 1), for example 0.98", c.VolumeQuantile))
+	}
+	if c.VolumeFactor > 0 && c.VolumeFactor < 1 {
+		errs = append(errs, fmt.Errorf("models: volume_factor is %v; set it to 1 or more (for example 2), or below 0 to turn the volume limit off", c.VolumeFactor))
+	}
+	if c.VolumeMaxEntropy < 0 {
+		errs = append(errs, fmt.Errorf("models: volume_max_entropy is %v; set it to 0 or more bits, for example 2", c.VolumeMaxEntropy))
 	}
 	return errors.Join(errs...)
 }

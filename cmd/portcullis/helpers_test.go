@@ -142,8 +142,10 @@ type decision struct {
 		Feature string  `json:"feature"`
 		Value   float64 `json:"value"`
 		Typical float64 `json:"typical"`
+		Limit   float64 `json:"limit"`
 	} `json:"reasons"`
-	Simulated bool `json:"simulated"`
+	Rule      string `json:"rule"`
+	Simulated bool   `json:"simulated"`
 }
 
 // The fields of the design's decisions contract.

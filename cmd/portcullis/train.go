@@ -132,6 +132,7 @@ to a temporary file.`,
 	f.Float64Var(&cfg.Model.TargetFPR, "target-fpr", 0, "share of normal clients the threshold may block (default 0.0005)")
 	f.Float64Var(&cfg.Model.Gate, "gate", 0, "robust z-score of suspicious evidence needed before a client can be blocked (default 3)")
 	f.IntVar(&cfg.Pipeline.Policy.MinEvents, "min-events", 0, "events a client must send before it is judged (default 5)")
+	f.Float64Var(&cfg.Model.VolumeFactor, "volume-factor", 0, "volume limit as a multiple of the p98 of training clients' peak requests_2m (default 2; below 0 turns the limit off)")
 	f.IntVar(&cfg.Model.Forest.Trees, "trees", 0, "trees in the forest (default 100)")
 	f.IntVar(&cfg.Model.Forest.SampleSize, "sample-size", 0, "rows per tree, ψ (default 256)")
 	f.Uint64Var(&cfg.Seed, "seed", 1, "seed; training is deterministic for a seed")
@@ -154,6 +155,12 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 		share = 100 * float64(c.AboveThreshold) / float64(c.Clients)
 	}
 	fmt.Fprintf(w, "  %d training clients (%.2f%%) score above the threshold: attacks in the recording, or expected false positives\n", c.AboveThreshold, share)
+	if v := m.Volume; v.Requests > 0 {
+		fmt.Fprintf(w, "volume limit: %.0f requests in ~2 min for anonymous unknown clients on few routes (%.0f× the p%g of %d clients' peaks, %.0f); %d training clients reach it\n",
+			v.Requests, v.Factor, 100*v.Quantile, v.Clients, v.Peak, v.Over)
+	} else {
+		fmt.Fprintf(w, "volume limit: off (%d clients to calibrate it on, %d needed, or turned off)\n", v.Clients, 200)
+	}
 }
 
 func isTerminal(w io.Writer) bool {

@@ -69,7 +69,8 @@
       ul.append(el("li", {},
         el("span", { className: "feature", textContent: r.feature }), " ",
         el("b", { textContent: num(r.value) }), " ",
-        el("span", { className: "typical", textContent: "(" + num(r.typical) + ")" })));
+        el("span", { className: "typical", textContent: "(" + num(r.typical) + ")" }),
+        r.limit ? el("span", { className: "typical", textContent: " past the volume limit " + num(r.limit) }) : ""));
     }
     return ul;
   }
@@ -155,7 +156,7 @@
           el("td", { textContent: j.ts.replace("T", " ").replace(/(\.\d{1,3})\d*Z$/, "$1Z") }),
           el("td", { textContent: String(j.events) }),
           el("td", { textContent: j.scored ? j.score.toFixed(3) : "not scored" }),
-          el("td", { textContent: j.decided ? "blocked" : "" }),
+          el("td", { textContent: (j.decided ? "blocked" : "") + (j.over_volume ? " (volume limit)" : "") }),
           el("td", { textContent: j.reasons.map((r) => r.feature + " " + num(r.value)).join(", ") })));
       }
       cell.replaceChildren(el("p", { textContent: head + ". Recent judgements:" }), t);
