@@ -169,7 +169,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 		return nil
 	}
 	p.model.Judge(&p.vec, s.ident, &p.res)
-	p.model.CheckVolume(&p.vec, c.Credentialed(), &p.res)
+	p.model.CheckVolume(&p.vec, c.Keyed(), &p.res)
 	if p.OnJudge != nil {
 		p.OnJudge(c, rec.TS, &p.vec, &p.res)
 	}

@@ -24,7 +24,7 @@ const (
 type counters struct {
 	n, errs, auth, notFound, other, writes, marks, novel float64
 	waf                                                  float64 // requests that matched WAF rules
-	cred                                                 float64 // requests that carried an API key or a user
+	keyed                                                float64 // requests that carried an API key
 	reqBytes, respBytes                                  float64
 }
 
@@ -71,14 +71,14 @@ func (c *Client[E]) First() int64 { return c.first }
 // Last returns the event time of the client's latest event.
 func (c *Client[E]) Last() int64 { return c.last }
 
-// Credentialed returns the share of the client's recent requests (decayed
-// with TauLong) that carried an API key or a user: near 1 for an
-// integration or a signed-in app, 0 for an anonymous client.
-func (c *Client[E]) Credentialed() float64 {
+// Keyed returns the share of the client's recent requests (decayed with
+// TauLong) that carried an API key: near 1 for an integration, 0 for a
+// browser or an app signed in as a user.
+func (c *Client[E]) Keyed() float64 {
 	if c.c.n == 0 {
 		return 0
 	}
-	return c.c.cred / c.c.n
+	return c.c.keyed / c.c.n
 }
 
 func (c *Client[E]) reset(key, scope string, ts int64) {
@@ -110,7 +110,7 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 			c.c.marks *= dl
 			c.c.novel *= dl
 			c.c.waf *= dl
-			c.c.cred *= dl
+			c.c.keyed *= dl
 			c.c.reqBytes *= dl
 			c.c.respBytes *= dl
 		}
@@ -165,8 +165,8 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 	if r.WAF > 0 {
 		c.c.waf++
 	}
-	if len(r.APIKey) > 0 || len(r.User) > 0 {
-		c.c.cred++
+	if len(r.APIKey) > 0 {
+		c.c.keyed++
 	}
 	if r.ReqBytes > 0 {
 		c.c.reqBytes += float64(r.ReqBytes)

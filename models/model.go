@@ -115,8 +115,9 @@ type Model struct {
 // rule compares a client's decayed two-minute request count with the
 // peaks of the training clients. It applies to clients that are not known
 // from training (known clients are judged against their own history), that
-// send most requests without an API key or a user (an authenticated
-// client is accountable, and a busy integration is often new), and whose
+// send most requests without an API key (a key names an integration, which
+// is accountable and may be busy and new; a browser or an app signed in as
+// a user is a person, who cannot keep up a machine's pace), and whose
 // requests concentrate on few routes (a crawler or an office behind NAT
 // spreads over many).
 type VolumeLimit struct {
@@ -138,10 +139,10 @@ type VolumeLimit struct {
 }
 
 // Exceeded reports whether a client with features v, known from training
-// or not, and sending the share credentialed of its requests with an API
-// key or a user, is past the volume limit.
-func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, credentialed float64) bool {
-	return l.Requests > 0 && !known && credentialed < 0.5 &&
+// or not, and sending the share keyed of its requests with an API key, is
+// past the volume limit.
+func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64) bool {
+	return l.Requests > 0 && !known && keyed < 0.5 &&
 		v[features.Volume] >= l.Requests && v[features.PathEntropy] <= l.MaxEntropy
 }
 
@@ -275,8 +276,8 @@ func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
 // CheckVolume applies the volume limit to a judged client and, when it is
 // exceeded, sets r.OverVolume and puts requests_2m first among the
 // reasons, with the training peak as what is typical.
-func (m *Model) CheckVolume(v *features.Vector, credentialed float64, r *Result) {
-	if !m.Volume.Exceeded(v, r.Known, credentialed) {
+func (m *Model) CheckVolume(v *features.Vector, keyed float64, r *Result) {
+	if !m.Volume.Exceeded(v, r.Known, keyed) {
 		return
 	}
 	r.OverVolume = true

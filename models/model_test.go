@@ -197,15 +197,15 @@ func TestVolumeLimit(t *testing.T) {
 	flood := population(1, 5)[0]
 	flood[features.Volume], flood[features.PathEntropy] = l.Requests+1, 0.5
 	tests := []struct {
-		name         string
-		v            features.Vector
-		known        bool
-		credentialed float64
-		want         bool
+		name  string
+		v     features.Vector
+		known bool
+		keyed float64
+		want  bool
 	}{
 		{"an anonymous unknown client on one route past the limit", flood, false, 0, true},
 		{"the same client known from training is judged by its history", flood, true, 0, false},
-		{"the same client sending credentials is accountable", flood, false, 0.9, false},
+		{"the same client sending an API key is accountable", flood, false, 0.9, false},
 		{"a client spreading over many routes is not a flood", func() features.Vector { v := flood; v[features.PathEntropy] = 3; return v }(), false, 0, false},
 		{"a client below the limit", func() features.Vector { v := flood; v[features.Volume] = l.Requests - 1; return v }(), false, 0, false},
 	}
@@ -218,7 +218,7 @@ func TestVolumeLimit(t *testing.T) {
 			var r Result
 			m.Judge(&tt.v, ident, &r)
 			before := r
-			m.CheckVolume(&tt.v, tt.credentialed, &r)
+			m.CheckVolume(&tt.v, tt.keyed, &r)
 			if r.OverVolume != tt.want {
 				t.Fatalf("OverVolume = %v, want %v", r.OverVolume, tt.want)
 			}
