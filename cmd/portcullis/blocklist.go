@@ -161,8 +161,15 @@ file, never from a flag.`,
 				if d.Known {
 					fmt.Fprintln(w, "a client known from training: judged against its own history as well as the population")
 				}
+				if d.Rule == detector.RuleVolume {
+					fmt.Fprintln(w, "blocked by the volume limit: an anonymous client new to the model sending more to a few routes than ordinary clients ever do")
+				}
 				for _, r := range d.Reasons {
-					fmt.Fprintf(w, "  %-18s %12.4g   typical %.4g\n", r.Feature, r.Value, r.Typical)
+					fmt.Fprintf(w, "  %-18s %12.4g   typical %.4g", r.Feature, r.Value, r.Typical)
+					if r.Limit > 0 {
+						fmt.Fprintf(w, "   limit %.4g", r.Limit)
+					}
+					fmt.Fprintln(w)
 				}
 				return nil
 			}),
