@@ -350,3 +350,39 @@ func TestVolumeLimitBlocksAPlainFlood(t *testing.T) {
 		t.Errorf("the client sending an API key was held to the anonymous volume limit")
 	}
 }
+
+// TestVolumeLimitLeavesOutHeavyHitters trains on a recording where one
+// client in eleven is a busy integration recurring through it: the limit
+// must come from the ordinary clients' peaks, not from theirs.
+func TestVolumeLimitLeavesOutHeavyHitters(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	line := func(ts time.Time, ip, path string) {
+		fmt.Fprintf(&buf, `{"ts":%q,"client_ip":%q,"method":"GET","path":%q,"status":200,"req_bytes":300,"resp_bytes":4000,"duration_ms":9}`+"\n",
+			ts.Format(time.RFC3339Nano), ip, path)
+	}
+	for i := range 300 { // browsers: 30 page views over a few minutes
+		start := t0.Add(time.Duration(i) * 2 * time.Second)
+		for j := range 30 {
+			line(start.Add(time.Duration(j)*5*time.Second), fmt.Sprintf("10.1.%d.%d", i/250, i%250), fmt.Sprintf("/items/%d", (i*31+j*7)%500))
+		}
+	}
+	for i := range 30 { // integrations: 3 requests a second for ten minutes
+		for j := range 1800 {
+			line(t0.Add(time.Duration(j)*time.Second/3+time.Duration(i)*time.Millisecond), fmt.Sprintf("10.2.0.%d", i), "/api/v1/orders/poll")
+		}
+	}
+	path := filepath.Join(t.TempDir(), "train.jsonl")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Lines are grouped by client rather than sorted by time: features
+	// run in each client's event time, so the model is the same.
+	m, err := Train(context.Background(), []Source{&FileSource{Path: path}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Volume.Requests == 0 || m.Volume.Peak > 40 {
+		t.Fatalf("volume limit %+v; want it from the browsers' peaks (about 25 requests), with the integrations (about 360) left out", m.Volume)
+	}
+}

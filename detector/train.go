@@ -220,7 +220,18 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	summary.Identities = len(m.Identities)
 	// The volume limit is calibrated on every client but the heavy hitters
 	// that have a baseline of their own: it judges the clients that lack one.
-	heavy := m.Population.Features[features.Volume].Q99
+	// A heavy hitter's usual two-minute volume is past what nine clients in
+	// ten ever reach; an ordinary client's usual volume is far below its own
+	// peak.
+	all := slices.Clone(peaks)
+	for _, t := range idents {
+		all = append(all, math.Expm1(t.high[features.Volume]))
+	}
+	heavy := math.Inf(1)
+	if len(all) > 0 {
+		slices.Sort(all)
+		heavy = math.Log1p(all[int(0.9*float64(len(all)-1))])
+	}
 	for k, t := range idents {
 		if b := m.Identities[k]; b == nil || b.Typical[features.Volume] <= heavy {
 			peaks = append(peaks, math.Expm1(t.high[features.Volume]))
