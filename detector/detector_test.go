@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -351,38 +352,95 @@ func TestVolumeLimitBlocksAPlainFlood(t *testing.T) {
 	}
 }
 
+// browsersAndIntegrations writes ten minutes of traffic from t0: 300
+// browsers reading 30 pages each, and n integrations sending 3 requests a
+// second for the whole ten minutes from addresses prefix.0 to prefix.n-1,
+// with API keys pk_int_0... when keyed.
+func browsersAndIntegrations(t *testing.T, t0 time.Time, n int, prefix string, keyed bool) string {
+	t.Helper()
+	var buf bytes.Buffer
+	line := func(ts time.Time, ip, path, key string) {
+		fmt.Fprintf(&buf, `{"ts":%q,"client_ip":%q,"method":"GET","path":%q,"status":200,"req_bytes":300,"resp_bytes":4000,"duration_ms":9,"api_key":%q}`+"\n",
+			ts.Format(time.RFC3339Nano), ip, path, key)
+	}
+	for i := range 300 {
+		start := t0.Add(time.Duration(i) * 2 * time.Second)
+		for j := range 30 {
+			line(start.Add(time.Duration(j)*5*time.Second), fmt.Sprintf("10.1.%d.%d", i/250, i%250), fmt.Sprintf("/items/%d", (i*31+j*7)%500), "")
+		}
+	}
+	for i := range n {
+		key := ""
+		if keyed {
+			key = fmt.Sprintf("pk_int_%d", i)
+		}
+		for j := range 1800 {
+			line(t0.Add(time.Duration(j)*time.Second/3+time.Duration(i)*time.Millisecond), fmt.Sprintf("%s.%d", prefix, i), "/api/v1/orders/poll", key)
+		}
+	}
+	// Lines are grouped by client rather than sorted by time: features
+	// run in each client's event time, so the model is the same.
+	path := filepath.Join(t.TempDir(), "traffic.jsonl")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // TestVolumeLimitLeavesOutHeavyHitters trains on a recording where one
 // client in eleven is a busy integration recurring through it: the limit
 // must come from the ordinary clients' peaks, not from theirs.
 func TestVolumeLimitLeavesOutHeavyHitters(t *testing.T) {
-	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	var buf bytes.Buffer
-	line := func(ts time.Time, ip, path string) {
-		fmt.Fprintf(&buf, `{"ts":%q,"client_ip":%q,"method":"GET","path":%q,"status":200,"req_bytes":300,"resp_bytes":4000,"duration_ms":9}`+"\n",
-			ts.Format(time.RFC3339Nano), ip, path)
-	}
-	for i := range 300 { // browsers: 30 page views over a few minutes
-		start := t0.Add(time.Duration(i) * 2 * time.Second)
-		for j := range 30 {
-			line(start.Add(time.Duration(j)*5*time.Second), fmt.Sprintf("10.1.%d.%d", i/250, i%250), fmt.Sprintf("/items/%d", (i*31+j*7)%500))
-		}
-	}
-	for i := range 30 { // integrations: 3 requests a second for ten minutes
-		for j := range 1800 {
-			line(t0.Add(time.Duration(j)*time.Second/3+time.Duration(i)*time.Millisecond), fmt.Sprintf("10.2.0.%d", i), "/api/v1/orders/poll")
-		}
-	}
-	path := filepath.Join(t.TempDir(), "train.jsonl")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// Lines are grouped by client rather than sorted by time: features
-	// run in each client's event time, so the model is the same.
+	path := browsersAndIntegrations(t, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), 30, "10.2.0", false)
 	m, err := Train(context.Background(), []Source{&FileSource{Path: path}}, TrainConfig{Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Volume.Requests == 0 || m.Volume.Peak > 40 {
 		t.Fatalf("volume limit %+v; want it from the browsers' peaks (about 25 requests), with the integrations (about 360) left out", m.Volume)
+	}
+}
+
+// TestRecurringKeyAtANewAddressIsKnown trains on integrations with API keys
+// and replays them from new addresses: their keys make them known clients,
+// judged against their own history; the same traffic without keys is not.
+func TestRecurringKeyAtANewAddressIsKnown(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	m, err := Train(context.Background(), []Source{&FileSource{Path: browsersAndIntegrations(t, t0, 10, "10.2.0", true)}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.KeyIdentities) != 10 || m.Training.KeyIdentities != 10 {
+		t.Fatalf("%d recurring keys (summary %d), want the 10 integrations' keys", len(m.KeyIdentities), m.Training.KeyIdentities)
+	}
+	for _, keyed := range []bool{true, false} {
+		p, err := NewPipeline(Config{}, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		known := map[string]bool{}
+		p.OnJudge = func(c *Client, _ int64, _ *features.Vector, r *models.Result) {
+			if strings.HasPrefix(c.Key(), "10.3.0.") {
+				known[c.Key()] = r.Known
+			}
+		}
+		in, err := os.Open(browsersAndIntegrations(t, t0.Add(24*time.Hour), 10, "10.3.0", keyed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd := ingest.NewReader(in, ingest.ReaderConfig{})
+		var rec ingest.Record
+		for rd.Next(&rec) {
+			p.Process(&rec)
+		}
+		in.Close()
+		if len(known) != 10 {
+			t.Fatalf("keyed=%v: %d integrations judged, want 10", keyed, len(known))
+		}
+		for c, k := range known {
+			if k != keyed {
+				t.Errorf("keyed=%v: %s judged as known=%v", keyed, c, k)
+			}
+		}
 	}
 }

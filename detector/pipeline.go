@@ -80,7 +80,7 @@ type Pipeline struct {
 	// highest gated score.
 	calibrating bool
 	// collect, if set, is called at every judgement point (training).
-	collect func(c *Client, v *features.Vector, ts int64)
+	collect func(c *Client, v *features.Vector, rec *ingest.Record)
 
 	// OnJudge, if set, is called after every judgement the model made, with
 	// the client, its features and the result. It must not keep v or r.
@@ -139,7 +139,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 		s.allowed = p.allow.Allows(c.Key(), rec.ClientIP, rec.APIKey, rec.User)
 		s.ident = nil
 		if p.model != nil {
-			s.ident = p.model.Identities[c.Key()]
+			s.ident = p.model.Identity(c.Key(), rec.APIKey)
 		}
 	}
 	if s.allowed {
@@ -163,13 +163,13 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	c.Vector(&p.vec)
 	p.stats.Judged++
 	if p.collect != nil {
-		p.collect(c, &p.vec, rec.TS)
+		p.collect(c, &p.vec, rec)
 	}
 	if p.model == nil {
 		return nil
 	}
 	p.model.Judge(&p.vec, s.ident, &p.res)
-	p.model.CheckVolume(&p.vec, c.Keyed(), &p.res)
+	p.model.CheckVolume(&p.vec, c.Keyed(), c.URLs(), &p.res)
 	if p.OnJudge != nil {
 		p.OnJudge(c, rec.TS, &p.vec, &p.res)
 	}

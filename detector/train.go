@@ -98,6 +98,17 @@ type trainStats struct {
 	lastMinute int64
 	high       models.Point
 	sum        models.Point
+	apiKey     string // the API key of the client's latest judged request
+}
+
+// merge folds o, another client's statistics, into t.
+func (t *trainStats) merge(o *trainStats) {
+	t.judgements += o.judgements
+	t.minutes += o.minutes
+	for i := range t.high {
+		t.high[i] = max(t.high[i], o.high[i])
+		t.sum[i] += o.sum[i]
+	}
 }
 
 // Source is one input of Train and Score: a recording to read, possibly
@@ -133,6 +144,8 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		samples []features.Vector
 		seen    int64 // samples offered to the reservoir
 		idents  = map[string]*trainStats{}
+		keys    = map[string]*trainStats{} // by API key, merged over the clients that sent it
+		byKey   = cfg.Pipeline.Identity != ingest.IdentityAPIKey
 		from    = int64(math.MaxInt64)
 		to      = int64(math.MinInt64)
 	)
@@ -141,6 +154,17 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		t := c.Ext.train
 		if t == nil {
 			return
+		}
+		if byKey && t.apiKey != "" {
+			k := keys[t.apiKey]
+			if k == nil {
+				k = &trainStats{lastMinute: -1}
+				for i := range k.high {
+					k.high[i] = math.Inf(-1)
+				}
+				keys[t.apiKey] = k
+			}
+			k.merge(t)
 		}
 		if int(c.Events()) >= cfg.IdentityMinEvents {
 			if old := idents[c.Key()]; old == nil || old.judgements < t.judgements {
@@ -151,7 +175,8 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		}
 	}
 	p1.table.OnEvict = func(c *Client, _ bool) { keep(c) }
-	p1.collect = func(c *Client, v *features.Vector, ts int64) {
+	p1.collect = func(c *Client, v *features.Vector, rec *ingest.Record) {
+		ts := rec.TS
 		from, to = min(from, ts), max(to, ts)
 		t := c.Ext.train
 		if t == nil {
@@ -162,6 +187,9 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 			c.Ext.train = t
 		}
 		t.judgements++
+		if byKey && string(rec.APIKey) != t.apiKey {
+			t.apiKey = string(rec.APIKey)
+		}
 		if m := ts / int64(time.Minute); m != t.lastMinute {
 			t.minutes++
 			t.lastMinute = m
@@ -218,6 +246,18 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	spanMin := float64(to-from) / float64(time.Minute)
 	m.Identities = selectIdentities(idents, spanMin, cfg)
 	summary.Identities = len(m.Identities)
+	if byKey {
+		// A key that one client address used is already judged through
+		// that address's baseline; a key becomes an identity of its own
+		// when it recurs, whichever addresses it came from.
+		for k, t := range keys {
+			if t.judgements < uint32(cfg.IdentityMinEvents) {
+				delete(keys, k)
+			}
+		}
+		m.KeyIdentities = selectIdentities(keys, spanMin, cfg)
+		summary.KeyIdentities = len(m.KeyIdentities)
+	}
 	// The volume limit is calibrated on every client but the heavy hitters
 	// that have a baseline of their own: it judges the clients that lack one.
 	// A heavy hitter's usual two-minute volume is past what nine clients in

@@ -44,6 +44,7 @@ type Client[E any] struct {
 
 	templates [ring]uint32 // template hashes, aligned with paths
 	paths     [ring]uint32 // path hashes
+	urls      [ring]uint32 // hashes of the paths without their query
 	refused   uint32       // bit i: the request at paths[i] was refused (403, 404, 410)
 	pos       uint8
 
@@ -70,6 +71,27 @@ func (c *Client[E]) First() int64 { return c.first }
 
 // Last returns the event time of the client's latest event.
 func (c *Client[E]) Last() int64 { return c.last }
+
+// URLs returns how many distinct paths, ignoring the query, the client's
+// last 32 requests went to: 1 to 3 for a client hammering a page, dozens
+// for a crawler or a reader.
+func (c *Client[E]) URLs() int {
+	n := int(min(c.events, ring))
+	distinct := 0
+	for i := range n {
+		dup := false
+		for j := range i {
+			if c.urls[j] == c.urls[i] {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			distinct++
+		}
+	}
+	return distinct
+}
 
 // Keyed returns the share of the client's recent requests (decayed with
 // TauLong) that carried an API key: near 1 for an integration, 0 for a
@@ -175,6 +197,7 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 		c.c.respBytes += float64(r.RespBytes)
 	}
 	c.paths[c.pos] = ph
+	c.urls[c.pos] = URLHash(r.Path)
 	c.templates[c.pos] = TemplateHash(r.Path)
 	// 401 is left out: it says the credentials failed, so a client with a
 	// revoked key sees it on every path; 403 and 404 say the resource is

@@ -254,3 +254,21 @@ func BenchmarkTableMemory(b *testing.B) {
 	}
 	b.ReportMetric(perClient, "B/client")
 }
+
+func TestURLsAndKeyed(t *testing.T) {
+	tb := NewTable[struct{}](Config{})
+	var c *Client[struct{}]
+	for i, p := range []string{"/search?q=a", "/search?q=b&_=1", "/search", "/events/7", "/events/7?page=2", "/me"} {
+		r := rec(float64(i), "GET", p, 200)
+		if i%2 == 0 {
+			r.APIKey = []byte("pk_1")
+		}
+		c = tb.Observe([]byte("a"), "ip", r)
+	}
+	if got := c.URLs(); got != 3 {
+		t.Errorf("URLs() = %d over /search, /events/7 and /me with varying queries, want 3", got)
+	}
+	if k := c.Keyed(); k < 0.4 || k > 0.6 {
+		t.Errorf("Keyed() = %v with every other request keyed, want about 0.5", k)
+	}
+}

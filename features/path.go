@@ -106,6 +106,15 @@ func isIdentifier(seg []byte) bool {
 	return len(seg) >= 12 && digits*3 >= len(seg) // mixed tokens such as "a1b2c3d4e5f6g7"
 }
 
+// URLHash returns a hash of the path without its query, so requests that
+// differ only in query parameters (a cache buster, a page number) share it.
+func URLHash(p []byte) uint32 {
+	if i := bytes.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return PathHash(p)
+}
+
 // PathHash returns a hash of the whole path with its query.
 func PathHash(p []byte) uint32 {
 	h := uint32(fnvOffset32)

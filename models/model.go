@@ -73,12 +73,14 @@ type TrainingSummary struct {
 	Samples   int      `json:"samples"`
 	// Excluded is how many samples were left out of the final fit because
 	// the first fit found them anomalous (presumed attacks).
-	Excluded   int       `json:"excluded"`
-	Identities int       `json:"identities"`
-	From       time.Time `json:"from"`
-	To         time.Time `json:"to"`
-	Identity   string    `json:"identity"`
-	MinEvents  int       `json:"min_events"`
+	Excluded   int `json:"excluded"`
+	Identities int `json:"identities"`
+	// KeyIdentities is how many API keys recurred (see Model.KeyIdentities).
+	KeyIdentities int       `json:"key_identities,omitempty"`
+	From          time.Time `json:"from"`
+	To            time.Time `json:"to"`
+	Identity      string    `json:"identity"`
+	MinEvents     int       `json:"min_events"`
 }
 
 // Model is a trained detector: an isolation forest, population and
@@ -91,6 +93,12 @@ type Model struct {
 	Forest     *Forest                      `json:"-"`
 	Population Baseline                     `json:"population"`
 	Identities map[string]*IdentityBaseline `json:"identities"`
+	// KeyIdentities are baselines of the API keys that recurred through
+	// the training data, for a client identified by address whose address
+	// is new but whose key is not: an integration whose egress addresses
+	// rotate is still judged against its own history. Empty when clients
+	// are identified by API key.
+	KeyIdentities map[string]*IdentityBaseline `json:"key_identities,omitempty"`
 
 	// Threshold is the forest score at or above which a client with enough
 	// evidence is blocked.
@@ -118,8 +126,8 @@ type Model struct {
 // send most requests without an API key (a key names an integration, which
 // is accountable and may be busy and new; a browser or an app signed in as
 // a user is a person, who cannot keep up a machine's pace), and whose
-// requests concentrate on few routes (a crawler or an office behind NAT
-// spreads over many).
+// recent requests went to a few URLs (a crawler, a scraper or an office
+// behind NAT walks many).
 type VolumeLimit struct {
 	// Requests is the limit on requests_2m; 0 disables the rule.
 	Requests float64 `json:"requests"`
@@ -129,9 +137,9 @@ type VolumeLimit struct {
 	Peak     float64 `json:"peak"`
 	Quantile float64 `json:"quantile"`
 	Factor   float64 `json:"factor"`
-	// MaxEntropy is the path entropy (bits over route templates) at or
-	// below which requests count as concentrated.
-	MaxEntropy float64 `json:"max_entropy"`
+	// MaxURLs is the most distinct paths (the query left out) a client's
+	// last 32 requests may go to for the limit to apply.
+	MaxURLs int `json:"max_urls"`
 	// Clients is how many training clients the peaks came from, and Over
 	// how many of all training clients the rule would have blocked.
 	Clients int `json:"clients"`
@@ -139,18 +147,19 @@ type VolumeLimit struct {
 }
 
 // Exceeded reports whether a client with features v, known from training
-// or not, and sending the share keyed of its requests with an API key, is
-// past the volume limit.
-func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64) bool {
-	return l.Requests > 0 && !known && keyed < 0.5 &&
-		v[features.Volume] >= l.Requests && v[features.PathEntropy] <= l.MaxEntropy
+// or not, sending the share keyed of its requests with an API key, and
+// whose last requests went to urls distinct paths, is past the volume
+// limit.
+func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, urls int) bool {
+	return l.Requests > 0 && !known && keyed < 0.5 && urls <= l.MaxURLs &&
+		v[features.Volume] >= l.Requests
 }
 
 // SetVolumeLimit calibrates m.Volume from the highest requests_2m of each
 // training client (peaks), leaving out the known heavy hitters.
 func (m *Model) SetVolumeLimit(peaks []float64, cfg TrainConfig) {
 	cfg = cfg.WithDefaults()
-	l := VolumeLimit{Quantile: cfg.VolumeQuantile, Factor: cfg.VolumeFactor, MaxEntropy: cfg.VolumeMaxEntropy, Clients: len(peaks)}
+	l := VolumeLimit{Quantile: cfg.VolumeQuantile, Factor: cfg.VolumeFactor, MaxURLs: cfg.VolumeMaxURLs, Clients: len(peaks)}
 	if len(peaks) >= minVolumeClients && cfg.VolumeFactor > 0 {
 		s := slices.Clone(peaks)
 		slices.Sort(s)
@@ -213,6 +222,19 @@ type Result struct {
 	NReasons   int
 }
 
+// Identity returns the baseline of the client named key, or, when the
+// model holds none, of the API key apiKey its requests carry; nil when
+// neither recurred through the training data.
+func (m *Model) Identity(key string, apiKey []byte) *IdentityBaseline {
+	if b := m.Identities[key]; b != nil {
+		return b
+	}
+	if len(apiKey) > 0 && len(m.KeyIdentities) > 0 {
+		return m.KeyIdentities[string(apiKey)]
+	}
+	return nil
+}
+
 // Judge scores v, for a client with history ident (nil if the client is
 // not known from training), into r. It allocates nothing.
 func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
@@ -273,11 +295,12 @@ func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
 	}
 }
 
-// CheckVolume applies the volume limit to a judged client and, when it is
-// exceeded, sets r.OverVolume and puts requests_2m first among the
-// reasons, with the training peak as what is typical.
-func (m *Model) CheckVolume(v *features.Vector, keyed float64, r *Result) {
-	if !m.Volume.Exceeded(v, r.Known, keyed) {
+// CheckVolume applies the volume limit to a judged client (see
+// VolumeLimit.Exceeded) and, when it is exceeded, sets r.OverVolume and puts
+// requests_2m first among the reasons, with the training peak as what is
+// typical.
+func (m *Model) CheckVolume(v *features.Vector, keyed float64, urls int, r *Result) {
+	if !m.Volume.Exceeded(v, r.Known, keyed, urls) {
 		return
 	}
 	r.OverVolume = true
@@ -358,7 +381,7 @@ func (m *Model) Write(w io.Writer) error {
 	if m.ID == "" {
 		h := sha256.New()
 		h.Write(fb)
-		fmt.Fprintf(h, "%v|%v|%d|%d|%v", m.Threshold, m.Gate, len(m.Identities), m.Training.Events, m.Volume.Requests)
+		fmt.Fprintf(h, "%v|%v|%d|%d|%d|%v", m.Threshold, m.Gate, len(m.Identities), len(m.KeyIdentities), m.Training.Events, m.Volume.Requests)
 		m.ID = "pc-" + hex.EncodeToString(h.Sum(nil))[:12]
 	}
 	zw := gzip.NewWriter(w)

@@ -195,19 +195,22 @@ func TestVolumeLimit(t *testing.T) {
 	}
 
 	flood := population(1, 5)[0]
-	flood[features.Volume], flood[features.PathEntropy] = l.Requests+1, 0.5
+	flood[features.Volume] = l.Requests + 1
+	below := flood
+	below[features.Volume] = l.Requests - 1
 	tests := []struct {
 		name  string
 		v     features.Vector
 		known bool
 		keyed float64
+		urls  int
 		want  bool
 	}{
-		{"an anonymous unknown client on one route past the limit", flood, false, 0, true},
-		{"the same client known from training is judged by its history", flood, true, 0, false},
-		{"the same client sending an API key is accountable", flood, false, 0.9, false},
-		{"a client spreading over many routes is not a flood", func() features.Vector { v := flood; v[features.PathEntropy] = 3; return v }(), false, 0, false},
-		{"a client below the limit", func() features.Vector { v := flood; v[features.Volume] = l.Requests - 1; return v }(), false, 0, false},
+		{"an anonymous unknown client on two URLs past the limit", flood, false, 0, 2, true},
+		{"the same client known from training is judged by its history", flood, true, 0, 2, false},
+		{"the same client sending an API key is accountable", flood, false, 0.9, 2, false},
+		{"a client walking many URLs (a crawler) is not a flood", flood, false, 0, 20, false},
+		{"a client below the limit", below, false, 0, 1, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,7 +221,7 @@ func TestVolumeLimit(t *testing.T) {
 			var r Result
 			m.Judge(&tt.v, ident, &r)
 			before := r
-			m.CheckVolume(&tt.v, tt.keyed, &r)
+			m.CheckVolume(&tt.v, tt.keyed, tt.urls, &r)
 			if r.OverVolume != tt.want {
 				t.Fatalf("OverVolume = %v, want %v", r.OverVolume, tt.want)
 			}
@@ -241,7 +244,7 @@ func TestVolumeLimit(t *testing.T) {
 
 	t.Run("too few clients leave the rule off", func(t *testing.T) {
 		m.SetVolumeLimit(peaks[:150], TrainConfig{})
-		if m.Volume.Requests != 0 || m.Volume.Exceeded(&flood, false, 0) {
+		if m.Volume.Requests != 0 || m.Volume.Exceeded(&flood, false, 0, 1) {
 			t.Fatalf("limit %+v from 150 clients", m.Volume)
 		}
 	})

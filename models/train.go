@@ -27,13 +27,13 @@ type TrainConfig struct {
 	// from pulling the threshold into them.
 	MinThreshold float64 `yaml:"min_threshold"`
 	MaxThreshold float64 `yaml:"max_threshold"`
-	// VolumeQuantile, VolumeFactor and VolumeMaxEntropy calibrate the
+	// VolumeQuantile, VolumeFactor and VolumeMaxURLs calibrate the
 	// volume limit (see VolumeLimit): Factor times the Quantile of the
 	// training clients' peak requests_2m. A negative factor turns the rule
 	// off.
-	VolumeQuantile   float64 `yaml:"volume_quantile"`
-	VolumeFactor     float64 `yaml:"volume_factor"`
-	VolumeMaxEntropy float64 `yaml:"volume_max_entropy"`
+	VolumeQuantile float64 `yaml:"volume_quantile"`
+	VolumeFactor   float64 `yaml:"volume_factor"`
+	VolumeMaxURLs  int     `yaml:"volume_max_urls"`
 }
 
 // Defaults for TrainConfig.
@@ -45,9 +45,9 @@ const (
 	// The 98th percentile keeps the limit clear of the attacks a recording
 	// may hide (a few percent of clients at most), and twice that peak
 	// leaves room for the busiest ordinary client of another day.
-	DefaultVolumeQuantile   = 0.98
-	DefaultVolumeFactor     = 2.0
-	DefaultVolumeMaxEntropy = 2.0 // four routes used evenly
+	DefaultVolumeQuantile = 0.98
+	DefaultVolumeFactor   = 2.0
+	DefaultVolumeMaxURLs  = 4
 )
 
 // WithDefaults returns c with zero fields set to their defaults.
@@ -71,8 +71,8 @@ func (c TrainConfig) WithDefaults() TrainConfig {
 	if c.VolumeFactor == 0 {
 		c.VolumeFactor = DefaultVolumeFactor
 	}
-	if c.VolumeMaxEntropy == 0 {
-		c.VolumeMaxEntropy = DefaultVolumeMaxEntropy
+	if c.VolumeMaxURLs == 0 {
+		c.VolumeMaxURLs = DefaultVolumeMaxURLs
 	}
 	return c
 }
@@ -95,8 +95,8 @@ func (c TrainConfig) Validate() error {
 	if c.VolumeFactor > 0 && c.VolumeFactor < 1 {
 		errs = append(errs, fmt.Errorf("models: volume_factor is %v; set it to 1 or more (for example 2), or below 0 to turn the volume limit off", c.VolumeFactor))
 	}
-	if c.VolumeMaxEntropy < 0 {
-		errs = append(errs, fmt.Errorf("models: volume_max_entropy is %v; set it to 0 or more bits, for example 2", c.VolumeMaxEntropy))
+	if c.VolumeMaxURLs < 0 || c.VolumeMaxURLs > 32 {
+		errs = append(errs, fmt.Errorf("models: volume_max_urls is %d; set it from 1 to 32, for example 4", c.VolumeMaxURLs))
 	}
 	return errors.Join(errs...)
 }

@@ -146,7 +146,11 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	fmt.Fprintf(w, "trained on %d events (%d malformed lines skipped) from %d clients, %s to %s\n",
 		t.Events, t.Malformed, t.Clients, t.From.Format(time.RFC3339), t.To.Format(time.RFC3339))
 	fmt.Fprintf(w, "forest: %d samples from judged clients; identity %s; min events %d\n", t.Samples, t.Identity, t.MinEvents)
-	fmt.Fprintf(w, "baselines: population over %d features; %d recurring clients judged against their own history\n", len(m.Specs), t.Identities)
+	fmt.Fprintf(w, "baselines: population over %d features; %d recurring clients judged against their own history", len(m.Specs), t.Identities)
+	if t.KeyIdentities > 0 {
+		fmt.Fprintf(w, ", and %d recurring API keys for their clients at new addresses", t.KeyIdentities)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "calibration: threshold %.4f (%s), target %.3f%% of normal clients blocked\n", m.Threshold, c.Method, 100*c.TargetFPR)
 	fmt.Fprintf(w, "  %d clients judged, %d passed the evidence gate (z >= %.1f); gated score quantiles p50 %.3f, p90 %.3f, p95 %.3f, p99 %.3f\n",
 		c.Clients, c.Candidates, m.Gate, c.Q50, c.Q90, c.Q95, c.Q99)
@@ -156,7 +160,7 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	}
 	fmt.Fprintf(w, "  %d training clients (%.2f%%) score above the threshold: attacks in the recording, or expected false positives\n", c.AboveThreshold, share)
 	if v := m.Volume; v.Requests > 0 {
-		fmt.Fprintf(w, "volume limit: %.0f requests in ~2 min for anonymous unknown clients on few routes (%.0f× the p%g of %d clients' peaks, %.0f); %d training clients reach it\n",
+		fmt.Fprintf(w, "volume limit: %.0f requests in ~2 min for unknown clients without an API key on a few URLs (%.0f× the p%g of %d clients' peaks, %.0f); %d training clients reach it\n",
 			v.Requests, v.Factor, 100*v.Quantile, v.Clients, v.Peak, v.Over)
 	} else {
 		fmt.Fprintf(w, "volume limit: off (%d clients to calibrate it on, %d needed, or turned off)\n", v.Clients, 200)
