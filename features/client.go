@@ -44,7 +44,7 @@ type Client[E any] struct {
 
 	templates [ring]uint32 // template hashes, aligned with paths
 	paths     [ring]uint32 // path hashes
-	urls      [ring]uint32 // hashes of the paths without their query
+	urls      [ring]uint16 // hashes of the paths without their query, folded to 16 bits (they are only counted)
 	refused   uint32       // bit i: the request at paths[i] was refused (403, 404, 410)
 	pos       uint8
 
@@ -197,7 +197,8 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 		c.c.respBytes += float64(r.RespBytes)
 	}
 	c.paths[c.pos] = ph
-	c.urls[c.pos] = URLHash(r.Path)
+	u := URLHash(r.Path)
+	c.urls[c.pos] = uint16(u ^ u>>16)
 	c.templates[c.pos] = TemplateHash(r.Path)
 	// 401 is left out: it says the credentials failed, so a client with a
 	// revoked key sees it on every path; 403 and 404 say the resource is
