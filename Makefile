@@ -18,7 +18,7 @@ build: ## Build bin/portcullis
 	$(GO) build -trimpath -o $(BIN) ./cmd/portcullis
 
 .PHONY: demo
-demo: build ## The whole loop on this machine: embedded Kafka and Redis, detector, gateway, live traffic, labeled summary (~2 min)
+demo: build ## The whole loop on this machine: embedded Kafka and Redis, detector, gateway, live traffic, labeled summary (under 2 min)
 	$(BIN) demo
 
 .PHONY: backtest

@@ -30,7 +30,7 @@ import (
 
 type demoFlags struct {
 	clients int
-	minutes int
+	replay  time.Duration
 	redis   string
 }
 
@@ -50,14 +50,14 @@ Point the same binaries at a real Kafka and Redis with "portcullis detect" and
 "portcullis gateway" and their configs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if f.clients < 10 || f.minutes < 1 {
-				return errors.New("--clients must be 10 or more and --minutes 1 or more")
+			if f.clients < 10 || f.replay < 30*time.Second || f.replay > time.Hour {
+				return errors.New("--clients must be 10 or more and --replay from 30s to 1h")
 			}
 			return runDemo(cmd.Context(), cmd.OutOrStdout(), f)
 		},
 	}
 	cmd.Flags().IntVar(&f.clients, "clients", 300, "normal clients in the replayed traffic")
-	cmd.Flags().IntVar(&f.minutes, "minutes", 2, "minutes of traffic to replay, in real time")
+	cmd.Flags().DurationVar(&f.replay, "replay", 105*time.Second, "how much traffic to replay, in real time")
 	cmd.Flags().StringVar(&f.redis, "redis", "", "host:port of a Redis to use instead of the embedded one")
 	return cmd
 }
@@ -118,7 +118,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	if err := m.WriteFile(modelPath); err != nil {
 		return err
 	}
-	day2, labelsPath, err := gen(2, start, f.minutes, "day2", true)
+	day2, labelsPath, err := gen(2, start, int((f.replay+time.Minute-1)/time.Minute), "day2", true)
 	if err != nil {
 		return err
 	}
@@ -192,12 +192,30 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	defer stop()
 	time.Sleep(time.Until(start))
 
-	step("replaying %d minute(s) of traffic through the gateway over HTTP, in real time", f.minutes)
+	step("replaying %s of traffic through the gateway over HTTP, in real time", f.replay)
 	recs, err := readAll(day2)
 	if err != nil {
 		return err
 	}
+	// The day is generated in whole minutes; replay its first f.replay, and
+	// judge only the clients that sent something in it.
+	end := start.Add(f.replay).UnixNano()
+	n := 0
+	sent := map[string]bool{}
+	for i := range recs {
+		if recs[i].TS < end {
+			sent[string(recs[i].ClientIP)] = true
+			recs[n] = recs[i]
+			n++
+		}
+	}
+	recs = recs[:n]
 	labels := readLabelsFile(labelsPath)
+	for c := range labels {
+		if !sent[c] {
+			delete(labels, c)
+		}
+	}
 	// A detector or gateway that fails ends the replay.
 	dctx, cancel := context.WithCancelCause(rctx)
 	defer cancel(nil)
