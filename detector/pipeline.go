@@ -169,7 +169,9 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 		return nil
 	}
 	p.model.Judge(&p.vec, s.ident, &p.res)
-	p.model.CheckVolume(&p.vec, c.Keyed(), c.URLs(), &p.res)
+	if p.model.Volume.Reached(&p.vec) { // most clients never do: spare them counting URLs
+		p.model.CheckVolume(&p.vec, c.Keyed(), c.URLs(), &p.res)
+	}
 	if p.OnJudge != nil {
 		p.OnJudge(c, rec.TS, &p.vec, &p.res)
 	}

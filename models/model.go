@@ -151,8 +151,13 @@ type VolumeLimit struct {
 // whose last requests went to urls distinct paths, is past the volume
 // limit.
 func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, urls int) bool {
-	return l.Requests > 0 && !known && keyed < 0.5 && urls <= l.MaxURLs &&
-		v[features.Volume] >= l.Requests
+	return l.Reached(v) && !known && keyed < 0.5 && urls <= l.MaxURLs
+}
+
+// Reached reports whether requests_2m in v is at the limit, the one
+// condition of Exceeded that takes no other facts about the client.
+func (l *VolumeLimit) Reached(v *features.Vector) bool {
+	return l.Requests > 0 && v[features.Volume] >= l.Requests
 }
 
 // SetVolumeLimit calibrates m.Volume from the highest requests_2m of each
