@@ -46,6 +46,7 @@ type Client[E any] struct {
 	paths     [ring]uint32 // path hashes
 	urls      [ring]uint16 // hashes of the paths without their query, folded to 16 bits (they are only counted)
 	refused   uint32       // bit i: the request at paths[i] was refused (403, 404, 410)
+	lastKey   uint32       // hash of the API key of the latest request, 0 for none
 	pos       uint8
 
 	prev, next int32 // recency list, by last event time
@@ -158,6 +159,12 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 		c.c.novel++
 	}
 	write := !isRead(r.Method)
+	kh := uint32(0)
+	if len(r.APIKey) > 0 {
+		kh = PathHash(r.APIKey) | 1
+	}
+	keyChanged := c.events > 1 && kh != c.lastKey
+	c.lastKey = kh
 	if write {
 		c.c.writes++
 	}
@@ -167,7 +174,15 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 	// same dead link, is broken rather than hostile, so those failures count
 	// only in error_ratio.
 	switch s := r.Status; {
-	case s == 401 || s == 403:
+	case s == 401:
+		// 401 says the credentials failed, wherever they were sent: a job
+		// with a revoked key meets it on every page it reads. Guessing
+		// shows as a write (a login form) or as credentials that change.
+		if write || keyChanged {
+			c.c.auth++
+		}
+		c.c.errs++
+	case s == 403:
 		if novel || write {
 			c.c.auth++
 		}

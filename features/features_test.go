@@ -272,3 +272,39 @@ func TestURLsAndKeyed(t *testing.T) {
 		t.Errorf("Keyed() = %v with every other request keyed, want about 0.5", k)
 	}
 }
+
+// TestAuthFailures pins which failures count as guessing: 401 on writes or
+// with changing keys, 403 on writes or new paths; a job with a revoked key
+// paging through reads is broken, not guessing.
+func TestAuthFailures(t *testing.T) {
+	run := func(n int, method string, status int, path, key func(i int) string) float64 {
+		tb := NewTable[struct{}](Config{})
+		var c *Client[struct{}]
+		for i := range n {
+			r := rec(float64(i), method, path(i), status)
+			r.APIKey = []byte(key(i))
+			c = tb.Observe([]byte("a"), "ip", r)
+		}
+		var v Vector
+		c.Vector(&v)
+		return v[AuthFailRatio]
+	}
+	same := func(int) string { return "pk_revoked" }
+	pages := func(i int) string { return "/v2/events?page=" + strconv.Itoa(i) }
+	tests := []struct {
+		name  string
+		got   float64
+		guess bool
+	}{
+		{"a revoked key paging through reads", run(20, "GET", 401, pages, same), false},
+		{"keys tried one after another", run(20, "GET", 401, func(int) string { return "/v2/me" }, func(i int) string { return "pk_" + strconv.Itoa(i) }), true},
+		{"passwords tried on a login form", run(20, "POST", 401, func(int) string { return "/login" }, func(int) string { return "" }), true},
+		{"resources of others read one after another", run(20, "GET", 403, pages, same), true},
+		{"one forbidden page read again and again", run(20, "GET", 403, func(int) string { return "/admin" }, same), false},
+	}
+	for _, tt := range tests {
+		if guess := tt.got > 0.5; guess != tt.guess {
+			t.Errorf("%s: auth_fail_ratio %.3f, want guessing=%v", tt.name, tt.got, tt.guess)
+		}
+	}
+}

@@ -5,7 +5,7 @@ const (
 	Rate            = iota // requests per second over the last ~10 s
 	Volume                 // requests over the last ~2 min (decayed count)
 	ErrorRatio             // share of responses with status >= 400
-	AuthFailRatio          // share of 401 and 403 responses to writes or to paths new to the client
+	AuthFailRatio          // share of 401 responses to writes or to changed credentials, and of 403 responses to writes or to paths new to the client
 	NotFoundRatio          // share of 404 and 410 responses to paths new to the client
 	OtherErrorRatio        // share of other 4xx and 5xx responses (400, 405, 413, 429, 500...)
 	PathEntropy            // Shannon entropy (bits) of path templates over the last 32 requests
