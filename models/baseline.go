@@ -42,10 +42,15 @@ type FeatureStats struct {
 	Median float64 `json:"median"`
 	MAD    float64 `json:"mad"`
 	Q10    float64 `json:"q10"`
+	Q25    float64 `json:"q25"`
+	Q75    float64 `json:"q75"`
 	Q90    float64 `json:"q90"`
 	Q99    float64 `json:"q99"`
 	// Scale is the spread used for robust z-scores: the largest of
-	// 1.4826·MAD, (Q90-Q10)/2.563 and the feature's MinScale.
+	// 1.4826·MAD, (Q75-Q25)/1.349 and the feature's MinScale (each the
+	// standard deviation of a normal distribution with that spread). Both
+	// hold while attacks and heavy hitters are under a quarter of the
+	// samples, which a small recording can come near.
 	Scale float64 `json:"scale"`
 }
 
@@ -76,6 +81,8 @@ func FitBaseline(points []Point) Baseline {
 		fs := FeatureStats{
 			Median: stat.Quantile(0.5, stat.Empirical, col, nil),
 			Q10:    stat.Quantile(0.10, stat.Empirical, col, nil),
+			Q25:    stat.Quantile(0.25, stat.Empirical, col, nil),
+			Q75:    stat.Quantile(0.75, stat.Empirical, col, nil),
 			Q90:    stat.Quantile(0.90, stat.Empirical, col, nil),
 			Q99:    stat.Quantile(0.99, stat.Empirical, col, nil),
 		}
@@ -84,7 +91,7 @@ func FitBaseline(points []Point) Baseline {
 		}
 		slices.Sort(dev)
 		fs.MAD = stat.Quantile(0.5, stat.Empirical, dev, nil)
-		fs.Scale = max(1.4826*fs.MAD, (fs.Q90-fs.Q10)/2.563, s.MinScale)
+		fs.Scale = max(1.4826*fs.MAD, (fs.Q75-fs.Q25)/1.349, s.MinScale)
 		b.Features[i] = fs
 	}
 	return b

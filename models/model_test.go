@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/portcullis/portcullis/features"
@@ -118,6 +119,43 @@ func TestCalibrateResistsHiddenAttacks(t *testing.T) {
 	}
 	if dirty.Calibration.AboveThreshold < 30 {
 		t.Errorf("only %d training clients above the threshold; the 30 hidden attacks should be", dirty.Calibration.AboveThreshold)
+	}
+}
+
+// TestCalibrateSmallRecording: a recording with few gated clients below the
+// floor, a third of them attacks just under it, keeps the floor rather than
+// a tail fitted on the attacks.
+func TestCalibrateSmallRecording(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	var scores []float64
+	for range 400 {
+		scores = append(scores, 0)
+	}
+	for range 40 {
+		scores = append(scores, 0.45+0.04*rng.ExpFloat64())
+	}
+	for range 20 {
+		scores = append(scores, 0.58+0.03*rng.Float64()) // attacks under the floor
+	}
+	var m Model
+	m.Calibrate(scores, TrainConfig{})
+	if m.Threshold != DefaultMinThreshold || !strings.Contains(m.Calibration.Method, "needed to fit a tail") {
+		t.Errorf("threshold %.3f (%s), want the floor %.2f", m.Threshold, m.Calibration.Method, DefaultMinThreshold)
+	}
+}
+
+// TestCalibrateRaisesThresholdForAHighTail: when many normal clients score
+// near the floor, the fitted tail lifts the threshold above it.
+func TestCalibrateRaisesThresholdForAHighTail(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	var scores []float64
+	for range 3000 {
+		scores = append(scores, 0.52+0.03*rng.ExpFloat64())
+	}
+	var m Model
+	m.Calibrate(scores, TrainConfig{})
+	if m.Threshold <= DefaultMinThreshold {
+		t.Errorf("threshold %.3f (%s) for a population whose tail passes the floor, want above %.2f", m.Threshold, m.Calibration.Method, DefaultMinThreshold)
 	}
 }
 

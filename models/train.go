@@ -155,7 +155,8 @@ func (m *Model) Clean(samples []features.Vector, threshold float64) []features.V
 // above cfg.MinThreshold are set aside as presumed attacks, and an
 // exponential tail is fitted between the 75th and 90th percentiles of the
 // other gated clients and extrapolated to cfg.TargetFPR. The threshold is
-// that estimate, kept within [MinThreshold, MaxThreshold].
+// that estimate, kept within [MinThreshold, MaxThreshold]; with fewer than
+// minTailClients gated clients below MinThreshold, it is MinThreshold.
 func (m *Model) Calibrate(clientMax []float64, cfg TrainConfig) {
 	cfg = cfg.WithDefaults()
 	c := Calibration{TargetFPR: cfg.TargetFPR, Clients: len(clientMax), Method: "exponential tail over gated clients"}
@@ -167,22 +168,26 @@ func (m *Model) Calibrate(clientMax []float64, cfg TrainConfig) {
 	}
 	slices.Sort(cand)
 	c.Candidates = len(cand)
-	t := cfg.MaxThreshold
+	t := cfg.MinThreshold
 	if len(cand) >= 20 {
 		c.Q50, c.Q90 = stat.Quantile(0.5, stat.Empirical, cand, nil), stat.Quantile(0.9, stat.Empirical, cand, nil)
 		c.Q95, c.Q99 = stat.Quantile(0.95, stat.Empirical, cand, nil), stat.Quantile(0.99, stat.Empirical, cand, nil)
-		// Clients at or above the floor are presumed attacks (a normal
-		// client scores there rarely, while hidden attacks crowd the upper
-		// quantiles and would inflate the fitted tail). Fit the tail of the
-		// rest; the result only matters when it lands above the floor,
-		// which is when normal clients themselves reach that high.
-		n, _ := slices.BinarySearch(cand, cfg.MinThreshold)
-		c.Presumed = len(cand) - n
-		if n >= 20 {
-			t = tailQuantile(cand[:n], len(clientMax)-c.Presumed, cfg.TargetFPR)
-		}
+	}
+	// Clients at or above the floor are presumed attacks (a normal client
+	// scores there rarely, while hidden attacks crowd the upper quantiles
+	// and would inflate the fitted tail). Fit the tail of the rest; the
+	// result only matters when it lands above the floor, which is when
+	// normal clients themselves reach that high.
+	n, _ := slices.BinarySearch(cand, cfg.MinThreshold)
+	c.Presumed = len(cand) - n
+	if n >= minTailClients {
+		t = tailQuantile(cand[:n], len(clientMax)-c.Presumed, cfg.TargetFPR)
 	} else {
-		c.Method = "too few gated clients to fit a tail; using the maximum threshold"
+		// A small recording has few gated clients below the floor, and
+		// the attacks it hides are a larger share of them: their
+		// quantiles would describe the attacks more than the tail of
+		// normal clients. The floor is the prior that holds there.
+		c.Method = fmt.Sprintf("%d gated clients below the minimum threshold, %d needed to fit a tail; using the minimum", n, minTailClients)
 	}
 	t = min(max(t, cfg.MinThreshold), cfg.MaxThreshold)
 	for _, s := range clientMax {
@@ -193,6 +198,10 @@ func (m *Model) Calibrate(clientMax []float64, cfg TrainConfig) {
 	m.Threshold = t
 	m.Calibration = c
 }
+
+// minTailClients is the fewest gated clients below the minimum threshold
+// that the tail is fitted on.
+const minTailClients = 100
 
 // tailQuantile returns the score above which a share fpr of total clients
 // lies, extrapolating an exponential tail fitted between the 75th and 90th
