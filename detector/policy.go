@@ -29,7 +29,7 @@ type PolicyConfig struct {
 
 // Defaults for PolicyConfig.
 const (
-	DefaultMinEvents     = 5
+	DefaultMinEvents     = 4
 	DefaultTTL           = 10 * time.Minute
 	DefaultJudgeEvery    = 4
 	DefaultJudgeInterval = time.Second

@@ -131,7 +131,7 @@ to a temporary file.`,
 	f.StringVar(&out, "out", "", "model file to write")
 	f.Float64Var(&cfg.Model.TargetFPR, "target-fpr", 0, "share of normal clients the threshold may block (default 0.0005)")
 	f.Float64Var(&cfg.Model.Gate, "gate", 0, "robust z-score of suspicious evidence needed before a client can be blocked (default 3)")
-	f.IntVar(&cfg.Pipeline.Policy.MinEvents, "min-events", 0, "events a client must send before it is judged (default 5)")
+	f.IntVar(&cfg.Pipeline.Policy.MinEvents, "min-events", 0, "events a client must send before it is judged (default 4)")
 	f.Float64Var(&cfg.Model.VolumeFactor, "volume-factor", 0, "volume limit as a multiple of the p98 of training clients' peak requests_2m (default 2; below 0 turns the limit off)")
 	f.IntVar(&cfg.Model.Forest.Trees, "trees", 0, "trees in the forest (default 100)")
 	f.IntVar(&cfg.Model.Forest.SampleSize, "sample-size", 0, "rows per tree, ψ (default 256)")
