@@ -57,7 +57,7 @@ func (p *CLFParser) Parse(line []byte, rec *Record) error {
 	if len(addr) == 0 {
 		return errCLFShape
 	}
-	rec.ClientIP = dashEmpty(addr)
+	rec.ClientIP = hostOnly(dashEmpty(addr))
 	if _, i, err = p.field(s, skipBlanks(s, i)); err != nil {
 		return err
 	}

@@ -164,6 +164,7 @@ func (p *JSONParser) Parse(line []byte, rec *Record) error {
 				i, haveTS, err = p.ts(s, i, rec)
 			case fieldClientIP:
 				rec.ClientIP, i, err = p.text(s, i, errClientIP)
+				rec.ClientIP = hostOnly(rec.ClientIP)
 			case fieldMethod:
 				rec.Method, i, err = p.text(s, i, errMethod)
 			case fieldPath:

@@ -28,6 +28,21 @@ func TestJSONParserParsesFields(t *testing.T) {
 				Status: 200, ReqBytes: 512, RespBytes: 5120, DurationMS: 12.5, UserAgent: "Mozilla/5.0 ...", APIKey: "key_1a2b", User: "alice"},
 		},
 		{
+			name: "a client address logged with its port is the address alone",
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"203.0.113.7:51234"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "203.0.113.7"},
+		},
+		{
+			name: "an IPv6 address in brackets with a port is the address alone",
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"[2001:db8::1]:443"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "2001:db8::1"},
+		},
+		{
+			name: "a plain IPv6 address is kept whole",
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"2001:db8::1:80"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "2001:db8::1:80"},
+		},
+		{
 			name: "a ts with a space for the T, a lower-case z or no zone (UTC) is read",
 			line: `{"ts":"2026-03-02 09:00:00.5","client_ip":"a"}`,
 			want: view{TS: "2026-03-02T09:00:00.5Z", ClientIP: "a"},
@@ -400,7 +415,7 @@ func refJSON(line []byte) (view, int64, error) {
 			}
 			switch key {
 			case "client_ip":
-				v.ClientIP = s
+				v.ClientIP = refHostOnly(s)
 			case "method":
 				v.Method = s
 			case "path":
@@ -515,6 +530,9 @@ func FuzzParseJSON(f *testing.F) {
 		`{"t\u0073":"2026-03-02T09:00:00Z","api_key":"\ud800\udc00\udfff"}`,
 		`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","ts":null}`,
 		`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","waf":2,"waf":1e1}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"[::1]:8080"}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"198.51.100.2:0"}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"[a]"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -551,4 +569,22 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatalf("Parse(%q)\n got %v\nwant %v", line, got, want)
 		}
 	})
+}
+
+// refHostOnly restates hostOnly with strings: the address without a port
+// ("a:80", "[a]:80") or brackets ("[a]"); anything else as it is.
+func refHostOnly(s string) string {
+	port := func(p string) bool { return p != "" && len(p) <= 5 && strings.Trim(p, "0123456789") == "" }
+	if strings.HasPrefix(s, "[") {
+		if k := strings.Index(s, "]"); k > 1 {
+			if rest := s[k+1:]; rest == "" || strings.HasPrefix(rest, ":") && port(rest[1:]) {
+				return s[1:k]
+			}
+		}
+		return s
+	}
+	if k := strings.Index(s, ":"); k > 0 && strings.Count(s, ":") == 1 && port(s[k+1:]) {
+		return s[:k]
+	}
+	return s
 }
