@@ -28,6 +28,7 @@ type Handler struct {
 	mux      *http.ServeMux
 	requests *prometheus.CounterVec
 	timeout  time.Duration
+	fails    *failLimiter
 }
 
 // NewHandler returns a Handler over svc that accepts token. It registers
@@ -45,6 +46,7 @@ func NewHandler(svc *Service, token string, logger *slog.Logger, reg prometheus.
 		log:     logger,
 		mux:     http.NewServeMux(),
 		timeout: 10 * time.Second,
+		fails:   newFailLimiter(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portcullis_review_requests_total",
 			Help: "Requests to the review API, by route and status code (401: no or wrong token).",
@@ -131,8 +133,16 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) i
 }
 
 // authorize checks the bearer token. It writes a 401 and returns its code
-// when the token is missing or wrong, and returns 0 otherwise.
+// when the token is missing or wrong, a 429 when the client's address sent
+// too many wrong tokens lately, and returns 0 otherwise.
 func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) int {
+	if wait := h.fails.wait(r.RemoteAddr); wait > 0 {
+		secs := int(wait.Seconds()) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{
+			"error": fmt.Sprintf("too many wrong tokens from this address; retry in %d s", secs)})
+		return http.StatusTooManyRequests
+	}
 	scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	tok = strings.TrimSpace(tok)
 	if !strings.EqualFold(scheme, "Bearer") || tok == "" {
@@ -142,6 +152,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) int {
 		return http.StatusUnauthorized
 	}
 	if !h.token.matches(tok) {
+		h.fails.fail(r.RemoteAddr)
 		h.log.Warn("review request with a wrong token", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="portcullis", error="invalid_token"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "wrong token"})

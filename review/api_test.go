@@ -575,3 +575,21 @@ func TestLoadToken(t *testing.T) {
 		})
 	}
 }
+
+func TestReviewAPILimitsWrongTokens(t *testing.T) {
+	addr := redistest.Start(t)
+	r := newRig(t, addr, nil, nil)
+	for i := range 10 {
+		if res := r.call(t, "GET", "/api/v1/decisions", "Bearer wrong-token-0123456789", ""); res.code != 401 {
+			t.Fatalf("wrong token %d: status %d, want 401", i+1, res.code)
+		}
+	}
+	res := r.as(t, "GET", "/api/v1/decisions", "")
+	if res.code != 429 || res.header.Get("Retry-After") == "" || !strings.Contains(res.errorText(t), "too many wrong tokens") {
+		t.Fatalf("after 10 wrong tokens the right one got %d (Retry-After %q): %s; want 429, so a guess cannot tell right from wrong",
+			res.code, res.header.Get("Retry-After"), res.body)
+	}
+	if n := r.requests(t, "/api/v1/decisions", "429"); n != 1 {
+		t.Errorf("counted %v refused for too many wrong tokens, want 1", n)
+	}
+}

@@ -1,0 +1,96 @@
+package review
+
+import (
+	"net"
+	"sync"
+	"time"
+)
+
+// failLimiter counts wrong admin tokens per client address in fixed
+// windows. Past max in a window, every request from that address is
+// refused until the window ends, the right token included: otherwise the
+// answer to a guess would still tell a right token from a wrong one.
+type failLimiter struct {
+	max    int
+	window time.Duration
+	now    func() time.Time
+
+	mu    sync.Mutex
+	hosts map[string]*failWindow
+}
+
+type failWindow struct {
+	start time.Time
+	n     int
+}
+
+// Defaults of the wrong-token limit: ten guesses a minute from one address
+// is plenty for a person who mistyped, and nothing for a guesser against a
+// token of 16 or more characters.
+const (
+	maxWrongTokens   = 10
+	wrongTokenWindow = time.Minute
+	// maxFailHosts bounds the memory of the limiter; past it, expired
+	// windows are dropped, then all of them.
+	maxFailHosts = 10_000
+)
+
+func newFailLimiter() *failLimiter {
+	return &failLimiter{max: maxWrongTokens, window: wrongTokenWindow, now: time.Now, hosts: map[string]*failWindow{}}
+}
+
+// wait returns how long requests from remoteAddr are refused, 0 if they are
+// not.
+func (l *failLimiter) wait(remoteAddr string) time.Duration {
+	host := hostOf(remoteAddr)
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := l.hosts[host]
+	if w == nil {
+		return 0
+	}
+	if end := w.start.Add(l.window); now.Before(end) {
+		if w.n >= l.max {
+			return end.Sub(now)
+		}
+		return 0
+	}
+	delete(l.hosts, host)
+	return 0
+}
+
+// fail counts a wrong token from remoteAddr.
+func (l *failLimiter) fail(remoteAddr string) {
+	host := hostOf(remoteAddr)
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := l.hosts[host]
+	if w == nil || !now.Before(w.start.Add(l.window)) {
+		if len(l.hosts) >= maxFailHosts {
+			l.prune(now)
+		}
+		w = &failWindow{start: now}
+		l.hosts[host] = w
+	}
+	w.n++
+}
+
+func (l *failLimiter) prune(now time.Time) {
+	for h, w := range l.hosts {
+		if !now.Before(w.start.Add(l.window)) {
+			delete(l.hosts, h)
+		}
+	}
+	if len(l.hosts) >= maxFailHosts {
+		clear(l.hosts)
+	}
+}
+
+func hostOf(remoteAddr string) string {
+	if h, _, err := net.SplitHostPort(remoteAddr); err == nil {
+		return h
+	}
+	return remoteAddr
+}
