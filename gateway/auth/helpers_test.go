@@ -85,9 +85,10 @@ func (s signer) sign(t testing.TB, claims jwt.MapClaims) string {
 // jwksServer serves a JWKS that a test may change, and counts fetches.
 type jwksServer struct {
 	*httptest.Server
-	mu      sync.Mutex
-	keys    []jose.JSONWebKey
-	fetches atomic.Int64
+	mu           sync.Mutex
+	keys         []jose.JSONWebKey
+	cacheControl string
+	fetches      atomic.Int64
 }
 
 func newJWKSServer(t testing.TB, signers ...signer) *jwksServer {
@@ -99,6 +100,9 @@ func newJWKSServer(t testing.TB, signers ...signer) *jwksServer {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
+		if s.cacheControl != "" {
+			w.Header().Set("Cache-Control", s.cacheControl)
+		}
 		json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: s.keys})
 	}))
 	t.Cleanup(s.Close)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +35,10 @@ type JWKS struct {
 
 	mu          sync.Mutex // one fetch at a time
 	lastAttempt time.Time
+	// next is how long Run waits after the latest successful fetch: the
+	// refresh interval, or sooner when the server's Cache-Control max-age
+	// says its keys expire sooner (never below the minimum interval).
+	next time.Duration
 }
 
 // keySet is an immutable set of verification keys by kid.
@@ -131,8 +137,42 @@ func (j *JWKS) fetchLocked(ctx context.Context) error {
 		return fmt.Errorf("auth: jwks %s: %w", j.url, err)
 	}
 	j.keys.Store(set)
-	j.logger.LogAttrs(ctx, slog.LevelDebug, "jwks refreshed", slog.String("url", j.url), slog.Int("keys", len(set.all)))
+	j.next = j.refresh
+	if age, ok := maxAge(resp.Header.Values("Cache-Control")); ok {
+		j.next = min(j.refresh, max(age, j.minInterval))
+	}
+	j.logger.LogAttrs(ctx, slog.LevelDebug, "jwks refreshed", slog.String("url", j.url), slog.Int("keys", len(set.all)),
+		slog.Duration("next", j.next))
 	return nil
+}
+
+// maxAge returns the lifetime a Cache-Control header gives a response:
+// its max-age, or 0 for no-cache and no-store; ok is false when it says
+// neither.
+func maxAge(values []string) (time.Duration, bool) {
+	for _, v := range values {
+		for d := range strings.SplitSeq(v, ",") {
+			d = strings.ToLower(strings.TrimSpace(d))
+			switch {
+			case d == "no-cache" || d == "no-store":
+				return 0, true
+			case strings.HasPrefix(d, "max-age="):
+				n, err := strconv.ParseInt(strings.Trim(d[len("max-age="):], `"`), 10, 64)
+				if err != nil || n < 0 {
+					continue
+				}
+				return time.Duration(min(n, int64(365*24*3600))) * time.Second, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// nextRefresh returns how long Run waits after the latest successful fetch.
+func (j *JWKS) nextRefresh() time.Duration {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.next
 }
 
 // parseJWKS keeps the public signature keys of a JWKS document; private
@@ -164,8 +204,9 @@ func parseJWKS(body []byte) (*keySet, error) {
 	return s, nil
 }
 
-// Run fetches the set at once, then every refresh interval, until ctx
-// ends; it returns nil then. A failed fetch keeps the keys it had and is
+// Run fetches the set at once, then every refresh interval (sooner when
+// the server's Cache-Control max-age is shorter, but not more often than
+// the minimum interval), until ctx ends; it returns nil then. A failed fetch keeps the keys it had and is
 // retried with backoff up to the refresh interval.
 func (j *JWKS) Run(ctx context.Context) error {
 	wait := time.Duration(0)
@@ -185,6 +226,6 @@ func (j *JWKS) Run(ctx context.Context) error {
 			backoff = min(2*backoff, j.refresh)
 			continue
 		}
-		wait, backoff = j.refresh, time.Second
+		wait, backoff = j.nextRefresh(), time.Second
 	}
 }

@@ -295,3 +295,31 @@ func FuzzAuthorizationHeader(f *testing.F) {
 		}
 	})
 }
+
+func TestJWKSFollowsCacheControl(t *testing.T) {
+	srv := newJWKSServer(t, newSigner(t, "2026-01", "RS256"))
+	tests := []struct {
+		header string
+		want   time.Duration
+	}{
+		{"", time.Hour},                          // the refresh interval
+		{"public, max-age=300", 5 * time.Minute}, // the server's lifetime, sooner
+		{"max-age=86400", time.Hour},             // never later than the refresh interval
+		{"max-age=1", 10 * time.Second},          // never sooner than the minimum interval
+		{"no-cache", 10 * time.Second},           // as soon as allowed
+		{`private, MAX-AGE="120", must-revalidate`, 2 * time.Minute},
+		{"max-age=-5", time.Hour}, // not a lifetime
+	}
+	for _, tt := range tests {
+		srv.mu.Lock()
+		srv.cacheControl = tt.header
+		srv.mu.Unlock()
+		j := NewJWKS(srv.URL, time.Hour, 10*time.Second, srv.Client(), nil, nil)
+		if err := j.Refresh(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := j.nextRefresh(); got != tt.want {
+			t.Errorf("Cache-Control %q: next refresh in %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
