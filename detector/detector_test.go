@@ -444,3 +444,34 @@ func TestRecurringKeyAtANewAddressIsKnown(t *testing.T) {
 		}
 	}
 }
+
+// TestGuessingClientGetsNoBaseline trains on a recording where a client
+// guesses passwords for ten minutes: it recurs like an integration, but a
+// baseline of its own would excuse the same attack when it comes back.
+func TestGuessingClientGetsNoBaseline(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	base, err := os.ReadFile(browsersAndIntegrations(t, t0, 10, "10.2.0", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	buf.Write(base)
+	for j := range 300 {
+		fmt.Fprintf(&buf, `{"ts":%q,"client_ip":"10.9.9.9","method":"POST","path":"/login","status":401,"req_bytes":300,"resp_bytes":90,"duration_ms":20}`+"\n",
+			t0.Add(time.Duration(j)*2*time.Second).Format(time.RFC3339Nano))
+	}
+	path := filepath.Join(t.TempDir(), "train.jsonl")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Train(context.Background(), []Source{&FileSource{Path: path}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Identities["10.9.9.9"] != nil || m.Training.IdentitiesWithheld < 1 {
+		t.Errorf("the password guesser got a baseline (withheld %d)", m.Training.IdentitiesWithheld)
+	}
+	if m.Identities["10.2.0.3"] == nil {
+		t.Error("an integration lost its baseline")
+	}
+}

@@ -244,7 +244,7 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		}
 	}
 	spanMin := float64(to-from) / float64(time.Minute)
-	m.Identities = selectIdentities(idents, spanMin, cfg)
+	m.Identities, summary.IdentitiesWithheld = selectIdentities(m, idents, spanMin, cfg)
 	summary.Identities = len(m.Identities)
 	if byKey {
 		// A key that one client address used is already judged through
@@ -255,7 +255,9 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 				delete(keys, k)
 			}
 		}
-		m.KeyIdentities = selectIdentities(keys, spanMin, cfg)
+		var withheld int
+		m.KeyIdentities, withheld = selectIdentities(m, keys, spanMin, cfg)
+		summary.IdentitiesWithheld += withheld
 		summary.KeyIdentities = len(m.KeyIdentities)
 	}
 	// The volume limit is calibrated on every client but the heavy hitters
@@ -309,7 +311,10 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	return m, nil
 }
 
-func selectIdentities(idents map[string]*trainStats, spanMin float64, cfg TrainConfig) map[string]*models.IdentityBaseline {
+// selectIdentities returns the baselines of the clients in idents that
+// recurred through the training data, and how many recurring clients were
+// refused one because their history shows guessing (see guessed).
+func selectIdentities(m *models.Model, idents map[string]*trainStats, spanMin float64, cfg TrainConfig) (map[string]*models.IdentityBaseline, int) {
 	needMinutes := uint32(math.Max(identityMinMinutes, math.Ceil(cfg.IdentityMinCoverage*spanMin)))
 	out := map[string]*models.IdentityBaseline{}
 	type cand struct {
@@ -317,10 +322,16 @@ func selectIdentities(idents map[string]*trainStats, spanMin float64, cfg TrainC
 		t   *trainStats
 	}
 	var cands []cand
+	withheld := 0
 	for k, t := range idents {
-		if t.minutes >= needMinutes {
-			cands = append(cands, cand{k, t})
+		if t.minutes < needMinutes {
+			continue
 		}
+		if guessed(&m.Population, &t.high) {
+			withheld++
+			continue
+		}
+		cands = append(cands, cand{k, t})
 	}
 	if len(cands) > cfg.MaxIdentities {
 		// Keep the most judged clients.
@@ -334,7 +345,31 @@ func selectIdentities(idents map[string]*trainStats, spanMin float64, cfg TrainC
 		}
 		out[c.key] = b
 	}
-	return out
+	return out, withheld
+}
+
+// guessFeatures are the ratios that count only what guessing does: failed
+// credentials on writes or with changing keys, refusals and missing paths
+// on paths new to the client, payload markers, WAF matches.
+var guessFeatures = [...]int{features.AuthFailRatio, features.NotFoundRatio, features.PayloadMarks, features.WAFRatio}
+
+// guessZ is the robust z-score of a guess feature, at some point of a
+// client's training history, past which the client gets no baseline of its
+// own: about 40 % of its recent requests failing as guesses do, or a
+// quarter carrying payload markers. A baseline would excuse the same
+// attack when the client comes back; a heavy integration, a crawler or a
+// busy office never gets there.
+const guessZ = 8
+
+// guessed reports whether a client whose highest model-space features in
+// training were high guessed, judged against the population.
+func guessed(pop *models.Baseline, high *models.Point) bool {
+	for _, f := range guessFeatures {
+		if pop.Z(f, high[f]) >= guessZ {
+			return true
+		}
+	}
+	return false
 }
 
 // cleanScore is the score past which a training sample is presumed to

@@ -76,11 +76,14 @@ type TrainingSummary struct {
 	Excluded   int `json:"excluded"`
 	Identities int `json:"identities"`
 	// KeyIdentities is how many API keys recurred (see Model.KeyIdentities).
-	KeyIdentities int       `json:"key_identities,omitempty"`
-	From          time.Time `json:"from"`
-	To            time.Time `json:"to"`
-	Identity      string    `json:"identity"`
-	MinEvents     int       `json:"min_events"`
+	KeyIdentities int `json:"key_identities,omitempty"`
+	// IdentitiesWithheld is how many recurring clients and keys got no
+	// baseline of their own because their history shows guessing.
+	IdentitiesWithheld int       `json:"identities_withheld,omitempty"`
+	From               time.Time `json:"from"`
+	To                 time.Time `json:"to"`
+	Identity           string    `json:"identity"`
+	MinEvents          int       `json:"min_events"`
 }
 
 // Model is a trained detector: an isolation forest, population and

@@ -151,6 +151,9 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 		fmt.Fprintf(w, ", and %d recurring API keys for their clients at new addresses", t.KeyIdentities)
 	}
 	fmt.Fprintln(w)
+	if t.IdentitiesWithheld > 0 {
+		fmt.Fprintf(w, "  %d recurring clients or keys got no baseline of their own: their history shows guessing (failed logins, missing paths, payloads), which a baseline would excuse\n", t.IdentitiesWithheld)
+	}
 	fmt.Fprintf(w, "calibration: threshold %.4f (%s), target %.3f%% of normal clients blocked\n", m.Threshold, c.Method, 100*c.TargetFPR)
 	fmt.Fprintf(w, "  %d clients judged, %d passed the evidence gate (z >= %.1f); gated score quantiles p50 %.3f, p90 %.3f, p95 %.3f, p99 %.3f\n",
 		c.Clients, c.Candidates, m.Gate, c.Q50, c.Q90, c.Q95, c.Q99)
