@@ -144,7 +144,7 @@ type VolumeLimit struct {
 	// last 32 requests may go to for the limit to apply.
 	MaxURLs int `json:"max_urls"`
 	// Clients is how many training clients the peaks came from, and Over
-	// how many of all training clients the rule would have blocked.
+	// how many of them reached the limit (whatever their keys and URLs).
 	Clients int `json:"clients"`
 	Over    int `json:"over"`
 }
