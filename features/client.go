@@ -147,7 +147,7 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 	c.events++
 	c.short++
 	c.c.n++
-	ph := PathHash(r.Path)
+	ph, uh := PathHashes(r.Path)
 	novel := true
 	for _, h := range c.paths {
 		if h == ph {
@@ -212,8 +212,7 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 		c.c.respBytes += float64(r.RespBytes)
 	}
 	c.paths[c.pos] = ph
-	u := URLHash(r.Path)
-	c.urls[c.pos] = uint16(u ^ u>>16)
+	c.urls[c.pos] = uint16(uh ^ uh>>16)
 	c.templates[c.pos] = TemplateHash(r.Path)
 	// 401 is left out: it says the credentials failed, so a client with a
 	// revoked key sees it on every path; 403 and 404 say the resource is

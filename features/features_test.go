@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -305,6 +306,16 @@ func TestAuthFailures(t *testing.T) {
 	for _, tt := range tests {
 		if guess := tt.got > 0.5; guess != tt.guess {
 			t.Errorf("%s: auth_fail_ratio %.3f, want guessing=%v", tt.name, tt.got, tt.guess)
+		}
+	}
+}
+
+func TestPathHashes(t *testing.T) {
+	for _, p := range []string{"/a", "/a?b=1", "/a?b=1?c", "?", "", "/search?q=x&_=17"} {
+		full, url := PathHashes([]byte(p))
+		path, _, _ := strings.Cut(p, "?")
+		if full != PathHash([]byte(p)) || url != PathHash([]byte(path)) {
+			t.Errorf("PathHashes(%q) = %x, %x; want PathHash of the whole and of %q", p, full, url, path)
 		}
 	}
 }

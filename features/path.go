@@ -106,13 +106,23 @@ func isIdentifier(seg []byte) bool {
 	return len(seg) >= 12 && digits*3 >= len(seg) // mixed tokens such as "a1b2c3d4e5f6g7"
 }
 
-// URLHash returns a hash of the path without its query, so requests that
-// differ only in query parameters (a cache buster, a page number) share it.
-func URLHash(p []byte) uint32 {
-	if i := bytes.IndexByte(p, '?'); i >= 0 {
-		p = p[:i]
+// PathHashes returns PathHash(p) and the hash of p without its query, in
+// one pass: the hash of the path alone is the state of the same hash where
+// the query starts. Requests that differ only in query parameters (a cache
+// buster, a page number) share the second.
+func PathHashes(p []byte) (full, url uint32) {
+	h := uint32(fnvOffset32)
+	url, cut := h, false
+	for _, c := range p {
+		if c == '?' && !cut {
+			url, cut = h, true
+		}
+		h = (h ^ uint32(c)) * fnvPrime32
 	}
-	return PathHash(p)
+	if !cut {
+		url = h
+	}
+	return h, url
 }
 
 // PathHash returns a hash of the whole path with its query.
