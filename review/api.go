@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/portcullis/portcullis/blocklist"
 )
 
 // Handler serves the review API under /api/v1/ and the review page under
@@ -136,7 +138,9 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) i
 // when the token is missing or wrong, a 429 when the client's address sent
 // too many wrong tokens lately, and returns 0 otherwise.
 func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) int {
-	if wait := h.fails.wait(r.RemoteAddr); wait > 0 {
+	// The admin listener is not behind a proxy: the peer is the client.
+	peer := blocklist.ClientIP(r, nil)
+	if wait := h.fails.wait(peer); wait > 0 {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		writeJSON(w, http.StatusTooManyRequests, map[string]string{
@@ -152,7 +156,7 @@ func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) int {
 		return http.StatusUnauthorized
 	}
 	if !h.token.matches(tok) {
-		h.fails.fail(r.RemoteAddr)
+		h.fails.fail(peer)
 		h.log.Warn("review request with a wrong token", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr)
 		w.Header().Set("WWW-Authenticate", `Bearer realm="portcullis", error="invalid_token"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "wrong token"})

@@ -1,7 +1,7 @@
 package review
 
 import (
-	"net"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -16,7 +16,7 @@ type failLimiter struct {
 	now    func() time.Time
 
 	mu    sync.Mutex
-	hosts map[string]*failWindow
+	hosts map[netip.Addr]*failWindow
 }
 
 type failWindow struct {
@@ -36,13 +36,11 @@ const (
 )
 
 func newFailLimiter() *failLimiter {
-	return &failLimiter{max: maxWrongTokens, window: wrongTokenWindow, now: time.Now, hosts: map[string]*failWindow{}}
+	return &failLimiter{max: maxWrongTokens, window: wrongTokenWindow, now: time.Now, hosts: map[netip.Addr]*failWindow{}}
 }
 
-// wait returns how long requests from remoteAddr are refused, 0 if they are
-// not.
-func (l *failLimiter) wait(remoteAddr string) time.Duration {
-	host := hostOf(remoteAddr)
+// wait returns how long requests from host are refused, 0 if they are not.
+func (l *failLimiter) wait(host netip.Addr) time.Duration {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -60,9 +58,8 @@ func (l *failLimiter) wait(remoteAddr string) time.Duration {
 	return 0
 }
 
-// fail counts a wrong token from remoteAddr.
-func (l *failLimiter) fail(remoteAddr string) {
-	host := hostOf(remoteAddr)
+// fail counts a wrong token from host.
+func (l *failLimiter) fail(host netip.Addr) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -86,11 +83,4 @@ func (l *failLimiter) prune(now time.Time) {
 	if len(l.hosts) >= maxFailHosts {
 		clear(l.hosts)
 	}
-}
-
-func hostOf(remoteAddr string) string {
-	if h, _, err := net.SplitHostPort(remoteAddr); err == nil {
-		return h
-	}
-	return remoteAddr
 }
