@@ -303,14 +303,13 @@ func isIdent(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// splitTop splits s at the operators that match outside brackets and
-// strings. With keep, each operator stays at the start of the part after
-// it (see cutOp); else it is dropped.
-func splitTop(s string, match func(string, int) int, keep bool) []string {
-	var parts []string
-	depth, start := 0, 0
+// walkTop calls visit with each index of s outside quoted strings and the
+// bracket depth after the byte there; visit returns the index to go on
+// from, or -1 to stop.
+func walkTop(s string, visit func(i, depth int) int) {
+	depth := 0
 	var quote byte
-	for i := 0; i < len(s); i++ {
+	for i := 0; i >= 0 && i < len(s); {
 		c := s[i]
 		switch {
 		case quote != 0:
@@ -319,29 +318,45 @@ func splitTop(s string, match func(string, int) int, keep bool) []string {
 			} else if c == quote {
 				quote = 0
 			}
+			i++
 			continue
 		case c == '"' || c == '\'' || c == '`':
 			quote = c
+			i++
 			continue
-		case c == '(' || c == '[' || c == '{':
+		case isOpen(c):
 			depth++
-			continue
-		case c == ')' || c == ']' || c == '}':
+		case isClose(c):
 			depth--
-			continue
 		}
-		if depth != 0 {
-			continue
-		}
-		if n := match(s, i); n > 0 {
-			parts = append(parts, s[start:i])
-			start = i + n
-			if keep {
-				start = i
-			}
-			i += n - 1
-		}
+		i = visit(i, depth)
 	}
+}
+
+func isOpen(c byte) bool  { return c == '(' || c == '[' || c == '{' }
+func isClose(c byte) bool { return c == ')' || c == ']' || c == '}' }
+
+// splitTop splits s at the operators that match outside brackets and
+// strings. With keep, each operator stays at the start of the part after
+// it (see cutOp); else it is dropped.
+func splitTop(s string, match func(string, int) int, keep bool) []string {
+	var parts []string
+	start := 0
+	walkTop(s, func(i, depth int) int {
+		if depth != 0 || isOpen(s[i]) || isClose(s[i]) {
+			return i + 1
+		}
+		n := match(s, i)
+		if n <= 0 {
+			return i + 1
+		}
+		parts = append(parts, s[start:i])
+		start = i + n
+		if keep {
+			start = i
+		}
+		return i + n
+	})
 	return append(parts, s[start:])
 }
 
@@ -368,27 +383,13 @@ func unwrap(s string) string {
 
 // closes returns the index of the bracket that closes s[0].
 func closes(s string) int {
-	depth := 0
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == '\\' {
-				i++
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'' || c == '`':
-			quote = c
-		case c == '(' || c == '[' || c == '{':
-			depth++
-		case c == ')' || c == ']' || c == '}':
-			depth--
-			if depth == 0 {
-				return i
-			}
+	end := -1
+	walkTop(s, func(i, depth int) int {
+		if depth == 0 && isClose(s[i]) {
+			end = i
+			return -1
 		}
-	}
-	return -1
+		return i + 1
+	})
+	return end
 }
