@@ -321,7 +321,7 @@ func (r Report) Print(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "kind\tclients\tblocked\trecall\tttd p50\tttd p90\t")
 	for _, k := range r.Kinds {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%s\t%s\t\n", k.Kind, k.Clients, k.Caught, 100*k.Recall(),
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%s\t%s\t\n", Safe(k.Kind), k.Clients, k.Caught, 100*k.Recall(),
 			fmtDur(Quantile(k.TTD, 0.5)), fmtDur(Quantile(k.TTD, 0.9)))
 	}
 	caught, total := 0, 0
@@ -340,7 +340,7 @@ func (r Report) Print(w io.Writer) error {
 	}
 	for _, c := range r.Campaigns {
 		fmt.Fprintf(w, "campaign %s %s: %d addresses, %d blocked, %d within %s of onset (%.1f%%)\n",
-			safe(c.ID), safe(c.Kind), c.Addresses, c.Blocked, c.Early, fmtWindow(CampaignWindow), 100*c.EarlyShare())
+			Safe(c.ID), Safe(c.Kind), c.Addresses, c.Blocked, c.Early, fmtWindow(CampaignWindow), 100*c.EarlyShare())
 	}
 	fmt.Fprintf(w, "normal clients blocked: %d of %d (%.3f%%)\n", len(r.NormalBlocked), r.Normal, 100*r.FPRate())
 	fmt.Fprintf(w, "heavy legitimate clients blocked: %d of %d (%d of them known from training)\n", len(r.HeavyBlocked), r.Heavy, len(r.KnownHeavyBlocked))
@@ -349,7 +349,11 @@ func (r Report) Print(w io.Writer) error {
 		if n > 10 {
 			more = fmt.Sprintf(" and %d more", n-10)
 		}
-		fmt.Fprintf(w, "  normal clients blocked: %s%s\n", strings.Join(r.NormalBlocked[:min(n, 10)], ", "), more)
+		names := make([]string, 0, min(n, 10))
+		for _, c := range r.NormalBlocked[:min(n, 10)] {
+			names = append(names, Safe(c))
+		}
+		fmt.Fprintf(w, "  normal clients blocked: %s%s\n", strings.Join(names, ", "), more)
 	}
 	if r.Unlabelled > 0 {
 		fmt.Fprintf(w, "clients decided about that the labels do not name: %d\n", r.Unlabelled)
@@ -357,10 +361,10 @@ func (r Report) Print(w io.Writer) error {
 	return nil
 }
 
-// safe returns s as it is when it is a plain word, and quoted otherwise,
+// Safe returns s as it is when it is a plain word, and quoted otherwise,
 // so that a label file cannot put control characters on the terminal or
-// break the one-line-per-campaign format that scripts read.
-func safe(s string) string {
+// break the line formats that scripts read.
+func Safe(s string) string {
 	if s == "" {
 		return `""`
 	}

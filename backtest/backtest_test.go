@@ -562,3 +562,22 @@ func TestMerge(t *testing.T) {
 		t.Errorf("Merge() = %+v, want an empty report", got)
 	}
 }
+
+func TestSafe(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"an address is printed as it is", "203.0.113.7", "203.0.113.7"},
+		{"an IPv6 address is printed as it is", "2a02:8109:1a2b::1", "2a02:8109:1a2b::1"},
+		{"a campaign name with dashes is printed as it is", "stuffing-000fdd", "stuffing-000fdd"},
+		{"an empty string is shown as quotes", "", `""`},
+		{"a space is quoted so that a line keeps its fields", "a b", `"a b"`},
+		{"escape sequences are quoted, not sent to the terminal", "x\x1b[31m", `"x\x1b[31m"`},
+		{"a newline is quoted so that it cannot forge a report line", "x\nall attacks", `"x\nall attacks"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Safe(tt.in); got != tt.want {
+				t.Errorf("Safe(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -81,7 +81,7 @@ func printReport(w io.Writer, r backtest.Report, sites int) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "kind\tclients\tblocked\trecall\tttd p50\t")
 	for _, k := range r.Kinds {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%s\t\n", k.Kind, k.Clients, k.Caught, 100*k.Recall(), dur(backtest.Quantile(k.TTD, .5)))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%s\t\n", backtest.Safe(k.Kind), k.Clients, k.Caught, 100*k.Recall(), dur(backtest.Quantile(k.TTD, .5)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

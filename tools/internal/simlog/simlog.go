@@ -5,7 +5,9 @@
 // It holds only what every traffic model needs to get right in the same
 // way (unique addresses, onset and end of attacks, the output formats);
 // what the traffic looks like stays in each model, so that the models
-// remain independent worlds that a detector can be judged on.
+// remain independent worlds that a detector can be judged on. The models
+// import it with a dot: its helpers (Pick, Uniform, Sec...) are the
+// vocabulary their traffic is written in.
 package simlog
 
 import (
