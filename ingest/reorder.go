@@ -82,8 +82,12 @@ type Reorder struct {
 
 	slots []reorderSlot
 	free  []int32
-	heap  []heapEntry // a min-heap by (ts, seq)
-	seq   uint64
+	// Held records are in run, when they came in order after the records
+	// already there (the common case, which then costs no sifting), and
+	// otherwise in heap. Pop takes the older of their heads.
+	run  ring
+	heap []heapEntry // a min-heap by (ts, seq)
+	seq  uint64
 
 	newest   int64 // newest event time pushed
 	released int64 // newest event time released
@@ -145,7 +149,7 @@ func (o *Reorder) Push(rec *Record) {
 		o.hold(p)
 	}
 	o.newest = max(o.newest, rec.TS)
-	if len(o.heap) == 0 && rec.TS <= o.watermark() {
+	if o.held() == 0 && rec.TS <= o.watermark() {
 		o.pass = rec
 		return
 	}
@@ -163,10 +167,18 @@ func (o *Reorder) hold(rec *Record) {
 		i = int32(len(o.slots) - 1)
 	}
 	o.slots[i].set(rec)
-	o.heap = append(o.heap, heapEntry{ts: rec.TS, seq: o.seq, slot: i})
+	e := heapEntry{ts: rec.TS, seq: o.seq, slot: i}
 	o.seq++
+	if o.run.n == 0 || rec.TS >= o.run.last().ts {
+		o.run.push(e)
+		return
+	}
+	o.heap = append(o.heap, e)
 	o.up(len(o.heap) - 1)
 }
+
+// held returns how many records are held.
+func (o *Reorder) held() int { return o.run.n + len(o.heap) }
 
 // Pop fills rec with the next record that is due and reports whether there
 // was one. rec's byte slices stay valid until the next Push.
@@ -177,25 +189,36 @@ func (o *Reorder) Pop(rec *Record) bool {
 		o.release(rec.TS)
 		return true
 	}
-	if len(o.heap) == 0 {
+	n := o.held()
+	if n == 0 {
 		return false
 	}
+	fromRun := len(o.heap) == 0 || o.run.n > 0 && o.run.first().less(o.heap[0])
+	var e heapEntry
+	if fromRun {
+		e = o.run.first()
+	} else {
+		e = o.heap[0]
+	}
 	switch {
-	case o.heap[0].ts <= o.watermark():
-	case len(o.heap) > o.max:
+	case e.ts <= o.watermark():
+	case n > o.max:
 		o.stats.Early++
 	default:
 		return false
 	}
-	i := o.heap[0].slot
-	*rec = o.slots[i].rec
-	o.free = append(o.free, i)
-	last := len(o.heap) - 1
-	o.heap[0] = o.heap[last]
-	o.heap = o.heap[:last]
-	if last > 0 {
-		o.down(0)
+	if fromRun {
+		o.run.pop()
+	} else {
+		last := len(o.heap) - 1
+		o.heap[0] = o.heap[last]
+		o.heap = o.heap[:last]
+		if last > 0 {
+			o.down(0)
+		}
 	}
+	*rec = o.slots[e.slot].rec
+	o.free = append(o.free, e.slot)
 	o.release(rec.TS)
 	return true
 }
@@ -215,7 +238,7 @@ func (o *Reorder) Flush() { o.flushing = true }
 // Stats returns what the Reorder has done so far.
 func (o *Reorder) Stats() ReorderStats {
 	s := o.stats
-	s.Buffered = len(o.heap)
+	s.Buffered = o.held()
 	if o.pass != nil {
 		s.Buffered++
 	}
@@ -284,4 +307,32 @@ func appendOwned(b, v []byte) (owned, next []byte) {
 	start := len(b)
 	b = append(b, v...)
 	return b[start:len(b):len(b)], b
+}
+
+// ring is a FIFO of heap entries in a circular buffer that grows as needed.
+type ring struct {
+	buf  []heapEntry
+	head int
+	n    int
+}
+
+func (r *ring) push(e heapEntry) {
+	if r.n == len(r.buf) {
+		buf := make([]heapEntry, max(64, 2*len(r.buf)))
+		for k := range r.n {
+			buf[k] = r.buf[(r.head+k)%len(r.buf)]
+		}
+		r.buf, r.head = buf, 0
+	}
+	r.buf[(r.head+r.n)%len(r.buf)] = e
+	r.n++
+}
+
+func (r *ring) first() heapEntry { return r.buf[r.head] }
+
+func (r *ring) last() heapEntry { return r.buf[(r.head+r.n-1)%len(r.buf)] }
+
+func (r *ring) pop() {
+	r.head = (r.head + 1) % len(r.buf)
+	r.n--
 }
