@@ -1,17 +1,17 @@
 package detector
 
 import (
+	"fmt"
+	"math"
 	"time"
+
+	"github.com/portcullis/portcullis/features"
 )
 
 // Actions of a Decision.
 const (
 	ActionBlock = "block"
 )
-
-// RuleVolume is the Rule of a decision taken because the client passed the
-// model's volume limit while its score stayed below the threshold.
-const RuleVolume = "volume_limit"
 
 // Decision is what the detector decided about one client, in the shape of
 // the design's decisions contract.
@@ -25,8 +25,8 @@ type Decision struct {
 	TTLSec    int64     `json:"ttl_s"`
 	Model     string    `json:"model"`
 	Reasons   []Reason  `json:"reasons"`
-	// Rule names what blocked the client when it was not the score:
-	// RuleVolume, or empty for the score.
+	// Rule names what blocked the client when it was not its own score;
+	// empty for the score.
 	Rule string `json:"rule,omitempty"`
 	// Events is how many events of the client had been seen when it was
 	// decided.
@@ -39,19 +39,56 @@ type Decision struct {
 	Simulated bool `json:"simulated,omitempty"`
 }
 
-// Reason is a feature that drove a decision: its value, and what is typical
-// for the population (or, for a known client, for that client).
+// Reason is a signal that drove a decision (a feature, "payload_evidence"
+// or "isolation"): its value, what is typical for the population (or, for
+// a known client, for that client), and how rare the value is.
 type Reason struct {
 	Feature string  `json:"feature"`
 	Value   float64 `json:"value"`
 	Typical float64 `json:"typical"`
-	// Limit is the volume limit the value passed, on the requests_2m
-	// reason of a client past it; Typical is then the training clients'
-	// peak the limit is derived from.
-	Limit float64 `json:"limit,omitempty"`
+	// Surprise is -log10 of the share of training clients that ever
+	// looked at least this unusual in this signal: 4 is one in 10,000.
+	Surprise float64 `json:"surprise,omitempty"`
+	// Beyond says the value is past every training client's.
+	Beyond bool `json:"beyond_training,omitempty"`
 }
 
 // Expires returns when the decision lapses.
 func (d *Decision) Expires() time.Time {
 	return d.TS.Add(time.Duration(d.TTLSec) * time.Second)
+}
+
+// String describes the reason for a person: the value with its unit, what
+// is typical, and how rare the value is among training clients, as in
+// "rate 47 req/s, typical 0.3; beyond every training client".
+func (r Reason) String() string {
+	unit := ""
+	for _, s := range features.Specs() {
+		if s.Name == r.Feature && s.Unit != "" {
+			unit = " " + s.Unit
+		}
+	}
+	b := fmt.Sprintf("%s %.4g%s, typical %.4g", r.Feature, r.Value, unit, r.Typical)
+	switch {
+	case r.Beyond:
+		b += "; beyond every training client"
+	case r.Surprise >= 1:
+		b += fmt.Sprintf("; about 1 training client in %s", rarity(r.Surprise))
+	}
+	return b
+}
+
+// rarity writes 10^s in words a person reads at a glance: "250", "12,000",
+// "3 million".
+func rarity(s float64) string {
+	x := math.Pow(10, s)
+	switch {
+	case x >= 1e9:
+		return fmt.Sprintf("%.3g billion", x/1e9)
+	case x >= 1e6:
+		return fmt.Sprintf("%.3g million", x/1e6)
+	case x >= 1e4:
+		return fmt.Sprintf("%d,%03d", int(x/1000), int(x)%1000)
+	}
+	return fmt.Sprintf("%.0f", x)
 }

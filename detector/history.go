@@ -66,21 +66,17 @@ type Judgement struct {
 	TS time.Time `json:"ts"`
 	// Events is how many events of the client had been seen.
 	Events uint32 `json:"events"`
-	// Scored says the judgement passed the evidence gate and the forest
-	// scored it; Score is 0 otherwise.
+	// Score is the judgement's surprise (see models.Result), and Scored
+	// says the forest was consulted.
 	Scored    bool    `json:"scored"`
 	Score     float64 `json:"score"`
 	Threshold float64 `json:"threshold"`
 	// Decided says this judgement confirmed a block.
 	Decided bool `json:"decided"`
 	Known   bool `json:"known,omitempty"`
-	// OverVolume says the client was past the model's volume limit, which
-	// blocks whatever the score; its requests_2m reason then carries the
-	// limit.
-	OverVolume bool `json:"over_volume,omitempty"`
 	// Features are the client's features, by name.
 	Features map[string]float64 `json:"features"`
-	// Reasons are the features that drove the score, strongest first.
+	// Reasons are the signals that drove the score, strongest first.
 	Reasons []Reason `json:"reasons"`
 }
 
@@ -94,8 +90,6 @@ type judgement struct {
 	scored    bool
 	known     bool
 	decided   bool
-	over      bool
-	limit     float64
 	nReasons  uint8
 	vec       features.Vector
 	reasons   [models.MaxReasons]models.Reason
@@ -173,16 +167,12 @@ func (h *History) Judgements(client string) []Judgement {
 			fs[names[k].Name] = round(v, 4)
 		}
 		rs := make([]Reason, 0, j.nReasons)
-		for i, r := range j.reasons[:j.nReasons] {
-			x := Reason{Feature: names[r.Feature].Name, Value: round(r.Value, 4), Typical: round(r.Typical, 4)}
-			if i == 0 && j.over {
-				x.Limit = j.limit
-			}
-			rs = append(rs, x)
+		for _, r := range j.reasons[:j.nReasons] {
+			rs = append(rs, reasonOf(&r))
 		}
 		out = append(out, Judgement{
 			TS: time.Unix(0, j.ts).UTC(), Events: j.events, Scored: j.scored, Score: round(j.score, 4),
-			Threshold: round(j.threshold, 4), Decided: j.decided, Known: j.known, OverVolume: j.over,
+			Threshold: round(j.threshold, 4), Decided: j.decided, Known: j.known,
 			Features: fs, Reasons: rs,
 		})
 	}
@@ -213,12 +203,12 @@ func (o *Online) KeepHistory(h *History) { o.pipeline.KeepHistory(h) }
 func (h *History) record(p *Pipeline, c *Client, ts int64, v *features.Vector, r *models.Result) {
 	threshold := p.model.Threshold
 	id, ok := h.index[c.Key()] // no lock: only this goroutine writes index
-	if !ok && !r.OverVolume && !(r.Scored && r.Score >= h.cfg.Watch*threshold) {
+	if !ok && r.Score < h.cfg.Watch*threshold {
 		return
 	}
 	// The same confirmation as Process (blocks). prevScore still holds the
 	// previous score here.
-	decided := !p.calibrating && (r.OverVolume || r.Scored && blocks(c.Ext.prevScore, r.Score, threshold))
+	decided := blocks(c.Ext.prevScore, r.Score, threshold)
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -230,7 +220,7 @@ func (h *History) record(p *Pipeline, c *Client, ts int64, v *features.Vector, r
 	s := &h.slots[id]
 	j := &s.ring[s.pos]
 	*j = judgement{ts: ts, score: r.Score, threshold: threshold, events: c.Events(), scored: r.Scored,
-		known: r.Known, decided: decided, over: r.OverVolume, limit: p.model.Volume.Requests, nReasons: uint8(r.NReasons), vec: *v, reasons: r.Reasons}
+		known: r.Known, decided: decided, nReasons: uint8(r.NReasons), vec: *v, reasons: r.Reasons}
 	s.pos = (s.pos + 1) % len(s.ring)
 	s.n = min(s.n+1, len(s.ring))
 }

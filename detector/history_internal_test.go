@@ -32,7 +32,7 @@ func (r *historyRig) judge(client string, score float64) {
 	r.ts += 1e9
 	rec := ingest.Record{TS: r.ts, ClientIP: []byte(client)}
 	c := r.table.Observe([]byte(client), "ip", &rec)
-	res := models.Result{Scored: score > 0, Score: score, NReasons: 1, Reasons: [models.MaxReasons]models.Reason{{Feature: features.Rate, Value: 9, Typical: 1}}}
+	res := models.Result{Scored: score > 0, Score: score, NReasons: 1, Reasons: [models.MaxReasons]models.Reason{{Signal: features.Rate, Value: 9, Typical: 1}}}
 	var v features.Vector
 	r.h.record(r.p, c, r.ts, &v, &res)
 	c.Ext.prevScore = score

@@ -132,7 +132,7 @@ func (o *Online) SetModel(m *models.Model) {
 	if o.metrics != nil {
 		o.metrics.setModel(m)
 	}
-	o.log.Info("model loaded", "model", m.ID, "threshold", m.Threshold, "volume_limit", m.Volume.Requests)
+	o.log.Info("model loaded", "model", m.ID, "threshold", m.Threshold)
 }
 
 // Stats returns the pipeline's counters as Run last published them: after

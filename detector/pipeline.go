@@ -39,10 +39,10 @@ type clientState struct {
 	judgedN      uint32
 	judgedTS     int64
 	blockedUntil int64
-	maxScore     float64 // highest gated score, for calibration
 	prevScore    float64 // score of the previous judgement
 
 	train *trainStats // only while training
+	peaks *peakStats  // only while calibrating
 }
 
 // Client is the per-client state a Pipeline keeps.
@@ -76,9 +76,10 @@ type Pipeline struct {
 	res   models.Result
 	stats Stats
 
-	// calibrating judges without blocking and records each client's
-	// highest gated score.
-	calibrating bool
+	// calibrating, when set, replaces judging: it is called at every
+	// judgement point with the payload evidence (training's second pass,
+	// which measures every signal to calibrate the model's tails).
+	calibrating func(c *Client, v *features.Vector, payload float64)
 	// collect, if set, is called at every judgement point (training).
 	collect func(c *Client, v *features.Vector, rec *ingest.Record)
 
@@ -98,7 +99,7 @@ func NewPipeline(cfg Config, m *models.Model) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Pipeline{
+	p := &Pipeline{
 		cfg:   cfg,
 		ttl:   int64(cfg.Policy.TTL),
 		every: int64(cfg.Policy.JudgeInterval),
@@ -106,7 +107,11 @@ func NewPipeline(cfg Config, m *models.Model) (*Pipeline, error) {
 		allow: allow,
 		table: features.NewTable[clientState](cfg.Features),
 		key:   make([]byte, 0, 64),
-	}, nil
+	}
+	if m != nil {
+		p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
+	}
+	return p, nil
 }
 
 // Model returns the model in use.
@@ -115,6 +120,7 @@ func (p *Pipeline) Model() *models.Model { return p.model }
 // SetModel swaps the model, keeping every client's state.
 func (p *Pipeline) SetModel(m *models.Model) {
 	p.model = m
+	p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
 	p.table.Each(func(c *Client) { c.Ext.checked = false })
 }
 
@@ -168,36 +174,25 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	if p.model == nil {
 		return nil
 	}
-	p.model.Judge(&p.vec, s.ident, &p.res)
-	if p.model.Volume.Reached(&p.vec) { // most clients never do: spare them counting URLs
-		p.model.CheckVolume(&p.vec, c.Keyed(), c.URLs(), &p.res)
+	payload := models.PayloadEvidence(c.Payload())
+	if p.calibrating != nil {
+		p.calibrating(c, &p.vec, payload)
+		return nil
 	}
+	p.model.Judge(&p.vec, payload, s.ident, &p.res)
 	if p.OnJudge != nil {
 		p.OnJudge(c, rec.TS, &p.vec, &p.res)
 	}
-	if !p.res.Scored && !p.res.OverVolume {
-		s.prevScore = 0
-		return nil
-	}
-	block := p.res.OverVolume
 	if p.res.Scored {
 		p.stats.Scored++
-		// A block needs two judgements in a row at or above the threshold:
-		// one burst of a normal client's first requests can look like
-		// anything once, an attack keeps looking like itself. A score far
-		// past the threshold needs only one.
-		block = block || blocks(s.prevScore, p.res.Score, p.model.Threshold)
-		s.prevScore = p.res.Score
-		// Calibration takes the highest single score, which bounds the
-		// highest confirmed one from above, so the calibrated share of
-		// normal clients blocked is an upper bound.
-		if p.res.Score > s.maxScore {
-			s.maxScore = p.res.Score
-		}
-	} else {
-		s.prevScore = 0
 	}
-	if p.calibrating || !block {
+	// A block needs two judgements in a row at or above the threshold:
+	// one burst of a normal client's first requests can look like anything
+	// once, an attack keeps looking like itself. A judgement ten times
+	// rarer than the threshold needs only one.
+	block := blocks(s.prevScore, p.res.Score, p.model.Threshold)
+	s.prevScore = p.res.Score
+	if !block {
 		return nil
 	}
 	s.blockedUntil = rec.TS + p.ttl
@@ -220,18 +215,16 @@ func (p *Pipeline) decision(c *Client, ts int64) *Decision {
 		Simulated: p.cfg.Policy.DryRun,
 		Reasons:   make([]Reason, 0, p.res.NReasons),
 	}
-	if p.res.OverVolume && !(p.res.Scored && p.res.Score >= p.model.Threshold) {
-		d.Rule = RuleVolume
-	}
-	specs := features.Specs()
-	for i, r := range p.res.Reasons[:p.res.NReasons] {
-		x := Reason{Feature: specs[r.Feature].Name, Value: round(r.Value, 4), Typical: round(r.Typical, 4)}
-		if i == 0 && p.res.OverVolume {
-			x.Limit = p.model.Volume.Requests
-		}
-		d.Reasons = append(d.Reasons, x)
+	for _, r := range p.res.Reasons[:p.res.NReasons] {
+		d.Reasons = append(d.Reasons, reasonOf(&r))
 	}
 	return d
+}
+
+// reasonOf turns a model's reason into a decision's.
+func reasonOf(r *models.Reason) Reason {
+	return Reason{Feature: models.SignalName(r.Signal), Value: round(r.Value, 4), Typical: round(r.Typical, 4),
+		Surprise: round(r.Surprise, 2), Beyond: r.Beyond}
 }
 
 func round(x float64, digits int) float64 {
@@ -240,10 +233,11 @@ func round(x float64, digits int) float64 {
 }
 
 // strongMargin is how far past the threshold one judgement must score to
-// block without waiting for a second: far enough that the first burst of a
-// normal client does not reach it, near enough that a slow attacker whose
-// every request is blatant is refused at its first judgement.
-const strongMargin = 0.06
+// block without waiting for a second: one decimal digit, ten times rarer
+// than the threshold, so the first burst of a normal client does not reach
+// it and a slow attacker whose every request is blatant is refused at its
+// first judgement.
+const strongMargin = 1.0
 
 // blocks says whether a judgement scoring score, after one that scored
 // prev, blocks the client.

@@ -91,6 +91,13 @@ func (c TrainConfig) Validate() error {
 	return errors.Join(errs...)
 }
 
+// peakStats is what training's second pass keeps per client: the highest
+// value of every signal while it was judged, and its latest API key.
+type peakStats struct {
+	high   models.SignalPeaks
+	apiKey string
+}
+
 // trainStats is what training keeps per client on top of its features.
 type trainStats struct {
 	judgements uint32
@@ -149,12 +156,17 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		from    = int64(math.MaxInt64)
 		to      = int64(math.MinInt64)
 	)
-	var peaks []float64 // highest requests_2m of clients too quiet to get a baseline
+	type clientPeak struct {
+		key  string
+		high models.Point
+	}
+	var clientHigh []clientPeak // each judged client's peaks, for the features' tails
 	keep := func(c *Client) {
 		t := c.Ext.train
 		if t == nil {
 			return
 		}
+		clientHigh = append(clientHigh, clientPeak{c.Key(), t.high})
 		if byKey && t.apiKey != "" {
 			k := keys[t.apiKey]
 			if k == nil {
@@ -170,8 +182,6 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 			if old := idents[c.Key()]; old == nil || old.judgements < t.judgements {
 				idents[c.Key()] = t
 			}
-		} else {
-			peaks = append(peaks, math.Expm1(t.high[features.Volume]))
 		}
 	}
 	p1.table.OnEvict = func(c *Client, _ bool) { keep(c) }
@@ -236,7 +246,7 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	// populated, which masks the same attacks later. Set aside the samples
 	// the first model already finds past the minimum threshold and fit
 	// again on the rest.
-	if clean := m.Clean(samples, cleanScore); len(clean) >= 64 && len(clean) < len(samples) {
+	if clean := m.Clean(samples); len(clean) >= 64 && len(clean) < len(samples) {
 		summary.Excluded = len(samples) - len(clean)
 		samples = clean
 		if m, err = models.Fit(samples, cfg.Model); err != nil {
@@ -260,52 +270,76 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		summary.IdentitiesWithheld += withheld
 		summary.KeyIdentities = len(m.KeyIdentities)
 	}
-	// The volume limit is calibrated on every client but the heavy hitters
-	// that have a baseline of their own: it judges the clients that lack one.
-	// A heavy hitter's usual two-minute volume is past what nine clients in
-	// ten ever reach; an ordinary client's usual volume is far below its own
-	// peak.
-	all := slices.Clone(peaks)
-	for _, t := range idents {
-		all = append(all, math.Expm1(t.high[features.Volume]))
-	}
-	heavy := math.Inf(1)
-	if len(all) > 0 {
-		slices.Sort(all)
-		heavy = math.Log1p(all[int(0.9*float64(len(all)-1))])
-	}
-	for k, t := range idents {
-		if b := m.Identities[k]; b == nil || b.Typical[features.Volume] <= heavy {
-			peaks = append(peaks, math.Expm1(t.high[features.Volume]))
+	m.SetMarkerWeights(p1.table.MarkerClients(), summary.Events)
+	// The tails are what a client without a history of its own is judged
+	// against: a recurring client is judged against its own history as
+	// well (IdentityBaseline), so the busy integrations that recur through
+	// the recording do not widen the tails for strangers.
+	var strangers []models.Point
+	for _, c := range clientHigh {
+		if m.Identities[c.key] == nil {
+			strangers = append(strangers, c.high)
 		}
 	}
-	m.SetVolumeLimit(peaks, cfg.Model)
+	m.FitFeatureTails(strangers)
 	summary.From, summary.To = time.Unix(0, from).UTC(), time.Unix(0, to).UTC()
 
-	// Pass 2: replay through the model to calibrate the threshold.
+	// Pass 2: replay through the model, measuring every signal of every
+	// judged client, to calibrate the tails and the threshold.
 	p2, err := NewPipeline(cfg.Pipeline, m)
 	if err != nil {
 		return nil, err
 	}
-	p2.calibrating = true
-	var clientMax []float64
-	p2.table.OnEvict = func(c *Client, _ bool) {
-		if c.Ext.judgedN != 0 {
-			clientMax = append(clientMax, c.Ext.maxScore)
+	var peaks []models.SignalPeaks
+	p2.calibrating = func(c *Client, v *features.Vector, payload float64) {
+		ps := c.Ext.peaks
+		if ps == nil {
+			ps = &peakStats{}
+			c.Ext.peaks = ps
+		}
+		var pt models.Point
+		models.Transform(v, &pt)
+		for i, x := range pt {
+			ps.high[i] = max(ps.high[i], x)
+		}
+		ps.high[models.SignalPayload] = max(ps.high[models.SignalPayload], payload)
+		var sur [models.NumSignals]float64
+		m.FeatureSurprises(&pt, &sur)
+		ps.high[models.SignalJoint] = max(ps.high[models.SignalJoint], models.Joint(&sur))
+		ps.high[models.SignalForest] = max(ps.high[models.SignalForest], m.Forest.Score(pt[:]))
+	}
+	done := func(c *Client) {
+		ps := c.Ext.peaks
+		if ps == nil {
+			return
+		}
+		b := m.Identities[c.Key()]
+		peaks = append(peaks, ps.high)
+		if b != nil {
+			b.MaxScore = max(b.MaxScore, ps.high[models.SignalForest])
+			b.MaxPayload = max(b.MaxPayload, ps.high[models.SignalPayload])
+		}
+		if k := c.Ext.peaks.apiKey; k != "" {
+			if b := m.KeyIdentities[k]; b != nil {
+				b.MaxScore = max(b.MaxScore, ps.high[models.SignalForest])
+				b.MaxPayload = max(b.MaxPayload, ps.high[models.SignalPayload])
+			}
 		}
 	}
+	p2.collect = func(c *Client, _ *features.Vector, rec *ingest.Record) {
+		if c.Ext.peaks == nil {
+			c.Ext.peaks = &peakStats{}
+		}
+		if len(rec.APIKey) > 0 && string(rec.APIKey) != c.Ext.peaks.apiKey {
+			c.Ext.peaks.apiKey = string(rec.APIKey)
+		}
+	}
+	p2.table.OnEvict = func(c *Client, _ bool) { done(c) }
 	if _, err := runAll(ctx, srcs, p2, 2, cfg.Progress); err != nil {
 		return nil, err
 	}
-	p2.table.Each(func(c *Client) {
-		if c.Ext.judgedN != 0 {
-			clientMax = append(clientMax, c.Ext.maxScore)
-		}
-		if b := m.Identities[c.Key()]; b != nil {
-			b.MaxScore = max(b.MaxScore, c.Ext.maxScore)
-		}
-	})
-	m.Calibrate(clientMax, cfg.Model)
+	p2.table.Each(done)
+	m.Calibrate(peaks, cfg.Model)
 	m.Created = time.Now().UTC().Truncate(time.Second)
 	m.Training = summary
 	return m, nil
@@ -371,9 +405,3 @@ func guessed(pop *models.Baseline, high *models.Point) bool {
 	}
 	return false
 }
-
-// cleanScore is the score past which a training sample is presumed to
-// come from an attack and left out of the second fit: well above the
-// thresholds calibration allows, so that normal clients' odd moments stay
-// in the forest's picture of normal.
-const cleanScore = 0.67

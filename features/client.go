@@ -11,9 +11,12 @@ const (
 	TauShort = 10.0
 	// TauLong is the time constant of the long rate and of the ratios, in seconds.
 	TauLong = 120.0
-	// minSpan keeps the rate of a client's first events finite: a client
-	// seen for less than this is treated as if it had been seen this long.
-	minSpan = 1.0
+	// minSpan keeps the rate of a client's first events finite and makes
+	// it a sustained rate: a client seen for less than this is treated as
+	// if it had been seen this long, so a browser's burst of thirty page
+	// assets in one second reads as about 5 req/s, while a flood keeping up
+	// 30 req/s reads as that within seconds.
+	minSpan = TauShort
 	// gapAlpha is the weight of the newest gap in the gap statistics.
 	gapAlpha = 0.1
 
@@ -24,6 +27,7 @@ const (
 type counters struct {
 	n, errs, auth, notFound, other, writes, marks, novel float64
 	waf                                                  float64 // requests that matched WAF rules
+	markW                                                float64 // payload markers, each weighted by its rarity
 	keyed                                                float64 // requests that carried an API key
 	reqBytes, respBytes                                  float64
 }
@@ -42,11 +46,12 @@ type Client[E any] struct {
 
 	gapMean, gapSq float64 // EWMA of the gap (s) and of its square
 
-	templates [ring]uint32 // template hashes, aligned with paths
-	paths     [ring]uint32 // path hashes
-	urls      [ring]uint16 // hashes of the paths without their query, folded to 16 bits (they are only counted)
-	refused   uint32       // bit i: the request at paths[i] was refused (403, 404, 410)
-	lastKey   uint32       // hash of the API key of the latest request, 0 for none
+	templates [ring]uint32                   // template hashes, aligned with paths
+	paths     [ring]uint32                   // path hashes
+	urls      [ring]uint16                   // hashes of the paths without their query, folded to 16 bits (they are only counted)
+	refused   uint32                         // bit i: the request at paths[i] was refused (403, 404, 410)
+	markSeen  [(NumMarkers + 63) / 64]uint64 // bit m: the client sent payload marker m
+	lastKey   uint32                         // hash of the API key of the latest request, 0 for none
 	pos       uint8
 
 	prev, next int32 // recency list, by last event time
@@ -109,9 +114,18 @@ func (c *Client[E]) reset(key, scope string, ts int64) {
 	*c = Client[E]{key: key, scope: scope, first: ts, last: ts, prev: c.prev, next: c.next, Ext: e}
 }
 
-// observe folds one event into the state. marks reports whether the
-// request carried payload markers.
-func (c *Client[E]) observe(r *ingest.Record, marks bool) {
+// Payload returns the client's recent payload evidence (decayed with
+// TauLong): the marked requests each weighted by the rarity of its marker
+// (see Table.SetMarkerWeights), their count, and the count of all requests.
+func (c *Client[E]) Payload() (weight, marked, requests float64) {
+	return c.c.markW, c.c.marks, c.c.n
+}
+
+// observe folds one event into the state. marker is the index of the
+// payload marker the request carried, or -1, and weight that marker's
+// weight. It reports whether the client sent that marker for the first time.
+func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (firstMark bool) {
+	marks := marker >= 0
 	ts := r.TS
 	if c.events > 0 {
 		dt := float64(ts-c.last) / 1e9
@@ -133,6 +147,7 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 			c.c.marks *= dl
 			c.c.novel *= dl
 			c.c.waf *= dl
+			c.c.markW *= dl
 			c.c.keyed *= dl
 			c.c.reqBytes *= dl
 			c.c.respBytes *= dl
@@ -198,6 +213,10 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 	}
 	if marks {
 		c.c.marks++
+		c.c.markW += weight
+		w, bit := marker/64, uint64(1)<<(marker%64)
+		firstMark = c.markSeen[w]&bit == 0
+		c.markSeen[w] |= bit
 	}
 	if r.WAF > 0 {
 		c.c.waf++
@@ -223,6 +242,7 @@ func (c *Client[E]) observe(r *ingest.Record, marks bool) {
 		c.refused &^= 1 << c.pos
 	}
 	c.pos = (c.pos + 1) % ring
+	return firstMark
 }
 
 func isRead(m []byte) bool {

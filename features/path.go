@@ -172,6 +172,26 @@ var markers = [...]string{
 // template or command payload. scratch is reused to avoid allocation; the
 // returned slice is the (possibly grown) scratch.
 func HasPayloadMarks(p, scratch []byte) (bool, []byte) {
+	m, scratch := PayloadMarker(p, scratch)
+	return m >= 0, scratch
+}
+
+// NumMarkers is the number of payload markers; PayloadMarker returns an
+// index below it.
+const NumMarkers = len(markers)
+
+// MarkerNames returns the payload markers in index order.
+func MarkerNames() []string {
+	out := make([]string, NumMarkers)
+	copy(out, markers[:])
+	return out
+}
+
+// PayloadMarker returns the index of the first marker that p, decoded as
+// HasPayloadMarks decodes it, carries, or -1 for none. Markers differ in
+// how often ordinary traffic carries them ("&&" in a search, "union select"
+// never), so the detector weighs each by its rarity in training.
+func PayloadMarker(p, scratch []byte) (int, []byte) {
 	hit := false
 	for _, c := range p {
 		if trigger[c] {
@@ -180,7 +200,7 @@ func HasPayloadMarks(p, scratch []byte) (bool, []byte) {
 		}
 	}
 	if !hit {
-		return false, scratch
+		return -1, scratch
 	}
 	scratch = decode(append(scratch[:0], p...))
 	if bytes.IndexByte(scratch, '%') >= 0 {
@@ -194,14 +214,14 @@ func HasPayloadMarks(p, scratch []byte) (bool, []byte) {
 		}
 	}
 	if !special && bytes.Index(scratch, []byte("select")) < 0 && bytes.Index(scratch, []byte(" or ")) < 0 {
-		return false, scratch
+		return -1, scratch
 	}
-	for _, m := range markers {
+	for i, m := range markers {
 		if bytes.Contains(scratch, []byte(m)) {
-			return true, scratch
+			return i, scratch
 		}
 	}
-	return false, scratch
+	return -1, scratch
 }
 
 // decode percent-decodes b in place, turns '+' into a space and lower-cases

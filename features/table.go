@@ -72,6 +72,11 @@ type Table[E any] struct {
 	stats   Stats
 	scratch []byte
 
+	// weights are the payload markers' weights (nil: 1 each), and
+	// markerClients counts the clients that sent each marker.
+	weights       []float64
+	markerClients [NumMarkers]int64
+
 	// OnEvict, if set, is called with a client just before its state is
 	// dropped.
 	OnEvict func(c *Client[E], idle bool)
@@ -105,11 +110,31 @@ func (t *Table[E]) Observe(key []byte, scope string, r *ingest.Record) *Client[E
 		t.touch(id)
 	}
 	c := &t.clients[id]
-	var marks bool
-	marks, t.scratch = HasPayloadMarks(r.Path, t.scratch)
-	c.observe(r, marks)
+	var m int
+	m, t.scratch = PayloadMarker(r.Path, t.scratch)
+	w := 1.0
+	if m >= 0 && t.weights != nil {
+		w = t.weights[m]
+	}
+	if c.observe(r, m, w) {
+		t.markerClients[m]++
+	}
 	return c
 }
+
+// SetMarkerWeights sets the weight each payload marker adds to a client's
+// payload evidence (see Client.Payload), by marker index; nil weighs each 1.
+// The slice is kept, not copied.
+func (t *Table[E]) SetMarkerWeights(w []float64) {
+	if w != nil && len(w) != NumMarkers {
+		panic(fmt.Sprintf("features: %d marker weights for %d markers", len(w), NumMarkers))
+	}
+	t.weights = w
+}
+
+// MarkerClients returns, by marker index, how many clients sent each
+// payload marker (a client counts once per marker while it is tracked).
+func (t *Table[E]) MarkerClients() [NumMarkers]int64 { return t.markerClients }
 
 // Lookup returns the client named by key, or nil.
 func (t *Table[E]) Lookup(key []byte) *Client[E] {

@@ -117,7 +117,9 @@ type IdentityBaseline struct {
 	High [features.NumFeatures]float64 `json:"high"`
 	// Typical is the client's median of each feature, in model space.
 	Typical [features.NumFeatures]float64 `json:"typical"`
-	// MaxScore is the highest forest score the client had in training.
-	MaxScore float64 `json:"max_score"`
+	// MaxScore is the highest forest score the client had in training, and
+	// MaxPayload its highest payload evidence.
+	MaxScore   float64 `json:"max_score"`
+	MaxPayload float64 `json:"max_payload,omitempty"`
 	Events   int64   `json:"events"`
 }

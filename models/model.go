@@ -10,10 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
-	"slices"
 	"time"
-
-	"gonum.org/v1/gonum/stat"
 
 	"github.com/portcullis/portcullis/features"
 )
@@ -22,7 +19,7 @@ import (
 // is gzip-compressed JSON; the forest is embedded in its binary form.
 const (
 	FormatName    = "portcullis-model"
-	FormatVersion = 1
+	FormatVersion = 2
 )
 
 // Errors of ReadModel, for errors.Is.
@@ -42,25 +39,25 @@ type FeatureInfo struct {
 // Calibration says how the threshold was chosen and what it is expected to
 // do.
 type Calibration struct {
-	// TargetFPR is the share of normal clients the threshold is set to block
-	// over a recording like the training one.
-	TargetFPR float64 `json:"target_fpr"`
-	// Method names the estimator, for example "exponential tail".
-	Method string `json:"method"`
+	// Budget is the expected number of normal clients blocked per 10,000
+	// clients of a recording like the training one.
+	Budget float64 `json:"budget"`
+	// Signals is how many signals a judgement takes the most surprising of
+	// (the suspicious features, the payload evidence and the forest): the
+	// threshold spreads the budget over them.
+	Signals int `json:"signals"`
 	// Clients is the number of training clients judged (enough events).
 	Clients int `json:"clients"`
-	// Candidates is the number of them whose evidence passed the gate.
-	Candidates int `json:"candidates"`
-	// Presumed is the number of candidates at or above the minimum
-	// threshold, set aside from the tail fit as presumed attacks.
-	Presumed int `json:"presumed_attacks"`
-	// AboveThreshold is how many training clients the threshold blocks:
-	// attacks hidden in the training data, plus expected false positives.
+	// AboveThreshold is how many training clients reached the threshold at
+	// some point: attacks hidden in the recording, or the budget's normal
+	// clients.
 	AboveThreshold int `json:"above_threshold"`
-	// Quantiles of the per-client highest gated score, for reference.
+	// BySignal counts, per signal name, the training clients above the
+	// threshold whose most surprising signal it was.
+	BySignal map[string]int `json:"by_signal,omitempty"`
+	// Q50 to Q99 are quantiles of the training clients' highest surprise.
 	Q50 float64 `json:"q50"`
 	Q90 float64 `json:"q90"`
-	Q95 float64 `json:"q95"`
 	Q99 float64 `json:"q99"`
 }
 
@@ -89,8 +86,9 @@ type TrainingSummary struct {
 	MinEvents          int       `json:"min_events"`
 }
 
-// Model is a trained detector: an isolation forest, population and
-// per-identity baselines, and a calibrated threshold.
+// Model is a trained detector: the calibrated tail of every signal, an
+// isolation forest, population and per-identity baselines, and a threshold
+// set from the operator's budget.
 type Model struct {
 	ID      string        `json:"id"`
 	Created time.Time     `json:"created"`
@@ -106,89 +104,23 @@ type Model struct {
 	// are identified by API key.
 	KeyIdentities map[string]*IdentityBaseline `json:"key_identities,omitempty"`
 
-	// Threshold is the forest score at or above which a client with enough
-	// evidence is blocked.
-	Threshold float64 `json:"threshold"`
-	// Gate is the robust z-score (in a feature's suspicious direction) that
-	// at least one feature must reach before a client can be blocked: an
-	// unusual client that is unusual only in harmless ways is left alone.
-	Gate float64 `json:"gate"`
+	// Tails are the calibrated tails of the signals, by signal index (see
+	// SignalName): the features in their suspicious direction, the payload
+	// evidence and the forest's score. A neutral feature's tail is empty.
+	Tails [NumSignals]Tail `json:"tails"`
+	// MarkerWeights are the weights of the payload markers, by marker: how
+	// rare each is in training traffic, in decimal digits (see
+	// PayloadEvidence).
+	MarkerWeights map[string]float64 `json:"marker_weights"`
+	markerW       []float64
 
-	// Volume is the flood rule: a limit on the requests an anonymous
-	// client unknown to the model sends to a few routes.
-	Volume VolumeLimit `json:"volume_limit"`
+	// Threshold is the surprise (in decimal digits) at or above which a
+	// client is blocked; see Calibration for how the budget set it.
+	Threshold float64 `json:"threshold"`
 
 	Calibration Calibration     `json:"calibration"`
 	Training    TrainingSummary `json:"training"`
 }
-
-// VolumeLimit is the flood rule, calibrated on the training recording. The
-// score judges how a client's requests look; a flood can look like an
-// ordinary page or API call repeated, and only its volume gives it away.
-// Volume beyond what ordinary clients ever reach is that signal, so the
-// rule compares a client's decayed two-minute request count with the
-// peaks of the training clients. It applies to clients that are not known
-// from training (known clients are judged against their own history), that
-// send most requests without an API key (a key names an integration, which
-// is accountable and may be busy and new; a browser or an app signed in as
-// a user is a person, who cannot keep up a machine's pace), and whose
-// recent requests went to a few URLs (a crawler, a scraper or an office
-// behind NAT walks many).
-type VolumeLimit struct {
-	// Requests is the limit on requests_2m; 0 disables the rule.
-	Requests float64 `json:"requests"`
-	// Peak is the Quantile of the highest requests_2m each training client
-	// reached, over the clients that are not heavy hitters with a baseline
-	// of their own; Requests is Factor times Peak.
-	Peak     float64 `json:"peak"`
-	Quantile float64 `json:"quantile"`
-	Factor   float64 `json:"factor"`
-	// MaxURLs is the most distinct paths (the query left out) a client's
-	// last 32 requests may go to for the limit to apply.
-	MaxURLs int `json:"max_urls"`
-	// Clients is how many training clients the peaks came from, and Over
-	// how many of them reached the limit (whatever their keys and URLs).
-	Clients int `json:"clients"`
-	Over    int `json:"over"`
-}
-
-// Exceeded reports whether a client with features v, known from training
-// or not, sending the share keyed of its requests with an API key, and
-// whose last requests went to urls distinct paths, is past the volume
-// limit.
-func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, urls int) bool {
-	return l.Reached(v) && !known && keyed < 0.5 && urls <= l.MaxURLs
-}
-
-// Reached reports whether requests_2m in v is at the limit, the one
-// condition of Exceeded that takes no other facts about the client.
-func (l *VolumeLimit) Reached(v *features.Vector) bool {
-	return l.Requests > 0 && v[features.Volume] >= l.Requests
-}
-
-// SetVolumeLimit calibrates m.Volume from the highest requests_2m of each
-// training client (peaks), leaving out the known heavy hitters.
-func (m *Model) SetVolumeLimit(peaks []float64, cfg TrainConfig) {
-	cfg = cfg.WithDefaults()
-	l := VolumeLimit{Quantile: cfg.VolumeQuantile, Factor: cfg.VolumeFactor, MaxURLs: cfg.VolumeMaxURLs, Clients: len(peaks)}
-	if len(peaks) >= minVolumeClients && cfg.VolumeFactor > 0 {
-		s := slices.Clone(peaks)
-		slices.Sort(s)
-		l.Peak = stat.Quantile(cfg.VolumeQuantile, stat.Empirical, s, nil)
-		l.Requests = math.Ceil(cfg.VolumeFactor * max(l.Peak, 1))
-		for _, p := range peaks {
-			if p >= l.Requests {
-				l.Over++
-			}
-		}
-	}
-	m.Volume = l
-}
-
-// minVolumeClients is the fewest training clients that calibrate the
-// volume limit: fewer leave the rule off, since a high quantile of a
-// handful of peaks says little.
-const minVolumeClients = 200
 
 type modelFile struct {
 	Format  string `json:"format"`
@@ -197,40 +129,123 @@ type modelFile struct {
 	Forest []byte `json:"forest"`
 }
 
-// MaxReasons is how many features a Result explains at most.
-const MaxReasons = 3
+// Signals other than the features, by index after them.
+const (
+	SignalPayload = features.NumFeatures     // payload evidence (see PayloadEvidence)
+	SignalForest  = features.NumFeatures + 1 // the isolation forest's score
+	SignalJoint   = features.NumFeatures + 2 // the features' surprises together (see Joint)
+	NumSignals    = features.NumFeatures + 3
+)
 
-// Reason is one feature that drove a judgement, in the feature's unit.
-type Reason struct {
-	Feature int
-	Value   float64
-	Typical float64
-	// Z is how far the value is from typical in robust units.
-	Z float64
+// SignalName names signal i: a feature name, "payload_evidence" or
+// "isolation".
+func SignalName(i int) string {
+	switch i {
+	case SignalPayload:
+		return "payload_evidence"
+	case SignalForest:
+		return "isolation"
+	case SignalJoint:
+		return "joint"
+	}
+	return features.Specs()[i].Name
 }
 
-// Result is the judgement of one vector.
-type Result struct {
-	// Score is the combined score in (0,1), or 0 when Evidence did not
-	// pass the gate and the forest was not consulted.
-	Score float64
-	// Forest is the isolation forest's score in (0,1).
-	Forest float64
-	// Evidence is the Euclidean norm of the robust z-scores of the features
-	// that deviate in their suspicious direction, each capped (at 10 for
-	// ratios, 25 for rates and sizes), so one saturated ratio counts 10 and
-	// three deviating features count more. For
-	// a known identity, each feature counts only as far as it exceeds both
-	// the population and the client's own history.
-	Evidence float64
-	Scored   bool
-	Known    bool
-	Block    bool
-	// OverVolume says the client is past the model's volume limit (set by
-	// CheckVolume, not Judge).
-	OverVolume bool
-	Reasons    [MaxReasons]Reason
-	NReasons   int
+// SignalNames returns the names of every signal, in index order.
+func SignalNames() []string {
+	out := make([]string, NumSignals)
+	for i := range out {
+		out[i] = SignalName(i)
+	}
+	return out
+}
+
+// active reports whether signal i takes part in judgements: the features
+// with a suspicious direction, the payload evidence and the forest.
+func active(i int) bool {
+	return i >= features.NumFeatures || features.Specs()[i].Dir == features.Up
+}
+
+// NumActiveSignals is how many signals a judgement takes the most
+// surprising of.
+func NumActiveSignals() int {
+	n := 0
+	for i := range NumSignals {
+		if active(i) {
+			n++
+		}
+	}
+	return n
+}
+
+// signalMinScale is the smallest fall-off spread of a signal's tail beyond
+// its cut: the feature's MinScale, one decade per decade for the payload
+// evidence (already in decimal digits), and for the forest a twentieth of
+// its (0,1) score.
+func signalMinScale(i int) float64 {
+	switch i {
+	case SignalPayload, SignalJoint:
+		return 1 / math.Ln10
+	case SignalForest:
+		return 0.02
+	}
+	return features.Specs()[i].MinScale
+}
+
+// MarkerWeightsByIndex returns the payload markers' weights in marker
+// index order, for features.Table.SetMarkerWeights; a marker the model does
+// not know (a build with new markers) gets the weight of a marker training
+// never saw. The slice is shared; do not modify it.
+func (m *Model) MarkerWeightsByIndex() []float64 {
+	if m.markerW == nil {
+		w := make([]float64, features.NumMarkers)
+		unseen := m.MarkerWeights[unseenMarker]
+		for i, name := range features.MarkerNames() {
+			if x, ok := m.MarkerWeights[name]; ok {
+				w[i] = x
+			} else {
+				w[i] = unseen
+			}
+		}
+		m.markerW = w
+	}
+	return m.markerW
+}
+
+// unseenMarker is the MarkerWeights key of the weight of a marker that
+// training traffic never carried.
+const unseenMarker = ""
+
+// SetMarkerWeights sets the markers' weights from how many training
+// clients sent each (clients, by marker index) over events training
+// requests: a marker's weight is -log10 of its rate per request, a client
+// counted once, so one prober repeating a marker does not make it common.
+func (m *Model) SetMarkerWeights(clients [features.NumMarkers]int64, events int64) {
+	n := float64(max(events, 1))
+	m.MarkerWeights = map[string]float64{unseenMarker: math.Log10(2 * n)}
+	for i, name := range features.MarkerNames() {
+		m.MarkerWeights[name] = round3(math.Log10(n / (float64(clients[i]) + 0.5)))
+	}
+	m.markerW = nil
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// PayloadEvidence returns how unlikely a client's payload markers are for
+// an ordinary client, in decimal digits: the log-probability of its marked
+// requests if each of its requests carried each marker at the rate training
+// traffic does. weight is the sum of the marked requests' marker weights,
+// marked their count and requests the count of all its recent requests
+// (features.Client.Payload). Two requests carrying markers training never
+// saw are decisive; a search for "rock && roll" now and then is not.
+func PayloadEvidence(weight, marked, requests float64) float64 {
+	if marked <= 0 {
+		return 0
+	}
+	// Poisson: P(k marked) ~ prod(n*p_i)/k! = 10^-(weight - k*log10 n) / k!
+	lg, _ := math.Lgamma(marked + 1)
+	e := weight - marked*math.Log10(max(requests, 1)) + lg/math.Ln10
+	return max(e, 0)
 }
 
 // Identity returns the baseline of the client named key, or, when the
@@ -246,109 +261,181 @@ func (m *Model) Identity(key string, apiKey []byte) *IdentityBaseline {
 	return nil
 }
 
-// Judge scores v, for a client with history ident (nil if the client is
-// not known from training), into r. It allocates nothing.
-func (m *Model) Judge(v *features.Vector, ident *IdentityBaseline, r *Result) {
+// MaxReasons is how many signals a Result explains at most.
+const MaxReasons = 3
+
+// Reason is one signal that drove a judgement, in the signal's unit.
+type Reason struct {
+	Signal  int // a feature index, SignalPayload or SignalForest
+	Value   float64
+	Typical float64
+	// Surprise is -log10 of the share of training clients that ever
+	// looked at least this unusual in this signal.
+	Surprise float64
+	// Beyond says the value is past every training client's peak.
+	Beyond bool
+}
+
+// Result is the judgement of one vector.
+type Result struct {
+	// Score is the judgement's surprise, in decimal digits: that of its
+	// most surprising signal, after a known client's own history excused
+	// what is usual for it.
+	Score float64
+	// Forest is the isolation forest's score in (0,1), or 0 when the
+	// features were too ordinary to consult it (Scored false).
+	Forest float64
+	Scored bool
+	Known  bool
+	Block  bool
+	// Reasons are the signals with the most surprise, strongest first.
+	Reasons  [MaxReasons]Reason
+	NReasons int
+}
+
+// ForestGate is the surprise one feature must reach before the forest is
+// consulted: the forest adds up moderate anomalies in several features,
+// and a client with none past the ninetieth percentile has none to add.
+const ForestGate = 1.0
+
+// Judge judges v, whose payload evidence is payload (PayloadEvidence), for
+// a client with history ident (nil if the client is not known from
+// training), into r. It allocates nothing.
+func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseline, r *Result) {
 	var p Point
 	Transform(v, &p)
 	*r = Result{Known: ident != nil}
-	var ev [features.NumFeatures]float64
-	specs := features.Specs()
-	sum := 0.0
-	for i := range p {
-		d := float64(specs[i].Dir)
-		if d == 0 {
-			ev[i] = math.Inf(-1)
+	var sur [NumSignals]float64
+	top := 0.0
+	for i := range features.NumFeatures {
+		if !active(i) {
 			continue
 		}
-		z := d * m.Population.Z(i, p[i])
+		s := m.excused(i, p[i], ident)
+		sur[i] = s
+		top = max(top, s)
+	}
+	joint := Joint(&sur)
+	sur[SignalJoint] = m.Tails[SignalJoint].Surprise(joint)
+	sur[SignalPayload] = m.excusedPayload(payload, ident)
+	if top >= ForestGate {
+		r.Scored = true
+		r.Forest = m.Forest.Score(p[:])
+		s := m.Tails[SignalForest].Surprise(r.Forest)
 		if ident != nil {
-			own := d * (p[i] - ident.High[i]) / m.Population.Features[i].Scale
-			z = min(z, own)
+			s = min(s, max(0, s-m.Tails[SignalForest].Surprise(ident.MaxScore)))
 		}
-		ev[i] = z
-		if z > 0 {
-			if specs[i].Log {
-				z = min(z, evidenceCapLog)
-			} else {
-				z = min(z, evidenceCap)
-			}
-			sum += z * z
-		}
+		sur[SignalForest] = s
 	}
-	best := math.Sqrt(sum)
-	r.Evidence = best
-	if best < m.Gate {
-		return
+	for _, s := range sur {
+		r.Score = max(r.Score, s)
 	}
-	r.Scored = true
-	r.Forest = m.Forest.Score(p[:])
-	r.Score = Combine(r.Forest, best)
 	r.Block = r.Score >= m.Threshold
-	// Reasons: the features with the most evidence, strongest first.
+	// Reasons: the signals with the most surprise, strongest first.
 	for r.NReasons < MaxReasons {
-		k, kz := -1, 2.0
-		for i, z := range ev {
-			if z >= kz {
-				k, kz = i, z
+		k, ks := -1, reasonMin
+		for i, s := range sur {
+			if s >= ks {
+				k, ks = i, s
 			}
 		}
 		if k < 0 {
 			break
 		}
-		typical := m.Population.Typical(k)
-		if ident != nil {
-			typical = untransform(k, ident.Typical[k])
+		x := Reason{Signal: k, Surprise: ks}
+		switch k {
+		case SignalPayload:
+			x.Value, x.Beyond = payload, m.Tails[k].Beyond(payload)
+			if ident != nil {
+				x.Typical = ident.MaxPayload
+			}
+		case SignalJoint:
+			x.Value, x.Beyond = joint, m.Tails[k].Beyond(joint)
+		case SignalForest:
+			x.Value, x.Typical, x.Beyond = r.Forest, m.Tails[k].X[len(m.Tails[k].X)/2], m.Tails[k].Beyond(r.Forest)
+			if ident != nil {
+				x.Typical = ident.MaxScore
+			}
+		default:
+			x.Value, x.Beyond = v[k], m.Tails[k].Beyond(p[k])
+			x.Typical = m.Population.Typical(k)
+			if ident != nil {
+				x.Typical = untransform(k, ident.Typical[k])
+			}
 		}
-		r.Reasons[r.NReasons] = Reason{Feature: k, Value: v[k], Typical: typical, Z: kz}
+		r.Reasons[r.NReasons] = x
 		r.NReasons++
-		ev[k] = math.Inf(-1)
+		sur[k] = -1
 	}
 }
 
-// CheckVolume applies the volume limit to a judged client (see
-// VolumeLimit.Exceeded) and, when it is exceeded, sets r.OverVolume and puts
-// requests_2m first among the reasons, with the training peak as what is
-// typical.
-func (m *Model) CheckVolume(v *features.Vector, keyed float64, urls int, r *Result) {
-	if !m.Volume.Exceeded(v, r.Known, keyed, urls) {
-		return
-	}
-	r.OverVolume = true
-	rs := [MaxReasons]Reason{{Feature: features.Volume, Value: v[features.Volume], Typical: m.Volume.Peak,
-		Z: m.Population.Z(features.Volume, math.Log1p(v[features.Volume]))}}
-	n := 1
-	for _, x := range r.Reasons[:r.NReasons] {
-		if x.Feature != features.Volume && n < MaxReasons {
-			rs[n] = x
-			n++
+// JointOf is how many of the most surprising features Joint adds up.
+const JointOf = 3
+
+// Joint returns the sum of the JointOf largest feature surprises in sur
+// (features only): several features each moderately rare add up to a
+// rarity that none reaches alone. Its own tail, calibrated like every
+// signal's, says how often normal clients add up that much, which the
+// correlation between features (a busy client is fast and voluminous)
+// makes more often than independence would.
+func Joint(sur *[NumSignals]float64) float64 {
+	var top [JointOf]float64
+	for i := range features.NumFeatures {
+		x := sur[i]
+		for j := range top {
+			if x > top[j] {
+				top[j], x = x, top[j]
+			}
 		}
 	}
-	r.Reasons, r.NReasons = rs, n
+	sum := 0.0
+	for _, x := range top {
+		sum += x
+	}
+	return sum
 }
 
-const (
-	// evidenceCap bounds one feature's robust z-score in the evidence. A
-	// ratio is bounded and its spread is often the MinScale floor, so a
-	// ratio of 1 would otherwise count 20; a rate or a size spans orders of
-	// magnitude on a log scale, and how far it goes still means something.
-	evidenceCap    = 10.0
-	evidenceCapLog = 15.0
-	// evidenceHalf is the evidence that maps to 0.5 in Combine.
-	evidenceHalf = 8.0
-)
-
-// Combine returns the combined score of a forest score and the statistical
-// evidence: their mean, with the evidence e mapped into [0,1) as
-// e/(e+8). The forest sees unusual combinations of features; the evidence
-// sees how far the most suspicious single feature is from typical, which
-// the forest underrates when one feature alone is extreme.
-func Combine(forest, evidence float64) float64 {
-	h := 0.0
-	if evidence > 0 {
-		h = evidence / (evidence + evidenceHalf)
+// FeatureSurprises writes the population surprise of every active feature
+// of p into sur, as training measures them.
+func (m *Model) FeatureSurprises(p *Point, sur *[NumSignals]float64) {
+	for i := range features.NumFeatures {
+		if active(i) {
+			sur[i] = m.Tails[i].Surprise(p[i])
+		}
 	}
-	return (forest + h) / 2
+}
+
+// reasonMin is the least surprise a signal needs to be named as a reason:
+// rarer than one client in a hundred.
+const reasonMin = 2.0
+
+// excused returns the surprise of model-space value x of feature i, less
+// what a known client's own history makes usual: only the part of the
+// rarity beyond the client's highest value in training counts.
+func (m *Model) excused(i int, x float64, ident *IdentityBaseline) float64 {
+	t := &m.Tails[i]
+	s := t.Surprise(x)
+	if ident != nil && s > 0 {
+		s = min(s, max(0, s-t.Surprise(ident.High[i])))
+	}
+	return s
+}
+
+func (m *Model) excusedPayload(x float64, ident *IdentityBaseline) float64 {
+	t := &m.Tails[SignalPayload]
+	s := t.Surprise(x)
+	if ident != nil && s > 0 {
+		s = min(s, max(0, s-t.Surprise(ident.MaxPayload)))
+	}
+	return s
+}
+
+// Threshold returns the surprise threshold that blocks about budget normal
+// clients per 10,000: each of the signals passes its threshold for a share
+// budget/10,000/signals of normal clients, so all of them together for at
+// most budget/10,000.
+func Threshold(budget float64, signals int) float64 {
+	return math.Log10(float64(signals) * 10_000 / budget)
 }
 
 // CheckFeatures reports whether the model was trained on the features this
@@ -392,7 +479,10 @@ func (m *Model) Write(w io.Writer) error {
 	if m.ID == "" {
 		h := sha256.New()
 		h.Write(fb)
-		fmt.Fprintf(h, "%v|%v|%d|%d|%d|%v", m.Threshold, m.Gate, len(m.Identities), len(m.KeyIdentities), m.Training.Events, m.Volume.Requests)
+		fmt.Fprintf(h, "%v|%d|%d|%d", m.Threshold, len(m.Identities), len(m.KeyIdentities), m.Training.Events)
+		for i := range m.Tails {
+			fmt.Fprintf(h, "|%v|%v", m.Tails[i].X, m.Tails[i].Beta)
+		}
 		m.ID = "pc-" + hex.EncodeToString(h.Sum(nil))[:12]
 	}
 	zw := gzip.NewWriter(w)
@@ -443,8 +533,13 @@ func Read(r io.Reader) (*Model, error) {
 	if err := m.CheckFeatures(); err != nil {
 		return nil, err
 	}
-	if math.IsNaN(m.Threshold) || m.Threshold <= 0 || m.Threshold > 1 {
-		return nil, fmt.Errorf("%w: threshold %v is outside (0,1]", ErrCorruptModel, m.Threshold)
+	if math.IsNaN(m.Threshold) || m.Threshold <= 0 || m.Threshold > 100 {
+		return nil, fmt.Errorf("%w: threshold %v is outside (0,100]", ErrCorruptModel, m.Threshold)
+	}
+	for i := range m.Tails {
+		if t := &m.Tails[i]; active(i) && (len(t.X) == 0 || len(t.X) != len(t.L) || !(t.Beta > 0)) {
+			return nil, fmt.Errorf("%w: the tail of %s is missing or damaged; retrain the model with portcullis train", ErrCorruptModel, SignalName(i))
+		}
 	}
 	return m, nil
 }

@@ -156,20 +156,14 @@ file, never from a flag.`,
 				if f.jsonOut {
 					return json.NewEncoder(w).Encode(d)
 				}
-				fmt.Fprintf(w, "%s (%s) blocked at %s by model %s: score %.4f, threshold %.4f, after %d events, for %ds\n",
+				fmt.Fprintf(w, "%s (%s) blocked at %s by model %s: score %.2f, threshold %.2f, after %d events, for %ds\n",
 					d.Client, d.Scope, d.TS.Format(time.RFC3339), d.Model, d.Score, d.Threshold, d.Events, d.TTLSec)
 				if d.Known {
 					fmt.Fprintln(w, "a client known from training: judged against its own history as well as the population")
 				}
-				if d.Rule == detector.RuleVolume {
-					fmt.Fprintln(w, "blocked by the volume limit: an anonymous client new to the model sending more to a few routes than ordinary clients ever do")
-				}
+				fmt.Fprintf(w, "surprise %.1f: at least this unusual, about 1 normal client in 10^%.1f; the threshold is 10^%.1f\n", d.Score, d.Score, d.Threshold)
 				for _, r := range d.Reasons {
-					fmt.Fprintf(w, "  %-18s %12.4g   typical %.4g", r.Feature, r.Value, r.Typical)
-					if r.Limit > 0 {
-						fmt.Fprintf(w, "   limit %.4g", r.Limit)
-					}
-					fmt.Fprintln(w)
+					fmt.Fprintf(w, "  %s\n", r)
 				}
 				return nil
 			}),

@@ -261,11 +261,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 		}
 		var why []string
 		for _, r := range d.Reasons {
-			if r.Limit > 0 {
-				why = append(why, fmt.Sprintf("%s %.3g (typical %.3g, past the volume limit %.3g)", r.Feature, r.Value, r.Typical, r.Limit))
-				continue
-			}
-			why = append(why, fmt.Sprintf("%s %.3g (typical %.3g)", r.Feature, r.Value, r.Typical))
+			why = append(why, r.String())
 		}
 		fmt.Fprintf(out, "   %-40s %-12s %7s after onset  %s\n", d.Client, l.Kind, after, strings.Join(why, ", "))
 	}

@@ -49,8 +49,8 @@ The identity (--identity) defaults to the one the model was trained with.`,
 				return err
 			}
 			if threshold != 0 {
-				if math.IsNaN(threshold) || threshold < 0 || threshold > 1 {
-					return fmt.Errorf("--threshold %v is outside (0,1]; the model's is %.4f", threshold, m.Threshold)
+				if math.IsNaN(threshold) || threshold <= 0 || threshold > 100 {
+					return fmt.Errorf("--threshold %v is outside (0,100]: it is a surprise in decimal digits; the model's is %.2f", threshold, m.Threshold)
 				}
 				m.Threshold = threshold
 			}
@@ -118,7 +118,7 @@ The identity (--identity) defaults to the one the model was trained with.`,
 	f.IntVar(&policy.MinEvents, "min-events", 0, "events a client must send before it is judged (default: the model's)")
 	f.DurationVar(&policy.TTL, "ttl", detector.DefaultTTL, "how long a block lasts")
 	f.StringArrayVar(&policy.Allow, "allow", nil, "never block this IP, CIDR prefix, API key or user (repeatable)")
-	f.Float64Var(&threshold, "threshold", 0, "override the model's calibrated threshold (to explore the trade-off)")
+	f.Float64Var(&threshold, "threshold", 0, "override the model's threshold, a surprise in decimal digits (to explore the trade-off)")
 	f.BoolVar(&policy.DryRun, "dry-run", false, "mark decisions as simulated")
 	return cmd
 }
@@ -126,10 +126,10 @@ The identity (--identity) defaults to the one the model was trained with.`,
 func printScoreSummary(w io.Writer, m *models.Model, r detector.ScoreResult) {
 	bw := bufio.NewWriter(w)
 	defer bw.Flush()
-	fmt.Fprintf(bw, "scored %d events in %s (%.0f events/s) with model %s, threshold %.4f\n",
+	fmt.Fprintf(bw, "scored %d events in %s (%.0f events/s) with model %s, threshold %.2f\n",
 		r.Input.Parsed, r.Elapsed.Round(time.Millisecond), r.EventsPerSecond(), m.ID, m.Threshold)
 	fs := r.Stats.Features
-	fmt.Fprintf(bw, "clients: %d seen, %d judgements, %d scored past the evidence gate\n", fs.Seen, r.Stats.Judged, r.Stats.Scored)
+	fmt.Fprintf(bw, "clients: %d seen, %d judgements, %d of them unusual enough to consult the forest\n", fs.Seen, r.Stats.Judged, r.Stats.Scored)
 	verb := "blocked"
 	if r.Stats.Decisions > 0 && r.Simulated {
 		verb = "would have blocked"

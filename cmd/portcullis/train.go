@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -11,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
 )
@@ -75,8 +79,11 @@ func newTrainCommand() *cobra.Command {
 		Long: `train learns the normal behaviour of clients from one or more recordings and
 writes a model file: an isolation forest over per-client features, robust
 population statistics, baselines of the clients that recur through the
-recordings, and a threshold calibrated to block about --target-fpr of normal
-clients. A small share of attacks in the recording is tolerated.
+recordings, and the calibrated tail of every signal: how rare each value is
+among the training clients. A judgement's score is its surprise, -log10 of the
+share of normal clients that look at least as unusual, and the threshold is
+set from --budget, the normal clients per 10,000 it may block. A small share
+of attacks in the recording is tolerated.
 
 The recordings are read twice (to sample, then to calibrate); stdin is spooled
 to a temporary file.`,
@@ -135,10 +142,8 @@ to a temporary file.`,
 	in.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&out, "out", "", "model file to write")
-	f.Float64Var(&cfg.Model.TargetFPR, "target-fpr", 0, "share of normal clients the threshold may block (default 0.0005)")
-	f.Float64Var(&cfg.Model.Gate, "gate", 0, "robust z-score of suspicious evidence needed before a client can be blocked (default 3)")
+	f.Float64Var(&cfg.Model.Budget, "budget", 0, "normal clients per 10,000 the threshold may block over a recording like the training one (default 1)")
 	f.IntVar(&cfg.Pipeline.Policy.MinEvents, "min-events", 0, "events a client must send before it is judged (default 4)")
-	f.Float64Var(&cfg.Model.VolumeFactor, "volume-factor", 0, "volume limit as a multiple of the p98 of training clients' peak requests_2m (default 2; below 0 turns the limit off)")
 	f.IntVar(&cfg.Model.Forest.Trees, "trees", 0, "trees in the forest (default 100)")
 	f.IntVar(&cfg.Model.Forest.SampleSize, "sample-size", 0, "rows per tree, ψ (default 256)")
 	f.Uint64Var(&cfg.Seed, "seed", 1, "seed; training is deterministic for a seed")
@@ -163,20 +168,47 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	if t.IdentitiesWithheld > 0 {
 		fmt.Fprintf(w, "  %d recurring clients or keys got no baseline of their own: their history shows guessing (failed logins, missing paths, payloads), which a baseline would excuse\n", t.IdentitiesWithheld)
 	}
-	fmt.Fprintf(w, "calibration: threshold %.4f (%s), target %.3f%% of normal clients blocked\n", m.Threshold, c.Method, 100*c.TargetFPR)
-	fmt.Fprintf(w, "  %d clients judged, %d passed the evidence gate (z >= %.1f); gated score quantiles p50 %.3f, p90 %.3f, p95 %.3f, p99 %.3f\n",
-		c.Clients, c.Candidates, m.Gate, c.Q50, c.Q90, c.Q95, c.Q99)
+	fmt.Fprintf(w, "calibration: threshold %.2f: a budget of %g normal clients blocked per 10,000, spread over %d signals (1 in 10^%.2f each)\n",
+		m.Threshold, c.Budget, c.Signals, m.Threshold)
 	share := 0.0
 	if c.Clients > 0 {
 		share = 100 * float64(c.AboveThreshold) / float64(c.Clients)
 	}
-	fmt.Fprintf(w, "  %d training clients (%.2f%%) score above the threshold: attacks in the recording, or expected false positives\n", c.AboveThreshold, share)
-	if v := m.Volume; v.Requests > 0 {
-		fmt.Fprintf(w, "volume limit: %.0f requests in ~2 min for unknown clients without an API key on a few URLs (%.0f× the p%g of %d clients' peaks, %.0f); %d training clients reach it\n",
-			v.Requests, v.Factor, 100*v.Quantile, v.Clients, v.Peak, v.Over)
-	} else {
-		fmt.Fprintf(w, "volume limit: off (%d clients to calibrate it on, %d needed, or turned off)\n", v.Clients, 200)
+	fmt.Fprintf(w, "  %d clients judged; their highest surprise p50 %.2f, p90 %.2f, p99 %.2f\n", c.Clients, c.Q50, c.Q90, c.Q99)
+	fmt.Fprintf(w, "  %d training clients (%.2f%%) reach the threshold: attacks in the recording, or the budget's normal clients", c.AboveThreshold, share)
+	if len(c.BySignal) > 0 {
+		names := make([]string, 0, len(c.BySignal))
+		for n := range c.BySignal {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		parts := make([]string, 0, len(names))
+		for _, n := range names {
+			parts = append(parts, fmt.Sprintf("%s %d", n, c.BySignal[n]))
+		}
+		fmt.Fprintf(w, " (by their most surprising signal: %s)", strings.Join(parts, ", "))
 	}
+	fmt.Fprintln(w)
+	rate := m.Tails[features.Rate]
+	fmt.Fprintf(w, "  for example rate: 1 training client in 100 reaches %.3g req/s, 1 in 10,000 would reach %.3g\n",
+		math.Expm1(tailValue(&rate, 2)), math.Expm1(tailValue(&rate, 4)))
+}
+
+// tailValue returns the value of a tail's signal whose surprise is s.
+func tailValue(t *models.Tail, s float64) float64 {
+	lo, hi := 0.0, 1.0
+	for t.Surprise(hi) < s && hi < 1e6 {
+		hi *= 2
+	}
+	for range 60 {
+		mid := (lo + hi) / 2
+		if t.Surprise(mid) < s {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
 }
 
 func isTerminal(w io.Writer) bool {
