@@ -271,17 +271,11 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		summary.KeyIdentities = len(m.KeyIdentities)
 	}
 	m.SetMarkerWeights(p1.table.MarkerClients(), summary.Events)
-	// The tails are what a client without a history of its own is judged
-	// against: a recurring client is judged against its own history as
-	// well (IdentityBaseline), so the busy integrations that recur through
-	// the recording do not widen the tails for strangers.
-	var strangers []models.Point
-	for _, c := range clientHigh {
-		if m.Identities[c.key] == nil {
-			strangers = append(strangers, c.high)
-		}
+	all := make([]models.Point, len(clientHigh))
+	for i, c := range clientHigh {
+		all[i] = c.high
 	}
-	m.FitFeatureTails(strangers)
+	m.FitFeatureTails(all)
 	summary.From, summary.To = time.Unix(0, from).UTC(), time.Unix(0, to).UTC()
 
 	// Pass 2: replay through the model, measuring every signal of every
