@@ -297,9 +297,6 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 			ps.high[i] = max(ps.high[i], x)
 		}
 		ps.high[models.SignalPayload] = max(ps.high[models.SignalPayload], payload)
-		var sur [models.NumSignals]float64
-		m.FeatureSurprises(&pt, &sur)
-		ps.high[models.SignalJoint] = max(ps.high[models.SignalJoint], models.Joint(&sur))
 		ps.high[models.SignalForest] = max(ps.high[models.SignalForest], m.Forest.Score(pt[:]))
 	}
 	done := func(c *Client) {

@@ -274,6 +274,7 @@ func (c *Client[E]) Vector(v *Vector) {
 	v[RefusedCount] = c.c.auth + c.c.notFound
 	v[MarkedCount] = c.c.marks
 	v[ReqBytes] = c.c.reqBytes / n
+	v[ReqBytesTotal] = c.c.reqBytes
 	v[RespBytes] = c.c.respBytes / n
 	v[PathEntropy], v[IDSweep] = c.templateStats()
 	v[RefusedPaths] = c.refusedPaths()

@@ -90,15 +90,16 @@ func TestVectorHandChecked(t *testing.T) {
 		}
 		var v Vector
 		c.Vector(&v)
-		// Decayed count sum_{k<10} e^{-k/10}, over 10 s·(1-e^{-9/10}).
+		// Decayed count sum_{k<10} e^{-k/10}, over 10 s·(1-e^{-1}): the
+		// client has been seen 9 s, under minSpan, so it counts as 10.
 		short := (1 - math.Exp(-1)) / (1 - math.Exp(-0.1))
-		wantRate := short / (10 * (1 - math.Exp(-0.9)))
+		wantRate := short / (10 * (1 - math.Exp(-1)))
 		// Every path is new, so novelty is the decayed count over itself
 		// plus the prior of clean events.
 		n := (1 - math.Exp(-10.0/120)) / (1 - math.Exp(-1.0/120))
 		checks := map[int]float64{
 			Rate: wantRate, Volume: n, ErrorRatio: 0, PathEntropy: 0, PathNovelty: n / (n + ratioPrior),
-			GapCV: 0, ReqBytes: 100, RespBytes: 1000, WriteRatio: 0,
+			GapCV: 0, ReqBytes: 100, RespBytes: 1000, WriteRatio: 0, ReqBytesTotal: 100 * n,
 		}
 		for f, want := range checks {
 			if !near(v[f], want) {
@@ -117,10 +118,10 @@ func TestVectorHandChecked(t *testing.T) {
 		}
 		var v Vector
 		c.Vector(&v)
-		// Four events in under minSpan: rate = 4 / (10·(1-e^{-0.1})); ratios
-		// are counts over 4+ratioPrior.
+		// Four events in under minSpan: rate = 4 / (10·(1-e^{-1})), a burst
+		// read as if spread over minSpan; ratios are counts over 4+ratioPrior.
 		checks := map[int]float64{
-			Rate: 4 / (10 * -math.Expm1(-0.1)), Volume: 4, ErrorRatio: 3 / (4 + ratioPrior), AuthFailRatio: 2 / (4 + ratioPrior),
+			Rate: 4 / (10 * -math.Expm1(-1)), Volume: 4, ReqBytesTotal: 400, ErrorRatio: 3 / (4 + ratioPrior), AuthFailRatio: 2 / (4 + ratioPrior),
 			NotFoundRatio: 1 / (4 + ratioPrior), OtherErrorRatio: 0, WriteRatio: 2 / (4 + ratioPrior), PathNovelty: 3 / (4 + ratioPrior),
 			PathEntropy: 1.5, // templates login, login, a, b/{id}: -(.5 log .5 + 2·.25 log .25)
 		}

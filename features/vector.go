@@ -20,6 +20,7 @@ const (
 	MarkedCount            // requests with payload markers over the last ~2 min (decayed count)
 	RefusedPaths           // distinct paths refused (403, 404, 410) among the last 32 requests
 	WAFRatio               // share of requests that matched WAF rules (the access log's waf field)
+	ReqBytesTotal          // request bytes over the last ~2 min (decayed sum)
 	NumFeatures            // the number of features
 )
 
@@ -85,6 +86,9 @@ var specs = [NumFeatures]Spec{
 	// The gateway's WAF (OWASP CRS) judged these requests; a client whose
 	// requests keep matching rules is probing.
 	WAFRatio: {Name: "waf_ratio", Dir: Up, MinScale: 0.03},
+	// A large upload now and then is ordinary (a user's media, an import);
+	// many of them in a few minutes is not, and only the sum says so.
+	ReqBytesTotal: {Name: "req_bytes_2m", Unit: "bytes", Log: true, Dir: Up, MinScale: 0.4},
 }
 
 // Names returns the feature names in Vector order.

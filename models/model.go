@@ -43,9 +43,11 @@ type Calibration struct {
 	// clients of a recording like the training one.
 	Budget float64 `json:"budget"`
 	// Signals is how many signals a judgement takes the most surprising of
-	// (the suspicious features, the payload evidence and the forest): the
-	// threshold spreads the budget over them.
-	Signals int `json:"signals"`
+	// (the suspicious features, the payload evidence and the forest), and
+	// Effective how many independent signals they are worth on the
+	// training recording: the threshold spreads the budget over those.
+	Signals   int     `json:"signals"`
+	Effective float64 `json:"effective_signals"`
 	// Clients is the number of training clients judged (enough events).
 	Clients int `json:"clients"`
 	// AboveThreshold is how many training clients reached the threshold at
@@ -133,8 +135,7 @@ type modelFile struct {
 const (
 	SignalPayload = features.NumFeatures     // payload evidence (see PayloadEvidence)
 	SignalForest  = features.NumFeatures + 1 // the isolation forest's score
-	SignalJoint   = features.NumFeatures + 2 // the features' surprises together (see Joint)
-	NumSignals    = features.NumFeatures + 3
+	NumSignals    = features.NumFeatures + 2
 )
 
 // SignalName names signal i: a feature name, "payload_evidence" or
@@ -145,8 +146,6 @@ func SignalName(i int) string {
 		return "payload_evidence"
 	case SignalForest:
 		return "isolation"
-	case SignalJoint:
-		return "joint"
 	}
 	return features.Specs()[i].Name
 }
@@ -184,7 +183,7 @@ func NumActiveSignals() int {
 // its (0,1) score.
 func signalMinScale(i int) float64 {
 	switch i {
-	case SignalPayload, SignalJoint:
+	case SignalPayload:
 		return 1 / math.Ln10
 	case SignalForest:
 		return 0.02
@@ -315,8 +314,6 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 		sur[i] = s
 		top = max(top, s)
 	}
-	joint := Joint(&sur)
-	sur[SignalJoint] = m.Tails[SignalJoint].Surprise(joint)
 	sur[SignalPayload] = m.excusedPayload(payload, ident)
 	if top >= ForestGate {
 		r.Scored = true
@@ -349,8 +346,6 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 			if ident != nil {
 				x.Typical = ident.MaxPayload
 			}
-		case SignalJoint:
-			x.Value, x.Beyond = joint, m.Tails[k].Beyond(joint)
 		case SignalForest:
 			x.Value, x.Typical, x.Beyond = r.Forest, m.Tails[k].X[len(m.Tails[k].X)/2], m.Tails[k].Beyond(r.Forest)
 			if ident != nil {
@@ -366,42 +361,6 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 		r.Reasons[r.NReasons] = x
 		r.NReasons++
 		sur[k] = -1
-	}
-}
-
-// JointOf is how many of the most surprising features Joint adds up.
-const JointOf = 3
-
-// Joint returns the sum of the JointOf largest feature surprises in sur
-// (features only): several features each moderately rare add up to a
-// rarity that none reaches alone. Its own tail, calibrated like every
-// signal's, says how often normal clients add up that much, which the
-// correlation between features (a busy client is fast and voluminous)
-// makes more often than independence would.
-func Joint(sur *[NumSignals]float64) float64 {
-	var top [JointOf]float64
-	for i := range features.NumFeatures {
-		x := sur[i]
-		for j := range top {
-			if x > top[j] {
-				top[j], x = x, top[j]
-			}
-		}
-	}
-	sum := 0.0
-	for _, x := range top {
-		sum += x
-	}
-	return sum
-}
-
-// FeatureSurprises writes the population surprise of every active feature
-// of p into sur, as training measures them.
-func (m *Model) FeatureSurprises(p *Point, sur *[NumSignals]float64) {
-	for i := range features.NumFeatures {
-		if active(i) {
-			sur[i] = m.Tails[i].Surprise(p[i])
-		}
 	}
 }
 
@@ -431,11 +390,12 @@ func (m *Model) excusedPayload(x float64, ident *IdentityBaseline) float64 {
 }
 
 // Threshold returns the surprise threshold that blocks about budget normal
-// clients per 10,000: each of the signals passes its threshold for a share
+// clients per 10,000 when a judgement takes the most surprising of signals
+// independent signals: each passes its threshold for a share
 // budget/10,000/signals of normal clients, so all of them together for at
 // most budget/10,000.
-func Threshold(budget float64, signals int) float64 {
-	return math.Log10(float64(signals) * 10_000 / budget)
+func Threshold(budget, signals float64) float64 {
+	return math.Log10(signals * 10_000 / budget)
 }
 
 // CheckFeatures reports whether the model was trained on the features this

@@ -63,9 +63,6 @@ func peaksOf(m *Model, vs []features.Vector) []SignalPeaks {
 		Transform(&vs[i], &p)
 		copy(out[i][:], p[:])
 		out[i][SignalForest] = m.Forest.Score(p[:])
-		var sur [NumSignals]float64
-		m.FeatureSurprises(&p, &sur)
-		out[i][SignalJoint] = Joint(&sur)
 	}
 	return out
 }

@@ -43,10 +43,10 @@ const (
 	// tailCut is the share of clients above which the empirical tail is
 	// not trusted: the attacks a recording hides are rarely more than a
 	// few percent of its clients.
-	tailCut = 0.01
+	tailCut = 0.02
 	// tailFrom is the share at which the fall-off's spread is measured,
 	// down to the cut.
-	tailFrom = 0.05
+	tailFrom = 0.10
 )
 
 // tailLevels are the shares at which X is recorded: one every eighth of a

@@ -66,7 +66,7 @@ func Fit(samples []features.Vector, cfg TrainConfig) (*Model, error) {
 		Forest:     forest,
 		Population: FitBaseline(points),
 		Identities: map[string]*IdentityBaseline{},
-		Threshold:  Threshold(cfg.Budget, NumActiveSignals()),
+		Threshold:  Threshold(cfg.Budget, float64(NumActiveSignals())),
 	}, nil
 }
 
@@ -121,8 +121,7 @@ const cleanMax = 0.67
 type SignalPeaks [NumSignals]float64
 
 // FitFeatureTails fits the tail of every feature from the training
-// clients' peaks (model space), the first step of calibration: the joint
-// signal is measured in the features' surprises.
+// clients' peaks (model space).
 func (m *Model) FitFeatureTails(peaks []Point) {
 	col := make([]float64, len(peaks))
 	for i := range features.NumFeatures {
@@ -138,10 +137,18 @@ func (m *Model) FitFeatureTails(peaks []Point) {
 }
 
 // Calibrate fits the tails of the signals that are not features (the
-// payload evidence, the forest, the joint signal) from the training
-// clients' peaks, the features' tails being fitted already
-// (FitFeatureTails), and sets the threshold from cfg.Budget. It reports how
-// many training clients the threshold blocks.
+// payload evidence, the forest) from the training clients' peaks, the
+// features' tails being fitted already (FitFeatureTails), and sets the
+// threshold from cfg.Budget. It reports how many training clients the
+// threshold blocks.
+//
+// The signals are not independent (a busy client is fast and voluminous),
+// so the most surprising of them is less surprising than as many
+// independent ones would make it. How many independent signals they are
+// worth is read off the training clients: if a tenth of them reach a
+// highest surprise of q, the signals behave like 10^(q-1) independent ones
+// (one signal alone: a tenth reach 1). That count, between 1 and the number
+// of signals, spreads the budget.
 func (m *Model) Calibrate(peaks []SignalPeaks, cfg TrainConfig) {
 	cfg = cfg.WithDefaults()
 	col := make([]float64, len(peaks))
@@ -152,8 +159,8 @@ func (m *Model) Calibrate(peaks []SignalPeaks, cfg TrainConfig) {
 		m.Tails[i] = FitTail(col, signalMinScale(i))
 	}
 	c := Calibration{Budget: cfg.Budget, Signals: NumActiveSignals(), Clients: len(peaks)}
-	m.Threshold = Threshold(cfg.Budget, c.Signals)
 	tops := make([]float64, len(peaks))
+	args := make([]int, len(peaks))
 	for j := range peaks {
 		best, arg := 0.0, -1
 		for i := range NumSignals {
@@ -164,20 +171,27 @@ func (m *Model) Calibrate(peaks []SignalPeaks, cfg TrainConfig) {
 				best, arg = s, i
 			}
 		}
-		tops[j] = best
+		tops[j], args[j] = best, arg
+	}
+	c.Effective = float64(c.Signals)
+	if len(tops) > 0 {
+		sorted := slices.Clone(tops)
+		slices.Sort(sorted)
+		c.Q50 = stat.Quantile(0.5, stat.Empirical, sorted, nil)
+		c.Q90 = stat.Quantile(0.9, stat.Empirical, sorted, nil)
+		c.Q99 = stat.Quantile(0.99, stat.Empirical, sorted, nil)
+		c.Effective = min(max(math.Pow(10, c.Q90-1), 1), float64(c.Signals))
+	}
+	c.Effective = math.Round(c.Effective*100) / 100
+	m.Threshold = Threshold(cfg.Budget, c.Effective)
+	for j, best := range tops {
 		if best >= m.Threshold {
 			c.AboveThreshold++
 			if c.BySignal == nil {
 				c.BySignal = map[string]int{}
 			}
-			c.BySignal[SignalName(arg)]++
+			c.BySignal[SignalName(args[j])]++
 		}
-	}
-	if len(tops) > 0 {
-		slices.Sort(tops)
-		c.Q50 = stat.Quantile(0.5, stat.Empirical, tops, nil)
-		c.Q90 = stat.Quantile(0.9, stat.Empirical, tops, nil)
-		c.Q99 = stat.Quantile(0.99, stat.Empirical, tops, nil)
 	}
 	m.Calibration = c
 }

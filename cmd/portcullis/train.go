@@ -168,8 +168,8 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	if t.IdentitiesWithheld > 0 {
 		fmt.Fprintf(w, "  %d recurring clients or keys got no baseline of their own: their history shows guessing (failed logins, missing paths, payloads), which a baseline would excuse\n", t.IdentitiesWithheld)
 	}
-	fmt.Fprintf(w, "calibration: threshold %.2f: a budget of %g normal clients blocked per 10,000, spread over %d signals (1 in 10^%.2f each)\n",
-		m.Threshold, c.Budget, c.Signals, m.Threshold)
+	fmt.Fprintf(w, "calibration: threshold %.2f: a budget of %g normal clients blocked per 10,000, spread over %d signals worth %.1f independent ones on this recording\n",
+		m.Threshold, c.Budget, c.Signals, c.Effective)
 	share := 0.0
 	if c.Clients > 0 {
 		share = 100 * float64(c.AboveThreshold) / float64(c.Clients)
