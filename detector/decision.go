@@ -13,6 +13,10 @@ const (
 	ActionBlock = "block"
 )
 
+// RuleVolume is the Rule of a decision taken because the client passed the
+// model's volume limit while its score stayed below the threshold.
+const RuleVolume = "volume_limit"
+
 // Decision is what the detector decided about one client, in the shape of
 // the design's decisions contract.
 type Decision struct {
@@ -25,8 +29,8 @@ type Decision struct {
 	TTLSec    int64     `json:"ttl_s"`
 	Model     string    `json:"model"`
 	Reasons   []Reason  `json:"reasons"`
-	// Rule names what blocked the client when it was not its own score;
-	// empty for the score.
+	// Rule names what blocked the client when it was not its own score:
+	// RuleVolume, or empty for the score.
 	Rule string `json:"rule,omitempty"`
 	// Events is how many events of the client had been seen when it was
 	// decided.
@@ -51,6 +55,10 @@ type Reason struct {
 	Surprise float64 `json:"surprise,omitempty"`
 	// Beyond says the value is past every training client's.
 	Beyond bool `json:"beyond_training,omitempty"`
+	// Limit is the volume limit the value passed, on the requests_2m
+	// reason of a client past it; Typical is then the training clients'
+	// peak the limit is derived from.
+	Limit float64 `json:"limit,omitempty"`
 }
 
 // Expires returns when the decision lapses.
@@ -70,6 +78,8 @@ func (r Reason) String() string {
 	}
 	b := fmt.Sprintf("%s %.4g%s, typical %.4g", r.Feature, r.Value, unit, r.Typical)
 	switch {
+	case r.Limit > 0:
+		b += fmt.Sprintf("; past the volume limit %.4g", r.Limit)
 	case r.Beyond:
 		b += "; beyond every training client"
 	case r.Surprise >= 1:

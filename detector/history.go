@@ -203,12 +203,12 @@ func (o *Online) KeepHistory(h *History) { o.pipeline.KeepHistory(h) }
 func (h *History) record(p *Pipeline, c *Client, ts int64, v *features.Vector, r *models.Result) {
 	threshold := p.model.Threshold
 	id, ok := h.index[c.Key()] // no lock: only this goroutine writes index
-	if !ok && r.Score < h.cfg.Watch*threshold {
+	if !ok && !r.OverVolume && r.Score < h.cfg.Watch*threshold {
 		return
 	}
 	// The same confirmation as Process (blocks). prevScore still holds the
 	// previous score here.
-	decided := blocks(c.Ext.prevScore, r.Score, threshold)
+	decided := r.OverVolume || blocks(c.Ext.prevScore, r.Score, threshold)
 
 	h.mu.Lock()
 	defer h.mu.Unlock()

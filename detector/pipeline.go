@@ -180,6 +180,9 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 		return nil
 	}
 	p.model.Judge(&p.vec, payload, s.ident, &p.res)
+	if p.model.Volume.Reached(&p.vec) { // most clients never do: spare them counting URLs
+		p.model.CheckVolume(&p.vec, c.Keyed(), c.URLs(), &p.res)
+	}
 	if p.OnJudge != nil {
 		p.OnJudge(c, rec.TS, &p.vec, &p.res)
 	}
@@ -190,7 +193,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	// one burst of a normal client's first requests can look like anything
 	// once, an attack keeps looking like itself. A judgement ten times
 	// rarer than the threshold needs only one.
-	block := blocks(s.prevScore, p.res.Score, p.model.Threshold)
+	block := p.res.OverVolume || blocks(s.prevScore, p.res.Score, p.model.Threshold)
 	s.prevScore = p.res.Score
 	if !block {
 		return nil
@@ -215,8 +218,15 @@ func (p *Pipeline) decision(c *Client, ts int64) *Decision {
 		Simulated: p.cfg.Policy.DryRun,
 		Reasons:   make([]Reason, 0, p.res.NReasons),
 	}
-	for _, r := range p.res.Reasons[:p.res.NReasons] {
-		d.Reasons = append(d.Reasons, reasonOf(&r))
+	if p.res.OverVolume && p.res.Score < p.model.Threshold {
+		d.Rule = RuleVolume
+	}
+	for i, r := range p.res.Reasons[:p.res.NReasons] {
+		x := reasonOf(&r)
+		if i == 0 && p.res.OverVolume {
+			x.Limit = p.model.Volume.Requests
+		}
+		d.Reasons = append(d.Reasons, x)
 	}
 	return d
 }

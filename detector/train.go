@@ -161,6 +161,7 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		high models.Point
 	}
 	var clientHigh []clientPeak // each judged client's peaks, for the features' tails
+	var volPeaks []float64      // highest requests_2m of clients too quiet to get a baseline
 	keep := func(c *Client) {
 		t := c.Ext.train
 		if t == nil {
@@ -182,6 +183,8 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 			if old := idents[c.Key()]; old == nil || old.judgements < t.judgements {
 				idents[c.Key()] = t
 			}
+		} else {
+			volPeaks = append(volPeaks, math.Expm1(t.high[features.Volume]))
 		}
 	}
 	p1.table.OnEvict = func(c *Client, _ bool) { keep(c) }
@@ -270,6 +273,26 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		summary.IdentitiesWithheld += withheld
 		summary.KeyIdentities = len(m.KeyIdentities)
 	}
+	// The volume limit is calibrated on every client but the heavy hitters
+	// that have a baseline of their own: it judges the clients that lack one.
+	// A heavy hitter's usual two-minute volume is past what nine clients in
+	// ten ever reach; an ordinary client's usual volume is far below its own
+	// peak.
+	allVol := slices.Clone(volPeaks)
+	for _, t := range idents {
+		allVol = append(allVol, math.Expm1(t.high[features.Volume]))
+	}
+	heavy := math.Inf(1)
+	if len(allVol) > 0 {
+		slices.Sort(allVol)
+		heavy = math.Log1p(allVol[int(0.9*float64(len(allVol)-1))])
+	}
+	for k, t := range idents {
+		if b := m.Identities[k]; b == nil || b.Typical[features.Volume] <= heavy {
+			volPeaks = append(volPeaks, math.Expm1(t.high[features.Volume]))
+		}
+	}
+	m.SetVolumeLimit(volPeaks, cfg.Model)
 	m.SetMarkerWeights(p1.table.MarkerClients(), summary.Events)
 	all := make([]models.Point, len(clientHigh))
 	for i, c := range clientHigh {

@@ -121,5 +121,5 @@ type IdentityBaseline struct {
 	// MaxPayload its highest payload evidence.
 	MaxScore   float64 `json:"max_score"`
 	MaxPayload float64 `json:"max_payload,omitempty"`
-	Events   int64   `json:"events"`
+	Events     int64   `json:"events"`
 }

@@ -10,7 +10,10 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"time"
+
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/portcullis/portcullis/features"
 )
@@ -120,9 +123,81 @@ type Model struct {
 	// client is blocked; see Calibration for how the budget set it.
 	Threshold float64 `json:"threshold"`
 
+	// Volume is the flood rule: a limit on the requests an anonymous
+	// client unknown to the model sends to a few routes.
+	Volume VolumeLimit `json:"volume_limit"`
+
 	Calibration Calibration     `json:"calibration"`
 	Training    TrainingSummary `json:"training"`
 }
+
+// VolumeLimit is the flood rule, calibrated on the training recording. The
+// score judges how a client's requests look; a flood can look like an
+// ordinary page or API call repeated, and only its volume gives it away.
+// Volume beyond what ordinary clients ever reach is that signal, so the
+// rule compares a client's decayed two-minute request count with the
+// peaks of the training clients. It applies to clients that are not known
+// from training (known clients are judged against their own history), that
+// send most requests without an API key (a key names an integration, which
+// is accountable and may be busy and new; a browser or an app signed in as
+// a user is a person, who cannot keep up a machine's pace), and whose
+// recent requests went to a few URLs (a crawler, a scraper or an office
+// behind NAT walks many).
+type VolumeLimit struct {
+	// Requests is the limit on requests_2m; 0 disables the rule.
+	Requests float64 `json:"requests"`
+	// Peak is the Quantile of the highest requests_2m each training client
+	// reached, over the clients that are not heavy hitters with a baseline
+	// of their own; Requests is Factor times Peak.
+	Peak     float64 `json:"peak"`
+	Quantile float64 `json:"quantile"`
+	Factor   float64 `json:"factor"`
+	// MaxURLs is the most distinct paths (the query left out) a client's
+	// last 32 requests may go to for the limit to apply.
+	MaxURLs int `json:"max_urls"`
+	// Clients is how many training clients the peaks came from, and Over
+	// how many of them reached the limit (whatever their keys and URLs).
+	Clients int `json:"clients"`
+	Over    int `json:"over"`
+}
+
+// Exceeded reports whether a client with features v, known from training
+// or not, sending the share keyed of its requests with an API key, and
+// whose last requests went to urls distinct paths, is past the volume
+// limit.
+func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, urls int) bool {
+	return l.Reached(v) && !known && keyed < 0.5 && urls <= l.MaxURLs
+}
+
+// Reached reports whether requests_2m in v is at the limit, the one
+// condition of Exceeded that takes no other facts about the client.
+func (l *VolumeLimit) Reached(v *features.Vector) bool {
+	return l.Requests > 0 && v[features.Volume] >= l.Requests
+}
+
+// SetVolumeLimit calibrates m.Volume from the highest requests_2m of each
+// training client (peaks), leaving out the known heavy hitters.
+func (m *Model) SetVolumeLimit(peaks []float64, cfg TrainConfig) {
+	cfg = cfg.WithDefaults()
+	l := VolumeLimit{Quantile: cfg.VolumeQuantile, Factor: cfg.VolumeFactor, MaxURLs: cfg.VolumeMaxURLs, Clients: len(peaks)}
+	if len(peaks) >= minVolumeClients && cfg.VolumeFactor > 0 {
+		s := slices.Clone(peaks)
+		slices.Sort(s)
+		l.Peak = stat.Quantile(cfg.VolumeQuantile, stat.Empirical, s, nil)
+		l.Requests = math.Ceil(cfg.VolumeFactor * max(l.Peak, 1))
+		for _, p := range peaks {
+			if p >= l.Requests {
+				l.Over++
+			}
+		}
+	}
+	m.Volume = l
+}
+
+// minVolumeClients is the fewest training clients that calibrate the
+// volume limit: fewer leave the rule off, since a high quantile of a
+// handful of peaks says little.
+const minVolumeClients = 200
 
 type modelFile struct {
 	Format  string `json:"format"`
@@ -287,6 +362,9 @@ type Result struct {
 	Scored bool
 	Known  bool
 	Block  bool
+	// OverVolume says the client is past the model's volume limit (set by
+	// CheckVolume, not Judge).
+	OverVolume bool
 	// Reasons are the signals with the most surprise, strongest first.
 	Reasons  [MaxReasons]Reason
 	NReasons int
@@ -362,6 +440,29 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 		r.NReasons++
 		sur[k] = -1
 	}
+}
+
+// CheckVolume applies the volume limit to a judged client (see
+// VolumeLimit.Exceeded) and, when it is exceeded, sets r.OverVolume and puts
+// requests_2m first among the reasons, with the training peak as what is
+// typical.
+func (m *Model) CheckVolume(v *features.Vector, keyed float64, urls int, r *Result) {
+	if !m.Volume.Exceeded(v, r.Known, keyed, urls) {
+		return
+	}
+	r.OverVolume = true
+	t := &m.Tails[features.Volume]
+	x := math.Log1p(v[features.Volume])
+	rs := [MaxReasons]Reason{{Signal: features.Volume, Value: v[features.Volume], Typical: m.Volume.Peak,
+		Surprise: t.Surprise(x), Beyond: t.Beyond(x)}}
+	n := 1
+	for _, x := range r.Reasons[:r.NReasons] {
+		if x.Signal != features.Volume && n < MaxReasons {
+			rs[n] = x
+			n++
+		}
+	}
+	r.Reasons, r.NReasons = rs, n
 }
 
 // reasonMin is the least surprise a signal needs to be named as a reason:

@@ -233,9 +233,9 @@ func TestPayloadEvidence(t *testing.T) {
 		t.Fatalf("a marker training never saw weighs %.2f, a common one %.2f", unseen, w[common])
 	}
 	tests := []struct {
-		name                    string
+		name                     string
 		weight, marked, requests float64
-		atLeast, atMost         float64
+		atLeast, atMost          float64
 	}{
 		{"no marker is no evidence", 0, 0, 10, 0, 0},
 		{"one common marker in ten requests is weak", w[common], 1, 10, 0, 3},
@@ -323,4 +323,3 @@ func TestModelFile(t *testing.T) {
 		})
 	}
 }
-

@@ -17,16 +17,41 @@ type TrainConfig struct {
 	// Budget is how many normal clients per 10,000 the threshold may
 	// block over a recording like the training one.
 	Budget float64 `yaml:"budget"`
+	// VolumeQuantile, VolumeFactor and VolumeMaxURLs calibrate the
+	// volume limit (see VolumeLimit): Factor times the Quantile of the
+	// training clients' peak requests_2m. A negative factor turns the rule
+	// off.
+	VolumeQuantile float64 `yaml:"volume_quantile"`
+	VolumeFactor   float64 `yaml:"volume_factor"`
+	VolumeMaxURLs  int     `yaml:"volume_max_urls"`
 }
 
-// DefaultBudget is the default Budget: one normal client in 10,000.
-const DefaultBudget = 1.0
+// Defaults for TrainConfig.
+const (
+	// DefaultBudget is one normal client in 10,000.
+	DefaultBudget = 1.0
+	// The 98th percentile keeps the limit clear of the attacks a recording
+	// may hide (a few percent of clients at most), and twice that peak
+	// leaves room for the busiest ordinary client of another day.
+	DefaultVolumeQuantile = 0.98
+	DefaultVolumeFactor   = 2.0
+	DefaultVolumeMaxURLs  = 4
+)
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c TrainConfig) WithDefaults() TrainConfig {
 	c.Forest = c.Forest.WithDefaults()
 	if c.Budget == 0 {
 		c.Budget = DefaultBudget
+	}
+	if c.VolumeQuantile == 0 {
+		c.VolumeQuantile = DefaultVolumeQuantile
+	}
+	if c.VolumeFactor == 0 {
+		c.VolumeFactor = DefaultVolumeFactor
+	}
+	if c.VolumeMaxURLs == 0 {
+		c.VolumeMaxURLs = DefaultVolumeMaxURLs
 	}
 	return c
 }
@@ -36,6 +61,15 @@ func (c TrainConfig) Validate() error {
 	errs := []error{c.Forest.Validate()}
 	if !(c.Budget > 0) || c.Budget > 1000 {
 		errs = append(errs, fmt.Errorf("models: budget is %v normal clients blocked per 10,000; set it in (0, 1000], for example 1", c.Budget))
+	}
+	if c.VolumeQuantile <= 0.5 || c.VolumeQuantile >= 1 {
+		errs = append(errs, fmt.Errorf("models: volume_quantile is %v; set it in (0.5, 1), for example 0.98", c.VolumeQuantile))
+	}
+	if c.VolumeFactor > 0 && c.VolumeFactor < 1 {
+		errs = append(errs, fmt.Errorf("models: volume_factor is %v; set it to 1 or more (for example 2), or below 0 to turn the volume limit off", c.VolumeFactor))
+	}
+	if c.VolumeMaxURLs < 0 || c.VolumeMaxURLs > 32 {
+		errs = append(errs, fmt.Errorf("models: volume_max_urls is %d; set it from 1 to 32, for example 4", c.VolumeMaxURLs))
 	}
 	return errors.Join(errs...)
 }

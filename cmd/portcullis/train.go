@@ -143,6 +143,7 @@ to a temporary file.`,
 	f := cmd.Flags()
 	f.StringVar(&out, "out", "", "model file to write")
 	f.Float64Var(&cfg.Model.Budget, "budget", 0, "normal clients per 10,000 the threshold may block over a recording like the training one (default 1)")
+	f.Float64Var(&cfg.Model.VolumeFactor, "volume-factor", 0, "volume limit as a multiple of the p98 of training clients' peak requests_2m (default 2; below 0 turns the limit off)")
 	f.IntVar(&cfg.Pipeline.Policy.MinEvents, "min-events", 0, "events a client must send before it is judged (default 4)")
 	f.IntVar(&cfg.Model.Forest.Trees, "trees", 0, "trees in the forest (default 100)")
 	f.IntVar(&cfg.Model.Forest.SampleSize, "sample-size", 0, "rows per tree, ψ (default 256)")
@@ -189,6 +190,12 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 		fmt.Fprintf(w, " (by their most surprising signal: %s)", strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w)
+	if v := m.Volume; v.Requests > 0 {
+		fmt.Fprintf(w, "volume limit: %.0f requests in ~2 min for unknown clients without an API key on a few URLs (%.0f× the p%g of %d clients' peaks, %.0f); %d training clients reach it\n",
+			v.Requests, v.Factor, 100*v.Quantile, v.Clients, v.Peak, v.Over)
+	} else {
+		fmt.Fprintf(w, "volume limit: off (%d clients to calibrate it on, %d needed, or turned off)\n", v.Clients, 200)
+	}
 	rate := m.Tails[features.Rate]
 	fmt.Fprintf(w, "  for example rate: 1 training client in 100 reaches %.3g req/s, 1 in 10,000 would reach %.3g\n",
 		math.Expm1(tailValue(&rate, 2)), math.Expm1(tailValue(&rate, 4)))
