@@ -35,8 +35,8 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 		committed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "portcullis_detector_events_committed_total", Help: "Messages whose offsets were committed after their decisions were stored."}),
 		score: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name: "portcullis_detector_score", Help: "Combined scores of judgements that passed the evidence gate.",
-			Buckets: prometheus.LinearBuckets(0.3, 0.05, 12)}),
+			Name: "portcullis_detector_score", Help: "Surprise (-log10 of the share of training clients as unusual) of judgements unusual enough to consult the forest.",
+			Buckets: prometheus.LinearBuckets(1, 0.5, 16)}),
 		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portcullis_detector_decisions_total", Help: "Decisions stored, by action and by the feature that drove them."},
 			[]string{"action", "reason"}),
@@ -72,10 +72,10 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 			return 0
 		}))
 	}
-	// Reasons are feature names: a bounded label set, created up front so
+	// Reasons are signal names: a bounded label set, created up front so
 	// dashboards see zeros rather than gaps.
-	for _, s := range features.Specs() {
-		m.decisions.WithLabelValues(ActionBlock, s.Name)
+	for _, s := range models.SignalNames() {
+		m.decisions.WithLabelValues(ActionBlock, s)
 	}
 	return m
 }

@@ -7,7 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 
-	"github.com/portcullis/portcullis/features"
+	"github.com/portcullis/portcullis/models"
 )
 
 //go:embed page
@@ -19,7 +19,7 @@ const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; connec
 	"form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
 
 // page registers the review page: index.html, rendered once with the
-// feature names for the reason filter, and its script and style.
+// signal names for the reason filter, and its script and style.
 func (h *Handler) page() {
 	sub, err := fs.Sub(pageFiles, "page")
 	if err != nil {
@@ -27,7 +27,7 @@ func (h *Handler) page() {
 	}
 	t := template.Must(template.ParseFS(sub, "index.html"))
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, struct{ Features []string }{features.Names()}); err != nil {
+	if err := t.Execute(&buf, struct{ Features []string }{models.SignalNames()}); err != nil {
 		panic(err)
 	}
 	index := buf.Bytes()

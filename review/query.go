@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/detector"
-	"github.com/portcullis/portcullis/features"
+	"github.com/portcullis/portcullis/models"
 )
 
 // Limits of a Query.
@@ -36,7 +36,7 @@ const manualReason = "manual"
 type Query struct {
 	// Action is ActionBlock, ActionSimulated, or empty for both.
 	Action string
-	// Reason is a feature name (or "manual"); a decision matches when any
+	// Reason is a signal name (a feature, payload_evidence or isolation, or "manual"); a decision matches when any
 	// of its reasons is that feature.
 	Reason string
 	// Since keeps decisions triggered at or after it (event time).
@@ -121,9 +121,9 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 		return q, fmt.Errorf("%w: unknown action %q; use %s or %s", ErrBadInput, a, ActionBlock, ActionSimulated)
 	}
 	if r := v.Get("reason"); r != "" {
-		names := append(features.Names(), manualReason)
+		names := append(models.SignalNames(), manualReason)
 		if !slices.Contains(names, r) {
-			return q, fmt.Errorf("%w: unknown reason %q; use a feature name: %s", ErrBadInput, r, strings.Join(names, ", "))
+			return q, fmt.Errorf("%w: unknown reason %q; use a signal name: %s", ErrBadInput, r, strings.Join(names, ", "))
 		}
 		q.Reason = r
 	}

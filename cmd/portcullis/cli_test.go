@@ -43,7 +43,7 @@ var (
 	generatedRE = regexp.MustCompile(`(?m)^generated (\d+) events from (\d+) clients \(.*normal (\d+).*\)$`)
 	trainedRE   = regexp.MustCompile(`(?m)^model (pc-[0-9a-f]+) written to (.+) in \S+$`)
 	scoredRE    = regexp.MustCompile(`(?m)^scored (\d+) events in \S+ \((\d+) events/s\) with model (pc-[0-9a-f]+), threshold ([0-9.]+)$`)
-	clientsRE   = regexp.MustCompile(`(?m)^clients: (\d+) seen, \d+ judgements, \d+ scored past the evidence gate$`)
+	clientsRE   = regexp.MustCompile(`(?m)^clients: (\d+) seen, \d+ judgements, \d+ of them unusual enough to consult the forest$`)
 	decisionsRE = regexp.MustCompile(`(?m)^decisions: (\d+);`)
 	skippedRE   = regexp.MustCompile(`(?m)^skipped lines: (\d+) of (\d+)(?: \(first at (.*)\))?$`)
 	allRE       = regexp.MustCompile(`(?m)^ *all attacks +(\d+) +(\d+) +[0-9.]+% +\S+ +\S+ *$`)
@@ -409,15 +409,15 @@ func TestScoreFlags(t *testing.T) {
 		},
 		{
 			name:  "--threshold overrides the model's in every decision",
-			flags: []string{"--threshold", "0.9"},
+			flags: []string{"--threshold", "9"},
 			check: func(t *testing.T, got []decision) {
 				if len(got) > len(base) {
 					t.Errorf("%d decisions with a higher threshold, want at most the %d of the model's", len(got), len(base))
 				}
 				for i, d := range got {
 					// The volume limit blocks whatever the score.
-					if d.Threshold != 0.9 || d.Score < 0.9 && (d.Rule != "volume_limit" || d.Reasons[0].Value < d.Reasons[0].Limit) {
-						t.Errorf("decision %d: score %v threshold %v rule %q, want threshold 0.9 and a score past it or the volume limit", i, d.Score, d.Threshold, d.Rule)
+					if d.Threshold != 9 || d.Score < 9 && (d.Rule != "volume_limit" || d.Reasons[0].Value < d.Reasons[0].Limit) {
+						t.Errorf("decision %d: score %v threshold %v rule %q, want threshold 9 and a score past it or the volume limit", i, d.Score, d.Threshold, d.Rule)
 					}
 				}
 			},

@@ -115,19 +115,19 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 			is:      ingest.ErrUnknownIdentity,
 		},
 		{
-			name:    "score --threshold 2 gives the valid range and the model's threshold",
-			args:    score("--threshold", "2"),
-			errText: []string{"--threshold 2", "(0,1]", "the model's is 0."},
+			name:    "score --threshold 200 gives the valid range and the model's threshold",
+			args:    score("--threshold", "200"),
+			errText: []string{"--threshold 200", "(0,100]", "decimal digits", "the model's is "},
 		},
 		{
 			name:    "score --threshold -0.5 gives the valid range",
 			args:    score("--threshold", "-0.5"),
-			errText: []string{"--threshold -0.5", "(0,1]"},
+			errText: []string{"--threshold -0.5", "(0,100]"},
 		},
 		{
 			name:    "score --threshold NaN gives the valid range",
 			args:    score("--threshold", "NaN"),
-			errText: []string{"--threshold NaN", "(0,1]"},
+			errText: []string{"--threshold NaN", "(0,100]"},
 		},
 		{
 			name:    "score --labels with a line missing kind names the line",
@@ -196,9 +196,9 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 			is:      ingest.ErrUnknownIdentity,
 		},
 		{
-			name:    "train --target-fpr 2 gives an example value",
-			args:    train("--target-fpr", "2"),
-			errText: []string{"target_fpr is 2", "for example"},
+			name:    "train --budget 2000 gives the valid range and an example value",
+			args:    train("--budget", "2000"),
+			errText: []string{"budget is 2000", "(0, 1000]", "for example"},
 		},
 		{
 			name:    "train --trees -1 gives the valid range",
