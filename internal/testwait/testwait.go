@@ -37,7 +37,7 @@ const (
 // then longer, so a long wait does not take the CPU from what it waits for.
 const (
 	pollMin = time.Millisecond
-	pollMax = 100 * time.Millisecond
+	pollMax = 50 * time.Millisecond
 )
 
 // Factor returns what deadlines are multiplied by: RaceFactor under the
