@@ -47,13 +47,39 @@ eval: ## Backtest on three sites of each of the four traffic models, one line pe
 	tools/eval.sh
 
 .PHONY: deps
+# How long apt-get waits for another apt or dpkg run to release its lock.
+APT_LOCK_TIMEOUT ?= 600
 deps: ## Install the servers and the browser the integration tests start (Debian: redis-server, prometheus, chromium)
-	@command -v redis-server >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing redis-server, prometheus and chromium (apt-get)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server prometheus chromium chromium-driver >/dev/null; }
-	@command -v redis-server >/dev/null 2>&1 || { echo "redis-server is missing: apt-get install -y redis-server"; exit 1; }
-	@command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || { echo "prometheus is missing: apt-get install -y prometheus"; exit 1; }
-	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing: apt-get install -y chromium"; exit 1; }
+	@missing=""; \
+	need() { \
+	  command -v "$$1" >/dev/null 2>&1 && return; \
+	  echo "needs $$1 (Debian package $$2): $$3"; \
+	  case " $$missing " in *" $$2 "*) ;; *) missing="$$missing $$2";; esac; \
+	}; \
+	need redis-server redis-server "the blocklist, detector and gateway tests start a real Redis server"; \
+	need prometheus prometheus "the metrics and dashboard tests scrape the services with a real Prometheus"; \
+	need promtool prometheus "the alerting rule tests check the rules with promtool"; \
+	need chromium chromium "the review page tests and screenshots render pages in headless Chromium"; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else \
+	  echo "not root and no sudo, so nothing was installed. Install them by hand, then run make test again:"; \
+	  echo "  as root on Debian or Ubuntu: apt-get update && apt-get install -y$$missing"; \
+	  echo "  elsewhere: the same programs from your system's packages (Prometheus ships promtool)"; \
+	  exit 1; \
+	fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "no apt-get here: install$$missing with your system's package manager, then run make test again"; \
+	  exit 1; \
+	fi; \
+	echo "installing$$missing with $${sudo:+sudo }apt-get (waiting up to $(APT_LOCK_TIMEOUT) s for another apt run to release its lock)"; \
+	$$sudo apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_TIMEOUT) update -qq && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_TIMEOUT) install -y -qq$$missing >/dev/null || { \
+	  echo "apt-get failed (see above); install them by hand: apt-get install -y$$missing"; exit 1; }; \
+	for c in redis-server prometheus promtool chromium; do \
+	  command -v $$c >/dev/null 2>&1 || { echo "$$c is still missing after apt-get install; install it by hand"; exit 1; }; \
+	done
 
 .PHONY: test
 test: deps ## Run every test (installs what the tests need on a fresh Debian machine)

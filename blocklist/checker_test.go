@@ -14,6 +14,7 @@ import (
 
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // runChecker starts a Checker on r and stops it, and waits for it, when the
@@ -36,15 +37,11 @@ func runChecker(t testing.TB, r *Redis, cfg CheckerConfig) *Checker {
 	return c
 }
 
+// eventually polls ok until it holds, failing t after 5 s (scaled for the
+// race detector and slow machines).
 func eventually(t testing.TB, what string, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testwait.Until(t, 5*time.Second, what, ok)
 }
 
 func blockOf(client, scope string, ttl int64) *detector.Decision {
@@ -125,10 +122,10 @@ func TestCheckerFollowsTheStore(t *testing.T) {
 			a := netip.AddrFrom4([4]byte{192, 0, 2, byte(10 + i)})
 			called := time.Now()
 			apply(t, r, blockOf(a.String(), "ip", 600))
-			start := time.Now()
+			start, giveUp := time.Now(), testwait.Scale(t, 5*time.Second)
 			for !c.Check(a, "", "").Blocked {
-				if time.Since(start) > 5*time.Second {
-					t.Fatalf("%v not seen after 5 s", a)
+				if time.Since(start) > giveUp {
+					t.Fatalf("%v not seen after %v", a, giveUp)
 				}
 				time.Sleep(20 * time.Microsecond)
 			}
@@ -139,7 +136,7 @@ func TestCheckerFollowsTheStore(t *testing.T) {
 		slices.Sort(total)
 		t.Logf("propagation, 50 changes: from Apply returning p50 %v, p99 %v, max %v; from calling Apply p50 %v, p99 %v",
 			lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1], total[len(total)/2], total[len(total)*99/100])
-		if lat[len(lat)-1] > time.Second {
+		if lat[len(lat)-1] > testwait.Scale(t, time.Second) {
 			t.Errorf("max propagation %v; want well under 1 s (goal: 100 ms)", lat[len(lat)-1])
 		}
 		if applied.Load() != 50 {

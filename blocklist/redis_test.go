@@ -17,6 +17,7 @@ import (
 
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 var prefixes atomic.Int64
@@ -435,7 +436,7 @@ func TestRedisChanges(t *testing.T) {
 			"store c", "store d", "store e", "breaker ", "breaker_reset "}
 		var got []string
 		var last uint64
-		timeout := time.After(5 * time.Second)
+		timeout := time.After(time.Until(testwait.Deadline(t, 5*time.Second)))
 		for len(got) < len(want) {
 			select {
 			case c := <-ch:
@@ -477,13 +478,13 @@ func TestRedisOutage(t *testing.T) {
 		r := newRedis(t, srv.Addr(), nil)
 		apply(t, r, decision("a", 0, 600))
 		srv.Stop()
-		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-		defer cancel()
+		ctx := testwait.Context(t, 10*time.Second)
 		start := time.Now()
 		if _, err := r.Apply(ctx, []*detector.Decision{decision("b", 0, 600)}); err == nil {
 			t.Fatal("apply succeeded with redis down")
 		}
-		if took := time.Since(start); took > 3*time.Second {
+		// Fast: a refused connection, not a dial timeout or the context's end.
+		if took := time.Since(start); took > testwait.Scale(t, 3*time.Second) {
 			t.Errorf("apply took %v to fail", took)
 		}
 		if err := r.Ping(ctx); err == nil {
@@ -513,7 +514,8 @@ func TestRedisOutage(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv.Restart()
-		deadline := time.After(10 * time.Second)
+		within := testwait.Scale(t, 10*time.Second)
+		deadline := time.After(within)
 		for i := 0; ; i++ {
 			// Changes made before the subscription is back are lost; keep
 			// making them until one arrives.
@@ -526,7 +528,7 @@ func TestRedisOutage(t *testing.T) {
 				return
 			case <-time.After(100 * time.Millisecond):
 			case <-deadline:
-				t.Fatal("no change delivered within 10s of the restart")
+				t.Fatalf("no change delivered within %v of the restart", within)
 			}
 		}
 	})

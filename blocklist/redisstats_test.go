@@ -1,19 +1,18 @@
 package blocklist
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 func TestRedisCountsItsFailuresAndActiveDecisions(t *testing.T) {
 	srv := redistest.StartServer(t)
 	r := newRedis(t, srv.Addr(), nil)
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
+	ctx := testwait.Context(t, 20*time.Second)
 
 	t.Run("a missing key and a first script run are not failures", func(t *testing.T) {
 		if d, err := r.Get(ctx, "nobody"); d != nil || err != nil {

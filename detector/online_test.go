@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -12,6 +13,8 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	. "github.com/portcullis/portcullis/detector"
+
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // sliceConsumer serves messages from memory and records commits. It stands
@@ -102,22 +105,19 @@ func TestOnlineCommitsOnlyWhatIsStored(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- o.Run(ctx) }()
-	deadline := time.After(30 * time.Second)
-	for {
+	testwait.Eventually(t, 30*time.Second, "every message committed", func() (bool, string) {
+		select {
+		case err := <-done:
+			t.Fatalf("Run returned %v before every message was committed", err)
+		default:
+		}
 		c.mu.Lock()
 		n := c.committed
 		c.mu.Unlock()
-		if n == len(msgs) {
-			break
-		}
-		select {
-		case <-deadline:
-			t.Fatalf("only %d of %d messages committed", n, len(msgs))
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+		return n == len(msgs), fmt.Sprintf("%d of %d messages committed", n, len(msgs))
+	})
 	cancel()
-	if err := <-done; err != nil {
+	if err := testwait.Recv(t, done, 20*time.Second, "Run to return after cancel"); err != nil {
 		t.Fatalf("Run returned %v after cancel", err)
 	}
 
@@ -165,11 +165,12 @@ func TestOnlineShutdownStoresAndCommitsWhatItHolds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- o.Run(ctx) }()
-	for o.Stats().Events < int64(len(msgs)) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.Eventually(t, 30*time.Second, "every message processed", func() (bool, string) {
+		n := o.Stats().Events
+		return n >= int64(len(msgs)), fmt.Sprintf("%d of %d events processed", n, len(msgs))
+	})
 	cancel()
-	if err := <-done; err != nil {
+	if err := testwait.Recv(t, done, 20*time.Second, "Run to return after cancel"); err != nil {
 		t.Fatal(err)
 	}
 	if c.committed != len(msgs) {

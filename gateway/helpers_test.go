@@ -13,6 +13,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/goleak"
+
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // upstream is an httptest server that answers with its name and records
@@ -177,15 +179,11 @@ func (s *memSink) messages() []kafka.Message {
 	return append([]kafka.Message(nil), s.msgs...)
 }
 
+// eventually polls ok until it holds, failing t after 5 s (scaled for the
+// race detector and slow machines).
 func eventually(t *testing.T, what string, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testwait.Until(t, 5*time.Second, what, ok)
 }
 
 func noLeaks(t *testing.T) {

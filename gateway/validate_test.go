@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // rawExchange writes raw to a new connection to addr and reads the
@@ -20,7 +22,7 @@ func rawExchange(t *testing.T, addr, raw string, want int) []*http.Response {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
+	c.SetDeadline(testwait.Deadline(t, 5*time.Second))
 	if _, err := io.WriteString(c, raw); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
 	"github.com/portcullis/portcullis/review"
 )
 
@@ -449,13 +450,8 @@ func TestReviewAPIUnblocksInRedis(t *testing.T) {
 	if !r.blocked(t, "203.0.113.8") {
 		t.Error("203.0.113.8 was unblocked too")
 	}
-	select {
-	case c := <-changes:
-		if c.Op != blocklist.OpRemove || c.Client != "203.0.113.7" {
-			t.Errorf("gateways were told %+v", c)
-		}
-	case <-time.After(5 * time.Second):
-		t.Error("no change pushed to the gateways")
+	if c := testwait.Recv(t, changes, 5*time.Second, "the unblock pushed to the gateways"); c.Op != blocklist.OpRemove || c.Client != "203.0.113.7" {
+		t.Errorf("gateways were told %+v", c)
 	}
 	if res := r.as(t, "POST", "/api/v1/decisions/203.0.113.7/unblock", ""); res.code != 404 {
 		t.Errorf("a second unblock: status %d, want 404", res.code)

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp/remote"
 
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 var update = flag.Bool("update", false, "rewrite "+screenshot+" from the review page with real data")
@@ -72,10 +73,11 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// in runs actions in the tab, failing the test after a minute.
+// in runs actions in the tab, failing the test after a minute (scaled for
+// the race detector and slow machines).
 func in(t *testing.T, tab context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	ctx, cancel := context.WithDeadline(tab, testwait.Deadline(t, time.Minute))
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		t.Fatalf("%s: %v", what, err)
@@ -84,7 +86,7 @@ func in(t *testing.T, tab context.Context, what string, actions ...chromedp.Acti
 
 func read[T any](t *testing.T, tab context.Context, what string, action chromedp.Action[T]) T {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	ctx, cancel := context.WithDeadline(tab, testwait.Deadline(t, time.Minute))
 	defer cancel()
 	v, err := chromedp.Run(ctx, action)
 	if err != nil {

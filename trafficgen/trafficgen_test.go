@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // small is a quick recording with attackers.
@@ -407,12 +409,10 @@ func TestWriteErrorsStopGenerate(t *testing.T) {
 		t.Fatalf("Generate() = %v, want an error writing the labels", err)
 	}
 	// Every stream's goroutine ends.
-	for i := 0; runtime.NumGoroutine() > before; i++ {
-		if i == 100 {
-			t.Fatalf("%d goroutines left running, %d before", runtime.NumGoroutine(), before)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.Eventually(t, time.Second, "every stream's goroutine to end", func() (bool, string) {
+		n := runtime.NumGoroutine()
+		return n <= before, fmt.Sprintf("%d goroutines running, %d before", n, before)
+	})
 }
 
 func TestAppendStringMatchesEncodingJSON(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // stack is a Kafka broker, a redis-server and a detect config for them.
@@ -32,12 +33,12 @@ func newStack(t *testing.T, prefix string, extra string, redisArgs ...string) *s
 	s := &stack{brokers: strings.Join(cluster.ListenAddrs(), ","), redis: redistest.StartServer(t, redisArgs...), admin: freePort(t)}
 	s.config = filepath.Join(t.TempDir(), "detect.yaml")
 	writeFile(t, s.config, []byte(fmt.Sprintf(`model: %s
-kafka: {brokers: [%s], topic: logs, group: %s, start: earliest, max_wait: 500ms, heartbeat_interval: 300ms, session_timeout: 6s}
+kafka: {brokers: [%s], topic: logs, group: %s, start: earliest, max_wait: %s, max_bytes: %d, heartbeat_interval: 300ms, session_timeout: 6s}
 redis: {addrs: [%s], key_prefix: "%s:", timeout: 300ms}
 admin: {listen: %s}
 batch: {flush_interval: 50ms}
 model_poll: 100ms
-%s`, shared(t).path("m.pcm"), s.brokers, prefix, s.redis.Addr(), prefix, s.admin, extra)))
+%s`, shared(t).path("m.pcm"), s.brokers, prefix, kafkaMaxWait(t), kafkaMaxBytes, s.redis.Addr(), prefix, s.admin, extra)))
 	return s
 }
 
@@ -52,26 +53,32 @@ func (s *stack) detect(t *testing.T) {
 	}()
 	t.Cleanup(func() {
 		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("detect: %v", err)
-			}
-		case <-time.After(20 * time.Second):
-			t.Error("detect did not stop")
+		if err := testwait.Recv(t, done, 20*time.Second, "detect to stop at the end of the test"); err != nil {
+			t.Errorf("detect: %v", err)
 		}
 	})
 }
 
+// waitFor polls ok until it holds, failing t after limit, which
+// testwait scales for the race detector and slow machines.
 func waitFor(t *testing.T, what string, limit time.Duration, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", limit, what)
+	testwait.Until(t, limit, what, ok)
+}
+
+// waitCommitted waits until the detectors behind admins have committed want
+// events between them, failing t after limit (scaled) with how many they had.
+func waitCommitted(t *testing.T, what string, limit time.Duration, want float64, admins ...string) {
+	t.Helper()
+	testwait.Eventually(t, limit, what, func() (bool, string) {
+		n := 0.0
+		var progress []string
+		for _, a := range admins {
+			n += metricValue(t, a, "portcullis_detector_events_committed_total")
+			progress = append(progress, detectorProgress(t, a))
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return n >= want, fmt.Sprintf("%v of %v events committed; %s", n, want, strings.Join(progress, "; "))
+	})
 }
 
 func TestDetectHoldsOffsetsWhileRedisIsDown(t *testing.T) {
@@ -89,9 +96,7 @@ func TestDetectHoldsOffsetsWhileRedisIsDown(t *testing.T) {
 	writeFile(t, half2, []byte(strings.Join(lines[len(lines)/2:], "")))
 	s.detect(t)
 	run(t, "replay", "--in", half1, "--brokers", s.brokers, "--topic", "logs")
-	waitFor(t, "the first half committed", 30*time.Second, func() bool {
-		return metricValue(t, s.admin, "portcullis_detector_events_committed_total") >= float64(len(lines)/2)
-	})
+	waitCommitted(t, "the first half committed", 30*time.Second, float64(len(lines)/2), s.admin)
 	if !strings.Contains(httpGet(t, "http://"+s.admin+"/readyz"), "ready") {
 		t.Fatal("not ready before the outage")
 	}
@@ -113,9 +118,7 @@ func TestDetectHoldsOffsetsWhileRedisIsDown(t *testing.T) {
 	}
 
 	s.redis.Restart()
-	waitFor(t, "every event committed after Redis returned", 60*time.Second, func() bool {
-		return metricValue(t, s.admin, "portcullis_detector_events_committed_total") >= total
-	})
+	waitCommitted(t, "every event committed after Redis returned", 60*time.Second, total, s.admin)
 	want := map[string]bool{}
 	for _, d := range readDecisions(t, p.path("d.jsonl")) {
 		want[d.Client] = true
@@ -234,10 +237,7 @@ func TestTwoDetectorsSplitTheLoad(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	run(t, "replay", "--in", p.path("day2.jsonl"), "--brokers", s.brokers, "--topic", "logs")
 	total := float64(countLines(readFile(t, p.path("day2.jsonl"))))
-	waitFor(t, "every event committed by the two", 60*time.Second, func() bool {
-		return metricValue(t, s.admin, "portcullis_detector_events_committed_total")+
-			metricValue(t, second.admin, "portcullis_detector_events_committed_total") >= total
-	})
+	waitCommitted(t, "every event committed by the two", 60*time.Second, total, s.admin, second.admin)
 	a := metricValue(t, s.admin, "portcullis_detector_events_consumed_total")
 	b := metricValue(t, second.admin, "portcullis_detector_events_consumed_total")
 	if a == 0 || b == 0 {

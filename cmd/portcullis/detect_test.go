@@ -15,6 +15,7 @@ import (
 
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 func freePort(t *testing.T) string {
@@ -55,7 +56,8 @@ kafka:
   topic: logs
   group: portcullis-test
   start: earliest
-  max_wait: 500ms
+  max_wait: %s
+  max_bytes: %d
   heartbeat_interval: 300ms
   session_timeout: 6s
 redis:
@@ -65,7 +67,7 @@ admin:
   listen: %s
 batch:
   flush_interval: 100ms
-`, p.path("m.pcm"), brokers, redisAddr, admin)))
+`, p.path("m.pcm"), brokers, kafkaMaxWait(t), kafkaMaxBytes, redisAddr, admin)))
 
 	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{redisAddr}, KeyPrefix: "e2e:"}, nil)
 	if err != nil {
@@ -81,10 +83,25 @@ batch:
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
+	var stderr string
 	go func() {
-		_, err := execute(ctx, "detect", "--config", cfgPath)
+		out, err := execute(ctx, "detect", "--config", cfgPath)
+		stderr = out.stderr
 		done <- err
 	}()
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		// Show what the detector logged, to tell a slow run from a stuck one.
+		cancel()
+		select {
+		case <-done:
+			t.Logf("detect logged:\n%s", stderr)
+		case <-time.After(testwait.Scale(t, 20*time.Second)):
+			t.Log("detect did not stop after cancellation")
+		}
+	})
 
 	// The offline backtest of the same events decides these clients.
 	want := map[string]bool{}
@@ -96,22 +113,16 @@ batch:
 	}
 
 	// Wait until the detector has consumed and committed all of day 2.
-	total := countLines(readFile(t, p.path("day2.jsonl")))
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		committed := metricValue(t, admin, "portcullis_detector_events_committed_total")
-		if committed >= float64(total) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("committed %v of %d events in 60 s", committed, total)
-		}
+	total := float64(countLines(readFile(t, p.path("day2.jsonl"))))
+	testwait.Eventually(t, 60*time.Second, "the detector to commit all of day 2", func() (bool, string) {
 		select {
 		case err := <-done:
 			t.Fatalf("detect stopped early: %v", err)
-		case <-time.After(200 * time.Millisecond):
+		default:
 		}
-	}
+		committed := metricValue(t, admin, "portcullis_detector_events_committed_total")
+		return committed >= total, fmt.Sprintf("%v of %v events committed; %s", committed, total, detectorProgress(t, admin))
+	})
 	if v := metricValue(t, admin, `portcullis_blocklist_outcomes_total{result="stored"}`); v == 0 {
 		t.Error("no stored outcome counted")
 	}
@@ -148,26 +159,16 @@ batch:
 	}
 	// Every stored decision was pushed to the subscriber.
 	pushed := map[string]bool{}
-	timeout := time.After(5 * time.Second)
 	for len(pushed) < len(got) {
-		select {
-		case ch := <-changes:
-			if ch.Op == blocklist.OpStore {
-				pushed[ch.Client] = true
-			}
-		case <-timeout:
-			t.Fatalf("%d of %d decisions pushed to the subscriber", len(pushed), len(got))
+		ch := testwait.Recv(t, changes, 5*time.Second, fmt.Sprintf("the next change pushed to the subscriber (%d of %d stored decisions so far)", len(pushed), len(got)))
+		if ch.Op == blocklist.OpStore {
+			pushed[ch.Client] = true
 		}
 	}
 
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("detect returned %v on shutdown", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("detect did not stop within 20 s of cancellation")
+	if err := testwait.Recv(t, done, 20*time.Second, "detect to stop after cancellation"); err != nil {
+		t.Errorf("detect returned %v on shutdown", err)
 	}
 }
 
@@ -180,6 +181,32 @@ func httpGet(t *testing.T, url string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
+}
+
+// kafkaMaxBytes bounds a fetch from the in-process broker. kafka-go gives
+// the broker MaxWait to start its answer, and kfake builds the whole answer
+// first: a fetch of a whole partition (the 10 MiB default) takes longer than
+// that under -race on a busy machine, times out, and is retried from the
+// same offset forever, so nothing is ever consumed.
+const kafkaMaxBytes = 1 << 20
+
+// kafkaMaxWait is the tests' max_wait (500 ms, short so that a detector
+// stops promptly), scaled like every deadline, for the reason above.
+func kafkaMaxWait(t *testing.T) time.Duration { return testwait.Scale(t, 500*time.Millisecond) }
+
+// detectorProgress describes how far the detector behind admin got, for
+// the failure of a wait on it.
+func detectorProgress(t *testing.T, admin string) string {
+	t.Helper()
+	body := httpGet(t, "http://"+admin+"/metrics")
+	if !strings.Contains(body, "portcullis_") {
+		return "the admin listener answered: " + body
+	}
+	var parts []string
+	for _, name := range []string{"ready", "events_consumed_total", "events_parsed_total", "events_malformed_total", "store_errors_total", "consumer_lag"} {
+		parts = append(parts, fmt.Sprintf("%s %v", name, metricValue(t, admin, "portcullis_detector_"+name)))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // metricValue scrapes one unlabelled metric from the admin listener; 0 if

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/backtest"
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // sharedDir holds the recordings and model that many tests read; TestMain
@@ -260,13 +261,8 @@ func startGatewayCmd(t *testing.T, cfgFile, admin string, failOK bool) {
 	}()
 	t.Cleanup(func() {
 		cancel()
-		select {
-		case err := <-done:
-			if err != nil && !failOK {
-				t.Errorf("gateway: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("gateway did not stop")
+		if err := testwait.Recv(t, done, 30*time.Second, "the gateway to stop at the end of the test"); err != nil && !failOK {
+			t.Errorf("gateway: %v", err)
 		}
 	})
 	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {

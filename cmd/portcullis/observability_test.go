@@ -25,6 +25,7 @@ import (
 	"github.com/portcullis/portcullis/deploy"
 	"github.com/portcullis/portcullis/internal/promtest"
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // observedStack is a detector and a gateway on generated traffic, scraped by a
@@ -349,17 +350,13 @@ func TestDashboardAndAlertsAgainstPrometheus(t *testing.T) {
 			t.Fatal(err)
 		}
 		var loaded []promtest.Rule
-		deadline := time.Now().Add(10 * time.Second)
-		for {
+		testwait.Eventually(t, 10*time.Second, fmt.Sprintf("all %d alert rules loaded and healthy", len(rules)), func() (bool, string) {
 			loaded, err = s.prom.Rules(ctx)
 			if err == nil && len(loaded) == len(rules) && !slices.ContainsFunc(loaded, func(r promtest.Rule) bool { return r.Health != "ok" }) {
-				break
+				return true, ""
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("rules not all healthy within 10s: %+v, %v\n%s", loaded, err, s.prom.Log())
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
+			return false, fmt.Sprintf("rules %+v, error %v\nprometheus log:\n%s", loaded, err, s.prom.Log())
+		})
 		for _, r := range loaded {
 			if r.State == "firing" {
 				t.Errorf("alert %s fires on a healthy run", r.Name)

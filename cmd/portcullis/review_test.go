@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 const reviewToken = "cmd-review-token-0123456789"
@@ -50,9 +52,7 @@ func TestDetectServesTheReviewAPI(t *testing.T) {
 	s.detect(t)
 	run(t, "replay", "--in", p.path("day2.jsonl"), "--brokers", s.brokers, "--topic", "logs")
 	total := float64(countLines(readFile(t, p.path("day2.jsonl"))))
-	waitFor(t, "every event committed", 60*time.Second, func() bool {
-		return metricValue(t, s.admin, "portcullis_detector_events_committed_total") >= total
-	})
+	waitCommitted(t, "every event committed", 60*time.Second, total, s.admin)
 	base := "http://" + s.admin
 
 	for _, path := range []string{"/metrics", "/healthz", "/readyz"} {
@@ -138,13 +138,9 @@ func TestDetectWithoutATokenHasNoReviewAPI(t *testing.T) {
 		}
 	}
 	cancel()
-	select {
-	case out := <-done:
-		if !strings.Contains(out.stderr, "PORTCULLIS_ADMIN_TOKEN or admin.token_file to turn them on") {
-			t.Errorf("the log does not say how to turn the review API on:\n%s", out.stderr)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("detect did not stop")
+	out := testwait.Recv(t, done, 20*time.Second, "detect to stop after cancellation")
+	if !strings.Contains(out.stderr, "PORTCULLIS_ADMIN_TOKEN or admin.token_file to turn them on") {
+		t.Errorf("the log does not say how to turn the review API on:\n%s", out.stderr)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 func testHasher(t testing.TB) *Hasher {
@@ -308,13 +309,9 @@ func TestShortPepperIsRefused(t *testing.T) {
 	}
 }
 
+// eventuallyTrue polls ok until it holds, failing t after within (scaled
+// for the race detector and slow machines).
 func eventuallyTrue(t *testing.T, what string, within time.Duration, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", within, what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testwait.Until(t, within, what, ok)
 }

@@ -24,6 +24,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // Server is a prometheus process owned by a test.
@@ -90,7 +92,8 @@ func (s *Server) start(t testing.TB, bin, cfg string) error {
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
 	s.URL = "http://" + addr
-	deadline := time.Now().Add(20 * time.Second)
+	limit := testwait.Scale(t, 20*time.Second)
+	deadline := time.Now().Add(limit)
 	for {
 		select {
 		case <-done:
@@ -107,7 +110,7 @@ func (s *Server) start(t testing.TB, bin, cfg string) error {
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
 			<-done
-			return fmt.Errorf("prometheus on %s was not ready within 20s: %s", addr, tail(logPath))
+			return fmt.Errorf("prometheus on %s was not ready within %v: %s", addr, limit, tail(logPath))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 func TestAServerScrapesAndAnswersQueries(t *testing.T) {
@@ -23,20 +25,13 @@ func TestAServerScrapesAndAnswersQueries(t *testing.T) {
 
 	s := Start(t, []byte(fmt.Sprintf("global: {scrape_interval: 1s}\nscrape_configs:\n  - job_name: things\n    static_configs: [{targets: [%q]}]\n", ln.Addr())))
 	ctx := t.Context()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testwait.Eventually(t, 20*time.Second, "the scraped sample", func() (bool, string) {
 		got, err := s.Query(ctx, `promtest_things_total{job="things"}`, time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) == 1 && got[0].Value == 3 && got[0].Metric["kind"] == "a" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no scraped sample within 20s: %v\n%s", got, s.Log())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return len(got) == 1 && got[0].Value == 3 && got[0].Metric["kind"] == "a", fmt.Sprintf("%v\nprometheus log:\n%s", got, s.Log())
+	})
 	t.Run("a scalar comes back as one sample", func(t *testing.T) {
 		got, err := s.Query(ctx, "1 + 1", time.Time{})
 		if err != nil || len(got) != 1 || got[0].Value != 2 {

@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // Start starts a redis-server for t and returns its address. Extra
@@ -87,7 +89,7 @@ func (s *Server) Restart() {
 	s.t.Helper()
 	s.Stop()
 	var err error
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := testwait.Deadline(s.t, 5*time.Second)
 	for {
 		// The port may linger a moment after the kill.
 		if err = s.start(); err == nil || time.Now().After(deadline) {
@@ -121,7 +123,8 @@ func (s *Server) start() error {
 	}
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
-	deadline := time.Now().Add(10 * time.Second)
+	limit := testwait.Scale(s.t, 10*time.Second)
+	deadline := time.Now().Add(limit)
 	for {
 		select {
 		case <-done:
@@ -135,7 +138,7 @@ func (s *Server) start() error {
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
 			<-done
-			return fmt.Errorf("redis-server on port %d did not answer PING within 10s: %s", s.port, tail(logPath))
+			return fmt.Errorf("redis-server on port %d did not answer PING within %v: %s", s.port, limit, tail(logPath))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
