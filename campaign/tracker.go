@@ -1,0 +1,525 @@
+package campaign
+
+import (
+	"fmt"
+	"math"
+	"time"
+	"unsafe"
+
+	"github.com/portcullis/portcullis/features"
+	"github.com/portcullis/portcullis/ingest"
+)
+
+// Tau is the time constant, in seconds, of the aggregates' decayed counts:
+// at a steady rate a count equals that rate per minute, so it compares
+// directly with the per-minute tails training learned (the features
+// package decays the same way, with its own constants).
+const Tau = 60.0
+
+// Window is how far back from the moment an endpoint departs a campaign
+// looks for the clients that drove it: about the span its decayed counts
+// weigh.
+const Window = time.Minute
+
+// Lookback is how long before a campaign's window an address may have been
+// first seen and still count as new to it.
+const Lookback = 2 * time.Minute
+
+// endAfter closes a campaign whose endpoint has not departed for this long;
+// pendingFor drops an unconfirmed one (fewer than MinMembers) sooner.
+const (
+	endAfter   = 5 * time.Minute
+	pendingFor = 2 * time.Minute
+)
+
+// warmUp is how long after its first event a Tracker opens no campaign:
+// its decayed counts start from zero and take about two time constants to
+// compare with a minute of training, and every address is new to it.
+const warmUp = 2 * time.Minute
+
+// maxActive bounds the campaigns open at once; maxDone the closed ones kept
+// for Summaries.
+const (
+	maxActive = 64
+	maxDone   = 1024
+)
+
+// Channel is the aggregate whose departure defines a campaign.
+type Channel uint8
+
+// Channels.
+const (
+	ChannelFailures Channel = iota + 1 // failures on one endpoint
+	ChannelRequests                    // requests on one endpoint, its share of the site's up too
+	ChannelNew                         // new addresses arriving on one endpoint
+)
+
+func (c Channel) String() string {
+	switch c {
+	case ChannelFailures:
+		return "failures"
+	case ChannelRequests:
+		return "requests"
+	case ChannelNew:
+		return "new_addresses"
+	}
+	return "none"
+}
+
+// Feature names the decayed count of a channel in decisions' reasons.
+func (c Channel) Feature() string { return "endpoint_" + c.String() + "_1m" }
+
+// Features lists every Channel's Feature, for metrics created up front.
+func Features() []string {
+	return []string{ChannelFailures.Feature(), ChannelRequests.Feature(), ChannelNew.Feature()}
+}
+
+// endpoint is the aggregate of one endpoint template.
+type endpoint struct {
+	last                      int64
+	req, fail, bytes, newAddr float64
+	norm                      *EndpointNorm
+	camp                      *Campaign
+}
+
+// network is the aggregate of one IPv4 /24, IPv6 /64 or /48.
+type network struct {
+	last         int64
+	req, newAddr float64
+}
+
+// fingerprint is the aggregate of a user-agent family and a request shape.
+type fingerprint struct {
+	last               int64
+	req, fail, newAddr float64
+}
+
+const (
+	sizeEndpoint    = int(unsafe.Sizeof(endpoint{}))
+	sizeNetwork     = int(unsafe.Sizeof(network{}))
+	sizeFingerprint = int(unsafe.Sizeof(fingerprint{}))
+)
+
+// decay returns the factor a count decays by from last to ts.
+func decay(last, ts int64) float64 {
+	if ts <= last {
+		return 1
+	}
+	return math.Exp(-float64(ts-last) / 1e9 / Tau)
+}
+
+// Campaign is a departure of one endpoint's aggregate and the clients that
+// share it. Its fields are read by the detector; only the Tracker writes
+// them, except Members and Candidates, which the detector keeps.
+type Campaign struct {
+	// ID is derived from what defines the campaign (the channel, the
+	// endpoint and the minute its window starts), so that detectors on
+	// several partitions name the same campaign alike.
+	ID       string
+	Endpoint uint64
+	// Label is the endpoint's method and template, printable ASCII.
+	Label   string
+	Channel Channel
+	// Start is the start of the window clients are counted from; Opened
+	// is when the departure was seen; Established is when enough members
+	// shared it (0 while pending); LastDeparture the latest time the
+	// endpoint was seen departing.
+	Start, Opened, Established, LastDeparture int64
+	// Value and Limit are the decayed count that departed, at opening, and
+	// the threshold it passed; Typical is the endpoint's robust tail.
+	Value, Limit, Typical float64
+	// Members is how many clients have been blocked as members.
+	Members int
+	// Candidates are clients found sharing the departure while it was
+	// pending; the detector owns the slice.
+	Candidates []string
+	// Seq numbers campaigns within a Tracker, for Member.Seq.
+	Seq uint32
+}
+
+// Reason says, for a member's decision, what the campaign is.
+func (c *Campaign) Reason() string {
+	since := time.Unix(0, c.Start).UTC().Format("15:04:05")
+	switch c.Channel {
+	case ChannelFailures:
+		return fmt.Sprintf("one of %d addresses failing on %s since %s", c.Members, c.Label, since)
+	case ChannelRequests:
+		return fmt.Sprintf("one of %d new addresses flooding %s since %s", c.Members, c.Label, since)
+	default:
+		return fmt.Sprintf("one of %d new addresses converging on %s since %s", c.Members, c.Label, since)
+	}
+}
+
+// Summary describes a campaign for reports.
+type Summary struct {
+	ID        string    `json:"id"`
+	Endpoint  string    `json:"endpoint"`
+	Channel   string    `json:"channel"`
+	Members   int       `json:"members"`
+	FirstSeen time.Time `json:"first_seen"`
+	Confirmed time.Time `json:"confirmed"`
+	LastSeen  time.Time `json:"last_seen"`
+}
+
+func (c *Campaign) summary() Summary {
+	return Summary{ID: c.ID, Endpoint: c.Label, Channel: c.Channel.String(), Members: c.Members,
+		FirstSeen: time.Unix(0, c.Start).UTC(), Confirmed: time.Unix(0, c.Established).UTC(),
+		LastSeen: time.Unix(0, c.LastDeparture).UTC()}
+}
+
+// Event is what Observe returns about one record.
+type Event struct {
+	Endpoint uint64
+	Failed   bool
+	// Campaign is the campaign open on the record's endpoint (pending or
+	// established), or nil.
+	Campaign *Campaign
+	// Opened says this record opened it: the detector looks for the
+	// clients that drove the departure before it was seen.
+	Opened bool
+}
+
+// Stats counts what a Tracker did.
+type Stats struct {
+	Endpoints, Networks, Fingerprints int   // aggregates tracked now
+	Evicted                           int64 // aggregates evicted (idle or cap)
+	Opened                            int64 // departures that opened a campaign
+	Established                       int64 // campaigns confirmed by MinMembers members
+	Dropped                           int64 // departures not tracked because maxActive campaigns were open
+}
+
+// Tracker keeps the event-time aggregates and the campaigns they open. It
+// is not safe for concurrent use: one Tracker beside each features.Table.
+type Tracker struct {
+	cfg   Config
+	norms *Norms
+	index map[uint64]*EndpointNorm
+
+	eps  *lru[endpoint]
+	nets *lru[network]
+	fps  *lru[fingerprint]
+
+	siteFirst        int64
+	siteLast         int64
+	siteReq, siteNew float64
+
+	active []*Campaign
+	done   []Summary
+	seq    uint32
+	stats  Stats
+}
+
+// NewTracker returns a Tracker that judges departures against norms (nil
+// while training: aggregates only). cfg must be valid.
+func NewTracker(cfg Config, norms *Norms) *Tracker {
+	cfg = cfg.WithDefaults()
+	idle := int64(cfg.IdleTimeout)
+	t := &Tracker{
+		cfg:    cfg,
+		eps:    newLRU[endpoint](cfg.MaxEndpoints, idle),
+		nets:   newLRU[network](cfg.MaxNetworks, idle),
+		fps:    newLRU[fingerprint](cfg.MaxFingerprints, idle),
+		active: make([]*Campaign, 0, maxActive),
+	}
+	t.eps.onEvict = func(_ uint64, e *endpoint) {
+		if e.camp != nil {
+			t.close(e.camp)
+		}
+	}
+	t.SetNorms(norms)
+	return t
+}
+
+// SetNorms swaps the norms departures are judged against, keeping the
+// aggregates. Open campaigns stay open.
+func (t *Tracker) SetNorms(n *Norms) {
+	t.norms = n
+	t.index = nil
+	if n != nil {
+		t.index = make(map[uint64]*EndpointNorm, len(n.Endpoints))
+		for i := range n.Endpoints {
+			t.index[n.Endpoints[i].Key] = &n.Endpoints[i]
+		}
+	}
+	t.eps.each(func(k uint64, e *endpoint) { e.norm = t.normOf(k) })
+}
+
+func (t *Tracker) normOf(key uint64) *EndpointNorm {
+	if t.norms == nil {
+		return nil
+	}
+	if n := t.index[key]; n != nil {
+		return n
+	}
+	return &t.norms.Prior
+}
+
+// Observe folds rec into the aggregates. newAddr says rec is the first
+// event of a client address unknown to training. It allocates nothing
+// unless a campaign opens.
+func (t *Tracker) Observe(rec *ingest.Record, newAddr bool) Event {
+	ts := rec.TS
+	ev := Event{Endpoint: EndpointKey(rec.Method, rec.Path), Failed: Failed(rec.Status)}
+	nw := 0.0
+	if newAddr {
+		nw = 1
+	}
+	// The site.
+	if t.siteFirst == 0 {
+		t.siteFirst = ts
+	}
+	f := decay(t.siteLast, ts)
+	t.siteReq = t.siteReq*f + 1
+	t.siteNew = t.siteNew*f + nw
+	t.siteLast = max(t.siteLast, ts)
+
+	// Networks.
+	if a, b, ok := networks(rec.ClientIP); ok {
+		t.observeNet(a, ts, nw)
+		if b != 0 {
+			t.observeNet(b, ts, nw)
+		}
+	}
+	// The fingerprint.
+	shape := uint64(0)
+	if !isRead(rec.Method) {
+		shape |= shapeWrite
+	}
+	if ev.Failed {
+		shape |= shapeFailed
+	}
+	if len(rec.APIKey) > 0 {
+		shape |= shapeKeyed
+	}
+	fp, _ := t.fps.get(uaFamily(rec.UserAgent)^shape, ts)
+	f = decay(fp.last, ts)
+	fp.req = fp.req*f + 1
+	fp.newAddr = fp.newAddr*f + nw
+	if ev.Failed {
+		fp.fail = fp.fail*f + 1
+	} else {
+		fp.fail *= f
+	}
+	fp.last = max(fp.last, ts)
+
+	// The endpoint.
+	e, isNew := t.eps.get(ev.Endpoint, ts)
+	if isNew {
+		e.norm = t.normOf(ev.Endpoint)
+	}
+	f = decay(e.last, ts)
+	e.req = e.req*f + 1
+	e.fail *= f
+	if ev.Failed {
+		e.fail++
+	}
+	e.bytes *= f
+	if rec.ReqBytes > 0 {
+		e.bytes += float64(rec.ReqBytes)
+	}
+	e.newAddr = e.newAddr*f + nw
+	e.last = max(e.last, ts)
+
+	if e.norm == nil || ts-t.siteFirst < int64(warmUp) {
+		return ev
+	}
+	if c := e.camp; c != nil {
+		idle := ts - c.LastDeparture
+		if c.Established == 0 && idle > int64(pendingFor) || idle > int64(endAfter) {
+			t.close(c)
+			e.camp = nil
+		}
+	}
+	ch, value, limit, typical := t.departure(e)
+	if ch != 0 {
+		if e.camp == nil {
+			e.camp = t.open(ev.Endpoint, rec, ch, ts, value, limit, typical)
+			ev.Opened = e.camp != nil
+		}
+		if e.camp != nil && e.camp.Channel == ch {
+			e.camp.LastDeparture = ts
+		}
+	}
+	ev.Campaign = e.camp
+	return ev
+}
+
+func (t *Tracker) observeNet(key uint64, ts int64, nw float64) {
+	n, _ := t.nets.get(key, ts)
+	f := decay(n.last, ts)
+	n.req = n.req*f + 1
+	n.newAddr = n.newAddr*f + nw
+	n.last = max(n.last, ts)
+}
+
+// departure says which of e's aggregates departs from its norm, if any,
+// with the value, the threshold it passed and the endpoint's usual tail.
+// Each channel has a guard that a flash crowd of ordinary users does not
+// pass: failures must also be a larger share of the endpoint's requests
+// than usual (a crowd fails as often as users usually do), and requests and
+// new addresses a larger share of the site's (a crowd spreads over the
+// usual pages).
+func (t *Tracker) departure(e *endpoint) (Channel, float64, float64, float64) {
+	n, k := e.norm, t.cfg.Factor
+	if lim := max(k*n.Failures.Limit, n.Failures.Limit+minExcessFailures); e.fail >= lim {
+		if ratio := e.fail / e.req; ratio >= n.FailRatio+ratioLift*(1-n.FailRatio) {
+			return ChannelFailures, e.fail, lim, n.Failures.Limit
+		}
+	}
+	if lim := max(k*n.Requests.Limit, n.Requests.Limit+minExcessRequests); e.req >= lim && t.siteReq > 0 {
+		if share := e.req / t.siteReq; share >= max(k*n.Share, n.Share+shareLift) {
+			return ChannelRequests, e.req, lim, n.Requests.Limit
+		}
+	}
+	if lim := max(k*n.NewAddrs.Limit, n.NewAddrs.Limit+minExcessNew); e.newAddr >= lim && t.siteNew > 0 {
+		if share := e.newAddr / t.siteNew; share >= max(k*n.NewShare, n.NewShare+shareLift) {
+			return ChannelNew, e.newAddr, lim, n.NewAddrs.Limit
+		}
+	}
+	return 0, 0, 0, 0
+}
+
+// The absolute floors of a departure, per minute: on an endpoint that
+// usually sees next to nothing, a few users retrying together are not a
+// campaign. ratioLift is how far a campaign's failures must lift the
+// endpoint's failure ratio towards 1; shareLift how far the endpoint's
+// share of the site's traffic must rise at least.
+const (
+	minExcessFailures = 10
+	minExcessRequests = 60
+	minExcessNew      = 10
+	ratioLift         = 0.3
+	shareLift         = 0.1
+)
+
+func (t *Tracker) open(key uint64, rec *ingest.Record, ch Channel, ts int64, value, limit, typical float64) *Campaign {
+	if len(t.active) >= maxActive {
+		t.stats.Dropped++
+		return nil
+	}
+	t.seq++
+	start := ts - int64(Window)
+	label := ""
+	if n := t.index[key]; n != nil {
+		label = n.Endpoint
+	} else {
+		label = endpointLabel(rec.Method, rec.Path)
+	}
+	c := &Campaign{
+		ID:       fmt.Sprintf("%s-%08x-%s", ch.String(), uint32(key^key>>32), time.Unix(0, start).UTC().Format("20060102T1504")),
+		Endpoint: key, Label: label, Channel: ch,
+		Start: start, Opened: ts, LastDeparture: ts,
+		Value: value, Limit: limit, Typical: typical,
+		Seq: t.seq,
+	}
+	t.active = append(t.active, c)
+	t.stats.Opened++
+	return c
+}
+
+// Establish marks c confirmed at ts: enough members share it.
+func (t *Tracker) Establish(c *Campaign, ts int64) {
+	if c.Established == 0 {
+		c.Established = ts
+		c.Candidates = nil
+		t.stats.Established++
+	}
+}
+
+func (t *Tracker) close(c *Campaign) {
+	for i, a := range t.active {
+		if a == c {
+			t.active = append(t.active[:i], t.active[i+1:]...)
+			break
+		}
+	}
+	if c.Established != 0 && len(t.done) < maxDone {
+		t.done = append(t.done, c.summary())
+	}
+}
+
+// Summaries returns the campaigns established so far, closed or open, in
+// the order they were confirmed. The caller owns the slice.
+func (t *Tracker) Summaries() []Summary {
+	out := append([]Summary(nil), t.done...)
+	for _, c := range t.active {
+		if c.Established != 0 {
+			out = append(out, c.summary())
+		}
+	}
+	return out
+}
+
+// Stats returns counters of the Tracker's work.
+func (t *Tracker) Stats() Stats {
+	s := t.stats
+	s.Endpoints, s.Networks, s.Fingerprints = t.eps.len(), t.nets.len(), t.fps.len()
+	s.Evicted = t.eps.evicted + t.nets.evicted + t.fps.evicted
+	return s
+}
+
+// Counts are an aggregate's decayed counts, per minute at a steady rate.
+type Counts struct {
+	Requests, Failures, Bytes, NewAddrs float64
+}
+
+// Endpoint returns the decayed counts of an endpoint as of its latest
+// event, and whether it is tracked.
+func (t *Tracker) Endpoint(key uint64) (Counts, bool) {
+	e := t.eps.peek(key)
+	if e == nil {
+		return Counts{}, false
+	}
+	return Counts{Requests: e.req, Failures: e.fail, Bytes: e.bytes, NewAddrs: e.newAddr}, true
+}
+
+// Network returns the decayed requests and new addresses of the network of
+// ip (its /24, or its /64 for IPv6) as of the network's latest event.
+func (t *Tracker) Network(ip []byte) (Counts, bool) {
+	a, _, ok := networks(ip)
+	if !ok {
+		return Counts{}, false
+	}
+	n := t.nets.peek(a)
+	if n == nil {
+		return Counts{}, false
+	}
+	return Counts{Requests: n.req, NewAddrs: n.newAddr}, true
+}
+
+// Fingerprint returns the decayed counts of the fingerprint of a request
+// with this user agent, method, status and key presence.
+func (t *Tracker) Fingerprint(ua, method []byte, status int, keyed bool) (Counts, bool) {
+	shape := uint64(0)
+	if !isRead(method) {
+		shape |= shapeWrite
+	}
+	if Failed(status) {
+		shape |= shapeFailed
+	}
+	if keyed {
+		shape |= shapeKeyed
+	}
+	f := t.fps.peek(uaFamily(ua) ^ shape)
+	if f == nil {
+		return Counts{}, false
+	}
+	return Counts{Requests: f.req, Failures: f.fail, NewAddrs: f.newAddr}, true
+}
+
+// endpointLabel returns "METHOD /template" in printable ASCII.
+func endpointLabel(method, path []byte) string {
+	var buf [160]byte
+	b := append(buf[:0], method...)
+	b = append(b, ' ')
+	b = features.Template(b, path)
+	return printable(b)
+}
+
+func isRead(m []byte) bool {
+	switch string(m) {
+	case "GET", "HEAD", "OPTIONS", "get", "head", "options", "":
+		return true
+	}
+	return false
+}
