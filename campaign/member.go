@@ -2,7 +2,8 @@ package campaign
 
 // Member is what a client carries for campaigns, beside its features: the
 // template most of its requests go to (a majority vote in constant space),
-// how many of its requests went there, and when it last failed there.
+// how many of its requests went there and failed there lately, and the few
+// URLs it repeats. Its zero value is a client not seen yet.
 type Member struct {
 	first    int64 // event time of the client's first event
 	lastFail int64 // latest failure on tmpl
@@ -10,13 +11,37 @@ type Member struct {
 	votes    uint16
 	onTmpl   uint16 // requests to tmpl since it became the candidate
 	n        uint16 // requests, saturating
+	fails    uint16 // failures on tmpl within Window of the previous one
+	urls     [nURLs]uint32
+	hits     [nURLs]uint16
+	misses   uint16 // requests to a URL not among urls when they were full
 	// Seq is the Seq of the campaign the client is a candidate or member
 	// of, so that it is counted once.
 	Seq uint32
 }
 
-// Observe folds one request to endpoint key at ts into m.
-func (m *Member) Observe(ts int64, key uint64, failed bool) {
+// nURLs is how many distinct URLs a repeating client is followed on: a
+// flood hammers one to four.
+const nURLs = 4
+
+// Signals say what one request made of its client, for the aggregates.
+type Signals struct {
+	// FailingAddr: the client's second failure on its template within a
+	// window (counted once per client and window): an address guessing
+	// there, not a user who mistyped once.
+	FailingAddr bool
+	// Repeater: a client new since Lookback just sent repeatHits requests
+	// to one URL: an address hammering a few URLs, not a visitor.
+	Repeater bool
+}
+
+// repeatHits is the count of requests to one URL that makes a new client a
+// repeater.
+const repeatHits = 4
+
+// Observe folds one request to endpoint key, URL hash url, at ts into m.
+func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals {
+	var sig Signals
 	if m.n == 0 {
 		m.first = ts
 	}
@@ -26,14 +51,33 @@ func (m *Member) Observe(ts int64, key uint64, failed bool) {
 		m.votes++
 		m.onTmpl = sat(m.onTmpl)
 	case m.votes == 0:
-		m.tmpl, m.votes, m.onTmpl, m.lastFail = t, 1, 1, 0
+		m.tmpl, m.votes, m.onTmpl, m.lastFail, m.fails = t, 1, 1, 0, 0
 	default:
 		m.votes--
 	}
 	m.n = sat(m.n)
 	if failed && m.tmpl == t {
+		if ts-m.lastFail > int64(Window) {
+			m.fails = 0
+		}
+		m.fails = sat(m.fails)
 		m.lastFail = ts
+		sig.FailingAddr = m.fails == 2
 	}
+	url |= 1 // 0 marks a free slot
+	for i := range m.urls {
+		if m.urls[i] == url {
+			m.hits[i] = sat(m.hits[i])
+			sig.Repeater = m.hits[i] == repeatHits && ts-m.first <= int64(Lookback)
+			return sig
+		}
+		if m.urls[i] == 0 {
+			m.urls[i], m.hits[i] = url, 1
+			return sig
+		}
+	}
+	m.misses = sat(m.misses)
+	return sig
 }
 
 func sat(x uint16) uint16 {
@@ -49,44 +93,44 @@ func (m *Member) concentrated(key uint64) bool {
 	return m.votes > 0 && m.tmpl == TemplateOf(key) && 2*uint32(m.onTmpl) >= uint32(m.n)
 }
 
+// repeating says the client sent at least repeatHits requests to one URL
+// and nearly all its requests to the few URLs it repeats.
+func (m *Member) repeating() bool {
+	top := uint16(0)
+	for _, h := range m.hits {
+		top = max(top, h)
+	}
+	return top >= repeatHits && 8*uint32(m.misses) <= uint32(m.n)
+}
+
 // Acts says whether a client whose state is m (after Observe of the
-// current event ev) acts within campaign c with that event: its requests
-// go mostly to the endpoint, and the event failed there (a failures
-// campaign) or the client is new since the campaign's window (the others).
-// Allowlisted clients and clients with a baseline of their own are never
-// members on the strength of the aggregate alone: the caller leaves them
-// out.
+// current event ev) acts within campaign c with that event: it failed on
+// the endpoint, most of its requests going there (a failures campaign), or
+// it is new since the campaign's window and repeats a few URLs (a
+// repeaters campaign). Allowlisted clients and clients with a baseline of
+// their own are never members on the strength of the aggregate alone: the
+// caller leaves them out.
 func (c *Campaign) Acts(m *Member, ev *Event) bool {
-	if ev.Endpoint != c.Endpoint || !m.concentrated(c.Endpoint) {
+	if ev.Endpoint != c.Endpoint {
 		return false
 	}
 	if c.Channel == ChannelFailures {
-		return ev.Failed
+		return ev.Failed && m.concentrated(c.Endpoint)
 	}
-	return m.first >= c.Start-int64(Lookback) && m.flooding()
+	return m.first >= c.Start-int64(Lookback) && m.repeating()
 }
-
-// flooding says the client sent several requests and nearly all of them to
-// its template: what a member of a flood or of a burst of new addresses
-// does, and a new visitor whose first page is the busy one does not.
-func (m *Member) flooding() bool {
-	return m.onTmpl >= floodMin && 4*uint32(m.onTmpl) >= 3*uint32(m.n)
-}
-
-// floodMin is the fewest requests to the endpoint that make a client a
-// member of a requests or new-address campaign.
-const floodMin = 3
 
 // Shared says whether a client whose state is m, last seen at last, shared
 // c's departure before c was seen: it failed on the endpoint within the
-// window (a failures campaign), or is new since the window and sent there
-// within it (the others).
+// window, most of its requests going there (a failures campaign), or is
+// new since the window and repeats a few URLs, one of them on the
+// endpoint (a repeaters campaign).
 func (c *Campaign) Shared(m *Member, last int64) bool {
-	if !m.concentrated(c.Endpoint) || last < c.Start {
+	if last < c.Start {
 		return false
 	}
 	if c.Channel == ChannelFailures {
-		return m.lastFail >= c.Start
+		return m.concentrated(c.Endpoint) && m.lastFail >= c.Start
 	}
-	return m.first >= c.Start-int64(Lookback) && m.flooding()
+	return m.first >= c.Start-int64(Lookback) && m.repeating() && m.tmpl == TemplateOf(c.Endpoint)
 }

@@ -49,19 +49,16 @@ type Channel uint8
 
 // Channels.
 const (
-	ChannelFailures Channel = iota + 1 // failures on one endpoint
-	ChannelRequests                    // requests on one endpoint, its share of the site's up too
-	ChannelNew                         // new addresses arriving on one endpoint
+	ChannelFailures  Channel = iota + 1 // addresses failing repeatedly on one endpoint
+	ChannelRepeaters                    // new addresses hammering a few URLs of one endpoint
 )
 
 func (c Channel) String() string {
 	switch c {
 	case ChannelFailures:
-		return "failures"
-	case ChannelRequests:
-		return "requests"
-	case ChannelNew:
-		return "new_addresses"
+		return "failing_addresses"
+	case ChannelRepeaters:
+		return "repeating_addresses"
 	}
 	return "none"
 }
@@ -71,13 +68,14 @@ func (c Channel) Feature() string { return "endpoint_" + c.String() + "_1m" }
 
 // Features lists every Channel's Feature, for metrics created up front.
 func Features() []string {
-	return []string{ChannelFailures.Feature(), ChannelRequests.Feature(), ChannelNew.Feature()}
+	return []string{ChannelFailures.Feature(), ChannelRepeaters.Feature()}
 }
 
 // endpoint is the aggregate of one endpoint template.
 type endpoint struct {
 	last                      int64
 	req, fail, bytes, newAddr float64
+	failAddr, repeaters       float64
 	norm                      *EndpointNorm
 	camp                      *Campaign
 }
@@ -140,14 +138,10 @@ type Campaign struct {
 // Reason says, for a member's decision, what the campaign is.
 func (c *Campaign) Reason() string {
 	since := time.Unix(0, c.Start).UTC().Format("15:04:05")
-	switch c.Channel {
-	case ChannelFailures:
+	if c.Channel == ChannelFailures {
 		return fmt.Sprintf("one of %d addresses failing on %s since %s", c.Members, c.Label, since)
-	case ChannelRequests:
-		return fmt.Sprintf("one of %d new addresses flooding %s since %s", c.Members, c.Label, since)
-	default:
-		return fmt.Sprintf("one of %d new addresses converging on %s since %s", c.Members, c.Label, since)
 	}
+	return fmt.Sprintf("one of %d new addresses hammering %s since %s", c.Members, c.Label, since)
 }
 
 // Summary describes a campaign for reports.
@@ -171,6 +165,9 @@ func (c *Campaign) summary() Summary {
 type Event struct {
 	Endpoint uint64
 	Failed   bool
+	// New says the record is the first of an address unknown to training.
+	New bool
+	Signals
 	// Campaign is the campaign open on the record's endpoint (pending or
 	// established), or nil.
 	Campaign *Campaign
@@ -199,9 +196,9 @@ type Tracker struct {
 	nets *lru[network]
 	fps  *lru[fingerprint]
 
-	siteFirst        int64
-	siteLast         int64
-	siteReq, siteNew float64
+	siteFirst int64
+	siteLast  int64
+	site      endpoint
 
 	active []*Campaign
 	done   []Summary
@@ -254,23 +251,29 @@ func (t *Tracker) normOf(key uint64) *EndpointNorm {
 	return &t.norms.Prior
 }
 
-// Observe folds rec into the aggregates. newAddr says rec is the first
-// event of a client address unknown to training. It allocates nothing
-// unless a campaign opens.
-func (t *Tracker) Observe(rec *ingest.Record, newAddr bool) Event {
+// Observe folds rec into the aggregates and into m, the state of the
+// client that sent it. known says the client is allowlisted or has a
+// baseline of its own: its requests count, but never as a new, failing or
+// repeating address. It allocates nothing unless a campaign opens.
+func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 	ts := rec.TS
 	ev := Event{Endpoint: EndpointKey(rec.Method, rec.Path), Failed: Failed(rec.Status)}
-	nw := 0.0
-	if newAddr {
-		nw = 1
+	ev.New = m.n == 0 && !known
+	sig := m.Observe(ts, ev.Endpoint, features.PathHash(rec.Path), ev.Failed)
+	if known {
+		sig = Signals{}
 	}
+	ev.Signals = sig
+	nw, fa, rp := b2f(ev.New), b2f(sig.FailingAddr), b2f(sig.Repeater)
 	// The site.
 	if t.siteFirst == 0 {
 		t.siteFirst = ts
 	}
 	f := decay(t.siteLast, ts)
-	t.siteReq = t.siteReq*f + 1
-	t.siteNew = t.siteNew*f + nw
+	t.site.req = t.site.req*f + 1
+	t.site.newAddr = t.site.newAddr*f + nw
+	t.site.failAddr = t.site.failAddr*f + fa
+	t.site.repeaters = t.site.repeaters*f + rp
 	t.siteLast = max(t.siteLast, ts)
 
 	// Networks.
@@ -295,11 +298,7 @@ func (t *Tracker) Observe(rec *ingest.Record, newAddr bool) Event {
 	f = decay(fp.last, ts)
 	fp.req = fp.req*f + 1
 	fp.newAddr = fp.newAddr*f + nw
-	if ev.Failed {
-		fp.fail = fp.fail*f + 1
-	} else {
-		fp.fail *= f
-	}
+	fp.fail = fp.fail*f + b2f(ev.Failed)
 	fp.last = max(fp.last, ts)
 
 	// The endpoint.
@@ -309,15 +308,14 @@ func (t *Tracker) Observe(rec *ingest.Record, newAddr bool) Event {
 	}
 	f = decay(e.last, ts)
 	e.req = e.req*f + 1
-	e.fail *= f
-	if ev.Failed {
-		e.fail++
-	}
+	e.fail = e.fail*f + b2f(ev.Failed)
 	e.bytes *= f
 	if rec.ReqBytes > 0 {
 		e.bytes += float64(rec.ReqBytes)
 	}
 	e.newAddr = e.newAddr*f + nw
+	e.failAddr = e.failAddr*f + fa
+	e.repeaters = e.repeaters*f + rp
 	e.last = max(e.last, ts)
 
 	if e.norm == nil || ts-t.siteFirst < int64(warmUp) {
@@ -330,18 +328,27 @@ func (t *Tracker) Observe(rec *ingest.Record, newAddr bool) Event {
 			e.camp = nil
 		}
 	}
-	ch, value, limit, typical := t.departure(e)
-	if ch != 0 {
-		if e.camp == nil {
-			e.camp = t.open(ev.Endpoint, rec, ch, ts, value, limit, typical)
-			ev.Opened = e.camp != nil
-		}
-		if e.camp != nil && e.camp.Channel == ch {
-			e.camp.LastDeparture = ts
+	if sig.FailingAddr || sig.Repeater || e.camp != nil {
+		ch, value, limit, typical := t.departure(e)
+		if ch != 0 {
+			if e.camp == nil {
+				e.camp = t.open(ev.Endpoint, rec, ch, ts, value, limit, typical)
+				ev.Opened = e.camp != nil
+			}
+			if e.camp != nil && e.camp.Channel == ch {
+				e.camp.LastDeparture = ts
+			}
 		}
 	}
 	ev.Campaign = e.camp
 	return ev
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (t *Tracker) observeNet(key uint64, ts int64, nw float64) {
@@ -354,42 +361,38 @@ func (t *Tracker) observeNet(key uint64, ts int64, nw float64) {
 
 // departure says which of e's aggregates departs from its norm, if any,
 // with the value, the threshold it passed and the endpoint's usual tail.
-// Each channel has a guard that a flash crowd of ordinary users does not
-// pass: failures must also be a larger share of the endpoint's requests
-// than usual (a crowd fails as often as users usually do), and requests and
-// new addresses a larger share of the site's (a crowd spreads over the
-// usual pages).
+// Both channels count addresses, not requests: one address failing or
+// hammering is judged on its own. Each also has a guard that a flash crowd
+// of ordinary users does not pass: the endpoint's share of the site's
+// failing (or repeating) addresses must rise well above its usual share,
+// where a crowd scales every endpoint alike.
 func (t *Tracker) departure(e *endpoint) (Channel, float64, float64, float64) {
 	n, k := e.norm, t.cfg.Factor
-	if lim := max(k*n.Failures.Limit, n.Failures.Limit+minExcessFailures); e.fail >= lim {
-		if ratio := e.fail / e.req; ratio >= n.FailRatio+ratioLift*(1-n.FailRatio) {
-			return ChannelFailures, e.fail, lim, n.Failures.Limit
+	if lim := max(k*n.FailAddrs.Limit, n.FailAddrs.Limit+minExcess); e.failAddr >= lim && t.site.failAddr > 0 {
+		if e.failAddr/t.site.failAddr >= lift(n.FailAddrShare) {
+			return ChannelFailures, e.failAddr, lim, n.FailAddrs.Limit
 		}
 	}
-	if lim := max(k*n.Requests.Limit, n.Requests.Limit+minExcessRequests); e.req >= lim && t.siteReq > 0 {
-		if share := e.req / t.siteReq; share >= max(k*n.Share, n.Share+shareLift) {
-			return ChannelRequests, e.req, lim, n.Requests.Limit
-		}
-	}
-	if lim := max(k*n.NewAddrs.Limit, n.NewAddrs.Limit+minExcessNew); e.newAddr >= lim && t.siteNew > 0 {
-		if share := e.newAddr / t.siteNew; share >= max(k*n.NewShare, n.NewShare+shareLift) {
-			return ChannelNew, e.newAddr, lim, n.NewAddrs.Limit
+	if lim := max(k*n.Repeaters.Limit, n.Repeaters.Limit+minExcess); e.repeaters >= lim && t.site.repeaters > 0 {
+		if e.repeaters/t.site.repeaters >= lift(n.RepeaterShare) {
+			return ChannelRepeaters, e.repeaters, lim, n.Repeaters.Limit
 		}
 	}
 	return 0, 0, 0, 0
 }
 
-// The absolute floors of a departure, per minute: on an endpoint that
-// usually sees next to nothing, a few users retrying together are not a
-// campaign. ratioLift is how far a campaign's failures must lift the
-// endpoint's failure ratio towards 1; shareLift how far the endpoint's
-// share of the site's traffic must rise at least.
+// lift returns the share an endpoint must reach, from its usual share s,
+// to depart: a third of the way from s to all of the site.
+func lift(s float64) float64 { return s + shareLift*(1-s) }
+
+// minExcess is the floor of a departure, in addresses per minute past the
+// usual tail: on an endpoint that usually sees next to nothing, a few users
+// retrying together are not a campaign. shareLift is how far an
+// endpoint's share of the site's failing or repeating addresses must rise
+// from its usual share towards all of them.
 const (
-	minExcessFailures = 10
-	minExcessRequests = 60
-	minExcessNew      = 10
-	ratioLift         = 0.3
-	shareLift         = 0.1
+	minExcess = 8
+	shareLift = 1.0 / 3
 )
 
 func (t *Tracker) open(key uint64, rec *ingest.Record, ch Channel, ts int64, value, limit, typical float64) *Campaign {
@@ -461,6 +464,10 @@ func (t *Tracker) Stats() Stats {
 // Counts are an aggregate's decayed counts, per minute at a steady rate.
 type Counts struct {
 	Requests, Failures, Bytes, NewAddrs float64
+	// FailingAddrs and Repeaters count addresses: those that failed twice
+	// on the endpoint within a window, and new ones that sent repeatHits
+	// requests to one of its URLs.
+	FailingAddrs, Repeaters float64
 }
 
 // Endpoint returns the decayed counts of an endpoint as of its latest
@@ -470,7 +477,8 @@ func (t *Tracker) Endpoint(key uint64) (Counts, bool) {
 	if e == nil {
 		return Counts{}, false
 	}
-	return Counts{Requests: e.req, Failures: e.fail, Bytes: e.bytes, NewAddrs: e.newAddr}, true
+	return Counts{Requests: e.req, Failures: e.fail, Bytes: e.bytes, NewAddrs: e.newAddr,
+		FailingAddrs: e.failAddr, Repeaters: e.repeaters}, true
 }
 
 // Network returns the decayed requests and new addresses of the network of

@@ -48,11 +48,9 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *Decision {
 		return nil
 	}
 	s := &c.Ext
-	newAddr := c.Events() == 1 && s.ident == nil && !s.allowed
-	ev := k.tr.Observe(rec, newAddr)
-	s.camp.Observe(rec.TS, ev.Endpoint, ev.Failed)
+	ev := k.tr.Observe(rec, &s.camp, s.allowed || s.ident != nil)
 	if k.learn != nil {
-		k.learn.Observe(rec.TS, ev.Endpoint, rec.Method, rec.Path, ev.Failed, rec.ReqBytes, newAddr)
+		k.learn.Observe(rec.TS, &ev, rec.Method, rec.Path, rec.ReqBytes)
 	}
 	cp := ev.Campaign
 	if cp == nil || p.model == nil || p.calibrating {
