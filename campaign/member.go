@@ -1,20 +1,24 @@
 package campaign
 
+import "time"
+
 // Member is what a client carries for campaigns, beside its features: the
 // template most of its requests go to (a majority vote in constant space),
 // how many of its requests went there and failed there lately, and the few
 // URLs it repeats. Its zero value is a client not seen yet.
 type Member struct {
-	first    int64 // event time of the client's first event
-	lastFail int64 // latest failure on tmpl
+	first    int64  // event time of the client's first event
+	lastFail int64  // latest failure on failTmpl
+	failTmpl uint32 // template of the latest failure
 	tmpl     uint32
 	votes    uint16
 	onTmpl   uint16 // requests to tmpl since it became the candidate
 	n        uint16 // requests, saturating
-	fails    uint16 // failures on tmpl within Window of the previous one
+	fails    uint16 // failures on failTmpl, each within failGap of the previous one
 	urls     [nURLs]uint32
 	hits     [nURLs]uint16
 	misses   uint16 // requests to a URL not among urls when they were full
+	repeater bool   // sent repeatHits requests to one URL within repeatSpan of its first
 	// Seq is the Seq of the campaign the client is a candidate or member
 	// of, so that it is counted once.
 	Seq uint32
@@ -26,18 +30,30 @@ const nURLs = 4
 
 // Signals say what one request made of its client, for the aggregates.
 type Signals struct {
-	// FailingAddr: the client's second failure on its template within a
-	// window (counted once per client and window): an address guessing
+	// FailingAddr: the client's second failure on one template within
+	// failGap of the first (counted once per client and window): an address guessing
 	// there, not a user who mistyped once.
 	FailingAddr bool
-	// Repeater: a client new since Lookback just sent repeatHits requests
-	// to one URL: an address hammering a few URLs, not a visitor.
+	// Repeater: the client just sent its repeatHits-th request to one URL,
+	// within repeatSpan of its first request: an address hammering a few
+	// URLs, not a visitor or an app polling.
 	Repeater bool
 }
 
-// repeatHits is the count of requests to one URL that makes a new client a
-// repeater.
-const repeatHits = 4
+// failGap is the longest gap between two failures of a client on one
+// template that still makes them one run of attempts: a stuffing campaign
+// spreads each address's attempts a minute or more apart.
+const failGap = 3 * time.Minute
+
+// repeatHits requests to one URL within repeatSpan of a client's first
+// request make it a repeater. Members of a distributed flood get there in
+// seconds; people and apps polling a page take minutes (on recordings of
+// several sites, no ordinary client did it within 30 s, while nearly every
+// flooding address did within 20 s).
+const (
+	repeatHits = 4
+	repeatSpan = 30 * time.Second
+)
 
 // Observe folds one request to endpoint key, URL hash url, at ts into m.
 func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals {
@@ -51,14 +67,14 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 		m.votes++
 		m.onTmpl = sat(m.onTmpl)
 	case m.votes == 0:
-		m.tmpl, m.votes, m.onTmpl, m.lastFail, m.fails = t, 1, 1, 0, 0
+		m.tmpl, m.votes, m.onTmpl = t, 1, 1
 	default:
 		m.votes--
 	}
 	m.n = sat(m.n)
-	if failed && m.tmpl == t {
-		if ts-m.lastFail > int64(Window) {
-			m.fails = 0
+	if failed {
+		if m.failTmpl != t || ts-m.lastFail > int64(failGap) {
+			m.failTmpl, m.fails = t, 0
 		}
 		m.fails = sat(m.fails)
 		m.lastFail = ts
@@ -68,7 +84,9 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 	for i := range m.urls {
 		if m.urls[i] == url {
 			m.hits[i] = sat(m.hits[i])
-			sig.Repeater = m.hits[i] == repeatHits && ts-m.first <= int64(Lookback)
+			if m.hits[i] == repeatHits && ts-m.first <= int64(repeatSpan) {
+				sig.Repeater, m.repeater = true, true
+			}
 			return sig
 		}
 		if m.urls[i] == 0 {
@@ -87,25 +105,34 @@ func sat(x uint16) uint16 {
 	return x + 1
 }
 
-// concentrated says at least half of the client's requests went to the
-// template of key.
+// concentrated says at least two thirds of the client's requests went to
+// the template of key: a stuffer's login page and attempts, not a user who
+// looked at a page or two before signing in.
 func (m *Member) concentrated(key uint64) bool {
-	return m.votes > 0 && m.tmpl == TemplateOf(key) && 2*uint32(m.onTmpl) >= uint32(m.n)
+	return m.votes > 0 && m.tmpl == TemplateOf(key) && 3*uint32(m.onTmpl) >= 2*uint32(m.n)
 }
 
-// repeating says the client sent at least repeatHits requests to one URL
-// and nearly all its requests to the few URLs it repeats.
-func (m *Member) repeating() bool {
-	top := uint16(0)
-	for _, h := range m.hits {
-		top = max(top, h)
+// failing says the client's latest failures were on the template of key:
+// concentrated there, or new since the campaign's lookback and failing
+// there again within a window (a card tester browses a product and a cart
+// before its payments, then fails one after another).
+func (m *Member) failing(c *Campaign) bool {
+	if m.failTmpl != TemplateOf(c.Endpoint) {
+		return false
 	}
-	return top >= repeatHits && 8*uint32(m.misses) <= uint32(m.n)
+	return m.concentrated(c.Endpoint) || m.fails >= 2 && m.first >= c.Start-int64(Lookback)
+}
+
+// repeating says the client is a repeater and sends nearly all its
+// requests to the few URLs it repeats.
+func (m *Member) repeating() bool {
+	return m.repeater && 8*uint32(m.misses) <= uint32(m.n)
 }
 
 // Acts says whether a client whose state is m (after Observe of the
 // current event ev) acts within campaign c with that event: it failed on
-// the endpoint, most of its requests going there (a failures campaign), or
+// the endpoint, most of its requests going there or failing there again
+// (a failures campaign), or
 // it is new since the campaign's window and repeats a few URLs (a
 // repeaters campaign). Allowlisted clients and clients with a baseline of
 // their own are never members on the strength of the aggregate alone: the
@@ -115,7 +142,7 @@ func (c *Campaign) Acts(m *Member, ev *Event) bool {
 		return false
 	}
 	if c.Channel == ChannelFailures {
-		return ev.Failed && m.concentrated(c.Endpoint)
+		return ev.Failed && m.failing(c)
 	}
 	return m.first >= c.Start-int64(Lookback) && m.repeating()
 }
@@ -130,7 +157,7 @@ func (c *Campaign) Shared(m *Member, last int64) bool {
 		return false
 	}
 	if c.Channel == ChannelFailures {
-		return m.concentrated(c.Endpoint) && m.lastFail >= c.Start
+		return m.lastFail >= c.Start && m.failing(c)
 	}
 	return m.first >= c.Start-int64(Lookback) && m.repeating() && m.tmpl == TemplateOf(c.Endpoint)
 }

@@ -38,10 +38,6 @@ type EndpointNorm struct {
 	// Campaigns are departures of these.
 	FailAddrs Tail `json:"failing_addresses"`
 	Repeaters Tail `json:"repeating_addresses"`
-	// FailAddrShare and RepeaterShare are the endpoint's shares of the
-	// site's failing and repeating addresses.
-	FailAddrShare float64 `json:"failing_share"`
-	RepeaterShare float64 `json:"repeating_share"`
 	// Share is the endpoint's share of the site's requests; NewShare its
 	// share of the site's new-address arrivals; FailRatio the share of its
 	// requests that failed.
@@ -263,12 +259,7 @@ func (e *epTrain) norm(minutes int, site *epTrain) EndpointNorm {
 		Repeaters: tailOf(&e.hist[mRepeater], minutes),
 		Total:     e.total,
 	}
-	if site.failAddrs > 0 {
-		en.FailAddrShare = float64(e.failAddrs) / float64(site.failAddrs)
-	}
-	if site.repeaters > 0 {
-		en.RepeaterShare = float64(e.repeaters) / float64(site.repeaters)
-	}
+
 	if site.total > 0 {
 		en.Share = float64(e.total) / float64(site.total)
 	}

@@ -3,6 +3,8 @@ package campaign
 import (
 	"fmt"
 	"math"
+	"os"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -33,9 +35,9 @@ const (
 )
 
 // warmUp is how long after its first event a Tracker opens no campaign:
-// its decayed counts start from zero and take about two time constants to
-// compare with a minute of training, and every address is new to it.
-const warmUp = 2 * time.Minute
+// every address is new to it then, and its counts of the site, which
+// departures are compared with, are still a handful.
+const warmUp = 30 * time.Second
 
 // maxActive bounds the campaigns open at once; maxDone the closed ones kept
 // for Summaries.
@@ -200,6 +202,10 @@ type Tracker struct {
 	siteLast  int64
 	site      endpoint
 
+	crowd   float64
+	crowdTS int64
+	ratios  []float64 // scratch of crowdAt
+
 	active []*Campaign
 	done   []Summary
 	seq    uint32
@@ -217,6 +223,7 @@ func NewTracker(cfg Config, norms *Norms) *Tracker {
 		nets:   newLRU[network](cfg.MaxNetworks, idle),
 		fps:    newLRU[fingerprint](cfg.MaxFingerprints, idle),
 		active: make([]*Campaign, 0, maxActive),
+		ratios: make([]float64, 0, cfg.MaxEndpoints),
 	}
 	t.eps.onEvict = func(_ uint64, e *endpoint) {
 		if e.camp != nil {
@@ -260,15 +267,20 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 	ev := Event{Endpoint: EndpointKey(rec.Method, rec.Path), Failed: Failed(rec.Status)}
 	ev.New = m.n == 0 && !known
 	sig := m.Observe(ts, ev.Endpoint, features.PathHash(rec.Path), ev.Failed)
+	if t.siteFirst == 0 {
+		t.siteFirst = ts
+	}
 	if known {
 		sig = Signals{}
+	}
+	if m.first-t.siteFirst < int64(Lookback) {
+		// Every address is new to a Tracker that has just started: none
+		// is until it has watched for Lookback.
+		ev.New, sig.Repeater = false, false
 	}
 	ev.Signals = sig
 	nw, fa, rp := b2f(ev.New), b2f(sig.FailingAddr), b2f(sig.Repeater)
 	// The site.
-	if t.siteFirst == 0 {
-		t.siteFirst = ts
-	}
 	f := decay(t.siteLast, ts)
 	t.site.req = t.site.req*f + 1
 	t.site.newAddr = t.site.newAddr*f + nw
@@ -329,7 +341,10 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 		}
 	}
 	if sig.FailingAddr || sig.Repeater || e.camp != nil {
-		ch, value, limit, typical := t.departure(e)
+		ch, value, limit, typical := t.departure(e, ts)
+		if debugOn && (sig.FailingAddr || sig.Repeater) {
+			fmt.Fprintf(os.Stderr, "DBG %s %s fa=%.1f lim=%.1f share=%.2f site=%.1f others=%.1f crowd=%.2f | rep=%.1f lim=%.1f site=%.1f ch=%d\n", time.Unix(0, ts).UTC().Format("15:04:05.0"), endpointLabel(rec.Method, rec.Path), e.failAddr, e.norm.FailAddrs.Limit, 0.0, t.site.failAddr, 0.0, t.crowd, e.repeaters, e.norm.Repeaters.Limit, t.site.repeaters, ch)
+		}
 		if ch != 0 {
 			if e.camp == nil {
 				e.camp = t.open(ev.Endpoint, rec, ch, ts, value, limit, typical)
@@ -362,38 +377,55 @@ func (t *Tracker) observeNet(key uint64, ts int64, nw float64) {
 // departure says which of e's aggregates departs from its norm, if any,
 // with the value, the threshold it passed and the endpoint's usual tail.
 // Both channels count addresses, not requests: one address failing or
-// hammering is judged on its own. Each also has a guard that a flash crowd
-// of ordinary users does not pass: the endpoint's share of the site's
-// failing (or repeating) addresses must rise well above its usual share,
-// where a crowd scales every endpoint alike.
-func (t *Tracker) departure(e *endpoint) (Channel, float64, float64, float64) {
+// hammering is judged on its own. The threshold scales with the crowd,
+// the factor by which the whole site is busier than usual: a flash crowd
+// of ordinary users lifts every endpoint alike, a campaign lifts its own.
+func (t *Tracker) departure(e *endpoint, ts int64) (Channel, float64, float64, float64) {
 	n, k := e.norm, t.cfg.Factor
-	if lim := max(k*n.FailAddrs.Limit, n.FailAddrs.Limit+minExcess); e.failAddr >= lim && t.site.failAddr > 0 {
-		if e.failAddr/t.site.failAddr >= lift(n.FailAddrShare) {
-			return ChannelFailures, e.failAddr, lim, n.FailAddrs.Limit
-		}
+	crowd := t.crowdAt(ts)
+	if lim := max(k*crowd*n.FailAddrs.Limit, n.FailAddrs.Limit+minExcess); e.failAddr >= lim {
+		return ChannelFailures, e.failAddr, lim, n.FailAddrs.Limit
 	}
-	if lim := max(k*n.Repeaters.Limit, n.Repeaters.Limit+minExcess); e.repeaters >= lim && t.site.repeaters > 0 {
-		if e.repeaters/t.site.repeaters >= lift(n.RepeaterShare) {
-			return ChannelRepeaters, e.repeaters, lim, n.Repeaters.Limit
-		}
+	if lim := max(k*crowd*n.Repeaters.Limit, n.Repeaters.Limit+minExcess); e.repeaters >= lim {
+		return ChannelRepeaters, e.repeaters, lim, n.Repeaters.Limit
 	}
 	return 0, 0, 0, 0
 }
 
-// lift returns the share an endpoint must reach, from its usual share s,
-// to depart: a third of the way from s to all of the site.
-func lift(s float64) float64 { return s + shareLift*(1-s) }
+// crowdAt returns the crowd factor as of ts: the median, over the
+// endpoints that training saw busy (crowdMinQ50 requests a minute or
+// more), of their requests now over their usual (median) minute, at least
+// 1. A campaign on a few endpoints leaves the median where it was. It is
+// recomputed at most once a second of event time, without allocating.
+func (t *Tracker) crowdAt(ts int64) float64 {
+	if ts-t.crowdTS < int64(time.Second) && t.crowdTS != 0 {
+		return t.crowd
+	}
+	t.crowdTS = ts
+	r := t.ratios[:0]
+	t.eps.each(func(_ uint64, e *endpoint) {
+		if e.norm == nil || e.norm.Requests.Q50 < crowdMinQ50 {
+			return
+		}
+		r = append(r, e.req*decay(e.last, ts)/e.norm.Requests.Q50)
+	})
+	t.ratios = r
+	t.crowd = 1
+	if len(r) >= 3 {
+		slices.Sort(r)
+		t.crowd = max(1, r[len(r)/2])
+	}
+	return t.crowd
+}
+
+// crowdMinQ50 is the usual requests a minute an endpoint needs to weigh in
+// the crowd factor: below it, one user's visit doubles the count.
+const crowdMinQ50 = 10
 
 // minExcess is the floor of a departure, in addresses per minute past the
 // usual tail: on an endpoint that usually sees next to nothing, a few users
-// retrying together are not a campaign. shareLift is how far an
-// endpoint's share of the site's failing or repeating addresses must rise
-// from its usual share towards all of them.
-const (
-	minExcess = 8
-	shareLift = 1.0 / 3
-)
+// retrying together are not a campaign.
+const minExcess = 5
 
 func (t *Tracker) open(key uint64, rec *ingest.Record, ch Channel, ts int64, value, limit, typical float64) *Campaign {
 	if len(t.active) >= maxActive {
@@ -531,3 +563,5 @@ func isRead(m []byte) bool {
 	}
 	return false
 }
+
+var debugOn = os.Getenv("CAMPDEBUG") != ""
