@@ -3,7 +3,6 @@ package campaign
 import (
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"time"
 	"unsafe"
@@ -342,9 +341,6 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 	}
 	if sig.FailingAddr || sig.Repeater || e.camp != nil {
 		ch, value, limit, typical := t.departure(e, ts)
-		if debugOn && (sig.FailingAddr || sig.Repeater) {
-			fmt.Fprintf(os.Stderr, "DBG %s %s fa=%.1f lim=%.1f share=%.2f site=%.1f others=%.1f crowd=%.2f | rep=%.1f lim=%.1f site=%.1f ch=%d\n", time.Unix(0, ts).UTC().Format("15:04:05.0"), endpointLabel(rec.Method, rec.Path), e.failAddr, e.norm.FailAddrs.Limit, 0.0, t.site.failAddr, 0.0, t.crowd, e.repeaters, e.norm.Repeaters.Limit, t.site.repeaters, ch)
-		}
 		if ch != 0 {
 			if e.camp == nil {
 				e.camp = t.open(ev.Endpoint, rec, ch, ts, value, limit, typical)
@@ -563,5 +559,3 @@ func isRead(m []byte) bool {
 	}
 	return false
 }
-
-var debugOn = os.Getenv("CAMPDEBUG") != ""
