@@ -141,6 +141,10 @@ func TestDecisionsAreExplainedAndOrdered(t *testing.T) {
 			if r := d.Reasons[0]; r.Feature != "requests_2m" || r.Limit != m.Volume.Requests || r.Value < r.Limit || math.Abs(r.Typical-m.Volume.Peak) > 1e-3 {
 				t.Errorf("decision %+v by the volume limit does not lead with requests_2m past %v", d, m.Volume.Requests)
 			}
+		} else if d.Rule == RuleCampaign {
+			if r := d.Reasons[0]; d.Campaign == "" || d.CampaignReason == "" || r.Value < r.Limit || r.Limit <= r.Typical {
+				t.Errorf("campaign decision %+v does not name its campaign or the departure past its limit", d)
+			}
 		} else if d.Score < d.Threshold {
 			t.Errorf("decision %+v is below the threshold and names no rule", d)
 		}
@@ -215,7 +219,9 @@ func TestPolicy(t *testing.T) {
 	t.Run("a high minimum of events delays or prevents decisions", func(t *testing.T) {
 		ds, _ := score(t, day2.path, Config{Policy: PolicyConfig{MinEvents: 200}}, m)
 		for _, d := range ds {
-			if d.Events < 200 {
+			// A campaign member is blocked as soon as it acts within its
+			// campaign, however few its events.
+			if d.Events < 200 && d.Rule != RuleCampaign {
 				t.Fatalf("%s decided after %d events", d.Client, d.Events)
 			}
 		}

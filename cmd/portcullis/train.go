@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
@@ -168,6 +169,23 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	} else {
 		fmt.Fprintf(w, "volume limit: off (%d clients to calibrate it on, %d needed, or turned off)\n", v.Clients, 200)
 	}
+	printCampaignNorms(w, m.Campaigns)
+}
+
+// printCampaignNorms says what training learned of each endpoint's usual
+// minute, against which campaigns over many addresses are found.
+func printCampaignNorms(w io.Writer, n *campaign.Norms) {
+	if n == nil || len(n.Endpoints) == 0 {
+		fmt.Fprintln(w, "campaigns: off (no endpoint norms learned)")
+		return
+	}
+	fmt.Fprintf(w, "campaigns: usual minute of %d endpoints over %d minutes; an endpoint departs at %g× its limit of failing or repeating addresses (times the crowd factor)\n",
+		len(n.Endpoints), n.Minutes, float64(campaign.DefaultFactor))
+	fmt.Fprintf(w, "  %-40s %10s %10s %12s %12s\n", "busiest endpoints", "requests", "failures", "failing addr", "repeating")
+	for _, e := range n.Endpoints[:min(len(n.Endpoints), 8)] {
+		fmt.Fprintf(w, "  %-40s %10.0f %10.0f %12.1f %12.1f\n", printable(e.Endpoint), e.Requests.Q50, e.Failures.Q50, e.FailAddrs.Limit, e.Repeaters.Limit)
+	}
+	fmt.Fprintln(w, "  (requests and failures: median a minute; failing and repeating addresses: the limit a minute)")
 }
 
 func isTerminal(w io.Writer) bool {
