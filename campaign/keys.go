@@ -44,7 +44,8 @@ func networks(ip []byte) (a, b uint64, ok bool) {
 	if !ok {
 		return 0, 0, false
 	}
-	if v4 {
+	if v4 || addr[10] == 0xff && addr[11] == 0xff && [10]byte(addr[:10]) == [10]byte{} {
+		// An IPv4-mapped IPv6 address is its IPv4 address.
 		return hashNet(net24, addr[12:15]), 0, true
 	}
 	return hashNet(net64, addr[:8]), hashNet(net48, addr[:6]), true

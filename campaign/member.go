@@ -17,8 +17,10 @@ type Member struct {
 	fails    uint16 // failures on failTmpl, each within failGap of the previous one
 	urls     [nURLs]uint32
 	hits     [nURLs]uint16
-	misses   uint16 // requests to a URL not among urls when they were full
-	repeater bool   // sent repeatHits requests to one URL within repeatSpan of its first
+	misses   uint16    // requests to a URL not among urls when they were full
+	repeater bool      // sent repeatHits requests to one URL within repeatSpan of its first
+	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
+	ua       uint64    // its user-agent family
 	// Seq is the Seq of the campaign the client is a candidate or member
 	// of, so that it is counted once.
 	Seq uint32

@@ -74,7 +74,6 @@ func Features() []string {
 
 // endpoint is the aggregate of one endpoint template.
 type endpoint struct {
-	last                      int64
 	req, fail, bytes, newAddr float64
 	failAddr, repeaters       float64
 	norm                      *EndpointNorm
@@ -83,13 +82,11 @@ type endpoint struct {
 
 // network is the aggregate of one IPv4 /24, IPv6 /64 or /48.
 type network struct {
-	last         int64
 	req, newAddr float64
 }
 
 // fingerprint is the aggregate of a user-agent family and a request shape.
 type fingerprint struct {
-	last               int64
 	req, fail, newAddr float64
 }
 
@@ -99,12 +96,42 @@ const (
 	sizeFingerprint = int(unsafe.Sizeof(fingerprint{}))
 )
 
-// decay returns the factor a count decays by from last to ts.
-func decay(last, ts int64) float64 {
-	if ts <= last {
-		return 1
+// The aggregates are decayed without touching them on every event: each
+// holds its count scaled by e^((t-epoch)/Tau), to which an event at t adds
+// its weight e^((t-epoch)/Tau), and a read at now divides by
+// e^((now-epoch)/Tau). One exponential per event serves every aggregate,
+// where decaying each one would take five. The epoch moves forward (and
+// every aggregate is rescaled) every rebaseAfter, long before the scale
+// nears float64's range (e^360 at six hours).
+const rebaseAfter = 6 * time.Hour
+
+// weight returns the scale of an event at ts, rebasing first if due.
+func (t *Tracker) weight(ts int64) float64 {
+	if t.epoch == 0 {
+		t.epoch = ts
 	}
-	return math.Exp(-float64(ts-last) / 1e9 / Tau)
+	if ts-t.epoch > int64(rebaseAfter) {
+		t.rebase(ts)
+	}
+	return math.Exp(float64(ts-t.epoch) / 1e9 / Tau)
+}
+
+// unscale returns the factor that turns a stored count into its decayed
+// value at ts.
+func (t *Tracker) unscale(ts int64) float64 {
+	return math.Exp(-float64(ts-t.epoch) / 1e9 / Tau)
+}
+
+func (t *Tracker) rebase(ts int64) {
+	f := t.unscale(ts)
+	scale := func(e *endpoint) {
+		e.req, e.fail, e.bytes, e.newAddr, e.failAddr, e.repeaters = e.req*f, e.fail*f, e.bytes*f, e.newAddr*f, e.failAddr*f, e.repeaters*f
+	}
+	scale(&t.site)
+	t.eps.each(func(_ uint64, e *endpoint) { scale(e) })
+	t.nets.each(func(_ uint64, n *network) { n.req, n.newAddr = n.req*f, n.newAddr*f })
+	t.fps.each(func(_ uint64, p *fingerprint) { p.req, p.fail, p.newAddr = p.req*f, p.fail*f, p.newAddr*f })
+	t.epoch = ts
 }
 
 // Campaign is a departure of one endpoint's aggregate and the clients that
@@ -197,6 +224,7 @@ type Tracker struct {
 	nets *lru[network]
 	fps  *lru[fingerprint]
 
+	epoch     int64 // of the aggregates' scale
 	siteFirst int64
 	siteLast  int64
 	site      endpoint
@@ -265,6 +293,12 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 	ts := rec.TS
 	ev := Event{Endpoint: EndpointKey(rec.Method, rec.Path), Failed: Failed(rec.Status)}
 	ev.New = m.n == 0 && !known
+	if m.n == 0 {
+		// A client's networks and user-agent family are taken from its
+		// first request, once.
+		m.net[0], m.net[1], _ = networks(rec.ClientIP)
+		m.ua = uaFamily(rec.UserAgent)
+	}
 	sig := m.Observe(ts, ev.Endpoint, features.PathHash(rec.Path), ev.Failed)
 	if t.siteFirst == 0 {
 		t.siteFirst = ts
@@ -278,20 +312,20 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 		ev.New, sig.Repeater = false, false
 	}
 	ev.Signals = sig
-	nw, fa, rp := b2f(ev.New), b2f(sig.FailingAddr), b2f(sig.Repeater)
+	w := t.weight(ts)
+	nw, fa, rp, fl := w*b2f(ev.New), w*b2f(sig.FailingAddr), w*b2f(sig.Repeater), w*b2f(ev.Failed)
 	// The site.
-	f := decay(t.siteLast, ts)
-	t.site.req = t.site.req*f + 1
-	t.site.newAddr = t.site.newAddr*f + nw
-	t.site.failAddr = t.site.failAddr*f + fa
-	t.site.repeaters = t.site.repeaters*f + rp
+	t.site.req += w
+	t.site.newAddr += nw
+	t.site.failAddr += fa
+	t.site.repeaters += rp
 	t.siteLast = max(t.siteLast, ts)
 
 	// Networks.
-	if a, b, ok := networks(rec.ClientIP); ok {
-		t.observeNet(a, ts, nw)
-		if b != 0 {
-			t.observeNet(b, ts, nw)
+	if m.net[0] != 0 {
+		t.observeNet(m.net[0], ts, w, nw)
+		if m.net[1] != 0 {
+			t.observeNet(m.net[1], ts, w, nw)
 		}
 	}
 	// The fingerprint.
@@ -305,29 +339,24 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 	if len(rec.APIKey) > 0 {
 		shape |= shapeKeyed
 	}
-	fp, _ := t.fps.get(uaFamily(rec.UserAgent)^shape, ts)
-	f = decay(fp.last, ts)
-	fp.req = fp.req*f + 1
-	fp.newAddr = fp.newAddr*f + nw
-	fp.fail = fp.fail*f + b2f(ev.Failed)
-	fp.last = max(fp.last, ts)
+	fp, _ := t.fps.get(m.ua^shape, ts)
+	fp.req += w
+	fp.newAddr += nw
+	fp.fail += fl
 
 	// The endpoint.
 	e, isNew := t.eps.get(ev.Endpoint, ts)
 	if isNew {
 		e.norm = t.normOf(ev.Endpoint)
 	}
-	f = decay(e.last, ts)
-	e.req = e.req*f + 1
-	e.fail = e.fail*f + b2f(ev.Failed)
-	e.bytes *= f
+	e.req += w
+	e.fail += fl
 	if rec.ReqBytes > 0 {
-		e.bytes += float64(rec.ReqBytes)
+		e.bytes += w * float64(rec.ReqBytes)
 	}
-	e.newAddr = e.newAddr*f + nw
-	e.failAddr = e.failAddr*f + fa
-	e.repeaters = e.repeaters*f + rp
-	e.last = max(e.last, ts)
+	e.newAddr += nw
+	e.failAddr += fa
+	e.repeaters += rp
 
 	if e.norm == nil || ts-t.siteFirst < int64(warmUp) {
 		return ev
@@ -362,12 +391,10 @@ func b2f(b bool) float64 {
 	return 0
 }
 
-func (t *Tracker) observeNet(key uint64, ts int64, nw float64) {
+func (t *Tracker) observeNet(key uint64, ts int64, w, nw float64) {
 	n, _ := t.nets.get(key, ts)
-	f := decay(n.last, ts)
-	n.req = n.req*f + 1
-	n.newAddr = n.newAddr*f + nw
-	n.last = max(n.last, ts)
+	n.req += w
+	n.newAddr += nw
 }
 
 // departure says which of e's aggregates departs from its norm, if any,
@@ -378,12 +405,12 @@ func (t *Tracker) observeNet(key uint64, ts int64, nw float64) {
 // of ordinary users lifts every endpoint alike, a campaign lifts its own.
 func (t *Tracker) departure(e *endpoint, ts int64) (Channel, float64, float64, float64) {
 	n, k := e.norm, t.cfg.Factor
-	crowd := t.crowdAt(ts)
-	if lim := max(k*crowd*n.FailAddrs.Limit, n.FailAddrs.Limit+minExcess); e.failAddr >= lim {
-		return ChannelFailures, e.failAddr, lim, n.FailAddrs.Limit
+	crowd, u := t.crowdAt(ts), t.unscale(ts)
+	if lim, v := max(k*crowd*n.FailAddrs.Limit, n.FailAddrs.Limit+minExcess), e.failAddr*u; v >= lim {
+		return ChannelFailures, v, lim, n.FailAddrs.Limit
 	}
-	if lim := max(k*crowd*n.Repeaters.Limit, n.Repeaters.Limit+minExcess); e.repeaters >= lim {
-		return ChannelRepeaters, e.repeaters, lim, n.Repeaters.Limit
+	if lim, v := max(k*crowd*n.Repeaters.Limit, n.Repeaters.Limit+minExcess), e.repeaters*u; v >= lim {
+		return ChannelRepeaters, v, lim, n.Repeaters.Limit
 	}
 	return 0, 0, 0, 0
 }
@@ -398,12 +425,12 @@ func (t *Tracker) crowdAt(ts int64) float64 {
 		return t.crowd
 	}
 	t.crowdTS = ts
-	r := t.ratios[:0]
+	r, u := t.ratios[:0], t.unscale(ts)
 	t.eps.each(func(_ uint64, e *endpoint) {
 		if e.norm == nil || e.norm.Requests.Q50 < crowdMinQ50 {
 			return
 		}
-		r = append(r, e.req*decay(e.last, ts)/e.norm.Requests.Q50)
+		r = append(r, e.req*u/e.norm.Requests.Q50)
 	})
 	t.ratios = r
 	t.crowd = 1
@@ -489,7 +516,8 @@ func (t *Tracker) Stats() Stats {
 	return s
 }
 
-// Counts are an aggregate's decayed counts, per minute at a steady rate.
+// Counts are an aggregate's decayed counts as of the latest event, per
+// minute at a steady rate.
 type Counts struct {
 	Requests, Failures, Bytes, NewAddrs float64
 	// FailingAddrs and Repeaters count addresses: those that failed twice
@@ -498,19 +526,20 @@ type Counts struct {
 	FailingAddrs, Repeaters float64
 }
 
-// Endpoint returns the decayed counts of an endpoint as of its latest
-// event, and whether it is tracked.
+// Endpoint returns the decayed counts of an endpoint, and whether it is
+// tracked.
 func (t *Tracker) Endpoint(key uint64) (Counts, bool) {
 	e := t.eps.peek(key)
 	if e == nil {
 		return Counts{}, false
 	}
-	return Counts{Requests: e.req, Failures: e.fail, Bytes: e.bytes, NewAddrs: e.newAddr,
-		FailingAddrs: e.failAddr, Repeaters: e.repeaters}, true
+	u := t.unscale(t.siteLast)
+	return Counts{Requests: e.req * u, Failures: e.fail * u, Bytes: e.bytes * u, NewAddrs: e.newAddr * u,
+		FailingAddrs: e.failAddr * u, Repeaters: e.repeaters * u}, true
 }
 
 // Network returns the decayed requests and new addresses of the network of
-// ip (its /24, or its /64 for IPv6) as of the network's latest event.
+// ip (its /24, or its /64 for IPv6).
 func (t *Tracker) Network(ip []byte) (Counts, bool) {
 	a, _, ok := networks(ip)
 	if !ok {
@@ -520,7 +549,8 @@ func (t *Tracker) Network(ip []byte) (Counts, bool) {
 	if n == nil {
 		return Counts{}, false
 	}
-	return Counts{Requests: n.req, NewAddrs: n.newAddr}, true
+	u := t.unscale(t.siteLast)
+	return Counts{Requests: n.req * u, NewAddrs: n.newAddr * u}, true
 }
 
 // Fingerprint returns the decayed counts of the fingerprint of a request
@@ -540,7 +570,8 @@ func (t *Tracker) Fingerprint(ua, method []byte, status int, keyed bool) (Counts
 	if f == nil {
 		return Counts{}, false
 	}
-	return Counts{Requests: f.req, Failures: f.fail, NewAddrs: f.newAddr}, true
+	u := t.unscale(t.siteLast)
+	return Counts{Requests: f.req * u, Failures: f.fail * u, NewAddrs: f.newAddr * u}, true
 }
 
 // endpointLabel returns "METHOD /template" in printable ASCII.
