@@ -31,7 +31,7 @@ type Config struct {
 // Defaults for Config.
 const (
 	DefaultMaxEndpoints    = 4096
-	DefaultMaxNetworks     = 65536
+	DefaultMaxNetworks     = 16384
 	DefaultMaxFingerprints = 4096
 	DefaultIdleTimeout     = 15 * time.Minute
 	DefaultMinMembers      = 8

@@ -419,9 +419,9 @@ func (t *Tracker) departure(e *endpoint, ts int64) (Channel, float64, float64, f
 // endpoints that training saw busy (crowdMinQ50 requests a minute or
 // more), of their requests now over their usual (median) minute, at least
 // 1. A campaign on a few endpoints leaves the median where it was. It is
-// recomputed at most once a second of event time, without allocating.
+// recomputed at most every crowdEvery of event time, without allocating.
 func (t *Tracker) crowdAt(ts int64) float64 {
-	if ts-t.crowdTS < int64(time.Second) && t.crowdTS != 0 {
+	if ts-t.crowdTS < int64(crowdEvery) && t.crowdTS != 0 {
 		return t.crowd
 	}
 	t.crowdTS = ts
@@ -440,6 +440,10 @@ func (t *Tracker) crowdAt(ts int64) float64 {
 	}
 	return t.crowd
 }
+
+// crowdEvery is how often the crowd factor is recomputed: a crowd builds
+// over minutes.
+const crowdEvery = 5 * time.Second
 
 // crowdMinQ50 is the usual requests a minute an endpoint needs to weigh in
 // the crowd factor: below it, one user's visit doubles the count.
