@@ -115,15 +115,17 @@ func (m *Member) concentrated(key uint64) bool {
 	return m.votes > 0 && m.tmpl == TemplateOf(key) && 3*uint32(m.onTmpl) >= 2*uint32(m.n)
 }
 
-// failing says the client's latest failures were on the template of key:
-// concentrated there, or new since the campaign's lookback and failing
-// there again within a window (a card tester browses a product and a cart
-// before its payments, then fails one after another).
+// failing says the client's latest failures were on the campaign's
+// template: concentrated there, or new since the campaign's lookback and
+// failing there a third time in a run (a card tester browses a product and
+// a cart before its payments, then fails one after another; a user who
+// mistypes a password twice then gets in is left alone, which two failures
+// were not enough to tell on recordings of six sites).
 func (m *Member) failing(c *Campaign) bool {
 	if m.failTmpl != TemplateOf(c.Endpoint) {
 		return false
 	}
-	return m.concentrated(c.Endpoint) || m.fails >= 2 && m.first >= c.Start-int64(Lookback)
+	return m.concentrated(c.Endpoint) || m.fails >= 3 && m.first >= c.Start-int64(Lookback)
 }
 
 // repeating says the client is a repeater and sends nearly all its
@@ -134,8 +136,8 @@ func (m *Member) repeating() bool {
 
 // Acts says whether a client whose state is m (after Observe of the
 // current event ev) acts within campaign c with that event: it failed on
-// the endpoint, most of its requests going there or failing there again
-// (a failures campaign), or
+// the endpoint, most of its requests going there or failing there a third
+// time (a failures campaign), or
 // it is new since the campaign's window and repeats a few URLs (a
 // repeaters campaign). Allowlisted clients and clients with a baseline of
 // their own are never members on the strength of the aggregate alone: the
