@@ -57,9 +57,12 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *Decision {
 		return nil
 	}
 	if ev.Opened {
-		p.sweepCampaign(cp)
+		p.sweepCampaign(cp, rec.TS)
 	}
-	if s.allowed || s.ident != nil || !cp.Acts(&s.camp, &ev) {
+	// A client already blocked on its own judgement is loud enough to need
+	// no campaign; counting it would let a few such clients on one route
+	// make a campaign of the next quiet client there.
+	if s.allowed || s.ident != nil || rec.TS < s.blockedUntil || !cp.Acts(&s.camp, &ev) {
 		return nil
 	}
 	if cp.Established == 0 {
@@ -72,9 +75,6 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *Decision {
 		}
 		p.establish(cp, c, rec.TS)
 	}
-	if rec.TS < s.blockedUntil {
-		return nil
-	}
 	if s.camp.Seq != cp.Seq || cp.Members == 0 {
 		// A member that joins after the campaign was confirmed; the
 		// candidates were counted when it was.
@@ -86,10 +86,10 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *Decision {
 
 // sweepCampaign finds the clients that drove cp's departure before it was
 // seen: a walk over the client table, once per campaign opened.
-func (p *Pipeline) sweepCampaign(cp *campaign.Campaign) {
+func (p *Pipeline) sweepCampaign(cp *campaign.Campaign, ts int64) {
 	p.table.Each(func(c *Client) {
 		s := &c.Ext
-		if !s.checked || s.allowed || s.ident != nil || s.camp.Seq == cp.Seq {
+		if !s.checked || s.allowed || s.ident != nil || s.camp.Seq == cp.Seq || ts < s.blockedUntil {
 			return
 		}
 		if cp.Shared(&s.camp, c.Last()) {
@@ -110,8 +110,11 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 		if c == nil {
 			continue // evicted since
 		}
-		cp.Members++ // blocked now, or already by its own judgement
-		if key != cur.Key() && ts >= c.Ext.blockedUntil {
+		if ts < c.Ext.blockedUntil {
+			continue // blocked on its own judgement since it was found
+		}
+		cp.Members++
+		if key != cur.Key() {
 			block = append(block, c)
 		}
 	}
