@@ -418,3 +418,26 @@ func BenchmarkObserve(b *testing.B) {
 		}
 	}
 }
+
+func TestNormsLearnedFromNothingOpenNoCampaign(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	var es []event
+	for a := range 60 {
+		for i := range 6 {
+			es = append(es, event{t0 + int64(3*time.Minute) + int64(i)*int64(20*time.Second) + int64(a)*int64(100*time.Millisecond),
+				fmt.Sprintf("198.51.100.%d", a+1), "POST", "/login", 401})
+		}
+	}
+	es = append([]event{{t0, "10.0.0.1", "GET", "/", 200}}, es...)
+	for _, n := range []*Norms{nil, {}} {
+		if opened, _ := replay(NewTracker(Config{}, n), es, nil); len(opened) > 0 {
+			t.Errorf("norms %+v opened %d campaigns", n, len(opened))
+		}
+	}
+	// The same events against learned norms do open one, so the test can
+	// fail.
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+	if opened, _ := replay(NewTracker(Config{}, trained(t, s, 30)), es, nil); len(opened) == 0 {
+		t.Error("learned norms opened no campaign either")
+	}
+}

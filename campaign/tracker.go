@@ -264,6 +264,9 @@ func NewTracker(cfg Config, norms *Norms) *Tracker {
 // SetNorms swaps the norms departures are judged against, keeping the
 // aggregates. Open campaigns stay open.
 func (t *Tracker) SetNorms(n *Norms) {
+	if n != nil && len(n.Endpoints) == 0 {
+		n = nil // learned from nothing: no prior to judge by either
+	}
 	t.norms = n
 	t.index = nil
 	if n != nil {
