@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,7 +29,21 @@ type Label struct {
 	Heavy bool `json:"heavy,omitempty"`
 	// Profile names the kind of normal client. Optional.
 	Profile string `json:"profile,omitempty"`
+	// Campaign names the coordinated attack the client is one address of
+	// (credential stuffing from a proxy pool, card testing, a distributed
+	// flood); every member carries the same name. Optional.
+	Campaign string `json:"campaign,omitempty"`
 }
+
+// MinCampaign is the number of addresses from which a campaign is reported
+// on its own: below it, per-kind recall already says enough.
+const MinCampaign = 20
+
+// CampaignWindow is how soon after a campaign's onset a member must be
+// blocked to count as stopped early. Each member of a campaign sends too
+// little to stand out, so what matters is whether the campaign as a whole
+// is recognised while it is still starting.
+const CampaignWindow = 60 * time.Second
 
 // ReadLabels reads one JSON label per line.
 func ReadLabels(r io.Reader) (map[string]Label, error) {
@@ -89,9 +104,32 @@ func (k KindReport) Recall() float64 {
 	return float64(k.Caught) / float64(k.Clients)
 }
 
+// CampaignReport is the outcome for one campaign of at least MinCampaign
+// addresses.
+type CampaignReport struct {
+	ID        string
+	Kind      string    // the members' kind; kinds joined with "+" if they differ
+	Onset     time.Time // the earliest onset of its members; zero if none has one
+	Addresses int
+	Blocked   int
+	// Early counts members blocked within CampaignWindow of Onset (all
+	// blocked members when the onset is unknown).
+	Early int
+}
+
+// EarlyShare returns the share of the campaign's addresses blocked within
+// CampaignWindow of its onset.
+func (c CampaignReport) EarlyShare() float64 {
+	if c.Addresses == 0 {
+		return 0
+	}
+	return float64(c.Early) / float64(c.Addresses)
+}
+
 // Report is the outcome of a backtest.
 type Report struct {
 	Kinds         []KindReport
+	Campaigns     []CampaignReport // sorted by ID
 	Normal        int
 	NormalBlocked []string
 	Heavy         int
@@ -146,6 +184,7 @@ func (r *Recorder) Evaluate(labels map[string]Label) Report {
 			rep.Unlabelled++
 		}
 	}
+	rep.Campaigns = r.campaigns(labels)
 	for _, k := range kinds {
 		slices.Sort(k.TTD)
 		rep.Kinds = append(rep.Kinds, *k)
@@ -156,6 +195,100 @@ func (r *Recorder) Evaluate(labels map[string]Label) Report {
 	slices.Sort(rep.HeavyBlocked)
 	slices.Sort(rep.KnownHeavyBlocked)
 	return rep
+}
+
+// campaigns reports every campaign of at least MinCampaign members.
+func (r *Recorder) campaigns(labels map[string]Label) []CampaignReport {
+	members := map[string][]Label{}
+	for _, l := range labels {
+		if l.Campaign != "" && l.Kind != KindNormal {
+			members[l.Campaign] = append(members[l.Campaign], l)
+		}
+	}
+	var out []CampaignReport
+	for id, ls := range members {
+		if len(ls) < MinCampaign {
+			continue
+		}
+		c := CampaignReport{ID: id, Addresses: len(ls)}
+		var kinds []string
+		for _, l := range ls {
+			if !slices.Contains(kinds, l.Kind) {
+				kinds = append(kinds, l.Kind)
+			}
+			if l.Onset != nil && (c.Onset.IsZero() || l.Onset.Before(c.Onset)) {
+				c.Onset = *l.Onset
+			}
+		}
+		slices.Sort(kinds)
+		c.Kind = strings.Join(kinds, "+")
+		for _, l := range ls {
+			d := r.first[l.Client]
+			if d == nil {
+				continue
+			}
+			c.Blocked++
+			if c.Onset.IsZero() || d.TS.Sub(c.Onset) <= CampaignWindow {
+				c.Early++
+			}
+		}
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b CampaignReport) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Merge adds up reports of several recordings (sites, days) into one:
+// clients and blocks per kind and campaign are summed, and the times to
+// detect pooled, so that medians are of all clients rather than of sites.
+// Campaigns keep their IDs; the same ID in two reports is summed.
+func Merge(reports ...Report) Report {
+	var out Report
+	kinds := map[string]*KindReport{}
+	camps := map[string]*CampaignReport{}
+	for _, r := range reports {
+		for _, k := range r.Kinds {
+			m := kinds[k.Kind]
+			if m == nil {
+				m = &KindReport{Kind: k.Kind}
+				kinds[k.Kind] = m
+			}
+			m.Clients += k.Clients
+			m.Caught += k.Caught
+			m.TTD = append(m.TTD, k.TTD...)
+		}
+		for _, c := range r.Campaigns {
+			m := camps[c.ID]
+			if m == nil {
+				m = &CampaignReport{ID: c.ID, Kind: c.Kind, Onset: c.Onset}
+				camps[c.ID] = m
+			}
+			m.Addresses += c.Addresses
+			m.Blocked += c.Blocked
+			m.Early += c.Early
+		}
+		out.Normal += r.Normal
+		out.Heavy += r.Heavy
+		out.Unlabelled += r.Unlabelled
+		out.NormalBlocked = append(out.NormalBlocked, r.NormalBlocked...)
+		out.HeavyBlocked = append(out.HeavyBlocked, r.HeavyBlocked...)
+		out.KnownHeavyBlocked = append(out.KnownHeavyBlocked, r.KnownHeavyBlocked...)
+		out.AllTTD = append(out.AllTTD, r.AllTTD...)
+	}
+	for _, k := range kinds {
+		slices.Sort(k.TTD)
+		out.Kinds = append(out.Kinds, *k)
+	}
+	slices.SortFunc(out.Kinds, func(a, b KindReport) int { return cmp.Compare(a.Kind, b.Kind) })
+	for _, c := range camps {
+		out.Campaigns = append(out.Campaigns, *c)
+	}
+	slices.SortFunc(out.Campaigns, func(a, b CampaignReport) int { return cmp.Compare(a.ID, b.ID) })
+	slices.Sort(out.AllTTD)
+	slices.Sort(out.NormalBlocked)
+	slices.Sort(out.HeavyBlocked)
+	slices.Sort(out.KnownHeavyBlocked)
+	return out
 }
 
 // Quantile returns the q-quantile of sorted durations (nearest rank), or
@@ -188,7 +321,7 @@ func (r Report) Print(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "kind\tclients\tblocked\trecall\tttd p50\tttd p90\t")
 	for _, k := range r.Kinds {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%s\t%s\t\n", k.Kind, k.Clients, k.Caught, 100*k.Recall(),
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t%s\t%s\t\n", Safe(k.Kind), k.Clients, k.Caught, 100*k.Recall(),
 			fmtDur(Quantile(k.TTD, 0.5)), fmtDur(Quantile(k.TTD, 0.9)))
 	}
 	caught, total := 0, 0
@@ -205,6 +338,10 @@ func (r Report) Print(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, c := range r.Campaigns {
+		fmt.Fprintf(w, "campaign %s %s: %d addresses, %d blocked, %d within %s of onset (%.1f%%)\n",
+			Safe(c.ID), Safe(c.Kind), c.Addresses, c.Blocked, c.Early, fmtWindow(CampaignWindow), 100*c.EarlyShare())
+	}
 	fmt.Fprintf(w, "normal clients blocked: %d of %d (%.3f%%)\n", len(r.NormalBlocked), r.Normal, 100*r.FPRate())
 	fmt.Fprintf(w, "heavy legitimate clients blocked: %d of %d (%d of them known from training)\n", len(r.HeavyBlocked), r.Heavy, len(r.KnownHeavyBlocked))
 	if n := len(r.NormalBlocked); n > 0 {
@@ -212,10 +349,32 @@ func (r Report) Print(w io.Writer) error {
 		if n > 10 {
 			more = fmt.Sprintf(" and %d more", n-10)
 		}
-		fmt.Fprintf(w, "  normal clients blocked: %s%s\n", strings.Join(r.NormalBlocked[:min(n, 10)], ", "), more)
+		names := make([]string, 0, min(n, 10))
+		for _, c := range r.NormalBlocked[:min(n, 10)] {
+			names = append(names, Safe(c))
+		}
+		fmt.Fprintf(w, "  normal clients blocked: %s%s\n", strings.Join(names, ", "), more)
 	}
 	if r.Unlabelled > 0 {
 		fmt.Fprintf(w, "clients decided about that the labels do not name: %d\n", r.Unlabelled)
 	}
 	return nil
 }
+
+// Safe returns s as it is when it is a plain word, and quoted otherwise,
+// so that a label file cannot put control characters on the terminal or
+// break the line formats that scripts read.
+func Safe(s string) string {
+	if s == "" {
+		return `""`
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_.:+/@", c)) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+// fmtWindow writes 60 s as "60 s", the unit apart as in the rest of the report.
+func fmtWindow(d time.Duration) string { return strconv.Itoa(int(d/time.Second)) + " s" }

@@ -65,11 +65,13 @@ func TestReadLabels(t *testing.T) {
 			in: `{"client":"1.176.11.223","kind":"normal","onset":null,"end":null,"profile":"browser","events":93}
 {"client":"155.138.71.18","kind":"flood","onset":"2026-03-03T09:01:20.582Z","end":"2026-03-03T09:03:02.349Z","intensity":"blatant","events":21556}
 {"client":"44.231.160.138","kind":"normal","onset":null,"end":null,"heavy":true,"profile":"partner"}
+{"client":"95.18.138.237","kind":"stuffing","onset":"2026-03-03T09:01:20.582Z","end":"2026-03-03T09:03:02.349Z","heavy":false,"campaign":"stuffing-000fdd"}
 `,
 			want: map[string]Label{
 				"1.176.11.223":   {Client: "1.176.11.223", Kind: KindNormal, Profile: "browser"},
 				"155.138.71.18":  {Client: "155.138.71.18", Kind: "flood", Onset: &onset, End: &end},
 				"44.231.160.138": {Client: "44.231.160.138", Kind: KindNormal, Heavy: true, Profile: "partner"},
+				"95.18.138.237":  {Client: "95.18.138.237", Kind: "stuffing", Onset: &onset, End: &end, Campaign: "stuffing-000fdd"},
 			},
 		},
 		{
@@ -388,6 +390,21 @@ func TestReportPrint(t *testing.T) {
 			name:   "an empty report shows dashes for the times",
 			report: Report{},
 		},
+		{
+			name: "campaigns follow the kinds table, and an ID that is not a plain word is quoted",
+			report: Report{
+				Kinds: []KindReport{
+					{Kind: "ddos", Clients: 150, Caught: 3, TTD: []time.Duration{2_000 * ms, 70_000 * ms, 90_000 * ms}},
+					{Kind: "stuffing", Clients: 64},
+				},
+				Campaigns: []CampaignReport{
+					{ID: "ddos-0f3a", Kind: "ddos", Addresses: 150, Blocked: 3, Early: 1},
+					{ID: "evil\x1b[2J\nall attacks", Kind: "stuffing", Addresses: 64},
+				},
+				Normal: 3000,
+				AllTTD: []time.Duration{2_000 * ms, 70_000 * ms, 90_000 * ms},
+			},
+		},
 	}
 	var out bytes.Buffer
 	for _, tt := range tests {
@@ -410,5 +427,157 @@ func TestReportPrintReturnsWriteErrors(t *testing.T) {
 	r := Report{Kinds: []KindReport{{Kind: "flood", Clients: 1}}}
 	if err := r.Print(failingWriter{}); !errors.Is(err, errWrite) {
 		t.Errorf("Print to a failing writer = %v, want %v", err, errWrite)
+	}
+}
+
+// campaign returns n members of a campaign of kind, named kind-1 ..., the
+// i-th starting i seconds after 09:00:00.
+func campaign(t *testing.T, id, kind string, n int) []Label {
+	var ls []Label
+	for i := range n {
+		onset := at(t, "09:00:00").Add(time.Duration(i) * time.Second)
+		ls = append(ls, Label{Client: fmt.Sprintf("%s-%d", id, i), Kind: kind, Onset: &onset, Campaign: id})
+	}
+	return ls
+}
+
+func TestEvaluateCampaigns(t *testing.T) {
+	tests := []struct {
+		name      string
+		labels    []Label
+		decisions []*detector.Decision
+		want      []CampaignReport
+	}{
+		{
+			name:   "a campaign of fewer than 20 addresses is not reported on its own",
+			labels: campaign(t, "small", "stuffing", 19),
+			want:   nil,
+		},
+		{
+			name:   "a campaign of 20 addresses is reported, from its earliest onset, with nothing blocked",
+			labels: campaign(t, "c20", "stuffing", 20),
+			want:   []CampaignReport{{ID: "c20", Kind: "stuffing", Onset: at(t, "09:00:00"), Addresses: 20}},
+		},
+		{
+			name:   "a block 60 s after the campaign's onset is early, one later is not, whatever the member's own onset",
+			labels: campaign(t, "c", "cardtest", 25),
+			decisions: []*detector.Decision{
+				decision(t, "c-0", "09:00:30", false),
+				decision(t, "c-24", "09:01:00", false), // its own onset is 09:00:24
+				decision(t, "c-3", "09:01:00.1", false),
+				decision(t, "c-4", "09:10:00", false),
+			},
+			want: []CampaignReport{{ID: "c", Kind: "cardtest", Onset: at(t, "09:00:00"), Addresses: 25, Blocked: 4, Early: 2}},
+		},
+		{
+			name: "campaigns are kept apart by ID and sorted by it, and normal clients are never members",
+			labels: append(append(campaign(t, "zz", "ddos", 30), campaign(t, "aa", "stuffing", 21)...),
+				Label{Client: "n1", Kind: KindNormal, Campaign: "aa"}),
+			decisions: []*detector.Decision{decision(t, "zz-1", "09:00:02", false), decision(t, "n1", "09:00:02", false)},
+			want: []CampaignReport{
+				{ID: "aa", Kind: "stuffing", Onset: at(t, "09:00:00"), Addresses: 21},
+				{ID: "zz", Kind: "ddos", Onset: at(t, "09:00:00"), Addresses: 30, Blocked: 1, Early: 1},
+			},
+		},
+		{
+			name:      "members of different kinds name every kind, and without onsets every block is early",
+			labels:    append(noOnset(campaign(t, "m", "ddos", 10)), noOnset(campaign(t, "m", "flood", 10))...),
+			decisions: []*detector.Decision{decision(t, "m-9", "23:00:00", false)},
+			want:      []CampaignReport{{ID: "m", Kind: "ddos+flood", Addresses: 20, Blocked: 1, Early: 1}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			labels := map[string]Label{}
+			for i, l := range tt.labels {
+				if _, dup := labels[l.Client]; dup { // the mixed-kind case reuses names
+					l.Client = fmt.Sprintf("%s-%s-%d", l.Campaign, l.Kind, i)
+				}
+				labels[l.Client] = l
+			}
+			rec := NewRecorder()
+			for _, d := range tt.decisions {
+				rec.Add(d)
+			}
+			if got := rec.Evaluate(labels).Campaigns; !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Campaigns =\n%+v\nwant\n%+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func noOnset(ls []Label) []Label {
+	for i := range ls {
+		ls[i].Onset = nil
+	}
+	return ls
+}
+
+func TestEarlyShare(t *testing.T) {
+	if got := (CampaignReport{Addresses: 80, Early: 20}).EarlyShare(); got != 0.25 {
+		t.Errorf("EarlyShare of 20 of 80 = %v, want 0.25", got)
+	}
+	if got := (CampaignReport{}).EarlyShare(); got != 0 {
+		t.Errorf("EarlyShare of an empty campaign = %v, want 0", got)
+	}
+}
+
+func TestMerge(t *testing.T) {
+	s := time.Second
+	a := Report{
+		Kinds:         []KindReport{{Kind: "flood", Clients: 2, Caught: 2, TTD: []time.Duration{1 * s, 9 * s}}, {Kind: "scan", Clients: 1}},
+		Campaigns:     []CampaignReport{{ID: "x", Kind: "ddos", Addresses: 100, Blocked: 10, Early: 5}},
+		Normal:        10,
+		NormalBlocked: []string{"n9"},
+		Heavy:         2,
+		AllTTD:        []time.Duration{1 * s, 9 * s},
+	}
+	b := Report{
+		Kinds:        []KindReport{{Kind: "flood", Clients: 1, Caught: 1, TTD: []time.Duration{3 * s}}, {Kind: "enumeration", Clients: 4, Caught: 1, TTD: []time.Duration{20 * s}}},
+		Campaigns:    []CampaignReport{{ID: "x", Kind: "ddos", Addresses: 50, Blocked: 1}, {ID: "a", Kind: "stuffing", Addresses: 60}},
+		Normal:       5,
+		Heavy:        1,
+		HeavyBlocked: []string{"h1"}, NormalBlocked: []string{"h1"},
+		Unlabelled: 2,
+		AllTTD:     []time.Duration{3 * s, 20 * s},
+	}
+	want := Report{
+		Kinds: []KindReport{
+			{Kind: "enumeration", Clients: 4, Caught: 1, TTD: []time.Duration{20 * s}},
+			{Kind: "flood", Clients: 3, Caught: 3, TTD: []time.Duration{1 * s, 3 * s, 9 * s}},
+			{Kind: "scan", Clients: 1},
+		},
+		Campaigns:     []CampaignReport{{ID: "a", Kind: "stuffing", Addresses: 60}, {ID: "x", Kind: "ddos", Addresses: 150, Blocked: 11, Early: 5}},
+		Normal:        15,
+		NormalBlocked: []string{"h1", "n9"},
+		Heavy:         3,
+		HeavyBlocked:  []string{"h1"},
+		Unlabelled:    2,
+		AllTTD:        []time.Duration{1 * s, 3 * s, 9 * s, 20 * s},
+	}
+	if got := Merge(a, b); !reflect.DeepEqual(got, want) {
+		t.Errorf("Merge =\n%+v\nwant\n%+v", got, want)
+	}
+	if got := Merge(); !reflect.DeepEqual(got, Report{}) {
+		t.Errorf("Merge() = %+v, want an empty report", got)
+	}
+}
+
+func TestSafe(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"an address is printed as it is", "203.0.113.7", "203.0.113.7"},
+		{"an IPv6 address is printed as it is", "2a02:8109:1a2b::1", "2a02:8109:1a2b::1"},
+		{"a campaign name with dashes is printed as it is", "stuffing-000fdd", "stuffing-000fdd"},
+		{"an empty string is shown as quotes", "", `""`},
+		{"a space is quoted so that a line keeps its fields", "a b", `"a b"`},
+		{"escape sequences are quoted, not sent to the terminal", "x\x1b[31m", `"x\x1b[31m"`},
+		{"a newline is quoted so that it cannot forge a report line", "x\nall attacks", `"x\nall attacks"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Safe(tt.in); got != tt.want {
+				t.Errorf("Safe(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"time"
 
@@ -64,6 +65,11 @@ type InputStats struct {
 	Malformed int64
 	// FirstMalformed names the first malformed lines as "file:line".
 	FirstMalformed []string
+	// Late counts the records run through the pipeline after a record
+	// with a later event time: later than the readers' re-ordering allows
+	// (ingest.ReorderConfig), within an input or across inputs. They are
+	// applied as they came.
+	Late int64
 }
 
 const keepMalformed = 5
@@ -86,6 +92,7 @@ func runAll(ctx context.Context, srcs []Source, p *Pipeline, pass int, progress 
 	var rec ingest.Record
 	var done int64
 	var more []*Decision
+	newest := int64(math.MinInt64)
 	for _, src := range srcs {
 		r, closeFn, err := src.Open()
 		if err != nil {
@@ -94,6 +101,11 @@ func runAll(ctx context.Context, srcs []Source, p *Pipeline, pass int, progress 
 		fs, _ := src.(*FileSource)
 		i := 0
 		for r.Next(&rec) {
+			if rec.TS < newest {
+				st.Late++
+			} else {
+				newest = rec.TS
+			}
 			more = more[:0]
 			if d := p.Process(&rec); d != nil {
 				more = append(more, d)

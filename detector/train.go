@@ -224,7 +224,7 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	if err != nil {
 		return nil, err
 	}
-	summary.Events, summary.Malformed = stats.Parsed, stats.Malformed
+	summary.Events, summary.Malformed, summary.Late = stats.Parsed, stats.Malformed, stats.Late
 	p1.table.Each(keep)
 	summary.Clients = p1.Stats().Features.Seen
 	summary.Samples = len(samples)

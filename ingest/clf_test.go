@@ -53,7 +53,7 @@ func TestCLFParserParsesFields(t *testing.T) {
 		{
 			name: "escaped quotes and backslashes in the user agent are decoded",
 			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 3 "a \"ref\"" "say \"hi\" \\o/ \x22"`,
-			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: "/", Status: 200, RespBytes: 3, UserAgent: `say "hi" \o/ \x22`},
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: "/", Status: 200, RespBytes: 3, UserAgent: `say "hi" \o/ "`},
 		},
 		{
 			name: "an escaped quote in the request does not end it",
@@ -73,7 +73,7 @@ func TestCLFParserParsesFields(t *testing.T) {
 		{
 			name: "a request without a space goes whole into Path",
 			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "\x16\x03\x01\x02\x00\x01" 400 157 "-" "-"`,
-			want: view{TS: ts, ClientIP: "192.0.2.44", Path: `\x16\x03\x01\x02\x00\x01`, Status: 400, RespBytes: 157},
+			want: view{TS: ts, ClientIP: "192.0.2.44", Path: "\x16\x03\x01\x02\x00\x01", Status: 400, RespBytes: 157},
 		},
 		{
 			name: "a dash request leaves Method and Path empty",
@@ -104,6 +104,116 @@ func TestCLFParserParsesFields(t *testing.T) {
 			name: "a dash status is zero",
 			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" - 0`,
 			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: "/"},
+		},
+		{
+			name: "a dash status, byte count and request_length all read as zero",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" - - "-" "ua" -`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: "/", UserAgent: "ua"},
+		},
+		{
+			name: "a doubled closing quote at the end of the line is ignored",
+			line: `198.51.100.99 - - [02/Mar/2026:09:00:00 +0000] "GET /.env HTTP/1.1" 404 153 "-" "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)""`,
+			want: view{TS: ts, ClientIP: "198.51.100.99", Method: "GET", Path: "/.env", Status: 404, RespBytes: 153, UserAgent: "Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)"},
+		},
+		{
+			name: "a doubled closing quote after a quoted request_length is ignored",
+			line: `198.51.100.99 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua" "2048""`,
+			want: view{TS: ts, ClientIP: "198.51.100.99", Method: "GET", Path: "/", Status: 200, ReqBytes: 2048, RespBytes: 1, UserAgent: "ua"},
+		},
+		{
+			name: "a user agent missing its closing quote ends with the line",
+			line: "192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] \"GET / HTTP/1.1\" 200 0 \"-\" \"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWeb  \r\n",
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: "/", Status: 200, UserAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWeb"},
+		},
+		{
+			name: "a user agent ending in an unescaped backslash keeps the backslash",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "agent\"`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: "/", Status: 200, UserAgent: `agent\`},
+		},
+		{
+			name: "a referer missing its closing quote ends with the line and leaves no user agent",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0 "https://ref.example/a b`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: "/", Status: 200},
+		},
+		{
+			name: "a referer without a user agent leaves UserAgent empty",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0 "https://ref.example/"`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: "/", Status: 200},
+		},
+		{
+			name: "nginx's hex escapes in the user agent are decoded",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "Mozilla \x22quoted\x22 \x5Cslash \xE2\x82\xAC"`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: "/", Status: 200, UserAgent: `Mozilla "quoted" \slash €`},
+		},
+		{
+			name: "nginx's hex escapes in the path are decoded and percent escapes are kept as logged",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET /search?q=\x22a\x22%20b\x5C..\x5C HTTP/1.1" 200 0 "-" "-"`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: `/search?q="a"%20b\..\`, Status: 200},
+		},
+		{
+			name: "Apache's escaped control characters in the user agent are decoded",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "a\tb\nc\rd\be\vf"`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: "/", Status: 200, UserAgent: "a\tb\nc\rd\be\vf"},
+		},
+		{
+			name: "a backslash that starts no known escape is kept as logged",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET /\q HTTP/1.1" 200 0 "-" "x\xZZ y\x4"`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "GET", Path: `/\q`, Status: 200, UserAgent: `x\xZZ y\x4`},
+		},
+		{
+			name: "a virtual host before the address is skipped",
+			line: `example.com:443 203.0.113.7 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "ua"`,
+			want: view{TS: ts, ClientIP: "203.0.113.7", Method: "GET", Path: "/", Status: 200, RespBytes: 512, UserAgent: "ua"},
+		},
+		{
+			name: "a virtual host line keeps its remote user",
+			line: `www.example.org:80 198.51.100.4 - bob [02/Mar/2026:09:00:00 +0000] "POST /login HTTP/1.1" 302 -`,
+			want: view{TS: ts, ClientIP: "198.51.100.4", Method: "POST", Path: "/login", Status: 302, User: "bob"},
+		},
+		{
+			name: "a virtual host line with an IPv6 client keeps the address",
+			line: `example.com:443 2001:db8::7 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0`,
+			want: view{TS: ts, ClientIP: "2001:db8::7", Method: "GET", Path: "/", Status: 200},
+		},
+		{
+			name: "a bracketed IPv6 address with a port is the address",
+			line: `[2001:db8::1]:51234 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0`,
+			want: view{TS: ts, ClientIP: "2001:db8::1", Method: "GET", Path: "/", Status: 200},
+		},
+		{
+			name: "a bracketed IPv6 address without a port is the address",
+			line: `[2001:db8::1] - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0`,
+			want: view{TS: ts, ClientIP: "2001:db8::1", Method: "GET", Path: "/", Status: 200},
+		},
+		{
+			name: "an IPv4 address with a port is the address",
+			line: `203.0.113.7:51234 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0`,
+			want: view{TS: ts, ClientIP: "203.0.113.7", Method: "GET", Path: "/", Status: 200},
+		},
+		{
+			name: "a junk request whose first word is not a method goes whole into Path",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "\x16\x03\x01 \x00\xf1" 400 0 "-" "-"`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Path: "\x16\x03\x01 \x00\xf1", Status: 400},
+		},
+		{
+			name: "a probe with markup for a method goes whole into Path",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "<script>alert(1)</script> / HTTP/1.1" 400 0`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Path: "<script>alert(1)</script> / HTTP/1.1", Status: 400},
+		},
+		{
+			name: "a single word request goes whole into Path",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "quit" 400 0`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Path: "quit", Status: 400},
+		},
+		{
+			name: "an empty request leaves Method and Path empty",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "" 400 0`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Status: 400},
+		},
+		{
+			name: "a lower-case method is kept as sent",
+			line: `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "get /x HTTP/1.0" 400 0`,
+			want: view{TS: ts, ClientIP: "192.0.2.44", Method: "get", Path: "/x", Status: 400},
 		},
 	}
 	var p CLFParser
@@ -141,7 +251,10 @@ func TestCLFParserRejectsMalformedLines(t *testing.T) {
 		{"a missing byte count is rejected", `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200`, "body bytes"},
 		{"a negative byte count is rejected", `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 -5`, "body bytes"},
 		{"an unquoted referer is rejected", `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0 - "ua"`, "quoted referer"},
-		{"an unterminated user agent is rejected", `192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "ua`, "unterminated"},
+		{"a line with five fields before the time is rejected", `a b c d e [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0`, "want a time"},
+		{"a line with two fields before the time is rejected", `192.0.2.44 - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0`, "want a time"},
+		{"a line that ends before the time is rejected", `192.0.2.44 - -`, "want 'addr"},
+		{"a virtual host without a time is rejected", `example.com:443 192.0.2.44 - - "GET / HTTP/1.1" 200 0`, "want a time"},
 		{"a line with neither address nor user is rejected", `- - - [02/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 0`, "both missing"},
 	}
 	var p CLFParser
@@ -164,6 +277,8 @@ func TestCLFParserDoesNotAllocate(t *testing.T) {
 		[]byte(benchCLFLine),
 		[]byte(`192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "GET /a\"b HTTP/1.1" 200 3 "a \"ref\"" "say \"hi\" \\o/" "12"`),
 		[]byte(`garbage`),
+		[]byte(`example.com:443 [2001:db8::1]:443 - - [02/Mar/2026:09:00:00 +0000] "GET /a\x22b HTTP/1.1" 200 3 "-" "Mozilla \x22quoted\x22 \x5C\n" "512""`),
+		[]byte(`192.0.2.44 - - [02/Mar/2026:09:00:00 +0000] "\x16\x03\x01 x" 400 0 "-" "cut off`),
 	}
 	var p CLFParser
 	var rec Record
@@ -180,7 +295,7 @@ func TestCLFParserDoesNotAllocate(t *testing.T) {
 }
 
 func FuzzParseCLF(f *testing.F) {
-	seedLines(f, "access.log")
+	seedLines(f, "access.log", "quirks.log")
 	f.Add([]byte(benchCLFLine))
 	f.Add([]byte(`- - "a b" [29/feb/2024:23:59:59.999 +2400] "\\\"" - - "" "" ""`))
 	f.Add([]byte("10/Oct/2000:13:55:36 -0700"))

@@ -10,6 +10,11 @@
 // counting malformed ones. A Kafka consumer, which already has one message per
 // line, calls a parser directly on each message value.
 //
+// Logs are written when a request ends and merged from several servers, so
+// they are seldom quite in event-time order, while the later stages run on
+// event time. Reorder (ReaderConfig.Reorder for a Reader) puts records back
+// in order within a lateness and counts the ones that come later still.
+//
 // Identity chooses which field of a Record names the client that the later
 // stages keep state for: its IP address (the default), its API key, its user,
 // or the /64 prefix of its IPv6 address.

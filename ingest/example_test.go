@@ -67,3 +67,38 @@ func ExampleIdentity_Key() {
 	// ipv6_64 2001:db8:1:2::/64
 	// ip 203.0.113.7
 }
+
+func ExampleReorder() {
+	o, err := ingest.NewReorder(ingest.ReorderConfig{Lateness: 10 * time.Second})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var out ingest.Record
+	pop := func() {
+		for o.Pop(&out) {
+			fmt.Println(time.Unix(0, out.TS).UTC().Format(time.TimeOnly), string(out.Path))
+		}
+	}
+	// The request to /slow started first but was logged last; /old came
+	// 30 s late, too late to be put in order.
+	for _, r := range []struct {
+		sec  int
+		path string
+	}{{1, "/fast"}, {0, "/slow"}, {15, "/next"}, {30, "/later"}, {0, "/old"}} {
+		rec := ingest.Record{TS: t0.Add(time.Duration(r.sec) * time.Second).UnixNano(), Path: []byte(r.path)}
+		o.Push(&rec)
+		pop()
+	}
+	o.Flush()
+	pop()
+	fmt.Println("late:", o.Stats().Late)
+	// Output:
+	// 09:00:00 /slow
+	// 09:00:01 /fast
+	// 09:00:15 /next
+	// 09:00:00 /old
+	// 09:00:30 /later
+	// late: 1
+}

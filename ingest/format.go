@@ -57,7 +57,8 @@ func (f *Format) UnmarshalText(text []byte) error {
 
 // DetectFormat tells which format line is in. A line whose first non-blank
 // byte is '{' is FormatJSON; a line that starts like the common log format
-// (three space-separated fields, then "[time]") is FormatCLF. DetectFormat
+// (three space-separated fields, or four with a virtual host first, then
+// "[time]") is FormatCLF. DetectFormat
 // looks only at the shape of the line: a line it assigns to a format may
 // still fail to parse. It returns an error wrapping ErrUnknownFormat for
 // anything else, including an empty line.
@@ -79,13 +80,26 @@ func DetectFormat(line []byte) (Format, error) {
 		shown, ErrUnknownFormat)
 }
 
-// looksLikeCLF reports whether s starts with `host ident user [`.
+// looksLikeCLF reports whether s starts with `host ident user [`, or with
+// `vhost host ident user [` as Apache's vhost_combined writes it. A quoted
+// field (a remote user with a space) counts as one.
 func looksLikeCLF(s []byte) bool {
 	i := 0
-	for field := 0; field < 3; field++ {
+	for field := 0; field < 4; field++ {
+		if field == 3 && i < len(s) && s[i] == '[' {
+			return true
+		}
 		start := i
-		for i < len(s) && s[i] != ' ' && s[i] != '\t' {
-			i++
+		if i < len(s) && s[i] == '"' {
+			next, err := skipString(s, i+1)
+			if err != nil {
+				return false
+			}
+			i = next
+		} else {
+			for i < len(s) && s[i] != ' ' && s[i] != '\t' {
+				i++
+			}
 		}
 		if i == start {
 			return false

@@ -35,6 +35,10 @@ type ReaderConfig struct {
 	// KeepMalformed is how many malformed line numbers Stats remembers. 0
 	// means DefaultKeepMalformed (5); a negative value remembers none.
 	KeepMalformed int
+	// Reorder puts records that arrive out of event-time order back in
+	// order (see Reorder). The zero value leaves them in the order of the
+	// input and only counts those that go back in time.
+	Reorder ReorderConfig
 }
 
 // Validate reports an error wrapping ErrInvalidConfig if c cannot be used.
@@ -46,6 +50,9 @@ func (c ReaderConfig) Validate() error {
 	if c.MaxLineBytes < 0 {
 		errs = append(errs, fmt.Errorf("ingest: %w: max line bytes is %d: use a positive size, or 0 for the default of %d",
 			ErrInvalidConfig, c.MaxLineBytes, DefaultMaxLineBytes))
+	}
+	if err := c.Reorder.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
@@ -71,11 +78,21 @@ type Stats struct {
 	// Lines is the number of lines read, including empty ones; the lines
 	// that were neither parsed nor malformed were empty.
 	Lines int64
-	// Parsed is the number of lines returned as Records.
+	// Parsed is the number of lines parsed into Records. All of them are
+	// returned; with re-ordering, some are still held until Next has
+	// returned false.
 	Parsed int64
 	// Malformed is the number of lines skipped because they could not be
 	// parsed or were too long.
 	Malformed int64
+	// Late is the number of records returned behind a record with a later
+	// event time, because they came more than ReorderConfig.Lateness late
+	// (or re-ordering was off, or its buffer full). They are returned as
+	// they came, not dropped.
+	Late int64
+	// Early is the number of records returned before their time because the
+	// re-order buffer was full.
+	Early int64
 	// FirstMalformed holds the 1-based numbers of the first malformed lines,
 	// at most ReaderConfig.KeepMalformed of them.
 	FirstMalformed []int64
@@ -104,6 +121,10 @@ type Reader struct {
 	json   JSONParser
 	clf    CLFParser
 	stats  Stats
+
+	reorder *Reorder
+	parsed  Record // the record being pushed into reorder
+	drained bool   // the input has ended and reorder has been flushed
 }
 
 // NewReader returns a Reader of the lines of r. Input that starts with the
@@ -122,6 +143,9 @@ func newReader(r io.Reader, cfg ReaderConfig, bufSize int) *Reader {
 	if err := cfg.Validate(); err != nil {
 		rd.err = err
 		rd.done = true
+		rd.drained = true
+	} else {
+		rd.reorder, _ = NewReorder(cfg.Reorder) // cfg.Reorder is valid
 	}
 	rd.stats.FirstMalformed = make([]int64, 0, cfg.KeepMalformed)
 	rd.stats.FirstErrors = make([]error, 0, cfg.KeepMalformed)
@@ -146,12 +170,35 @@ func (r *Reader) start() error {
 
 // Next fills rec with the next well-formed record and reports whether there
 // was one. Malformed lines are counted and skipped, never fatal; empty lines
-// are skipped; a trailing "\r" is stripped. Next returns false at the end of
-// the input or on a read error, which Err then reports.
+// are skipped; a trailing "\r" is stripped. With ReaderConfig.Reorder,
+// records come in event-time order as far as its lateness allows. Next
+// returns false at the end of the input or on a read error, which Err then
+// reports, after the records held for re-ordering.
 //
 // rec's byte slices alias the Reader's buffers and are valid until the next
 // call to Next.
 func (r *Reader) Next(rec *Record) bool {
+	for {
+		if r.reorder == nil {
+			return false
+		}
+		if r.reorder.Pop(rec) {
+			return true
+		}
+		if r.drained {
+			return false
+		}
+		if !r.next(&r.parsed) {
+			r.drained = true
+			r.reorder.Flush()
+			continue
+		}
+		r.reorder.Push(&r.parsed)
+	}
+}
+
+// next reads the next well-formed record in input order.
+func (r *Reader) next(rec *Record) bool {
 	if r.done {
 		return false
 	}
@@ -270,6 +317,10 @@ func (r *Reader) Stats() Stats {
 	s.FirstMalformed = append([]int64(nil), r.stats.FirstMalformed...)
 	s.FirstErrors = append([]error(nil), r.stats.FirstErrors...)
 	s.Format = r.format
+	if r.reorder != nil {
+		rs := r.reorder.Stats()
+		s.Late, s.Early = rs.Late, rs.Early
+	}
 	return s
 }
 

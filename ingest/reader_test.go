@@ -77,6 +77,11 @@ func TestReaderReadsTheFixtures(t *testing.T) {
 			want: Stats{Format: FormatCLF, Lines: 10, Parsed: 6, Malformed: 3, FirstMalformed: []int64{4, 8, 9}},
 		},
 		{
+			name: "a combined log with the quirks of real servers is detected and read",
+			file: "quirks.log",
+			want: Stats{Format: FormatCLF, Lines: 18, Parsed: 16, Malformed: 2, FirstMalformed: []int64{17, 18}},
+		},
+		{
 			name: "a combined log read as JSON is all malformed",
 			file: "access.log", format: FormatJSON,
 			want: Stats{Format: FormatJSON, Lines: 10, Parsed: 0, Malformed: 9, FirstMalformed: []int64{1, 2, 3, 4, 6}},
@@ -395,7 +400,7 @@ func refRead(data []byte, cfg ReaderConfig) ([]view, Stats) {
 }
 
 func FuzzReader(f *testing.F) {
-	for _, name := range []string{"access.jsonl", "access.log"} {
+	for _, name := range []string{"access.jsonl", "access.log", "quirks.log"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

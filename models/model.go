@@ -72,6 +72,9 @@ type TrainingSummary struct {
 	Malformed int64    `json:"malformed"`
 	Clients   int64    `json:"clients"`
 	Samples   int      `json:"samples"`
+	// Late is how many events came later than the reader's re-ordering
+	// allowed and were learnt from as they came.
+	Late int64 `json:"late,omitempty"`
 	// Excluded is how many samples were left out of the final fit because
 	// the first fit found them anomalous (presumed attacks).
 	Excluded   int `json:"excluded"`

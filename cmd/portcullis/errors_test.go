@@ -172,6 +172,18 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 			is:      fs.ErrNotExist,
 		},
 		{
+			name:    "score --lateness below zero asks for 0 or more",
+			args:    score("--lateness", "-5s"),
+			errText: []string{"--lateness", "-5s", "0 or more", "0 turns re-ordering off"},
+			is:      ingest.ErrInvalidConfig,
+		},
+		{
+			name:    "train --lateness below zero asks for 0 or more",
+			args:    train("--lateness", "-1m"),
+			errText: []string{"--lateness", "0 or more"},
+			is:      ingest.ErrInvalidConfig,
+		},
+		{
 			name:    "train --format bogus lists the valid formats",
 			args:    train("--format", "bogus"),
 			errText: []string{"--format", `"auto", "json" or "clf"`},

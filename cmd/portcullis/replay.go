@@ -67,6 +67,9 @@ full speed, or at --speed N times real time following the log's timestamps.`,
 				if st.Malformed > 0 {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%s: skipped %d malformed lines of %d\n", files[i].Path, st.Malformed, st.Lines)
 				}
+				if st.Late > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: late records: %d (produced as they came)\n", files[i].Path, st.Late)
+				}
 			}
 			el := time.Since(start)
 			fmt.Fprintf(cmd.OutOrStdout(), "produced %d messages to %s in %s (%.0f msgs/s)\n", n, topic, el.Round(time.Millisecond), float64(n)/el.Seconds())

@@ -152,4 +152,7 @@ func printScoreSummary(w io.Writer, m *models.Model, r detector.ScoreResult) {
 		fmt.Fprintf(bw, " (first at %s)", strings.Join(r.Input.FirstMalformed, ", "))
 	}
 	fmt.Fprintln(bw)
+	if r.Input.Late > 0 {
+		fmt.Fprintf(bw, "late records: %d (applied as they came)\n", r.Input.Late)
+	}
 }

@@ -21,6 +21,7 @@ type inputFlags struct {
 	in       []string
 	format   string
 	identity string
+	lateness time.Duration
 }
 
 func (f *inputFlags) register(cmd *cobra.Command) {
@@ -28,6 +29,7 @@ func (f *inputFlags) register(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.in, "in", nil, `recording to read, repeatable ("-" for stdin; .gz is detected)`)
 	fl.StringVar(&f.format, "format", "auto", "log format: auto, json (canonical JSON lines) or clf (nginx/Apache combined)")
 	fl.StringVar(&f.identity, "identity", "ip", "what names a client: ip, api_key, user or ipv6_64")
+	fl.DurationVar(&f.lateness, "lateness", ingest.DefaultLateness, "put records up to this far behind the newest back in event-time order (0 turns re-ordering off)")
 }
 
 func (f *inputFlags) sources() ([]detector.Source, []*detector.FileSource, ingest.Identity, error) {
@@ -42,6 +44,10 @@ func (f *inputFlags) sources() ([]detector.Source, []*detector.FileSource, inges
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("--identity: %w", err)
 	}
+	reorder := ingest.ReorderConfig{Lateness: f.lateness}
+	if err := reorder.Validate(); err != nil {
+		return nil, nil, 0, fmt.Errorf("--lateness: %w", err)
+	}
 	var srcs []detector.Source
 	var files []*detector.FileSource
 	for _, p := range f.in {
@@ -50,7 +56,7 @@ func (f *inputFlags) sources() ([]detector.Source, []*detector.FileSource, inges
 				return nil, nil, 0, fmt.Errorf("--in: %w", err)
 			}
 		}
-		fs := &detector.FileSource{Path: p, Reader: ingest.ReaderConfig{Format: format}}
+		fs := &detector.FileSource{Path: p, Reader: ingest.ReaderConfig{Format: format, Reorder: reorder}}
 		srcs = append(srcs, fs)
 		files = append(files, fs)
 	}
@@ -146,6 +152,9 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	fmt.Fprintf(w, "model %s written to %s in %s\n", m.ID, path, took.Round(time.Millisecond))
 	fmt.Fprintf(w, "trained on %d events (%d malformed lines skipped) from %d clients, %s to %s\n",
 		t.Events, t.Malformed, t.Clients, t.From.Format(time.RFC3339), t.To.Format(time.RFC3339))
+	if t.Late > 0 {
+		fmt.Fprintf(w, "late records: %d (applied as they came)\n", t.Late)
+	}
 	fmt.Fprintf(w, "forest: %d samples from judged clients; identity %s; min events %d\n", t.Samples, t.Identity, t.MinEvents)
 	fmt.Fprintf(w, "baselines: population over %d features; %d recurring clients judged against their own history", len(m.Specs), t.Identities)
 	if t.KeyIdentities > 0 {
