@@ -30,8 +30,13 @@ type Decision struct {
 	Model     string    `json:"model"`
 	Reasons   []Reason  `json:"reasons"`
 	// Rule names what blocked the client when it was not its own score:
-	// RuleVolume, or empty for the score.
+	// RuleVolume, RuleCampaign, or empty for the score.
 	Rule string `json:"rule,omitempty"`
+	// Campaign names the campaign the client was blocked as a member of
+	// (Rule is RuleCampaign), and CampaignReason says what it is, for
+	// example "one of 58 addresses failing on POST /login since 09:03:10".
+	Campaign       string `json:"campaign,omitempty"`
+	CampaignReason string `json:"campaign_reason,omitempty"`
 	// Events is how many events of the client had been seen when it was
 	// decided.
 	Events uint32 `json:"events"`

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/backtest"
+	"github.com/portcullis/portcullis/campaign"
 	. "github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
@@ -137,10 +138,17 @@ func TestDecisionsAreExplainedAndOrdered(t *testing.T) {
 		if i > 0 && d.TS.Before(ds[i-1].TS) {
 			t.Fatalf("decision %d at %v precedes the one before it at %v", i, d.TS, ds[i-1].TS)
 		}
-		if d.Score < d.Threshold {
-			t.Errorf("decision %+v is below the threshold", d)
-		}
-		if r := d.Reasons[0]; len(d.Reasons) > 0 && math.Abs(r.Surprise-d.Score) > 0.01 && d.Rule == "" {
+		if d.Rule == RuleVolume {
+			if r := d.Reasons[0]; r.Feature != "requests_2m" || r.Limit != m.Volume.Requests || r.Value < r.Limit || math.Abs(r.Typical-m.Volume.Peak) > 1e-3 {
+				t.Errorf("decision %+v by the volume limit does not lead with requests_2m past %v", d, m.Volume.Requests)
+			}
+		} else if d.Rule == RuleCampaign {
+			if r := d.Reasons[0]; d.Campaign == "" || d.CampaignReason == "" || r.Value < r.Limit || r.Limit <= r.Typical {
+				t.Errorf("campaign decision %+v does not name its campaign or the departure past its limit", d)
+			}
+		} else if d.Score < d.Threshold {
+			t.Errorf("decision %+v is below the threshold and names no rule", d)
+		} else if r := d.Reasons[0]; math.Abs(r.Surprise-d.Score) > 0.01 {
 			t.Errorf("decision %+v: its first reason's surprise %v is not the decision's score", d, r.Surprise)
 		}
 		if d.Action != ActionBlock || d.TTLSec != int64(DefaultTTL/time.Second) || d.Model != m.ID || d.Scope != "ip" {
@@ -214,7 +222,9 @@ func TestPolicy(t *testing.T) {
 	t.Run("a high minimum of events delays or prevents decisions", func(t *testing.T) {
 		ds, _ := score(t, day2.path, Config{Policy: PolicyConfig{MinEvents: 200}}, m)
 		for _, d := range ds {
-			if d.Events < 200 {
+			// A campaign member is blocked as soon as it acts within its
+			// campaign, however few its events.
+			if d.Events < 200 && d.Rule != RuleCampaign {
 				t.Fatalf("%s decided after %d events", d.Client, d.Events)
 			}
 		}
@@ -297,17 +307,26 @@ func benchScore(b *testing.B, rc ingest.ReaderConfig) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	var events int64
-	for b.Loop() {
-		res, err := Score(context.Background(), []Source{&FileSource{Path: path, Reader: rc}}, Config{}, m, func(*Decision) error { return nil })
-		if err != nil {
-			b.Fatal(err)
-		}
-		events = res.Input.Parsed
+	// Campaign detection runs beside the per-client judgement on every
+	// event; without it shows what it costs.
+	for _, bc := range []struct {
+		name string
+		cfg  Config
+	}{{"campaigns", Config{}}, {"without campaigns", Config{Campaign: campaign.Config{Disabled: true}}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var events int64
+			for b.Loop() {
+				res, err := Score(context.Background(), []Source{&FileSource{Path: path, Reader: rc}}, bc.cfg, m, func(*Decision) error { return nil })
+				if err != nil {
+					b.Fatal(err)
+				}
+				events = res.Input.Parsed
+			}
+			b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+			b.ReportMetric(float64(events), "events/op")
+		})
 	}
-	b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
-	b.ReportMetric(float64(events), "events/op")
 }
 
 // TestAPlainFloodIsBlockedForItsVolume replays floods whose every request

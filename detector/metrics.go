@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/models"
 )
@@ -20,6 +21,8 @@ type Metrics struct {
 	processingDelay                        prometheus.Histogram
 	modelThreshold                         prometheus.Gauge
 	modelInfo                              *prometheus.GaugeVec
+	campaigns, campaignMembers             prometheus.Counter
+	campaignsSeen                          int64
 }
 
 // NewMetrics registers the detector's metrics with reg. tracked and lag,
@@ -53,6 +56,11 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 		modelInfo: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "portcullis_detector_model_info", Help: "1 for the model in use, by its id (one series at a time)."}, []string{"model"}),
 	}
+	m.campaigns = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "portcullis_detector_campaigns_total", Help: "Campaigns over many addresses confirmed (an endpoint's departure shared by enough clients)."})
+	m.campaignMembers = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "portcullis_detector_campaign_members_total", Help: "Decisions stored that block a client as a member of a campaign."})
+	reg.MustRegister(m.campaigns, m.campaignMembers)
 	reg.MustRegister(m.consumed, m.parsed, m.malformed, m.committed, m.score, m.decisions,
 		m.storeErrors, m.storeLatency, m.processingDelay, m.modelThreshold, m.modelInfo)
 	if tracked != nil {
@@ -77,6 +85,9 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 	for _, s := range models.SignalNames() {
 		m.decisions.WithLabelValues(ActionBlock, s)
 	}
+	for _, f := range campaign.Features() {
+		m.decisions.WithLabelValues(ActionBlock, f)
+	}
 	return m
 }
 
@@ -96,6 +107,9 @@ func (m *Metrics) decision(d *Decision, stored time.Time) {
 		action = "simulated"
 	}
 	m.decisions.WithLabelValues(action, reason).Inc()
+	if d.Rule == RuleCampaign {
+		m.campaignMembers.Inc()
+	}
 	m.processingDelay.Observe(stored.Sub(d.TS).Seconds())
 }
 
@@ -103,4 +117,12 @@ func (m *Metrics) setModel(model *models.Model) {
 	m.modelThreshold.Set(model.Threshold)
 	m.modelInfo.Reset()
 	m.modelInfo.WithLabelValues(model.ID).Set(1)
+}
+
+// campaignStats brings the campaigns counter up to the pipeline's count.
+func (m *Metrics) campaignStats(st campaign.Stats) {
+	if d := st.Established - m.campaignsSeen; d > 0 {
+		m.campaigns.Add(float64(d))
+		m.campaignsSeen = st.Established
+	}
 }

@@ -145,6 +145,9 @@ const statsEvery = 4096
 func (o *Online) publishStats() {
 	st := o.pipeline.Stats()
 	o.stats.Store(&st)
+	if o.metrics != nil {
+		o.metrics.campaignStats(o.pipeline.CampaignStats())
+	}
 }
 
 // Run consumes until ctx ends. On the way out it stores the decisions of
@@ -284,6 +287,7 @@ func (o *Online) process(m kafka.Message, rec *ingest.Record, jp *ingest.JSONPar
 	if d != nil {
 		out = append(out, d)
 	}
+	out = o.pipeline.Pending(out)
 	if caughtUp || o.pipeline.stats.Events%statsEvery == 0 {
 		o.publishStats()
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
@@ -16,18 +17,20 @@ type Config struct {
 	Identity ingest.Identity `yaml:"-"`
 	Features features.Config `yaml:"features"`
 	Policy   PolicyConfig    `yaml:"policy"`
+	Campaign campaign.Config `yaml:"campaign"`
 }
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
 	c.Features = c.Features.WithDefaults()
 	c.Policy = c.Policy.WithDefaults()
+	c.Campaign = c.Campaign.WithDefaults()
 	return c
 }
 
 // Validate reports what is wrong with c.
 func (c Config) Validate() error {
-	return errors.Join(c.Features.Validate(), c.Policy.Validate())
+	return errors.Join(c.Features.Validate(), c.Policy.Validate(), c.Campaign.Validate())
 }
 
 // clientState is what the pipeline keeps per client next to its features.
@@ -43,6 +46,7 @@ type clientState struct {
 
 	train *trainStats // only while training
 	peaks *peakStats  // only while calibrating
+	camp  campaign.Member
 }
 
 // Client is the per-client state a Pipeline keeps.
@@ -70,6 +74,7 @@ type Pipeline struct {
 	model *models.Model
 	allow *Allowlist
 	table *features.Table[clientState]
+	camps *campaigns // nil when disabled
 
 	key   []byte
 	vec   features.Vector
@@ -106,6 +111,7 @@ func NewPipeline(cfg Config, m *models.Model) (*Pipeline, error) {
 		model: m,
 		allow: allow,
 		table: features.NewTable[clientState](cfg.Features),
+		camps: newCampaigns(cfg.Campaign, m),
 		key:   make([]byte, 0, 64),
 	}
 	if m != nil {
@@ -121,6 +127,9 @@ func (p *Pipeline) Model() *models.Model { return p.model }
 func (p *Pipeline) SetModel(m *models.Model) {
 	p.model = m
 	p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
+	if p.camps != nil {
+		p.camps.tr.SetNorms(campaignNorms(m))
+	}
 	p.table.Each(func(c *Client) { c.Ext.checked = false })
 }
 
@@ -147,6 +156,9 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 		if p.model != nil {
 			s.ident = p.model.Identity(c.Key(), rec.APIKey)
 		}
+	}
+	if d := p.campaignEvent(c, rec); d != nil {
+		return d
 	}
 	if s.allowed {
 		p.stats.Allowed++

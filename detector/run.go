@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
 )
@@ -90,6 +91,7 @@ func runAll(ctx context.Context, srcs []Source, p *Pipeline, pass int, progress 
 	var st InputStats
 	var rec ingest.Record
 	var done int64
+	var more []*Decision
 	newest := int64(math.MinInt64)
 	for _, src := range srcs {
 		r, closeFn, err := src.Open()
@@ -104,7 +106,11 @@ func runAll(ctx context.Context, srcs []Source, p *Pipeline, pass int, progress 
 			} else {
 				newest = rec.TS
 			}
+			more = more[:0]
 			if d := p.Process(&rec); d != nil {
+				more = append(more, d)
+			}
+			for _, d := range p.Pending(more) {
 				for _, e := range emit {
 					if err := e(d); err != nil {
 						closeFn()
@@ -150,6 +156,8 @@ type ScoreResult struct {
 	Clients int
 	// Simulated says the decisions were a dry run.
 	Simulated bool
+	// Campaigns are the campaigns confirmed, in the order they were.
+	Campaigns []campaign.Summary
 }
 
 // EventsPerSecond returns the throughput of the run.
@@ -175,5 +183,5 @@ func Score(ctx context.Context, srcs []Source, cfg Config, m *models.Model, emit
 	start := time.Now()
 	in, err := runAll(ctx, srcs, p, 0, nil, count, emit)
 	return ScoreResult{Input: in, Stats: p.Stats(), Elapsed: time.Since(start), Clients: len(decided),
-		Simulated: p.cfg.Policy.DryRun}, err
+		Simulated: p.cfg.Policy.DryRun, Campaigns: p.Campaigns()}, err
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
@@ -188,6 +189,11 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		}
 	}
 	p1.table.OnEvict = func(c *Client, _ bool) { keep(c) }
+	var campTrainer *campaign.Trainer
+	if p1.camps != nil {
+		campTrainer = campaign.NewTrainer(p1.camps.cfg.MaxEndpoints)
+		p1.camps.learn = campTrainer
+	}
 	p1.collect = func(c *Client, v *features.Vector, rec *ingest.Record) {
 		ts := rec.TS
 		from, to = min(from, ts), max(to, ts)
@@ -299,6 +305,9 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		all[i] = c.high
 	}
 	m.FitFeatureTails(all)
+	if campTrainer != nil {
+		m.Campaigns = campTrainer.Norms()
+	}
 	summary.From, summary.To = time.Unix(0, from).UTC(), time.Unix(0, to).UTC()
 
 	// Pass 2: replay through the model, measuring every signal of every

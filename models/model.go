@@ -15,6 +15,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/features"
 )
 
@@ -126,6 +127,11 @@ type Model struct {
 	// Volume is the flood rule: a limit on the requests an anonymous
 	// client unknown to the model sends to a few routes.
 	Volume VolumeLimit `json:"volume_limit"`
+
+	// Campaigns is what training learned of each endpoint's usual traffic,
+	// against which campaigns over many addresses are found. Optional: a
+	// model without it finds none.
+	Campaigns *campaign.Norms `json:"campaigns,omitempty"`
 
 	Calibration Calibration     `json:"calibration"`
 	Training    TrainingSummary `json:"training"`

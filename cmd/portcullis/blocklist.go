@@ -162,6 +162,12 @@ file, never from a flag.`,
 					fmt.Fprintln(w, "a client known from training: judged against its own history as well as the population")
 				}
 				fmt.Fprintf(w, "surprise %.1f: at least this unusual, about 1 normal client in 10^%.1f; the threshold is 10^%.1f\n", d.Score, d.Score, d.Threshold)
+				if d.Rule == detector.RuleVolume {
+					fmt.Fprintln(w, "blocked by the volume limit: an anonymous client new to the model sending more to a few routes than ordinary clients ever do")
+				}
+				if d.Rule == detector.RuleCampaign {
+					fmt.Fprintf(w, "blocked as a member of campaign %s: %s\n", printable(d.Campaign), printable(d.CampaignReason))
+				}
 				for _, r := range d.Reasons {
 					fmt.Fprintf(w, "  %s\n", r)
 				}
@@ -245,4 +251,17 @@ func scopeOf(client string) string {
 	default:
 		return "api_key"
 	}
+}
+
+// printable returns s with control and non-ASCII bytes replaced by '?':
+// a decision's campaign names an endpoint from the logs, and the store it
+// is read from is not trusted to keep it clean.
+func printable(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			b[i] = '?'
+		}
+	}
+	return string(b)
 }

@@ -140,6 +140,13 @@ func printScoreSummary(w io.Writer, m *models.Model, r detector.ScoreResult) {
 	}
 	fmt.Fprintf(bw, "decisions: %d; %s %d clients and %d requests (%.2f%% of requests) while their blocks lasted\n",
 		r.Stats.Decisions, verb, r.Clients, r.Stats.Blocked, share)
+	if len(r.Campaigns) > 0 {
+		fmt.Fprintf(bw, "campaigns: %d\n", len(r.Campaigns))
+		for _, c := range r.Campaigns {
+			fmt.Fprintf(bw, "  %s  %s  %d members  first seen %s, confirmed %s\n", printable(c.ID), printable(c.Endpoint), c.Members,
+				c.FirstSeen.Format(time.RFC3339), c.Confirmed.Format("15:04:05"))
+		}
+	}
 	fmt.Fprintf(bw, "skipped lines: %d of %d", r.Input.Malformed, r.Input.Lines)
 	if len(r.Input.FirstMalformed) > 0 {
 		fmt.Fprintf(bw, " (first at %s)", strings.Join(r.Input.FirstMalformed, ", "))

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
@@ -190,15 +191,16 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 		fmt.Fprintf(w, " (by their most surprising signal: %s)", strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w)
+	rate := m.Tails[features.Rate]
+	fmt.Fprintf(w, "  for example rate: 1 training client in 100 reaches %.3g req/s, 1 in 10,000 would reach %.3g\n",
+		math.Expm1(tailValue(&rate, 2)), math.Expm1(tailValue(&rate, 4)))
 	if v := m.Volume; v.Requests > 0 {
 		fmt.Fprintf(w, "volume limit: %.0f requests in ~2 min for unknown clients without an API key on a few URLs (%.0f× the p%g of %d clients' peaks, %.0f); %d training clients reach it\n",
 			v.Requests, v.Factor, 100*v.Quantile, v.Clients, v.Peak, v.Over)
 	} else {
 		fmt.Fprintf(w, "volume limit: off (%d clients to calibrate it on, %d needed, or turned off)\n", v.Clients, 200)
 	}
-	rate := m.Tails[features.Rate]
-	fmt.Fprintf(w, "  for example rate: 1 training client in 100 reaches %.3g req/s, 1 in 10,000 would reach %.3g\n",
-		math.Expm1(tailValue(&rate, 2)), math.Expm1(tailValue(&rate, 4)))
+	printCampaignNorms(w, m.Campaigns)
 }
 
 // tailValue returns the value of a tail's signal whose surprise is s.
@@ -216,6 +218,22 @@ func tailValue(t *models.Tail, s float64) float64 {
 		}
 	}
 	return hi
+}
+
+// printCampaignNorms says what training learned of each endpoint's usual
+// minute, against which campaigns over many addresses are found.
+func printCampaignNorms(w io.Writer, n *campaign.Norms) {
+	if n == nil || len(n.Endpoints) == 0 {
+		fmt.Fprintln(w, "campaigns: off (no endpoint norms learned)")
+		return
+	}
+	fmt.Fprintf(w, "campaigns: usual minute of %d endpoints over %d minutes; an endpoint departs at %g× its limit of failing or repeating addresses (times the crowd factor)\n",
+		len(n.Endpoints), n.Minutes, float64(campaign.DefaultFactor))
+	fmt.Fprintf(w, "  %-40s %10s %10s %12s %12s\n", "busiest endpoints", "requests", "failures", "failing addr", "repeating")
+	for _, e := range n.Endpoints[:min(len(n.Endpoints), 8)] {
+		fmt.Fprintf(w, "  %-40s %10.0f %10.0f %12.1f %12.1f\n", printable(e.Endpoint), e.Requests.Q50, e.Failures.Q50, e.FailAddrs.Limit, e.Repeaters.Limit)
+	}
+	fmt.Fprintln(w, "  (requests and failures: median a minute; failing and repeating addresses: the limit a minute)")
 }
 
 func isTerminal(w io.Writer) bool {

@@ -110,7 +110,8 @@
       it.model === "manual"
         ? el("td", { className: "score" }, el("small", { textContent: "blocked by hand" }))
         : el("td", { className: "score" }, el("b", { textContent: it.score.toFixed(3) }), el("br"), el("small", { textContent: "threshold " + it.threshold.toFixed(3) })),
-      el("td", {}, reasonsList(it.reasons)),
+      el("td", {}, reasonsList(it.reasons),
+        it.campaign ? el("small", { className: "campaign", textContent: "campaign " + it.campaign + ": " + (it.campaign_reason || "") }) : ""),
       el("td", { className: "num onset", textContent: duration(it.since_onset_s) + " ago", title: it.ts }),
       el("td", { className: "num ttl", textContent: duration(it.ttl_left_s), title: "until " + it.expires }),
     );

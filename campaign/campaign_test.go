@@ -1,0 +1,443 @@
+package campaign
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/portcullis/portcullis/ingest"
+)
+
+func TestNetworks(t *testing.T) {
+	tests := []struct {
+		name   string
+		ip     string
+		same   string // an address in the same network
+		other  string // an address in another network
+		wantOK bool
+	}{
+		{"two IPv4 addresses in one /24 share it", "203.0.113.7", "203.0.113.250", "203.0.114.7", true},
+		{"two IPv6 addresses in one /64 share it", "2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:3::1", true},
+		{"a compressed and a full IPv6 address are one address", "2001:db8::1", "2001:0db8:0000:0000:0000:0000:0000:0002", "2001:db9::1", true},
+		{"an IPv4-mapped tail parses", "::ffff:192.0.2.1", "::ffff:192.0.2.9", "::1", true},
+		{"an API key is no address", "key-123", "", "", false},
+		{"an octet past 255 is no address", "203.0.113.256", "", "", false},
+		{"two gaps are no address", "2001::db8::1", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, _, ok := networks([]byte(tt.ip))
+			if ok != tt.wantOK {
+				t.Fatalf("networks(%q) ok = %v, want %v", tt.ip, ok, tt.wantOK)
+			}
+			if !ok {
+				return
+			}
+			if b, _, _ := networks([]byte(tt.same)); b != a {
+				t.Errorf("%s and %s are in different networks", tt.ip, tt.same)
+			}
+			if c, _, _ := networks([]byte(tt.other)); c == a {
+				t.Errorf("%s and %s are in one network", tt.ip, tt.other)
+			}
+		})
+	}
+}
+
+func TestParseIPAgreesWithNetip(t *testing.T) {
+	for _, s := range []string{"1.2.3.4", "255.255.255.255", "::", "::1", "fe80::1:2", "2001:db8:0:0:1:0:0:1", "1::", "1:2:3:4:5:6:7:8", "::ffff:1.2.3.4", "1:2:3:4:5:6:1.2.3.4"} {
+		var got [16]byte
+		if _, ok := parseIP([]byte(s), &got); !ok {
+			t.Errorf("parseIP(%q) failed", s)
+			continue
+		}
+		if want := netip.MustParseAddr(s).As16(); got != want {
+			t.Errorf("parseIP(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"", "1.2.3", "1.2.3.4.5", "1:2:3:4:5:6:7:8:9", ":1", "1:", "12345::", "g::1", "1:2:3:4:5:6:7:1.2.3.4"} {
+		var got [16]byte
+		if _, ok := parseIP([]byte(s), &got); ok {
+			t.Errorf("parseIP(%q) succeeded, want a failure", s)
+		}
+	}
+}
+
+func TestLRU(t *testing.T) {
+	t.Run("a full table evicts the entry touched longest ago", func(t *testing.T) {
+		l := newLRU[int](3, int64(time.Hour))
+		for k := uint64(1); k <= 3; k++ {
+			v, _ := l.get(k, int64(k))
+			*v = int(k)
+		}
+		l.get(1, 4) // 2 is now the oldest
+		l.get(4, 5)
+		if l.peek(2) != nil || l.peek(1) == nil || l.len() != 3 || l.evicted != 1 {
+			t.Errorf("after adding a 4th entry: 1 kept %v, 2 kept %v, len %d, evicted %d", l.peek(1) != nil, l.peek(2) != nil, l.len(), l.evicted)
+		}
+	})
+	t.Run("an idle entry is evicted and a new one starts from zero", func(t *testing.T) {
+		l := newLRU[int](10, 10)
+		v, _ := l.get(1, 0)
+		*v = 7
+		l.get(2, 100)
+		if l.peek(1) != nil {
+			t.Error("an entry idle for longer than the idle timeout was kept")
+		}
+		v, isNew := l.get(1, 101)
+		if !isNew || *v != 0 {
+			t.Errorf("a re-added entry is new %v with value %d, want new and 0", isNew, *v)
+		}
+	})
+}
+
+func TestMember(t *testing.T) {
+	sec := int64(time.Second)
+	login := EndpointKey([]byte("POST"), []byte("/login"))
+	page := EndpointKey([]byte("GET"), []byte("/"))
+	t.Run("a second failure on one template within the gap marks a failing address once", func(t *testing.T) {
+		var m Member
+		var n int
+		for i := range 5 {
+			if m.Observe(int64(i)*60*sec, login, 1, true).FailingAddr {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d failing-address signals, want 1", n)
+		}
+	})
+	t.Run("failures further apart than the gap are no run", func(t *testing.T) {
+		var m Member
+		for i := range 3 {
+			if m.Observe(int64(i)*int64(failGap+time.Second), login, 1, true).FailingAddr {
+				t.Fatal("failures minutes apart made a failing address")
+			}
+		}
+	})
+	t.Run("a client hammering one URL within 30 s is a repeater, one polling it is not", func(t *testing.T) {
+		var fast, slow Member
+		var f, s bool
+		for i := range 6 {
+			f = fast.Observe(int64(i)*2*sec, page, 9, false).Repeater || f
+			s = slow.Observe(int64(i)*20*sec, page, 9, false).Repeater || s
+		}
+		if !f || s {
+			t.Errorf("fast repeater %v, slow poller %v; want true, false", f, s)
+		}
+	})
+	t.Run("a visitor reading pages before signing in is not concentrated on the login", func(t *testing.T) {
+		var m Member
+		m.Observe(0, page, 1, false)
+		m.Observe(sec, EndpointKey([]byte("GET"), []byte("/api/session")), 2, false)
+		m.Observe(2*sec, EndpointKey([]byte("GET"), []byte("/login")), 3, false)
+		m.Observe(3*sec, login, 4, true)
+		if m.concentrated(login) {
+			t.Error("a visitor with half its requests on /login counts as concentrated")
+		}
+		var s Member
+		s.Observe(0, EndpointKey([]byte("GET"), []byte("/login")), 3, false)
+		s.Observe(sec, login, 4, true)
+		if !s.concentrated(login) {
+			t.Error("a client sending everything to /login is not concentrated")
+		}
+	})
+}
+
+func TestTrainerNormsAreRobust(t *testing.T) {
+	tr := NewTrainer(100)
+	key := EndpointKey([]byte("POST"), []byte("/login"))
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+	// 30 minutes: 2 failing addresses a minute, and 60 in 9 of them (an
+	// attack in 30 % of the minutes).
+	for m := range 30 {
+		n := 2
+		if m%10 < 3 {
+			n = 60
+		}
+		for i := range n {
+			ev := Event{Endpoint: key, Failed: true, Signals: Signals{FailingAddr: true}}
+			tr.Observe(t0+int64(m)*int64(time.Minute)+int64(i)*int64(time.Second)/2, &ev, []byte("POST"), []byte("/login"), 100)
+		}
+	}
+	n := tr.Norms()
+	if n.Minutes != 30 || len(n.Endpoints) != 1 {
+		t.Fatalf("norms over %d minutes of %d endpoints, want 30 and 1", n.Minutes, len(n.Endpoints))
+	}
+	e := n.Endpoints[0]
+	if e.Endpoint != "POST /login" {
+		t.Errorf("endpoint named %q", e.Endpoint)
+	}
+	if e.FailAddrs.Q50 != 2 || e.FailAddrs.Limit > 7 || e.FailAddrs.Q99 < 60 {
+		t.Errorf("failing addresses q50 %v, limit %v, q99 %v; want 2, at most 7 (the attack minutes left out), at least 60", e.FailAddrs.Q50, e.FailAddrs.Limit, e.FailAddrs.Q99)
+	}
+}
+
+// site simulates a small site in event time: browsers reading pages,
+// some signing in (a tenth of them mistyping once), a payment endpoint.
+type site struct {
+	r     *rand.Rand
+	t0    int64
+	users int // new users a minute
+}
+
+type event struct {
+	ts     int64
+	ip     string
+	method string
+	path   string
+	status int
+}
+
+func (s *site) minute(m int, scale float64, out []event) []event {
+	n := int(float64(s.users) * scale)
+	base := s.t0 + int64(m)*int64(time.Minute)
+	for u := range n {
+		ip := fmt.Sprintf("10.%d.%d.%d", m%200, u/200, u%200+1)
+		ts := base + s.r.Int64N(int64(time.Minute))
+		add := func(method, path string, status int) {
+			out = append(out, event{ts, ip, method, path, status})
+			ts += int64(2+s.r.IntN(20)) * int64(time.Second)
+		}
+		add("GET", "/", 200)
+		for range 2 + s.r.IntN(4) {
+			add("GET", fmt.Sprintf("/items/%d", s.r.IntN(1000)), 200)
+		}
+		if s.r.IntN(4) == 0 {
+			add("GET", "/login", 200)
+			if s.r.IntN(10) == 0 {
+				add("POST", "/login", 401)
+			}
+			add("POST", "/login", 200)
+		}
+		if s.r.IntN(10) == 0 {
+			add("POST", "/pay", 402-s.r.IntN(2)*202) // 402 or 200
+		}
+	}
+	return out
+}
+
+func sortEvents(es []event) {
+	for i := 1; i < len(es); i++ {
+		for j := i; j > 0 && es[j].ts < es[j-1].ts; j-- {
+			es[j], es[j-1] = es[j-1], es[j]
+		}
+	}
+}
+
+// replay runs events through a Tracker the way the detector does, and
+// returns the campaigns opened and the addresses that acted within one.
+func replay(tr *Tracker, es []event, trainer *Trainer) (opened []*Campaign, acted map[string]*Campaign) {
+	members := map[string]*Member{}
+	acted = map[string]*Campaign{}
+	var rec ingest.Record
+	for _, e := range es {
+		m := members[e.ip]
+		if m == nil {
+			m = &Member{}
+			members[e.ip] = m
+		}
+		rec = ingest.Record{TS: e.ts, ClientIP: []byte(e.ip), Method: []byte(e.method), Path: []byte(e.path), Status: e.status, UserAgent: []byte("Mozilla/5.0")}
+		ev := tr.Observe(&rec, m, false)
+		if trainer != nil {
+			trainer.Observe(e.ts, &ev, rec.Method, rec.Path, 0)
+		}
+		if ev.Opened {
+			opened = append(opened, ev.Campaign)
+		}
+		if c := ev.Campaign; c != nil && c.Acts(m, &ev) {
+			acted[e.ip] = c
+		}
+	}
+	return opened, acted
+}
+
+func trained(t *testing.T, s *site, minutes int) *Norms {
+	t.Helper()
+	var es []event
+	for m := range minutes {
+		es = s.minute(m, 1, es)
+	}
+	sortEvents(es)
+	tn := NewTrainer(DefaultMaxEndpoints)
+	replay(NewTracker(Config{}, nil), es, tn)
+	return tn.Norms()
+}
+
+func TestDepartures(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	const onsetMin = 6
+	onset := t0 + onsetMin*int64(time.Minute)
+	stuffing := func(r *rand.Rand, addrs int, method, path string, status int, es []event) []event {
+		for a := range addrs {
+			ip := fmt.Sprintf("198.51.%d.%d", a/250, a%250+1)
+			ts := onset + r.Int64N(int64(20*time.Second))
+			for ts < onset+int64(4*time.Minute) {
+				es = append(es, event{ts, ip, method, path, status})
+				ts += int64(15+r.IntN(75)) * int64(time.Second)
+			}
+		}
+		return es
+	}
+	tests := []struct {
+		name string
+		// scale is the normal traffic during the test, against training.
+		scale  float64
+		attack func(r *rand.Rand, es []event) []event
+		// wantMembers is the least share of the attack's addresses that
+		// must act within a campaign within 60 s of its onset; 0 wants
+		// no campaign at all.
+		addrs       int
+		wantMembers float64
+	}{
+		{name: "a stuffing campaign over 60 addresses, one login each every 15-90 s, is found and its members act within 60 s",
+			scale: 1, addrs: 60, wantMembers: 0.9,
+			attack: func(r *rand.Rand, es []event) []event { return stuffing(r, 60, "POST", "/login", 401, es) }},
+		{name: "card testing from 20 addresses on the payment endpoint is found",
+			scale: 1, addrs: 20, wantMembers: 0.9,
+			attack: func(r *rand.Rand, es []event) []event { return stuffing(r, 20, "POST", "/pay", 402, es) }},
+		{name: "a stuffing campaign during a flash crowd of 3x normal traffic is still found",
+			scale: 3, addrs: 60, wantMembers: 0.9,
+			attack: func(r *rand.Rand, es []event) []event { return stuffing(r, 60, "POST", "/login", 401, es) }},
+		{name: "a flash crowd of 4x normal traffic on usual pages is not a campaign",
+			scale: 4, attack: func(_ *rand.Rand, es []event) []event { return es }},
+		{name: "a NAT address with many users failing logins is not a campaign",
+			scale: 1, attack: func(r *rand.Rand, es []event) []event {
+				for i := range 300 {
+					es = append(es, event{onset + int64(i)*int64(time.Second), "192.0.2.1", "POST", "/login", 401})
+				}
+				return es
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+			norms := trained(t, s, 30)
+			s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
+			var es []event
+			for m := range 12 {
+				sc := 1.0
+				if m >= onsetMin-1 {
+					sc = tt.scale
+				}
+				es = s.minute(m, sc, es)
+			}
+			es = tt.attack(rand.New(rand.NewPCG(5, 6)), es)
+			sortEvents(es)
+			opened, acted := replay(NewTracker(Config{}, norms), es, nil)
+			attackers, early := 0, 0
+			for ip, c := range acted {
+				if ip[:7] == "198.51." {
+					attackers++
+					if c.Opened-onset <= int64(time.Minute) {
+						early++
+					}
+				}
+			}
+			if tt.wantMembers == 0 {
+				if len(opened) > 0 {
+					t.Errorf("%d campaigns opened, first %s (%s)", len(opened), opened[0].ID, opened[0].Reason())
+				}
+				return
+			}
+			if len(opened) == 0 {
+				t.Fatal("no campaign opened")
+			}
+			if share := float64(early) / float64(tt.addrs); share < tt.wantMembers {
+				t.Errorf("%d of %d attacking addresses acted within a campaign opened within 60 s of the onset, want %.0f%%", early, tt.addrs, 100*tt.wantMembers)
+			}
+			for ip := range acted {
+				if ip[:3] == "10." {
+					t.Errorf("normal address %s acted within campaign %s", ip, acted[ip].ID)
+				}
+			}
+		})
+	}
+}
+
+func TestCampaignIDNamesWhatDefinesIt(t *testing.T) {
+	a := &Tracker{cfg: Config{}.WithDefaults(), active: make([]*Campaign, 0, maxActive)}
+	b := &Tracker{cfg: Config{}.WithDefaults(), active: make([]*Campaign, 0, maxActive)}
+	rec := ingest.Record{Method: []byte("POST"), Path: []byte("/v2/auth/token")}
+	key := EndpointKey(rec.Method, rec.Path)
+	ts := time.Date(2026, 3, 3, 9, 4, 10, 0, time.UTC).UnixNano()
+	// Two detectors on two partitions see the departure 5 s apart.
+	ca := a.open(key, &rec, ChannelFailures, ts, 30, 9, 1)
+	cb := b.open(key, &rec, ChannelFailures, ts+int64(5*time.Second), 31, 9, 1)
+	if ca.ID != cb.ID || ca.ID != "failing_addresses-"+fmt.Sprintf("%08x", uint32(key^key>>32))+"-20260303T0903" {
+		t.Errorf("ids %q and %q", ca.ID, cb.ID)
+	}
+	ca.Members = 58
+	if got, want := ca.Reason(), "one of 58 addresses failing on POST /v2/auth/token since 09:03:10"; got != want {
+		t.Errorf("reason %q, want %q", got, want)
+	}
+}
+
+func TestMemoryBound(t *testing.T) {
+	b := Config{}.WithDefaults().MemoryBound()
+	if b <= 0 || b > 64<<20 {
+		t.Errorf("memory bound at defaults %d bytes, want under 64 MiB", b)
+	}
+	if math.IsNaN(float64(b)) {
+		t.Fatal("nan")
+	}
+}
+
+func BenchmarkObserve(b *testing.B) {
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: time.Date(2026, 3, 3, 8, 0, 0, 0, time.UTC).UnixNano(), users: 60}
+	norms := trained(&testing.T{}, s, 10)
+	var es []event
+	for m := range 10 {
+		es = s.minute(m+10, 1, es)
+	}
+	sortEvents(es)
+	recs := make([]ingest.Record, len(es))
+	for i, e := range es {
+		recs[i] = ingest.Record{TS: e.ts, ClientIP: []byte(e.ip), Method: []byte(e.method), Path: []byte(e.path), Status: e.status, UserAgent: []byte("Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0")}
+	}
+	tr := NewTracker(Config{}, norms)
+	members := make([]Member, 4096)
+	span := recs[len(recs)-1].TS - recs[0].TS + int64(time.Second)
+	// Warm up: every aggregate exists.
+	for i := range recs {
+		tr.Observe(&recs[i], &members[i%len(members)], false)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i, lap := 0, int64(1)
+	for b.Loop() {
+		r := &recs[i]
+		saved := r.TS
+		r.TS += lap * span
+		tr.Observe(r, &members[i%len(members)], false)
+		r.TS = saved
+		if i++; i == len(recs) {
+			i, lap = 0, lap+1
+		}
+	}
+}
+
+func TestNormsLearnedFromNothingOpenNoCampaign(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	var es []event
+	for a := range 60 {
+		for i := range 6 {
+			es = append(es, event{t0 + int64(3*time.Minute) + int64(i)*int64(20*time.Second) + int64(a)*int64(100*time.Millisecond),
+				fmt.Sprintf("198.51.100.%d", a+1), "POST", "/login", 401})
+		}
+	}
+	es = append([]event{{t0, "10.0.0.1", "GET", "/", 200}}, es...)
+	for _, n := range []*Norms{nil, {}} {
+		if opened, _ := replay(NewTracker(Config{}, n), es, nil); len(opened) > 0 {
+			t.Errorf("norms %+v opened %d campaigns", n, len(opened))
+		}
+	}
+	// The same events against learned norms do open one, so the test can
+	// fail.
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+	if opened, _ := replay(NewTracker(Config{}, trained(t, s, 30)), es, nil); len(opened) == 0 {
+		t.Error("learned norms opened no campaign either")
+	}
+}

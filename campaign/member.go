@@ -1,0 +1,168 @@
+package campaign
+
+import "time"
+
+// Member is what a client carries for campaigns, beside its features: the
+// template most of its requests go to (a majority vote in constant space),
+// how many of its requests went there and failed there lately, and the few
+// URLs it repeats. Its zero value is a client not seen yet.
+type Member struct {
+	first    int64  // event time of the client's first event
+	lastFail int64  // latest failure on failTmpl
+	failTmpl uint32 // template of the latest failure
+	tmpl     uint32
+	votes    uint16
+	onTmpl   uint16 // requests to tmpl since it became the candidate
+	n        uint16 // requests, saturating
+	fails    uint16 // failures on failTmpl, each within failGap of the previous one
+	urls     [nURLs]uint32
+	hits     [nURLs]uint16
+	misses   uint16    // requests to a URL not among urls when they were full
+	repeater bool      // sent repeatHits requests to one URL within repeatSpan of its first
+	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
+	ua       uint64    // its user-agent family
+	// Seq is the Seq of the campaign the client is a candidate or member
+	// of, so that it is counted once.
+	Seq uint32
+}
+
+// nURLs is how many distinct URLs a repeating client is followed on: a
+// flood hammers one to four.
+const nURLs = 4
+
+// Signals say what one request made of its client, for the aggregates.
+type Signals struct {
+	// FailingAddr: the client's second failure on one template within
+	// failGap of the first (counted once per client and window): an address guessing
+	// there, not a user who mistyped once.
+	FailingAddr bool
+	// Repeater: the client just sent its repeatHits-th request to one URL,
+	// within repeatSpan of its first request: an address hammering a few
+	// URLs, not a visitor or an app polling.
+	Repeater bool
+}
+
+// failGap is the longest gap between two failures of a client on one
+// template that still makes them one run of attempts: a stuffing campaign
+// spreads each address's attempts a minute or more apart.
+const failGap = 3 * time.Minute
+
+// repeatHits requests to one URL within repeatSpan of a client's first
+// request make it a repeater. Members of a distributed flood get there in
+// seconds; people and apps polling a page take minutes (on recordings of
+// several sites, nearly every flooding address did within 45 s, and no
+// ordinary client did, while a few parcel trackers polling every few
+// seconds reached 4 requests within 30 s).
+const (
+	repeatHits = 6
+	repeatSpan = 45 * time.Second
+)
+
+// Observe folds one request to endpoint key, URL hash url, at ts into m.
+func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals {
+	var sig Signals
+	if m.n == 0 {
+		m.first = ts
+	}
+	t := TemplateOf(key)
+	switch {
+	case m.votes > 0 && m.tmpl == t:
+		m.votes++
+		m.onTmpl = sat(m.onTmpl)
+	case m.votes == 0:
+		m.tmpl, m.votes, m.onTmpl = t, 1, 1
+	default:
+		m.votes--
+	}
+	m.n = sat(m.n)
+	if failed {
+		if m.failTmpl != t || ts-m.lastFail > int64(failGap) {
+			m.failTmpl, m.fails = t, 0
+		}
+		m.fails = sat(m.fails)
+		m.lastFail = ts
+		sig.FailingAddr = m.fails == 2
+	}
+	url |= 1 // 0 marks a free slot
+	for i := range m.urls {
+		if m.urls[i] == url {
+			m.hits[i] = sat(m.hits[i])
+			if m.hits[i] == repeatHits && ts-m.first <= int64(repeatSpan) {
+				sig.Repeater, m.repeater = true, true
+			}
+			return sig
+		}
+		if m.urls[i] == 0 {
+			m.urls[i], m.hits[i] = url, 1
+			return sig
+		}
+	}
+	m.misses = sat(m.misses)
+	return sig
+}
+
+func sat(x uint16) uint16 {
+	if x == 1<<16-1 {
+		return x
+	}
+	return x + 1
+}
+
+// concentrated says at least two thirds of the client's requests went to
+// the template of key: a stuffer's login page and attempts, not a user who
+// looked at a page or two before signing in.
+func (m *Member) concentrated(key uint64) bool {
+	return m.votes > 0 && m.tmpl == TemplateOf(key) && 3*uint32(m.onTmpl) >= 2*uint32(m.n)
+}
+
+// failing says the client's latest failures were on the campaign's
+// template: concentrated there, or new since the campaign's lookback and
+// failing there a third time in a run (a card tester browses a product and
+// a cart before its payments, then fails one after another; a user who
+// mistypes a password twice then gets in is left alone, which two failures
+// were not enough to tell on recordings of six sites).
+func (m *Member) failing(c *Campaign) bool {
+	if m.failTmpl != TemplateOf(c.Endpoint) {
+		return false
+	}
+	return m.concentrated(c.Endpoint) || m.fails >= 3 && m.first >= c.Start-int64(Lookback)
+}
+
+// repeating says the client is a repeater and sends nearly all its
+// requests to the few URLs it repeats.
+func (m *Member) repeating() bool {
+	return m.repeater && 8*uint32(m.misses) <= uint32(m.n)
+}
+
+// Acts says whether a client whose state is m (after Observe of the
+// current event ev) acts within campaign c with that event: it failed on
+// the endpoint, most of its requests going there or failing there a third
+// time (a failures campaign), or
+// it is new since the campaign's window and repeats a few URLs (a
+// repeaters campaign). Allowlisted clients and clients with a baseline of
+// their own are never members on the strength of the aggregate alone: the
+// caller leaves them out.
+func (c *Campaign) Acts(m *Member, ev *Event) bool {
+	if ev.Endpoint != c.Endpoint {
+		return false
+	}
+	if c.Channel == ChannelFailures {
+		return ev.Failed && m.failing(c)
+	}
+	return m.first >= c.Start-int64(Lookback) && m.repeating()
+}
+
+// Shared says whether a client whose state is m, last seen at last, shared
+// c's departure before c was seen: it failed on the endpoint within the
+// window, most of its requests going there (a failures campaign), or is
+// new since the window and repeats a few URLs, one of them on the
+// endpoint (a repeaters campaign).
+func (c *Campaign) Shared(m *Member, last int64) bool {
+	if last < c.Start {
+		return false
+	}
+	if c.Channel == ChannelFailures {
+		return m.lastFail >= c.Start && m.failing(c)
+	}
+	return m.first >= c.Start-int64(Lookback) && m.repeating() && m.tmpl == TemplateOf(c.Endpoint)
+}

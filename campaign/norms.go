@@ -1,0 +1,273 @@
+package campaign
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"time"
+)
+
+// Norms is what training learned about each endpoint: the robust tail of
+// its per-minute requests, failures, request bytes and new-address
+// arrivals, and its usual share of the site's traffic. The model file
+// carries it.
+type Norms struct {
+	// Minutes is how many minutes of traffic the norms were learned from.
+	Minutes int `json:"minutes"`
+	// Endpoints are the endpoints seen in training, busiest first.
+	Endpoints []EndpointNorm `json:"endpoints"`
+	// Prior stands for an endpoint training never saw: the median of the
+	// seen endpoints' limits, no usual share, the site's failure ratio.
+	Prior EndpointNorm `json:"prior"`
+	// Site is the whole site's per-minute requests and new addresses.
+	Site EndpointNorm `json:"site"`
+}
+
+// EndpointNorm is the usual per-minute behaviour of one endpoint.
+type EndpointNorm struct {
+	Key uint64 `json:"key"`
+	// Endpoint is the method and path template, for display (printable
+	// ASCII only).
+	Endpoint string `json:"endpoint,omitempty"`
+	Requests Tail   `json:"requests"`
+	Failures Tail   `json:"failures"`
+	Bytes    Tail   `json:"bytes"`
+	NewAddrs Tail   `json:"new_addresses"`
+	// FailAddrs counts addresses failing twice there within a minute;
+	// Repeaters new addresses sending four requests to one of its URLs.
+	// Campaigns are departures of these.
+	FailAddrs Tail `json:"failing_addresses"`
+	Repeaters Tail `json:"repeating_addresses"`
+	// Share is the endpoint's share of the site's requests; NewShare its
+	// share of the site's new-address arrivals; FailRatio the share of its
+	// requests that failed.
+	Share     float64 `json:"share"`
+	NewShare  float64 `json:"new_share"`
+	FailRatio float64 `json:"fail_ratio"`
+	// Total is the endpoint's requests in training.
+	Total int64 `json:"total"`
+}
+
+// Tail is a per-minute count's distribution in training.
+type Tail struct {
+	Q50 float64 `json:"q50"`
+	Q90 float64 `json:"q90"`
+	Q99 float64 `json:"q99"`
+	// Limit is the robust tail: the median plus three Poisson deviations,
+	// at least 1. It rests on the median alone so that attacks in the
+	// training recording, even in a third of its minutes (a short
+	// recording), do not raise it; the counts campaigns are judged on
+	// (failing and repeating addresses) are rare and near Poisson in
+	// normal traffic.
+	Limit float64 `json:"limit"`
+}
+
+func tailOf(h *histogram, minutes int) Tail {
+	q50, q90, q99 := h.quantile(0.5, minutes), h.quantile(0.9, minutes), h.quantile(0.99, minutes)
+	return Tail{Q50: q50, Q90: q90, Q99: q99, Limit: max(q50+3*math.Sqrt(q50), 1)}
+}
+
+// histogram counts per-minute values in buckets: exact up to 16, then
+// about 12 % wide. Minutes with a zero count are not added; quantile
+// infers them from the total number of minutes.
+type histogram struct {
+	n [nBuckets]uint32
+}
+
+const nBuckets = 96
+
+func bucketOf(v float64) int {
+	if v < 16 {
+		return int(v)
+	}
+	b := 16 + int(math.Log(v/16)/math.Log(1.12))
+	return min(b, nBuckets-1)
+}
+
+// upper returns the upper edge of bucket b: quantiles round up, so limits
+// err towards fewer campaigns.
+func upper(b int) float64 {
+	if b < 16 {
+		return float64(b)
+	}
+	return 16 * math.Pow(1.12, float64(b-16+1))
+}
+
+func (h *histogram) add(v float64) {
+	if v > 0 {
+		h.n[bucketOf(v)]++
+	}
+}
+
+func (h *histogram) quantile(q float64, minutes int) float64 {
+	var nonzero int
+	for _, c := range h.n {
+		nonzero += int(c)
+	}
+	if minutes < nonzero {
+		minutes = nonzero
+	}
+	rank := int(math.Ceil(q * float64(minutes)))
+	zeros := minutes - nonzero
+	if rank <= zeros {
+		return 0
+	}
+	rank -= zeros
+	for b, c := range h.n {
+		if rank <= int(c) {
+			return upper(b)
+		}
+		rank -= int(c)
+	}
+	return upper(nBuckets - 1)
+}
+
+// Trainer learns Norms from the events of a training recording, in event
+// time order (roughly: an event out of order counts in the current minute).
+type Trainer struct {
+	max          int
+	eps          map[uint64]*epTrain
+	site         epTrain
+	first, last  int64
+	minute       int64
+	overflowReqs int64
+}
+
+type epTrain struct {
+	label                     string
+	minute                    int64
+	cur                       [nMetrics]float64 // this minute's counts, by metric
+	hist                      [nMetrics]histogram
+	total, failures, newAddrs int64
+	failAddrs, repeaters      int64
+}
+
+// Metrics of an epTrain's cur and hist.
+const (
+	mReq = iota
+	mFail
+	mBytes
+	mNew
+	mFailAddr
+	mRepeater
+	nMetrics
+)
+
+// NewTrainer returns a Trainer that learns at most maxEndpoints endpoints
+// (the first seen; events of others count only towards the site).
+func NewTrainer(maxEndpoints int) *Trainer {
+	return &Trainer{max: maxEndpoints, eps: map[uint64]*epTrain{}, first: math.MaxInt64, site: epTrain{minute: math.MinInt64}}
+}
+
+// Observe folds one request, ev as Tracker.Observe returned it, into the
+// trainer. method and path name the endpoint for display.
+func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int64) {
+	key, failed, newAddr := ev.Endpoint, ev.Failed, ev.New
+	t.first, t.last = min(t.first, ts), max(t.last, ts)
+	m := ts / int64(time.Minute)
+	e := t.eps[key]
+	if e == nil {
+		if len(t.eps) >= t.max {
+			t.overflowReqs++
+		} else {
+			e = &epTrain{label: endpointLabel(method, path), minute: m}
+			t.eps[key] = e
+		}
+	}
+	for _, x := range []*epTrain{e, &t.site} {
+		if x == nil {
+			continue
+		}
+		if m > x.minute {
+			x.roll()
+			x.minute = m
+		}
+		x.cur[mReq]++
+		x.total++
+		if failed {
+			x.cur[mFail]++
+			x.failures++
+		}
+		if reqBytes > 0 {
+			x.cur[mBytes] += float64(reqBytes)
+		}
+		if newAddr {
+			x.cur[mNew]++
+			x.newAddrs++
+		}
+		if ev.FailingAddr {
+			x.cur[mFailAddr]++
+			x.failAddrs++
+		}
+		if ev.Repeater {
+			x.cur[mRepeater]++
+			x.repeaters++
+		}
+	}
+}
+
+func (e *epTrain) roll() {
+	for i := range e.cur {
+		e.hist[i].add(e.cur[i])
+		e.cur[i] = 0
+	}
+}
+
+// Norms returns what the trainer learned. It may be called once, after
+// the last event.
+func (t *Trainer) Norms() *Norms {
+	n := &Norms{}
+	if t.site.total == 0 {
+		return n
+	}
+	minutes := int(t.last/int64(time.Minute)-t.first/int64(time.Minute)) + 1
+	n.Minutes = minutes
+	t.site.roll()
+	n.Site = t.site.norm(minutes, &t.site)
+	n.Site.Endpoint = "(site)"
+	var limits [nMetrics][]float64
+	for k, e := range t.eps {
+		e.roll()
+		en := e.norm(minutes, &t.site)
+		en.Key, en.Endpoint = k, e.label
+		n.Endpoints = append(n.Endpoints, en)
+		for i, tl := range []Tail{en.Requests, en.Failures, en.Bytes, en.NewAddrs, en.FailAddrs, en.Repeaters} {
+			limits[i] = append(limits[i], tl.Limit)
+		}
+	}
+	slices.SortFunc(n.Endpoints, func(a, b EndpointNorm) int {
+		return cmp.Or(cmp.Compare(b.Total, a.Total), cmp.Compare(a.Key, b.Key))
+	})
+	med := func(x []float64) Tail {
+		slices.Sort(x)
+		return Tail{Limit: x[len(x)/2]}
+	}
+	if len(n.Endpoints) > 0 {
+		n.Prior = EndpointNorm{Requests: med(limits[0]), Failures: med(limits[1]), Bytes: med(limits[2]), NewAddrs: med(limits[3]),
+			FailAddrs: med(limits[4]), Repeaters: med(limits[5]), FailRatio: n.Site.FailRatio, Endpoint: "(unseen)"}
+	}
+	return n
+}
+
+func (e *epTrain) norm(minutes int, site *epTrain) EndpointNorm {
+	en := EndpointNorm{
+		Requests:  tailOf(&e.hist[mReq], minutes),
+		Failures:  tailOf(&e.hist[mFail], minutes),
+		Bytes:     tailOf(&e.hist[mBytes], minutes),
+		NewAddrs:  tailOf(&e.hist[mNew], minutes),
+		FailAddrs: tailOf(&e.hist[mFailAddr], minutes),
+		Repeaters: tailOf(&e.hist[mRepeater], minutes),
+		Total:     e.total,
+	}
+
+	if site.total > 0 {
+		en.Share = float64(e.total) / float64(site.total)
+	}
+	if site.newAddrs > 0 {
+		en.NewShare = float64(e.newAddrs) / float64(site.newAddrs)
+	}
+	if e.total > 0 {
+		en.FailRatio = float64(e.failures) / float64(e.total)
+	}
+	return en
+}

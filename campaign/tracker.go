@@ -1,0 +1,599 @@
+package campaign
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+	"unsafe"
+
+	"github.com/portcullis/portcullis/features"
+	"github.com/portcullis/portcullis/ingest"
+)
+
+// Tau is the time constant, in seconds, of the aggregates' decayed counts:
+// at a steady rate a count equals that rate per minute, so it compares
+// directly with the per-minute tails training learned (the features
+// package decays the same way, with its own constants).
+const Tau = 60.0
+
+// Window is how far back from the moment an endpoint departs a campaign
+// looks for the clients that drove it: about the span its decayed counts
+// weigh.
+const Window = time.Minute
+
+// Lookback is how long before a campaign's window an address may have been
+// first seen and still count as new to it.
+const Lookback = 2 * time.Minute
+
+// endAfter closes a campaign whose endpoint has not departed for this long;
+// pendingFor drops an unconfirmed one (fewer than MinMembers) sooner.
+const (
+	endAfter   = 5 * time.Minute
+	pendingFor = 2 * time.Minute
+)
+
+// warmUp is how long after its first event a Tracker opens no campaign:
+// every address is new to it then, and its counts of the site, which
+// departures are compared with, are still a handful.
+const warmUp = 30 * time.Second
+
+// maxActive bounds the campaigns open at once; maxDone the closed ones kept
+// for Summaries.
+const (
+	maxActive = 64
+	maxDone   = 1024
+)
+
+// Channel is the aggregate whose departure defines a campaign.
+type Channel uint8
+
+// Channels.
+const (
+	ChannelFailures  Channel = iota + 1 // addresses failing repeatedly on one endpoint
+	ChannelRepeaters                    // new addresses hammering a few URLs of one endpoint
+)
+
+func (c Channel) String() string {
+	switch c {
+	case ChannelFailures:
+		return "failing_addresses"
+	case ChannelRepeaters:
+		return "repeating_addresses"
+	}
+	return "none"
+}
+
+// Feature names the decayed count of a channel in decisions' reasons.
+func (c Channel) Feature() string { return "endpoint_" + c.String() + "_1m" }
+
+// Features lists every Channel's Feature, for metrics created up front.
+func Features() []string {
+	return []string{ChannelFailures.Feature(), ChannelRepeaters.Feature()}
+}
+
+// endpoint is the aggregate of one endpoint template.
+type endpoint struct {
+	req, fail, bytes, newAddr float64
+	failAddr, repeaters       float64
+	norm                      *EndpointNorm
+	camp                      *Campaign
+}
+
+// network is the aggregate of one IPv4 /24, IPv6 /64 or /48.
+type network struct {
+	req, newAddr float64
+}
+
+// fingerprint is the aggregate of a user-agent family and a request shape.
+type fingerprint struct {
+	req, fail, newAddr float64
+}
+
+const (
+	sizeEndpoint    = int(unsafe.Sizeof(endpoint{}))
+	sizeNetwork     = int(unsafe.Sizeof(network{}))
+	sizeFingerprint = int(unsafe.Sizeof(fingerprint{}))
+)
+
+// The aggregates are decayed without touching them on every event: each
+// holds its count scaled by e^((t-epoch)/Tau), to which an event at t adds
+// its weight e^((t-epoch)/Tau), and a read at now divides by
+// e^((now-epoch)/Tau). One exponential per event serves every aggregate,
+// where decaying each one would take five. The epoch moves forward (and
+// every aggregate is rescaled) every rebaseAfter, long before the scale
+// nears float64's range (e^360 at six hours).
+const rebaseAfter = 6 * time.Hour
+
+// weight returns the scale of an event at ts, rebasing first if due.
+func (t *Tracker) weight(ts int64) float64 {
+	if t.epoch == 0 {
+		t.epoch = ts
+	}
+	if ts-t.epoch > int64(rebaseAfter) {
+		t.rebase(ts)
+	}
+	return math.Exp(float64(ts-t.epoch) / 1e9 / Tau)
+}
+
+// unscale returns the factor that turns a stored count into its decayed
+// value at ts.
+func (t *Tracker) unscale(ts int64) float64 {
+	return math.Exp(-float64(ts-t.epoch) / 1e9 / Tau)
+}
+
+func (t *Tracker) rebase(ts int64) {
+	f := t.unscale(ts)
+	scale := func(e *endpoint) {
+		e.req, e.fail, e.bytes, e.newAddr, e.failAddr, e.repeaters = e.req*f, e.fail*f, e.bytes*f, e.newAddr*f, e.failAddr*f, e.repeaters*f
+	}
+	scale(&t.site)
+	t.eps.each(func(_ uint64, e *endpoint) { scale(e) })
+	t.nets.each(func(_ uint64, n *network) { n.req, n.newAddr = n.req*f, n.newAddr*f })
+	t.fps.each(func(_ uint64, p *fingerprint) { p.req, p.fail, p.newAddr = p.req*f, p.fail*f, p.newAddr*f })
+	t.epoch = ts
+}
+
+// Campaign is a departure of one endpoint's aggregate and the clients that
+// share it. Its fields are read by the detector; only the Tracker writes
+// them, except Members and Candidates, which the detector keeps.
+type Campaign struct {
+	// ID is derived from what defines the campaign (the channel, the
+	// endpoint and the minute its window starts), so that detectors on
+	// several partitions name the same campaign alike.
+	ID       string
+	Endpoint uint64
+	// Label is the endpoint's method and template, printable ASCII.
+	Label   string
+	Channel Channel
+	// Start is the start of the window clients are counted from; Opened
+	// is when the departure was seen; Established is when enough members
+	// shared it (0 while pending); LastDeparture the latest time the
+	// endpoint was seen departing.
+	Start, Opened, Established, LastDeparture int64
+	// Value and Limit are the decayed count that departed, at opening, and
+	// the threshold it passed; Typical is the endpoint's robust tail.
+	Value, Limit, Typical float64
+	// Members is how many clients have been blocked as members.
+	Members int
+	// Candidates are clients found sharing the departure while it was
+	// pending; the detector owns the slice.
+	Candidates []string
+	// Seq numbers campaigns within a Tracker, for Member.Seq.
+	Seq uint32
+}
+
+// Reason says, for a member's decision, what the campaign is.
+func (c *Campaign) Reason() string {
+	since := time.Unix(0, c.Start).UTC().Format("15:04:05")
+	if c.Channel == ChannelFailures {
+		return fmt.Sprintf("one of %d addresses failing on %s since %s", c.Members, c.Label, since)
+	}
+	return fmt.Sprintf("one of %d new addresses hammering %s since %s", c.Members, c.Label, since)
+}
+
+// Summary describes a campaign for reports.
+type Summary struct {
+	ID        string    `json:"id"`
+	Endpoint  string    `json:"endpoint"`
+	Channel   string    `json:"channel"`
+	Members   int       `json:"members"`
+	FirstSeen time.Time `json:"first_seen"`
+	Confirmed time.Time `json:"confirmed"`
+	LastSeen  time.Time `json:"last_seen"`
+}
+
+func (c *Campaign) summary() Summary {
+	return Summary{ID: c.ID, Endpoint: c.Label, Channel: c.Channel.String(), Members: c.Members,
+		FirstSeen: time.Unix(0, c.Start).UTC(), Confirmed: time.Unix(0, c.Established).UTC(),
+		LastSeen: time.Unix(0, c.LastDeparture).UTC()}
+}
+
+// Event is what Observe returns about one record.
+type Event struct {
+	Endpoint uint64
+	Failed   bool
+	// New says the record is the first of an address unknown to training.
+	New bool
+	Signals
+	// Campaign is the campaign open on the record's endpoint (pending or
+	// established), or nil.
+	Campaign *Campaign
+	// Opened says this record opened it: the detector looks for the
+	// clients that drove the departure before it was seen.
+	Opened bool
+}
+
+// Stats counts what a Tracker did.
+type Stats struct {
+	Endpoints, Networks, Fingerprints int   // aggregates tracked now
+	Evicted                           int64 // aggregates evicted (idle or cap)
+	Opened                            int64 // departures that opened a campaign
+	Established                       int64 // campaigns confirmed by MinMembers members
+	Dropped                           int64 // departures not tracked because maxActive campaigns were open
+}
+
+// Tracker keeps the event-time aggregates and the campaigns they open. It
+// is not safe for concurrent use: one Tracker beside each features.Table.
+type Tracker struct {
+	cfg   Config
+	norms *Norms
+	index map[uint64]*EndpointNorm
+
+	eps  *lru[endpoint]
+	nets *lru[network]
+	fps  *lru[fingerprint]
+
+	epoch     int64 // of the aggregates' scale
+	siteFirst int64
+	siteLast  int64
+	site      endpoint
+
+	crowd   float64
+	crowdTS int64
+	ratios  []float64 // scratch of crowdAt
+
+	active []*Campaign
+	done   []Summary
+	seq    uint32
+	stats  Stats
+}
+
+// NewTracker returns a Tracker that judges departures against norms (nil
+// while training: aggregates only). cfg must be valid.
+func NewTracker(cfg Config, norms *Norms) *Tracker {
+	cfg = cfg.WithDefaults()
+	idle := int64(cfg.IdleTimeout)
+	t := &Tracker{
+		cfg:    cfg,
+		eps:    newLRU[endpoint](cfg.MaxEndpoints, idle),
+		nets:   newLRU[network](cfg.MaxNetworks, idle),
+		fps:    newLRU[fingerprint](cfg.MaxFingerprints, idle),
+		active: make([]*Campaign, 0, maxActive),
+		ratios: make([]float64, 0, cfg.MaxEndpoints),
+	}
+	t.eps.onEvict = func(_ uint64, e *endpoint) {
+		if e.camp != nil {
+			t.close(e.camp)
+		}
+	}
+	t.SetNorms(norms)
+	return t
+}
+
+// SetNorms swaps the norms departures are judged against, keeping the
+// aggregates. Open campaigns stay open.
+func (t *Tracker) SetNorms(n *Norms) {
+	if n != nil && len(n.Endpoints) == 0 {
+		n = nil // learned from nothing: no prior to judge by either
+	}
+	t.norms = n
+	t.index = nil
+	if n != nil {
+		t.index = make(map[uint64]*EndpointNorm, len(n.Endpoints))
+		for i := range n.Endpoints {
+			t.index[n.Endpoints[i].Key] = &n.Endpoints[i]
+		}
+	}
+	t.eps.each(func(k uint64, e *endpoint) { e.norm = t.normOf(k) })
+}
+
+func (t *Tracker) normOf(key uint64) *EndpointNorm {
+	if t.norms == nil {
+		return nil
+	}
+	if n := t.index[key]; n != nil {
+		return n
+	}
+	return &t.norms.Prior
+}
+
+// Observe folds rec into the aggregates and into m, the state of the
+// client that sent it. known says the client is allowlisted or has a
+// baseline of its own: its requests count, but never as a new, failing or
+// repeating address. It allocates nothing unless a campaign opens.
+func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
+	ts := rec.TS
+	ev := Event{Endpoint: EndpointKey(rec.Method, rec.Path), Failed: Failed(rec.Status)}
+	ev.New = m.n == 0 && !known
+	if m.n == 0 {
+		// A client's networks and user-agent family are taken from its
+		// first request, once.
+		m.net[0], m.net[1], _ = networks(rec.ClientIP)
+		m.ua = uaFamily(rec.UserAgent)
+	}
+	sig := m.Observe(ts, ev.Endpoint, features.PathHash(rec.Path), ev.Failed)
+	if t.siteFirst == 0 {
+		t.siteFirst = ts
+	}
+	if known {
+		sig = Signals{}
+	}
+	if m.first-t.siteFirst < int64(Lookback) {
+		// Every address is new to a Tracker that has just started: none
+		// is until it has watched for Lookback.
+		ev.New, sig.Repeater = false, false
+	}
+	ev.Signals = sig
+	w := t.weight(ts)
+	nw, fa, rp, fl := w*b2f(ev.New), w*b2f(sig.FailingAddr), w*b2f(sig.Repeater), w*b2f(ev.Failed)
+	// The site.
+	t.site.req += w
+	t.site.newAddr += nw
+	t.site.failAddr += fa
+	t.site.repeaters += rp
+	t.siteLast = max(t.siteLast, ts)
+
+	// Networks.
+	if m.net[0] != 0 {
+		t.observeNet(m.net[0], ts, w, nw)
+		if m.net[1] != 0 {
+			t.observeNet(m.net[1], ts, w, nw)
+		}
+	}
+	// The fingerprint.
+	shape := uint64(0)
+	if !isRead(rec.Method) {
+		shape |= shapeWrite
+	}
+	if ev.Failed {
+		shape |= shapeFailed
+	}
+	if len(rec.APIKey) > 0 {
+		shape |= shapeKeyed
+	}
+	fp, _ := t.fps.get(m.ua^shape, ts)
+	fp.req += w
+	fp.newAddr += nw
+	fp.fail += fl
+
+	// The endpoint.
+	e, isNew := t.eps.get(ev.Endpoint, ts)
+	if isNew {
+		e.norm = t.normOf(ev.Endpoint)
+	}
+	e.req += w
+	e.fail += fl
+	if rec.ReqBytes > 0 {
+		e.bytes += w * float64(rec.ReqBytes)
+	}
+	e.newAddr += nw
+	e.failAddr += fa
+	e.repeaters += rp
+
+	if e.norm == nil || ts-t.siteFirst < int64(warmUp) {
+		return ev
+	}
+	if c := e.camp; c != nil {
+		idle := ts - c.LastDeparture
+		if c.Established == 0 && idle > int64(pendingFor) || idle > int64(endAfter) {
+			t.close(c)
+			e.camp = nil
+		}
+	}
+	if sig.FailingAddr || sig.Repeater || e.camp != nil {
+		ch, value, limit, typical := t.departure(e, ts)
+		if ch != 0 {
+			if e.camp == nil {
+				e.camp = t.open(ev.Endpoint, rec, ch, ts, value, limit, typical)
+				ev.Opened = e.camp != nil
+			}
+			if e.camp != nil && e.camp.Channel == ch {
+				e.camp.LastDeparture = ts
+			}
+		}
+	}
+	ev.Campaign = e.camp
+	return ev
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (t *Tracker) observeNet(key uint64, ts int64, w, nw float64) {
+	n, _ := t.nets.get(key, ts)
+	n.req += w
+	n.newAddr += nw
+}
+
+// departure says which of e's aggregates departs from its norm, if any,
+// with the value, the threshold it passed and the endpoint's usual tail.
+// Both channels count addresses, not requests: one address failing or
+// hammering is judged on its own. The threshold scales with the crowd,
+// the factor by which the whole site is busier than usual: a flash crowd
+// of ordinary users lifts every endpoint alike, a campaign lifts its own.
+func (t *Tracker) departure(e *endpoint, ts int64) (Channel, float64, float64, float64) {
+	n, k := e.norm, t.cfg.Factor
+	crowd, u := t.crowdAt(ts), t.unscale(ts)
+	if lim, v := max(k*crowd*n.FailAddrs.Limit, n.FailAddrs.Limit+minExcess), e.failAddr*u; v >= lim {
+		return ChannelFailures, v, lim, n.FailAddrs.Limit
+	}
+	if lim, v := max(k*crowd*n.Repeaters.Limit, n.Repeaters.Limit+minExcess), e.repeaters*u; v >= lim {
+		return ChannelRepeaters, v, lim, n.Repeaters.Limit
+	}
+	return 0, 0, 0, 0
+}
+
+// crowdAt returns the crowd factor as of ts: the median, over the
+// endpoints that training saw busy (crowdMinQ50 requests a minute or
+// more), of their requests now over their usual (median) minute, at least
+// 1. A campaign on a few endpoints leaves the median where it was. It is
+// recomputed at most every crowdEvery of event time, without allocating.
+func (t *Tracker) crowdAt(ts int64) float64 {
+	if ts-t.crowdTS < int64(crowdEvery) && t.crowdTS != 0 {
+		return t.crowd
+	}
+	t.crowdTS = ts
+	r, u := t.ratios[:0], t.unscale(ts)
+	t.eps.each(func(_ uint64, e *endpoint) {
+		if e.norm == nil || e.norm.Requests.Q50 < crowdMinQ50 {
+			return
+		}
+		r = append(r, e.req*u/e.norm.Requests.Q50)
+	})
+	t.ratios = r
+	t.crowd = 1
+	if len(r) >= 3 {
+		slices.Sort(r)
+		t.crowd = max(1, r[len(r)/2])
+	}
+	return t.crowd
+}
+
+// crowdEvery is how often the crowd factor is recomputed: a crowd builds
+// over minutes.
+const crowdEvery = 5 * time.Second
+
+// crowdMinQ50 is the usual requests a minute an endpoint needs to weigh in
+// the crowd factor: below it, one user's visit doubles the count.
+const crowdMinQ50 = 10
+
+// minExcess is the floor of a departure, in addresses per minute past the
+// usual tail: on an endpoint that usually sees next to nothing, a few users
+// retrying together are not a campaign.
+const minExcess = 5
+
+func (t *Tracker) open(key uint64, rec *ingest.Record, ch Channel, ts int64, value, limit, typical float64) *Campaign {
+	if len(t.active) >= maxActive {
+		t.stats.Dropped++
+		return nil
+	}
+	t.seq++
+	start := ts - int64(Window)
+	label := ""
+	if n := t.index[key]; n != nil {
+		label = n.Endpoint
+	} else {
+		label = endpointLabel(rec.Method, rec.Path)
+	}
+	c := &Campaign{
+		ID:       fmt.Sprintf("%s-%08x-%s", ch.String(), uint32(key^key>>32), time.Unix(0, start).UTC().Format("20060102T1504")),
+		Endpoint: key, Label: label, Channel: ch,
+		Start: start, Opened: ts, LastDeparture: ts,
+		Value: value, Limit: limit, Typical: typical,
+		Seq: t.seq,
+	}
+	t.active = append(t.active, c)
+	t.stats.Opened++
+	return c
+}
+
+// Establish marks c confirmed at ts: enough members share it.
+func (t *Tracker) Establish(c *Campaign, ts int64) {
+	if c.Established == 0 {
+		c.Established = ts
+		c.Candidates = nil
+		t.stats.Established++
+	}
+}
+
+func (t *Tracker) close(c *Campaign) {
+	for i, a := range t.active {
+		if a == c {
+			t.active = append(t.active[:i], t.active[i+1:]...)
+			break
+		}
+	}
+	if c.Established != 0 && len(t.done) < maxDone {
+		t.done = append(t.done, c.summary())
+	}
+}
+
+// Summaries returns the campaigns established so far, closed or open, in
+// the order they were confirmed. The caller owns the slice.
+func (t *Tracker) Summaries() []Summary {
+	out := append([]Summary(nil), t.done...)
+	for _, c := range t.active {
+		if c.Established != 0 {
+			out = append(out, c.summary())
+		}
+	}
+	return out
+}
+
+// Stats returns counters of the Tracker's work.
+func (t *Tracker) Stats() Stats {
+	s := t.stats
+	s.Endpoints, s.Networks, s.Fingerprints = t.eps.len(), t.nets.len(), t.fps.len()
+	s.Evicted = t.eps.evicted + t.nets.evicted + t.fps.evicted
+	return s
+}
+
+// Counts are an aggregate's decayed counts as of the latest event, per
+// minute at a steady rate.
+type Counts struct {
+	Requests, Failures, Bytes, NewAddrs float64
+	// FailingAddrs and Repeaters count addresses: those that failed twice
+	// on the endpoint within a window, and new ones that sent repeatHits
+	// requests to one of its URLs.
+	FailingAddrs, Repeaters float64
+}
+
+// Endpoint returns the decayed counts of an endpoint, and whether it is
+// tracked.
+func (t *Tracker) Endpoint(key uint64) (Counts, bool) {
+	e := t.eps.peek(key)
+	if e == nil {
+		return Counts{}, false
+	}
+	u := t.unscale(t.siteLast)
+	return Counts{Requests: e.req * u, Failures: e.fail * u, Bytes: e.bytes * u, NewAddrs: e.newAddr * u,
+		FailingAddrs: e.failAddr * u, Repeaters: e.repeaters * u}, true
+}
+
+// Network returns the decayed requests and new addresses of the network of
+// ip (its /24, or its /64 for IPv6).
+func (t *Tracker) Network(ip []byte) (Counts, bool) {
+	a, _, ok := networks(ip)
+	if !ok {
+		return Counts{}, false
+	}
+	n := t.nets.peek(a)
+	if n == nil {
+		return Counts{}, false
+	}
+	u := t.unscale(t.siteLast)
+	return Counts{Requests: n.req * u, NewAddrs: n.newAddr * u}, true
+}
+
+// Fingerprint returns the decayed counts of the fingerprint of a request
+// with this user agent, method, status and key presence.
+func (t *Tracker) Fingerprint(ua, method []byte, status int, keyed bool) (Counts, bool) {
+	shape := uint64(0)
+	if !isRead(method) {
+		shape |= shapeWrite
+	}
+	if Failed(status) {
+		shape |= shapeFailed
+	}
+	if keyed {
+		shape |= shapeKeyed
+	}
+	f := t.fps.peek(uaFamily(ua) ^ shape)
+	if f == nil {
+		return Counts{}, false
+	}
+	u := t.unscale(t.siteLast)
+	return Counts{Requests: f.req * u, Failures: f.fail * u, NewAddrs: f.newAddr * u}, true
+}
+
+// endpointLabel returns "METHOD /template" in printable ASCII.
+func endpointLabel(method, path []byte) string {
+	var buf [160]byte
+	b := append(buf[:0], method...)
+	b = append(b, ' ')
+	b = features.Template(b, path)
+	return printable(b)
+}
+
+func isRead(m []byte) bool {
+	switch string(m) {
+	case "GET", "HEAD", "OPTIONS", "get", "head", "options", "":
+		return true
+	}
+	return false
+}

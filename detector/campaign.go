@@ -1,0 +1,176 @@
+package detector
+
+import (
+	"time"
+
+	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/models"
+)
+
+// RuleCampaign is the Rule of a decision taken because the client is a
+// member of a campaign: one of many addresses sharing an endpoint's
+// departure from what training saw, each too quiet to judge on its own.
+const RuleCampaign = "campaign"
+
+// campaigns is a Pipeline's campaign detection: the aggregates kept beside
+// the client table, the trainer fed during the first pass of Train, and
+// the decisions about members found when a campaign is confirmed, which
+// Process cannot return at once.
+type campaigns struct {
+	cfg     campaign.Config
+	tr      *campaign.Tracker
+	learn   *campaign.Trainer
+	pending []*Decision
+}
+
+func newCampaigns(cfg campaign.Config, m *models.Model) *campaigns {
+	if cfg.Disabled {
+		return nil
+	}
+	cfg = cfg.WithDefaults()
+	return &campaigns{cfg: cfg, tr: campaign.NewTracker(cfg, campaignNorms(m))}
+}
+
+func campaignNorms(m *models.Model) *campaign.Norms {
+	if m == nil {
+		return nil
+	}
+	return m.Campaigns
+}
+
+// campaignEvent folds rec into the campaign aggregates and returns a
+// decision when the client acts within an established campaign. It runs
+// for every event, after the client's allowlist and baseline are known.
+func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *Decision {
+	k := p.camps
+	if k == nil {
+		return nil
+	}
+	s := &c.Ext
+	ev := k.tr.Observe(rec, &s.camp, s.allowed || s.ident != nil)
+	if k.learn != nil {
+		k.learn.Observe(rec.TS, &ev, rec.Method, rec.Path, rec.ReqBytes)
+	}
+	cp := ev.Campaign
+	if cp == nil || p.model == nil || p.calibrating != nil {
+		return nil
+	}
+	if ev.Opened {
+		p.sweepCampaign(cp, rec.TS)
+	}
+	// A client already blocked on its own judgement is loud enough to need
+	// no campaign; counting it would let a few such clients on one route
+	// make a campaign of the next quiet client there.
+	if s.allowed || s.ident != nil || rec.TS < s.blockedUntil || !cp.Acts(&s.camp, &ev) {
+		return nil
+	}
+	if cp.Established == 0 {
+		if s.camp.Seq != cp.Seq {
+			s.camp.Seq = cp.Seq
+			cp.Candidates = append(cp.Candidates, c.Key())
+		}
+		if len(cp.Candidates) < k.cfg.MinMembers {
+			return nil
+		}
+		p.establish(cp, c, rec.TS)
+	}
+	if s.camp.Seq != cp.Seq || cp.Members == 0 {
+		// A member that joins after the campaign was confirmed; the
+		// candidates were counted when it was.
+		s.camp.Seq = cp.Seq
+		cp.Members++
+	}
+	return p.member(c, cp, rec.TS)
+}
+
+// sweepCampaign finds the clients that drove cp's departure before it was
+// seen: a walk over the client table, once per campaign opened.
+func (p *Pipeline) sweepCampaign(cp *campaign.Campaign, ts int64) {
+	p.table.Each(func(c *Client) {
+		s := &c.Ext
+		if !s.checked || s.allowed || s.ident != nil || s.camp.Seq == cp.Seq || ts < s.blockedUntil {
+			return
+		}
+		if cp.Shared(&s.camp, c.Last()) {
+			s.camp.Seq = cp.Seq
+			cp.Candidates = append(cp.Candidates, c.Key())
+		}
+	})
+}
+
+// establish confirms cp and blocks the candidates found so far but cur,
+// which the caller decides about.
+func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
+	cands := cp.Candidates
+	p.camps.tr.Establish(cp, ts)
+	var block []*Client
+	for _, key := range cands {
+		c := p.table.Lookup([]byte(key))
+		if c == nil {
+			continue // evicted since
+		}
+		if ts < c.Ext.blockedUntil {
+			continue // blocked on its own judgement since it was found
+		}
+		cp.Members++
+		if key != cur.Key() {
+			block = append(block, c)
+		}
+	}
+	for _, c := range block {
+		p.camps.pending = append(p.camps.pending, p.member(c, cp, ts))
+	}
+}
+
+// member blocks c as a member of cp.
+func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *Decision {
+	c.Ext.blockedUntil = ts + p.ttl
+	p.stats.Decisions++
+	d := &Decision{
+		Client:         c.Key(),
+		Scope:          c.Scope(),
+		TS:             time.Unix(0, ts).UTC(),
+		Action:         ActionBlock,
+		Threshold:      round(p.model.Threshold, 4),
+		TTLSec:         p.ttl / int64(time.Second),
+		Model:          p.model.ID,
+		Events:         c.Events(),
+		Simulated:      p.cfg.Policy.DryRun,
+		Rule:           RuleCampaign,
+		Campaign:       cp.ID,
+		CampaignReason: cp.Reason(),
+		Reasons: []Reason{{Feature: cp.Channel.Feature(), Value: round(cp.Value, 2),
+			Typical: round(cp.Typical, 2), Limit: round(cp.Limit, 2)}},
+	}
+	return d
+}
+
+// Pending appends to out the decisions about campaign members found when
+// their campaign was confirmed, after the event Process returned for, and
+// forgets them. Call it after every Process.
+func (p *Pipeline) Pending(out []*Decision) []*Decision {
+	if p.camps == nil || len(p.camps.pending) == 0 {
+		return out
+	}
+	out = append(out, p.camps.pending...)
+	clear(p.camps.pending)
+	p.camps.pending = p.camps.pending[:0]
+	return out
+}
+
+// Campaigns returns the campaigns confirmed so far.
+func (p *Pipeline) Campaigns() []campaign.Summary {
+	if p.camps == nil {
+		return nil
+	}
+	return p.camps.tr.Summaries()
+}
+
+// CampaignStats returns counters of the campaign aggregates.
+func (p *Pipeline) CampaignStats() campaign.Stats {
+	if p.camps == nil {
+		return campaign.Stats{}
+	}
+	return p.camps.tr.Stats()
+}

@@ -1,0 +1,164 @@
+package detector_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/ingest"
+)
+
+// campaignDay writes one day of a small simulated site to dir: browsers
+// reading pages, some signing in (a tenth mistyping once), a partner
+// integration that recurs every day, and, when attack is set, a credential
+// stuffing campaign of 60 addresses from minute 8, each trying one login
+// every 15-90 s, and a retry storm of the partner's webhooks failing with
+// 429. A carrier NAT address, whose users fail logins now and then, is
+// there every day.
+func campaignDay(t *testing.T, dir string, seed uint64, t0 time.Time, attack bool) (path string, onset time.Time) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 7))
+	var recs []ingest.Record
+	add := func(ts int64, ip, method, path string, status int) {
+		recs = append(recs, ingest.Record{TS: ts, ClientIP: []byte(ip), Method: []byte(method), Path: []byte(path), Status: status,
+			ReqBytes: 600, RespBytes: 2000, UserAgent: []byte("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")})
+	}
+	base := t0.UnixNano()
+	const minutes = 16
+	for m := range minutes {
+		for u := range 80 {
+			ip := fmt.Sprintf("10.%d.%d.%d", seed, m, u+1)
+			ts := base + int64(m)*int64(time.Minute) + r.Int64N(int64(time.Minute))
+			step := func() { ts += int64(2+r.IntN(15)) * int64(time.Second) }
+			add(ts, ip, "GET", "/", 200)
+			step()
+			for range 3 + r.IntN(5) {
+				add(ts, ip, "GET", fmt.Sprintf("/items/%d", r.IntN(5000)), 200)
+				step()
+			}
+			if r.IntN(4) == 0 {
+				add(ts, ip, "GET", "/login", 200)
+				step()
+				if r.IntN(10) == 0 {
+					add(ts, ip, "POST", "/login", 401)
+					step()
+				}
+				add(ts, ip, "POST", "/login", 200)
+				step()
+				add(ts, ip, "GET", "/account", 200)
+			}
+		}
+	}
+	// The partner: a webhook every 2 s all day.
+	for ts := base; ts < base+minutes*int64(time.Minute); ts += int64(2 * time.Second) {
+		add(ts, "192.0.2.10", "POST", "/hooks/orders", 200)
+	}
+	onset = t0.Add(8 * time.Minute)
+	if attack {
+		o := onset.UnixNano()
+		for a := range 60 {
+			ip := fmt.Sprintf("198.51.100.%d", a+1)
+			for ts := o + r.Int64N(int64(20*time.Second)); ts < o+int64(5*time.Minute); ts += int64(15+r.IntN(75)) * int64(time.Second) {
+				add(ts, ip, "POST", "/login", 401)
+			}
+		}
+		for i := range 200 {
+			add(o+int64(i)*int64(200*time.Millisecond), "192.0.2.10", "POST", "/hooks/orders", 429)
+		}
+	}
+	// A carrier NAT address: many users browsing all day, some signing in,
+	// one login in eight failing.
+	for ts := base; ts < base+minutes*int64(time.Minute); ts += int64(time.Second) {
+		switch i := ts / int64(time.Second); {
+		case i%16 == 0:
+			add(ts, "203.0.113.9", "POST", "/login", 401)
+		case i%2 == 0:
+			add(ts, "203.0.113.9", "POST", "/login", 200)
+		default:
+			add(ts, "203.0.113.9", "GET", fmt.Sprintf("/items/%d", r.IntN(5000)), 200)
+		}
+	}
+	slices.SortStableFunc(recs, func(a, b ingest.Record) int { return int(a.TS - b.TS) })
+	path = filepath.Join(dir, fmt.Sprintf("day%d.jsonl", seed))
+	var buf []byte
+	for i := range recs {
+		buf = recs[i].AppendJSON(buf)
+		buf = append(buf, '\n')
+	}
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, onset
+}
+
+func TestCampaignsEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	day1, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
+	day2, onset := campaignDay(t, dir, 2, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), true)
+	m, err := Train(context.Background(), []Source{&FileSource{Path: day1}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Campaigns == nil || len(m.Campaigns.Endpoints) == 0 {
+		t.Fatal("the model learned no endpoint norms")
+	}
+	if m.Identity("192.0.2.10", nil) == nil {
+		t.Fatal("the partner got no baseline of its own; the retry storm case needs one")
+	}
+	ds, res := score(t, day2, Config{}, m)
+
+	t.Run("a stuffing campaign over 60 addresses is found and 90 % of them are blocked within 60 s", func(t *testing.T) {
+		early := 0
+		for _, d := range ds {
+			if strings.HasPrefix(d.Client, "198.51.100.") && d.Rule == RuleCampaign && d.TS.Sub(onset) <= time.Minute {
+				early++
+			}
+		}
+		if early < 54 {
+			t.Errorf("%d of 60 stuffing addresses blocked as campaign members within 60 s of the onset, want 54", early)
+		}
+		if len(res.Campaigns) != 1 || res.Campaigns[0].Endpoint != "POST /login" {
+			t.Fatalf("campaigns %+v, want one on POST /login", res.Campaigns)
+		}
+	})
+	t.Run("every member decision names the campaign and says what it is", func(t *testing.T) {
+		for _, d := range ds {
+			if d.Rule != RuleCampaign {
+				continue
+			}
+			if d.Campaign != res.Campaigns[0].ID || !strings.Contains(d.CampaignReason, "addresses failing on POST /login since 09:0") {
+				t.Fatalf("decision %+v does not name campaign %s with its reason", d, res.Campaigns[0].ID)
+			}
+		}
+	})
+	t.Run("ordinary users, the NAT address and the partner's retry storm are not members", func(t *testing.T) {
+		for _, d := range ds {
+			if d.Rule == RuleCampaign && !strings.HasPrefix(d.Client, "198.51.100.") {
+				t.Errorf("%s blocked as a member of %s", d.Client, d.Campaign)
+			}
+		}
+	})
+	t.Run("without the attack nothing is a campaign", func(t *testing.T) {
+		_, res := score(t, day1, Config{}, m)
+		if len(res.Campaigns) != 0 {
+			t.Errorf("campaigns on the training day: %+v", res.Campaigns)
+		}
+	})
+	t.Run("a model without norms finds no campaign", func(t *testing.T) {
+		m2 := *m
+		m2.Campaigns = nil
+		ds, _ := score(t, day2, Config{}, &m2)
+		for _, d := range ds {
+			if d.Rule == RuleCampaign {
+				t.Fatalf("campaign decision %+v from a model without norms", d)
+			}
+		}
+	})
+}

@@ -1,0 +1,41 @@
+package detector
+
+import (
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/portcullis/portcullis/campaign"
+)
+
+func TestCampaignMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg, nil, nil, nil)
+	now := time.Now()
+	m.decision(&Decision{Action: ActionBlock, Rule: RuleCampaign, Campaign: "failing_addresses-1-x", TS: now,
+		Reasons: []Reason{{Feature: campaign.ChannelFailures.Feature()}}}, now)
+	m.decision(&Decision{Action: ActionBlock, TS: now, Reasons: []Reason{{Feature: "rate"}}}, now)
+	m.campaignStats(campaign.Stats{Established: 2})
+	m.campaignStats(campaign.Stats{Established: 2}) // published again: no change
+	m.campaignStats(campaign.Stats{Established: 3})
+	if got := value(t, m.campaignMembers); got != 1 {
+		t.Errorf("campaign members %v, want 1 (the other decision was a score)", got)
+	}
+	if got := value(t, m.campaigns); got != 3 {
+		t.Errorf("campaigns %v, want 3", got)
+	}
+	if got := value(t, m.decisions.WithLabelValues(ActionBlock, campaign.ChannelFailures.Feature())); got != 1 {
+		t.Errorf("decisions by the failing-addresses reason %v, want 1", got)
+	}
+}
+
+func value(t *testing.T, c prometheus.Counter) float64 {
+	t.Helper()
+	var out dto.Metric
+	if err := c.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.GetCounter().GetValue()
+}
