@@ -320,3 +320,43 @@ func TestPathHashes(t *testing.T) {
 		}
 	}
 }
+
+// TestPayloadMarkerMatchesAScanOfTheList checks the one-pass matcher
+// against the plain definition: the first marker in list order that the
+// decoded path contains, behind the same gates.
+func TestPayloadMarkerMatchesAScanOfTheList(t *testing.T) {
+	scan := func(p []byte) int {
+		hit := false
+		for _, c := range p {
+			hit = hit || trigger[c]
+		}
+		if !hit {
+			return -1
+		}
+		d := decode(append([]byte(nil), p...))
+		if strings.IndexByte(string(d), '%') >= 0 {
+			d = decode(d)
+		}
+		if !strings.ContainsAny(string(d), "'\"<>`($\\{;|&.#[\x00") && !strings.Contains(string(d), "select") && !strings.Contains(string(d), " or ") {
+			return -1
+		}
+		for i, m := range markers {
+			if strings.Contains(string(d), m) {
+				return i
+			}
+		}
+		return -1
+	}
+	paths := []string{
+		"/items?q=rock+%26%26+roll", "/a/../../etc/passwd", "/s?q=1'+or+1=1--", "/x?u=%253Cscript%253Ealert(1)",
+		"/p?t={{7*7}}", "/ok/page.html", "/q?a=b&c=d", "/f?x=$(id)", "/y?v=%00", "/z?o=union+select+1,2",
+		"/k?q=%27%20OR%20%271%27=%271", "/j?x=${jndi:ldap://x}", "/plain/path", "", "/w?x=<svg/onload=alert(1)>",
+		"/d?f=....//....//etc/passwd", "/c?cmd=;cat+/etc/shadow", "/n?user[$ne]=1",
+	}
+	for _, p := range paths {
+		got, _ := PayloadMarker([]byte(p), nil)
+		if want := scan([]byte(p)); got != want {
+			t.Errorf("PayloadMarker(%q) = %d, want %d", p, got, want)
+		}
+	}
+}

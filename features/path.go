@@ -216,13 +216,34 @@ func PayloadMarker(p, scratch []byte) (int, []byte) {
 	if !special && bytes.Index(scratch, []byte("select")) < 0 && bytes.Index(scratch, []byte(" or ")) < 0 {
 		return -1, scratch
 	}
-	for i, m := range markers {
-		if bytes.Contains(scratch, []byte(m)) {
-			return i, scratch
+	// One pass over the decoded path, trying at each byte only the markers
+	// that start with it; the marker returned is the first in list order
+	// that the path carries, as a scan of the list would find.
+	best := NumMarkers
+	for i, c := range scratch {
+		for _, m := range markersByFirst[c] {
+			if int(m) < best && bytes.HasPrefix(scratch[i:], markerBytes[m]) {
+				best = int(m)
+			}
 		}
 	}
-	return -1, scratch
+	if best == NumMarkers {
+		return -1, scratch
+	}
+	return best, scratch
 }
+
+// markerBytes are the markers as byte slices, and markersByFirst their
+// indices by first byte.
+var markerBytes, markersByFirst = func() ([NumMarkers][]byte, [256][]uint8) {
+	var bs [NumMarkers][]byte
+	var first [256][]uint8
+	for i, m := range markers {
+		bs[i] = []byte(m)
+		first[m[0]] = append(first[m[0]], uint8(i))
+	}
+	return bs, first
+}()
 
 // decode percent-decodes b in place, turns '+' into a space and lower-cases
 // ASCII letters. Invalid escapes are kept as they are.
