@@ -431,7 +431,8 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 				x.Typical = ident.MaxPayload
 			}
 		case SignalForest:
-			x.Value, x.Typical, x.Beyond = r.Forest, m.Tails[k].X[len(m.Tails[k].X)/2], m.Tails[k].Beyond(r.Forest)
+			// Typical: the knot nearest the median (share 10^-0.25).
+			x.Value, x.Typical, x.Beyond = r.Forest, m.Tails[k].X[min(2, len(m.Tails[k].X)-1)], m.Tails[k].Beyond(r.Forest)
 			if ident != nil {
 				x.Typical = ident.MaxScore
 			}

@@ -263,7 +263,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 		for _, r := range d.Reasons {
 			why = append(why, r.String())
 		}
-		fmt.Fprintf(out, "   %-40s %-12s %7s after onset  %s\n", d.Client, l.Kind, after, strings.Join(why, ", "))
+		fmt.Fprintf(out, "   %-40s %-12s %7s after onset  %s\n", d.Client, l.Kind, after, strings.Join(why, " | "))
 	}
 	fmt.Fprintln(out)
 	if err := rec.Evaluate(labels).Print(out); err != nil {
