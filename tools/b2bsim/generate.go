@@ -4,16 +4,17 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/portcullis/portcullis/tools/internal/simcmd"
 	. "github.com/portcullis/portcullis/tools/internal/simlog"
 )
 
-func generate(c config) *Log {
+func generate(c simcmd.Config) *Log {
 	w := newWorld(c)
 	d := w.day
 	// Site identities first, so that they do not depend on -clients.
 	w.recurring()
 	w.carrierNAT()
-	people := w.pool(c.clients * 5 / 2)
+	people := w.pool(c.Clients * 5 / 2)
 	w.newcomers()
 	for _, k := range []func(*world, *rand.Rand){(*world).flood, (*world).scan, (*world).bruteforce, (*world).injection, (*world).upload, (*world).enumeration} {
 		for range 2 + d.IntN(4) {
@@ -28,7 +29,7 @@ func generate(c config) *Log {
 	// (mult-1) times the usual arrivals of consumers to its window.
 	slope, amp, phase := Uniform(d, 0, .8), Uniform(d, 0, .2), Uniform(d, 0, 2*math.Pi)
 	order := d.Perm(len(people))
-	n := min(c.clients, len(people))
+	n := min(c.Clients, len(people))
 	consumers := 0
 	for _, i := range order[:n] {
 		w.visit(people[i], w.arrival(Sub(d), slope, amp, phase), false)

@@ -14,84 +14,19 @@
 //	go run ./tools/b2bsim -seed 2 -site 3 -out day2.jsonl -labels day2.labels.jsonl
 package main
 
-import (
-	"flag"
-	"fmt"
-	"io"
-	"os"
-	"time"
-)
+import "github.com/portcullis/portcullis/tools/internal/simcmd"
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "b2bsim:", err)
-		os.Exit(2)
-	}
-}
+func main() { model().Main() }
 
-// config is what the flags set.
-type config struct {
-	seed, site uint64
-	start      time.Time
-	minutes    int
-	clients    int
-	out        string
-	labels     string
-}
-
-func parse(args []string) (config, error) {
-	var c config
-	fs := flag.NewFlagSet("b2bsim", flag.ContinueOnError)
-	fs.Uint64Var(&c.seed, "seed", 1, "the day: behaviour, tracking rush, incidents and attackers")
-	fs.Uint64Var(&c.site, "site", 3, "the service: accounts, route mix, recurring clients, user pool")
-	start := fs.String("start", "2026-06-02T07:30:00Z", "start of the recording (RFC 3339)")
-	fs.IntVar(&c.minutes, "minutes", 15, "length of the recording")
-	fs.IntVar(&c.clients, "clients", 3000, "ordinary client addresses (attackers, heavy clients and the rush come on top)")
-	fs.StringVar(&c.out, "out", "events.jsonl", "events output (JSON lines)")
-	fs.StringVar(&c.labels, "labels", "labels.jsonl", "labels output (one JSON object per client)")
-	if err := fs.Parse(args); err != nil {
-		return c, err
+// model is what b2bsim brings to the command line the traffic models share.
+func model() simcmd.Model {
+	return simcmd.Model{
+		Name:        "b2bsim",
+		Site:        3,
+		Start:       "2026-06-02T07:30:00Z",
+		SeedHelp:    "the day: behaviour, tracking rush, incidents and attackers",
+		SiteHelp:    "the service: accounts, route mix, recurring clients, user pool",
+		ClientsHelp: "ordinary client addresses (attackers, heavy clients and the rush come on top)",
+		Generate:    generate,
 	}
-	var err error
-	if c.start, err = time.Parse(time.RFC3339, *start); err != nil {
-		return c, fmt.Errorf("-start %q: %w (write it like 2026-06-02T07:30:00Z)", *start, err)
-	}
-	if c.minutes < 2 || c.minutes > 24*60 {
-		return c, fmt.Errorf("-minutes %d: give between 2 and 1440", c.minutes)
-	}
-	if c.clients < 10 {
-		return c, fmt.Errorf("-clients %d: give at least 10", c.clients)
-	}
-	return c, nil
-}
-
-func run(args []string, stdout io.Writer) error {
-	c, err := parse(args)
-	if err != nil {
-		return err
-	}
-	log := generate(c)
-	if err := writeFile(c.out, log.WriteEvents); err != nil {
-		return err
-	}
-	if err := writeFile(c.labels, log.WriteLabels); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s: %s", c.out, log.Summary())
-	return nil
-}
-
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("create output: %w", err)
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("%s: %w (is the disk full?)", path, err)
-	}
-	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portcullis/portcullis/tools/internal/simcmd"
 	. "github.com/portcullis/portcullis/tools/internal/simlog"
 )
 
@@ -172,11 +173,11 @@ var (
 	mobileV6  = strings.Fields("2a01:59f: 2a02:3032: 2a02:c7f: 2a04:4540:")
 )
 
-func newWorld(c config) *world {
+func newWorld(c simcmd.Config) *world {
 	w := &world{
-		log:  New(c.start, time.Duration(c.minutes)*time.Minute),
-		site: rand.New(rand.NewPCG(c.site, 0xb2b)),
-		day:  rand.New(rand.NewPCG(c.seed, c.site^0xdaa66d2c7ddf743f)),
+		log:  New(c.Start, time.Duration(c.Minutes)*time.Minute),
+		site: rand.New(rand.NewPCG(c.Site, 0xb2b)),
+		day:  rand.New(rand.NewPCG(c.Seed, c.Site^0xdaa66d2c7ddf743f)),
 	}
 	w.W = w.log.Window()
 	s := w.site

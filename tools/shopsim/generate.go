@@ -4,17 +4,18 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/portcullis/portcullis/tools/internal/simcmd"
 	. "github.com/portcullis/portcullis/tools/internal/simlog"
 )
 
 // generate builds the whole day.
-func generate(c config) *Log {
+func generate(c simcmd.Config) *Log {
 	w := newWorld(c)
 	d := w.day
 	// Site identities first, so that they do not depend on -clients.
 	w.recurring()
 	w.carrierNAT()
-	people := w.pool(c.clients * 5 / 2)
+	people := w.pool(c.Clients * 5 / 2)
 	w.newcomers()
 
 	// Attackers first in the day's draw order, so that the count of
@@ -35,7 +36,7 @@ func generate(c config) *Log {
 	// the flash sale adds (mult-1) times the usual arrivals to its window.
 	slope, amp, phase := Uniform(d, -.6, .6), Uniform(d, 0, .25), Uniform(d, 0, 2*math.Pi)
 	order := d.Perm(len(people))
-	n := min(c.clients, len(people))
+	n := min(c.Clients, len(people))
 	for _, i := range order[:n] {
 		r := Sub(d)
 		w.visit(people[i], w.arrival(r, slope, amp, phase), false)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/portcullis/portcullis/tools/internal/simcmd"
 	. "github.com/portcullis/portcullis/tools/internal/simlog"
 )
 
@@ -187,11 +188,11 @@ func (w *world) sku(r *rand.Rand) string {
 
 func q(s string) string { return url.QueryEscape(s) }
 
-func newWorld(c config) *world {
+func newWorld(c simcmd.Config) *world {
 	w := &world{
-		log:  New(c.start, dur(c.minutes)),
-		site: newRand(c.site, 0x5409),
-		day:  newRand(c.seed, c.site^0x3c6ef372fe94f82b),
+		log:  New(c.Start, dur(c.Minutes)),
+		site: newRand(c.Site, 0x5409),
+		day:  newRand(c.Seed, c.Site^0x3c6ef372fe94f82b),
 	}
 	w.W = w.log.Window()
 	s := w.site

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/portcullis/portcullis/backtest"
@@ -124,4 +125,48 @@ func (o Output) Kinds() map[string]int {
 		}
 	}
 	return k
+}
+
+// CheckModel checks what every model must do on -site site, on a few
+// minutes of small days: each of kinds appears in the labels; the same
+// flags write the same files and another seed other events; the site's
+// heavy clients recur from one day to the next while a day's newcomers
+// were not there the day before.
+func CheckModel(t *testing.T, run Run, site string, kinds []string) {
+	t.Run("writes every kind of client, the same files for the same flags, other events for another seed", func(t *testing.T) {
+		small := []string{"-seed", "3", "-site", site, "-minutes", "4", "-clients", "150"}
+		a := Generate(t, run, small...)
+		got := a.Kinds()
+		for _, k := range kinds {
+			if got[k] == 0 {
+				t.Errorf("no %s clients in %v", k, got)
+			}
+		}
+		b := Generate(t, run, small...)
+		if !bytes.Equal(a.Events, b.Events) || !bytes.Equal(a.Labels, b.Labels) {
+			t.Error("two runs with the same flags wrote different files")
+		}
+		c := Generate(t, run, "-seed", "4", "-site", site, "-minutes", "4", "-clients", "150")
+		if bytes.Equal(a.Events, c.Events) {
+			t.Error("another seed wrote the same events")
+		}
+	})
+	t.Run("keeps the site's recurring clients across days and brings newcomers only once", func(t *testing.T) {
+		day := func(seed string) Output {
+			return Generate(t, run, "-seed", seed, "-site", site, "-minutes", "3", "-clients", "100")
+		}
+		one, two := day("1"), day("2")
+		recurring := 0
+		for ip, l := range two.LabelsByClient {
+			if l.Heavy && one.LabelsByClient[ip].Heavy {
+				recurring++
+			}
+			if strings.HasPrefix(l.Profile, "new-") && one.LabelsByClient[ip].Kind != "" {
+				t.Errorf("newcomer %s of day 2 was already there on day 1", ip)
+			}
+		}
+		if recurring < 5 {
+			t.Errorf("%d heavy clients recur on both days, want the site's recurring ones (at least 5)", recurring)
+		}
+	})
 }
