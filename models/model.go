@@ -547,7 +547,10 @@ func (m *Model) Write(w io.Writer) error {
 	if m.ID == "" {
 		h := sha256.New()
 		h.Write(fb)
-		fmt.Fprintf(h, "%v|%d|%d|%d", m.Threshold, len(m.Identities), len(m.KeyIdentities), m.Training.Events)
+		fmt.Fprintf(h, "%v|%d|%d|%d|%v", m.Threshold, len(m.Identities), len(m.KeyIdentities), m.Training.Events, m.Volume.Requests)
+		if m.Campaigns != nil {
+			json.NewEncoder(h).Encode(m.Campaigns)
+		}
 		for i := range m.Tails {
 			fmt.Fprintf(h, "|%v|%v", m.Tails[i].X, m.Tails[i].Beta)
 		}

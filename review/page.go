@@ -6,8 +6,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-
-	"github.com/portcullis/portcullis/models"
 )
 
 //go:embed page
@@ -27,7 +25,7 @@ func (h *Handler) page() {
 	}
 	t := template.Must(template.ParseFS(sub, "index.html"))
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, struct{ Features []string }{models.SignalNames()}); err != nil {
+	if err := t.Execute(&buf, struct{ Features []string }{reasonNames()}); err != nil {
 		panic(err)
 	}
 	index := buf.Bytes()

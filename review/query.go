@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/models"
 )
@@ -121,7 +122,7 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 		return q, fmt.Errorf("%w: unknown action %q; use %s or %s", ErrBadInput, a, ActionBlock, ActionSimulated)
 	}
 	if r := v.Get("reason"); r != "" {
-		names := append(models.SignalNames(), manualReason)
+		names := append(reasonNames(), manualReason)
 		if !slices.Contains(names, r) {
 			return q, fmt.Errorf("%w: unknown reason %q; use a signal name: %s", ErrBadInput, r, strings.Join(names, ", "))
 		}
@@ -201,4 +202,10 @@ func (c *Cursor) before(d *detector.Decision) bool {
 		return d.TS.Before(c.TS)
 	}
 	return d.Client < c.Client
+}
+
+// reasonNames are the names a decision's reasons can carry: the model's
+// signals and the campaign channels' endpoint counts.
+func reasonNames() []string {
+	return append(models.SignalNames(), campaign.Features()...)
 }
