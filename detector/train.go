@@ -157,18 +157,14 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		from    = int64(math.MaxInt64)
 		to      = int64(math.MinInt64)
 	)
-	type clientPeak struct {
-		key  string
-		high models.Point
-	}
-	var clientHigh []clientPeak // each judged client's peaks, for the features' tails
-	var volPeaks []float64      // highest requests_2m of clients too quiet to get a baseline
+	var clientHigh []models.Point // each judged client's peaks, for the features' tails
+	var volPeaks []float64        // highest requests_2m of clients too quiet to get a baseline
 	keep := func(c *Client) {
 		t := c.Ext.train
 		if t == nil {
 			return
 		}
-		clientHigh = append(clientHigh, clientPeak{c.Key(), t.high})
+		clientHigh = append(clientHigh, t.high)
 		if byKey && t.apiKey != "" {
 			k := keys[t.apiKey]
 			if k == nil {
@@ -300,11 +296,7 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	}
 	m.SetVolumeLimit(volPeaks, cfg.Model)
 	m.SetMarkerWeights(p1.table.MarkerClients(), summary.Events)
-	all := make([]models.Point, len(clientHigh))
-	for i, c := range clientHigh {
-		all[i] = c.high
-	}
-	m.FitFeatureTails(all)
+	m.FitFeatureTails(clientHigh)
 	if campTrainer != nil {
 		m.Campaigns = campTrainer.Norms()
 	}
@@ -336,17 +328,10 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		if ps == nil {
 			return
 		}
-		b := m.Identities[c.Key()]
 		peaks = append(peaks, ps.high)
-		if b != nil {
-			b.MaxScore = max(b.MaxScore, ps.high[models.SignalForest])
-			b.MaxPayload = max(b.MaxPayload, ps.high[models.SignalPayload])
-		}
-		if k := c.Ext.peaks.apiKey; k != "" {
-			if b := m.KeyIdentities[k]; b != nil {
-				b.MaxScore = max(b.MaxScore, ps.high[models.SignalForest])
-				b.MaxPayload = max(b.MaxPayload, ps.high[models.SignalPayload])
-			}
+		m.Identities[c.Key()].NotePeaks(&ps.high)
+		if ps.apiKey != "" {
+			m.KeyIdentities[ps.apiKey].NotePeaks(&ps.high)
 		}
 	}
 	p2.collect = func(c *Client, _ *features.Vector, rec *ingest.Record) {

@@ -123,3 +123,27 @@ type IdentityBaseline struct {
 	MaxPayload float64 `json:"max_payload,omitempty"`
 	Events     int64   `json:"events"`
 }
+
+// highest returns the highest value of signal i the client had while it
+// was judged in training: a feature's in model space, its payload
+// evidence, or its forest score.
+func (b *IdentityBaseline) highest(i int) float64 {
+	switch i {
+	case SignalPayload:
+		return b.MaxPayload
+	case SignalForest:
+		return b.MaxScore
+	}
+	return b.High[i]
+}
+
+// NotePeaks raises the highest payload evidence and forest score of the
+// client to its peaks in a replay of training; a nil b does nothing, so a
+// caller need not look first whether the client is known.
+func (b *IdentityBaseline) NotePeaks(p *SignalPeaks) {
+	if b == nil {
+		return
+	}
+	b.MaxScore = max(b.MaxScore, p[SignalForest])
+	b.MaxPayload = max(b.MaxPayload, p[SignalPayload])
+}

@@ -398,15 +398,11 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 		sur[i] = s
 		top = max(top, s)
 	}
-	sur[SignalPayload] = m.excusedPayload(payload, ident)
+	sur[SignalPayload] = m.excused(SignalPayload, payload, ident)
 	if top >= ForestGate {
 		r.Scored = true
 		r.Forest = m.Forest.Score(p[:])
-		s := m.Tails[SignalForest].Surprise(r.Forest)
-		if ident != nil {
-			s = min(s, max(0, s-m.Tails[SignalForest].Surprise(ident.MaxScore)))
-		}
-		sur[SignalForest] = s
+		sur[SignalForest] = m.excused(SignalForest, r.Forest, ident)
 	}
 	for _, s := range sur {
 		r.Score = max(r.Score, s)
@@ -476,23 +472,14 @@ func (m *Model) CheckVolume(v *features.Vector, keyed float64, urls int, r *Resu
 // rarer than one client in a hundred.
 const reasonMin = 2.0
 
-// excused returns the surprise of model-space value x of feature i, less
-// what a known client's own history makes usual: only the part of the
-// rarity beyond the client's highest value in training counts.
+// excused returns the surprise of value x of signal i (model space for a
+// feature), less what a known client's own history makes usual: only the
+// part of the rarity beyond the client's highest value in training counts.
 func (m *Model) excused(i int, x float64, ident *IdentityBaseline) float64 {
 	t := &m.Tails[i]
 	s := t.Surprise(x)
-	if ident != nil && s > 0 {
-		s = min(s, max(0, s-t.Surprise(ident.High[i])))
-	}
-	return s
-}
-
-func (m *Model) excusedPayload(x float64, ident *IdentityBaseline) float64 {
-	t := &m.Tails[SignalPayload]
-	s := t.Surprise(x)
-	if ident != nil && s > 0 {
-		s = min(s, max(0, s-t.Surprise(ident.MaxPayload)))
+	if ident != nil {
+		s = max(0, s-t.Surprise(ident.highest(i)))
 	}
 	return s
 }

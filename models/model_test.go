@@ -220,6 +220,29 @@ func TestTailFollowsTheBody(t *testing.T) {
 	}
 }
 
+func TestTailValueInvertsSurprise(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	peaks := make([]float64, 5000)
+	for i := range peaks {
+		if rng.Float64() < 0.6 {
+			peaks[i] = 0 // most clients at zero, as for a failure ratio
+		} else {
+			peaks[i] = rng.ExpFloat64()
+		}
+	}
+	tail := FitTail(peaks, 0.05)
+	// Past the 60 % of clients at zero, where the share falls continuously.
+	for _, s := range []float64{0.5, 1, 1.5, 1.7, 2, 3, 6} {
+		x := tail.Value(s)
+		if got := tail.Surprise(x); math.Abs(got-s) > 1e-9 {
+			t.Errorf("Surprise(Value(%v)) = %v (value %v)", s, got, x)
+		}
+	}
+	if tail.Value(0) != tail.X[0] {
+		t.Errorf("Value(0) = %v, want the lowest peak %v", tail.Value(0), tail.X[0])
+	}
+}
+
 func TestPayloadEvidence(t *testing.T) {
 	var m Model
 	var clients [features.NumMarkers]int64

@@ -123,3 +123,28 @@ func (t *Tail) Surprise(x float64) float64 { return -t.Log10Share(x) }
 
 // Beyond reports whether x is past every training client's peak.
 func (t *Tail) Beyond(x float64) bool { return t.N > 0 && x > t.Max }
+
+// Value returns the value whose surprise is s, the inverse of Surprise:
+// what one training client in 10^s reaches.
+func (t *Tail) Value(s float64) float64 {
+	l := -s
+	n := len(t.X)
+	if n == 0 || l >= 0 {
+		if n == 0 {
+			return 0
+		}
+		return t.X[0]
+	}
+	if last := n - 1; l < t.L[last] {
+		return t.X[last] + (t.L[last]-l)*t.Beta*math.Ln10
+	}
+	// The first knot at or below l, and the one before it.
+	i := 1
+	for t.L[i] > l {
+		i++
+	}
+	if t.L[i] == t.L[i-1] {
+		return t.X[i]
+	}
+	return t.X[i-1] + (t.X[i]-t.X[i-1])*(l-t.L[i-1])/(t.L[i]-t.L[i-1])
+}

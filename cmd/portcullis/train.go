@@ -193,7 +193,7 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	fmt.Fprintln(w)
 	rate := m.Tails[features.Rate]
 	fmt.Fprintf(w, "  for example rate: 1 training client in 100 reaches %.3g req/s, 1 in 10,000 would reach %.3g\n",
-		math.Expm1(tailValue(&rate, 2)), math.Expm1(tailValue(&rate, 4)))
+		math.Expm1(rate.Value(2)), math.Expm1(rate.Value(4)))
 	if v := m.Volume; v.Requests > 0 {
 		fmt.Fprintf(w, "volume limit: %.0f requests in ~2 min for unknown clients without an API key on a few URLs (%.0f× the p%g of %d clients' peaks, %.0f); %d training clients reach it\n",
 			v.Requests, v.Factor, 100*v.Quantile, v.Clients, v.Peak, v.Over)
@@ -201,23 +201,6 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 		fmt.Fprintf(w, "volume limit: off (%d clients to calibrate it on, %d needed, or turned off)\n", v.Clients, 200)
 	}
 	printCampaignNorms(w, m.Campaigns)
-}
-
-// tailValue returns the value of a tail's signal whose surprise is s.
-func tailValue(t *models.Tail, s float64) float64 {
-	lo, hi := 0.0, 1.0
-	for t.Surprise(hi) < s && hi < 1e6 {
-		hi *= 2
-	}
-	for range 60 {
-		mid := (lo + hi) / 2
-		if t.Surprise(mid) < s {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return hi
 }
 
 // printCampaignNorms says what training learned of each endpoint's usual
