@@ -208,7 +208,7 @@ func (h *History) record(p *Pipeline, c *Client, ts int64, v *features.Vector, r
 	}
 	// The same confirmation as Process (blocks). prevScore still holds the
 	// previous score here.
-	decided := r.OverVolume || blocks(c.Ext.prevScore, r.Score, threshold)
+	decided := blocks(c.Ext.prevScore, r, threshold)
 
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -205,7 +205,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	// one burst of a normal client's first requests can look like anything
 	// once, an attack keeps looking like itself. A judgement ten times
 	// rarer than the threshold needs only one.
-	block := p.res.OverVolume || blocks(s.prevScore, p.res.Score, p.model.Threshold)
+	block := blocks(s.prevScore, &p.res, p.model.Threshold)
 	s.prevScore = p.res.Score
 	if !block {
 		return nil
@@ -261,8 +261,9 @@ func round(x float64, digits int) float64 {
 // first judgement.
 const strongMargin = 1.0
 
-// blocks says whether a judgement scoring score, after one that scored
-// prev, blocks the client.
-func blocks(prev, score, threshold float64) bool {
-	return min(prev, score) >= threshold || score >= threshold+strongMargin
+// blocks says whether judgement r, after one that scored prev, blocks the
+// client: past the volume limit, or confirmed past the threshold. Process
+// and History both ask it, so what a history calls decided is what was.
+func blocks(prev float64, r *models.Result, threshold float64) bool {
+	return r.OverVolume || min(prev, r.Score) >= threshold || r.Score >= threshold+strongMargin
 }
