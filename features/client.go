@@ -140,8 +140,11 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 			c.last = ts
 		}
 		if dt > 0 {
-			ds := math.Exp(-dt / TauShort)
-			dl := math.Exp(-dt / TauLong)
+			// One exponential serves the three time constants, each a
+			// whole multiple of the next (see longPerSustained).
+			dsus := math.Exp(-dt / TauSustained)
+			dl := powi(dsus, longPerSustained)
+			ds := powi(dl, shortPerLong)
 			c.short *= ds
 			c.c.n *= dl
 			c.c.errs *= dl
@@ -156,7 +159,6 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 			c.c.keyed *= dl
 			c.c.reqBytes *= dl
 			c.c.respBytes *= dl
-			dsus := math.Exp(-dt / TauSustained)
 			c.refusedS *= dsus
 		}
 		if c.events == 1 {
@@ -253,6 +255,31 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 	}
 	c.pos = (c.pos + 1) % ring
 	return firstMark
+}
+
+// The time constants' ratios: exp(-dt/TauLong) is exp(-dt/TauSustained)
+// to the power longPerSustained, and so on, so that one exponential per
+// event serves all three.
+const (
+	longPerSustained = int(TauSustained / TauLong)
+	shortPerLong     = int(TauLong / TauShort)
+)
+
+// The ratios must be whole: a change of a time constant that breaks this
+// fails to compile here.
+var _ = [1]struct{}{}[int(TauSustained)%int(TauLong)+int(TauLong)%int(TauShort)]
+
+// powi returns x to the power n >= 1 by squaring.
+func powi(x float64, n int) float64 {
+	r := 1.0
+	for n > 0 {
+		if n&1 != 0 {
+			r *= x
+		}
+		x *= x
+		n >>= 1
+	}
+	return r
 }
 
 func isRead(m []byte) bool {

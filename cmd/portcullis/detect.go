@@ -53,6 +53,10 @@ type detectConfig struct {
 	} `yaml:"batch"`
 	// ModelPoll is how often the model file is checked for changes.
 	ModelPoll time.Duration `yaml:"model_poll"`
+	// Warm is how much of a partition's past the detector reads again, the
+	// first time it meets the partition, to warm its clients' state
+	// (detector.OnlineConfig.Warm); negative turns it off.
+	Warm time.Duration `yaml:"warm"`
 }
 
 func loadDetectConfig(path string) (detectConfig, error) {
@@ -176,6 +180,7 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		Format:        format,
 		BatchSize:     cfg.Batch.Size,
 		FlushInterval: cfg.Batch.FlushInterval,
+		Warm:          cfg.Warm,
 	}
 	if err := ocfg.WithDefaults().Validate(); err != nil {
 		return err
