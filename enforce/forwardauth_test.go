@@ -32,7 +32,7 @@ func TestForwardAuthAnswers(t *testing.T) {
 	})
 
 	url := "http://" + s.Addr().String() + "/check"
-	proxy := clientFrom(t, "127.0.0.1")   // trusted: its headers name the client
+	proxy := clientFrom(t, "127.0.0.1")    // trusted: its headers name the client
 	stranger := clientFrom(t, "127.0.0.2") // untrusted: it is the client
 	tests := []struct {
 		name     string
