@@ -109,12 +109,14 @@ func clientIP(peer netip.Addr, trusted []netip.Prefix, useRealIP bool, xff []str
 }
 
 // parseHost reads an address with or without a port, IPv6 in brackets or
-// not.
+// not. It allocates nothing, not even for an error.
 func parseHost(s string) netip.Addr {
-	if ap, err := netip.ParseAddrPort(s); err == nil {
-		return ap.Addr().Unmap()
+	if strings.HasPrefix(s, "[") || strings.Count(s, ":") == 1 {
+		if ap, err := netip.ParseAddrPort(s); err == nil {
+			return ap.Addr().Unmap()
+		}
+		s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
 	}
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
 	if a, err := netip.ParseAddr(s); err == nil {
 		return a.Unmap().WithZone("")
 	}

@@ -71,11 +71,8 @@ func startNginx(t testing.TB, s *Service) *proxytest.Proxy {
 			"listen 8080;", fmt.Sprintf("listen 127.0.0.1:%d;", port),
 			"/etc/nginx/portcullis/", dir+"/",
 			"127.0.0.1:3000", app)
-		for name, body := range map[string]string{"portcullis-http.conf": httpConf, "portcullis-server.conf": serverConf} {
-			if err := os.WriteFile(dir+"/"+name, []byte(body), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		writeFile(t, dir+"/portcullis-http.conf", httpConf)
+		writeFile(t, dir+"/portcullis-server.conf", serverConf)
 		return proxytest.NginxSite(dir, "include "+dir+"/portcullis-http.conf;\n"+site)
 	})
 }
@@ -234,4 +231,11 @@ func proxyScenario(t *testing.T, p *proxytest.Proxy, s *Service, cfg Config, srv
 		applyOne(t, store, block("127.0.0.3", "ip", 600))
 		testwait.Until(t, 5*time.Second, "a block stored after recovery", func() bool { return ask(good, nil).StatusCode == refused })
 	})
+}
+
+func writeFile(t testing.TB, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
