@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -167,6 +168,40 @@ func BenchmarkNginx(b *testing.B) {
 	}
 	b.Run("without_check", func(b *testing.B) { throughput(b, "/.bench/nocheck") })
 	b.Run("with_check", func(b *testing.B) { throughput(b, "/api/items") })
+	b.Run("throughput_ratio", func(b *testing.B) {
+		// Bursts with and without the check alternate, so that a change in
+		// the machine's load falls on both alike.
+		c := clientFrom(b, "127.0.0.3")
+		c.Transport.(*http.Transport).MaxIdleConnsPerHost = 16
+		burst := func(path string) time.Duration {
+			start := time.Now()
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Go(func() {
+					for range 16 {
+						resp, err := c.Get(p.URL() + path)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						resp.Body.Close()
+						if resp.StatusCode != 200 {
+							b.Errorf("status %d", resp.StatusCode)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			return time.Since(start)
+		}
+		var with, without time.Duration
+		for b.Loop() {
+			without += burst("/.bench/nocheck")
+			with += burst("/api/items")
+		}
+		b.ReportMetric(without.Seconds()/with.Seconds(), "with/without")
+	})
 	b.Run("propagation", func(b *testing.B) {
 		store := storeFor(b, cfg)
 		var lat []time.Duration
