@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -17,10 +18,12 @@ const (
 	// FormatCLF is the nginx/Apache combined log format, optionally followed
 	// by $request_length, or the plain common log format.
 	FormatCLF Format = "clf"
+	// FormatCaddy is Caddy's JSON access log (see CaddyParser).
+	FormatCaddy Format = "caddy"
 )
 
 // validFormats is the list shown in error messages.
-const validFormats = `"auto", "json" or "clf"`
+const validFormats = `"auto", "json", "clf" or "caddy"`
 
 // ParseFormat parses a format name as given on the command line or in the
 // configuration file. It ignores case and surrounding space, treats the empty
@@ -34,6 +37,8 @@ func ParseFormat(s string) (Format, error) {
 		return FormatJSON, nil
 	case "clf", "combined", "common":
 		return FormatCLF, nil
+	case "caddy":
+		return FormatCaddy, nil
 	}
 	return "", fmt.Errorf("ingest: format %q: %w; use %s", s, ErrUnknownFormat, validFormats)
 }
@@ -56,7 +61,8 @@ func (f *Format) UnmarshalText(text []byte) error {
 }
 
 // DetectFormat tells which format line is in. A line whose first non-blank
-// byte is '{' is FormatJSON; a line that starts like the common log format
+// byte is '{' is FormatCaddy when it names Caddy's access logger
+// ("logger":"http.log.access...), else FormatJSON; a line that starts like the common log format
 // (three space-separated fields, or four with a virtual host first, then
 // "[time]") is FormatCLF. DetectFormat
 // looks only at the shape of the line: a line it assigns to a format may
@@ -65,6 +71,9 @@ func (f *Format) UnmarshalText(text []byte) error {
 func DetectFormat(line []byte) (Format, error) {
 	i := skipSpace(line, 0)
 	if i < len(line) && line[i] == '{' {
+		if bytes.Contains(line, caddyLogger) {
+			return FormatCaddy, nil
+		}
 		return FormatJSON, nil
 	}
 	if looksLikeCLF(line[i:]) {
@@ -79,6 +88,9 @@ func DetectFormat(line []byte) (Format, error) {
 		"expected a JSON object or a combined log line, or set the format explicitly",
 		shown, ErrUnknownFormat)
 }
+
+// caddyLogger is how Caddy's access log lines name their logger.
+var caddyLogger = []byte(`"logger":"http.log.access`)
 
 // looksLikeCLF reports whether s starts with `host ident user [`, or with
 // `vhost host ident user [` as Apache's vhost_combined writes it. A quoted

@@ -120,6 +120,7 @@ type Reader struct {
 	format Format
 	json   JSONParser
 	clf    CLFParser
+	caddy  CaddyParser
 	stats  Stats
 
 	reorder *Reorder
@@ -236,9 +237,12 @@ func (r *Reader) next(rec *Record) bool {
 			}
 			r.format = f
 		}
-		if r.format == FormatJSON {
+		switch r.format {
+		case FormatJSON:
 			err = r.json.Parse(line, rec)
-		} else {
+		case FormatCaddy:
+			err = r.caddy.Parse(line, rec)
+		default:
 			err = r.clf.Parse(line, rec)
 		}
 		if err != nil {
