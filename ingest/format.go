@@ -20,10 +20,14 @@ const (
 	FormatCLF Format = "clf"
 	// FormatCaddy is Caddy's JSON access log (see CaddyParser).
 	FormatCaddy Format = "caddy"
+	// FormatNginx is the lines of an nginx log_format, given as
+	// ReaderConfig.LogFormat (see NginxParser); detected lines are read
+	// with NginxJSONExample.
+	FormatNginx Format = "nginx"
 )
 
 // validFormats is the list shown in error messages.
-const validFormats = `"auto", "json", "clf" or "caddy"`
+const validFormats = `"auto", "json", "clf", "caddy" or "nginx" (with a log_format)`
 
 // ParseFormat parses a format name as given on the command line or in the
 // configuration file. It ignores case and surrounding space, treats the empty
@@ -39,6 +43,8 @@ func ParseFormat(s string) (Format, error) {
 		return FormatCLF, nil
 	case "caddy":
 		return FormatCaddy, nil
+	case "nginx":
+		return FormatNginx, nil
 	}
 	return "", fmt.Errorf("ingest: format %q: %w; use %s", s, ErrUnknownFormat, validFormats)
 }
@@ -62,7 +68,8 @@ func (f *Format) UnmarshalText(text []byte) error {
 
 // DetectFormat tells which format line is in. A line whose first non-blank
 // byte is '{' is FormatCaddy when it names Caddy's access logger
-// ("logger":"http.log.access...), else FormatJSON; a line that starts like the common log format
+// ("logger":"http.log.access...), FormatNginx when it has nginx's
+// "remote_addr" field, else FormatJSON; a line that starts like the common log format
 // (three space-separated fields, or four with a virtual host first, then
 // "[time]") is FormatCLF. DetectFormat
 // looks only at the shape of the line: a line it assigns to a format may
@@ -73,6 +80,9 @@ func DetectFormat(line []byte) (Format, error) {
 	if i < len(line) && line[i] == '{' {
 		if bytes.Contains(line, caddyLogger) {
 			return FormatCaddy, nil
+		}
+		if bytes.Contains(line, nginxRemoteAddr) {
+			return FormatNginx, nil
 		}
 		return FormatJSON, nil
 	}
@@ -88,6 +98,10 @@ func DetectFormat(line []byte) (Format, error) {
 		"expected a JSON object or a combined log line, or set the format explicitly",
 		shown, ErrUnknownFormat)
 }
+
+// nginxRemoteAddr marks a JSON line written by an nginx log_format
+// (NginxJSONExample).
+var nginxRemoteAddr = []byte(`"remote_addr":`)
 
 // caddyLogger is how Caddy's access log lines name their logger.
 var caddyLogger = []byte(`"logger":"http.log.access`)
