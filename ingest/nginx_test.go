@@ -210,3 +210,13 @@ server {
 		})
 	}
 }
+
+func TestTheNginxExampleDefinesTheDetectedJSONFormat(t *testing.T) {
+	b, err := os.ReadFile("../examples/nginx/portcullis-http.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "log_format portcullis_json "+NginxJSONExample+";") {
+		t.Errorf("examples/nginx/portcullis-http.conf does not define portcullis_json as NginxJSONExample:\n%s", NginxJSONExample)
+	}
+}
