@@ -49,10 +49,11 @@ eval: ## Backtest on three sites of each of the four traffic models, one line pe
 .PHONY: deps
 # How long apt-get waits for another apt or dpkg run to release its lock.
 APT_LOCK_TIMEOUT ?= 600
-deps: ## Install the servers and the browser the integration tests start (Debian: redis-server, prometheus, chromium)
+deps: ## Install the servers, proxies and browser the integration tests start (Debian: redis-server, prometheus, chromium, nginx, caddy)
 	@missing=""; \
+	have() { command -v "$$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$$1" ]; }; \
 	need() { \
-	  command -v "$$1" >/dev/null 2>&1 && return; \
+	  have "$$1" && return; \
 	  echo "needs $$1 (Debian package $$2): $$3"; \
 	  case " $$missing " in *" $$2 "*) ;; *) missing="$$missing $$2";; esac; \
 	}; \
@@ -60,6 +61,8 @@ deps: ## Install the servers and the browser the integration tests start (Debian
 	need prometheus prometheus "the metrics and dashboard tests scrape the services with a real Prometheus"; \
 	need promtool prometheus "the alerting rule tests check the rules with promtool"; \
 	need chromium chromium "the review page tests and screenshots render pages in headless Chromium"; \
+	need nginx nginx "the enforce tests put a real nginx (auth_request) in front of a site"; \
+	need caddy caddy "the enforce tests put a real Caddy (forward_auth) in front of a site"; \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \
 	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
@@ -77,8 +80,8 @@ deps: ## Install the servers and the browser the integration tests start (Debian
 	$$sudo apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_TIMEOUT) update -qq && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_TIMEOUT) install -y -qq$$missing >/dev/null || { \
 	  echo "apt-get failed (see above); install them by hand: apt-get install -y$$missing"; exit 1; }; \
-	for c in redis-server prometheus promtool chromium; do \
-	  command -v $$c >/dev/null 2>&1 || { echo "$$c is still missing after apt-get install; install it by hand"; exit 1; }; \
+	for c in redis-server prometheus promtool chromium nginx caddy; do \
+	  have $$c || { echo "$$c is still missing after apt-get install; install it by hand"; exit 1; }; \
 	done
 
 .PHONY: test

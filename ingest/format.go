@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -17,10 +18,16 @@ const (
 	// FormatCLF is the nginx/Apache combined log format, optionally followed
 	// by $request_length, or the plain common log format.
 	FormatCLF Format = "clf"
+	// FormatCaddy is Caddy's JSON access log (see CaddyParser).
+	FormatCaddy Format = "caddy"
+	// FormatNginx is the lines of an nginx log_format, given as
+	// ReaderConfig.LogFormat (see NginxParser); detected lines are read
+	// with NginxJSONExample.
+	FormatNginx Format = "nginx"
 )
 
 // validFormats is the list shown in error messages.
-const validFormats = `"auto", "json" or "clf"`
+const validFormats = `"auto", "json", "clf", "caddy" or "nginx" (with a log_format)`
 
 // ParseFormat parses a format name as given on the command line or in the
 // configuration file. It ignores case and surrounding space, treats the empty
@@ -34,6 +41,10 @@ func ParseFormat(s string) (Format, error) {
 		return FormatJSON, nil
 	case "clf", "combined", "common":
 		return FormatCLF, nil
+	case "caddy":
+		return FormatCaddy, nil
+	case "nginx":
+		return FormatNginx, nil
 	}
 	return "", fmt.Errorf("ingest: format %q: %w; use %s", s, ErrUnknownFormat, validFormats)
 }
@@ -56,7 +67,9 @@ func (f *Format) UnmarshalText(text []byte) error {
 }
 
 // DetectFormat tells which format line is in. A line whose first non-blank
-// byte is '{' is FormatJSON; a line that starts like the common log format
+// byte is '{' is FormatCaddy when it names Caddy's access logger
+// ("logger":"http.log.access...), FormatNginx when it has nginx's
+// "remote_addr" field, else FormatJSON; a line that starts like the common log format
 // (three space-separated fields, or four with a virtual host first, then
 // "[time]") is FormatCLF. DetectFormat
 // looks only at the shape of the line: a line it assigns to a format may
@@ -65,6 +78,12 @@ func (f *Format) UnmarshalText(text []byte) error {
 func DetectFormat(line []byte) (Format, error) {
 	i := skipSpace(line, 0)
 	if i < len(line) && line[i] == '{' {
+		if bytes.Contains(line, caddyLogger) {
+			return FormatCaddy, nil
+		}
+		if bytes.Contains(line, nginxRemoteAddr) {
+			return FormatNginx, nil
+		}
 		return FormatJSON, nil
 	}
 	if looksLikeCLF(line[i:]) {
@@ -79,6 +98,13 @@ func DetectFormat(line []byte) (Format, error) {
 		"expected a JSON object or a combined log line, or set the format explicitly",
 		shown, ErrUnknownFormat)
 }
+
+// nginxRemoteAddr marks a JSON line written by an nginx log_format
+// (NginxJSONExample).
+var nginxRemoteAddr = []byte(`"remote_addr":`)
+
+// caddyLogger is how Caddy's access log lines name their logger.
+var caddyLogger = []byte(`"logger":"http.log.access`)
 
 // looksLikeCLF reports whether s starts with `host ident user [`, or with
 // `vhost host ident user [` as Apache's vhost_combined writes it. A quoted

@@ -35,6 +35,9 @@ type ReaderConfig struct {
 	// KeepMalformed is how many malformed line numbers Stats remembers. 0
 	// means DefaultKeepMalformed (5); a negative value remembers none.
 	KeepMalformed int
+	// LogFormat is an nginx log_format string (see NginxParser); setting
+	// it implies FormatNginx.
+	LogFormat string
 	// Reorder puts records that arrive out of event-time order back in
 	// order (see Reorder). The zero value leaves them in the order of the
 	// input and only counts those that go back in time.
@@ -46,6 +49,17 @@ func (c ReaderConfig) Validate() error {
 	var errs []error
 	if _, err := ParseFormat(string(c.Format)); err != nil {
 		errs = append(errs, fmt.Errorf("ingest: %w: format %q: use %s", ErrInvalidConfig, c.Format, validFormats))
+	}
+	if c.Format == FormatNginx && c.LogFormat == "" {
+		errs = append(errs, fmt.Errorf("ingest: %w: format nginx needs the log_format string its lines were written with (--log-format)", ErrInvalidConfig))
+	}
+	if c.LogFormat != "" {
+		if c.Format != FormatAuto && c.Format != FormatNginx && c.Format != "" {
+			errs = append(errs, fmt.Errorf("ingest: %w: a log_format is given with format %q; drop one, or set format nginx", ErrInvalidConfig, c.Format))
+		}
+		if _, err := NewNginxParser(c.LogFormat); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if c.MaxLineBytes < 0 {
 		errs = append(errs, fmt.Errorf("ingest: %w: max line bytes is %d: use a positive size, or 0 for the default of %d",
@@ -60,6 +74,9 @@ func (c ReaderConfig) Validate() error {
 func (c ReaderConfig) withDefaults() ReaderConfig {
 	if f, err := ParseFormat(string(c.Format)); err == nil {
 		c.Format = f // canonical name; Validate reports a bad one
+	}
+	if c.LogFormat != "" && c.Format == FormatAuto {
+		c.Format = FormatNginx
 	}
 	if c.MaxLineBytes == 0 {
 		c.MaxLineBytes = DefaultMaxLineBytes
@@ -120,6 +137,8 @@ type Reader struct {
 	format Format
 	json   JSONParser
 	clf    CLFParser
+	caddy  CaddyParser
+	nginx  *NginxParser
 	stats  Stats
 
 	reorder *Reorder
@@ -146,6 +165,9 @@ func newReader(r io.Reader, cfg ReaderConfig, bufSize int) *Reader {
 		rd.drained = true
 	} else {
 		rd.reorder, _ = NewReorder(cfg.Reorder) // cfg.Reorder is valid
+		if cfg.LogFormat != "" {
+			rd.nginx, _ = NewNginxParser(cfg.LogFormat) // valid too
+		}
 	}
 	rd.stats.FirstMalformed = make([]int64, 0, cfg.KeepMalformed)
 	rd.stats.FirstErrors = make([]error, 0, cfg.KeepMalformed)
@@ -236,9 +258,17 @@ func (r *Reader) next(rec *Record) bool {
 			}
 			r.format = f
 		}
-		if r.format == FormatJSON {
+		switch r.format {
+		case FormatJSON:
 			err = r.json.Parse(line, rec)
-		} else {
+		case FormatCaddy:
+			err = r.caddy.Parse(line, rec)
+		case FormatNginx:
+			if r.nginx == nil { // detected, with no log_format given
+				r.nginx, _ = NewNginxParser(NginxJSONExample)
+			}
+			err = r.nginx.Parse(line, rec)
+		default:
 			err = r.clf.Parse(line, rec)
 		}
 		if err != nil {

@@ -24,6 +24,6 @@ Train offline on a recording, backtest on another, then run the detector online.
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newGenCommand(), newTrainCommand(), newScoreCommand(), newDetectCommand(), newReplayCommand(), newBlocklistCommand(), newGatewayCommand(), newDemoCommand(), newUpstreamCommand(), newKeysCommand(), newDriveCommand())
+	root.AddCommand(newGenCommand(), newTrainCommand(), newScoreCommand(), newDetectCommand(), newReplayCommand(), newBlocklistCommand(), newGatewayCommand(), newDemoCommand(), newUpstreamCommand(), newKeysCommand(), newDriveCommand(), newEnforceCommand())
 	return root
 }

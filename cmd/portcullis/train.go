@@ -22,16 +22,18 @@ import (
 
 // inputFlags are the flags shared by commands that read recordings.
 type inputFlags struct {
-	in       []string
-	format   string
-	identity string
-	lateness time.Duration
+	in        []string
+	format    string
+	logFormat string
+	identity  string
+	lateness  time.Duration
 }
 
 func (f *inputFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.in, "in", nil, `recording to read, repeatable ("-" for stdin; .gz is detected)`)
-	fl.StringVar(&f.format, "format", "auto", "log format: auto, json (canonical JSON lines) or clf (nginx/Apache combined)")
+	fl.StringVar(&f.format, "format", "auto", "log format: auto, json (canonical JSON lines), clf (nginx/Apache combined), caddy (Caddy's JSON access log) or nginx (with --log-format)")
+	fl.StringVar(&f.logFormat, "log-format", "", `the nginx log_format string the input was written with, such as '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time'`)
 	fl.StringVar(&f.identity, "identity", "ip", "what names a client: ip, api_key, user or ipv6_64")
 	fl.DurationVar(&f.lateness, "lateness", ingest.DefaultLateness, "put records up to this far behind the newest back in event-time order (0 turns re-ordering off)")
 }
@@ -43,6 +45,14 @@ func (f *inputFlags) sources() ([]detector.Source, []*detector.FileSource, inges
 	format, err := ingest.ParseFormat(f.format)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("--format: %w", err)
+	}
+	if f.logFormat != "" {
+		if _, err := ingest.NewNginxParser(f.logFormat); err != nil {
+			return nil, nil, 0, fmt.Errorf("--log-format: %w", err)
+		}
+		if format != ingest.FormatAuto && format != ingest.FormatNginx {
+			return nil, nil, 0, fmt.Errorf("--log-format is an nginx log_format, but --format is %s; drop --format or set it to nginx", format)
+		}
 	}
 	id, err := ingest.ParseIdentity(f.identity)
 	if err != nil {
@@ -60,7 +70,7 @@ func (f *inputFlags) sources() ([]detector.Source, []*detector.FileSource, inges
 				return nil, nil, 0, fmt.Errorf("--in: %w", err)
 			}
 		}
-		fs := &detector.FileSource{Path: p, Reader: ingest.ReaderConfig{Format: format, Reorder: reorder}}
+		fs := &detector.FileSource{Path: p, Reader: ingest.ReaderConfig{Format: format, LogFormat: f.logFormat, Reorder: reorder}}
 		srcs = append(srcs, fs)
 		files = append(files, fs)
 	}

@@ -1,0 +1,255 @@
+package enforce
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/internal/proxytest"
+	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
+)
+
+// benchService runs a Service whose view holds n decisions about
+// 10.x.y.z addresses, one of them 10.0.0.1.
+func benchService(b *testing.B, n int) (*Service, Config) {
+	b.Helper()
+	cfg := testConfig(redistest.Start(b))
+	cfg.Blocklist.Redis.Breaker.MaxNew = 10 * n
+	s := startService(b, cfg)
+	store := storeFor(b, cfg)
+	ds := make([]*detector.Decision, 0, 1000)
+	for i := range n {
+		ds = append(ds, block(fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255+1), "ip", 3600))
+		if len(ds) == cap(ds) || i == n-1 {
+			if _, err := store.Apply(context.Background(), ds); err != nil {
+				b.Fatal(err)
+			}
+			ds = ds[:0]
+		}
+	}
+	testwait.Until(b, 30*time.Second, "the decisions in the view", func() bool { return s.checker.Stats().Decisions == n })
+	return s, cfg
+}
+
+// discard is a ResponseWriter that keeps nothing but its header map,
+// reset between requests, so a benchmark counts the handler's own
+// allocations.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discard) WriteHeader(int)             {}
+
+// BenchmarkForwardAuth is the handler's own cost, with 10k decisions in
+// the view: allowed (the common case) and refused.
+func BenchmarkForwardAuth(b *testing.B) {
+	s, _ := benchService(b, 10_000)
+	h := s.ForwardAuth()
+	for _, bc := range []struct{ name, client string }{{"allow", "192.0.2.1"}, {"block", "10.0.0.1"}} {
+		b.Run(bc.name, func(b *testing.B) {
+			r, _ := http.NewRequest(http.MethodGet, "http://enforce/check", nil)
+			r.RemoteAddr = "127.0.0.1:40000"
+			r.Header.Set("X-Forwarded-For", "198.51.100.7, "+bc.client)
+			r.Header.Set("X-Forwarded-Uri", "/api/items?page=2")
+			r.Header.Set("X-Api-Key", "key_123")
+			w := &discard{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				h.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// BenchmarkExtAuthz is the ext_authz Check's own cost (no transport), with
+// 10k decisions in the view.
+func BenchmarkExtAuthz(b *testing.B) {
+	s, _ := benchService(b, 10_000)
+	a := s.ExtAuthz()
+	for _, bc := range []struct{ name, client string }{{"allow", "192.0.2.1"}, {"block", "10.0.0.1"}} {
+		b.Run(bc.name, func(b *testing.B) {
+			req := checkRequest(bc.client, "/api/items?page=2", map[string]string{"x-api-key": "key_123"})
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := a.Check(context.Background(), req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCheckLoopback is what a proxy on the same machine waits for:
+// one question over a kept-alive connection on loopback, for forward-auth
+// (HTTP/1.1) and ext_authz (gRPC), with the p99 of the round trip.
+func BenchmarkCheckLoopback(b *testing.B) {
+	s, _ := benchService(b, 10_000)
+	b.Run("forward_auth", func(b *testing.B) {
+		c := clientFrom(b, "127.0.0.1")
+		url := "http://" + s.Addr().String() + "/check"
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("X-Forwarded-For", "192.0.2.1")
+		lat := make([]time.Duration, 0, 1<<16)
+		b.ReportAllocs()
+		for b.Loop() {
+			start := time.Now()
+			resp, err := c.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			resp.Body.Close()
+			lat = append(lat, time.Since(start))
+		}
+		reportP99(b, lat)
+	})
+	b.Run("ext_authz", func(b *testing.B) {
+		client := extAuthzClient(b, s)
+		req := checkRequest("192.0.2.1", "/api/items", nil)
+		lat := make([]time.Duration, 0, 1<<16)
+		b.ReportAllocs()
+		for b.Loop() {
+			start := time.Now()
+			if _, err := client.Check(context.Background(), req); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(start))
+		}
+		reportP99(b, lat)
+	})
+}
+
+func reportP99(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[(len(lat)*99+99)/100-1].Microseconds()), "p99-µs")
+}
+
+// BenchmarkNginx is nginx on loopback in front of a backend, with
+// auth_request asking enforce (with_check) and without (without_check),
+// from 8 concurrent clients, and the time from Apply to nginx's first
+// refusal (propagation).
+func BenchmarkNginx(b *testing.B) {
+	srv := redistest.StartServer(b)
+	cfg := exampleConfig(b, "nginx", srv.Addr())
+	cfg.Blocklist.FailMode = "open"
+	cfg.Blocklist.MaxStaleness = 10 * time.Second
+	cfg.Blocklist.ProbeInterval = 0
+	cfg.Blocklist.Redis.Breaker.MaxNew = 1 << 30
+	s := startService(b, cfg)
+	p := startNginxBench(b, s)
+	throughput := func(b *testing.B, path string) {
+		c := clientFrom(b, "127.0.0.3")
+		c.Transport.(*http.Transport).MaxIdleConnsPerHost = 16
+		b.SetParallelism(4) // 4 per core: 8 clients on 2 cores
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				resp, err := c.Get(p.URL() + path)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					b.Errorf("status %d", resp.StatusCode)
+					return
+				}
+			}
+		})
+	}
+	b.Run("without_check", func(b *testing.B) { throughput(b, "/.bench/nocheck") })
+	b.Run("with_check", func(b *testing.B) { throughput(b, "/api/items") })
+	b.Run("throughput_ratio", func(b *testing.B) {
+		// Bursts with and without the check alternate, so that a change in
+		// the machine's load falls on both alike.
+		c := clientFrom(b, "127.0.0.3")
+		c.Transport.(*http.Transport).MaxIdleConnsPerHost = 16
+		burst := func(path string) time.Duration {
+			start := time.Now()
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Go(func() {
+					for range 16 {
+						resp, err := c.Get(p.URL() + path)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						resp.Body.Close()
+						if resp.StatusCode != 200 {
+							b.Errorf("status %d", resp.StatusCode)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			return time.Since(start)
+		}
+		var with, without time.Duration
+		for b.Loop() {
+			without += burst("/.bench/nocheck")
+			with += burst("/api/items")
+		}
+		b.ReportMetric(without.Seconds()/with.Seconds(), "with/without")
+	})
+	b.Run("propagation", func(b *testing.B) {
+		store := storeFor(b, cfg)
+		var lat []time.Duration
+		i := 0
+		for b.Loop() {
+			client := fmt.Sprintf("127.1.%d.%d", i/250%250, i%250+1)
+			i++
+			c := clientFrom(b, client)
+			start := time.Now()
+			if _, err := store.Apply(context.Background(), []*detector.Decision{block(client, "ip", 600)}); err != nil {
+				b.Fatal(err)
+			}
+			for {
+				resp, err := c.Get(p.URL() + "/api/items")
+				if err != nil {
+					b.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusForbidden {
+					break
+				}
+				if time.Since(start) > 10*time.Second {
+					b.Fatalf("%s not refused 10 s after its decision", client)
+				}
+			}
+			lat = append(lat, time.Since(start))
+			c.Transport.(*http.Transport).CloseIdleConnections()
+		}
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[(len(lat)*99+99)/100-1].Microseconds())/1000, "p99-ms")
+	})
+}
+
+// startNginxBench is startNginx with one more location, which skips the
+// check, to compare against.
+func startNginxBench(b *testing.B, s *Service) *proxytest.Proxy {
+	b.Helper()
+	app := backend(b)
+	return proxytest.StartNginx(b, func(dir string, port int) string {
+		httpConf := proxytest.Replace(b, "portcullis-http.conf", readExample(b, "nginx/portcullis-http.conf"),
+			"127.0.0.1:9180", s.Addr().String())
+		site := proxytest.Replace(b, "site.conf", readExample(b, "nginx/site.conf"),
+			"listen 8080;", fmt.Sprintf("listen 127.0.0.1:%d;\n    access_log off;", port),
+			"/etc/nginx/portcullis/", dir+"/",
+			"127.0.0.1:3000", app,
+			"    location / {", "    location /.bench/nocheck {\n        auth_request off;\n        proxy_pass http://"+app+";\n    }\n    location / {")
+		writeFile(b, dir+"/portcullis-http.conf", httpConf)
+		writeFile(b, dir+"/portcullis-server.conf", readExample(b, "nginx/portcullis-server.conf"))
+		return proxytest.NginxSite(dir, "include "+dir+"/portcullis-http.conf;\n"+site)
+	})
+}

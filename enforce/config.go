@@ -1,0 +1,211 @@
+package enforce
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/portcullis/portcullis/blocklist"
+)
+
+// Config configures a Service: one YAML document. Unknown keys are an
+// error.
+type Config struct {
+	// Listen is the address of the HTTP forward-auth listener, which the
+	// proxy asks on every request ("127.0.0.1:9180"; port 0 picks one).
+	Listen string `yaml:"listen"`
+	// GRPCListen is the address of the Envoy ext_authz (v3) listener;
+	// empty turns it off.
+	GRPCListen string `yaml:"grpc_listen"`
+	// Admin is the address of /metrics, /healthz and /readyz.
+	Admin string `yaml:"admin"`
+
+	// Client says where a question names the client.
+	Client ClientConfig `yaml:"client"`
+	// Refuse says how a refusal looks.
+	Refuse RefuseConfig `yaml:"refuse"`
+	// Routes give paths a fail mode of their own, by the longest matching
+	// prefix of the original URI.
+	Routes []Route `yaml:"routes"`
+
+	Blocklist BlocklistConfig `yaml:"blocklist"`
+}
+
+// BlocklistConfig is where the decisions are and what to do when the view
+// of them is stale.
+type BlocklistConfig struct {
+	Redis blocklist.RedisConfig `yaml:"redis"`
+	// FailMode applies once the view is older than MaxStaleness: "open"
+	// (keep enforcing the blocks held, let everyone else through) or
+	// "closed" (refuse all but the allowlist). It must be set.
+	FailMode       string        `yaml:"fail_mode"`
+	MaxStaleness   time.Duration `yaml:"max_staleness"`
+	ResyncInterval time.Duration `yaml:"resync_interval"`
+	ProbeInterval  time.Duration `yaml:"probe_interval"`
+}
+
+// ClientConfig says which headers of a question name the client, its API
+// key, its user and the request it asks about.
+type ClientConfig struct {
+	// TrustedProxies are the peers whose address headers are believed:
+	// the proxy asking, and any load balancer in front of it. A question
+	// from any other peer is about the peer itself.
+	TrustedProxies []netip.Prefix `yaml:"trusted_proxies"`
+	// IPHeader is X-Forwarded-For (the default: walked from the right,
+	// past trusted proxies, to the first address that is not one) or
+	// X-Real-IP (one address, set by the proxy).
+	IPHeader string `yaml:"ip_header"`
+	// APIKeyHeader and UserHeader name the headers with the API key and
+	// the authenticated user; empty means not checked.
+	APIKeyHeader string `yaml:"api_key_header"`
+	UserHeader   string `yaml:"user_header"`
+	// URIHeader names the header with the original request's URI, which
+	// picks a route's fail mode. Default X-Forwarded-Uri, as Caddy and
+	// Traefik send it (the nginx example sets it too).
+	URIHeader string `yaml:"uri_header"`
+}
+
+// RefuseConfig says how a refusal looks.
+type RefuseConfig struct {
+	// Status is 403 (the default) or 429, which adds Retry-After. nginx's
+	// auth_request passes only 401 and 403 through, so keep 403 for nginx.
+	Status int `yaml:"status"`
+	// MaxRetryAfter caps Retry-After; default 1h. A refusal by the fail
+	// mode, which has no expiry, gets the probe interval.
+	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
+	// DecisionHeader names the response header that carries the id of the
+	// decision behind a refusal (see DecisionID), for the proxy's log.
+	// Default X-Portcullis-Decision.
+	DecisionHeader string `yaml:"decision_header"`
+}
+
+// Route gives the requests under PathPrefix a fail mode of their own.
+type Route struct {
+	PathPrefix string `yaml:"path_prefix"`
+	FailMode   string `yaml:"fail_mode"`
+}
+
+// Defaults for Config.
+const (
+	DefaultListen         = "127.0.0.1:9180"
+	DefaultAdmin          = "127.0.0.1:9181"
+	DefaultIPHeader       = "X-Forwarded-For"
+	DefaultURIHeader      = "X-Forwarded-Uri"
+	DefaultDecisionHeader = "X-Portcullis-Decision"
+	DefaultMaxRetryAfter  = time.Hour
+)
+
+// WithDefaults returns c with zero fields set to their defaults, and header
+// names in their canonical form.
+func (c Config) WithDefaults() Config {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.Admin == "" {
+		c.Admin = DefaultAdmin
+	}
+	if c.Client.IPHeader == "" {
+		c.Client.IPHeader = DefaultIPHeader
+	}
+	if c.Client.URIHeader == "" {
+		c.Client.URIHeader = DefaultURIHeader
+	}
+	if c.Refuse.Status == 0 {
+		c.Refuse.Status = http.StatusForbidden
+	}
+	if c.Refuse.MaxRetryAfter == 0 {
+		c.Refuse.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if c.Refuse.DecisionHeader == "" {
+		c.Refuse.DecisionHeader = DefaultDecisionHeader
+	}
+	canon := func(s *string) {
+		if *s != "" {
+			*s = textproto.CanonicalMIMEHeaderKey(*s)
+		}
+	}
+	canon(&c.Client.IPHeader)
+	canon(&c.Client.APIKeyHeader)
+	canon(&c.Client.UserHeader)
+	canon(&c.Client.URIHeader)
+	canon(&c.Refuse.DecisionHeader)
+	c.Blocklist.Redis = c.Blocklist.Redis.WithDefaults()
+	return c
+}
+
+// Validate reports what is wrong with c, after WithDefaults.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("enforce: "+format, args...))
+	}
+	for _, l := range []struct{ key, addr string }{{"listen", c.Listen}, {"grpc_listen", c.GRPCListen}, {"admin", c.Admin}} {
+		if l.addr == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(l.addr); err != nil {
+			bad("%s %q is not host:port; write it like 127.0.0.1:9180", l.key, l.addr)
+		}
+	}
+	switch c.Client.IPHeader {
+	case "X-Forwarded-For", "X-Real-Ip":
+	default:
+		bad("client.ip_header is %q; set it to X-Forwarded-For or X-Real-IP", c.Client.IPHeader)
+	}
+	if len(c.Client.TrustedProxies) == 0 {
+		bad("client.trusted_proxies is empty, so every question would be about the proxy itself; list the proxy's address, such as 127.0.0.1/32")
+	}
+	if c.Refuse.Status != http.StatusForbidden && c.Refuse.Status != http.StatusTooManyRequests {
+		bad("refuse.status is %d; set it to 403 or 429", c.Refuse.Status)
+	}
+	if c.Refuse.MaxRetryAfter < time.Second {
+		bad("refuse.max_retry_after is %v; set it to 1s or more", c.Refuse.MaxRetryAfter)
+	}
+	if _, err := parseFailMode(c.Blocklist.FailMode); err != nil || c.Blocklist.FailMode == "" {
+		bad("blocklist.fail_mode is %q; set it to open (serve when the blocklist is stale) or closed (refuse all but the allowlist)", c.Blocklist.FailMode)
+	}
+	for i, r := range c.Routes {
+		if !strings.HasPrefix(r.PathPrefix, "/") {
+			bad("routes[%d].path_prefix is %q; start it with /", i, r.PathPrefix)
+		}
+		if _, err := parseFailMode(r.FailMode); err != nil || r.FailMode == "" {
+			bad("routes[%d].fail_mode is %q; set it to open or closed", i, r.FailMode)
+		}
+	}
+	if err := c.Blocklist.Redis.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.checkerConfig(nil).Validate(); err != nil && c.Blocklist.FailMode != "" {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// checkerConfig is the blocklist.CheckerConfig c describes.
+func (c Config) checkerConfig(onApplied func(time.Duration)) blocklist.CheckerConfig {
+	mode, _ := parseFailMode(c.Blocklist.FailMode)
+	return blocklist.CheckerConfig{
+		FailMode:       mode,
+		MaxStaleness:   c.Blocklist.MaxStaleness,
+		ResyncInterval: c.Blocklist.ResyncInterval,
+		ProbeInterval:  c.Blocklist.ProbeInterval,
+		OnApplied:      onApplied,
+	}.WithDefaults()
+}
+
+func parseFailMode(s string) (blocklist.FailMode, error) {
+	switch s {
+	case "open":
+		return blocklist.FailOpen, nil
+	case "closed":
+		return blocklist.FailClosed, nil
+	case "":
+		return 0, nil
+	}
+	return 0, fmt.Errorf("fail mode %q is neither open nor closed", s)
+}

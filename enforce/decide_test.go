@@ -1,0 +1,131 @@
+package enforce
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portcullis/portcullis/blocklist"
+)
+
+var trusted = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}
+
+func TestClientIP(t *testing.T) {
+	tests := []struct {
+		name      string
+		peer      string
+		realIP    bool
+		xff       []string
+		realValue string
+		want      string
+	}{
+		{"an untrusted peer is the client, whatever it claims", "192.0.2.1", false, []string{"203.0.113.7"}, "", "192.0.2.1"},
+		{"an untrusted peer is the client with X-Real-IP too", "192.0.2.1", true, nil, "203.0.113.7", "192.0.2.1"},
+		{"a trusted peer's X-Forwarded-For names the client", "10.0.0.1", false, []string{"203.0.113.7"}, "", "203.0.113.7"},
+		{"the walk skips trusted hops from the right", "10.0.0.1", false, []string{"192.0.2.9, 203.0.113.7, 10.1.2.3"}, "", "203.0.113.7"},
+		{"the walk reads the last header line first", "10.0.0.1", false, []string{"192.0.2.9", "203.0.113.7"}, "", "203.0.113.7"},
+		{"the walk crosses header lines through trusted hops", "10.0.0.1", false, []string{"203.0.113.7", "10.0.0.2"}, "", "203.0.113.7"},
+		{"hops may carry ports, IPv6 in brackets", "10.0.0.1", false, []string{"[2001:db8::7]:4711"}, "", "2001:db8::7"},
+		{"an IPv4-mapped IPv6 hop is its IPv4 address", "10.0.0.1", false, []string{"::ffff:203.0.113.7"}, "", "203.0.113.7"},
+		{"an unreadable hop leaves the last trusted hop", "10.0.0.1", false, []string{"203.0.113.7, unknown, 10.0.0.2"}, "", "10.0.0.2"},
+		{"no header leaves the trusted peer", "10.0.0.1", false, nil, "", "10.0.0.1"},
+		{"a trusted peer's X-Real-IP names the client", "fd00::1", true, nil, " 203.0.113.7 ", "203.0.113.7"},
+		{"an unreadable X-Real-IP leaves the trusted peer", "10.0.0.1", true, nil, "203.0.113.7, 192.0.2.1", "10.0.0.1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := clientIP(netip.MustParseAddr(tt.peer), trusted, tt.realIP, tt.xff, tt.realValue)
+			if got != netip.MustParseAddr(tt.want) {
+				t.Errorf("client %v; want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzClientIP checks that the client a question names is the peer or an
+// address written in the header, never anything else, and that an
+// untrusted peer is always its own client.
+func FuzzClientIP(f *testing.F) {
+	for _, seed := range []string{"203.0.113.7", "192.0.2.9, 203.0.113.7, 10.1.2.3", "[2001:db8::7]:4711", "unknown", ",,", " , 10.0.0.2", "::ffff:10.0.0.1"} {
+		f.Add("10.0.0.1", seed)
+		f.Add("192.0.2.1", seed)
+	}
+	f.Fuzz(func(t *testing.T, peer, xff string) {
+		p := parseHost(peer)
+		got := clientIP(p, trusted, false, []string{xff}, "")
+		if got == p {
+			return
+		}
+		if !p.IsValid() || !isTrusted(p, trusted) {
+			t.Fatalf("untrusted peer %v named %v", p, got)
+		}
+		for _, hop := range strings.Split(xff, ",") {
+			if parseHost(strings.TrimSpace(hop)) == got {
+				return
+			}
+		}
+		t.Fatalf("client %v is neither the peer %v nor in %q", got, p, xff)
+	})
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Unix(1_000_000, 0)
+	tests := []struct {
+		name    string
+		expires time.Time
+		want    string
+	}{
+		{"the seconds left of the block, rounded up", now.Add(90*time.Second + time.Millisecond), "91"},
+		{"at least one second", now.Add(10 * time.Millisecond), "1"},
+		{"at most the cap", now.Add(48 * time.Hour), "3600"},
+		{"the probe interval for the fail mode, which has no expiry", time.Time{}, "3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := blocklist.Verdict{Blocked: true, Expires: tt.expires}
+			if got := retryAfter(v, now, 2500*time.Millisecond, time.Hour); got != tt.want {
+				t.Errorf("Retry-After %s; want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	good := func() Config {
+		c := testConfig("127.0.0.1:6379")
+		return c
+	}
+	tests := []struct {
+		name   string
+		change func(*Config)
+		want   string // in the error; empty for none
+	}{
+		{"the test config is valid", func(*Config) {}, ""},
+		{"a fail mode must be chosen", func(c *Config) { c.Blocklist.FailMode = "" }, "blocklist.fail_mode"},
+		{"no trusted proxy is an error", func(c *Config) { c.Client.TrustedProxies = nil }, "client.trusted_proxies"},
+		{"only X-Forwarded-For or X-Real-IP name the client", func(c *Config) { c.Client.IPHeader = "Forwarded" }, "client.ip_header"},
+		{"x-real-ip is X-Real-IP", func(c *Config) { c.Client.IPHeader = "x-real-ip" }, ""},
+		{"only 403 or 429 refuse", func(c *Config) { c.Refuse.Status = 401 }, "refuse.status"},
+		{"a route needs a path", func(c *Config) { c.Routes = []Route{{PathPrefix: "login", FailMode: "open"}} }, "routes[0].path_prefix"},
+		{"a route needs a fail mode", func(c *Config) { c.Routes = []Route{{PathPrefix: "/login"}} }, "routes[0].fail_mode"},
+		{"a listener is host:port", func(c *Config) { c.Listen = "9180" }, "listen"},
+		{"redis needs an address", func(c *Config) { c.Blocklist.Redis.Addrs = nil }, "addrs is empty"},
+		{"probe_interval must be below max_staleness", func(c *Config) {
+			c.Blocklist.MaxStaleness, c.Blocklist.ProbeInterval = time.Second, 2*time.Second
+		}, "probe_interval"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := good()
+			tt.change(&c)
+			err := c.WithDefaults().Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("unexpected error: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("error %v; want one naming %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,16 @@
+// Package enforce is the decision service that proxies users already run
+// ask on every request: nginx (auth_request), Caddy (forward_auth), Traefik
+// (ForwardAuth) and HAProxy over HTTP, and Envoy over gRPC (ext_authz v3).
+//
+// It sits at the end of the data flow, beside the reference gateway:
+//
+//	detector -> Redis blocklist -> push (pub/sub) -> enforce (local view)
+//	                                                  <- proxy asks, per request
+//
+// A Service holds the same local view of the blocklist as the gateway's
+// check (blocklist.Checker: a snapshot, then pushed changes, a resync on a
+// gap, and an explicit fail mode once the view is stale), so a question
+// costs a few map reads and never waits on Redis. It answers 200 to allow,
+// and 403 (or 429 with Retry-After up to the decision's expiry) to refuse,
+// naming the decision in a response header for the proxy's log.
+package enforce

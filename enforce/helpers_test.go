@@ -1,0 +1,146 @@
+package enforce
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/internal/testwait"
+)
+
+var prefixes atomic.Int64
+
+// testConfig is a Config on 127.0.0.1:0 ports that trusts only 127.0.0.1
+// (the proxies and the in-process tests dial from it; a client that must
+// not be trusted dials from another loopback address), with its own key
+// space in the Redis at redisAddr.
+func testConfig(redisAddr string) Config {
+	return Config{
+		Listen:     "127.0.0.1:0",
+		GRPCListen: "127.0.0.1:0",
+		Admin:      "127.0.0.1:0",
+		Client: ClientConfig{
+			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+			APIKeyHeader:   "X-API-Key",
+			UserHeader:     "X-User",
+		},
+		Blocklist: BlocklistConfig{
+			Redis: blocklist.RedisConfig{
+				Addrs:     []string{redisAddr},
+				KeyPrefix: fmt.Sprintf("enforce%d:", prefixes.Add(1)),
+				TTLJitter: -1,
+			},
+			FailMode: "open",
+		},
+	}
+}
+
+// startService opens a Service for cfg, runs it until the test ends, and
+// returns once its first snapshot is loaded.
+func startService(t testing.TB, cfg Config) *Service {
+	t.Helper()
+	var logger *slog.Logger
+	if testing.Verbose() {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	s, err := New(cfg, prometheus.NewRegistry(), logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Open(); err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := s.Run(ctx); err != nil {
+			t.Errorf("enforce run: %v", err)
+		}
+	})
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		if err := s.Close(); err != nil {
+			t.Errorf("enforce close: %v", err)
+		}
+	})
+	testwait.Until(t, 10*time.Second, "the service's first blocklist snapshot", s.Ready)
+	return s
+}
+
+// storeFor returns a Redis store on the service's key space, for the test
+// to write decisions as the detector would.
+func storeFor(t testing.TB, cfg Config) *blocklist.Redis {
+	t.Helper()
+	r, err := blocklist.NewRedis(cfg.Blocklist.Redis, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func block(client, scope string, ttl int64) *detector.Decision {
+	return &detector.Decision{Client: client, Scope: scope, TS: time.Now(), Action: detector.ActionBlock, TTLSec: ttl}
+}
+
+// applyOne stores d and returns what the store did.
+func applyOne(t testing.TB, r *blocklist.Redis, d *detector.Decision) blocklist.Outcome {
+	t.Helper()
+	out, err := r.Apply(context.Background(), []*detector.Decision{d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || out[0].Result != blocklist.Stored {
+		t.Fatalf("applying %s: %+v; want it stored", d.Client, out)
+	}
+	return out[0]
+}
+
+// clientFrom returns an HTTP client whose connections come from the
+// loopback address src, such as 127.0.0.7, so that a proxy sees that
+// address as the client's.
+func clientFrom(t testing.TB, src string) *http.Client {
+	t.Helper()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
+	tr := &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4, DisableCompression: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
+}
+
+// get sends GET url with headers through c and returns the response with
+// its body read.
+func get(t testing.TB, c *http.Client, url string, headers map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: body: %v", url, err)
+	}
+	return resp, string(b)
+}
