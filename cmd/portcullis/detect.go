@@ -25,6 +25,7 @@ import (
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/internal/buildinfo"
 	"github.com/portcullis/portcullis/models"
 	"github.com/portcullis/portcullis/review"
 )
@@ -207,7 +208,7 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 	defer consumer.Close()
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildinfo.Get().Collector())
 	var online *detector.Online
 	metrics := detector.NewMetrics(reg,
 		func() float64 { return float64(online.Stats().Features.Tracked) },

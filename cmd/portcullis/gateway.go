@@ -17,6 +17,7 @@ import (
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/gateway"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/internal/buildinfo"
 )
 
 // gatewayConfig is the YAML configuration of portcullis gateway. Unknown
@@ -81,7 +82,7 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 		return fmt.Errorf("blocklist.fail_mode is %q; set it to open (serve when the blocklist is stale) or closed (refuse)", cfg.Blocklist.FailMode)
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildinfo.Get().Collector())
 
 	var checker *blocklist.Checker
 	var limiter gateway.SharedLimiter

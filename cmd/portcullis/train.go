@@ -17,6 +17,7 @@ import (
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/internal/buildinfo"
 	"github.com/portcullis/portcullis/models"
 )
 
@@ -133,6 +134,7 @@ to a temporary file.`,
 			if err != nil {
 				return err
 			}
+			m.Training.Build = buildinfo.Get().String()
 			if err := m.WriteFile(out); err != nil {
 				return err
 			}
