@@ -24,6 +24,7 @@ func newScoreCommand() *cobra.Command {
 		labelsPath         string
 		policy             detector.PolicyConfig
 		threshold          float64
+		malformed          malformedFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "score --model MODEL --in FILE --decisions OUT [--labels FILE]",
@@ -43,6 +44,9 @@ The identity (--identity) defaults to the one the model was trained with.`,
 			}
 			if outPath == "" {
 				return fmt.Errorf("no output: pass the file to write decisions to with --decisions (\"-\" for stdout)")
+			}
+			if err := malformed.validate(); err != nil {
+				return err
 			}
 			m, err := models.ReadFile(modelPath)
 			if err != nil {
@@ -103,6 +107,9 @@ The identity (--identity) defaults to the one the model was trained with.`,
 				sw = cmd.ErrOrStderr()
 			}
 			printScoreSummary(sw, m, res)
+			if err := malformed.check(res.Input, in.format); err != nil {
+				return err
+			}
 			if labels != nil {
 				fmt.Fprintln(sw)
 				return rec.Evaluate(labels).Print(sw)
@@ -120,6 +127,7 @@ The identity (--identity) defaults to the one the model was trained with.`,
 	f.StringArrayVar(&policy.Allow, "allow", nil, "never block this IP, CIDR prefix, API key or user (repeatable)")
 	f.Float64Var(&threshold, "threshold", 0, "override the model's threshold, a surprise in decimal digits (to explore the trade-off)")
 	f.BoolVar(&policy.DryRun, "dry-run", false, "mark decisions as simulated")
+	malformed.register(cmd)
 	return cmd
 }
 
