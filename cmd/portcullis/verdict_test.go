@@ -65,7 +65,7 @@ func TestBadInputIsCalledBad(t *testing.T) {
 						t.Fatalf("the verdict does not say how many lines could be read:\n%s", msg)
 					}
 					total, _ := strconv.Atoi(strings.ReplaceAll(m[2], ",", ""))
-					if read, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""));  total == 0 || read*10 > total {
+					if read, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", "")); total == 0 || read*10 > total {
 						t.Errorf("the verdict says %s of %s lines could be read, want a few of many", m[1], m[2])
 					}
 				}
