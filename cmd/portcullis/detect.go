@@ -54,6 +54,9 @@ type detectConfig struct {
 	} `yaml:"batch"`
 	// ModelPoll is how often the model file is checked for changes.
 	ModelPoll time.Duration `yaml:"model_poll"`
+	// MaxMalformed is the share of consumed messages, in percent, that
+	// may be malformed before the detector logs a warning (it goes on).
+	MaxMalformed float64 `yaml:"max_malformed"`
 }
 
 func loadDetectConfig(path string) (detectConfig, error) {
@@ -89,6 +92,9 @@ func (c *detectConfig) defaults() {
 	}
 	if c.ModelPoll == 0 {
 		c.ModelPoll = 2 * time.Second
+	}
+	if c.MaxMalformed == 0 {
+		c.MaxMalformed = DefaultMaxMalformed
 	}
 }
 
@@ -171,6 +177,9 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 	}
 	if cfg.Policy.MinEvents == 0 {
 		cfg.Policy.MinEvents = m.Training.MinEvents
+	}
+	if mm := cfg.MaxMalformed; mm != mm || mm < 0 || mm > 100 {
+		return fmt.Errorf("config max_malformed: %v is outside [0,100]: it is a percentage of the consumed messages", mm)
 	}
 	ocfg := detector.OnlineConfig{
 		Pipeline:      detector.Config{Identity: id, Features: cfg.Features, Policy: cfg.Policy},
@@ -317,6 +326,8 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		return srv.Shutdown(sctx)
 	})
 	g.Go(func() error { return watchModel(gctx, cfg.Model, cfg.ModelPoll, online, log) })
+	mw := &malformedWatch{gatherer: reg, maxPercent: cfg.MaxMalformed, minMessages: 100, log: log}
+	g.Go(func() error { return mw.run(gctx, time.Minute) })
 	if cfg.Redis.DryRun {
 		g.Go(func() error { return reportDryRun(gctx, online, log) })
 	}
