@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/portcullis/portcullis/blocklist"
@@ -26,6 +24,7 @@ import (
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/buildinfo"
+	"github.com/portcullis/portcullis/internal/yamlconf"
 	"github.com/portcullis/portcullis/models"
 	"github.com/portcullis/portcullis/review"
 )
@@ -72,10 +71,8 @@ func loadYAML(path string, v any, example string) error {
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("config %s: %w (see %s for the keys)", path, err, example)
+	if err := yamlconf.Decode(path, data, v); err != nil {
+		return fmt.Errorf("config %w\n(%s shows every key)", err, example)
 	}
 	return nil
 }
