@@ -101,6 +101,9 @@ deps: ## Install the servers and the browser the integration tests start (Debian
 test: deps ## Run every test (installs what the tests need on a fresh Debian machine)
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -race -timeout 15m $(PKGS)
+	@# The Kubernetes manifests' test is a module of its own, so the
+	@# Kubernetes API types are no dependency of portcullis.
+	cd deploy/kubernetes && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 .PHONY: screenshots
 screenshots: deps ## Rewrite docs/review-page.png from the review page with real data, in headless Chromium
@@ -126,6 +129,7 @@ fuzz: ## Fuzz every parser for FUZZTIME each
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed:"; gofmt -l .; exit 1)
 	$(GO) vet $(PKGS)
+	cd deploy/kubernetes && $(GO) vet ./...
 
 .PHONY: tidy-check
 tidy-check: ## Fail if go.mod or go.sum are not tidy

@@ -101,14 +101,20 @@ The identity (--identity) defaults to the one the model was trained with.`,
 			if err != nil {
 				return err
 			}
-			// Summaries go to stderr when decisions go to stdout.
+			// Summaries go to stderr when decisions go to stdout, and
+			// when the input is called bad: then the decisions are
+			// removed and the command fails.
+			verdict := malformed.check(res.Input, in.format)
 			sw := cmd.OutOrStdout()
-			if outPath == "-" {
+			if outPath == "-" || verdict != nil {
 				sw = cmd.ErrOrStderr()
 			}
 			printScoreSummary(sw, m, res)
-			if err := malformed.check(res.Input, in.format); err != nil {
-				return err
+			if verdict != nil {
+				if outPath != "-" {
+					os.Remove(outPath)
+				}
+				return verdict
 			}
 			if labels != nil {
 				fmt.Fprintln(sw)

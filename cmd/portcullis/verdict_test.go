@@ -74,10 +74,8 @@ func TestBadInputIsCalledBad(t *testing.T) {
 						t.Fatalf("the verdict carries the unescaped character %U:\n%q", c, msg)
 					}
 				}
-				if command == "train" {
-					if _, err := os.Stat(out); err == nil {
-						t.Errorf("train wrote a model from bad input")
-					}
+				if _, err := os.Stat(out); err == nil {
+					t.Errorf("%s left %s behind from bad input", command, out)
 				}
 			})
 		}
@@ -114,14 +112,18 @@ func TestMaxMalformed(t *testing.T) {
 		t.Parallel()
 		run(t, "train", "--in", in, "--out", filepath.Join(t.TempDir(), "m.pcm"), "--no-progress", "--max-malformed", "25")
 	})
-	t.Run("score refuses it by default, after its summary", func(t *testing.T) {
+	t.Run("score refuses it by default, after its summary, and leaves no decisions", func(t *testing.T) {
 		t.Parallel()
-		out, err := execute(t.Context(), "score", "--model", p.path("m.pcm"), "--in", in, "--decisions", filepath.Join(t.TempDir(), "d.jsonl"))
+		decisions := filepath.Join(t.TempDir(), "d.jsonl")
+		out, err := execute(t.Context(), "score", "--model", p.path("m.pcm"), "--in", in, "--decisions", decisions)
+		if _, serr := os.Stat(decisions); serr == nil {
+			t.Errorf("score left %s behind", decisions)
+		}
 		if !errors.Is(err, errBadInput) || !strings.Contains(err.Error(), "more than --max-malformed 10% allows") {
 			t.Errorf("score: %v, want a bad-input verdict", err)
 		}
-		if !strings.Contains(out.stdout, "skipped lines: "+strconv.Itoa(garbage)+" of ") {
-			t.Errorf("score printed no summary before its verdict:\n%s", out.stdout)
+		if !strings.Contains(out.stderr, "skipped lines: "+strconv.Itoa(garbage)+" of ") || out.stdout != "" {
+			t.Errorf("score printed no summary on stderr before its verdict, or printed to stdout:\nstdout:\n%s\nstderr:\n%s", out.stdout, out.stderr)
 		}
 	})
 	t.Run("score takes it with --max-malformed 100", func(t *testing.T) {
