@@ -1,7 +1,7 @@
 # The portcullis image: one static binary, every subcommand
 # (detect, gateway, gen, train, drive, upstream, ...), on distroless.
 #   docker build -t portcullis .
-FROM golang:1.26 AS build
+FROM golang:1.26.8 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
