@@ -93,6 +93,9 @@ func quoteLine(where string) string {
 	if err != nil || n < 1 {
 		return "(unreadable)"
 	}
+	if where[:i] == "-" {
+		return "(not shown: stdin is read once)"
+	}
 	line, err := readLineAt(where[:i], n)
 	if err != nil {
 		return "(unreadable: " + printable(err.Error()) + ")"
