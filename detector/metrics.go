@@ -14,6 +14,7 @@ import (
 // client identity as a label.
 type Metrics struct {
 	consumed, parsed, malformed, committed prometheus.Counter
+	warmed                                 prometheus.Counter
 	score                                  prometheus.Histogram
 	decisions                              *prometheus.CounterVec
 	storeErrors                            prometheus.Counter
@@ -37,6 +38,8 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 			Name: "portcullis_detector_events_malformed_total", Help: "Messages skipped because they could not be parsed."}),
 		committed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "portcullis_detector_events_committed_total", Help: "Messages whose offsets were committed after their decisions were stored."}),
+		warmed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portcullis_detector_events_warmed_total", Help: "Messages read again from before a partition's committed offset to warm its clients' state (their decisions were stored before)."}),
 		score: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "portcullis_detector_score", Help: "Surprise (-log10 of the share of training clients as unusual) of judgements unusual enough to consult the forest.",
 			Buckets: prometheus.LinearBuckets(1, 0.5, 16)}),
@@ -61,7 +64,7 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 	m.campaignMembers = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "portcullis_detector_campaign_members_total", Help: "Decisions stored that block a client as a member of a campaign."})
 	reg.MustRegister(m.campaigns, m.campaignMembers)
-	reg.MustRegister(m.consumed, m.parsed, m.malformed, m.committed, m.score, m.decisions,
+	reg.MustRegister(m.consumed, m.parsed, m.malformed, m.committed, m.warmed, m.score, m.decisions,
 		m.storeErrors, m.storeLatency, m.processingDelay, m.modelThreshold, m.modelInfo)
 	if tracked != nil {
 		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

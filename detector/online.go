@@ -23,6 +23,18 @@ type Consumer interface {
 	Commit(ctx context.Context, msgs ...kafka.Message) error
 }
 
+// A Rewinder re-reads the recent past of a partition. A Consumer that is
+// one lets the online detector warm a partition's client state the first
+// time it meets the partition: after a start, a restart or a rebalance, the
+// clients whose evidence began before the committed offset are judged on
+// all of it, not on half. The Kafka consumer is one.
+type Rewinder interface {
+	// Rewind calls fn, in offset order, with the messages of partition
+	// from the first whose timestamp is at or after since up to offset
+	// until, excluded.
+	Rewind(ctx context.Context, partition int, since time.Time, until int64, fn func(kafka.Message)) error
+}
+
 // DecisionStore is where decisions go: the Redis blocklist in production.
 // Store returns an error only when the store could not be reached; the
 // detector then retries and holds back the offsets of the events behind
@@ -42,7 +54,19 @@ type OnlineConfig struct {
 	FlushInterval time.Duration
 	// RetryMin and RetryMax bound the backoff while the store is down.
 	RetryMin, RetryMax time.Duration
+	// Warm is how much of a partition's past, before the first message
+	// the detector reads from it, it reads again to warm the state of the
+	// partition's clients (when the Consumer is a Rewinder). The decisions
+	// of that past were stored before its offsets were committed, so those
+	// the warm-up makes again are dropped. Default DefaultWarm; negative
+	// turns warming off.
+	Warm time.Duration
 }
+
+// DefaultWarm is the default OnlineConfig.Warm: the longest time constant
+// of the features (refused_10m), so the state after a warm-up is the state
+// of a detector that never stopped, but for what decayed past e^-1.
+const DefaultWarm = 10 * time.Minute
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c OnlineConfig) WithDefaults() OnlineConfig {
@@ -61,6 +85,9 @@ func (c OnlineConfig) WithDefaults() OnlineConfig {
 	}
 	if c.RetryMax == 0 {
 		c.RetryMax = 5 * time.Second
+	}
+	if c.Warm == 0 {
+		c.Warm = DefaultWarm
 	}
 	return c
 }
@@ -99,6 +126,9 @@ type Online struct {
 	stats     atomic.Pointer[Stats]
 
 	ready atomic.Bool
+
+	// warmed holds the partitions Run has warmed (or tried to); Run's own.
+	warmed map[int]bool
 }
 
 // NewOnline returns an Online detector. metrics may be nil.
@@ -114,7 +144,7 @@ func NewOnline(cfg OnlineConfig, m *models.Model, c Consumer, s DecisionStore, l
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	o := &Online{cfg: cfg, consumer: c, store: s, log: logger, metrics: metrics, pipeline: p}
+	o := &Online{cfg: cfg, consumer: c, store: s, log: logger, metrics: metrics, pipeline: p, warmed: map[int]bool{}}
 	o.publishStats()
 	if metrics != nil {
 		p.OnJudge = metrics.observeJudgement
@@ -243,6 +273,9 @@ func (o *Online) Run(ctx context.Context) error {
 			if !ok {
 				continue
 			}
+			if !o.warmed[m.Partition] {
+				o.warm(ctx, m, &rec, &jp, &cp)
+			}
 			batch = append(batch, m)
 			decisions = o.process(m, &rec, &jp, &cp, decisions, len(msgs) == 0)
 			if len(batch) >= o.cfg.BatchSize {
@@ -257,15 +290,58 @@ func (o *Online) Run(ctx context.Context) error {
 	}
 }
 
+// warm reads again the past of m's partition before m (see
+// OnlineConfig.Warm) through the pipeline, dropping the decisions it
+// makes: they were stored before the offsets behind m were committed. A
+// failure leaves the partition judged on what comes from m on, as without
+// warming, and says so.
+func (o *Online) warm(ctx context.Context, m kafka.Message, rec *ingest.Record, jp *ingest.JSONParser, cp *ingest.CLFParser) {
+	o.warmed[m.Partition] = true
+	rw, ok := o.consumer.(Rewinder)
+	if !ok || o.cfg.Warm < 0 || m.Offset == 0 || m.Time.IsZero() {
+		return
+	}
+	start := time.Now()
+	since := m.Time.Add(-o.cfg.Warm)
+	var n, dropped int
+	var ds []*Decision
+	err := rw.Rewind(ctx, m.Partition, since, m.Offset, func(w kafka.Message) {
+		if o.parse(w, rec, jp, cp) != nil {
+			return
+		}
+		n++
+		if d := o.pipeline.Process(rec); d != nil {
+			dropped++
+		}
+		ds = o.pipeline.Pending(ds[:0])
+		dropped += len(ds)
+	})
+	if o.metrics != nil {
+		o.metrics.warmed.Add(float64(n))
+	}
+	attrs := []slog.Attr{slog.Int("partition", m.Partition), slog.Int("events", n),
+		slog.Time("since", since.UTC()), slog.Int64("until_offset", m.Offset), slog.Int("decisions_dropped", dropped),
+		slog.Duration("took", time.Since(start).Round(time.Millisecond))}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+		o.log.LogAttrs(ctx, slog.LevelWarn, "warming a partition's client state failed; its clients are judged on what comes from now", attrs...)
+		return
+	}
+	o.log.LogAttrs(ctx, slog.LevelInfo, "warmed a partition's client state from its recent past", attrs...)
+}
+
+// parse parses m's value into rec in the configured format.
+func (o *Online) parse(m kafka.Message, rec *ingest.Record, jp *ingest.JSONParser, cp *ingest.CLFParser) error {
+	if o.cfg.Format == ingest.FormatCLF {
+		return cp.Parse(m.Value, rec)
+	}
+	return jp.Parse(m.Value, rec)
+}
+
 // process runs one message through the pipeline and appends its decision,
 // if any, to out. caughtUp says no message is waiting behind it.
 func (o *Online) process(m kafka.Message, rec *ingest.Record, jp *ingest.JSONParser, cp *ingest.CLFParser, out []*Decision, caughtUp bool) []*Decision {
-	var err error
-	if o.cfg.Format == ingest.FormatCLF {
-		err = cp.Parse(m.Value, rec)
-	} else {
-		err = jp.Parse(m.Value, rec)
-	}
+	err := o.parse(m, rec, jp, cp)
 	if o.metrics != nil {
 		o.metrics.consumed.Inc()
 	}

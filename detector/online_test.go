@@ -14,6 +14,7 @@ import (
 
 	. "github.com/portcullis/portcullis/detector"
 
+	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
@@ -176,4 +177,128 @@ func TestOnlineShutdownStoresAndCommitsWhatItHolds(t *testing.T) {
 	if c.committed != len(msgs) {
 		t.Errorf("committed %d of %d on shutdown", c.committed, len(msgs))
 	}
+}
+
+// rewindConsumer is a sliceConsumer that starts at a committed offset, as a
+// detector does after a restart, and can be rewound like the Kafka one.
+type rewindConsumer struct {
+	sliceConsumer
+	rewound int // messages served by Rewind
+}
+
+func (c *rewindConsumer) Rewind(_ context.Context, partition int, since time.Time, until int64, fn func(kafka.Message)) error {
+	if partition != 0 {
+		return fmt.Errorf("partition %d", partition)
+	}
+	for _, m := range c.msgs[:until] {
+		if !m.Time.Before(since) {
+			c.rewound++
+			fn(m)
+		}
+	}
+	return nil
+}
+
+// TestOnlineWarmsAPartitionItResumes restarts the online detector half way
+// through a recording, at a committed offset, as after a crash or a
+// rebalance. With warming, it makes exactly the decisions that a detector
+// that never stopped makes over the second half, including about clients
+// whose evidence straddles the restart; without, it misses some of them.
+func TestOnlineWarmsAPartitionItResumes(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	msgs := messages(t, day2.path)
+	var jp ingest.JSONParser
+	var rec ingest.Record
+	for i := range msgs {
+		if err := jp.Parse(msgs[i].Value, &rec); err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		msgs[i].Time = time.Unix(0, rec.TS)
+	}
+	half := len(msgs) / 2
+
+	// What a detector that never stopped decides at offsets from half on.
+	p, err := NewPipeline(Config{}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	var pending []*Decision
+	for i, msg := range msgs {
+		if err := jp.Parse(msg.Value, &rec); err != nil {
+			t.Fatal(err)
+		}
+		d := p.Process(&rec)
+		pending = p.Pending(pending[:0])
+		if i < half {
+			continue
+		}
+		if d != nil {
+			want[d.Client+" "+d.TS.String()] = true
+		}
+		for _, d := range pending {
+			want[d.Client+" "+d.TS.String()] = true
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("no decision in the second half of the recording; the test shows nothing")
+	}
+
+	resume := func(warm time.Duration) (map[string]bool, int) {
+		var log []string
+		c := &rewindConsumer{sliceConsumer: sliceConsumer{msgs: msgs, next: half, committed: half, log: &log}}
+		s := &flakyStore{log: &log}
+		o, err := NewOnline(OnlineConfig{Warm: warm}, m, c, s, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- o.Run(ctx) }()
+		testwait.Eventually(t, 30*time.Second, "every message committed", func() (bool, string) {
+			c.mu.Lock()
+			n := c.committed
+			c.mu.Unlock()
+			return n == len(msgs), fmt.Sprintf("%d of %d messages committed", n, len(msgs))
+		})
+		cancel()
+		if err := testwait.Recv(t, done, 20*time.Second, "Run to return after cancel"); err != nil {
+			t.Fatalf("Run returned %v after cancel", err)
+		}
+		got := map[string]bool{}
+		for _, d := range s.stored {
+			got[d.Client+" "+d.TS.String()] = true
+		}
+		return got, c.rewound
+	}
+
+	got, rewound := resume(0) // the default window covers the first half
+	if rewound != half {
+		t.Errorf("warming read %d messages again, want the %d before the committed offset", rewound, half)
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("after the restart with warming, no decision %s; a detector that never stopped makes it", k)
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			t.Errorf("after the restart with warming, decision %s, which a detector that never stopped does not make", k)
+		}
+	}
+
+	cold, rewound := resume(-1)
+	if rewound != 0 {
+		t.Errorf("warming off, yet %d messages read again", rewound)
+	}
+	missed := 0
+	for k := range want {
+		if !cold[k] {
+			missed++
+		}
+	}
+	if missed == 0 {
+		t.Error("a cold restart makes every decision of a detector that never stopped; the fixture has no client straddling the restart, so warming shows nothing")
+	}
+	t.Logf("%d decisions over the second half; a cold restart misses %d of them, a warm one none", len(want), missed)
 }

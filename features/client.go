@@ -11,6 +11,9 @@ const (
 	TauShort = 10.0
 	// TauLong is the time constant of the long rate and of the ratios, in seconds.
 	TauLong = 120.0
+	// TauSustained is the time constant of the sustained count of refused
+	// requests (refused_10m), in seconds.
+	TauSustained = 600.0
 	// minSpan keeps the rate of a client's first events finite and makes
 	// it a sustained rate: a client seen for less than this is treated as
 	// if it had been seen this long, so a browser's burst of thirty page
@@ -43,6 +46,8 @@ type Client[E any] struct {
 
 	short float64 // decayed count, TauShort
 	c     counters
+	// refusedS is the refused count decayed with TauSustained.
+	refusedS float64
 
 	gapMean, gapSq float64 // EWMA of the gap (s) and of its square
 
@@ -135,8 +140,11 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 			c.last = ts
 		}
 		if dt > 0 {
-			ds := math.Exp(-dt / TauShort)
-			dl := math.Exp(-dt / TauLong)
+			// One exponential serves the three time constants, each a
+			// whole multiple of the next (see longPerSustained).
+			dsus := math.Exp(-dt / TauSustained)
+			dl := powi(dsus, longPerSustained)
+			ds := powi(dl, shortPerLong)
 			c.short *= ds
 			c.c.n *= dl
 			c.c.errs *= dl
@@ -151,6 +159,7 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 			c.c.keyed *= dl
 			c.c.reqBytes *= dl
 			c.c.respBytes *= dl
+			c.refusedS *= dsus
 		}
 		if c.events == 1 {
 			c.gapMean, c.gapSq = dt, dt*dt
@@ -195,16 +204,19 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 		// shows as a write (a login form) or as credentials that change.
 		if write || keyChanged {
 			c.c.auth++
+			c.refusedS++
 		}
 		c.c.errs++
 	case s == 403:
 		if novel || write {
 			c.c.auth++
+			c.refusedS++
 		}
 		c.c.errs++
 	case s == 404 || s == 410:
 		if novel {
 			c.c.notFound++
+			c.refusedS++
 		}
 		c.c.errs++
 	case s >= 400:
@@ -245,6 +257,31 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 	return firstMark
 }
 
+// The time constants' ratios: exp(-dt/TauLong) is exp(-dt/TauSustained)
+// to the power longPerSustained, and so on, so that one exponential per
+// event serves all three.
+const (
+	longPerSustained = int(TauSustained / TauLong)
+	shortPerLong     = int(TauLong / TauShort)
+)
+
+// The ratios must be whole: a change of a time constant that breaks this
+// fails to compile here.
+var _ = [1]struct{}{}[int(TauSustained)%int(TauLong)+int(TauLong)%int(TauShort)]
+
+// powi returns x to the power n >= 1 by squaring.
+func powi(x float64, n int) float64 {
+	r := 1.0
+	for n > 0 {
+		if n&1 != 0 {
+			r *= x
+		}
+		x *= x
+		n >>= 1
+	}
+	return r
+}
+
 func isRead(m []byte) bool {
 	switch string(m) {
 	case "GET", "HEAD", "OPTIONS", "get", "head", "options", "":
@@ -275,6 +312,7 @@ func (c *Client[E]) Vector(v *Vector) {
 	v[MarkedCount] = c.c.marks
 	v[ReqBytes] = c.c.reqBytes / n
 	v[ReqBytesTotal] = c.c.reqBytes
+	v[RefusedLong] = c.refusedS
 	v[RespBytes] = c.c.respBytes / n
 	v[PathEntropy], v[IDSweep] = c.templateStats()
 	v[RefusedPaths] = c.refusedPaths()

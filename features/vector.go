@@ -21,6 +21,7 @@ const (
 	RefusedPaths           // distinct paths refused (403, 404, 410) among the last 32 requests
 	WAFRatio               // share of requests that matched WAF rules (the access log's waf field)
 	ReqBytesTotal          // request bytes over the last ~2 min (decayed sum)
+	RefusedLong            // refused requests over the last ~10 min (decayed count)
 	NumFeatures            // the number of features
 )
 
@@ -50,6 +51,10 @@ type Spec struct {
 	Log bool
 	// Dir is the suspicious direction, used to gate and explain decisions.
 	Dir Direction
+	// Counted means the feature counts events a normal client meets now and
+	// then (refused requests): models fit its tail in counts, where a
+	// normal client's few make a thin, geometric tail.
+	Counted bool
 	// MinScale is the smallest spread models assume for the transformed
 	// feature, so a population with no spread (for example an error ratio
 	// that is zero for most clients) does not turn a tiny change into an
@@ -78,7 +83,7 @@ var specs = [NumFeatures]Spec{
 	PayloadMarks:    {Name: "payload_marks", Dir: Up, MinScale: 0.03},
 	GapCV:           {Name: "gap_cv", Dir: Neutral, MinScale: 0.15},
 	// Counts, unlike ratios, are not diluted by ordinary requests mixed in.
-	RefusedCount: {Name: "refused_2m", Unit: "req", Log: true, Dir: Up, MinScale: 0.3},
+	RefusedCount: {Name: "refused_2m", Unit: "req", Log: true, Counted: true, Dir: Up, MinScale: 0.3},
 	MarkedCount:  {Name: "marked_2m", Unit: "req", Log: true, Dir: Up, MinScale: 0.3},
 	// Guessing spreads refusals over many resources (ids, files, users);
 	// a confused client or a forgotten password repeats one.
@@ -89,6 +94,10 @@ var specs = [NumFeatures]Spec{
 	// A large upload now and then is ordinary (a user's media, an import);
 	// many of them in a few minutes is not, and only the sum says so.
 	ReqBytesTotal: {Name: "req_bytes_2m", Unit: "bytes", Log: true, Dir: Up, MinScale: 0.4},
+	// A user's failures come in bursts and stop; guessing that keeps a
+	// modest pace (a login every few seconds) does not, and only a longer
+	// count outgrows every user.
+	RefusedLong: {Name: "refused_10m", Unit: "req", Log: true, Counted: true, Dir: Up, MinScale: 0.3},
 }
 
 // Names returns the feature names in Vector order.

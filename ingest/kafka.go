@@ -453,6 +453,7 @@ func orDiscard(logger *slog.Logger) *slog.Logger {
 // called from any goroutine and makes a blocked Fetch return ErrKafkaClosed.
 type KafkaConsumer struct {
 	reader *kafka.Reader
+	rc     kafka.ReaderConfig // of reader, for Rewind's partition readers
 	topic  string
 	group  string
 	logger *slog.Logger
@@ -527,6 +528,7 @@ func NewKafkaConsumer(cfg KafkaConfig, logger *slog.Logger) (*KafkaConsumer, err
 	logger.Info("kafka: consumer starting", slog.String("start", cfg.Start), slog.Int("partitions", len(partitions)))
 	return &KafkaConsumer{
 		reader: kafka.NewReader(rc),
+		rc:     rc,
 		topic:  cfg.Topic,
 		group:  cfg.GroupID,
 		logger: logger,
@@ -582,6 +584,36 @@ func (c *KafkaConsumer) Commit(ctx context.Context, msgs ...kafka.Message) error
 		return fmt.Errorf("ingest: kafka commit for group %q: %w", c.group, ErrKafkaClosed)
 	}
 	return fmt.Errorf("ingest: kafka commit for group %q: %w", c.group, err)
+}
+
+// Rewind calls fn with the messages of one partition of the topic, in
+// offset order, from the first whose timestamp is at or after since up to
+// offset until, excluded: the recent past before a message Fetch returned,
+// which a consumer that has just been given the partition (a start, a
+// restart, a rebalance) reads to warm its state. It reads with a reader of
+// its own, outside the group, and commits nothing.
+func (c *KafkaConsumer) Rewind(ctx context.Context, partition int, since time.Time, until int64, fn func(kafka.Message)) error {
+	if c.closed.Load() {
+		return fmt.Errorf("ingest: kafka rewind of topic %q: %w", c.topic, ErrKafkaClosed)
+	}
+	rc := c.rc
+	rc.GroupID, rc.Partition, rc.StartOffset = "", partition, kafka.FirstOffset
+	rc.HeartbeatInterval, rc.SessionTimeout, rc.WatchPartitionChanges = 0, 0, false
+	r := kafka.NewReader(rc)
+	defer r.Close()
+	if err := r.SetOffsetAt(ctx, since); err != nil {
+		return fmt.Errorf("ingest: kafka rewind of topic %q, partition %d, to %s: %w", c.topic, partition, since.UTC().Format(time.RFC3339), err)
+	}
+	for {
+		m, err := r.FetchMessage(ctx)
+		if err != nil {
+			return fmt.Errorf("ingest: kafka rewind of topic %q, partition %d: %w", c.topic, partition, err)
+		}
+		if m.Offset >= until {
+			return nil
+		}
+		fn(m)
+	}
 }
 
 // Lag is a best-effort consumer lag, for metrics: the number of messages

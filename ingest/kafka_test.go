@@ -663,3 +663,55 @@ func TestNewKafkaConsumerFailsFastOnAMissingTopic(t *testing.T) {
 		t.Errorf("error = %v, want UnknownTopicOrPartition saying to create the topic", err)
 	}
 }
+
+// TestKafkaConsumerRewind reads a partition's recent past back from the
+// broker: from the first message at or after a time, up to an offset.
+func TestKafkaConsumerRewind(t *testing.T) {
+	checkKafkaLeaks(t)
+	ctx := kafkaTestContext(t)
+	brokers := newKafkaTestCluster(t)
+	cfg := kafkaTestConfig(brokers, "rewind")
+	p := newTestProducer(t, cfg)
+	// A second apart, so that a time falls between messages.
+	sent := recordMessages(t, "a", 200, 10, kafkaT0)
+	for i := range sent {
+		sent[i].Time = kafkaT0.Add(time.Duration(i) * time.Second)
+	}
+	write(ctx, t, p, sent)
+	c := newTestConsumer(t, cfg)
+	// Every message of one partition, as the group reads them.
+	var part []kafka.Message
+	got := 0
+	for got < len(sent) {
+		m, err := c.Fetch(ctx)
+		if err != nil {
+			t.Fatalf("Fetch: %v", err)
+		}
+		got++
+		if m.Partition == 0 {
+			part = append(part, m)
+		}
+	}
+	if len(part) < 10 {
+		t.Fatalf("partition 0 holds %d messages; the test needs 10", len(part))
+	}
+	for _, tt := range []struct {
+		name        string
+		from, until int // indexes into part
+		since       time.Time
+	}{
+		{"from a message's own time", 3, len(part) - 2, part[3].Time},
+		{"from just after a message", 4, len(part) - 2, part[3].Time.Add(time.Millisecond)},
+		{"from before the first", 0, 5, kafkaT0.Add(-time.Hour)},
+		{"nothing between", 5, 5, part[5].Time},
+	} {
+		var read []kafka.Message
+		err := c.Rewind(ctx, 0, tt.since, part[tt.until].Offset, func(m kafka.Message) { read = append(read, m) })
+		if err != nil {
+			t.Fatalf("%s: Rewind: %v", tt.name, err)
+		}
+		if !slices.Equal(values(read), values(part[tt.from:tt.until])) {
+			t.Errorf("%s: Rewind read %d messages, want %d: offsets %d to %d", tt.name, len(read), tt.until-tt.from, part[tt.from].Offset, part[tt.until].Offset)
+		}
+	}
+}

@@ -478,13 +478,24 @@ const reasonMin = 2.0
 // excused returns the surprise of value x of signal i (model space for a
 // feature), less what a known client's own history makes usual: only the
 // part of the rarity beyond the client's highest value in training counts.
+//
+// A counted feature's tail falls off per event (see Tail.Counted), so there
+// a client whose own peak is past the cut is judged on its count scaled
+// down by how far its peak was past the cut: a crawler that met 20 missing
+// pages in training and meets 50 today is as unusual as a user who met 4
+// (the cut) and meets 10, not as one who meets 50.
 func (m *Model) excused(i int, x float64, ident *IdentityBaseline) float64 {
 	t := &m.Tails[i]
-	s := t.Surprise(x)
-	if ident != nil {
-		s = max(0, s-t.Surprise(ident.highest(i)))
+	if ident == nil {
+		return t.Surprise(x)
 	}
-	return s
+	h := ident.highest(i)
+	if t.Counted {
+		if cut, peak := t.X[len(t.X)-1], math.Expm1(h); cut > 0 && peak > cut {
+			return t.Surprise(math.Log1p(math.Expm1(x) * cut / peak))
+		}
+	}
+	return max(0, t.Surprise(x)-t.Surprise(h))
 }
 
 // Threshold returns the surprise threshold that blocks about budget normal

@@ -243,6 +243,60 @@ func TestTailValueInvertsSurprise(t *testing.T) {
 	}
 }
 
+// TestCountTail checks a counted feature's tail: a hundred refused requests
+// where users meet a handful decide alone, where the same peaks fitted in
+// model space (log1p) would call them a one-in-a-thousand; and a known
+// client whose own peak was past the cut is judged on its count scaled by
+// that peak.
+func TestCountTail(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	peaks := make([]float64, 4000)
+	for i := range peaks {
+		n := 0.0
+		if rng.Float64() < 0.2 { // a fifth of the users meet a few failures
+			n = math.Floor(rng.ExpFloat64() * 1.5)
+		}
+		if i < 60 { // the stuffing addresses of the recording, a few failures each
+			n = 3 + float64(rng.IntN(5))
+		}
+		peaks[i] = math.Log1p(n)
+	}
+	logTail := FitTail(slices.Clone(peaks), 0.3)
+	tail := FitCountTail(slices.Clone(peaks), countMinScale)
+	hundred := math.Log1p(100)
+	if s := tail.Surprise(hundred); s < 8 {
+		t.Errorf("100 refused requests have surprise %.2f in counts, want it decisive", s)
+	}
+	if s := logTail.Surprise(hundred); s > tail.Surprise(hundred) {
+		t.Errorf("the power-law tail (%.2f) is thinner than the geometric one", s)
+	}
+	if s := tail.Surprise(math.Log1p(2)); s > 1.5 {
+		t.Errorf("2 refused requests have surprise %.2f", s)
+	}
+	if got := tail.Surprise(tail.Value(5)); math.Abs(got-5) > 1e-6 {
+		t.Errorf("Surprise(Value(5)) = %v", got)
+	}
+	if !tail.Beyond(hundred) || tail.Beyond(math.Log1p(1)) {
+		t.Error("Beyond does not read model space")
+	}
+
+	m := &Model{}
+	i := features.RefusedCount
+	m.Tails[i] = tail
+	crawler := &IdentityBaseline{}
+	crawler.High[i] = math.Log1p(40) // met 40 missing pages in training
+	if s := m.excused(i, math.Log1p(80), crawler); s >= 4 {
+		t.Errorf("a crawler at twice its own peak has surprise %.2f", s)
+	}
+	if s := m.excused(i, math.Log1p(2000), crawler); s < 5 {
+		t.Errorf("a crawler at fifty times its own peak has surprise %.2f", s)
+	}
+	quiet := &IdentityBaseline{}
+	if a, b := m.excused(i, hundred, quiet), tail.Surprise(hundred); a != b {
+		t.Errorf("a known client with no failures in training is excused: %.2f, not %.2f", a, b)
+	}
+}
+
 func TestPayloadEvidence(t *testing.T) {
 	var m Model
 	var clients [features.NumMarkers]int64

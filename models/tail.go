@@ -15,11 +15,13 @@ import (
 // least this unusual at some point of its visit.
 //
 // A recording hides attacks, and they are its highest values, so the
-// empirical tail is trusted only up to the cut: the top 1 % of clients in
+// empirical tail is trusted only up to the cut: the top 2 % of clients in
 // any one signal are left to the attacks (a recording's attacks are a few
 // percent of its clients, spread over several kinds, each unusual in its
 // own signals). Past the cut, the tail falls off exponentially with the
-// spread of the clients just below it. A busy client that recurs through
+// spread of the clients just below it, or of those just above it (to the
+// top 0.5 %) where that is narrower: a signal where most clients sit at
+// zero has a wide body and a thin top. A busy client that recurs through
 // the recording is not needed here: its own history excuses it (see
 // IdentityBaseline), and a client that recurs because it attacks all day
 // would otherwise teach the tail that its attack is ordinary.
@@ -36,6 +38,14 @@ type Tail struct {
 	// Max is the highest peak of any training client, attacks included;
 	// a value beyond it is "beyond every training client".
 	Max float64 `json:"max"`
+	// Counted says the signal counts rare events (refused requests): X,
+	// Beta and Max are in counts, not in model space (log1p of the count),
+	// so the fall-off past the cut is geometric, as a count of events that
+	// a normal client meets now and then is, where in model space it would
+	// be a power law that a few users with a handful of failures make
+	// heavy enough to excuse a hundred. Surprise, Beyond and Value take and
+	// give model space all the same.
+	Counted bool `json:"counted,omitempty"`
 }
 
 // Tail calibration constants.
@@ -46,7 +56,8 @@ const (
 	tailCut = 0.02
 	// tailFrom is the share at which the fall-off's spread is measured,
 	// down to the cut.
-	tailFrom = 0.10
+	tailFrom  = 0.10
+	tailUpper = 0.005
 )
 
 // tailLevels are the shares at which X is recorded: one every eighth of a
@@ -88,13 +99,30 @@ func FitTail(peaks []float64, minScale float64) Tail {
 		t.L = append(t.L, l)
 	}
 	cut := t.X[len(t.X)-1]
-	t.Beta = max((cut-q(tailFrom))/math.Log(tailFrom/tailCut), minScale)
+	body := (cut - q(tailFrom)) / math.Log(tailFrom/tailCut)
+	upper := (q(tailUpper) - cut) / math.Log(tailCut/tailUpper)
+	t.Beta = max(min(body, upper), minScale)
+	return t
+}
+
+// FitCountTail fits the tail of a count feature's peaks (model space,
+// log1p of the count) in counts (see Tail.Counted); minScale is in counts.
+// It modifies peaks.
+func FitCountTail(peaks []float64, minScale float64) Tail {
+	for i, x := range peaks {
+		peaks[i] = math.Expm1(x)
+	}
+	t := FitTail(peaks, minScale)
+	t.Counted = true
 	return t
 }
 
 // Log10Share returns log10 of the share of training clients whose peak
 // reached x, extrapolated past the cut (see Tail). It allocates nothing.
 func (t *Tail) Log10Share(x float64) float64 {
+	if t.Counted {
+		x = math.Expm1(x)
+	}
 	n := len(t.X)
 	if n == 0 || x <= t.X[0] {
 		return 0
@@ -122,11 +150,23 @@ func (t *Tail) Log10Share(x float64) float64 {
 func (t *Tail) Surprise(x float64) float64 { return -t.Log10Share(x) }
 
 // Beyond reports whether x is past every training client's peak.
-func (t *Tail) Beyond(x float64) bool { return t.N > 0 && x > t.Max }
+func (t *Tail) Beyond(x float64) bool {
+	if t.Counted {
+		x = math.Expm1(x)
+	}
+	return t.N > 0 && x > t.Max
+}
 
 // Value returns the value whose surprise is s, the inverse of Surprise:
 // what one training client in 10^s reaches.
 func (t *Tail) Value(s float64) float64 {
+	if t.Counted {
+		return math.Log1p(t.value(s))
+	}
+	return t.value(s)
+}
+
+func (t *Tail) value(s float64) float64 {
 	l := -s
 	n := len(t.X)
 	if n == 0 || l >= 0 {

@@ -166,9 +166,18 @@ func (m *Model) FitFeatureTails(peaks []Point) {
 		for j := range peaks {
 			col[j] = peaks[j][i]
 		}
+		if features.Specs()[i].Counted {
+			m.Tails[i] = FitCountTail(col, countMinScale)
+			continue
+		}
 		m.Tails[i] = FitTail(col, signalMinScale(i))
 	}
 }
+
+// countMinScale is the smallest fall-off spread of a counted feature's
+// tail (see Tail.Counted), in events: each event past the cut at least
+// divides the share of clients by e.
+const countMinScale = 1.0
 
 // Calibrate fits the tails of the signals that are not features (the
 // payload evidence, the forest) from the training clients' peaks, the

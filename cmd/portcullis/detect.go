@@ -56,6 +56,10 @@ type detectConfig struct {
 	// MaxMalformed is the share of consumed messages, in percent, that
 	// may be malformed before the detector logs a warning (it goes on).
 	MaxMalformed float64 `yaml:"max_malformed"`
+	// Warm is how much of a partition's past the detector reads again, the
+	// first time it meets the partition, to warm its clients' state
+	// (detector.OnlineConfig.Warm); negative turns it off.
+	Warm time.Duration `yaml:"warm"`
 }
 
 func loadDetectConfig(path string) (detectConfig, error) {
@@ -183,6 +187,7 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		Format:        format,
 		BatchSize:     cfg.Batch.Size,
 		FlushInterval: cfg.Batch.FlushInterval,
+		Warm:          cfg.Warm,
 	}
 	if err := ocfg.WithDefaults().Validate(); err != nil {
 		return err
