@@ -7,6 +7,15 @@ FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
 PKGS      := ./...
 
+# What the binary says with "portcullis version" and exports as
+# portcullis_build_info: the nearest tag (or "dev"), the commit, the time of
+# the build.
+VERSION   ?= $(shell git describe --tags --dirty 2>/dev/null || echo dev)
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+DATE      ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+BUILDINFO := github.com/portcullis/portcullis/internal/buildinfo
+LDFLAGS   := -X $(BUILDINFO).version=$(VERSION) -X $(BUILDINFO).commit=$(COMMIT) -X $(BUILDINFO).date=$(DATE)
+
 .DEFAULT_GOAL := help
 
 .PHONY: help
@@ -15,7 +24,14 @@ help: ## List the targets
 
 .PHONY: build
 build: ## Build bin/portcullis
-	$(GO) build -trimpath -o $(BIN) ./cmd/portcullis
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/portcullis
+
+.PHONY: install
+install: ## Install portcullis into $(go env GOBIN), else $(go env GOPATH)/bin, with its version stamped
+	$(GO) install -trimpath -ldflags "$(LDFLAGS)" ./cmd/portcullis
+	@dir="$$($(GO) env GOBIN)"; [ -n "$$dir" ] || dir="$$($(GO) env GOPATH)/bin"; \
+	echo "installed $$dir/portcullis: $$("$$dir/portcullis" --version)"; \
+	case ":$$PATH:" in *":$$dir:"*) ;; *) echo "$$dir is not on PATH: add it, e.g. export PATH=\"$$dir:\$$PATH\"";; esac
 
 .PHONY: demo
 demo: build ## The whole loop on this machine: embedded Kafka and Redis, detector, gateway, live traffic, labeled summary (under 2 min)
@@ -88,6 +104,9 @@ deps: ## Install the servers, proxies and browser the integration tests start (D
 test: deps ## Run every test (installs what the tests need on a fresh Debian machine)
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -race -timeout 15m $(PKGS)
+	@# The Kubernetes manifests' test is a module of its own, so the
+	@# Kubernetes API types are no dependency of portcullis.
+	cd deploy/kubernetes && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 .PHONY: screenshots
 screenshots: deps ## Rewrite docs/review-page.png from the review page with real data, in headless Chromium
@@ -113,6 +132,7 @@ fuzz: ## Fuzz every parser for FUZZTIME each
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || (echo "gofmt needed:"; gofmt -l .; exit 1)
 	$(GO) vet $(PKGS)
+	cd deploy/kubernetes && $(GO) vet ./...
 
 .PHONY: tidy-check
 tidy-check: ## Fail if go.mod or go.sum are not tidy

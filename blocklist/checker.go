@@ -160,6 +160,12 @@ type Checker struct {
 	synced  atomic.Int64 // ns since start when the view was last confirmed; <0: never
 
 	changes, resyncs, gaps atomic.Uint64
+
+	// downSince is when the follower lost the store, zero while it is in
+	// sync: an outage is logged once as a warning when it starts and once
+	// when it ends, and its retries at debug level. Only Run's goroutine
+	// reads and writes it.
+	downSince time.Time
 }
 
 // NewChecker returns a Checker following src. cfg is taken WithDefaults;
@@ -638,8 +644,7 @@ func (c *Checker) Run(ctx context.Context) error {
 		if c.resyncs.Load() != loaded { // it was in sync meanwhile: a new outage
 			backoff = 50 * time.Millisecond
 		}
-		c.logger.LogAttrs(ctx, slog.LevelWarn, "blocklist follower interrupted; serving from the local view and retrying",
-			slog.Duration("staleness", c.Staleness()), slog.Any("error", err))
+		c.lost(ctx, err)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -666,6 +671,7 @@ func (c *Checker) follow(ctx context.Context) error {
 	if err := c.resync(ctx); err != nil {
 		return err
 	}
+	c.regained(ctx)
 	resync := time.NewTicker(c.cfg.ResyncInterval)
 	defer resync.Stop()
 	probe := time.NewTicker(c.cfg.ProbeInterval)
@@ -708,9 +714,10 @@ func (c *Checker) follow(ctx context.Context) error {
 			sv, err := c.src.Version(pctx)
 			pcancel()
 			if err != nil {
-				c.logger.LogAttrs(ctx, slog.LevelDebug, "version probe failed", slog.Any("error", err))
+				c.lost(ctx, err)
 				continue
 			}
+			c.regained(ctx)
 			v := c.view.Load().version
 			switch {
 			case sv == v:
@@ -734,6 +741,29 @@ func (c *Checker) follow(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// lost notes that the store could not be reached: a warning at the start
+// of an outage, debug lines for the retries after it.
+func (c *Checker) lost(ctx context.Context, err error) {
+	if c.downSince.IsZero() {
+		c.downSince = time.Now()
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "blocklist store unreachable; serving from the local view and retrying until it is back",
+			slog.Duration("staleness", c.Staleness()), slog.Any("error", err))
+		return
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "blocklist store still unreachable; retrying",
+		slog.Duration("staleness", c.Staleness()), slog.Duration("outage", time.Since(c.downSince).Round(time.Millisecond)), slog.Any("error", err))
+}
+
+// regained notes that the store answered, and ends an outage with one line.
+func (c *Checker) regained(ctx context.Context) {
+	if c.downSince.IsZero() {
+		return
+	}
+	c.logger.LogAttrs(ctx, slog.LevelInfo, "blocklist store reachable again",
+		slog.Duration("outage", time.Since(c.downSince).Round(time.Millisecond)), slog.Uint64("version", c.view.Load().version))
+	c.downSince = time.Time{}
 }
 
 // resync loads a snapshot into the view.

@@ -238,7 +238,7 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	summary.Clients = p1.Stats().Features.Seen
 	summary.Samples = len(samples)
 	if len(samples) < 64 {
-		return nil, fmt.Errorf("detector: only %d clients' judgements to learn from (a client needs %d events to be judged); give a longer recording or lower min_events",
+		return nil, fmt.Errorf("detector: only %d clients' judgements to learn from (a client needs %d events to be judged); give a longer recording or lower --min-events",
 			len(samples), cfg.Pipeline.Policy.MinEvents)
 	}
 

@@ -90,6 +90,9 @@ type TrainingSummary struct {
 	To                 time.Time `json:"to"`
 	Identity           string    `json:"identity"`
 	MinEvents          int       `json:"min_events"`
+	// Build is the version of portcullis that trained the model, so a model
+	// file says which build wrote it. It is not part of the model's ID.
+	Build string `json:"build,omitempty"`
 }
 
 // Model is a trained detector: the calibrated tail of every signal, an

@@ -16,6 +16,7 @@ import (
 
 	"github.com/portcullis/portcullis/backtest"
 	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/internal/buildinfo"
 	"github.com/portcullis/portcullis/models"
 )
 
@@ -87,6 +88,9 @@ func TestEndToEnd(t *testing.T) {
 		}
 		if p.train.stderr != "" {
 			t.Errorf("train with --no-progress wrote to stderr: %q", p.train.stderr)
+		}
+		if want := buildinfo.Get().String(); model.Training.Build != want {
+			t.Errorf("the model's training summary says build %q, want %q", model.Training.Build, want)
 		}
 	})
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -21,6 +22,9 @@ import (
 type composeFile struct {
 	Services map[string]composeService `yaml:"services"`
 	Volumes  map[string]any            `yaml:"volumes"`
+	Secrets  map[string]struct {
+		File string `yaml:"file"`
+	} `yaml:"secrets"`
 	Networks map[string]struct {
 		IPAM struct {
 			Config []struct {
@@ -43,6 +47,7 @@ type composeService struct {
 	Networks    []string `yaml:"networks"`
 	Healthcheck any      `yaml:"healthcheck"`
 	Restart     string   `yaml:"restart"`
+	Secrets     []string `yaml:"secrets"`
 }
 
 // repoRoot is the checkout's root, seen from this package.
@@ -379,7 +384,7 @@ func TestComposeFileIsConsistent(t *testing.T) {
 		if got := hostFile(g, "/etc/grafana/provisioning/datasources/portcullis.yaml"); got != filepath.Join(repoRoot, "deploy", deploy.DatasourcesFile) {
 			t.Errorf("grafana's provisioning is mounted from %q", got)
 		}
-		if !strings.Contains(g.Environment["GF_PLUGINS_PREINSTALL_SYNC"], "yesoreyeram-infinity-datasource") {
+		if !strings.Contains(g.Environment["GF_PLUGINS_PREINSTALL_SYNC"], "yesoreyeram-infinity-datasource@") {
 			t.Error("grafana does not install the Infinity plugin")
 		}
 		dss, err := deploy.LoadDatasources()
@@ -442,6 +447,63 @@ func TestComposeFileIsConsistent(t *testing.T) {
 				if tg.URL != "" && !strings.HasPrefix(tg.URL, detectorAPI+"/") {
 					t.Errorf("panel %q reads %s, not the detector at %s", p.Title, tg.URL, detectorAPI)
 				}
+			}
+		}
+	})
+
+	t.Run("the defaults are safe", func(t *testing.T) {
+		// The review API's token: required, never a well-known default,
+		// and the message says how to make one.
+		tokenRE := regexp.MustCompile(`^\$\{PORTCULLIS_ADMIN_TOKEN:\?[^$}]*openssl rand[^$}]*\}$`)
+		for _, name := range []string{"detector", "grafana"} {
+			if v := svc(name).Environment["PORTCULLIS_ADMIN_TOKEN"]; !tokenRE.MatchString(v) {
+				t.Errorf("%s gets PORTCULLIS_ADMIN_TOKEN %q; want ${PORTCULLIS_ADMIN_TOKEN:?...} that fails, saying how to make one, when it is unset", name, v)
+			}
+		}
+		if strings.Contains(string(data), "demo-review-token") {
+			t.Error("docker-compose.yaml still names a well-known token")
+		}
+		// Only the gateway's own listener is for everyone.
+		public := map[string]bool{"gateway:" + portOf(t, gcfg.Listen): true}
+		for name, s := range cf.Services {
+			for _, p := range s.Ports {
+				parts := strings.Split(p, ":")
+				if public[name+":"+parts[len(parts)-1]] {
+					continue
+				}
+				if len(parts) != 3 || parts[0] != "127.0.0.1" {
+					t.Errorf("%s publishes %s on every interface; publish it on 127.0.0.1 only", name, p)
+				}
+			}
+		}
+		// Grafana: an admin password from a secret, no anonymous access.
+		g := svc("grafana")
+		if _, ok := g.Environment["GF_SECURITY_ADMIN_PASSWORD"]; ok {
+			t.Error("grafana takes its admin password from the environment (GF_SECURITY_ADMIN_PASSWORD); take it from a secret")
+		}
+		pwFile := g.Environment["GF_SECURITY_ADMIN_PASSWORD__FILE"]
+		secret, ok := strings.CutPrefix(pwFile, "/run/secrets/")
+		if !ok || !slices.Contains(g.Secrets, secret) {
+			t.Errorf("grafana's admin password comes from %q; want /run/secrets/NAME of a secret it is given (it has %v)", pwFile, g.Secrets)
+		} else if cf.Secrets[secret].File == "" {
+			t.Errorf("the secret %q is not declared with a file", secret)
+		}
+		if strings.EqualFold(g.Environment["GF_AUTH_ANONYMOUS_ENABLED"], "true") {
+			t.Error("grafana lets anonymous users in")
+		}
+		// Every image and plugin is pinned to a version.
+		pinned := regexp.MustCompile(`:v?\d+\.\d+\.\d+(-[a-z0-9.]+)?(@sha256:[0-9a-f]{64})?$`)
+		for name, s := range cf.Services {
+			if s.Build != "" || s.Image == "" {
+				continue // built from this checkout
+			}
+			if !pinned.MatchString(s.Image) {
+				t.Errorf("%s runs image %s; pin it to a full version (name:1.2.3)", name, s.Image)
+			}
+		}
+		for _, p := range strings.Split(g.Environment["GF_PLUGINS_PREINSTALL_SYNC"], ",") {
+			if !regexp.MustCompile(`^[a-z0-9-]+@\d+\.\d+\.\d+$`).MatchString(strings.TrimSpace(p)) {
+				t.Errorf("grafana installs plugin %q; pin it (id@1.2.3)", p)
 			}
 		}
 	})

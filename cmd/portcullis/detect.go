@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,13 +17,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/internal/buildinfo"
+	"github.com/portcullis/portcullis/internal/yamlconf"
 	"github.com/portcullis/portcullis/models"
 	"github.com/portcullis/portcullis/review"
 )
@@ -53,6 +53,9 @@ type detectConfig struct {
 	} `yaml:"batch"`
 	// ModelPoll is how often the model file is checked for changes.
 	ModelPoll time.Duration `yaml:"model_poll"`
+	// MaxMalformed is the share of consumed messages, in percent, that
+	// may be malformed before the detector logs a warning (it goes on).
+	MaxMalformed float64 `yaml:"max_malformed"`
 	// Warm is how much of a partition's past the detector reads again, the
 	// first time it meets the partition, to warm its clients' state
 	// (detector.OnlineConfig.Warm); negative turns it off.
@@ -72,10 +75,8 @@ func loadYAML(path string, v any, example string) error {
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("config %s: %w (see %s for the keys)", path, err, example)
+	if err := yamlconf.Decode(path, data, v); err != nil {
+		return fmt.Errorf("config %w\n(%s shows every key)", err, example)
 	}
 	return nil
 }
@@ -92,6 +93,9 @@ func (c *detectConfig) defaults() {
 	}
 	if c.ModelPoll == 0 {
 		c.ModelPoll = 2 * time.Second
+	}
+	if c.MaxMalformed == 0 {
+		c.MaxMalformed = DefaultMaxMalformed
 	}
 }
 
@@ -175,6 +179,9 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 	if cfg.Policy.MinEvents == 0 {
 		cfg.Policy.MinEvents = m.Training.MinEvents
 	}
+	if mm := cfg.MaxMalformed; mm != mm || mm < 0 || mm > 100 {
+		return fmt.Errorf("config max_malformed: %v is outside [0,100]: it is a percentage of the consumed messages", mm)
+	}
 	ocfg := detector.OnlineConfig{
 		Pipeline:      detector.Config{Identity: id, Features: cfg.Features, Policy: cfg.Policy},
 		Format:        format,
@@ -212,7 +219,7 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 	defer consumer.Close()
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildinfo.Get().Collector())
 	var online *detector.Online
 	metrics := detector.NewMetrics(reg,
 		func() float64 { return float64(online.Stats().Features.Tracked) },
@@ -321,6 +328,8 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		return srv.Shutdown(sctx)
 	})
 	g.Go(func() error { return watchModel(gctx, cfg.Model, cfg.ModelPoll, online, log) })
+	mw := &malformedWatch{gatherer: reg, maxPercent: cfg.MaxMalformed, minMessages: 100, log: log}
+	g.Go(func() error { return mw.run(gctx, time.Minute) })
 	if cfg.Redis.DryRun {
 		g.Go(func() error { return reportDryRun(gctx, online, log) })
 	}

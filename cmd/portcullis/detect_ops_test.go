@@ -287,11 +287,49 @@ func TestTheExampleDetectConfigIsValid(t *testing.T) {
 	}
 }
 
-func TestAnUnknownConfigKeyIsAnError(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "bad.yaml")
-	writeFile(t, path, []byte("model: m.pcm\nkafak: {}\n"))
-	_, err := loadDetectConfig(path)
-	if err == nil || !strings.Contains(err.Error(), "kafak") {
-		t.Errorf("err = %v, want one naming the unknown key", err)
+func TestConfigErrorsSpeakYAML(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, yaml string
+		load       func(string) error
+		want       string
+	}{
+		{
+			name: "a misspelt detect key names the line, its parent and the key meant",
+			yaml: "model: m.pcm\npolicy:\n  min_event: 3\n",
+			load: func(p string) error { _, err := loadDetectConfig(p); return err },
+			want: `line 3: unknown key "min_event" under "policy" (did you mean "min_events"?)`,
+		},
+		{
+			name: "a word for a number names the key path and the type wanted",
+			yaml: "model: m.pcm\nkafka:\n  brokers: [k:9092]\n  min_bytes: lots\n",
+			load: func(p string) error { _, err := loadDetectConfig(p); return err },
+			want: `line 4: kafka.min_bytes: want a whole number, got "lots"`,
+		},
+		{
+			name: "a misspelt top-level key is named",
+			yaml: "model: m.pcm\nkafak: {}\n",
+			load: func(p string) error { _, err := loadDetectConfig(p); return err },
+			want: `line 2: unknown key "kafak" at the top level (did you mean "kafka"?)`,
+		},
+		{
+			name: "a gateway config gets the same",
+			yaml: "listen: \":8080\"\nblocklist:\n  fail_mod: open\n",
+			load: func(p string) error { _, err := loadGatewayConfig(p); return err },
+			want: `line 3: unknown key "fail_mod" under "blocklist" (did you mean "fail_mode"?)`,
+		},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, fmt.Sprintf("c%d.yaml", i))
+			writeFile(t, path, []byte(tt.yaml))
+			err := tt.load(path)
+			if err == nil || !strings.Contains(err.Error(), path+" "+tt.want) {
+				t.Errorf("err = %v\nwant it to say %q", err, path+" "+tt.want)
+			}
+			if err != nil && !strings.Contains(err.Error(), "shows every key") {
+				t.Errorf("err = %v, want it to point at the example", err)
+			}
+		})
 	}
 }

@@ -129,6 +129,7 @@ batch:
 	if body := httpGet(t, "http://"+admin+"/readyz"); !strings.Contains(body, "ready") {
 		t.Errorf("/readyz said %q", body)
 	}
+	assertBuildInfo(t, admin)
 
 	snap, err := store.List(context.Background())
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/gateway"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/internal/buildinfo"
 )
 
 // gatewayConfig is the YAML configuration of portcullis gateway. Unknown
@@ -81,7 +82,7 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 		return fmt.Errorf("blocklist.fail_mode is %q; set it to open (serve when the blocklist is stale) or closed (refuse)", cfg.Blocklist.FailMode)
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildinfo.Get().Collector())
 
 	var checker *blocklist.Checker
 	var limiter gateway.SharedLimiter
@@ -154,7 +155,7 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 	if err != nil {
 		return fmt.Errorf("data listener: %w", err)
 	}
-	admin := &http.Server{Handler: g.AdminHandler(), ReadHeaderTimeout: 5 * time.Second}
+	admin := &http.Server{Handler: gatewayAdmin(g.AdminHandler(), checker), ReadHeaderTimeout: 5 * time.Second}
 	aln, err := net.Listen("tcp", cfg.Admin)
 	if err != nil {
 		ln.Close()
@@ -210,4 +211,21 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 		return nil
 	}
 	return err
+}
+
+// gatewayAdmin adds /readyz to the gateway's admin handler: ready once the
+// first snapshot of the blocklist is loaded (or without a blocklist), so a
+// new replica takes traffic only when it can enforce blocks. A replica that
+// loses Redis later stays ready and applies its routes' fail modes.
+func gatewayAdmin(h http.Handler, checker *blocklist.Checker) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", h)
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if checker != nil && checker.Stats().Resyncs == 0 {
+			http.Error(w, "not ready: the blocklist's first snapshot is not loaded yet", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	return mux
 }

@@ -107,4 +107,5 @@ blocklist: {fail_mode: open}
 	if n := metricValue(t, admin, `portcullis_gateway_invalid_requests_total{reason="cl_te_conflict"}`); n != 1 {
 		t.Errorf("cl_te_conflict counted %v times; want 1", n)
 	}
+	assertBuildInfo(t, admin)
 }

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/portcullis/portcullis/internal/buildinfo"
 )
 
 // flagNameRE finds the flag names in pflag's usage lines.
@@ -94,11 +98,55 @@ func firstLine(s string) string {
 
 func TestVersion(t *testing.T) {
 	t.Parallel()
-	out, err := execute(t.Context(), "--version")
-	if err != nil {
-		t.Fatal(err)
+	build := buildinfo.Get()
+	t.Run("--version prints the version, commit, date and Go version on one line", func(t *testing.T) {
+		out, err := execute(t.Context(), "--version")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "portcullis version " + build.String() + "\n"; out.stdout != want {
+			t.Errorf("--version printed %q, want %q", out.stdout, want)
+		}
+	})
+	t.Run("version prints the same build, one field a line", func(t *testing.T) {
+		out := run(t, "version")
+		for _, s := range []string{"portcullis " + build.Version + "\n", "commit:   " + build.Commit, "built:    " + build.Date, "go:       " + runtime.Version()} {
+			if !strings.Contains(out.stdout, s) {
+				t.Errorf("version does not say %q:\n%s", s, out.stdout)
+			}
+		}
+	})
+	t.Run("version --json is the same build as JSON", func(t *testing.T) {
+		out := run(t, "version", "--json")
+		var got buildinfo.Info
+		if err := json.Unmarshal([]byte(out.stdout), &got); err != nil {
+			t.Fatalf("%v in %q", err, out.stdout)
+		}
+		if got != build {
+			t.Errorf("version --json says %+v, want %+v", got, build)
+		}
+	})
+}
+
+func TestMisspeltNamesGetSuggestions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a misspelt flag names the flag meant", []string{"train", "--min-event", "3"}, "unknown flag: --min-event: did you mean --min-events?"},
+		{"a misspelt flag with a value names the flag meant", []string{"score", "--thershold=3"}, "did you mean --threshold?"},
+		{"an unknown flag with no near name points at the help", []string{"train", "--colour"}, `unknown flag: --colour (run "portcullis train --help" for the flags)`},
+		{"a misspelt command names the command meant", []string{"trian"}, "Did you mean this?\n\ttrain"},
 	}
-	if !strings.Contains(out.stdout, "portcullis version "+version) {
-		t.Errorf("--version printed %q, want the version %q", out.stdout, version)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := execute(t.Context(), tt.args...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("portcullis %s: error %v, want it to say %q", strings.Join(tt.args, " "), err, tt.want)
+			}
+		})
 	}
 }

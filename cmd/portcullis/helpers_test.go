@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/backtest"
+	"github.com/portcullis/portcullis/internal/buildinfo"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
@@ -268,4 +269,15 @@ func startGatewayCmd(t *testing.T, cfgFile, admin string, failOK bool) {
 	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
 		return strings.Contains(httpGet(t, "http://"+admin+"/healthz"), "{")
 	})
+}
+
+// assertBuildInfo checks that the /metrics of the admin listener at admin
+// exports portcullis_build_info for this binary's build.
+func assertBuildInfo(t *testing.T, admin string) {
+	t.Helper()
+	b := buildinfo.Get()
+	want := fmt.Sprintf("portcullis_build_info{built=%q,goversion=%q,revision=%q,version=%q} 1\n", b.Date, b.GoVersion, b.Commit, b.Version)
+	if body := httpGet(t, "http://"+admin+"/metrics"); !strings.Contains(body, want) {
+		t.Errorf("/metrics on %s does not export %q", admin, want)
+	}
 }

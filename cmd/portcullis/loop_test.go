@@ -83,6 +83,9 @@ kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
 	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
 		return strings.Contains(httpGet(t, "http://"+gwAdmin+"/healthz"), "{")
 	})
+	waitFor(t, "the gateway to be ready (its first blocklist snapshot loaded)", 10*time.Second, func() bool {
+		return httpGet(t, "http://"+gwAdmin+"/readyz") == "ready\n"
+	})
 
 	client := &http.Client{Timeout: 5 * time.Second}
 	send := func(ip, method, path string) int {

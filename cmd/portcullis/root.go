@@ -1,15 +1,17 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/portcullis/portcullis/internal/buildinfo"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
+	build := buildinfo.Get()
 	root := &cobra.Command{
 		Use:   "portcullis",
 		Short: "Detect anomalous API clients from gateway access logs and block them",
@@ -18,12 +20,50 @@ scores every client as its requests arrive, and blocks the ones that stand out,
 with the reasons for every block.
 
 Train offline on a recording, backtest on another, then run the detector online.`,
-		Version:       version,
+		Version:       build.String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// A misspelt command gets "Did you mean this?" from cobra.
+		SuggestionsMinimumDistance: 2,
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newGenCommand(), newTrainCommand(), newScoreCommand(), newDetectCommand(), newReplayCommand(), newBlocklistCommand(), newGatewayCommand(), newDemoCommand(), newUpstreamCommand(), newKeysCommand(), newDriveCommand(), newEnforceCommand())
+	root.SetVersionTemplate("portcullis version {{.Version}}\n")
+	root.AddCommand(newGenCommand(), newTrainCommand(), newScoreCommand(), newDetectCommand(), newReplayCommand(), newBlocklistCommand(), newGatewayCommand(), newDemoCommand(), newUpstreamCommand(), newKeysCommand(), newDriveCommand(), newEnforceCommand(), newVersionCommand(build))
+	suggestFlags(root)
 	return root
+}
+
+func newVersionCommand(build buildinfo.Info) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, commit, build date and Go version of this binary",
+		Long: `version prints which build of portcullis this is: the release version (or the
+module version go install recorded, or "dev"), the commit, when it was built,
+and the Go toolchain and platform. "portcullis --version" prints the same on
+one line, and every /metrics the binary serves exports it as
+portcullis_build_info.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(build)
+			}
+			modified := ""
+			if build.Modified {
+				modified = " (with uncommitted changes)"
+			}
+			fmt.Fprintf(w, "portcullis %s\n", build.Version)
+			fmt.Fprintf(w, "  commit:   %s%s\n", build.Commit, modified)
+			fmt.Fprintf(w, "  built:    %s\n", build.Date)
+			fmt.Fprintf(w, "  go:       %s\n", build.GoVersion)
+			fmt.Fprintf(w, "  platform: %s\n", build.Platform)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return cmd
 }

@@ -24,6 +24,7 @@ func newScoreCommand() *cobra.Command {
 		labelsPath         string
 		policy             detector.PolicyConfig
 		threshold          float64
+		malformed          malformedFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "score --model MODEL --in FILE --decisions OUT [--labels FILE]",
@@ -43,6 +44,9 @@ The identity (--identity) defaults to the one the model was trained with.`,
 			}
 			if outPath == "" {
 				return fmt.Errorf("no output: pass the file to write decisions to with --decisions (\"-\" for stdout)")
+			}
+			if err := malformed.validate(); err != nil {
+				return err
 			}
 			m, err := models.ReadFile(modelPath)
 			if err != nil {
@@ -97,12 +101,21 @@ The identity (--identity) defaults to the one the model was trained with.`,
 			if err != nil {
 				return err
 			}
-			// Summaries go to stderr when decisions go to stdout.
+			// Summaries go to stderr when decisions go to stdout, and
+			// when the input is called bad: then the decisions are
+			// removed and the command fails.
+			verdict := malformed.check(res.Input, in.format)
 			sw := cmd.OutOrStdout()
-			if outPath == "-" {
+			if outPath == "-" || verdict != nil {
 				sw = cmd.ErrOrStderr()
 			}
 			printScoreSummary(sw, m, res)
+			if verdict != nil {
+				if outPath != "-" {
+					os.Remove(outPath)
+				}
+				return verdict
+			}
 			if labels != nil {
 				fmt.Fprintln(sw)
 				return rec.Evaluate(labels).Print(sw)
@@ -120,6 +133,7 @@ The identity (--identity) defaults to the one the model was trained with.`,
 	f.StringArrayVar(&policy.Allow, "allow", nil, "never block this IP, CIDR prefix, API key or user (repeatable)")
 	f.Float64Var(&threshold, "threshold", 0, "override the model's threshold, a surprise in decimal digits (to explore the trade-off)")
 	f.BoolVar(&policy.DryRun, "dry-run", false, "mark decisions as simulated")
+	malformed.register(cmd)
 	return cmd
 }
 

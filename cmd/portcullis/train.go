@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +20,7 @@ import (
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/internal/buildinfo"
 	"github.com/portcullis/portcullis/models"
 )
 
@@ -83,6 +87,7 @@ func newTrainCommand() *cobra.Command {
 		out       string
 		cfg       detector.TrainConfig
 		noProcess bool
+		malformed malformedFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "train --in FILE... --out MODEL",
@@ -104,8 +109,14 @@ to a temporary file.`,
 			if out == "" {
 				return fmt.Errorf("no output: pass the model file to write with --out MODEL")
 			}
+			if err := malformed.validate(); err != nil {
+				return err
+			}
 			srcs, files, id, err := in.sources()
 			if err != nil {
+				return err
+			}
+			if err := checkWritable(out); err != nil {
 				return err
 			}
 			cleanup, err := spoolStdin(files)
@@ -120,29 +131,33 @@ to a temporary file.`,
 			}
 			stderr := cmd.ErrOrStderr()
 			if !noProcess && isTerminal(stderr) && total > 0 {
-				bars := map[int]*progressbar.ProgressBar{}
-				cfg.Progress = func(pass int, n int64) {
-					b := bars[pass]
-					if b == nil {
-						b = progressbar.NewOptions64(total,
-							progressbar.OptionSetWriter(stderr),
-							progressbar.OptionSetDescription(fmt.Sprintf("pass %d/2 %s", pass, [3]string{"", "sampling   ", "calibrating"}[pass])),
-							progressbar.OptionShowBytes(true),
-							progressbar.OptionThrottle(100*time.Millisecond),
-							progressbar.OptionClearOnFinish())
-						bars[pass] = b
-					}
-					b.Set64(n)
-					if n >= total {
-						b.Finish()
-					}
-				}
+				cfg.Progress = progressBars(stderr, total)
 			}
 			start := time.Now()
 			m, err := detector.Train(cmd.Context(), srcs, cfg)
 			if err != nil {
+				if cmd.Context().Err() != nil {
+					return err
+				}
+				// Training fails on too little to learn from; say so
+				// plainly when the reason is that the input is not an
+				// access log at all.
+				if st, serr := scanInputs(files); serr == nil {
+					if verr := malformed.check(st, in.format); verr != nil {
+						return verr
+					}
+				}
 				return err
 			}
+			t := m.Training
+			st := detector.InputStats{Lines: t.Events + t.Malformed, Parsed: t.Events, Malformed: t.Malformed}
+			if malformed.check(st, in.format) != nil {
+				if full, serr := scanInputs(files); serr == nil {
+					st = full
+				}
+				return malformed.check(st, in.format)
+			}
+			m.Training.Build = buildinfo.Get().String()
 			if err := m.WriteFile(out); err != nil {
 				return err
 			}
@@ -160,7 +175,72 @@ to a temporary file.`,
 	f.IntVar(&cfg.Model.Forest.SampleSize, "sample-size", 0, "rows per tree, ψ (default 256)")
 	f.Uint64Var(&cfg.Seed, "seed", 1, "seed; training is deterministic for a seed")
 	f.BoolVar(&noProcess, "no-progress", false, "do not draw a progress bar")
+	malformed.register(cmd)
 	return cmd
+}
+
+// progressBars returns a training progress callback that draws one bar a
+// pass on w. Each bar starts its clock when its pass starts (the first at
+// once, the second when the first ends), and its first frame shows 0 bytes,
+// so the rate it shows is bytes over time actually spent, never the first
+// batch over the microseconds since the bar was made.
+func progressBars(w io.Writer, total int64) func(pass int, n int64) {
+	var bars [3]*progressbar.ProgressBar
+	start := func(pass int) {
+		bars[pass] = progressbar.NewOptions64(total,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription(fmt.Sprintf("pass %d/2 %s", pass, [3]string{"", "sampling   ", "calibrating"}[pass])),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionThrottle(progressThrottle),
+			progressbar.OptionClearOnFinish())
+		bars[pass].RenderBlank()
+	}
+	start(1)
+	return func(pass int, n int64) {
+		if pass < 1 || pass > 2 {
+			return
+		}
+		b := bars[pass]
+		if b == nil {
+			start(pass)
+			b = bars[pass]
+		}
+		b.Set64(min(n, total))
+		if n >= total && !b.IsFinished() {
+			b.Finish()
+			if pass == 1 {
+				start(2)
+			}
+		}
+	}
+}
+
+// progressThrottle is the least time between two frames of a progress bar.
+const progressThrottle = 100 * time.Millisecond
+
+// checkWritable fails unless a file can be created at path: its directory
+// exists and is writable, and path is not a directory. Commands that run
+// for minutes check their output first, not after the work.
+func checkWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("--out %s is a directory: name the model file to write, e.g. %s", path, filepath.Join(path, "model.pcm"))
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("--out %s: directory %s does not exist; create it first (mkdir -p %s)", path, dir, dir)
+	case err != nil:
+		return fmt.Errorf("--out %s: %w", path, err)
+	case !fi.IsDir():
+		return fmt.Errorf("--out %s: %s is not a directory", path, dir)
+	}
+	f, err := os.CreateTemp(dir, ".portcullis-write-check-*")
+	if err != nil {
+		return fmt.Errorf("--out %s: cannot write in %s: %w", path, dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Duration) {

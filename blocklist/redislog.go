@@ -1,0 +1,34 @@
+package blocklist
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+)
+
+// RedisLogger passes go-redis's own log lines (a pool that cannot dial, a
+// connection dropped) to a *slog.Logger at debug level, instead of the
+// unformatted lines go-redis writes to stderr by default. What an operator
+// needs to know of an outage, the blocklist's own code logs once as a
+// warning. go-redis keeps one logger for the process, so only main sets
+// it:
+//
+//	redis.SetLogger(blocklist.NewRedisLogger(logger))
+type RedisLogger struct{ log *slog.Logger }
+
+// NewRedisLogger returns a RedisLogger that logs to l, tagged
+// component=go-redis.
+func NewRedisLogger(l *slog.Logger) RedisLogger {
+	return RedisLogger{log: l.With("component", "go-redis")}
+}
+
+// Printf implements go-redis's logging interface.
+func (r RedisLogger) Printf(ctx context.Context, format string, v ...any) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if !r.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	r.log.LogAttrs(ctx, slog.LevelDebug, fmt.Sprintf(format, v...))
+}
