@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"slices"
 
 	"github.com/portcullis/portcullis/blocklist"
@@ -130,11 +131,15 @@ func (g *Gateway) authorize(w *statusWriter, r *http.Request, rt *route, ex *exc
 }
 
 // RouteFor returns the route that serves method and path, as the data
-// path picks it (the longest matching prefix that takes the method).
+// path picks it (the longest matching prefix that takes the method, once
+// the path is normalised).
 func (c Config) RouteFor(method, path string) (Route, bool) {
+	if u, err := url.Parse(path); err == nil && normalizePath(u) == "" {
+		path = u.Path
+	}
 	best := -1
 	for i, r := range c.Routes {
-		if !hasPathPrefix(path, r.PathPrefix) || (len(r.Methods) > 0 && !slices.Contains(r.Methods, method)) {
+		if !matchPrefix(path, r.PathPrefix) || (len(r.Methods) > 0 && !slices.Contains(r.Methods, method)) {
 			continue
 		}
 		if best < 0 || len(r.PathPrefix) > len(c.Routes[best].PathPrefix) {

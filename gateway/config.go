@@ -192,6 +192,8 @@ func (c Config) Validate() error {
 		names[r.Name] = true
 		if !strings.HasPrefix(r.PathPrefix, "/") {
 			bad("%s: path_prefix %q must start with '/'", where, r.PathPrefix)
+		} else if norm, reason := normalizeRawPath(r.PathPrefix); reason != "" || norm != r.PathPrefix || strings.ContainsAny(r.PathPrefix, "; \t") {
+			bad("%s: path_prefix %q is not in normal form; write it without '.', '..' or empty segments, ';' parameters, spaces or escaped letters (requests are matched after the same normalisation)", where, r.PathPrefix)
 		}
 		for j := range i {
 			if o := c.Routes[j]; o.PathPrefix == r.PathPrefix && methodsOverlap(o.Methods, r.Methods) {

@@ -240,6 +240,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	if g.screen(sw, r) { // HSTS, request validation (security.go)
 		return
 	}
+	// One normal form of the path for the routes, the policy and the
+	// upstream (path.go).
+	if reason := normalizePath(r.URL); reason != "" {
+		g.refuseInvalid(sw, reason)
+		return
+	}
 
 	lim := g.cfg.Limits
 	switch {
@@ -341,11 +347,11 @@ func (g *Gateway) refuseLimit(w http.ResponseWriter, status int, limit string) {
 	writeJSON(w, status, `{"error":"`+limit+` too large"}`)
 }
 
-// match returns the route of r, longest prefix first; wrongMethod says a
-// route had the path but not the method.
+// match returns the route of r, whose path is normalised, longest prefix
+// first; wrongMethod says a route had the path but not the method.
 func (g *Gateway) match(r *http.Request) (rt *route, wrongMethod bool) {
 	for _, rt := range g.routes {
-		if !hasPathPrefix(r.URL.Path, rt.PathPrefix) {
+		if !matchPrefix(r.URL.Path, rt.PathPrefix) {
 			continue
 		}
 		if len(rt.Methods) == 0 || slices.Contains(rt.Methods, r.Method) {
