@@ -62,6 +62,9 @@ type Route struct {
 	FailMode string `yaml:"fail_mode"`
 	// StripPrefix removes PathPrefix from the path sent upstream.
 	StripPrefix bool `yaml:"strip_prefix"`
+	// WebSocket lets a GET with Upgrade: websocket open a tunnel to the
+	// upstream; without it every upgrade is refused (upgrade.go).
+	WebSocket bool `yaml:"websocket"`
 
 	// UpstreamTLS, when set, is the TLS (and mTLS) to https upstreams.
 	UpstreamTLS *UpstreamTLS `yaml:"upstream_tls"`
@@ -111,6 +114,9 @@ type Timeouts struct {
 	UpstreamResponseHeader time.Duration `yaml:"upstream_response_header"`
 	Upstream               time.Duration `yaml:"upstream"`
 	UpstreamTLSHandshake   time.Duration `yaml:"upstream_tls_handshake"`
+	// TunnelRecheck is how often the blocklist is asked again about the
+	// client of an open WebSocket tunnel, which closes once it is blocked.
+	TunnelRecheck time.Duration `yaml:"tunnel_recheck"`
 }
 
 // AccessLog configures the access-log records sent to the LogSink.
@@ -153,6 +159,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&t.UpstreamDial, DefaultUpstreamDialTimeout)
 	setDefault(&t.UpstreamResponseHeader, DefaultUpstreamHeaderTimeout)
 	setDefault(&t.Upstream, DefaultUpstreamTimeout)
+	setDefault(&t.TunnelRecheck, DefaultTunnelRecheck)
 	setDefault(&c.AccessLog.Buffer, DefaultAccessLogBuffer)
 	c.Routes = slices.Clone(c.Routes)
 	for i := range c.Routes {
@@ -228,7 +235,8 @@ func (c Config) Validate() error {
 		name string
 		v    time.Duration
 	}{{"read_header", t.ReadHeader}, {"read", t.Read}, {"write", t.Write}, {"idle", t.Idle},
-		{"upstream_dial", t.UpstreamDial}, {"upstream_response_header", t.UpstreamResponseHeader}, {"upstream", t.Upstream}} {
+		{"upstream_dial", t.UpstreamDial}, {"upstream_response_header", t.UpstreamResponseHeader}, {"upstream", t.Upstream},
+		{"tunnel_recheck", t.TunnelRecheck}} {
 		if d.v <= 0 {
 			bad("timeouts.%s is %v; set it above 0", d.name, d.v)
 		}

@@ -119,10 +119,11 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 			rt.local = newLocalLimiter(rc.RateLimit.RPS, rc.RateLimit.Burst, DefaultMaxClients)
 		}
 		rt.proxy = &httputil.ReverseProxy{
-			Rewrite:      func(pr *httputil.ProxyRequest) { g.rewrite(rt, pr) },
-			Transport:    g.tr,
-			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) { g.proxyError(rt, w, r, err) },
-			ErrorLog:     errLog,
+			Rewrite:        func(pr *httputil.ProxyRequest) { g.rewrite(rt, pr) },
+			ModifyResponse: closeFailedUpgrade,
+			Transport:      g.tr,
+			ErrorHandler:   func(w http.ResponseWriter, r *http.Request, err error) { g.proxyError(rt, w, r, err) },
+			ErrorLog:       errLog,
 		}
 		g.routes = append(g.routes, rt)
 		if checker != nil {
@@ -246,6 +247,16 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		g.refuseInvalid(sw, reason)
 		return
 	}
+	// Upgrades (upgrade.go): h2c never, WebSocket where a route allows it.
+	r.Header.Del("Http2-Settings")
+	upgrade := len(r.Header["Upgrade"]) > 0
+	if upgrade {
+		sw.Header().Set("Connection", "close") // any answer but the 101 ends the connection
+		if reason := upgradeReason(r, nil); reason != "" {
+			g.refuseInvalid(sw, reason)
+			return
+		}
+	}
 
 	lim := g.cfg.Limits
 	switch {
@@ -274,6 +285,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ex.route = rt.Name
+	if upgrade {
+		if reason := upgradeReason(r, rt); reason != "" {
+			g.refuseInvalid(sw, reason)
+			return
+		}
+	}
 
 	if g.checker != nil {
 		// The detector only ever sees the key's id (see keyID), so its
@@ -316,6 +333,17 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if upgrade {
+		// A WebSocket tunnel lives as long as both ends keep it, unless its
+		// client becomes blocked; the transport bounds the wait for the 101.
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := g.watchTunnel(ctx, cancel, rt, &ex)
+		defer stop()
+		sw.Header().Del("Connection")
+		rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), g.cfg.Timeouts.Upstream)
 	defer cancel()
 	rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
