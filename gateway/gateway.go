@@ -42,6 +42,8 @@ type Gateway struct {
 	logger   *slog.Logger
 	sec      *security           // TLS, request validation, WAF (security.go)
 	auth     *auth.Authenticator // nil: no route takes credentials (see WithAuth)
+	// userHeader is Config.UserHeader in canonical form.
+	userHeader string
 
 	closeOnce sync.Once
 	closeErr  error
@@ -74,7 +76,8 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 	}
 	logger = logger.With("component", "gateway")
 	trusted, _ := parseTrusted(cfg.TrustedProxies)
-	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, trusted: trusted, m: newMetrics(), logger: logger}
+	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, trusted: trusted, m: newMetrics(), logger: logger,
+		userHeader: http.CanonicalHeaderKey(cfg.UserHeader)}
 	for _, o := range opts {
 		o(g)
 	}
@@ -232,11 +235,14 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
 	ex := exchange{start: time.Now(), route: "none", ip: blocklist.ClientIP(r, g.trusted)}
 	if g.cfg.APIKeyHeader != "" {
+		// A key presented, not verified: checked against the blocklist
+		// (a refusal harms only who presents it), never logged.
 		ex.key = r.Header.Get(g.cfg.APIKeyHeader)
 	}
-	if g.cfg.UserHeader != "" {
-		ex.user = r.Header.Get(g.cfg.UserHeader)
-	}
+	// The identity headers are the gateway's to set, from verified
+	// credentials only; the headers Connection names go now, before the
+	// gateway adds its own (identity.go).
+	g.dropClientIdentity(r.Header)
 	defer g.finish(sw, r, &ex)
 	if g.screen(sw, r) { // HSTS, request validation (security.go)
 		return
@@ -472,11 +478,14 @@ func (g *Gateway) finish(sw *statusWriter, r *http.Request, ex *exchange) {
 		RespBytes:  sw.n,
 		DurationMS: float64(el.Microseconds()) / 1000,
 		UserAgent:  []byte(r.UserAgent()),
-		APIKey:     keyID(nil, ex.key),
-		User:       []byte(ex.user),
 	}
+	// Only verified identities: a key or user a client merely claims
+	// would let it rotate names past the detector, or frame another.
 	if ex.keyID != "" {
 		rec.APIKey = []byte(ex.keyID)
+	}
+	if ex.user != "" {
+		rec.User = []byte(ex.user)
 	}
 	if ex.ip.IsValid() {
 		rec.ClientIP = ex.ip.AppendTo(nil)
