@@ -27,8 +27,12 @@ type Config struct {
 	// Timeouts of the listener and of the upstream calls.
 	Timeouts Timeouts `yaml:"timeouts"`
 	// TrustedProxies are addresses or CIDR prefixes of the proxies whose
-	// X-Forwarded-For and Forwarded headers are believed.
+	// X-Forwarded-For is believed; their Forwarded and X-Real-IP are not.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// Proxies are trusted proxies that name the client in a header of
+	// their own (forwarded.go); trusted_proxies read X-Forwarded-For
+	// alone. A peer in both follows its Proxies entry.
+	Proxies []TrustedProxy `yaml:"proxies"`
 	// APIKeyHeader and UserHeader name the headers holding the API key and
 	// the authenticated user; empty means none.
 	APIKeyHeader string    `yaml:"api_key_header"`
@@ -244,7 +248,7 @@ func (c Config) Validate() error {
 	if t.Write > 0 && t.Upstream > t.Write {
 		bad("timeouts.upstream (%v) is above timeouts.write (%v): the listener would cut responses the upstream is still allowed to send; raise write or lower upstream", t.Upstream, t.Write)
 	}
-	if _, err := parseTrusted(c.TrustedProxies); err != nil {
+	if _, _, err := c.proxyRules(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.AccessLog.Buffer <= 0 {

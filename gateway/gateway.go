@@ -34,7 +34,8 @@ type Gateway struct {
 	checker  *blocklist.Checker
 	shared   SharedLimiter
 	trusted  []netip.Prefix
-	routes   []*route // longest prefix first
+	proxies  []proxyRule // by peer: the forwarding header each trusted proxy writes (forwarded.go)
+	routes   []*route    // longest prefix first
 	m        *metrics
 	gatherer prometheus.Gatherer
 	alog     *accessLog // nil when access logs are off
@@ -75,8 +76,8 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 		logger = slog.New(slog.DiscardHandler)
 	}
 	logger = logger.With("component", "gateway")
-	trusted, _ := parseTrusted(cfg.TrustedProxies)
-	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, trusted: trusted, m: newMetrics(), logger: logger,
+	proxies, trusted, _ := cfg.proxyRules()
+	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, trusted: trusted, proxies: proxies, m: newMetrics(), logger: logger,
 		userHeader: http.CanonicalHeaderKey(cfg.UserHeader)}
 	for _, o := range opts {
 		o(g)
@@ -233,7 +234,8 @@ type exchange struct {
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
-	ex := exchange{start: time.Now(), route: "none", ip: blocklist.ClientIP(r, g.trusted)}
+	ip, conflict := g.clientIP(r) // forwarded.go
+	ex := exchange{start: time.Now(), route: "none", ip: ip}
 	if g.cfg.APIKeyHeader != "" {
 		// A key presented, not verified: checked against the blocklist
 		// (a refusal harms only who presents it), never logged.
@@ -245,6 +247,10 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	g.dropClientIdentity(r.Header)
 	defer g.finish(sw, r, &ex)
 	if g.screen(sw, r) { // HSTS, request validation (security.go)
+		return
+	}
+	if conflict {
+		g.refuseInvalid(sw, reasonForwardedConflict)
 		return
 	}
 	// One normal form of the path for the routes, the policy and the
@@ -402,8 +408,8 @@ func hasPathPrefix(path, prefix string) bool {
 }
 
 // rewrite points the outgoing request at the route's next upstream. The
-// inbound X-Forwarded-For is kept only from a trusted proxy, and the peer
-// is appended to it.
+// inbound X-Forwarded-For is kept only from a proxy trusted for it (see
+// forwardFor), and the peer is appended to it.
 func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
 	u := rt.upstreams[(rt.next.Add(1)-1)%uint64(len(rt.upstreams))]
 	if rt.StripPrefix {
@@ -419,12 +425,7 @@ func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
 		}
 	}
 	pr.SetURL(u)
-	peer, err := netip.ParseAddrPort(pr.In.RemoteAddr)
-	if err == nil && slices.ContainsFunc(g.trusted, func(p netip.Prefix) bool { return p.Contains(peer.Addr().Unmap()) }) {
-		if xff := pr.In.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			pr.Out.Header["X-Forwarded-For"] = slices.Clone(xff)
-		}
-	}
+	g.forwardFor(pr.In, pr.Out.Header)
 	pr.SetXForwarded()
 }
 
