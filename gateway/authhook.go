@@ -2,10 +2,12 @@ package gateway
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/gateway/auth"
@@ -77,6 +79,28 @@ func (g *Gateway) checkAuth() error {
 		}
 	}
 	return nil
+}
+
+// authorizeLimited is authorize behind the route's limit of failed
+// authentications: a client whose failures emptied its bucket gets 429
+// without its credentials being tried, and each 401 takes a token.
+func (g *Gateway) authorizeLimited(w *statusWriter, r *http.Request, rt *route, ex *exchange) bool {
+	if rt.authFail == nil {
+		return g.authorize(w, r, rt, ex)
+	}
+	if ok, wait := rt.authFail.peek(ex.ip); !ok {
+		g.m.authFailLimited.WithLabelValues(rt.Name).Inc()
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		writeJSON(w, http.StatusTooManyRequests, `{"error":"too many failed authentications"}`)
+		return false
+	}
+	if g.authorize(w, r, rt, ex) {
+		return true
+	}
+	if w.status == http.StatusUnauthorized {
+		rt.authFail.allow(ex.ip)
+	}
+	return false
 }
 
 // authorize runs the Authenticator on a request of rt: it answers 401 or

@@ -83,7 +83,18 @@ type Route struct {
 	// APIKeyQuery lets the API key come in the query parameter
 	// auth.api_keys.query_param as well as in the header.
 	APIKeyQuery bool `yaml:"api_key_query"`
+	// AuthFailures limits the failed authentications (401) of a client on
+	// a route that takes credentials: once its bucket is empty the client
+	// gets 429 without its credentials being tried. The default is
+	// DefaultAuthFailures; it applies besides RateLimit.
+	AuthFailures RateLimit `yaml:"auth_failures"`
 }
+
+// DefaultAuthFailures is the failed-authentication limit of a route that
+// takes credentials: 10 at once, then one a second, per client. Guessing
+// keys or passwords at that rate is hopeless; a client that mistyped
+// waits a second.
+var DefaultAuthFailures = RateLimit{RPS: 1, Burst: 10}
 
 // RateLimit is a per-client token bucket: RPS tokens a second, up to
 // Burst. A zero RPS means no limit.
@@ -171,6 +182,12 @@ func (c Config) WithDefaults() Config {
 		if r.RateLimit.RPS > 0 && r.RateLimit.Burst == 0 {
 			r.RateLimit.Burst = max(1, int(math.Ceil(r.RateLimit.RPS)))
 		}
+		if r.Auth != "" && r.Auth != "none" && r.AuthFailures == (RateLimit{}) {
+			r.AuthFailures = DefaultAuthFailures
+		}
+		if r.AuthFailures.RPS > 0 && r.AuthFailures.Burst == 0 {
+			r.AuthFailures.Burst = max(1, int(math.Ceil(r.AuthFailures.RPS)))
+		}
 	}
 	return c.withSecurityDefaults()
 }
@@ -226,6 +243,9 @@ func (c Config) Validate() error {
 		}
 		if _, err := parseFailMode(r.FailMode); err != nil {
 			bad("%s: %v", where, err)
+		}
+		if af := r.AuthFailures; af.RPS < 0 || af.Burst < 0 || af.Shared || af.RPS == 0 && af.Burst > 0 {
+			bad("%s: auth_failures rps %v, burst %d, shared %v: set rps above 0 and burst at least 1 (local buckets only)", where, af.RPS, af.Burst, af.Shared)
 		}
 		if rl := r.RateLimit; rl.RPS < 0 || rl.Burst < 0 || (rl.RPS == 0 && (rl.Burst > 0 || rl.Shared)) {
 			bad("%s: rate_limit rps %v, burst %d: set rps above 0 (and burst at least 1), or leave both unset for no limit", where, rl.RPS, rl.Burst)

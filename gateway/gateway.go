@@ -56,6 +56,7 @@ type route struct {
 	upstreams []*url.URL
 	next      atomic.Uint64
 	local     *localLimiter // nil without a rate limit
+	authFail  *localLimiter // failed authentications; nil on routes without credentials
 	proxy     *httputil.ReverseProxy
 	sec       routeSec // upstream TLS and WAF (security.go)
 }
@@ -121,6 +122,9 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 		}
 		if rc.RateLimit.RPS > 0 {
 			rt.local = newLocalLimiter(rc.RateLimit.RPS, rc.RateLimit.Burst, DefaultMaxClients)
+		}
+		if m, _ := auth.ParseMode(rc.Auth); m != auth.ModeNone && rc.AuthFailures.RPS > 0 {
+			rt.authFail = newLocalLimiter(rc.AuthFailures.RPS, rc.AuthFailures.Burst, DefaultMaxClients)
 		}
 		rt.proxy = &httputil.ReverseProxy{
 			Rewrite:        func(pr *httputil.ProxyRequest) { g.rewrite(rt, pr) },
@@ -328,7 +332,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 
 	// Authentication and authorization (gateway/auth), on the routes that
 	// take credentials; see authorize in authhook.go.
-	if g.auth != nil && !g.authorize(sw, r, rt, &ex) {
+	if g.auth != nil && !g.authorizeLimited(sw, r, rt, &ex) {
 		return
 	}
 
