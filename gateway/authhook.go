@@ -163,7 +163,8 @@ func (c Config) RouteFor(method, path string) (Route, bool) {
 	}
 	best := -1
 	for i, r := range c.Routes {
-		if !matchPrefix(path, r.PathPrefix) || (len(r.Methods) > 0 && !slices.Contains(r.Methods, method)) {
+		if !matchPrefix(path, r.PathPrefix) || (len(r.Methods) > 0 && !slices.Contains(r.Methods, method)) ||
+			len(r.Methods) == 0 && (method == http.MethodTrace || method == http.MethodConnect) {
 			continue
 		}
 		if best < 0 || len(r.PathPrefix) > len(c.Routes[best].PathPrefix) {

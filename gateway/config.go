@@ -113,6 +113,8 @@ type Limits struct {
 	MaxBodyBytes   int64 `yaml:"max_body_bytes"`
 	MaxHeaderBytes int   `yaml:"max_header_bytes"`
 	MaxURLLength   int   `yaml:"max_url_length"`
+	// MaxHeaders bounds the header lines of a request (431 past it).
+	MaxHeaders int `yaml:"max_headers"`
 }
 
 // Timeouts of the data listener (ReadHeader, Read, Write, Idle, as in
@@ -147,6 +149,7 @@ const (
 	DefaultMaxBodyBytes          = 10 << 20
 	DefaultMaxHeaderBytes        = 32 << 10
 	DefaultMaxURLLength          = 8 << 10
+	DefaultMaxHeaders            = 100
 	DefaultReadHeaderTimeout     = 10 * time.Second
 	DefaultReadTimeout           = 60 * time.Second
 	DefaultWriteTimeout          = 90 * time.Second
@@ -166,6 +169,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&c.Limits.MaxBodyBytes, DefaultMaxBodyBytes)
 	setDefault(&c.Limits.MaxHeaderBytes, DefaultMaxHeaderBytes)
 	setDefault(&c.Limits.MaxURLLength, DefaultMaxURLLength)
+	setDefault(&c.Limits.MaxHeaders, DefaultMaxHeaders)
 	t := &c.Timeouts
 	setDefault(&t.ReadHeader, DefaultReadHeaderTimeout)
 	setDefault(&t.Read, DefaultReadTimeout)
@@ -229,7 +233,7 @@ func (c Config) Validate() error {
 			}
 		}
 		for _, m := range r.Methods {
-			if m == "" || strings.ToUpper(m) != m {
+			if !isMethod(m) {
 				bad("%s: method %q must be upper case, as in GET", where, m)
 			}
 		}
@@ -251,7 +255,7 @@ func (c Config) Validate() error {
 			bad("%s: rate_limit rps %v, burst %d: set rps above 0 (and burst at least 1), or leave both unset for no limit", where, rl.RPS, rl.Burst)
 		}
 	}
-	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxHeaderBytes <= 0 || c.Limits.MaxURLLength <= 0 {
+	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxHeaderBytes <= 0 || c.Limits.MaxURLLength <= 0 || c.Limits.MaxHeaders <= 0 {
 		bad("limits %+v: every limit must be above 0", c.Limits)
 	}
 	t := c.Timeouts

@@ -151,7 +151,7 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 		}
 		g.m.rateLimited.WithLabelValues(rc.Name)
 	}
-	for _, l := range []string{"body", "url", "header"} {
+	for _, l := range []string{"body", "url", "header", "header_count"} {
 		g.m.limits.WithLabelValues(l)
 	}
 	slices.SortStableFunc(g.routes, func(a, b *route) int { return len(b.PathPrefix) - len(a.PathPrefix) })
@@ -263,6 +263,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		g.refuseInvalid(sw, reason)
 		return
 	}
+	// Methods are upper-case tokens; a lower-case one would be another
+	// method to the routes and the policy, and the same to some backends.
+	if !isMethod(r.Method) {
+		g.refuseInvalid(sw, reasonBadMethod)
+		return
+	}
 	// Upgrades (upgrade.go): h2c never, WebSocket where a route allows it.
 	r.Header.Del("Http2-Settings")
 	upgrade := len(r.Header["Upgrade"]) > 0
@@ -281,6 +287,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	case headerSize(r) > lim.MaxHeaderBytes:
 		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header")
+		return
+	case headerCount(r.Header) > lim.MaxHeaders:
+		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header_count")
 		return
 	case r.ContentLength > lim.MaxBodyBytes:
 		g.refuseLimit(sw, http.StatusRequestEntityTooLarge, "body")
@@ -362,8 +371,15 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), g.cfg.Timeouts.Upstream)
 	defer cancel()
+	if ex.body != nil {
+		ctx = context.WithValue(ctx, bodyKey{}, ex.body)
+	}
 	rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
 }
+
+// bodyKey holds a request's countingBody in the context of its proxied
+// exchange, for proxyError.
+type bodyKey struct{}
 
 // sharedTimeout bounds a shared rate-limit decision; past it the local
 // bucket decides.
@@ -392,13 +408,15 @@ func (g *Gateway) refuseLimit(w http.ResponseWriter, status int, limit string) {
 }
 
 // match returns the route of r, whose path is normalised, longest prefix
-// first; wrongMethod says a route had the path but not the method.
+// first; wrongMethod says a route had the path but not the method. TRACE
+// (which echoes the request, credentials included) and CONNECT (a tunnel)
+// reach only a route that lists them.
 func (g *Gateway) match(r *http.Request) (rt *route, wrongMethod bool) {
 	for _, rt := range g.routes {
 		if !matchPrefix(r.URL.Path, rt.PathPrefix) {
 			continue
 		}
-		if len(rt.Methods) == 0 || slices.Contains(rt.Methods, r.Method) {
+		if len(rt.Methods) == 0 && r.Method != http.MethodTrace && r.Method != http.MethodConnect || slices.Contains(rt.Methods, r.Method) {
 			return rt, false
 		}
 		wrongMethod = true
@@ -437,8 +455,16 @@ func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
 // the limit, 504 on a timeout, 502 otherwise; nothing when the client left.
 func (g *Gateway) proxyError(rt *route, w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
-	if cb, ok := r.Body.(*countingBody); (ok && cb.tooLarge.Load()) || errors.As(err, &mbe) {
+	cb, _ := r.Context().Value(bodyKey{}).(*countingBody) // the proxy wraps r.Body
+	if (cb != nil && cb.tooLarge.Load()) || errors.As(err, &mbe) {
 		g.refuseLimit(w, http.StatusRequestEntityTooLarge, "body")
+		return
+	}
+	if cb != nil && cb.broken.Load() {
+		// The client's body could not be read (malformed chunking, say):
+		// the client's fault, not the upstream's.
+		g.logger.LogAttrs(r.Context(), slog.LevelDebug, "request body unreadable", slog.String("route", rt.Name), slog.Any("error", err))
+		writeJSON(w, http.StatusBadRequest, `{"error":"bad request body"}`)
 		return
 	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil && !errors.Is(r.Context().Err(), context.DeadlineExceeded) {
@@ -498,6 +524,33 @@ func (g *Gateway) finish(sw *statusWriter, r *http.Request, ex *exchange) {
 	g.logRecord(r, ex, &rec) // with the WAF count, maybe after a detect-mode inspection (security.go)
 }
 
+// reasonBadMethod: a method that is not an upper-case token.
+const reasonBadMethod = "bad_method"
+
+// isMethod says whether m is a token of upper-case letters, digits and
+// the token punctuation.
+func isMethod(m string) bool {
+	if m == "" {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		if 'a' <= c && c <= 'z' || c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// headerCount returns the header lines of h.
+func headerCount(h http.Header) int {
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	return n
+}
+
 // headerSize estimates the bytes of r's request line and headers as sent.
 func headerSize(r *http.Request) int {
 	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host)
@@ -552,20 +605,25 @@ func (w *statusWriter) Flush() {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // countingBody counts the request body bytes read and notes when the body
-// passed the limit.
+// passed the limit, or could not be read.
 // The transport reads it from its own goroutine, hence the atomics.
 type countingBody struct {
 	rc       io.ReadCloser
 	n        atomic.Int64
 	tooLarge atomic.Bool
+	broken   atomic.Bool // a read failed otherwise: malformed, or cut short
 }
 
 func (b *countingBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	b.n.Add(int64(n))
 	var mbe *http.MaxBytesError
-	if err != nil && errors.As(err, &mbe) {
+	switch {
+	case err == nil || err == io.EOF:
+	case errors.As(err, &mbe):
 		b.tooLarge.Store(true)
+	default:
+		b.broken.Store(true)
 	}
 	return n, err
 }
