@@ -119,6 +119,24 @@ file, never from a flag.`,
 	add.Flags().DurationVar(&ttl, "ttl", detector.DefaultTTL, "how long the block lasts")
 	add.Flags().StringVar(&reason, "reason", "blocked by an operator", "why, stored with the decision")
 
+	var force bool
+	allow := &cobra.Command{
+		Use: "allow ENTRY", Short: "Allowlist an IP, CIDR prefix, API key or user (unblocks it)", Args: cobra.ExactArgs(1),
+		RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+			svc := review.NewService(r, nil)
+			do := svc.Allow
+			if force {
+				do = svc.AllowAll
+			}
+			if err := do(ctx, args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "%s allowlisted\n", escapeText(args[0]))
+			return nil
+		}),
+	}
+	allow.Flags().BoolVar(&force, "force", false, "take an entry that covers every address (0.0.0.0/0, ::/0), which lifts every block")
+
 	cmd.AddCommand(
 		&cobra.Command{
 			Use: "list", Short: "List active decisions", Args: cobra.NoArgs,
@@ -194,16 +212,7 @@ file, never from a flag.`,
 				return nil
 			}),
 		},
-		&cobra.Command{
-			Use: "allow ENTRY", Short: "Allowlist an IP, CIDR prefix, API key or user (unblocks it)", Args: cobra.ExactArgs(1),
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
-				if err := review.NewService(r, nil).Allow(ctx, args[0]); err != nil {
-					return err
-				}
-				fmt.Fprintf(w, "%s allowlisted\n", escapeText(args[0]))
-				return nil
-			}),
-		},
+		allow,
 		&cobra.Command{
 			Use: "unallow ENTRY", Short: "Remove an allowlist entry", Args: cobra.ExactArgs(1),
 			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {

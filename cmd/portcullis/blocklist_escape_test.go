@@ -73,3 +73,23 @@ func TestBlocklistAddRefusesNonCanonicalClients(t *testing.T) {
 		}
 	}
 }
+
+// TestBlocklistAllowEverythingNeedsForce pins that an allowlist entry of
+// every address, which lifts every block, is taken only with --force.
+func TestBlocklistAllowEverythingNeedsForce(t *testing.T) {
+	r := redistest.Start(t)
+	bl := func(args ...string) (output, error) {
+		return execute(t.Context(), append([]string{"blocklist", "--redis", r, "--prefix", "all:"}, args...)...)
+	}
+	for _, e := range []string{"0.0.0.0/0", "::/0"} {
+		if _, err := bl("allow", e); err == nil || !strings.Contains(err.Error(), "--force") {
+			t.Errorf("allow %s: %v; want a refusal that names --force", e, err)
+		}
+	}
+	if out, err := bl("allow", "0.0.0.0/0", "--force"); err != nil || !strings.Contains(out.stdout, "allowlisted") {
+		t.Errorf("allow --force: %v %q", err, out.stdout)
+	}
+	if out, err := bl("allow", "10.0.0.0/8"); err != nil || !strings.Contains(out.stdout, "allowlisted") {
+		t.Errorf("allow 10.0.0.0/8: %v %q", err, out.stdout)
+	}
+}
