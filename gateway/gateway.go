@@ -324,16 +324,21 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		if !v.Blocked {
 			g.m.checkAllowed.Inc()
 		} else {
-			reason, check := "blocked", g.m.checkBlocked
-			if v.Client == "" {
-				reason, check = "fail_closed", g.m.checkFailClosed
-			}
-			check.Inc()
-			g.m.blocked.WithLabelValues(rt.Name, reason).Inc()
 			id := blocklist.RequestID(r.Header.Get("X-Request-Id"))
 			h := sw.Header()
 			h.Set("Cache-Control", "no-store")
 			h.Set("X-Request-Id", id)
+			if v.Client == "" {
+				// Not a ban: the view of the blocklist is too stale to
+				// serve on a fail-closed route. An outage, to be retried.
+				g.m.checkFailClosed.Inc()
+				g.m.blocked.WithLabelValues(rt.Name, "fail_closed").Inc()
+				h.Set("Retry-After", failClosedRetryAfter)
+				writeJSON(sw, http.StatusServiceUnavailable, `{"error":"blocklist unavailable; retry later","request_id":"`+id+`"}`)
+				return
+			}
+			g.m.checkBlocked.Inc()
+			g.m.blocked.WithLabelValues(rt.Name, "blocked").Inc()
 			writeJSON(sw, http.StatusForbidden, `{"error":"blocked","request_id":"`+id+`"}`)
 			return
 		}
@@ -380,6 +385,11 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 // bodyKey holds a request's countingBody in the context of its proxied
 // exchange, for proxyError.
 type bodyKey struct{}
+
+// failClosedRetryAfter is the Retry-After of a fail-closed refusal, in
+// seconds: about the time the blocklist check takes to resync once Redis
+// answers again.
+const failClosedRetryAfter = "5"
 
 // sharedTimeout bounds a shared rate-limit decision; past it the local
 // bucket decides.

@@ -152,8 +152,10 @@ func TestFailClosedRoute(t *testing.T) {
 	if r := tg.do(t, "GET", "/open", nil, nil); r.status != 200 {
 		t.Errorf("fail-open route: %d; want 200", r.status)
 	}
-	if r := tg.do(t, "GET", "/closed", nil, nil); r.status != 403 {
-		t.Errorf("fail-closed route: %d; want 403", r.status)
+	// An outage, not a ban: 503 with its own body and Retry-After.
+	if r := tg.do(t, "GET", "/closed", nil, nil); r.status != 503 || r.header.Get("Retry-After") == "" ||
+		!strings.HasPrefix(r.body, `{"error":"blocklist unavailable; retry later"`) {
+		t.Errorf("fail-closed route: %d %q (Retry-After %q); want 503 with its own body and Retry-After", r.status, r.body, r.header.Get("Retry-After"))
 	}
 	if n := tg.metric(t, "portcullis_gateway_blocked_total", "reason", "fail_closed", "route", "closed"); n != 1 {
 		t.Errorf("fail_closed: %v; want 1", n)
@@ -196,7 +198,7 @@ func TestFailModesWhenRedisStops(t *testing.T) {
 	srv.Stop()
 	eventually(t, "the view goes stale", func() bool { return checker.Staleness() > 300*time.Millisecond })
 	expect("with redis-server stopped past the staleness limit", map[string]int{
-		"/open 192.0.2.50": 200, "/closed 192.0.2.50": 403, "/open 203.0.113.66": 403, "/closed 203.0.113.66": 403})
+		"/open 192.0.2.50": 200, "/closed 192.0.2.50": 503, "/open 203.0.113.66": 403, "/closed 203.0.113.66": 403})
 	if n := tg.metric(t, "portcullis_gateway_blocked_total", "reason", "fail_closed", "route", "closed"); n != 1 {
 		t.Errorf("fail_closed refusals counted: %v; want 1", n)
 	}
