@@ -78,31 +78,29 @@ func (c Config) proxyRules() ([]proxyRule, []netip.Prefix, error) {
 	return rules, trusted, errors.Join(errs...)
 }
 
-// proxyOf returns the rule of the trusted proxy r comes from, or nil.
-func (g *Gateway) proxyOf(r *http.Request) *proxyRule {
-	if len(g.proxies) == 0 {
-		return nil
-	}
-	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+// proxyOf returns the peer of r and the rule of the trusted proxy it is,
+// or nil.
+func (g *Gateway) proxyOf(r *http.Request) (netip.Addr, *proxyRule) {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
-		return nil
+		return blocklist.ClientIP(r, nil), nil // not host:port; as the check reads it
 	}
-	a := peer.Addr().Unmap()
+	peer := ap.Addr().Unmap()
 	for i := range g.proxies {
-		if g.proxies[i].prefix.Contains(a) {
-			return &g.proxies[i]
+		if g.proxies[i].prefix.Contains(peer) {
+			return peer, &g.proxies[i]
 		}
 	}
-	return nil
+	return peer, nil
 }
 
 // clientIP returns the client of r: the peer, or from a trusted proxy the
 // address its own forwarding header names; conflict says the proxy refuses
 // a request that carries another forwarding header too, and r does.
 func (g *Gateway) clientIP(r *http.Request) (ip netip.Addr, conflict bool) {
-	p := g.proxyOf(r)
+	peer, p := g.proxyOf(r)
 	if p == nil {
-		return blocklist.ClientIP(r, nil), false
+		return peer, false
 	}
 	if p.refuse {
 		for name, h := range forwardingHeaders {
@@ -121,7 +119,7 @@ func (g *Gateway) clientIP(r *http.Request) (ip netip.Addr, conflict bool) {
 // not: it is removed.
 func (g *Gateway) forwardFor(in *http.Request, out http.Header) {
 	delete(out, "X-Real-Ip")
-	p := g.proxyOf(in)
+	_, p := g.proxyOf(in)
 	switch {
 	case p == nil:
 	case p.header == blocklist.HeaderXForwardedFor:

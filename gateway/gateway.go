@@ -270,7 +270,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Upgrades (upgrade.go): h2c never, WebSocket where a route allows it.
-	r.Header.Del("Http2-Settings")
+	delete(r.Header, "Http2-Settings")
 	upgrade := len(r.Header["Upgrade"]) > 0
 	if upgrade {
 		sw.Header().Set("Connection", "close") // any answer but the 101 ends the connection
@@ -281,14 +281,19 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	}
 
 	lim := g.cfg.Limits
+	size, lines, underscore := scanHeaders(r)
+	if underscore && !g.cfg.Validation.Disabled && g.underscoreHeaders(r.Header) { // validate.go
+		g.refuseInvalid(sw, reasonUnderscore)
+		return
+	}
 	switch {
 	case len(r.RequestURI) > lim.MaxURLLength:
 		g.refuseLimit(sw, http.StatusRequestURITooLong, "url")
 		return
-	case headerSize(r) > lim.MaxHeaderBytes:
+	case size > lim.MaxHeaderBytes:
 		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header")
 		return
-	case headerCount(r.Header) > lim.MaxHeaders:
+	case lines > lim.MaxHeaders:
 		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header_count")
 		return
 	case r.ContentLength > lim.MaxBodyBytes:
@@ -545,6 +550,9 @@ func isMethod(m string) bool {
 	}
 	for i := 0; i < len(m); i++ {
 		c := m[i]
+		if 'A' <= c && c <= 'Z' {
+			continue
+		}
 		if 'a' <= c && c <= 'z' || c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
 			return false
 		}
@@ -552,24 +560,19 @@ func isMethod(m string) bool {
 	return true
 }
 
-// headerCount returns the header lines of h.
-func headerCount(h http.Header) int {
-	n := 0
-	for _, vs := range h {
-		n += len(vs)
-	}
-	return n
-}
-
-// headerSize estimates the bytes of r's request line and headers as sent.
-func headerSize(r *http.Request) int {
-	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host)
+// scanHeaders estimates the bytes of r's request line and headers as
+// sent, counts the header lines, and says whether a header name holds an
+// underscore: one pass over the headers.
+func scanHeaders(r *http.Request) (size, lines int, underscore bool) {
+	size = len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host)
 	for k, vs := range r.Header {
+		underscore = underscore || strings.IndexByte(k, '_') >= 0
+		lines += len(vs)
 		for _, v := range vs {
-			n += len(k) + len(v) + 4
+			size += len(k) + len(v) + 4
 		}
 	}
-	return n
+	return size, lines, underscore
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {

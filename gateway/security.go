@@ -197,10 +197,6 @@ func (g *Gateway) screen(w http.ResponseWriter, r *http.Request) bool {
 		g.refuseInvalid(w, reason)
 		return true
 	}
-	if g.underscoreHeaders(r.Header) {
-		g.refuseInvalid(w, reasonUnderscore)
-		return true
-	}
 	return false
 }
 
