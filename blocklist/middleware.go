@@ -110,34 +110,70 @@ func (c *Checker) checkRequest(r *http.Request, mode FailMode) Verdict {
 // read leaves the last trusted hop as the client. It returns the zero Addr
 // when RemoteAddr is not an address.
 func ClientIP(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	return ClientIPFrom(r, trusted, "")
+}
+
+// The forwarding headers ClientIPFrom reads, by their configuration names.
+const (
+	HeaderXForwardedFor = "x-forwarded-for"
+	HeaderForwarded     = "forwarded"
+	HeaderXRealIP       = "x-real-ip"
+)
+
+// ClientIPFrom is ClientIP reading only the forwarding header named by
+// header (HeaderXForwardedFor, HeaderForwarded or HeaderXRealIP), and
+// ignoring the others, which a trusted proxy that writes one header may
+// pass on from its client unchecked. An empty header reads as ClientIP.
+// X-Real-IP holds one address, taken as the client when it is one.
+func ClientIPFrom(r *http.Request, trusted []netip.Prefix, header string) netip.Addr {
 	peer := parseHost(r.RemoteAddr)
 	if !peer.IsValid() || !isTrusted(peer, trusted) {
 		return peer
 	}
-	client := peer
+	switch header {
+	case HeaderXForwardedFor:
+		return fromXFF(r.Header.Values("X-Forwarded-For"), trusted, peer)
+	case HeaderForwarded:
+		return fromForwarded(r.Header.Values("Forwarded"), trusted, peer)
+	case HeaderXRealIP:
+		if a := parseHost(strings.TrimSpace(r.Header.Get("X-Real-Ip"))); a.IsValid() {
+			return a
+		}
+		return peer
+	}
 	if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-		for i := len(xff) - 1; i >= 0; i-- {
-			s := xff[i]
-			for s != "" {
-				var hop string
-				if j := strings.LastIndexByte(s, ','); j >= 0 {
-					hop, s = s[j+1:], s[:j]
-				} else {
-					hop, s = s, ""
-				}
-				a := parseHost(strings.TrimSpace(hop))
-				if !a.IsValid() {
-					return client
-				}
-				client = a
-				if !isTrusted(a, trusted) {
-					return client
-				}
+		return fromXFF(xff, trusted, peer)
+	}
+	return fromForwarded(r.Header.Values("Forwarded"), trusted, peer)
+}
+
+// fromXFF walks X-Forwarded-For from the right, past trusted hops.
+func fromXFF(xff []string, trusted []netip.Prefix, client netip.Addr) netip.Addr {
+	for i := len(xff) - 1; i >= 0; i-- {
+		s := xff[i]
+		for s != "" {
+			var hop string
+			if j := strings.LastIndexByte(s, ','); j >= 0 {
+				hop, s = s[j+1:], s[:j]
+			} else {
+				hop, s = s, ""
+			}
+			a := parseHost(strings.TrimSpace(hop))
+			if !a.IsValid() {
+				return client
+			}
+			client = a
+			if !isTrusted(a, trusted) {
+				return client
 			}
 		}
-		return client
 	}
-	fwd := r.Header.Values("Forwarded")
+	return client
+}
+
+// fromForwarded walks the for= parameters of Forwarded from the right,
+// past trusted hops.
+func fromForwarded(fwd []string, trusted []netip.Prefix, client netip.Addr) netip.Addr {
 	for i := len(fwd) - 1; i >= 0; i-- {
 		elems := strings.Split(fwd[i], ",")
 		for j := len(elems) - 1; j >= 0; j-- {

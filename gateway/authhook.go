@@ -2,9 +2,12 @@ package gateway
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/gateway/auth"
@@ -78,6 +81,28 @@ func (g *Gateway) checkAuth() error {
 	return nil
 }
 
+// authorizeLimited is authorize behind the route's limit of failed
+// authentications: a client whose failures emptied its bucket gets 429
+// without its credentials being tried, and each 401 takes a token.
+func (g *Gateway) authorizeLimited(w *statusWriter, r *http.Request, rt *route, ex *exchange) bool {
+	if rt.authFail == nil {
+		return g.authorize(w, r, rt, ex)
+	}
+	if ok, wait := rt.authFail.peek(ex.ip); !ok {
+		g.m.authFailLimited.WithLabelValues(rt.Name).Inc()
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		writeJSON(w, http.StatusTooManyRequests, `{"error":"too many failed authentications"}`)
+		return false
+	}
+	if g.authorize(w, r, rt, ex) {
+		return true
+	}
+	if w.status == http.StatusUnauthorized {
+		rt.authFail.allow(ex.ip)
+	}
+	return false
+}
+
 // authorize runs the Authenticator on a request of rt: it answers 401 or
 // 403 itself and returns false, or records the identity in ex and returns
 // true. On a route that takes credentials the identity comes only from
@@ -130,11 +155,16 @@ func (g *Gateway) authorize(w *statusWriter, r *http.Request, rt *route, ex *exc
 }
 
 // RouteFor returns the route that serves method and path, as the data
-// path picks it (the longest matching prefix that takes the method).
+// path picks it (the longest matching prefix that takes the method, once
+// the path is normalised).
 func (c Config) RouteFor(method, path string) (Route, bool) {
+	if u, err := url.Parse(path); err == nil && normalizePath(u) == "" {
+		path = u.Path
+	}
 	best := -1
 	for i, r := range c.Routes {
-		if !hasPathPrefix(path, r.PathPrefix) || (len(r.Methods) > 0 && !slices.Contains(r.Methods, method)) {
+		if !matchPrefix(path, r.PathPrefix) || (len(r.Methods) > 0 && !slices.Contains(r.Methods, method)) ||
+			len(r.Methods) == 0 && (method == http.MethodTrace || method == http.MethodConnect) {
 			continue
 		}
 		if best < 0 || len(r.PathPrefix) > len(c.Routes[best].PathPrefix) {

@@ -27,8 +27,12 @@ type Config struct {
 	// Timeouts of the listener and of the upstream calls.
 	Timeouts Timeouts `yaml:"timeouts"`
 	// TrustedProxies are addresses or CIDR prefixes of the proxies whose
-	// X-Forwarded-For and Forwarded headers are believed.
+	// X-Forwarded-For is believed; their Forwarded and X-Real-IP are not.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// Proxies are trusted proxies that name the client in a header of
+	// their own (forwarded.go); trusted_proxies read X-Forwarded-For
+	// alone. A peer in both follows its Proxies entry.
+	Proxies []TrustedProxy `yaml:"proxies"`
 	// APIKeyHeader and UserHeader name the headers holding the API key and
 	// the authenticated user; empty means none.
 	APIKeyHeader string    `yaml:"api_key_header"`
@@ -62,6 +66,9 @@ type Route struct {
 	FailMode string `yaml:"fail_mode"`
 	// StripPrefix removes PathPrefix from the path sent upstream.
 	StripPrefix bool `yaml:"strip_prefix"`
+	// WebSocket lets a GET with Upgrade: websocket open a tunnel to the
+	// upstream; without it every upgrade is refused (upgrade.go).
+	WebSocket bool `yaml:"websocket"`
 
 	// UpstreamTLS, when set, is the TLS (and mTLS) to https upstreams.
 	UpstreamTLS *UpstreamTLS `yaml:"upstream_tls"`
@@ -76,7 +83,18 @@ type Route struct {
 	// APIKeyQuery lets the API key come in the query parameter
 	// auth.api_keys.query_param as well as in the header.
 	APIKeyQuery bool `yaml:"api_key_query"`
+	// AuthFailures limits the failed authentications (401) of a client on
+	// a route that takes credentials: once its bucket is empty the client
+	// gets 429 without its credentials being tried. The default is
+	// DefaultAuthFailures; it applies besides RateLimit.
+	AuthFailures RateLimit `yaml:"auth_failures"`
 }
+
+// DefaultAuthFailures is the failed-authentication limit of a route that
+// takes credentials: 10 at once, then one a second, per client. Guessing
+// keys or passwords at that rate is hopeless; a client that mistyped
+// waits a second.
+var DefaultAuthFailures = RateLimit{RPS: 1, Burst: 10}
 
 // RateLimit is a per-client token bucket: RPS tokens a second, up to
 // Burst. A zero RPS means no limit.
@@ -95,6 +113,8 @@ type Limits struct {
 	MaxBodyBytes   int64 `yaml:"max_body_bytes"`
 	MaxHeaderBytes int   `yaml:"max_header_bytes"`
 	MaxURLLength   int   `yaml:"max_url_length"`
+	// MaxHeaders bounds the header lines of a request (431 past it).
+	MaxHeaders int `yaml:"max_headers"`
 }
 
 // Timeouts of the data listener (ReadHeader, Read, Write, Idle, as in
@@ -111,6 +131,9 @@ type Timeouts struct {
 	UpstreamResponseHeader time.Duration `yaml:"upstream_response_header"`
 	Upstream               time.Duration `yaml:"upstream"`
 	UpstreamTLSHandshake   time.Duration `yaml:"upstream_tls_handshake"`
+	// TunnelRecheck is how often the blocklist is asked again about the
+	// client of an open WebSocket tunnel, which closes once it is blocked.
+	TunnelRecheck time.Duration `yaml:"tunnel_recheck"`
 }
 
 // AccessLog configures the access-log records sent to the LogSink.
@@ -126,6 +149,7 @@ const (
 	DefaultMaxBodyBytes          = 10 << 20
 	DefaultMaxHeaderBytes        = 32 << 10
 	DefaultMaxURLLength          = 8 << 10
+	DefaultMaxHeaders            = 100
 	DefaultReadHeaderTimeout     = 10 * time.Second
 	DefaultReadTimeout           = 60 * time.Second
 	DefaultWriteTimeout          = 90 * time.Second
@@ -145,6 +169,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&c.Limits.MaxBodyBytes, DefaultMaxBodyBytes)
 	setDefault(&c.Limits.MaxHeaderBytes, DefaultMaxHeaderBytes)
 	setDefault(&c.Limits.MaxURLLength, DefaultMaxURLLength)
+	setDefault(&c.Limits.MaxHeaders, DefaultMaxHeaders)
 	t := &c.Timeouts
 	setDefault(&t.ReadHeader, DefaultReadHeaderTimeout)
 	setDefault(&t.Read, DefaultReadTimeout)
@@ -153,12 +178,19 @@ func (c Config) WithDefaults() Config {
 	setDefault(&t.UpstreamDial, DefaultUpstreamDialTimeout)
 	setDefault(&t.UpstreamResponseHeader, DefaultUpstreamHeaderTimeout)
 	setDefault(&t.Upstream, DefaultUpstreamTimeout)
+	setDefault(&t.TunnelRecheck, DefaultTunnelRecheck)
 	setDefault(&c.AccessLog.Buffer, DefaultAccessLogBuffer)
 	c.Routes = slices.Clone(c.Routes)
 	for i := range c.Routes {
 		r := &c.Routes[i]
 		if r.RateLimit.RPS > 0 && r.RateLimit.Burst == 0 {
 			r.RateLimit.Burst = max(1, int(math.Ceil(r.RateLimit.RPS)))
+		}
+		if r.Auth != "" && r.Auth != "none" && r.AuthFailures == (RateLimit{}) {
+			r.AuthFailures = DefaultAuthFailures
+		}
+		if r.AuthFailures.RPS > 0 && r.AuthFailures.Burst == 0 {
+			r.AuthFailures.Burst = max(1, int(math.Ceil(r.AuthFailures.RPS)))
 		}
 	}
 	return c.withSecurityDefaults()
@@ -192,6 +224,8 @@ func (c Config) Validate() error {
 		names[r.Name] = true
 		if !strings.HasPrefix(r.PathPrefix, "/") {
 			bad("%s: path_prefix %q must start with '/'", where, r.PathPrefix)
+		} else if norm, reason := normalizeRawPath(r.PathPrefix); reason != "" || norm != r.PathPrefix || strings.ContainsAny(r.PathPrefix, "; \t") {
+			bad("%s: path_prefix %q is not in normal form; write it without '.', '..' or empty segments, ';' parameters, spaces or escaped letters (requests are matched after the same normalisation)", where, r.PathPrefix)
 		}
 		for j := range i {
 			if o := c.Routes[j]; o.PathPrefix == r.PathPrefix && methodsOverlap(o.Methods, r.Methods) {
@@ -199,7 +233,7 @@ func (c Config) Validate() error {
 			}
 		}
 		for _, m := range r.Methods {
-			if m == "" || strings.ToUpper(m) != m {
+			if !isMethod(m) {
 				bad("%s: method %q must be upper case, as in GET", where, m)
 			}
 		}
@@ -214,11 +248,14 @@ func (c Config) Validate() error {
 		if _, err := parseFailMode(r.FailMode); err != nil {
 			bad("%s: %v", where, err)
 		}
+		if af := r.AuthFailures; af.RPS < 0 || af.Burst < 0 || af.Shared || af.RPS == 0 && af.Burst > 0 {
+			bad("%s: auth_failures rps %v, burst %d, shared %v: set rps above 0 and burst at least 1 (local buckets only)", where, af.RPS, af.Burst, af.Shared)
+		}
 		if rl := r.RateLimit; rl.RPS < 0 || rl.Burst < 0 || (rl.RPS == 0 && (rl.Burst > 0 || rl.Shared)) {
 			bad("%s: rate_limit rps %v, burst %d: set rps above 0 (and burst at least 1), or leave both unset for no limit", where, rl.RPS, rl.Burst)
 		}
 	}
-	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxHeaderBytes <= 0 || c.Limits.MaxURLLength <= 0 {
+	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxHeaderBytes <= 0 || c.Limits.MaxURLLength <= 0 || c.Limits.MaxHeaders <= 0 {
 		bad("limits %+v: every limit must be above 0", c.Limits)
 	}
 	t := c.Timeouts
@@ -226,7 +263,8 @@ func (c Config) Validate() error {
 		name string
 		v    time.Duration
 	}{{"read_header", t.ReadHeader}, {"read", t.Read}, {"write", t.Write}, {"idle", t.Idle},
-		{"upstream_dial", t.UpstreamDial}, {"upstream_response_header", t.UpstreamResponseHeader}, {"upstream", t.Upstream}} {
+		{"upstream_dial", t.UpstreamDial}, {"upstream_response_header", t.UpstreamResponseHeader}, {"upstream", t.Upstream},
+		{"tunnel_recheck", t.TunnelRecheck}} {
 		if d.v <= 0 {
 			bad("timeouts.%s is %v; set it above 0", d.name, d.v)
 		}
@@ -234,7 +272,7 @@ func (c Config) Validate() error {
 	if t.Write > 0 && t.Upstream > t.Write {
 		bad("timeouts.upstream (%v) is above timeouts.write (%v): the listener would cut responses the upstream is still allowed to send; raise write or lower upstream", t.Upstream, t.Write)
 	}
-	if _, err := parseTrusted(c.TrustedProxies); err != nil {
+	if _, _, err := c.proxyRules(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.AccessLog.Buffer <= 0 {

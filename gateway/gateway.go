@@ -34,7 +34,8 @@ type Gateway struct {
 	checker  *blocklist.Checker
 	shared   SharedLimiter
 	trusted  []netip.Prefix
-	routes   []*route // longest prefix first
+	proxies  []proxyRule // by peer: the forwarding header each trusted proxy writes (forwarded.go)
+	routes   []*route    // longest prefix first
 	m        *metrics
 	gatherer prometheus.Gatherer
 	alog     *accessLog // nil when access logs are off
@@ -42,6 +43,8 @@ type Gateway struct {
 	logger   *slog.Logger
 	sec      *security           // TLS, request validation, WAF (security.go)
 	auth     *auth.Authenticator // nil: no route takes credentials (see WithAuth)
+	// userHeader is Config.UserHeader in canonical form.
+	userHeader string
 
 	closeOnce sync.Once
 	closeErr  error
@@ -53,6 +56,7 @@ type route struct {
 	upstreams []*url.URL
 	next      atomic.Uint64
 	local     *localLimiter // nil without a rate limit
+	authFail  *localLimiter // failed authentications; nil on routes without credentials
 	proxy     *httputil.ReverseProxy
 	sec       routeSec // upstream TLS and WAF (security.go)
 }
@@ -73,8 +77,9 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 		logger = slog.New(slog.DiscardHandler)
 	}
 	logger = logger.With("component", "gateway")
-	trusted, _ := parseTrusted(cfg.TrustedProxies)
-	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, trusted: trusted, m: newMetrics(), logger: logger}
+	proxies, trusted, _ := cfg.proxyRules()
+	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, trusted: trusted, proxies: proxies, m: newMetrics(), logger: logger,
+		userHeader: http.CanonicalHeaderKey(cfg.UserHeader)}
 	for _, o := range opts {
 		o(g)
 	}
@@ -118,11 +123,15 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 		if rc.RateLimit.RPS > 0 {
 			rt.local = newLocalLimiter(rc.RateLimit.RPS, rc.RateLimit.Burst, DefaultMaxClients)
 		}
+		if m, _ := auth.ParseMode(rc.Auth); m != auth.ModeNone && rc.AuthFailures.RPS > 0 {
+			rt.authFail = newLocalLimiter(rc.AuthFailures.RPS, rc.AuthFailures.Burst, DefaultMaxClients)
+		}
 		rt.proxy = &httputil.ReverseProxy{
-			Rewrite:      func(pr *httputil.ProxyRequest) { g.rewrite(rt, pr) },
-			Transport:    g.tr,
-			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) { g.proxyError(rt, w, r, err) },
-			ErrorLog:     errLog,
+			Rewrite:        func(pr *httputil.ProxyRequest) { g.rewrite(rt, pr) },
+			ModifyResponse: closeFailedUpgrade,
+			Transport:      g.tr,
+			ErrorHandler:   func(w http.ResponseWriter, r *http.Request, err error) { g.proxyError(rt, w, r, err) },
+			ErrorLog:       errLog,
 		}
 		g.routes = append(g.routes, rt)
 		if checker != nil {
@@ -142,7 +151,7 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 		}
 		g.m.rateLimited.WithLabelValues(rc.Name)
 	}
-	for _, l := range []string{"body", "url", "header"} {
+	for _, l := range []string{"body", "url", "header", "header_count"} {
 		g.m.limits.WithLabelValues(l)
 	}
 	slices.SortStableFunc(g.routes, func(a, b *route) int { return len(b.PathPrefix) - len(a.PathPrefix) })
@@ -229,25 +238,63 @@ type exchange struct {
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
-	ex := exchange{start: time.Now(), route: "none", ip: blocklist.ClientIP(r, g.trusted)}
+	ip, conflict := g.clientIP(r) // forwarded.go
+	ex := exchange{start: time.Now(), route: "none", ip: ip}
 	if g.cfg.APIKeyHeader != "" {
+		// A key presented, not verified: checked against the blocklist
+		// (a refusal harms only who presents it), never logged.
 		ex.key = r.Header.Get(g.cfg.APIKeyHeader)
 	}
-	if g.cfg.UserHeader != "" {
-		ex.user = r.Header.Get(g.cfg.UserHeader)
-	}
+	// The identity headers are the gateway's to set, from verified
+	// credentials only; the headers Connection names go now, before the
+	// gateway adds its own (identity.go).
+	g.dropClientIdentity(r.Header)
 	defer g.finish(sw, r, &ex)
 	if g.screen(sw, r) { // HSTS, request validation (security.go)
 		return
 	}
+	if conflict {
+		g.refuseInvalid(sw, reasonForwardedConflict)
+		return
+	}
+	// One normal form of the path for the routes, the policy and the
+	// upstream (path.go).
+	if reason := normalizePath(r.URL); reason != "" {
+		g.refuseInvalid(sw, reason)
+		return
+	}
+	// Methods are upper-case tokens; a lower-case one would be another
+	// method to the routes and the policy, and the same to some backends.
+	if !isMethod(r.Method) {
+		g.refuseInvalid(sw, reasonBadMethod)
+		return
+	}
+	// Upgrades (upgrade.go): h2c never, WebSocket where a route allows it.
+	delete(r.Header, "Http2-Settings")
+	upgrade := len(r.Header["Upgrade"]) > 0
+	if upgrade {
+		sw.Header().Set("Connection", "close") // any answer but the 101 ends the connection
+		if reason := upgradeReason(r, nil); reason != "" {
+			g.refuseInvalid(sw, reason)
+			return
+		}
+	}
 
 	lim := g.cfg.Limits
+	size, lines, underscore := scanHeaders(r)
+	if underscore && !g.cfg.Validation.Disabled && g.underscoreHeaders(r.Header) { // validate.go
+		g.refuseInvalid(sw, reasonUnderscore)
+		return
+	}
 	switch {
 	case len(r.RequestURI) > lim.MaxURLLength:
 		g.refuseLimit(sw, http.StatusRequestURITooLong, "url")
 		return
-	case headerSize(r) > lim.MaxHeaderBytes:
+	case size > lim.MaxHeaderBytes:
 		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header")
+		return
+	case lines > lim.MaxHeaders:
+		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header_count")
 		return
 	case r.ContentLength > lim.MaxBodyBytes:
 		g.refuseLimit(sw, http.StatusRequestEntityTooLarge, "body")
@@ -268,6 +315,12 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ex.route = rt.Name
+	if upgrade {
+		if reason := upgradeReason(r, rt); reason != "" {
+			g.refuseInvalid(sw, reason)
+			return
+		}
+	}
 
 	if g.checker != nil {
 		// The detector only ever sees the key's id (see keyID), so its
@@ -276,16 +329,21 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		if !v.Blocked {
 			g.m.checkAllowed.Inc()
 		} else {
-			reason, check := "blocked", g.m.checkBlocked
-			if v.Client == "" {
-				reason, check = "fail_closed", g.m.checkFailClosed
-			}
-			check.Inc()
-			g.m.blocked.WithLabelValues(rt.Name, reason).Inc()
 			id := blocklist.RequestID(r.Header.Get("X-Request-Id"))
 			h := sw.Header()
 			h.Set("Cache-Control", "no-store")
 			h.Set("X-Request-Id", id)
+			if v.Client == "" {
+				// Not a ban: the view of the blocklist is too stale to
+				// serve on a fail-closed route. An outage, to be retried.
+				g.m.checkFailClosed.Inc()
+				g.m.blocked.WithLabelValues(rt.Name, "fail_closed").Inc()
+				h.Set("Retry-After", failClosedRetryAfter)
+				writeJSON(sw, http.StatusServiceUnavailable, `{"error":"blocklist unavailable; retry later","request_id":"`+id+`"}`)
+				return
+			}
+			g.m.checkBlocked.Inc()
+			g.m.blocked.WithLabelValues(rt.Name, "blocked").Inc()
 			writeJSON(sw, http.StatusForbidden, `{"error":"blocked","request_id":"`+id+`"}`)
 			return
 		}
@@ -293,7 +351,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 
 	// Authentication and authorization (gateway/auth), on the routes that
 	// take credentials; see authorize in authhook.go.
-	if g.auth != nil && !g.authorize(sw, r, rt, &ex) {
+	if g.auth != nil && !g.authorizeLimited(sw, r, rt, &ex) {
 		return
 	}
 
@@ -310,10 +368,33 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if upgrade {
+		// A WebSocket tunnel lives as long as both ends keep it, unless its
+		// client becomes blocked; the transport bounds the wait for the 101.
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := g.watchTunnel(ctx, cancel, rt, &ex)
+		defer stop()
+		sw.Header().Del("Connection")
+		rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), g.cfg.Timeouts.Upstream)
 	defer cancel()
+	if ex.body != nil {
+		ctx = context.WithValue(ctx, bodyKey{}, ex.body)
+	}
 	rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
 }
+
+// bodyKey holds a request's countingBody in the context of its proxied
+// exchange, for proxyError.
+type bodyKey struct{}
+
+// failClosedRetryAfter is the Retry-After of a fail-closed refusal, in
+// seconds: about the time the blocklist check takes to resync once Redis
+// answers again.
+const failClosedRetryAfter = "5"
 
 // sharedTimeout bounds a shared rate-limit decision; past it the local
 // bucket decides.
@@ -341,14 +422,16 @@ func (g *Gateway) refuseLimit(w http.ResponseWriter, status int, limit string) {
 	writeJSON(w, status, `{"error":"`+limit+` too large"}`)
 }
 
-// match returns the route of r, longest prefix first; wrongMethod says a
-// route had the path but not the method.
+// match returns the route of r, whose path is normalised, longest prefix
+// first; wrongMethod says a route had the path but not the method. TRACE
+// (which echoes the request, credentials included) and CONNECT (a tunnel)
+// reach only a route that lists them.
 func (g *Gateway) match(r *http.Request) (rt *route, wrongMethod bool) {
 	for _, rt := range g.routes {
-		if !hasPathPrefix(r.URL.Path, rt.PathPrefix) {
+		if !matchPrefix(r.URL.Path, rt.PathPrefix) {
 			continue
 		}
-		if len(rt.Methods) == 0 || slices.Contains(rt.Methods, r.Method) {
+		if len(rt.Methods) == 0 && r.Method != http.MethodTrace && r.Method != http.MethodConnect || slices.Contains(rt.Methods, r.Method) {
 			return rt, false
 		}
 		wrongMethod = true
@@ -362,8 +445,8 @@ func hasPathPrefix(path, prefix string) bool {
 }
 
 // rewrite points the outgoing request at the route's next upstream. The
-// inbound X-Forwarded-For is kept only from a trusted proxy, and the peer
-// is appended to it.
+// inbound X-Forwarded-For is kept only from a proxy trusted for it (see
+// forwardFor), and the peer is appended to it.
 func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
 	u := rt.upstreams[(rt.next.Add(1)-1)%uint64(len(rt.upstreams))]
 	if rt.StripPrefix {
@@ -379,12 +462,7 @@ func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
 		}
 	}
 	pr.SetURL(u)
-	peer, err := netip.ParseAddrPort(pr.In.RemoteAddr)
-	if err == nil && slices.ContainsFunc(g.trusted, func(p netip.Prefix) bool { return p.Contains(peer.Addr().Unmap()) }) {
-		if xff := pr.In.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-			pr.Out.Header["X-Forwarded-For"] = slices.Clone(xff)
-		}
-	}
+	g.forwardFor(pr.In, pr.Out.Header)
 	pr.SetXForwarded()
 }
 
@@ -392,8 +470,16 @@ func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
 // the limit, 504 on a timeout, 502 otherwise; nothing when the client left.
 func (g *Gateway) proxyError(rt *route, w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
-	if cb, ok := r.Body.(*countingBody); (ok && cb.tooLarge.Load()) || errors.As(err, &mbe) {
+	cb, _ := r.Context().Value(bodyKey{}).(*countingBody) // the proxy wraps r.Body
+	if (cb != nil && cb.tooLarge.Load()) || errors.As(err, &mbe) {
 		g.refuseLimit(w, http.StatusRequestEntityTooLarge, "body")
+		return
+	}
+	if cb != nil && cb.broken.Load() {
+		// The client's body could not be read (malformed chunking, say):
+		// the client's fault, not the upstream's.
+		g.logger.LogAttrs(r.Context(), slog.LevelDebug, "request body unreadable", slog.String("route", rt.Name), slog.Any("error", err))
+		writeJSON(w, http.StatusBadRequest, `{"error":"bad request body"}`)
 		return
 	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil && !errors.Is(r.Context().Err(), context.DeadlineExceeded) {
@@ -438,11 +524,14 @@ func (g *Gateway) finish(sw *statusWriter, r *http.Request, ex *exchange) {
 		RespBytes:  sw.n,
 		DurationMS: float64(el.Microseconds()) / 1000,
 		UserAgent:  []byte(r.UserAgent()),
-		APIKey:     keyID(nil, ex.key),
-		User:       []byte(ex.user),
 	}
+	// Only verified identities: a key or user a client merely claims
+	// would let it rotate names past the detector, or frame another.
 	if ex.keyID != "" {
 		rec.APIKey = []byte(ex.keyID)
+	}
+	if ex.user != "" {
+		rec.User = []byte(ex.user)
 	}
 	if ex.ip.IsValid() {
 		rec.ClientIP = ex.ip.AppendTo(nil)
@@ -450,15 +539,40 @@ func (g *Gateway) finish(sw *statusWriter, r *http.Request, ex *exchange) {
 	g.logRecord(r, ex, &rec) // with the WAF count, maybe after a detect-mode inspection (security.go)
 }
 
-// headerSize estimates the bytes of r's request line and headers as sent.
-func headerSize(r *http.Request) int {
-	n := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host)
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			n += len(k) + len(v) + 4
+// reasonBadMethod: a method that is not an upper-case token.
+const reasonBadMethod = "bad_method"
+
+// isMethod says whether m is a token of upper-case letters, digits and
+// the token punctuation.
+func isMethod(m string) bool {
+	if m == "" {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		if 'A' <= c && c <= 'Z' {
+			continue
+		}
+		if 'a' <= c && c <= 'z' || c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
 		}
 	}
-	return n
+	return true
+}
+
+// scanHeaders estimates the bytes of r's request line and headers as
+// sent, counts the header lines, and says whether a header name holds an
+// underscore: one pass over the headers.
+func scanHeaders(r *http.Request) (size, lines int, underscore bool) {
+	size = len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host)
+	for k, vs := range r.Header {
+		underscore = underscore || strings.IndexByte(k, '_') >= 0
+		lines += len(vs)
+		for _, v := range vs {
+			size += len(k) + len(v) + 4
+		}
+	}
+	return size, lines, underscore
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {
@@ -504,20 +618,25 @@ func (w *statusWriter) Flush() {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // countingBody counts the request body bytes read and notes when the body
-// passed the limit.
+// passed the limit, or could not be read.
 // The transport reads it from its own goroutine, hence the atomics.
 type countingBody struct {
 	rc       io.ReadCloser
 	n        atomic.Int64
 	tooLarge atomic.Bool
+	broken   atomic.Bool // a read failed otherwise: malformed, or cut short
 }
 
 func (b *countingBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	b.n.Add(int64(n))
 	var mbe *http.MaxBytesError
-	if err != nil && errors.As(err, &mbe) {
+	switch {
+	case err == nil || err == io.EOF:
+	case errors.As(err, &mbe):
 		b.tooLarge.Store(true)
+	default:
+		b.broken.Store(true)
 	}
 	return n, err
 }

@@ -7,12 +7,18 @@ type metrics struct {
 	requests    *prometheus.CounterVec
 	blocked     *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
-	limits      *prometheus.CounterVec
-	duration    *prometheus.HistogramVec
-	logDropped  prometheus.Counter
-	logSent     prometheus.Counter
-	upstreamErr *prometheus.CounterVec
-	failMode    *prometheus.GaugeVec
+	// authFailLimited counts requests refused for too many failed
+	// authentications.
+	authFailLimited *prometheus.CounterVec
+	limits          *prometheus.CounterVec
+	duration        *prometheus.HistogramVec
+	logDropped      prometheus.Counter
+	logSent         prometheus.Counter
+	upstreamErr     *prometheus.CounterVec
+	failMode        *prometheus.GaugeVec
+	// tunnelsClosed counts WebSocket tunnels closed because their client
+	// became blocked.
+	tunnelsClosed *prometheus.CounterVec
 	// checks counts blocklist checks by result; the three children are
 	// resolved once, so the data path does no label lookup.
 	checks                                      *prometheus.CounterVec
@@ -27,6 +33,8 @@ func newMetrics() *metrics {
 			Help: "Requests refused by the blocklist check, by reason: blocked (a decision) or fail_closed (a stale view with fail mode closed)."}, []string{"route", "reason"}),
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_rate_limited_total",
 			Help: "Requests refused by the route's per-client rate limit."}, []string{"route"}),
+		authFailLimited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_auth_failures_limited_total",
+			Help: "Requests refused with 429 because their client failed to authenticate on the route too often (auth_failures)."}, []string{"route"}),
 		limits: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_limit_rejections_total",
 			Help: "Requests refused by an input limit: body, url or header."}, []string{"limit"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "portcullis_gateway_request_duration_seconds",
@@ -39,6 +47,8 @@ func newMetrics() *metrics {
 			Help: "Proxied requests that failed at the upstream (unreachable, timed out, broken response)."}, []string{"route"}),
 		failMode: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "portcullis_gateway_route_fail_mode",
 			Help: "1 for each route's blocklist fail mode (open or closed), applied when the check's view is stale."}, []string{"route", "mode"}),
+		tunnelsClosed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_tunnels_closed_total",
+			Help: "WebSocket tunnels closed because their client became blocked while they were open."}, []string{"route"}),
 		checks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_blocklist_checks_total",
 			Help: "Requests the blocklist check let through (allowed) or refused: blocked (a decision) or fail_closed (a stale view with fail mode closed)."}, []string{"result"}),
 	}
@@ -49,5 +59,5 @@ func newMetrics() *metrics {
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr, m.checks, m.failMode}
+	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr, m.checks, m.failMode, m.tunnelsClosed, m.authFailLimited}
 }

@@ -86,6 +86,24 @@ func (l *localLimiter) allow(ip netip.Addr) (bool, time.Duration) {
 	return false, time.Duration((1 - b.tokens) / l.rps * float64(time.Second))
 }
 
+// peek says whether ip's bucket holds a token, without taking it, and
+// when not, how long until it does.
+func (l *localLimiter) peek(ip netip.Addr) (bool, time.Duration) {
+	now := time.Since(l.start)
+	s := &l.shards[maphash.Comparable(l.seed, ip)%limiterShards]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.buckets[ip]
+	if !ok {
+		return true, 0
+	}
+	tokens := math.Min(l.burst, b.tokens+(now-b.last).Seconds()*l.rps)
+	if tokens >= 1 {
+		return true, 0
+	}
+	return false, time.Duration((1 - tokens) / l.rps * float64(time.Second))
+}
+
 // makeRoom evicts idle buckets every so many inserts and when the shard is
 // full, and an arbitrary one if it is still full. s.mu is held.
 func (s *limiterShard) makeRoom(l *localLimiter, now time.Duration) {

@@ -178,12 +178,15 @@ func loadCAs(file string) (*x509.CertPool, error) {
 // secMetrics are the metrics of TLS, request validation and the WAF; no
 // label holds a client identity.
 type secMetrics struct {
-	reloads     *prometheus.CounterVec
-	certExpiry  *prometheus.GaugeVec
-	invalid     *prometheus.CounterVec
-	wafEvals    *prometheus.CounterVec
-	wafDropped  *prometheus.CounterVec
-	wafDuration *prometheus.HistogramVec
+	reloads    *prometheus.CounterVec
+	certExpiry *prometheus.GaugeVec
+	invalid    *prometheus.CounterVec
+	// headersDropped counts request headers dropped for an underscore in
+	// their names.
+	headersDropped prometheus.Counter
+	wafEvals       *prometheus.CounterVec
+	wafDropped     *prometheus.CounterVec
+	wafDuration    *prometheus.HistogramVec
 }
 
 func newSecMetrics() *secMetrics {
@@ -194,6 +197,8 @@ func newSecMetrics() *secMetrics {
 			Help: "NotAfter of the certificate in use, as Unix time: the listener's, or a route's upstream client certificate (upstream:<route>)."}, []string{"cert"}),
 		invalid: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_invalid_requests_total",
 			Help: "Requests refused with 400 by the strict request validation, by reason."}, []string{"reason"}),
+		headersDropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "portcullis_gateway_underscore_headers_dropped_total",
+			Help: "Request headers dropped because their names hold an underscore (validation.underscore_headers: drop)."}),
 		wafEvals: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_waf_requests_total",
 			Help: "Requests the WAF inspected, by route, mode (blocking or detect) and outcome: clean, matched (rules matched, request passed) or blocked."}, []string{"route", "mode", "outcome"}),
 		wafDropped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_waf_detect_dropped_total",
@@ -204,5 +209,5 @@ func newSecMetrics() *secMetrics {
 }
 
 func (m *secMetrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.reloads, m.certExpiry, m.invalid, m.wafEvals, m.wafDropped, m.wafDuration}
+	return []prometheus.Collector{m.reloads, m.certExpiry, m.invalid, m.headersDropped, m.wafEvals, m.wafDropped, m.wafDuration}
 }

@@ -48,6 +48,7 @@ const (
 // fields; WithDefaults calls it after cloning the routes.
 func (c Config) withSecurityDefaults() Config {
 	setDefault(&c.TLS.ReloadInterval, DefaultReloadInterval)
+	setDefault(&c.Validation.UnderscoreHeaders, UnderscoreDrop)
 	setDefault(&c.WAFDetect.Queue, DefaultWAFDetectQueue)
 	setDefault(&c.WAFDetect.Workers, DefaultWAFDetectWorkers)
 	setDefault(&c.Timeouts.UpstreamTLSHandshake, DefaultUpstreamTLSHandshake)
@@ -71,6 +72,11 @@ func (c Config) validateSecurity() []error {
 		if err := r.WAF.Validate(); err != nil {
 			errs = append(errs, fmt.Errorf("gateway: %s: %w", where, err))
 		}
+	}
+	switch c.Validation.UnderscoreHeaders {
+	case UnderscoreDrop, UnderscoreRefuse:
+	default:
+		errs = append(errs, fmt.Errorf("gateway: validation.underscore_headers %q: use drop or refuse", c.Validation.UnderscoreHeaders))
 	}
 	if c.WAFDetect.Queue <= 0 || c.WAFDetect.Workers <= 0 {
 		errs = append(errs, fmt.Errorf("gateway: waf_detect queue %d, workers %d: set both above 0", c.WAFDetect.Queue, c.WAFDetect.Workers))

@@ -22,9 +22,17 @@ type liveGateway struct {
 
 func serveGateway(t *testing.T, cfg Config, logs LogSink) *liveGateway {
 	t.Helper()
+	return serveGatewayWith(t, cfg, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {
+		return New(cfg, nil, logs, nil, reg, nil)
+	})
+}
+
+// serveGatewayWith is serveGateway with a Gateway that build makes.
+func serveGatewayWith(t *testing.T, cfg Config, build func(cfg Config, reg prometheus.Registerer) (*Gateway, error)) *liveGateway {
+	t.Helper()
 	reg := prometheus.NewRegistry()
 	cfg.Listen = "127.0.0.1:0"
-	g, err := New(cfg, nil, logs, nil, reg, nil)
+	g, err := build(cfg, reg)
 	if err != nil {
 		t.Fatal(err)
 	}

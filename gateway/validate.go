@@ -24,6 +24,38 @@ import (
 // handler for every protocol.
 type Validation struct {
 	Disabled bool `yaml:"disabled"`
+	// UnderscoreHeaders is what becomes of a header whose name holds an
+	// underscore, which CGI and WSGI backends fold into a dash (so that
+	// Transfer_Encoding or X_Forwarded_For would reach them as the real
+	// thing): drop (the default, as nginx's underscores_in_headers off),
+	// or refuse the request (400, reason underscore_header). Either is
+	// counted.
+	UnderscoreHeaders string `yaml:"underscore_headers"`
+}
+
+// Values of Validation.UnderscoreHeaders.
+const (
+	UnderscoreDrop   = "drop"
+	UnderscoreRefuse = "refuse"
+)
+
+// reasonUnderscore: a header name with an underscore, refused.
+const reasonUnderscore = "underscore_header"
+
+// underscoreHeaders drops the headers of r whose names hold an underscore,
+// counting them, or says r must be refused for one.
+func (g *Gateway) underscoreHeaders(h map[string][]string) (refuse bool) {
+	for name := range h {
+		if strings.IndexByte(name, '_') < 0 {
+			continue
+		}
+		if g.cfg.Validation.UnderscoreHeaders == UnderscoreRefuse {
+			return true
+		}
+		delete(h, name)
+		g.sec.m.headersDropped.Inc()
+	}
+	return false
 }
 
 // Reasons a request is invalid; they are the values of the reason label.

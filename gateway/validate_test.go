@@ -174,6 +174,17 @@ func FuzzInspectConn(f *testing.F) {
 	f.Add([]byte("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nGET /y HTTP/1.1\r\nHost: a\r\n\r\n"), 40)
 	f.Add([]byte("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"), 0)
 	f.Add([]byte("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET /../ HTTP/1.1\r\n\r\n"), 60)
+	// Upgrades (upgrade_test.go): the inspector passes what follows them,
+	// so the handler must refuse and close what it does not upgrade.
+	f.Add([]byte("GET /api/x HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), 30)
+	f.Add([]byte(wsHead+"\r\nGET /api/smuggled HTTP/1.1\r\nHost: gw\r\n\r\n"), 17)
+	f.Add([]byte("GET /ws/x HTTP/1.1\r\nHost: gw\r\nUpgrade: websocket\r\n\r\nPOST /api/x HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 50)
+	// The path spellings of the router's corpus (path_test.go).
+	for _, r := range exampleRoutes(f) {
+		for _, v := range pathVariants(strings.TrimSuffix(r.PathPrefix, "/") + "/x1/42") {
+			f.Add([]byte("GET "+v.target+" HTTP/1.1\r\nHost: gw\r\n\r\n"), 7)
+		}
+	}
 	f.Fuzz(func(t *testing.T, in []byte, split int) {
 		a, b := net.Pipe()
 		go func() {

@@ -158,7 +158,9 @@ func (p *CLFParser) Parse(line []byte, rec *Record) error {
 	if len(rec.ClientIP) == 0 && len(rec.User) == 0 {
 		return errCLFIdentity
 	}
-	return nil
+	ip, err := canonicalIP(rec.ClientIP, &p.buf)
+	rec.ClientIP = ip
+	return err
 }
 
 // field reads a bare or quoted field at s[i:].

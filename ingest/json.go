@@ -215,7 +215,9 @@ func (p *JSONParser) Parse(line []byte, rec *Record) error {
 	if len(rec.ClientIP) == 0 && len(rec.APIKey) == 0 && len(rec.User) == 0 {
 		return errNoIdentity
 	}
-	return nil
+	ip, err := canonicalIP(rec.ClientIP, &p.buf)
+	rec.ClientIP = ip
+	return err
 }
 
 // ts parses the value of "ts" at s[i:]. A null value unsets it.

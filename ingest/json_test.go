@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"net/netip"
 	"os"
 	"regexp"
 	"strconv"
@@ -44,28 +45,28 @@ func TestJSONParserParsesFields(t *testing.T) {
 		},
 		{
 			name: "a ts with a space for the T, a lower-case z or no zone (UTC) is read",
-			line: `{"ts":"2026-03-02 09:00:00.5","client_ip":"a"}`,
-			want: view{TS: "2026-03-02T09:00:00.5Z", ClientIP: "a"},
+			line: `{"ts":"2026-03-02 09:00:00.5","client_ip":"192.0.2.10"}`,
+			want: view{TS: "2026-03-02T09:00:00.5Z", ClientIP: "192.0.2.10"},
 		},
 		{
 			name: "a ts with a space and an offset is read",
-			line: `{"ts":"2026-03-02 10:00:00+01:00","client_ip":"a"}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a"},
+			line: `{"ts":"2026-03-02 10:00:00+01:00","client_ip":"192.0.2.10"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10"},
 		},
 		{
 			name: "a ts in Unix seconds with a fraction is read",
-			line: `{"ts":1772442000.25,"client_ip":"a"}`,
-			want: view{TS: "2026-03-02T09:00:00.25Z", ClientIP: "a"},
+			line: `{"ts":1772442000.25,"client_ip":"192.0.2.10"}`,
+			want: view{TS: "2026-03-02T09:00:00.25Z", ClientIP: "192.0.2.10"},
 		},
 		{
 			name: "a ts in Unix milliseconds is read",
-			line: `{"ts":1772442000250,"client_ip":"a"}`,
-			want: view{TS: "2026-03-02T09:00:00.25Z", ClientIP: "a"},
+			line: `{"ts":1772442000250,"client_ip":"192.0.2.10"}`,
+			want: view{TS: "2026-03-02T09:00:00.25Z", ClientIP: "192.0.2.10"},
 		},
 		{
 			name: "the WAF rule count is read",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":403,"waf":3}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", Status: 403, WAF: 3},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","status":403,"waf":3}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", Status: 403, WAF: 3},
 		},
 		{
 			name: "missing optional fields are zero",
@@ -79,8 +80,8 @@ func TestJSONParserParsesFields(t *testing.T) {
 		},
 		{
 			name: "white space around tokens is allowed",
-			line: " \t{ \"ts\" : \"2026-03-02T09:00:00Z\" ,\n\"client_ip\":\"a\" , \"status\" : 200 }\r\n",
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", Status: 200},
+			line: " \t{ \"ts\" : \"2026-03-02T09:00:00Z\" ,\n\"client_ip\":\"192.0.2.10\" , \"status\" : 200 }\r\n",
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", Status: 200},
 		},
 		{
 			name: "an offset in ts is converted to UTC",
@@ -94,38 +95,38 @@ func TestJSONParserParsesFields(t *testing.T) {
 		},
 		{
 			name: "a quoted status is accepted",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":"404","resp_bytes":"17","duration_ms":"1.25"}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", Status: 404, RespBytes: 17, DurationMS: 1.25},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","status":"404","resp_bytes":"17","duration_ms":"1.25"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", Status: 404, RespBytes: 17, DurationMS: 1.25},
 		},
 		{
 			name: "a dash or empty string in a numeric field is zero",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","req_bytes":"-","resp_bytes":"","duration_ms":"-"}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a"},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","req_bytes":"-","resp_bytes":"","duration_ms":"-"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10"},
 		},
 		{
 			name: "integral floats are accepted for integer fields",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":200.0,"resp_bytes":1.5e3,"req_bytes":"2E2"}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", Status: 200, RespBytes: 1500, ReqBytes: 200},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","status":200.0,"resp_bytes":1.5e3,"req_bytes":"2E2"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", Status: 200, RespBytes: 1500, ReqBytes: 200},
 		},
 		{
 			name: "negative numbers read as zero",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":-1,"resp_bytes":-1,"req_bytes":"-5","duration_ms":-0.5}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a"},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","status":-1,"resp_bytes":-1,"req_bytes":"-5","duration_ms":-0.5}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10"},
 		},
 		{
 			name: "an integer duration and an exponent duration are floats",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","duration_ms":3}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", DurationMS: 3},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","duration_ms":3}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", DurationMS: 3},
 		},
 		{
 			name: "a long duration goes through strconv and still rounds correctly",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","duration_ms":0.1000000000000000055511151231257827}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", DurationMS: 0.1},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","duration_ms":0.1000000000000000055511151231257827}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", DurationMS: 0.1},
 		},
 		{
 			name: "the largest int64 is kept exactly",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","resp_bytes":9223372036854775807}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", RespBytes: math.MaxInt64},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","resp_bytes":9223372036854775807}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", RespBytes: math.MaxInt64},
 		},
 		{
 			name: "a number in a text field keeps its literal text",
@@ -134,43 +135,43 @@ func TestJSONParserParsesFields(t *testing.T) {
 		},
 		{
 			name: "simple escapes are decoded",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","path":"/a\"b\\c\/d","user_agent":"x\ty\nz\r\b\f"}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", Path: `/a"b\c/d`, UserAgent: "x\ty\nz\r\b\f"},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","path":"/a\"b\\c\/d","user_agent":"x\ty\nz\r\b\f"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", Path: `/a"b\c/d`, UserAgent: "x\ty\nz\r\b\f"},
 		},
 		{
 			name: "unicode escapes, including a surrogate pair, are decoded",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","path":"/caf\u00e9","user_agent":"\ud83e\udd16 \u0041\u00DF"}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", Path: "/café", UserAgent: "🤖 Aß"},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","path":"/caf\u00e9","user_agent":"\ud83e\udd16 \u0041\u00DF"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", Path: "/café", UserAgent: "🤖 Aß"},
 		},
 		{
 			name: "a lone surrogate becomes U+FFFD, as in encoding/json",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","path":"\ud83e-\udd16\ud83e\u0041"}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", Path: "\uFFFD-\uFFFD\uFFFDA"},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","path":"\ud83e-\udd16\ud83e\u0041"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", Path: "\uFFFD-\uFFFD\uFFFDA"},
 		},
 		{
 			name: "escaped field names are decoded before matching",
-			line: `{"t\u0073":"2026-03-02T09:00:00Z","client\u005fip":"a"}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a"},
+			line: `{"t\u0073":"2026-03-02T09:00:00Z","client\u005fip":"192.0.2.10"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10"},
 		},
 		{
 			name: "field names are case-sensitive",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","Status":500}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a"},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","Status":500}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10"},
 		},
 		{
 			name: "the last of duplicate fields wins",
-			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","client_ip":"b","status":1,"status":2}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "b", Status: 2},
+			line: `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","client_ip":"192.0.2.11","status":1,"status":2}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.11", Status: 2},
 		},
 		{
 			name: "an escaped ts is decoded before parsing",
-			line: `{"ts":"2026-03-02T09:00:00\u005a","client_ip":"a"}`,
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a"},
+			line: `{"ts":"2026-03-02T09:00:00\u005a","client_ip":"192.0.2.10"}`,
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10"},
 		},
 		{
 			name: "invalid UTF-8 is passed through",
-			line: "{\"ts\":\"2026-03-02T09:00:00Z\",\"client_ip\":\"a\",\"user_agent\":\"\xff\xfe\"}",
-			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "a", UserAgent: "\xff\xfe"},
+			line: "{\"ts\":\"2026-03-02T09:00:00Z\",\"client_ip\":\"192.0.2.10\",\"user_agent\":\"\xff\xfe\"}",
+			want: view{TS: "2026-03-02T09:00:00Z", ClientIP: "192.0.2.10", UserAgent: "\xff\xfe"},
 		},
 	}
 	var p JSONParser
@@ -199,36 +200,36 @@ func TestJSONParserRejectsMalformedLines(t *testing.T) {
 		{"a string is not an object", `"ts"`, "not a JSON object"},
 		{"plain text is not an object", `GET / HTTP/1.1`, "not a JSON object"},
 		{"an empty object has no ts", `{}`, "ts is missing"},
-		{"a line without ts is rejected", `{"client_ip":"a"}`, "ts is missing"},
-		{"a null ts counts as missing", `{"ts":null,"client_ip":"a"}`, "ts is missing"},
-		{"a ts of zero or below as a number is rejected", `{"ts":0,"client_ip":"a"}`, "ts: want an RFC 3339"},
-		{"a ts with a date only is rejected", `{"ts":"2026-03-02","client_ip":"a"}`, "ts: want an RFC 3339"},
-		{"a ts that is not RFC 3339 is rejected", `{"ts":"02/Mar/2026:09:00:00 +0000","client_ip":"a"}`, "ts: want an RFC 3339"},
+		{"a line without ts is rejected", `{"client_ip":"192.0.2.10"}`, "ts is missing"},
+		{"a null ts counts as missing", `{"ts":null,"client_ip":"192.0.2.10"}`, "ts is missing"},
+		{"a ts of zero or below as a number is rejected", `{"ts":0,"client_ip":"192.0.2.10"}`, "ts: want an RFC 3339"},
+		{"a ts with a date only is rejected", `{"ts":"2026-03-02","client_ip":"192.0.2.10"}`, "ts: want an RFC 3339"},
+		{"a ts that is not RFC 3339 is rejected", `{"ts":"02/Mar/2026:09:00:00 +0000","client_ip":"192.0.2.10"}`, "ts: want an RFC 3339"},
 		{"a line without any identity is rejected", `{"ts":"2026-03-02T09:00:00Z","method":"GET"}`, "all missing"},
 		{"empty identities are missing", `{"ts":"2026-03-02T09:00:00Z","client_ip":"","api_key":null,"user":""}`, "all missing"},
-		{"a truncated line is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a"`, "want ',' or '}'"},
+		{"a truncated line is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10"`, "want ',' or '}'"},
 		{"a line cut inside a string is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a`, "unterminated string"},
 		{"a line cut after a colon is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":`, "ends early"},
 		{"a line cut inside a nested value is rejected", `{"ts":"2026-03-02T09:00:00Z","x":{"y":[1,`, "ends early"},
-		{"data after the object is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a"} x`, "after the closing"},
-		{"two objects on a line are rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a"}{}`, "after the closing"},
+		{"data after the object is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10"} x`, "after the closing"},
+		{"two objects on a line are rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10"}{}`, "after the closing"},
 		{"a missing colon is rejected", `{"ts" "2026-03-02T09:00:00Z"}`, "want ':'"},
 		{"an unquoted field name is rejected", `{ts:"2026-03-02T09:00:00Z"}`, "quoted field name"},
-		{"a trailing comma is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a",}`, "quoted field name"},
+		{"a trailing comma is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10",}`, "quoted field name"},
 		{"an invalid escape is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a\x"}`, "invalid escape"},
 		{"a short unicode escape is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"\u12"}`, "invalid escape"},
-		{"a boolean status is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":true}`, "status: want"},
-		{"a status above 999 is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":1000}`, "status: want"},
-		{"a fractional status is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":200.5}`, "status: want"},
-		{"a word in a status string is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":"OK"}`, "status: want"},
-		{"a byte count beyond int64 is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","resp_bytes":9223372036854775808}`, "resp_bytes: want"},
-		{"an object as a byte count is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","req_bytes":{}}`, "req_bytes: want"},
-		{"an infinite duration is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","duration_ms":1e999}`, "duration_ms: want"},
-		{"NaN in a duration string is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","duration_ms":"NaN"}`, "duration_ms: want"},
-		{"an array as a path is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","path":["/"]}`, "path: want a string"},
+		{"a boolean status is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","status":true}`, "status: want"},
+		{"a status above 999 is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","status":1000}`, "status: want"},
+		{"a fractional status is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","status":200.5}`, "status: want"},
+		{"a word in a status string is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","status":"OK"}`, "status: want"},
+		{"a byte count beyond int64 is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","resp_bytes":9223372036854775808}`, "resp_bytes: want"},
+		{"an object as a byte count is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","req_bytes":{}}`, "req_bytes: want"},
+		{"an infinite duration is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","duration_ms":1e999}`, "duration_ms: want"},
+		{"NaN in a duration string is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","duration_ms":"NaN"}`, "duration_ms: want"},
+		{"an array as a path is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","path":["/"]}`, "path: want a string"},
 		{"a boolean as a user is rejected", `{"ts":"2026-03-02T09:00:00Z","user":true}`, "user: want a string"},
-		{"a misspelt literal is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","x":nul}`, "invalid value"},
-		{"a number with a leading plus is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"a","x":+1}`, "invalid value"},
+		{"a misspelt literal is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","x":nul}`, "invalid value"},
+		{"a number with a leading plus is rejected", `{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","x":+1}`, "invalid value"},
 	}
 	var p JSONParser
 	for _, tt := range tests {
@@ -251,7 +252,7 @@ func TestJSONParserRejectsMalformedLines(t *testing.T) {
 func TestJSONParserReusesItsScratchBuffer(t *testing.T) {
 	var p JSONParser
 	var rec Record
-	first := []byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","path":"/\u00e9","user_agent":"\"x\""}`)
+	first := []byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","path":"/\u00e9","user_agent":"\"x\""}`)
 	if err := p.Parse(first, &rec); err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +265,7 @@ func TestJSONParserReusesItsScratchBuffer(t *testing.T) {
 	if string(rec.UserAgent) != `"x"` {
 		t.Fatalf("appending to Path changed UserAgent to %q", rec.UserAgent)
 	}
-	second := []byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"b","path":"/\u00fc"}`)
+	second := []byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.11","path":"/\u00fc"}`)
 	if err := p.Parse(second, &rec); err != nil {
 		t.Fatal(err)
 	}
@@ -282,8 +283,8 @@ func TestJSONParserDoesNotAllocate(t *testing.T) {
 		[]byte(`{"ts":"2026-03-02T09:00:02.5Z","client_ip":"2001:db8::17","path":"/search?q=\"caf\u00e9\"","user_agent":"Bot \ud83e\udd16","status":"200","duration_ms":"0.25","x":{"y":[1,2,"]"]}}`),
 		// Too many digits for the fast path, but short enough for strconv
 		// to run without allocating.
-		[]byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","duration_ms":0.10000000000000000555}`),
-		[]byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","status":403,"waf":"3"}`),
+		[]byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","duration_ms":0.10000000000000000555}`),
+		[]byte(`{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","status":403,"waf":"3"}`),
 		[]byte(`{"ts":"2026-03-02T09:00:00Z"}`), // malformed lines must not allocate either
 		[]byte(`not json`),
 	}
@@ -459,6 +460,13 @@ func refJSON(line []byte) (view, int64, error) {
 	if v.ClientIP == "" && v.APIKey == "" && v.User == "" {
 		return view{}, 0, errors.New("no identity")
 	}
+	if v.ClientIP != "" {
+		a, err := netip.ParseAddr(v.ClientIP)
+		if err != nil || a.Zone() != "" {
+			return view{}, 0, errors.New("client_ip not an IP")
+		}
+		v.ClientIP = a.Unmap().String()
+	}
 	v.TS = time.Unix(0, ts).UTC().Format(time.RFC3339Nano)
 	return v, ts, nil
 }
@@ -528,11 +536,19 @@ func FuzzParseJSON(f *testing.F) {
 		benchJSONLine,
 		`{"ts":"2026-03-02T09:00:00Z","user":1e2,"status":"2E2","req_bytes":-0,"duration_ms":"-0.0"}`,
 		`{"t\u0073":"2026-03-02T09:00:00Z","api_key":"\ud800\udc00\udfff"}`,
-		`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","ts":null}`,
-		`{"ts":"2026-03-02T09:00:00Z","client_ip":"a","waf":2,"waf":1e1}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","ts":null}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"192.0.2.10","waf":2,"waf":1e1}`,
 		`{"ts":"2026-03-02T09:00:00Z","client_ip":"[::1]:8080"}`,
 		`{"ts":"2026-03-02T09:00:00Z","client_ip":"198.51.100.2:0"}`,
 		`{"ts":"2026-03-02T09:00:00Z","client_ip":"[a]"}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"not-an-ip"}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"<script>"}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"\u001b[2J\r\n"}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"127.0.0.008"}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"0:0:0:0:0:0:0:1"}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"::ffff:192.0.2.1"}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"2001:DB8::1"}`,
+		`{"ts":"2026-03-02T09:00:00Z","client_ip":"fe80::1%eth0"}`,
 	} {
 		f.Add([]byte(s))
 	}

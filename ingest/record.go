@@ -1,6 +1,10 @@
 package ingest
 
-import "bytes"
+import (
+	"bytes"
+	"net/netip"
+	"unsafe"
+)
 
 // Record is one request from an access log.
 //
@@ -50,6 +54,64 @@ func clone(b []byte) []byte {
 // so that one client is one address whatever connection it came on. Other
 // values, plain IPv6 addresses among them, are returned as they are. It
 // returns a subslice of b whose capacity ends with it.
+// errBadClientIP is the reason for a client address that is not an IP.
+const errBadClientIP = malformed("client_ip: not an IP address such as 203.0.113.7 or 2001:db8::1")
+
+// canonicalIP returns the IP address b (from hostOnly) in the canonical
+// form of netip (IPv4-mapped IPv6 unmapped), appending it to *scratch when
+// it differs from b; or errBadClientIP, when b is not an address without a
+// zone. An empty b is returned as it is. A canonical IPv4 address, the
+// common case, is checked without allocating.
+func canonicalIP(b []byte, scratch *[]byte) ([]byte, error) {
+	if len(b) == 0 || isCanonicalIPv4(b) {
+		return b, nil
+	}
+	if len(b) > len("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255") {
+		return nil, errBadClientIP
+	}
+	// ParseAddr keeps nothing of its argument (a zone, refused here, it
+	// would copy), so b is lent to it without a copy.
+	a, err := netip.ParseAddr(unsafe.String(unsafe.SliceData(b), len(b)))
+	if err != nil || a.Zone() != "" {
+		return nil, errBadClientIP
+	}
+	a = a.Unmap()
+	mark := len(*scratch)
+	*scratch = a.AppendTo(*scratch)
+	c := (*scratch)[mark:len(*scratch):len(*scratch)]
+	if bytes.Equal(c, b) {
+		*scratch = (*scratch)[:mark]
+		return b, nil
+	}
+	return c, nil
+}
+
+// isCanonicalIPv4 says whether b is a dotted-quad IPv4 address without
+// leading zeros.
+func isCanonicalIPv4(b []byte) bool {
+	parts, n, digits := 0, 0, 0
+	for i := 0; i <= len(b); i++ {
+		if i == len(b) || b[i] == '.' {
+			if digits == 0 || n > 255 {
+				return false
+			}
+			parts++
+			n, digits = 0, 0
+			continue
+		}
+		c := b[i]
+		if c < '0' || c > '9' || digits > 0 && n == 0 {
+			return false // not a digit, or a leading zero
+		}
+		n = n*10 + int(c-'0')
+		digits++
+		if digits > 3 {
+			return false
+		}
+	}
+	return parts == 4
+}
+
 func hostOnly(b []byte) []byte {
 	if len(b) > 1 && b[0] == '[' {
 		if j := bytes.IndexByte(b, ']'); j > 1 && (j == len(b)-1 || b[j+1] == ':' && allDigits(b[j+2:])) {

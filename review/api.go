@@ -199,12 +199,21 @@ func (h *Handler) allowlist(_ http.ResponseWriter, r *http.Request) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"entries": es}, nil
+	// Warnings name the entries that lift every block, for the page.
+	warnings := []string{}
+	for _, e := range es {
+		if CoversEverything(e) {
+			warnings = append(warnings, e+" covers every address: no client of its family is blocked while it stays")
+		}
+	}
+	return map[string]any{"entries": es, "warnings": warnings}, nil
 }
 
-// allowBody is the body of POST /api/v1/allowlist.
+// allowBody is the body of POST /api/v1/allowlist. Force takes an entry
+// that covers every address (see Service.AllowAll).
 type allowBody struct {
 	Entry string `json:"entry"`
+	Force bool   `json:"force"`
 }
 
 var errUnsupportedMedia = errors.New("unsupported media type")
@@ -214,7 +223,11 @@ func (h *Handler) allow(w http.ResponseWriter, r *http.Request) (any, error) {
 	if err := decodeBody(w, r, &b); err != nil {
 		return nil, err
 	}
-	if err := h.svc.Allow(r.Context(), b.Entry); err != nil {
+	allow := h.svc.Allow
+	if b.Force {
+		allow = h.svc.AllowAll
+	}
+	if err := allow(r.Context(), b.Entry); err != nil {
 		return nil, err
 	}
 	e := strings.TrimSpace(b.Entry)

@@ -505,6 +505,28 @@ func TestReviewAPIAllowlist(t *testing.T) {
 		}
 		r.block(t, decision("203.0.113.9", 0, 0.9, "rate"))
 	})
+	t.Run("an entry of every address needs force, and is then warned about", func(t *testing.T) {
+		for _, e := range []string{"0.0.0.0/0", "::/0"} {
+			res := r.as(t, "POST", "/api/v1/allowlist", `{"entry":"`+e+`"}`)
+			if res.code != 400 || !strings.Contains(string(res.body), "every block") {
+				t.Errorf("%s without force: status %d: %s", e, res.code, res.body)
+			}
+		}
+		if es := entries(t); slices.Contains(es, "0.0.0.0/0") {
+			t.Fatalf("allowlist = %v", es)
+		}
+		if res := r.as(t, "POST", "/api/v1/allowlist", `{"entry":"0.0.0.0/0","force":true}`); res.code != 200 {
+			t.Fatalf("with force: status %d: %s", res.code, res.body)
+		}
+		var b struct {
+			Warnings []string `json:"warnings"`
+		}
+		r.as(t, "GET", "/api/v1/allowlist", "").json(t, &b)
+		if len(b.Warnings) != 1 || !strings.HasPrefix(b.Warnings[0], "0.0.0.0/0 covers every address") {
+			t.Errorf("warnings %q", b.Warnings)
+		}
+		r.as(t, "DELETE", "/api/v1/allowlist/0.0.0.0/0", "")
+	})
 	t.Run("removing an escaped prefix works as well", func(t *testing.T) {
 		r.as(t, "POST", "/api/v1/allowlist", `{"entry":"2001:db8::/32"}`)
 		if res := r.as(t, "DELETE", "/api/v1/allowlist/"+url.PathEscape("2001:db8::/32"), ""); res.code != 200 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -181,12 +182,36 @@ func (s *Service) Unblock(ctx context.Context, client string) error {
 // Allow adds entry to the allowlist: an IP address, a CIDR prefix, or an
 // exact identity such as an API key. Active blocks it covers are lifted.
 func (s *Service) Allow(ctx context.Context, entry string) error {
+	return s.allow(ctx, entry, false)
+}
+
+// AllowAll is Allow that takes a prefix of every address too (0.0.0.0/0,
+// ::/0), which lifts every block of its family: Allow refuses one.
+func (s *Service) AllowAll(ctx context.Context, entry string) error {
+	return s.allow(ctx, entry, true)
+}
+
+// ErrAllowsEverything is wrapped by the error of Allow for an entry that
+// covers every address of its family.
+var ErrAllowsEverything = errors.New("the entry covers every address, so it would lift every block")
+
+// CoversEverything says whether the allowlist entry e is a prefix of every
+// IPv4 or every IPv6 address.
+func CoversEverything(e string) bool {
+	p, err := netip.ParsePrefix(strings.TrimSpace(e))
+	return err == nil && p.Bits() == 0
+}
+
+func (s *Service) allow(ctx context.Context, entry string, all bool) error {
 	entry = strings.TrimSpace(entry)
 	if err := checkClient(entry); err != nil {
 		return err
 	}
 	if _, err := detector.ParseAllowlist([]string{entry}); err != nil {
 		return fmt.Errorf("review: %w: %w", ErrBadInput, err)
+	}
+	if !all && CoversEverything(entry) {
+		return fmt.Errorf("review: %w: %s: %w; if that is what you want, force it (--force, or \"force\": true)", ErrBadInput, entry, ErrAllowsEverything)
 	}
 	if err := s.store.Allow(ctx, entry); err != nil {
 		return fmt.Errorf("review: allow %s: %w", entry, err)

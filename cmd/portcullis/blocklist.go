@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -96,7 +98,11 @@ file, never from a flag.`,
 			if ttl < time.Second {
 				return fmt.Errorf("--ttl %v; give 1s or more", ttl)
 			}
-			d := &detector.Decision{Client: args[0], Scope: scopeOf(args[0]), TS: time.Now().UTC(), Action: detector.ActionBlock,
+			scope, err := clientScope(args[0])
+			if err != nil {
+				return err
+			}
+			d := &detector.Decision{Client: args[0], Scope: scope, TS: time.Now().UTC(), Action: detector.ActionBlock,
 				TTLSec: int64(ttl / time.Second), Model: "manual", Reasons: []detector.Reason{{Feature: "manual: " + reason}}}
 			out, err := r.Apply(ctx, []*detector.Decision{d})
 			if err != nil {
@@ -104,14 +110,32 @@ file, never from a flag.`,
 			}
 			o := out[0]
 			if o.Result != blocklist.Stored && o.Result != blocklist.Simulated {
-				return fmt.Errorf("%s not blocked: %s", args[0], o.Result)
+				return fmt.Errorf("%s not blocked: %s", escapeText(args[0]), o.Result)
 			}
-			fmt.Fprintf(w, "%s %s until %s\n", args[0], o.Result, o.Expires.UTC().Format(time.RFC3339))
+			fmt.Fprintf(w, "%s %s until %s\n", escapeText(args[0]), o.Result, o.Expires.UTC().Format(time.RFC3339))
 			return nil
 		}),
 	}
 	add.Flags().DurationVar(&ttl, "ttl", detector.DefaultTTL, "how long the block lasts")
 	add.Flags().StringVar(&reason, "reason", "blocked by an operator", "why, stored with the decision")
+
+	var force bool
+	allow := &cobra.Command{
+		Use: "allow ENTRY", Short: "Allowlist an IP, CIDR prefix, API key or user (unblocks it)", Args: cobra.ExactArgs(1),
+		RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+			svc := review.NewService(r, nil)
+			do := svc.Allow
+			if force {
+				do = svc.AllowAll
+			}
+			if err := do(ctx, args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "%s allowlisted\n", escapeText(args[0]))
+			return nil
+		}),
+	}
+	allow.Flags().BoolVar(&force, "force", false, "take an entry that covers every address (0.0.0.0/0, ::/0), which lifts every block")
 
 	cmd.AddCommand(
 		&cobra.Command{
@@ -135,9 +159,9 @@ file, never from a flag.`,
 				for i, d := range s.Decisions {
 					top := ""
 					if len(d.Reasons) > 0 {
-						top = fmt.Sprintf("%s %.4g (typical %.4g)", d.Reasons[0].Feature, d.Reasons[0].Value, d.Reasons[0].Typical)
+						top = fmt.Sprintf("%s %.4g (typical %.4g)", escapeText(d.Reasons[0].Feature), d.Reasons[0].Value, d.Reasons[0].Typical)
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\n", d.Client, d.Scope, d.Score, s.Expires[i].UTC().Format(time.RFC3339), top)
+					fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\n", escapeText(d.Client), escapeText(d.Scope), d.Score, s.Expires[i].UTC().Format(time.RFC3339), top)
 				}
 				fmt.Fprintf(tw, "%d active decisions, version %d, %d allowlist entries\n", len(s.Decisions), s.Version, len(s.Allow))
 				return tw.Flush()
@@ -151,13 +175,13 @@ file, never from a flag.`,
 					return err
 				}
 				if d == nil {
-					return fmt.Errorf("%s is not blocked", args[0])
+					return fmt.Errorf("%s is not blocked", escapeText(args[0]))
 				}
 				if f.jsonOut {
 					return json.NewEncoder(w).Encode(d)
 				}
 				fmt.Fprintf(w, "%s (%s) blocked at %s by model %s: score %.2f, threshold %.2f, after %d events, for %ds\n",
-					d.Client, d.Scope, d.TS.Format(time.RFC3339), d.Model, d.Score, d.Threshold, d.Events, d.TTLSec)
+					escapeText(d.Client), escapeText(d.Scope), d.TS.Format(time.RFC3339), escapeText(d.Model), d.Score, d.Threshold, d.Events, d.TTLSec)
 				if d.Known {
 					fmt.Fprintln(w, "a client known from training: judged against its own history as well as the population")
 				}
@@ -166,10 +190,10 @@ file, never from a flag.`,
 					fmt.Fprintln(w, "blocked by the volume limit: an anonymous client new to the model sending more to a few routes than ordinary clients ever do")
 				}
 				if d.Rule == detector.RuleCampaign {
-					fmt.Fprintf(w, "blocked as a member of campaign %s: %s\n", printable(d.Campaign), printable(d.CampaignReason))
+					fmt.Fprintf(w, "blocked as a member of campaign %s: %s\n", escapeText(d.Campaign), escapeText(d.CampaignReason))
 				}
 				for _, r := range d.Reasons {
-					fmt.Fprintf(w, "  %s\n", r)
+					fmt.Fprintf(w, "  %s\n", escapeText(r.String()))
 				}
 				return nil
 			}),
@@ -180,31 +204,22 @@ file, never from a flag.`,
 			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
 				if err := review.NewService(r, nil).Unblock(ctx, args[0]); err != nil {
 					if errors.Is(err, review.ErrNotBlocked) {
-						return fmt.Errorf("%s was not blocked", args[0])
+						return fmt.Errorf("%s was not blocked", escapeText(args[0]))
 					}
 					return err
 				}
-				fmt.Fprintf(w, "%s unblocked\n", args[0])
+				fmt.Fprintf(w, "%s unblocked\n", escapeText(args[0]))
 				return nil
 			}),
 		},
-		&cobra.Command{
-			Use: "allow ENTRY", Short: "Allowlist an IP, CIDR prefix, API key or user (unblocks it)", Args: cobra.ExactArgs(1),
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
-				if err := review.NewService(r, nil).Allow(ctx, args[0]); err != nil {
-					return err
-				}
-				fmt.Fprintf(w, "%s allowlisted\n", args[0])
-				return nil
-			}),
-		},
+		allow,
 		&cobra.Command{
 			Use: "unallow ENTRY", Short: "Remove an allowlist entry", Args: cobra.ExactArgs(1),
 			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
 				if err := review.NewService(r, nil).Unallow(ctx, args[0]); err != nil {
 					return err
 				}
-				fmt.Fprintf(w, "%s removed from the allowlist\n", args[0])
+				fmt.Fprintf(w, "%s removed from the allowlist\n", escapeText(args[0]))
 				return nil
 			}),
 		},
@@ -241,16 +256,48 @@ file, never from a flag.`,
 	return cmd
 }
 
-// scopeOf guesses the scope of a client given by hand.
-func scopeOf(client string) string {
-	switch {
-	case strings.HasSuffix(client, "/64"):
-		return "ipv6_64"
-	case strings.Count(client, ".") == 3 || strings.Contains(client, ":"):
-		return "ip"
-	default:
-		return "api_key"
+// clientScope returns the scope of a client given by hand, or why it is
+// not one: an IP address or an IPv6 /64 prefix in canonical form (a block
+// on another spelling would match no request), or an API key id or user
+// of printable characters.
+func clientScope(client string) (string, error) {
+	if strings.Contains(client, "/") {
+		p, err := netip.ParsePrefix(client)
+		if err != nil || !p.Addr().Is6() || p.Bits() != 64 || p.Addr().Is4In6() {
+			return "", fmt.Errorf("%s: a prefix must be an IPv6 /64 such as 2001:db8:1:2::/64; block an IPv4 address by itself", escapeText(client))
+		}
+		if c := p.Masked().String(); c != client {
+			return "", fmt.Errorf("%s is not in canonical form; write %s", escapeText(client), c)
+		}
+		return "ipv6_64", nil
 	}
+	if strings.Contains(client, ":") || strings.Trim(client, "0123456789.") == "" {
+		a, err := netip.ParseAddr(client)
+		if err != nil || a.Zone() != "" {
+			return "", fmt.Errorf("%s is not an IP address (such as 203.0.113.7 or 2001:db8::1)", escapeText(client))
+		}
+		if c := a.Unmap().String(); c != client {
+			return "", fmt.Errorf("%s is not in canonical form; write %s", escapeText(client), c)
+		}
+		return "ip", nil
+	}
+	if len(client) > 256 || escapeText(client) != client || strings.ContainsAny(client, " \t") {
+		return "", fmt.Errorf("%s: an API key id or user is at most 256 printable characters without spaces", escapeText(client))
+	}
+	return "api_key", nil
+}
+
+// escapeText returns s with every byte outside printable ASCII escaped as
+// in a Go string (\x1b, \u202e): what the blocklist holds came from logs
+// and requests, and must not reach a terminal as control sequences.
+func escapeText(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			q := strconv.QuoteToASCII(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
 }
 
 // printable returns s with control and non-ASCII bytes replaced by '?':

@@ -285,6 +285,9 @@ func TestTheExampleDetectConfigIsValid(t *testing.T) {
 	if err := cfg.History.WithDefaults().Validate(); err != nil {
 		t.Errorf("history: %v", err)
 	}
+	if !onLoopback(t, cfg.Admin.Listen) {
+		t.Errorf("the example admin listener %q is not on loopback", cfg.Admin.Listen)
+	}
 }
 
 func TestConfigErrorsSpeakYAML(t *testing.T) {

@@ -81,6 +81,10 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 	default:
 		return fmt.Errorf("blocklist.fail_mode is %q; set it to open (serve when the blocklist is stale) or closed (refuse)", cfg.Blocklist.FailMode)
 	}
+	if cfg.AccessLog.Enabled && len(cfg.Kafka.Brokers) == 0 {
+		return errors.New("access_log.enabled is true but there is no kafka section, so the access log would go nowhere: " +
+			"add kafka: {brokers: [host:9092], topic: access-logs}, or set access_log: {enabled: false}")
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), buildinfo.Get().Collector())
 
@@ -146,7 +150,8 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 	if authn != nil {
 		opts = append(opts, gateway.WithAuth(authn))
 	}
-	g, err := gateway.New(cfg.Config, checker, logs, limiter, reg, log.With("component", "gateway"), opts...)
+	// gateway.New tags its logger with component=gateway itself.
+	g, err := gateway.New(cfg.Config, checker, logs, limiter, reg, log, opts...)
 	if err != nil {
 		return err
 	}
@@ -197,7 +202,10 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 	}
 	eg.Go(func() error {
 		<-ectx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if ctx.Err() != nil {
+			log.Info("gateway stopping: draining requests in flight", "component", "gateway", "grace", shutdownGrace)
+		}
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
 		err := errors.Join(srv.Shutdown(sctx), admin.Shutdown(sctx))
 		if redirect != nil {
@@ -208,6 +216,7 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 	err = eg.Wait()
 	err = errors.Join(err, g.Close())
 	if ctx.Err() != nil && err == nil {
+		log.Info("gateway stopped", "component", "gateway")
 		return nil
 	}
 	return err
@@ -229,3 +238,6 @@ func gatewayAdmin(h http.Handler, checker *blocklist.Checker) http.Handler {
 	})
 	return mux
 }
+
+// shutdownGrace bounds the wait for requests in flight at shutdown.
+const shutdownGrace = 10 * time.Second

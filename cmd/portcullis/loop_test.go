@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -170,6 +172,21 @@ func TestTheExampleGatewayConfigIsValid(t *testing.T) {
 	if err := cfg.Blocklist.Redis.WithDefaults().Validate(); err != nil {
 		t.Errorf("redis: %v", err)
 	}
+	if !onLoopback(t, cfg.Admin) {
+		t.Errorf("the example admin listener %q is not on loopback", cfg.Admin)
+	}
+}
+
+// onLoopback says whether the listen address addr is on a loopback
+// interface only.
+func onLoopback(t *testing.T, addr string) bool {
+	t.Helper()
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip, err := netip.ParseAddr(host)
+	return host == "localhost" || err == nil && ip.IsLoopback()
 }
 
 // TestGatewayKeepsServingWhenKafkaIsDown points the access log at a broker

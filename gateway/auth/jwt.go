@@ -170,6 +170,13 @@ func (v *Verifier) verify(ctx context.Context, token string) (*Identity, time.Ti
 		}
 		return nil, time.Time{}, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
+	// RFC 7515 section 4.1.11: a token may list in crit the extensions a
+	// recipient must understand to accept it. The verifier understands
+	// none (b64, say, would change what the signature covers), so a token
+	// with crit is refused whatever it lists.
+	if _, ok := t.Header["crit"]; ok {
+		return nil, time.Time{}, fmt.Errorf("%w: the crit header lists extensions the gateway does not understand", ErrMalformed)
+	}
 	is, ok := v.issuers[pre.Issuer]
 	if !ok {
 		return nil, time.Time{}, fmt.Errorf("%w: %q", ErrUnknownIssuer, pre.Issuer)

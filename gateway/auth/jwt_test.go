@@ -67,6 +67,19 @@ func TestVerifyJWT(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := rs.sign(t, claimsAt(now, "alice"))
+	crit := func(params []any, extra map[string]any) string {
+		tok := jwt.NewWithClaims(rs.method, claimsAt(now, "alice"))
+		tok.Header["kid"] = rs.kid
+		tok.Header["crit"] = params
+		for k, v := range extra {
+			tok.Header[k] = v
+		}
+		s, err := tok.SignedString(rs.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
 
 	tests := []struct {
 		name  string
@@ -97,6 +110,9 @@ func TestVerifyJWT(t *testing.T) {
 		{"a token signed by another key under a known kid is refused", stranger.sign(t, claimsAt(now, "mallory")), ErrSignature, ""},
 		{"a token whose claims were changed after signing is refused", tamper(t, good), ErrSignature, ""},
 		{"a token that is not a JWT is refused", "not-a-token", ErrMalformed, ""},
+		{"a token with a critical extension is refused", crit([]any{"b64"}, map[string]any{"b64": false}), ErrMalformed, ""},
+		{"a token with an unknown critical parameter is refused", crit([]any{"x-must-check"}, map[string]any{"x-must-check": 1}), ErrMalformed, ""},
+		{"a token with an empty crit list is refused", crit([]any{}, nil), ErrMalformed, ""},
 	}
 	v := testVerifier(t, srv, clk)
 	for _, tt := range tests {

@@ -193,7 +193,10 @@
   }
 
   async function loadAllowlist() {
-    const { entries } = await api("GET", "/api/v1/allowlist");
+    const { entries, warnings } = await api("GET", "/api/v1/allowlist");
+    const warn = $("allow-warning");
+    warn.replaceChildren(...(warnings || []).map((w) => el("div", { textContent: "Warning: " + w })));
+    warn.hidden = !(warnings || []).length;
     const ul = $("allowlist");
     ul.replaceChildren();
     if (!entries.length) ul.append(el("li", { className: "empty", textContent: "No entries." }));
