@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // fieldMapNames are the Record fields a field mapping can set, by the
@@ -235,4 +237,24 @@ func (p *FieldMapParser) walk(s []byte, i int, n *fmNode, rec *Record, haveTS *b
 		}
 		return next, err
 	})
+}
+
+// LoadFieldMap reads a field mapping written as a YAML map of Record
+// field to path, as a configuration file holds it:
+//
+//	ts: "@timestamp"
+//	client_ip: request.remote_ip
+//	status: response.status
+//
+// It checks only that it is a map of strings; NewFieldMapParser checks the
+// rest.
+func LoadFieldMap(data []byte) (map[string]string, error) {
+	var m map[string]string
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("ingest: %w: json field mapping: want a YAML map of record field to path, such as `ts: \"@timestamp\"`: %w", ErrInvalidConfig, err)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("ingest: %w: json field mapping is empty: want a YAML map of record field to path, such as `ts: \"@timestamp\"`", ErrInvalidConfig)
+	}
+	return m, nil
 }
