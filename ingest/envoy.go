@@ -38,6 +38,12 @@ const EnvoyExtendedFormat = `[%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINA
 // in these formats; log them with a JSON format (EnvoyJSONParser) or map
 // them (FieldMapParser).
 //
+// The first X-Forwarded-For address is what the client's first proxy
+// wrote, or what the client itself sent: it names the client when a proxy
+// in front of Envoy sets the header afresh, and can be forged otherwise.
+// When Envoy is the edge, log with EnvoyJSONExample minus x_forwarded_for,
+// so that the client is %DOWNSTREAM_REMOTE_ADDRESS%, the peer Envoy saw.
+//
 // Envoy does not escape quotes in text values, so a quoted value ends at
 // the first quote followed by a space (or the end of the line).
 //
@@ -281,7 +287,9 @@ const EnvoyJSONExample = `{
 // The client is the first address of x_forwarded_for, as in Envoy's
 // default format, else downstream_remote_address (%DOWNSTREAM_REMOTE_ADDRESS%)
 // without its port: behind a proxy the first is the client, and without
-// one Envoy sets no X-Forwarded-For unless told to. Optional keys api_key
+// one Envoy sets no X-Forwarded-For unless told to. A client can forge the
+// header when nothing in front of Envoy replaces it: at the edge, drop
+// x_forwarded_for from the format so that the peer address is used. Optional keys api_key
 // and user give the Record's fields of those names. "-" (Envoy's "no
 // value") reads as empty or 0, as does null. Numbers may be numbers or
 // strings. Other keys are skipped.
