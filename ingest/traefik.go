@@ -44,16 +44,15 @@ func (p *TraefikParser) Parse(line []byte, rec *Record) error {
 	if i >= len(s) || s[i] != '{' {
 		return errNotObject
 	}
-	var haveUTC, haveLocal bool
-	var local Record
-	var host, addr []byte
+	var haveUTC bool
+	var local, host, addr []byte
 	end, err := j.object(s, i, func(key []byte, i int) (next int, err error) {
 		var n int64
 		switch string(key) {
 		case "StartUTC":
 			next, haveUTC, err = j.ts(s, i, rec)
-		case "StartLocal":
-			next, haveLocal, err = j.ts(s, i, &local)
+		case "StartLocal": // read only if StartUTC is missing
+			local, next, err = j.text(s, i, errBadTS)
 		case "ClientHost":
 			host, next, err = j.text(s, i, errClientIP)
 		case "ClientAddr":
@@ -94,10 +93,14 @@ func (p *TraefikParser) Parse(line []byte, rec *Record) error {
 		return errTrailing
 	}
 	if !haveUTC {
-		if !haveLocal {
+		if local == nil {
 			return errTraefikNoTS
 		}
-		rec.TS = local.TS
+		ts, ok := parseTimestamp(local)
+		if !ok {
+			return errBadTS
+		}
+		rec.TS = ts
 	}
 	rec.ClientIP = dashEmpty(host)
 	if len(rec.ClientIP) == 0 {
