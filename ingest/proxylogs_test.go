@@ -475,3 +475,37 @@ func BenchmarkParseProxyLogs(b *testing.B) {
 		})
 	}
 }
+
+// TestTheEnvoyJSONExampleIsWhatIsRead fills EnvoyJSONExample's command
+// operators with values, as Envoy would, and reads the line it makes.
+func TestTheEnvoyJSONExampleIsWhatIsRead(t *testing.T) {
+	var format map[string]string
+	if err := json.Unmarshal([]byte(EnvoyJSONExample), &format); err != nil {
+		t.Fatalf("EnvoyJSONExample is not a JSON object of strings: %v", err)
+	}
+	values := map[string]string{
+		"%START_TIME%": "2026-03-02T09:00:00.123Z", "%REQ(:METHOD)%": "PUT", "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%": "/api/items/7",
+		"%PROTOCOL%": "HTTP/2", "%RESPONSE_CODE%": "409", "%RESPONSE_FLAGS%": "-", "%BYTES_RECEIVED%": "33",
+		"%BYTES_SENT%": "44", "%DURATION%": "5", "%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%": "4",
+		"%REQ(X-FORWARDED-FOR)%": "-", "%REQ(USER-AGENT)%": "curl/8.5.0", "%REQ(X-REQUEST-ID)%": "r1",
+		"%REQ(:AUTHORITY)%": "api.example", "%UPSTREAM_HOST%": "10.0.3.4:8080",
+		"%DOWNSTREAM_REMOTE_ADDRESS%": "198.51.100.4:5555", "%REQ(X-API-KEY)%": "key_9",
+	}
+	line := make(map[string]string, len(format))
+	for k, op := range format {
+		v, ok := values[op]
+		if !ok {
+			t.Fatalf("no sample value for %s", op)
+		}
+		line[k] = v
+	}
+	b, err := json.Marshal(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err := DetectFormat(b); err != nil || f != FormatEnvoyJSON {
+		t.Errorf("DetectFormat = %v, %v; want envoy-json", f, err)
+	}
+	var p EnvoyJSONParser
+	checkParse(t, p.Parse, string(b), `ts=2026-03-02T09:00:00.123Z ip="198.51.100.4" method="PUT" path="/api/items/7" status=409 req=33 resp=44 dur=5 ua="curl/8.5.0" api_key="key_9" user=""`)
+}
