@@ -3,8 +3,12 @@
 //
 //	files, stdin, Kafka ──▶ ingest (Record) ──▶ features ──▶ models ──▶ detector ──▶ blocklist
 //
-// Two line formats are understood: canonical JSON lines (see JSONParser) and
-// the nginx/Apache combined or common log format (see CLFParser). A Reader
+// The canonical format is JSON lines (see JSONParser); the proxies' own logs
+// are read as they write them: the nginx/Apache combined or common log format
+// (CLFParser), any nginx log_format (NginxParser), Caddy's JSON log
+// (CaddyParser), Envoy's default text log and its JSON form (EnvoyParser,
+// EnvoyJSONParser), Traefik's JSON log (TraefikParser), and JSON of any other
+// shape through a field mapping (FieldMapParser). A Reader
 // reads a stream of lines, gunzips it when needed, detects its format from the
 // first non-empty line, and hands out one Record per well-formed line while
 // counting malformed ones. A Kafka consumer, which already has one message per

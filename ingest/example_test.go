@@ -102,3 +102,41 @@ func ExampleReorder() {
 	// 09:00:30 /later
 	// late: 1
 }
+
+func ExampleEnvoyParser_Parse() {
+	var p ingest.EnvoyParser
+	var rec ingest.Record
+	line := []byte(`[2016-04-15T20:17:00.310Z] "POST /api/v1/locations HTTP/2" 204 - 154 0 226 100 "10.0.35.28" "nsq2http" "cc21d9b0-cf5c-432b-8c7e-98aeb7988cd2" "locations" "tcp://10.0.2.1:80"`)
+	if err := p.Parse(line, &rec); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s %s %s %d %d %.0fms %s\n", rec.ClientIP, rec.Method, rec.Path, rec.Status, rec.ReqBytes, rec.DurationMS, rec.UserAgent)
+	// Output: 10.0.35.28 POST /api/v1/locations 204 154 226ms nsq2http
+}
+
+func ExampleNewFieldMapParser() {
+	fields, err := ingest.ParseFieldMap("ts=@timestamp,client_ip=request.remote_ip,path=request.uri,status=response.status,duration_s=took")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p, err := ingest.NewFieldMapParser(fields)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var rec ingest.Record
+	line := []byte(`{"@timestamp":"2026-03-02T09:00:00Z","request":{"remote_ip":"203.0.113.7:51234","uri":"/login"},"response":{"status":401},"took":0.012}`)
+	if err := p.Parse(line, &rec); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%s %s %d %.0fms\n", rec.ClientIP, rec.Path, rec.Status, rec.DurationMS)
+
+	_, err = ingest.NewFieldMapParser(map[string]string{"ts": "@timestamp", "ip": "remote_ip"})
+	fmt.Println(err)
+	// Output:
+	// 203.0.113.7 /login 401 12ms
+	// ingest: invalid config: json field mapping: "ip" is not a record field; use ts, client_ip, method, path, status, req_bytes, resp_bytes, duration_ms, duration_s, user_agent, api_key, user or waf
+}

@@ -24,10 +24,21 @@ const (
 	// ReaderConfig.LogFormat (see NginxParser); detected lines are read
 	// with NginxJSONExample.
 	FormatNginx Format = "nginx"
+	// FormatEnvoy is Envoy's default text access log, or Istio's longer
+	// form of it (see EnvoyParser).
+	FormatEnvoy Format = "envoy"
+	// FormatEnvoyJSON is Envoy's JSON access log with the keys of
+	// EnvoyJSONExample (see EnvoyJSONParser).
+	FormatEnvoyJSON Format = "envoy-json"
+	// FormatTraefik is Traefik's JSON access log (see TraefikParser).
+	FormatTraefik Format = "traefik"
+	// FormatJSONMap is JSON lines read through a field mapping given as
+	// ReaderConfig.JSONFields (see FieldMapParser).
+	FormatJSONMap Format = "json-map"
 )
 
 // validFormats is the list shown in error messages.
-const validFormats = `"auto", "json", "clf", "caddy" or "nginx" (with a log_format)`
+const validFormats = `"auto", "json", "clf", "caddy", "nginx" (with a log_format), "envoy", "envoy-json", "traefik" or "json-map" (with a field mapping)`
 
 // ParseFormat parses a format name as given on the command line or in the
 // configuration file. It ignores case and surrounding space, treats the empty
@@ -45,6 +56,14 @@ func ParseFormat(s string) (Format, error) {
 		return FormatCaddy, nil
 	case "nginx":
 		return FormatNginx, nil
+	case "envoy":
+		return FormatEnvoy, nil
+	case "envoy-json", "envoy_json":
+		return FormatEnvoyJSON, nil
+	case "traefik":
+		return FormatTraefik, nil
+	case "json-map", "json_map":
+		return FormatJSONMap, nil
 	}
 	return "", fmt.Errorf("ingest: format %q: %w; use %s", s, ErrUnknownFormat, validFormats)
 }
@@ -69,7 +88,10 @@ func (f *Format) UnmarshalText(text []byte) error {
 // DetectFormat tells which format line is in. A line whose first non-blank
 // byte is '{' is FormatCaddy when it names Caddy's access logger
 // ("logger":"http.log.access...), FormatNginx when it has nginx's
-// "remote_addr" field, else FormatJSON; a line that starts like the common log format
+// "remote_addr" field, FormatTraefik when it has Traefik's "DownstreamStatus"
+// and "StartUTC", FormatEnvoyJSON when it has EnvoyJSONExample's
+// "start_time" and "response_code", else FormatJSON; a line that starts
+// with "[time] \"" is FormatEnvoy; a line that starts like the common log format
 // (three space-separated fields, or four with a virtual host first, then
 // "[time]") is FormatCLF. DetectFormat
 // looks only at the shape of the line: a line it assigns to a format may
@@ -84,7 +106,16 @@ func DetectFormat(line []byte) (Format, error) {
 		if bytes.Contains(line, nginxRemoteAddr) {
 			return FormatNginx, nil
 		}
+		if bytes.Contains(line, traefikStatus) && bytes.Contains(line, traefikStart) {
+			return FormatTraefik, nil
+		}
+		if bytes.Contains(line, envoyStart) && bytes.Contains(line, envoyCode) {
+			return FormatEnvoyJSON, nil
+		}
 		return FormatJSON, nil
+	}
+	if looksLikeEnvoy(line[i:]) {
+		return FormatEnvoy, nil
 	}
 	if looksLikeCLF(line[i:]) {
 		return FormatCLF, nil
@@ -102,6 +133,25 @@ func DetectFormat(line []byte) (Format, error) {
 // nginxRemoteAddr marks a JSON line written by an nginx log_format
 // (NginxJSONExample).
 var nginxRemoteAddr = []byte(`"remote_addr":`)
+
+// Keys that mark Traefik's and Envoy's JSON access logs.
+var (
+	traefikStatus = []byte(`"DownstreamStatus":`)
+	traefikStart  = []byte(`"StartUTC":`)
+	envoyStart    = []byte(`"start_time":`)
+	envoyCode     = []byte(`"response_code":`)
+)
+
+// looksLikeEnvoy reports whether s starts with "[" a time "] \"", as
+// Envoy's default format does; the time must start with a digit, which
+// tells it from text that merely opens with a bracket.
+func looksLikeEnvoy(s []byte) bool {
+	if len(s) < 2 || s[0] != '[' || !isDigit(s[1]) {
+		return false
+	}
+	end := bytes.IndexByte(s, ']')
+	return end > 0 && bytes.HasPrefix(s[end+1:], []byte(` "`))
+}
 
 // caddyLogger is how Caddy's access log lines name their logger.
 var caddyLogger = []byte(`"logger":"http.log.access`)

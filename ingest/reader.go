@@ -38,6 +38,9 @@ type ReaderConfig struct {
 	// LogFormat is an nginx log_format string (see NginxParser); setting
 	// it implies FormatNginx.
 	LogFormat string
+	// JSONFields maps Record fields to paths in JSON lines of another
+	// shape (see FieldMapParser); setting it implies FormatJSONMap.
+	JSONFields map[string]string
 	// Reorder puts records that arrive out of event-time order back in
 	// order (see Reorder). The zero value leaves them in the order of the
 	// input and only counts those that go back in time.
@@ -61,6 +64,20 @@ func (c ReaderConfig) Validate() error {
 			errs = append(errs, err)
 		}
 	}
+	if c.Format == FormatJSONMap && len(c.JSONFields) == 0 {
+		errs = append(errs, fmt.Errorf("ingest: %w: format json-map needs a field mapping (--json-fields ts=@timestamp,client_ip=...)", ErrInvalidConfig))
+	}
+	if len(c.JSONFields) > 0 {
+		if c.Format != FormatAuto && c.Format != FormatJSONMap && c.Format != "" {
+			errs = append(errs, fmt.Errorf("ingest: %w: a json field mapping is given with format %q; drop one, or set format json-map", ErrInvalidConfig, c.Format))
+		}
+		if c.LogFormat != "" {
+			errs = append(errs, fmt.Errorf("ingest: %w: both a log_format and a json field mapping are given; a recording has one format", ErrInvalidConfig))
+		}
+		if _, err := NewFieldMapParser(c.JSONFields); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if c.MaxLineBytes < 0 {
 		errs = append(errs, fmt.Errorf("ingest: %w: max line bytes is %d: use a positive size, or 0 for the default of %d",
 			ErrInvalidConfig, c.MaxLineBytes, DefaultMaxLineBytes))
@@ -77,6 +94,9 @@ func (c ReaderConfig) withDefaults() ReaderConfig {
 	}
 	if c.LogFormat != "" && c.Format == FormatAuto {
 		c.Format = FormatNginx
+	}
+	if len(c.JSONFields) > 0 && c.Format == FormatAuto {
+		c.Format = FormatJSONMap
 	}
 	if c.MaxLineBytes == 0 {
 		c.MaxLineBytes = DefaultMaxLineBytes
@@ -139,6 +159,10 @@ type Reader struct {
 	clf    CLFParser
 	caddy  CaddyParser
 	nginx  *NginxParser
+	envoy  EnvoyParser
+	envoyJ EnvoyJSONParser
+	traef  TraefikParser
+	fmap   *FieldMapParser
 	stats  Stats
 
 	reorder *Reorder
@@ -167,6 +191,9 @@ func newReader(r io.Reader, cfg ReaderConfig, bufSize int) *Reader {
 		rd.reorder, _ = NewReorder(cfg.Reorder) // cfg.Reorder is valid
 		if cfg.LogFormat != "" {
 			rd.nginx, _ = NewNginxParser(cfg.LogFormat) // valid too
+		}
+		if len(cfg.JSONFields) > 0 {
+			rd.fmap, _ = NewFieldMapParser(cfg.JSONFields) // valid too
 		}
 	}
 	rd.stats.FirstMalformed = make([]int64, 0, cfg.KeepMalformed)
@@ -268,6 +295,14 @@ func (r *Reader) next(rec *Record) bool {
 				r.nginx, _ = NewNginxParser(NginxJSONExample)
 			}
 			err = r.nginx.Parse(line, rec)
+		case FormatEnvoy:
+			err = r.envoy.Parse(line, rec)
+		case FormatEnvoyJSON:
+			err = r.envoyJ.Parse(line, rec)
+		case FormatTraefik:
+			err = r.traef.Parse(line, rec)
+		case FormatJSONMap:
+			err = r.fmap.Parse(line, rec)
 		default:
 			err = r.clf.Parse(line, rec)
 		}

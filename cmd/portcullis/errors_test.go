@@ -105,7 +105,7 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 		{
 			name:    "score --format bogus lists the valid formats",
 			args:    score("--format", "bogus"),
-			errText: []string{"--format", `"bogus"`, `"auto", "json", "clf", "caddy" or "nginx"`},
+			errText: []string{"--format", `"bogus"`, `"auto", "json", "clf", "caddy", "nginx" (with a log_format), "envoy", "envoy-json", "traefik" or "json-map"`},
 			is:      ingest.ErrUnknownFormat,
 		},
 		{
@@ -186,7 +186,7 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 		{
 			name:    "train --format bogus lists the valid formats",
 			args:    train("--format", "bogus"),
-			errText: []string{"--format", `"auto", "json", "clf", "caddy" or "nginx"`},
+			errText: []string{"--format", `"auto", "json", "clf", "caddy", "nginx" (with a log_format), "envoy", "envoy-json", "traefik" or "json-map"`},
 			is:      ingest.ErrUnknownFormat,
 		},
 		{

@@ -29,6 +29,7 @@ type inputFlags struct {
 	in        []string
 	format    string
 	logFormat string
+	fields    string
 	identity  string
 	lateness  time.Duration
 }
@@ -36,8 +37,9 @@ type inputFlags struct {
 func (f *inputFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.in, "in", nil, `recording to read, repeatable ("-" for stdin; .gz is detected)`)
-	fl.StringVar(&f.format, "format", "auto", "log format: auto, json (canonical JSON lines), clf (nginx/Apache combined), caddy (Caddy's JSON access log) or nginx (with --log-format)")
+	fl.StringVar(&f.format, "format", "auto", "log format: auto, json (canonical JSON lines), clf (nginx/Apache combined), caddy (Caddy's JSON access log), nginx (with --log-format), envoy (Envoy's default access log), envoy-json (Envoy's JSON log with ingest.EnvoyJSONExample's keys), traefik (Traefik's JSON access log) or json-map (with --json-fields)")
 	fl.StringVar(&f.logFormat, "log-format", "", `the nginx log_format string the input was written with, such as '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time'`)
+	fl.StringVar(&f.fields, "json-fields", "", `read JSON lines of another shape through this mapping of record field to dotted path, such as 'ts=@timestamp,client_ip=request.remote_ip,method=request.method,path=request.uri,status=status'; or @FILE for a YAML map of the same`)
 	fl.StringVar(&f.identity, "identity", "ip", "what names a client: ip, api_key, user or ipv6_64")
 	fl.DurationVar(&f.lateness, "lateness", ingest.DefaultLateness, "put records up to this far behind the newest back in event-time order (0 turns re-ordering off)")
 }
@@ -58,6 +60,21 @@ func (f *inputFlags) sources() ([]detector.Source, []*detector.FileSource, inges
 			return nil, nil, 0, fmt.Errorf("--log-format is an nginx log_format, but --format is %s; drop --format or set it to nginx", format)
 		}
 	}
+	fields, err := f.fieldMap()
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("--json-fields: %w", err)
+	}
+	if fields != nil {
+		if format != ingest.FormatAuto && format != ingest.FormatJSONMap {
+			return nil, nil, 0, fmt.Errorf("--json-fields is a JSON field mapping, but --format is %s; drop --format or set it to json-map", format)
+		}
+		if f.logFormat != "" {
+			return nil, nil, 0, fmt.Errorf("--json-fields and --log-format are both given; a recording has one format, so drop one")
+		}
+	}
+	if format == ingest.FormatJSONMap && fields == nil {
+		return nil, nil, 0, fmt.Errorf("--format json-map needs --json-fields, such as --json-fields ts=@timestamp,client_ip=remote_ip")
+	}
 	id, err := ingest.ParseIdentity(f.identity)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("--identity: %w", err)
@@ -74,11 +91,37 @@ func (f *inputFlags) sources() ([]detector.Source, []*detector.FileSource, inges
 				return nil, nil, 0, fmt.Errorf("--in: %w", err)
 			}
 		}
-		fs := &detector.FileSource{Path: p, Reader: ingest.ReaderConfig{Format: format, LogFormat: f.logFormat, Reorder: reorder}}
+		fs := &detector.FileSource{Path: p, Reader: ingest.ReaderConfig{Format: format, LogFormat: f.logFormat, JSONFields: fields, Reorder: reorder}}
 		srcs = append(srcs, fs)
 		files = append(files, fs)
 	}
 	return srcs, files, id, nil
+}
+
+// fieldMap reads --json-fields: field=path pairs, or @FILE naming a YAML
+// map. It returns nil when the flag is not given.
+func (f *inputFlags) fieldMap() (map[string]string, error) {
+	if f.fields == "" {
+		return nil, nil
+	}
+	var m map[string]string
+	var err error
+	if path, ok := strings.CutPrefix(f.fields, "@"); ok {
+		data, rerr := os.ReadFile(path)
+		if rerr != nil {
+			return nil, rerr
+		}
+		m, err = ingest.LoadFieldMap(data)
+	} else {
+		m, err = ingest.ParseFieldMap(f.fields)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ingest.NewFieldMapParser(m); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func newTrainCommand() *cobra.Command {
