@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -273,4 +274,69 @@ batch: {size: 300, flush_interval: 50ms}
 		t.Fatal("the offline score blocked nobody: the test checks nothing")
 	}
 	t.Logf("%d clients blocked, as by the offline score", len(got))
+}
+
+// TestDetectInputConfig checks that detect reads from exactly one input,
+// and that a file read without follow is read to its end, acted on, and
+// checkpointed, after which detect exits cleanly.
+func TestDetectInputConfig(t *testing.T) {
+	p := shared(t)
+	redisAddr := redistest.Start(t)
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "access.json")
+	day2 := readFile(t, p.path("day2.jsonl"))
+	writeFile(t, logPath, day2)
+	cpPath := filepath.Join(dir, "access.checkpoint")
+	tests := []struct {
+		name  string
+		input string
+		want  string // in the error; empty for success
+	}{
+		{"kafka and input.file together are an error", "kafka: {brokers: [127.0.0.1:9], topic: logs, group: g}\ninput: {file: {path: " + logPath + ", checkpoint: " + cpPath + "}}", "both kafka and input.file are set"},
+		{"no input is an error", "", "no input: set kafka"},
+		{"input.file without a checkpoint is an error", "input: {file: {path: " + logPath + "}}", "checkpoint: empty"},
+		{"a missing log file is an error", "input: {file: {path: " + logPath + ".missing, checkpoint: " + cpPath + "}}", "no such file"},
+		{"a file without follow is read to its end", "input: {file: {path: " + logPath + ", checkpoint: " + cpPath + "}}", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfgPath := filepath.Join(t.TempDir(), "detect.yaml")
+			writeFile(t, cfgPath, []byte(fmt.Sprintf("model: %s\n%s\nredis: {addrs: [%s], key_prefix: \"once:\"}\nadmin: {listen: %s}\n",
+				p.path("m.pcm"), tt.input, redisAddr, freePort(t))))
+			out, err := execute(testwait.Context(t, 120*time.Second), "detect", "--config", cfgPath)
+			if tt.want != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("error %v; want one saying %q", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("detect: %v\n%s", err, out.stderr)
+			}
+			cp, err := ingest.ReadCheckpoint(cpPath)
+			if err != nil || cp == nil || cp.Offset != int64(len(day2)) {
+				t.Fatalf("checkpoint %+v, %v; want the end of the file, %d", cp, err, len(day2))
+			}
+			store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{redisAddr}, KeyPrefix: "once:"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer store.Close()
+			snap, err := store.List(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]bool{}
+			for _, d := range readDecisions(t, p.path("d.jsonl")) {
+				want[d.Client] = true
+			}
+			got := map[string]bool{}
+			for _, d := range snap.Decisions {
+				got[d.Client] = true
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("blocked %v, want %v as the offline score", got, want)
+			}
+		})
+	}
 }
