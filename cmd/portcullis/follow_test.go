@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -338,5 +339,45 @@ func TestDetectInputConfig(t *testing.T) {
 				t.Errorf("blocked %v, want %v as the offline score", got, want)
 			}
 		})
+	}
+}
+
+// TestTheExampleFileInputIsValid uncomments the input.file example of
+// deploy/detect.example.yaml in place of its kafka section and checks that
+// it loads and validates.
+func TestTheExampleFileInputIsValid(t *testing.T) {
+	var out []string
+	inKafka, found := false, false
+	for _, l := range strings.Split(string(readFile(t, "../../deploy/detect.example.yaml")), "\n") {
+		switch {
+		case l == "kafka:":
+			inKafka = true
+			continue
+		case inKafka && strings.HasPrefix(l, "  "):
+			continue
+		case l == "# input:" || (found && strings.HasPrefix(l, "#   ")):
+			found = true
+			l = strings.TrimPrefix(l, "# ")
+		}
+		inKafka = false
+		out = append(out, l)
+	}
+	if !found {
+		t.Fatal("no commented input: section in deploy/detect.example.yaml")
+	}
+	path := filepath.Join(t.TempDir(), "detect.yaml")
+	writeFile(t, path, []byte(strings.Join(out, "\n")))
+	cfg, err := loadDetectConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Input.File == nil || !cfg.Input.File.Follow || cfg.Input.File.Path != "/var/log/nginx/access.json" {
+		t.Fatalf("input.file is %+v", cfg.Input.File)
+	}
+	if err := cfg.Input.File.Validate(); err != nil {
+		t.Error(err)
+	}
+	if !reflect.ValueOf(cfg.Kafka).IsZero() {
+		t.Error("the kafka section is still set")
 	}
 }
