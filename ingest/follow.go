@@ -42,7 +42,9 @@ const rotateGrace = 2 * time.Second
 //     copy and the truncation are lost to every reader, not only this one);
 //   - a last line without its newline is held back until the newline comes,
 //     or, when the file is done (not following, or rotated away), returned
-//     as it is.
+//     as it is;
+//   - a line longer than DefaultMaxLineBytes is returned cut to that length
+//     (the parser then counts it as malformed), and the rest of it skipped.
 //
 // It polls; no file-system notification is needed. A FileFollower is not
 // safe for concurrent use.
@@ -61,6 +63,9 @@ type FileFollower struct {
 	// rotatedAt is when the follower first saw the path name another file
 	// while the old one had nothing more to read; zero otherwise.
 	rotatedAt time.Time
+	// skipping is set while the rest of a line longer than
+	// DefaultMaxLineBytes is skipped.
+	skipping bool
 	// pendingSwitch is the file to go on with once the old file's last,
 	// unterminated line has been returned.
 	pendingSwitch *os.File
@@ -205,8 +210,25 @@ func (ff *FileFollower) Pos() FilePos { return FilePos{Inode: ff.inode, Offset: 
 // when not following.
 func (ff *FileFollower) Next(ctx context.Context) (FileLine, error) {
 	for {
-		if i := bytes.IndexByte(ff.buf[ff.r:], '\n'); i >= 0 {
+		i := bytes.IndexByte(ff.buf[ff.r:], '\n')
+		if ff.skipping {
+			// The rest of a line too long to hold.
+			if i < 0 {
+				ff.off += int64(len(ff.buf) - ff.r)
+				ff.r = len(ff.buf)
+			} else {
+				ff.off += int64(i + 1)
+				ff.r += i + 1
+				ff.skipping = false
+				continue
+			}
+		} else if i >= 0 && i <= DefaultMaxLineBytes {
 			return ff.take(i, i+1), nil
+		} else if len(ff.buf)-ff.r >= DefaultMaxLineBytes {
+			// Too long to hold: its start goes on, to be counted as
+			// malformed, and the rest is skipped.
+			ff.skipping = true
+			return ff.take(DefaultMaxLineBytes, DefaultMaxLineBytes), nil
 		}
 		if err := ctx.Err(); err != nil {
 			return FileLine{}, err
@@ -294,7 +316,7 @@ func (ff *FileFollower) checkPath() (*os.File, error) {
 			if _, err := ff.f.Seek(0, io.SeekStart); err != nil {
 				return nil, fmt.Errorf("ingest: follow %s: seek after truncation: %w", ff.path, err)
 			}
-			ff.buf, ff.r, ff.off = ff.buf[:0], 0, 0
+			ff.buf, ff.r, ff.off, ff.skipping = ff.buf[:0], 0, 0, false
 		}
 		return nil, nil
 	}
@@ -325,7 +347,7 @@ func (ff *FileFollower) switchTo(f *os.File) {
 	if err == nil {
 		ino = inodeOf(st)
 	}
-	ff.f, ff.inode, ff.buf, ff.r, ff.off, ff.rotatedAt = f, ino, ff.buf[:0], 0, 0, time.Time{}
+	ff.f, ff.inode, ff.buf, ff.r, ff.off, ff.rotatedAt, ff.skipping = f, ino, ff.buf[:0], 0, 0, time.Time{}, false
 }
 
 // Close closes the file being read.

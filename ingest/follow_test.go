@@ -373,3 +373,54 @@ func TestFileConsumerCommitsACheckpointAndResumesFromIt(t *testing.T) {
 		t.Errorf("rewound %v, want a1,a2", past)
 	}
 }
+
+func TestFileFollowerCutsALineTooLongToHold(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "access.log")
+	long := strings.Repeat("x", ingest.DefaultMaxLineBytes+ingest.DefaultMaxLineBytes/2)
+	appendTo(t, path, "a1\n"+long+"\na2\n")
+	ff, _, err := ingest.OpenFileFollower(path, nil, false, false, testPoll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ff.Close()
+	wantLines(t, ff, "a1")
+	if l := next(t, ff); len(l.Data) != ingest.DefaultMaxLineBytes {
+		t.Fatalf("the long line came as %d bytes, want its first %d", len(l.Data), ingest.DefaultMaxLineBytes)
+	}
+	ls := wantLines(t, ff, "a2")
+	if want := int64(3 + len(long) + 1); ls[0].Pos.Offset != want {
+		t.Errorf("the line after the long one at %d, want %d", ls[0].Pos.Offset, want)
+	}
+}
+
+func BenchmarkFileConsumerFetch(b *testing.B) {
+	dir := b.TempDir()
+	line := `{"ts":"2026-03-03T09:00:00.000Z","client_ip":"130.211.207.36","method":"POST","path":"/api/v1/orders","status":500,"req_bytes":5475,"resp_bytes":143,"duration_ms":203.7,"user_agent":"okhttp/4.12.0"}` + "\n"
+	data := []byte(strings.Repeat(line, 100000))
+	path := filepath.Join(dir, "access.log")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(line)))
+	var c *ingest.FileConsumer
+	ctx := context.Background()
+	for b.Loop() {
+		if c == nil {
+			var err error
+			c, err = ingest.NewFileConsumer(ingest.FileConfig{Path: path, Checkpoint: filepath.Join(dir, "cp")}, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := c.Fetch(ctx); errors.Is(err, io.EOF) {
+			c.Close()
+			c = nil
+		} else if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if c != nil {
+		c.Close()
+	}
+}
