@@ -38,8 +38,10 @@ const rotateGrace = 2 * time.Second
 //     finishes the old one (see rotateGrace), then reads the new one from
 //     its start;
 //   - rotation by copy and truncate: once the file is shorter than what was
-//     read, it reads it again from its start (lines written between the
-//     copy and the truncation are lost to every reader, not only this one);
+//     read, at the follower's next look at its end, it reads it again from
+//     its start (lines written between the copy and the truncation are lost
+//     to every reader, not only this one, and a file that grows past the
+//     old end between two looks is taken for one that grew);
 //   - a last line without its newline is held back until the newline comes,
 //     or, when the file is done (not following, or rotated away), returned
 //     as it is;
@@ -84,8 +86,10 @@ type FileLine struct {
 }
 
 // OpenFileFollower opens the file at path and places the follower at at,
-// when at names that file (by inode) and lies within it. Otherwise it
-// starts at the file's end when fromEnd is true, or at its start.
+// when at names that file (by inode) and lies within it, or at its start
+// when at names it but lies past its end (it was truncated since).
+// Otherwise it starts at the file's end when fromEnd is true, or at its
+// start.
 //
 // When at names a file that is no longer at path but next to it, as a
 // rotated predecessor (access.log.1, access.log-20260302; compressed ones
@@ -114,6 +118,9 @@ func OpenFileFollower(path string, at *FilePos, fromEnd, follow bool, poll time.
 	switch {
 	case at != nil && inodeOf(st) == at.Inode && at.Offset <= st.Size():
 		offset, found = at.Offset, true
+	case at != nil && inodeOf(st) == at.Inode:
+		// Truncated since (copytruncate): all it holds is new.
+		offset = 0
 	case at != nil && inodeOf(st) != at.Inode:
 		if pf, size := openPredecessor(path, at.Inode); pf != nil {
 			if at.Offset <= size {

@@ -188,6 +188,8 @@ func TestOpenFileFollowerResumes(t *testing.T) {
 		{"no checkpoint starts at the beginning", nil, false, false, []string{"a1", "a2", "a3"}},
 		{"no checkpoint with start end starts at the end", nil, true, false, nil},
 		{"a checkpoint past the end (truncated while down) starts over", &ingest.FilePos{Inode: ino, Offset: 100}, false, false, []string{"a1", "a2", "a3"}},
+		{"a checkpoint past the end starts over even with start end", &ingest.FilePos{Inode: ino, Offset: 100}, true, false, []string{"a1", "a2", "a3"}},
+		{"a checkpoint of another file with start end starts at the end", &ingest.FilePos{Inode: ino + 12345, Offset: 3}, true, false, nil},
 		{"a checkpoint of another file starts over", &ingest.FilePos{Inode: ino + 12345, Offset: 3}, false, false, []string{"a1", "a2", "a3"}},
 	}
 	for _, tt := range tests {
