@@ -282,7 +282,8 @@ func (c *FileConsumer) Rewind(ctx context.Context, partition int, _ time.Time, u
 	}
 }
 
-// Close closes the file.
+// Close closes the file. It waits for a Fetch under way: end that Fetch's
+// context first.
 func (c *FileConsumer) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
