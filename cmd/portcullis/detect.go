@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net"
@@ -36,6 +37,7 @@ type detectConfig struct {
 	Identity string                `yaml:"identity"`
 	Format   string                `yaml:"format"`
 	Kafka    ingest.KafkaConfig    `yaml:"kafka"`
+	Input    detectInput           `yaml:"input"` // instead of kafka
 	Redis    blocklist.RedisConfig `yaml:"redis"`
 	Policy   detector.PolicyConfig `yaml:"policy"`
 	Features features.Config       `yaml:"features"`
@@ -123,12 +125,15 @@ func newDetectCommand() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "detect --config FILE",
-		Short: "Run the online detector: Kafka in, Redis blocklist out",
+		Short: "Run the online detector: Kafka or a log file in, Redis blocklist out",
 		Long: `detect joins a Kafka consumer group on the access-log topic, runs every event
 through the same pipeline as "portcullis score", stores decisions in the Redis
 blocklist, and commits offsets only after the decisions behind them are
-stored. SIGTERM or SIGINT drains, stores and commits; SIGHUP, or a change of
-the model file, reloads the model without losing client state.
+stored. With input.file instead of kafka, it follows an access-log file
+through rotation and keeps its position in a checkpoint file, written only
+after the decisions behind it are stored. SIGTERM or SIGINT drains, stores
+and commits; SIGHUP, or a change of the model file, reloads the model
+without losing client state.
 
 It serves /metrics, /healthz and /readyz on the admin listener, and, with an
 admin token (PORTCULLIS_ADMIN_TOKEN or admin.token_file), the review API under
@@ -210,7 +215,7 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close()
-	consumer, err := ingest.NewKafkaConsumer(cfg.Kafka, log.With("component", "kafka"))
+	consumer, lag, inputAttrs, err := openDetectInput(cfg, log)
 	if err != nil {
 		return err
 	}
@@ -223,7 +228,7 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 	var online *detector.Online
 	metrics := detector.NewMetrics(reg,
 		func() float64 { return float64(online.Stats().Features.Tracked) },
-		func() float64 { return float64(consumer.Lag()) },
+		lag,
 		func() bool { return online.Ready() })
 	outcomes := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "portcullis_blocklist_outcomes_total",
@@ -312,7 +317,7 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		log.Info("review API and page off: set " + review.TokenEnv + " or admin.token_file to turn them on")
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	log.Info("detector started", "model", m.ID, "admin", ln.Addr().String(), "topic", cfg.Kafka.Topic, "group", cfg.Kafka.GroupID)
+	log.Info("detector started", append([]any{"model", m.ID, "admin", ln.Addr().String()}, inputAttrs...)...)
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
@@ -335,6 +340,9 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 	}
 	g.Go(func() error {
 		err := online.Run(gctx)
+		if errors.Is(err, io.EOF) {
+			return errInputDone
+		}
 		if err == nil && ctx.Err() == nil {
 			return errors.New("detector stopped")
 		}
@@ -342,7 +350,7 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 	})
 	err = g.Wait()
 	log.Info("detector stopped", "events", online.Stats().Events, "decisions", online.Stats().Decisions)
-	if ctx.Err() != nil && err == nil {
+	if (ctx.Err() != nil && err == nil) || errors.Is(err, errInputDone) {
 		return nil
 	}
 	return err
