@@ -103,7 +103,10 @@ deps: ## Install the servers, proxies and browser the integration tests start (D
 .PHONY: test
 test: deps ## Run every test (installs what the tests need on a fresh Debian machine)
 	$(GO) vet $(PKGS)
-	$(GO) test -count=1 -race -timeout 15m $(PKGS)
+	@# The timeout only catches a hung package: on an idle 2-core machine the
+	@# slowest (detector, cmd/portcullis) take 5 and 8 minutes under -race,
+	@# and twice that with both cores busy.
+	$(GO) test -count=1 -race -timeout 30m $(PKGS)
 	@# The Kubernetes manifests' test is a module of its own, so the
 	@# Kubernetes API types are no dependency of portcullis.
 	cd deploy/kubernetes && $(GO) vet ./... && $(GO) test -count=1 ./...

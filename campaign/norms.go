@@ -129,7 +129,6 @@ type Trainer struct {
 	eps          map[uint64]*epTrain
 	site         epTrain
 	first, last  int64
-	minute       int64
 	overflowReqs int64
 }
 

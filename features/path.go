@@ -213,7 +213,7 @@ func PayloadMarker(p, scratch []byte) (int, []byte) {
 			special = true
 		}
 	}
-	if !special && bytes.Index(scratch, []byte("select")) < 0 && bytes.Index(scratch, []byte(" or ")) < 0 {
+	if !special && !bytes.Contains(scratch, []byte("select")) && !bytes.Contains(scratch, []byte(" or ")) {
 		return -1, scratch
 	}
 	// One pass over the decoded path, trying at each byte only the markers

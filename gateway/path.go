@@ -187,7 +187,7 @@ func matchPrefix(p, prefix string) bool {
 	if hasPathPrefix(p, prefix) {
 		return true
 	}
-	if strings.IndexAny(p, "; \t") < 0 {
+	if !strings.ContainsAny(p, "; \t") {
 		return false
 	}
 	want := strings.TrimSuffix(prefix, "/")
