@@ -104,7 +104,7 @@ deps: ## Install the servers, proxies and browser the integration tests start (D
 test: deps ## Run every test (installs what the tests need on a fresh Debian machine)
 	$(GO) vet $(PKGS)
 	@# The timeout only catches a hung package: on an idle 2-core machine the
-	@# slowest (detector, cmd/portcullis) take 5 and 8 minutes under -race,
+	@# slowest (detector, cmd/portcullis) take about 6 and 4.5 minutes under -race,
 	@# and twice that with both cores busy.
 	$(GO) test -count=1 -race -timeout 30m $(PKGS)
 	@# The Kubernetes manifests' test is a module of its own, so the
