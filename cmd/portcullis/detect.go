@@ -21,6 +21,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
@@ -41,6 +42,10 @@ type detectConfig struct {
 	Redis    blocklist.RedisConfig `yaml:"redis"`
 	Policy   detector.PolicyConfig `yaml:"policy"`
 	Features features.Config       `yaml:"features"`
+	// Campaign bounds the campaign aggregates and sets when a departure is
+	// a campaign (min_members: lower it as detectors are added, since each
+	// sees its share of a campaign's addresses).
+	Campaign campaign.Config `yaml:"campaign"`
 	Admin    struct {
 		Listen string `yaml:"listen"`
 		// TokenFile holds the bearer token of the review API; the
@@ -188,7 +193,7 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		return fmt.Errorf("config max_malformed: %v is outside [0,100]: it is a percentage of the consumed messages", mm)
 	}
 	ocfg := detector.OnlineConfig{
-		Pipeline:      detector.Config{Identity: id, Features: cfg.Features, Policy: cfg.Policy},
+		Pipeline:      detector.Config{Identity: id, Features: cfg.Features, Policy: cfg.Policy, Campaign: cfg.Campaign},
 		Format:        format,
 		BatchSize:     cfg.Batch.Size,
 		FlushInterval: cfg.Batch.FlushInterval,
