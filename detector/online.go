@@ -46,8 +46,12 @@ type DecisionStore interface {
 // OnlineConfig tunes the online loop.
 type OnlineConfig struct {
 	Pipeline Config
-	// Format of the message values: json (default) or clf.
-	Format ingest.Format
+	// Format of the message values: json (default), auto, or any format
+	// ingest reads (clf, nginx with LogFormat, caddy, envoy, envoy-json,
+	// traefik, json-map with JSONFields).
+	Format     ingest.Format
+	LogFormat  string
+	JSONFields map[string]string
 	// BatchSize and FlushInterval bound how many messages, and how long,
 	// the detector holds before it stores their decisions and commits them.
 	BatchSize     int
@@ -71,7 +75,7 @@ const DefaultWarm = 10 * time.Minute
 // WithDefaults returns c with zero fields set to their defaults.
 func (c OnlineConfig) WithDefaults() OnlineConfig {
 	c.Pipeline = c.Pipeline.WithDefaults()
-	if c.Format == "" || c.Format == ingest.FormatAuto {
+	if c.Format == "" && c.LogFormat == "" && len(c.JSONFields) == 0 {
 		c.Format = ingest.FormatJSON
 	}
 	if c.BatchSize == 0 {
@@ -95,8 +99,8 @@ func (c OnlineConfig) WithDefaults() OnlineConfig {
 // Validate reports what is wrong with c.
 func (c OnlineConfig) Validate() error {
 	errs := []error{c.Pipeline.Validate()}
-	if c.Format != ingest.FormatJSON && c.Format != ingest.FormatCLF {
-		errs = append(errs, fmt.Errorf("detector: format %q; use json or clf", c.Format))
+	if _, err := c.lineParser(); err != nil {
+		errs = append(errs, fmt.Errorf("detector: %w", err))
 	}
 	if c.BatchSize < 1 {
 		errs = append(errs, fmt.Errorf("detector: batch size %d; set it to 1 or more", c.BatchSize))
@@ -105,6 +109,10 @@ func (c OnlineConfig) Validate() error {
 		errs = append(errs, errors.New("detector: flush interval and retry backoff must be positive, with retry max >= retry min"))
 	}
 	return errors.Join(errs...)
+}
+
+func (c OnlineConfig) lineParser() (ingest.LineParser, error) {
+	return ingest.NewLineParser(ingest.ReaderConfig{Format: c.Format, LogFormat: c.LogFormat, JSONFields: c.JSONFields})
 }
 
 // Online is the online detector: it reads access logs from a Consumer,
@@ -220,8 +228,7 @@ func (o *Online) Run(ctx context.Context) error {
 		batch     []kafka.Message
 		decisions []*Decision
 		rec       ingest.Record
-		jp        ingest.JSONParser
-		cp        ingest.CLFParser
+		lp, _     = o.cfg.lineParser() // valid: NewOnline checked
 	)
 	ticker := time.NewTicker(o.cfg.FlushInterval)
 	defer ticker.Stop()
@@ -249,7 +256,7 @@ func (o *Online) Run(ctx context.Context) error {
 		// Drain what was fetched but not yet processed.
 		for m := range msgs {
 			batch = append(batch, m)
-			decisions = o.process(m, &rec, &jp, &cp, decisions, len(msgs) == 0)
+			decisions = o.process(m, &rec, &lp, decisions, len(msgs) == 0)
 		}
 		return flush(ctx)
 	}
@@ -274,10 +281,10 @@ func (o *Online) Run(ctx context.Context) error {
 				continue
 			}
 			if !o.warmed[m.Partition] {
-				o.warm(ctx, m, &rec, &jp, &cp)
+				o.warm(ctx, m, &rec, &lp)
 			}
 			batch = append(batch, m)
-			decisions = o.process(m, &rec, &jp, &cp, decisions, len(msgs) == 0)
+			decisions = o.process(m, &rec, &lp, decisions, len(msgs) == 0)
 			if len(batch) >= o.cfg.BatchSize {
 				if err := flush(ctx); err != nil {
 					if ctx.Err() != nil {
@@ -295,7 +302,7 @@ func (o *Online) Run(ctx context.Context) error {
 // makes: they were stored before the offsets behind m were committed. A
 // failure leaves the partition judged on what comes from m on, as without
 // warming, and says so.
-func (o *Online) warm(ctx context.Context, m kafka.Message, rec *ingest.Record, jp *ingest.JSONParser, cp *ingest.CLFParser) {
+func (o *Online) warm(ctx context.Context, m kafka.Message, rec *ingest.Record, lp *ingest.LineParser) {
 	o.warmed[m.Partition] = true
 	rw, ok := o.consumer.(Rewinder)
 	if !ok || o.cfg.Warm < 0 || m.Offset == 0 || m.Time.IsZero() {
@@ -306,7 +313,7 @@ func (o *Online) warm(ctx context.Context, m kafka.Message, rec *ingest.Record, 
 	var n, dropped int
 	var ds []*Decision
 	err := rw.Rewind(ctx, m.Partition, since, m.Offset, func(w kafka.Message) {
-		if o.parse(w, rec, jp, cp) != nil {
+		if lp.Parse(w.Value, rec) != nil {
 			return
 		}
 		n++
@@ -330,18 +337,10 @@ func (o *Online) warm(ctx context.Context, m kafka.Message, rec *ingest.Record, 
 	o.log.LogAttrs(ctx, slog.LevelInfo, "warmed a partition's client state from its recent past", attrs...)
 }
 
-// parse parses m's value into rec in the configured format.
-func (o *Online) parse(m kafka.Message, rec *ingest.Record, jp *ingest.JSONParser, cp *ingest.CLFParser) error {
-	if o.cfg.Format == ingest.FormatCLF {
-		return cp.Parse(m.Value, rec)
-	}
-	return jp.Parse(m.Value, rec)
-}
-
 // process runs one message through the pipeline and appends its decision,
 // if any, to out. caughtUp says no message is waiting behind it.
-func (o *Online) process(m kafka.Message, rec *ingest.Record, jp *ingest.JSONParser, cp *ingest.CLFParser, out []*Decision, caughtUp bool) []*Decision {
-	err := o.parse(m, rec, jp, cp)
+func (o *Online) process(m kafka.Message, rec *ingest.Record, lp *ingest.LineParser, out []*Decision, caughtUp bool) []*Decision {
+	err := lp.Parse(m.Value, rec)
 	if o.metrics != nil {
 		o.metrics.consumed.Inc()
 	}

@@ -302,3 +302,57 @@ func TestOnlineWarmsAPartitionItResumes(t *testing.T) {
 	}
 	t.Logf("%d decisions over the second half; a cold restart misses %d of them, a warm one none", len(want), missed)
 }
+
+// TestOnlineReadsTheFormatsIngestReads feeds the online loop message values
+// in Caddy's JSON access log format and in an nginx log_format, as a
+// followed proxy log gives them, and checks every one is parsed and judged;
+// a format it cannot read is refused when the detector is made.
+func TestOnlineReadsTheFormatsIngestReads(t *testing.T) {
+	_, _, m := trainedFixture(t)
+	caddy := func(i int) string {
+		return fmt.Sprintf(`{"level":"info","ts":%d.5,"logger":"http.log.access","msg":"handled request","request":{"remote_ip":"203.0.113.%d","method":"GET","uri":"/items/%d","headers":{"User-Agent":["curl/8"]}},"status":200,"size":512,"duration":0.002}`, 1772442000+i, i%7, i)
+	}
+	nginx := func(i int) string {
+		return fmt.Sprintf(`203.0.113.%d - - [02/Mar/2026:09:00:%02d +0000] "GET /items/%d HTTP/1.1" 200 512 "-" "curl/8" 0.002`, i%7, i%60, i)
+	}
+	for _, tt := range []struct {
+		name string
+		cfg  OnlineConfig
+		line func(int) string
+	}{
+		{"caddy", OnlineConfig{Format: ingest.FormatCaddy}, caddy},
+		{"caddy detected", OnlineConfig{Format: ingest.FormatAuto}, caddy},
+		{"nginx log_format", OnlineConfig{LogFormat: `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time`}, nginx},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var log []string
+			c := &sliceConsumer{log: &log}
+			for i := range 50 {
+				c.msgs = append(c.msgs, kafka.Message{Offset: int64(i), Value: []byte(tt.line(i))})
+			}
+			o, err := NewOnline(tt.cfg, m, c, &flakyStore{log: &log}, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- o.Run(ctx) }()
+			testwait.Eventually(t, 30*time.Second, "every message committed", func() (bool, string) {
+				c.mu.Lock()
+				n := c.committed
+				c.mu.Unlock()
+				return n == len(c.msgs), fmt.Sprintf("%d of %d committed", n, len(c.msgs))
+			})
+			cancel()
+			if err := testwait.Recv(t, done, 20*time.Second, "Run to return after cancel"); err != nil {
+				t.Fatal(err)
+			}
+			if st := o.Stats(); st.Events != int64(len(c.msgs)) {
+				t.Errorf("%d of %d messages parsed and judged", st.Events, len(c.msgs))
+			}
+		})
+	}
+	if _, err := NewOnline(OnlineConfig{Format: "apache-xml"}, m, &sliceConsumer{}, &flakyStore{}, nil, nil); err == nil {
+		t.Error("an unknown format was accepted")
+	}
+}

@@ -154,16 +154,8 @@ type Reader struct {
 	done    bool
 	err     error
 
-	format Format
-	json   JSONParser
-	clf    CLFParser
-	caddy  CaddyParser
-	nginx  *NginxParser
-	envoy  EnvoyParser
-	envoyJ EnvoyJSONParser
-	traef  TraefikParser
-	fmap   *FieldMapParser
-	stats  Stats
+	lines LineParser
+	stats Stats
 
 	reorder *Reorder
 	parsed  Record // the record being pushed into reorder
@@ -182,19 +174,14 @@ func NewReader(r io.Reader, cfg ReaderConfig) *Reader {
 }
 
 func newReader(r io.Reader, cfg ReaderConfig, bufSize int) *Reader {
-	rd := &Reader{src: r, cfg: cfg, bufSize: bufSize, format: cfg.Format}
+	rd := &Reader{src: r, cfg: cfg, bufSize: bufSize, lines: LineParser{format: cfg.Format}}
 	if err := cfg.Validate(); err != nil {
 		rd.err = err
 		rd.done = true
 		rd.drained = true
 	} else {
 		rd.reorder, _ = NewReorder(cfg.Reorder) // cfg.Reorder is valid
-		if cfg.LogFormat != "" {
-			rd.nginx, _ = NewNginxParser(cfg.LogFormat) // valid too
-		}
-		if len(cfg.JSONFields) > 0 {
-			rd.fmap, _ = NewFieldMapParser(cfg.JSONFields) // valid too
-		}
+		rd.lines, _ = NewLineParser(cfg)        // valid too
 	}
 	rd.stats.FirstMalformed = make([]int64, 0, cfg.KeepMalformed)
 	rd.stats.FirstErrors = make([]error, 0, cfg.KeepMalformed)
@@ -277,35 +264,7 @@ func (r *Reader) next(rec *Record) bool {
 		if atEnd(line, 0) {
 			continue
 		}
-		if r.format == FormatAuto {
-			f, err := DetectFormat(line)
-			if err != nil {
-				r.malformed(err)
-				continue
-			}
-			r.format = f
-		}
-		switch r.format {
-		case FormatJSON:
-			err = r.json.Parse(line, rec)
-		case FormatCaddy:
-			err = r.caddy.Parse(line, rec)
-		case FormatNginx:
-			if r.nginx == nil { // detected, with no log_format given
-				r.nginx, _ = NewNginxParser(NginxJSONExample)
-			}
-			err = r.nginx.Parse(line, rec)
-		case FormatEnvoy:
-			err = r.envoy.Parse(line, rec)
-		case FormatEnvoyJSON:
-			err = r.envoyJ.Parse(line, rec)
-		case FormatTraefik:
-			err = r.traef.Parse(line, rec)
-		case FormatJSONMap:
-			err = r.fmap.Parse(line, rec)
-		default:
-			err = r.clf.Parse(line, rec)
-		}
+		err = r.lines.Parse(line, rec)
 		if err != nil {
 			r.malformed(err)
 			continue
@@ -381,7 +340,7 @@ func (r *Reader) Stats() Stats {
 	s := r.stats
 	s.FirstMalformed = append([]int64(nil), r.stats.FirstMalformed...)
 	s.FirstErrors = append([]error(nil), r.stats.FirstErrors...)
-	s.Format = r.format
+	s.Format = r.lines.format
 	if r.reorder != nil {
 		rs := r.reorder.Stats()
 		s.Late, s.Early = rs.Late, rs.Early
@@ -391,7 +350,7 @@ func (r *Reader) Stats() Stats {
 
 // Format returns the format in use: the configured one, the one detected,
 // or FormatAuto before anything has been detected.
-func (r *Reader) Format() Format { return r.format }
+func (r *Reader) Format() Format { return r.lines.format }
 
 // Open opens path for reading, "-" meaning standard input. The caller closes
 // what it returns; closing standard input this way leaves it open.
@@ -404,4 +363,73 @@ func Open(path string) (io.ReadCloser, error) {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	return f, nil
+}
+
+// LineParser parses lines of one access-log format into Records: the
+// format given, or the one DetectFormat finds in the first line it can
+// place. Reader uses one; so does the online detector, for message values.
+// Its zero value detects the format. It is not safe for concurrent use.
+type LineParser struct {
+	format Format
+	json   JSONParser
+	clf    CLFParser
+	caddy  CaddyParser
+	nginx  *NginxParser
+	envoy  EnvoyParser
+	envoyJ EnvoyJSONParser
+	traef  TraefikParser
+	fmap   *FieldMapParser
+}
+
+// NewLineParser returns a LineParser for cfg's Format, LogFormat and
+// JSONFields (the rest of cfg is the Reader's).
+func NewLineParser(cfg ReaderConfig) (LineParser, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return LineParser{}, err
+	}
+	p := LineParser{format: cfg.Format}
+	if cfg.LogFormat != "" {
+		p.nginx, _ = NewNginxParser(cfg.LogFormat) // valid: Validate parsed it
+	}
+	if len(cfg.JSONFields) > 0 {
+		p.fmap, _ = NewFieldMapParser(cfg.JSONFields) // valid too
+	}
+	return p, nil
+}
+
+// Format returns the format being read: FormatAuto until a line placed it.
+func (p *LineParser) Format() Format { return p.format }
+
+// Parse parses line into rec. With FormatAuto, the first line whose format
+// DetectFormat recognises sets it; a line before that is an error. It
+// allocates nothing in steady state.
+func (p *LineParser) Parse(line []byte, rec *Record) error {
+	if p.format == FormatAuto || p.format == "" {
+		f, err := DetectFormat(line)
+		if err != nil {
+			return err
+		}
+		p.format = f
+	}
+	switch p.format {
+	case FormatJSON:
+		return p.json.Parse(line, rec)
+	case FormatCaddy:
+		return p.caddy.Parse(line, rec)
+	case FormatNginx:
+		if p.nginx == nil { // detected, with no log_format given
+			p.nginx, _ = NewNginxParser(NginxJSONExample)
+		}
+		return p.nginx.Parse(line, rec)
+	case FormatEnvoy:
+		return p.envoy.Parse(line, rec)
+	case FormatEnvoyJSON:
+		return p.envoyJ.Parse(line, rec)
+	case FormatTraefik:
+		return p.traef.Parse(line, rec)
+	case FormatJSONMap:
+		return p.fmap.Parse(line, rec)
+	}
+	return p.clf.Parse(line, rec)
 }

@@ -34,14 +34,19 @@ import (
 // detectConfig is the YAML configuration of portcullis detect. Unknown keys
 // are an error.
 type detectConfig struct {
-	Model    string                `yaml:"model"`
-	Identity string                `yaml:"identity"`
-	Format   string                `yaml:"format"`
-	Kafka    ingest.KafkaConfig    `yaml:"kafka"`
-	Input    detectInput           `yaml:"input"` // instead of kafka
-	Redis    blocklist.RedisConfig `yaml:"redis"`
-	Policy   detector.PolicyConfig `yaml:"policy"`
-	Features features.Config       `yaml:"features"`
+	Model    string `yaml:"model"`
+	Identity string `yaml:"identity"`
+	Format   string `yaml:"format"`
+	// LogFormat is the nginx log_format string of the lines read (format
+	// nginx); JSONFields maps Record fields to paths in JSON lines of
+	// another shape (format json-map).
+	LogFormat  string                `yaml:"log_format"`
+	JSONFields map[string]string     `yaml:"json_fields"`
+	Kafka      ingest.KafkaConfig    `yaml:"kafka"`
+	Input      detectInput           `yaml:"input"` // instead of kafka
+	Redis      blocklist.RedisConfig `yaml:"redis"`
+	Policy     detector.PolicyConfig `yaml:"policy"`
+	Features   features.Config       `yaml:"features"`
 	// Campaign bounds the campaign aggregates and sets when a departure is
 	// a campaign (min_members: lower it as detectors are added, since each
 	// sees its share of a campaign's addresses).
@@ -195,6 +200,8 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 	ocfg := detector.OnlineConfig{
 		Pipeline:      detector.Config{Identity: id, Features: cfg.Features, Policy: cfg.Policy, Campaign: cfg.Campaign},
 		Format:        format,
+		LogFormat:     cfg.LogFormat,
+		JSONFields:    cfg.JSONFields,
 		BatchSize:     cfg.Batch.Size,
 		FlushInterval: cfg.Batch.FlushInterval,
 		Warm:          cfg.Warm,
