@@ -219,7 +219,9 @@ func BenchmarkPropagationFanOut(b *testing.B) {
 	}
 	b.StopTimer()
 	slices.Sort(seen)
-	q := func(p float64) float64 { return float64(seen[min(len(seen)-1, int(p*float64(len(seen))))].Microseconds()) }
+	q := func(p float64) float64 {
+		return float64(seen[min(len(seen)-1, int(p*float64(len(seen))))].Microseconds())
+	}
 	b.ReportMetric(q(0.50), "p50-µs")
 	b.ReportMetric(q(0.99), "p99-µs")
 	b.ReportMetric(fanOut, "checkers")
