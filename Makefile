@@ -120,7 +120,7 @@ bench: ## Run the benchmarks, including the comparison with golearn's forest
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
 .PHONY: bench-gateway
-bench-gateway: ## Gateway throughput and p99 with wrk on loopback: check on and off, a JWT+RBAC route, the WAF
+bench-gateway: ## Gateway throughput and p99 with wrk on loopback: check on and off, a JWT+RBAC route, the WAF; BASE=rev compares the open route with a revision
 	tools/bench-gateway.sh 10
 
 .PHONY: fuzz

@@ -4,6 +4,12 @@
 # redis-server), on a route that takes a JWT (HS256) and checks an RBAC
 # policy, and on a route with the WAF (OWASP CRS) in blocking and in detect
 # mode. Usage: tools/bench-gateway.sh [seconds]
+#
+# BASE=<git revision> tools/bench-gateway.sh [seconds] instead compares the
+# open route (no check, no auth) of the revision with the working tree's:
+# both binaries built, run in turn over ROUNDS rounds (default 5), and the
+# median of each side and their ratio printed. One machine, one run, so the
+# noise of a shared machine falls on both sides alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -12,8 +18,41 @@ command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y
 go build -o bin/portcullis ./cmd/portcullis
 tmp=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  if [ -n "${BASE:-}" ]; then git worktree remove --force "$tmp/base" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
+
+if [ -n "${BASE:-}" ]; then
+  rounds=${ROUNDS:-5}
+  git worktree add --detach "$tmp/base" "$BASE" >/dev/null 2>&1 || { echo "BASE=$BASE: not a revision of this repository" >&2; exit 2; }
+  (cd "$tmp/base" && go build -o "$tmp/base.bin" ./cmd/portcullis)
+  bin/portcullis upstream --listen 127.0.0.1:18001 &
+  pids+=($!)
+  printf 'listen: 127.0.0.1:18081\nadmin: 127.0.0.1:18082\nroutes:\n  - {name: all, path_prefix: /, upstreams: [http://127.0.0.1:18001]}\nblocklist: {fail_mode: open}\n' >"$tmp/open.yaml"
+  url="http://127.0.0.1:18081/api/v1/items/42?page=2&sort=name"
+  ua="User-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
+  one() { # binary -> req/s
+    "$1" gateway --config "$tmp/open.yaml" 2>/dev/null &
+    local gw=$!
+    for _ in $(seq 1 50); do curl -s -o /dev/null "$url" && break; sleep 0.1; done
+    wrk -t1 -c32 -d1s -H "$ua" "$url" >/dev/null
+    wrk -t1 -c32 -d"${secs}s" -H "$ua" "$url" | awk '/Requests\/sec/ {print $2}'
+    kill $gw; wait $gw 2>/dev/null || true
+  }
+  echo "open route, $BASE against the working tree, wrk -t1 -c32 -d${secs}s, $rounds rounds in turn"
+  for r in $(seq 1 "$rounds"); do
+    b=$(one "$tmp/base.bin"); n=$(one bin/portcullis)
+    printf "round %d  base %10s req/s   new %10s req/s\n" "$r" "$b" "$n"
+    echo "$b" >>"$tmp/base.rps"; echo "$n" >>"$tmp/new.rps"
+  done
+  med() { sort -g "$1" | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+  mb=$(med "$tmp/base.rps"); mn=$(med "$tmp/new.rps")
+  awk -v b="$mb" -v n="$mn" 'BEGIN {printf "median: base %.0f req/s, new %.0f req/s, new/base %.3f\n", b, n, n/b}'
+  exit 0
+fi
 
 redis-server --port 16399 --bind 127.0.0.1 --save "" --appendonly no --daemonize no --logfile "$tmp/redis.log" &
 pids+=($!)
