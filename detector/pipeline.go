@@ -89,8 +89,9 @@ type Pipeline struct {
 	collect func(c *Client, v *features.Vector, rec *ingest.Record)
 
 	// OnJudge, if set, is called after every judgement the model made, with
-	// the client, its features and the result. It must not keep v or r.
-	OnJudge func(c *Client, ts int64, v *features.Vector, r *models.Result)
+	// the client, its features, the result and whether it blocked the
+	// client. It must not keep v or r.
+	OnJudge func(c *Client, ts int64, v *features.Vector, r *models.Result, blocked bool)
 }
 
 // NewPipeline returns a Pipeline judging with m. m may be nil only for
@@ -195,9 +196,6 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	if p.model.Volume.Reached(&p.vec) { // most clients never do: spare them counting URLs
 		p.model.CheckVolume(&p.vec, c.Keyed(), c.URLs(), &p.res)
 	}
-	if p.OnJudge != nil {
-		p.OnJudge(c, rec.TS, &p.vec, &p.res)
-	}
 	if p.res.Scored {
 		p.stats.Scored++
 	}
@@ -207,6 +205,9 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	// rarer than the threshold needs only one.
 	block := blocks(s.prevScore, &p.res, p.model.Threshold)
 	s.prevScore = p.res.Score
+	if p.OnJudge != nil {
+		p.OnJudge(c, rec.TS, &p.vec, &p.res, block)
+	}
 	if !block {
 		return nil
 	}
@@ -262,8 +263,9 @@ func round(x float64, digits int) float64 {
 const strongMargin = 1.0
 
 // blocks says whether judgement r, after one that scored prev, blocks the
-// client: past the volume limit, or confirmed past the threshold. Process
-// and History both ask it, so what a history calls decided is what was.
+// client: past the volume limit, or confirmed past the threshold. It is
+// the one place that decides a block; Process passes its answer to OnJudge,
+// so what a history calls decided is what was.
 func blocks(prev float64, r *models.Result, threshold float64) bool {
 	return r.OverVolume || min(prev, r.Score) >= threshold || r.Score >= threshold+strongMargin
 }

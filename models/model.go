@@ -370,7 +370,6 @@ type Result struct {
 	Forest float64
 	Scored bool
 	Known  bool
-	Block  bool
 	// OverVolume says the client is past the model's volume limit (set by
 	// CheckVolume, not Judge).
 	OverVolume bool
@@ -410,7 +409,6 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 	for _, s := range sur {
 		r.Score = max(r.Score, s)
 	}
-	r.Block = r.Score >= m.Threshold
 	// Reasons: the signals with the most surprise, strongest first.
 	for r.NReasons < MaxReasons {
 		k, ks := -1, reasonMin
