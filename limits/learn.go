@@ -23,7 +23,8 @@ const (
 // Config bounds a Learner's memory.
 type Config struct {
 	// MaxEndpoints caps the endpoints learned; requests to endpoints past
-	// it are counted as Dropped (default 1000).
+	// it are counted as Dropped (default 20,000: scanners and slugs make
+	// many endpoints with one client each).
 	MaxEndpoints int
 	// MaxPairs caps the (client, endpoint) pairs followed at once; past it
 	// new pairs are counted as Dropped (default 2,000,000, about 300 MB).
@@ -32,7 +33,7 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.MaxEndpoints <= 0 {
-		c.MaxEndpoints = 1000
+		c.MaxEndpoints = 20_000
 	}
 	if c.MaxPairs <= 0 {
 		c.MaxPairs = 2_000_000
@@ -146,6 +147,10 @@ func (l *Learner) Table() *Table {
 		t.From, t.To = time.Unix(0, l.from).UTC(), time.Unix(0, l.to).UTC()
 	}
 	for k, ep := range l.endpoints {
+		if len(ep.clients) < MinClients {
+			t.Sparse++
+			continue
+		}
 		e := Endpoint{Method: k.method, Path: k.template}
 		var short, long [2][]float64
 		for _, w := range ep.clients {

@@ -42,8 +42,15 @@ func TestWindowPeaks(t *testing.T) {
 	l.Observe(at(70), []byte("a"), get, []byte("/items/{id}"), false)
 	// A late request of second 2, counted in its own second.
 	l.Observe(at(2), []byte("a"), get, []byte("/items/{id}"), false)
-	// Client b, keyed, one request.
+	// Client b, keyed, one request; and four more clients of each class
+	// with one request each (an endpoint needs MinClients per class).
 	l.Observe(at(1), []byte("b"), get, []byte("/items/{id}"), true)
+	for i := range 4 {
+		l.Observe(at(1), fmt.Appendf(nil, "anon-%d", i), get, []byte("/items/{id}"), false)
+		l.Observe(at(1), fmt.Appendf(nil, "keyed-%d", i), get, []byte("/items/{id}"), true)
+	}
+	// An endpoint with one client is left out.
+	l.Observe(at(1), []byte("b"), get, []byte("/rare"), false)
 	tab := l.Table()
 	if len(tab.Endpoints) != 1 {
 		t.Fatalf("%d endpoints, want 1", len(tab.Endpoints))
@@ -58,11 +65,11 @@ func TestWindowPeaks(t *testing.T) {
 	if got := e.Anonymous.Long.Max; got != 12 {
 		t.Errorf("anonymous 60 s peak %v, want 12 (5+3+4 within the first minute)", got)
 	}
-	if e.Keyed.Clients != 1 || e.Keyed.Short.Max != 1 {
-		t.Errorf("keyed %+v, want one client with a peak of 1", e.Keyed)
+	if e.Keyed.Clients != 5 || e.Keyed.Short.Max != 1 {
+		t.Errorf("keyed %+v, want 5 clients with a peak of 1", e.Keyed)
 	}
-	if tab.Events != 15 {
-		t.Errorf("events %d, want 15", tab.Events)
+	if tab.Events != 24 || tab.Sparse != 1 {
+		t.Errorf("events %d, sparse endpoints %d; want 24 and 1", tab.Events, tab.Sparse)
 	}
 }
 
@@ -118,10 +125,15 @@ func passes(l Limit, n int, d time.Duration) bool {
 
 func TestFewClientsStartInLogMode(t *testing.T) {
 	l := NewLearner(Config{})
-	l.Observe(at(0), []byte("a"), []byte("POST"), []byte("/login"), false)
+	for i := range 10 {
+		l.Observe(at(0), fmt.Appendf(nil, "c%d", i), []byte("POST"), []byte("/login"), false)
+	}
 	ls := l.Table().Recommend()
 	if len(ls) != 1 || !ls[0].LogFirst() {
-		t.Fatalf("%+v: one client cannot back an enforced limit", ls)
+		t.Fatalf("%+v: ten clients cannot back an enforced limit", ls)
+	}
+	if ls[0].Burst != MinBurst || ls[0].RPS != MinRPS {
+		t.Errorf("burst %d, rate %v; want the floors %d and %v for one request per client", ls[0].Burst, ls[0].RPS, MinBurst, MinRPS)
 	}
 	var b bytes.Buffer
 	if err := WriteText(&b, l.Table(), ls); err != nil {

@@ -3,15 +3,19 @@ package limits
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 )
 
 // Table is what a Learner learned, as stored in a model file.
 type Table struct {
-	From      time.Time  `json:"from"`
-	To        time.Time  `json:"to"`
-	Events    int64      `json:"events"`
-	Dropped   int64      `json:"dropped,omitempty"`
+	From    time.Time `json:"from"`
+	To      time.Time `json:"to"`
+	Events  int64     `json:"events"`
+	Dropped int64     `json:"dropped,omitempty"`
+	// Sparse counts the endpoints left out for having fewer than
+	// MinClients clients.
+	Sparse    int        `json:"sparse_endpoints,omitempty"`
 	Endpoints []Endpoint `json:"endpoints"`
 }
 
@@ -75,6 +79,17 @@ func confidence(clients int) Confidence {
 // normal client busier than any seen in training still passes.
 const Headroom = 2.0
 
+// Floors of a recommendation: a limit learned from quiet traffic (a few
+// requests a minute per client) must still let a person click quickly.
+const (
+	MinRPS   = 0.2 // 12 a minute
+	MinBurst = 10
+)
+
+// MinClients is how many clients an endpoint and class needs for a limit:
+// with fewer, a peak says more about one client than about the endpoint.
+const MinClients = 5
+
 // Limit is a recommended token bucket for one class of clients of one
 // endpoint: RPS tokens a second, up to Burst.
 type Limit struct {
@@ -96,7 +111,9 @@ func (l Limit) LogFirst() bool { return l.Confidence == Low }
 // Recommend returns a limit per endpoint and class. The figure is the 99th
 // percentile of the clients' peaks with 100 clients or more (so that a
 // handful of attackers in the recording does not set the limit), the
-// highest peak below that; times Headroom. The sustained rate comes from
+// highest peak below that; times Headroom, and no lower than MinRPS and
+// MinBurst. Endpoints with fewer than MinClients clients of a class get
+// no limit for it. The sustained rate comes from
 // the 60 s peak and the burst from the 10 s peak: a client at the figure
 // in both windows passes a bucket of that rate and burst even when it
 // bunches its requests into a few seconds.
@@ -107,7 +124,7 @@ func (t *Table) Recommend() []Limit {
 			name string
 			p    *Peaks
 		}{{"anonymous", e.Anonymous}, {"keyed", e.Keyed}} {
-			if c.p == nil {
+			if c.p == nil || c.p.Clients < MinClients {
 				continue
 			}
 			short, long, from := c.p.Short.Max, c.p.Long.Max, "max"
@@ -117,8 +134,8 @@ func (t *Table) Recommend() []Limit {
 			rps := Headroom * long / LongWindow.Seconds()
 			out = append(out, Limit{
 				Method: e.Method, Path: e.Path, Class: c.name,
-				RPS:        roundUp(rps),
-				Burst:      max(1, int(math.Ceil(Headroom*short))),
+				RPS:        roundUp(max(rps, MinRPS)),
+				Burst:      max(MinBurst, int(math.Ceil(Headroom*short))),
 				Clients:    c.p.Clients,
 				Confidence: confidence(c.p.Clients),
 				From:       fmt.Sprintf("%s of %d clients' peaks: %.0f in 10 s, %.0f in 60 s", from, c.p.Clients, short, long),
@@ -128,11 +145,11 @@ func (t *Table) Recommend() []Limit {
 	return out
 }
 
-// roundUp rounds a rate up to two significant digits, at least 0.01.
+// roundUp rounds a rate up to two significant digits.
 func roundUp(x float64) float64 {
-	if x <= 0.01 {
-		return 0.01
-	}
-	p := math.Pow(10, math.Floor(math.Log10(x))-1)
-	return math.Ceil(x/p) * p
+	e := int(math.Floor(math.Log10(x))) - 1
+	p := math.Pow(10, float64(-e))
+	r := math.Ceil(x*p-1e-9) / p // divide by a power of ten: no 1.2000000000000002
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(r, 'g', 2, 64), 64)
+	return v
 }

@@ -95,6 +95,9 @@ func regex(path string) string {
 // confidence and the advice to start in log mode when it is low.
 func WriteText(w io.Writer, t *Table, ls []Limit) error {
 	fmt.Fprintf(w, "learned from %d requests, %s to %s", t.Events, t.From.Format("2006-01-02 15:04:05"), t.To.Format("2006-01-02 15:04:05"))
+	if t.Sparse > 0 {
+		fmt.Fprintf(w, "; %d endpoints with fewer than %d clients have no limit", t.Sparse, MinClients)
+	}
 	if t.Dropped > 0 {
 		fmt.Fprintf(w, " (%d not counted: endpoint or client cap reached)", t.Dropped)
 	}
