@@ -10,6 +10,7 @@
 package limits
 
 import (
+	"math"
 	"sort"
 	"time"
 )
@@ -26,8 +27,8 @@ type Config struct {
 	// it are counted as Dropped (default 20,000: scanners and slugs make
 	// many endpoints with one client each).
 	MaxEndpoints int
-	// MaxPairs caps the (client, endpoint) pairs followed at once; past it
-	// new pairs are counted as Dropped (default 2,000,000, about 300 MB).
+	// MaxPairs caps the (client, endpoint) pairs followed; past it new
+	// pairs are counted as Dropped (default 1,000,000, about 200 MB).
 	MaxPairs int
 }
 
@@ -36,7 +37,7 @@ func (c Config) withDefaults() Config {
 		c.MaxEndpoints = 20_000
 	}
 	if c.MaxPairs <= 0 {
-		c.MaxPairs = 2_000_000
+		c.MaxPairs = 1_000_000
 	}
 	return c
 }
@@ -64,7 +65,7 @@ type endpoint struct {
 // one-second slots, with running sums over the last 10 and 60 seconds and
 // the highest each sum reached.
 type window struct {
-	slots          [60]uint32
+	slots          [60]uint16 // a client's requests in one second, to 65,535
 	last           int64 // second of the newest event
 	sum10, sum60   uint32
 	peak10, peak60 uint32
@@ -114,18 +115,21 @@ func (w *window) add(s int64) {
 	switch {
 	case s > w.last:
 		if s-w.last >= 60 {
-			w.slots = [60]uint32{}
+			w.slots = [60]uint16{}
 			w.sum10, w.sum60 = 0, 0
 		} else {
 			for t := w.last + 1; t <= s; t++ {
-				w.sum10 -= w.slots[slot(t-10)]
-				w.sum60 -= w.slots[slot(t)]
+				w.sum10 -= uint32(w.slots[slot(t-10)])
+				w.sum60 -= uint32(w.slots[slot(t)])
 				w.slots[slot(t)] = 0
 			}
 		}
 		w.last = s
 	case s <= w.last-60:
 		s = w.last - 59
+	}
+	if w.slots[slot(s)] == math.MaxUint16 {
+		return
 	}
 	w.slots[slot(s)]++
 	w.sum60++
