@@ -85,6 +85,8 @@ type Pipeline struct {
 	// judgement point with the payload evidence (training's second pass,
 	// which measures every signal to calibrate the model's tails).
 	calibrating func(c *Client, v *features.Vector, payload float64)
+	// observe, if set, is called with every record (training).
+	observe func(rec *ingest.Record)
 	// collect, if set, is called at every judgement point (training).
 	collect func(c *Client, v *features.Vector, rec *ingest.Record)
 
@@ -145,6 +147,9 @@ func (p *Pipeline) Stats() Stats {
 // when it is due. It returns a Decision when the client is to be blocked,
 // and nil otherwise. rec is not kept.
 func (p *Pipeline) Process(rec *ingest.Record) *Decision {
+	if p.observe != nil {
+		p.observe(rec)
+	}
 	key, scope := p.cfg.Identity.Key(p.key[:0], rec)
 	p.key = key
 	c := p.table.Observe(key, scope, rec)
