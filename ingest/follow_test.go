@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -368,7 +366,7 @@ func TestFileConsumerCommitsACheckpointAndResumesFromIt(t *testing.T) {
 	}
 	// Rewind gives what came before the first message fetched.
 	var past []string
-	if err := c.Rewind(ctx, 0, time.Now(), m3.Offset, func(m kafka.Message) { past = append(past, string(m.Value)) }); err != nil {
+	if err := c.Rewind(ctx, 0, time.Now(), m3.Offset, func(m ingest.Message) { past = append(past, string(m.Value)) }); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(past, ",") != "a1,a2" {
