@@ -343,6 +343,9 @@ func TestFileConsumerCommitsACheckpointAndResumesFromIt(t *testing.T) {
 	if p, _ := ingest.ReadCheckpoint(cfg.Checkpoint); p != nil {
 		t.Fatalf("a checkpoint %+v before any commit", p)
 	}
+	if err := c.Commit(ctx, ingest.Message{Offset: m2.Offset, Value: m2.Value}); err == nil {
+		t.Fatal("Commit took a message that did not come from the file consumer")
+	}
 	if err := c.Commit(ctx, m1, m2); err != nil {
 		t.Fatal(err)
 	}
