@@ -11,8 +11,10 @@
 // shape through a field mapping (FieldMapParser). A Reader
 // reads a stream of lines, gunzips it when needed, detects its format from the
 // first non-empty line, and hands out one Record per well-formed line while
-// counting malformed ones. A Kafka consumer, which already has one message per
-// line, calls a parser directly on each message value. On one machine
+// counting malformed ones. A Kafka consumer (package ingest/kafka), which
+// already has one message per line, calls a parser directly on each message
+// value; sources hand the detector Messages, so only that package knows the
+// Kafka client. On one machine
 // without Kafka, a FileConsumer stands in for it: a FileFollower reads the
 // access log as the web server writes and rotates it, and the consumer keeps
 // a checkpoint (inode, offset) that moves only when the caller commits.

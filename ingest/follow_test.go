@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -345,6 +343,9 @@ func TestFileConsumerCommitsACheckpointAndResumesFromIt(t *testing.T) {
 	if p, _ := ingest.ReadCheckpoint(cfg.Checkpoint); p != nil {
 		t.Fatalf("a checkpoint %+v before any commit", p)
 	}
+	if err := c.Commit(ctx, ingest.Message{Offset: m2.Offset, Value: m2.Value}); err == nil {
+		t.Fatal("Commit took a message that did not come from the file consumer")
+	}
 	if err := c.Commit(ctx, m1, m2); err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +369,7 @@ func TestFileConsumerCommitsACheckpointAndResumesFromIt(t *testing.T) {
 	}
 	// Rewind gives what came before the first message fetched.
 	var past []string
-	if err := c.Rewind(ctx, 0, time.Now(), m3.Offset, func(m kafka.Message) { past = append(past, string(m.Value)) }); err != nil {
+	if err := c.Rewind(ctx, 0, time.Now(), m3.Offset, func(m ingest.Message) { past = append(past, string(m.Value)) }); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(past, ",") != "a1,a2" {
