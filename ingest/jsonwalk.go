@@ -58,10 +58,10 @@ type jsonKey struct {
 
 // jsonKeys is a read-only table of the keys of one JSON object: open
 // addressing on a hash of a key's length and its first and last eight
-// bytes, at most a quarter full. A lookup compares those words and the
-// length, and the bytes between them only for a key longer than 16 bytes,
-// so it costs about as much for a key the table holds as for one it does
-// not.
+// bytes, at most a quarter full. A lookup compares the key's length and up
+// to three words (its first, second and last eight bytes), and the bytes
+// between them only for a key longer than 24 bytes, so it costs about as
+// much for a key the table holds as for one it does not.
 type jsonKeys struct {
 	slots []keySlot // len a power of two
 	shift uint8     // 64 - log2(len(slots))
@@ -71,9 +71,9 @@ type jsonKeys struct {
 // keySlot is where a key's words sit in the table; key is 1 + its index
 // in keys, 0 for a free slot.
 type keySlot struct {
-	w0, w1 uint64
-	n      uint32
-	key    uint32
+	w0, w8, wn uint64 // see keyWords
+	n          uint32
+	key        uint32
 }
 
 // newJSONKeys returns a table of keys. Names must be unique and not empty.
@@ -88,56 +88,122 @@ func newJSONKeys(keys ...jsonKey) *jsonKeys {
 		if len(name) == 0 || t.lookup(name) != nil {
 			panic("ingest: json key " + k.name + " is empty or given twice")
 		}
-		w0, w1 := keyWords(name)
-		i := int(keyHash(w0, w1, len(name)) >> t.shift)
+		w0, w8, wn := keyWords(name)
+		i := int(keyHash(w0, wn, len(name)) >> t.shift)
 		for t.slots[i].key != 0 {
 			i = (i + 1) & (n - 1)
 		}
-		t.slots[i] = keySlot{w0: w0, w1: w1, n: uint32(len(name)), key: uint32(x + 1)}
+		t.slots[i] = keySlot{w0: w0, w8: w8, wn: wn, n: uint32(len(name)), key: uint32(x + 1)}
 	}
 	return t
 }
 
-// keyWords returns the first and the last eight bytes of k as
-// little-endian words; a key shorter than eight bytes is its first word,
-// zero-padded, and 0. Bytes past len(k) up to cap(k) may be read (and
-// masked off).
-func keyWords(k []byte) (w0, w1 uint64) {
+// keyWords returns the first eight bytes of k, the second eight when k is
+// longer than 16 bytes, and the last eight when k is longer than 8, as
+// little-endian words; the bytes k does not have are zeros. Bytes past
+// len(k) up to cap(k) may be read, and are masked off.
+func keyWords(k []byte) (w0, w8, wn uint64) {
 	n := len(k)
 	switch {
-	case n >= 8:
-		return binary.LittleEndian.Uint64(k), binary.LittleEndian.Uint64(k[n-8:])
+	case n > 16:
+		return binary.LittleEndian.Uint64(k), binary.LittleEndian.Uint64(k[8:]), binary.LittleEndian.Uint64(k[n-8:])
+	case n > 8:
+		return binary.LittleEndian.Uint64(k), 0, binary.LittleEndian.Uint64(k[n-8:])
+	case n == 8:
+		return binary.LittleEndian.Uint64(k), 0, 0
 	case cap(k) >= 8:
-		return binary.LittleEndian.Uint64(k[:8]) & (1<<(8*n) - 1), 0
+		return binary.LittleEndian.Uint64(k[:8]) & (1<<(8*n) - 1), 0, 0
 	}
 	for i := n - 1; i >= 0; i-- {
 		w0 = w0<<8 | uint64(k[i])
 	}
-	return w0, 0
+	return w0, 0, 0
 }
 
-func keyHash(w0, w1 uint64, n int) uint64 {
-	return (w0 ^ bits.RotateLeft64(w1, 29) ^ uint64(n)) * 0x9e3779b97f4a7c15
+func keyHash(w0, wn uint64, n int) uint64 {
+	return (w0 ^ bits.RotateLeft64(wn, 29) ^ uint64(n)) * 0x9e3779b97f4a7c15
 }
 
 // lookup returns the entry for key, or nil. key's capacity past its
 // length is read, not written (see keyWords).
 func (t *jsonKeys) lookup(key []byte) *jsonKey {
-	w0, w1 := keyWords(key)
-	n := len(key)
+	w0, w8, wn := keyWords(key)
+	if len(key) > 24 {
+		return t.findLong(key, w0, w8, wn)
+	}
+	return t.find(w0, w8, wn, len(key))
+}
+
+// find returns the entry whose words and length are these, for a key of
+// at most 24 bytes.
+func (t *jsonKeys) find(w0, w8, wn uint64, n int) *jsonKey {
 	mask := len(t.slots) - 1
-	for i := int(keyHash(w0, w1, n) >> t.shift); ; i = (i + 1) & mask {
+	for i := int(keyHash(w0, wn, n) >> t.shift); ; i = (i + 1) & mask {
 		sl := &t.slots[i]
 		if sl.key == 0 {
 			return nil
 		}
-		if sl.w0 == w0 && sl.w1 == w1 && sl.n == uint32(n) {
-			k := &t.keys[sl.key-1]
-			if n <= 16 || k.name[8:n-8] == string(key[8:n-8]) {
+		if sl.w0 == w0 && sl.wn == wn && sl.w8 == w8 && sl.n == uint32(n) {
+			return &t.keys[sl.key-1]
+		}
+	}
+}
+
+// findLong is find for a key longer than 24 bytes, whose bytes between
+// its words are compared too.
+func (t *jsonKeys) findLong(key []byte, w0, w8, wn uint64) *jsonKey {
+	mask := len(t.slots) - 1
+	n := len(key)
+	for i := int(keyHash(w0, wn, n) >> t.shift); ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.key == 0 {
+			return nil
+		}
+		if sl.w0 == w0 && sl.wn == wn && sl.w8 == w8 && sl.n == uint32(n) {
+			if k := &t.keys[sl.key-1]; k.name[16:n-8] == string(key[16:n-8]) {
 				return k
 			}
 		}
 	}
+}
+
+// lookupAt looks up the key that starts at s[a], after its opening quote,
+// when it ends within 24 bytes without a backslash; it needs a+24 <=
+// len(s). It returns the entry (or nil) and the index of the closing
+// quote, or -1 when the key is longer or has a backslash.
+func (t *jsonKeys) lookupAt(s []byte, a int) (*jsonKey, int) {
+	s = s[a : a+24]
+	x0 := binary.LittleEndian.Uint64(s)
+	if m := swarHas(x0, '"') | swarHas(x0, '\\'); m != 0 {
+		n := bits.TrailingZeros64(m) >> 3
+		if s[n] != '"' {
+			return nil, -1
+		}
+		return t.find(x0&(1<<(8*n)-1), 0, 0, n), a + n
+	}
+	x8 := binary.LittleEndian.Uint64(s[8:])
+	if m := swarHas(x8, '"') | swarHas(x8, '\\'); m != 0 {
+		n := 8 + bits.TrailingZeros64(m)>>3
+		if s[n] != '"' {
+			return nil, -1
+		}
+		if n == 8 {
+			return t.find(x0, 0, 0, n), a + n
+		}
+		return t.find(x0, 0, binary.LittleEndian.Uint64(s[n-8:]), n), a + n
+	}
+	x16 := binary.LittleEndian.Uint64(s[16:])
+	if m := swarHas(x16, '"') | swarHas(x16, '\\'); m != 0 {
+		n := 16 + bits.TrailingZeros64(m)>>3
+		if s[n] != '"' {
+			return nil, -1
+		}
+		if n == 16 {
+			return t.find(x0, 0, x8, n), a + n
+		}
+		return t.find(x0, x8, binary.LittleEndian.Uint64(s[n-8:]), n), a + n
+	}
+	return nil, -1
 }
 
 // jsonWalker reads JSON values from a line. Decoded strings (those with
@@ -218,8 +284,13 @@ func (w *jsonWalker) object(s []byte, i int, keys *jsonKeys, st *jsonLine) (int,
 			return 0, errWantKey
 		}
 		var k *jsonKey
-		j := quoteOrBackslash(s, i+1)
-		if j < len(s) && s[j] == '"' {
+		j := -1
+		if i+25 <= len(s) {
+			k, j = keys.lookupAt(s, i+1)
+		}
+		if j >= 0 {
+			j++
+		} else if j = quoteOrBackslash(s, i+1); j < len(s) && s[j] == '"' {
 			k = keys.lookup(s[i+1 : j]) // not capped: keyWords may read past the name
 			j++
 		} else {
@@ -249,7 +320,11 @@ func (w *jsonWalker) object(s []byte, i int, keys *jsonKeys, st *jsonLine) (int,
 		}
 		var err error
 		if k == nil {
-			i, err = skipValue(s, i)
+			if s[i] == '"' {
+				i, err = skipString(s, i+1)
+			} else {
+				i, err = skipValue(s, i)
+			}
 		} else {
 			i, err = w.value(s, i, k, st)
 		}
@@ -457,6 +532,16 @@ var zeroText = []byte("0")
 
 // integer parses an integer value (see number). Negative values read as 0.
 func (w *jsonWalker) integer(s []byte, i int, typeErr error) (v int64, next int, err error) {
+	// Most are short runs of digits, read here in one pass.
+	if j := i; j < len(s) && '1' <= s[j] && s[j] <= '9' {
+		for ; j < len(s) && j-i < 18 && isDigit(s[j]); j++ {
+			v = v*10 + int64(s[j]-'0')
+		}
+		if j == len(s) || s[j] != '.' && s[j] != 'e' && s[j] != 'E' && !isDigit(s[j]) {
+			return v, j, nil
+		}
+		v = 0
+	}
 	txt, isInt, next, err := w.number(s, i, typeErr)
 	if err != nil || txt == nil {
 		return 0, next, err
