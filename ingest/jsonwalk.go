@@ -415,7 +415,20 @@ func (w *jsonWalker) value(s []byte, i int, k *jsonKey, st *jsonLine) (next int,
 // textOf reads a text value as k says: the first element of an array when
 // k.first, and "-" as empty when k.dash.
 func (w *jsonWalker) textOf(s []byte, i int, k *jsonKey, typeErr error) (v []byte, next int, err error) {
-	if k.first && s[i] == '[' {
+	if s[i] == '"' {
+		// Most values are plain strings: no escapes, nothing to decode.
+		j := quoteOrBackslash(s, i+1)
+		switch {
+		case j >= len(s):
+			return nil, 0, errUnterminated
+		case s[j] == '"':
+			v, next = s[i+1:j:j], j+1
+		default:
+			if v, next, err = w.unescape(s, i+1, j); err != nil {
+				return nil, 0, err
+			}
+		}
+	} else if k.first && s[i] == '[' {
 		v, next, err = w.first(s, i, typeErr)
 	} else {
 		v, next, err = w.text(s, i, typeErr)
