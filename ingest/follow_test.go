@@ -110,16 +110,24 @@ func TestFileFollowerFollowsGrowthAndHoldsAPartialLine(t *testing.T) {
 	noLine(t, ff)
 }
 
-func TestFileFollowerFinishesARenamedFileThenReadsTheNewOne(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "access.log")
-	appendTo(t, path, "a1\na2\na3\n")
+// following writes content to the file at path and returns a follower
+// of it that has read its first line, first.
+func following(t *testing.T, path, content, first string) *ingest.FileFollower {
+	t.Helper()
+	appendTo(t, path, content)
 	ff, _, err := ingest.OpenFileFollower(path, nil, false, true, testPoll)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ff.Close()
-	wantLines(t, ff, "a1")
+	t.Cleanup(func() { ff.Close() })
+	wantLines(t, ff, first)
+	return ff
+}
+
+func TestFileFollowerFinishesARenamedFileThenReadsTheNewOne(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "access.log")
+	ff := following(t, path, "a1\na2\na3\n", "a1")
 	oldIno := inode(t, path)
 	// The writer keeps its file open across the rename until it reopens.
 	w, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
@@ -463,13 +471,7 @@ func gzipRotate(t *testing.T, from, to string) {
 func TestFileFollowerLosesNothingWhenTheRotatedFileIsCompressed(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "access.log")
-	appendTo(t, path, "a1\na2\na3\n")
-	ff, _, err := ingest.OpenFileFollower(path, nil, false, true, testPoll)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ff.Close()
-	wantLines(t, ff, "a1")
+	ff := following(t, path, "a1\na2\na3\n", "a1")
 	if err := os.Rename(path, path+".1"); err != nil {
 		t.Fatal(err)
 	}
