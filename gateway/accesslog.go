@@ -2,8 +2,6 @@ package gateway
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"log/slog"
 	"time"
 
@@ -117,14 +115,4 @@ func (a *accessLog) close() error {
 	close(a.stop)
 	<-a.done
 	return a.lastErr
-}
-
-// keyID is the API key's stable id for logs: the key itself is a secret.
-func keyID(dst []byte, key string) []byte {
-	if key == "" {
-		return dst
-	}
-	sum := sha256.Sum256([]byte(key))
-	dst = append(dst, "key_"...)
-	return hex.AppendEncode(dst, sum[:4])
 }

@@ -33,9 +33,8 @@ type Gateway struct {
 	cfg      Config
 	checker  *blocklist.Checker
 	shared   SharedLimiter
-	trusted  []netip.Prefix
-	proxies  []proxyRule // by peer: the forwarding header each trusted proxy writes (forwarded.go)
-	routes   []*route    // longest prefix first
+	ident    *blocklist.Identity // names the client: Config.RequestIdentity, parsed
+	routes   []*route            // longest prefix first
 	m        *metrics
 	gatherer prometheus.Gatherer
 	alog     *accessLog // nil when access logs are off
@@ -59,7 +58,15 @@ type route struct {
 	authFail  *localLimiter // failed authentications; nil on routes without credentials
 	proxy     *httputil.ReverseProxy
 	sec       routeSec // upstream TLS and WAF (security.go)
+	// check and authCheck are blocklist.Middleware over passed: the
+	// check of the client before authentication, and of the identity
+	// its credentials prove after. nil without a Checker.
+	check, authCheck http.Handler
 }
+
+// passed is what the blocklist checks wrap: reaching it says the check let
+// the request through.
+var passed http.Handler = http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { exchangeOf(r).passed = true })
 
 // New returns a Gateway for cfg (taken WithDefaults and validated).
 // checker may be nil (no blocklist check), logs nil (no access logs, as
@@ -77,8 +84,8 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 		logger = slog.New(slog.DiscardHandler)
 	}
 	logger = logger.With("component", "gateway")
-	proxies, trusted, _ := cfg.proxyRules()
-	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, trusted: trusted, proxies: proxies, m: newMetrics(), logger: logger,
+	ident, _ := blocklist.NewIdentity(cfg.RequestIdentity) // Validate checked it
+	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, ident: ident, m: newMetrics(), logger: logger,
 		userHeader: http.CanonicalHeaderKey(cfg.UserHeader)}
 	for _, o := range opts {
 		o(g)
@@ -141,6 +148,7 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 			}
 			g.m.failMode.WithLabelValues(rc.Name, mode.String()).Set(1)
 			logger.Info("route", "name", rc.Name, "path_prefix", rc.PathPrefix, "fail_mode", mode.String())
+			g.blocklistChecks(rt)
 		}
 		// Routes are a bounded label set: created up front so dashboards
 		// see zeros rather than gaps.
@@ -219,9 +227,53 @@ func (g *Gateway) Close() error {
 	return g.closeErr
 }
 
-// The client identity (IP through the trusted proxies, API key and user
-// headers) is the gateway's own Config, not the Checker's
-// CheckerConfig.Identity, so that the check and the access log agree.
+// blocklistChecks sets rt's blocklist checks: blocklist.Middleware on the
+// client the gateway resolved (so the check, the rate limits and the
+// access log name one client), counted by the route's metrics. A refusal
+// by the fail mode alone is an outage, answered 503 to be retried.
+func (g *Gateway) blocklistChecks(rt *route) {
+	blocked := g.m.blocked.WithLabelValues(rt.Name, "blocked")
+	failClosed := g.m.blocked.WithLabelValues(rt.Name, "fail_closed")
+	rt.check = blocklist.Middleware(g.checker, blocklist.MiddlewareConfig{
+		FailMode:    rt.mode,
+		Unavailable: true,
+		Client: func(r *http.Request) blocklist.Client {
+			// The detector only ever sees a key's id (blocklist.APIKeyID),
+			// so its decisions name that, not the key.
+			ex := exchangeOf(r)
+			ex.key = g.ident.APIKeyID(r)
+			return blocklist.Client{IP: ex.ip, APIKey: ex.key, User: ex.user}
+		},
+		OnVerdict: func(v blocklist.Verdict) {
+			switch {
+			case !v.Blocked:
+				g.m.checkAllowed.Inc()
+			case v.Client == "":
+				// Not a ban: the view of the blocklist is too stale to
+				// serve on a fail-closed route. An outage, to be retried.
+				g.m.checkFailClosed.Inc()
+				failClosed.Inc()
+			default:
+				g.m.checkBlocked.Inc()
+				blocked.Inc()
+			}
+		},
+	})(passed)
+	// The IP was checked before, and the fail mode applied there: this
+	// check refuses on a decision alone, as a fail-open one does.
+	rt.authCheck = blocklist.Middleware(g.checker, blocklist.MiddlewareConfig{
+		FailMode: blocklist.FailOpen,
+		Client: func(r *http.Request) blocklist.Client {
+			ex := exchangeOf(r)
+			return blocklist.Client{APIKey: ex.keyID, User: ex.user}
+		},
+		OnVerdict: func(v blocklist.Verdict) {
+			if v.Blocked {
+				blocked.Inc()
+			}
+		},
+	})(passed)
+}
 
 // exchange is what the data path learns about one request, for its metric
 // and its access-log record.
@@ -229,27 +281,38 @@ type exchange struct {
 	start time.Time
 	route string
 	ip    netip.Addr
-	key   string
+	key   string // the id of the API key presented (blocklist.APIKeyID), once checked
 	user  string
-	keyID string // the authenticated API key's id; empty: keyID(key)
+	keyID string // the authenticated API key's id
 	body  *countingBody
 	sec   exSec // WAF (security.go)
+	// passed says the last blocklist check let the request through.
+	passed bool
+}
+
+// exchangeKey holds a request's *exchange in its context.
+type exchangeKey struct{}
+
+func exchangeOf(r *http.Request) *exchange { return r.Context().Value(exchangeKey{}).(*exchange) }
+
+// checkBlocklist runs h, one of the route's blocklist checks, and says
+// whether it let r through (false when it answered).
+func checkBlocklist(h http.Handler, w http.ResponseWriter, r *http.Request, ex *exchange) bool {
+	ex.passed = false
+	h.ServeHTTP(w, r)
+	return ex.passed
 }
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
-	ip, conflict := g.clientIP(r) // forwarded.go
-	ex := exchange{start: time.Now(), route: "none", ip: ip}
-	if g.cfg.APIKeyHeader != "" {
-		// A key presented, not verified: checked against the blocklist
-		// (a refusal harms only who presents it), never logged.
-		ex.key = r.Header.Get(g.cfg.APIKeyHeader)
-	}
+	ip, conflict := g.ident.ClientIP(r)
+	ex := &exchange{start: time.Now(), route: "none", ip: ip}
+	r = r.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex))
 	// The identity headers are the gateway's to set, from verified
 	// credentials only; the headers Connection names go now, before the
 	// gateway adds its own (identity.go).
 	g.dropClientIdentity(r.Header)
-	defer g.finish(sw, r, &ex)
+	defer g.finish(sw, r, ex)
 	if g.screen(sw, r) { // HSTS, request validation (security.go)
 		return
 	}
@@ -322,36 +385,15 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	if g.checker != nil {
-		// The detector only ever sees the key's id (see keyID), so its
-		// decisions name that, not the key.
-		v := g.checker.CheckRoute(ex.ip, string(keyID(nil, ex.key)), ex.user, rt.mode)
-		if !v.Blocked {
-			g.m.checkAllowed.Inc()
-		} else {
-			id := blocklist.RequestID(r.Header.Get("X-Request-Id"))
-			h := sw.Header()
-			h.Set("Cache-Control", "no-store")
-			h.Set("X-Request-Id", id)
-			if v.Client == "" {
-				// Not a ban: the view of the blocklist is too stale to
-				// serve on a fail-closed route. An outage, to be retried.
-				g.m.checkFailClosed.Inc()
-				g.m.blocked.WithLabelValues(rt.Name, "fail_closed").Inc()
-				h.Set("Retry-After", failClosedRetryAfter)
-				writeJSON(sw, http.StatusServiceUnavailable, `{"error":"blocklist unavailable; retry later","request_id":"`+id+`"}`)
-				return
-			}
-			g.m.checkBlocked.Inc()
-			g.m.blocked.WithLabelValues(rt.Name, "blocked").Inc()
-			writeJSON(sw, http.StatusForbidden, `{"error":"blocked","request_id":"`+id+`"}`)
-			return
-		}
+	// A key presented, not verified, is checked by its id (a refusal
+	// harms only who presents it), never logged.
+	if rt.check != nil && !checkBlocklist(rt.check, sw, r, ex) {
+		return
 	}
 
 	// Authentication and authorization (gateway/auth), on the routes that
 	// take credentials; see authorize in authhook.go.
-	if g.auth != nil && !g.authorizeLimited(sw, r, rt, &ex) {
+	if g.auth != nil && !g.authorizeLimited(sw, r, rt, ex) {
 		return
 	}
 
@@ -364,7 +406,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	if !g.inspectWAF(sw, r, rt, &ex) { // security.go
+	if !g.inspectWAF(sw, r, rt, ex) { // security.go
 		return
 	}
 
@@ -373,7 +415,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 		// client becomes blocked; the transport bounds the wait for the 101.
 		ctx, cancel := context.WithCancel(r.Context())
 		defer cancel()
-		stop := g.watchTunnel(ctx, cancel, rt, &ex)
+		stop := g.watchTunnel(ctx, cancel, rt, ex)
 		defer stop()
 		sw.Header().Del("Connection")
 		rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
@@ -390,11 +432,6 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 // bodyKey holds a request's countingBody in the context of its proxied
 // exchange, for proxyError.
 type bodyKey struct{}
-
-// failClosedRetryAfter is the Retry-After of a fail-closed refusal, in
-// seconds: about the time the blocklist check takes to resync once Redis
-// answers again.
-const failClosedRetryAfter = "5"
 
 // sharedTimeout bounds a shared rate-limit decision; past it the local
 // bucket decides.

@@ -15,6 +15,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	"github.com/portcullis/portcullis/blocklist"
 )
 
 // upstream is an httptest server that answers with its name and records
@@ -197,5 +199,5 @@ func oneRoute(up string, set func(*Route)) Config {
 	if set != nil {
 		set(&r)
 	}
-	return Config{Routes: []Route{r}, TrustedProxies: []string{"127.0.0.1"}}
+	return Config{Routes: []Route{r}, RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}}
 }
