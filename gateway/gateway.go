@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"math"
 	"net"
@@ -41,6 +42,8 @@ type Gateway struct {
 	tr       *http.Transport
 	logger   *slog.Logger
 	sec      *security           // TLS, request validation, WAF (security.go)
+	stages   *stages             // the data path (stages.go)
+	head     handler             // its first stage
 	auth     *auth.Authenticator // nil: no route takes credentials (see WithAuth)
 	// userHeader is Config.UserHeader in canonical form.
 	userHeader string
@@ -58,6 +61,7 @@ type route struct {
 	authFail  *localLimiter // failed authentications; nil on routes without credentials
 	proxy     *httputil.ReverseProxy
 	sec       routeSec // upstream TLS and WAF (security.go)
+	serve     handler  // the route's chain, from its blocklist check to its proxy (stages.go)
 	// check and authCheck are blocklist.Middleware over passed: the
 	// check of the client before authentication, and of the identity
 	// its credentials prove after. nil without a Checker.
@@ -90,16 +94,34 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 	for _, o := range opts {
 		o(g)
 	}
-	if err := g.checkAuth(); err != nil {
+	if err := g.setupSecurity(); err != nil {
 		return nil, err
 	}
+	g.stages = newStages()
+	var err error
+	if g.head, err = g.stages.provision(g); err != nil {
+		return nil, err
+	}
+	if err := g.registerMetrics(reg); err != nil {
+		return nil, errors.Join(err, cleanup(g.stages.all()))
+	}
+	g.startSecurity()
+	if logs != nil && cfg.AccessLog.Enabled {
+		g.alog = newAccessLog(logs, cfg.AccessLog.Buffer, g.m, logger)
+	}
+	return g, nil
+}
 
+// registerMetrics registers the gateway's metrics, the security ones
+// included, on reg and on a registry of its own; AdminHandler serves reg
+// when it is a Gatherer, else that one.
+func (g *Gateway) registerMetrics(reg prometheus.Registerer) error {
 	own := prometheus.NewRegistry()
-	for _, c := range g.m.collectors() {
+	for _, c := range append(g.m.collectors(), g.sec.m.collectors()...) {
 		own.MustRegister(c)
 		if reg != nil {
 			if err := reg.Register(c); err != nil {
-				return nil, fmt.Errorf("gateway: registering metrics: %w", err)
+				return fmt.Errorf("gateway: registering metrics: %w", err)
 			}
 		}
 	}
@@ -107,70 +129,12 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 	if gr, ok := reg.(prometheus.Gatherer); ok {
 		g.gatherer = gr
 	}
+	return nil
+}
 
-	t := cfg.Timeouts
-	g.tr = &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: t.UpstreamDial, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   t.UpstreamDial,
-		ResponseHeaderTimeout: t.UpstreamResponseHeader,
-		ExpectContinueTimeout: time.Second,
-		MaxIdleConns:          1024,
-		MaxIdleConnsPerHost:   128,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
-	}
-	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
-	for _, rc := range cfg.Routes {
-		rt := &route{Route: rc}
-		rt.mode, _ = parseFailMode(rc.FailMode)
-		for _, u := range rc.Upstreams {
-			pu, _ := parseUpstream(u)
-			rt.upstreams = append(rt.upstreams, pu)
-		}
-		if rc.RateLimit.RPS > 0 {
-			rt.local = newLocalLimiter(rc.RateLimit.RPS, rc.RateLimit.Burst, DefaultMaxClients)
-		}
-		if m, _ := auth.ParseMode(rc.Auth); m != auth.ModeNone && rc.AuthFailures.RPS > 0 {
-			rt.authFail = newLocalLimiter(rc.AuthFailures.RPS, rc.AuthFailures.Burst, DefaultMaxClients)
-		}
-		rt.proxy = &httputil.ReverseProxy{
-			Rewrite:        func(pr *httputil.ProxyRequest) { g.rewrite(rt, pr) },
-			ModifyResponse: closeFailedUpgrade,
-			Transport:      g.tr,
-			ErrorHandler:   func(w http.ResponseWriter, r *http.Request, err error) { g.proxyError(rt, w, r, err) },
-			ErrorLog:       errLog,
-		}
-		g.routes = append(g.routes, rt)
-		if checker != nil {
-			mode := rt.mode
-			if mode == 0 {
-				mode = checker.FailMode()
-			}
-			g.m.failMode.WithLabelValues(rc.Name, mode.String()).Set(1)
-			logger.Info("route", "name", rc.Name, "path_prefix", rc.PathPrefix, "fail_mode", mode.String())
-			g.blocklistChecks(rt)
-		}
-		// Routes are a bounded label set: created up front so dashboards
-		// see zeros rather than gaps.
-		g.m.upstreamErr.WithLabelValues(rc.Name)
-		if checker != nil {
-			g.m.blocked.WithLabelValues(rc.Name, "blocked")
-			g.m.blocked.WithLabelValues(rc.Name, "fail_closed")
-		}
-		g.m.rateLimited.WithLabelValues(rc.Name)
-	}
-	for _, l := range []string{"body", "url", "header", "header_count"} {
-		g.m.limits.WithLabelValues(l)
-	}
-	slices.SortStableFunc(g.routes, func(a, b *route) int { return len(b.PathPrefix) - len(a.PathPrefix) })
-	if err := g.setupSecurity(reg, own); err != nil {
-		return nil, err
-	}
-
-	if logs != nil && cfg.AccessLog.Enabled {
-		g.alog = newAccessLog(logs, cfg.AccessLog.Buffer, g.m, logger)
-	}
-	return g, nil
+// errorLog is the log of net/http's own errors, at debug level.
+func (g *Gateway) errorLog() *log.Logger {
+	return slog.NewLogLogger(g.logger.Handler(), slog.LevelDebug)
 }
 
 // Handler returns the data path.
@@ -190,7 +154,7 @@ func (g *Gateway) Server() *http.Server {
 		WriteTimeout:      t.Write,
 		IdleTimeout:       t.Idle,
 		MaxHeaderBytes:    g.cfg.Limits.MaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(g.logger.Handler(), slog.LevelDebug),
+		ErrorLog:          g.errorLog(),
 		TLSConfig:         g.TLSConfig(), // nil without TLS (tls.go)
 		ConnContext:       connContext,   // TLS state behind the inspector (validate.go)
 	}
@@ -216,13 +180,14 @@ func (g *Gateway) AdminHandler() http.Handler {
 // logged.
 func (g *Gateway) Close() error {
 	g.closeOnce.Do(func() {
-		g.closeSecurity() // before the access log: detect-mode records go out first
+		g.closeSecurity()
+		// The stages before the access log: detect-mode records go out first.
+		g.closeErr = cleanup(g.stages.all())
 		if g.alog != nil {
 			if err := g.alog.close(); err != nil {
-				g.closeErr = fmt.Errorf("gateway: flushing access logs: %w", err)
+				g.closeErr = errors.Join(g.closeErr, fmt.Errorf("gateway: flushing access logs: %w", err))
 			}
 		}
-		g.tr.CloseIdleConnections()
 	})
 	return g.closeErr
 }
@@ -288,6 +253,9 @@ type exchange struct {
 	sec   exSec // WAF (security.go)
 	// passed says the last blocklist check let the request through.
 	passed bool
+	// conflict: a trusted proxy that refuses conflicting forwarding
+	// headers sent one; upgrade: the request asks for an upgrade.
+	conflict, upgrade bool
 }
 
 // exchangeKey holds a request's *exchange in its context.
@@ -303,135 +271,20 @@ func checkBlocklist(h http.Handler, w http.ResponseWriter, r *http.Request, ex *
 	return ex.passed
 }
 
+// serve runs the chain of stages on a request (stages.go), then counts
+// and logs it.
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
-	ip, conflict := g.ident.ClientIP(r)
-	ex := &exchange{start: time.Now(), route: "none", ip: ip}
+	ex := &exchange{start: time.Now(), route: "none"}
+	ex.ip, ex.conflict = g.ident.ClientIP(r)
 	r = r.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex))
 	// The identity headers are the gateway's to set, from verified
 	// credentials only; the headers Connection names go now, before the
 	// gateway adds its own (identity.go).
 	g.dropClientIdentity(r.Header)
 	defer g.finish(sw, r, ex)
-	if g.screen(sw, r) { // HSTS, request validation (security.go)
-		return
-	}
-	if conflict {
-		g.refuseInvalid(sw, reasonForwardedConflict)
-		return
-	}
-	// One normal form of the path for the routes, the policy and the
-	// upstream (path.go).
-	if reason := normalizePath(r.URL); reason != "" {
-		g.refuseInvalid(sw, reason)
-		return
-	}
-	// Methods are upper-case tokens; a lower-case one would be another
-	// method to the routes and the policy, and the same to some backends.
-	if !isMethod(r.Method) {
-		g.refuseInvalid(sw, reasonBadMethod)
-		return
-	}
-	// Upgrades (upgrade.go): h2c never, WebSocket where a route allows it.
-	delete(r.Header, "Http2-Settings")
-	upgrade := len(r.Header["Upgrade"]) > 0
-	if upgrade {
-		sw.Header().Set("Connection", "close") // any answer but the 101 ends the connection
-		if reason := upgradeReason(r, nil); reason != "" {
-			g.refuseInvalid(sw, reason)
-			return
-		}
-	}
-
-	lim := g.cfg.Limits
-	size, lines, underscore := scanHeaders(r)
-	if underscore && !g.cfg.Validation.Disabled && g.underscoreHeaders(r.Header) { // validate.go
-		g.refuseInvalid(sw, reasonUnderscore)
-		return
-	}
-	switch {
-	case len(r.RequestURI) > lim.MaxURLLength:
-		g.refuseLimit(sw, http.StatusRequestURITooLong, "url")
-		return
-	case size > lim.MaxHeaderBytes:
-		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header")
-		return
-	case lines > lim.MaxHeaders:
-		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header_count")
-		return
-	case r.ContentLength > lim.MaxBodyBytes:
-		g.refuseLimit(sw, http.StatusRequestEntityTooLarge, "body")
-		return
-	}
-	if r.Body != nil && r.Body != http.NoBody {
-		ex.body = &countingBody{rc: http.MaxBytesReader(sw, r.Body, lim.MaxBodyBytes)}
-		r.Body = ex.body
-	}
-
-	rt, wrongMethod := g.match(r)
-	if rt == nil {
-		if wrongMethod {
-			writeJSON(sw, http.StatusMethodNotAllowed, `{"error":"method not allowed"}`)
-		} else {
-			writeJSON(sw, http.StatusNotFound, `{"error":"no route"}`)
-		}
-		return
-	}
-	ex.route = rt.Name
-	if upgrade {
-		if reason := upgradeReason(r, rt); reason != "" {
-			g.refuseInvalid(sw, reason)
-			return
-		}
-	}
-
-	// A key presented, not verified, is checked by its id (a refusal
-	// harms only who presents it), never logged.
-	if rt.check != nil && !checkBlocklist(rt.check, sw, r, ex) {
-		return
-	}
-
-	// Authentication and authorization (gateway/auth), on the routes that
-	// take credentials; see authorize in authhook.go.
-	if g.auth != nil && !g.authorizeLimited(sw, r, rt, ex) {
-		return
-	}
-
-	if rt.local != nil {
-		if ok, wait := g.allow(r.Context(), rt, ex.ip); !ok {
-			g.m.rateLimited.WithLabelValues(rt.Name).Inc()
-			sw.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-			writeJSON(sw, http.StatusTooManyRequests, `{"error":"rate limited"}`)
-			return
-		}
-	}
-
-	if !g.inspectWAF(sw, r, rt, ex) { // security.go
-		return
-	}
-
-	if upgrade {
-		// A WebSocket tunnel lives as long as both ends keep it, unless its
-		// client becomes blocked; the transport bounds the wait for the 101.
-		ctx, cancel := context.WithCancel(r.Context())
-		defer cancel()
-		stop := g.watchTunnel(ctx, cancel, rt, ex)
-		defer stop()
-		sw.Header().Del("Connection")
-		rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), g.cfg.Timeouts.Upstream)
-	defer cancel()
-	if ex.body != nil {
-		ctx = context.WithValue(ctx, bodyKey{}, ex.body)
-	}
-	rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
+	g.head(sw, r, ex)
 }
-
-// bodyKey holds a request's countingBody in the context of its proxied
-// exchange, for proxyError.
-type bodyKey struct{}
 
 // sharedTimeout bounds a shared rate-limit decision; past it the local
 // bucket decides.
@@ -507,7 +360,10 @@ func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
 // the limit, 504 on a timeout, 502 otherwise; nothing when the client left.
 func (g *Gateway) proxyError(rt *route, w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
-	cb, _ := r.Context().Value(bodyKey{}).(*countingBody) // the proxy wraps r.Body
+	var cb *countingBody // the proxy wraps r.Body
+	if ex, ok := r.Context().Value(exchangeKey{}).(*exchange); ok {
+		cb = ex.body
+	}
 	if (cb != nil && cb.tooLarge.Load()) || errors.As(err, &mbe) {
 		g.refuseLimit(w, http.StatusRequestEntityTooLarge, "body")
 		return
