@@ -48,6 +48,12 @@ type Gateway struct {
 	// userHeader is Config.UserHeader in canonical form.
 	userHeader string
 
+	// Run and Close (run.go).
+	mu        sync.Mutex
+	ran       bool          // Run was called
+	closed    bool          // Close was called
+	stop      chan struct{} // closed by Close: Run returns
+	runDone   chan struct{} // closed when Run returned
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -76,8 +82,9 @@ var passed http.Handler = http.HandlerFunc(func(_ http.ResponseWriter, r *http.R
 // checker may be nil (no blocklist check), logs nil (no access logs, as
 // with AccessLog.Enabled false), limiter nil (shared rate limits use the
 // local buckets). The metrics are registered on reg; when reg is nil or is
-// not a Gatherer, AdminHandler serves the gateway's metrics alone. When
-// access logs are on, New starts a goroutine that Close stops. opts add
+// not a Gatherer, AdminHandler serves the gateway's metrics alone. New
+// starts no goroutine: the background work (the access log's writer, the
+// detect-mode WAF and the certificate watcher) runs under Run. opts add
 // what the config cannot hold, such as the Authenticator (WithAuth).
 func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLimiter, reg prometheus.Registerer, logger *slog.Logger, opts ...Option) (*Gateway, error) {
 	cfg = cfg.WithDefaults()
@@ -90,7 +97,7 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 	logger = logger.With("component", "gateway")
 	ident, _ := blocklist.NewIdentity(cfg.RequestIdentity) // Validate checked it
 	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, ident: ident, m: newMetrics(), logger: logger,
-		userHeader: http.CanonicalHeaderKey(cfg.UserHeader)}
+		userHeader: http.CanonicalHeaderKey(cfg.UserHeader), stop: make(chan struct{}), runDone: make(chan struct{})}
 	for _, o := range opts {
 		o(g)
 	}
@@ -105,7 +112,6 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 	if err := g.registerMetrics(reg); err != nil {
 		return nil, errors.Join(err, cleanup(g.stages.all()))
 	}
-	g.startSecurity()
 	if logs != nil && cfg.AccessLog.Enabled {
 		g.alog = newAccessLog(logs, cfg.AccessLog.Buffer, g.m, logger)
 	}
@@ -173,23 +179,6 @@ func (g *Gateway) AdminHandler() http.Handler {
 		io.WriteString(w, body+"}\n")
 	})
 	return mux
-}
-
-// Close flushes the access logs and closes idle upstream connections. It
-// is safe to call more than once; requests served after Close are not
-// logged.
-func (g *Gateway) Close() error {
-	g.closeOnce.Do(func() {
-		g.closeSecurity()
-		// The stages before the access log: detect-mode records go out first.
-		g.closeErr = cleanup(g.stages.all())
-		if g.alog != nil {
-			if err := g.alog.close(); err != nil {
-				g.closeErr = errors.Join(g.closeErr, fmt.Errorf("gateway: flushing access logs: %w", err))
-			}
-		}
-	})
-	return g.closeErr
 }
 
 // blocklistChecks sets rt's blocklist checks: blocklist.Middleware on the

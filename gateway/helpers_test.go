@@ -77,13 +77,28 @@ func startGateway(t *testing.T, cfg Config, build func(cfg Config, reg prometheu
 	srv := httptest.NewUnstartedServer(g.Handler())
 	srv.Config.MaxHeaderBytes = g.cfg.Limits.MaxHeaderBytes
 	srv.Start()
+	wait := run(t, g)
 	t.Cleanup(func() {
 		srv.Close()
 		if err := g.Close(); err != nil {
 			t.Errorf("close: %v", err)
 		}
+		wait()
 	})
 	return &testGateway{Gateway: g, srv: srv, reg: reg}
+}
+
+// run runs g.Run until Close; wait waits for it to return, and fails t
+// when it returned an error.
+func run(t *testing.T, g *Gateway) (wait func()) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- g.Run(context.Background()) }()
+	return func() {
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}
 }
 
 type response struct {

@@ -91,7 +91,7 @@ type security struct {
 	cert      *reloadable[tls.Certificate] // nil without TLS
 	tlsConfig *tls.Config                  // nil without TLS
 	hsts      string
-	watch     *watcher // started when a file is watched
+	watch     *watcher // run by Run when a file is watched
 	engines   waf.Engines
 	detect    *wafQueue // nil without detect-mode routes
 }
@@ -112,8 +112,7 @@ type exSec struct {
 // setupSecurity builds the TLS state of the data listener and the
 // security metrics. The proxy stage adds the routes'
 // upstream TLS (provisionUpstreamTLS), the WAF stage their engines
-// (provisionWAF); startSecurity then starts the certificate watcher, which
-// closeSecurity stops.
+// (provisionWAF); Run runs the certificate watcher.
 func (g *Gateway) setupSecurity() error {
 	s := &security{m: newSecMetrics(), hsts: g.cfg.TLS.HSTS.header(), watch: &watcher{every: g.cfg.TLS.ReloadInterval}}
 	if t := g.cfg.TLS; t.enabled() {
@@ -174,20 +173,6 @@ func (g *Gateway) provisionWAF() error {
 func (g *Gateway) closeWAF() {
 	if g.sec.detect != nil {
 		g.sec.detect.close()
-	}
-}
-
-// startSecurity starts the certificate watcher when a file is watched.
-func (g *Gateway) startSecurity() {
-	if len(g.sec.watch.checks) > 0 {
-		g.sec.watch.start()
-	}
-}
-
-// closeSecurity stops the certificate watcher.
-func (g *Gateway) closeSecurity() {
-	if g.sec != nil {
-		g.sec.watch.close()
 	}
 }
 
@@ -314,21 +299,26 @@ type wafJob struct {
 }
 
 // wafQueue runs detect-mode inspections on a few workers, from a bounded
-// queue.
+// queue. The workers run under Gateway.Run (start); until then the queue
+// fills, and close inspects what is left.
 type wafQueue struct {
-	g    *Gateway
-	jobs chan *wafJob
-	stop chan struct{}
-	wg   sync.WaitGroup
-	once sync.Once
+	g       *Gateway
+	jobs    chan *wafJob
+	workers int
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	once    sync.Once
 }
 
 func newWAFQueue(g *Gateway, c WAFDetect) *wafQueue {
-	q := &wafQueue{g: g, jobs: make(chan *wafJob, c.Queue), stop: make(chan struct{})}
-	for range c.Workers {
+	return &wafQueue{g: g, jobs: make(chan *wafJob, c.Queue), workers: c.Workers, stop: make(chan struct{})}
+}
+
+// start starts the workers, which close stops.
+func (q *wafQueue) start() {
+	for range q.workers {
 		q.wg.Go(q.run)
 	}
-	return q
 }
 
 func (q *wafQueue) submit(j *wafJob) bool {
@@ -383,11 +373,20 @@ func (q *wafQueue) inspect(j *wafJob) {
 	}
 }
 
-// close stops the workers once they have inspected what is queued.
+// close stops the workers once they have inspected what is queued; what
+// is left (none ran) it inspects itself.
 func (q *wafQueue) close() {
 	q.once.Do(func() {
 		close(q.stop)
 		q.wg.Wait()
+		for {
+			select {
+			case j := <-q.jobs:
+				q.inspect(j)
+			default:
+				return
+			}
+		}
 	})
 }
 
