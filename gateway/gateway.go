@@ -230,8 +230,14 @@ func (g *Gateway) blocklistChecks(rt *route) {
 }
 
 // exchange is what the data path learns about one request, for its metric
-// and its access-log record.
+// and its access-log record. It is the request's context too, so that a
+// stage reaches it from the request (exchangeOf), as blocklist.Middleware's
+// hooks must, at the cost of one allocation for both, and it holds the
+// response's statusWriter.
 type exchange struct {
+	context.Context // the request's own
+	sw              statusWriter
+
 	start time.Time
 	route string
 	ip    netip.Addr
@@ -247,8 +253,16 @@ type exchange struct {
 	conflict, upgrade bool
 }
 
-// exchangeKey holds a request's *exchange in its context.
+// exchangeKey is the context key an exchange answers to with itself.
 type exchangeKey struct{}
+
+// Value returns ex for exchangeKey, else what the request's context holds.
+func (ex *exchange) Value(key any) any {
+	if key == (exchangeKey{}) {
+		return ex
+	}
+	return ex.Context.Value(key)
+}
 
 func exchangeOf(r *http.Request) *exchange { return r.Context().Value(exchangeKey{}).(*exchange) }
 
@@ -263,10 +277,10 @@ func checkBlocklist(h http.Handler, w http.ResponseWriter, r *http.Request, ex *
 // serve runs the chain of stages on a request (stages.go), then counts
 // and logs it.
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
-	sw := &statusWriter{ResponseWriter: w}
-	ex := &exchange{start: time.Now(), route: "none"}
+	ex := &exchange{Context: r.Context(), sw: statusWriter{ResponseWriter: w}, start: time.Now(), route: "none"}
+	sw := &ex.sw
 	ex.ip, ex.conflict = g.ident.ClientIP(r)
-	r = r.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex))
+	r = r.WithContext(ex)
 	// The identity headers are the gateway's to set, from verified
 	// credentials only; the headers Connection names go now, before the
 	// gateway adds its own (identity.go).
