@@ -230,10 +230,10 @@ func (g *Gateway) blocklistChecks(rt *route) {
 }
 
 // exchange is what the data path learns about one request, for its metric
-// and its access-log record. It is the request's context too, so that a
-// stage reaches it from the request (exchangeOf), as blocklist.Middleware's
-// hooks must, at the cost of one allocation for both, and it holds the
-// response's statusWriter.
+// and its access-log record; it holds the response's statusWriter, so one
+// allocation serves both. It is a context too: the blocklist checks hand
+// blocklist.Middleware the request with the exchange as its context
+// (checkBlocklist), so that the Middleware's hooks reach it (exchangeOf).
 type exchange struct {
 	context.Context // the request's own
 	sw              statusWriter
@@ -267,10 +267,12 @@ func (ex *exchange) Value(key any) any {
 func exchangeOf(r *http.Request) *exchange { return r.Context().Value(exchangeKey{}).(*exchange) }
 
 // checkBlocklist runs h, one of the route's blocklist checks, and says
-// whether it let r through (false when it answered).
+// whether it let r through (false when it answered). Only the check sees
+// the request with the exchange as its context: the copy costs one
+// allocation, on the routes that are checked alone.
 func checkBlocklist(h http.Handler, w http.ResponseWriter, r *http.Request, ex *exchange) bool {
 	ex.passed = false
-	h.ServeHTTP(w, r)
+	h.ServeHTTP(w, r.WithContext(ex))
 	return ex.passed
 }
 
@@ -279,8 +281,8 @@ func checkBlocklist(h http.Handler, w http.ResponseWriter, r *http.Request, ex *
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
 	ex := &exchange{Context: r.Context(), sw: statusWriter{ResponseWriter: w}, start: time.Now(), route: "none"}
 	sw := &ex.sw
+	sw.ex = ex
 	ex.ip, ex.conflict = g.ident.ClientIP(r)
-	r = r.WithContext(ex)
 	// The identity headers are the gateway's to set, from verified
 	// credentials only; the headers Connection names go now, before the
 	// gateway adds its own (identity.go).
@@ -363,9 +365,9 @@ func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
 // the limit, 504 on a timeout, 502 otherwise; nothing when the client left.
 func (g *Gateway) proxyError(rt *route, w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
-	var cb *countingBody // the proxy wraps r.Body
-	if ex, ok := r.Context().Value(exchangeKey{}).(*exchange); ok {
-		cb = ex.body
+	var cb *countingBody // the proxy wraps r.Body; w is the exchange's statusWriter
+	if sw, ok := w.(*statusWriter); ok && sw.ex != nil {
+		cb = sw.ex.body
 	}
 	if (cb != nil && cb.tooLarge.Load()) || errors.As(err, &mbe) {
 		g.refuseLimit(w, http.StatusRequestEntityTooLarge, "body")
@@ -483,6 +485,7 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	n      int64
+	ex     *exchange // the exchange that holds it
 }
 
 func (w *statusWriter) WriteHeader(code int) {
