@@ -5,18 +5,15 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"github.com/portcullis/portcullis/ingest"
 )
 
 // LogSink receives access-log messages: the record as a canonical JSON line
-// in Value, the client identity in Key. ingest.KafkaProducer is one.
+// in Value, the client identity in Key, the event time in Time. The
+// Producer of package ingest/kafka is one.
 type LogSink interface {
-	Write(ctx context.Context, msgs ...kafka.Message) error
+	Write(ctx context.Context, msgs ...ingest.Message) error
 }
-
-var _ LogSink = (*ingest.KafkaProducer)(nil)
 
 const (
 	logBatch        = 512
@@ -28,20 +25,20 @@ const (
 // waits; when the buffer is full the record is dropped and counted.
 type accessLog struct {
 	sink    LogSink
-	ch      chan kafka.Message
+	ch      chan ingest.Message
 	m       *metrics
 	logger  *slog.Logger
 	lastErr error // written by run or flush, read once they returned
 }
 
 func newAccessLog(sink LogSink, buffer int, m *metrics, logger *slog.Logger) *accessLog {
-	return &accessLog{sink: sink, ch: make(chan kafka.Message, buffer), m: m, logger: logger}
+	return &accessLog{sink: sink, ch: make(chan ingest.Message, buffer), m: m, logger: logger}
 }
 
 // send queues rec, whose slices it copies into the message.
 func (a *accessLog) send(rec *ingest.Record) {
 	key, _ := ingest.IdentityIP.Key(nil, rec)
-	msg := kafka.Message{Key: key, Value: rec.AppendJSON(make([]byte, 0, 256)), Time: time.Unix(0, rec.TS)}
+	msg := ingest.Message{Key: key, Value: rec.AppendJSON(make([]byte, 0, 256)), Time: time.Unix(0, rec.TS)}
 	select {
 	case a.ch <- msg:
 	default:
@@ -53,7 +50,7 @@ func (a *accessLog) send(rec *ingest.Record) {
 // buffered and returns; records sent after that fill the buffer and are
 // dropped.
 func (a *accessLog) run(stop <-chan struct{}) {
-	batch := make([]kafka.Message, 0, logBatch)
+	batch := make([]ingest.Message, 0, logBatch)
 	for {
 		select {
 		case <-stop:
@@ -75,7 +72,7 @@ func (a *accessLog) run(stop <-chan struct{}) {
 	}
 }
 
-func (a *accessLog) write(batch []kafka.Message) {
+func (a *accessLog) write(batch []ingest.Message) {
 	if len(batch) == 0 {
 		return
 	}
@@ -93,7 +90,7 @@ func (a *accessLog) write(batch []kafka.Message) {
 
 // flush writes what is buffered, without waiting for more.
 func (a *accessLog) flush() {
-	batch := make([]kafka.Message, 0, logBatch)
+	batch := make([]ingest.Message, 0, logBatch)
 	for {
 		select {
 		case m := <-a.ch:
