@@ -181,6 +181,12 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 		"tls", srv.TLSConfig != nil)
 
 	eg, ectx := errgroup.WithContext(ctx)
+	// The gateway's background work (access log, detect-mode WAF,
+	// certificate reloads) ends once the listeners have drained, so the
+	// records of the requests drained are sent.
+	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRun()
+	eg.Go(func() error { return g.Run(runCtx) })
 	if checker != nil {
 		eg.Go(func() error { return checker.Run(ectx) })
 	}
@@ -211,6 +217,7 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 		if redirect != nil {
 			err = errors.Join(err, redirect.Shutdown(sctx))
 		}
+		stopRun()
 		return err
 	})
 	err = eg.Wait()
