@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 )
 
@@ -32,7 +32,7 @@ func bigSnapshot(n int) Snapshot {
 		default:
 			client, scope = fmt.Sprintf("user%d", i), "user"
 		}
-		s.Decisions = append(s.Decisions, &detector.Decision{Client: client, Scope: scope, Action: detector.ActionBlock, TTLSec: 3600})
+		s.Decisions = append(s.Decisions, &decision.Decision{Client: client, Scope: scope, Action: decision.ActionBlock, TTLSec: 3600})
 		s.Expires = append(s.Expires, exp)
 	}
 	return s
@@ -238,12 +238,12 @@ func BenchmarkRedisMemoryPerDecision(b *testing.B) {
 		r := newRedis(b, addr, func(c *RedisConfig) { c.Breaker.MaxNew = 1 << 30; c.MaxActive = 2 * n })
 		before := usedMemory(b, r)
 		b.StartTimer()
-		batch := make([]*detector.Decision, 0, 1000)
+		batch := make([]*decision.Decision, 0, 1000)
 		for i := range n {
 			a := netip.AddrFrom4([4]byte{100, byte(i >> 16), byte(i >> 8), byte(i)})
 			d := blockOf(a.String(), "ip", 3600)
 			d.Model, d.Score, d.Threshold = "pc-0123456789ab", 6.5, 4.8
-			d.Reasons = []detector.Reason{{Feature: "rate", Value: 30.4, Typical: 0.47, Surprise: 6.85}, {Feature: "other_error_ratio", Value: 0.38, Surprise: 4.03}, {Feature: "requests_2m", Value: 215.7, Typical: 24.4, Surprise: 2.08}}
+			d.Reasons = []decision.Reason{{Feature: "rate", Value: 30.4, Typical: 0.47, Surprise: 6.85}, {Feature: "other_error_ratio", Value: 0.38, Surprise: 4.03}, {Feature: "requests_2m", Value: 215.7, Typical: 24.4, Surprise: 2.08}}
 			batch = append(batch, d)
 			if len(batch) == cap(batch) {
 				apply(b, r, batch...)

@@ -12,7 +12,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -44,8 +44,8 @@ func eventually(t testing.TB, what string, ok func() bool) {
 	testwait.Until(t, 5*time.Second, what, ok)
 }
 
-func blockOf(client, scope string, ttl int64) *detector.Decision {
-	return &detector.Decision{Client: client, Scope: scope, TS: time.Now(), Action: detector.ActionBlock, TTLSec: ttl}
+func blockOf(client, scope string, ttl int64) *decision.Decision {
+	return &decision.Decision{Client: client, Scope: scope, TS: time.Now(), Action: decision.ActionBlock, TTLSec: ttl}
 }
 
 func ip(s string) netip.Addr { return netip.MustParseAddr(s) }
@@ -148,7 +148,7 @@ func TestCheckerFollowsTheStore(t *testing.T) {
 func TestCheckerLookups(t *testing.T) {
 	c := loadedChecker(t, CheckerConfig{FailMode: FailOpen}, Snapshot{
 		Version: 7,
-		Decisions: []*detector.Decision{
+		Decisions: []*decision.Decision{
 			blockOf("203.0.113.7", "ip", 600),
 			blockOf("2001:db8::1", "ip", 600),
 			blockOf("2001:db8:1:2::/64", "ipv6_64", 600),
@@ -195,7 +195,7 @@ func TestCheckerLookups(t *testing.T) {
 		})
 	}
 	t.Run("an IPv4 address equal to a decision is blocked", func(t *testing.T) {
-		c := loadedChecker(t, CheckerConfig{FailMode: FailOpen}, Snapshot{Decisions: []*detector.Decision{blockOf("203.0.113.7", "ip", 600)}})
+		c := loadedChecker(t, CheckerConfig{FailMode: FailOpen}, Snapshot{Decisions: []*decision.Decision{blockOf("203.0.113.7", "ip", 600)}})
 		if v := c.Check(ip("203.0.113.7"), "", ""); !v.Blocked || v.Client != "203.0.113.7" {
 			t.Errorf("verdict %+v", v)
 		}
@@ -262,7 +262,7 @@ func TestCheckerFailModes(t *testing.T) {
 		}
 		eventually(t, "the restarted store's empty blocklist is loaded", func() bool { return !c.Check(blocked, "", "").Blocked })
 		eventually(t, "a new block after the restart is applied", func() bool {
-			if _, err := r.Apply(t.Context(), []*detector.Decision{blockOf("198.51.100.9", "ip", 600)}); err != nil {
+			if _, err := r.Apply(t.Context(), []*decision.Decision{blockOf("198.51.100.9", "ip", 600)}); err != nil {
 				return false
 			}
 			time.Sleep(20 * time.Millisecond)
@@ -288,7 +288,7 @@ func TestCheckerFailModes(t *testing.T) {
 func TestCheckerOverlay(t *testing.T) {
 	t.Run("changes applied on an overlay match a fresh snapshot, before and after compaction", func(t *testing.T) {
 		exp := time.Now().Add(time.Hour).UnixMilli()
-		v := fromSnapshot(Snapshot{Version: 1, Decisions: []*detector.Decision{blockOf("192.0.2.1", "ip", 600), blockOf("k", "api_key", 600)},
+		v := fromSnapshot(Snapshot{Version: 1, Decisions: []*decision.Decision{blockOf("192.0.2.1", "ip", 600), blockOf("k", "api_key", 600)},
 			Expires: []time.Time{time.UnixMilli(exp), time.UnixMilli(exp)}})
 		v = v.with([]Change{
 			{Version: 2, Op: OpRemove, Client: "192.0.2.1"},

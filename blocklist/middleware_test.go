@@ -9,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 )
 
 func middlewareChecker(t *testing.T) *Checker {
 	t.Helper()
 	d := blockOf("203.0.113.7", "ip", 600)
-	d.Reasons = []detector.Reason{{Feature: "error_ratio", Value: 0.97, Typical: 0.02}}
+	d.Reasons = []decision.Reason{{Feature: "error_ratio", Value: 0.97, Typical: 0.02}}
 	return loadedChecker(t, CheckerConfig{
 		FailMode: FailOpen,
 		Identity: RequestIdentity{
@@ -23,7 +23,7 @@ func middlewareChecker(t *testing.T) *Checker {
 			APIKeyHeader:   "X-Api-Key",
 			UserHeader:     "X-User",
 		},
-	}, Snapshot{Decisions: []*detector.Decision{d, blockOf("key_bad", "api_key", 600), blockOf("mallory", "user", 60)}})
+	}, Snapshot{Decisions: []*decision.Decision{d, blockOf("key_bad", "api_key", 600), blockOf("mallory", "user", 60)}})
 }
 
 func TestMiddlewareClientIdentity(t *testing.T) {

@@ -53,6 +53,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/internal/redispubsub"
 )
@@ -514,7 +515,7 @@ return out
 
 // Apply implements Store.Apply: one round trip per batch, two when the
 // allowlist changed since the last batch.
-func (r *Redis) Apply(ctx context.Context, ds []*detector.Decision) ([]Outcome, error) {
+func (r *Redis) Apply(ctx context.Context, ds []*decision.Decision) ([]Outcome, error) {
 	if len(ds) == 0 {
 		return nil, nil
 	}
@@ -606,7 +607,7 @@ func (r *Redis) logOutcomes(ctx context.Context, out []Outcome) {
 // splitDecision marshals d as the space stores it, split around the value
 // of ttl_s, which the script fills in. "ttl_s":0 cannot occur earlier: the
 // fields before it are fixed keys, and quotes inside strings are escaped.
-func (r *Redis) splitDecision(d *detector.Decision) (head, tail string, err error) {
+func (r *Redis) splitDecision(d *decision.Decision) (head, tail string, err error) {
 	c := *d
 	c.TTLSec = 0
 	c.Simulated = r.cfg.DryRun
@@ -696,7 +697,7 @@ func (r *Redis) remove(ctx context.Context, space, client string) (bool, error) 
 }
 
 // Get implements Store.Get.
-func (r *Redis) Get(ctx context.Context, client string) (*detector.Decision, error) {
+func (r *Redis) Get(ctx context.Context, client string) (*decision.Decision, error) {
 	b, err := r.c.Get(ctx, r.space+"d:"+client).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
@@ -704,10 +705,11 @@ func (r *Redis) Get(ctx context.Context, client string) (*detector.Decision, err
 	if err != nil {
 		return nil, fmt.Errorf("blocklist: redis get %q: %w", client, err)
 	}
-	d := new(detector.Decision)
+	d := new(decision.Decision)
 	if err := json.Unmarshal(b, d); err != nil {
 		return nil, fmt.Errorf("blocklist: redis get %q: %w", client, err)
 	}
+	d.FillOrigin()
 	return d, nil
 }
 
@@ -757,7 +759,7 @@ func (r *Redis) List(ctx context.Context) (Snapshot, error) {
 	}
 	slices.Sort(s.Allow)
 	type entry struct {
-		d   *detector.Decision
+		d   *decision.Decision
 		exp time.Time
 	}
 	es := make([]entry, 0, len(ds)/2)
@@ -768,10 +770,11 @@ func (r *Redis) List(ctx context.Context) (Snapshot, error) {
 		if err != nil {
 			return bad("expiry")
 		}
-		d := new(detector.Decision)
+		d := new(decision.Decision)
 		if err := json.Unmarshal([]byte(body), d); err != nil {
 			return Snapshot{}, fmt.Errorf("blocklist: redis list: %w", err)
 		}
+		d.FillOrigin()
 		es = append(es, entry{d, time.UnixMilli(int64(ms))})
 	}
 	slices.SortFunc(es, func(a, b entry) int {
@@ -780,7 +783,7 @@ func (r *Redis) List(ctx context.Context) (Snapshot, error) {
 		}
 		return strings.Compare(a.d.Client, b.d.Client)
 	})
-	s.Decisions = make([]*detector.Decision, len(es))
+	s.Decisions = make([]*decision.Decision, len(es))
 	s.Expires = make([]time.Time, len(es))
 	for i, e := range es {
 		s.Decisions[i], s.Expires[i] = e.d, e.exp
@@ -942,7 +945,7 @@ type Change struct {
 	// Entry is the allowlist entry of allow and unallow.
 	Entry string `json:"entry,omitempty"`
 	// Decision is the stored decision of store.
-	Decision *detector.Decision `json:"decision,omitempty"`
+	Decision *decision.Decision `json:"decision,omitempty"`
 	// ExpiresMS is when the block (store) or the open breaker (breaker)
 	// lapses, in Unix milliseconds by the Redis clock.
 	ExpiresMS int64 `json:"exp,omitempty"`

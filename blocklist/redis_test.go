@@ -15,7 +15,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -57,7 +57,7 @@ func sibling(t *testing.T, r *Redis, set func(*RedisConfig)) *Redis {
 	return s
 }
 
-func apply(t testing.TB, r *Redis, ds ...*detector.Decision) []Outcome {
+func apply(t testing.TB, r *Redis, ds ...*decision.Decision) []Outcome {
 	t.Helper()
 	out, err := r.Apply(t.Context(), ds)
 	if err != nil {
@@ -77,7 +77,7 @@ func results(out []Outcome) []Result {
 	return rs
 }
 
-func clients(ds []*detector.Decision) []string {
+func clients(ds []*decision.Decision) []string {
 	cs := make([]string, len(ds))
 	for i, d := range ds {
 		cs[i] = d.Client
@@ -90,9 +90,9 @@ func TestRedisTTL(t *testing.T) {
 	t.Run("a stored decision keeps its fields and its TTL plus at most the jitter", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, func(c *RedisConfig) { c.TTLJitter = 0.1 })
-		d := decision("203.0.113.7", 0, 600)
+		d := testDecision("203.0.113.7", 0, 600)
 		d.Score, d.Threshold, d.Model, d.Events = 0.81, 0.62, "m1", 42
-		d.Reasons = []detector.Reason{{Feature: "error_ratio", Value: 0.97, Typical: 0.02}}
+		d.Reasons = []decision.Reason{{Feature: "error_ratio", Value: 0.97, Typical: 0.02}}
 		before := time.Now()
 		o := apply(t, r, d)[0]
 		if o.Result != Stored || !o.New || o.Offenses != 1 || o.Version == 0 {
@@ -120,9 +120,9 @@ func TestRedisTTL(t *testing.T) {
 	t.Run("jitter spreads the expiries of a batch", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, func(c *RedisConfig) { c.TTLJitter = 0.1 })
-		var ds []*detector.Decision
+		var ds []*decision.Decision
 		for i := range 100 {
-			ds = append(ds, decision(fmt.Sprintf("198.51.100.%d", i), 0, 600))
+			ds = append(ds, testDecision(fmt.Sprintf("198.51.100.%d", i), 0, 600))
 		}
 		seconds := map[int64]bool{}
 		for _, o := range apply(t, r, ds...) {
@@ -138,7 +138,7 @@ func TestRedisTTL(t *testing.T) {
 	t.Run("a negative jitter turns it off", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
-		for _, o := range apply(t, r, decision("a", 0, 600), decision("b", 0, 600)) {
+		for _, o := range apply(t, r, testDecision("a", 0, 600), testDecision("b", 0, 600)) {
 			if o.TTL != 600*time.Second {
 				t.Errorf("TTL = %v, want 600s", o.TTL)
 			}
@@ -147,7 +147,7 @@ func TestRedisTTL(t *testing.T) {
 	t.Run("a decision lapses at its TTL and leaves the list", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
-		apply(t, r, decision("short", 0, 1), decision("long", time.Second, 600))
+		apply(t, r, testDecision("short", 0, 1), testDecision("long", time.Second, 600))
 		s, err := r.List(t.Context())
 		if err != nil || !slices.Equal(clients(s.Decisions), []string{"short", "long"}) || len(s.Expires) != 2 {
 			t.Fatalf("list = %+v, %v", s, err)
@@ -172,7 +172,7 @@ func TestRedisEscalation(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, esc(2, 3*time.Second, time.Minute))
 		for i, want := range []time.Duration{time.Second, 2 * time.Second, 3 * time.Second} {
-			o := apply(t, r, decision("a", 0, 1))[0]
+			o := apply(t, r, testDecision("a", 0, 1))[0]
 			if o.Offenses != i+1 || o.TTL != want {
 				t.Fatalf("offense %d: offenses %d, TTL %v; want TTL %v", i+1, o.Offenses, o.TTL, want)
 			}
@@ -187,8 +187,8 @@ func TestRedisEscalation(t *testing.T) {
 	t.Run("a refresh of an active block is no new offense and never shortens it", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
-		first := apply(t, r, decision("a", 0, 600))[0]
-		o := apply(t, r, decision("a", time.Second, 60))[0]
+		first := apply(t, r, testDecision("a", 0, 600))[0]
+		o := apply(t, r, testDecision("a", time.Second, 60))[0]
 		if o.Result != Stored || o.New || o.Offenses != 1 || !o.Expires.Equal(first.Expires) {
 			t.Errorf("refresh = %+v, first = %+v", o, first)
 		}
@@ -196,23 +196,23 @@ func TestRedisEscalation(t *testing.T) {
 	t.Run("the offense count is forgiven once the forgiveness period after the block passes", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, esc(2, time.Hour, 200*time.Millisecond))
-		apply(t, r, decision("a", 0, 1))
+		apply(t, r, testDecision("a", 0, 1))
 		time.Sleep(1400 * time.Millisecond)
-		if o := apply(t, r, decision("a", 0, 1))[0]; o.Offenses != 1 || o.TTL != time.Second {
+		if o := apply(t, r, testDecision("a", 0, 1))[0]; o.Offenses != 1 || o.TTL != time.Second {
 			t.Errorf("after forgiveness: %+v", o)
 		}
 	})
 	t.Run("remove unblocks and forgets the offenses", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
-		apply(t, r, decision("a", 0, 60))
+		apply(t, r, testDecision("a", 0, 60))
 		if ok, err := r.Remove(t.Context(), "a"); !ok || err != nil {
 			t.Fatalf("remove = %v, %v", ok, err)
 		}
 		if ok, _ := r.Remove(t.Context(), "a"); ok {
 			t.Error("removed twice")
 		}
-		if o := apply(t, r, decision("a", 0, 60))[0]; !o.New || o.Offenses != 1 {
+		if o := apply(t, r, testDecision("a", 0, 60))[0]; !o.New || o.Offenses != 1 {
 			t.Errorf("after remove: %+v", o)
 		}
 	})
@@ -241,9 +241,9 @@ func TestRedisAllowlist(t *testing.T) {
 			{"198.51.100.8", Stored},
 			{"::ffff:203.0.113.9", RefusedAllowlisted},
 		}
-		var ds []*detector.Decision
+		var ds []*decision.Decision
 		for _, tt := range tests {
-			ds = append(ds, decision(tt.client, 0, 60))
+			ds = append(ds, testDecision(tt.client, 0, 60))
 		}
 		for i, o := range apply(t, r, ds...) {
 			if o.Result != tests[i].want || o.Client != tests[i].client {
@@ -259,8 +259,8 @@ func TestRedisAllowlist(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
 		other := sibling(t, r, nil)
-		apply(t, r, decision("10.1.2.3", 0, 60), decision("10.2.0.1", 0, 60))
-		apply(t, other, decision("10.9.9.9", 0, 60)) // warms other's allowlist cache
+		apply(t, r, testDecision("10.1.2.3", 0, 60), testDecision("10.2.0.1", 0, 60))
+		apply(t, other, testDecision("10.9.9.9", 0, 60)) // warms other's allowlist cache
 		if err := r.Allow(t.Context(), "10.1.0.0/16"); err != nil {
 			t.Fatal(err)
 		}
@@ -270,7 +270,7 @@ func TestRedisAllowlist(t *testing.T) {
 		if d, _ := r.Get(t.Context(), "10.2.0.1"); d == nil {
 			t.Error("a client outside the entry was unblocked")
 		}
-		if o := apply(t, other, decision("10.1.2.3", 0, 60))[0]; o.Result != RefusedAllowlisted {
+		if o := apply(t, other, testDecision("10.1.2.3", 0, 60))[0]; o.Result != RefusedAllowlisted {
 			t.Errorf("other detector: %v, want allowlisted", o.Result)
 		}
 	})
@@ -278,14 +278,14 @@ func TestRedisAllowlist(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
 		r.Allow(t.Context(), "key_x")
-		apply(t, r, decision("key_x", 0, 60))
+		apply(t, r, testDecision("key_x", 0, 60))
 		if err := r.Unallow(t.Context(), "key_x"); err != nil {
 			t.Fatal(err)
 		}
 		if err := r.Unallow(t.Context(), "key_x"); err != nil {
 			t.Errorf("unallow of an absent entry: %v", err)
 		}
-		if o := apply(t, r, decision("key_x", 0, 60))[0]; o.Result != Stored {
+		if o := apply(t, r, testDecision("key_x", 0, 60))[0]; o.Result != Stored {
 			t.Errorf("%v, want stored", o.Result)
 		}
 	})
@@ -303,10 +303,10 @@ func TestRedisBreaker(t *testing.T) {
 	brk := func(maxNew int, window, cooldown time.Duration) func(*RedisConfig) {
 		return func(c *RedisConfig) { c.Breaker = RedisBreaker{MaxNew: maxNew, Window: window, Cooldown: cooldown} }
 	}
-	batch := func(prefix string, n int) []*detector.Decision {
-		var ds []*detector.Decision
+	batch := func(prefix string, n int) []*decision.Decision {
+		var ds []*decision.Decision
 		for i := range n {
-			ds = append(ds, decision(fmt.Sprintf("%s%d", prefix, i), 0, 600))
+			ds = append(ds, testDecision(fmt.Sprintf("%s%d", prefix, i), 0, 600))
 		}
 		return ds
 	}
@@ -321,7 +321,7 @@ func TestRedisBreaker(t *testing.T) {
 		if err != nil || !s.Tripped || !strings.Contains(s.Reason, "max_new is 3") || (s.Until.Sub(s.Since)-500*time.Millisecond).Abs() > 10*time.Millisecond {
 			t.Fatalf("breaker = %+v, %v", s, err)
 		}
-		if o := apply(t, r, decision("a0", 0, 600))[0]; o.Result != RefusedBreaker {
+		if o := apply(t, r, testDecision("a0", 0, 600))[0]; o.Result != RefusedBreaker {
 			t.Errorf("refresh while open: %v, want refused", o.Result)
 		}
 		time.Sleep(600 * time.Millisecond)
@@ -365,7 +365,7 @@ func TestRedisBreaker(t *testing.T) {
 		if s, _ := r.Breaker(t.Context()); s.Tripped || s.Recent != 0 {
 			t.Errorf("after reset: %+v", s)
 		}
-		if o := apply(t, r, decision("b", 0, 600))[0]; o.Result != Stored {
+		if o := apply(t, r, testDecision("b", 0, 600))[0]; o.Result != Stored {
 			t.Errorf("after reset: %v", o.Result)
 		}
 	})
@@ -375,15 +375,15 @@ func TestRedisCap(t *testing.T) {
 	addr := redistest.Start(t)
 	t.Run("the cap refuses new clients and frees as decisions lapse", func(t *testing.T) {
 		r := newRedis(t, addr, func(c *RedisConfig) { c.MaxActive = 2 })
-		got := results(apply(t, r, decision("a", 0, 1), decision("b", 0, 600), decision("c", 0, 600)))
+		got := results(apply(t, r, testDecision("a", 0, 1), testDecision("b", 0, 600), testDecision("c", 0, 600)))
 		if want := []Result{Stored, Stored, RefusedCap}; !slices.Equal(got, want) {
 			t.Fatalf("results = %v, want %v", got, want)
 		}
-		if o := apply(t, r, decision("b", time.Second, 600))[0]; o.Result != Stored {
+		if o := apply(t, r, testDecision("b", time.Second, 600))[0]; o.Result != Stored {
 			t.Errorf("refresh of a held client: %v", o.Result)
 		}
 		time.Sleep(1100 * time.Millisecond)
-		if o := apply(t, r, decision("c", 0, 600))[0]; o.Result != Stored {
+		if o := apply(t, r, testDecision("c", 0, 600))[0]; o.Result != Stored {
 			t.Errorf("after a lapse: %v", o.Result)
 		}
 	})
@@ -394,7 +394,7 @@ func TestRedisDryRun(t *testing.T) {
 	t.Run("a dry run records simulated decisions and blocks nobody", func(t *testing.T) {
 		live := newRedis(t, addr, nil)
 		dry := sibling(t, live, func(c *RedisConfig) { c.DryRun = true })
-		if o := apply(t, dry, decision("a", 0, 600))[0]; o.Result != Simulated {
+		if o := apply(t, dry, testDecision("a", 0, 600))[0]; o.Result != Simulated {
 			t.Fatalf("result = %v, want simulated", o.Result)
 		}
 		if d, err := dry.Get(t.Context(), "a"); err != nil || d == nil || !d.Simulated {
@@ -409,7 +409,7 @@ func TestRedisDryRun(t *testing.T) {
 		if s, _ := dry.List(t.Context()); len(s.Decisions) != 1 || !s.Decisions[0].Simulated {
 			t.Errorf("dry list = %+v", s)
 		}
-		if o := apply(t, live, decision("a", 0, 600))[0]; o.Result != Stored || !o.New {
+		if o := apply(t, live, testDecision("a", 0, 600))[0]; o.Result != Stored || !o.New {
 			t.Errorf("live after dry run: %+v", o)
 		}
 	})
@@ -425,12 +425,12 @@ func TestRedisChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		apply(t, r, decision("a", 0, 600), decision("b", 0, 600))
+		apply(t, r, testDecision("a", 0, 600), testDecision("b", 0, 600))
 		r.Remove(t.Context(), "a")
 		r.Allow(t.Context(), "10.0.0.0/8")
 		r.Unallow(t.Context(), "10.0.0.0/8")
 		r.Allow(t.Context(), "b") // removes b
-		apply(t, r, decision("c", 0, 600), decision("d", 0, 600), decision("e", 0, 600), decision("f", 0, 600))
+		apply(t, r, testDecision("c", 0, 600), testDecision("d", 0, 600), testDecision("e", 0, 600), testDecision("f", 0, 600))
 		r.ResetBreaker(t.Context())
 		want := []string{"store a", "store b", "remove a", "allow 10.0.0.0/8", "unallow 10.0.0.0/8", "allow b", "remove b",
 			"store c", "store d", "store e", "breaker ", "breaker_reset "}
@@ -476,11 +476,11 @@ func TestRedisOutage(t *testing.T) {
 	t.Run("apply fails fast while redis is down and works again after a restart", func(t *testing.T) {
 		srv := redistest.StartServer(t)
 		r := newRedis(t, srv.Addr(), nil)
-		apply(t, r, decision("a", 0, 600))
+		apply(t, r, testDecision("a", 0, 600))
 		srv.Stop()
 		ctx := testwait.Context(t, 10*time.Second)
 		start := time.Now()
-		if _, err := r.Apply(ctx, []*detector.Decision{decision("b", 0, 600)}); err == nil {
+		if _, err := r.Apply(ctx, []*decision.Decision{testDecision("b", 0, 600)}); err == nil {
 			t.Fatal("apply succeeded with redis down")
 		}
 		// Fast: a refused connection, not a dial timeout or the context's end.
@@ -494,7 +494,7 @@ func TestRedisOutage(t *testing.T) {
 		if err := r.Ping(ctx); err != nil {
 			t.Fatalf("ping after restart: %v", err)
 		}
-		o, err := r.Apply(ctx, []*detector.Decision{decision("b", 0, 600)})
+		o, err := r.Apply(ctx, []*decision.Decision{testDecision("b", 0, 600)})
 		if err != nil || o[0].Result != Stored {
 			t.Fatalf("apply after restart = %v, %v", o, err)
 		}
@@ -519,7 +519,7 @@ func TestRedisOutage(t *testing.T) {
 		for i := 0; ; i++ {
 			// Changes made before the subscription is back are lost; keep
 			// making them until one arrives.
-			r.Apply(ctx, []*detector.Decision{decision(fmt.Sprint("c", i), 0, 600)})
+			r.Apply(ctx, []*decision.Decision{testDecision(fmt.Sprint("c", i), 0, 600)})
 			select {
 			case c := <-ch:
 				if c.Op != OpStore {
@@ -564,7 +564,7 @@ func TestRedisSecrets(t *testing.T) {
 				defer r.Close()
 				err = r.Ping(t.Context())
 				if err == nil {
-					_, err = r.Apply(t.Context(), []*detector.Decision{decision("a", 0, 60)})
+					_, err = r.Apply(t.Context(), []*decision.Decision{testDecision("a", 0, 60)})
 				}
 			}
 			switch {

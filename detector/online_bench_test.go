@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/decision"
 	. "github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/redistest"
@@ -29,7 +30,7 @@ type redisStore struct {
 	stored map[string]time.Time // client|event time -> stored
 }
 
-func (s *redisStore) Store(ctx context.Context, ds []*Decision) error {
+func (s *redisStore) Store(ctx context.Context, ds []*decision.Decision) error {
 	if _, err := s.r.Apply(ctx, ds); err != nil {
 		return err
 	}

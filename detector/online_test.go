@@ -12,6 +12,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/portcullis/portcullis/decision"
 	. "github.com/portcullis/portcullis/detector"
 
 	"github.com/portcullis/portcullis/ingest"
@@ -60,11 +61,11 @@ func (c *sliceConsumer) Commit(_ context.Context, msgs ...kafka.Message) error {
 type flakyStore struct {
 	mu       sync.Mutex
 	failures int
-	stored   []*Decision
+	stored   []*decision.Decision
 	log      *[]string
 }
 
-func (s *flakyStore) Store(_ context.Context, ds []*Decision) error {
+func (s *flakyStore) Store(_ context.Context, ds []*decision.Decision) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failures > 0 {
@@ -223,7 +224,7 @@ func TestOnlineWarmsAPartitionItResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]bool{}
-	var pending []*Decision
+	var pending []*decision.Decision
 	for i, msg := range msgs {
 		if err := jp.Parse(msg.Value, &rec); err != nil {
 			t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
@@ -94,14 +94,14 @@ func storeFor(t testing.TB, cfg Config) *blocklist.Redis {
 	return r
 }
 
-func block(client, scope string, ttl int64) *detector.Decision {
-	return &detector.Decision{Client: client, Scope: scope, TS: time.Now(), Action: detector.ActionBlock, TTLSec: ttl}
+func block(client, scope string, ttl int64) *decision.Decision {
+	return &decision.Decision{Client: client, Scope: scope, TS: time.Now(), Action: decision.ActionBlock, TTLSec: ttl}
 }
 
 // applyOne stores d and returns what the store did.
-func applyOne(t testing.TB, r *blocklist.Redis, d *detector.Decision) blocklist.Outcome {
+func applyOne(t testing.TB, r *blocklist.Redis, d *decision.Decision) blocklist.Outcome {
 	t.Helper()
-	out, err := r.Apply(context.Background(), []*detector.Decision{d})
+	out, err := r.Apply(context.Background(), []*decision.Decision{d})
 	if err != nil {
 		t.Fatal(err)
 	}

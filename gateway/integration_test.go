@@ -16,7 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/portcullis/portcullis/blocklist"
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/redistest"
 )
@@ -37,13 +37,13 @@ func runCheckerWith(t *testing.T, addr string, cfg blocklist.CheckerConfig, bloc
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ds []*detector.Decision
+	var ds []*decision.Decision
 	for _, b := range blocks {
 		scope := "ip"
 		if strings.HasPrefix(b, "key_") {
 			scope = "api_key"
 		}
-		ds = append(ds, &detector.Decision{Client: b, Scope: scope, TS: time.Now(), Action: detector.ActionBlock, TTLSec: 600})
+		ds = append(ds, &decision.Decision{Client: b, Scope: scope, TS: time.Now(), Action: decision.ActionBlock, TTLSec: 600})
 	}
 	if _, err := store.Apply(t.Context(), ds); err != nil {
 		t.Fatal(err)

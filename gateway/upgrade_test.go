@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -160,8 +160,8 @@ func TestTunnelClosesWhenItsClientIsBlocked(t *testing.T) {
 	c.SetDeadline(testwait.Deadline(t, 10*time.Second))
 	echo(t, c, br, "before the block")
 
-	if _, err := store.Apply(t.Context(), []*detector.Decision{{Client: "127.0.0.1", Scope: "ip", TS: time.Now(),
-		Action: detector.ActionBlock, TTLSec: 600}}); err != nil {
+	if _, err := store.Apply(t.Context(), []*decision.Decision{{Client: "127.0.0.1", Scope: "ip", TS: time.Now(),
+		Action: decision.ActionBlock, TTLSec: 600}}); err != nil {
 		t.Fatal(err)
 	}
 	// The tunnel ends: the read sees EOF (or a reset), not the deadline.

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/review"
@@ -30,7 +31,7 @@ const testToken = "review-test-token-0123456789"
 // decisions and its history of judgements, with event times ending a
 // minute ago so the page shows live ages.
 type traffic struct {
-	decisions []*detector.Decision
+	decisions []*decision.Decision
 	history   *detector.History
 }
 
@@ -149,7 +150,7 @@ func newRig(t *testing.T, redisAddr string, history review.HistorySource, set fu
 }
 
 // block stores ds as the detector would.
-func (r *rig) block(t *testing.T, ds ...*detector.Decision) {
+func (r *rig) block(t *testing.T, ds ...*decision.Decision) {
 	t.Helper()
 	out, err := r.store.Apply(context.Background(), ds)
 	if err != nil {
@@ -164,11 +165,11 @@ func (r *rig) block(t *testing.T, ds ...*detector.Decision) {
 
 // decision returns a block of client triggered ago before now, with
 // reasons on features.
-func decision(client string, ago time.Duration, score float64, features ...string) *detector.Decision {
-	d := &detector.Decision{Client: client, Scope: "ip", TS: time.Now().Add(-ago).UTC().Truncate(time.Millisecond),
-		Action: detector.ActionBlock, Score: score, Threshold: 0.61, TTLSec: 600, Model: "m1", Events: 40}
+func testDecision(client string, ago time.Duration, score float64, features ...string) *decision.Decision {
+	d := &decision.Decision{Client: client, Scope: "ip", TS: time.Now().Add(-ago).UTC().Truncate(time.Millisecond),
+		Action: decision.ActionBlock, Score: score, Threshold: 0.61, TTLSec: 600, Model: "m1", Events: 40}
 	for i, f := range features {
-		d.Reasons = append(d.Reasons, detector.Reason{Feature: f, Value: 0.9 - 0.1*float64(i), Typical: 0.01})
+		d.Reasons = append(d.Reasons, decision.Reason{Feature: f, Value: 0.9 - 0.1*float64(i), Typical: 0.01})
 	}
 	return d
 }

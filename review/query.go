@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/campaign"
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/models"
 )
 
@@ -24,7 +24,7 @@ const (
 // Actions a Query filters on: enforced blocks, and blocks recorded in dry
 // run.
 const (
-	ActionBlock     = detector.ActionBlock
+	ActionBlock     = decision.ActionBlock
 	ActionSimulated = "simulated"
 )
 
@@ -60,10 +60,10 @@ func (q Query) withDefaults() Query {
 	return q
 }
 
-func (q Query) matches(d *detector.Decision) bool {
+func (q Query) matches(d *decision.Decision) bool {
 	switch q.Action {
 	case ActionBlock:
-		if d.Simulated || d.Action != detector.ActionBlock {
+		if d.Simulated || d.Action != decision.ActionBlock {
 			return false
 		}
 	case ActionSimulated:
@@ -81,7 +81,7 @@ func (q Query) matches(d *detector.Decision) bool {
 	} else if !strings.HasPrefix(d.Client, q.Client) {
 		return false
 	}
-	if q.Reason != "" && !slices.ContainsFunc(d.Reasons, func(r detector.Reason) bool {
+	if q.Reason != "" && !slices.ContainsFunc(d.Reasons, func(r decision.Reason) bool {
 		return r.Feature == q.Reason || q.Reason == manualReason && strings.HasPrefix(r.Feature, manualReason)
 	}) {
 		return false
@@ -173,7 +173,7 @@ type Cursor struct {
 	Client string
 }
 
-func cursorOf(d *detector.Decision) Cursor { return Cursor{TS: d.TS, Client: d.Client} }
+func cursorOf(d *decision.Decision) Cursor { return Cursor{TS: d.TS, Client: d.Client} }
 
 // String encodes c for a URL.
 func (c Cursor) String() string {
@@ -197,7 +197,7 @@ func ParseCursor(s string) (Cursor, error) {
 
 // before reports whether c comes before d in page order: newest first,
 // then by client, descending.
-func (c *Cursor) before(d *detector.Decision) bool {
+func (c *Cursor) before(d *decision.Decision) bool {
 	if !d.TS.Equal(c.TS) {
 		return d.TS.Before(c.TS)
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 )
 
@@ -28,7 +29,7 @@ var (
 // Store is the blocklist as the review sees it: a *blocklist.Redis.
 type Store interface {
 	List(ctx context.Context) (blocklist.Snapshot, error)
-	Get(ctx context.Context, client string) (*detector.Decision, error)
+	Get(ctx context.Context, client string) (*decision.Decision, error)
 	Expiry(ctx context.Context, client string) (time.Time, bool, error)
 	Remove(ctx context.Context, client string) (bool, error)
 	Allow(ctx context.Context, entry string) error
@@ -64,7 +65,7 @@ func NewService(store Store, history HistorySource) *Service {
 // Item is an active decision in the design's decisions shape, with when it
 // lapses.
 type Item struct {
-	*detector.Decision
+	*decision.Decision
 	// Expires is when the block lapses, by the store's clock.
 	Expires time.Time `json:"expires"`
 	// TTLLeftSec is how many seconds of the block are left.
@@ -94,7 +95,7 @@ type Detail struct {
 	History []detector.Judgement `json:"history"`
 }
 
-func (s *Service) item(d *detector.Decision, exp, now time.Time) Item {
+func (s *Service) item(d *decision.Decision, exp, now time.Time) Item {
 	return Item{
 		Decision:      d,
 		Expires:       exp.UTC(),

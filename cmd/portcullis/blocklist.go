@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/review"
 )
@@ -102,9 +103,9 @@ file, never from a flag.`,
 			if err != nil {
 				return err
 			}
-			d := &detector.Decision{Client: args[0], Scope: scope, TS: time.Now().UTC(), Action: detector.ActionBlock,
-				TTLSec: int64(ttl / time.Second), Model: "manual", Reasons: []detector.Reason{{Feature: "manual: " + reason}}}
-			out, err := r.Apply(ctx, []*detector.Decision{d})
+			d := &decision.Decision{Client: args[0], Scope: scope, TS: time.Now().UTC(), Action: decision.ActionBlock,
+				TTLSec: int64(ttl / time.Second), Model: "manual", Origin: decision.OriginManual, Reasons: []decision.Reason{{Feature: "manual: " + reason}}}
+			out, err := r.Apply(ctx, []*decision.Decision{d})
 			if err != nil {
 				return err
 			}
@@ -186,10 +187,10 @@ file, never from a flag.`,
 					fmt.Fprintln(w, "a client known from training: judged against its own history as well as the population")
 				}
 				fmt.Fprintf(w, "surprise %.1f: at least this unusual, about 1 normal client in 10^%.1f; the threshold is 10^%.1f\n", d.Score, d.Score, d.Threshold)
-				if d.Rule == detector.RuleVolume {
+				if d.Rule == decision.RuleVolume {
 					fmt.Fprintln(w, "blocked by the volume limit: an anonymous client new to the model sending more to a few routes than ordinary clients ever do")
 				}
-				if d.Rule == detector.RuleCampaign {
+				if d.Rule == decision.RuleCampaign {
 					fmt.Fprintf(w, "blocked as a member of campaign %s: %s\n", escapeText(d.Campaign), escapeText(d.CampaignReason))
 				}
 				for _, r := range d.Reasons {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
@@ -118,7 +119,7 @@ type redisDecisions struct {
 	outcomes *prometheus.CounterVec
 }
 
-func (s redisDecisions) Store(ctx context.Context, ds []*detector.Decision) error {
+func (s redisDecisions) Store(ctx context.Context, ds []*decision.Decision) error {
 	out, err := s.r.Apply(ctx, ds)
 	if err != nil {
 		return err
