@@ -144,24 +144,3 @@ func TestMiddlewareResponses(t *testing.T) {
 		}
 	})
 }
-
-func ExampleMiddleware() {
-	store, err := NewRedis(RedisConfig{Addrs: []string{"127.0.0.1:6379"}}.WithDefaults(), nil)
-	if err != nil {
-		return
-	}
-	checker := NewChecker(store, CheckerConfig{
-		FailMode: FailOpen,
-		Identity: RequestIdentity{
-			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
-			APIKeyHeader:   "X-Api-Key",
-		},
-	}, nil)
-	// Run keeps the view in sync; start it with the gateway's errgroup:
-	//	g.Go(func() error { return checker.Run(ctx) })
-	api := http.NewServeMux()
-	// Payments fail closed when the blocklist cannot be confirmed; the rest fails open.
-	payments := Middleware(checker, MiddlewareConfig{FailMode: FailClosed})(api)
-	public := Middleware(checker, MiddlewareConfig{Status: http.StatusTooManyRequests})(api)
-	_, _ = payments, public
-}

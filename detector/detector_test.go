@@ -186,7 +186,7 @@ func TestPolicy(t *testing.T) {
 		}
 	})
 	t.Run("an allowlisted prefix covers its addresses", func(t *testing.T) {
-		a, err := ParseAllowlist([]string{"203.0.113.0/24", "2001:db8::/32", "key_partner"})
+		a, err := decision.ParseAllowlist([]string{"203.0.113.0/24", "2001:db8::/32", "key_partner"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +194,7 @@ func TestPolicy(t *testing.T) {
 			!a.Allows("x", []byte("192.0.2.1"), []byte("key_partner"), nil) || a.Allows("192.0.2.1", []byte("192.0.2.1"), nil, nil) {
 			t.Error("allowlist matched the wrong clients")
 		}
-		if _, err := ParseAllowlist([]string{"10.0.0.0/33"}); err == nil {
+		if _, err := decision.ParseAllowlist([]string{"10.0.0.0/33"}); err == nil {
 			t.Error("a bad prefix was accepted")
 		}
 	})

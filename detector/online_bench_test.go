@@ -13,7 +13,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	. "github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
@@ -25,7 +25,7 @@ import (
 // redisStore adapts the Redis blocklist to the detector, and notes when
 // each decision was stored.
 type redisStore struct {
-	r      *blocklist.Redis
+	r      *redisstore.Store
 	mu     sync.Mutex
 	stored map[string]time.Time // client|event time -> stored
 }
@@ -134,7 +134,7 @@ func runOnline(b *testing.B, brokers []string, topic, group string, st *benchSta
 		b.Fatal(err)
 	}
 	defer consumer.Close()
-	r, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{st.redis}, KeyPrefix: group + ":", Breaker: blocklist.RedisBreaker{MaxNew: 1 << 30}}, nil)
+	r, err := redisstore.New(redisstore.Config{Addrs: []string{st.redis}, KeyPrefix: group + ":", Breaker: redisstore.BreakerConfig{MaxNew: 1 << 30}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func BenchmarkOnlineDecisionDelay(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r, _ := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{st.redis}, KeyPrefix: topic + ":", Breaker: blocklist.RedisBreaker{MaxNew: 1 << 30}}, nil)
+		r, _ := redisstore.New(redisstore.Config{Addrs: []string{st.redis}, KeyPrefix: topic + ":", Breaker: redisstore.BreakerConfig{MaxNew: 1 << 30}}, nil)
 		store := &redisStore{r: r, stored: map[string]time.Time{}}
 		o, _ := NewOnline(OnlineConfig{BatchSize: 1000, FlushInterval: 20 * time.Millisecond}, st.model, consumer, store, nil, nil)
 		ctx, cancel := context.WithCancel(context.Background())

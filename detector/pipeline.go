@@ -73,7 +73,7 @@ type Pipeline struct {
 	ttl   int64
 	every int64
 	model *models.Model
-	allow *Allowlist
+	allow *decision.Allowlist
 	table *features.Table[clientState]
 	camps *campaigns // nil when disabled
 
@@ -101,7 +101,7 @@ func NewPipeline(cfg Config, m *models.Model) (*Pipeline, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	allow, err := ParseAllowlist(cfg.Policy.Allow)
+	allow, err := decision.ParseAllowlist(cfg.Policy.Allow)
 	if err != nil {
 		return nil, err
 	}

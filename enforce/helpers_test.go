@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -38,7 +39,7 @@ func testConfig(redisAddr string) Config {
 			UserHeader:     "X-User",
 		},
 		Blocklist: BlocklistConfig{
-			Redis: blocklist.RedisConfig{
+			Redis: redisstore.Config{
 				Addrs:     []string{redisAddr},
 				KeyPrefix: fmt.Sprintf("enforce%d:", prefixes.Add(1)),
 				TTLJitter: -1,
@@ -84,9 +85,9 @@ func startService(t testing.TB, cfg Config) *Service {
 
 // storeFor returns a Redis store on the service's key space, for the test
 // to write decisions as the detector would.
-func storeFor(t testing.TB, cfg Config) *blocklist.Redis {
+func storeFor(t testing.TB, cfg Config) *redisstore.Store {
 	t.Helper()
-	r, err := blocklist.NewRedis(cfg.Blocklist.Redis, nil)
+	r, err := redisstore.New(cfg.Blocklist.Redis, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func block(client, scope string, ttl int64) *decision.Decision {
 }
 
 // applyOne stores d and returns what the store did.
-func applyOne(t testing.TB, r *blocklist.Redis, d *decision.Decision) blocklist.Outcome {
+func applyOne(t testing.TB, r *redisstore.Store, d *decision.Decision) blocklist.Outcome {
 	t.Helper()
 	out, err := r.Apply(context.Background(), []*decision.Decision{d})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/internal/redistest"
@@ -369,7 +370,7 @@ func TestReviewAPIListsFiltersAndPages(t *testing.T) {
 
 func TestReviewAPIDryRun(t *testing.T) {
 	addr := redistest.Start(t)
-	r := newRig(t, addr, nil, func(c *blocklist.RedisConfig) { c.DryRun = true })
+	r := newRig(t, addr, nil, func(c *redisstore.Config) { c.DryRun = true })
 	d := testDecision("203.0.113.7", time.Minute, 0.8, "error_ratio")
 	d.Simulated = true
 	r.block(t, d)
@@ -538,7 +539,7 @@ func TestReviewAPIAllowlist(t *testing.T) {
 
 func TestReviewAPIWhenRedisIsDown(t *testing.T) {
 	srv := redistest.StartServer(t)
-	r := newRig(t, srv.Addr(), nil, func(c *blocklist.RedisConfig) { c.Timeout = 200 * time.Millisecond })
+	r := newRig(t, srv.Addr(), nil, func(c *redisstore.Config) { c.Timeout = 200 * time.Millisecond })
 	srv.Stop()
 	res := r.as(t, "GET", "/api/v1/decisions", "")
 	if res.code != http.StatusServiceUnavailable || !strings.Contains(res.errorText(t), "try again") {

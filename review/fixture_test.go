@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
@@ -118,19 +119,19 @@ var prefixes atomic.Int64
 // rig is a review Handler over a Redis blocklist of its own key prefix on
 // a real redis-server, served by an httptest server.
 type rig struct {
-	store *blocklist.Redis
+	store *redisstore.Store
 	svc   *review.Service
 	reg   *prometheus.Registry
 	srv   *httptest.Server
 }
 
-func newRig(t *testing.T, redisAddr string, history review.HistorySource, set func(*blocklist.RedisConfig)) *rig {
+func newRig(t *testing.T, redisAddr string, history review.HistorySource, set func(*redisstore.Config)) *rig {
 	t.Helper()
-	cfg := blocklist.RedisConfig{Addrs: []string{redisAddr}, KeyPrefix: fmt.Sprintf("rv%d:", prefixes.Add(1)), TTLJitter: -1}
+	cfg := redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: fmt.Sprintf("rv%d:", prefixes.Add(1)), TTLJitter: -1}
 	if set != nil {
 		set(&cfg)
 	}
-	store, err := blocklist.NewRedis(cfg, slog.New(slog.DiscardHandler))
+	store, err := redisstore.New(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 )
@@ -26,7 +27,7 @@ var (
 	ErrNotAllowlisted = errors.New("not on the allowlist")
 )
 
-// Store is the blocklist as the review sees it: a *blocklist.Redis.
+// Store is the blocklist as the review sees it: a *redisstore.Store.
 type Store interface {
 	List(ctx context.Context) (blocklist.Snapshot, error)
 	Get(ctx context.Context, client string) (*decision.Decision, error)
@@ -37,7 +38,7 @@ type Store interface {
 	Allowlist(ctx context.Context) ([]string, error)
 }
 
-var _ Store = (*blocklist.Redis)(nil)
+var _ Store = (*redisstore.Store)(nil)
 
 // HistorySource holds the recent judgements of clients: a detector.History
 // in the detector. Judgements returns nil for a client it knows nothing
@@ -208,7 +209,7 @@ func (s *Service) allow(ctx context.Context, entry string, all bool) error {
 	if err := checkClient(entry); err != nil {
 		return err
 	}
-	if _, err := detector.ParseAllowlist([]string{entry}); err != nil {
+	if err := decision.ValidateAllowEntry(entry); err != nil {
 		return fmt.Errorf("review: %w: %w", ErrBadInput, err)
 	}
 	if !all && CoversEverything(entry) {

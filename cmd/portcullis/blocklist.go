@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/review"
@@ -31,8 +32,8 @@ type blocklistFlags struct {
 	jsonOut bool
 }
 
-func (f *blocklistFlags) open(log *slog.Logger) (*blocklist.Redis, error) {
-	var cfg blocklist.RedisConfig
+func (f *blocklistFlags) open(log *slog.Logger) (*redisstore.Store, error) {
+	var cfg redisstore.Config
 	if f.config != "" {
 		dc, err := loadDetectConfig(f.config)
 		if err != nil {
@@ -55,7 +56,7 @@ func (f *blocklistFlags) open(log *slog.Logger) (*blocklist.Redis, error) {
 	if len(cfg.Addrs) == 0 {
 		return nil, errors.New("no Redis: pass --config detect.yaml (its redis section) or --redis host:port")
 	}
-	return blocklist.NewRedis(cfg, log)
+	return redisstore.New(cfg, log)
 }
 
 func newBlocklistCommand() *cobra.Command {
@@ -78,7 +79,7 @@ file, never from a flag.`,
 	pf.StringVar(&f.pwFile, "password-file", "", "file holding the Redis password")
 	pf.BoolVar(&f.jsonOut, "json", false, "print JSON: decisions in the shape portcullis score writes")
 
-	with := func(run func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error) func(*cobra.Command, []string) error {
+	with := func(run func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, args []string) error {
 			r, err := f.open(slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn})))
 			if err != nil {
@@ -95,7 +96,7 @@ file, never from a flag.`,
 	var reason string
 	add := &cobra.Command{
 		Use: "add CLIENT", Short: "Block a client by hand", Args: cobra.ExactArgs(1),
-		RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+		RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 			if ttl < time.Second {
 				return fmt.Errorf("--ttl %v; give 1s or more", ttl)
 			}
@@ -123,7 +124,7 @@ file, never from a flag.`,
 	var force bool
 	allow := &cobra.Command{
 		Use: "allow ENTRY", Short: "Allowlist an IP, CIDR prefix, API key or user (unblocks it)", Args: cobra.ExactArgs(1),
-		RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+		RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 			svc := review.NewService(r, nil)
 			do := svc.Allow
 			if force {
@@ -141,7 +142,7 @@ file, never from a flag.`,
 	cmd.AddCommand(
 		&cobra.Command{
 			Use: "list", Short: "List active decisions", Args: cobra.NoArgs,
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, _ []string) error {
+			RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, _ []string) error {
 				s, err := r.List(ctx)
 				if err != nil {
 					return err
@@ -170,7 +171,7 @@ file, never from a flag.`,
 		},
 		&cobra.Command{
 			Use: "explain CLIENT", Short: "Show the decision about a client with its reasons", Args: cobra.ExactArgs(1),
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+			RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 				d, err := r.Get(ctx, args[0])
 				if err != nil {
 					return err
@@ -202,7 +203,7 @@ file, never from a flag.`,
 		add,
 		&cobra.Command{
 			Use: "remove CLIENT", Short: "Unblock a client", Args: cobra.ExactArgs(1),
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+			RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 				if err := review.NewService(r, nil).Unblock(ctx, args[0]); err != nil {
 					if errors.Is(err, review.ErrNotBlocked) {
 						return fmt.Errorf("%s was not blocked", escapeText(args[0]))
@@ -216,7 +217,7 @@ file, never from a flag.`,
 		allow,
 		&cobra.Command{
 			Use: "unallow ENTRY", Short: "Remove an allowlist entry", Args: cobra.ExactArgs(1),
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+			RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 				if err := review.NewService(r, nil).Unallow(ctx, args[0]); err != nil {
 					return err
 				}
@@ -226,7 +227,7 @@ file, never from a flag.`,
 		},
 		&cobra.Command{
 			Use: "breaker [reset]", Short: "Show the safety breaker, or reset it", Args: cobra.MaximumNArgs(1),
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+			RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 				if len(args) == 1 {
 					if args[0] != "reset" {
 						return fmt.Errorf("breaker %q: the only action is reset", args[0])

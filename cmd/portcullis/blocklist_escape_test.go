@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 )
@@ -17,7 +17,7 @@ import (
 // theirs reaches the terminal.
 func TestBlocklistOutputIsEscaped(t *testing.T) {
 	r := redistest.Start(t)
-	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{r}, KeyPrefix: "esc:"}, slog.New(slog.DiscardHandler))
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{r}, KeyPrefix: "esc:"}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
