@@ -66,6 +66,8 @@ type Decision struct {
 	// Origin says who took the decision. Empty in decisions written before
 	// it existed: see FillOrigin.
 	Origin Origin `json:"origin,omitempty"`
+	// Note is what an operator gave as the reason for a manual decision.
+	Note string `json:"note,omitempty"`
 	// Rule names what blocked the client when it was not its own score:
 	// RuleVolume, RuleCampaign, or empty for the score.
 	Rule string `json:"rule,omitempty"`

@@ -29,7 +29,7 @@ const (
 )
 
 // manualReason is the reason filter that matches blocks added by hand
-// (portcullis blocklist add), whose reason reads "manual: ...".
+// (portcullis blocklist add, Service.Block): decisions of Origin manual.
 const manualReason = "manual"
 
 // Query selects active decisions. The zero Query selects them all, a page
@@ -81,9 +81,10 @@ func (q Query) matches(d *decision.Decision) bool {
 	} else if !strings.HasPrefix(d.Client, q.Client) {
 		return false
 	}
-	if q.Reason != "" && !slices.ContainsFunc(d.Reasons, func(r decision.Reason) bool {
-		return r.Feature == q.Reason || q.Reason == manualReason && strings.HasPrefix(r.Feature, manualReason)
-	}) {
+	if q.Reason == manualReason {
+		return d.Manual()
+	}
+	if q.Reason != "" && !slices.ContainsFunc(d.Reasons, func(r decision.Reason) bool { return r.Feature == q.Reason }) {
 		return false
 	}
 	return true

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/netip"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
@@ -97,22 +95,9 @@ file, never from a flag.`,
 	add := &cobra.Command{
 		Use: "add CLIENT", Short: "Block a client by hand", Args: cobra.ExactArgs(1),
 		RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
-			if ttl < time.Second {
-				return fmt.Errorf("--ttl %v; give 1s or more", ttl)
-			}
-			scope, err := clientScope(args[0])
+			o, err := review.NewService(r, nil).Block(ctx, args[0], ttl, reason)
 			if err != nil {
 				return err
-			}
-			d := &decision.Decision{Client: args[0], Scope: scope, TS: time.Now().UTC(), Action: decision.ActionBlock,
-				TTLSec: int64(ttl / time.Second), Model: "manual", Origin: decision.OriginManual, Reasons: []decision.Reason{{Feature: "manual: " + reason}}}
-			out, err := r.Apply(ctx, []*decision.Decision{d})
-			if err != nil {
-				return err
-			}
-			o := out[0]
-			if o.Result != blocklist.Stored && o.Result != blocklist.Simulated {
-				return fmt.Errorf("%s not blocked: %s", escapeText(args[0]), o.Result)
 			}
 			fmt.Fprintf(w, "%s %s until %s\n", escapeText(args[0]), o.Result, o.Expires.UTC().Format(time.RFC3339))
 			return nil
@@ -160,7 +145,13 @@ file, never from a flag.`,
 				fmt.Fprintln(tw, "CLIENT\tSCOPE\tSCORE\tEXPIRES\tTOP REASON")
 				for i, d := range s.Decisions {
 					top := ""
-					if len(d.Reasons) > 0 {
+					switch {
+					case d.Manual() && d.Note != "":
+						top = "by hand: " + escapeText(d.Note)
+					case d.Manual():
+						top = "by hand"
+					}
+					if top == "" && len(d.Reasons) > 0 {
 						top = fmt.Sprintf("%s %.4g (typical %.4g)", escapeText(d.Reasons[0].Feature), d.Reasons[0].Value, d.Reasons[0].Typical)
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\n", escapeText(d.Client), escapeText(d.Scope), d.Score, s.Expires[i].UTC().Format(time.RFC3339), top)
@@ -181,6 +172,16 @@ file, never from a flag.`,
 				}
 				if f.jsonOut {
 					return json.NewEncoder(w).Encode(d)
+				}
+				if d.Manual() {
+					fmt.Fprintf(w, "%s (%s) blocked by hand at %s for %ds\n", escapeText(d.Client), escapeText(d.Scope), d.TS.Format(time.RFC3339), d.TTLSec)
+					if d.Note != "" {
+						fmt.Fprintf(w, "note: %s\n", escapeText(d.Note))
+					}
+					for _, r := range d.Reasons { // blocks added by hand before decisions had a note
+						fmt.Fprintf(w, "  %s\n", escapeText(r.Feature))
+					}
+					return nil
 				}
 				fmt.Fprintf(w, "%s (%s) blocked at %s by model %s: score %.2f, threshold %.2f, after %d events, for %ds\n",
 					escapeText(d.Client), escapeText(d.Scope), d.TS.Format(time.RFC3339), escapeText(d.Model), d.Score, d.Threshold, d.Events, d.TTLSec)
@@ -256,37 +257,6 @@ file, never from a flag.`,
 		},
 	)
 	return cmd
-}
-
-// clientScope returns the scope of a client given by hand, or why it is
-// not one: an IP address or an IPv6 /64 prefix in canonical form (a block
-// on another spelling would match no request), or an API key id or user
-// of printable characters.
-func clientScope(client string) (string, error) {
-	if strings.Contains(client, "/") {
-		p, err := netip.ParsePrefix(client)
-		if err != nil || !p.Addr().Is6() || p.Bits() != 64 || p.Addr().Is4In6() {
-			return "", fmt.Errorf("%s: a prefix must be an IPv6 /64 such as 2001:db8:1:2::/64; block an IPv4 address by itself", escapeText(client))
-		}
-		if c := p.Masked().String(); c != client {
-			return "", fmt.Errorf("%s is not in canonical form; write %s", escapeText(client), c)
-		}
-		return "ipv6_64", nil
-	}
-	if strings.Contains(client, ":") || strings.Trim(client, "0123456789.") == "" {
-		a, err := netip.ParseAddr(client)
-		if err != nil || a.Zone() != "" {
-			return "", fmt.Errorf("%s is not an IP address (such as 203.0.113.7 or 2001:db8::1)", escapeText(client))
-		}
-		if c := a.Unmap().String(); c != client {
-			return "", fmt.Errorf("%s is not in canonical form; write %s", escapeText(client), c)
-		}
-		return "ip", nil
-	}
-	if len(client) > 256 || escapeText(client) != client || strings.ContainsAny(client, " \t") {
-		return "", fmt.Errorf("%s: an API key id or user is at most 256 printable characters without spaces", escapeText(client))
-	}
-	return "api_key", nil
 }
 
 // escapeText returns s with every byte outside printable ASCII escaped as
