@@ -25,6 +25,7 @@ import (
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/gateway"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/trafficgen"
 )
 
@@ -154,7 +155,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	}
 	gwListen, gwAdmin, detAdmin := free(), free(), free()
 	brokers := cluster.ListenAddrs()
-	kafkaCfg := ingest.KafkaConfig{Brokers: brokers, Topic: "access", GroupID: "demo", Start: "earliest",
+	kafkaCfg := kafka.Config{Brokers: brokers, Topic: "access", GroupID: "demo", Start: "earliest",
 		MaxWait: 200 * time.Millisecond, HeartbeatInterval: 300 * time.Millisecond, SessionTimeout: 6 * time.Second, BatchTimeout: 5 * time.Millisecond}
 	redisCfg := redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: "demo:"}
 

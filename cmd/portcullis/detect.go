@@ -25,6 +25,7 @@ import (
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/internal/buildinfo"
 	"github.com/portcullis/portcullis/internal/yamlconf"
 	"github.com/portcullis/portcullis/models"
@@ -42,7 +43,7 @@ type detectConfig struct {
 	// another shape (format json-map).
 	LogFormat  string                `yaml:"log_format"`
 	JSONFields map[string]string     `yaml:"json_fields"`
-	Kafka      ingest.KafkaConfig    `yaml:"kafka"`
+	Kafka      kafka.Config          `yaml:"kafka"`
 	Input      detectInput           `yaml:"input"` // instead of kafka
 	Redis      redisstore.Config     `yaml:"redis"`
 	Policy     detector.PolicyConfig `yaml:"policy"`
@@ -225,8 +226,12 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		return err
 	}
 	defer store.Close()
-	consumer, lag, inputAttrs, err := openDetectInput(cfg, log)
+	consumer, lag, inputAttrs, err := openDetectInput(ctx, cfg, log)
 	if err != nil {
+		if ctx.Err() != nil { // interrupted while the input was starting
+			log.Info("stopped before the input started", "cause", context.Cause(ctx))
+			return nil
+		}
 		return err
 	}
 	// The consumer closes after Run returns, so the last commit happens

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"reflect"
 
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 )
 
 // detectInput is where portcullis detect reads access logs when it is not
@@ -28,7 +30,7 @@ type inputConsumer interface {
 // openDetectInput opens the one input the config names, kafka or
 // input.file, and returns it with its lag for the metrics (nil when it has
 // none) and log attributes that say what it reads.
-func openDetectInput(cfg detectConfig, log *slog.Logger) (inputConsumer, func() float64, []any, error) {
+func openDetectInput(ctx context.Context, cfg detectConfig, log *slog.Logger) (inputConsumer, func() float64, []any, error) {
 	hasKafka := !reflect.ValueOf(cfg.Kafka).IsZero()
 	switch {
 	case hasKafka && cfg.Input.File != nil:
@@ -40,7 +42,7 @@ func openDetectInput(cfg detectConfig, log *slog.Logger) (inputConsumer, func() 
 		}
 		return c, nil, []any{"file", cfg.Input.File.Path, "follow", cfg.Input.File.Follow}, nil
 	case hasKafka:
-		c, err := ingest.NewKafkaConsumer(cfg.Kafka, log.With("component", "kafka"))
+		c, err := kafka.NewConsumer(ctx, cfg.Kafka, log.With("component", "kafka"))
 		if err != nil {
 			return nil, nil, nil, err
 		}

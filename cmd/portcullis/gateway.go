@@ -17,7 +17,7 @@ import (
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/gateway"
-	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/internal/buildinfo"
 )
 
@@ -33,7 +33,7 @@ type gatewayConfig struct {
 		MaxStaleness time.Duration `yaml:"max_staleness"`
 	} `yaml:"blocklist"`
 	// Kafka receives the access log, keyed by client.
-	Kafka ingest.KafkaConfig `yaml:"kafka"`
+	Kafka kafka.Config `yaml:"kafka"`
 }
 
 func loadGatewayConfig(path string) (gatewayConfig, error) {
@@ -137,7 +137,7 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 	}
 	var logs gateway.LogSink
 	if len(cfg.Kafka.Brokers) > 0 {
-		p, err := ingest.NewKafkaProducer(cfg.Kafka, log.With("component", "kafka"))
+		p, err := kafka.NewProducer(cfg.Kafka, log.With("component", "kafka"))
 		if err != nil {
 			return err
 		}

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/segmentio/kafka-go"
 	"github.com/spf13/cobra"
 
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 )
 
 func newReplayCommand() *cobra.Command {
@@ -44,7 +44,7 @@ full speed, or at --speed N times real time following the log's timestamps.`,
 			if err != nil {
 				return err
 			}
-			p, err := ingest.NewKafkaProducer(ingest.KafkaConfig{Brokers: strings.Split(brokers, ","), Topic: topic},
+			p, err := kafka.NewProducer(kafka.Config{Brokers: strings.Split(brokers, ","), Topic: topic},
 				slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
 			if err != nil {
 				return err
@@ -85,10 +85,10 @@ full speed, or at --speed N times real time following the log's timestamps.`,
 	return cmd
 }
 
-func replayOne(ctx context.Context, r *ingest.Reader, p *ingest.KafkaProducer, id ingest.Identity, speed float64, batch int) (int64, error) {
+func replayOne(ctx context.Context, r *ingest.Reader, p *kafka.Producer, id ingest.Identity, speed float64, batch int) (int64, error) {
 	var (
 		rec   ingest.Record
-		msgs  = make([]kafka.Message, 0, batch)
+		msgs  = make([]ingest.Message, 0, batch)
 		key   []byte
 		n     int64
 		first int64
@@ -123,7 +123,7 @@ func replayOne(ctx context.Context, r *ingest.Reader, p *ingest.KafkaProducer, i
 			}
 		}
 		key, _ = id.Key(key[:0], &rec)
-		msgs = append(msgs, kafka.Message{
+		msgs = append(msgs, ingest.Message{
 			Key:   append([]byte(nil), key...),
 			Value: rec.AppendJSON(nil),
 			Time:  time.Unix(0, rec.TS),
