@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 )
 
 // KindNormal is the label kind of legitimate clients.
@@ -74,14 +74,14 @@ func ReadLabels(r io.Reader) (map[string]Label, error) {
 
 // Recorder keeps the first decision of each client, as decisions stream by.
 type Recorder struct {
-	first map[string]*detector.Decision
+	first map[string]*decision.Decision
 }
 
 // NewRecorder returns an empty Recorder.
-func NewRecorder() *Recorder { return &Recorder{first: map[string]*detector.Decision{}} }
+func NewRecorder() *Recorder { return &Recorder{first: map[string]*decision.Decision{}} }
 
 // Add records d.
-func (r *Recorder) Add(d *detector.Decision) error {
+func (r *Recorder) Add(d *decision.Decision) error {
 	if _, ok := r.first[d.Client]; !ok {
 		r.first[d.Client] = d
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -150,8 +150,8 @@ func TestReadLabelsErrors(t *testing.T) {
 }
 
 // decision returns a block of client at the given time of day.
-func decision(t testing.TB, client, clock string, known bool) *detector.Decision {
-	return &detector.Decision{Client: client, Scope: "ip", TS: at(t, clock), Action: detector.ActionBlock, Known: known}
+func testDecision(t testing.TB, client, clock string, known bool) *decision.Decision {
+	return &decision.Decision{Client: client, Scope: "ip", TS: at(t, clock), Action: decision.ActionBlock, Known: known}
 }
 
 func TestEvaluate(t *testing.T) {
@@ -159,7 +159,7 @@ func TestEvaluate(t *testing.T) {
 	tests := []struct {
 		name      string
 		labels    []Label
-		decisions []*detector.Decision // in the order they are added
+		decisions []*decision.Decision // in the order they are added
 		want      Report
 	}{
 		{
@@ -176,9 +176,9 @@ func TestEvaluate(t *testing.T) {
 				{Client: "f3", Kind: "flood", Onset: onset},
 				{Client: "n1", Kind: KindNormal},
 			},
-			decisions: []*detector.Decision{
-				decision(t, "f2", "09:00:12", false),
-				decision(t, "f1", "09:00:15", false),
+			decisions: []*decision.Decision{
+				testDecision(t, "f2", "09:00:12", false),
+				testDecision(t, "f1", "09:00:15", false),
 			},
 			want: Report{
 				Kinds: []KindReport{
@@ -194,7 +194,7 @@ func TestEvaluate(t *testing.T) {
 			labels: []Label{
 				{Client: "b1", Kind: "bruteforce", Onset: onset},
 			},
-			decisions: []*detector.Decision{decision(t, "b1", "09:00:04", false)},
+			decisions: []*decision.Decision{testDecision(t, "b1", "09:00:04", false)},
 			want: Report{
 				Kinds:  []KindReport{{Kind: "bruteforce", Clients: 1, Caught: 1, TTD: []time.Duration{0}}},
 				AllTTD: []time.Duration{0},
@@ -203,7 +203,7 @@ func TestEvaluate(t *testing.T) {
 		{
 			name:      "an attack without an onset is detected at once",
 			labels:    []Label{{Client: "s1", Kind: "scan"}},
-			decisions: []*detector.Decision{decision(t, "s1", "09:03:00", false)},
+			decisions: []*decision.Decision{testDecision(t, "s1", "09:03:00", false)},
 			want: Report{
 				Kinds:  []KindReport{{Kind: "scan", Clients: 1, Caught: 1, TTD: []time.Duration{0}}},
 				AllTTD: []time.Duration{0},
@@ -212,10 +212,10 @@ func TestEvaluate(t *testing.T) {
 		{
 			name:   "only the first decision about a client counts",
 			labels: []Label{{Client: "f1", Kind: "flood", Onset: onset}},
-			decisions: []*detector.Decision{
-				decision(t, "f1", "09:00:13", false),
-				decision(t, "f1", "09:00:11", false),
-				decision(t, "f1", "09:10:13", false),
+			decisions: []*decision.Decision{
+				testDecision(t, "f1", "09:00:13", false),
+				testDecision(t, "f1", "09:00:11", false),
+				testDecision(t, "f1", "09:10:13", false),
 			},
 			want: Report{
 				Kinds:  []KindReport{{Kind: "flood", Clients: 1, Caught: 1, TTD: []time.Duration{3 * time.Second}}},
@@ -231,10 +231,10 @@ func TestEvaluate(t *testing.T) {
 				{Client: "h1", Kind: KindNormal, Heavy: true},
 				{Client: "h2", Kind: KindNormal, Heavy: true},
 			},
-			decisions: []*detector.Decision{
-				decision(t, "n3", "09:00:01", false),
-				decision(t, "h2", "09:00:02", false),
-				decision(t, "n1", "09:00:03", false),
+			decisions: []*decision.Decision{
+				testDecision(t, "n3", "09:00:01", false),
+				testDecision(t, "h2", "09:00:02", false),
+				testDecision(t, "n1", "09:00:03", false),
 			},
 			want: Report{
 				Normal:        5,
@@ -250,10 +250,10 @@ func TestEvaluate(t *testing.T) {
 				{Client: "h2", Kind: KindNormal, Heavy: true},
 				{Client: "n1", Kind: KindNormal},
 			},
-			decisions: []*detector.Decision{
-				decision(t, "h1", "09:00:01", true),
-				decision(t, "h2", "09:00:02", false),
-				decision(t, "n1", "09:00:03", true),
+			decisions: []*decision.Decision{
+				testDecision(t, "h1", "09:00:01", true),
+				testDecision(t, "h2", "09:00:02", false),
+				testDecision(t, "n1", "09:00:03", true),
 			},
 			want: Report{
 				Normal:            3,
@@ -266,10 +266,10 @@ func TestEvaluate(t *testing.T) {
 		{
 			name:   "decisions about clients the labels do not name count once per client as unlabelled",
 			labels: []Label{{Client: "n1", Kind: KindNormal}},
-			decisions: []*detector.Decision{
-				decision(t, "x1", "09:00:01", false),
-				decision(t, "x2", "09:00:02", false),
-				decision(t, "x1", "09:00:03", false),
+			decisions: []*decision.Decision{
+				testDecision(t, "x1", "09:00:01", false),
+				testDecision(t, "x2", "09:00:02", false),
+				testDecision(t, "x1", "09:00:03", false),
 			},
 			want: Report{Normal: 1, Unlabelled: 2},
 		},
@@ -445,7 +445,7 @@ func TestEvaluateCampaigns(t *testing.T) {
 	tests := []struct {
 		name      string
 		labels    []Label
-		decisions []*detector.Decision
+		decisions []*decision.Decision
 		want      []CampaignReport
 	}{
 		{
@@ -461,11 +461,11 @@ func TestEvaluateCampaigns(t *testing.T) {
 		{
 			name:   "a block 60 s after the campaign's onset is early, one later is not, whatever the member's own onset",
 			labels: campaign(t, "c", "cardtest", 25),
-			decisions: []*detector.Decision{
-				decision(t, "c-0", "09:00:30", false),
-				decision(t, "c-24", "09:01:00", false), // its own onset is 09:00:24
-				decision(t, "c-3", "09:01:00.1", false),
-				decision(t, "c-4", "09:10:00", false),
+			decisions: []*decision.Decision{
+				testDecision(t, "c-0", "09:00:30", false),
+				testDecision(t, "c-24", "09:01:00", false), // its own onset is 09:00:24
+				testDecision(t, "c-3", "09:01:00.1", false),
+				testDecision(t, "c-4", "09:10:00", false),
 			},
 			want: []CampaignReport{{ID: "c", Kind: "cardtest", Onset: at(t, "09:00:00"), Addresses: 25, Blocked: 4, Early: 2}},
 		},
@@ -473,7 +473,7 @@ func TestEvaluateCampaigns(t *testing.T) {
 			name: "campaigns are kept apart by ID and sorted by it, and normal clients are never members",
 			labels: append(append(campaign(t, "zz", "ddos", 30), campaign(t, "aa", "stuffing", 21)...),
 				Label{Client: "n1", Kind: KindNormal, Campaign: "aa"}),
-			decisions: []*detector.Decision{decision(t, "zz-1", "09:00:02", false), decision(t, "n1", "09:00:02", false)},
+			decisions: []*decision.Decision{testDecision(t, "zz-1", "09:00:02", false), testDecision(t, "n1", "09:00:02", false)},
 			want: []CampaignReport{
 				{ID: "aa", Kind: "stuffing", Onset: at(t, "09:00:00"), Addresses: 21},
 				{ID: "zz", Kind: "ddos", Onset: at(t, "09:00:00"), Addresses: 30, Blocked: 1, Early: 1},
@@ -482,7 +482,7 @@ func TestEvaluateCampaigns(t *testing.T) {
 		{
 			name:      "members of different kinds name every kind, and without onsets every block is early",
 			labels:    append(noOnset(campaign(t, "m", "ddos", 10)), noOnset(campaign(t, "m", "flood", 10))...),
-			decisions: []*detector.Decision{decision(t, "m-9", "23:00:00", false)},
+			decisions: []*decision.Decision{testDecision(t, "m-9", "23:00:00", false)},
 			want:      []CampaignReport{{ID: "m", Kind: "ddos+flood", Addresses: 20, Blocked: 1, Early: 1}},
 		},
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/portcullis/portcullis/decision"
 )
 
 // FailMode says what a Checker does with a request once its view of the
@@ -141,7 +143,7 @@ type CheckerStats struct {
 // Check and its variants are safe for concurrent use, take no lock and do
 // not allocate. Only Run writes the view.
 type Checker struct {
-	src    *Redis
+	src    Source
 	cfg    CheckerConfig
 	ident  *Identity // cfg.Identity, parsed
 	logger *slog.Logger
@@ -163,7 +165,7 @@ type Checker struct {
 // NewChecker returns a Checker following src. cfg is taken WithDefaults;
 // Run reports a config that does not validate. Until Run has loaded a first
 // snapshot, the view is empty and stale.
-func NewChecker(src *Redis, cfg CheckerConfig, logger *slog.Logger) *Checker {
+func NewChecker(src Source, cfg CheckerConfig, logger *slog.Logger) *Checker {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -236,7 +238,7 @@ func (c *Checker) CheckRoute(ip netip.Addr, apiKey, user string, mode FailMode) 
 	if !hit && (!stale || mode != FailClosed) {
 		return out // the common case: nothing to block, so no allowlist to consult
 	}
-	if v.allowed(ip, apiKey, user) {
+	if v.allow.AllowsRequest(ip, apiKey, user) {
 		return Verdict{Stale: stale}
 	}
 	out.Blocked = true
@@ -360,32 +362,6 @@ func (l *prefixLens) of(ip netip.Addr) []int {
 	return l.v6
 }
 
-// allowSet is the allowlist, parsed.
-type allowSet struct {
-	ips      map[netip.Addr]struct{}
-	prefixes map[netip.Prefix]struct{}
-	lens     prefixLens
-	ids      map[string]struct{}
-}
-
-func newAllowSet(entries []string) *allowSet {
-	a := &allowSet{ips: map[netip.Addr]struct{}{}, prefixes: map[netip.Prefix]struct{}{}, ids: map[string]struct{}{}}
-	for _, e := range entries {
-		switch k := parseClient(e); {
-		case k.ip.IsValid():
-			a.ips[k.ip] = struct{}{}
-		case k.prefix.IsValid():
-			a.prefixes[k.prefix] = struct{}{}
-			a.lens.add(k.prefix)
-		default:
-			if strings.IndexByte(e, '/') < 0 { // a bad CIDR is ignored, as the store ignores it
-				a.ids[e] = struct{}{}
-			}
-		}
-	}
-	return a
-}
-
 // view is an immutable state of the blocklist: a base table, an overlay of
 // the changes since the base was built, and the allowlist.
 type view struct {
@@ -395,36 +371,18 @@ type view struct {
 	count        int        // active blocks, lapsed ones included until a sweep
 	minExp       int64      // earliest expiry in the view (Unix ms); 0 if none
 	allowEntries []string   // sorted
-	allow        *allowSet
+	allow        *decision.Allowlist
+	allowErr     error // the entries of allowEntries that allow could not read
 }
 
 func emptyView() *view {
-	return &view{base: newTable(0), over: newTable(0), allow: newAllowSet(nil)}
+	return &view{base: newTable(0), over: newTable(0), allow: &decision.Allowlist{}}
 }
 
-func (v *view) allowed(ip netip.Addr, apiKey, user string) bool {
-	a := v.allow
-	if len(a.ids) > 0 {
-		if _, ok := a.ids[apiKey]; ok && apiKey != "" {
-			return true
-		}
-		if _, ok := a.ids[user]; ok && user != "" {
-			return true
-		}
-	}
-	if !ip.IsValid() {
-		return false
-	}
-	if _, ok := a.ips[ip]; ok {
-		return true
-	}
-	for _, bits := range a.lens.of(ip) {
-		p, _ := ip.Prefix(bits)
-		if _, ok := a.prefixes[p]; ok {
-			return true
-		}
-	}
-	return false
+// setAllow parses the view's allowlist entries. An entry that does not
+// parse allows nothing and is kept in allowErr for the Checker to report.
+func (v *view) setAllow() {
+	v.allow, v.allowErr = decision.ParseAllowlist(v.allowEntries)
 }
 
 // blocked returns the block that covers the request, if one is active at
@@ -509,7 +467,7 @@ func fromSnapshot(s Snapshot) *view {
 	}
 	v.count = v.base.len()
 	v.allowEntries = slices.Clone(s.Allow)
-	v.allow = newAllowSet(v.allowEntries)
+	v.setAllow()
 	return v
 }
 
@@ -565,7 +523,7 @@ func (v *view) with(cs []Change, now int64) *view {
 		}
 	}
 	if allowChanged {
-		n.allow = newAllowSet(n.allowEntries)
+		n.setAllow()
 	}
 	if over.len() > n.maxOverlay() {
 		return n.compact(now)
@@ -598,7 +556,7 @@ func merge[K comparable](base, over map[K]entry, keep func(entry)) {
 // lapsed at now dropped.
 func (v *view) compact(now int64) *view {
 	n := &view{version: v.version, base: newTable(len(v.base.v4) + len(v.over.v4)), over: newTable(0),
-		allowEntries: v.allowEntries, allow: v.allow}
+		allowEntries: v.allowEntries, allow: v.allow, allowErr: v.allowErr}
 	keep := func(e entry) {
 		if !e.removed && e.exp > now {
 			n.base.put(e)
@@ -730,10 +688,24 @@ func (c *Checker) follow(ctx context.Context) error {
 		case <-sweep.C:
 			now := c.nowMS()
 			if v := c.view.Load(); v.minExp != 0 && v.minExp <= now {
-				c.view.Store(v.compact(now))
+				c.setView(ctx, v.compact(now))
 			}
 		}
 	}
+}
+
+// setView makes v the view Check reads. When v's allowlist holds entries
+// that do not parse (written to the store by something other than
+// Store.Allow, which refuses them), it logs them as an error, once each
+// time they change: such an entry allows nothing, and an operator must
+// fix or remove it.
+func (c *Checker) setView(ctx context.Context, v *view) {
+	old := c.view.Swap(v)
+	if v.allowErr == nil || old.allowErr != nil && old.allowErr.Error() == v.allowErr.Error() {
+		return
+	}
+	c.logger.LogAttrs(ctx, slog.LevelError, "blocklist allowlist has entries that allow nothing; remove them with portcullis blocklist unallow",
+		slog.Any("error", v.allowErr))
 }
 
 // lost notes that the store could not be reached: a warning at the start
@@ -765,7 +737,7 @@ func (c *Checker) resync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.view.Store(fromSnapshot(s))
+	c.setView(ctx, fromSnapshot(s))
 	c.resyncs.Add(1)
 	c.markSynced()
 	return nil
@@ -796,7 +768,7 @@ func (c *Checker) apply(ctx context.Context, batch []Change, arrived time.Time) 
 		n++
 	}
 	if n > 0 {
-		c.view.Store(v.with(good[:n], c.nowMS()))
+		c.setView(ctx, v.with(good[:n], c.nowMS()))
 		c.changes.Add(uint64(n))
 		c.markSynced()
 		if c.cfg.OnApplied != nil {

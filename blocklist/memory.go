@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 )
 
 // ErrFull is returned by Put when the store holds its cap of active
@@ -18,19 +18,19 @@ var ErrFull = errors.New("blocklist: the cap on active decisions is reached; rai
 type Memory struct {
 	mu     sync.RWMutex
 	max    int
-	active map[string]*detector.Decision
+	active map[string]*decision.Decision
 }
 
 // NewMemory returns an empty store holding at most max active decisions
 // (0 means no cap).
 func NewMemory(max int) *Memory {
-	return &Memory{max: max, active: map[string]*detector.Decision{}}
+	return &Memory{max: max, active: map[string]*decision.Decision{}}
 }
 
 // Put stores d, replacing an earlier decision about the same client. It
 // returns ErrFull when the cap is reached after expired decisions are
 // dropped.
-func (m *Memory) Put(d *detector.Decision) error {
+func (m *Memory) Put(d *decision.Decision) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, ok := m.active[d.Client]; !ok && m.max > 0 && len(m.active) >= m.max {
@@ -44,7 +44,7 @@ func (m *Memory) Put(d *detector.Decision) error {
 }
 
 // Get returns the decision about client active at now, or nil.
-func (m *Memory) Get(client string, now time.Time) *detector.Decision {
+func (m *Memory) Get(client string, now time.Time) *decision.Decision {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	d := m.active[client]
@@ -65,9 +65,9 @@ func (m *Memory) Remove(client string) bool {
 
 // List returns the decisions active at now, in event-time order. The
 // caller owns the slice, not the decisions.
-func (m *Memory) List(now time.Time) []*detector.Decision {
+func (m *Memory) List(now time.Time) []*decision.Decision {
 	m.mu.RLock()
-	out := make([]*detector.Decision, 0, len(m.active))
+	out := make([]*decision.Decision, 0, len(m.active))
 	for _, d := range m.active {
 		if now.Before(d.Expires()) {
 			out = append(out, d)

@@ -9,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 )
 
 func middlewareChecker(t *testing.T) *Checker {
 	t.Helper()
 	d := blockOf("203.0.113.7", "ip", 600)
-	d.Reasons = []detector.Reason{{Feature: "error_ratio", Value: 0.97, Typical: 0.02}}
+	d.Reasons = []decision.Reason{{Feature: "error_ratio", Value: 0.97, Typical: 0.02}}
 	return loadedChecker(t, CheckerConfig{
 		FailMode: FailOpen,
 		Identity: RequestIdentity{
@@ -23,7 +23,7 @@ func middlewareChecker(t *testing.T) *Checker {
 			APIKeyHeader:   "X-Api-Key",
 			UserHeader:     "X-User",
 		},
-	}, Snapshot{Decisions: []*detector.Decision{d, blockOf(APIKeyID("key_bad"), "api_key", 600), blockOf("mallory", "user", 60)}})
+	}, Snapshot{Decisions: []*decision.Decision{d, blockOf(APIKeyID("key_bad"), "api_key", 600), blockOf("mallory", "user", 60)}})
 }
 
 func TestMiddlewareClientIdentity(t *testing.T) {
@@ -170,25 +170,4 @@ func TestMiddlewareResponses(t *testing.T) {
 			t.Errorf("fail-closed route: %d", w.Code)
 		}
 	})
-}
-
-func ExampleMiddleware() {
-	store, err := NewRedis(RedisConfig{Addrs: []string{"127.0.0.1:6379"}}.WithDefaults(), nil)
-	if err != nil {
-		return
-	}
-	checker := NewChecker(store, CheckerConfig{
-		FailMode: FailOpen,
-		Identity: RequestIdentity{
-			TrustedProxies: []string{"10.0.0.0/8"},
-			APIKeyHeader:   "X-Api-Key",
-		},
-	}, nil)
-	// Run keeps the view in sync; start it with the gateway's errgroup:
-	//	g.Go(func() error { return checker.Run(ctx) })
-	api := http.NewServeMux()
-	// Payments fail closed when the blocklist cannot be confirmed; the rest fails open.
-	payments := Middleware(checker, MiddlewareConfig{FailMode: FailClosed})(api)
-	public := Middleware(checker, MiddlewareConfig{Status: http.StatusTooManyRequests})(api)
-	_, _ = payments, public
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 )
 
 // Store is the blocklist as the online detector and the CLI see it: the
@@ -29,7 +29,7 @@ type Store interface {
 	// already blocked refreshes the block and is not a new offense.
 	//
 	// Apply does not modify ds. The caller owns the returned slice.
-	Apply(ctx context.Context, ds []*detector.Decision) ([]Outcome, error)
+	Apply(ctx context.Context, ds []*decision.Decision) ([]Outcome, error)
 
 	// Remove unblocks client and forgets its offenses (an operator who
 	// unblocks says the block was wrong). It reports whether client was
@@ -38,7 +38,7 @@ type Store interface {
 
 	// Get returns the active decision about client, or nil if there is
 	// none.
-	Get(ctx context.Context, client string) (*detector.Decision, error)
+	Get(ctx context.Context, client string) (*decision.Decision, error)
 
 	// List returns the active decisions and the allowlist as of one
 	// version, so that a follower can resync from it.
@@ -123,7 +123,7 @@ type Snapshot struct {
 	// Version is the version of the last change the snapshot includes.
 	Version uint64
 	// Decisions are the active decisions, in event-time order.
-	Decisions []*detector.Decision
+	Decisions []*decision.Decision
 	// Expires[i] is when Decisions[i] lapses, by the store's clock.
 	Expires []time.Time
 	// Allow are the allowlist entries, sorted.

@@ -4,14 +4,10 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
 )
-
-// RuleCampaign is the Rule of a decision taken because the client is a
-// member of a campaign: one of many addresses sharing an endpoint's
-// departure from what training saw, each too quiet to judge on its own.
-const RuleCampaign = "campaign"
 
 // campaigns is a Pipeline's campaign detection: the aggregates kept beside
 // the client table, the trainer fed during the first pass of Train, and
@@ -21,7 +17,7 @@ type campaigns struct {
 	cfg     campaign.Config
 	tr      *campaign.Tracker
 	learn   *campaign.Trainer
-	pending []*Decision
+	pending []*decision.Decision
 }
 
 func newCampaigns(cfg campaign.Config, m *models.Model) *campaigns {
@@ -42,7 +38,7 @@ func campaignNorms(m *models.Model) *campaign.Norms {
 // campaignEvent folds rec into the campaign aggregates and returns a
 // decision when the client acts within an established campaign. It runs
 // for every event, after the client's allowlist and baseline are known.
-func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *Decision {
+func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decision {
 	k := p.camps
 	if k == nil {
 		return nil
@@ -124,23 +120,24 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 }
 
 // member blocks c as a member of cp.
-func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *Decision {
+func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *decision.Decision {
 	c.Ext.blockedUntil = ts + p.ttl
 	p.stats.Decisions++
-	d := &Decision{
+	d := &decision.Decision{
 		Client:         c.Key(),
 		Scope:          c.Scope(),
 		TS:             time.Unix(0, ts).UTC(),
-		Action:         ActionBlock,
+		Action:         decision.ActionBlock,
 		Threshold:      round(p.model.Threshold, 4),
 		TTLSec:         p.ttl / int64(time.Second),
 		Model:          p.model.ID,
+		Origin:         decision.OriginCampaign,
 		Events:         c.Events(),
 		Simulated:      p.cfg.Policy.DryRun,
-		Rule:           RuleCampaign,
+		Rule:           decision.RuleCampaign,
 		Campaign:       cp.ID,
 		CampaignReason: cp.Reason(),
-		Reasons: []Reason{{Feature: cp.Channel.Feature(), Value: round(cp.Value, 2),
+		Reasons: []decision.Reason{{Feature: cp.Channel.Feature(), Value: round(cp.Value, 2),
 			Typical: round(cp.Typical, 2), Limit: round(cp.Limit, 2)}},
 	}
 	return d
@@ -149,7 +146,7 @@ func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *Decision 
 // Pending appends to out the decisions about campaign members found when
 // their campaign was confirmed, after the event Process returned for, and
 // forgets them. Call it after every Process.
-func (p *Pipeline) Pending(out []*Decision) []*Decision {
+func (p *Pipeline) Pending(out []*decision.Decision) []*decision.Decision {
 	if p.camps == nil || len(p.camps.pending) == 0 {
 		return out
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portcullis/portcullis/decision"
 	. "github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
 )
@@ -117,7 +118,7 @@ func TestCampaignsEndToEnd(t *testing.T) {
 	t.Run("a stuffing campaign over 60 addresses is found and 90 % of them are blocked within 60 s", func(t *testing.T) {
 		early := 0
 		for _, d := range ds {
-			if strings.HasPrefix(d.Client, "198.51.100.") && d.Rule == RuleCampaign && d.TS.Sub(onset) <= time.Minute {
+			if strings.HasPrefix(d.Client, "198.51.100.") && d.Rule == decision.RuleCampaign && d.TS.Sub(onset) <= time.Minute {
 				early++
 			}
 		}
@@ -130,7 +131,7 @@ func TestCampaignsEndToEnd(t *testing.T) {
 	})
 	t.Run("every member decision names the campaign and says what it is", func(t *testing.T) {
 		for _, d := range ds {
-			if d.Rule != RuleCampaign {
+			if d.Rule != decision.RuleCampaign {
 				continue
 			}
 			if d.Campaign != res.Campaigns[0].ID || !strings.Contains(d.CampaignReason, "addresses failing on POST /login since 09:0") {
@@ -140,7 +141,7 @@ func TestCampaignsEndToEnd(t *testing.T) {
 	})
 	t.Run("ordinary users, the NAT address and the partner's retry storm are not members", func(t *testing.T) {
 		for _, d := range ds {
-			if d.Rule == RuleCampaign && !strings.HasPrefix(d.Client, "198.51.100.") {
+			if d.Rule == decision.RuleCampaign && !strings.HasPrefix(d.Client, "198.51.100.") {
 				t.Errorf("%s blocked as a member of %s", d.Client, d.Campaign)
 			}
 		}
@@ -156,7 +157,7 @@ func TestCampaignsEndToEnd(t *testing.T) {
 		m2.Campaigns = nil
 		ds, _ := score(t, day2, Config{}, &m2)
 		for _, d := range ds {
-			if d.Rule == RuleCampaign {
+			if d.Rule == decision.RuleCampaign {
 				t.Fatalf("campaign decision %+v from a model without norms", d)
 			}
 		}

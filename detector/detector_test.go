@@ -15,6 +15,7 @@ import (
 
 	"github.com/portcullis/portcullis/backtest"
 	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/decision"
 	. "github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
@@ -79,10 +80,10 @@ func trainedFixture(t *testing.T) (day1, day2 recording, m *models.Model) {
 	return fixture.day1, fixture.day2, fixture.model
 }
 
-func score(t *testing.T, path string, cfg Config, m *models.Model) ([]*Decision, ScoreResult) {
+func score(t *testing.T, path string, cfg Config, m *models.Model) ([]*decision.Decision, ScoreResult) {
 	t.Helper()
-	var ds []*Decision
-	res, err := Score(context.Background(), []Source{&FileSource{Path: path}}, cfg, m, func(d *Decision) error {
+	var ds []*decision.Decision
+	res, err := Score(context.Background(), []Source{&FileSource{Path: path}}, cfg, m, func(d *decision.Decision) error {
 		ds = append(ds, d)
 		return nil
 	})
@@ -138,11 +139,11 @@ func TestDecisionsAreExplainedAndOrdered(t *testing.T) {
 		if i > 0 && d.TS.Before(ds[i-1].TS) {
 			t.Fatalf("decision %d at %v precedes the one before it at %v", i, d.TS, ds[i-1].TS)
 		}
-		if d.Rule == RuleVolume {
+		if d.Rule == decision.RuleVolume {
 			if r := d.Reasons[0]; r.Feature != "requests_2m" || r.Limit != m.Volume.Requests || r.Value < r.Limit || math.Abs(r.Typical-m.Volume.Peak) > 1e-3 {
 				t.Errorf("decision %+v by the volume limit does not lead with requests_2m past %v", d, m.Volume.Requests)
 			}
-		} else if d.Rule == RuleCampaign {
+		} else if d.Rule == decision.RuleCampaign {
 			if r := d.Reasons[0]; d.Campaign == "" || d.CampaignReason == "" || r.Value < r.Limit || r.Limit <= r.Typical {
 				t.Errorf("campaign decision %+v does not name its campaign or the departure past its limit", d)
 			}
@@ -151,7 +152,7 @@ func TestDecisionsAreExplainedAndOrdered(t *testing.T) {
 		} else if r := d.Reasons[0]; math.Abs(r.Surprise-d.Score) > 0.01 {
 			t.Errorf("decision %+v: its first reason's surprise %v is not the decision's score", d, r.Surprise)
 		}
-		if d.Action != ActionBlock || d.TTLSec != int64(DefaultTTL/time.Second) || d.Model != m.ID || d.Scope != "ip" {
+		if d.Action != decision.ActionBlock || d.TTLSec != int64(DefaultTTL/time.Second) || d.Model != m.ID || d.Scope != "ip" {
 			t.Errorf("decision %+v is not a block with the default TTL and the model's id", d)
 		}
 		if len(d.Reasons) == 0 {
@@ -185,7 +186,7 @@ func TestPolicy(t *testing.T) {
 		}
 	})
 	t.Run("an allowlisted prefix covers its addresses", func(t *testing.T) {
-		a, err := ParseAllowlist([]string{"203.0.113.0/24", "2001:db8::/32", "key_partner"})
+		a, err := decision.ParseAllowlist([]string{"203.0.113.0/24", "2001:db8::/32", "key_partner"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -193,7 +194,7 @@ func TestPolicy(t *testing.T) {
 			!a.Allows("x", []byte("192.0.2.1"), []byte("key_partner"), nil) || a.Allows("192.0.2.1", []byte("192.0.2.1"), nil, nil) {
 			t.Error("allowlist matched the wrong clients")
 		}
-		if _, err := ParseAllowlist([]string{"10.0.0.0/33"}); err == nil {
+		if _, err := decision.ParseAllowlist([]string{"10.0.0.0/33"}); err == nil {
 			t.Error("a bad prefix was accepted")
 		}
 	})
@@ -224,7 +225,7 @@ func TestPolicy(t *testing.T) {
 		for _, d := range ds {
 			// A campaign member is blocked as soon as it acts within its
 			// campaign, however few its events.
-			if d.Events < 200 && d.Rule != RuleCampaign {
+			if d.Events < 200 && d.Rule != decision.RuleCampaign {
 				t.Fatalf("%s decided after %d events", d.Client, d.Events)
 			}
 		}
@@ -280,7 +281,7 @@ func TestScoreStopsWhenCancelled(t *testing.T) {
 	_, day2, m := trainedFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := Score(ctx, []Source{&FileSource{Path: day2.path}}, Config{}, m, func(*Decision) error { return nil })
+	_, err := Score(ctx, []Source{&FileSource{Path: day2.path}}, Config{}, m, func(*decision.Decision) error { return nil })
 	if err != context.Canceled {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
@@ -317,7 +318,7 @@ func benchScore(b *testing.B, rc ingest.ReaderConfig) {
 			b.ReportAllocs()
 			var events int64
 			for b.Loop() {
-				res, err := Score(context.Background(), []Source{&FileSource{Path: path, Reader: rc}}, bc.cfg, m, func(*Decision) error { return nil })
+				res, err := Score(context.Background(), []Source{&FileSource{Path: path, Reader: rc}}, bc.cfg, m, func(*decision.Decision) error { return nil })
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -348,7 +349,7 @@ func TestAPlainFloodIsBlockedForItsVolume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	decided := map[string]*Decision{}
+	decided := map[string]*decision.Decision{}
 	rd := ingest.NewReader(bytes.NewReader(buf.Bytes()), ingest.ReaderConfig{})
 	var rec ingest.Record
 	for rd.Next(&rec) {

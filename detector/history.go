@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/models"
 )
@@ -77,7 +78,7 @@ type Judgement struct {
 	// Features are the client's features, by name.
 	Features map[string]float64 `json:"features"`
 	// Reasons are the signals that drove the score, strongest first.
-	Reasons []Reason `json:"reasons"`
+	Reasons []decision.Reason `json:"reasons"`
 }
 
 // judgement is a Judgement as a History stores it: fixed size, so that
@@ -166,7 +167,7 @@ func (h *History) Judgements(client string) []Judgement {
 		for k, v := range j.vec {
 			fs[names[k].Name] = round(v, 4)
 		}
-		rs := make([]Reason, 0, j.nReasons)
+		rs := make([]decision.Reason, 0, j.nReasons)
 		for _, r := range j.reasons[:j.nReasons] {
 			rs = append(rs, reasonOf(&r))
 		}

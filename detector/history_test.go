@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/portcullis/portcullis/decision"
 	. "github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
@@ -12,7 +13,7 @@ import (
 
 // replayWithHistory runs the records at path through a Pipeline that keeps
 // its judgements in h, and returns its decisions.
-func replayWithHistory(t *testing.T, path string, p *Pipeline, h *History) []*Decision {
+func replayWithHistory(t *testing.T, path string, p *Pipeline, h *History) []*decision.Decision {
 	t.Helper()
 	p.KeepHistory(h)
 	f, err := os.Open(path)
@@ -22,7 +23,7 @@ func replayWithHistory(t *testing.T, path string, p *Pipeline, h *History) []*De
 	defer f.Close()
 	r := ingest.NewReader(f, ingest.ReaderConfig{})
 	var rec ingest.Record
-	var ds []*Decision
+	var ds []*decision.Decision
 	for r.Next(&rec) {
 		if d := p.Process(&rec); d != nil {
 			ds = append(ds, d)
@@ -53,7 +54,7 @@ func TestHistory(t *testing.T) {
 			t.Fatal("nobody blocked; nothing to check")
 		}
 		for _, d := range ds {
-			if d.Rule == RuleCampaign {
+			if d.Rule == decision.RuleCampaign {
 				continue // decided on its endpoint's aggregate, not on a judgement of its own
 			}
 			js := h.Judgements(d.Client)

@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/models"
 )
@@ -86,10 +87,10 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 	// Reasons are signal names: a bounded label set, created up front so
 	// dashboards see zeros rather than gaps.
 	for _, s := range models.SignalNames() {
-		m.decisions.WithLabelValues(ActionBlock, s)
+		m.decisions.WithLabelValues(decision.ActionBlock, s)
 	}
 	for _, f := range campaign.Features() {
-		m.decisions.WithLabelValues(ActionBlock, f)
+		m.decisions.WithLabelValues(decision.ActionBlock, f)
 	}
 	return m
 }
@@ -100,7 +101,7 @@ func (m *Metrics) observeJudgement(_ *Client, _ int64, _ *features.Vector, r *mo
 	}
 }
 
-func (m *Metrics) decision(d *Decision, stored time.Time) {
+func (m *Metrics) decision(d *decision.Decision, stored time.Time) {
 	reason := "none"
 	if len(d.Reasons) > 0 {
 		reason = d.Reasons[0].Feature
@@ -110,7 +111,7 @@ func (m *Metrics) decision(d *Decision, stored time.Time) {
 		action = "simulated"
 	}
 	m.decisions.WithLabelValues(action, reason).Inc()
-	if d.Rule == RuleCampaign {
+	if d.Rule == decision.RuleCampaign {
 		m.campaignMembers.Inc()
 	}
 	m.processingDelay.Observe(stored.Sub(d.TS).Seconds())

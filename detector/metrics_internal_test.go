@@ -8,15 +8,16 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/decision"
 )
 
 func TestCampaignMetrics(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	m := NewMetrics(reg, nil, nil, nil)
 	now := time.Now()
-	m.decision(&Decision{Action: ActionBlock, Rule: RuleCampaign, Campaign: "failing_addresses-1-x", TS: now,
-		Reasons: []Reason{{Feature: campaign.ChannelFailures.Feature()}}}, now)
-	m.decision(&Decision{Action: ActionBlock, TS: now, Reasons: []Reason{{Feature: "rate"}}}, now)
+	m.decision(&decision.Decision{Action: decision.ActionBlock, Rule: decision.RuleCampaign, Campaign: "failing_addresses-1-x", TS: now,
+		Reasons: []decision.Reason{{Feature: campaign.ChannelFailures.Feature()}}}, now)
+	m.decision(&decision.Decision{Action: decision.ActionBlock, TS: now, Reasons: []decision.Reason{{Feature: "rate"}}}, now)
 	m.campaignStats(campaign.Stats{Established: 2})
 	m.campaignStats(campaign.Stats{Established: 2}) // published again: no change
 	m.campaignStats(campaign.Stats{Established: 3})
@@ -26,7 +27,7 @@ func TestCampaignMetrics(t *testing.T) {
 	if got := value(t, m.campaigns); got != 3 {
 		t.Errorf("campaigns %v, want 3", got)
 	}
-	if got := value(t, m.decisions.WithLabelValues(ActionBlock, campaign.ChannelFailures.Feature())); got != 1 {
+	if got := value(t, m.decisions.WithLabelValues(decision.ActionBlock, campaign.ChannelFailures.Feature())); got != 1 {
 		t.Errorf("decisions by the failing-addresses reason %v, want 1", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
 )
@@ -38,7 +39,7 @@ type Rewinder interface {
 // detector then retries and holds back the offsets of the events behind
 // the decisions.
 type DecisionStore interface {
-	Store(ctx context.Context, ds []*Decision) error
+	Store(ctx context.Context, ds []*decision.Decision) error
 }
 
 // OnlineConfig tunes the online loop.
@@ -224,7 +225,7 @@ func (o *Online) Run(ctx context.Context) error {
 
 	var (
 		batch     []ingest.Message
-		decisions []*Decision
+		decisions []*decision.Decision
 		rec       ingest.Record
 		lp, _     = o.cfg.lineParser() // valid: NewOnline checked
 	)
@@ -309,7 +310,7 @@ func (o *Online) warm(ctx context.Context, m ingest.Message, rec *ingest.Record,
 	start := time.Now()
 	since := m.Time.Add(-o.cfg.Warm)
 	var n, dropped int
-	var ds []*Decision
+	var ds []*decision.Decision
 	err := rw.Rewind(ctx, m.Partition, since, m.Offset, func(w ingest.Message) {
 		if lp.Parse(w.Value, rec) != nil {
 			return
@@ -337,7 +338,7 @@ func (o *Online) warm(ctx context.Context, m ingest.Message, rec *ingest.Record,
 
 // process runs one message through the pipeline and appends its decision,
 // if any, to out. caughtUp says no message is waiting behind it.
-func (o *Online) process(m ingest.Message, rec *ingest.Record, lp *ingest.LineParser, out []*Decision, caughtUp bool) []*Decision {
+func (o *Online) process(m ingest.Message, rec *ingest.Record, lp *ingest.LineParser, out []*decision.Decision, caughtUp bool) []*decision.Decision {
 	err := lp.Parse(m.Value, rec)
 	if o.metrics != nil {
 		o.metrics.consumed.Inc()
@@ -370,7 +371,7 @@ func (o *Online) process(m ingest.Message, rec *ingest.Record, lp *ingest.LinePa
 // storeWithRetry stores ds, retrying with exponential backoff while the
 // store is unreachable. It marks the detector unready meanwhile. It returns
 // only when the decisions are stored or ctx ends.
-func (o *Online) storeWithRetry(ctx context.Context, ds []*Decision) error {
+func (o *Online) storeWithRetry(ctx context.Context, ds []*decision.Decision) error {
 	if len(ds) == 0 {
 		return nil
 	}

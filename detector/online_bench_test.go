@@ -13,7 +13,8 @@ import (
 	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
+	"github.com/portcullis/portcullis/decision"
 	. "github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/redistest"
@@ -24,12 +25,12 @@ import (
 // redisStore adapts the Redis blocklist to the detector, and notes when
 // each decision was stored.
 type redisStore struct {
-	r      *blocklist.Redis
+	r      *redisstore.Store
 	mu     sync.Mutex
 	stored map[string]time.Time // client|event time -> stored
 }
 
-func (s *redisStore) Store(ctx context.Context, ds []*Decision) error {
+func (s *redisStore) Store(ctx context.Context, ds []*decision.Decision) error {
 	if _, err := s.r.Apply(ctx, ds); err != nil {
 		return err
 	}
@@ -133,7 +134,7 @@ func runOnline(b *testing.B, brokers []string, topic, group string, st *benchSta
 		b.Fatal(err)
 	}
 	defer consumer.Close()
-	r, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{st.redis}, KeyPrefix: group + ":", Breaker: blocklist.RedisBreaker{MaxNew: 1 << 30}}, nil)
+	r, err := redisstore.New(redisstore.Config{Addrs: []string{st.redis}, KeyPrefix: group + ":", Breaker: redisstore.BreakerConfig{MaxNew: 1 << 30}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -185,7 +186,7 @@ func BenchmarkOnlineDecisionDelay(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r, _ := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{st.redis}, KeyPrefix: topic + ":", Breaker: blocklist.RedisBreaker{MaxNew: 1 << 30}}, nil)
+		r, _ := redisstore.New(redisstore.Config{Addrs: []string{st.redis}, KeyPrefix: topic + ":", Breaker: redisstore.BreakerConfig{MaxNew: 1 << 30}}, nil)
 		store := &redisStore{r: r, stored: map[string]time.Time{}}
 		o, _ := NewOnline(OnlineConfig{BatchSize: 1000, FlushInterval: 20 * time.Millisecond}, st.model, consumer, store, nil, nil)
 		ctx, cancel := context.WithCancel(context.Background())

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portcullis/portcullis/decision"
 	. "github.com/portcullis/portcullis/detector"
 
 	"github.com/portcullis/portcullis/ingest"
@@ -58,11 +59,11 @@ func (c *sliceConsumer) Commit(_ context.Context, msgs ...ingest.Message) error 
 type flakyStore struct {
 	mu       sync.Mutex
 	failures int
-	stored   []*Decision
+	stored   []*decision.Decision
 	log      *[]string
 }
 
-func (s *flakyStore) Store(_ context.Context, ds []*Decision) error {
+func (s *flakyStore) Store(_ context.Context, ds []*decision.Decision) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failures > 0 {
@@ -221,7 +222,7 @@ func TestOnlineWarmsAPartitionItResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]bool{}
-	var pending []*Decision
+	var pending []*decision.Decision
 	for i, msg := range msgs {
 		if err := jp.Parse(msg.Value, &rec); err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
@@ -72,7 +73,7 @@ type Pipeline struct {
 	ttl   int64
 	every int64
 	model *models.Model
-	allow *Allowlist
+	allow *decision.Allowlist
 	table *features.Table[clientState]
 	camps *campaigns // nil when disabled
 
@@ -103,7 +104,7 @@ func NewPipeline(cfg Config, m *models.Model) (*Pipeline, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	allow, err := ParseAllowlist(cfg.Policy.Allow)
+	allow, err := decision.ParseAllowlist(cfg.Policy.Allow)
 	if err != nil {
 		return nil, err
 	}
@@ -144,9 +145,9 @@ func (p *Pipeline) Stats() Stats {
 }
 
 // Process folds one record into its client's state and judges the client
-// when it is due. It returns a Decision when the client is to be blocked,
+// when it is due. It returns a decision.Decision when the client is to be blocked,
 // and nil otherwise. rec is not kept.
-func (p *Pipeline) Process(rec *ingest.Record) *Decision {
+func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 	if p.observe != nil {
 		p.observe(rec)
 	}
@@ -221,23 +222,24 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	return p.decision(c, rec.TS)
 }
 
-func (p *Pipeline) decision(c *Client, ts int64) *Decision {
-	d := &Decision{
+func (p *Pipeline) decision(c *Client, ts int64) *decision.Decision {
+	d := &decision.Decision{
 		Client:    c.Key(),
 		Scope:     c.Scope(),
 		TS:        time.Unix(0, ts).UTC(),
-		Action:    ActionBlock,
+		Action:    decision.ActionBlock,
 		Score:     round(p.res.Score, 4),
 		Threshold: round(p.model.Threshold, 4),
 		TTLSec:    p.ttl / int64(time.Second),
 		Model:     p.model.ID,
+		Origin:    decision.OriginDetector,
 		Events:    c.Events(),
 		Known:     p.res.Known,
 		Simulated: p.cfg.Policy.DryRun,
-		Reasons:   make([]Reason, 0, p.res.NReasons),
+		Reasons:   make([]decision.Reason, 0, p.res.NReasons),
 	}
 	if p.res.OverVolume && p.res.Score < p.model.Threshold {
-		d.Rule = RuleVolume
+		d.Rule = decision.RuleVolume
 	}
 	for i, r := range p.res.Reasons[:p.res.NReasons] {
 		x := reasonOf(&r)
@@ -250,9 +252,21 @@ func (p *Pipeline) decision(c *Client, ts int64) *Decision {
 }
 
 // reasonOf turns a model's reason into a decision's.
-func reasonOf(r *models.Reason) Reason {
-	return Reason{Feature: models.SignalName(r.Signal), Value: round(r.Value, 4), Typical: round(r.Typical, 4),
+func reasonOf(r *models.Reason) decision.Reason {
+	name := models.SignalName(r.Signal)
+	return decision.Reason{Feature: name, Value: round(r.Value, 4), Unit: unitOf(name), Typical: round(r.Typical, 4),
 		Surprise: round(r.Surprise, 2), Beyond: r.Beyond}
+}
+
+// unitOf returns the unit of the feature named name, or "" for a signal
+// that is not a feature or has no unit.
+func unitOf(name string) string {
+	for _, s := range features.Specs() {
+		if s.Name == name {
+			return s.Unit
+		}
+	}
+	return ""
 }
 
 func round(x float64, digits int) float64 {

@@ -3,9 +3,9 @@ package detector
 import (
 	"errors"
 	"fmt"
-	"net/netip"
-	"strings"
 	"time"
+
+	"github.com/portcullis/portcullis/decision"
 )
 
 // PolicyConfig turns scores into decisions.
@@ -59,73 +59,8 @@ func (c PolicyConfig) Validate() error {
 	if c.JudgeInterval <= 0 {
 		errs = append(errs, fmt.Errorf("detector: judge_interval is %v; set it above 0", c.JudgeInterval))
 	}
-	if _, err := ParseAllowlist(c.Allow); err != nil {
-		errs = append(errs, err)
+	if _, err := decision.ParseAllowlist(c.Allow); err != nil {
+		errs = append(errs, fmt.Errorf("detector: allow: %w", err))
 	}
 	return errors.Join(errs...)
 }
-
-// Allowlist holds clients that are never blocked.
-type Allowlist struct {
-	prefixes []netip.Prefix
-	keys     map[string]bool
-}
-
-// ParseAllowlist reads entries that are IP addresses, CIDR prefixes, or
-// exact identities.
-func ParseAllowlist(entries []string) (*Allowlist, error) {
-	a := &Allowlist{keys: map[string]bool{}}
-	for _, e := range entries {
-		e = strings.TrimSpace(e)
-		if e == "" {
-			return nil, errors.New("detector: allow has an empty entry; remove it")
-		}
-		if strings.Contains(e, "/") {
-			p, err := netip.ParsePrefix(e)
-			if err != nil {
-				return nil, fmt.Errorf("detector: allow entry %q is not a CIDR prefix (%v); write it like 10.0.0.0/8 or 2001:db8::/32", e, err)
-			}
-			a.prefixes = append(a.prefixes, p.Masked())
-			continue
-		}
-		if ip, err := netip.ParseAddr(e); err == nil {
-			a.prefixes = append(a.prefixes, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
-			continue
-		}
-		a.keys[e] = true
-	}
-	return a, nil
-}
-
-// Allows reports whether a client is allowlisted, by its identity key, the
-// IP address of its request, and the API key or user of its request.
-func (a *Allowlist) Allows(key string, ip, apiKey, user []byte) bool {
-	if a == nil {
-		return false
-	}
-	if len(a.keys) > 0 && (a.keys[key] || a.keys[string(apiKey)] && len(apiKey) > 0 || a.keys[string(user)] && len(user) > 0) {
-		return true
-	}
-	if len(a.prefixes) == 0 {
-		return false
-	}
-	if addr, err := netip.ParseAddr(string(ip)); err == nil {
-		addr = addr.Unmap()
-		for _, p := range a.prefixes {
-			if p.Contains(addr) {
-				return true
-			}
-		}
-	}
-	if p, err := netip.ParsePrefix(key); err == nil {
-		for _, q := range a.prefixes {
-			if q.Bits() <= p.Bits() && q.Contains(p.Addr()) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// Len returns the number of entries.
-func (a *Allowlist) Len() int { return len(a.prefixes) + len(a.keys) }

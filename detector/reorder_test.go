@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portcullis/portcullis/decision"
 	. "github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
@@ -70,7 +71,7 @@ func shuffled(t *testing.T, path string, jitter time.Duration) string {
 func scoreSources(t *testing.T, srcs []Source, m *models.Model) ([]string, ScoreResult) {
 	t.Helper()
 	var ds []string
-	res, err := Score(context.Background(), srcs, Config{}, m, func(d *Decision) error {
+	res, err := Score(context.Background(), srcs, Config{}, m, func(d *decision.Decision) error {
 		b, err := json.Marshal(d)
 		ds = append(ds, string(b))
 		return err

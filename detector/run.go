@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
 )
@@ -87,11 +88,11 @@ func (s *InputStats) add(name string, st ingest.Stats) {
 
 // runAll feeds every record of srcs through p, and emit (if not nil) every
 // decision. It checks ctx between batches of records.
-func runAll(ctx context.Context, srcs []Source, p *Pipeline, pass int, progress func(int, int64), emit ...func(*Decision) error) (InputStats, error) {
+func runAll(ctx context.Context, srcs []Source, p *Pipeline, pass int, progress func(int, int64), emit ...func(*decision.Decision) error) (InputStats, error) {
 	var st InputStats
 	var rec ingest.Record
 	var done int64
-	var more []*Decision
+	var more []*decision.Decision
 	newest := int64(math.MinInt64)
 	for _, src := range srcs {
 		r, closeFn, err := src.Open()
@@ -170,13 +171,13 @@ func (r ScoreResult) EventsPerSecond() float64 {
 
 // Score runs the records of srcs through a Pipeline judging with m and
 // calls emit for each decision, in event-time order.
-func Score(ctx context.Context, srcs []Source, cfg Config, m *models.Model, emit func(*Decision) error) (ScoreResult, error) {
+func Score(ctx context.Context, srcs []Source, cfg Config, m *models.Model, emit func(*decision.Decision) error) (ScoreResult, error) {
 	p, err := NewPipeline(cfg, m)
 	if err != nil {
 		return ScoreResult{}, err
 	}
 	decided := map[string]bool{}
-	count := func(d *Decision) error {
+	count := func(d *decision.Decision) error {
 		decided[d.Client] = true
 		return nil
 	}

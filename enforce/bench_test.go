@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/proxytest"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -23,7 +23,7 @@ func benchService(b *testing.B, n int) (*Service, Config) {
 	cfg.Blocklist.Redis.Breaker.MaxNew = 10 * n
 	s := startService(b, cfg)
 	store := storeFor(b, cfg)
-	ds := make([]*detector.Decision, 0, 1000)
+	ds := make([]*decision.Decision, 0, 1000)
 	for i := range n {
 		ds = append(ds, block(fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255+1), "ip", 3600))
 		if len(ds) == cap(ds) || i == n-1 {
@@ -211,7 +211,7 @@ func BenchmarkNginx(b *testing.B) {
 			i++
 			c := clientFrom(b, client)
 			start := time.Now()
-			if _, err := store.Apply(context.Background(), []*detector.Decision{block(client, "ip", 600)}); err != nil {
+			if _, err := store.Apply(context.Background(), []*decision.Decision{block(client, "ip", 600)}); err != nil {
 				b.Fatal(err)
 			}
 			for {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 )
 
 // Config configures a Service: one YAML document. Unknown keys are an
@@ -39,7 +40,7 @@ type Config struct {
 // BlocklistConfig is where the decisions are and what to do when the view
 // of them is stale.
 type BlocklistConfig struct {
-	Redis blocklist.RedisConfig `yaml:"redis"`
+	Redis redisstore.Config `yaml:"redis"`
 	// FailMode applies once the view is older than MaxStaleness: "open"
 	// (keep enforcing the blocks held, let everyone else through) or
 	// "closed" (refuse all but the allowlist). It must be set.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/enforce"
 )
 
@@ -25,7 +25,7 @@ func Example() {
 			APIKeyHeader:   "X-API-Key",
 		},
 		Blocklist: enforce.BlocklistConfig{
-			Redis:    blocklist.RedisConfig{Addrs: []string{"127.0.0.1:6379"}},
+			Redis:    redisstore.Config{Addrs: []string{"127.0.0.1:6379"}},
 			FailMode: "closed",
 		},
 	}

@@ -17,7 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
@@ -38,7 +39,7 @@ func testConfig(redisAddr string) Config {
 			UserHeader:     "X-User",
 		},
 		Blocklist: BlocklistConfig{
-			Redis: blocklist.RedisConfig{
+			Redis: redisstore.Config{
 				Addrs:     []string{redisAddr},
 				KeyPrefix: fmt.Sprintf("enforce%d:", prefixes.Add(1)),
 				TTLJitter: -1,
@@ -84,9 +85,9 @@ func startService(t testing.TB, cfg Config) *Service {
 
 // storeFor returns a Redis store on the service's key space, for the test
 // to write decisions as the detector would.
-func storeFor(t testing.TB, cfg Config) *blocklist.Redis {
+func storeFor(t testing.TB, cfg Config) *redisstore.Store {
 	t.Helper()
-	r, err := blocklist.NewRedis(cfg.Blocklist.Redis, nil)
+	r, err := redisstore.New(cfg.Blocklist.Redis, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,14 +95,14 @@ func storeFor(t testing.TB, cfg Config) *blocklist.Redis {
 	return r
 }
 
-func block(client, scope string, ttl int64) *detector.Decision {
-	return &detector.Decision{Client: client, Scope: scope, TS: time.Now(), Action: detector.ActionBlock, TTLSec: ttl}
+func block(client, scope string, ttl int64) *decision.Decision {
+	return &decision.Decision{Client: client, Scope: scope, TS: time.Now(), Action: decision.ActionBlock, TTLSec: ttl}
 }
 
 // applyOne stores d and returns what the store did.
-func applyOne(t testing.TB, r *blocklist.Redis, d *detector.Decision) blocklist.Outcome {
+func applyOne(t testing.TB, r *redisstore.Store, d *decision.Decision) blocklist.Outcome {
 	t.Helper()
-	out, err := r.Apply(context.Background(), []*detector.Decision{d})
+	out, err := r.Apply(context.Background(), []*decision.Decision{d})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 )
 
 // Interfaces a question arrives on, the values of the interface label.
@@ -49,7 +50,7 @@ func newPropagation() prometheus.Histogram {
 	})
 }
 
-func newMetrics(reg prometheus.Registerer, propagation prometheus.Histogram, c *blocklist.Checker, store *blocklist.Redis) (*metrics, error) {
+func newMetrics(reg prometheus.Registerer, propagation prometheus.Histogram, c *blocklist.Checker, store *redisstore.Store) (*metrics, error) {
 	m := &metrics{
 		propagation: propagation,
 		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -91,15 +92,16 @@ func newMetrics(reg prometheus.Registerer, propagation prometheus.Histogram, c *
 			Name: "portcullis_enforce_blocklist_gaps_total",
 			Help: "Pushed changes missed (a version gap, or Redis restarted), each repaired by a resync.",
 		}, func() float64 { return float64(c.Stats().Gaps) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "portcullis_blocklist_redis_errors_total",
-			Help: "Redis commands that failed: unreachable, timed out or refused.",
-		}, func() float64 { return float64(store.Errors()) }),
 	}
 	for _, col := range cs {
 		if err := reg.Register(col); err != nil {
 			return nil, err
 		}
 	}
+	sm, err := redisstore.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	sm.Watch(store)
 	return m, nil
 }

@@ -20,6 +20,7 @@ import (
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 )
 
 // Service is the decision service: New, Open (binds the listeners; Addr
@@ -27,7 +28,7 @@ import (
 type Service struct {
 	cfg     Config
 	log     *slog.Logger
-	store   *blocklist.Redis
+	store   *redisstore.Store
 	checker *blocklist.Checker
 	m       *metrics
 	reg     *prometheus.Registry
@@ -58,7 +59,7 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		logger = slog.New(slog.DiscardHandler)
 	}
 	log := logger.With("component", "enforce")
-	store, err := blocklist.NewRedis(cfg.Blocklist.Redis, logger.With("component", "blocklist"))
+	store, err := redisstore.New(cfg.Blocklist.Redis, logger.With("component", "blocklist"))
 	if err != nil {
 		return nil, err
 	}

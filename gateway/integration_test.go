@@ -17,7 +17,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/portcullis/portcullis/blocklist"
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/redistest"
 )
@@ -33,18 +34,18 @@ func runChecker(t *testing.T, addr string, blocks ...string) *blocklist.Checker 
 
 func runCheckerWith(t *testing.T, addr string, cfg blocklist.CheckerConfig, blocks ...string) *blocklist.Checker {
 	t.Helper()
-	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{addr},
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{addr},
 		KeyPrefix: fmt.Sprintf("gw%d:", keyPrefixes.Add(1)), TTLJitter: -1}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ds []*detector.Decision
+	var ds []*decision.Decision
 	for _, b := range blocks {
 		scope := "ip"
 		if strings.HasPrefix(b, "key_") {
 			scope = "api_key"
 		}
-		ds = append(ds, &detector.Decision{Client: b, Scope: scope, TS: time.Now(), Action: detector.ActionBlock, TTLSec: 600})
+		ds = append(ds, &decision.Decision{Client: b, Scope: scope, TS: time.Now(), Action: decision.ActionBlock, TTLSec: 600})
 	}
 	if _, err := store.Apply(t.Context(), ds); err != nil {
 		t.Fatal(err)
@@ -137,7 +138,7 @@ func TestBlockedClients(t *testing.T) {
 func TestFailClosedRoute(t *testing.T) {
 	noLeaks(t)
 	// A checker that never ran has a stale view.
-	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{"127.0.0.1:1"}}, nil)
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{"127.0.0.1:1"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

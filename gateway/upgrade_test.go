@@ -14,7 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -143,7 +144,7 @@ func echo(t *testing.T, c net.Conn, br *bufio.Reader, msg string) {
 func TestTunnelClosesWhenItsClientIsBlocked(t *testing.T) {
 	addr := redistest.Start(t)
 	noLeaks(t)
-	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{addr}, KeyPrefix: "tunnel:", TTLJitter: -1}, slog.New(slog.DiscardHandler))
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{addr}, KeyPrefix: "tunnel:", TTLJitter: -1}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,8 +161,8 @@ func TestTunnelClosesWhenItsClientIsBlocked(t *testing.T) {
 	c.SetDeadline(testwait.Deadline(t, 10*time.Second))
 	echo(t, c, br, "before the block")
 
-	if _, err := store.Apply(t.Context(), []*detector.Decision{{Client: "127.0.0.1", Scope: "ip", TS: time.Now(),
-		Action: detector.ActionBlock, TTLSec: 600}}); err != nil {
+	if _, err := store.Apply(t.Context(), []*decision.Decision{{Client: "127.0.0.1", Scope: "ip", TS: time.Now(),
+		Action: decision.ActionBlock, TTLSec: 600}}); err != nil {
 		t.Fatal(err)
 	}
 	// The tunnel ends: the read sees EOF (or a reset), not the deadline.
@@ -176,7 +177,7 @@ func TestTunnelClosesWhenItsClientIsBlocked(t *testing.T) {
 
 // runCheckerOn runs a Checker over store until the test ends, once its
 // first snapshot is loaded.
-func runCheckerOn(t *testing.T, store *blocklist.Redis) *blocklist.Checker {
+func runCheckerOn(t *testing.T, store *redisstore.Store) *blocklist.Checker {
 	t.Helper()
 	c := blocklist.NewChecker(store, blocklist.CheckerConfig{FailMode: blocklist.FailOpen}, nil)
 	done := make(chan struct{})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/portcullis/portcullis/decision"
 )
 
 // Identity chooses which field of a Record names the client that the later
@@ -24,27 +26,21 @@ const (
 	IdentityIPv6Prefix64
 )
 
-// Scopes name the kind of key Identity.Key returned. They match the
-// identity names and appear in decisions.
-const (
-	ScopeIP             = "ip"
-	ScopeAPIKey         = "api_key"
-	ScopeUser           = "user"
-	ScopeIPv6Prefix64   = "ipv6_64"
-	validIdentityValues = `"ip", "api_key", "user" or "ipv6_64"`
-)
+// validIdentityValues lists the identity names. Identity.Key returns the
+// scope of the same name (decision.ScopeIP, ...).
+const validIdentityValues = `"ip", "api_key", "user" or "ipv6_64"`
 
 // ParseIdentity parses an identity name: "ip", "api_key", "user" or
 // "ipv6_64", ignoring case and surrounding space. The empty string is "ip".
 func ParseIdentity(s string) (Identity, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", ScopeIP:
+	case "", decision.ScopeIP:
 		return IdentityIP, nil
-	case ScopeAPIKey:
+	case decision.ScopeAPIKey:
 		return IdentityAPIKey, nil
-	case ScopeUser:
+	case decision.ScopeUser:
 		return IdentityUser, nil
-	case ScopeIPv6Prefix64:
+	case decision.ScopeIPv6Prefix64:
 		return IdentityIPv6Prefix64, nil
 	}
 	return 0, fmt.Errorf("ingest: identity %q: %w; use %s", s, ErrUnknownIdentity, validIdentityValues)
@@ -54,13 +50,13 @@ func ParseIdentity(s string) (Identity, error) {
 func (id Identity) String() string {
 	switch id {
 	case IdentityIP:
-		return ScopeIP
+		return decision.ScopeIP
 	case IdentityAPIKey:
-		return ScopeAPIKey
+		return decision.ScopeAPIKey
 	case IdentityUser:
-		return ScopeUser
+		return decision.ScopeUser
 	case IdentityIPv6Prefix64:
-		return ScopeIPv6Prefix64
+		return decision.ScopeIPv6Prefix64
 	}
 	return fmt.Sprintf("Identity(%d)", int(id))
 }
@@ -80,8 +76,8 @@ func (id *Identity) UnmarshalText(text []byte) error {
 }
 
 // Key appends rec's client identity to dst and returns the extended slice
-// with the scope it used (ScopeIP, ScopeAPIKey, ScopeUser or
-// ScopeIPv6Prefix64).
+// with the scope it used (decision.ScopeIP, decision.ScopeAPIKey, decision.ScopeUser or
+// decision.ScopeIPv6Prefix64).
 //
 // IdentityAPIKey and IdentityUser fall back to the IP for a record without
 // that field. IdentityIPv6Prefix64 writes an IPv6 address's /64 prefix, as
@@ -96,32 +92,32 @@ func (id Identity) Key(dst []byte, rec *Record) (key []byte, scope string) {
 	switch id {
 	case IdentityAPIKey:
 		if len(rec.APIKey) > 0 {
-			return append(dst, rec.APIKey...), ScopeAPIKey
+			return append(dst, rec.APIKey...), decision.ScopeAPIKey
 		}
 	case IdentityUser:
 		if len(rec.User) > 0 {
-			return append(dst, rec.User...), ScopeUser
+			return append(dst, rec.User...), decision.ScopeUser
 		}
 	case IdentityIPv6Prefix64:
 		if bytes.IndexByte(rec.ClientIP, ':') >= 0 {
 			if addr, err := netip.ParseAddr(string(rec.ClientIP)); err == nil {
 				if addr.Is4In6() {
-					return addr.Unmap().AppendTo(dst), ScopeIP
+					return addr.Unmap().AppendTo(dst), decision.ScopeIP
 				}
 				p, err := addr.WithZone("").Prefix(64)
 				if err == nil {
-					return p.AppendTo(dst), ScopeIPv6Prefix64
+					return p.AppendTo(dst), decision.ScopeIPv6Prefix64
 				}
 			}
 		}
 	}
 	switch {
 	case len(rec.ClientIP) > 0:
-		return append(dst, rec.ClientIP...), ScopeIP
+		return append(dst, rec.ClientIP...), decision.ScopeIP
 	case len(rec.APIKey) > 0:
-		return append(dst, rec.APIKey...), ScopeAPIKey
+		return append(dst, rec.APIKey...), decision.ScopeAPIKey
 	case len(rec.User) > 0:
-		return append(dst, rec.User...), ScopeUser
+		return append(dst, rec.User...), decision.ScopeUser
 	}
-	return dst, ScopeIP
+	return dst, decision.ScopeIP
 }

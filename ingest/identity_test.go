@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/portcullis/portcullis/decision"
 )
 
 func TestParseIdentity(t *testing.T) {
@@ -62,19 +64,19 @@ func TestIdentityKey(t *testing.T) {
 		wantKey   string
 		wantScope string
 	}{
-		{"ip uses the client IP", IdentityIP, full, "203.0.113.7", ScopeIP},
-		{"api_key uses the API key", IdentityAPIKey, full, "key_1", ScopeAPIKey},
-		{"api_key falls back to the IP without a key", IdentityAPIKey, ipOnly, "203.0.113.7", ScopeIP},
-		{"user uses the user", IdentityUser, full, "alice", ScopeUser},
-		{"user falls back to the IP without a user", IdentityUser, ipOnly, "203.0.113.7", ScopeIP},
-		{"ipv6_64 reduces an IPv6 address to its /64", IdentityIPv6Prefix64, v6, "2001:db8:1:2::/64", ScopeIPv6Prefix64},
-		{"ipv6_64 drops a zone", IdentityIPv6Prefix64, Record{ClientIP: []byte("fe80::1%eth0")}, "fe80::/64", ScopeIPv6Prefix64},
-		{"ipv6_64 keeps an IPv4 address", IdentityIPv6Prefix64, ipOnly, "203.0.113.7", ScopeIP},
-		{"ipv6_64 writes an IPv4-mapped address as IPv4", IdentityIPv6Prefix64, Record{ClientIP: []byte("::ffff:192.0.2.1")}, "192.0.2.1", ScopeIP},
-		{"ipv6_64 keeps something that is not an address", IdentityIPv6Prefix64, Record{ClientIP: []byte("unix:/run/x.sock")}, "unix:/run/x.sock", ScopeIP},
-		{"ip falls back to the API key without an IP", IdentityIP, Record{APIKey: []byte("key_2"), User: []byte("bob")}, "key_2", ScopeAPIKey},
-		{"ip falls back to the user without an IP or key", IdentityIP, Record{User: []byte("bob")}, "bob", ScopeUser},
-		{"an empty record gives an empty key", IdentityUser, Record{}, "", ScopeIP},
+		{"ip uses the client IP", IdentityIP, full, "203.0.113.7", decision.ScopeIP},
+		{"api_key uses the API key", IdentityAPIKey, full, "key_1", decision.ScopeAPIKey},
+		{"api_key falls back to the IP without a key", IdentityAPIKey, ipOnly, "203.0.113.7", decision.ScopeIP},
+		{"user uses the user", IdentityUser, full, "alice", decision.ScopeUser},
+		{"user falls back to the IP without a user", IdentityUser, ipOnly, "203.0.113.7", decision.ScopeIP},
+		{"ipv6_64 reduces an IPv6 address to its /64", IdentityIPv6Prefix64, v6, "2001:db8:1:2::/64", decision.ScopeIPv6Prefix64},
+		{"ipv6_64 drops a zone", IdentityIPv6Prefix64, Record{ClientIP: []byte("fe80::1%eth0")}, "fe80::/64", decision.ScopeIPv6Prefix64},
+		{"ipv6_64 keeps an IPv4 address", IdentityIPv6Prefix64, ipOnly, "203.0.113.7", decision.ScopeIP},
+		{"ipv6_64 writes an IPv4-mapped address as IPv4", IdentityIPv6Prefix64, Record{ClientIP: []byte("::ffff:192.0.2.1")}, "192.0.2.1", decision.ScopeIP},
+		{"ipv6_64 keeps something that is not an address", IdentityIPv6Prefix64, Record{ClientIP: []byte("unix:/run/x.sock")}, "unix:/run/x.sock", decision.ScopeIP},
+		{"ip falls back to the API key without an IP", IdentityIP, Record{APIKey: []byte("key_2"), User: []byte("bob")}, "key_2", decision.ScopeAPIKey},
+		{"ip falls back to the user without an IP or key", IdentityIP, Record{User: []byte("bob")}, "bob", decision.ScopeUser},
+		{"an empty record gives an empty key", IdentityUser, Record{}, "", decision.ScopeIP},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -85,7 +87,7 @@ func (r *rig) blocked(t *testing.T, client string) bool {
 func TestReviewAPIWantsTheToken(t *testing.T) {
 	addr := redistest.Start(t)
 	r := newRig(t, addr, nil, nil)
-	r.block(t, decision("203.0.113.7", time.Minute, 0.8, "error_ratio"))
+	r.block(t, testDecision("203.0.113.7", time.Minute, 0.8, "error_ratio"))
 	tests := []struct {
 		name, method, path, auth, body string
 		code                           int
@@ -176,7 +178,7 @@ func (r *rig) requests(t *testing.T, route, code string) float64 {
 func TestReviewAPIRefusesBadInput(t *testing.T) {
 	addr := redistest.Start(t)
 	r := newRig(t, addr, nil, nil)
-	r.block(t, decision("203.0.113.7", time.Minute, 0.8, "error_ratio"))
+	r.block(t, testDecision("203.0.113.7", time.Minute, 0.8, "error_ratio"))
 	if err := r.store.Allow(context.Background(), "198.51.100.0/24"); err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +246,7 @@ func TestReviewAPIRefusesBadInput(t *testing.T) {
 
 // item is a list item as a client of the API reads it.
 type item struct {
-	detector.Decision
+	decision.Decision
 	Expires       time.Time `json:"expires"`
 	TTLLeftSec    int64     `json:"ttl_left_s"`
 	SinceOnsetSec int64     `json:"since_onset_s"`
@@ -269,13 +271,13 @@ func TestReviewAPIListsFiltersAndPages(t *testing.T) {
 	addr := redistest.Start(t)
 	r := newRig(t, addr, nil, nil)
 	r.block(t,
-		decision("203.0.113.1", 50*time.Minute, 0.7, "error_ratio", "rate"),
-		decision("203.0.113.2", 40*time.Minute, 0.8, "auth_fail_ratio"),
-		decision("198.51.100.3", 30*time.Minute, 0.9, "rate"),
-		decision("key_scraper", 20*time.Minute, 0.75, "id_sweep", "path_novelty"),
-		decision("203.0.113.5", 10*time.Minute, 0.95, "payload_marks"),
+		testDecision("203.0.113.1", 50*time.Minute, 0.7, "error_ratio", "rate"),
+		testDecision("203.0.113.2", 40*time.Minute, 0.8, "auth_fail_ratio"),
+		testDecision("198.51.100.3", 30*time.Minute, 0.9, "rate"),
+		testDecision("key_scraper", 20*time.Minute, 0.75, "id_sweep", "path_novelty"),
+		testDecision("203.0.113.5", 10*time.Minute, 0.95, "payload_marks"),
 	)
-	manual := decision("192.0.2.9", 5*time.Minute, 0, "manual: ticket 42")
+	manual := testDecision("192.0.2.9", 5*time.Minute, 0, "manual: ticket 42")
 	manual.Model = "manual"
 	r.block(t, manual)
 	list := func(t *testing.T, query string) page {
@@ -368,8 +370,8 @@ func TestReviewAPIListsFiltersAndPages(t *testing.T) {
 
 func TestReviewAPIDryRun(t *testing.T) {
 	addr := redistest.Start(t)
-	r := newRig(t, addr, nil, func(c *blocklist.RedisConfig) { c.DryRun = true })
-	d := decision("203.0.113.7", time.Minute, 0.8, "error_ratio")
+	r := newRig(t, addr, nil, func(c *redisstore.Config) { c.DryRun = true })
+	d := testDecision("203.0.113.7", time.Minute, 0.8, "error_ratio")
 	d.Simulated = true
 	r.block(t, d)
 	var p page
@@ -412,7 +414,7 @@ func TestReviewAPIShowsAClientWithReasonsAndHistory(t *testing.T) {
 		}
 	}
 	t.Run("a client of an IPv6 /64 is reached with its slash escaped", func(t *testing.T) {
-		d := decision("2001:db8:1:2::/64", time.Minute, 0.8, "rate")
+		d := testDecision("2001:db8:1:2::/64", time.Minute, 0.8, "rate")
 		d.Scope = "ipv6_64"
 		r.block(t, d)
 		path := "/api/v1/decisions/" + url.PathEscape(d.Client)
@@ -435,7 +437,7 @@ func TestReviewAPIShowsAClientWithReasonsAndHistory(t *testing.T) {
 func TestReviewAPIUnblocksInRedis(t *testing.T) {
 	addr := redistest.Start(t)
 	r := newRig(t, addr, nil, nil)
-	r.block(t, decision("203.0.113.7", time.Minute, 0.8, "error_ratio"), decision("203.0.113.8", time.Minute, 0.8, "rate"))
+	r.block(t, testDecision("203.0.113.7", time.Minute, 0.8, "error_ratio"), testDecision("203.0.113.8", time.Minute, 0.8, "rate"))
 	changes, err := r.store.Subscribe(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -461,7 +463,7 @@ func TestReviewAPIUnblocksInRedis(t *testing.T) {
 func TestReviewAPIAllowlist(t *testing.T) {
 	addr := redistest.Start(t)
 	r := newRig(t, addr, nil, nil)
-	r.block(t, decision("203.0.113.7", time.Minute, 0.8, "error_ratio"), decision("198.51.100.1", time.Minute, 0.8, "rate"))
+	r.block(t, testDecision("203.0.113.7", time.Minute, 0.8, "error_ratio"), testDecision("198.51.100.1", time.Minute, 0.8, "rate"))
 	entries := func(t *testing.T) []string {
 		t.Helper()
 		var b struct {
@@ -484,13 +486,13 @@ func TestReviewAPIAllowlist(t *testing.T) {
 		if r.blocked(t, "203.0.113.7") || !r.blocked(t, "198.51.100.1") {
 			t.Error("the allowlisted client is still blocked, or the other one was unblocked")
 		}
-		out, err := r.store.Apply(context.Background(), []*detector.Decision{decision("203.0.113.9", 0, 0.9, "rate")})
+		out, err := r.store.Apply(context.Background(), []*decision.Decision{testDecision("203.0.113.9", 0, 0.9, "rate")})
 		if err != nil || out[0].Result != blocklist.RefusedAllowlisted {
 			t.Errorf("a new block inside the prefix: %v, %v", out, err)
 		}
 	})
 	t.Run("allowing an API key lifts its block", func(t *testing.T) {
-		r.block(t, decision("key_partner", time.Minute, 0.8, "rate"))
+		r.block(t, testDecision("key_partner", time.Minute, 0.8, "rate"))
 		if res := r.as(t, "POST", "/api/v1/allowlist", `{"entry":"key_partner"}`); res.code != 200 || r.blocked(t, "key_partner") {
 			t.Errorf("status %d: %s", res.code, res.body)
 		}
@@ -503,7 +505,7 @@ func TestReviewAPIAllowlist(t *testing.T) {
 		if es := entries(t); !slices.Equal(es, []string{"key_partner"}) {
 			t.Errorf("allowlist = %v", es)
 		}
-		r.block(t, decision("203.0.113.9", 0, 0.9, "rate"))
+		r.block(t, testDecision("203.0.113.9", 0, 0.9, "rate"))
 	})
 	t.Run("an entry of every address needs force, and is then warned about", func(t *testing.T) {
 		for _, e := range []string{"0.0.0.0/0", "::/0"} {
@@ -537,7 +539,7 @@ func TestReviewAPIAllowlist(t *testing.T) {
 
 func TestReviewAPIWhenRedisIsDown(t *testing.T) {
 	srv := redistest.StartServer(t)
-	r := newRig(t, srv.Addr(), nil, func(c *blocklist.RedisConfig) { c.Timeout = 200 * time.Millisecond })
+	r := newRig(t, srv.Addr(), nil, func(c *redisstore.Config) { c.Timeout = 200 * time.Millisecond })
 	srv.Stop()
 	res := r.as(t, "GET", "/api/v1/decisions", "")
 	if res.code != http.StatusServiceUnavailable || !strings.Contains(res.errorText(t), "try again") {

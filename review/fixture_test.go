@@ -18,6 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/review"
@@ -30,7 +32,7 @@ const testToken = "review-test-token-0123456789"
 // decisions and its history of judgements, with event times ending a
 // minute ago so the page shows live ages.
 type traffic struct {
-	decisions []*detector.Decision
+	decisions []*decision.Decision
 	history   *detector.History
 }
 
@@ -117,19 +119,19 @@ var prefixes atomic.Int64
 // rig is a review Handler over a Redis blocklist of its own key prefix on
 // a real redis-server, served by an httptest server.
 type rig struct {
-	store *blocklist.Redis
+	store *redisstore.Store
 	svc   *review.Service
 	reg   *prometheus.Registry
 	srv   *httptest.Server
 }
 
-func newRig(t *testing.T, redisAddr string, history review.HistorySource, set func(*blocklist.RedisConfig)) *rig {
+func newRig(t *testing.T, redisAddr string, history review.HistorySource, set func(*redisstore.Config)) *rig {
 	t.Helper()
-	cfg := blocklist.RedisConfig{Addrs: []string{redisAddr}, KeyPrefix: fmt.Sprintf("rv%d:", prefixes.Add(1)), TTLJitter: -1}
+	cfg := redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: fmt.Sprintf("rv%d:", prefixes.Add(1)), TTLJitter: -1}
 	if set != nil {
 		set(&cfg)
 	}
-	store, err := blocklist.NewRedis(cfg, slog.New(slog.DiscardHandler))
+	store, err := redisstore.New(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +151,7 @@ func newRig(t *testing.T, redisAddr string, history review.HistorySource, set fu
 }
 
 // block stores ds as the detector would.
-func (r *rig) block(t *testing.T, ds ...*detector.Decision) {
+func (r *rig) block(t *testing.T, ds ...*decision.Decision) {
 	t.Helper()
 	out, err := r.store.Apply(context.Background(), ds)
 	if err != nil {
@@ -164,11 +166,11 @@ func (r *rig) block(t *testing.T, ds ...*detector.Decision) {
 
 // decision returns a block of client triggered ago before now, with
 // reasons on features.
-func decision(client string, ago time.Duration, score float64, features ...string) *detector.Decision {
-	d := &detector.Decision{Client: client, Scope: "ip", TS: time.Now().Add(-ago).UTC().Truncate(time.Millisecond),
-		Action: detector.ActionBlock, Score: score, Threshold: 0.61, TTLSec: 600, Model: "m1", Events: 40}
+func testDecision(client string, ago time.Duration, score float64, features ...string) *decision.Decision {
+	d := &decision.Decision{Client: client, Scope: "ip", TS: time.Now().Add(-ago).UTC().Truncate(time.Millisecond),
+		Action: decision.ActionBlock, Score: score, Threshold: 0.61, TTLSec: 600, Model: "m1", Events: 40}
 	for i, f := range features {
-		d.Reasons = append(d.Reasons, detector.Reason{Feature: f, Value: 0.9 - 0.1*float64(i), Typical: 0.01})
+		d.Reasons = append(d.Reasons, decision.Reason{Feature: f, Value: 0.9 - 0.1*float64(i), Typical: 0.01})
 	}
 	return d
 }

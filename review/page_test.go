@@ -106,7 +106,7 @@ func TestReviewPageInChromium(t *testing.T) {
 	addr := redistest.Start(t)
 	r := newRig(t, addr, tr.history, nil)
 	r.block(t, tr.decisions...)
-	manual := decision("key_7f3a", 3*time.Minute, 0, "manual: ticket 4711")
+	manual := testDecision("key_7f3a", 3*time.Minute, 0, "manual: ticket 4711")
 	manual.Scope, manual.Model = "api_key", "manual"
 	r.block(t, manual)
 	if err := r.store.Allow(context.Background(), "10.0.0.0/8"); err != nil {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/campaign"
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/models"
 )
 
@@ -24,12 +24,12 @@ const (
 // Actions a Query filters on: enforced blocks, and blocks recorded in dry
 // run.
 const (
-	ActionBlock     = detector.ActionBlock
+	ActionBlock     = decision.ActionBlock
 	ActionSimulated = "simulated"
 )
 
 // manualReason is the reason filter that matches blocks added by hand
-// (portcullis blocklist add), whose reason reads "manual: ...".
+// (portcullis blocklist add, Service.Block): decisions of Origin manual.
 const manualReason = "manual"
 
 // Query selects active decisions. The zero Query selects them all, a page
@@ -60,10 +60,10 @@ func (q Query) withDefaults() Query {
 	return q
 }
 
-func (q Query) matches(d *detector.Decision) bool {
+func (q Query) matches(d *decision.Decision) bool {
 	switch q.Action {
 	case ActionBlock:
-		if d.Simulated || d.Action != detector.ActionBlock {
+		if d.Simulated || d.Action != decision.ActionBlock {
 			return false
 		}
 	case ActionSimulated:
@@ -81,9 +81,10 @@ func (q Query) matches(d *detector.Decision) bool {
 	} else if !strings.HasPrefix(d.Client, q.Client) {
 		return false
 	}
-	if q.Reason != "" && !slices.ContainsFunc(d.Reasons, func(r detector.Reason) bool {
-		return r.Feature == q.Reason || q.Reason == manualReason && strings.HasPrefix(r.Feature, manualReason)
-	}) {
+	if q.Reason == manualReason {
+		return d.Manual()
+	}
+	if q.Reason != "" && !slices.ContainsFunc(d.Reasons, func(r decision.Reason) bool { return r.Feature == q.Reason }) {
 		return false
 	}
 	return true
@@ -173,7 +174,7 @@ type Cursor struct {
 	Client string
 }
 
-func cursorOf(d *detector.Decision) Cursor { return Cursor{TS: d.TS, Client: d.Client} }
+func cursorOf(d *decision.Decision) Cursor { return Cursor{TS: d.TS, Client: d.Client} }
 
 // String encodes c for a URL.
 func (c Cursor) String() string {
@@ -197,7 +198,7 @@ func ParseCursor(s string) (Cursor, error) {
 
 // before reports whether c comes before d in page order: newest first,
 // then by client, descending.
-func (c *Cursor) before(d *detector.Decision) bool {
+func (c *Cursor) before(d *decision.Decision) bool {
 	if !d.TS.Equal(c.TS) {
 		return d.TS.Before(c.TS)
 	}

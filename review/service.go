@@ -11,6 +11,8 @@ import (
 	"unicode"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 )
 
@@ -25,10 +27,10 @@ var (
 	ErrNotAllowlisted = errors.New("not on the allowlist")
 )
 
-// Store is the blocklist as the review sees it: a *blocklist.Redis.
+// Store is the blocklist as the review sees it: a *redisstore.Store.
 type Store interface {
 	List(ctx context.Context) (blocklist.Snapshot, error)
-	Get(ctx context.Context, client string) (*detector.Decision, error)
+	Get(ctx context.Context, client string) (*decision.Decision, error)
 	Expiry(ctx context.Context, client string) (time.Time, bool, error)
 	Remove(ctx context.Context, client string) (bool, error)
 	Allow(ctx context.Context, entry string) error
@@ -36,7 +38,7 @@ type Store interface {
 	Allowlist(ctx context.Context) ([]string, error)
 }
 
-var _ Store = (*blocklist.Redis)(nil)
+var _ Store = (*redisstore.Store)(nil)
 
 // HistorySource holds the recent judgements of clients: a detector.History
 // in the detector. Judgements returns nil for a client it knows nothing
@@ -64,7 +66,7 @@ func NewService(store Store, history HistorySource) *Service {
 // Item is an active decision in the design's decisions shape, with when it
 // lapses.
 type Item struct {
-	*detector.Decision
+	*decision.Decision
 	// Expires is when the block lapses, by the store's clock.
 	Expires time.Time `json:"expires"`
 	// TTLLeftSec is how many seconds of the block are left.
@@ -94,7 +96,7 @@ type Detail struct {
 	History []detector.Judgement `json:"history"`
 }
 
-func (s *Service) item(d *detector.Decision, exp, now time.Time) Item {
+func (s *Service) item(d *decision.Decision, exp, now time.Time) Item {
 	return Item{
 		Decision:      d,
 		Expires:       exp.UTC(),
@@ -207,7 +209,7 @@ func (s *Service) allow(ctx context.Context, entry string, all bool) error {
 	if err := checkClient(entry); err != nil {
 		return err
 	}
-	if _, err := detector.ParseAllowlist([]string{entry}); err != nil {
+	if err := decision.ValidateAllowEntry(entry); err != nil {
 		return fmt.Errorf("review: %w: %w", ErrBadInput, err)
 	}
 	if !all && CoversEverything(entry) {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/netip"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -15,7 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/review"
 )
@@ -30,8 +30,8 @@ type blocklistFlags struct {
 	jsonOut bool
 }
 
-func (f *blocklistFlags) open(log *slog.Logger) (*blocklist.Redis, error) {
-	var cfg blocklist.RedisConfig
+func (f *blocklistFlags) open(log *slog.Logger) (*redisstore.Store, error) {
+	var cfg redisstore.Config
 	if f.config != "" {
 		dc, err := loadDetectConfig(f.config)
 		if err != nil {
@@ -54,7 +54,7 @@ func (f *blocklistFlags) open(log *slog.Logger) (*blocklist.Redis, error) {
 	if len(cfg.Addrs) == 0 {
 		return nil, errors.New("no Redis: pass --config detect.yaml (its redis section) or --redis host:port")
 	}
-	return blocklist.NewRedis(cfg, log)
+	return redisstore.New(cfg, log)
 }
 
 func newBlocklistCommand() *cobra.Command {
@@ -77,7 +77,7 @@ file, never from a flag.`,
 	pf.StringVar(&f.pwFile, "password-file", "", "file holding the Redis password")
 	pf.BoolVar(&f.jsonOut, "json", false, "print JSON: decisions in the shape portcullis score writes")
 
-	with := func(run func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error) func(*cobra.Command, []string) error {
+	with := func(run func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, args []string) error {
 			r, err := f.open(slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn})))
 			if err != nil {
@@ -94,23 +94,10 @@ file, never from a flag.`,
 	var reason string
 	add := &cobra.Command{
 		Use: "add CLIENT", Short: "Block a client by hand", Args: cobra.ExactArgs(1),
-		RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
-			if ttl < time.Second {
-				return fmt.Errorf("--ttl %v; give 1s or more", ttl)
-			}
-			scope, err := clientScope(args[0])
+		RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
+			o, err := review.NewService(r, nil).Block(ctx, args[0], ttl, reason)
 			if err != nil {
 				return err
-			}
-			d := &detector.Decision{Client: args[0], Scope: scope, TS: time.Now().UTC(), Action: detector.ActionBlock,
-				TTLSec: int64(ttl / time.Second), Model: "manual", Reasons: []detector.Reason{{Feature: "manual: " + reason}}}
-			out, err := r.Apply(ctx, []*detector.Decision{d})
-			if err != nil {
-				return err
-			}
-			o := out[0]
-			if o.Result != blocklist.Stored && o.Result != blocklist.Simulated {
-				return fmt.Errorf("%s not blocked: %s", escapeText(args[0]), o.Result)
 			}
 			fmt.Fprintf(w, "%s %s until %s\n", escapeText(args[0]), o.Result, o.Expires.UTC().Format(time.RFC3339))
 			return nil
@@ -122,7 +109,7 @@ file, never from a flag.`,
 	var force bool
 	allow := &cobra.Command{
 		Use: "allow ENTRY", Short: "Allowlist an IP, CIDR prefix, API key or user (unblocks it)", Args: cobra.ExactArgs(1),
-		RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+		RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 			svc := review.NewService(r, nil)
 			do := svc.Allow
 			if force {
@@ -140,7 +127,7 @@ file, never from a flag.`,
 	cmd.AddCommand(
 		&cobra.Command{
 			Use: "list", Short: "List active decisions", Args: cobra.NoArgs,
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, _ []string) error {
+			RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, _ []string) error {
 				s, err := r.List(ctx)
 				if err != nil {
 					return err
@@ -158,7 +145,13 @@ file, never from a flag.`,
 				fmt.Fprintln(tw, "CLIENT\tSCOPE\tSCORE\tEXPIRES\tTOP REASON")
 				for i, d := range s.Decisions {
 					top := ""
-					if len(d.Reasons) > 0 {
+					switch {
+					case d.Manual() && d.Note != "":
+						top = "by hand: " + escapeText(d.Note)
+					case d.Manual():
+						top = "by hand"
+					}
+					if top == "" && len(d.Reasons) > 0 {
 						top = fmt.Sprintf("%s %.4g (typical %.4g)", escapeText(d.Reasons[0].Feature), d.Reasons[0].Value, d.Reasons[0].Typical)
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\n", escapeText(d.Client), escapeText(d.Scope), d.Score, s.Expires[i].UTC().Format(time.RFC3339), top)
@@ -169,7 +162,7 @@ file, never from a flag.`,
 		},
 		&cobra.Command{
 			Use: "explain CLIENT", Short: "Show the decision about a client with its reasons", Args: cobra.ExactArgs(1),
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+			RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 				d, err := r.Get(ctx, args[0])
 				if err != nil {
 					return err
@@ -180,16 +173,26 @@ file, never from a flag.`,
 				if f.jsonOut {
 					return json.NewEncoder(w).Encode(d)
 				}
+				if d.Manual() {
+					fmt.Fprintf(w, "%s (%s) blocked by hand at %s for %ds\n", escapeText(d.Client), escapeText(d.Scope), d.TS.Format(time.RFC3339), d.TTLSec)
+					if d.Note != "" {
+						fmt.Fprintf(w, "note: %s\n", escapeText(d.Note))
+					}
+					for _, r := range d.Reasons { // blocks added by hand before decisions had a note
+						fmt.Fprintf(w, "  %s\n", escapeText(r.Feature))
+					}
+					return nil
+				}
 				fmt.Fprintf(w, "%s (%s) blocked at %s by model %s: score %.2f, threshold %.2f, after %d events, for %ds\n",
 					escapeText(d.Client), escapeText(d.Scope), d.TS.Format(time.RFC3339), escapeText(d.Model), d.Score, d.Threshold, d.Events, d.TTLSec)
 				if d.Known {
 					fmt.Fprintln(w, "a client known from training: judged against its own history as well as the population")
 				}
 				fmt.Fprintf(w, "surprise %.1f: at least this unusual, about 1 normal client in 10^%.1f; the threshold is 10^%.1f\n", d.Score, d.Score, d.Threshold)
-				if d.Rule == detector.RuleVolume {
+				if d.Rule == decision.RuleVolume {
 					fmt.Fprintln(w, "blocked by the volume limit: an anonymous client new to the model sending more to a few routes than ordinary clients ever do")
 				}
-				if d.Rule == detector.RuleCampaign {
+				if d.Rule == decision.RuleCampaign {
 					fmt.Fprintf(w, "blocked as a member of campaign %s: %s\n", escapeText(d.Campaign), escapeText(d.CampaignReason))
 				}
 				for _, r := range d.Reasons {
@@ -201,7 +204,7 @@ file, never from a flag.`,
 		add,
 		&cobra.Command{
 			Use: "remove CLIENT", Short: "Unblock a client", Args: cobra.ExactArgs(1),
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+			RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 				if err := review.NewService(r, nil).Unblock(ctx, args[0]); err != nil {
 					if errors.Is(err, review.ErrNotBlocked) {
 						return fmt.Errorf("%s was not blocked", escapeText(args[0]))
@@ -215,7 +218,7 @@ file, never from a flag.`,
 		allow,
 		&cobra.Command{
 			Use: "unallow ENTRY", Short: "Remove an allowlist entry", Args: cobra.ExactArgs(1),
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+			RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 				if err := review.NewService(r, nil).Unallow(ctx, args[0]); err != nil {
 					return err
 				}
@@ -225,7 +228,7 @@ file, never from a flag.`,
 		},
 		&cobra.Command{
 			Use: "breaker [reset]", Short: "Show the safety breaker, or reset it", Args: cobra.MaximumNArgs(1),
-			RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
+			RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
 				if len(args) == 1 {
 					if args[0] != "reset" {
 						return fmt.Errorf("breaker %q: the only action is reset", args[0])
@@ -254,37 +257,6 @@ file, never from a flag.`,
 		},
 	)
 	return cmd
-}
-
-// clientScope returns the scope of a client given by hand, or why it is
-// not one: an IP address or an IPv6 /64 prefix in canonical form (a block
-// on another spelling would match no request), or an API key id or user
-// of printable characters.
-func clientScope(client string) (string, error) {
-	if strings.Contains(client, "/") {
-		p, err := netip.ParsePrefix(client)
-		if err != nil || !p.Addr().Is6() || p.Bits() != 64 || p.Addr().Is4In6() {
-			return "", fmt.Errorf("%s: a prefix must be an IPv6 /64 such as 2001:db8:1:2::/64; block an IPv4 address by itself", escapeText(client))
-		}
-		if c := p.Masked().String(); c != client {
-			return "", fmt.Errorf("%s is not in canonical form; write %s", escapeText(client), c)
-		}
-		return "ipv6_64", nil
-	}
-	if strings.Contains(client, ":") || strings.Trim(client, "0123456789.") == "" {
-		a, err := netip.ParseAddr(client)
-		if err != nil || a.Zone() != "" {
-			return "", fmt.Errorf("%s is not an IP address (such as 203.0.113.7 or 2001:db8::1)", escapeText(client))
-		}
-		if c := a.Unmap().String(); c != client {
-			return "", fmt.Errorf("%s is not in canonical form; write %s", escapeText(client), c)
-		}
-		return "ip", nil
-	}
-	if len(client) > 256 || escapeText(client) != client || strings.ContainsAny(client, " \t") {
-		return "", fmt.Errorf("%s: an API key id or user is at most 256 printable characters without spaces", escapeText(client))
-	}
-	return "api_key", nil
 }
 
 // escapeText returns s with every byte outside printable ASCII escaped as

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/blocklist"
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 )
 
@@ -17,14 +17,14 @@ import (
 // theirs reaches the terminal.
 func TestBlocklistOutputIsEscaped(t *testing.T) {
 	r := redistest.Start(t)
-	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{r}, KeyPrefix: "esc:"}, slog.New(slog.DiscardHandler))
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{r}, KeyPrefix: "esc:"}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
 	const evil = "key_\x1b]0;owned\x07\x1b[2J\r\nFAKE\u202e"
-	if _, err := store.Apply(t.Context(), []*detector.Decision{{Client: evil, Scope: "api_key", TS: time.Now(), Action: detector.ActionBlock,
-		TTLSec: 600, Model: "m\x1b[31m", Reasons: []detector.Reason{{Feature: "path\x1b[1m", Value: 1, Typical: 0}}}}); err != nil {
+	if _, err := store.Apply(t.Context(), []*decision.Decision{{Client: evil, Scope: "api_key", TS: time.Now(), Action: decision.ActionBlock,
+		TTLSec: 600, Model: "m\x1b[31m", Reasons: []decision.Reason{{Feature: "path\x1b[1m", Value: 1, Typical: 0}}}}); err != nil {
 		t.Fatal(err)
 	}
 	bl := func(args ...string) output {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/backtest"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/internal/buildinfo"
 	"github.com/portcullis/portcullis/models"
@@ -176,7 +177,7 @@ func TestEndToEnd(t *testing.T) {
 		to := from.Add(4 * time.Minute)
 		lastBlock := map[string]time.Time{}
 		for i, d := range decisions {
-			if d.Client == "" || d.Scope != "ip" || d.Action != detector.ActionBlock || d.Model != model.ID {
+			if d.Client == "" || d.Scope != "ip" || d.Action != decision.ActionBlock || d.Model != model.ID {
 				t.Errorf("decision %d: client %q scope %q action %q model %q; want a client blocked by ip with model %s",
 					i, d.Client, d.Scope, d.Action, d.Model, model.ID)
 			}
@@ -227,10 +228,10 @@ func TestEndToEnd(t *testing.T) {
 }
 
 // decisionAbout returns the first decision about client.
-func decisionAbout(decisions []decision, client string) (decision, bool) {
-	i := slices.IndexFunc(decisions, func(d decision) bool { return d.Client == client })
+func decisionAbout(decisions []decisionLine, client string) (decisionLine, bool) {
+	i := slices.IndexFunc(decisions, func(d decisionLine) bool { return d.Client == client })
 	if i < 0 {
-		return decision{}, false
+		return decisionLine{}, false
 	}
 	return decisions[i], true
 }
@@ -395,12 +396,12 @@ func TestScoreFlags(t *testing.T) {
 	tests := []struct {
 		name  string
 		flags []string
-		check func(t *testing.T, got []decision)
+		check func(t *testing.T, got []decisionLine)
 	}{
 		{
 			name:  "--dry-run marks every decision as simulated",
 			flags: []string{"--dry-run"},
-			check: func(t *testing.T, got []decision) {
+			check: func(t *testing.T, got []decisionLine) {
 				if len(got) != len(base) {
 					t.Errorf("%d decisions, want the %d of a run without --dry-run", len(got), len(base))
 				}
@@ -414,7 +415,7 @@ func TestScoreFlags(t *testing.T) {
 		{
 			name:  "--threshold overrides the model's in every decision",
 			flags: []string{"--threshold", "9"},
-			check: func(t *testing.T, got []decision) {
+			check: func(t *testing.T, got []decisionLine) {
 				if len(got) > len(base) {
 					t.Errorf("%d decisions with a higher threshold, want at most the %d of the model's", len(got), len(base))
 				}
@@ -429,7 +430,7 @@ func TestScoreFlags(t *testing.T) {
 		{
 			name:  "--ttl sets ttl_s",
 			flags: []string{"--ttl", "90s"},
-			check: func(t *testing.T, got []decision) {
+			check: func(t *testing.T, got []decisionLine) {
 				if len(got) == 0 {
 					t.Fatal("no decisions")
 				}
@@ -443,7 +444,7 @@ func TestScoreFlags(t *testing.T) {
 		{
 			name:  "--allow spares a client",
 			flags: []string{"--allow", flood[0]},
-			check: func(t *testing.T, got []decision) {
+			check: func(t *testing.T, got []decisionLine) {
 				if d, ok := decisionAbout(got, flood[0]); ok {
 					t.Errorf("allowed client %s is blocked: %+v", flood[0], d)
 				}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -95,7 +95,7 @@ batch: {size: 500, flush_interval: 50ms}
 	}
 	testwait.Recv(t, firstExited, 10*time.Second, "the killed detector to exit")
 
-	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{redisAddr}, KeyPrefix: "crash:"}, nil)
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: "crash:"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

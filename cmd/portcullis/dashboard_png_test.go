@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/deploy"
 	"github.com/portcullis/portcullis/internal/promtest"
 )
@@ -399,7 +399,7 @@ func (pb *panelBody) heatmap(t *testing.T, ctx context.Context, prom *promtest.S
 }
 
 func (pb *panelBody) table(t *testing.T, ctx context.Context, s *observedStack) {
-	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{s.redisAddr}, KeyPrefix: s.keyPrefix}, nil)
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{s.redisAddr}, KeyPrefix: s.keyPrefix}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

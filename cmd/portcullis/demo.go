@@ -21,7 +21,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/portcullis/portcullis/backtest"
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/gateway"
 	"github.com/portcullis/portcullis/ingest"
@@ -157,7 +157,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	brokers := cluster.ListenAddrs()
 	kafkaCfg := kafka.Config{Brokers: brokers, Topic: "access", GroupID: "demo", Start: "earliest",
 		MaxWait: 200 * time.Millisecond, HeartbeatInterval: 300 * time.Millisecond, SessionTimeout: 6 * time.Second, BatchTimeout: 5 * time.Millisecond}
-	redisCfg := blocklist.RedisConfig{Addrs: []string{redisAddr}, KeyPrefix: "demo:"}
+	redisCfg := redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: "demo:"}
 
 	var dc detectConfig
 	dc.Model, dc.Kafka, dc.Redis = modelPath, kafkaCfg, redisCfg
@@ -242,7 +242,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	time.Sleep(500 * time.Millisecond)
 
 	step("who was blocked")
-	store, err := blocklist.NewRedis(redisCfg, quiet)
+	store, err := redisstore.New(redisCfg, quiet)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"net"
 	"net/http"
 	"os"
@@ -20,8 +19,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
@@ -45,7 +45,7 @@ type detectConfig struct {
 	JSONFields map[string]string     `yaml:"json_fields"`
 	Kafka      kafka.Config          `yaml:"kafka"`
 	Input      detectInput           `yaml:"input"` // instead of kafka
-	Redis      blocklist.RedisConfig `yaml:"redis"`
+	Redis      redisstore.Config     `yaml:"redis"`
 	Policy     detector.PolicyConfig `yaml:"policy"`
 	Features   features.Config       `yaml:"features"`
 	// Campaign bounds the campaign aggregates and sets when a departure is
@@ -115,18 +115,16 @@ func (c *detectConfig) defaults() {
 // redisDecisions adapts the Redis blocklist to the detector's store and
 // counts what the blocklist did with each decision.
 type redisDecisions struct {
-	r        *blocklist.Redis
-	outcomes *prometheus.CounterVec
+	r       *redisstore.Store
+	metrics *redisstore.Metrics
 }
 
-func (s redisDecisions) Store(ctx context.Context, ds []*detector.Decision) error {
+func (s redisDecisions) Store(ctx context.Context, ds []*decision.Decision) error {
 	out, err := s.r.Apply(ctx, ds)
 	if err != nil {
 		return err
 	}
-	for _, o := range out {
-		s.outcomes.WithLabelValues(o.Result.String()).Inc()
-	}
+	s.metrics.CountOutcomes(out)
 	return nil
 }
 
@@ -223,7 +221,7 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		history = nil
 	}
 	cfg.Redis.DryRun = cfg.Redis.DryRun || cfg.Policy.DryRun
-	store, err := blocklist.NewRedis(cfg.Redis, log.With("component", "blocklist"))
+	store, err := redisstore.New(cfg.Redis, log.With("component", "blocklist"))
 	if err != nil {
 		return err
 	}
@@ -247,15 +245,14 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 		func() float64 { return float64(online.Stats().Features.Tracked) },
 		lag,
 		func() bool { return online.Ready() })
-	outcomes := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "portcullis_blocklist_outcomes_total",
-		Help: "What the blocklist did with each decision: stored, simulated, or refused (allowlisted, breaker, cap).",
-	}, []string{"result"})
-	for _, r := range []blocklist.Result{blocklist.Stored, blocklist.Simulated, blocklist.RefusedAllowlisted, blocklist.RefusedBreaker, blocklist.RefusedCap} {
-		outcomes.WithLabelValues(r.String())
+	storeMetrics, err := redisstore.NewMetrics(reg)
+	if err != nil {
+		return err
 	}
-	reg.MustRegister(outcomes)
-	online, err = detector.NewOnline(ocfg, m, consumer, redisDecisions{store, outcomes}, log.With("component", "detector"), metrics)
+	if err := storeMetrics.WatchWriter(store); err != nil {
+		return err
+	}
+	online, err = detector.NewOnline(ocfg, m, consumer, redisDecisions{store, storeMetrics}, log.With("component", "detector"), metrics)
 	if err != nil {
 		return err
 	}
@@ -268,37 +265,6 @@ func runDetect(ctx context.Context, cfg detectConfig, log *slog.Logger) error {
 			Name: "portcullis_detector_blocked_events_total",
 			Help: "Events from clients while a decision about them was active (in dry run: would have been refused).",
 		}, func() float64 { return float64(online.Stats().Blocked) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "portcullis_blocklist_breaker_tripped",
-			Help: "1 while the safety breaker refuses new blocks; -1 when Redis cannot be asked.",
-		}, func() float64 {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			b, err := store.Breaker(ctx)
-			switch {
-			case err != nil:
-				return -1
-			case b.Tripped:
-				return 1
-			}
-			return 0
-		}),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "portcullis_blocklist_decisions_active",
-			Help: "Active decisions in the blocklist (simulated ones in dry run); NaN when Redis cannot be asked.",
-		}, func() float64 {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			n, err := store.Active(ctx)
-			if err != nil {
-				return math.NaN()
-			}
-			return float64(n)
-		}),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "portcullis_blocklist_redis_errors_total",
-			Help: "Redis commands that failed: unreachable, timed out or refused.",
-		}, func() float64 { return float64(store.Errors()) }),
 	)
 
 	var reviewAPI *review.Handler

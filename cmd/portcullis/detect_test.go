@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -69,7 +70,7 @@ batch:
   flush_interval: 100ms
 `, p.path("m.pcm"), brokers, kafkaMaxWait(t), kafkaMaxBytes, redisAddr, admin)))
 
-	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{redisAddr}, KeyPrefix: "e2e:"}, nil)
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: "e2e:"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -176,7 +176,7 @@ batch: {size: 300, flush_interval: 50ms}
 	}
 	firstIno := inodeOf(logPath)
 
-	store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{redisAddr}, KeyPrefix: "follow:"}, nil)
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: "follow:"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,7 @@ func TestDetectInputConfig(t *testing.T) {
 			if err != nil || cp == nil || cp.Offset != int64(len(day2)) {
 				t.Fatalf("checkpoint %+v, %v; want the end of the file, %d", cp, err, len(day2))
 			}
-			store, err := blocklist.NewRedis(blocklist.RedisConfig{Addrs: []string{redisAddr}, KeyPrefix: "once:"}, nil)
+			store, err := redisstore.New(redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: "once:"}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/gateway"
 	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/internal/buildinfo"
@@ -25,7 +26,7 @@ import (
 type gatewayConfig struct {
 	gateway.Config `yaml:",inline"`
 	Blocklist      struct {
-		Redis blocklist.RedisConfig `yaml:"redis"`
+		Redis redisstore.Config `yaml:"redis"`
 		// FailMode applies when the local view of the blocklist is older
 		// than MaxStaleness: "open" or "closed". Routes may override it.
 		FailMode     string        `yaml:"fail_mode"`
@@ -90,9 +91,9 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 
 	var checker *blocklist.Checker
 	var limiter gateway.SharedLimiter
-	var bl *blocklist.Redis
+	var bl *redisstore.Store
 	if len(cfg.Blocklist.Redis.Addrs) > 0 {
-		store, err := blocklist.NewRedis(cfg.Blocklist.Redis, log.With("component", "blocklist"))
+		store, err := redisstore.New(cfg.Blocklist.Redis, log.With("component", "blocklist"))
 		if err != nil {
 			return err
 		}
@@ -126,11 +127,12 @@ func runGateway(ctx context.Context, cfg gatewayConfig, log *slog.Logger) error 
 				Name: "portcullis_gateway_blocklist_gaps_total",
 				Help: "Pushed changes missed (a version gap, or Redis restarted), each repaired by a resync.",
 			}, func() float64 { return float64(checker.Stats().Gaps) }),
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "portcullis_blocklist_redis_errors_total",
-				Help: "Redis commands that failed: unreachable, timed out or refused.",
-			}, func() float64 { return float64(store.Errors()) }),
 		)
+		storeMetrics, err := redisstore.NewMetrics(reg)
+		if err != nil {
+			return err
+		}
+		storeMetrics.Watch(store)
 		limiter = gateway.NewRedisLimiter(store.Client(), cfg.Blocklist.Redis.KeyPrefix+"ratelimit:")
 	}
 	var logs gateway.LogSink

@@ -6,14 +6,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/gateway/auth"
 )
 
 // gatewayAuth builds the gateway's Authenticator when a route takes
 // credentials; nil otherwise. API keys in Redis share the blocklist's
 // connection, under its key prefix plus "keys:".
-func gatewayAuth(cfg gatewayConfig, bl *blocklist.Redis, reg prometheus.Registerer, log *slog.Logger) (*auth.Authenticator, error) {
+func gatewayAuth(cfg gatewayConfig, bl *redisstore.Store, reg prometheus.Registerer, log *slog.Logger) (*auth.Authenticator, error) {
 	routes := cfg.AuthRoutes()
 	protected := false
 	for _, r := range routes {

@@ -130,8 +130,8 @@ func shared(t *testing.T) *pipeline {
 	return p
 }
 
-// decision is a line of a decisions file.
-type decision struct {
+// decisionLine is a line of a decisions file.
+type decisionLine struct {
 	Client    string    `json:"client"`
 	Scope     string    `json:"scope"`
 	TS        time.Time `json:"ts"`
@@ -158,9 +158,9 @@ var (
 
 // parseDecisions parses JSON lines of decisions, failing the test if a line
 // lacks a field of the design's contract.
-func parseDecisions(t *testing.T, data []byte) []decision {
+func parseDecisions(t *testing.T, data []byte) []decisionLine {
 	t.Helper()
-	var out []decision
+	var out []decisionLine
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -185,7 +185,7 @@ func parseDecisions(t *testing.T, data []byte) []decision {
 				}
 			}
 		}
-		var d decision
+		var d decisionLine
 		if err := json.Unmarshal(line, &d); err != nil {
 			t.Fatalf("decisions line %d: %v\n%s", n, err, line)
 		}
@@ -198,7 +198,7 @@ func parseDecisions(t *testing.T, data []byte) []decision {
 }
 
 // readDecisions reads and parses a decisions file.
-func readDecisions(t *testing.T, path string) []decision {
+func readDecisions(t *testing.T, path string) []decisionLine {
 	t.Helper()
 	return parseDecisions(t, readFile(t, path))
 }

@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/gateway/auth"
 )
 
@@ -34,7 +34,7 @@ type keysFlags struct {
 // blocklist's key prefix.
 func keysPrefix(prefix string) string {
 	if prefix == "" {
-		prefix = blocklist.DefaultKeyPrefix
+		prefix = redisstore.DefaultKeyPrefix
 	}
 	return prefix + "keys:"
 }
@@ -42,7 +42,7 @@ func keysPrefix(prefix string) string {
 // open returns the key manager and a function that closes what it opened.
 func (f *keysFlags) open(log *slog.Logger) (*auth.KeyManager, func() error, error) {
 	var kc auth.APIKeyConfig
-	var rc blocklist.RedisConfig
+	var rc redisstore.Config
 	if f.config != "" {
 		gc, err := loadGatewayConfig(f.config)
 		if err != nil {
@@ -87,7 +87,7 @@ func (f *keysFlags) open(log *slog.Logger) (*auth.KeyManager, func() error, erro
 		if len(rc.Addrs) == 0 {
 			return nil, nil, errors.New("api keys in Redis, but no Redis address: pass --redis host:port or a --config with blocklist.redis")
 		}
-		r, err := blocklist.NewRedis(rc, log)
+		r, err := redisstore.New(rc, log)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -70,7 +70,7 @@ func TestDetectServesTheReviewAPI(t *testing.T) {
 	}
 	var page struct {
 		Items []struct {
-			decision
+			decisionLine
 			TTLLeftSec int64 `json:"ttl_left_s"`
 		} `json:"items"`
 		Total int `json:"total"`

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/portcullis/portcullis/backtest"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/models"
 )
@@ -91,7 +92,7 @@ The identity (--identity) defaults to the one the model was trained with.`,
 			enc := json.NewEncoder(w)
 			rec := backtest.NewRecorder()
 			res, err := detector.Score(cmd.Context(), srcs, cfg, m,
-				func(d *detector.Decision) error {
+				func(d *decision.Decision) error {
 					rec.Add(d)
 					return enc.Encode(d)
 				})

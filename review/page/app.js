@@ -59,8 +59,11 @@
     return x.toPrecision(3).replace(/\.?0+$/, "");
   }
 
-  function reasonsList(reasons) {
+  function reasonsList(reasons, note) {
     const ul = el("ul", { className: "reasons" });
+    if (note) {
+      ul.append(el("li", {}, el("span", { className: "feature", textContent: note })));
+    }
     for (const r of reasons || []) {
       if (r.feature.startsWith("manual")) {
         ul.append(el("li", {}, el("span", { className: "feature", textContent: r.feature })));
@@ -107,10 +110,10 @@
     name.addEventListener("click", () => toggleDetail(tr, it));
     tr.append(
       el("td", { className: "client" }, name, el("small", { textContent: it.scope + (it.simulated ? ", dry run" : "") })),
-      it.model === "manual"
+      it.origin === "manual"
         ? el("td", { className: "score" }, el("small", { textContent: "blocked by hand" }))
         : el("td", { className: "score" }, el("b", { textContent: it.score.toFixed(3) }), el("br"), el("small", { textContent: "threshold " + it.threshold.toFixed(3) })),
-      el("td", {}, reasonsList(it.reasons),
+      el("td", {}, reasonsList(it.reasons, it.note),
         it.campaign ? el("small", { className: "campaign", textContent: "campaign " + it.campaign + ": " + (it.campaign_reason || "") }) : ""),
       el("td", { className: "num onset", textContent: duration(it.since_onset_s) + " ago", title: it.ts }),
       el("td", { className: "num ttl", textContent: duration(it.ttl_left_s), title: "until " + it.expires }),
@@ -144,7 +147,7 @@
     tr.after(el("tr", { className: "detail" }, cell));
     try {
       const d = await api("GET", clientPath(it.client));
-      const by = d.model === "manual" ? "by hand" : d.model ? "by model " + d.model : "";
+      const by = d.origin === "manual" ? "by hand" : d.model ? "by model " + d.model : "";
       const head = it.client + ": blocked after " + d.events + " events" + (by ? ", " + by : "") + (d.known ? "; known from training" : "");
       if (!d.history.length) {
         cell.replaceChildren(el("p", { textContent: head + ". No recent judgements held by this detector." }));

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/backtest"
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 )
 
 func main() {
@@ -64,7 +64,7 @@ func evaluate(labelsPath, decisionsPath string) (backtest.Report, error) {
 		if len(sc.Bytes()) == 0 {
 			continue
 		}
-		var d detector.Decision
+		var d decision.Decision
 		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
 			return backtest.Report{}, fmt.Errorf("%s line %d: %w (is it a file portcullis score --decisions wrote?)", decisionsPath, n, err)
 		}

@@ -1,4 +1,4 @@
-package blocklist
+package redisstore
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/internal/redistest"
 )
 
@@ -36,8 +37,8 @@ func (s *syncBuffer) String() string {
 
 func TestGoRedisLogsGoThroughSlogAtDebug(t *testing.T) {
 	var logs syncBuffer
-	redis.SetLogger(NewRedisLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
-	t.Cleanup(func() { redis.SetLogger(NewRedisLogger(slog.New(slog.DiscardHandler))) })
+	redis.SetLogger(NewLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	t.Cleanup(func() { redis.SetLogger(NewLogger(slog.New(slog.DiscardHandler))) })
 
 	// A port nothing listens on: the pool fails to dial, and says so.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -61,7 +62,7 @@ func TestGoRedisLogsGoThroughSlogAtDebug(t *testing.T) {
 
 	t.Run("at info level they are dropped", func(t *testing.T) {
 		var quiet syncBuffer
-		redis.SetLogger(NewRedisLogger(slog.New(slog.NewTextHandler(&quiet, nil))))
+		redis.SetLogger(NewLogger(slog.New(slog.NewTextHandler(&quiet, nil))))
 		c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
 		defer c.Close()
 		c.Ping(t.Context())
@@ -75,7 +76,7 @@ func TestCheckerWarnsOncePerOutage(t *testing.T) {
 	srv := redistest.StartServer(t)
 	r := newRedis(t, srv.Addr(), nil)
 	var logs syncBuffer
-	c := NewChecker(r, CheckerConfig{FailMode: FailOpen, MaxStaleness: 300 * time.Millisecond, ProbeInterval: 50 * time.Millisecond},
+	c := blocklist.NewChecker(r, blocklist.CheckerConfig{FailMode: blocklist.FailOpen, MaxStaleness: 300 * time.Millisecond, ProbeInterval: 50 * time.Millisecond},
 		slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

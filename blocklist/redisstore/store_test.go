@@ -1,4 +1,4 @@
-package blocklist
+package redisstore
 
 import (
 	"bytes"
@@ -15,7 +15,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -24,9 +25,9 @@ var prefixes atomic.Int64
 
 // newRedis returns a store on addr with a key prefix of its own, so tests
 // share a server. Jitter is off unless the test sets it.
-func newRedis(t testing.TB, addr string, set func(*RedisConfig)) *Redis {
+func newRedis(t testing.TB, addr string, set func(*Config)) *Store {
 	t.Helper()
-	cfg := RedisConfig{
+	cfg := Config{
 		Addrs:     []string{addr},
 		KeyPrefix: fmt.Sprintf("t%d:", prefixes.Add(1)),
 		TTLJitter: -1,
@@ -34,7 +35,7 @@ func newRedis(t testing.TB, addr string, set func(*RedisConfig)) *Redis {
 	if set != nil {
 		set(&cfg)
 	}
-	r, err := NewRedis(cfg, slog.New(slog.DiscardHandler))
+	r, err := New(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,13 +44,13 @@ func newRedis(t testing.TB, addr string, set func(*RedisConfig)) *Redis {
 }
 
 // sibling returns another store on the same key prefix as r.
-func sibling(t *testing.T, r *Redis, set func(*RedisConfig)) *Redis {
+func sibling(t *testing.T, r *Store, set func(*Config)) *Store {
 	t.Helper()
 	cfg := r.cfg
 	if set != nil {
 		set(&cfg)
 	}
-	s, err := NewRedis(cfg, nil)
+	s, err := New(cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func sibling(t *testing.T, r *Redis, set func(*RedisConfig)) *Redis {
 	return s
 }
 
-func apply(t testing.TB, r *Redis, ds ...*detector.Decision) []Outcome {
+func apply(t testing.TB, r *Store, ds ...*decision.Decision) []blocklist.Outcome {
 	t.Helper()
 	out, err := r.Apply(t.Context(), ds)
 	if err != nil {
@@ -69,15 +70,15 @@ func apply(t testing.TB, r *Redis, ds ...*detector.Decision) []Outcome {
 	return out
 }
 
-func results(out []Outcome) []Result {
-	rs := make([]Result, len(out))
+func results(out []blocklist.Outcome) []blocklist.Result {
+	rs := make([]blocklist.Result, len(out))
 	for i, o := range out {
 		rs[i] = o.Result
 	}
 	return rs
 }
 
-func clients(ds []*detector.Decision) []string {
+func clients(ds []*decision.Decision) []string {
 	cs := make([]string, len(ds))
 	for i, d := range ds {
 		cs[i] = d.Client
@@ -89,13 +90,13 @@ func TestRedisTTL(t *testing.T) {
 	addr := redistest.Start(t)
 	t.Run("a stored decision keeps its fields and its TTL plus at most the jitter", func(t *testing.T) {
 		t.Parallel()
-		r := newRedis(t, addr, func(c *RedisConfig) { c.TTLJitter = 0.1 })
-		d := decision("203.0.113.7", 0, 600)
+		r := newRedis(t, addr, func(c *Config) { c.TTLJitter = 0.1 })
+		d := testDecision("203.0.113.7", 0, 600)
 		d.Score, d.Threshold, d.Model, d.Events = 0.81, 0.62, "m1", 42
-		d.Reasons = []detector.Reason{{Feature: "error_ratio", Value: 0.97, Typical: 0.02}}
+		d.Reasons = []decision.Reason{{Feature: "error_ratio", Value: 0.97, Typical: 0.02}}
 		before := time.Now()
 		o := apply(t, r, d)[0]
-		if o.Result != Stored || !o.New || o.Offenses != 1 || o.Version == 0 {
+		if o.Result != blocklist.Stored || !o.New || o.Offenses != 1 || o.Version == 0 {
 			t.Fatalf("outcome = %+v", o)
 		}
 		if o.TTL < 600*time.Second || o.TTL > 660*time.Second {
@@ -119,14 +120,14 @@ func TestRedisTTL(t *testing.T) {
 	})
 	t.Run("jitter spreads the expiries of a batch", func(t *testing.T) {
 		t.Parallel()
-		r := newRedis(t, addr, func(c *RedisConfig) { c.TTLJitter = 0.1 })
-		var ds []*detector.Decision
+		r := newRedis(t, addr, func(c *Config) { c.TTLJitter = 0.1 })
+		var ds []*decision.Decision
 		for i := range 100 {
-			ds = append(ds, decision(fmt.Sprintf("198.51.100.%d", i), 0, 600))
+			ds = append(ds, testDecision(fmt.Sprintf("198.51.100.%d", i), 0, 600))
 		}
 		seconds := map[int64]bool{}
 		for _, o := range apply(t, r, ds...) {
-			if o.Result != Stored || o.TTL < 600*time.Second || o.TTL > 660*time.Second {
+			if o.Result != blocklist.Stored || o.TTL < 600*time.Second || o.TTL > 660*time.Second {
 				t.Fatalf("outcome = %+v, want stored with TTL 600s to 660s", o)
 			}
 			seconds[o.Expires.Unix()] = true
@@ -138,7 +139,7 @@ func TestRedisTTL(t *testing.T) {
 	t.Run("a negative jitter turns it off", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
-		for _, o := range apply(t, r, decision("a", 0, 600), decision("b", 0, 600)) {
+		for _, o := range apply(t, r, testDecision("a", 0, 600), testDecision("b", 0, 600)) {
 			if o.TTL != 600*time.Second {
 				t.Errorf("TTL = %v, want 600s", o.TTL)
 			}
@@ -147,7 +148,7 @@ func TestRedisTTL(t *testing.T) {
 	t.Run("a decision lapses at its TTL and leaves the list", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
-		apply(t, r, decision("short", 0, 1), decision("long", time.Second, 600))
+		apply(t, r, testDecision("short", 0, 1), testDecision("long", time.Second, 600))
 		s, err := r.List(t.Context())
 		if err != nil || !slices.Equal(clients(s.Decisions), []string{"short", "long"}) || len(s.Expires) != 2 {
 			t.Fatalf("list = %+v, %v", s, err)
@@ -165,14 +166,14 @@ func TestRedisTTL(t *testing.T) {
 
 func TestRedisEscalation(t *testing.T) {
 	addr := redistest.Start(t)
-	esc := func(f float64, max, forgive time.Duration) func(*RedisConfig) {
-		return func(c *RedisConfig) { c.Escalation = RedisEscalation{Factor: f, Max: max, Forgive: forgive} }
+	esc := func(f float64, max, forgive time.Duration) func(*Config) {
+		return func(c *Config) { c.Escalation = Escalation{Factor: f, Max: max, Forgive: forgive} }
 	}
 	t.Run("each repeat offense multiplies the TTL by the factor, up to the max", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, esc(2, 3*time.Second, time.Minute))
 		for i, want := range []time.Duration{time.Second, 2 * time.Second, 3 * time.Second} {
-			o := apply(t, r, decision("a", 0, 1))[0]
+			o := apply(t, r, testDecision("a", 0, 1))[0]
 			if o.Offenses != i+1 || o.TTL != want {
 				t.Fatalf("offense %d: offenses %d, TTL %v; want TTL %v", i+1, o.Offenses, o.TTL, want)
 			}
@@ -187,32 +188,32 @@ func TestRedisEscalation(t *testing.T) {
 	t.Run("a refresh of an active block is no new offense and never shortens it", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
-		first := apply(t, r, decision("a", 0, 600))[0]
-		o := apply(t, r, decision("a", time.Second, 60))[0]
-		if o.Result != Stored || o.New || o.Offenses != 1 || !o.Expires.Equal(first.Expires) {
+		first := apply(t, r, testDecision("a", 0, 600))[0]
+		o := apply(t, r, testDecision("a", time.Second, 60))[0]
+		if o.Result != blocklist.Stored || o.New || o.Offenses != 1 || !o.Expires.Equal(first.Expires) {
 			t.Errorf("refresh = %+v, first = %+v", o, first)
 		}
 	})
 	t.Run("the offense count is forgiven once the forgiveness period after the block passes", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, esc(2, time.Hour, 200*time.Millisecond))
-		apply(t, r, decision("a", 0, 1))
+		apply(t, r, testDecision("a", 0, 1))
 		time.Sleep(1400 * time.Millisecond)
-		if o := apply(t, r, decision("a", 0, 1))[0]; o.Offenses != 1 || o.TTL != time.Second {
+		if o := apply(t, r, testDecision("a", 0, 1))[0]; o.Offenses != 1 || o.TTL != time.Second {
 			t.Errorf("after forgiveness: %+v", o)
 		}
 	})
 	t.Run("remove unblocks and forgets the offenses", func(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
-		apply(t, r, decision("a", 0, 60))
+		apply(t, r, testDecision("a", 0, 60))
 		if ok, err := r.Remove(t.Context(), "a"); !ok || err != nil {
 			t.Fatalf("remove = %v, %v", ok, err)
 		}
 		if ok, _ := r.Remove(t.Context(), "a"); ok {
 			t.Error("removed twice")
 		}
-		if o := apply(t, r, decision("a", 0, 60))[0]; !o.New || o.Offenses != 1 {
+		if o := apply(t, r, testDecision("a", 0, 60))[0]; !o.New || o.Offenses != 1 {
 			t.Errorf("after remove: %+v", o)
 		}
 	})
@@ -230,20 +231,20 @@ func TestRedisAllowlist(t *testing.T) {
 		}
 		tests := []struct {
 			client string
-			want   Result
+			want   blocklist.Result
 		}{
-			{"203.0.113.9", RefusedAllowlisted},
-			{"key_1a2b", RefusedAllowlisted},
-			{"key_1a2c", Stored},
-			{"2001:db8:1:2::/64", RefusedAllowlisted},
-			{"2001:db9:1:2::/64", Stored},
-			{"198.51.100.7", RefusedAllowlisted},
-			{"198.51.100.8", Stored},
-			{"::ffff:203.0.113.9", RefusedAllowlisted},
+			{"203.0.113.9", blocklist.RefusedAllowlisted},
+			{"key_1a2b", blocklist.RefusedAllowlisted},
+			{"key_1a2c", blocklist.Stored},
+			{"2001:db8:1:2::/64", blocklist.RefusedAllowlisted},
+			{"2001:db9:1:2::/64", blocklist.Stored},
+			{"198.51.100.7", blocklist.RefusedAllowlisted},
+			{"198.51.100.8", blocklist.Stored},
+			{"::ffff:203.0.113.9", blocklist.RefusedAllowlisted},
 		}
-		var ds []*detector.Decision
+		var ds []*decision.Decision
 		for _, tt := range tests {
-			ds = append(ds, decision(tt.client, 0, 60))
+			ds = append(ds, testDecision(tt.client, 0, 60))
 		}
 		for i, o := range apply(t, r, ds...) {
 			if o.Result != tests[i].want || o.Client != tests[i].client {
@@ -259,8 +260,8 @@ func TestRedisAllowlist(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
 		other := sibling(t, r, nil)
-		apply(t, r, decision("10.1.2.3", 0, 60), decision("10.2.0.1", 0, 60))
-		apply(t, other, decision("10.9.9.9", 0, 60)) // warms other's allowlist cache
+		apply(t, r, testDecision("10.1.2.3", 0, 60), testDecision("10.2.0.1", 0, 60))
+		apply(t, other, testDecision("10.9.9.9", 0, 60)) // warms other's allowlist cache
 		if err := r.Allow(t.Context(), "10.1.0.0/16"); err != nil {
 			t.Fatal(err)
 		}
@@ -270,7 +271,7 @@ func TestRedisAllowlist(t *testing.T) {
 		if d, _ := r.Get(t.Context(), "10.2.0.1"); d == nil {
 			t.Error("a client outside the entry was unblocked")
 		}
-		if o := apply(t, other, decision("10.1.2.3", 0, 60))[0]; o.Result != RefusedAllowlisted {
+		if o := apply(t, other, testDecision("10.1.2.3", 0, 60))[0]; o.Result != blocklist.RefusedAllowlisted {
 			t.Errorf("other detector: %v, want allowlisted", o.Result)
 		}
 	})
@@ -278,14 +279,14 @@ func TestRedisAllowlist(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, nil)
 		r.Allow(t.Context(), "key_x")
-		apply(t, r, decision("key_x", 0, 60))
+		apply(t, r, testDecision("key_x", 0, 60))
 		if err := r.Unallow(t.Context(), "key_x"); err != nil {
 			t.Fatal(err)
 		}
 		if err := r.Unallow(t.Context(), "key_x"); err != nil {
 			t.Errorf("unallow of an absent entry: %v", err)
 		}
-		if o := apply(t, r, decision("key_x", 0, 60))[0]; o.Result != Stored {
+		if o := apply(t, r, testDecision("key_x", 0, 60))[0]; o.Result != blocklist.Stored {
 			t.Errorf("%v, want stored", o.Result)
 		}
 	})
@@ -300,13 +301,13 @@ func TestRedisAllowlist(t *testing.T) {
 
 func TestRedisBreaker(t *testing.T) {
 	addr := redistest.Start(t)
-	brk := func(maxNew int, window, cooldown time.Duration) func(*RedisConfig) {
-		return func(c *RedisConfig) { c.Breaker = RedisBreaker{MaxNew: maxNew, Window: window, Cooldown: cooldown} }
+	brk := func(maxNew int, window, cooldown time.Duration) func(*Config) {
+		return func(c *Config) { c.Breaker = BreakerConfig{MaxNew: maxNew, Window: window, Cooldown: cooldown} }
 	}
-	batch := func(prefix string, n int) []*detector.Decision {
-		var ds []*detector.Decision
+	batch := func(prefix string, n int) []*decision.Decision {
+		var ds []*decision.Decision
 		for i := range n {
-			ds = append(ds, decision(fmt.Sprintf("%s%d", prefix, i), 0, 600))
+			ds = append(ds, testDecision(fmt.Sprintf("%s%d", prefix, i), 0, 600))
 		}
 		return ds
 	}
@@ -314,21 +315,21 @@ func TestRedisBreaker(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, brk(3, time.Minute, 500*time.Millisecond))
 		got := results(apply(t, r, batch("a", 5)...))
-		if want := []Result{Stored, Stored, Stored, RefusedBreaker, RefusedBreaker}; !slices.Equal(got, want) {
+		if want := []blocklist.Result{blocklist.Stored, blocklist.Stored, blocklist.Stored, blocklist.RefusedBreaker, blocklist.RefusedBreaker}; !slices.Equal(got, want) {
 			t.Fatalf("results = %v, want %v", got, want)
 		}
 		s, err := r.Breaker(t.Context())
 		if err != nil || !s.Tripped || !strings.Contains(s.Reason, "max_new is 3") || (s.Until.Sub(s.Since)-500*time.Millisecond).Abs() > 10*time.Millisecond {
 			t.Fatalf("breaker = %+v, %v", s, err)
 		}
-		if o := apply(t, r, decision("a0", 0, 600))[0]; o.Result != RefusedBreaker {
+		if o := apply(t, r, testDecision("a0", 0, 600))[0]; o.Result != blocklist.RefusedBreaker {
 			t.Errorf("refresh while open: %v, want refused", o.Result)
 		}
 		time.Sleep(600 * time.Millisecond)
 		if s, _ := r.Breaker(t.Context()); s.Tripped {
 			t.Errorf("still open after cooldown: %+v", s)
 		}
-		if got := results(apply(t, r, batch("b", 3)...)); !slices.Equal(got, []Result{Stored, Stored, Stored}) {
+		if got := results(apply(t, r, batch("b", 3)...)); !slices.Equal(got, []blocklist.Result{blocklist.Stored, blocklist.Stored, blocklist.Stored}) {
 			t.Errorf("after cooldown: %v", got)
 		}
 	})
@@ -340,7 +341,7 @@ func TestRedisBreaker(t *testing.T) {
 			t.Errorf("recent = %d, want 2", s.Recent)
 		}
 		time.Sleep(350 * time.Millisecond)
-		if got := results(apply(t, r, batch("b", 2)...)); !slices.Equal(got, []Result{Stored, Stored}) {
+		if got := results(apply(t, r, batch("b", 2)...)); !slices.Equal(got, []blocklist.Result{blocklist.Stored, blocklist.Stored}) {
 			t.Errorf("results = %v", got)
 		}
 	})
@@ -348,7 +349,7 @@ func TestRedisBreaker(t *testing.T) {
 		t.Parallel()
 		r := newRedis(t, addr, brk(2, time.Minute, time.Hour))
 		apply(t, r, batch("a", 2)...)
-		if got := results(apply(t, r, batch("a", 2)...)); !slices.Equal(got, []Result{Stored, Stored}) {
+		if got := results(apply(t, r, batch("a", 2)...)); !slices.Equal(got, []blocklist.Result{blocklist.Stored, blocklist.Stored}) {
 			t.Errorf("results = %v", got)
 		}
 	})
@@ -365,7 +366,7 @@ func TestRedisBreaker(t *testing.T) {
 		if s, _ := r.Breaker(t.Context()); s.Tripped || s.Recent != 0 {
 			t.Errorf("after reset: %+v", s)
 		}
-		if o := apply(t, r, decision("b", 0, 600))[0]; o.Result != Stored {
+		if o := apply(t, r, testDecision("b", 0, 600))[0]; o.Result != blocklist.Stored {
 			t.Errorf("after reset: %v", o.Result)
 		}
 	})
@@ -374,16 +375,16 @@ func TestRedisBreaker(t *testing.T) {
 func TestRedisCap(t *testing.T) {
 	addr := redistest.Start(t)
 	t.Run("the cap refuses new clients and frees as decisions lapse", func(t *testing.T) {
-		r := newRedis(t, addr, func(c *RedisConfig) { c.MaxActive = 2 })
-		got := results(apply(t, r, decision("a", 0, 1), decision("b", 0, 600), decision("c", 0, 600)))
-		if want := []Result{Stored, Stored, RefusedCap}; !slices.Equal(got, want) {
+		r := newRedis(t, addr, func(c *Config) { c.MaxActive = 2 })
+		got := results(apply(t, r, testDecision("a", 0, 1), testDecision("b", 0, 600), testDecision("c", 0, 600)))
+		if want := []blocklist.Result{blocklist.Stored, blocklist.Stored, blocklist.RefusedCap}; !slices.Equal(got, want) {
 			t.Fatalf("results = %v, want %v", got, want)
 		}
-		if o := apply(t, r, decision("b", time.Second, 600))[0]; o.Result != Stored {
+		if o := apply(t, r, testDecision("b", time.Second, 600))[0]; o.Result != blocklist.Stored {
 			t.Errorf("refresh of a held client: %v", o.Result)
 		}
 		time.Sleep(1100 * time.Millisecond)
-		if o := apply(t, r, decision("c", 0, 600))[0]; o.Result != Stored {
+		if o := apply(t, r, testDecision("c", 0, 600))[0]; o.Result != blocklist.Stored {
 			t.Errorf("after a lapse: %v", o.Result)
 		}
 	})
@@ -393,8 +394,8 @@ func TestRedisDryRun(t *testing.T) {
 	addr := redistest.Start(t)
 	t.Run("a dry run records simulated decisions and blocks nobody", func(t *testing.T) {
 		live := newRedis(t, addr, nil)
-		dry := sibling(t, live, func(c *RedisConfig) { c.DryRun = true })
-		if o := apply(t, dry, decision("a", 0, 600))[0]; o.Result != Simulated {
+		dry := sibling(t, live, func(c *Config) { c.DryRun = true })
+		if o := apply(t, dry, testDecision("a", 0, 600))[0]; o.Result != blocklist.Simulated {
 			t.Fatalf("result = %v, want simulated", o.Result)
 		}
 		if d, err := dry.Get(t.Context(), "a"); err != nil || d == nil || !d.Simulated {
@@ -409,7 +410,7 @@ func TestRedisDryRun(t *testing.T) {
 		if s, _ := dry.List(t.Context()); len(s.Decisions) != 1 || !s.Decisions[0].Simulated {
 			t.Errorf("dry list = %+v", s)
 		}
-		if o := apply(t, live, decision("a", 0, 600))[0]; o.Result != Stored || !o.New {
+		if o := apply(t, live, testDecision("a", 0, 600))[0]; o.Result != blocklist.Stored || !o.New {
 			t.Errorf("live after dry run: %+v", o)
 		}
 	})
@@ -418,19 +419,19 @@ func TestRedisDryRun(t *testing.T) {
 func TestRedisChanges(t *testing.T) {
 	addr := redistest.Start(t)
 	t.Run("every change is published with the next version, in order, and a snapshot names the last", func(t *testing.T) {
-		r := newRedis(t, addr, func(c *RedisConfig) { c.Breaker.MaxNew = 5 })
+		r := newRedis(t, addr, func(c *Config) { c.Breaker.MaxNew = 5 })
 		leaks := goleak.IgnoreCurrent()
 		ctx, cancel := context.WithCancel(t.Context())
 		ch, err := r.Subscribe(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		apply(t, r, decision("a", 0, 600), decision("b", 0, 600))
+		apply(t, r, testDecision("a", 0, 600), testDecision("b", 0, 600))
 		r.Remove(t.Context(), "a")
 		r.Allow(t.Context(), "10.0.0.0/8")
 		r.Unallow(t.Context(), "10.0.0.0/8")
 		r.Allow(t.Context(), "b") // removes b
-		apply(t, r, decision("c", 0, 600), decision("d", 0, 600), decision("e", 0, 600), decision("f", 0, 600))
+		apply(t, r, testDecision("c", 0, 600), testDecision("d", 0, 600), testDecision("e", 0, 600), testDecision("f", 0, 600))
 		r.ResetBreaker(t.Context())
 		want := []string{"store a", "store b", "remove a", "allow 10.0.0.0/8", "unallow 10.0.0.0/8", "allow b", "remove b",
 			"store c", "store d", "store e", "breaker ", "breaker_reset "}
@@ -445,10 +446,10 @@ func TestRedisChanges(t *testing.T) {
 				}
 				last = c.Version
 				got = append(got, c.Op+" "+c.Client+c.Entry)
-				if c.Op == OpStore && (c.Decision == nil || c.Decision.Client != c.Client || c.Expires().Before(time.Now())) {
+				if c.Op == blocklist.OpStore && (c.Decision == nil || c.Decision.Client != c.Client || c.Expires().Before(time.Now())) {
 					t.Errorf("store change without its decision or expiry: %+v", c)
 				}
-				if c.Op == OpBreaker && (c.Reason == "" || c.ExpiresMS == 0) {
+				if c.Op == blocklist.OpBreaker && (c.Reason == "" || c.ExpiresMS == 0) {
 					t.Errorf("breaker change without reason or reset time: %+v", c)
 				}
 			case <-timeout:
@@ -476,11 +477,11 @@ func TestRedisOutage(t *testing.T) {
 	t.Run("apply fails fast while redis is down and works again after a restart", func(t *testing.T) {
 		srv := redistest.StartServer(t)
 		r := newRedis(t, srv.Addr(), nil)
-		apply(t, r, decision("a", 0, 600))
+		apply(t, r, testDecision("a", 0, 600))
 		srv.Stop()
 		ctx := testwait.Context(t, 10*time.Second)
 		start := time.Now()
-		if _, err := r.Apply(ctx, []*detector.Decision{decision("b", 0, 600)}); err == nil {
+		if _, err := r.Apply(ctx, []*decision.Decision{testDecision("b", 0, 600)}); err == nil {
 			t.Fatal("apply succeeded with redis down")
 		}
 		// Fast: a refused connection, not a dial timeout or the context's end.
@@ -494,8 +495,8 @@ func TestRedisOutage(t *testing.T) {
 		if err := r.Ping(ctx); err != nil {
 			t.Fatalf("ping after restart: %v", err)
 		}
-		o, err := r.Apply(ctx, []*detector.Decision{decision("b", 0, 600)})
-		if err != nil || o[0].Result != Stored {
+		o, err := r.Apply(ctx, []*decision.Decision{testDecision("b", 0, 600)})
+		if err != nil || o[0].Result != blocklist.Stored {
 			t.Fatalf("apply after restart = %v, %v", o, err)
 		}
 		// Redis restarted empty, so the version starts again: a follower
@@ -519,10 +520,10 @@ func TestRedisOutage(t *testing.T) {
 		for i := 0; ; i++ {
 			// Changes made before the subscription is back are lost; keep
 			// making them until one arrives.
-			r.Apply(ctx, []*detector.Decision{decision(fmt.Sprint("c", i), 0, 600)})
+			r.Apply(ctx, []*decision.Decision{testDecision(fmt.Sprint("c", i), 0, 600)})
 			select {
 			case c := <-ch:
-				if c.Op != OpStore {
+				if c.Op != blocklist.OpStore {
 					t.Errorf("change = %+v", c)
 				}
 				return
@@ -544,27 +545,27 @@ func TestRedisSecrets(t *testing.T) {
 	t.Setenv("PORTCULLIS_TEST_REDIS_PASSWORD", secret)
 	tests := []struct {
 		name    string
-		set     func(*RedisConfig)
-		wantErr string // at NewRedis or Ping; "" for none
+		set     func(*Config)
+		wantErr string // at New or Ping; "" for none
 	}{
-		{"the password is read from the environment", func(c *RedisConfig) { c.PasswordEnv = "PORTCULLIS_TEST_REDIS_PASSWORD" }, ""},
-		{"the password is read from a file without its newline", func(c *RedisConfig) { c.PasswordFile = file }, ""},
-		{"no password is refused by redis", func(c *RedisConfig) {}, "NOAUTH"},
-		{"a wrong password is refused by redis", func(c *RedisConfig) { c.PasswordFile = wrong }, "WRONGPASS"},
-		{"an empty variable is an error that names it", func(c *RedisConfig) { c.PasswordEnv = "PORTCULLIS_TEST_UNSET" }, "PORTCULLIS_TEST_UNSET"},
-		{"both sources are an error", func(c *RedisConfig) { c.PasswordEnv, c.PasswordFile = "X", file }, "keep one"},
+		{"the password is read from the environment", func(c *Config) { c.PasswordEnv = "PORTCULLIS_TEST_REDIS_PASSWORD" }, ""},
+		{"the password is read from a file without its newline", func(c *Config) { c.PasswordFile = file }, ""},
+		{"no password is refused by redis", func(c *Config) {}, "NOAUTH"},
+		{"a wrong password is refused by redis", func(c *Config) { c.PasswordFile = wrong }, "WRONGPASS"},
+		{"an empty variable is an error that names it", func(c *Config) { c.PasswordEnv = "PORTCULLIS_TEST_UNSET" }, "PORTCULLIS_TEST_UNSET"},
+		{"both sources are an error", func(c *Config) { c.PasswordEnv, c.PasswordFile = "X", file }, "keep one"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			cfg := RedisConfig{Addrs: []string{addr}, KeyPrefix: "secrets:"}
+			cfg := Config{Addrs: []string{addr}, KeyPrefix: "secrets:"}
 			tt.set(&cfg)
-			r, err := NewRedis(cfg, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+			r, err := New(cfg, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 			if err == nil {
 				defer r.Close()
 				err = r.Ping(t.Context())
 				if err == nil {
-					_, err = r.Apply(t.Context(), []*detector.Decision{decision("a", 0, 60)})
+					_, err = r.Apply(t.Context(), []*decision.Decision{testDecision("a", 0, 60)})
 				}
 			}
 			switch {
@@ -583,25 +584,25 @@ func TestRedisSecrets(t *testing.T) {
 func TestRedisConfig(t *testing.T) {
 	tests := []struct {
 		name string
-		set  func(*RedisConfig)
+		set  func(*Config)
 		want string // in the error; "" for valid
 	}{
-		{"one address is valid", func(c *RedisConfig) {}, ""},
-		{"no address is an error", func(c *RedisConfig) { c.Addrs = nil }, "set at least one host:port"},
-		{"an address without a port is an error", func(c *RedisConfig) { c.Addrs = []string{"redis"} }, "host:port"},
-		{"a cluster needs a hash tag in the prefix", func(c *RedisConfig) { c.Addrs = []string{"a:1", "b:1"} }, "{portcullis}:"},
-		{"a cluster with a hash tag is valid", func(c *RedisConfig) { c.Addrs, c.KeyPrefix = []string{"a:1", "b:1"}, "{pc}:" }, ""},
-		{"sentinel addresses are not a cluster", func(c *RedisConfig) { c.Addrs, c.MasterName = []string{"a:1", "b:1"}, "m" }, ""},
-		{"a cluster has only db 0", func(c *RedisConfig) { c.Cluster, c.KeyPrefix, c.DB = true, "{pc}:", 2 }, "remove db"},
-		{"a client certificate needs its key", func(c *RedisConfig) { c.TLS = &RedisTLS{CertFile: "c.pem"} }, "key_file"},
-		{"jitter above 1 is an error", func(c *RedisConfig) { c.TTLJitter = 1.5 }, "ttl_jitter"},
-		{"an escalation factor below 1 is an error", func(c *RedisConfig) { c.Escalation.Factor = 0.5 }, "escalation.factor"},
-		{"a negative cap is an error", func(c *RedisConfig) { c.MaxActive = -1 }, "max_active"},
-		{"a negative max_new is an error", func(c *RedisConfig) { c.Breaker.MaxNew = -1 }, "breaker.max_new"},
+		{"one address is valid", func(c *Config) {}, ""},
+		{"no address is an error", func(c *Config) { c.Addrs = nil }, "set at least one host:port"},
+		{"an address without a port is an error", func(c *Config) { c.Addrs = []string{"redis"} }, "host:port"},
+		{"a cluster needs a hash tag in the prefix", func(c *Config) { c.Addrs = []string{"a:1", "b:1"} }, "{portcullis}:"},
+		{"a cluster with a hash tag is valid", func(c *Config) { c.Addrs, c.KeyPrefix = []string{"a:1", "b:1"}, "{pc}:" }, ""},
+		{"sentinel addresses are not a cluster", func(c *Config) { c.Addrs, c.MasterName = []string{"a:1", "b:1"}, "m" }, ""},
+		{"a cluster has only db 0", func(c *Config) { c.Cluster, c.KeyPrefix, c.DB = true, "{pc}:", 2 }, "remove db"},
+		{"a client certificate needs its key", func(c *Config) { c.TLS = &TLS{CertFile: "c.pem"} }, "key_file"},
+		{"jitter above 1 is an error", func(c *Config) { c.TTLJitter = 1.5 }, "ttl_jitter"},
+		{"an escalation factor below 1 is an error", func(c *Config) { c.Escalation.Factor = 0.5 }, "escalation.factor"},
+		{"a negative cap is an error", func(c *Config) { c.MaxActive = -1 }, "max_active"},
+		{"a negative max_new is an error", func(c *Config) { c.Breaker.MaxNew = -1 }, "breaker.max_new"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := RedisConfig{Addrs: []string{"127.0.0.1:6379"}}
+			c := Config{Addrs: []string{"127.0.0.1:6379"}}
 			tt.set(&c)
 			err := c.WithDefaults().Validate()
 			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
@@ -609,8 +610,8 @@ func TestRedisConfig(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a missing CA file is an error at NewRedis", func(t *testing.T) {
-		_, err := NewRedis(RedisConfig{Addrs: []string{"127.0.0.1:1"}, TLS: &RedisTLS{CAFile: "/nonexistent/ca.pem"}}, nil)
+	t.Run("a missing CA file is an error at New", func(t *testing.T) {
+		_, err := New(Config{Addrs: []string{"127.0.0.1:1"}, TLS: &TLS{CAFile: "/nonexistent/ca.pem"}}, nil)
 		if err == nil || !strings.Contains(err.Error(), "ca_file") {
 			t.Errorf("err = %v", err)
 		}

@@ -1,4 +1,4 @@
-package blocklist
+package redisstore
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 // store's clock, and false when client has none. It reads one entry of
 // the index that List reads whole, so a caller that needs one client's
 // expiry does not list them all.
-func (r *Redis) Expiry(ctx context.Context, client string) (time.Time, bool, error) {
+func (r *Store) Expiry(ctx context.Context, client string) (time.Time, bool, error) {
 	ms, err := r.c.ZScore(ctx, r.space+"index", client).Result()
 	if errors.Is(err, redis.Nil) {
 		return time.Time{}, false, nil

@@ -1,4 +1,4 @@
-package blocklist
+package redisstore
 
 import (
 	"context"
@@ -13,7 +13,7 @@ func TestExpiry(t *testing.T) {
 	t.Run("a stored decision lapses when the store says, within its TTL", func(t *testing.T) {
 		r := newRedis(t, addr, nil)
 		before := time.Now()
-		apply(t, r, decision("203.0.113.7", 0, 600))
+		apply(t, r, testDecision("203.0.113.7", 0, 600))
 		exp, ok, err := r.Expiry(context.Background(), "203.0.113.7")
 		if err != nil || !ok {
 			t.Fatalf("Expiry = %v, %v, %v", exp, ok, err)

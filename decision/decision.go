@@ -1,11 +1,9 @@
-package detector
+package decision
 
 import (
 	"fmt"
 	"math"
 	"time"
-
-	"github.com/portcullis/portcullis/features"
 )
 
 // Actions of a Decision.
@@ -13,12 +11,48 @@ const (
 	ActionBlock = "block"
 )
 
-// RuleVolume is the Rule of a decision taken because the client passed the
-// model's volume limit while its score stayed below the threshold.
-const RuleVolume = "volume_limit"
+// Scopes name the kind of client a decision is about. They match the
+// identity names of the detector's configuration.
+const (
+	ScopeIP           = "ip"
+	ScopeAPIKey       = "api_key"
+	ScopeUser         = "user"
+	ScopeIPv6Prefix64 = "ipv6_64"
+)
 
-// Decision is what the detector decided about one client, in the shape of
-// the design's decisions contract.
+// Rules name what blocked a client when it was not its own score.
+const (
+	// RuleVolume is the Rule of a decision taken because the client
+	// passed the model's volume limit while its score stayed below the
+	// threshold.
+	RuleVolume = "volume_limit"
+	// RuleCampaign is the Rule of a decision taken because the client is
+	// a member of a campaign: one of many addresses sharing an endpoint's
+	// departure from what training saw, each too quiet to judge on its
+	// own.
+	RuleCampaign = "campaign"
+)
+
+// Origin says who took a decision.
+type Origin string
+
+// Origins of a Decision.
+const (
+	// OriginDetector: the detector, on the client's own score or volume.
+	OriginDetector Origin = "detector"
+	// OriginManual: an operator (portcullis blocklist add, the review
+	// API).
+	OriginManual Origin = "manual"
+	// OriginCampaign: the detector, as a member of a campaign.
+	OriginCampaign Origin = "campaign"
+)
+
+// legacyManualModel is the Model that marked a manual decision before
+// decisions had an Origin; decisions stored then are still read.
+const legacyManualModel = "manual"
+
+// Decision is what was decided about one client, in the shape of the
+// design's decisions contract.
 type Decision struct {
 	Client    string    `json:"client"`
 	Scope     string    `json:"scope"`
@@ -29,6 +63,11 @@ type Decision struct {
 	TTLSec    int64     `json:"ttl_s"`
 	Model     string    `json:"model"`
 	Reasons   []Reason  `json:"reasons"`
+	// Origin says who took the decision. Empty in decisions written before
+	// it existed: see FillOrigin.
+	Origin Origin `json:"origin,omitempty"`
+	// Note is what an operator gave as the reason for a manual decision.
+	Note string `json:"note,omitempty"`
 	// Rule names what blocked the client when it was not its own score:
 	// RuleVolume, RuleCampaign, or empty for the score.
 	Rule string `json:"rule,omitempty"`
@@ -48,12 +87,44 @@ type Decision struct {
 	Simulated bool `json:"simulated,omitempty"`
 }
 
+// FillOrigin sets the Origin of a decision written before decisions had
+// one: OriginManual for Model "manual", OriginCampaign for RuleCampaign,
+// OriginDetector otherwise. A store calls it on every decision it reads;
+// a decision with an Origin is left alone.
+//
+// It is a method rather than a custom UnmarshalJSON, because an
+// UnmarshalJSON would be promoted to every struct that embeds a Decision
+// and hide that struct's own fields from encoding/json.
+func (d *Decision) FillOrigin() {
+	switch {
+	case d.Origin != "":
+	case d.Model == legacyManualModel:
+		d.Origin = OriginManual
+	case d.Rule == RuleCampaign:
+		d.Origin = OriginCampaign
+	default:
+		d.Origin = OriginDetector
+	}
+}
+
+// Manual reports whether an operator took the decision.
+func (d *Decision) Manual() bool { return d.Origin == OriginManual }
+
+// Expires returns when the decision lapses.
+func (d *Decision) Expires() time.Time {
+	return d.TS.Add(time.Duration(d.TTLSec) * time.Second)
+}
+
 // Reason is a signal that drove a decision (a feature, "payload_evidence"
 // or "isolation"): its value, what is typical for the population (or, for
 // a known client, for that client), and how rare the value is.
 type Reason struct {
 	Feature string  `json:"feature"`
 	Value   float64 `json:"value"`
+	// Unit is the unit of Value and Typical, such as "req/s"; empty for a
+	// signal without one, and in decisions written before reasons carried
+	// their unit.
+	Unit    string  `json:"unit,omitempty"`
 	Typical float64 `json:"typical"`
 	// Surprise is -log10 of the share of training clients that ever
 	// looked at least this unusual in this signal: 4 is one in 10,000.
@@ -66,20 +137,14 @@ type Reason struct {
 	Limit float64 `json:"limit,omitempty"`
 }
 
-// Expires returns when the decision lapses.
-func (d *Decision) Expires() time.Time {
-	return d.TS.Add(time.Duration(d.TTLSec) * time.Second)
-}
-
 // String describes the reason for a person: the value with its unit, what
 // is typical, and how rare the value is among training clients, as in
-// "rate 47 req/s, typical 0.3; beyond every training client".
+// "rate 47 req/s, typical 0.3; beyond every training client". A reason
+// without a Unit prints its value bare.
 func (r Reason) String() string {
 	unit := ""
-	for _, s := range features.Specs() {
-		if s.Name == r.Feature && s.Unit != "" {
-			unit = " " + s.Unit
-		}
+	if r.Unit != "" {
+		unit = " " + r.Unit
 	}
 	b := fmt.Sprintf("%s %.4g%s, typical %.4g", r.Feature, r.Value, unit, r.Typical)
 	switch {

@@ -1,4 +1,4 @@
-package blocklist
+package redisstore
 
 import (
 	"context"
@@ -63,7 +63,7 @@ func handshake(cmd redis.Cmder) bool {
 // was made: unreachable, timed out, or refused by the server. Callers that
 // share the client (see Client) are counted too. Pub/sub reconnections are
 // not: a follower notices them as a gap or a stale view.
-func (r *Redis) Errors() uint64 { return r.errs.Load() }
+func (r *Store) Errors() uint64 { return r.errs.Load() }
 
 // activeScript: ARGV S. Returns the number of active decisions, by the
 // Redis clock.
@@ -76,7 +76,7 @@ return redis.call('ZCOUNT', ARGV[1] .. 'index', '(' .. now, '+inf')
 // Active returns the number of active decisions in the store's key space
 // (the simulated one in dry run). It costs one round trip and no scan, so
 // it can back a gauge read at every scrape.
-func (r *Redis) Active(ctx context.Context) (int, error) {
+func (r *Store) Active(ctx context.Context) (int, error) {
 	n, err := activeScript.Run(ctx, r.c, []string{r.space + "index"}, r.space).Int()
 	if err != nil {
 		return 0, fmt.Errorf("blocklist: redis active: %w", err)

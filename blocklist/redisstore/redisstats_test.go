@@ -1,10 +1,10 @@
-package blocklist
+package redisstore
 
 import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -18,7 +18,7 @@ func TestRedisCountsItsFailuresAndActiveDecisions(t *testing.T) {
 		if d, err := r.Get(ctx, "nobody"); d != nil || err != nil {
 			t.Fatalf("get = %v, %v", d, err)
 		}
-		apply(t, r, decision("a", 0, 600), decision("b", 0, 1))
+		apply(t, r, testDecision("a", 0, 600), testDecision("b", 0, 1))
 		if n := r.Errors(); n != 0 {
 			t.Errorf("errors = %d, want 0", n)
 		}
@@ -35,7 +35,7 @@ func TestRedisCountsItsFailuresAndActiveDecisions(t *testing.T) {
 	})
 	t.Run("commands that fail while redis is down are counted", func(t *testing.T) {
 		srv.Stop()
-		if _, err := r.Apply(ctx, []*detector.Decision{decision("c", 0, 600)}); err == nil {
+		if _, err := r.Apply(ctx, []*decision.Decision{testDecision("c", 0, 600)}); err == nil {
 			t.Fatal("apply succeeded with redis down")
 		}
 		if _, err := r.Active(ctx); err == nil {

@@ -1,4 +1,12 @@
-package blocklist
+// Package redisstore is the Redis blocklist: the store the online detector
+// writes decisions to (Apply, with escalation, the breaker, the cap and
+// jitter in Lua scripts), the CLI and the review API read and change
+// (List, Remove, Allow), and gateways follow (a blocklist.Source: List,
+// Version and the pushed changes of Subscribe).
+//
+// It holds the go-redis dependency, so that package blocklist, the check
+// in the gateway, does not.
+package redisstore
 
 // Redis key schema. P is KeyPrefix ("portcullis:" by default). S is the key
 // space of decisions: P for enforced ones, P+"sim:" for dry-run ones, so a
@@ -53,13 +61,14 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redispubsub"
 )
 
-// RedisConfig configures the Redis blocklist. The password comes from the
+// Config configures the Redis blocklist. The password comes from the
 // environment or a file, never from the config itself.
-type RedisConfig struct {
+type Config struct {
 	// Addrs are host:port of one node, of the Sentinels (with MasterName),
 	// or of cluster nodes (more than one address, or Cluster).
 	Addrs []string `yaml:"addrs"`
@@ -79,7 +88,7 @@ type RedisConfig struct {
 	// only 0.
 	DB int `yaml:"db"`
 	// TLS, when set, connects with TLS.
-	TLS *RedisTLS `yaml:"tls"`
+	TLS *TLS `yaml:"tls"`
 	// Timeout bounds dialing, and each read and write.
 	Timeout time.Duration `yaml:"timeout"`
 	// KeyPrefix starts every key and channel name.
@@ -90,27 +99,27 @@ type RedisConfig struct {
 	// TTLJitter adds up to this fraction to every TTL (0.1: up to +10 %),
 	// so a batch of blocks does not lapse in the same instant. Zero means
 	// the default; a negative value turns jitter off.
-	TTLJitter  float64         `yaml:"ttl_jitter"`
-	Escalation RedisEscalation `yaml:"escalation"`
-	Breaker    RedisBreaker    `yaml:"breaker"`
+	TTLJitter  float64       `yaml:"ttl_jitter"`
+	Escalation Escalation    `yaml:"escalation"`
+	Breaker    BreakerConfig `yaml:"breaker"`
 	// DryRun records decisions in the simulated key space, marked
 	// Simulated, where they block nobody.
 	DryRun bool `yaml:"dry_run"`
 }
 
-// RedisTLS configures TLS to Redis. With no CAFile the system roots are
+// TLS configures TLS to Redis. With no CAFile the system roots are
 // used; CertFile and KeyFile add a client certificate.
-type RedisTLS struct {
+type TLS struct {
 	CAFile     string `yaml:"ca_file"`
 	CertFile   string `yaml:"cert_file"`
 	KeyFile    string `yaml:"key_file"`
 	ServerName string `yaml:"server_name"`
 }
 
-// RedisEscalation lengthens the blocks of repeat offenders: the n-th
+// Escalation lengthens the blocks of repeat offenders: the n-th
 // offense within the forgiveness period is blocked for
 // base TTL × Factor^(n-1), capped at Max.
-type RedisEscalation struct {
+type Escalation struct {
 	// Factor multiplies the TTL per repeated offense; 1 turns escalation
 	// off.
 	Factor float64 `yaml:"factor"`
@@ -120,9 +129,9 @@ type RedisEscalation struct {
 	Forgive time.Duration `yaml:"forgive"`
 }
 
-// RedisBreaker stops new blocks after a burst of them, for example from a
+// BreakerConfig stops new blocks after a burst of them, for example from a
 // bad model that flags half the traffic.
-type RedisBreaker struct {
+type BreakerConfig struct {
 	// MaxNew new blocks are allowed within Window; one more trips the
 	// breaker.
 	MaxNew int           `yaml:"max_new"`
@@ -132,7 +141,7 @@ type RedisBreaker struct {
 	Cooldown time.Duration `yaml:"cooldown"`
 }
 
-// Defaults for RedisConfig.
+// Defaults for Config.
 const (
 	DefaultKeyPrefix         = "portcullis:"
 	DefaultRedisTimeout      = 2 * time.Second
@@ -147,7 +156,7 @@ const (
 )
 
 // WithDefaults returns c with zero fields set to their defaults.
-func (c RedisConfig) WithDefaults() RedisConfig {
+func (c Config) WithDefaults() Config {
 	if c.KeyPrefix == "" {
 		c.KeyPrefix = DefaultKeyPrefix
 	}
@@ -181,12 +190,12 @@ func (c RedisConfig) WithDefaults() RedisConfig {
 	return c
 }
 
-func (c RedisConfig) cluster() bool {
+func (c Config) cluster() bool {
 	return c.MasterName == "" && (c.Cluster || len(c.Addrs) > 1)
 }
 
 // Validate reports what is wrong with c, after WithDefaults.
-func (c RedisConfig) Validate() error {
+func (c Config) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("blocklist: redis "+format, args...))
@@ -257,7 +266,7 @@ func hasHashTag(s string) bool {
 
 // password returns the configured password, or "" when none is
 // configured. Its errors never hold the password.
-func (c RedisConfig) password() (string, error) {
+func (c Config) password() (string, error) {
 	switch {
 	case c.PasswordEnv != "":
 		p := os.Getenv(c.PasswordEnv)
@@ -279,7 +288,7 @@ func (c RedisConfig) password() (string, error) {
 	return "", nil
 }
 
-func (t *RedisTLS) config() (*tls.Config, error) {
+func (t *TLS) config() (*tls.Config, error) {
 	if t == nil {
 		return nil, nil
 	}
@@ -306,8 +315,8 @@ func (t *RedisTLS) config() (*tls.Config, error) {
 
 // Redis is the blocklist in Redis, shared by detectors and followed by
 // gateways. It is safe for concurrent use.
-type Redis struct {
-	cfg    RedisConfig
+type Store struct {
+	cfg    Config
 	c      redis.UniversalClient
 	logger *slog.Logger
 
@@ -317,16 +326,16 @@ type Redis struct {
 
 	mu        sync.Mutex
 	allowGen  string
-	allowlist *detector.Allowlist
+	allowlist *decision.Allowlist
 
 	errs atomic.Uint64 // failed commands, see Errors
 }
 
-var _ Store = (*Redis)(nil)
+var _ blocklist.Store = (*Store)(nil)
 
-// NewRedis returns a Redis blocklist. It does not connect: the first call
+// New returns a Redis blocklist. It does not connect: the first call
 // does, and Ping tells whether Redis can be reached. A nil logger discards.
-func NewRedis(cfg RedisConfig, logger *slog.Logger) (*Redis, error) {
+func New(cfg Config, logger *slog.Logger) (*Store, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -365,7 +374,7 @@ func NewRedis(cfg RedisConfig, logger *slog.Logger) (*Redis, error) {
 		DialerRetries:      2,
 		DialerRetryTimeout: 50 * time.Millisecond,
 	}
-	r := &Redis{
+	r := &Store{
 		cfg:    cfg,
 		c:      redis.NewUniversalClient(opts),
 		logger: logger,
@@ -397,10 +406,10 @@ func NewRedis(cfg RedisConfig, logger *slog.Logger) (*Redis, error) {
 
 // Close closes the connections. End subscriptions (cancel their ctx)
 // before.
-func (r *Redis) Close() error { return r.c.Close() }
+func (r *Store) Close() error { return r.c.Close() }
 
 // Ping reports whether Redis answers, for readiness checks.
-func (r *Redis) Ping(ctx context.Context) error {
+func (r *Store) Ping(ctx context.Context) error {
 	if err := r.c.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("blocklist: redis ping: %w", err)
 	}
@@ -408,11 +417,11 @@ func (r *Redis) Ping(ctx context.Context) error {
 }
 
 // Channel returns the pub/sub channel changes are published on.
-func (r *Redis) Channel() string { return r.space + "changes" }
+func (r *Store) Channel() string { return r.space + "changes" }
 
 // Version returns the version of the last change, so a follower can
 // notice changes it missed while its subscription was down.
-func (r *Redis) Version(ctx context.Context) (uint64, error) {
+func (r *Store) Version(ctx context.Context) (uint64, error) {
 	v, err := r.c.Get(ctx, r.space+"version").Uint64()
 	if errors.Is(err, redis.Nil) {
 		return 0, nil
@@ -514,11 +523,11 @@ return out
 
 // Apply implements Store.Apply: one round trip per batch, two when the
 // allowlist changed since the last batch.
-func (r *Redis) Apply(ctx context.Context, ds []*detector.Decision) ([]Outcome, error) {
+func (r *Store) Apply(ctx context.Context, ds []*decision.Decision) ([]blocklist.Outcome, error) {
 	if len(ds) == 0 {
 		return nil, nil
 	}
-	out := make([]Outcome, len(ds))
+	out := make([]blocklist.Outcome, len(ds))
 	jitter := max(r.cfg.TTLJitter, 0)
 	args := make([]any, 0, 11+6*len(ds))
 	var send []int // indexes into ds of the decisions sent to the script
@@ -532,9 +541,9 @@ func (r *Redis) Apply(ctx context.Context, ds []*detector.Decision) ([]Outcome, 
 			r.cfg.Escalation.Factor, r.cfg.Escalation.Max.Milliseconds(), r.cfg.Escalation.Forgive.Milliseconds(), r.pub)
 		send = send[:0]
 		for i, d := range ds {
-			out[i] = Outcome{Client: d.Client}
-			if allow.Allows(d.Client, []byte(d.Client), nil, nil) {
-				out[i].Result = RefusedAllowlisted
+			out[i] = blocklist.Outcome{Client: d.Client}
+			if allow.Covers(d.Client) {
+				out[i].Result = blocklist.RefusedAllowlisted
 				continue
 			}
 			head, tail, err := r.splitDecision(d)
@@ -563,9 +572,9 @@ func (r *Redis) Apply(ctx context.Context, ds []*detector.Decision) ([]Outcome, 
 			o := &out[i]
 			switch v[0] {
 			case luaStored:
-				o.Result = Stored
+				o.Result = blocklist.Stored
 				if r.cfg.DryRun {
-					o.Result = Simulated
+					o.Result = blocklist.Simulated
 				}
 				o.New = v[1] == 1
 				o.Offenses = int(v[2])
@@ -573,9 +582,9 @@ func (r *Redis) Apply(ctx context.Context, ds []*detector.Decision) ([]Outcome, 
 				o.Expires = time.UnixMilli(v[4])
 				o.Version = uint64(v[5])
 			case luaBreaker:
-				o.Result = RefusedBreaker
+				o.Result = blocklist.RefusedBreaker
 			case luaCap:
-				o.Result = RefusedCap
+				o.Result = blocklist.RefusedCap
 			}
 		}
 		r.logOutcomes(ctx, out)
@@ -583,13 +592,13 @@ func (r *Redis) Apply(ctx context.Context, ds []*detector.Decision) ([]Outcome, 
 	}
 }
 
-func (r *Redis) logOutcomes(ctx context.Context, out []Outcome) {
+func (r *Store) logOutcomes(ctx context.Context, out []blocklist.Outcome) {
 	var breaker, capped int
 	for _, o := range out {
 		switch o.Result {
-		case RefusedBreaker:
+		case blocklist.RefusedBreaker:
 			breaker++
-		case RefusedCap:
+		case blocklist.RefusedCap:
 			capped++
 		}
 	}
@@ -606,7 +615,7 @@ func (r *Redis) logOutcomes(ctx context.Context, out []Outcome) {
 // splitDecision marshals d as the space stores it, split around the value
 // of ttl_s, which the script fills in. "ttl_s":0 cannot occur earlier: the
 // fields before it are fixed keys, and quotes inside strings are escaped.
-func (r *Redis) splitDecision(d *detector.Decision) (head, tail string, err error) {
+func (r *Store) splitDecision(d *decision.Decision) (head, tail string, err error) {
 	c := *d
 	c.TTLSec = 0
 	c.Simulated = r.cfg.DryRun
@@ -626,7 +635,7 @@ func (r *Redis) splitDecision(d *detector.Decision) (head, tail string, err erro
 
 // allowlistFor returns the allowlist and its generation, from the cache
 // unless refresh.
-func (r *Redis) allowlistFor(ctx context.Context, refresh bool) (string, *detector.Allowlist, error) {
+func (r *Store) allowlistFor(ctx context.Context, refresh bool) (string, *decision.Allowlist, error) {
 	r.mu.Lock()
 	gen, al := r.allowGen, r.allowlist
 	r.mu.Unlock()
@@ -654,18 +663,13 @@ func (r *Redis) allowlistFor(ctx context.Context, refresh bool) (string, *detect
 	return gen, al, nil
 }
 
-// parseAllowlist parses entries one by one, so one bad entry written by
-// hand does not void the others.
-func (r *Redis) parseAllowlist(entries []string) *detector.Allowlist {
-	good := entries[:0:0]
-	for _, e := range entries {
-		if _, err := detector.ParseAllowlist([]string{e}); err != nil {
-			r.logger.Warn("allowlist entry ignored; remove it with portcullis blocklist unallow", "entry", e, "error", err)
-			continue
-		}
-		good = append(good, e)
+// parseAllowlist parses entries, keeping the good ones, so one bad entry
+// written by hand does not void the others; the bad ones are logged.
+func (r *Store) parseAllowlist(entries []string) *decision.Allowlist {
+	al, err := decision.ParseAllowlist(entries)
+	if err != nil {
+		r.logger.Error("allowlist entries ignored; remove them with portcullis blocklist unallow", "error", err)
 	}
-	al, _ := detector.ParseAllowlist(good)
 	return al
 }
 
@@ -682,11 +686,11 @@ return 1
 `)
 
 // Remove implements Store.Remove, in the store's key space.
-func (r *Redis) Remove(ctx context.Context, client string) (bool, error) {
+func (r *Store) Remove(ctx context.Context, client string) (bool, error) {
 	return r.remove(ctx, r.space, client)
 }
 
-func (r *Redis) remove(ctx context.Context, space, client string) (bool, error) {
+func (r *Store) remove(ctx context.Context, space, client string) (bool, error) {
 	qc, _ := json.Marshal(client)
 	n, err := removeScript.Run(ctx, r.c, []string{space + "version"}, space, client, qc, r.pub).Int()
 	if err != nil {
@@ -696,7 +700,7 @@ func (r *Redis) remove(ctx context.Context, space, client string) (bool, error) 
 }
 
 // Get implements Store.Get.
-func (r *Redis) Get(ctx context.Context, client string) (*detector.Decision, error) {
+func (r *Store) Get(ctx context.Context, client string) (*decision.Decision, error) {
 	b, err := r.c.Get(ctx, r.space+"d:"+client).Bytes()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
@@ -704,10 +708,11 @@ func (r *Redis) Get(ctx context.Context, client string) (*detector.Decision, err
 	if err != nil {
 		return nil, fmt.Errorf("blocklist: redis get %q: %w", client, err)
 	}
-	d := new(detector.Decision)
+	d := new(decision.Decision)
 	if err := json.Unmarshal(b, d); err != nil {
 		return nil, fmt.Errorf("blocklist: redis get %q: %w", client, err)
 	}
+	d.FillOrigin()
 	return d, nil
 }
 
@@ -733,13 +738,13 @@ return {v, allow, ds}
 
 // List implements Store.List: one script, so the snapshot is consistent
 // with its version. In dry run it lists the simulated decisions.
-func (r *Redis) List(ctx context.Context) (Snapshot, error) {
+func (r *Store) List(ctx context.Context) (blocklist.Snapshot, error) {
 	res, err := listScript.Run(ctx, r.c, []string{r.space + "version"}, r.live, r.space).Slice()
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("blocklist: redis list: %w", err)
+		return blocklist.Snapshot{}, fmt.Errorf("blocklist: redis list: %w", err)
 	}
-	bad := func(what string) (Snapshot, error) {
-		return Snapshot{}, fmt.Errorf("blocklist: redis list: unexpected reply (%s); is another portcullis version writing to key_prefix %q?", what, r.cfg.KeyPrefix)
+	bad := func(what string) (blocklist.Snapshot, error) {
+		return blocklist.Snapshot{}, fmt.Errorf("blocklist: redis list: unexpected reply (%s); is another portcullis version writing to key_prefix %q?", what, r.cfg.KeyPrefix)
 	}
 	if len(res) != 3 {
 		return bad("length")
@@ -750,14 +755,14 @@ func (r *Redis) List(ctx context.Context) (Snapshot, error) {
 	if !ok || !ok2 || !ok3 || len(ds)%2 != 0 {
 		return bad("types")
 	}
-	s := Snapshot{Version: uint64(v), Allow: make([]string, 0, len(allow))}
+	s := blocklist.Snapshot{Version: uint64(v), Allow: make([]string, 0, len(allow))}
 	for _, a := range allow {
 		e, _ := a.(string)
 		s.Allow = append(s.Allow, e)
 	}
 	slices.Sort(s.Allow)
 	type entry struct {
-		d   *detector.Decision
+		d   *decision.Decision
 		exp time.Time
 	}
 	es := make([]entry, 0, len(ds)/2)
@@ -768,10 +773,11 @@ func (r *Redis) List(ctx context.Context) (Snapshot, error) {
 		if err != nil {
 			return bad("expiry")
 		}
-		d := new(detector.Decision)
+		d := new(decision.Decision)
 		if err := json.Unmarshal([]byte(body), d); err != nil {
-			return Snapshot{}, fmt.Errorf("blocklist: redis list: %w", err)
+			return blocklist.Snapshot{}, fmt.Errorf("blocklist: redis list: %w", err)
 		}
+		d.FillOrigin()
 		es = append(es, entry{d, time.UnixMilli(int64(ms))})
 	}
 	slices.SortFunc(es, func(a, b entry) int {
@@ -780,7 +786,7 @@ func (r *Redis) List(ctx context.Context) (Snapshot, error) {
 		}
 		return strings.Compare(a.d.Client, b.d.Client)
 	})
-	s.Decisions = make([]*detector.Decision, len(es))
+	s.Decisions = make([]*decision.Decision, len(es))
 	s.Expires = make([]time.Time, len(es))
 	for i, e := range es {
 		s.Decisions[i], s.Expires[i] = e.d, e.exp
@@ -807,9 +813,9 @@ return 1
 // Allow implements Store.Allow. Decisions about clients the entry covers
 // are removed from both key spaces; a batch applied meanwhile sees the new
 // allowlist, so no block about them lands after Allow returns.
-func (r *Redis) Allow(ctx context.Context, entry string) error {
+func (r *Store) Allow(ctx context.Context, entry string) error {
 	entry = strings.TrimSpace(entry)
-	al, err := detector.ParseAllowlist([]string{entry})
+	al, err := decision.ParseAllowlist([]string{entry})
 	if err != nil {
 		return fmt.Errorf("blocklist: allow: %w", err)
 	}
@@ -823,7 +829,7 @@ func (r *Redis) Allow(ctx context.Context, entry string) error {
 			return fmt.Errorf("blocklist: allow %q: remove its active decisions: %w", entry, err)
 		}
 		for _, c := range clients {
-			if !al.Allows(c, []byte(c), nil, nil) {
+			if !al.Covers(c) {
 				continue
 			}
 			ok, err := r.remove(ctx, space, c)
@@ -840,7 +846,7 @@ func (r *Redis) Allow(ctx context.Context, entry string) error {
 }
 
 // Unallow implements Store.Unallow.
-func (r *Redis) Unallow(ctx context.Context, entry string) error {
+func (r *Store) Unallow(ctx context.Context, entry string) error {
 	entry = strings.TrimSpace(entry)
 	if err := r.changeAllowlist(ctx, "unallow", entry); err != nil {
 		return err
@@ -849,7 +855,7 @@ func (r *Redis) Unallow(ctx context.Context, entry string) error {
 	return nil
 }
 
-func (r *Redis) changeAllowlist(ctx context.Context, op, entry string) error {
+func (r *Store) changeAllowlist(ctx context.Context, op, entry string) error {
 	qe, _ := json.Marshal(entry)
 	if err := allowScript.Run(ctx, r.c, []string{r.live + "allow"}, r.live, op, entry, qe, r.pub).Err(); err != nil {
 		return fmt.Errorf("blocklist: %s %q: %w", op, entry, err)
@@ -858,7 +864,7 @@ func (r *Redis) changeAllowlist(ctx context.Context, op, entry string) error {
 }
 
 // Allowlist implements Store.Allowlist.
-func (r *Redis) Allowlist(ctx context.Context) ([]string, error) {
+func (r *Store) Allowlist(ctx context.Context) ([]string, error) {
 	es, err := r.c.SMembers(ctx, r.live+"allow").Result()
 	if err != nil {
 		return nil, fmt.Errorf("blocklist: redis allowlist: %w", err)
@@ -878,20 +884,20 @@ return {b[1] or '', b[2] or '0', redis.call('PTTL', S .. 'breaker'), now, redis.
 `)
 
 // Breaker implements Store.Breaker.
-func (r *Redis) Breaker(ctx context.Context) (BreakerState, error) {
+func (r *Store) Breaker(ctx context.Context) (blocklist.BreakerState, error) {
 	res, err := breakerScript.Run(ctx, r.c, []string{r.space + "breaker"}, r.space, r.cfg.Breaker.Window.Milliseconds()).Slice()
 	if err != nil {
-		return BreakerState{}, fmt.Errorf("blocklist: redis breaker: %w", err)
+		return blocklist.BreakerState{}, fmt.Errorf("blocklist: redis breaker: %w", err)
 	}
 	if len(res) != 5 {
-		return BreakerState{}, fmt.Errorf("blocklist: redis breaker: unexpected reply of %d values", len(res))
+		return blocklist.BreakerState{}, fmt.Errorf("blocklist: redis breaker: unexpected reply of %d values", len(res))
 	}
 	reason, _ := res[0].(string)
 	atS, _ := res[1].(string)
 	pttl, _ := res[2].(int64)
 	now, _ := res[3].(int64)
 	recent, _ := res[4].(int64)
-	s := BreakerState{Recent: int(recent)}
+	s := blocklist.BreakerState{Recent: int(recent)}
 	if pttl > 0 {
 		at, _ := strconv.ParseInt(atS, 10, 64)
 		s.Tripped, s.Reason = true, reason
@@ -912,7 +918,7 @@ return 1
 `)
 
 // ResetBreaker implements Store.ResetBreaker.
-func (r *Redis) ResetBreaker(ctx context.Context) error {
+func (r *Store) ResetBreaker(ctx context.Context) error {
 	n, err := resetBreakerScript.Run(ctx, r.c, []string{r.space + "version"}, r.space, r.pub).Int()
 	if err != nil {
 		return fmt.Errorf("blocklist: redis reset breaker: %w", err)
@@ -923,39 +929,6 @@ func (r *Redis) ResetBreaker(ctx context.Context) error {
 	return nil
 }
 
-// Ops of a Change.
-const (
-	OpStore        = "store"
-	OpRemove       = "remove"
-	OpAllow        = "allow"
-	OpUnallow      = "unallow"
-	OpBreaker      = "breaker"
-	OpBreakerReset = "breaker_reset"
-)
-
-// Change is one change to the blocklist, as published on Channel.
-type Change struct {
-	Version uint64 `json:"v"`
-	Op      string `json:"op"`
-	// Client is set for store and remove.
-	Client string `json:"client,omitempty"`
-	// Entry is the allowlist entry of allow and unallow.
-	Entry string `json:"entry,omitempty"`
-	// Decision is the stored decision of store.
-	Decision *detector.Decision `json:"decision,omitempty"`
-	// ExpiresMS is when the block (store) or the open breaker (breaker)
-	// lapses, in Unix milliseconds by the Redis clock.
-	ExpiresMS int64 `json:"exp,omitempty"`
-	// StoredMS is when a store change was made, in Unix milliseconds by
-	// the Redis clock: followers measure propagation from it.
-	StoredMS int64 `json:"at,omitempty"`
-	// Reason says why the breaker tripped.
-	Reason string `json:"reason,omitempty"`
-}
-
-// Expires returns ExpiresMS as a time.
-func (c Change) Expires() time.Time { return time.UnixMilli(c.ExpiresMS) }
-
 // Subscribe follows the changes of the store's key space. It returns once
 // the subscription is in place, so every change made after it returns is
 // delivered, in version order.
@@ -965,8 +938,8 @@ func (c Change) Expires() time.Time { return time.UnixMilli(c.ExpiresMS) }
 // follower that sees a version other than one past the last resyncs from
 // List. A follower that is slow to read holds up delivery; messages that
 // cannot be delivered for a minute are dropped, and show as a gap.
-func (r *Redis) Subscribe(ctx context.Context) (<-chan Change, error) {
-	ch, err := redispubsub.Subscribe[Change](ctx, r.c, r.pub == "SPUBLISH", r.Channel(), r.logger)
+func (r *Store) Subscribe(ctx context.Context) (<-chan blocklist.Change, error) {
+	ch, err := redispubsub.Subscribe[blocklist.Change](ctx, r.c, r.pub == "SPUBLISH", r.Channel(), r.logger)
 	if err != nil {
 		return nil, fmt.Errorf("blocklist: %w", err)
 	}
@@ -976,4 +949,4 @@ func (r *Redis) Subscribe(ctx context.Context) (<-chan Change, error) {
 // Client returns the go-redis client the store uses, for callers that keep
 // state of their own in the same Redis (a shared rate limiter, say). It
 // must not be closed by the caller.
-func (r *Redis) Client() redis.UniversalClient { return r.c }
+func (r *Store) Client() redis.UniversalClient { return r.c }
