@@ -66,7 +66,7 @@ type endpoint struct {
 // the highest each sum reached.
 type window struct {
 	slots          [60]uint16 // a client's requests in one second, to 65,535
-	last           int64 // second of the newest event
+	last           int64      // second of the newest event
 	sum10, sum60   uint32
 	peak10, peak60 uint32
 	keyed          bool
