@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/portcullis/portcullis/gateway/auth"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
 
 // errDenied is check-policy's answer for a request the policy denies.
@@ -36,7 +38,7 @@ fetched). It exits with an error when the request would be refused.`,
 			if len(roles) > 0 && token != "" {
 				return errors.New("pass --role or --token, not both")
 			}
-			cfg, err := loadGatewayConfig(configPath)
+			cfg, err := gatewayapp.LoadConfig(configPath)
 			if err != nil {
 				return err
 			}

@@ -16,6 +16,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/portcullis/portcullis/deploy"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
 
 // composeFile is the part of docker-compose.yaml the test reads.
@@ -210,7 +212,7 @@ func TestComposeFileIsConsistent(t *testing.T) {
 		t.Fatal(err)
 	}
 	dcfg.defaults()
-	gcfg, err := loadGatewayConfig(config("gateway"))
+	gcfg, err := gatewayapp.LoadConfig(config("gateway"))
 	if err != nil {
 		t.Fatal(err)
 	}

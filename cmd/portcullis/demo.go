@@ -26,6 +26,10 @@ import (
 	"github.com/portcullis/portcullis/gateway"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/trafficgen"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
+
+	"github.com/portcullis/portcullis/httpreplay"
 )
 
 type demoFlags struct {
@@ -144,7 +148,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	}
 	// The upstream answers with the recorded status and size, so the
 	// gateway logs what the recording holds.
-	up := &http.Server{Handler: http.HandlerFunc(echoHandler), ReadHeaderTimeout: 5 * time.Second}
+	up := &http.Server{Handler: http.HandlerFunc(httpreplay.EchoHandler), ReadHeaderTimeout: 5 * time.Second}
 	go up.Serve(upstream)
 	defer up.Close()
 	free := func() string {
@@ -162,7 +166,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	dc.Model, dc.Kafka, dc.Redis = modelPath, kafkaCfg, redisCfg
 	dc.Admin.Listen, dc.Batch.FlushInterval = detAdmin, 50*time.Millisecond
 	dc.defaults()
-	var gc gatewayConfig
+	var gc gatewayapp.Config
 	gc.Listen, gc.Admin = gwListen, gwAdmin
 	gc.TrustedProxies = []string{"127.0.0.1"}
 	gc.Routes = []gateway.Route{{Name: "all", PathPrefix: "/", Upstreams: []string{"http://" + upstream.Addr().String()}}}
@@ -178,7 +182,16 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	errs := make(chan error, 2)
 	for _, run := range []func() error{
 		func() error { return runDetect(rctx, dc, quiet) },
-		func() error { return runGateway(rctx, gc, quiet) },
+		func() error {
+			a, err := gatewayapp.New(gc, quiet)
+			if err != nil {
+				return err
+			}
+			if err := a.Open(); err != nil {
+				return err
+			}
+			return errors.Join(a.Run(rctx), a.Close())
+		},
 	} {
 		wg.Add(1)
 		go func() {
@@ -228,11 +241,11 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 	}()
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	defer client.CloseIdleConnections()
-	d := &driver{client: client, base: "http://" + gwListen, workers: 64, reportEvery: 15 * time.Second,
-		report: func(st driveStats) {
-			fmt.Fprintf(out, "   %s: %d requests, %d refused\n", time.Since(start).Round(time.Second), st.sent, st.refusedAttack+st.refusedNormal)
+	d := &httpreplay.Replayer{Client: client, Base: "http://" + gwListen, Workers: 64, ReportEvery: 15 * time.Second,
+		Report: func(st httpreplay.Stats) {
+			fmt.Fprintf(out, "   %s: %d requests, %d refused\n", time.Since(start).Round(time.Second), st.Sent, st.RefusedAttack+st.RefusedNormal)
 		}}
-	st, err := d.replay(dctx, recs, start, func(r *ingest.Record) bool {
+	st, err := d.Replay(dctx, recs, start, func(r *ingest.Record) bool {
 		return labels[string(r.ClientIP)].Kind != backtest.KindNormal
 	})
 	if err != nil {
@@ -270,7 +283,7 @@ func runDemo(ctx context.Context, out io.Writer, f demoFlags) error {
 		return err
 	}
 	fmt.Fprintf(out, "requests: %d through the gateway; %d refused from attackers, %d refused from normal clients\n",
-		st.sent, st.refusedAttack, st.refusedNormal)
+		st.Sent, st.RefusedAttack, st.RefusedNormal)
 	return nil
 }
 
@@ -280,7 +293,7 @@ func readAll(path string) ([]ingest.Record, error) {
 		return nil, err
 	}
 	defer f.Close()
-	out, err := readRecords(f)
+	out, err := httpreplay.ReadRecords(f)
 	if err == nil && len(out) == 0 {
 		return nil, errors.New("demo: no traffic generated")
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
 
 // stack is a Kafka broker, a redis-server and a detect config for them.
@@ -318,7 +320,7 @@ func TestConfigErrorsSpeakYAML(t *testing.T) {
 		{
 			name: "a gateway config gets the same",
 			yaml: "listen: \":8080\"\nblocklist:\n  fail_mod: open\n",
-			load: func(p string) error { _, err := loadGatewayConfig(p); return err },
+			load: func(p string) error { _, err := gatewayapp.LoadConfig(p); return err },
 			want: `line 3: unknown key "fail_mod" under "blocklist" (did you mean "fail_mode"?)`,
 		},
 	}

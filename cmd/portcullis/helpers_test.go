@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +18,8 @@ import (
 	"github.com/portcullis/portcullis/backtest"
 	"github.com/portcullis/portcullis/internal/buildinfo"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
 
 // sharedDir holds the recordings and model that many tests read; TestMain
@@ -248,27 +252,34 @@ func clientsOfKind(labels map[string]backtest.Label, kind string) []string {
 // countLines returns the number of newline-terminated lines in data.
 func countLines(data []byte) int { return bytes.Count(data, []byte("\n")) }
 
-// startGatewayCmd runs "portcullis gateway --config cfgFile" until the test
-// ends, and returns once its admin listener answers /healthz. The gateway
-// must stop within 30 s of the test's end and, unless failOK, without an
-// error.
-func startGatewayCmd(t *testing.T, cfgFile, admin string, failOK bool) {
+// startGateway runs the gateway of the YAML file cfgFile, as "portcullis
+// gateway --config cfgFile" does, until the test ends, and returns it once
+// its listeners are bound (listen and admin are 127.0.0.1:0 in the tests'
+// configs: Addr and AdminAddr say where). The gateway must stop within 30 s
+// of the test's end and, unless failOK, without an error. log may be nil.
+func startGateway(t *testing.T, cfgFile string, log *slog.Logger, failOK bool) *gatewayapp.App {
 	t.Helper()
+	cfg, err := gatewayapp.LoadConfig(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := gatewayapp.New(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Open(); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		_, err := execute(ctx, "gateway", "--config", cfgFile)
-		done <- err
-	}()
+	go func() { done <- errors.Join(a.Run(ctx), a.Close()) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := testwait.Recv(t, done, 30*time.Second, "the gateway to stop at the end of the test"); err != nil && !failOK {
 			t.Errorf("gateway: %v", err)
 		}
 	})
-	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
-		return strings.Contains(httpGet(t, "http://"+admin+"/healthz"), "{")
-	})
+	return a
 }
 
 // assertBuildInfo checks that the /metrics of the admin listener at admin

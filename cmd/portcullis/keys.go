@@ -15,6 +15,8 @@ import (
 
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/gateway/auth"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
 
 // keysFlags choose the API-key store and the pepper the commands use.
@@ -30,21 +32,12 @@ type keysFlags struct {
 	jsonOut    bool
 }
 
-// keysPrefix is where the gateway keeps API keys in its Redis: under the
-// blocklist's key prefix.
-func keysPrefix(prefix string) string {
-	if prefix == "" {
-		prefix = blocklist.DefaultKeyPrefix
-	}
-	return prefix + "keys:"
-}
-
 // open returns the key manager and a function that closes what it opened.
 func (f *keysFlags) open(log *slog.Logger) (*auth.KeyManager, func() error, error) {
 	var kc auth.APIKeyConfig
 	var rc blocklist.RedisConfig
 	if f.config != "" {
-		gc, err := loadGatewayConfig(f.config)
+		gc, err := gatewayapp.LoadConfig(f.config)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -91,7 +84,7 @@ func (f *keysFlags) open(log *slog.Logger) (*auth.KeyManager, func() error, erro
 		if err != nil {
 			return nil, nil, err
 		}
-		return auth.NewKeyManager(auth.NewRedisKeyStore(r.Client(), keysPrefix(rc.KeyPrefix), log), h, nil), r.Close, nil
+		return auth.NewKeyManager(auth.NewRedisKeyStore(r.Client(), gatewayapp.KeysPrefix(rc.KeyPrefix), log), h, nil), r.Close, nil
 	}
 	return nil, nil, errors.New("no key store: pass --file keys.json, --redis host:port, or a gateway --config with auth.api_keys.store")
 }

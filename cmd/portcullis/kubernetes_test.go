@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
 
 // The manifests' own test (deploy/kubernetes, a module of its own) decodes
@@ -26,7 +28,7 @@ func TestKubernetesConfigMapsLoad(t *testing.T) {
 				c.Policy.WithDefaults().Validate(), c.Features.WithDefaults().Validate())
 		},
 		"gateway.yaml": func(p string) error {
-			c, err := loadGatewayConfig(p)
+			c, err := gatewayapp.LoadConfig(p)
 			if err != nil {
 				return err
 			}

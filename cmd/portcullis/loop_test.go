@@ -18,6 +18,8 @@ import (
 
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
 
 // TestFullLoop runs the gateway, the detector, an in-process Kafka broker
@@ -162,7 +164,7 @@ kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
 }
 
 func TestTheExampleGatewayConfigIsValid(t *testing.T) {
-	cfg, err := loadGatewayConfig("../../deploy/gateway.example.yaml")
+	cfg, err := gatewayapp.LoadConfig("../../deploy/gateway.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,25 +202,16 @@ func TestGatewayKeepsServingWhenKafkaIsDown(t *testing.T) {
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") }))
 	defer upstream.Close()
 	gwCfg := filepath.Join(t.TempDir(), "gateway.yaml")
-	gwListen, gwAdmin := freePort(t), freePort(t)
-	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: %s
-admin: %s
+	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: 127.0.0.1:0
+admin: 127.0.0.1:0
 routes:
   - {name: all, path_prefix: /, upstreams: [%s]}
 access_log: {enabled: true, buffer: 100}
 blocklist: {fail_mode: open}
 kafka: {brokers: [%s], topic: access, batch_timeout: 5ms, dial_timeout: 500ms}
-`, gwListen, gwAdmin, upstream.URL, brokers)))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := execute(ctx, "gateway", "--config", gwCfg)
-		done <- err
-	}()
-	defer func() {
-		cancel()
-		testwait.Recv(t, done, 30*time.Second, "the gateway to stop")
-	}()
+`, upstream.URL, brokers)))
+	gw := startGateway(t, gwCfg, nil, true)
+	gwListen, gwAdmin := gw.Addr(), gw.AdminAddr()
 	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
 		return strings.Contains(httpGet(t, "http://"+gwAdmin+"/healthz"), "{")
 	})

@@ -26,6 +26,8 @@ import (
 	"github.com/portcullis/portcullis/internal/promtest"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	"github.com/portcullis/portcullis/httpreplay"
 )
 
 // observedStack is a detector and a gateway on generated traffic, scraped by a
@@ -56,7 +58,7 @@ func startObservedStack(t *testing.T, minTraffic time.Duration) *observedStack {
 	t.Cleanup(cluster.Close)
 	brokers := strings.Join(cluster.ListenAddrs(), ",")
 	s := &observedStack{redisAddr: redistest.Start(t), keyPrefix: "obs:"}
-	upstream := httptest.NewServer(http.HandlerFunc(echoHandler))
+	upstream := httptest.NewServer(http.HandlerFunc(httpreplay.EchoHandler))
 	t.Cleanup(upstream.Close)
 
 	dir := t.TempDir()
@@ -134,7 +136,7 @@ kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
 			req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+gwListen+"/login", strings.NewReader(`{"user":"admin","password":"guess"}`))
 			req.Header.Set("X-Forwarded-For", "203.0.113.66")
 			req.Header.Set("User-Agent", "python-requests/2.31.0")
-			req.Header.Set(demoStatusHeader, "401")
+			req.Header.Set(httpreplay.StatusHeader, "401")
 			if resp, err := client.Do(req); err == nil {
 				resp.Body.Close()
 			}

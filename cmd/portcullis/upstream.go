@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/portcullis/portcullis/httpreplay"
 )
 
 // newUpstreamCommand is a tiny upstream for benchmarks and demos: it answers
@@ -33,7 +35,7 @@ func newUpstreamCommand() *cobra.Command {
 				fmt.Fprintln(w, `{"ok":true}`)
 			})
 			if echo {
-				h = http.HandlerFunc(echoHandler)
+				h = http.HandlerFunc(httpreplay.EchoHandler)
 			}
 			srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 			go func() {
