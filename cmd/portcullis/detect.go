@@ -29,6 +29,8 @@ import (
 	"github.com/portcullis/portcullis/internal/yamlconf"
 	"github.com/portcullis/portcullis/models"
 	"github.com/portcullis/portcullis/review"
+
+	"github.com/portcullis/portcullis/app/offline"
 )
 
 // detectConfig is the YAML configuration of portcullis detect. Unknown keys
@@ -107,7 +109,7 @@ func (c *detectConfig) defaults() {
 		c.ModelPoll = 2 * time.Second
 	}
 	if c.MaxMalformed == 0 {
-		c.MaxMalformed = DefaultMaxMalformed
+		c.MaxMalformed = offline.DefaultMaxMalformed
 	}
 }
 

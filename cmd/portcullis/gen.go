@@ -1,16 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/portcullis/portcullis/trafficgen"
+
+	"github.com/portcullis/portcullis/app/offline"
 )
 
 func newGenCommand() *cobra.Command {
@@ -51,14 +51,14 @@ the same service: the same routes and recurring heavy clients, other attackers.`
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			w, closeOut, err := create(out, cmd.OutOrStdout())
+			w, closeOut, err := offline.Create(out, cmd.OutOrStdout())
 			if err != nil {
 				return err
 			}
 			var lw io.Writer
 			closeLabels := func() error { return nil }
 			if labels != "" {
-				lw, closeLabels, err = create(labels, nil)
+				lw, closeLabels, err = offline.Create(labels, nil)
 				if err != nil {
 					closeOut()
 					return err
@@ -101,28 +101,4 @@ the same service: the same routes and recurring heavy clients, other attackers.`
 	f.BoolVar(&cfg.Attacks, "attacks", true, "include attackers")
 	f.Float64Var(&cfg.AttackShare, "attack-share", 0.02, "share of clients that are attackers")
 	return cmd
-}
-
-// create opens path for writing, "-" meaning stdout; the returned function
-// flushes and closes it.
-func create(path string, stdout io.Writer) (io.Writer, func() error, error) {
-	if path == "-" && stdout != nil {
-		bw := bufio.NewWriterSize(stdout, 1<<16)
-		return bw, bw.Flush, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("create output: %w", err)
-	}
-	bw := bufio.NewWriterSize(f, 1<<16)
-	return bw, func() error {
-		if err := bw.Flush(); err != nil {
-			f.Close()
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		return nil
-	}, nil
 }

@@ -11,11 +11,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/portcullis/portcullis/ingest"
+
+	"github.com/portcullis/portcullis/app/offline"
 )
 
 func newReplayCommand() *cobra.Command {
 	var (
-		in      inputFlags
+		in      offline.Input
 		brokers string
 		topic   string
 		speed   float64
@@ -40,7 +42,7 @@ full speed, or at --speed N times real time following the log's timestamps.`,
 			if batch < 1 {
 				return fmt.Errorf("--batch %d; give 1 or more", batch)
 			}
-			srcs, files, id, err := in.sources()
+			srcs, files, id, err := in.Sources()
 			if err != nil {
 				return err
 			}
@@ -76,7 +78,7 @@ full speed, or at --speed N times real time following the log's timestamps.`,
 			return nil
 		},
 	}
-	in.register(cmd)
+	registerInput(cmd, &in)
 	f := cmd.Flags()
 	f.StringVar(&brokers, "brokers", "", "Kafka brokers, comma-separated")
 	f.StringVar(&topic, "topic", "", "topic to produce to")
