@@ -124,7 +124,7 @@ rules:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, err := execute(t.Context(), append([]string{"gateway", "check-policy", "--config", cfg}, tt.args...)...)
-			if tt.denied != errors.Is(err, errDenied) || (err != nil && !errors.Is(err, errDenied)) {
+			if tt.denied != errors.Is(err, gatewayapp.ErrDenied) || (err != nil && !errors.Is(err, gatewayapp.ErrDenied)) {
 				t.Fatalf("error %v; want denied=%v", err, tt.denied)
 			}
 			if !strings.Contains(out.stdout, tt.want) {
