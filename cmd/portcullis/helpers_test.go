@@ -7,9 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -291,4 +294,53 @@ func assertBuildInfo(t *testing.T, admin string) {
 	if body := httpGet(t, "http://"+admin+"/metrics"); !strings.Contains(body, want) {
 		t.Errorf("/metrics on %s does not export %q", admin, want)
 	}
+}
+
+// startedRE finds the admin address in the detector's "detector started"
+// log line.
+var startedRE = regexp.MustCompile(`msg="detector started" .*\badmin=(\S+)`)
+
+// startDetectBinary starts "bin detect --config cfgPath" and returns it, a
+// channel that receives its exit, and the address its admin listener
+// bound (the tests' configs listen on 127.0.0.1:0), which the detector
+// logs when it starts. Its log goes to stderr with -v.
+func startDetectBinary(t *testing.T, bin, cfgPath string) (*exec.Cmd, <-chan error, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "detect", "--config", cfgPath)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	exited := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if testing.Verbose() {
+				fmt.Fprintln(os.Stderr, sc.Text())
+			}
+			if m := startedRE.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case addr <- m[1]:
+				default:
+				}
+			}
+		}
+		io.Copy(io.Discard, stderr)
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	deadline := time.After(testwait.Scale(t, 60*time.Second))
+	select {
+	case a := <-addr:
+		return cmd, exited, a
+	case err := <-exited:
+		t.Fatalf("the detector exited before it started: %v", err)
+	case <-deadline:
+		t.Fatal("the detector did not log that it started")
+	}
+	return nil, nil, ""
 }
