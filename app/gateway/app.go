@@ -71,7 +71,7 @@ func (a *App) RedirectAddr() string {
 // Addr and AdminAddr report), connects the blocklist, the access log and
 // the authenticator, and builds the gateway. On error it releases what it
 // took.
-func (a *App) Open() (err error) {
+func (a *App) Open(_ context.Context) (err error) {
 	defer func() {
 		if err != nil {
 			a.Close()

@@ -18,6 +18,8 @@ import (
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/review"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
 )
 
 // blocklistFlags choose the Redis blocklist the commands work on.
@@ -33,7 +35,7 @@ type blocklistFlags struct {
 func (f *blocklistFlags) open(log *slog.Logger) (*blocklist.Redis, error) {
 	var cfg blocklist.RedisConfig
 	if f.config != "" {
-		dc, err := loadDetectConfig(f.config)
+		dc, err := detectapp.LoadConfig(f.config)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,8 @@ import (
 	"github.com/portcullis/portcullis/deploy"
 
 	gatewayapp "github.com/portcullis/portcullis/app/gateway"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
 )
 
 // composeFile is the part of docker-compose.yaml the test reads.
@@ -207,11 +209,11 @@ func TestComposeFileIsConsistent(t *testing.T) {
 		}
 	})
 
-	dcfg, err := loadDetectConfig(config("detector"))
+	dcfg, err := detectapp.LoadConfig(config("detector"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dcfg.defaults()
+	dcfg = dcfg.WithDefaults()
 	gcfg, err := gatewayapp.LoadConfig(config("gateway"))
 	if err != nil {
 		t.Fatal(err)

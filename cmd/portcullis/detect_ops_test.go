@@ -15,6 +15,8 @@ import (
 	"github.com/portcullis/portcullis/internal/testwait"
 
 	gatewayapp "github.com/portcullis/portcullis/app/gateway"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
 )
 
 // stack is a Kafka broker, a redis-server and a detect config for them.
@@ -267,11 +269,11 @@ func TestTwoDetectorsSplitTheLoad(t *testing.T) {
 }
 
 func TestTheExampleDetectConfigIsValid(t *testing.T) {
-	cfg, err := loadDetectConfig("../../deploy/detect.example.yaml")
+	cfg, err := detectapp.LoadConfig("../../deploy/detect.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.defaults()
+	cfg = cfg.WithDefaults()
 	if err := cfg.Kafka.WithDefaults().Validate(); err != nil {
 		t.Errorf("kafka: %v", err)
 	}
@@ -302,19 +304,19 @@ func TestConfigErrorsSpeakYAML(t *testing.T) {
 		{
 			name: "a misspelt detect key names the line, its parent and the key meant",
 			yaml: "model: m.pcm\npolicy:\n  min_event: 3\n",
-			load: func(p string) error { _, err := loadDetectConfig(p); return err },
+			load: func(p string) error { _, err := detectapp.LoadConfig(p); return err },
 			want: `line 3: unknown key "min_event" under "policy" (did you mean "min_events"?)`,
 		},
 		{
 			name: "a word for a number names the key path and the type wanted",
 			yaml: "model: m.pcm\nkafka:\n  brokers: [k:9092]\n  min_bytes: lots\n",
-			load: func(p string) error { _, err := loadDetectConfig(p); return err },
+			load: func(p string) error { _, err := detectapp.LoadConfig(p); return err },
 			want: `line 4: kafka.min_bytes: want a whole number, got "lots"`,
 		},
 		{
 			name: "a misspelt top-level key is named",
 			yaml: "model: m.pcm\nkafak: {}\n",
-			load: func(p string) error { _, err := loadDetectConfig(p); return err },
+			load: func(p string) error { _, err := detectapp.LoadConfig(p); return err },
 			want: `line 2: unknown key "kafak" at the top level (did you mean "kafka"?)`,
 		},
 		{

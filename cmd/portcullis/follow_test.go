@@ -18,6 +18,8 @@ import (
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
 )
 
 // TestDetectFollowsAFileThroughSIGKILLAndRotation runs portcullis detect on
@@ -366,7 +368,7 @@ func TestTheExampleFileInputIsValid(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "detect.yaml")
 	writeFile(t, path, []byte(strings.Join(out, "\n")))
-	cfg, err := loadDetectConfig(path)
+	cfg, err := detectapp.LoadConfig(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ blocklist: {redis: {addrs: [%s]}, fail_mode: open}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Open(); err != nil {
+	if err := a.Open(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())

@@ -270,7 +270,7 @@ func startGateway(t *testing.T, cfgFile string, log *slog.Logger, failOK bool) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Open(); err != nil {
+	if err := a.Open(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
