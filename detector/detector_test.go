@@ -465,7 +465,7 @@ func TestRecurringKeyAtANewAddressIsKnown(t *testing.T) {
 			t.Fatal(err)
 		}
 		known := map[string]bool{}
-		p.OnJudge = func(c *Client, _ int64, _ *features.Vector, r *models.Result) {
+		p.OnJudge = func(c *Client, _ int64, _ *features.Vector, r *models.Result, _ bool) {
 			if strings.HasPrefix(c.Key(), "10.3.0.") {
 				known[c.Key()] = r.Known
 			}

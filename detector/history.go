@@ -183,15 +183,17 @@ func (h *History) Judgements(client string) []Judgement {
 // first Process; p then records on the goroutine that calls Process. A hook
 // already in p.OnJudge keeps being called, before h's.
 func (p *Pipeline) KeepHistory(h *History) {
-	rec := func(c *Client, ts int64, v *features.Vector, r *models.Result) { h.record(p, c, ts, v, r) }
+	rec := func(c *Client, ts int64, v *features.Vector, r *models.Result, blocked bool) {
+		h.record(p, c, ts, v, r, blocked)
+	}
 	prev := p.OnJudge
 	if prev == nil {
 		p.OnJudge = rec
 		return
 	}
-	p.OnJudge = func(c *Client, ts int64, v *features.Vector, r *models.Result) {
-		prev(c, ts, v, r)
-		rec(c, ts, v, r)
+	p.OnJudge = func(c *Client, ts int64, v *features.Vector, r *models.Result, blocked bool) {
+		prev(c, ts, v, r, blocked)
+		rec(c, ts, v, r, blocked)
 	}
 }
 
@@ -200,16 +202,12 @@ func (o *Online) KeepHistory(h *History) { o.pipeline.KeepHistory(h) }
 
 // record is called by the Pipeline after a judgement, before the policy
 // updates the client's state.
-func (h *History) record(p *Pipeline, c *Client, ts int64, v *features.Vector, r *models.Result) {
+func (h *History) record(p *Pipeline, c *Client, ts int64, v *features.Vector, r *models.Result, decided bool) {
 	threshold := p.model.Threshold
 	id, ok := h.index[c.Key()] // no lock: only this goroutine writes index
-	if !ok && !r.OverVolume && r.Score < h.cfg.Watch*threshold {
+	if !ok && !decided && r.Score < h.cfg.Watch*threshold {
 		return
 	}
-	// The same confirmation as Process (blocks). prevScore still holds the
-	// previous score here.
-	decided := blocks(c.Ext.prevScore, r, threshold)
-
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !ok {

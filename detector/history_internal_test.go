@@ -34,7 +34,7 @@ func (r *historyRig) judge(client string, score float64) {
 	c := r.table.Observe([]byte(client), "ip", &rec)
 	res := models.Result{Scored: score > 0, Score: score, NReasons: 1, Reasons: [models.MaxReasons]models.Reason{{Signal: features.Rate, Value: 9, Typical: 1}}}
 	var v features.Vector
-	r.h.record(r.p, c, r.ts, &v, &res)
+	r.h.record(r.p, c, r.ts, &v, &res, blocks(c.Ext.prevScore, &res, r.p.model.Threshold))
 	c.Ext.prevScore = score
 }
 
@@ -120,8 +120,8 @@ func TestHistoryRecordsWithoutAllocating(t *testing.T) {
 	allocs := testing.AllocsPerRun(1000, func() {
 		// A client close to the threshold, possibly evicting another; and
 		// one far below it, which is not recorded.
-		r.h.record(r.p, c[i%len(c)], r.ts, &v, &res)
-		r.h.record(r.p, c[(i+128)%len(c)], r.ts, &v, &quiet)
+		r.h.record(r.p, c[i%len(c)], r.ts, &v, &res, false)
+		r.h.record(r.p, c[(i+128)%len(c)], r.ts, &v, &quiet, false)
 		i++
 	})
 	if allocs > 0.05 {
@@ -136,19 +136,19 @@ func BenchmarkHistoryRecord(b *testing.B) {
 	watched := models.Result{Scored: true, Score: 0.7}
 	quiet := models.Result{Scored: true, Score: 0.1}
 	var v features.Vector
-	r.h.record(r.p, c, 1, &v, &watched)
+	r.h.record(r.p, c, 1, &v, &watched, false)
 	rec2 := ingest.Record{TS: 1, ClientIP: []byte("203.0.113.8")}
 	other := r.table.Observe([]byte("203.0.113.8"), "ip", &rec2)
 	b.Run("a client with a history", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			r.h.record(r.p, c, 1, &v, &watched)
+			r.h.record(r.p, c, 1, &v, &watched, false)
 		}
 	})
 	b.Run("a client far below the threshold", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			r.h.record(r.p, other, 1, &v, &quiet)
+			r.h.record(r.p, other, 1, &v, &quiet, false)
 		}
 	})
 }

@@ -94,7 +94,7 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 	return m
 }
 
-func (m *Metrics) observeJudgement(_ *Client, _ int64, _ *features.Vector, r *models.Result) {
+func (m *Metrics) observeJudgement(_ *Client, _ int64, _ *features.Vector, r *models.Result, _ bool) {
 	if r.Scored {
 		m.score.Observe(r.Score)
 	}

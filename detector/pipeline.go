@@ -85,12 +85,15 @@ type Pipeline struct {
 	// judgement point with the payload evidence (training's second pass,
 	// which measures every signal to calibrate the model's tails).
 	calibrating func(c *Client, v *features.Vector, payload float64)
+	// observe, if set, is called with every record (training).
+	observe func(rec *ingest.Record)
 	// collect, if set, is called at every judgement point (training).
 	collect func(c *Client, v *features.Vector, rec *ingest.Record)
 
 	// OnJudge, if set, is called after every judgement the model made, with
-	// the client, its features and the result. It must not keep v or r.
-	OnJudge func(c *Client, ts int64, v *features.Vector, r *models.Result)
+	// the client, its features, the result and whether it blocked the
+	// client. It must not keep v or r.
+	OnJudge func(c *Client, ts int64, v *features.Vector, r *models.Result, blocked bool)
 }
 
 // NewPipeline returns a Pipeline judging with m. m may be nil only for
@@ -144,6 +147,9 @@ func (p *Pipeline) Stats() Stats {
 // when it is due. It returns a Decision when the client is to be blocked,
 // and nil otherwise. rec is not kept.
 func (p *Pipeline) Process(rec *ingest.Record) *Decision {
+	if p.observe != nil {
+		p.observe(rec)
+	}
 	key, scope := p.cfg.Identity.Key(p.key[:0], rec)
 	p.key = key
 	c := p.table.Observe(key, scope, rec)
@@ -195,9 +201,6 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	if p.model.Volume.Reached(&p.vec) { // most clients never do: spare them counting URLs
 		p.model.CheckVolume(&p.vec, c.Keyed(), c.URLs(), &p.res)
 	}
-	if p.OnJudge != nil {
-		p.OnJudge(c, rec.TS, &p.vec, &p.res)
-	}
 	if p.res.Scored {
 		p.stats.Scored++
 	}
@@ -207,6 +210,9 @@ func (p *Pipeline) Process(rec *ingest.Record) *Decision {
 	// rarer than the threshold needs only one.
 	block := blocks(s.prevScore, &p.res, p.model.Threshold)
 	s.prevScore = p.res.Score
+	if p.OnJudge != nil {
+		p.OnJudge(c, rec.TS, &p.vec, &p.res, block)
+	}
 	if !block {
 		return nil
 	}
@@ -262,8 +268,9 @@ func round(x float64, digits int) float64 {
 const strongMargin = 1.0
 
 // blocks says whether judgement r, after one that scored prev, blocks the
-// client: past the volume limit, or confirmed past the threshold. Process
-// and History both ask it, so what a history calls decided is what was.
+// client: past the volume limit, or confirmed past the threshold. It is
+// the one place that decides a block; Process passes its answer to OnJudge,
+// so what a history calls decided is what was.
 func blocks(prev float64, r *models.Result, threshold float64) bool {
 	return r.OverVolume || min(prev, r.Score) >= threshold || r.Score >= threshold+strongMargin
 }

@@ -14,10 +14,9 @@ type PolicyConfig struct {
 	MinEvents int `yaml:"min_events"`
 	// TTL is how long a block lasts.
 	TTL time.Duration `yaml:"ttl"`
-	// JudgeEvery and JudgeInterval set how often a client is judged once it
-	// has MinEvents: after this many more events, or this much event time,
-	// whichever comes first.
-	JudgeEvery    int           `yaml:"judge_every"`
+	// JudgeInterval sets how often a client is judged once it has
+	// MinEvents: each time its event count doubles (a fast client is judged
+	// often while it ramps up), and at least this often in event time.
 	JudgeInterval time.Duration `yaml:"judge_interval"`
 	// Allow lists clients that are never blocked: IP addresses, CIDR
 	// prefixes (IPv4 or IPv6), or exact identities such as an API key or a
@@ -31,7 +30,6 @@ type PolicyConfig struct {
 const (
 	DefaultMinEvents     = 4
 	DefaultTTL           = 10 * time.Minute
-	DefaultJudgeEvery    = 4
 	DefaultJudgeInterval = time.Second
 )
 
@@ -42,9 +40,6 @@ func (c PolicyConfig) WithDefaults() PolicyConfig {
 	}
 	if c.TTL == 0 {
 		c.TTL = DefaultTTL
-	}
-	if c.JudgeEvery == 0 {
-		c.JudgeEvery = DefaultJudgeEvery
 	}
 	if c.JudgeInterval == 0 {
 		c.JudgeInterval = DefaultJudgeInterval
@@ -60,9 +55,6 @@ func (c PolicyConfig) Validate() error {
 	}
 	if c.TTL < time.Second {
 		errs = append(errs, fmt.Errorf("detector: ttl is %v; set it to 1s or more", c.TTL))
-	}
-	if c.JudgeEvery < 1 {
-		errs = append(errs, fmt.Errorf("detector: judge_every is %d; set it to 1 or more", c.JudgeEvery))
 	}
 	if c.JudgeInterval <= 0 {
 		errs = append(errs, fmt.Errorf("detector: judge_interval is %v; set it above 0", c.JudgeInterval))

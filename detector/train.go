@@ -13,6 +13,7 @@ import (
 	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/limits"
 	"github.com/portcullis/portcullis/models"
 )
 
@@ -185,6 +186,19 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		}
 	}
 	p1.table.OnEvict = func(c *Client, _ bool) { keep(c) }
+	rates := limits.NewLearner(limits.Config{})
+	var tmpl []byte
+	p1.observe = func(rec *ingest.Record) {
+		tmpl = features.Template(tmpl[:0], rec.Path)
+		switch {
+		case len(rec.APIKey) > 0:
+			rates.Observe(rec.TS, rec.APIKey, rec.Method, tmpl, true)
+		case len(rec.User) > 0:
+			rates.Observe(rec.TS, rec.User, rec.Method, tmpl, true)
+		default:
+			rates.Observe(rec.TS, rec.ClientIP, rec.Method, tmpl, false)
+		}
+	}
 	var campTrainer *campaign.Trainer
 	if p1.camps != nil {
 		campTrainer = campaign.NewTrainer(p1.camps.cfg.MaxEndpoints)
@@ -300,6 +314,7 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	if campTrainer != nil {
 		m.Campaigns = campTrainer.Norms()
 	}
+	m.Limits = rates.Table()
 	summary.From, summary.To = time.Unix(0, from).UTC(), time.Unix(0, to).UTC()
 
 	// Pass 2: replay through the model, measuring every signal of every

@@ -17,6 +17,7 @@ import (
 
 	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/features"
+	"github.com/portcullis/portcullis/limits"
 )
 
 // FormatName and FormatVersion identify the model file format. A model file
@@ -135,6 +136,11 @@ type Model struct {
 	// against which campaigns over many addresses are found. Optional: a
 	// model without it finds none.
 	Campaigns *campaign.Norms `json:"campaigns,omitempty"`
+	// Limits are the per-endpoint request peaks of training's clients,
+	// from which portcullis limits recommends rate limits. Optional: a
+	// model trained before them has none. Not part of the model's ID:
+	// they do not change a judgement.
+	Limits *limits.Table `json:"limits,omitempty"`
 
 	Calibration Calibration     `json:"calibration"`
 	Training    TrainingSummary `json:"training"`
@@ -370,7 +376,6 @@ type Result struct {
 	Forest float64
 	Scored bool
 	Known  bool
-	Block  bool
 	// OverVolume says the client is past the model's volume limit (set by
 	// CheckVolume, not Judge).
 	OverVolume bool
@@ -410,7 +415,6 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 	for _, s := range sur {
 		r.Score = max(r.Score, s)
 	}
-	r.Block = r.Score >= m.Threshold
 	// Reasons: the signals with the most surprise, strongest first.
 	for r.NReasons < MaxReasons {
 		k, ks := -1, reasonMin

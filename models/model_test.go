@@ -98,8 +98,8 @@ func TestJudge(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var r Result
 			m.Judge(&tt.v, 0, tt.ident, &r)
-			if r.Block != tt.wantBlock {
-				t.Fatalf("block = %v (surprise %.2f, threshold %.2f, reasons %+v), want %v", r.Block, r.Score, m.Threshold, r.Reasons[:r.NReasons], tt.wantBlock)
+			if block := r.Score >= m.Threshold; block != tt.wantBlock {
+				t.Fatalf("block = %v (surprise %.2f, threshold %.2f, reasons %+v), want %v", r.Score >= m.Threshold, r.Score, m.Threshold, r.Reasons[:r.NReasons], tt.wantBlock)
 			}
 			if tt.reason != "" && (r.NReasons == 0 || SignalName(r.Reasons[0].Signal) != tt.reason) {
 				t.Errorf("first reason is not %s: %+v", tt.reason, r.Reasons[:r.NReasons])
@@ -161,7 +161,7 @@ func TestCalibrationBlocksAboutTheBudget(t *testing.T) {
 	var r Result
 	for i := range fresh {
 		m.Judge(&fresh[i], 0, nil, &r)
-		if r.Block {
+		if r.Score >= m.Threshold {
 			blocked++
 		}
 	}
@@ -196,7 +196,7 @@ func TestCalibrateResistsHiddenAttacks(t *testing.T) {
 	flood[features.Rate], flood[features.Volume] = 25, 600
 	var r Result
 	m.Judge(&flood, 0, nil, &r)
-	if !r.Block {
+	if r.Score < m.Threshold {
 		t.Errorf("a flood like the hidden ones scores %.2f, threshold %.2f", r.Score, m.Threshold)
 	}
 }

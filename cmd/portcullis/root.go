@@ -29,7 +29,7 @@ Train offline on a recording, backtest on another, then run the detector online.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetVersionTemplate("portcullis version {{.Version}}\n")
-	root.AddCommand(newGenCommand(), newTrainCommand(), newScoreCommand(), newDetectCommand(), newReplayCommand(), newBlocklistCommand(), newGatewayCommand(), newDemoCommand(), newUpstreamCommand(), newKeysCommand(), newDriveCommand(), newEnforceCommand(), newVersionCommand(build))
+	root.AddCommand(newGenCommand(), newTrainCommand(), newScoreCommand(), newDetectCommand(), newReplayCommand(), newBlocklistCommand(), newGatewayCommand(), newDemoCommand(), newUpstreamCommand(), newKeysCommand(), newDriveCommand(), newEnforceCommand(), newLimitsCommand(), newVersionCommand(build))
 	suggestFlags(root)
 	return root
 }
