@@ -1,0 +1,196 @@
+// Package blocklistctl is what "portcullis blocklist" does to the Redis
+// blocklist by hand: open it from a detect config or flags, block a client
+// (in canonical form only), and print decisions, the allowlist and the
+// breaker for a terminal, every string that came from logs or requests
+// escaped.
+package blocklistctl
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
+	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/detector"
+)
+
+// StoreConfig names the Redis blocklist to work on: the redis section of a
+// detect config, with each field set here taking its place (the errors
+// name the flags).
+type StoreConfig struct {
+	// Config is a detect YAML file whose redis section to use.
+	Config string
+	// Redis is host:port (comma-separated for Sentinel or Cluster), with
+	// keys under Prefix.
+	Redis, Prefix string
+	// PasswordEnv and PasswordFile hold the Redis password.
+	PasswordEnv, PasswordFile string
+}
+
+// Open connects to the blocklist c names.
+func Open(c StoreConfig, log *slog.Logger) (*blocklist.Redis, error) {
+	var cfg blocklist.RedisConfig
+	if c.Config != "" {
+		dc, err := detectapp.LoadConfig(c.Config)
+		if err != nil {
+			return nil, err
+		}
+		cfg = dc.Redis
+	}
+	if c.Redis != "" {
+		cfg.Addrs = strings.Split(c.Redis, ",")
+	}
+	if c.Prefix != "" {
+		cfg.KeyPrefix = c.Prefix
+	}
+	if c.PasswordEnv != "" {
+		cfg.PasswordEnv = c.PasswordEnv
+	}
+	if c.PasswordFile != "" {
+		cfg.PasswordFile = c.PasswordFile
+	}
+	if len(cfg.Addrs) == 0 {
+		return nil, errors.New("no Redis: pass --config detect.yaml (its redis section) or --redis host:port")
+	}
+	return blocklist.NewRedis(cfg, log)
+}
+
+// Add blocks client by hand for ttl, with reason, and writes to w until
+// when.
+func Add(ctx context.Context, r *blocklist.Redis, w io.Writer, client string, ttl time.Duration, reason string) error {
+	if ttl < time.Second {
+		return fmt.Errorf("--ttl %v; give 1s or more", ttl)
+	}
+	scope, err := ClientScope(client)
+	if err != nil {
+		return err
+	}
+	d := &detector.Decision{Client: client, Scope: scope, TS: time.Now().UTC(), Action: detector.ActionBlock,
+		TTLSec: int64(ttl / time.Second), Model: "manual", Reasons: []detector.Reason{{Feature: "manual: " + reason}}}
+	out, err := r.Apply(ctx, []*detector.Decision{d})
+	if err != nil {
+		return err
+	}
+	o := out[0]
+	if o.Result != blocklist.Stored && o.Result != blocklist.Simulated {
+		return fmt.Errorf("%s not blocked: %s", EscapeText(client), o.Result)
+	}
+	fmt.Fprintf(w, "%s %s until %s\n", EscapeText(client), o.Result, o.Expires.UTC().Format(time.RFC3339))
+	return nil
+}
+
+// WriteList writes the snapshot's decisions: as JSON lines in the shape
+// portcullis score writes, or as a table, every string escaped.
+func WriteList(w io.Writer, s blocklist.Snapshot, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		for _, d := range s.Decisions {
+			if err := enc.Encode(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CLIENT\tSCOPE\tSCORE\tEXPIRES\tTOP REASON")
+	for i, d := range s.Decisions {
+		top := ""
+		if len(d.Reasons) > 0 {
+			top = fmt.Sprintf("%s %.4g (typical %.4g)", EscapeText(d.Reasons[0].Feature), d.Reasons[0].Value, d.Reasons[0].Typical)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\n", EscapeText(d.Client), EscapeText(d.Scope), d.Score, s.Expires[i].UTC().Format(time.RFC3339), top)
+	}
+	fmt.Fprintf(tw, "%d active decisions, version %d, %d allowlist entries\n", len(s.Decisions), s.Version, len(s.Allow))
+	return tw.Flush()
+}
+
+// WriteExplain writes the decision d with its reasons: as JSON, or for a
+// person, every string escaped.
+func WriteExplain(w io.Writer, d *detector.Decision, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(d)
+	}
+	fmt.Fprintf(w, "%s (%s) blocked at %s by model %s: score %.2f, threshold %.2f, after %d events, for %ds\n",
+		EscapeText(d.Client), EscapeText(d.Scope), d.TS.Format(time.RFC3339), EscapeText(d.Model), d.Score, d.Threshold, d.Events, d.TTLSec)
+	if d.Known {
+		fmt.Fprintln(w, "a client known from training: judged against its own history as well as the population")
+	}
+	fmt.Fprintf(w, "surprise %.1f: at least this unusual, about 1 normal client in 10^%.1f; the threshold is 10^%.1f\n", d.Score, d.Score, d.Threshold)
+	if d.Rule == detector.RuleVolume {
+		fmt.Fprintln(w, "blocked by the volume limit: an anonymous client new to the model sending more to a few routes than ordinary clients ever do")
+	}
+	if d.Rule == detector.RuleCampaign {
+		fmt.Fprintf(w, "blocked as a member of campaign %s: %s\n", EscapeText(d.Campaign), EscapeText(d.CampaignReason))
+	}
+	for _, r := range d.Reasons {
+		fmt.Fprintf(w, "  %s\n", EscapeText(r.String()))
+	}
+	return nil
+}
+
+// WriteBreaker writes the state of the safety breaker.
+func WriteBreaker(w io.Writer, b blocklist.BreakerState, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(b)
+	}
+	if !b.Tripped {
+		fmt.Fprintf(w, "breaker closed: %d new decisions in the current window\n", b.Recent)
+		return nil
+	}
+	fmt.Fprintf(w, "breaker OPEN since %s (%s); resets by itself at %s, or with: portcullis blocklist breaker reset\n",
+		b.Since.UTC().Format(time.RFC3339), b.Reason, b.Until.UTC().Format(time.RFC3339))
+	return nil
+}
+
+// ClientScope returns the scope of a client given by hand, or why it is
+// not one: an IP address or an IPv6 /64 prefix in canonical form (a block
+// on another spelling would match no request), or an API key id or user
+// of printable characters.
+func ClientScope(client string) (string, error) {
+	if strings.Contains(client, "/") {
+		p, err := netip.ParsePrefix(client)
+		if err != nil || !p.Addr().Is6() || p.Bits() != 64 || p.Addr().Is4In6() {
+			return "", fmt.Errorf("%s: a prefix must be an IPv6 /64 such as 2001:db8:1:2::/64; block an IPv4 address by itself", EscapeText(client))
+		}
+		if c := p.Masked().String(); c != client {
+			return "", fmt.Errorf("%s is not in canonical form; write %s", EscapeText(client), c)
+		}
+		return "ipv6_64", nil
+	}
+	if strings.Contains(client, ":") || strings.Trim(client, "0123456789.") == "" {
+		a, err := netip.ParseAddr(client)
+		if err != nil || a.Zone() != "" {
+			return "", fmt.Errorf("%s is not an IP address (such as 203.0.113.7 or 2001:db8::1)", EscapeText(client))
+		}
+		if c := a.Unmap().String(); c != client {
+			return "", fmt.Errorf("%s is not in canonical form; write %s", EscapeText(client), c)
+		}
+		return "ip", nil
+	}
+	if len(client) > 256 || EscapeText(client) != client || strings.ContainsAny(client, " \t") {
+		return "", fmt.Errorf("%s: an API key id or user is at most 256 printable characters without spaces", EscapeText(client))
+	}
+	return "api_key", nil
+}
+
+// EscapeText returns s with every byte outside printable ASCII escaped as
+// in a Go string (\x1b, \u202e): what the blocklist holds came from logs
+// and requests, and must not reach a terminal as control sequences.
+func EscapeText(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			q := strconv.QuoteToASCII(s)
+			return q[1 : len(q)-1]
+		}
+	}
+	return s
+}
