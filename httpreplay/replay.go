@@ -3,7 +3,9 @@ package httpreplay
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -209,4 +211,24 @@ func ReadRecords(r io.Reader) ([]ingest.Record, error) {
 		out = append(out, rec.Clone())
 	}
 	return out, rd.Err()
+}
+
+// ServeUpstream serves on ln until ctx ends, as the upstream of
+// benchmarks and demos: EchoHandler when echo is set, else 200 and a short
+// JSON body to every request.
+func ServeUpstream(ctx context.Context, ln net.Listener, echo bool) error {
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, "{\"ok\":true}\n")
+	})
+	if echo {
+		h = http.HandlerFunc(EchoHandler)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	stop := context.AfterFunc(ctx, func() { srv.Close() })
+	defer stop()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

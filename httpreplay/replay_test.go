@@ -1,7 +1,9 @@
 package httpreplay
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -9,6 +11,8 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/ingest"
+
+	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 func TestDriverReplaysRecordsOnTimeWithTheirHeaders(t *testing.T) {
@@ -95,5 +99,28 @@ func TestEchoUpstreamAnswersWhatTheDriverAsks(t *testing.T) {
 				t.Errorf("got %d with %d bytes; want %d with %d", w.Code, w.Body.Len(), tc.wantCode, tc.wantLen)
 			}
 		})
+	}
+}
+
+func TestServeUpstreamAnswersUntilCancelled(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- ServeUpstream(ctx, ln, false) }()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/anything")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "{\"ok\":true}\n" {
+		t.Errorf("got %d %q; want 200 {\"ok\":true}", resp.StatusCode, body)
+	}
+	cancel()
+	if err := testwait.Recv(t, done, 10*time.Second, "the upstream to stop"); err != nil {
+		t.Errorf("ServeUpstream: %v", err)
 	}
 }

@@ -21,6 +21,8 @@ import (
 	detectapp "github.com/portcullis/portcullis/app/detect"
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/detector"
+
+	"github.com/portcullis/portcullis/review"
 )
 
 // StoreConfig names the Redis blocklist to work on: the redis section of a
@@ -193,4 +195,40 @@ func EscapeText(s string) string {
 		}
 	}
 	return s
+}
+
+// Allow allowlists entry through the review service, as the review API
+// does; force takes an entry that covers every address.
+func Allow(ctx context.Context, r *blocklist.Redis, w io.Writer, entry string, force bool) error {
+	svc := review.NewService(r, nil)
+	do := svc.Allow
+	if force {
+		do = svc.AllowAll
+	}
+	if err := do(ctx, entry); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s allowlisted\n", EscapeText(entry))
+	return nil
+}
+
+// Unblock lifts the block on client through the review service.
+func Unblock(ctx context.Context, r *blocklist.Redis, w io.Writer, client string) error {
+	if err := review.NewService(r, nil).Unblock(ctx, client); err != nil {
+		if errors.Is(err, review.ErrNotBlocked) {
+			return fmt.Errorf("%s was not blocked", EscapeText(client))
+		}
+		return err
+	}
+	fmt.Fprintf(w, "%s unblocked\n", EscapeText(client))
+	return nil
+}
+
+// Unallow removes an allowlist entry through the review service.
+func Unallow(ctx context.Context, r *blocklist.Redis, w io.Writer, entry string) error {
+	if err := review.NewService(r, nil).Unallow(ctx, entry); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s removed from the allowlist\n", EscapeText(entry))
+	return nil
 }

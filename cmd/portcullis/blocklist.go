@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,7 +12,6 @@ import (
 	"github.com/portcullis/portcullis/app/blocklistctl"
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/detector"
-	"github.com/portcullis/portcullis/review"
 )
 
 // blocklistRun runs a blocklist subcommand on the blocklist.
@@ -107,40 +105,20 @@ func newBlocklistReviewCommands(with blocklistWith) []*cobra.Command {
 	allow := &cobra.Command{
 		Use: "allow ENTRY", Short: "Allowlist an IP, CIDR prefix, API key or user (unblocks it)", Args: cobra.ExactArgs(1),
 		RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
-			svc := review.NewService(r, nil)
-			do := svc.Allow
-			if force {
-				do = svc.AllowAll
-			}
-			if err := do(ctx, args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "%s allowlisted\n", blocklistctl.EscapeText(args[0]))
-			return nil
+			return blocklistctl.Allow(ctx, r, w, args[0], force)
 		}),
 	}
 	allow.Flags().BoolVar(&force, "force", false, "take an entry that covers every address (0.0.0.0/0, ::/0), which lifts every block")
 	remove := &cobra.Command{
 		Use: "remove CLIENT", Short: "Unblock a client", Args: cobra.ExactArgs(1),
 		RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
-			if err := review.NewService(r, nil).Unblock(ctx, args[0]); err != nil {
-				if errors.Is(err, review.ErrNotBlocked) {
-					return fmt.Errorf("%s was not blocked", blocklistctl.EscapeText(args[0]))
-				}
-				return err
-			}
-			fmt.Fprintf(w, "%s unblocked\n", blocklistctl.EscapeText(args[0]))
-			return nil
+			return blocklistctl.Unblock(ctx, r, w, args[0])
 		}),
 	}
 	unallow := &cobra.Command{
 		Use: "unallow ENTRY", Short: "Remove an allowlist entry", Args: cobra.ExactArgs(1),
 		RunE: with(func(ctx context.Context, r *blocklist.Redis, w io.Writer, args []string) error {
-			if err := review.NewService(r, nil).Unallow(ctx, args[0]); err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "%s removed from the allowlist\n", blocklistctl.EscapeText(args[0]))
-			return nil
+			return blocklistctl.Unallow(ctx, r, w, args[0])
 		}),
 	}
 	return []*cobra.Command{remove, allow, unallow}
