@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -46,22 +44,7 @@ one line, and every /metrics the binary serves exports it as
 portcullis_build_info.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			w := cmd.OutOrStdout()
-			if asJSON {
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				return enc.Encode(build)
-			}
-			modified := ""
-			if build.Modified {
-				modified = " (with uncommitted changes)"
-			}
-			fmt.Fprintf(w, "portcullis %s\n", build.Version)
-			fmt.Fprintf(w, "  commit:   %s%s\n", build.Commit, modified)
-			fmt.Fprintf(w, "  built:    %s\n", build.Date)
-			fmt.Fprintf(w, "  go:       %s\n", build.GoVersion)
-			fmt.Fprintf(w, "  platform: %s\n", build.Platform)
-			return nil
+			return build.Write(cmd.OutOrStdout(), asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
