@@ -23,6 +23,8 @@ import (
 	"github.com/portcullis/portcullis/internal/testwait"
 
 	gatewayapp "github.com/portcullis/portcullis/app/gateway"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
 )
 
 // sharedDir holds the recordings and model that many tests read; TestMain
@@ -283,6 +285,65 @@ func startGateway(t *testing.T, cfgFile string, log *slog.Logger, failOK bool) *
 		}
 	})
 	return a
+}
+
+// startDetect runs the detector of the YAML file cfgFile, as "portcullis
+// detect --config cfgFile" does, until the test ends, and returns it once
+// its admin listener is bound (the tests' configs listen on 127.0.0.1:0:
+// Addr says where). The detector must stop within 20 s of the test's end,
+// without an error. log may be nil.
+func startDetect(t *testing.T, cfgFile string, log *slog.Logger) *detectapp.App {
+	t.Helper()
+	cfg, err := detectapp.LoadConfig(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := detectapp.New(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Open(t.Context()); err != nil {
+		a.Close()
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- errors.Join(a.Run(ctx), a.Close()) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := testwait.Recv(t, done, 20*time.Second, "detect to stop at the end of the test"); err != nil {
+			t.Errorf("detect: %v", err)
+		}
+	})
+	return a
+}
+
+// runDetectCmd runs "portcullis detect --config cfgFile" until ctx ends,
+// and returns the address its admin listener bound, read from its start
+// line, its log, and a channel that receives its exit.
+func runDetectCmd(t *testing.T, ctx context.Context, cfgFile string) (string, *syncBuffer, <-chan error) {
+	t.Helper()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		cmd := newRootCommand(io.Discard, &logs)
+		cmd.SetArgs([]string{"detect", "--config", cfgFile})
+		done <- cmd.ExecuteContext(ctx)
+	}()
+	var admin string
+	testwait.Until(t, 30*time.Second, "detect to log its start", func() bool {
+		select {
+		case err := <-done:
+			t.Fatalf("detect stopped before it started: %v\n%s", err, logs.String())
+		default:
+		}
+		m := startedRE.FindStringSubmatch(logs.String())
+		if m != nil {
+			admin = m[1]
+		}
+		return m != nil
+	})
+	return admin, &logs, done
 }
 
 // assertBuildInfo checks that the /metrics of the admin listener at admin

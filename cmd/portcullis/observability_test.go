@@ -62,7 +62,6 @@ func startObservedStack(t *testing.T, minTraffic time.Duration) *observedStack {
 	t.Cleanup(upstream.Close)
 
 	dir := t.TempDir()
-	s.detectAdmin = freePort(t)
 	s.adminToken = "obs-review-token-0123456789"
 	tokenFile := filepath.Join(dir, "admin.token")
 	writeFile(t, tokenFile, []byte(s.adminToken+"\n"))
@@ -70,14 +69,12 @@ func startObservedStack(t *testing.T, minTraffic time.Duration) *observedStack {
 	writeFile(t, detectCfg, []byte(fmt.Sprintf(`model: %s
 kafka: {brokers: [%s], topic: access, group: obs, start: earliest, max_wait: 200ms, heartbeat_interval: 300ms, session_timeout: 6s}
 redis: {addrs: [%s], key_prefix: %q}
-admin: {listen: %s, token_file: %s}
+admin: {listen: "127.0.0.1:0", token_file: %s}
 batch: {flush_interval: 50ms}
-`, p.path("m.pcm"), brokers, s.redisAddr, s.keyPrefix, s.detectAdmin, tokenFile)))
-	gwListen := freePort(t)
-	s.gwAdmin = freePort(t)
+`, p.path("m.pcm"), brokers, s.redisAddr, s.keyPrefix, tokenFile)))
 	gwCfg := filepath.Join(dir, "gateway.yaml")
-	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: %s
-admin: %s
+	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: 127.0.0.1:0
+admin: 127.0.0.1:0
 trusted_proxies: [127.0.0.1]
 api_key_header: X-API-Key
 user_header: X-User
@@ -89,7 +86,12 @@ blocklist:
   fail_mode: open
   max_staleness: 10s
 kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
-`, gwListen, s.gwAdmin, upstream.URL, s.redisAddr, s.keyPrefix, brokers)))
+`, upstream.URL, s.redisAddr, s.keyPrefix, brokers)))
+
+	s.detectAdmin = startDetect(t, detectCfg, nil).Addr()
+	gw := startGateway(t, gwCfg, nil, false)
+	gwListen := gw.Addr()
+	s.gwAdmin = gw.AdminAddr()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -97,15 +99,6 @@ kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
 		cancel()
 		wg.Wait()
 	})
-	for _, args := range [][]string{{"detect", "--config", detectCfg}, {"gateway", "--config", gwCfg}} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if out, err := execute(ctx, args...); err != nil {
-				t.Errorf("%s: %v\n%s", args[0], err, out.stderr)
-			}
-		}()
-	}
 	waitFor(t, "the gateway and the detector to listen", 15*time.Second, func() bool {
 		return strings.Contains(httpGet(t, "http://"+s.gwAdmin+"/healthz"), "{") &&
 			strings.Contains(httpGet(t, "http://"+s.detectAdmin+"/healthz"), "ok")
