@@ -70,7 +70,8 @@ func (a *App) RedirectAddr() string {
 // Open binds the data and admin listeners (port 0 picks a free port, which
 // Addr and AdminAddr report), connects the blocklist, the access log and
 // the authenticator, and builds the gateway. On error it releases what it
-// took.
+// took. Nothing it opens waits on the network (Redis and Kafka connect on
+// first use), so ctx, which the detector's Open needs, goes unused.
 func (a *App) Open(_ context.Context) (err error) {
 	defer func() {
 		if err != nil {
