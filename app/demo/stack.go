@@ -110,7 +110,7 @@ func (d *demo) startApps(ctx context.Context, s *stack, dc detectapp.Config, gc 
 	s.stops = append(s.stops, func() { cancel(); wg.Wait() })
 	for _, a := range []app{det, gw} {
 		if err := a.Open(rctx); err != nil {
-			return errors.Join(err, a.Close())
+			return err // Open released what it took
 		}
 		wg.Go(func() {
 			if err := errors.Join(a.Run(rctx), a.Close()); err != nil {

@@ -251,7 +251,8 @@ func (a *App) Run(ctx context.Context) error {
 
 // Close releases what Open took: the admin listener (when Run did not
 // serve it), the input, after Run so its last commit happens first, and
-// the blocklist's connection. It is safe to call after a failed Open.
+// the blocklist's connection. It is safe to call after a failed Open, and
+// more than once.
 func (a *App) Close() error {
 	var errs []error
 	if a.ln != nil {
@@ -259,9 +260,11 @@ func (a *App) Close() error {
 	}
 	if a.input != nil {
 		errs = append(errs, a.input.Close())
+		a.input = nil
 	}
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
+		a.store = nil
 	}
 	return errors.Join(errs...)
 }

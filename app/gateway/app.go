@@ -271,7 +271,7 @@ func serve(s *http.Server, l net.Listener) func() error {
 
 // Close releases what Open took: the listeners (when Run did not serve
 // them), the gateway, the access log's producer and the blocklist's
-// connection. It is safe to call after a failed Open.
+// connection. It is safe to call after a failed Open, and more than once.
 func (a *App) Close() error {
 	var errs []error
 	for _, l := range []net.Listener{a.ln, a.adminLn, a.redirectLn} {
@@ -284,9 +284,11 @@ func (a *App) Close() error {
 	}
 	if a.logs != nil {
 		errs = append(errs, a.logs.Close())
+		a.logs = nil
 	}
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
+		a.store = nil
 	}
 	return errors.Join(errs...)
 }

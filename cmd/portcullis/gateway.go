@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 
@@ -42,19 +41,4 @@ It serves /metrics and /healthz on a separate admin listener.`,
 	cmd.Flags().StringVar(&configPath, "config", "", "YAML configuration file")
 	cmd.AddCommand(newCheckPolicyCommand())
 	return cmd
-}
-
-// app is a long-running command's object.
-type app interface {
-	Open(ctx context.Context) error
-	Run(ctx context.Context) error
-	Close() error
-}
-
-// openRun opens a, runs it until the command's context ends, and closes it.
-func openRun(cmd *cobra.Command, a app) error {
-	if err := a.Open(cmd.Context()); err != nil {
-		return errors.Join(err, a.Close())
-	}
-	return errors.Join(a.Run(cmd.Context()), a.Close())
 }

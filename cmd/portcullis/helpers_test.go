@@ -303,7 +303,6 @@ func startDetect(t *testing.T, cfgFile string, log *slog.Logger) *detectapp.App 
 		t.Fatal(err)
 	}
 	if err := a.Open(t.Context()); err != nil {
-		a.Close()
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -49,4 +51,21 @@ portcullis_build_info.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	return cmd
+}
+
+// app is the object of a long-running command (detect, gateway):
+// commands turn their flags into its Config, and tests run the same object.
+type app interface {
+	Open(ctx context.Context) error
+	Run(ctx context.Context) error
+	Close() error
+}
+
+// openRun opens a, runs it until the command's context ends, and closes it
+// (an Open that fails releases what it took itself).
+func openRun(cmd *cobra.Command, a app) error {
+	if err := a.Open(cmd.Context()); err != nil {
+		return err
+	}
+	return errors.Join(a.Run(cmd.Context()), a.Close())
 }
