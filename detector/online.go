@@ -9,8 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
 )
@@ -19,8 +17,8 @@ import (
 // consumer group in production. Fetch blocks until a message arrives and
 // returns ctx.Err() when ctx ends; Commit marks messages done for the group.
 type Consumer interface {
-	Fetch(ctx context.Context) (kafka.Message, error)
-	Commit(ctx context.Context, msgs ...kafka.Message) error
+	Fetch(ctx context.Context) (ingest.Message, error)
+	Commit(ctx context.Context, msgs ...ingest.Message) error
 }
 
 // A Rewinder re-reads the recent past of a partition. A Consumer that is
@@ -32,7 +30,7 @@ type Rewinder interface {
 	// Rewind calls fn, in offset order, with the messages of partition
 	// from the first whose timestamp is at or after since up to offset
 	// until, excluded.
-	Rewind(ctx context.Context, partition int, since time.Time, until int64, fn func(kafka.Message)) error
+	Rewind(ctx context.Context, partition int, since time.Time, until int64, fn func(ingest.Message)) error
 }
 
 // DecisionStore is where decisions go: the Redis blocklist in production.
@@ -193,7 +191,7 @@ func (o *Online) publishStats() {
 // own, so a graceful shutdown loses nothing and re-reads nothing. It returns
 // nil when ctx was cancelled.
 func (o *Online) Run(ctx context.Context) error {
-	msgs := make(chan kafka.Message, o.cfg.BatchSize)
+	msgs := make(chan ingest.Message, o.cfg.BatchSize)
 	fetchErr := make(chan error, 1)
 	fetchCtx, stopFetch := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -225,7 +223,7 @@ func (o *Online) Run(ctx context.Context) error {
 	defer o.ready.Store(false)
 
 	var (
-		batch     []kafka.Message
+		batch     []ingest.Message
 		decisions []*Decision
 		rec       ingest.Record
 		lp, _     = o.cfg.lineParser() // valid: NewOnline checked
@@ -302,7 +300,7 @@ func (o *Online) Run(ctx context.Context) error {
 // makes: they were stored before the offsets behind m were committed. A
 // failure leaves the partition judged on what comes from m on, as without
 // warming, and says so.
-func (o *Online) warm(ctx context.Context, m kafka.Message, rec *ingest.Record, lp *ingest.LineParser) {
+func (o *Online) warm(ctx context.Context, m ingest.Message, rec *ingest.Record, lp *ingest.LineParser) {
 	o.warmed[m.Partition] = true
 	rw, ok := o.consumer.(Rewinder)
 	if !ok || o.cfg.Warm < 0 || m.Offset == 0 || m.Time.IsZero() {
@@ -312,7 +310,7 @@ func (o *Online) warm(ctx context.Context, m kafka.Message, rec *ingest.Record, 
 	since := m.Time.Add(-o.cfg.Warm)
 	var n, dropped int
 	var ds []*Decision
-	err := rw.Rewind(ctx, m.Partition, since, m.Offset, func(w kafka.Message) {
+	err := rw.Rewind(ctx, m.Partition, since, m.Offset, func(w ingest.Message) {
 		if lp.Parse(w.Value, rec) != nil {
 			return
 		}
@@ -339,7 +337,7 @@ func (o *Online) warm(ctx context.Context, m kafka.Message, rec *ingest.Record, 
 
 // process runs one message through the pipeline and appends its decision,
 // if any, to out. caughtUp says no message is waiting behind it.
-func (o *Online) process(m kafka.Message, rec *ingest.Record, lp *ingest.LineParser, out []*Decision, caughtUp bool) []*Decision {
+func (o *Online) process(m ingest.Message, rec *ingest.Record, lp *ingest.LineParser, out []*Decision, caughtUp bool) []*Decision {
 	err := lp.Parse(m.Value, rec)
 	if o.metrics != nil {
 		o.metrics.consumed.Inc()

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
+	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/portcullis/portcullis/blocklist"
@@ -45,8 +45,8 @@ func (s *redisStore) Store(ctx context.Context, ds []*Decision) error {
 type benchStack struct {
 	redis string
 	model *models.Model
-	msgs  []kafka.Message // a generated day, keyed by client
-	times []int64         // event time of each message
+	msgs  []ingest.Message // a generated day, keyed by client
+	times []int64          // event time of each message
 }
 
 var (
@@ -76,7 +76,7 @@ func onlineBench(b *testing.B) *benchStack {
 		var key []byte
 		for r.Next(&rec) {
 			key, _ = ingest.IdentityIP.Key(key[:0], &rec)
-			st.msgs = append(st.msgs, kafka.Message{Key: slices.Clone(key), Value: rec.AppendJSON(nil), Time: time.Unix(0, rec.TS)})
+			st.msgs = append(st.msgs, ingest.Message{Key: slices.Clone(key), Value: rec.AppendJSON(nil), Time: time.Unix(0, rec.TS)})
 			st.times = append(st.times, rec.TS)
 		}
 		benchState = st
@@ -89,8 +89,8 @@ func onlineBench(b *testing.B) *benchStack {
 	return &st
 }
 
-func produce(b *testing.B, brokers []string, topic string, msgs []kafka.Message) {
-	p, err := ingest.NewKafkaProducer(ingest.KafkaConfig{Brokers: brokers, Topic: topic, BatchTimeout: 2 * time.Millisecond, BatchSize: 10000}, nil)
+func produce(b *testing.B, brokers []string, topic string, msgs []ingest.Message) {
+	p, err := kafka.NewProducer(kafka.Config{Brokers: brokers, Topic: topic, BatchTimeout: 2 * time.Millisecond, BatchSize: 10000}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func BenchmarkOnlineKafkaToRedis(b *testing.B) {
 
 func runOnline(b *testing.B, brokers []string, topic, group string, st *benchStack, want int) time.Duration {
 	b.Helper()
-	consumer, err := ingest.NewKafkaConsumer(ingest.KafkaConfig{Brokers: brokers, Topic: topic, GroupID: group, Start: "earliest",
+	consumer, err := kafka.NewConsumer(context.Background(), kafka.Config{Brokers: brokers, Topic: topic, GroupID: group, Start: "earliest",
 		MaxWait: 200 * time.Millisecond, HeartbeatInterval: 300 * time.Millisecond, SessionTimeout: 6 * time.Second, MaxBytes: 16 << 20}, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -180,7 +180,7 @@ func BenchmarkOnlineDecisionDelay(b *testing.B) {
 		for n < len(st.times) && st.times[n] < end {
 			n++
 		}
-		consumer, err := ingest.NewKafkaConsumer(ingest.KafkaConfig{Brokers: brokers, Topic: topic, GroupID: "paced", Start: "earliest",
+		consumer, err := kafka.NewConsumer(context.Background(), kafka.Config{Brokers: brokers, Topic: topic, GroupID: "paced", Start: "earliest",
 			MaxWait: 50 * time.Millisecond, HeartbeatInterval: 300 * time.Millisecond, SessionTimeout: 6 * time.Second}, nil)
 		if err != nil {
 			b.Fatal(err)
@@ -192,7 +192,7 @@ func BenchmarkOnlineDecisionDelay(b *testing.B) {
 		done := make(chan error, 1)
 		go func() { done <- o.Run(ctx) }()
 
-		p, _ := ingest.NewKafkaProducer(ingest.KafkaConfig{Brokers: brokers, Topic: topic, BatchTimeout: time.Millisecond}, nil)
+		p, _ := kafka.NewProducer(kafka.Config{Brokers: brokers, Topic: topic, BatchTimeout: time.Millisecond}, nil)
 		produced := map[string]time.Time{}
 		wall := time.Now()
 		const speed = 30

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	. "github.com/portcullis/portcullis/detector"
 
 	"github.com/portcullis/portcullis/ingest"
@@ -23,13 +21,13 @@ import (
 // run the real consumer against an in-process broker.
 type sliceConsumer struct {
 	mu        sync.Mutex
-	msgs      []kafka.Message
+	msgs      []ingest.Message
 	next      int
 	committed int // messages committed, in order
 	log       *[]string
 }
 
-func (c *sliceConsumer) Fetch(ctx context.Context) (kafka.Message, error) {
+func (c *sliceConsumer) Fetch(ctx context.Context) (ingest.Message, error) {
 	c.mu.Lock()
 	if c.next < len(c.msgs) {
 		m := c.msgs[c.next]
@@ -39,10 +37,10 @@ func (c *sliceConsumer) Fetch(ctx context.Context) (kafka.Message, error) {
 	}
 	c.mu.Unlock()
 	<-ctx.Done()
-	return kafka.Message{}, ctx.Err()
+	return ingest.Message{}, ctx.Err()
 }
 
-func (c *sliceConsumer) Commit(_ context.Context, msgs ...kafka.Message) error {
+func (c *sliceConsumer) Commit(_ context.Context, msgs ...ingest.Message) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, m := range msgs {
@@ -77,18 +75,18 @@ func (s *flakyStore) Store(_ context.Context, ds []*Decision) error {
 	return nil
 }
 
-func messages(t *testing.T, path string) []kafka.Message {
+func messages(t *testing.T, path string) []ingest.Message {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []kafka.Message
+	var out []ingest.Message
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
-		out = append(out, kafka.Message{Offset: int64(len(out)), Value: append([]byte(nil), sc.Bytes()...)})
+		out = append(out, ingest.Message{Offset: int64(len(out)), Value: append([]byte(nil), sc.Bytes()...)})
 	}
 	return out
 }
@@ -186,7 +184,7 @@ type rewindConsumer struct {
 	rewound int // messages served by Rewind
 }
 
-func (c *rewindConsumer) Rewind(_ context.Context, partition int, since time.Time, until int64, fn func(kafka.Message)) error {
+func (c *rewindConsumer) Rewind(_ context.Context, partition int, since time.Time, until int64, fn func(ingest.Message)) error {
 	if partition != 0 {
 		return fmt.Errorf("partition %d", partition)
 	}
@@ -328,7 +326,7 @@ func TestOnlineReadsTheFormatsIngestReads(t *testing.T) {
 			var log []string
 			c := &sliceConsumer{log: &log}
 			for i := range 50 {
-				c.msgs = append(c.msgs, kafka.Message{Offset: int64(i), Value: []byte(tt.line(i))})
+				c.msgs = append(c.msgs, ingest.Message{Offset: int64(i), Value: []byte(tt.line(i))})
 			}
 			o, err := NewOnline(tt.cfg, m, c, &flakyStore{log: &log}, nil, nil)
 			if err != nil {

@@ -7,18 +7,15 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"github.com/portcullis/portcullis/ingest"
 )
 
 // LogSink receives access-log messages: the record as a canonical JSON line
-// in Value, the client identity in Key. ingest.KafkaProducer is one.
+// in Value, the client identity in Key, the event time in Time. The
+// Producer of package ingest/kafka is one.
 type LogSink interface {
-	Write(ctx context.Context, msgs ...kafka.Message) error
+	Write(ctx context.Context, msgs ...ingest.Message) error
 }
-
-var _ LogSink = (*ingest.KafkaProducer)(nil)
 
 const (
 	logBatch        = 512
@@ -30,7 +27,7 @@ const (
 // full the record is dropped and counted.
 type accessLog struct {
 	sink    LogSink
-	ch      chan kafka.Message
+	ch      chan ingest.Message
 	stop    chan struct{}
 	done    chan struct{}
 	m       *metrics
@@ -39,7 +36,7 @@ type accessLog struct {
 }
 
 func newAccessLog(sink LogSink, buffer int, m *metrics, logger *slog.Logger) *accessLog {
-	a := &accessLog{sink: sink, ch: make(chan kafka.Message, buffer), stop: make(chan struct{}), done: make(chan struct{}), m: m, logger: logger}
+	a := &accessLog{sink: sink, ch: make(chan ingest.Message, buffer), stop: make(chan struct{}), done: make(chan struct{}), m: m, logger: logger}
 	go a.run()
 	return a
 }
@@ -47,7 +44,7 @@ func newAccessLog(sink LogSink, buffer int, m *metrics, logger *slog.Logger) *ac
 // send queues rec, whose slices it copies into the message.
 func (a *accessLog) send(rec *ingest.Record) {
 	key, _ := ingest.IdentityIP.Key(nil, rec)
-	msg := kafka.Message{Key: key, Value: rec.AppendJSON(make([]byte, 0, 256)), Time: time.Unix(0, rec.TS)}
+	msg := ingest.Message{Key: key, Value: rec.AppendJSON(make([]byte, 0, 256)), Time: time.Unix(0, rec.TS)}
 	select {
 	case a.ch <- msg:
 	default:
@@ -57,7 +54,7 @@ func (a *accessLog) send(rec *ingest.Record) {
 
 func (a *accessLog) run() {
 	defer close(a.done)
-	batch := make([]kafka.Message, 0, logBatch)
+	batch := make([]ingest.Message, 0, logBatch)
 	for {
 		select {
 		case <-a.stop:
@@ -95,7 +92,7 @@ func (a *accessLog) run() {
 	}
 }
 
-func (a *accessLog) write(batch []kafka.Message) {
+func (a *accessLog) write(batch []ingest.Message) {
 	if len(batch) == 0 {
 		return
 	}

@@ -9,7 +9,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/gateway"
+	"github.com/portcullis/portcullis/ingest/kafka"
 )
+
+// The gateway writes its access log to Kafka through the Producer.
+var _ gateway.LogSink = (*kafka.Producer)(nil)
 
 func ExampleNew() {
 	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -22,7 +26,7 @@ func ExampleNew() {
 		RateLimit: gateway.RateLimit{RPS: 10, Burst: 20},
 	}}}
 	// No blocklist checker, access-log sink or shared limiter here; main
-	// passes a blocklist.Checker, an ingest.KafkaProducer and a RedisLimiter.
+	// passes a blocklist.Checker, a kafka.Producer and a RedisLimiter.
 	g, err := gateway.New(cfg, nil, nil, nil, prometheus.NewRegistry(), nil)
 	if err != nil {
 		fmt.Println(err)

@@ -11,9 +11,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
-	"github.com/segmentio/kafka-go"
 	"go.uber.org/goleak"
 
+	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
@@ -155,11 +155,11 @@ func value(m *dto.Metric) float64 {
 // until it is closed.
 type memSink struct {
 	mu    sync.Mutex
-	msgs  []kafka.Message
+	msgs  []ingest.Message
 	block chan struct{}
 }
 
-func (s *memSink) Write(ctx context.Context, msgs ...kafka.Message) error {
+func (s *memSink) Write(ctx context.Context, msgs ...ingest.Message) error {
 	if s.block != nil {
 		select {
 		case <-s.block:
@@ -173,10 +173,10 @@ func (s *memSink) Write(ctx context.Context, msgs ...kafka.Message) error {
 	return nil
 }
 
-func (s *memSink) messages() []kafka.Message {
+func (s *memSink) messages() []ingest.Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]kafka.Message(nil), s.msgs...)
+	return append([]ingest.Message(nil), s.msgs...)
 }
 
 // eventually polls ok until it holds, failing t after 5 s (scaled for the

@@ -8,14 +8,19 @@
 // (CLFParser), any nginx log_format (NginxParser), Caddy's JSON log
 // (CaddyParser), Envoy's default text log and its JSON form (EnvoyParser,
 // EnvoyJSONParser), Traefik's JSON log (TraefikParser), and JSON of any other
-// shape through a field mapping (FieldMapParser). A Reader
+// shape through a field mapping (FieldMapParser). The JSON forms share one
+// walker, and each is only its table of keys. A Reader
 // reads a stream of lines, gunzips it when needed, detects its format from the
 // first non-empty line, and hands out one Record per well-formed line while
-// counting malformed ones. A Kafka consumer, which already has one message per
-// line, calls a parser directly on each message value. On one machine
+// counting malformed ones. A Kafka consumer (package ingest/kafka), which
+// already has one message per line, calls a parser directly on each message
+// value; sources hand the detector Messages, so only that package knows the
+// Kafka client. On one machine
 // without Kafka, a FileConsumer stands in for it: a FileFollower reads the
 // access log as the web server writes and rotates it, and the consumer keeps
-// a checkpoint (inode, offset) that moves only when the caller commits.
+// a checkpoint (inode, offset, and a hash of the file's first line, which
+// finds the file again once logrotate has compressed it) that moves only
+// when the caller commits.
 //
 // Logs are written when a request ends and merged from several servers, so
 // they are seldom quite in event-time order, while the later stages run on

@@ -297,7 +297,7 @@ const EnvoyJSONExample = `{
 // The zero EnvoyJSONParser is ready to use. It is not safe for concurrent
 // use.
 type EnvoyJSONParser struct {
-	j JSONParser
+	w jsonWalker
 }
 
 const (
@@ -305,77 +305,25 @@ const (
 	errEnvoyJSONNoIP = malformed("envoy: x_forwarded_for and downstream_remote_address are both missing")
 )
 
+// envoyJSON is the form of EnvoyJSONExample: the keys that make a Record.
+var envoyJSON = jsonForm{noTS: errEnvoyJSONNoTS, noClient: errEnvoyJSONNoIP, keys: newJSONKeys(
+	jsonKey{name: "start_time", to: toTS},
+	jsonKey{name: "method", to: toMethod, dash: true},
+	jsonKey{name: "path", to: toPath, dash: true},
+	jsonKey{name: "response_code", to: toStatus},
+	jsonKey{name: "bytes_received", to: toReqBytes},
+	jsonKey{name: "bytes_sent", to: toRespBytes},
+	jsonKey{name: "duration", to: toDurationMS},
+	jsonKey{name: "x_forwarded_for", to: toForwardedFor},
+	jsonKey{name: "downstream_remote_address", to: toClientIPAlt, dash: true},
+	jsonKey{name: "user_agent", to: toUserAgent, dash: true},
+	jsonKey{name: "api_key", to: toAPIKey, dash: true},
+	jsonKey{name: "user", to: toUser, dash: true},
+)}
+
 // Parse parses one line into rec, overwriting all of rec. On error it
 // returns an error wrapping ErrMalformed. rec's byte slices alias line or
 // the parser's scratch buffer until the next call to Parse.
 func (p *EnvoyJSONParser) Parse(line []byte, rec *Record) error {
-	*rec = Record{}
-	j := &p.j
-	j.buf = j.buf[:0]
-	s := line
-	i := skipSpace(s, 0)
-	if i >= len(s) || s[i] != '{' {
-		return errNotObject
-	}
-	var haveTS bool
-	var xff, remote []byte
-	end, err := j.object(s, i, func(key []byte, i int) (next int, err error) {
-		var n int64
-		switch string(key) {
-		case "start_time":
-			next, haveTS, err = j.ts(s, i, rec)
-		case "method":
-			rec.Method, next, err = j.text(s, i, errMethod)
-			rec.Method = dashEmpty(rec.Method)
-		case "path":
-			rec.Path, next, err = j.text(s, i, errPath)
-			rec.Path = dashEmpty(rec.Path)
-		case "response_code":
-			n, next, err = j.integer(s, i, errStatus)
-			if err == nil && n > 999 {
-				err = errStatus
-			}
-			rec.Status = int(n)
-		case "bytes_received":
-			rec.ReqBytes, next, err = j.integer(s, i, errReqBytes)
-		case "bytes_sent":
-			rec.RespBytes, next, err = j.integer(s, i, errRespBytes)
-		case "duration":
-			rec.DurationMS, next, err = j.float(s, i, errDuration)
-		case "x_forwarded_for":
-			xff, next, err = j.text(s, i, errClientIP)
-		case "downstream_remote_address":
-			remote, next, err = j.text(s, i, errClientIP)
-		case "user_agent":
-			rec.UserAgent, next, err = j.text(s, i, errUserAgent)
-			rec.UserAgent = dashEmpty(rec.UserAgent)
-		case "api_key":
-			rec.APIKey, next, err = j.text(s, i, errAPIKey)
-			rec.APIKey = dashEmpty(rec.APIKey)
-		case "user":
-			rec.User, next, err = j.text(s, i, errUser)
-			rec.User = dashEmpty(rec.User)
-		default:
-			next, err = skipValue(s, i)
-		}
-		return next, err
-	})
-	if err != nil {
-		return err
-	}
-	if skipSpace(s, end) != len(s) {
-		return errTrailing
-	}
-	if !haveTS {
-		return errEnvoyJSONNoTS
-	}
-	rec.ClientIP = firstForwarded(xff)
-	if len(rec.ClientIP) == 0 {
-		remote = dashEmpty(remote)
-		rec.ClientIP = hostOnly(remote)
-	}
-	if len(rec.ClientIP) == 0 {
-		return errEnvoyJSONNoIP
-	}
-	return nil
+	return p.w.parse(line, &envoyJSON, rec)
 }

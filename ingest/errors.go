@@ -12,7 +12,8 @@ var (
 	ErrUnknownFormat = errors.New("unknown log format")
 	// ErrUnknownIdentity means an identity name is not one ParseIdentity knows.
 	ErrUnknownIdentity = errors.New("unknown client identity")
-	// ErrInvalidConfig means a ReaderConfig or a KafkaConfig failed validation.
+	// ErrInvalidConfig means a ReaderConfig, a FileConfig or a kafka.Config
+	// (package ingest/kafka) failed validation.
 	ErrInvalidConfig = errors.New("invalid config")
 )
 

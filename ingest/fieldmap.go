@@ -12,24 +12,21 @@ import (
 // fieldMapNames are the Record fields a field mapping can set, by the
 // names of the canonical JSON format, with duration_s for a duration logged
 // in seconds.
-var fieldMapNames = map[string]jsonField{
-	"ts":          fieldTS,
-	"client_ip":   fieldClientIP,
-	"method":      fieldMethod,
-	"path":        fieldPath,
-	"status":      fieldStatus,
-	"req_bytes":   fieldReqBytes,
-	"resp_bytes":  fieldRespBytes,
-	"duration_ms": fieldDuration,
-	"duration_s":  fieldDurationS,
-	"user_agent":  fieldUserAgent,
-	"api_key":     fieldAPIKey,
-	"user":        fieldUser,
-	"waf":         fieldWAF,
+var fieldMapNames = map[string]jsonTo{
+	"ts":          toTS,
+	"client_ip":   toClientIP,
+	"method":      toMethod,
+	"path":        toPath,
+	"status":      toStatus,
+	"req_bytes":   toReqBytes,
+	"resp_bytes":  toRespBytes,
+	"duration_ms": toDurationMS,
+	"duration_s":  toDurationS,
+	"user_agent":  toUserAgent,
+	"api_key":     toAPIKey,
+	"user":        toUser,
+	"waf":         toWAF,
 }
-
-// fieldDurationS is a duration in seconds, only in field mappings.
-const fieldDurationS = fieldWAF + 1
 
 const validMapFields = "ts, client_ip, method, path, status, req_bytes, resp_bytes, duration_ms, duration_s, user_agent, api_key, user or waf"
 
@@ -74,15 +71,14 @@ func ParseFieldMap(s string) (map[string]string, error) {
 //
 // A FieldMapParser is not safe for concurrent use.
 type FieldMapParser struct {
-	j     JSONParser
-	root  fmNode
-	noTS  malformed
-	noIDs malformed
+	w    jsonWalker
+	form jsonForm
 }
 
+// fmNode is a key of a mapping while it is built.
 type fmNode struct {
-	kids  map[string]*fmNode
-	field jsonField
+	kids map[string]*fmNode
+	to   jsonTo
 }
 
 // NewFieldMapParser returns a parser for the mapping m (Record field →
@@ -91,6 +87,7 @@ type fmNode struct {
 // mapping without ts or without any of client_ip, api_key and user.
 func NewFieldMapParser(m map[string]string) (*FieldMapParser, error) {
 	p := &FieldMapParser{}
+	var root fmNode
 	var ids []string
 	for _, name := range slices.Sorted(maps.Keys(m)) {
 		path := m[name]
@@ -102,10 +99,10 @@ func NewFieldMapParser(m map[string]string) (*FieldMapParser, error) {
 		if slices.Contains(segs, "") {
 			return nil, fmt.Errorf("ingest: %w: json field mapping: %s=%q: a path is keys joined by single dots, such as request.remote_ip", ErrInvalidConfig, name, path)
 		}
-		if other := p.root.insert(segs, f); other != fieldUnknown {
+		if other := root.insert(segs, f); other != toSkip {
 			return nil, fmt.Errorf("ingest: %w: json field mapping: %s and %s are both mapped to %q", ErrInvalidConfig, mapName(other), name, path)
 		}
-		if f == fieldClientIP || f == fieldAPIKey || f == fieldUser {
+		if f == toClientIP || f == toAPIKey || f == toUser {
 			ids = append(ids, name+" ("+path+")")
 		}
 	}
@@ -115,12 +112,16 @@ func NewFieldMapParser(m map[string]string) (*FieldMapParser, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("ingest: %w: json field mapping names no client: map at least one of client_ip, api_key and user", ErrInvalidConfig)
 	}
-	p.noTS = malformed("json-map: ts (" + m["ts"] + ") is missing")
-	p.noIDs = malformed("json-map: " + strings.Join(ids, ", ") + ": all missing; a line needs at least one")
+	p.form = jsonForm{
+		keys:     root.table(),
+		noTS:     malformed("json-map: ts (" + m["ts"] + ") is missing"),
+		noClient: malformed("json-map: " + strings.Join(ids, ", ") + ": all missing; a line needs at least one"),
+		anyID:    true,
+	}
 	return p, nil
 }
 
-func mapName(f jsonField) string {
+func mapName(f jsonTo) string {
 	for name, g := range fieldMapNames {
 		if g == f {
 			return name
@@ -131,7 +132,7 @@ func mapName(f jsonField) string {
 
 // insert adds the path segs for f under n, both as nested keys and as
 // flat dotted keys; it returns the field already there if the path is taken.
-func (n *fmNode) insert(segs []string, f jsonField) jsonField {
+func (n *fmNode) insert(segs []string, f jsonTo) jsonTo {
 	if n.kids == nil {
 		n.kids = make(map[string]*fmNode)
 	}
@@ -141,10 +142,10 @@ func (n *fmNode) insert(segs []string, f jsonField) jsonField {
 		leaf = &fmNode{}
 		n.kids[flat] = leaf
 	}
-	if leaf.field != fieldUnknown {
-		return leaf.field
+	if leaf.to != toSkip {
+		return leaf.to
 	}
-	leaf.field = f
+	leaf.to = f
 	if len(segs) > 1 {
 		kid := n.kids[segs[0]]
 		if kid == nil {
@@ -153,90 +154,28 @@ func (n *fmNode) insert(segs []string, f jsonField) jsonField {
 		}
 		return kid.insert(segs[1:], f)
 	}
-	return fieldUnknown
+	return toSkip
+}
+
+// table returns the keys of n's children as the walker reads them. Text
+// fields take an array's first element, as header lists are logged.
+func (n *fmNode) table() *jsonKeys {
+	var keys []jsonKey
+	for name, kid := range n.kids {
+		k := jsonKey{name: name, to: kid.to, first: true}
+		if len(kid.kids) > 0 {
+			k.kids = kid.table()
+		}
+		keys = append(keys, k)
+	}
+	return newJSONKeys(keys...)
 }
 
 // Parse parses one line into rec, overwriting all of rec. On error it
 // returns an error wrapping ErrMalformed. rec's byte slices alias line or
 // the parser's scratch buffer until the next call to Parse.
 func (p *FieldMapParser) Parse(line []byte, rec *Record) error {
-	*rec = Record{}
-	p.j.buf = p.j.buf[:0]
-	i := skipSpace(line, 0)
-	if i >= len(line) || line[i] != '{' {
-		return errNotObject
-	}
-	haveTS := false
-	end, err := p.walk(line, i, &p.root, rec, &haveTS)
-	if err != nil {
-		return err
-	}
-	if skipSpace(line, end) != len(line) {
-		return errTrailing
-	}
-	if !haveTS {
-		return p.noTS
-	}
-	if len(rec.ClientIP) == 0 && len(rec.APIKey) == 0 && len(rec.User) == 0 {
-		return p.noIDs
-	}
-	return nil
-}
-
-// walk reads the object at s[i] against n's keys.
-func (p *FieldMapParser) walk(s []byte, i int, n *fmNode, rec *Record, haveTS *bool) (int, error) {
-	j := &p.j
-	return j.object(s, i, func(key []byte, i int) (next int, err error) {
-		kid := n.kids[string(key)]
-		if kid == nil {
-			return skipValue(s, i)
-		}
-		if s[i] == '{' {
-			if len(kid.kids) > 0 {
-				return p.walk(s, i, kid, rec, haveTS)
-			}
-			return skipValue(s, i)
-		}
-		var v int64
-		switch kid.field {
-		case fieldTS:
-			next, *haveTS, err = j.ts(s, i, rec)
-		case fieldClientIP:
-			next, err = j.firstString(s, i, &rec.ClientIP, errClientIP)
-			rec.ClientIP = hostOnly(rec.ClientIP)
-		case fieldMethod:
-			next, err = j.firstString(s, i, &rec.Method, errMethod)
-		case fieldPath:
-			next, err = j.firstString(s, i, &rec.Path, errPath)
-		case fieldUserAgent:
-			next, err = j.firstString(s, i, &rec.UserAgent, errUserAgent)
-		case fieldAPIKey:
-			next, err = j.firstString(s, i, &rec.APIKey, errAPIKey)
-		case fieldUser:
-			next, err = j.firstString(s, i, &rec.User, errUser)
-		case fieldStatus:
-			v, next, err = j.integer(s, i, errStatus)
-			if err == nil && v > 999 {
-				err = errStatus
-			}
-			rec.Status = int(v)
-		case fieldReqBytes:
-			rec.ReqBytes, next, err = j.integer(s, i, errReqBytes)
-		case fieldRespBytes:
-			rec.RespBytes, next, err = j.integer(s, i, errRespBytes)
-		case fieldDuration:
-			rec.DurationMS, next, err = j.float(s, i, errDuration)
-		case fieldDurationS:
-			rec.DurationMS, next, err = j.float(s, i, errDuration)
-			rec.DurationMS *= 1000
-		case fieldWAF:
-			v, next, err = j.integer(s, i, errWAF)
-			rec.WAF = int(min(v, 1<<31-1))
-		default:
-			next, err = skipValue(s, i)
-		}
-		return next, err
-	})
+	return p.w.parse(line, &p.form, rec)
 }
 
 // LoadFieldMap reads a field mapping written as a YAML map of Record

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/segmentio/kafka-go"
 )
 
 // FileConfig configures a FileConsumer: an access log read from a file on
@@ -131,11 +128,6 @@ func WriteCheckpoint(path string, p FilePos) error {
 	return nil
 }
 
-// fileEndHeader is the message header that carries, in a FileConsumer's
-// messages, the position after the line: the inode then the offset, 8
-// bytes each, big-endian.
-const fileEndHeader = "portcullis-file-end"
-
 // FileConsumer reads an access log from a file as the online detector's
 // consumer: each line is a message of partition 0 whose Offset is the
 // line's byte offset. Commit writes the checkpoint after the last message
@@ -191,49 +183,33 @@ func NewFileConsumer(cfg FileConfig, logger *slog.Logger) (*FileConsumer, error)
 // following. Its Value belongs to the caller. It returns ctx.Err() when ctx
 // ends first, and an error wrapping io.EOF at the end of a file that is not
 // followed.
-func (c *FileConsumer) Fetch(ctx context.Context) (kafka.Message, error) {
+func (c *FileConsumer) Fetch(ctx context.Context) (Message, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l, err := c.ff.Next(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return kafka.Message{}, ctx.Err()
+			return Message{}, ctx.Err()
 		}
-		return kafka.Message{}, fmt.Errorf("ingest: read %s: %w", c.cfg.Path, err)
+		return Message{}, fmt.Errorf("ingest: read %s: %w", c.cfg.Path, err)
 	}
-	// One allocation holds the value and the end position.
-	buf := make([]byte, len(l.Data)+16)
-	n := copy(buf, l.Data)
-	binary.BigEndian.PutUint64(buf[n:], l.End.Inode)
-	binary.BigEndian.PutUint64(buf[n+8:], uint64(l.End.Offset))
-	return kafka.Message{
-		Topic:     c.cfg.Path,
+	return Message{
 		Partition: 0,
 		Offset:    l.Pos.Offset,
-		Value:     buf[:n:n],
-		Headers:   []kafka.Header{{Key: fileEndHeader, Value: buf[n:]}},
+		Value:     append([]byte(nil), l.Data...),
 		Time:      time.Now(),
+		end:       l.End,
 	}, nil
-}
-
-// endOf returns the position after m's line.
-func endOf(m kafka.Message) (FilePos, bool) {
-	for _, h := range m.Headers {
-		if h.Key == fileEndHeader && len(h.Value) == 16 {
-			return FilePos{Inode: binary.BigEndian.Uint64(h.Value), Offset: int64(binary.BigEndian.Uint64(h.Value[8:]))}, true
-		}
-	}
-	return FilePos{}, false
 }
 
 // Commit writes the checkpoint after the last of msgs, which must be
 // messages Fetch returned, in the order it returned them, all acted on.
-func (c *FileConsumer) Commit(_ context.Context, msgs ...kafka.Message) error {
+func (c *FileConsumer) Commit(_ context.Context, msgs ...Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	end, ok := endOf(msgs[len(msgs)-1])
-	if !ok {
+	end := msgs[len(msgs)-1].end
+	if end == (FilePos{}) {
 		return fmt.Errorf("ingest: commit to checkpoint %s: the message did not come from this file consumer", c.cfg.Checkpoint)
 	}
 	c.commitMu.Lock()
@@ -255,7 +231,7 @@ func (c *FileConsumer) Commit(_ context.Context, msgs ...kafka.Message) error {
 // file before the checkpoint, which leaves the state that a detector that
 // never stopped would have, at the cost of reading the file once more.
 // It reads only the file of the first line fetched (partition 0).
-func (c *FileConsumer) Rewind(ctx context.Context, partition int, _ time.Time, until int64, fn func(kafka.Message)) error {
+func (c *FileConsumer) Rewind(ctx context.Context, partition int, _ time.Time, until int64, fn func(Message)) error {
 	if partition != 0 {
 		return nil
 	}
@@ -278,7 +254,7 @@ func (c *FileConsumer) Rewind(ctx context.Context, partition int, _ time.Time, u
 		if l.Pos.Inode != c.first.Inode || l.Pos.Offset >= until {
 			return nil
 		}
-		fn(kafka.Message{Topic: c.cfg.Path, Offset: l.Pos.Offset, Value: append([]byte(nil), l.Data...), Time: time.Now()})
+		fn(Message{Offset: l.Pos.Offset, Value: append([]byte(nil), l.Data...), Time: time.Now(), end: l.End})
 	}
 }
 
@@ -288,4 +264,19 @@ func (c *FileConsumer) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.ff.Close()
+}
+
+func setDefault[T int | time.Duration](v *T, def T) {
+	if *v == 0 {
+		*v = def
+	}
+}
+
+// orDiscard returns logger, or a logger that discards everything for nil.
+// The caller tags the logger with its component.
+func orDiscard(logger *slog.Logger) *slog.Logger {
+	if logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return logger
 }

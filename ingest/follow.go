@@ -2,22 +2,43 @@ package ingest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"syscall"
 	"time"
 )
 
 // FilePos is a position in a log file: the file, by inode (a rotation by
 // rename keeps it, so a position survives the file's new name), and a byte
-// offset in it.
+// offset in it. Head tells the file by its content once its inode is
+// gone, as when logrotate compresses it: a hash of its first line (up to
+// headBytes), or 0 before a first line was read.
 type FilePos struct {
 	Inode  uint64 `json:"inode"`
 	Offset int64  `json:"offset"`
+	Head   uint64 `json:"head,omitempty"`
+}
+
+// headBytes is how much of a file's first line its Head covers.
+const headBytes = 1024
+
+// headOf returns the Head of a file that starts with b: the FNV-1a hash of
+// b up to its first newline or headBytes, never 0.
+func headOf(b []byte) uint64 {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	b = b[:min(len(b), headBytes)]
+	h := fnv.New64a()
+	h.Write(b)
+	return max(h.Sum64(), 1)
 }
 
 // DefaultFollowPoll is how often a FileFollower at the end of its file looks
@@ -37,6 +58,10 @@ const rotateGrace = 2 * time.Second
 //   - rotation by rename and create: once the path names another file, it
 //     finishes the old one (see rotateGrace), then reads the new one from
 //     its start;
+//   - a rotated file compressed and removed before it was finished (logrotate's
+//     compress without delaycompress): it is read to its end through the
+//     file still open, and a follower opened at a checkpoint in it reads
+//     the rest from the compressed file (see OpenFileFollower);
 //   - rotation by copy and truncate: once the file is shorter than what was
 //     read, at the follower's next look at its end, it reads it again from
 //     its start (lines written between the copy and the truncation are lost
@@ -56,7 +81,9 @@ type FileFollower struct {
 	poll   time.Duration
 
 	f     *os.File
+	src   io.Reader // f, or a decompressor over it for a compressed predecessor
 	inode uint64
+	head  uint64 // the file's Head, 0 until its first line is read
 	// buf holds bytes read but not yet returned; buf[r:] starts at file
 	// offset off.
 	buf []byte
@@ -92,10 +119,13 @@ type FileLine struct {
 // start.
 //
 // When at names a file that is no longer at path but next to it, as a
-// rotated predecessor (access.log.1, access.log-20260302; compressed ones
-// are not read), the follower first finishes that file from at, then goes
-// on with the file at path from its start. Found says whether at was
-// resumed.
+// rotated predecessor (access.log.1, access.log-20260302), the follower
+// first finishes that file from at, then goes on with the file at path
+// from its start. A predecessor compressed by the rotation
+// (access.log.1.gz, access.log-20260302.gz, as logrotate's compress
+// without delaycompress leaves it) is read in its decompressed form when
+// its first line matches at's Head and it reaches at's offset. Found says
+// whether at was resumed.
 //
 // With follow false, Next returns io.EOF at the end of the file instead of
 // waiting for more. Poll is how often to look for growth; 0 means
@@ -115,11 +145,17 @@ func OpenFileFollower(path string, at *FilePos, fromEnd, follow bool, poll time.
 		return nil, false, fmt.Errorf("ingest: follow %s: %w", path, err)
 	}
 	offset := int64(0)
+	sameHead := at != nil && (at.Head == 0 || headOfFile(f) == at.Head)
 	switch {
-	case at != nil && inodeOf(st) == at.Inode && at.Offset <= st.Size():
+	case at != nil && inodeOf(st) == at.Inode && at.Offset <= st.Size() && sameHead:
 		offset, found = at.Offset, true
 	case at != nil && inodeOf(st) == at.Inode:
-		// Truncated since (copytruncate): all it holds is new.
+		// Truncated since (copytruncate), or written again from its start:
+		// all it holds is new. What followed at may have been compressed.
+		if !sameHead && ff.openCompressed(path, *at) == nil {
+			f.Close()
+			return ff, true, nil
+		}
 		offset = 0
 	case at != nil && inodeOf(st) != at.Inode:
 		if pf, size := openPredecessor(path, at.Inode); pf != nil {
@@ -129,6 +165,12 @@ func OpenFileFollower(path string, at *FilePos, fromEnd, follow bool, poll time.
 				break
 			}
 			pf.Close()
+		}
+		if at.Head != 0 {
+			if err := ff.openCompressed(path, *at); err == nil {
+				f.Close()
+				return ff, true, nil
+			}
 		}
 		fallthrough
 	default:
@@ -146,8 +188,85 @@ func OpenFileFollower(path string, at *FilePos, fromEnd, follow bool, poll time.
 			return nil, false, fmt.Errorf("ingest: follow %s: %w", path, err)
 		}
 	}
-	ff.f, ff.inode, ff.off = f, inodeOf(st), offset
+	ff.f, ff.src, ff.inode, ff.off = f, f, inodeOf(st), offset
+	if offset > 0 {
+		ff.head = headOfFile(f)
+	}
 	return ff, found, nil
+}
+
+// headOfFile returns the Head of f, from its first bytes, or 0 when it is
+// empty.
+func headOfFile(f *os.File) uint64 {
+	var b [headBytes]byte
+	n, _ := f.ReadAt(b[:], 0)
+	if n == 0 {
+		return 0
+	}
+	return headOf(b[:n])
+}
+
+// errNoCompressed means no compressed predecessor matches a checkpoint.
+var errNoCompressed = errors.New("no compressed predecessor")
+
+// openCompressed places ff at at in a compressed predecessor of path,
+// newest first: path.1.gz, then path-*.gz (logrotate's dateext) by
+// modification time. A candidate must start with at's Head and decompress
+// to at least at.Offset bytes.
+func (ff *FileFollower) openCompressed(path string, at FilePos) error {
+	dir, base := splitPath(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return errNoCompressed
+	}
+	type cand struct {
+		name string
+		mod  time.Time
+	}
+	var cands []cand
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !(name == base+".1.gz" || len(name) > len(base)+4 && name[:len(base)+1] == base+"-" && hasSuffix(name, ".gz")) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		cands = append(cands, cand{name, info.ModTime()})
+	}
+	slices.SortFunc(cands, func(a, b cand) int { return b.mod.Compare(a.mod) })
+	for _, c := range cands {
+		f, err := os.Open(dir + string(os.PathSeparator) + c.name)
+		if err != nil {
+			continue
+		}
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			f.Close()
+			continue
+		}
+		b := ff.buf[:headBytes]
+		n, _ := io.ReadFull(zr, b)
+		b = b[:n]
+		ok := headOf(b) == at.Head
+		if ok && int64(n) < at.Offset {
+			// Skip to the checkpoint; short of it, this is another file.
+			skipped, _ := io.CopyN(io.Discard, zr, at.Offset-int64(n))
+			ok = skipped == at.Offset-int64(n)
+			b = b[:0]
+		} else if ok {
+			b = b[at.Offset:]
+		}
+		if !ok {
+			f.Close()
+			continue
+		}
+		ff.buf = append(ff.buf[:0], b...) // b lies in buf's array: a move
+		ff.f, ff.src, ff.inode, ff.head, ff.off = f, zr, at.Inode, at.Head, at.Offset
+		return nil
+	}
+	return errNoCompressed
 }
 
 // openPredecessor opens the uncompressed file next to path whose inode is
@@ -210,7 +329,7 @@ func inodeOf(fi fs.FileInfo) uint64 {
 }
 
 // Pos returns where the next line Next returns starts.
-func (ff *FileFollower) Pos() FilePos { return FilePos{Inode: ff.inode, Offset: ff.off} }
+func (ff *FileFollower) Pos() FilePos { return FilePos{Inode: ff.inode, Offset: ff.off, Head: ff.head} }
 
 // Next returns the next complete line, waiting for it when following. It
 // returns ctx.Err() when ctx ends first, and io.EOF at the end of the file
@@ -281,13 +400,16 @@ func (ff *FileFollower) Next(ctx context.Context) (FileLine, error) {
 // bytes.
 func (ff *FileFollower) take(n, consumed int) FileLine {
 	data := ff.buf[ff.r : ff.r+n]
+	start := ff.off
+	if start == 0 {
+		ff.head = headOf(data)
+	}
 	if len(data) > 0 && data[len(data)-1] == '\r' {
 		data = data[:len(data)-1]
 	}
-	start := ff.off
 	ff.r += consumed
 	ff.off += int64(consumed)
-	return FileLine{Data: data, Pos: FilePos{ff.inode, start}, End: FilePos{ff.inode, ff.off}}
+	return FileLine{Data: data, Pos: FilePos{ff.inode, start, ff.head}, End: FilePos{ff.inode, ff.off, ff.head}}
 }
 
 // fill reads more of the file into buf, first dropping what was returned.
@@ -302,7 +424,7 @@ func (ff *FileFollower) fill() (int, error) {
 	if len(ff.buf) == cap(ff.buf) {
 		ff.buf = append(ff.buf, make([]byte, cap(ff.buf))...)[:len(ff.buf)]
 	}
-	n, err := ff.f.Read(ff.buf[len(ff.buf):cap(ff.buf)])
+	n, err := ff.src.Read(ff.buf[len(ff.buf):cap(ff.buf)])
 	ff.buf = ff.buf[:len(ff.buf)+n]
 	return n, err
 }
@@ -354,7 +476,7 @@ func (ff *FileFollower) switchTo(f *os.File) {
 	if err == nil {
 		ino = inodeOf(st)
 	}
-	ff.f, ff.inode, ff.buf, ff.r, ff.off, ff.rotatedAt, ff.skipping = f, ino, ff.buf[:0], 0, 0, time.Time{}, false
+	ff.f, ff.src, ff.inode, ff.head, ff.buf, ff.r, ff.off, ff.rotatedAt, ff.skipping = f, f, ino, 0, ff.buf[:0], 0, 0, time.Time{}, false
 }
 
 // Close closes the file being read.

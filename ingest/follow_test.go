@@ -1,6 +1,8 @@
 package ingest_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -11,8 +13,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/segmentio/kafka-go"
 
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -42,6 +42,12 @@ func inode(t *testing.T, path string) uint64 {
 	}
 	defer ff.Close()
 	return ff.Pos().Inode
+}
+
+// noHead returns p without its Head, to compare the rest.
+func noHead(p ingest.FilePos) ingest.FilePos {
+	p.Head = 0
+	return p
 }
 
 // next reads one line, failing the test if none comes in time.
@@ -91,9 +97,9 @@ func TestFileFollowerFollowsGrowthAndHoldsAPartialLine(t *testing.T) {
 	}
 	ls := wantLines(t, ff, "a1", "a2")
 	ino := inode(t, path)
-	if ls[0].Pos != (ingest.FilePos{Inode: ino, Offset: 0}) || ls[0].End != (ingest.FilePos{Inode: ino, Offset: 3}) ||
-		ls[1].Pos.Offset != 3 || ls[1].End.Offset != 7 {
-		t.Errorf("positions %+v %+v; want 0-3 and 3-7 in inode %d", ls[0], ls[1], ino)
+	if noHead(ls[0].Pos) != (ingest.FilePos{Inode: ino, Offset: 0}) || noHead(ls[0].End) != (ingest.FilePos{Inode: ino, Offset: 3}) ||
+		ls[1].Pos.Offset != 3 || ls[1].End.Offset != 7 || ls[0].Pos.Head == 0 || ls[1].End.Head != ls[0].Pos.Head {
+		t.Errorf("positions %+v %+v; want 0-3 and 3-7 in inode %d, with the first line's head", ls[0], ls[1], ino)
 	}
 	appendTo(t, path, "a3 unfinish")
 	noLine(t, ff)
@@ -102,16 +108,24 @@ func TestFileFollowerFollowsGrowthAndHoldsAPartialLine(t *testing.T) {
 	noLine(t, ff)
 }
 
-func TestFileFollowerFinishesARenamedFileThenReadsTheNewOne(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "access.log")
-	appendTo(t, path, "a1\na2\na3\n")
+// following writes content to the file at path and returns a follower
+// of it that has read its first line, first.
+func following(t *testing.T, path, content, first string) *ingest.FileFollower {
+	t.Helper()
+	appendTo(t, path, content)
 	ff, _, err := ingest.OpenFileFollower(path, nil, false, true, testPoll)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ff.Close()
-	wantLines(t, ff, "a1")
+	t.Cleanup(func() { ff.Close() })
+	wantLines(t, ff, first)
+	return ff
+}
+
+func TestFileFollowerFinishesARenamedFileThenReadsTheNewOne(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "access.log")
+	ff := following(t, path, "a1\na2\na3\n", "a1")
 	oldIno := inode(t, path)
 	// The writer keeps its file open across the rename until it reopens.
 	w, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
@@ -127,10 +141,10 @@ func TestFileFollowerFinishesARenamedFileThenReadsTheNewOne(t *testing.T) {
 	appendTo(t, path, "b1\nb2\n")
 	ls := wantLines(t, ff, "a2", "a3", "a4", "a5 without newline", "b1", "b2")
 	newIno := inode(t, path)
-	if ls[3].Pos.Inode != oldIno || ls[3].End != (ingest.FilePos{Inode: oldIno, Offset: int64(len("a1\na2\na3\na4\na5 without newline"))}) {
+	if ls[3].Pos.Inode != oldIno || noHead(ls[3].End) != (ingest.FilePos{Inode: oldIno, Offset: int64(len("a1\na2\na3\na4\na5 without newline"))}) {
 		t.Errorf("the old file's last line is at %+v", ls[3])
 	}
-	if ls[4].Pos != (ingest.FilePos{Inode: newIno, Offset: 0}) || newIno == oldIno {
+	if noHead(ls[4].Pos) != (ingest.FilePos{Inode: newIno, Offset: 0}) || newIno == oldIno || ls[4].Pos.Head == ls[3].Pos.Head {
 		t.Errorf("the new file's first line is at %+v; want inode %d offset 0", ls[4].Pos, newIno)
 	}
 	noLine(t, ff)
@@ -345,11 +359,14 @@ func TestFileConsumerCommitsACheckpointAndResumesFromIt(t *testing.T) {
 	if p, _ := ingest.ReadCheckpoint(cfg.Checkpoint); p != nil {
 		t.Fatalf("a checkpoint %+v before any commit", p)
 	}
+	if err := c.Commit(ctx, ingest.Message{Offset: m2.Offset, Value: m2.Value}); err == nil {
+		t.Fatal("Commit took a message that did not come from the file consumer")
+	}
 	if err := c.Commit(ctx, m1, m2); err != nil {
 		t.Fatal(err)
 	}
 	p, err := ingest.ReadCheckpoint(cfg.Checkpoint)
-	if err != nil || p == nil || *p != (ingest.FilePos{Inode: inode(t, cfg.Path), Offset: 6}) {
+	if err != nil || p == nil || noHead(*p) != (ingest.FilePos{Inode: inode(t, cfg.Path), Offset: 6}) {
 		t.Fatalf("checkpoint %+v, %v; want the end of a2, offset 6", p, err)
 	}
 	// a3 was fetched but not committed: a restart reads it again.
@@ -368,7 +385,7 @@ func TestFileConsumerCommitsACheckpointAndResumesFromIt(t *testing.T) {
 	}
 	// Rewind gives what came before the first message fetched.
 	var past []string
-	if err := c.Rewind(ctx, 0, time.Now(), m3.Offset, func(m kafka.Message) { past = append(past, string(m.Value)) }); err != nil {
+	if err := c.Rewind(ctx, 0, time.Now(), m3.Offset, func(m ingest.Message) { past = append(past, string(m.Value)) }); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(past, ",") != "a1,a2" {
@@ -424,5 +441,104 @@ func BenchmarkFileConsumerFetch(b *testing.B) {
 	}
 	if c != nil {
 		c.Close()
+	}
+}
+
+// gzipRotate compresses the file at from into to and removes from, as
+// logrotate's compress without delaycompress does right after the rename.
+func gzipRotate(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(data)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(from); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFileFollowerLosesNothingWhenTheRotatedFileIsCompressed rotates with
+// compression between reads: the follower finishes the old file, lines
+// written to it after the rename included, then reads the new one.
+func TestFileFollowerLosesNothingWhenTheRotatedFileIsCompressed(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "access.log")
+	ff := following(t, path, "a1\na2\na3\n", "a1")
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	appendTo(t, path+".1", "a4\n") // the writer before it reopens its log
+	appendTo(t, path, "b1\n")
+	gzipRotate(t, path+".1", path+".1.gz")
+	wantLines(t, ff, "a2", "a3", "a4", "b1")
+	appendTo(t, path, "b2\n")
+	wantLines(t, ff, "b2")
+	noLine(t, ff)
+}
+
+// TestOpenFileFollowerResumesInACompressedPredecessor stops after a line,
+// rotates with compression while the follower is down, and checks that a
+// follower opened at the checkpoint reads the rest of the old file from
+// its compressed form, once, then the new file, for both of logrotate's
+// names; another compressed file, or a checkpoint of another file, is
+// not taken for it.
+func TestOpenFileFollowerResumesInACompressedPredecessor(t *testing.T) {
+	for _, rotated := range []string{"access.log.1.gz", "access.log-20260302.gz"} {
+		t.Run(rotated, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "access.log")
+			appendTo(t, path, "a1\n")
+			appendTo(t, path+"-20260301", "older1\nolder2\nolder3\n")
+			gzipRotate(t, path+"-20260301", path+"-20260301.gz")
+			past := time.Now().Add(-time.Hour)
+			os.Chtimes(path+"-20260301.gz", past, past)
+			ff, _, err := ingest.OpenFileFollower(path, nil, false, false, testPoll)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := wantLines(t, ff, "a1")[0].End
+			ff.Close()
+			appendTo(t, path, "a2\na3\n")
+			if err := os.Rename(path, path+".rotating"); err != nil {
+				t.Fatal(err)
+			}
+			appendTo(t, path, "b1\n")
+			gzipRotate(t, path+".rotating", filepath.Join(dir, rotated))
+
+			ff, found, err := ingest.OpenFileFollower(path, &at, false, true, testPoll)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ff.Close()
+			if !found {
+				t.Fatalf("the checkpoint's file, compressed to %s, was not found", rotated)
+			}
+			got := wantLines(t, ff, "a2", "a3", "b1")
+			if got[0].Pos != at || got[2].Pos.Offset != 0 || got[2].Pos.Inode == at.Inode {
+				t.Errorf("positions %+v, %+v; want the checkpoint %+v, then the new file's start", got[0].Pos, got[2].Pos, at)
+			}
+			noLine(t, ff)
+
+			other := at
+			other.Head++
+			ff2, found, err := ingest.OpenFileFollower(path, &other, false, false, testPoll)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ff2.Close()
+			if found {
+				t.Errorf("a checkpoint whose first line matches no file was resumed")
+			}
+			wantLines(t, ff2, "b1")
+		})
 	}
 }

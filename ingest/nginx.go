@@ -30,7 +30,7 @@ type NginxParser struct {
 	items    []nginxItem
 	jsonMode bool
 	clf      CLFParser  // scratch for \xHH escapes
-	json     JSONParser // scratch for JSON strings
+	json     jsonWalker // scratch for JSON strings
 }
 
 type nginxVar uint8

@@ -21,6 +21,7 @@ import (
 	"github.com/portcullis/portcullis/gateway"
 	"github.com/portcullis/portcullis/httpreplay"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 )
 
 // stack is the running system: Kafka, Redis, the upstream, the detector
@@ -70,7 +71,7 @@ func (d *demo) startStack(ctx context.Context, modelPath string) (s *stack, err 
 		return nil, err
 	}
 	s.stops = append(s.stops, upstream.close)
-	kafkaCfg := ingest.KafkaConfig{Brokers: cluster.ListenAddrs(), Topic: "access", GroupID: "demo", Start: "earliest",
+	kafkaCfg := kafka.Config{Brokers: cluster.ListenAddrs(), Topic: "access", GroupID: "demo", Start: "earliest",
 		MaxWait: 200 * time.Millisecond, HeartbeatInterval: 300 * time.Millisecond, SessionTimeout: 6 * time.Second, BatchTimeout: 5 * time.Millisecond}
 	s.redis = blocklist.RedisConfig{Addrs: []string{redisAddr}, KeyPrefix: "demo:"}
 

@@ -20,6 +20,7 @@ import (
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/internal/buildinfo"
 	"github.com/portcullis/portcullis/models"
 	"github.com/portcullis/portcullis/review"
@@ -126,7 +127,7 @@ func (a *App) readModel() error {
 // openInput opens the one input the config names, kafka or input.file,
 // with its lag for the metrics (nil when it has none) and log attributes
 // that say what it reads.
-func (a *App) openInput(_ context.Context) error {
+func (a *App) openInput(ctx context.Context) error {
 	if f := a.cfg.Input.File; f != nil {
 		c, err := ingest.NewFileConsumer(*f, a.log.With("component", "file"))
 		if err != nil {
@@ -135,8 +136,11 @@ func (a *App) openInput(_ context.Context) error {
 		a.input, a.inputAttrs = c, []any{"file", f.Path, "follow", f.Follow}
 		return nil
 	}
-	c, err := ingest.NewKafkaConsumer(a.cfg.Kafka, a.log.With("component", "kafka"))
+	c, err := kafka.NewConsumer(ctx, a.cfg.Kafka, a.log.With("component", "kafka"))
 	if err != nil {
+		if ctx.Err() != nil { // interrupted while the input was starting
+			a.log.Info("stopped before the input started", "cause", context.Cause(ctx))
+		}
 		return err
 	}
 	a.input, a.inputAttrs = c, []any{"topic", a.cfg.Kafka.Topic, "group", a.cfg.Kafka.GroupID}

@@ -11,6 +11,7 @@ import (
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/internal/yamlconf"
 )
 
@@ -27,7 +28,7 @@ type Config struct {
 	// another shape (format json-map).
 	LogFormat  string                `yaml:"log_format"`
 	JSONFields map[string]string     `yaml:"json_fields"`
-	Kafka      ingest.KafkaConfig    `yaml:"kafka"`
+	Kafka      kafka.Config          `yaml:"kafka"`
 	Input      InputConfig           `yaml:"input"` // instead of kafka
 	Redis      blocklist.RedisConfig `yaml:"redis"`
 	Policy     detector.PolicyConfig `yaml:"policy"`

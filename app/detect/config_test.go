@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 )
 
 func TestConfigDecodesIdentityAndFormatByTheirTypes(t *testing.T) {
@@ -47,16 +48,16 @@ func TestConfigDecodesIdentityAndFormatByTheirTypes(t *testing.T) {
 
 func TestValidateNamesWhatIsMissing(t *testing.T) {
 	file := &ingest.FileConfig{Path: "access.log", Checkpoint: "cp"}
-	kafka := ingest.KafkaConfig{Brokers: []string{"k:9092"}, Topic: "logs", GroupID: "g"}
+	kc := kafka.Config{Brokers: []string{"k:9092"}, Topic: "logs", GroupID: "g"}
 	tests := []struct {
 		name string
 		c    Config
 		want string
 	}{
-		{"no model", Config{Kafka: kafka}, "no model"},
+		{"no model", Config{Kafka: kc}, "no model"},
 		{"no input", Config{Model: "m.pcm"}, "no input: set kafka"},
-		{"both inputs", Config{Model: "m.pcm", Kafka: kafka, Input: InputConfig{File: file}}, "both kafka and input.file are set"},
-		{"a share of malformed messages over 100", Config{Model: "m.pcm", Kafka: kafka, MaxMalformed: 150}, "max_malformed: 150 is outside [0,100]"},
+		{"both inputs", Config{Model: "m.pcm", Kafka: kc, Input: InputConfig{File: file}}, "both kafka and input.file are set"},
+		{"a share of malformed messages over 100", Config{Model: "m.pcm", Kafka: kc, MaxMalformed: 150}, "max_malformed: 150 is outside [0,100]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

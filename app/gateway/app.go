@@ -16,7 +16,7 @@ import (
 	"github.com/portcullis/portcullis/blocklist"
 	gw "github.com/portcullis/portcullis/gateway"
 	"github.com/portcullis/portcullis/gateway/auth"
-	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/internal/buildinfo"
 )
 
@@ -33,7 +33,7 @@ type App struct {
 	reg     *prometheus.Registry
 	store   *blocklist.Redis
 	checker *blocklist.Checker
-	logs    *ingest.KafkaProducer
+	logs    *kafka.Producer
 	authn   *auth.Authenticator
 	g       *gw.Gateway
 
@@ -99,7 +99,7 @@ func (a *App) Open(_ context.Context) (err error) {
 	}
 	var logs gw.LogSink
 	if len(a.cfg.Kafka.Brokers) > 0 {
-		if a.logs, err = ingest.NewKafkaProducer(a.cfg.Kafka, a.log.With("component", "kafka")); err != nil {
+		if a.logs, err = kafka.NewProducer(a.cfg.Kafka, a.log.With("component", "kafka")); err != nil {
 			return err
 		}
 		logs = a.logs

@@ -7,7 +7,7 @@ import (
 
 	"github.com/portcullis/portcullis/blocklist"
 	gw "github.com/portcullis/portcullis/gateway"
-	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/internal/yamlconf"
 )
 
@@ -17,7 +17,7 @@ type Config struct {
 	gw.Config `yaml:",inline"`
 	Blocklist BlocklistConfig `yaml:"blocklist"`
 	// Kafka receives the access log, keyed by client.
-	Kafka ingest.KafkaConfig `yaml:"kafka"`
+	Kafka kafka.Config `yaml:"kafka"`
 }
 
 // BlocklistConfig is where the gateway reads the blocklist and what it

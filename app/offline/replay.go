@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/segmentio/kafka-go"
-
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 )
 
 // ReplayConfig is what "portcullis replay" is asked to produce, and where.
@@ -43,7 +42,7 @@ func Replay(ctx context.Context, c ReplayConfig, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	p, err := ingest.NewKafkaProducer(ingest.KafkaConfig{Brokers: strings.Split(c.Brokers, ","), Topic: c.Topic},
+	p, err := kafka.NewProducer(kafka.Config{Brokers: strings.Split(c.Brokers, ","), Topic: c.Topic},
 		slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
@@ -75,10 +74,10 @@ func Replay(ctx context.Context, c ReplayConfig, stdout, stderr io.Writer) error
 	return nil
 }
 
-func replayOne(ctx context.Context, r *ingest.Reader, p *ingest.KafkaProducer, id ingest.Identity, speed float64, batch int) (int64, error) {
+func replayOne(ctx context.Context, r *ingest.Reader, p *kafka.Producer, id ingest.Identity, speed float64, batch int) (int64, error) {
 	var (
 		rec   ingest.Record
-		msgs  = make([]kafka.Message, 0, batch)
+		msgs  = make([]ingest.Message, 0, batch)
 		key   []byte
 		n     int64
 		first int64
@@ -113,7 +112,7 @@ func replayOne(ctx context.Context, r *ingest.Reader, p *ingest.KafkaProducer, i
 			}
 		}
 		key, _ = id.Key(key[:0], &rec)
-		msgs = append(msgs, kafka.Message{
+		msgs = append(msgs, ingest.Message{
 			Key:   append([]byte(nil), key...),
 			Value: rec.AppendJSON(nil),
 			Time:  time.Unix(0, rec.TS),

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -104,55 +104,47 @@ batch: {size: 500, flush_interval: 50ms}
 		return m
 	}
 
-	committed := map[int]int64{}
-	client := &kafka.Client{Addr: kafka.TCP(brokers...)}
-	resp, err := client.OffsetFetch(context.Background(), &kafka.OffsetFetchRequest{GroupID: "crash", Topics: map[string][]int{"logs": {0, 1, 2, 3}}})
+	ctx := testwait.Context(t, 60*time.Second)
+	kcfg := kafka.Config{Brokers: brokers, Topic: "logs", GroupID: "crash", MaxWait: kafkaMaxWait(t), MaxBytes: kafkaMaxBytes,
+		HeartbeatInterval: 300 * time.Millisecond, SessionTimeout: 6 * time.Second}
+	committed, err := kafka.Committed(ctx, kcfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, po := range resp.Topics["logs"] {
-		committed[po.Partition] = max(po.CommittedOffset, 0) // -1: nothing committed
+	for part, off := range committed {
+		committed[part] = max(off, 0) // -1: nothing committed
 	}
 
-	// Read the topic back: where each offline decision's triggering event
-	// sits, and how many events the restarted detector will read again.
+	// Read the topic back, as a group of its own: where each offline
+	// decision's triggering event sits, and how many events the restarted
+	// detector will read again.
 	type at struct {
 		partition int
 		offset    int64
 	}
 	where := map[string]at{} // client|ts -> position
 	remaining := 0
-	ctx := testwait.Context(t, 60*time.Second)
-	for part := range partitions {
-		conn, err := kafka.DialLeader(ctx, "tcp", brokers[0], "logs", part)
-		if err != nil {
-			t.Fatal(err)
-		}
-		end, err := conn.ReadLastOffset()
-		conn.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, Topic: "logs", Partition: part, MaxWait: kafkaMaxWait(t), MaxBytes: kafkaMaxBytes})
-		for end > 0 {
-			m, err := r.ReadMessage(ctx)
-			if err != nil {
-				t.Fatalf("read partition %d: %v", part, err)
-			}
-			var ts string
-			if i := strings.Index(string(m.Value), `"ts":"`); i >= 0 {
-				ts = string(m.Value[i+6 : i+6+strings.IndexByte(string(m.Value[i+6:]), '"')])
-			}
-			where[string(m.Key)+"|"+ts] = at{part, m.Offset}
-			if m.Offset >= committed[part] {
-				remaining++
-			}
-			if m.Offset >= end-1 {
-				break
-			}
-		}
-		r.Close()
+	witness := kcfg
+	witness.GroupID, witness.Start = "crash-witness", kafka.StartEarliest
+	reader, err := kafka.NewConsumer(ctx, witness, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
+	for range int(total) {
+		m, err := reader.Fetch(ctx)
+		if err != nil {
+			t.Fatalf("reading the topic back: %v", err)
+		}
+		var ts string
+		if i := strings.Index(string(m.Value), `"ts":"`); i >= 0 {
+			ts = string(m.Value[i+6 : i+6+strings.IndexByte(string(m.Value[i+6:]), '"')])
+		}
+		where[string(m.Key)+"|"+ts] = at{m.Partition, m.Offset}
+		if m.Offset >= committed[m.Partition] {
+			remaining++
+		}
+	}
+	reader.Close()
 
 	afterKill := inRedis()
 	behind := 0

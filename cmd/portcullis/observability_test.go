@@ -17,12 +17,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 	jsonata "github.com/xiatechs/jsonata-go"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/portcullis/portcullis/deploy"
+	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/portcullis/portcullis/internal/promtest"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -139,10 +140,13 @@ kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
 			}
 		}
 	}()
-	w := &kafka.Writer{Addr: kafka.TCP(cluster.ListenAddrs()...), Topic: "access", BatchTimeout: 5 * time.Millisecond}
+	w, err := kafka.NewProducer(kafka.Config{Brokers: cluster.ListenAddrs(), Topic: "access", BatchTimeout: 5 * time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer w.Close()
 	for i := range 5 {
-		if err := w.WriteMessages(ctx, kafka.Message{Key: []byte("broken"), Value: []byte(fmt.Sprintf("not json %d", i))}); err != nil {
+		if err := w.Write(ctx, ingest.Message{Key: []byte("broken"), Value: []byte(fmt.Sprintf("not json %d", i))}); err != nil {
 			t.Fatalf("writing malformed messages: %v", err)
 		}
 	}

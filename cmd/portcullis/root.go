@@ -62,9 +62,13 @@ type app interface {
 }
 
 // openRun opens a, runs it until the command's context ends, and closes it
-// (an Open that fails releases what it took itself).
+// (an Open that fails releases what it took itself). Interrupted while it
+// opens, it stops as it does once running: without an error.
 func openRun(cmd *cobra.Command, a app) error {
 	if err := a.Open(cmd.Context()); err != nil {
+		if cmd.Context().Err() != nil {
+			return nil
+		}
 		return err
 	}
 	return errors.Join(a.Run(cmd.Context()), a.Close())

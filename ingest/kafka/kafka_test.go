@@ -1,21 +1,25 @@
-package ingest
+package kafka
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"maps"
+	"net"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/segmentio/kafka-go"
+	kafkago "github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"go.uber.org/goleak"
 
+	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
@@ -52,8 +56,8 @@ func newKafkaTestCluster(t *testing.T, opts ...kfake.Opt) []string {
 	return c.ListenAddrs()
 }
 
-func kafkaTestConfig(brokers []string, group string) KafkaConfig {
-	return KafkaConfig{
+func kafkaTestConfig(brokers []string, group string) Config {
+	return Config{
 		Brokers:           brokers,
 		Topic:             kafkaTestTopic,
 		GroupID:           group,
@@ -75,9 +79,9 @@ func kafkaTestLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-func newTestProducer(t *testing.T, cfg KafkaConfig) *KafkaProducer {
+func newTestProducer(t *testing.T, cfg Config) *Producer {
 	t.Helper()
-	p, err := NewKafkaProducer(cfg, kafkaTestLogger(t))
+	p, err := NewProducer(cfg, kafkaTestLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,9 +93,9 @@ func newTestProducer(t *testing.T, cfg KafkaConfig) *KafkaProducer {
 	return p
 }
 
-func newTestConsumer(t *testing.T, cfg KafkaConfig) *KafkaConsumer {
+func newTestConsumer(t *testing.T, cfg Config) *Consumer {
 	t.Helper()
-	c, err := NewKafkaConsumer(cfg, kafkaTestLogger(t))
+	c, err := NewConsumer(t.Context(), cfg, kafkaTestLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,11 +111,11 @@ func newTestConsumer(t *testing.T, cfg KafkaConfig) *KafkaConsumer {
 // over clients clients and keyed by their IP, as the gateway writes them.
 // Their event times start at t0, a millisecond apart, and their paths are
 // /items/<batch>-<i>, which makes every value unique.
-func recordMessages(t *testing.T, batch string, n, clients int, t0 time.Time) []kafka.Message {
+func recordMessages(t *testing.T, batch string, n, clients int, t0 time.Time) []ingest.Message {
 	t.Helper()
-	var p JSONParser
-	var rec Record
-	msgs := make([]kafka.Message, n)
+	var p ingest.JSONParser
+	var rec ingest.Record
+	msgs := make([]ingest.Message, n)
 	for i := range msgs {
 		ts := t0.Add(time.Duration(i) * time.Millisecond)
 		line := fmt.Appendf(nil, `{"ts":%q,"client_ip":"203.0.113.%d","method":"GET","path":"/items/%s-%d","status":200,"resp_bytes":512}`,
@@ -119,8 +123,8 @@ func recordMessages(t *testing.T, batch string, n, clients int, t0 time.Time) []
 		if err := p.Parse(line, &rec); err != nil {
 			t.Fatalf("test record %s: %v", line, err)
 		}
-		key, _ := IdentityIP.Key(nil, &rec)
-		msgs[i] = kafka.Message{Key: key, Value: line, Time: time.Unix(0, rec.TS)}
+		key, _ := ingest.IdentityIP.Key(nil, &rec)
+		msgs[i] = ingest.Message{Key: key, Value: line, Time: time.Unix(0, rec.TS)}
 	}
 	return msgs
 }
@@ -129,37 +133,37 @@ func recordMessages(t *testing.T, batch string, n, clients int, t0 time.Time) []
 // producer's balancer sends to that partition and the value "end <tag>". A
 // reader that has seen all of them has seen everything written to the topic
 // before them.
-func endMarkers(t *testing.T, tag string, at time.Time) []kafka.Message {
+func endMarkers(t *testing.T, tag string, at time.Time) []ingest.Message {
 	t.Helper()
 	partitions := make([]int, kafkaTestPartitions)
 	for i := range partitions {
 		partitions[i] = i
 	}
-	var h kafka.Hash
-	found := map[int]kafka.Message{}
+	var h kafkago.Hash
+	found := map[int]ingest.Message{}
 	for i := 0; len(found) < kafkaTestPartitions; i++ {
 		if i > 10000 {
 			t.Fatal("no key found for some partition")
 		}
 		key := fmt.Appendf(nil, "end-%d", i)
-		p := h.Balance(kafka.Message{Key: key}, partitions...)
+		p := h.Balance(kafkago.Message{Key: key}, partitions...)
 		if _, ok := found[p]; !ok {
-			found[p] = kafka.Message{Key: key, Value: []byte("end " + tag), Time: at}
+			found[p] = ingest.Message{Key: key, Value: []byte("end " + tag), Time: at}
 		}
 	}
 	return slices.Collect(maps.Values(found))
 }
 
 // isEndMarker reports whether m is an end marker, and its tag.
-func isEndMarker(m kafka.Message) (tag string, ok bool) {
+func isEndMarker(m ingest.Message) (tag string, ok bool) {
 	return strings.CutPrefix(string(m.Value), "end ")
 }
 
 // readToEnd fetches until it has seen every partition's end marker tagged
 // tag and returns the messages that are not end markers.
-func readToEnd(ctx context.Context, t *testing.T, c *KafkaConsumer, tag string) []kafka.Message {
+func readToEnd(ctx context.Context, t *testing.T, c *Consumer, tag string) []ingest.Message {
 	t.Helper()
-	var got []kafka.Message
+	var got []ingest.Message
 	ends := map[int]bool{}
 	for len(ends) < kafkaTestPartitions {
 		m, err := c.Fetch(ctx)
@@ -178,7 +182,7 @@ func readToEnd(ctx context.Context, t *testing.T, c *KafkaConsumer, tag string) 
 }
 
 // values returns the sorted values of msgs.
-func values(msgs []kafka.Message) []string {
+func values(msgs []ingest.Message) []string {
 	out := make([]string, len(msgs))
 	for i, m := range msgs {
 		out[i] = string(m.Value)
@@ -187,7 +191,7 @@ func values(msgs []kafka.Message) []string {
 	return out
 }
 
-func write(ctx context.Context, t *testing.T, p *KafkaProducer, batches ...[]kafka.Message) {
+func write(ctx context.Context, t *testing.T, p *Producer, batches ...[]ingest.Message) {
 	t.Helper()
 	for _, b := range batches {
 		if err := p.Write(ctx, b...); err != nil {
@@ -205,7 +209,7 @@ func TestKafkaDeliversEveryRecordAndKeepsEachClientOnOnePartition(t *testing.T) 
 	write(ctx, t, p, sent)
 
 	c := newTestConsumer(t, cfg)
-	var got []kafka.Message
+	var got []ingest.Message
 	m, err := c.Fetch(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -235,13 +239,13 @@ func TestKafkaDeliversEveryRecordAndKeepsEachClientOnOnePartition(t *testing.T) 
 	}
 	partitionOf := map[string]int{}
 	used := map[int]bool{}
-	var parser JSONParser
-	var rec Record
+	var parser ingest.JSONParser
+	var rec ingest.Record
 	for _, m := range got {
 		if err := parser.Parse(m.Value, &rec); err != nil {
 			t.Fatalf("value %s: %v", m.Value, err)
 		}
-		if key, _ := IdentityIP.Key(nil, &rec); string(key) != string(m.Key) {
+		if key, _ := ingest.IdentityIP.Key(nil, &rec); string(key) != string(m.Key) {
 			t.Errorf("message key %q is not the client identity %q of its record", m.Key, key)
 		}
 		if p, ok := partitionOf[string(m.Key)]; ok && p != m.Partition {
@@ -267,11 +271,11 @@ func TestKafkaConsumerResumesAfterTheLastCommittedOffset(t *testing.T) {
 	sent := recordMessages(t, "a", 100, 10, kafkaT0)
 	write(ctx, t, p, sent)
 
-	first, err := NewKafkaConsumer(cfg, kafkaTestLogger(t))
+	first, err := NewConsumer(t.Context(), cfg, kafkaTestLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fetched []kafka.Message
+	var fetched []ingest.Message
 	for len(fetched) < 60 {
 		m, err := first.Fetch(ctx)
 		if err != nil {
@@ -293,11 +297,12 @@ func TestKafkaConsumerResumesAfterTheLastCommittedOffset(t *testing.T) {
 	for _, m := range committed {
 		want[m.Partition] = max(want[m.Partition], m.Offset+1)
 	}
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Transport: &kafka.Transport{}}
-	defer client.Transport.(*kafka.Transport).CloseIdleConnections()
-	offsets, err := committedOffsets(ctx, client, cfg.GroupID, cfg.Topic, []int{0, 1, 2, 3})
+	offsets, err := Committed(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(offsets) != kafkaTestPartitions {
+		t.Errorf("Committed gave %d partitions, want %d: %v", len(offsets), kafkaTestPartitions, offsets)
 	}
 	for part, off := range offsets {
 		if w, ok := want[part]; ok && off != w || !ok && off != -1 {
@@ -309,7 +314,7 @@ func TestKafkaConsumerResumesAfterTheLastCommittedOffset(t *testing.T) {
 	second := newTestConsumer(t, cfg)
 	got := readToEnd(ctx, t, second, "restart")
 
-	var wantRest []kafka.Message
+	var wantRest []ingest.Message
 	done := map[string]bool{}
 	for _, m := range committed {
 		done[string(m.Value)] = true
@@ -363,7 +368,7 @@ func TestKafkaConsumerStart(t *testing.T) {
 			ctx := kafkaTestContext(t)
 			base := kafkaTestConfig(newKafkaTestCluster(t), "detectors")
 			p := newTestProducer(t, base)
-			batches := map[rune][]kafka.Message{}
+			batches := map[rune][]ingest.Message{}
 			for i, b := range "abc" {
 				batches[b] = recordMessages(t, string(b), 40, 8, kafkaT0.Add(time.Duration(i)*time.Hour))
 			}
@@ -376,7 +381,7 @@ func TestKafkaConsumerStart(t *testing.T) {
 			if tt.readFirst != "" {
 				writeBatches(tt.readFirst)
 				write(ctx, t, p, endMarkers(t, "first", kafkaT0.Add(3*time.Hour)))
-				c, err := NewKafkaConsumer(base, kafkaTestLogger(t))
+				c, err := NewConsumer(t.Context(), base, kafkaTestLogger(t))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -395,7 +400,7 @@ func TestKafkaConsumerStart(t *testing.T) {
 			writeBatches(tt.after)
 			write(ctx, t, p, endMarkers(t, "test", kafkaT0.Add(4*time.Hour)))
 
-			var want []kafka.Message
+			var want []ingest.Message
 			for _, b := range tt.want {
 				want = append(want, batches[b]...)
 			}
@@ -407,7 +412,7 @@ func TestKafkaConsumerStart(t *testing.T) {
 }
 
 // describeBatches counts msgs per batch, as in "a:40 c:40".
-func describeBatches(msgs []kafka.Message) string {
+func describeBatches(msgs []ingest.Message) string {
 	n := map[string]int{}
 	for _, m := range msgs {
 		_, rest, _ := strings.Cut(string(m.Value), `"path":"/items/`)
@@ -430,10 +435,10 @@ func TestKafkaConsumerStartResetFailsWhileTheGroupHasMembers(t *testing.T) {
 	readToEnd(ctx, t, member, "joined") // it has joined the group
 
 	cfg.Start, cfg.Reset = "earliest", true
-	c, err := NewKafkaConsumer(cfg, kafkaTestLogger(t))
+	c, err := NewConsumer(t.Context(), cfg, kafkaTestLogger(t))
 	if err == nil {
 		c.Close()
-		t.Fatal("NewKafkaConsumer reset the offsets of a group with an active member")
+		t.Fatal("NewConsumer reset the offsets of a group with an active member")
 	}
 	if !strings.Contains(err.Error(), "active members") || !strings.Contains(err.Error(), "stop its other consumers") {
 		t.Errorf("error does not say what to do: %v", err)
@@ -446,11 +451,11 @@ func TestKafkaConsumersInOneGroupSplitThePartitions(t *testing.T) {
 	brokers := newKafkaTestCluster(t)
 	cfg := kafkaTestConfig(brokers, "detectors")
 	p := newTestProducer(t, cfg)
-	consumers := []*KafkaConsumer{newTestConsumer(t, cfg), newTestConsumer(t, cfg)}
+	consumers := []*Consumer{newTestConsumer(t, cfg), newTestConsumer(t, cfg)}
 
 	type fetched struct {
 		consumer int
-		msg      kafka.Message
+		msg      ingest.Message
 	}
 	out := make(chan fetched)
 	fetchCtx, stopFetching := context.WithCancel(ctx)
@@ -474,9 +479,9 @@ func TestKafkaConsumersInOneGroupSplitThePartitions(t *testing.T) {
 	// collect receives until it has seen every partition's end marker tagged
 	// tag, and
 	// returns which consumer read each partition and what each read.
-	collect := func(tag string) (owner map[int]int, read [][]kafka.Message) {
+	collect := func(tag string) (owner map[int]int, read [][]ingest.Message) {
 		owner = map[int]int{}
-		read = make([][]kafka.Message, len(consumers))
+		read = make([][]ingest.Message, len(consumers))
 		ends := map[int]bool{}
 		for len(ends) < kafkaTestPartitions {
 			select {
@@ -527,7 +532,7 @@ func TestKafkaConsumersInOneGroupSplitThePartitions(t *testing.T) {
 	if len(owner) != kafkaTestPartitions || slices.ContainsFunc(slices.Collect(maps.Values(owner)), func(c int) bool { return c != 0 }) {
 		t.Errorf("after a consumer left, partitions were read by %v; want all by consumer 0", owner)
 	}
-	var gotRecords []kafka.Message
+	var gotRecords []ingest.Message
 	for _, m := range read[0] {
 		if _, ok := isEndMarker(m); !ok {
 			gotRecords = append(gotRecords, m)
@@ -542,11 +547,11 @@ func TestKafkaConsumersInOneGroupSplitThePartitions(t *testing.T) {
 // assigned some partitions and all of them assigned.
 func waitForMembers(ctx context.Context, t *testing.T, brokers []string, group string, n int) {
 	t.Helper()
-	transport := &kafka.Transport{}
+	transport := &kafkago.Transport{}
 	defer transport.CloseIdleConnections()
-	client := &kafka.Client{Addr: kafka.TCP(brokers...), Transport: transport}
+	client := &kafkago.Client{Addr: kafkago.TCP(brokers...), Transport: transport}
 	for {
-		resp, err := client.DescribeGroups(ctx, &kafka.DescribeGroupsRequest{GroupIDs: []string{group}})
+		resp, err := client.DescribeGroups(ctx, &kafkago.DescribeGroupsRequest{GroupIDs: []string{group}})
 		if err == nil && len(resp.Groups) == 1 && resp.Groups[0].GroupState == "Stable" && len(resp.Groups[0].Members) == n {
 			members, partitions := 0, 0
 			for _, m := range resp.Groups[0].Members {
@@ -598,11 +603,11 @@ func TestKafkaCloseIsCleanAndFinal(t *testing.T) {
 	checkKafkaLeaks(t)
 	ctx := kafkaTestContext(t)
 	cfg := kafkaTestConfig(newKafkaTestCluster(t), "detectors")
-	c, err := NewKafkaConsumer(cfg, kafkaTestLogger(t))
+	c, err := NewConsumer(t.Context(), cfg, kafkaTestLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewKafkaProducer(cfg, kafkaTestLogger(t))
+	p, err := NewProducer(cfg, kafkaTestLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -623,8 +628,8 @@ func TestKafkaCloseIsCleanAndFinal(t *testing.T) {
 	if d := time.Since(began); d > testwait.Scale(t, 3*time.Second) {
 		t.Errorf("consumer Close took %s", d)
 	}
-	if err := <-fetchErr; !errors.Is(err, ErrKafkaClosed) {
-		t.Errorf("Fetch blocked during Close = %v, want ErrKafkaClosed", err)
+	if err := <-fetchErr; !errors.Is(err, ErrClosed) {
+		t.Errorf("Fetch blocked during Close = %v, want ErrClosed", err)
 	}
 	if err := p.Close(); err != nil {
 		t.Errorf("producer Close: %v", err)
@@ -644,8 +649,8 @@ func TestKafkaCloseIsCleanAndFinal(t *testing.T) {
 		"Commit after Close": c.Commit(ctx, read...),
 		"Write after Close":  p.Write(ctx, endMarkers(t, "closed", kafkaT0)...),
 	} {
-		if !errors.Is(err, ErrKafkaClosed) {
-			t.Errorf("%s = %v, want ErrKafkaClosed", name, err)
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("%s = %v, want ErrClosed", name, err)
 		}
 	}
 }
@@ -654,12 +659,12 @@ func TestNewKafkaConsumerFailsFastOnAMissingTopic(t *testing.T) {
 	checkKafkaLeaks(t)
 	cfg := kafkaTestConfig(newKafkaTestCluster(t), "detectors")
 	cfg.Topic = "no-such-topic"
-	c, err := NewKafkaConsumer(cfg, kafkaTestLogger(t))
+	c, err := NewConsumer(t.Context(), cfg, kafkaTestLogger(t))
 	if err == nil {
 		c.Close()
-		t.Fatal("NewKafkaConsumer succeeded for a topic that does not exist")
+		t.Fatal("NewConsumer succeeded for a topic that does not exist")
 	}
-	if !errors.Is(err, kafka.UnknownTopicOrPartition) || !strings.Contains(err.Error(), "create it") {
+	if !errors.Is(err, kafkago.UnknownTopicOrPartition) || !strings.Contains(err.Error(), "create it") {
 		t.Errorf("error = %v, want UnknownTopicOrPartition saying to create the topic", err)
 	}
 }
@@ -680,7 +685,7 @@ func TestKafkaConsumerRewind(t *testing.T) {
 	write(ctx, t, p, sent)
 	c := newTestConsumer(t, cfg)
 	// Every message of one partition, as the group reads them.
-	var part []kafka.Message
+	var part []ingest.Message
 	got := 0
 	for got < len(sent) {
 		m, err := c.Fetch(ctx)
@@ -705,13 +710,108 @@ func TestKafkaConsumerRewind(t *testing.T) {
 		{"from before the first", 0, 5, kafkaT0.Add(-time.Hour)},
 		{"nothing between", 5, 5, part[5].Time},
 	} {
-		var read []kafka.Message
-		err := c.Rewind(ctx, 0, tt.since, part[tt.until].Offset, func(m kafka.Message) { read = append(read, m) })
+		var read []ingest.Message
+		err := c.Rewind(ctx, 0, tt.since, part[tt.until].Offset, func(m ingest.Message) { read = append(read, m) })
 		if err != nil {
 			t.Fatalf("%s: Rewind: %v", tt.name, err)
 		}
 		if !slices.Equal(values(read), values(part[tt.from:tt.until])) {
 			t.Errorf("%s: Rewind read %d messages, want %d: offsets %d to %d", tt.name, len(read), tt.until-tt.from, part[tt.from].Offset, part[tt.until].Offset)
 		}
+	}
+}
+
+// silentBroker returns the address of a listener that accepts connections
+// and never answers: a broker that hangs, or one behind a firewall that
+// drops its replies. A client's requests to it wait for their context.
+func silentBroker(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() { // read and drop what the client sends
+				defer wg.Done()
+				io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return l.Addr().String()
+}
+
+// TestNewConsumerStopsWhenItsContextEnds starts a consumer against a
+// broker that never answers, which NewConsumer would wait on for its whole
+// setup timeout, and cancels the start after 200ms: NewConsumer returns the
+// context's error within a second of the cancel, as a Ctrl-C needs.
+func TestNewConsumerStopsWhenItsContextEnds(t *testing.T) {
+	checkKafkaLeaks(t)
+	cfg := kafkaTestConfig([]string{silentBroker(t)}, "detectors")
+	ctx, cancel := context.WithCancel(t.Context())
+	var cancelled atomic.Int64 // UnixNano of the cancel
+	timer := time.AfterFunc(200*time.Millisecond, func() {
+		cancelled.Store(time.Now().UnixNano())
+		cancel()
+	})
+	defer timer.Stop()
+	c, err := NewConsumer(ctx, cfg, kafkaTestLogger(t))
+	returned := time.Now()
+	if err == nil {
+		c.Close()
+		t.Fatal("NewConsumer succeeded with a broker that never answers")
+	}
+	at := cancelled.Load()
+	if at == 0 {
+		t.Fatalf("NewConsumer returned before the cancel: %v", err)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("NewConsumer = %v, want context.Canceled", err)
+	}
+	if d := returned.Sub(time.Unix(0, at)); d > time.Second {
+		t.Errorf("NewConsumer returned %s after its context was cancelled, want within 1s", d)
+	}
+}
+
+// TestNewConsumerFailsWhenNothingListens starts a consumer against an
+// address that refuses connections: the error says where it could not
+// connect, and is not mistaken for a cancel.
+func TestNewConsumerFailsWhenNothingListens(t *testing.T) {
+	checkKafkaLeaks(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c, err := NewConsumer(t.Context(), kafkaTestConfig([]string{addr}, "detectors"), kafkaTestLogger(t))
+	if err == nil {
+		c.Close()
+		t.Fatal("NewConsumer succeeded with nothing listening")
+	}
+	if errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), addr) {
+		t.Errorf("NewConsumer = %v, want a connection error naming %s", err, addr)
 	}
 }

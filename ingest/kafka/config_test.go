@@ -1,6 +1,7 @@
-package ingest
+package kafka
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -19,52 +20,54 @@ import (
 
 	"github.com/segmentio/kafka-go/sasl/plain"
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/portcullis/portcullis/ingest"
 )
 
-func validKafkaConfig() KafkaConfig {
-	return KafkaConfig{Brokers: []string{"kafka-1:9092", "10.0.0.2:9092"}, Topic: "logs", GroupID: "detectors"}
+func validKafkaConfig() Config {
+	return Config{Brokers: []string{"kafka-1:9092", "10.0.0.2:9092"}, Topic: "logs", GroupID: "detectors"}
 }
 
 func TestKafkaConfigValidate(t *testing.T) {
 	tests := []struct {
 		name   string
-		change func(*KafkaConfig)
+		change func(*Config)
 		want   []string // substrings of the error; none means valid
 	}{
-		{name: "a config with brokers, a topic and a group is valid", change: func(*KafkaConfig) {}},
-		{name: "start earliest is valid in any case", change: func(c *KafkaConfig) { c.Start = " Earliest " }},
-		{name: "start latest is valid", change: func(c *KafkaConfig) { c.Start = "latest" }},
-		{name: "a start time with a zone offset is valid", change: func(c *KafkaConfig) { c.Start = "2026-03-02T10:00:00.5+01:00" }},
-		{name: "reset with a start time is valid", change: func(c *KafkaConfig) { c.Start, c.Reset = "2026-03-02T09:00:00Z", true }},
-		{name: "SASL with a password file and TLS is valid", change: func(c *KafkaConfig) {
-			c.TLS = &KafkaTLS{CAFile: "ca.pem"}
-			c.SASL = &KafkaSASL{Mechanism: "SCRAM-SHA-512", Username: "detector", PasswordFile: "/run/secrets/kafka"}
+		{name: "a config with brokers, a topic and a group is valid", change: func(*Config) {}},
+		{name: "start earliest is valid in any case", change: func(c *Config) { c.Start = " Earliest " }},
+		{name: "start latest is valid", change: func(c *Config) { c.Start = "latest" }},
+		{name: "a start time with a zone offset is valid", change: func(c *Config) { c.Start = "2026-03-02T10:00:00.5+01:00" }},
+		{name: "reset with a start time is valid", change: func(c *Config) { c.Start, c.Reset = "2026-03-02T09:00:00Z", true }},
+		{name: "SASL with a password file and TLS is valid", change: func(c *Config) {
+			c.TLS = &TLS{CAFile: "ca.pem"}
+			c.SASL = &SASL{Mechanism: "SCRAM-SHA-512", Username: "detector", PasswordFile: "/run/secrets/kafka"}
 		}},
-		{name: "no brokers is an error", change: func(c *KafkaConfig) { c.Brokers = nil }, want: []string{"brokers: none given", "host:port"}},
-		{name: "a broker without a port is an error", change: func(c *KafkaConfig) { c.Brokers[1] = "kafka-2" }, want: []string{`brokers[1] is "kafka-2"`, "want host:port"}},
-		{name: "no topic is an error", change: func(c *KafkaConfig) { c.Topic = " " }, want: []string{"topic: empty"}},
-		{name: "no group is an error", change: func(c *KafkaConfig) { c.GroupID = "" }, want: []string{"group: empty", "name the consumer group"}},
-		{name: "an unknown start is an error", change: func(c *KafkaConfig) { c.Start = "yesterday" }, want: []string{`start is "yesterday"`, "RFC 3339"}},
-		{name: "a start time without a zone is an error", change: func(c *KafkaConfig) { c.Start = "2026-03-02T09:00:00" }, want: []string{"start is"}},
-		{name: "reset with start committed is an error", change: func(c *KafkaConfig) { c.Reset = true }, want: []string{"reset needs start"}},
-		{name: "a negative duration is an error", change: func(c *KafkaConfig) { c.MaxWait = -time.Second }, want: []string{"max_wait is -1s", "0 for the default"}},
-		{name: "a negative size is an error", change: func(c *KafkaConfig) { c.BatchSize = -1 }, want: []string{"batch_size is -1"}},
-		{name: "a heartbeat not below the session timeout is an error", change: func(c *KafkaConfig) { c.HeartbeatInterval = 30 * time.Second },
+		{name: "no brokers is an error", change: func(c *Config) { c.Brokers = nil }, want: []string{"brokers: none given", "host:port"}},
+		{name: "a broker without a port is an error", change: func(c *Config) { c.Brokers[1] = "kafka-2" }, want: []string{`brokers[1] is "kafka-2"`, "want host:port"}},
+		{name: "no topic is an error", change: func(c *Config) { c.Topic = " " }, want: []string{"topic: empty"}},
+		{name: "no group is an error", change: func(c *Config) { c.GroupID = "" }, want: []string{"group: empty", "name the consumer group"}},
+		{name: "an unknown start is an error", change: func(c *Config) { c.Start = "yesterday" }, want: []string{`start is "yesterday"`, "RFC 3339"}},
+		{name: "a start time without a zone is an error", change: func(c *Config) { c.Start = "2026-03-02T09:00:00" }, want: []string{"start is"}},
+		{name: "reset with start committed is an error", change: func(c *Config) { c.Reset = true }, want: []string{"reset needs start"}},
+		{name: "a negative duration is an error", change: func(c *Config) { c.MaxWait = -time.Second }, want: []string{"max_wait is -1s", "0 for the default"}},
+		{name: "a negative size is an error", change: func(c *Config) { c.BatchSize = -1 }, want: []string{"batch_size is -1"}},
+		{name: "a heartbeat not below the session timeout is an error", change: func(c *Config) { c.HeartbeatInterval = 30 * time.Second },
 			want: []string{"heartbeat_interval (30s) is not below session_timeout (30s)"}},
-		{name: "min bytes above max bytes is an error", change: func(c *KafkaConfig) { c.MinBytes, c.MaxBytes = 2048, 1024 }, want: []string{"min_bytes (2048) is above max_bytes (1024)"}},
-		{name: "a client certificate without its key is an error", change: func(c *KafkaConfig) { c.TLS = &KafkaTLS{CertFile: "client.pem"} },
+		{name: "min bytes above max bytes is an error", change: func(c *Config) { c.MinBytes, c.MaxBytes = 2048, 1024 }, want: []string{"min_bytes (2048) is above max_bytes (1024)"}},
+		{name: "a client certificate without its key is an error", change: func(c *Config) { c.TLS = &TLS{CertFile: "client.pem"} },
 			want: []string{"tls: cert_file and key_file go together"}},
-		{name: "SASL without a password source is an error", change: func(c *KafkaConfig) { c.SASL = &KafkaSASL{Mechanism: "plain", Username: "detector"} },
+		{name: "SASL without a password source is an error", change: func(c *Config) { c.SASL = &SASL{Mechanism: "plain", Username: "detector"} },
 			want: []string{"sasl: no password source", "password_env", "password_file"}},
-		{name: "SASL with two password sources is an error", change: func(c *KafkaConfig) {
-			c.SASL = &KafkaSASL{Mechanism: "plain", Username: "detector", PasswordEnv: "KAFKA_PASSWORD", PasswordFile: "/run/secrets/kafka"}
+		{name: "SASL with two password sources is an error", change: func(c *Config) {
+			c.SASL = &SASL{Mechanism: "plain", Username: "detector", PasswordEnv: "KAFKA_PASSWORD", PasswordFile: "/run/secrets/kafka"}
 		}, want: []string{"password_env and password_file are both set"}},
-		{name: "an unknown SASL mechanism is an error", change: func(c *KafkaConfig) {
-			c.SASL = &KafkaSASL{Mechanism: "GSSAPI", Username: "detector", PasswordEnv: "KAFKA_PASSWORD"}
+		{name: "an unknown SASL mechanism is an error", change: func(c *Config) {
+			c.SASL = &SASL{Mechanism: "GSSAPI", Username: "detector", PasswordEnv: "KAFKA_PASSWORD"}
 		}, want: []string{`sasl.mechanism is "GSSAPI"`, `"plain", "scram-sha-256" or "scram-sha-512"`}},
-		{name: "SASL without a username is an error", change: func(c *KafkaConfig) { c.SASL = &KafkaSASL{Mechanism: "plain", PasswordEnv: "KAFKA_PASSWORD"} },
+		{name: "SASL without a username is an error", change: func(c *Config) { c.SASL = &SASL{Mechanism: "plain", PasswordEnv: "KAFKA_PASSWORD"} },
 			want: []string{"sasl.username: empty"}},
-		{name: "every problem is reported at once", change: func(c *KafkaConfig) { c.Brokers, c.Topic, c.GroupID = nil, "", "" },
+		{name: "every problem is reported at once", change: func(c *Config) { c.Brokers, c.Topic, c.GroupID = nil, "", "" },
 			want: []string{"brokers: none given", "topic: empty", "group: empty"}},
 	}
 	for _, tt := range tests {
@@ -78,8 +81,8 @@ func TestKafkaConfigValidate(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, ErrInvalidConfig) {
-				t.Fatalf("Validate() = %v, want an error wrapping ErrInvalidConfig", err)
+			if !errors.Is(err, ingest.ErrInvalidConfig) {
+				t.Fatalf("Validate() = %v, want an error wrapping ingest.ErrInvalidConfig", err)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
@@ -91,19 +94,19 @@ func TestKafkaConfigValidate(t *testing.T) {
 }
 
 func TestKafkaConstructorsRejectInvalidConfigs(t *testing.T) {
-	if _, err := NewKafkaConsumer(KafkaConfig{Topic: "logs"}, nil); !errors.Is(err, ErrInvalidConfig) {
-		t.Errorf("NewKafkaConsumer without brokers or group = %v, want ErrInvalidConfig", err)
+	if _, err := NewConsumer(context.Background(), Config{Topic: "logs"}, nil); !errors.Is(err, ingest.ErrInvalidConfig) {
+		t.Errorf("NewConsumer without brokers or group = %v, want ingest.ErrInvalidConfig", err)
 	}
-	if _, err := NewKafkaProducer(KafkaConfig{Brokers: []string{"kafka:9092"}}, nil); !errors.Is(err, ErrInvalidConfig) {
-		t.Errorf("NewKafkaProducer without a topic = %v, want ErrInvalidConfig", err)
+	if _, err := NewProducer(Config{Brokers: []string{"kafka:9092"}}, nil); !errors.Is(err, ingest.ErrInvalidConfig) {
+		t.Errorf("NewProducer without a topic = %v, want ingest.ErrInvalidConfig", err)
 	}
 }
 
 func TestNewKafkaProducerNeedsNoGroupAndConnectsLazily(t *testing.T) {
 	checkKafkaLeaks(t)
-	p, err := NewKafkaProducer(KafkaConfig{Brokers: []string{"127.0.0.1:1"}, Topic: "logs", Start: "not checked"}, nil)
+	p, err := NewProducer(Config{Brokers: []string{"127.0.0.1:1"}, Topic: "logs", Start: "not checked"}, nil)
 	if err != nil {
-		t.Fatalf("NewKafkaProducer = %v, want a producer: it needs neither group nor start, and dials on the first Write", err)
+		t.Fatalf("NewProducer = %v, want a producer: it needs neither group nor start, and dials on the first Write", err)
 	}
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
@@ -111,19 +114,19 @@ func TestNewKafkaProducerNeedsNoGroupAndConnectsLazily(t *testing.T) {
 }
 
 func TestKafkaConfigWithDefaults(t *testing.T) {
-	sasl := &KafkaSASL{Mechanism: " SCRAM-SHA-512 ", Username: "detector", PasswordEnv: "KAFKA_PASSWORD"}
-	got := KafkaConfig{Start: "LATEST", SASL: sasl}.WithDefaults()
-	want := KafkaConfig{
+	sasl := &SASL{Mechanism: " SCRAM-SHA-512 ", Username: "detector", PasswordEnv: "KAFKA_PASSWORD"}
+	got := Config{Start: "LATEST", SASL: sasl}.WithDefaults()
+	want := Config{
 		Start:             "latest",
-		SASL:              &KafkaSASL{Mechanism: "scram-sha-512", Username: "detector", PasswordEnv: "KAFKA_PASSWORD"},
-		MaxWait:           DefaultKafkaMaxWait,
-		HeartbeatInterval: DefaultKafkaHeartbeatInterval,
-		SessionTimeout:    DefaultKafkaSessionTimeout,
-		MinBytes:          DefaultKafkaMinBytes,
-		MaxBytes:          DefaultKafkaMaxBytes,
-		BatchTimeout:      DefaultKafkaBatchTimeout,
-		BatchSize:         DefaultKafkaBatchSize,
-		DialTimeout:       DefaultKafkaDialTimeout,
+		SASL:              &SASL{Mechanism: "scram-sha-512", Username: "detector", PasswordEnv: "KAFKA_PASSWORD"},
+		MaxWait:           DefaultMaxWait,
+		HeartbeatInterval: DefaultHeartbeatInterval,
+		SessionTimeout:    DefaultSessionTimeout,
+		MinBytes:          DefaultMinBytes,
+		MaxBytes:          DefaultMaxBytes,
+		BatchTimeout:      DefaultBatchTimeout,
+		BatchSize:         DefaultBatchSize,
+		DialTimeout:       DefaultDialTimeout,
 	}
 	if *got.SASL != *want.SASL {
 		t.Errorf("SASL = %+v, want %+v", *got.SASL, *want.SASL)
@@ -133,11 +136,11 @@ func TestKafkaConfigWithDefaults(t *testing.T) {
 		t.Errorf("WithDefaults() = %+v\nwant %+v", got, want)
 	}
 	if sasl.Mechanism != " SCRAM-SHA-512 " {
-		t.Errorf("WithDefaults changed the caller's KafkaSASL: %q", sasl.Mechanism)
+		t.Errorf("WithDefaults changed the caller's SASL: %q", sasl.Mechanism)
 	}
 
-	if got := (KafkaConfig{}).WithDefaults().Start; got != KafkaStartCommitted {
-		t.Errorf("default Start = %q, want %q", got, KafkaStartCommitted)
+	if got := (Config{}).WithDefaults().Start; got != StartCommitted {
+		t.Errorf("default Start = %q, want %q", got, StartCommitted)
 	}
 	set := kafkaTestConfig([]string{"k:9092"}, "g")
 	set.Start = "2026-03-02T09:00:00Z"
@@ -147,7 +150,7 @@ func TestKafkaConfigWithDefaults(t *testing.T) {
 	}
 }
 
-func equalKafkaConfig(a, b KafkaConfig) bool {
+func equalKafkaConfig(a, b Config) bool {
 	return strings.Join(a.Brokers, ",") == strings.Join(b.Brokers, ",") && a.Topic == b.Topic && a.GroupID == b.GroupID &&
 		a.Start == b.Start && a.Reset == b.Reset && a.TLS == b.TLS && a.SASL == b.SASL &&
 		a.MaxWait == b.MaxWait && a.HeartbeatInterval == b.HeartbeatInterval && a.SessionTimeout == b.SessionTimeout &&
@@ -249,7 +252,7 @@ func newTestPKI(t *testing.T) testPKI {
 
 func TestKafkaTLSBuild(t *testing.T) {
 	pki := newTestPKI(t)
-	cfg, err := (&KafkaTLS{CAFile: pki.caFile, CertFile: pki.clientCertFile, KeyFile: pki.clientKey, ServerName: "kafka.test"}).build()
+	cfg, err := (&TLS{CAFile: pki.caFile, CertFile: pki.clientCertFile, KeyFile: pki.clientKey, ServerName: "kafka.test"}).build()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,8 +260,8 @@ func TestKafkaTLSBuild(t *testing.T) {
 		t.Errorf("tls.Config = min version %x, roots %v, %d certificates, server name %q, insecure %v; want TLS 1.2, the CA, the client certificate, kafka.test, false",
 			cfg.MinVersion, cfg.RootCAs != nil, len(cfg.Certificates), cfg.ServerName, cfg.InsecureSkipVerify)
 	}
-	if cfg, err := (&KafkaTLS{}).build(); err != nil || cfg.RootCAs != nil || len(cfg.Certificates) != 0 || cfg.MinVersion != tls.VersionTLS12 {
-		t.Errorf("empty KafkaTLS = %+v, %v; want TLS 1.2 with the system roots", cfg, err)
+	if cfg, err := (&TLS{}).build(); err != nil || cfg.RootCAs != nil || len(cfg.Certificates) != 0 || cfg.MinVersion != tls.VersionTLS12 {
+		t.Errorf("empty TLS = %+v, %v; want TLS 1.2 with the system roots", cfg, err)
 	}
 
 	notPEM := filepath.Join(pki.dir, "not.pem")
@@ -267,12 +270,12 @@ func TestKafkaTLSBuild(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name string
-		tls  KafkaTLS
+		tls  TLS
 		want string
 	}{
-		{"a missing CA file is an error", KafkaTLS{CAFile: filepath.Join(pki.dir, "missing.pem")}, "tls.ca_file"},
-		{"a CA file without PEM is an error", KafkaTLS{CAFile: notPEM}, "no PEM certificate"},
-		{"a key that does not match the certificate is an error", KafkaTLS{CertFile: pki.clientCertFile, KeyFile: pki.serverKey}, "tls.cert_file and tls.key_file"},
+		{"a missing CA file is an error", TLS{CAFile: filepath.Join(pki.dir, "missing.pem")}, "tls.ca_file"},
+		{"a CA file without PEM is an error", TLS{CAFile: notPEM}, "no PEM certificate"},
+		{"a key that does not match the certificate is an error", TLS{CertFile: pki.clientCertFile, KeyFile: pki.serverKey}, "tls.cert_file and tls.key_file"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := tt.tls.build(); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -296,7 +299,7 @@ func TestKafkaSASLBuild(t *testing.T) {
 	t.Setenv("PORTCULLIS_TEST_KAFKA_EMPTY", "")
 
 	t.Run("plain takes the password from the environment", func(t *testing.T) {
-		m, err := (&KafkaSASL{Mechanism: "plain", Username: "detector", PasswordEnv: "PORTCULLIS_TEST_KAFKA_PASSWORD"}).build()
+		m, err := (&SASL{Mechanism: "plain", Username: "detector", PasswordEnv: "PORTCULLIS_TEST_KAFKA_PASSWORD"}).build()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,7 +308,7 @@ func TestKafkaSASLBuild(t *testing.T) {
 		}
 	})
 	t.Run("a password file loses its trailing line ending only", func(t *testing.T) {
-		m, err := (&KafkaSASL{Mechanism: "plain", Username: "detector", PasswordFile: pwFile}).build()
+		m, err := (&SASL{Mechanism: "plain", Username: "detector", PasswordFile: pwFile}).build()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -315,7 +318,7 @@ func TestKafkaSASLBuild(t *testing.T) {
 	})
 	for _, mech := range []string{"scram-sha-256", "scram-sha-512"} {
 		t.Run(mech+" builds a SCRAM mechanism", func(t *testing.T) {
-			m, err := (&KafkaSASL{Mechanism: mech, Username: "detector", PasswordFile: pwFile}).build()
+			m, err := (&SASL{Mechanism: mech, Username: "detector", PasswordFile: pwFile}).build()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -326,13 +329,13 @@ func TestKafkaSASLBuild(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name string
-		sasl KafkaSASL
+		sasl SASL
 		want string
 	}{
-		{"an unset variable is an error that names it", KafkaSASL{Mechanism: "plain", Username: "u", PasswordEnv: "PORTCULLIS_TEST_KAFKA_UNSET"}, "PORTCULLIS_TEST_KAFKA_UNSET is unset or empty"},
-		{"an empty variable is an error", KafkaSASL{Mechanism: "plain", Username: "u", PasswordEnv: "PORTCULLIS_TEST_KAFKA_EMPTY"}, "unset or empty"},
-		{"a missing file is an error", KafkaSASL{Mechanism: "plain", Username: "u", PasswordFile: filepath.Join(dir, "missing")}, "sasl.password_file"},
-		{"an empty file is an error", KafkaSASL{Mechanism: "plain", Username: "u", PasswordFile: emptyFile}, "is empty"},
+		{"an unset variable is an error that names it", SASL{Mechanism: "plain", Username: "u", PasswordEnv: "PORTCULLIS_TEST_KAFKA_UNSET"}, "PORTCULLIS_TEST_KAFKA_UNSET is unset or empty"},
+		{"an empty variable is an error", SASL{Mechanism: "plain", Username: "u", PasswordEnv: "PORTCULLIS_TEST_KAFKA_EMPTY"}, "unset or empty"},
+		{"a missing file is an error", SASL{Mechanism: "plain", Username: "u", PasswordFile: filepath.Join(dir, "missing")}, "sasl.password_file"},
+		{"an empty file is an error", SASL{Mechanism: "plain", Username: "u", PasswordFile: emptyFile}, "is empty"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := tt.sasl.build(); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -357,14 +360,14 @@ func TestKafkaOverTLSWithSASL(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for _, mech := range []string{KafkaSASLPlain, KafkaSASLSCRAMSHA256, KafkaSASLSCRAMSHA512} {
+	for _, mech := range []string{SASLPlain, SASLSCRAMSHA256, SASLSCRAMSHA512} {
 		t.Run(mech+" works, and a wrong password fails", func(t *testing.T) {
 			t.Parallel()
 			ctx := kafkaTestContext(t)
 			brokers := newKafkaTestCluster(t, kfake.EnableSASL(), kfake.Superuser(strings.ToUpper(mech), user, password), kfake.TLS(pki.serverTLS))
 			cfg := kafkaTestConfig(brokers, "detectors")
-			cfg.TLS = &KafkaTLS{CAFile: pki.caFile, CertFile: pki.clientCertFile, KeyFile: pki.clientKey}
-			cfg.SASL = &KafkaSASL{Mechanism: mech, Username: user, PasswordFile: pwFile}
+			cfg.TLS = &TLS{CAFile: pki.caFile, CertFile: pki.clientCertFile, KeyFile: pki.clientKey}
+			cfg.SASL = &SASL{Mechanism: mech, Username: user, PasswordFile: pwFile}
 
 			p := newTestProducer(t, cfg)
 			sent := recordMessages(t, "a", 20, 4, kafkaT0)
@@ -379,19 +382,19 @@ func TestKafkaOverTLSWithSASL(t *testing.T) {
 			}
 
 			wrong := cfg
-			wrong.SASL = &KafkaSASL{Mechanism: mech, Username: user, PasswordFile: wrongFile}
-			if c, err := NewKafkaConsumer(wrong, kafkaTestLogger(t)); err == nil {
+			wrong.SASL = &SASL{Mechanism: mech, Username: user, PasswordFile: wrongFile}
+			if c, err := NewConsumer(t.Context(), wrong, kafkaTestLogger(t)); err == nil {
 				c.Close()
-				t.Error("NewKafkaConsumer with a wrong password succeeded")
+				t.Error("NewConsumer with a wrong password succeeded")
 			} else if strings.Contains(err.Error(), "wrong") || !strings.Contains(err.Error(), "check sasl.username and its password") {
 				t.Errorf("the error shows the password or does not say what to check: %v", err)
 			}
 
 			noCert := cfg
-			noCert.TLS = &KafkaTLS{CAFile: pki.caFile}
-			if c, err := NewKafkaConsumer(noCert, kafkaTestLogger(t)); err == nil {
+			noCert.TLS = &TLS{CAFile: pki.caFile}
+			if c, err := NewConsumer(t.Context(), noCert, kafkaTestLogger(t)); err == nil {
 				c.Close()
-				t.Error("NewKafkaConsumer without the client certificate that the broker requires succeeded")
+				t.Error("NewConsumer without the client certificate that the broker requires succeeded")
 			}
 		})
 	}
@@ -400,11 +403,11 @@ func TestKafkaOverTLSWithSASL(t *testing.T) {
 		t.Parallel()
 		brokers := newKafkaTestCluster(t, kfake.TLS(pki.serverTLS))
 		cfg := kafkaTestConfig(brokers, "detectors")
-		cfg.TLS = &KafkaTLS{CAFile: pki.otherCAFile, CertFile: pki.clientCertFile, KeyFile: pki.clientKey}
-		_, err := NewKafkaConsumer(cfg, kafkaTestLogger(t))
+		cfg.TLS = &TLS{CAFile: pki.otherCAFile, CertFile: pki.clientCertFile, KeyFile: pki.clientKey}
+		_, err := NewConsumer(t.Context(), cfg, kafkaTestLogger(t))
 		var unknown x509.UnknownAuthorityError
 		if !errors.As(err, &unknown) {
-			t.Errorf("NewKafkaConsumer = %v, want x509.UnknownAuthorityError", err)
+			t.Errorf("NewConsumer = %v, want x509.UnknownAuthorityError", err)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package ingest_test
+package kafka_test
 
 import (
 	"context"
@@ -6,22 +6,22 @@ import (
 	"slices"
 	"time"
 
-	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/ingest/kafka"
 )
 
 // A gateway produces access-log records keyed by client, and a detector
 // reads them as a member of a consumer group, committing once it has acted
 // on them. The broker here is kfake, in process.
-func ExampleNewKafkaConsumer() {
+func ExampleNewConsumer() {
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(4, "logs"))
 	if err != nil {
 		panic(err)
 	}
 	defer cluster.Close()
-	cfg := ingest.KafkaConfig{
+	cfg := kafka.Config{
 		Brokers:           cluster.ListenAddrs(),
 		Topic:             "logs",
 		GroupID:           "detectors",
@@ -33,14 +33,14 @@ func ExampleNewKafkaConsumer() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	producer, err := ingest.NewKafkaProducer(cfg, nil)
+	producer, err := kafka.NewProducer(cfg, nil)
 	if err != nil {
 		panic(err)
 	}
 	defer producer.Close()
 	var parser ingest.JSONParser
 	var rec ingest.Record
-	var msgs []kafka.Message
+	var msgs []ingest.Message
 	for _, line := range []string{
 		`{"ts":"2026-03-02T09:00:00Z","client_ip":"203.0.113.7","method":"GET","path":"/login","status":200}`,
 		`{"ts":"2026-03-02T09:00:01Z","client_ip":"198.51.100.2","method":"GET","path":"/items","status":200}`,
@@ -50,13 +50,13 @@ func ExampleNewKafkaConsumer() {
 			panic(err)
 		}
 		key, _ := ingest.IdentityIP.Key(nil, &rec)
-		msgs = append(msgs, kafka.Message{Key: key, Value: []byte(line), Time: time.Unix(0, rec.TS)})
+		msgs = append(msgs, ingest.Message{Key: key, Value: []byte(line), Time: time.Unix(0, rec.TS)})
 	}
 	if err := producer.Write(ctx, msgs...); err != nil {
 		panic(err)
 	}
 
-	consumer, err := ingest.NewKafkaConsumer(cfg, nil)
+	consumer, err := kafka.NewConsumer(ctx, cfg, nil)
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package ingest
+package kafka
 
 import (
 	"context"
@@ -15,53 +15,56 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/segmentio/kafka-go"
+	kafkago "github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/sasl"
 	"github.com/segmentio/kafka-go/sasl/plain"
+
+	"github.com/portcullis/portcullis/ingest"
 )
 
-// ErrKafkaClosed is returned by the methods of a KafkaConsumer or
-// KafkaProducer that was closed.
-var ErrKafkaClosed = errors.New("kafka client closed")
+// ErrClosed is returned by the methods of a Consumer or a Producer that
+// was closed.
+var ErrClosed = errors.New("kafka client closed")
 
-// Values of KafkaConfig.Start, besides an RFC 3339 time.
+// Values of Config.Start, besides an RFC 3339 time.
 const (
-	KafkaStartCommitted = "committed"
-	KafkaStartEarliest  = "earliest"
-	KafkaStartLatest    = "latest"
+	StartCommitted = "committed"
+	StartEarliest  = "earliest"
+	StartLatest    = "latest"
 )
 
-// Values of KafkaSASL.Mechanism.
+// Values of SASL.Mechanism.
 const (
-	KafkaSASLPlain       = "plain"
-	KafkaSASLSCRAMSHA256 = "scram-sha-256"
-	KafkaSASLSCRAMSHA512 = "scram-sha-512"
+	SASLPlain       = "plain"
+	SASLSCRAMSHA256 = "scram-sha-256"
+	SASLSCRAMSHA512 = "scram-sha-512"
 )
 
-// Defaults that KafkaConfig.WithDefaults fills in. They suit production;
+// Defaults that Config.WithDefaults fills in. They suit production;
 // tests shorten MaxWait, HeartbeatInterval and SessionTimeout (see
-// KafkaConfig).
+// Config).
 const (
-	DefaultKafkaMaxWait           = time.Second
-	DefaultKafkaHeartbeatInterval = 3 * time.Second
-	DefaultKafkaSessionTimeout    = 30 * time.Second
-	DefaultKafkaMinBytes          = 1
-	DefaultKafkaMaxBytes          = 10 << 20
-	DefaultKafkaBatchTimeout      = 10 * time.Millisecond
-	DefaultKafkaBatchSize         = 1000
-	DefaultKafkaDialTimeout       = 10 * time.Second
+	DefaultMaxWait           = time.Second
+	DefaultHeartbeatInterval = 3 * time.Second
+	DefaultSessionTimeout    = 30 * time.Second
+	DefaultMinBytes          = 1
+	DefaultMaxBytes          = 10 << 20
+	DefaultBatchTimeout      = 10 * time.Millisecond
+	DefaultBatchSize         = 1000
+	DefaultDialTimeout       = 10 * time.Second
 )
 
-// kafkaSetupTimeout bounds the requests NewKafkaConsumer makes before it
-// starts the group reader (topic metadata, and committing start offsets).
-const kafkaSetupTimeout = 30 * time.Second
+// setupTimeout bounds the requests NewConsumer makes before it starts the
+// group reader (topic metadata, and committing start offsets), when the
+// caller's context does not end sooner.
+const setupTimeout = 30 * time.Second
 
-// KafkaConfig selects a topic and how to reach it. Secrets never come from
-// flags: the SASL password comes from KafkaSASL.PasswordEnv (an environment
-// variable name) or KafkaSASL.PasswordFile.
+// Config selects a topic and how to reach it. Secrets never come from
+// flags: the SASL password comes from SASL.PasswordEnv (an environment
+// variable name) or SASL.PasswordFile.
 //
 // A zero duration or size means its default (see WithDefaults).
-type KafkaConfig struct {
+type Config struct {
 	// Brokers are the bootstrap brokers, as host:port.
 	Brokers []string `yaml:"brokers"`
 	// Topic holds access-log records: JSON values keyed by client identity.
@@ -76,30 +79,30 @@ type KafkaConfig struct {
 	//   - "committed" (the default): the committed offset, else the earliest
 	//     one;
 	//   - "earliest": the first offset still in the log;
-	//   - "latest": the end of the log when NewKafkaConsumer runs, so only
+	//   - "latest": the end of the log when NewConsumer runs, so only
 	//     records written after it are read;
 	//   - an RFC 3339 time, such as "2026-03-02T09:00:00Z": in each
 	//     partition, the first record whose timestamp is at or after that
 	//     time (the end of the log if there is none). Timestamps are what
-	//     the producer set (KafkaProducer writes Message.Time), or the
+	//     the producer set (Producer writes Message.Time), or the
 	//     broker's append time on a topic with LogAppendTime; records after
 	//     that point are read even when their timestamps are earlier.
 	//
 	// Start applies per partition: partitions with a committed offset keep
-	// it unless Reset is set. For "latest" and a time, NewKafkaConsumer
+	// it unless Reset is set. For "latest" and a time, NewConsumer
 	// commits the start offsets of those partitions for the group before it
 	// joins (kafka-go's group reader cannot seek), which needs the group to
-	// have no active members; see NewKafkaConsumer.
+	// have no active members; see NewConsumer.
 	Start string `yaml:"start"`
 	// Reset makes Start apply to every partition, replacing the group's
-	// committed offsets, each time NewKafkaConsumer runs: a backfill, or a
+	// committed offsets, each time NewConsumer runs: a backfill, or a
 	// restart from the earliest or latest offset. It needs Start other than
 	// "committed" and a group with no active members. Turn it off once the
 	// backfill has started, or every restart rewinds the group again.
 	Reset bool `yaml:"reset"`
 
-	TLS  *KafkaTLS  `yaml:"tls"`
-	SASL *KafkaSASL `yaml:"sasl"`
+	TLS  *TLS  `yaml:"tls"`
+	SASL *SASL `yaml:"sasl"`
 
 	// MaxWait is how long a fetch waits for new records (kafka-go's default
 	// of 10s makes an idle Close take that long). Default 1s; 500ms in tests.
@@ -129,9 +132,9 @@ type KafkaConfig struct {
 	DialTimeout time.Duration `yaml:"dial_timeout"`
 }
 
-// KafkaTLS configures TLS to the brokers (TLS 1.2 or later). With no
+// TLS configures TLS to the brokers (TLS 1.2 or later). With no
 // CAFile, the system roots verify the brokers.
-type KafkaTLS struct {
+type TLS struct {
 	// CAFile is a PEM file of the certificates that sign the brokers'.
 	CAFile string `yaml:"ca_file"`
 	// CertFile and KeyFile are a PEM client certificate and its key, for
@@ -146,9 +149,9 @@ type KafkaTLS struct {
 	InsecureSkipVerify bool `yaml:"insecure_skip_verify"`
 }
 
-// KafkaSASL configures SASL authentication to the brokers. Use it with
+// SASL configures SASL authentication to the brokers. Use it with
 // TLS: PLAIN sends the password as is.
-type KafkaSASL struct {
+type SASL struct {
 	// Mechanism is "plain", "scram-sha-256" or "scram-sha-512".
 	Mechanism string `yaml:"mechanism"`
 	Username  string `yaml:"username"`
@@ -162,22 +165,22 @@ type KafkaSASL struct {
 // WithDefaults returns c with the defaults filled in for zero settings and
 // Start and the SASL mechanism in their canonical lower-case form. It does
 // not change what c's pointers point to.
-func (c KafkaConfig) WithDefaults() KafkaConfig {
+func (c Config) WithDefaults() Config {
 	c.Start = strings.TrimSpace(c.Start)
 	switch low := strings.ToLower(c.Start); low {
-	case "", KafkaStartCommitted:
-		c.Start = KafkaStartCommitted
-	case KafkaStartEarliest, KafkaStartLatest:
+	case "", StartCommitted:
+		c.Start = StartCommitted
+	case StartEarliest, StartLatest:
 		c.Start = low
 	}
-	setDefault(&c.MaxWait, DefaultKafkaMaxWait)
-	setDefault(&c.HeartbeatInterval, DefaultKafkaHeartbeatInterval)
-	setDefault(&c.SessionTimeout, DefaultKafkaSessionTimeout)
-	setDefault(&c.MinBytes, DefaultKafkaMinBytes)
-	setDefault(&c.MaxBytes, DefaultKafkaMaxBytes)
-	setDefault(&c.BatchTimeout, DefaultKafkaBatchTimeout)
-	setDefault(&c.BatchSize, DefaultKafkaBatchSize)
-	setDefault(&c.DialTimeout, DefaultKafkaDialTimeout)
+	setDefault(&c.MaxWait, DefaultMaxWait)
+	setDefault(&c.HeartbeatInterval, DefaultHeartbeatInterval)
+	setDefault(&c.SessionTimeout, DefaultSessionTimeout)
+	setDefault(&c.MinBytes, DefaultMinBytes)
+	setDefault(&c.MaxBytes, DefaultMaxBytes)
+	setDefault(&c.BatchTimeout, DefaultBatchTimeout)
+	setDefault(&c.BatchSize, DefaultBatchSize)
+	setDefault(&c.DialTimeout, DefaultDialTimeout)
 	if c.SASL != nil {
 		s := *c.SASL
 		s.Mechanism = strings.ToLower(strings.TrimSpace(s.Mechanism))
@@ -192,26 +195,26 @@ func setDefault[T int | time.Duration](v *T, def T) {
 	}
 }
 
-// kafkaConfigError is an invalid KafkaConfig setting; it wraps
-// ErrInvalidConfig.
+// kafkaConfigError is an invalid Config setting; it wraps
+// ingest.ErrInvalidConfig.
 type kafkaConfigError string
 
 func (e kafkaConfigError) Error() string { return "ingest: kafka config: " + string(e) }
 
-func (e kafkaConfigError) Unwrap() error { return ErrInvalidConfig }
+func (e kafkaConfigError) Unwrap() error { return ingest.ErrInvalidConfig }
 
 func invalidKafka(format string, args ...any) error {
 	return kafkaConfigError(fmt.Sprintf(format, args...))
 }
 
 // Validate reports every problem that keeps c from configuring a
-// KafkaConsumer, each as an error wrapping ErrInvalidConfig that names the
-// setting and says what to do. NewKafkaProducer needs neither GroupID nor
+// Consumer, each as an error wrapping ingest.ErrInvalidConfig that names the
+// setting and says what to do. NewProducer needs neither GroupID nor
 // Start, and skips those checks. Validate does no I/O: password sources and
 // TLS files are read by the constructors.
-func (c KafkaConfig) Validate() error { return c.validate(true) }
+func (c Config) Validate() error { return c.validate(true) }
 
-func (c KafkaConfig) validate(consumer bool) error {
+func (c Config) validate(consumer bool) error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, invalidKafka(format, args...)) }
 
@@ -233,9 +236,9 @@ func (c KafkaConfig) validate(consumer bool) error {
 		}
 		if _, err := parseKafkaStart(d.Start); err != nil {
 			add("start is %q: use %q, %q, %q or an RFC 3339 time such as 2026-03-02T09:00:00Z", c.Start,
-				KafkaStartCommitted, KafkaStartEarliest, KafkaStartLatest)
-		} else if c.Reset && d.Start == KafkaStartCommitted {
-			add("reset needs start %q, %q or a time: with start %q there is nothing to reset to", KafkaStartEarliest, KafkaStartLatest, KafkaStartCommitted)
+				StartCommitted, StartEarliest, StartLatest)
+		} else if c.Reset && d.Start == StartCommitted {
+			add("reset needs start %q, %q or a time: with start %q there is nothing to reset to", StartEarliest, StartLatest, StartCommitted)
 		}
 	}
 	for _, s := range []struct {
@@ -268,9 +271,9 @@ func (c KafkaConfig) validate(consumer bool) error {
 	}
 	if s := d.SASL; s != nil {
 		switch s.Mechanism {
-		case KafkaSASLPlain, KafkaSASLSCRAMSHA256, KafkaSASLSCRAMSHA512:
+		case SASLPlain, SASLSCRAMSHA256, SASLSCRAMSHA512:
 		default:
-			add("sasl.mechanism is %q: use %q, %q or %q", c.SASL.Mechanism, KafkaSASLPlain, KafkaSASLSCRAMSHA256, KafkaSASLSCRAMSHA512)
+			add("sasl.mechanism is %q: use %q, %q or %q", c.SASL.Mechanism, SASLPlain, SASLSCRAMSHA256, SASLSCRAMSHA512)
 		}
 		if s.Username == "" {
 			add("sasl.username: empty: give the user to authenticate as")
@@ -285,9 +288,9 @@ func (c KafkaConfig) validate(consumer bool) error {
 	return errors.Join(errs...)
 }
 
-// kafkaStart is a parsed KafkaConfig.Start.
+// kafkaStart is a parsed Config.Start.
 type kafkaStart struct {
-	kind string    // KafkaStartCommitted, KafkaStartEarliest, KafkaStartLatest, or "time"
+	kind string    // StartCommitted, StartEarliest, StartLatest, or "time"
 	at   time.Time // for "time"
 }
 
@@ -295,7 +298,7 @@ const kafkaStartTime = "time"
 
 func parseKafkaStart(s string) (kafkaStart, error) {
 	switch s {
-	case KafkaStartCommitted, KafkaStartEarliest, KafkaStartLatest:
+	case StartCommitted, StartEarliest, StartLatest:
 		return kafkaStart{kind: s}, nil
 	}
 	at, err := time.Parse(time.RFC3339Nano, s)
@@ -312,7 +315,7 @@ type kafkaSecurity struct {
 }
 
 // security reads the TLS files and the SASL password. c has its defaults.
-func (c KafkaConfig) security(logger *slog.Logger) (kafkaSecurity, error) {
+func (c Config) security(logger *slog.Logger) (kafkaSecurity, error) {
 	var sec kafkaSecurity
 	if c.TLS != nil {
 		cfg, err := c.TLS.build()
@@ -339,7 +342,7 @@ func (c KafkaConfig) security(logger *slog.Logger) (kafkaSecurity, error) {
 }
 
 // build returns the tls.Config that t describes.
-func (t *KafkaTLS) build() (*tls.Config, error) {
+func (t *TLS) build() (*tls.Config, error) {
 	cfg := &tls.Config{
 		MinVersion:         tls.VersionTLS12,
 		ServerName:         t.ServerName,
@@ -368,25 +371,25 @@ func (t *KafkaTLS) build() (*tls.Config, error) {
 
 // build reads the password and returns the SASL mechanism. s.Mechanism is
 // lower case.
-func (s *KafkaSASL) build() (sasl.Mechanism, error) {
+func (s *SASL) build() (sasl.Mechanism, error) {
 	pw, err := s.password()
 	if err != nil {
 		return nil, err
 	}
 	switch s.Mechanism {
-	case KafkaSASLPlain:
+	case SASLPlain:
 		return plain.Mechanism{Username: s.Username, Password: pw}, nil
-	case KafkaSASLSCRAMSHA256:
+	case SASLSCRAMSHA256:
 		return newSCRAM("SCRAM-SHA-256", s.Username, pw), nil
-	case KafkaSASLSCRAMSHA512:
+	case SASLSCRAMSHA512:
 		return newSCRAM("SCRAM-SHA-512", s.Username, pw), nil
 	}
-	return nil, invalidKafka("sasl.mechanism is %q: use %q, %q or %q", s.Mechanism, KafkaSASLPlain, KafkaSASLSCRAMSHA256, KafkaSASLSCRAMSHA512)
+	return nil, invalidKafka("sasl.mechanism is %q: use %q, %q or %q", s.Mechanism, SASLPlain, SASLSCRAMSHA256, SASLSCRAMSHA512)
 }
 
 // password reads the password from its source. Errors name the source,
 // never the password.
-func (s *KafkaSASL) password() (string, error) {
+func (s *SASL) password() (string, error) {
 	if s.PasswordEnv != "" {
 		pw := os.Getenv(s.PasswordEnv)
 		if pw == "" {
@@ -405,8 +408,8 @@ func (s *KafkaSASL) password() (string, error) {
 	return pw, nil
 }
 
-func (c KafkaConfig) transport(sec kafkaSecurity) *kafka.Transport {
-	return &kafka.Transport{
+func (c Config) transport(sec kafkaSecurity) *kafkago.Transport {
+	return &kafkago.Transport{
 		DialTimeout: c.DialTimeout,
 		ClientID:    "portcullis",
 		TLS:         sec.tls,
@@ -414,8 +417,8 @@ func (c KafkaConfig) transport(sec kafkaSecurity) *kafka.Transport {
 	}
 }
 
-func (c KafkaConfig) dialer(sec kafkaSecurity) *kafka.Dialer {
-	return &kafka.Dialer{
+func (c Config) dialer(sec kafkaSecurity) *kafkago.Dialer {
+	return &kafkago.Dialer{
 		ClientID:      "portcullis",
 		Timeout:       c.DialTimeout,
 		DualStack:     true,
@@ -425,7 +428,7 @@ func (c KafkaConfig) dialer(sec kafkaSecurity) *kafka.Dialer {
 }
 
 // kafkaLog adapts a slog.Logger to kafka-go's printf-style Logger.
-func kafkaLog(logger *slog.Logger, level slog.Level) kafka.LoggerFunc {
+func kafkaLog(logger *slog.Logger, level slog.Level) kafkago.LoggerFunc {
 	return func(format string, args ...any) {
 		ctx := context.Background()
 		if logger.Enabled(ctx, level) {
@@ -443,24 +446,24 @@ func orDiscard(logger *slog.Logger) *slog.Logger {
 	return logger
 }
 
-// KafkaConsumer reads a topic as a member of a consumer group. Offsets are
+// Consumer reads a topic as a member of a consumer group. Offsets are
 // committed only by Commit, so a caller commits after acting on messages
 // (at-least-once): after a restart or a rebalance, the group resumes after
 // the last committed offset of each partition, and messages fetched but not
 // committed are read again.
 //
 // Fetch and Commit may be called from different goroutines; Close may be
-// called from any goroutine and makes a blocked Fetch return ErrKafkaClosed.
-type KafkaConsumer struct {
-	reader *kafka.Reader
-	rc     kafka.ReaderConfig // of reader, for Rewind's partition readers
+// called from any goroutine and makes a blocked Fetch return ErrClosed.
+type Consumer struct {
+	reader *kafkago.Reader
+	rc     kafkago.ReaderConfig // of reader, for Rewind's partition readers
 	topic  string
 	group  string
 	logger *slog.Logger
 	closed atomic.Bool
 }
 
-// NewKafkaConsumer validates cfg, checks that the topic exists, applies
+// NewConsumer validates cfg, checks that the topic exists, applies
 // cfg.Start, and starts a group reader, which joins the group in the
 // background: the first Fetch waits for the join and the partition
 // assignment.
@@ -469,15 +472,18 @@ type KafkaConsumer struct {
 // commits a start offset for the group in each partition that needs one:
 // every partition with Reset, else those without a committed offset. The
 // broker accepts such a commit only while the group has no active members.
-// If members are active: without Reset, NewKafkaConsumer goes on when they
+// If members are active: without Reset, NewConsumer goes on when they
 // have already committed offsets for those partitions (as members started
 // with the same Start have), and fails otherwise; with Reset it fails, so
 // stop the group's other consumers before a backfill. "committed", and
 // "earliest" without Reset, commit nothing: kafka-go starts a partition with
 // no committed offset at its first offset.
 //
-// The requests made here are bounded by 30 s.
-func NewKafkaConsumer(cfg KafkaConfig, logger *slog.Logger) (*KafkaConsumer, error) {
+// The requests made here end with ctx, and after 30 s at most. When ctx
+// ends first, NewConsumer returns ctx.Err(): a Ctrl-C during a start
+// against a broker that does not answer stops it at once. ctx bounds only
+// the start: the consumer lives until Close.
+func NewConsumer(ctx context.Context, cfg Config, logger *slog.Logger) (*Consumer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -489,24 +495,30 @@ func NewKafkaConsumer(cfg KafkaConfig, logger *slog.Logger) (*KafkaConsumer, err
 		return nil, err
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), kafkaSetupTimeout)
+	setupCtx, cancel := context.WithTimeout(ctx, setupTimeout)
 	defer cancel()
 	transport := cfg.transport(sec)
 	defer transport.CloseIdleConnections()
-	client := &kafka.Client{Addr: kafka.TCP(cfg.Brokers...), Transport: transport}
-	partitions, err := topicPartitions(ctx, client, cfg.Topic)
+	client := &kafkago.Client{Addr: kafkago.TCP(cfg.Brokers...), Transport: transport}
+	partitions, err := topicPartitions(setupCtx, client, cfg.Topic)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, cfg.connectHint(err)
 	}
-	if err := seedStartOffsets(ctx, client, cfg, start, partitions, logger); err != nil {
+	if err := seedStartOffsets(setupCtx, client, cfg, start, partitions, logger); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, err
 	}
 
-	startOffset := kafka.FirstOffset
-	if start.kind == KafkaStartLatest {
-		startOffset = kafka.LastOffset
+	startOffset := kafkago.FirstOffset
+	if start.kind == StartLatest {
+		startOffset = kafkago.LastOffset
 	}
-	rc := kafka.ReaderConfig{
+	rc := kafkago.ReaderConfig{
 		Brokers:               cfg.Brokers,
 		GroupID:               cfg.GroupID,
 		Topic:                 cfg.Topic,
@@ -526,8 +538,8 @@ func NewKafkaConsumer(cfg KafkaConfig, logger *slog.Logger) (*KafkaConsumer, err
 		return nil, invalidKafka("%v", err)
 	}
 	logger.Info("kafka: consumer starting", slog.String("start", cfg.Start), slog.Int("partitions", len(partitions)))
-	return &KafkaConsumer{
-		reader: kafka.NewReader(rc),
+	return &Consumer{
+		reader: kafkago.NewReader(rc),
 		rc:     rc,
 		topic:  cfg.Topic,
 		group:  cfg.GroupID,
@@ -540,21 +552,26 @@ func NewKafkaConsumer(cfg KafkaConfig, logger *slog.Logger) (*KafkaConsumer, err
 // does not commit: pass the message to Commit once it has been acted on.
 //
 // Fetch returns ctx.Err() when ctx ends first, and an error wrapping
-// ErrKafkaClosed once the consumer is closed.
-func (c *KafkaConsumer) Fetch(ctx context.Context) (kafka.Message, error) {
+// ErrClosed once the consumer is closed.
+func (c *Consumer) Fetch(ctx context.Context) (ingest.Message, error) {
 	if c.closed.Load() {
-		return kafka.Message{}, fmt.Errorf("ingest: kafka fetch from topic %q: %w", c.topic, ErrKafkaClosed)
+		return ingest.Message{}, fmt.Errorf("ingest: kafka fetch from topic %q: %w", c.topic, ErrClosed)
 	}
 	m, err := c.reader.FetchMessage(ctx)
 	switch {
 	case err == nil:
-		return m, nil
+		return message(m), nil
 	case ctx.Err() != nil:
-		return kafka.Message{}, ctx.Err()
+		return ingest.Message{}, ctx.Err()
 	case c.closed.Load() || errors.Is(err, io.EOF):
-		return kafka.Message{}, fmt.Errorf("ingest: kafka fetch from topic %q: %w", c.topic, ErrKafkaClosed)
+		return ingest.Message{}, fmt.Errorf("ingest: kafka fetch from topic %q: %w", c.topic, ErrClosed)
 	}
-	return kafka.Message{}, fmt.Errorf("ingest: kafka fetch from topic %q: %w", c.topic, err)
+	return ingest.Message{}, fmt.Errorf("ingest: kafka fetch from topic %q: %w", c.topic, err)
+}
+
+// message returns m as the project's Message: its slices are m's.
+func message(m kafkago.Message) ingest.Message {
+	return ingest.Message{Partition: m.Partition, Offset: m.Offset, Key: m.Key, Value: m.Value, Time: m.Time}
 }
 
 // Commit commits, for each partition among msgs, the offset after the
@@ -564,26 +581,44 @@ func (c *KafkaConsumer) Fetch(ctx context.Context) (kafka.Message, error) {
 //
 // If ctx ends first, Commit returns ctx.Err() and the offsets may or may not
 // be stored; committing them again is harmless. Commit before Close: after
-// it, Commit returns an error wrapping ErrKafkaClosed. A commit made after a
+// it, Commit returns an error wrapping ErrClosed. A commit made after a
 // rebalance moved the partition to another member is still stored, which
 // at worst makes that member re-read messages.
-func (c *KafkaConsumer) Commit(ctx context.Context, msgs ...kafka.Message) error {
+func (c *Consumer) Commit(ctx context.Context, msgs ...ingest.Message) error {
 	if c.closed.Load() {
-		return fmt.Errorf("ingest: kafka commit for group %q: %w", c.group, ErrKafkaClosed)
+		return fmt.Errorf("ingest: kafka commit for group %q: %w", c.group, ErrClosed)
 	}
 	if len(msgs) == 0 {
 		return nil
 	}
-	err := c.reader.CommitMessages(ctx, msgs...)
+	err := c.reader.CommitMessages(ctx, c.highest(msgs)...)
 	switch {
 	case err == nil:
 		return nil
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case c.closed.Load() || errors.Is(err, io.ErrClosedPipe):
-		return fmt.Errorf("ingest: kafka commit for group %q: %w", c.group, ErrKafkaClosed)
+		return fmt.Errorf("ingest: kafka commit for group %q: %w", c.group, ErrClosed)
 	}
 	return fmt.Errorf("ingest: kafka commit for group %q: %w", c.group, err)
+}
+
+// highest returns, for each partition among msgs, the message with the
+// highest offset, as kafka-go messages of the consumer's topic: what
+// kafka-go's commit reads of a message, and all it needs to commit.
+func (c *Consumer) highest(msgs []ingest.Message) []kafkago.Message {
+	out := make([]kafkago.Message, 0, 4)
+next:
+	for _, m := range msgs {
+		for i := range out {
+			if out[i].Partition == m.Partition {
+				out[i].Offset = max(out[i].Offset, m.Offset)
+				continue next
+			}
+		}
+		out = append(out, kafkago.Message{Topic: c.topic, Partition: m.Partition, Offset: m.Offset})
+	}
+	return out
 }
 
 // Rewind calls fn with the messages of one partition of the topic, in
@@ -592,14 +627,14 @@ func (c *KafkaConsumer) Commit(ctx context.Context, msgs ...kafka.Message) error
 // which a consumer that has just been given the partition (a start, a
 // restart, a rebalance) reads to warm its state. It reads with a reader of
 // its own, outside the group, and commits nothing.
-func (c *KafkaConsumer) Rewind(ctx context.Context, partition int, since time.Time, until int64, fn func(kafka.Message)) error {
+func (c *Consumer) Rewind(ctx context.Context, partition int, since time.Time, until int64, fn func(ingest.Message)) error {
 	if c.closed.Load() {
-		return fmt.Errorf("ingest: kafka rewind of topic %q: %w", c.topic, ErrKafkaClosed)
+		return fmt.Errorf("ingest: kafka rewind of topic %q: %w", c.topic, ErrClosed)
 	}
 	rc := c.rc
-	rc.GroupID, rc.Partition, rc.StartOffset = "", partition, kafka.FirstOffset
+	rc.GroupID, rc.Partition, rc.StartOffset = "", partition, kafkago.FirstOffset
 	rc.HeartbeatInterval, rc.SessionTimeout, rc.WatchPartitionChanges = 0, 0, false
-	r := kafka.NewReader(rc)
+	r := kafkago.NewReader(rc)
 	defer r.Close()
 	if err := r.SetOffsetAt(ctx, since); err != nil {
 		return fmt.Errorf("ingest: kafka rewind of topic %q, partition %d, to %s: %w", c.topic, partition, since.UTC().Format(time.RFC3339), err)
@@ -612,7 +647,7 @@ func (c *KafkaConsumer) Rewind(ctx context.Context, partition int, since time.Ti
 		if m.Offset >= until {
 			return nil
 		}
-		fn(m)
+		fn(message(m))
 	}
 }
 
@@ -623,11 +658,11 @@ func (c *KafkaConsumer) Rewind(ctx context.Context, partition int, since time.Ti
 // the partition read most recently, not the sum; it is 0 before the first
 // fetch. Lag resets kafka-go's other reader counters, which this package
 // does not expose.
-func (c *KafkaConsumer) Lag() int64 { return c.reader.Stats().Lag }
+func (c *Consumer) Lag() int64 { return c.reader.Stats().Lag }
 
 // Close leaves the group, so that its partitions move to the other members
 // at once, and stops the reader. It is safe to call more than once.
-func (c *KafkaConsumer) Close() error {
+func (c *Consumer) Close() error {
 	if c.closed.Swap(true) {
 		return nil
 	}
@@ -640,16 +675,16 @@ func (c *KafkaConsumer) Close() error {
 
 // connectHint adds what to check to an error from the first request to the
 // brokers. A broker that refuses a SASL login may just close the connection.
-func (c KafkaConfig) connectHint(err error) error {
-	if c.SASL != nil && (errors.Is(err, kafka.SASLAuthenticationFailed) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
+func (c Config) connectHint(err error) error {
+	if c.SASL != nil && (errors.Is(err, kafkago.SASLAuthenticationFailed) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
 		return fmt.Errorf("%w (if the broker refused the login, check sasl.username and its password, and sasl.mechanism)", err)
 	}
 	return err
 }
 
 // topicPartitions returns the partition IDs of topic, in order.
-func topicPartitions(ctx context.Context, client *kafka.Client, topic string) ([]int, error) {
-	meta, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+func topicPartitions(ctx context.Context, client *kafkago.Client, topic string) ([]int, error) {
+	meta, err := client.Metadata(ctx, &kafkago.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		return nil, fmt.Errorf("ingest: kafka: reading metadata of topic %q: %w", topic, err)
 	}
@@ -657,8 +692,8 @@ func topicPartitions(ctx context.Context, client *kafka.Client, topic string) ([
 		if t.Name != topic {
 			continue
 		}
-		if errors.Is(t.Error, kafka.UnknownTopicOrPartition) || (t.Error == nil && len(t.Partitions) == 0) {
-			return nil, fmt.Errorf("ingest: kafka: topic %q does not exist: create it (portcullis does not create topics): %w", topic, kafka.UnknownTopicOrPartition)
+		if errors.Is(t.Error, kafkago.UnknownTopicOrPartition) || (t.Error == nil && len(t.Partitions) == 0) {
+			return nil, fmt.Errorf("ingest: kafka: topic %q does not exist: create it (portcullis does not create topics): %w", topic, kafkago.UnknownTopicOrPartition)
 		}
 		if t.Error != nil {
 			return nil, fmt.Errorf("ingest: kafka: metadata of topic %q: %w", topic, t.Error)
@@ -670,13 +705,13 @@ func topicPartitions(ctx context.Context, client *kafka.Client, topic string) ([
 		slices.Sort(ids)
 		return ids, nil
 	}
-	return nil, fmt.Errorf("ingest: kafka: topic %q does not exist: create it (portcullis does not create topics): %w", topic, kafka.UnknownTopicOrPartition)
+	return nil, fmt.Errorf("ingest: kafka: topic %q does not exist: create it (portcullis does not create topics): %w", topic, kafkago.UnknownTopicOrPartition)
 }
 
 // seedStartOffsets commits start offsets for the group as
-// NewKafkaConsumer documents.
-func seedStartOffsets(ctx context.Context, client *kafka.Client, cfg KafkaConfig, start kafkaStart, partitions []int, logger *slog.Logger) error {
-	if start.kind == KafkaStartCommitted || (start.kind == KafkaStartEarliest && !cfg.Reset) {
+// NewConsumer documents.
+func seedStartOffsets(ctx context.Context, client *kafkago.Client, cfg Config, start kafkaStart, partitions []int, logger *slog.Logger) error {
+	if start.kind == StartCommitted || (start.kind == StartEarliest && !cfg.Reset) {
 		return nil
 	}
 	committed, err := committedOffsets(ctx, client, cfg.GroupID, cfg.Topic, partitions)
@@ -711,7 +746,7 @@ func seedStartOffsets(ctx context.Context, client *kafka.Client, cfg KafkaConfig
 		for _, p := range targets {
 			if again[p] < 0 {
 				return fmt.Errorf("ingest: kafka: group %q has active members and partition %d of topic %q has no committed offset, so start %q cannot be applied: start this consumer while the group is empty, or use start %q: %w",
-					cfg.GroupID, p, cfg.Topic, cfg.Start, KafkaStartCommitted, err)
+					cfg.GroupID, p, cfg.Topic, cfg.Start, StartCommitted, err)
 			}
 		}
 		logger.Info("kafka: the group is active and already has offsets; start left as committed", slog.String("start", cfg.Start))
@@ -725,25 +760,54 @@ func seedStartOffsets(ctx context.Context, client *kafka.Client, cfg KafkaConfig
 	return nil
 }
 
+// Committed returns the committed offset of the group cfg.GroupID in each
+// partition of cfg.Topic, -1 where the group has none: where the group
+// resumes, so how far its consumers have acted on the topic. It returns
+// ctx.Err() when ctx ends first.
+func Committed(ctx context.Context, cfg Config) (map[int]int64, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithDefaults()
+	sec, err := cfg.security(orDiscard(nil))
+	if err != nil {
+		return nil, err
+	}
+	transport := cfg.transport(sec)
+	defer transport.CloseIdleConnections()
+	client := &kafkago.Client{Addr: kafkago.TCP(cfg.Brokers...), Transport: transport}
+	partitions, err := topicPartitions(ctx, client, cfg.Topic)
+	if err == nil {
+		var out map[int]int64
+		if out, err = committedOffsets(ctx, client, cfg.GroupID, cfg.Topic, partitions); err == nil {
+			return out, nil
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return nil, cfg.connectHint(err)
+}
+
 // committedOffsets returns the group's committed offset of each partition,
 // -1 for none.
-func committedOffsets(ctx context.Context, client *kafka.Client, group, topic string, partitions []int) (map[int]int64, error) {
+func committedOffsets(ctx context.Context, client *kafkago.Client, group, topic string, partitions []int) (map[int]int64, error) {
 	out := make(map[int]int64, len(partitions))
 	for _, p := range partitions {
 		out[p] = -1
 	}
-	resp, err := client.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: partitions}})
+	resp, err := client.OffsetFetch(ctx, &kafkago.OffsetFetchRequest{GroupID: group, Topics: map[string][]int{topic: partitions}})
 	if err == nil {
 		err = resp.Error
 	}
-	if errors.Is(err, kafka.GroupIdNotFound) {
+	if errors.Is(err, kafkago.GroupIdNotFound) {
 		return out, nil // a group that never committed (Kafka answers -1 offsets, kfake this)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("ingest: kafka: reading the committed offsets of group %q: %w", group, err)
 	}
 	for _, p := range resp.Topics[topic] {
-		if errors.Is(p.Error, kafka.GroupIdNotFound) {
+		if errors.Is(p.Error, kafkago.GroupIdNotFound) {
 			continue
 		}
 		if p.Error != nil {
@@ -755,13 +819,13 @@ func committedOffsets(ctx context.Context, client *kafka.Client, group, topic st
 }
 
 // startOffsets returns the offset that start names in each partition.
-func startOffsets(ctx context.Context, client *kafka.Client, topic string, partitions []int, start kafkaStart) (map[int]int64, error) {
-	list := func(req func(int) kafka.OffsetRequest) ([]kafka.PartitionOffsets, error) {
-		reqs := make([]kafka.OffsetRequest, len(partitions))
+func startOffsets(ctx context.Context, client *kafkago.Client, topic string, partitions []int, start kafkaStart) (map[int]int64, error) {
+	list := func(req func(int) kafkago.OffsetRequest) ([]kafkago.PartitionOffsets, error) {
+		reqs := make([]kafkago.OffsetRequest, len(partitions))
 		for i, p := range partitions {
 			reqs[i] = req(p)
 		}
-		resp, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
+		resp, err := client.ListOffsets(ctx, &kafkago.ListOffsetsRequest{Topics: map[string][]kafkago.OffsetRequest{topic: reqs}})
 		if err != nil {
 			return nil, fmt.Errorf("ingest: kafka: listing offsets of topic %q: %w", topic, err)
 		}
@@ -779,16 +843,16 @@ func startOffsets(ctx context.Context, client *kafka.Client, topic string, parti
 
 	out := make(map[int]int64, len(partitions))
 	switch start.kind {
-	case KafkaStartEarliest:
-		got, err := list(kafka.FirstOffsetOf)
+	case StartEarliest:
+		got, err := list(kafkago.FirstOffsetOf)
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range got {
 			out[p.Partition] = p.FirstOffset
 		}
-	case KafkaStartLatest:
-		got, err := list(kafka.LastOffsetOf)
+	case StartLatest:
+		got, err := list(kafkago.LastOffsetOf)
 		if err != nil {
 			return nil, err
 		}
@@ -799,11 +863,11 @@ func startOffsets(ctx context.Context, client *kafka.Client, topic string, parti
 		// Ask for the ends first: a partition with no record at or after
 		// the time starts at its end, and asking in this order means a
 		// record written in between is not skipped.
-		ends, err := list(kafka.LastOffsetOf)
+		ends, err := list(kafkago.LastOffsetOf)
 		if err != nil {
 			return nil, err
 		}
-		got, err := list(func(p int) kafka.OffsetRequest { return kafka.TimeOffsetOf(p, start.at) })
+		got, err := list(func(p int) kafkago.OffsetRequest { return kafkago.TimeOffsetOf(p, start.at) })
 		if err != nil {
 			return nil, err
 		}
@@ -829,16 +893,16 @@ var errGroupActive = errors.New("the group has active members")
 
 // commitGroupOffsets commits offsets for the group as a client that is not
 // a member, which the broker accepts only while the group has no members.
-func commitGroupOffsets(ctx context.Context, client *kafka.Client, group, topic string, offsets map[int]int64) error {
-	commits := make([]kafka.OffsetCommit, 0, len(offsets))
+func commitGroupOffsets(ctx context.Context, client *kafkago.Client, group, topic string, offsets map[int]int64) error {
+	commits := make([]kafkago.OffsetCommit, 0, len(offsets))
 	for p, off := range offsets {
-		commits = append(commits, kafka.OffsetCommit{Partition: p, Offset: off})
+		commits = append(commits, kafkago.OffsetCommit{Partition: p, Offset: off})
 	}
-	slices.SortFunc(commits, func(a, b kafka.OffsetCommit) int { return a.Partition - b.Partition })
-	resp, err := client.OffsetCommit(ctx, &kafka.OffsetCommitRequest{
+	slices.SortFunc(commits, func(a, b kafkago.OffsetCommit) int { return a.Partition - b.Partition })
+	resp, err := client.OffsetCommit(ctx, &kafkago.OffsetCommitRequest{
 		GroupID:      group,
 		GenerationID: -1, // not a member: a "simple" commit
-		Topics:       map[string][]kafka.OffsetCommit{topic: commits},
+		Topics:       map[string][]kafkago.OffsetCommit{topic: commits},
 	})
 	if err != nil {
 		return fmt.Errorf("ingest: kafka: committing start offsets for group %q: %w", group, err)
@@ -847,7 +911,7 @@ func commitGroupOffsets(ctx context.Context, client *kafka.Client, group, topic 
 	for _, p := range resp.Topics[topic] {
 		switch {
 		case p.Error == nil:
-		case errors.Is(p.Error, kafka.UnknownMemberId), errors.Is(p.Error, kafka.IllegalGeneration), errors.Is(p.Error, kafka.RebalanceInProgress):
+		case errors.Is(p.Error, kafkago.UnknownMemberId), errors.Is(p.Error, kafkago.IllegalGeneration), errors.Is(p.Error, kafkago.RebalanceInProgress):
 			return fmt.Errorf("%w (%w)", errGroupActive, p.Error)
 		default:
 			errs = append(errs, fmt.Errorf("partition %d: %w", p.Partition, p.Error))
@@ -859,25 +923,25 @@ func commitGroupOffsets(ctx context.Context, client *kafka.Client, group, topic 
 	return nil
 }
 
-// KafkaProducer writes access-log records to a topic keyed by client
+// Producer writes access-log records to a topic keyed by client
 // identity, so one partition holds all of a client's events: set each
-// message's Key (with Identity.Key) and Value (the record as a JSON line),
-// and leave Topic and Partition empty. Keys map to partitions with
+// message's Key (with ingest.Identity.Key), Value (the record as a JSON
+// line) and Time (its event time). Keys map to partitions with
 // kafka-go's Hash balancer (FNV-1a, not the Java client's murmur2), so
 // every producer that writes the topic must use this type or the same hash.
 //
-// A KafkaProducer is safe for concurrent use.
-type KafkaProducer struct {
-	writer    *kafka.Writer
-	transport *kafka.Transport
+// A Producer is safe for concurrent use.
+type Producer struct {
+	writer    *kafkago.Writer
+	transport *kafkago.Transport
 	topic     string
 	logger    *slog.Logger
 	closed    atomic.Bool
 }
 
-// NewKafkaProducer validates cfg (GroupID and Start are not needed) and
+// NewProducer validates cfg (GroupID and Start are not needed) and
 // returns a producer. It connects lazily, on the first Write.
-func NewKafkaProducer(cfg KafkaConfig, logger *slog.Logger) (*KafkaProducer, error) {
+func NewProducer(cfg Config, logger *slog.Logger) (*Producer, error) {
 	if err := cfg.validate(false); err != nil {
 		return nil, err
 	}
@@ -888,12 +952,12 @@ func NewKafkaProducer(cfg KafkaConfig, logger *slog.Logger) (*KafkaProducer, err
 		return nil, err
 	}
 	transport := cfg.transport(sec)
-	return &KafkaProducer{
-		writer: &kafka.Writer{
-			Addr:         kafka.TCP(cfg.Brokers...),
+	return &Producer{
+		writer: &kafkago.Writer{
+			Addr:         kafkago.TCP(cfg.Brokers...),
 			Topic:        cfg.Topic,
-			Balancer:     &kafka.Hash{},
-			RequiredAcks: kafka.RequireAll,
+			Balancer:     &kafkago.Hash{},
+			RequiredAcks: kafkago.RequireAll,
 			BatchTimeout: cfg.BatchTimeout,
 			BatchSize:    cfg.BatchSize,
 			Transport:    transport,
@@ -910,31 +974,36 @@ func NewKafkaProducer(cfg KafkaConfig, logger *slog.Logger) (*KafkaProducer, err
 // with the first error. A message with a zero Time gets the current time;
 // set Time to the record's event time so that starting a consumer at a time
 // finds it. Write returns ctx.Err() when ctx ends first (some messages may
-// have been written), an error wrapping ErrKafkaClosed after Close, and
-// otherwise an error that wraps kafka-go's (kafka.WriteErrors lists the
-// failed messages when only some failed).
-func (p *KafkaProducer) Write(ctx context.Context, msgs ...kafka.Message) error {
+// have been written), an error wrapping ErrClosed after Close, and
+// otherwise an error that wraps kafka-go's (kafka-go's WriteErrors lists
+// the failed messages when only some failed). Each message's Partition and
+// Offset are ignored: the key chooses the partition.
+func (p *Producer) Write(ctx context.Context, msgs ...ingest.Message) error {
 	if p.closed.Load() {
-		return fmt.Errorf("ingest: kafka write to topic %q: %w", p.topic, ErrKafkaClosed)
+		return fmt.Errorf("ingest: kafka write to topic %q: %w", p.topic, ErrClosed)
 	}
 	if len(msgs) == 0 {
 		return nil
 	}
-	err := p.writer.WriteMessages(ctx, msgs...)
+	km := make([]kafkago.Message, len(msgs)) // one per call: Write takes batches
+	for i, m := range msgs {
+		km[i] = kafkago.Message{Key: m.Key, Value: m.Value, Time: m.Time}
+	}
+	err := p.writer.WriteMessages(ctx, km...)
 	switch {
 	case err == nil:
 		return nil
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case p.closed.Load() || errors.Is(err, io.ErrClosedPipe):
-		return fmt.Errorf("ingest: kafka write to topic %q: %w", p.topic, ErrKafkaClosed)
+		return fmt.Errorf("ingest: kafka write to topic %q: %w", p.topic, ErrClosed)
 	}
 	return fmt.Errorf("ingest: kafka write of %d messages to topic %q: %w", len(msgs), p.topic, err)
 }
 
 // Close waits for writes in flight and closes the connections. It is safe
 // to call more than once.
-func (p *KafkaProducer) Close() error {
+func (p *Producer) Close() error {
 	if p.closed.Swap(true) {
 		return nil
 	}

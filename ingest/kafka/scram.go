@@ -1,4 +1,4 @@
-package ingest
+package kafka
 
 import (
 	"context"

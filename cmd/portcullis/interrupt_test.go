@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net"
+
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/portcullis/portcullis/internal/redistest"
+)
+
+// silentKafka returns the address of a listener that accepts connections
+// and never answers, as a hung broker or a firewall that drops replies.
+func silentKafka(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				io.Copy(io.Discard, c)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return l.Addr().String()
+}
+
+// TestDetectInterruptedWhileKafkaDoesNotAnswer starts portcullis detect
+// against a broker that accepts connections and never answers, and sends
+// it SIGINT while it waits: it stops waiting and exits, instead of
+// holding the terminal for the setup timeout. The bound is loose for a
+// busy machine; ingest/kafka's TestNewConsumerStopsWhenItsContextEnds holds
+// the library call to a second.
+func TestDetectInterruptedWhileKafkaDoesNotAnswer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped in -short")
+	}
+	p := shared(t)
+	bin := filepath.Join(t.TempDir(), "portcullis")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cfgPath := filepath.Join(t.TempDir(), "detect.yaml")
+	writeFile(t, cfgPath, []byte(fmt.Sprintf(`model: %s
+kafka: {brokers: [%s], topic: logs, group: interrupted, dial_timeout: 30s}
+redis: {addrs: [%s], key_prefix: "interrupted:"}
+admin: {listen: "127.0.0.1:0"}
+`, p.path("m.pcm"), silentKafka(t), redistest.Start(t))))
+	cmd := exec.Command(bin, "detect", "--config", cfgPath)
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { cmd.Process.Kill() })
+
+	// Let it reach the broker and wait on it.
+	select {
+	case err := <-exited:
+		t.Fatalf("detect exited before the interrupt: %v\n%s", err, stderr)
+	case <-time.After(time.Second):
+	}
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		took := time.Since(sent)
+		t.Logf("detect exited %s after SIGINT", took.Round(time.Millisecond))
+		if err != nil {
+			t.Fatalf("detect exited with %v after SIGINT, want status 0 as after an interrupt once running\n%s", err, stderr)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("detect still running 5s after SIGINT, waiting on a broker that does not answer\n%s", stderr)
+	}
+}
