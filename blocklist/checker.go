@@ -63,18 +63,6 @@ type CheckerConfig struct {
 	OnApplied func(latency time.Duration) `yaml:"-"`
 }
 
-// RequestIdentity says where a request's client IP, API key and user are.
-type RequestIdentity struct {
-	// TrustedProxies are the peers whose X-Forwarded-For and Forwarded
-	// headers are believed. A request from any other peer is identified by
-	// its connection's address.
-	TrustedProxies []netip.Prefix `yaml:"trusted_proxies"`
-	// APIKeyHeader and UserHeader name the headers holding the API key and
-	// the authenticated user; empty means not checked.
-	APIKeyHeader string `yaml:"api_key_header"`
-	UserHeader   string `yaml:"user_header"`
-}
-
 // Defaults for CheckerConfig.
 const (
 	DefaultMaxStaleness   = 10 * time.Second
@@ -112,6 +100,9 @@ func (c CheckerConfig) Validate() error {
 	}
 	if c.ProbeInterval <= 0 || c.ProbeInterval >= c.MaxStaleness {
 		bad("probe_interval is %v; set it above 0 and below max_staleness (%v)", c.ProbeInterval, c.MaxStaleness)
+	}
+	if err := c.Identity.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("blocklist: checker identity: %w", err))
 	}
 	return errors.Join(errs...)
 }
@@ -152,6 +143,7 @@ type CheckerStats struct {
 type Checker struct {
 	src    *Redis
 	cfg    CheckerConfig
+	ident  *Identity // cfg.Identity, parsed
 	logger *slog.Logger
 
 	view    atomic.Pointer[view]
@@ -177,6 +169,7 @@ func NewChecker(src *Redis, cfg CheckerConfig, logger *slog.Logger) *Checker {
 	}
 	c := &Checker{src: src, cfg: cfg.WithDefaults(), logger: logger.With("component", "blocklist.checker"), start: time.Now()}
 	c.startNS = c.start.UnixNano()
+	c.ident, _ = NewIdentity(c.cfg.Identity) // Run reports a bad one, through Validate
 	c.view.Store(emptyView())
 	c.synced.Store(-1)
 	return c

@@ -3,6 +3,7 @@ package blocklist
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"math"
 	"net/http"
 	"net/netip"
@@ -26,7 +27,27 @@ type MiddlewareConfig struct {
 	// MaxRetryAfter caps Retry-After; default 1 h. A block from the fail
 	// mode, which has no expiry, gets the Checker's probe interval.
 	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
+	// Unavailable answers a refusal by the fail mode alone (a stale view
+	// on a fail-closed route, no decision naming the client) as an outage
+	// rather than a ban: 503, Retry-After and
+	// {"error":"blocklist unavailable; retry later","request_id":"..."},
+	// which clients retry. By default it is answered as a block.
+	Unavailable bool `yaml:"unavailable"`
+
+	// Client, when set, names the client of a request in place of the
+	// Checker's CheckerConfig.Identity: for a server that resolved it
+	// already with an Identity of its own, as the reference gateway does.
+	Client func(*http.Request) Client `yaml:"-"`
+	// OnVerdict, when set, is called with the verdict on every request
+	// checked, before it is refused or passed on, for the caller's
+	// metrics. It must not block.
+	OnVerdict func(Verdict) `yaml:"-"`
 }
+
+// unavailableRetryAfter is the Retry-After of a refusal by the fail mode
+// answered as an outage: about the time the check takes to resync once
+// Redis answers again.
+const unavailableRetryAfter = "5"
 
 // Middleware refuses the requests c blocks, with a short JSON body that
 // names no reason: {"error":"blocked","request_id":"..."}.
@@ -40,30 +61,50 @@ func Middleware(c *Checker, cfg MiddlewareConfig) func(http.Handler) http.Handle
 	if cfg.MaxRetryAfter <= 0 {
 		cfg.MaxRetryAfter = time.Hour
 	}
+	clientOf := cfg.Client
+	if clientOf == nil {
+		clientOf = c.ident.Client
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			v := c.checkRequest(r, cfg.FailMode)
+			cl := clientOf(r)
+			v := c.CheckRoute(cl.IP, cl.APIKey, cl.User, cfg.FailMode)
+			if cfg.OnVerdict != nil {
+				cfg.OnVerdict(v)
+			}
 			if !v.Blocked {
 				next.ServeHTTP(w, r)
 				return
 			}
-			id := RequestID(r.Header.Get(cfg.RequestIDHeader))
-			h := w.Header()
-			h.Set("Content-Type", "application/json")
-			h.Set("Cache-Control", "no-store")
-			h.Set(cfg.RequestIDHeader, id)
-			if cfg.Status == http.StatusTooManyRequests {
-				wait := c.cfg.ProbeInterval
-				if !v.Expires.IsZero() {
-					wait = time.Until(v.Expires)
-				}
-				wait = min(max(wait, time.Second), cfg.MaxRetryAfter)
-				h.Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			}
-			w.WriteHeader(cfg.Status)
-			w.Write([]byte(`{"error":"blocked","request_id":"` + id + `"}` + "\n"))
+			refuse(w, r, c, &cfg, v)
 		})
 	}
+}
+
+// refuse answers a request c blocked.
+func refuse(w http.ResponseWriter, r *http.Request, c *Checker, cfg *MiddlewareConfig, v Verdict) {
+	id := RequestID(r.Header.Get(cfg.RequestIDHeader))
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Del("Content-Length")
+	h.Set("Cache-Control", "no-store")
+	h.Set(cfg.RequestIDHeader, id)
+	if cfg.Unavailable && v.Client == "" {
+		h.Set("Retry-After", unavailableRetryAfter)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `{"error":"blocklist unavailable; retry later","request_id":"`+id+`"}`+"\n")
+		return
+	}
+	if cfg.Status == http.StatusTooManyRequests {
+		wait := c.cfg.ProbeInterval
+		if !v.Expires.IsZero() {
+			wait = time.Until(v.Expires)
+		}
+		wait = min(max(wait, time.Second), cfg.MaxRetryAfter)
+		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	}
+	w.WriteHeader(cfg.Status)
+	io.WriteString(w, `{"error":"blocked","request_id":"`+id+`"}`+"\n")
 }
 
 // RequestID returns id when it is a short token safe to echo in JSON and a
@@ -84,23 +125,11 @@ func RequestID(id string) string {
 }
 
 // CheckRequest is Check for an *http.Request, for frameworks other than
-// net/http's middleware: the client IP comes from the connection, or from
-// X-Forwarded-For or Forwarded when the peer is a trusted proxy; the API
-// key and user from the configured headers.
+// net/http's middleware: the client as CheckerConfig.Identity names it
+// (see Identity.Client).
 func (c *Checker) CheckRequest(r *http.Request) Verdict {
-	return c.checkRequest(r, 0)
-}
-
-func (c *Checker) checkRequest(r *http.Request, mode FailMode) Verdict {
-	id := &c.cfg.Identity
-	var key, user string
-	if id.APIKeyHeader != "" {
-		key = r.Header.Get(id.APIKeyHeader)
-	}
-	if id.UserHeader != "" {
-		user = r.Header.Get(id.UserHeader)
-	}
-	return c.CheckRoute(ClientIP(r, id.TrustedProxies), key, user, mode)
+	cl := c.ident.Client(r)
+	return c.CheckRoute(cl.IP, cl.APIKey, cl.User, 0)
 }
 
 // ClientIP returns the IP of the client that sent r: the connection's peer,

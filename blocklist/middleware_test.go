@@ -19,11 +19,11 @@ func middlewareChecker(t *testing.T) *Checker {
 	return loadedChecker(t, CheckerConfig{
 		FailMode: FailOpen,
 		Identity: RequestIdentity{
-			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")},
+			TrustedProxies: []string{"10.0.0.0/8", "fd00::/8"},
 			APIKeyHeader:   "X-Api-Key",
 			UserHeader:     "X-User",
 		},
-	}, Snapshot{Decisions: []*detector.Decision{d, blockOf("key_bad", "api_key", 600), blockOf("mallory", "user", 60)}})
+	}, Snapshot{Decisions: []*detector.Decision{d, blockOf(APIKeyID("key_bad"), "api_key", 600), blockOf("mallory", "user", 60)}})
 }
 
 func TestMiddlewareClientIdentity(t *testing.T) {
@@ -52,8 +52,10 @@ func TestMiddlewareClientIdentity(t *testing.T) {
 			map[string]string{"Forwarded": `for=192.0.2.9, for="[2001:db8::7]:4711";proto=https`}, "2001:db8::7", false},
 		{"an unreadable hop leaves the last trusted proxy as the client", "10.0.0.1:5000",
 			map[string]string{"X-Forwarded-For": "203.0.113.7, unknown"}, "10.0.0.1", false},
-		{"a blocked API key is read from its header", "192.0.2.1:5000",
+		{"a blocked API key is read from its header, and checked by its id", "192.0.2.1:5000",
 			map[string]string{"X-Api-Key": "key_bad"}, "192.0.2.1", true},
+		{"a header holding the id itself is another key", "192.0.2.1:5000",
+			map[string]string{"X-Api-Key": APIKeyID("key_bad")}, "192.0.2.1", false},
 		{"a blocked user is read from its header", "192.0.2.1:5000",
 			map[string]string{"X-User": "mallory"}, "192.0.2.1", true},
 	}
@@ -64,7 +66,7 @@ func TestMiddlewareClientIdentity(t *testing.T) {
 			for k, v := range tt.headers {
 				r.Header.Set(k, v)
 			}
-			if got := ClientIP(r, c.cfg.Identity.TrustedProxies); got != netip.MustParseAddr(tt.client) {
+			if got := ClientIP(r, c.ident.trusted); got != netip.MustParseAddr(tt.client) {
 				t.Errorf("client IP %v; want %v", got, tt.client)
 			}
 			if v := c.CheckRequest(r); v.Blocked != tt.blocked {
@@ -133,6 +135,31 @@ func TestMiddlewareResponses(t *testing.T) {
 			t.Errorf("Retry-After %q; want 30", w.Header().Get("Retry-After"))
 		}
 	})
+	t.Run("a server that resolved the client names it, and sees every verdict", func(t *testing.T) {
+		var seen []Verdict
+		cfg := MiddlewareConfig{
+			Client:    func(*http.Request) Client { return Client{User: "mallory"} },
+			OnVerdict: func(v Verdict) { seen = append(seen, v) },
+		}
+		if w := serve(cfg, "192.0.2.1:1", nil); w.Code != http.StatusForbidden {
+			t.Errorf("%d; want the user the server named refused", w.Code)
+		}
+		if len(seen) != 1 || !seen[0].Blocked || seen[0].Client != "mallory" {
+			t.Errorf("verdicts %+v", seen)
+		}
+	})
+	t.Run("with Unavailable, a refusal by the fail mode alone is an outage to retry", func(t *testing.T) {
+		c.synced.Store(-1)
+		defer c.markSynced()
+		w := serve(MiddlewareConfig{FailMode: FailClosed, Unavailable: true}, "192.0.2.1:1", map[string]string{"X-Request-Id": "r1"})
+		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "5" ||
+			strings.TrimSpace(w.Body.String()) != `{"error":"blocklist unavailable; retry later","request_id":"r1"}` {
+			t.Errorf("%d %q, Retry-After %q", w.Code, w.Body, w.Header().Get("Retry-After"))
+		}
+		if w := serve(MiddlewareConfig{FailMode: FailClosed, Unavailable: true}, "203.0.113.7:1", nil); w.Code != http.StatusForbidden {
+			t.Errorf("a client a decision names: %d; want 403 even when stale", w.Code)
+		}
+	})
 	t.Run("a route's fail mode overrides the checker's when the view is stale", func(t *testing.T) {
 		c.synced.Store(-1) // never in sync
 		defer c.markSynced()
@@ -153,7 +180,7 @@ func ExampleMiddleware() {
 	checker := NewChecker(store, CheckerConfig{
 		FailMode: FailOpen,
 		Identity: RequestIdentity{
-			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
+			TrustedProxies: []string{"10.0.0.0/8"},
 			APIKeyHeader:   "X-Api-Key",
 		},
 	}, nil)

@@ -2,8 +2,6 @@ package gateway
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"log/slog"
 	"time"
 
@@ -22,23 +20,19 @@ const (
 	logWriteTimeout = 10 * time.Second
 )
 
-// accessLog sends records to a LogSink from one goroutine, in batches,
-// through a bounded buffer: a request never waits; when the buffer is
-// full the record is dropped and counted.
+// accessLog sends records to a LogSink from one goroutine (run, under
+// Gateway.Run), in batches, through a bounded buffer: a request never
+// waits; when the buffer is full the record is dropped and counted.
 type accessLog struct {
 	sink    LogSink
 	ch      chan ingest.Message
-	stop    chan struct{}
-	done    chan struct{}
 	m       *metrics
 	logger  *slog.Logger
-	lastErr error // written by run, read after done
+	lastErr error // written by run or flush, read once they returned
 }
 
 func newAccessLog(sink LogSink, buffer int, m *metrics, logger *slog.Logger) *accessLog {
-	a := &accessLog{sink: sink, ch: make(chan ingest.Message, buffer), stop: make(chan struct{}), done: make(chan struct{}), m: m, logger: logger}
-	go a.run()
-	return a
+	return &accessLog{sink: sink, ch: make(chan ingest.Message, buffer), m: m, logger: logger}
 }
 
 // send queues rec, whose slices it copies into the message.
@@ -52,29 +46,15 @@ func (a *accessLog) send(rec *ingest.Record) {
 	}
 }
 
-func (a *accessLog) run() {
-	defer close(a.done)
+// run writes what is sent until stop is closed, then flushes what is
+// buffered and returns; records sent after that fill the buffer and are
+// dropped.
+func (a *accessLog) run(stop <-chan struct{}) {
 	batch := make([]ingest.Message, 0, logBatch)
 	for {
 		select {
-		case <-a.stop:
-			// Flush what is buffered, then end; records sent after this
-			// fill the buffer and are dropped.
-			batch = batch[:0]
-		drain:
-			for {
-				select {
-				case m := <-a.ch:
-					batch = append(batch, m)
-					if len(batch) == logBatch {
-						a.write(batch)
-						batch = batch[:0]
-					}
-				default:
-					break drain
-				}
-			}
-			a.write(batch)
+		case <-stop:
+			a.flush()
 			return
 		case m := <-a.ch:
 			batch = append(batch[:0], m)
@@ -108,20 +88,20 @@ func (a *accessLog) write(batch []ingest.Message) {
 	a.m.logSent.Add(float64(len(batch)))
 }
 
-// close flushes the buffer and waits for the goroutine; it returns the last
-// write error, if the final flush failed.
-func (a *accessLog) close() error {
-	close(a.stop)
-	<-a.done
-	return a.lastErr
-}
-
-// keyID is the API key's stable id for logs: the key itself is a secret.
-func keyID(dst []byte, key string) []byte {
-	if key == "" {
-		return dst
+// flush writes what is buffered, without waiting for more.
+func (a *accessLog) flush() {
+	batch := make([]ingest.Message, 0, logBatch)
+	for {
+		select {
+		case m := <-a.ch:
+			batch = append(batch, m)
+			if len(batch) == logBatch {
+				a.write(batch)
+				batch = batch[:0]
+			}
+		default:
+			a.write(batch)
+			return
+		}
 	}
-	sum := sha256.Sum256([]byte(key))
-	dst = append(dst, "key_"...)
-	return hex.AppendEncode(dst, sum[:4])
 }

@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
 
-	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/gateway/auth"
 )
 
@@ -139,19 +137,7 @@ func (g *Gateway) authorize(w *statusWriter, r *http.Request, rt *route, ex *exc
 		writeJSON(w, http.StatusForbidden, `{"error":"forbidden"}`)
 		return false
 	}
-	if g.checker != nil {
-		// The IP was checked before; the fail mode applied there too.
-		if v := g.checker.CheckRoute(netip.Addr{}, ex.keyID, ex.user, rt.mode); v.Blocked && v.Client != "" {
-			g.m.blocked.WithLabelValues(rt.Name, "blocked").Inc()
-			id := blocklist.RequestID(r.Header.Get("X-Request-Id"))
-			h := w.Header()
-			h.Set("Cache-Control", "no-store")
-			h.Set("X-Request-Id", id)
-			writeJSON(w, http.StatusForbidden, `{"error":"blocked","request_id":"`+id+`"}`)
-			return false
-		}
-	}
-	return true
+	return rt.authCheck == nil || checkBlocklist(rt.authCheck, w, r, ex)
 }
 
 // RouteFor returns the route that serves method and path, as the data

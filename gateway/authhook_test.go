@@ -19,6 +19,8 @@ import (
 
 	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/internal/redistest"
+
+	"github.com/portcullis/portcullis/blocklist"
 )
 
 const (
@@ -74,9 +76,8 @@ func authConfig(t testing.TB, up string, p *idp) Config {
 	t.Helper()
 	t.Setenv("GATEWAY_TEST_PEPPER", authPepper)
 	return Config{
-		TrustedProxies: []string{"127.0.0.1"},
-		UserHeader:     "X-User",
-		AccessLog:      AccessLog{Enabled: true},
+		RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}, UserHeader: "X-User"},
+		AccessLog:       AccessLog{Enabled: true},
 		Routes: []Route{
 			{Name: "open", PathPrefix: "/open", Upstreams: []string{up}},
 			{Name: "items", PathPrefix: "/api/items", Upstreams: []string{up}, Auth: "jwt"},

@@ -56,7 +56,7 @@ func BenchmarkHardeningChecks(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, conflict := g.clientIP(req); conflict {
+		if _, conflict := g.ident.ClientIP(req); conflict {
 			b.Fatal("conflict")
 		}
 		g.dropClientIdentity(req.Header)

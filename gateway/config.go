@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -26,18 +25,12 @@ type Config struct {
 	Limits Limits  `yaml:"limits"`
 	// Timeouts of the listener and of the upstream calls.
 	Timeouts Timeouts `yaml:"timeouts"`
-	// TrustedProxies are addresses or CIDR prefixes of the proxies whose
-	// X-Forwarded-For is believed; their Forwarded and X-Real-IP are not.
-	TrustedProxies []string `yaml:"trusted_proxies"`
-	// Proxies are trusted proxies that name the client in a header of
-	// their own (forwarded.go); trusted_proxies read X-Forwarded-For
-	// alone. A peer in both follows its Proxies entry.
-	Proxies []TrustedProxy `yaml:"proxies"`
-	// APIKeyHeader and UserHeader name the headers holding the API key and
-	// the authenticated user; empty means none.
-	APIKeyHeader string    `yaml:"api_key_header"`
-	UserHeader   string    `yaml:"user_header"`
-	AccessLog    AccessLog `yaml:"access_log"`
+	// RequestIdentity names the client of a request: the trusted proxies
+	// and the forwarding header each writes, the API-key and user headers.
+	// It is the blocklist check's own config (blocklist.Middleware), so
+	// the check, the rate limits and the access log name one client.
+	blocklist.RequestIdentity `yaml:",inline"`
+	AccessLog                 AccessLog `yaml:"access_log"`
 
 	// Security: TLS on the data listener, the strict request checks and
 	// the queue of detect-mode WAF inspections (security.go).
@@ -272,8 +265,8 @@ func (c Config) Validate() error {
 	if t.Write > 0 && t.Upstream > t.Write {
 		bad("timeouts.upstream (%v) is above timeouts.write (%v): the listener would cut responses the upstream is still allowed to send; raise write or lower upstream", t.Upstream, t.Write)
 	}
-	if _, _, err := c.proxyRules(); err != nil {
-		errs = append(errs, err)
+	if err := c.RequestIdentity.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("gateway: %w", err))
 	}
 	if c.AccessLog.Buffer <= 0 {
 		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
@@ -313,21 +306,4 @@ func parseFailMode(s string) (blocklist.FailMode, error) {
 		return blocklist.FailClosed, nil
 	}
 	return 0, fmt.Errorf("fail_mode %q: use open (serve when the blocklist view is stale), closed (refuse), or leave it empty for the checker's", s)
-}
-
-func parseTrusted(ss []string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	var errs []error
-	for _, s := range ss {
-		if p, err := netip.ParsePrefix(s); err == nil {
-			out = append(out, p.Masked())
-			continue
-		}
-		if a, err := netip.ParseAddr(s); err == nil {
-			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
-			continue
-		}
-		errs = append(errs, fmt.Errorf("gateway: trusted_proxies: %q is neither an address nor a CIDR prefix such as 10.0.0.0/8", s))
-	}
-	return out, errors.Join(errs...)
 }

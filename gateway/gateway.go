@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"math"
 	"net"
@@ -33,19 +34,26 @@ type Gateway struct {
 	cfg      Config
 	checker  *blocklist.Checker
 	shared   SharedLimiter
-	trusted  []netip.Prefix
-	proxies  []proxyRule // by peer: the forwarding header each trusted proxy writes (forwarded.go)
-	routes   []*route    // longest prefix first
+	ident    *blocklist.Identity // names the client: Config.RequestIdentity, parsed
+	routes   []*route            // longest prefix first
 	m        *metrics
 	gatherer prometheus.Gatherer
 	alog     *accessLog // nil when access logs are off
 	tr       *http.Transport
 	logger   *slog.Logger
 	sec      *security           // TLS, request validation, WAF (security.go)
+	stages   *stages             // the data path (stages.go)
+	head     handler             // its first stage
 	auth     *auth.Authenticator // nil: no route takes credentials (see WithAuth)
 	// userHeader is Config.UserHeader in canonical form.
 	userHeader string
 
+	// Run and Close (run.go).
+	mu        sync.Mutex
+	ran       bool          // Run was called
+	closed    bool          // Close was called
+	stop      chan struct{} // closed by Close: Run returns
+	runDone   chan struct{} // closed when Run returned
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -59,14 +67,24 @@ type route struct {
 	authFail  *localLimiter // failed authentications; nil on routes without credentials
 	proxy     *httputil.ReverseProxy
 	sec       routeSec // upstream TLS and WAF (security.go)
+	serve     handler  // the route's chain, from its blocklist check to its proxy (stages.go)
+	// check and authCheck are blocklist.Middleware over passed: the
+	// check of the client before authentication, and of the identity
+	// its credentials prove after. nil without a Checker.
+	check, authCheck http.Handler
 }
+
+// passed is what the blocklist checks wrap: reaching it says the check let
+// the request through.
+var passed http.Handler = http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { exchangeOf(r).passed = true })
 
 // New returns a Gateway for cfg (taken WithDefaults and validated).
 // checker may be nil (no blocklist check), logs nil (no access logs, as
 // with AccessLog.Enabled false), limiter nil (shared rate limits use the
 // local buckets). The metrics are registered on reg; when reg is nil or is
-// not a Gatherer, AdminHandler serves the gateway's metrics alone. When
-// access logs are on, New starts a goroutine that Close stops. opts add
+// not a Gatherer, AdminHandler serves the gateway's metrics alone. New
+// starts no goroutine: the background work (the access log's writer, the
+// detect-mode WAF and the certificate watcher) runs under Run. opts add
 // what the config cannot hold, such as the Authenticator (WithAuth).
 func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLimiter, reg prometheus.Registerer, logger *slog.Logger, opts ...Option) (*Gateway, error) {
 	cfg = cfg.WithDefaults()
@@ -77,22 +95,39 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 		logger = slog.New(slog.DiscardHandler)
 	}
 	logger = logger.With("component", "gateway")
-	proxies, trusted, _ := cfg.proxyRules()
-	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, trusted: trusted, proxies: proxies, m: newMetrics(), logger: logger,
-		userHeader: http.CanonicalHeaderKey(cfg.UserHeader)}
+	ident, _ := blocklist.NewIdentity(cfg.RequestIdentity) // Validate checked it
+	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, ident: ident, m: newMetrics(), logger: logger,
+		userHeader: http.CanonicalHeaderKey(cfg.UserHeader), stop: make(chan struct{}), runDone: make(chan struct{})}
 	for _, o := range opts {
 		o(g)
 	}
-	if err := g.checkAuth(); err != nil {
+	if err := g.setupSecurity(); err != nil {
 		return nil, err
 	}
+	g.stages = newStages()
+	var err error
+	if g.head, err = g.stages.provision(g); err != nil {
+		return nil, err
+	}
+	if err := g.registerMetrics(reg); err != nil {
+		return nil, errors.Join(err, cleanup(g.stages.all()))
+	}
+	if logs != nil && cfg.AccessLog.Enabled {
+		g.alog = newAccessLog(logs, cfg.AccessLog.Buffer, g.m, logger)
+	}
+	return g, nil
+}
 
+// registerMetrics registers the gateway's metrics, the security ones
+// included, on reg and on a registry of its own; AdminHandler serves reg
+// when it is a Gatherer, else that one.
+func (g *Gateway) registerMetrics(reg prometheus.Registerer) error {
 	own := prometheus.NewRegistry()
-	for _, c := range g.m.collectors() {
+	for _, c := range append(g.m.collectors(), g.sec.m.collectors()...) {
 		own.MustRegister(c)
 		if reg != nil {
 			if err := reg.Register(c); err != nil {
-				return nil, fmt.Errorf("gateway: registering metrics: %w", err)
+				return fmt.Errorf("gateway: registering metrics: %w", err)
 			}
 		}
 	}
@@ -100,69 +135,12 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 	if gr, ok := reg.(prometheus.Gatherer); ok {
 		g.gatherer = gr
 	}
+	return nil
+}
 
-	t := cfg.Timeouts
-	g.tr = &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: t.UpstreamDial, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   t.UpstreamDial,
-		ResponseHeaderTimeout: t.UpstreamResponseHeader,
-		ExpectContinueTimeout: time.Second,
-		MaxIdleConns:          1024,
-		MaxIdleConnsPerHost:   128,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
-	}
-	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelDebug)
-	for _, rc := range cfg.Routes {
-		rt := &route{Route: rc}
-		rt.mode, _ = parseFailMode(rc.FailMode)
-		for _, u := range rc.Upstreams {
-			pu, _ := parseUpstream(u)
-			rt.upstreams = append(rt.upstreams, pu)
-		}
-		if rc.RateLimit.RPS > 0 {
-			rt.local = newLocalLimiter(rc.RateLimit.RPS, rc.RateLimit.Burst, DefaultMaxClients)
-		}
-		if m, _ := auth.ParseMode(rc.Auth); m != auth.ModeNone && rc.AuthFailures.RPS > 0 {
-			rt.authFail = newLocalLimiter(rc.AuthFailures.RPS, rc.AuthFailures.Burst, DefaultMaxClients)
-		}
-		rt.proxy = &httputil.ReverseProxy{
-			Rewrite:        func(pr *httputil.ProxyRequest) { g.rewrite(rt, pr) },
-			ModifyResponse: closeFailedUpgrade,
-			Transport:      g.tr,
-			ErrorHandler:   func(w http.ResponseWriter, r *http.Request, err error) { g.proxyError(rt, w, r, err) },
-			ErrorLog:       errLog,
-		}
-		g.routes = append(g.routes, rt)
-		if checker != nil {
-			mode := rt.mode
-			if mode == 0 {
-				mode = checker.FailMode()
-			}
-			g.m.failMode.WithLabelValues(rc.Name, mode.String()).Set(1)
-			logger.Info("route", "name", rc.Name, "path_prefix", rc.PathPrefix, "fail_mode", mode.String())
-		}
-		// Routes are a bounded label set: created up front so dashboards
-		// see zeros rather than gaps.
-		g.m.upstreamErr.WithLabelValues(rc.Name)
-		if checker != nil {
-			g.m.blocked.WithLabelValues(rc.Name, "blocked")
-			g.m.blocked.WithLabelValues(rc.Name, "fail_closed")
-		}
-		g.m.rateLimited.WithLabelValues(rc.Name)
-	}
-	for _, l := range []string{"body", "url", "header", "header_count"} {
-		g.m.limits.WithLabelValues(l)
-	}
-	slices.SortStableFunc(g.routes, func(a, b *route) int { return len(b.PathPrefix) - len(a.PathPrefix) })
-	if err := g.setupSecurity(reg, own); err != nil {
-		return nil, err
-	}
-
-	if logs != nil && cfg.AccessLog.Enabled {
-		g.alog = newAccessLog(logs, cfg.AccessLog.Buffer, g.m, logger)
-	}
-	return g, nil
+// errorLog is the log of net/http's own errors, at debug level.
+func (g *Gateway) errorLog() *log.Logger {
+	return slog.NewLogLogger(g.logger.Handler(), slog.LevelDebug)
 }
 
 // Handler returns the data path.
@@ -182,7 +160,7 @@ func (g *Gateway) Server() *http.Server {
 		WriteTimeout:      t.Write,
 		IdleTimeout:       t.Idle,
 		MaxHeaderBytes:    g.cfg.Limits.MaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(g.logger.Handler(), slog.LevelDebug),
+		ErrorLog:          g.errorLog(),
 		TLSConfig:         g.TLSConfig(), // nil without TLS (tls.go)
 		ConnContext:       connContext,   // TLS state behind the inspector (validate.go)
 	}
@@ -203,198 +181,115 @@ func (g *Gateway) AdminHandler() http.Handler {
 	return mux
 }
 
-// Close flushes the access logs and closes idle upstream connections. It
-// is safe to call more than once; requests served after Close are not
-// logged.
-func (g *Gateway) Close() error {
-	g.closeOnce.Do(func() {
-		g.closeSecurity() // before the access log: detect-mode records go out first
-		if g.alog != nil {
-			if err := g.alog.close(); err != nil {
-				g.closeErr = fmt.Errorf("gateway: flushing access logs: %w", err)
+// blocklistChecks sets rt's blocklist checks: blocklist.Middleware on the
+// client the gateway resolved (so the check, the rate limits and the
+// access log name one client), counted by the route's metrics. A refusal
+// by the fail mode alone is an outage, answered 503 to be retried.
+func (g *Gateway) blocklistChecks(rt *route) {
+	blocked := g.m.blocked.WithLabelValues(rt.Name, "blocked")
+	failClosed := g.m.blocked.WithLabelValues(rt.Name, "fail_closed")
+	rt.check = blocklist.Middleware(g.checker, blocklist.MiddlewareConfig{
+		FailMode:    rt.mode,
+		Unavailable: true,
+		Client: func(r *http.Request) blocklist.Client {
+			// The detector only ever sees a key's id (blocklist.APIKeyID),
+			// so its decisions name that, not the key.
+			ex := exchangeOf(r)
+			ex.key = g.ident.APIKeyID(r)
+			return blocklist.Client{IP: ex.ip, APIKey: ex.key, User: ex.user}
+		},
+		OnVerdict: func(v blocklist.Verdict) {
+			switch {
+			case !v.Blocked:
+				g.m.checkAllowed.Inc()
+			case v.Client == "":
+				// Not a ban: the view of the blocklist is too stale to
+				// serve on a fail-closed route. An outage, to be retried.
+				g.m.checkFailClosed.Inc()
+				failClosed.Inc()
+			default:
+				g.m.checkBlocked.Inc()
+				blocked.Inc()
 			}
-		}
-		g.tr.CloseIdleConnections()
-	})
-	return g.closeErr
+		},
+	})(passed)
+	// The IP was checked before, and the fail mode applied there: this
+	// check refuses on a decision alone, as a fail-open one does.
+	rt.authCheck = blocklist.Middleware(g.checker, blocklist.MiddlewareConfig{
+		FailMode: blocklist.FailOpen,
+		Client: func(r *http.Request) blocklist.Client {
+			ex := exchangeOf(r)
+			return blocklist.Client{APIKey: ex.keyID, User: ex.user}
+		},
+		OnVerdict: func(v blocklist.Verdict) {
+			if v.Blocked {
+				blocked.Inc()
+			}
+		},
+	})(passed)
 }
 
-// The client identity (IP through the trusted proxies, API key and user
-// headers) is the gateway's own Config, not the Checker's
-// CheckerConfig.Identity, so that the check and the access log agree.
-
 // exchange is what the data path learns about one request, for its metric
-// and its access-log record.
+// and its access-log record; it holds the response's statusWriter, so one
+// allocation serves both. It is a context too: the blocklist checks hand
+// blocklist.Middleware the request with the exchange as its context
+// (checkBlocklist), so that the Middleware's hooks reach it (exchangeOf).
 type exchange struct {
+	context.Context // the request's own
+	sw              statusWriter
+
 	start time.Time
 	route string
 	ip    netip.Addr
-	key   string
+	key   string // the id of the API key presented (blocklist.APIKeyID), once checked
 	user  string
-	keyID string // the authenticated API key's id; empty: keyID(key)
+	keyID string // the authenticated API key's id
 	body  *countingBody
 	sec   exSec // WAF (security.go)
+	// passed says the last blocklist check let the request through.
+	passed bool
+	// conflict: a trusted proxy that refuses conflicting forwarding
+	// headers sent one; upgrade: the request asks for an upgrade.
+	conflict, upgrade bool
 }
 
-func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
-	sw := &statusWriter{ResponseWriter: w}
-	ip, conflict := g.clientIP(r) // forwarded.go
-	ex := exchange{start: time.Now(), route: "none", ip: ip}
-	if g.cfg.APIKeyHeader != "" {
-		// A key presented, not verified: checked against the blocklist
-		// (a refusal harms only who presents it), never logged.
-		ex.key = r.Header.Get(g.cfg.APIKeyHeader)
+// exchangeKey is the context key an exchange answers to with itself.
+type exchangeKey struct{}
+
+// Value returns ex for exchangeKey, else what the request's context holds.
+func (ex *exchange) Value(key any) any {
+	if key == (exchangeKey{}) {
+		return ex
 	}
+	return ex.Context.Value(key)
+}
+
+func exchangeOf(r *http.Request) *exchange { return r.Context().Value(exchangeKey{}).(*exchange) }
+
+// checkBlocklist runs h, one of the route's blocklist checks, and says
+// whether it let r through (false when it answered). Only the check sees
+// the request with the exchange as its context: the copy costs one
+// allocation, on the routes that are checked alone.
+func checkBlocklist(h http.Handler, w http.ResponseWriter, r *http.Request, ex *exchange) bool {
+	ex.passed = false
+	h.ServeHTTP(w, r.WithContext(ex))
+	return ex.passed
+}
+
+// serve runs the chain of stages on a request (stages.go), then counts
+// and logs it.
+func (g *Gateway) serve(w http.ResponseWriter, r *http.Request) {
+	ex := &exchange{Context: r.Context(), sw: statusWriter{ResponseWriter: w}, start: time.Now(), route: "none"}
+	sw := &ex.sw
+	sw.ex = ex
+	ex.ip, ex.conflict = g.ident.ClientIP(r)
 	// The identity headers are the gateway's to set, from verified
 	// credentials only; the headers Connection names go now, before the
 	// gateway adds its own (identity.go).
 	g.dropClientIdentity(r.Header)
-	defer g.finish(sw, r, &ex)
-	if g.screen(sw, r) { // HSTS, request validation (security.go)
-		return
-	}
-	if conflict {
-		g.refuseInvalid(sw, reasonForwardedConflict)
-		return
-	}
-	// One normal form of the path for the routes, the policy and the
-	// upstream (path.go).
-	if reason := normalizePath(r.URL); reason != "" {
-		g.refuseInvalid(sw, reason)
-		return
-	}
-	// Methods are upper-case tokens; a lower-case one would be another
-	// method to the routes and the policy, and the same to some backends.
-	if !isMethod(r.Method) {
-		g.refuseInvalid(sw, reasonBadMethod)
-		return
-	}
-	// Upgrades (upgrade.go): h2c never, WebSocket where a route allows it.
-	delete(r.Header, "Http2-Settings")
-	upgrade := len(r.Header["Upgrade"]) > 0
-	if upgrade {
-		sw.Header().Set("Connection", "close") // any answer but the 101 ends the connection
-		if reason := upgradeReason(r, nil); reason != "" {
-			g.refuseInvalid(sw, reason)
-			return
-		}
-	}
-
-	lim := g.cfg.Limits
-	size, lines, underscore := scanHeaders(r)
-	if underscore && !g.cfg.Validation.Disabled && g.underscoreHeaders(r.Header) { // validate.go
-		g.refuseInvalid(sw, reasonUnderscore)
-		return
-	}
-	switch {
-	case len(r.RequestURI) > lim.MaxURLLength:
-		g.refuseLimit(sw, http.StatusRequestURITooLong, "url")
-		return
-	case size > lim.MaxHeaderBytes:
-		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header")
-		return
-	case lines > lim.MaxHeaders:
-		g.refuseLimit(sw, http.StatusRequestHeaderFieldsTooLarge, "header_count")
-		return
-	case r.ContentLength > lim.MaxBodyBytes:
-		g.refuseLimit(sw, http.StatusRequestEntityTooLarge, "body")
-		return
-	}
-	if r.Body != nil && r.Body != http.NoBody {
-		ex.body = &countingBody{rc: http.MaxBytesReader(sw, r.Body, lim.MaxBodyBytes)}
-		r.Body = ex.body
-	}
-
-	rt, wrongMethod := g.match(r)
-	if rt == nil {
-		if wrongMethod {
-			writeJSON(sw, http.StatusMethodNotAllowed, `{"error":"method not allowed"}`)
-		} else {
-			writeJSON(sw, http.StatusNotFound, `{"error":"no route"}`)
-		}
-		return
-	}
-	ex.route = rt.Name
-	if upgrade {
-		if reason := upgradeReason(r, rt); reason != "" {
-			g.refuseInvalid(sw, reason)
-			return
-		}
-	}
-
-	if g.checker != nil {
-		// The detector only ever sees the key's id (see keyID), so its
-		// decisions name that, not the key.
-		v := g.checker.CheckRoute(ex.ip, string(keyID(nil, ex.key)), ex.user, rt.mode)
-		if !v.Blocked {
-			g.m.checkAllowed.Inc()
-		} else {
-			id := blocklist.RequestID(r.Header.Get("X-Request-Id"))
-			h := sw.Header()
-			h.Set("Cache-Control", "no-store")
-			h.Set("X-Request-Id", id)
-			if v.Client == "" {
-				// Not a ban: the view of the blocklist is too stale to
-				// serve on a fail-closed route. An outage, to be retried.
-				g.m.checkFailClosed.Inc()
-				g.m.blocked.WithLabelValues(rt.Name, "fail_closed").Inc()
-				h.Set("Retry-After", failClosedRetryAfter)
-				writeJSON(sw, http.StatusServiceUnavailable, `{"error":"blocklist unavailable; retry later","request_id":"`+id+`"}`)
-				return
-			}
-			g.m.checkBlocked.Inc()
-			g.m.blocked.WithLabelValues(rt.Name, "blocked").Inc()
-			writeJSON(sw, http.StatusForbidden, `{"error":"blocked","request_id":"`+id+`"}`)
-			return
-		}
-	}
-
-	// Authentication and authorization (gateway/auth), on the routes that
-	// take credentials; see authorize in authhook.go.
-	if g.auth != nil && !g.authorizeLimited(sw, r, rt, &ex) {
-		return
-	}
-
-	if rt.local != nil {
-		if ok, wait := g.allow(r.Context(), rt, ex.ip); !ok {
-			g.m.rateLimited.WithLabelValues(rt.Name).Inc()
-			sw.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-			writeJSON(sw, http.StatusTooManyRequests, `{"error":"rate limited"}`)
-			return
-		}
-	}
-
-	if !g.inspectWAF(sw, r, rt, &ex) { // security.go
-		return
-	}
-
-	if upgrade {
-		// A WebSocket tunnel lives as long as both ends keep it, unless its
-		// client becomes blocked; the transport bounds the wait for the 101.
-		ctx, cancel := context.WithCancel(r.Context())
-		defer cancel()
-		stop := g.watchTunnel(ctx, cancel, rt, &ex)
-		defer stop()
-		sw.Header().Del("Connection")
-		rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), g.cfg.Timeouts.Upstream)
-	defer cancel()
-	if ex.body != nil {
-		ctx = context.WithValue(ctx, bodyKey{}, ex.body)
-	}
-	rt.proxy.ServeHTTP(sw, r.WithContext(ctx))
+	defer g.finish(sw, r, ex)
+	g.head(sw, r, ex)
 }
-
-// bodyKey holds a request's countingBody in the context of its proxied
-// exchange, for proxyError.
-type bodyKey struct{}
-
-// failClosedRetryAfter is the Retry-After of a fail-closed refusal, in
-// seconds: about the time the blocklist check takes to resync once Redis
-// answers again.
-const failClosedRetryAfter = "5"
 
 // sharedTimeout bounds a shared rate-limit decision; past it the local
 // bucket decides.
@@ -470,7 +365,10 @@ func (g *Gateway) rewrite(rt *route, pr *httputil.ProxyRequest) {
 // the limit, 504 on a timeout, 502 otherwise; nothing when the client left.
 func (g *Gateway) proxyError(rt *route, w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
-	cb, _ := r.Context().Value(bodyKey{}).(*countingBody) // the proxy wraps r.Body
+	var cb *countingBody // the proxy wraps r.Body; w is the exchange's statusWriter
+	if sw, ok := w.(*statusWriter); ok && sw.ex != nil {
+		cb = sw.ex.body
+	}
 	if (cb != nil && cb.tooLarge.Load()) || errors.As(err, &mbe) {
 		g.refuseLimit(w, http.StatusRequestEntityTooLarge, "body")
 		return
@@ -587,6 +485,7 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	n      int64
+	ex     *exchange // the exchange that holds it
 }
 
 func (w *statusWriter) WriteHeader(code int) {

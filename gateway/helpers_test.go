@@ -15,6 +15,8 @@ import (
 
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	"github.com/portcullis/portcullis/blocklist"
 )
 
 // upstream is an httptest server that answers with its name and records
@@ -75,13 +77,28 @@ func startGateway(t *testing.T, cfg Config, build func(cfg Config, reg prometheu
 	srv := httptest.NewUnstartedServer(g.Handler())
 	srv.Config.MaxHeaderBytes = g.cfg.Limits.MaxHeaderBytes
 	srv.Start()
+	wait := run(t, g)
 	t.Cleanup(func() {
 		srv.Close()
 		if err := g.Close(); err != nil {
 			t.Errorf("close: %v", err)
 		}
+		wait()
 	})
 	return &testGateway{Gateway: g, srv: srv, reg: reg}
+}
+
+// run runs g.Run until Close; wait waits for it to return, and fails t
+// when it returned an error.
+func run(t *testing.T, g *Gateway) (wait func()) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- g.Run(context.Background()) }()
+	return func() {
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}
 }
 
 type response struct {
@@ -197,5 +214,5 @@ func oneRoute(up string, set func(*Route)) Config {
 	if set != nil {
 		set(&r)
 	}
-	return Config{Routes: []Route{r}, TrustedProxies: []string{"127.0.0.1"}}
+	return Config{Routes: []Route{r}, RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}}
 }

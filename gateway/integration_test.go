@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"sync"
@@ -64,7 +65,7 @@ func runCheckerWith(t *testing.T, addr string, cfg blocklist.CheckerConfig, bloc
 func TestBlockedClients(t *testing.T) {
 	addr := redistest.Start(t)
 	noLeaks(t)
-	checker := runChecker(t, addr, "203.0.113.66", string(keyID(nil, "stolen-key")))
+	checker := runChecker(t, addr, "203.0.113.66", blocklist.APIKeyID("stolen-key"))
 	up := newUpstream(t, "up", nil)
 	sink := &memSink{}
 	cfg := oneRoute(up.URL, nil)
@@ -173,7 +174,7 @@ func TestFailModesWhenRedisStops(t *testing.T) {
 	checker := runCheckerWith(t, srv.Addr(), blocklist.CheckerConfig{FailMode: blocklist.FailOpen,
 		MaxStaleness: 300 * time.Millisecond, ProbeInterval: 50 * time.Millisecond}, "203.0.113.66")
 	up := newUpstream(t, "up", nil)
-	tg := startGateway(t, Config{TrustedProxies: []string{"127.0.0.1"}, Routes: []Route{
+	tg := startGateway(t, Config{RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}, Routes: []Route{
 		{Name: "open", PathPrefix: "/open", Upstreams: []string{up.URL}},
 		{Name: "closed", PathPrefix: "/closed", Upstreams: []string{up.URL}, FailMode: "closed"},
 	}}, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {
@@ -366,5 +367,72 @@ func TestSlowSinkDropsWithoutSlowingRequests(t *testing.T) {
 	}
 	if sent := tg.metric(t, "portcullis_gateway_access_log_sent_total"); sent+dropped != n {
 		t.Errorf("sent %v + dropped %v != %d requests", sent, dropped, n)
+	}
+}
+
+// TestPresentedAPIKeyCheckedByItsID pins the one rule for a presented API
+// key: the gateway's blocklist stage is blocklist.Middleware, and it checks
+// the key by blocklist.APIKeyID, as any Middleware with the same identity
+// config does, so a block stored under that id refuses the key from any
+// address.
+func TestPresentedAPIKeyCheckedByItsID(t *testing.T) {
+	addr := redistest.Start(t)
+	noLeaks(t)
+	const secret = "pk_live_0123456789abcdef"
+	up := newUpstream(t, "up", nil)
+	cfg := oneRoute(up.URL, nil)
+	cfg.APIKeyHeader = "X-Api-Key"
+	checker := runChecker(t, addr, blocklist.APIKeyID(secret))
+	tg := startGateway(t, cfg, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {
+		return New(cfg, checker, nil, nil, reg, nil)
+	})
+	// A Middleware of its own, on a Checker whose identity config is the
+	// gateway's.
+	own := runCheckerWith(t, addr, blocklist.CheckerConfig{FailMode: blocklist.FailOpen, Identity: cfg.RequestIdentity},
+		blocklist.APIKeyID(secret))
+	mw := blocklist.Middleware(own, blocklist.MiddlewareConfig{})(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	viaMiddleware := func(key string) int {
+		r := httptest.NewRequest(http.MethodGet, "/api/x", nil)
+		r.RemoteAddr = "127.0.0.1:4000"
+		r.Header.Set("X-Forwarded-For", "198.51.100.7")
+		r.Header.Set("X-Api-Key", key)
+		w := httptest.NewRecorder()
+		mw.ServeHTTP(w, r)
+		return w.Code
+	}
+
+	tests := []struct {
+		name string
+		key  string
+		want int
+	}{
+		{"the blocked key is refused, from an address nobody blocked", secret, http.StatusForbidden},
+		{"another key passes", "pk_live_fedcba9876543210", http.StatusOK},
+		{"a header holding the stored id is not the key", blocklist.APIKeyID(secret), http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tg.do(t, "GET", "/api/x", nil, func(r *http.Request) {
+				r.Header.Set("X-Forwarded-For", "198.51.100.7")
+				r.Header.Set("X-Api-Key", tt.key)
+				r.Header.Set("X-Request-Id", "req-7")
+			})
+			if r.status != tt.want {
+				t.Fatalf("gateway: status %d; want %d", r.status, tt.want)
+			}
+			if tt.want == http.StatusForbidden && (strings.TrimSpace(r.body) != `{"error":"blocked","request_id":"req-7"}` ||
+				r.header.Get("Cache-Control") != "no-store" || r.header.Get("X-Request-Id") != "req-7") {
+				t.Errorf("gateway refusal %q, headers %v", r.body, r.header)
+			}
+			if got := viaMiddleware(tt.key); got != tt.want {
+				t.Errorf("blocklist.Middleware with the gateway's identity config: %d; want %d, as the gateway", got, tt.want)
+			}
+		})
+	}
+	if n := tg.metric(t, "portcullis_gateway_blocked_total", "reason", "blocked", "route", "api"); n != 1 {
+		t.Errorf("blocked: %v; want 1", n)
+	}
+	if n := tg.metric(t, "portcullis_gateway_blocklist_checks_total", "result", "allowed"); n != 2 {
+		t.Errorf("allowed checks: %v; want 2", n)
 	}
 }

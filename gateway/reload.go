@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -107,43 +106,26 @@ func (r *reloadable[T]) check(m *secMetrics, logger *slog.Logger) {
 		slog.String("cert", r.name), slog.Time("not_after", exp))
 }
 
-// watcher checks every reloadable file set each interval, from one
-// goroutine that stop ends.
+// watcher checks every reloadable file set each interval, from Run.
 type watcher struct {
 	checks []func()
 	every  time.Duration
-	stop   chan struct{}
-	done   chan struct{}
-	once   sync.Once
 }
 
-func (w *watcher) start() {
-	w.stop, w.done = make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(w.done)
-		t := time.NewTicker(w.every)
-		defer t.Stop()
-		for {
-			select {
-			case <-w.stop:
-				return
-			case <-t.C:
-				for _, c := range w.checks {
-					c()
-				}
+// run checks the files every interval until ctx ends.
+func (w *watcher) run(ctx context.Context) {
+	t := time.NewTicker(w.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			for _, c := range w.checks {
+				c()
 			}
 		}
-	}()
-}
-
-func (w *watcher) close() {
-	if w == nil || w.stop == nil {
-		return
 	}
-	w.once.Do(func() {
-		close(w.stop)
-		<-w.done
-	})
 }
 
 // loadKeyPair reads a PEM certificate chain and its key.

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/gateway/waf"
 	"github.com/portcullis/portcullis/ingest"
@@ -93,7 +91,7 @@ type security struct {
 	cert      *reloadable[tls.Certificate] // nil without TLS
 	tlsConfig *tls.Config                  // nil without TLS
 	hsts      string
-	watch     *watcher // nil when no file is watched
+	watch     *watcher // run by Run when a file is watched
 	engines   waf.Engines
 	detect    *wafQueue // nil without detect-mode routes
 }
@@ -111,22 +109,12 @@ type exSec struct {
 	engine  *waf.Engine  // the detect-mode engine
 }
 
-// setupSecurity builds the TLS state, the routes' upstream TLS transports
-// and WAF engines, registers the metrics on reg and own, and starts the
-// certificate watcher and the detect-mode workers, which closeSecurity
-// stops. New calls it once the routes are built.
-func (g *Gateway) setupSecurity(reg prometheus.Registerer, own *prometheus.Registry) error {
-	s := &security{m: newSecMetrics(), hsts: g.cfg.TLS.HSTS.header()}
-	for _, c := range s.m.collectors() {
-		own.MustRegister(c)
-		if reg != nil {
-			if err := reg.Register(c); err != nil {
-				return fmt.Errorf("gateway: registering metrics: %w", err)
-			}
-		}
-	}
-	g.tr.TLSHandshakeTimeout = g.cfg.Timeouts.UpstreamTLSHandshake
-	w := &watcher{every: g.cfg.TLS.ReloadInterval}
+// setupSecurity builds the TLS state of the data listener and the
+// security metrics. The proxy stage adds the routes'
+// upstream TLS (provisionUpstreamTLS), the WAF stage their engines
+// (provisionWAF); Run runs the certificate watcher.
+func (g *Gateway) setupSecurity() error {
+	s := &security{m: newSecMetrics(), hsts: g.cfg.TLS.HSTS.header(), watch: &watcher{every: g.cfg.TLS.ReloadInterval}}
 	if t := g.cfg.TLS; t.enabled() {
 		cert, err := newReloadable("listener", []string{t.CertFile, t.KeyFile}, func() (*tls.Certificate, time.Time, error) {
 			return loadKeyPair(t.CertFile, t.KeyFile)
@@ -136,9 +124,16 @@ func (g *Gateway) setupSecurity(reg prometheus.Registerer, own *prometheus.Regis
 		}
 		s.cert = cert
 		s.tlsConfig = serverTLS(t, cert)
-		w.checks = append(w.checks, func() { cert.check(s.m, g.logger) })
+		s.watch.checks = append(s.watch.checks, func() { cert.check(s.m, g.logger) })
 	}
-	needDetect := false
+	g.sec = s
+	return nil
+}
+
+// provisionUpstreamTLS gives the routes with upstream_tls their transport,
+// whose client certificate and CAs the watcher reloads.
+func (g *Gateway) provisionUpstreamTLS() error {
+	s := g.sec
 	for _, rt := range g.routes {
 		if u := rt.UpstreamTLS; u != nil {
 			ut, err := newUpstreamTLS(rt.Name, *u, s.m)
@@ -146,8 +141,18 @@ func (g *Gateway) setupSecurity(reg prometheus.Registerer, own *prometheus.Regis
 				return fmt.Errorf("%w (check the route's upstream_tls files)", err)
 			}
 			rt.proxy.Transport = ut.transport(g.tr, g.cfg.Timeouts.UpstreamDial, g.cfg.Timeouts.UpstreamTLSHandshake)
-			w.checks = append(w.checks, func() { ut.cur.check(s.m, g.logger) })
+			s.watch.checks = append(s.watch.checks, func() { ut.cur.check(s.m, g.logger) })
 		}
+	}
+	return nil
+}
+
+// provisionWAF gives the routes with a WAF their engine, and the gateway
+// the queue of detect-mode inspections when a route needs it.
+func (g *Gateway) provisionWAF() error {
+	s := g.sec
+	needDetect := false
+	for _, rt := range g.routes {
 		if rt.WAF.Enabled() {
 			e, err := s.engines.Get(rt.WAF)
 			if err != nil {
@@ -157,24 +162,15 @@ func (g *Gateway) setupSecurity(reg prometheus.Registerer, own *prometheus.Regis
 			needDetect = needDetect || rt.WAF.Mode == waf.ModeDetect
 		}
 	}
-	g.sec = s
 	if needDetect {
 		s.detect = newWAFQueue(g, g.cfg.WAFDetect)
-	}
-	if len(w.checks) > 0 {
-		s.watch = w
-		w.start()
 	}
 	return nil
 }
 
-// closeSecurity stops the watcher and the detect-mode workers, which send
-// what they inspected to the access log first.
-func (g *Gateway) closeSecurity() {
-	if g.sec == nil {
-		return
-	}
-	g.sec.watch.close()
+// closeWAF stops the detect-mode workers once they have inspected what is
+// queued, and sent it to the access log.
+func (g *Gateway) closeWAF() {
 	if g.sec.detect != nil {
 		g.sec.detect.close()
 	}
@@ -303,21 +299,26 @@ type wafJob struct {
 }
 
 // wafQueue runs detect-mode inspections on a few workers, from a bounded
-// queue.
+// queue. The workers run under Gateway.Run (start); until then the queue
+// fills, and close inspects what is left.
 type wafQueue struct {
-	g    *Gateway
-	jobs chan *wafJob
-	stop chan struct{}
-	wg   sync.WaitGroup
-	once sync.Once
+	g       *Gateway
+	jobs    chan *wafJob
+	workers int
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	once    sync.Once
 }
 
 func newWAFQueue(g *Gateway, c WAFDetect) *wafQueue {
-	q := &wafQueue{g: g, jobs: make(chan *wafJob, c.Queue), stop: make(chan struct{})}
-	for range c.Workers {
+	return &wafQueue{g: g, jobs: make(chan *wafJob, c.Queue), workers: c.Workers, stop: make(chan struct{})}
+}
+
+// start starts the workers, which close stops.
+func (q *wafQueue) start() {
+	for range q.workers {
 		q.wg.Go(q.run)
 	}
-	return q
 }
 
 func (q *wafQueue) submit(j *wafJob) bool {
@@ -372,11 +373,20 @@ func (q *wafQueue) inspect(j *wafJob) {
 	}
 }
 
-// close stops the workers once they have inspected what is queued.
+// close stops the workers once they have inspected what is queued; what
+// is left (none ran) it inspects itself.
 func (q *wafQueue) close() {
 	q.once.Do(func() {
 		close(q.stop)
 		q.wg.Wait()
+		for {
+			select {
+			case j := <-q.jobs:
+				q.inspect(j)
+			default:
+				return
+			}
+		}
 	})
 }
 

@@ -203,7 +203,8 @@ func (g *Gateway) RedirectHandler() http.Handler {
 // tlsListener accepts TCP connections and runs each TLS handshake in its own
 // goroutine, so a slow client does not hold up the accept loop. It hands
 // HTTP/2 connections to the server as *tls.Conn, and HTTP/1.1 ones wrapped
-// in the framing inspector when strict.
+// in the framing inspector when strict. The accept loop starts with the
+// first Accept, so it runs under the server's Serve, and Close ends it.
 type tlsListener struct {
 	net.Listener
 	cfg     *tls.Config
@@ -215,7 +216,8 @@ type tlsListener struct {
 	conns chan net.Conn
 	errc  chan error
 	stop  chan struct{}
-	done  chan struct{}
+	done  chan struct{} // closed when the accept loop ended, or by Close when it never started
+	start sync.Once
 
 	mu      sync.Mutex
 	pending map[net.Conn]struct{} // connections in their handshake
@@ -226,7 +228,6 @@ func newTLSListener(ln net.Listener, cfg *tls.Config, timeout time.Duration, str
 	l := &tlsListener{Listener: ln, cfg: cfg, timeout: timeout, strict: strict, maxHead: maxHead, logger: logger,
 		conns: make(chan net.Conn), errc: make(chan error, 1), stop: make(chan struct{}), done: make(chan struct{}),
 		pending: map[net.Conn]struct{}{}}
-	go l.acceptLoop()
 	return l
 }
 
@@ -297,6 +298,7 @@ func (l *tlsListener) handshake(c net.Conn) net.Conn {
 
 // Accept returns the next connection whose handshake succeeded.
 func (l *tlsListener) Accept() (net.Conn, error) {
+	l.start.Do(func() { go l.acceptLoop() })
 	select {
 	case c := <-l.conns:
 		return c, nil
@@ -317,6 +319,7 @@ func (l *tlsListener) Close() error {
 	}
 	close(l.stop)
 	err := l.Listener.Close()
+	l.start.Do(func() { close(l.done) }) // no loop to wait for
 	<-l.done
 	l.mu.Lock()
 	for c := range l.pending {

@@ -43,6 +43,7 @@ func serveGatewayWith(t *testing.T, cfg Config, build func(cfg Config, reg prome
 	srv := g.Server()
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(g.Listener(ln)) }()
+	wait := run(t, g)
 	t.Cleanup(func() {
 		srv.Close()
 		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
@@ -51,6 +52,7 @@ func serveGatewayWith(t *testing.T, cfg Config, build func(cfg Config, reg prome
 		if err := g.Close(); err != nil {
 			t.Errorf("close: %v", err)
 		}
+		wait()
 	})
 	return &liveGateway{testGateway: &testGateway{Gateway: g, reg: reg}, addr: ln.Addr().String()}
 }

@@ -80,7 +80,7 @@ func (g *Gateway) watchTunnel(ctx context.Context, cancel context.CancelFunc, rt
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	ip, key, user, mode := ex.ip, string(keyID(nil, ex.key)), ex.user, rt.mode
+	ip, key, user, mode := ex.ip, ex.key, ex.user, rt.mode
 	if ex.keyID != "" {
 		key = ex.keyID
 	}

@@ -476,16 +476,8 @@ type head struct {
 // with an empty line) and returns the reason it is invalid, or "". With
 // keep it also collects the head's well-formed lines.
 func parseHead(h []byte, keep bool) (reason string, hd head) {
+	p := headParser{keep: keep}
 	first := true
-	var nCL, nTE, nHost int
-	var cl []byte
-	var te []byte
-	proto := ""
-	fail := func(r string) {
-		if reason == "" {
-			reason = r
-		}
-	}
 	for len(h) > 0 {
 		i := bytes.IndexByte(h, '\n')
 		if i < 0 {
@@ -494,110 +486,142 @@ func parseHead(h []byte, keep bool) (reason string, hd head) {
 		line := h[:i]
 		h = h[i+1:]
 		if len(line) == 0 || line[len(line)-1] != '\r' {
-			fail(reasonBadHeader) // a bare LF line end
+			p.fail(reasonBadHeader) // a bare LF line end
 		} else {
 			line = line[:len(line)-1]
 		}
 		if bytes.IndexByte(line, 0) >= 0 {
-			fail(reasonNUL)
+			p.fail(reasonNUL)
 		}
 		if first {
 			first = false
-			sp1 := bytes.IndexByte(line, ' ')
-			sp2 := bytes.LastIndexByte(line, ' ')
-			if sp1 <= 0 || sp2 <= sp1+1 || !isToken(line[:sp1]) {
-				fail(reasonBadLine)
-				continue
-			}
-			method, target, version := line[:sp1], line[sp1+1:sp2], line[sp2+1:]
-			proto = "HTTP/1.1"
-			switch {
-			case string(version) == "HTTP/1.0":
-				proto = "HTTP/1.0"
-			case string(version) != "HTTP/1.1":
-				fail(reasonBadLine)
-			}
-			if r := checkTargetBytes(target); r != "" {
-				fail(r)
-			} else if keep {
-				hd.target = string(target)
-			}
-			if keep {
-				hd.method = string(method)
-			}
-			hd.connect = string(method) == "CONNECT"
+			p.requestLine(line)
 			continue
 		}
 		if len(line) == 0 {
 			break // the empty line that ends the head
 		}
-		if line[0] == ' ' || line[0] == '\t' {
-			fail(reasonFolding)
-			continue
-		}
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 || !isToken(line[:colon]) {
-			fail(reasonBadHeader)
-			continue
-		}
-		name, value := line[:colon], bytes.Trim(line[colon+1:], " \t")
-		if !validValue(value) {
-			if bytes.IndexByte(value, 0) < 0 {
-				fail(reasonBadHeader)
-			}
-			continue
-		}
-		switch {
-		case asciiEqualFold(name, "Content-Length"):
-			nCL++
-			cl = value
-			continue
-		case asciiEqualFold(name, "Transfer-Encoding"):
-			nTE++
-			te = value
-			continue
-		case asciiEqualFold(name, "Host"):
-			nHost++
-			if keep {
-				hd.host = string(value)
-			}
-			continue
-		case asciiEqualFold(name, rejectHeader):
-			fail(reasonBadHeader)
-			continue
-		case asciiEqualFold(name, "Upgrade"):
-			hd.upgrade = true
-		}
-		if keep {
-			hd.lines = append(hd.lines, line)
-		}
+		p.headerLine(line)
 	}
-	if nHost > 1 {
-		fail(reasonBadHeader)
+	p.framing()
+	return p.reason, p.hd
+}
+
+// headParser is what parseHead learns on its way through a head.
+type headParser struct {
+	keep            bool
+	reason          string // the first reason to refuse
+	hd              head
+	nCL, nTE, nHost int
+	cl, te          []byte
+	proto           string
+}
+
+func (p *headParser) fail(r string) {
+	if p.reason == "" {
+		p.reason = r
+	}
+}
+
+// requestLine reads the method, the target and the version.
+func (p *headParser) requestLine(line []byte) {
+	sp1 := bytes.IndexByte(line, ' ')
+	sp2 := bytes.LastIndexByte(line, ' ')
+	if sp1 <= 0 || sp2 <= sp1+1 || !isToken(line[:sp1]) {
+		p.fail(reasonBadLine)
+		return
+	}
+	method, target, version := line[:sp1], line[sp1+1:sp2], line[sp2+1:]
+	p.proto = "HTTP/1.1"
+	switch {
+	case string(version) == "HTTP/1.0":
+		p.proto = "HTTP/1.0"
+	case string(version) != "HTTP/1.1":
+		p.fail(reasonBadLine)
+	}
+	if r := checkTargetBytes(target); r != "" {
+		p.fail(r)
+	} else if p.keep {
+		p.hd.target = string(target)
+	}
+	if p.keep {
+		p.hd.method = string(method)
+	}
+	p.hd.connect = string(method) == "CONNECT"
+}
+
+// headerLine reads one header line, counting the framing headers.
+func (p *headParser) headerLine(line []byte) {
+	if line[0] == ' ' || line[0] == '\t' {
+		p.fail(reasonFolding)
+		return
+	}
+	colon := bytes.IndexByte(line, ':')
+	if colon <= 0 || !isToken(line[:colon]) {
+		p.fail(reasonBadHeader)
+		return
+	}
+	name, value := line[:colon], bytes.Trim(line[colon+1:], " \t")
+	if !validValue(value) {
+		if bytes.IndexByte(value, 0) < 0 {
+			p.fail(reasonBadHeader)
+		}
+		return
 	}
 	switch {
+	case asciiEqualFold(name, "Content-Length"):
+		p.nCL++
+		p.cl = value
+		return
+	case asciiEqualFold(name, "Transfer-Encoding"):
+		p.nTE++
+		p.te = value
+		return
+	case asciiEqualFold(name, "Host"):
+		p.nHost++
+		if p.keep {
+			p.hd.host = string(value)
+		}
+		return
+	case asciiEqualFold(name, rejectHeader):
+		p.fail(reasonBadHeader)
+		return
+	case asciiEqualFold(name, "Upgrade"):
+		p.hd.upgrade = true
+	}
+	if p.keep {
+		p.hd.lines = append(p.hd.lines, line)
+	}
+}
+
+// framing checks the Host, Content-Length and Transfer-Encoding headers
+// together, and reads the body's length.
+func (p *headParser) framing() {
+	if p.nHost > 1 {
+		p.fail(reasonBadHeader)
+	}
+	switch nCL, nTE := p.nCL, p.nTE; {
 	case nCL > 0 && nTE > 0:
-		fail(reasonCLTE)
+		p.fail(reasonCLTE)
 	case nCL > 1:
-		fail(reasonMultiCL)
-	case nTE > 1 || nTE == 1 && (!asciiEqualFold(te, "chunked") || proto == "HTTP/1.0"):
-		fail(reasonBadTE)
+		p.fail(reasonMultiCL)
+	case nTE > 1 || nTE == 1 && (!asciiEqualFold(p.te, "chunked") || p.proto == "HTTP/1.0"):
+		p.fail(reasonBadTE)
 	case nTE == 1:
-		hd.chunked = true
+		p.hd.chunked = true
 	case nCL == 1:
-		if len(cl) == 0 || len(cl) > 18 {
-			fail(reasonBadCL)
+		if len(p.cl) == 0 || len(p.cl) > 18 {
+			p.fail(reasonBadCL)
 			break
 		}
-		for _, d := range cl {
+		for _, d := range p.cl {
 			if d < '0' || d > '9' {
-				fail(reasonBadCL)
+				p.fail(reasonBadCL)
 				break
 			}
-			hd.length = hd.length*10 + int64(d-'0')
+			p.hd.length = p.hd.length*10 + int64(d-'0')
 		}
 	}
-	return reason, hd
 }
 
 // substituteHead is the head handed to net/http in place of a refused one:

@@ -12,6 +12,8 @@ import (
 
 	"github.com/portcullis/portcullis/gateway/waf"
 	"github.com/portcullis/portcullis/ingest"
+
+	"github.com/portcullis/portcullis/blocklist"
 )
 
 // wafGateway has a blocking-mode route under /block and a detect-mode one
@@ -23,7 +25,7 @@ func wafGateway(t *testing.T, sink *memSink) (*testGateway, *upstream) {
 		{Name: "block", PathPrefix: "/block", Upstreams: []string{up.URL}, WAF: waf.Config{Mode: waf.ModeBlocking}},
 		{Name: "detect", PathPrefix: "/detect", Upstreams: []string{up.URL}, WAF: waf.Config{Mode: waf.ModeDetect}},
 		{Name: "open", PathPrefix: "/open", Upstreams: []string{up.URL}},
-	}, TrustedProxies: []string{"127.0.0.1"}, AccessLog: AccessLog{Enabled: true}}
+	}, RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}, AccessLog: AccessLog{Enabled: true}}
 	tg := startGateway(t, cfg, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {
 		return New(cfg, nil, sink, nil, reg, nil)
 	})

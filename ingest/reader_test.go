@@ -383,13 +383,7 @@ func refRead(data []byte, cfg ReaderConfig) ([]view, Stats) {
 			st.Format = f
 		}
 		var rec Record
-		var err error
-		if st.Format == FormatJSON {
-			err = new(JSONParser).Parse([]byte(l), &rec)
-		} else {
-			err = new(CLFParser).Parse([]byte(l), &rec)
-		}
-		if err != nil {
+		if err := refParse(st.Format, []byte(l), &rec); err != nil {
 			bad()
 			continue
 		}
@@ -397,6 +391,30 @@ func refRead(data []byte, cfg ReaderConfig) ([]view, Stats) {
 		views = append(views, viewOf(&rec))
 	}
 	return views, st
+}
+
+// refParse parses line in format f with a fresh parser of that format, as
+// detected with no log_format or field mapping given.
+func refParse(f Format, line []byte, rec *Record) error {
+	switch f {
+	case FormatJSON:
+		return new(JSONParser).Parse(line, rec)
+	case FormatCaddy:
+		return new(CaddyParser).Parse(line, rec)
+	case FormatEnvoy:
+		return new(EnvoyParser).Parse(line, rec)
+	case FormatEnvoyJSON:
+		return new(EnvoyJSONParser).Parse(line, rec)
+	case FormatTraefik:
+		return new(TraefikParser).Parse(line, rec)
+	case FormatNginx:
+		p, err := NewNginxParser(NginxJSONExample)
+		if err != nil {
+			return err
+		}
+		return p.Parse(line, rec)
+	}
+	return new(CLFParser).Parse(line, rec)
 }
 
 func FuzzReader(f *testing.F) {

@@ -221,6 +221,12 @@ func (a *App) Run(ctx context.Context) error {
 	a.log.Info("gateway started", "listen", a.Addr(), "admin", a.AdminAddr(), "routes", len(a.cfg.Routes),
 		"tls", a.srv.TLSConfig != nil)
 	eg, ectx := errgroup.WithContext(ctx)
+	// The gateway's background work (access log, detect-mode WAF,
+	// certificate reloads) ends once the listeners have drained, so the
+	// records of the requests drained are sent.
+	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRun()
+	eg.Go(func() error { return a.g.Run(runCtx) })
 	if a.checker != nil {
 		eg.Go(func() error { return a.checker.Run(ectx) })
 	}
@@ -237,7 +243,9 @@ func (a *App) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			a.log.Info("gateway stopping: draining requests in flight", "component", "gateway", "grace", ShutdownGrace)
 		}
-		return a.shutdown()
+		err := a.shutdown()
+		stopRun()
+		return err
 	})
 	err := eg.Wait()
 	err = errors.Join(err, a.g.Close())

@@ -74,7 +74,26 @@ func New(cfg Config, routes []Route, keys KeyStore, reg prometheus.Registerer, l
 	}
 	logger = logger.With("component", "auth")
 	a := &Authenticator{cfg: cfg, routes: map[string]*routeAuth{}, m: newMetrics(), logger: logger}
+	if err := a.provisionRoutes(routes); err != nil {
+		return nil, err
+	}
+	if err := a.provisionCredentials(keys, o, logger); err != nil {
+		return nil, err
+	}
+	if reg != nil {
+		for _, c := range a.m.collectors() {
+			if err := reg.Register(c); err != nil {
+				return nil, fmt.Errorf("auth: registering metrics: %w", err)
+			}
+		}
+	}
+	return a, nil
+}
 
+// provisionRoutes sets up the routes that take credentials, and the
+// policy that authorizes their requests.
+func (a *Authenticator) provisionRoutes(routes []Route) error {
+	cfg := a.cfg
 	var errs []error
 	protected := false
 	for _, r := range routes {
@@ -130,40 +149,36 @@ func New(cfg Config, routes []Route, keys KeyStore, reg prometheus.Registerer, l
 			a.authz = authz
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
+	return errors.Join(errs...)
+}
 
+// provisionCredentials sets up the JWT verifier and the API-key ring the
+// config asks for.
+func (a *Authenticator) provisionCredentials(keys KeyStore, o options, logger *slog.Logger) error {
+	cfg := a.cfg
 	if cfg.JWTEnabled() {
 		v, err := NewVerifier(cfg.JWT, o.client, o.now, logger)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		a.jwt = v
 	}
 	if cfg.APIKeysEnabled() {
 		if keys == nil {
-			return nil, fmt.Errorf("auth: %w: api_keys.store is %s but no key store was given", ErrConfig, cfg.APIKeys.Store)
+			return fmt.Errorf("auth: %w: api_keys.store is %s but no key store was given", ErrConfig, cfg.APIKeys.Store)
 		}
 		pepper, err := cfg.APIKeys.Pepper()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		h, err := NewHasher(pepper)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		a.keys = NewKeyRing(keys, h, cfg.APIKeys.ProbeInterval, cfg.APIKeys.ResyncInterval, o.now, logger)
 		a.m.usage = newUsageCollector(a.keys, cfg.APIKeys.UsageTopK)
 	}
-	if reg != nil {
-		for _, c := range a.m.collectors() {
-			if err := reg.Register(c); err != nil {
-				return nil, fmt.Errorf("auth: registering metrics: %w", err)
-			}
-		}
-	}
-	return a, nil
+	return nil
 }
 
 // Run keeps the JWKS and the API keys fresh until ctx ends, then returns

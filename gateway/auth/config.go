@@ -185,55 +185,11 @@ func (c Config) Validate() error {
 	}
 	seen := map[string]bool{}
 	for i, is := range c.JWT.Issuers {
-		where := fmt.Sprintf("jwt.issuers[%d] (%q)", i, is.Issuer)
-		if is.Issuer == "" {
-			bad("jwt.issuers[%d]: issuer is empty; set it to the iss the tokens carry", i)
-		} else if seen[is.Issuer] {
-			bad("%s: the issuer is listed twice", where)
+		if is.Issuer != "" && seen[is.Issuer] {
+			bad("jwt.issuers[%d] (%q): the issuer is listed twice", i, is.Issuer)
 		}
 		seen[is.Issuer] = true
-		if len(is.Audience) == 0 {
-			bad("%s: audience is empty; list the aud values this gateway accepts", where)
-		}
-		if len(is.Algorithms) == 0 {
-			bad("%s: algorithms is empty; list the allowed alg values, such as [RS256]", where)
-		}
-		var hs, asym bool
-		for _, a := range is.Algorithms {
-			switch {
-			case slices.Contains(hmacAlgs, a):
-				hs = true
-			case slices.Contains(asymmetricAlgs, a):
-				asym = true
-			default:
-				bad("%s: algorithm %q is not allowed; use %s or, with a shared secret, %s", where, a,
-					strings.Join(asymmetricAlgs, ", "), strings.Join(hmacAlgs, ", "))
-			}
-		}
-		secret := is.SecretEnv != "" || is.SecretFile != ""
-		switch {
-		case hs && asym:
-			bad("%s: algorithms mix HMAC (HS*) and public-key ones; split them into two issuers so a public key can never be taken for a secret", where)
-		case hs && !secret:
-			bad("%s: HS algorithms need secret_env or secret_file", where)
-		case asym && is.JWKSURL == "":
-			bad("%s: public-key algorithms need jwks_url", where)
-		case hs && is.JWKSURL != "":
-			bad("%s: jwks_url with HS algorithms; HMAC issuers use only a shared secret", where)
-		case asym && secret:
-			bad("%s: a shared secret with public-key algorithms; remove secret_env/secret_file", where)
-		}
-		if is.SecretEnv != "" && is.SecretFile != "" {
-			bad("%s: set secret_env or secret_file, not both", where)
-		}
-		if is.JWKSURL != "" {
-			if u, err := url.Parse(is.JWKSURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-				bad("%s: jwks_url %q is not an absolute http(s) URL", where, is.JWKSURL)
-			}
-		}
-		if is.JWKSRefresh <= 0 || is.JWKSMinInterval <= 0 {
-			bad("%s: jwks_refresh and jwks_min_interval must be above 0", where)
-		}
+		errs = append(errs, is.validate(i)...)
 	}
 	if c.JWT.Leeway < 0 || c.JWT.Leeway > 5*time.Minute {
 		bad("jwt.leeway is %v; keep it between 0 and 5m", c.JWT.Leeway)
@@ -267,6 +223,61 @@ func (c Config) Validate() error {
 		bad("rbac: set policy_file or policy, not both")
 	}
 	return errors.Join(errs...)
+}
+
+// validate reports what is wrong with the i-th issuer.
+func (is Issuer) validate(i int) []error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("auth: "+format, args...))
+	}
+	where := fmt.Sprintf("jwt.issuers[%d] (%q)", i, is.Issuer)
+	if is.Issuer == "" {
+		bad("jwt.issuers[%d]: issuer is empty; set it to the iss the tokens carry", i)
+	}
+	if len(is.Audience) == 0 {
+		bad("%s: audience is empty; list the aud values this gateway accepts", where)
+	}
+	if len(is.Algorithms) == 0 {
+		bad("%s: algorithms is empty; list the allowed alg values, such as [RS256]", where)
+	}
+	var hs, asym bool
+	for _, a := range is.Algorithms {
+		switch {
+		case slices.Contains(hmacAlgs, a):
+			hs = true
+		case slices.Contains(asymmetricAlgs, a):
+			asym = true
+		default:
+			bad("%s: algorithm %q is not allowed; use %s or, with a shared secret, %s", where, a,
+				strings.Join(asymmetricAlgs, ", "), strings.Join(hmacAlgs, ", "))
+		}
+	}
+	secret := is.SecretEnv != "" || is.SecretFile != ""
+	switch {
+	case hs && asym:
+		bad("%s: algorithms mix HMAC (HS*) and public-key ones; split them into two issuers so a public key can never be taken for a secret", where)
+	case hs && !secret:
+		bad("%s: HS algorithms need secret_env or secret_file", where)
+	case asym && is.JWKSURL == "":
+		bad("%s: public-key algorithms need jwks_url", where)
+	case hs && is.JWKSURL != "":
+		bad("%s: jwks_url with HS algorithms; HMAC issuers use only a shared secret", where)
+	case asym && secret:
+		bad("%s: a shared secret with public-key algorithms; remove secret_env/secret_file", where)
+	}
+	if is.SecretEnv != "" && is.SecretFile != "" {
+		bad("%s: set secret_env or secret_file, not both", where)
+	}
+	if is.JWKSURL != "" {
+		if u, err := url.Parse(is.JWKSURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("%s: jwks_url %q is not an absolute http(s) URL", where, is.JWKSURL)
+		}
+	}
+	if is.JWKSRefresh <= 0 || is.JWKSMinInterval <= 0 {
+		bad("%s: jwks_refresh and jwks_min_interval must be above 0", where)
+	}
+	return errs
 }
 
 // readSecret reads a secret from the environment variable env or from
