@@ -85,7 +85,8 @@ func (t TLS) validate(listen string) []error {
 	if (t.RedirectHTTP != "" || t.HSTS.MaxAge > 0) && !t.enabled() {
 		bad("tls.redirect_http and tls.hsts need TLS on the data listener: set tls.cert_file and tls.key_file")
 	}
-	if t.RedirectHTTP != "" && t.RedirectHTTP == listen {
+	// Port 0 picks a free port for each listener, so two of them never meet.
+	if t.RedirectHTTP != "" && t.RedirectHTTP == listen && !strings.HasSuffix(listen, ":0") {
 		bad("tls.redirect_http %q is also listen; give the redirect listener its own port (such as :80)", t.RedirectHTTP)
 	}
 	if t.RedirectPort < 0 || t.RedirectPort > 65535 {

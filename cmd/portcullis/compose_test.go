@@ -16,6 +16,10 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/portcullis/portcullis/deploy"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
 )
 
 // composeFile is the part of docker-compose.yaml the test reads.
@@ -205,12 +209,12 @@ func TestComposeFileIsConsistent(t *testing.T) {
 		}
 	})
 
-	dcfg, err := loadDetectConfig(config("detector"))
+	dcfg, err := detectapp.LoadConfig(config("detector"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dcfg.defaults()
-	gcfg, err := loadGatewayConfig(config("gateway"))
+	dcfg = dcfg.WithDefaults()
+	gcfg, err := gatewayapp.LoadConfig(config("gateway"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -46,28 +45,21 @@ func TestDetectSurvivesSIGKILL(t *testing.T) {
 	redisAddr := redistest.Start(t)
 	run(t, "replay", "--in", p.path("day2.jsonl"), "--brokers", strings.Join(brokers, ","), "--topic", "logs")
 
-	admin := freePort(t)
 	cfgPath := filepath.Join(t.TempDir(), "detect.yaml")
 	// Small batches so that the kill lands between commits.
 	writeFile(t, cfgPath, []byte(fmt.Sprintf(`model: %s
 kafka: {brokers: [%s], topic: logs, group: crash, start: earliest, max_wait: %s, max_bytes: %d, heartbeat_interval: 300ms, session_timeout: 6s}
 redis: {addrs: [%s], key_prefix: "crash:"}
-admin: {listen: %s}
+admin: {listen: "127.0.0.1:0"}
 batch: {size: 500, flush_interval: 50ms}
-`, p.path("m.pcm"), strings.Join(brokers, ","), kafkaMaxWait(t), kafkaMaxBytes, redisAddr, admin)))
+`, p.path("m.pcm"), strings.Join(brokers, ","), kafkaMaxWait(t), kafkaMaxBytes, redisAddr)))
+	// admin is where the running detector's admin listener is.
+	var admin string
 	// start runs the detector and returns it with a channel that receives
 	// its exit.
 	start := func() (*exec.Cmd, <-chan error) {
-		cmd := exec.Command(bin, "detect", "--config", cfgPath)
-		cmd.Stderr = os.Stderr
-		if !testing.Verbose() {
-			cmd.Stderr = nil
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
+		cmd, exited, addr := startDetectBinary(t, bin, cfgPath)
+		admin = addr
 		return cmd, exited
 	}
 	// committedBy waits until the running detector has committed want

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +12,10 @@ import (
 
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
 )
 
 // stack is a Kafka broker, a redis-server and a detect config for them.
@@ -20,8 +23,13 @@ type stack struct {
 	brokers string
 	redis   *redistest.Server
 	config  string
-	admin   string
+	// admin is the admin address of the detector that detect started.
+	admin string
 }
+
+// adminLine is the admin section of the tests' detect configs: a port of
+// the detector's choosing, which App.Addr reports.
+const adminLine = `admin: {listen: "127.0.0.1:0"}`
 
 func newStack(t *testing.T, prefix string, extra string, redisArgs ...string) *stack {
 	t.Helper()
@@ -30,33 +38,23 @@ func newStack(t *testing.T, prefix string, extra string, redisArgs ...string) *s
 		t.Fatal(err)
 	}
 	t.Cleanup(cluster.Close)
-	s := &stack{brokers: strings.Join(cluster.ListenAddrs(), ","), redis: redistest.StartServer(t, redisArgs...), admin: freePort(t)}
+	s := &stack{brokers: strings.Join(cluster.ListenAddrs(), ","), redis: redistest.StartServer(t, redisArgs...)}
 	s.config = filepath.Join(t.TempDir(), "detect.yaml")
 	writeFile(t, s.config, []byte(fmt.Sprintf(`model: %s
 kafka: {brokers: [%s], topic: logs, group: %s, start: earliest, max_wait: %s, max_bytes: %d, heartbeat_interval: 300ms, session_timeout: 6s}
 redis: {addrs: [%s], key_prefix: "%s:", timeout: 300ms}
-admin: {listen: %s}
+%s
 batch: {flush_interval: 50ms}
 model_poll: 100ms
-%s`, shared(t).path("m.pcm"), s.brokers, prefix, kafkaMaxWait(t), kafkaMaxBytes, s.redis.Addr(), prefix, s.admin, extra)))
+%s`, shared(t).path("m.pcm"), s.brokers, prefix, kafkaMaxWait(t), kafkaMaxBytes, s.redis.Addr(), prefix, adminLine, extra)))
 	return s
 }
 
-// detect runs portcullis detect in the background until the test ends.
+// detect runs the detector of the stack's config in the background until
+// the test ends, and sets s.admin to its admin address.
 func (s *stack) detect(t *testing.T) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := execute(ctx, "detect", "--config", s.config)
-		done <- err
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := testwait.Recv(t, done, 20*time.Second, "detect to stop at the end of the test"); err != nil {
-			t.Errorf("detect: %v", err)
-		}
-	})
+	s.admin = startDetect(t, s.config, nil).Addr()
 }
 
 // waitFor polls ok until it holds, failing t after limit, which
@@ -223,11 +221,8 @@ func TestBlocklistCommands(t *testing.T) {
 func TestTwoDetectorsSplitTheLoad(t *testing.T) {
 	p := shared(t)
 	s := newStack(t, "scale", "")
-	// A second detector in the same group, on its own admin port.
+	// A second detector in the same group, on an admin port of its own.
 	second := *s
-	second.admin = freePort(t)
-	second.config = filepath.Join(t.TempDir(), "detect2.yaml")
-	writeFile(t, second.config, []byte(strings.Replace(string(readFile(t, s.config)), "listen: "+s.admin, "listen: "+second.admin, 1)))
 	s.detect(t)
 	second.detect(t)
 	// Let both join before the events arrive, so the group has settled.
@@ -265,11 +260,11 @@ func TestTwoDetectorsSplitTheLoad(t *testing.T) {
 }
 
 func TestTheExampleDetectConfigIsValid(t *testing.T) {
-	cfg, err := loadDetectConfig("../../deploy/detect.example.yaml")
+	cfg, err := detectapp.LoadConfig("../../deploy/detect.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.defaults()
+	cfg = cfg.WithDefaults()
 	if err := cfg.Kafka.WithDefaults().Validate(); err != nil {
 		t.Errorf("kafka: %v", err)
 	}
@@ -300,25 +295,25 @@ func TestConfigErrorsSpeakYAML(t *testing.T) {
 		{
 			name: "a misspelt detect key names the line, its parent and the key meant",
 			yaml: "model: m.pcm\npolicy:\n  min_event: 3\n",
-			load: func(p string) error { _, err := loadDetectConfig(p); return err },
+			load: func(p string) error { _, err := detectapp.LoadConfig(p); return err },
 			want: `line 3: unknown key "min_event" under "policy" (did you mean "min_events"?)`,
 		},
 		{
 			name: "a word for a number names the key path and the type wanted",
 			yaml: "model: m.pcm\nkafka:\n  brokers: [k:9092]\n  min_bytes: lots\n",
-			load: func(p string) error { _, err := loadDetectConfig(p); return err },
+			load: func(p string) error { _, err := detectapp.LoadConfig(p); return err },
 			want: `line 4: kafka.min_bytes: want a whole number, got "lots"`,
 		},
 		{
 			name: "a misspelt top-level key is named",
 			yaml: "model: m.pcm\nkafak: {}\n",
-			load: func(p string) error { _, err := loadDetectConfig(p); return err },
+			load: func(p string) error { _, err := detectapp.LoadConfig(p); return err },
 			want: `line 2: unknown key "kafak" at the top level (did you mean "kafka"?)`,
 		},
 		{
 			name: "a gateway config gets the same",
 			yaml: "listen: \":8080\"\nblocklist:\n  fail_mod: open\n",
-			load: func(p string) error { _, err := loadGatewayConfig(p); return err },
+			load: func(p string) error { _, err := gatewayapp.LoadConfig(p); return err },
 			want: `line 3: unknown key "fail_mod" under "blocklist" (did you mean "fail_mode"?)`,
 		},
 	}

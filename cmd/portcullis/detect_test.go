@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -18,16 +17,6 @@ import (
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 // TestDetectEndToEnd replays a labeled recording into an in-process Kafka
 // broker, runs portcullis detect against it and a real redis-server, and
@@ -49,7 +38,6 @@ func TestDetectEndToEnd(t *testing.T) {
 		t.Fatalf("replay printed %q", out.stdout)
 	}
 
-	admin := freePort(t)
 	cfgPath := filepath.Join(t.TempDir(), "detect.yaml")
 	writeFile(t, cfgPath, []byte(fmt.Sprintf(`model: %s
 kafka:
@@ -65,10 +53,10 @@ redis:
   addrs: [%s]
   key_prefix: "e2e:"
 admin:
-  listen: %s
+  listen: 127.0.0.1:0
 batch:
   flush_interval: 100ms
-`, p.path("m.pcm"), brokers, kafkaMaxWait(t), kafkaMaxBytes, redisAddr, admin)))
+`, p.path("m.pcm"), brokers, kafkaMaxWait(t), kafkaMaxBytes, redisAddr)))
 
 	store, err := redisstore.New(redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: "e2e:"}, nil)
 	if err != nil {
@@ -83,13 +71,7 @@ batch:
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var stderr string
-	go func() {
-		out, err := execute(ctx, "detect", "--config", cfgPath)
-		stderr = out.stderr
-		done <- err
-	}()
+	admin, logs, done := runDetectCmd(t, ctx, cfgPath)
 	t.Cleanup(func() {
 		if !t.Failed() {
 			return
@@ -98,7 +80,7 @@ batch:
 		cancel()
 		select {
 		case <-done:
-			t.Logf("detect logged:\n%s", stderr)
+			t.Logf("detect logged:\n%s", logs.String())
 		case <-time.After(testwait.Scale(t, 20*time.Second)):
 			t.Log("detect did not stop after cancellation")
 		}

@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/portcullis/portcullis/enforce"
+
+	"github.com/portcullis/portcullis/internal/yamlconf"
 )
 
 func newEnforceCommand() *cobra.Command {
@@ -42,7 +44,7 @@ admin. Examples for nginx, Caddy and Envoy are in examples/.`,
 				return errors.New("no config: pass a YAML file with --config (see examples/nginx/enforce.yaml)")
 			}
 			var cfg enforce.Config
-			if err := loadYAML(configPath, &cfg, "examples/nginx/enforce.yaml"); err != nil {
+			if err := yamlconf.Load(configPath, &cfg, "examples/nginx/enforce.yaml"); err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("listen") {

@@ -18,6 +18,8 @@ import (
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
 )
 
 // TestDetectFollowsAFileThroughSIGKILLAndRotation runs portcullis detect on
@@ -119,16 +121,15 @@ func TestDetectFollowsAFileThroughSIGKILLAndRotation(t *testing.T) {
 	}
 	appendLog(logPath, chunk(0, straddle))
 
-	admin := freePort(t)
 	cfgPath := filepath.Join(t.TempDir(), "detect.yaml")
 	// Small batches so that the kill lands between checkpoints.
 	writeFile(t, cfgPath, []byte(fmt.Sprintf(`model: %s
 input:
   file: {path: %s, follow: true, checkpoint: %s, poll: 20ms}
 redis: {addrs: [%s], key_prefix: "follow:"}
-admin: {listen: %s}
+admin: {listen: "127.0.0.1:0"}
 batch: {size: 300, flush_interval: 50ms}
-`, p.path("m.pcm"), logPath, cpPath, redisAddr, admin)))
+`, p.path("m.pcm"), logPath, cpPath, redisAddr)))
 	start := func() (*exec.Cmd, <-chan error) {
 		cmd := exec.Command(bin, "detect", "--config", cfgPath)
 		cmd.Stderr = os.Stderr
@@ -302,8 +303,8 @@ func TestDetectInputConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfgPath := filepath.Join(t.TempDir(), "detect.yaml")
-			writeFile(t, cfgPath, []byte(fmt.Sprintf("model: %s\n%s\nredis: {addrs: [%s], key_prefix: \"once:\"}\nadmin: {listen: %s}\n",
-				p.path("m.pcm"), tt.input, redisAddr, freePort(t))))
+			writeFile(t, cfgPath, []byte(fmt.Sprintf("model: %s\n%s\nredis: {addrs: [%s], key_prefix: \"once:\"}\nadmin: {listen: \"127.0.0.1:0\"}\n",
+				p.path("m.pcm"), tt.input, redisAddr)))
 			out, err := execute(testwait.Context(t, 120*time.Second), "detect", "--config", cfgPath)
 			if tt.want != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -367,7 +368,7 @@ func TestTheExampleFileInputIsValid(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "detect.yaml")
 	writeFile(t, path, []byte(strings.Join(out, "\n")))
-	cfg, err := loadDetectConfig(path)
+	cfg, err := detectapp.LoadConfig(path)
 	if err != nil {
 		t.Fatal(err)
 	}

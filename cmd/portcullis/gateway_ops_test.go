@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
 
 // syncBuffer is a bytes.Buffer safe for a logger and a reader at once.
@@ -38,25 +41,32 @@ func (s *syncBuffer) String() string {
 func TestGatewayLogsOnceTaggedAndOnStop(t *testing.T) {
 	r := redistest.Start(t)
 	path := filepath.Join(t.TempDir(), "gateway.yaml")
-	writeFile(t, path, []byte(fmt.Sprintf(`listen: %s
-admin: %s
+	writeFile(t, path, []byte(fmt.Sprintf(`listen: 127.0.0.1:0
+admin: 127.0.0.1:0
 routes: [{name: api, path_prefix: /api, upstreams: ["http://127.0.0.1:1"]}]
 blocklist: {redis: {addrs: [%s]}, fail_mode: open}
-`, freePort(t), freePort(t), r)))
-	cfg, err := loadGatewayConfig(path)
+`, r)))
+	cfg, err := gatewayapp.LoadConfig(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
+	a, err := gatewayapp.New(cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- runGateway(ctx, cfg, slog.New(slog.NewTextHandler(&logs, nil))) }()
+	go func() { done <- errors.Join(a.Run(ctx), a.Close()) }()
 	testwait.Until(t, 10*time.Second, "the gateway starts", func() bool { return strings.Contains(logs.String(), "gateway started") })
 	cancel() // what SIGTERM does, through main's signal context
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("runGateway: %v", err)
+			t.Fatalf("gateway: %v", err)
 		}
 	case <-time.After(testwait.Scale(t, 20*time.Second)):
 		t.Fatal("the gateway did not stop")
@@ -84,12 +94,12 @@ blocklist: {redis: {addrs: [%s]}, fail_mode: open}
 // silently goes nowhere.
 func TestGatewayRefusesAnAccessLogWithoutKafka(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gateway.yaml")
-	writeFile(t, path, []byte(fmt.Sprintf(`listen: %s
-admin: %s
+	writeFile(t, path, []byte(`listen: 127.0.0.1:0
+admin: 127.0.0.1:0
 routes: [{name: api, path_prefix: /api, upstreams: ["http://127.0.0.1:1"]}]
 access_log: {enabled: true}
 blocklist: {fail_mode: open}
-`, freePort(t), freePort(t))))
+`))
 	_, err := execute(t.Context(), "gateway", "--config", path)
 	if err == nil || !strings.Contains(err.Error(), "access_log.enabled") || !strings.Contains(err.Error(), "kafka") {
 		t.Fatalf("error %v; want one naming access_log.enabled and kafka", err)

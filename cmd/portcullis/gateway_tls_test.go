@@ -53,20 +53,20 @@ func TestGatewayCommandServesTLSWithAWAF(t *testing.T) {
 	defer upstream.Close()
 	dir := t.TempDir()
 	certFile, keyFile, pool := selfSigned(t, dir)
-	listen, admin, redirect := freePort(t), freePort(t), freePort(t)
 	cfgFile := filepath.Join(dir, "gateway.yaml")
-	writeFile(t, cfgFile, []byte(fmt.Sprintf(`listen: %s
-admin: %s
+	writeFile(t, cfgFile, []byte(fmt.Sprintf(`listen: 127.0.0.1:0
+admin: 127.0.0.1:0
 tls:
   cert_file: %s
   key_file: %s
   hsts: {max_age: 8760h}
-  redirect_http: %s
+  redirect_http: 127.0.0.1:0
 routes:
   - {name: api, path_prefix: /, upstreams: [%s], waf: {mode: blocking}}
 blocklist: {fail_mode: open}
-`, listen, admin, certFile, keyFile, redirect, upstream.URL)))
-	startGatewayCmd(t, cfgFile, admin, false)
+`, certFile, keyFile, upstream.URL)))
+	gw := startGateway(t, cfgFile, nil, false)
+	listen, admin, redirect := gw.Addr(), gw.AdminAddr(), gw.RedirectAddr()
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	get := func(u string) *http.Response {

@@ -5,9 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +21,10 @@ import (
 	"github.com/portcullis/portcullis/backtest"
 	"github.com/portcullis/portcullis/internal/buildinfo"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
 )
 
 // sharedDir holds the recordings and model that many tests read; TestMain
@@ -248,27 +257,92 @@ func clientsOfKind(labels map[string]backtest.Label, kind string) []string {
 // countLines returns the number of newline-terminated lines in data.
 func countLines(data []byte) int { return bytes.Count(data, []byte("\n")) }
 
-// startGatewayCmd runs "portcullis gateway --config cfgFile" until the test
-// ends, and returns once its admin listener answers /healthz. The gateway
-// must stop within 30 s of the test's end and, unless failOK, without an
-// error.
-func startGatewayCmd(t *testing.T, cfgFile, admin string, failOK bool) {
+// startGateway runs the gateway of the YAML file cfgFile, as "portcullis
+// gateway --config cfgFile" does, until the test ends, and returns it once
+// its listeners are bound (listen and admin are 127.0.0.1:0 in the tests'
+// configs: Addr and AdminAddr say where). The gateway must stop within 30 s
+// of the test's end and, unless failOK, without an error. log may be nil.
+func startGateway(t *testing.T, cfgFile string, log *slog.Logger, failOK bool) *gatewayapp.App {
 	t.Helper()
+	cfg, err := gatewayapp.LoadConfig(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := gatewayapp.New(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		_, err := execute(ctx, "gateway", "--config", cfgFile)
-		done <- err
-	}()
+	go func() { done <- errors.Join(a.Run(ctx), a.Close()) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := testwait.Recv(t, done, 30*time.Second, "the gateway to stop at the end of the test"); err != nil && !failOK {
 			t.Errorf("gateway: %v", err)
 		}
 	})
-	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
-		return strings.Contains(httpGet(t, "http://"+admin+"/healthz"), "{")
+	return a
+}
+
+// startDetect runs the detector of the YAML file cfgFile, as "portcullis
+// detect --config cfgFile" does, until the test ends, and returns it once
+// its admin listener is bound (the tests' configs listen on 127.0.0.1:0:
+// Addr says where). The detector must stop within 20 s of the test's end,
+// without an error. log may be nil.
+func startDetect(t *testing.T, cfgFile string, log *slog.Logger) *detectapp.App {
+	t.Helper()
+	cfg, err := detectapp.LoadConfig(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := detectapp.New(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- errors.Join(a.Run(ctx), a.Close()) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := testwait.Recv(t, done, 20*time.Second, "detect to stop at the end of the test"); err != nil {
+			t.Errorf("detect: %v", err)
+		}
 	})
+	return a
+}
+
+// runDetectCmd runs "portcullis detect --config cfgFile" until ctx ends,
+// and returns the address its admin listener bound, read from its start
+// line, its log, and a channel that receives its exit.
+func runDetectCmd(t *testing.T, ctx context.Context, cfgFile string) (string, *syncBuffer, <-chan error) {
+	t.Helper()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		cmd := newRootCommand(io.Discard, &logs)
+		cmd.SetArgs([]string{"detect", "--config", cfgFile})
+		done <- cmd.ExecuteContext(ctx)
+	}()
+	var admin string
+	testwait.Until(t, 30*time.Second, "detect to log its start", func() bool {
+		select {
+		case err := <-done:
+			t.Fatalf("detect stopped before it started: %v\n%s", err, logs.String())
+		default:
+		}
+		m := startedRE.FindStringSubmatch(logs.String())
+		if m != nil {
+			admin = m[1]
+		}
+		return m != nil
+	})
+	return admin, &logs, done
 }
 
 // assertBuildInfo checks that the /metrics of the admin listener at admin
@@ -280,4 +354,53 @@ func assertBuildInfo(t *testing.T, admin string) {
 	if body := httpGet(t, "http://"+admin+"/metrics"); !strings.Contains(body, want) {
 		t.Errorf("/metrics on %s does not export %q", admin, want)
 	}
+}
+
+// startedRE finds the admin address in the detector's "detector started"
+// log line.
+var startedRE = regexp.MustCompile(`msg="detector started" .*\badmin=(\S+)`)
+
+// startDetectBinary starts "bin detect --config cfgPath" and returns it, a
+// channel that receives its exit, and the address its admin listener
+// bound (the tests' configs listen on 127.0.0.1:0), which the detector
+// logs when it starts. Its log goes to stderr with -v.
+func startDetectBinary(t *testing.T, bin, cfgPath string) (*exec.Cmd, <-chan error, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "detect", "--config", cfgPath)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	exited := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if testing.Verbose() {
+				fmt.Fprintln(os.Stderr, sc.Text())
+			}
+			if m := startedRE.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case addr <- m[1]:
+				default:
+				}
+			}
+		}
+		io.Copy(io.Discard, stderr)
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	deadline := time.After(testwait.Scale(t, 60*time.Second))
+	select {
+	case a := <-addr:
+		return cmd, exited, a
+	case err := <-exited:
+		t.Fatalf("the detector exited before it started: %v", err)
+	case <-deadline:
+		t.Fatal("the detector did not log that it started")
+	}
+	return nil, nil, ""
 }

@@ -2,102 +2,23 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/portcullis/portcullis/blocklist/redisstore"
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 	"github.com/portcullis/portcullis/gateway/auth"
 )
 
-// keysFlags choose the API-key store and the pepper the commands use.
-type keysFlags struct {
-	config     string
-	file       string
-	redis      string
-	prefix     string
-	pwEnv      string
-	pwFile     string
-	pepperEnv  string
-	pepperFile string
-	jsonOut    bool
-}
-
-// keysPrefix is where the gateway keeps API keys in its Redis: under the
-// blocklist's key prefix.
-func keysPrefix(prefix string) string {
-	if prefix == "" {
-		prefix = redisstore.DefaultKeyPrefix
-	}
-	return prefix + "keys:"
-}
-
-// open returns the key manager and a function that closes what it opened.
-func (f *keysFlags) open(log *slog.Logger) (*auth.KeyManager, func() error, error) {
-	var kc auth.APIKeyConfig
-	var rc redisstore.Config
-	if f.config != "" {
-		gc, err := loadGatewayConfig(f.config)
-		if err != nil {
-			return nil, nil, err
-		}
-		kc, rc = gc.Auth.APIKeys, gc.Blocklist.Redis
-	}
-	if f.file != "" {
-		kc.Store, kc.File = "file", f.file
-	}
-	if f.redis != "" {
-		kc.Store = "redis"
-		rc.Addrs = strings.Split(f.redis, ",")
-	}
-	if f.prefix != "" {
-		rc.KeyPrefix = f.prefix
-	}
-	if f.pwEnv != "" {
-		rc.PasswordEnv = f.pwEnv
-	}
-	if f.pwFile != "" {
-		rc.PasswordFile = f.pwFile
-	}
-	if f.pepperEnv != "" || f.pepperFile != "" {
-		kc.PepperEnv, kc.PepperFile = f.pepperEnv, f.pepperFile
-	}
-	if kc.PepperEnv == "" && kc.PepperFile == "" {
-		return nil, nil, errors.New("no pepper: pass --pepper-env or --pepper-file, or a gateway --config whose auth.api_keys names one; it must be the gateway's")
-	}
-	pepper, err := kc.Pepper()
-	if err != nil {
-		return nil, nil, err
-	}
-	h, err := auth.NewHasher(pepper)
-	if err != nil {
-		return nil, nil, err
-	}
-	switch kc.Store {
-	case "file":
-		return auth.NewKeyManager(auth.NewFileKeyStore(kc.File), h, nil), func() error { return nil }, nil
-	case "redis":
-		if len(rc.Addrs) == 0 {
-			return nil, nil, errors.New("api keys in Redis, but no Redis address: pass --redis host:port or a --config with blocklist.redis")
-		}
-		r, err := redisstore.New(rc, log)
-		if err != nil {
-			return nil, nil, err
-		}
-		return auth.NewKeyManager(auth.NewRedisKeyStore(r.Client(), keysPrefix(rc.KeyPrefix), log), h, nil), r.Close, nil
-	}
-	return nil, nil, errors.New("no key store: pass --file keys.json, --redis host:port, or a gateway --config with auth.api_keys.store")
-}
+// keysRun runs a keys subcommand with the key manager c names.
+type keysRun func(ctx context.Context, m *auth.KeyManager, w io.Writer, args []string) error
 
 func newKeysCommand() *cobra.Command {
-	var f keysFlags
+	var c gatewayapp.KeysConfig
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "keys",
 		Short: "Create, rotate, revoke and list the API keys the gateway accepts",
@@ -114,19 +35,18 @@ notice it at their next version probe.`,
   portcullis keys list --file keys.json --pepper-env PORTCULLIS_KEY_PEPPER`,
 	}
 	pf := cmd.PersistentFlags()
-	pf.StringVar(&f.config, "config", "", "gateway YAML config whose auth.api_keys and blocklist.redis sections to use")
-	pf.StringVar(&f.file, "file", "", "key file (the file store)")
-	pf.StringVar(&f.redis, "redis", "", "Redis host:port (comma-separated for Sentinel or Cluster)")
-	pf.StringVar(&f.prefix, "prefix", "", `Redis key prefix of the gateway (default "portcullis:"); keys live under it plus "keys:"`)
-	pf.StringVar(&f.pwEnv, "password-env", "", "environment variable holding the Redis password")
-	pf.StringVar(&f.pwFile, "password-file", "", "file holding the Redis password")
-	pf.StringVar(&f.pepperEnv, "pepper-env", "", "environment variable holding the pepper")
-	pf.StringVar(&f.pepperFile, "pepper-file", "", "file holding the pepper")
-	pf.BoolVar(&f.jsonOut, "json", false, "print JSON")
-
-	with := func(run func(ctx context.Context, m *auth.KeyManager, w io.Writer, args []string) error) func(*cobra.Command, []string) error {
+	pf.StringVar(&c.Config, "config", "", "gateway YAML config whose auth.api_keys and blocklist.redis sections to use")
+	pf.StringVar(&c.File, "file", "", "key file (the file store)")
+	pf.StringVar(&c.Redis, "redis", "", "Redis host:port (comma-separated for Sentinel or Cluster)")
+	pf.StringVar(&c.Prefix, "prefix", "", `Redis key prefix of the gateway (default "portcullis:"); keys live under it plus "keys:"`)
+	pf.StringVar(&c.PasswordEnv, "password-env", "", "environment variable holding the Redis password")
+	pf.StringVar(&c.PasswordFile, "password-file", "", "file holding the Redis password")
+	pf.StringVar(&c.PepperEnv, "pepper-env", "", "environment variable holding the pepper")
+	pf.StringVar(&c.PepperFile, "pepper-file", "", "file holding the pepper")
+	pf.BoolVar(&asJSON, "json", false, "print JSON")
+	with := func(run keysRun) func(*cobra.Command, []string) error {
 		return func(cmd *cobra.Command, args []string) error {
-			m, closeFn, err := f.open(slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn})))
+			m, closeFn, err := gatewayapp.OpenKeys(c, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn})))
 			if err != nil {
 				return err
 			}
@@ -136,48 +56,6 @@ notice it at their next version probe.`,
 			return run(ctx, m, cmd.OutOrStdout(), args)
 		}
 	}
-	printSecret := func(w io.Writer, k auth.Key, secret string) error {
-		if f.jsonOut {
-			return json.NewEncoder(w).Encode(struct {
-				auth.Key
-				APIKey string `json:"api_key"`
-			}{k, secret})
-		}
-		fmt.Fprintf(w, "id:      %s\nowner:   %s\nscopes:  %s\nexpires: %s\napi key: %s\n", k.ID, k.Owner, strings.Join(k.Scopes, " "), expiry(k.Expires), secret)
-		fmt.Fprintln(w, "The key is shown once: store it now. Only its hash is kept.")
-		return nil
-	}
-
-	var owner string
-	var scopes []string
-	var ttl time.Duration
-	create := &cobra.Command{
-		Use: "create --owner NAME", Short: "Create a key and print it once", Args: cobra.NoArgs,
-		RunE: with(func(ctx context.Context, m *auth.KeyManager, w io.Writer, _ []string) error {
-			k, secret, err := m.Create(ctx, owner, scopes, ttl)
-			if err != nil {
-				return err
-			}
-			return printSecret(w, k, secret)
-		}),
-	}
-	create.Flags().StringVar(&owner, "owner", "", "who the key belongs to (logged as the user)")
-	create.Flags().StringSliceVar(&scopes, "scopes", nil, "scopes, used as the RBAC roles of the key (comma-separated)")
-	create.Flags().DurationVar(&ttl, "ttl", 0, "how long the key works; 0 for no expiry")
-
-	var overlap time.Duration
-	rotate := &cobra.Command{
-		Use: "rotate ID", Short: "Give a key a new secret; the old one works for the overlap", Args: cobra.ExactArgs(1),
-		RunE: with(func(ctx context.Context, m *auth.KeyManager, w io.Writer, args []string) error {
-			k, secret, err := m.Rotate(ctx, args[0], overlap)
-			if err != nil {
-				return err
-			}
-			return printSecret(w, k, secret)
-		}),
-	}
-	rotate.Flags().DurationVar(&overlap, "overlap", 24*time.Hour, "how long the old secret keeps working")
-
 	revoke := &cobra.Command{
 		Use: "revoke ID", Short: "Revoke a key; every gateway refuses it within a second (Redis)", Args: cobra.ExactArgs(1),
 		RunE: with(func(ctx context.Context, m *auth.KeyManager, w io.Writer, args []string) error {
@@ -196,31 +74,45 @@ notice it at their next version probe.`,
 			if err != nil {
 				return err
 			}
-			if f.jsonOut {
-				enc := json.NewEncoder(w)
-				for _, k := range ks {
-					k.Secrets = nil
-					if err := enc.Encode(k); err != nil {
-						return err
-					}
-				}
-				return nil
-			}
-			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tOWNER\tSCOPES\tSTATE\tEXPIRES\tSECRETS")
-			for _, k := range ks {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", k.ID, k.Owner, strings.Join(k.Scopes, ","), k.State, expiry(k.Expires), len(k.Secrets))
-			}
-			return tw.Flush()
+			return gatewayapp.WriteKeys(w, ks, asJSON)
 		}),
 	}
-	cmd.AddCommand(create, rotate, revoke, list)
+	cmd.AddCommand(newKeysCreateCommand(with, &asJSON), newKeysRotateCommand(with, &asJSON), revoke, list)
 	return cmd
 }
 
-func expiry(t time.Time) string {
-	if t.IsZero() {
-		return "never"
+func newKeysCreateCommand(with func(keysRun) func(*cobra.Command, []string) error, asJSON *bool) *cobra.Command {
+	var owner string
+	var scopes []string
+	var ttl time.Duration
+	create := &cobra.Command{
+		Use: "create --owner NAME", Short: "Create a key and print it once", Args: cobra.NoArgs,
+		RunE: with(func(ctx context.Context, m *auth.KeyManager, w io.Writer, _ []string) error {
+			k, secret, err := m.Create(ctx, owner, scopes, ttl)
+			if err != nil {
+				return err
+			}
+			return gatewayapp.WriteKey(w, k, secret, *asJSON)
+		}),
 	}
-	return t.UTC().Format(time.RFC3339)
+	create.Flags().StringVar(&owner, "owner", "", "who the key belongs to (logged as the user)")
+	create.Flags().StringSliceVar(&scopes, "scopes", nil, "scopes, used as the RBAC roles of the key (comma-separated)")
+	create.Flags().DurationVar(&ttl, "ttl", 0, "how long the key works; 0 for no expiry")
+	return create
+}
+
+func newKeysRotateCommand(with func(keysRun) func(*cobra.Command, []string) error, asJSON *bool) *cobra.Command {
+	var overlap time.Duration
+	rotate := &cobra.Command{
+		Use: "rotate ID", Short: "Give a key a new secret; the old one works for the overlap", Args: cobra.ExactArgs(1),
+		RunE: with(func(ctx context.Context, m *auth.KeyManager, w io.Writer, args []string) error {
+			k, secret, err := m.Rotate(ctx, args[0], overlap)
+			if err != nil {
+				return err
+			}
+			return gatewayapp.WriteKey(w, k, secret, *asJSON)
+		}),
+	}
+	rotate.Flags().DurationVar(&overlap, "overlap", 24*time.Hour, "how long the old secret keeps working")
+	return rotate
 }

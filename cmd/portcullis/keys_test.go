@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/internal/redistest"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
 
 const cliPepper = "cli-test-pepper-0123456789abcdef0123456789"
@@ -122,7 +124,7 @@ rules:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, err := execute(t.Context(), append([]string{"gateway", "check-policy", "--config", cfg}, tt.args...)...)
-			if tt.denied != errors.Is(err, errDenied) || (err != nil && !errors.Is(err, errDenied)) {
+			if tt.denied != errors.Is(err, gatewayapp.ErrDenied) || (err != nil && !errors.Is(err, gatewayapp.ErrDenied)) {
 				t.Fatalf("error %v; want denied=%v", err, tt.denied)
 			}
 			if !strings.Contains(out.stdout, tt.want) {
@@ -159,7 +161,7 @@ func TestTheExampleAuthConfigIsValid(t *testing.T) {
 	if err := os.WriteFile(path, []byte(on), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := loadGatewayConfig(path)
+	cfg, err := gatewayapp.LoadConfig(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,9 +189,8 @@ func TestGatewayWithAPIKeys(t *testing.T) {
 	defer upstream.Close()
 	dir := t.TempDir()
 	gwCfg := filepath.Join(dir, "gateway.yaml")
-	gwListen, gwAdmin := freePort(t), freePort(t)
-	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: %s
-admin: %s
+	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: 127.0.0.1:0
+admin: 127.0.0.1:0
 routes:
   - {name: open, path_prefix: /open, upstreams: [%s]}
   - {name: reports, path_prefix: /reports, upstreams: [%s], auth: api_key}
@@ -200,8 +201,8 @@ auth:
 blocklist:
   redis: {addrs: [%s]}
   fail_mode: open
-`, gwListen, gwAdmin, upstream.URL, upstream.URL, redisAddr)))
-	startGatewayCmd(t, gwCfg, gwAdmin, false)
+`, upstream.URL, upstream.URL, redisAddr)))
+	gwListen := startGateway(t, gwCfg, nil, false).Addr()
 	get := func(key string) int {
 		req, _ := http.NewRequest("GET", "http://"+gwListen+"/reports/daily", nil)
 		if key != "" {

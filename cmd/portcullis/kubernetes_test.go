@@ -8,6 +8,10 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
+
+	detectapp "github.com/portcullis/portcullis/app/detect"
 )
 
 // The manifests' own test (deploy/kubernetes, a module of its own) decodes
@@ -17,16 +21,16 @@ import (
 func TestKubernetesConfigMapsLoad(t *testing.T) {
 	loaders := map[string]func(string) error{
 		"detect.yaml": func(p string) error {
-			c, err := loadDetectConfig(p)
+			c, err := detectapp.LoadConfig(p)
 			if err != nil {
 				return err
 			}
-			c.defaults()
+			c = c.WithDefaults()
 			return errors.Join(c.Kafka.WithDefaults().Validate(), c.Redis.WithDefaults().Validate(),
 				c.Policy.WithDefaults().Validate(), c.Features.WithDefaults().Validate())
 		},
 		"gateway.yaml": func(p string) error {
-			c, err := loadGatewayConfig(p)
+			c, err := gatewayapp.LoadConfig(p)
 			if err != nil {
 				return err
 			}

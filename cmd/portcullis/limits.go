@@ -1,21 +1,13 @@
 package main
 
 import (
-	"fmt"
-	"regexp"
-
 	"github.com/spf13/cobra"
 
-	"github.com/portcullis/portcullis/limits"
-	"github.com/portcullis/portcullis/models"
+	"github.com/portcullis/portcullis/app/offline"
 )
 
-// upstreamName is what --upstream and --cluster accept: a URL or a name,
-// without spaces, quotes or semicolons that would end a directive.
-var upstreamName = regexp.MustCompile(`^[A-Za-z0-9._:/\[\]-]+$`)
-
 func newLimitsCommand() *cobra.Command {
-	var modelPath, format, mode, upstream, cluster string
+	var c offline.LimitsConfig
 	cmd := &cobra.Command{
 		Use:   "limits",
 		Short: "Print per-endpoint rate limits learned by train, for people or as nginx, Envoy or gateway config",
@@ -38,46 +30,14 @@ route configuration with a per-route local rate limit per client address
   portcullis limits --model model.json --format envoy --cluster backend > routes.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if modelPath == "" {
-				return fmt.Errorf("no model: pass a file written by portcullis train with --model")
-			}
-			md, err := limits.ParseMode(mode)
-			if err != nil {
-				return fmt.Errorf("--mode %q: use log (count would-be refusals) or enforce", mode)
-			}
-			if !upstreamName.MatchString(upstream) {
-				return fmt.Errorf("--upstream %q: give a URL such as http://127.0.0.1:8080", upstream)
-			}
-			if !upstreamName.MatchString(cluster) {
-				return fmt.Errorf("--cluster %q: give an Envoy cluster name", cluster)
-			}
-			m, err := models.ReadFile(modelPath)
-			if err != nil {
-				return err
-			}
-			if m.Limits == nil {
-				return fmt.Errorf("%s has no learned limits: it was trained by an earlier version; train it again", modelPath)
-			}
-			ls := m.Limits.Recommend()
-			w := cmd.OutOrStdout()
-			switch format {
-			case "text":
-				return limits.WriteText(w, m.Limits, ls)
-			case "gateway":
-				return limits.WriteGateway(w, ls, md)
-			case "nginx":
-				return limits.WriteNginx(w, ls, md, upstream)
-			case "envoy":
-				return limits.WriteEnvoy(w, ls, md, cluster)
-			}
-			return fmt.Errorf("--format %q: use text, gateway, nginx or envoy", format)
+			return offline.Limits(c, cmd.OutOrStdout())
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&modelPath, "model", "", "model file written by portcullis train")
-	f.StringVar(&format, "format", "text", "text, gateway, nginx or envoy")
-	f.StringVar(&mode, "mode", "log", "log (count would-be refusals, refuse nothing) or enforce")
-	f.StringVar(&upstream, "upstream", "http://127.0.0.1:8080", "proxy_pass target of the nginx locations")
-	f.StringVar(&cluster, "cluster", "backend", "cluster of the Envoy routes")
+	f.StringVar(&c.Model, "model", "", "model file written by portcullis train")
+	f.StringVar(&c.Format, "format", "text", "text, gateway, nginx or envoy")
+	f.StringVar(&c.Mode, "mode", "log", "log (count would-be refusals, refuse nothing) or enforce")
+	f.StringVar(&c.Upstream, "upstream", "http://127.0.0.1:8080", "proxy_pass target of the nginx locations")
+	f.StringVar(&c.Cluster, "cluster", "backend", "cluster of the Envoy routes")
 	return cmd
 }

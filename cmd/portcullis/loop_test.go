@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -18,6 +17,8 @@ import (
 
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
 
 // TestFullLoop runs the gateway, the detector, an in-process Kafka broker
@@ -31,7 +32,7 @@ func TestFullLoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer cluster.Close()
+	t.Cleanup(cluster.Close) // after the detector and the gateway stop
 	brokers := strings.Join(cluster.ListenAddrs(), ",")
 	redisAddr := redistest.Start(t)
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -45,17 +46,15 @@ func TestFullLoop(t *testing.T) {
 
 	dir := t.TempDir()
 	detectCfg := filepath.Join(dir, "detect.yaml")
-	detectAdmin := freePort(t)
 	writeFile(t, detectCfg, []byte(fmt.Sprintf(`model: %s
 kafka: {brokers: [%s], topic: access, group: loop, start: earliest, max_wait: 200ms, heartbeat_interval: 300ms, session_timeout: 6s}
 redis: {addrs: [%s], key_prefix: "loop:"}
-admin: {listen: %s}
+admin: {listen: "127.0.0.1:0"}
 batch: {flush_interval: 50ms}
-`, p.path("m.pcm"), brokers, redisAddr, detectAdmin)))
+`, p.path("m.pcm"), brokers, redisAddr)))
 	gwCfg := filepath.Join(dir, "gateway.yaml")
-	gwListen, gwAdmin := freePort(t), freePort(t)
-	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: %s
-admin: %s
+	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: 127.0.0.1:0
+admin: 127.0.0.1:0
 trusted_proxies: [127.0.0.1]
 routes:
   - {name: all, path_prefix: /, upstreams: [%s]}
@@ -65,23 +64,11 @@ blocklist:
   fail_mode: open
   max_staleness: 10s
 kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
-`, gwListen, gwAdmin, upstream.URL, redisAddr, brokers)))
+`, upstream.URL, redisAddr, brokers)))
 
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, args := range [][]string{{"detect", "--config", detectCfg}, {"gateway", "--config", gwCfg}} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := execute(ctx, args...); err != nil {
-				t.Errorf("%s: %v", args[0], err)
-			}
-		}()
-	}
-	defer func() {
-		cancel()
-		wg.Wait()
-	}()
+	startDetect(t, detectCfg, nil)
+	gw := startGateway(t, gwCfg, nil, false)
+	gwListen, gwAdmin := gw.Addr(), gw.AdminAddr()
 	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
 		return strings.Contains(httpGet(t, "http://"+gwAdmin+"/healthz"), "{")
 	})
@@ -162,7 +149,7 @@ kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
 }
 
 func TestTheExampleGatewayConfigIsValid(t *testing.T) {
-	cfg, err := loadGatewayConfig("../../deploy/gateway.example.yaml")
+	cfg, err := gatewayapp.LoadConfig("../../deploy/gateway.example.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,25 +187,16 @@ func TestGatewayKeepsServingWhenKafkaIsDown(t *testing.T) {
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") }))
 	defer upstream.Close()
 	gwCfg := filepath.Join(t.TempDir(), "gateway.yaml")
-	gwListen, gwAdmin := freePort(t), freePort(t)
-	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: %s
-admin: %s
+	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: 127.0.0.1:0
+admin: 127.0.0.1:0
 routes:
   - {name: all, path_prefix: /, upstreams: [%s]}
 access_log: {enabled: true, buffer: 100}
 blocklist: {fail_mode: open}
 kafka: {brokers: [%s], topic: access, batch_timeout: 5ms, dial_timeout: 500ms}
-`, gwListen, gwAdmin, upstream.URL, brokers)))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := execute(ctx, "gateway", "--config", gwCfg)
-		done <- err
-	}()
-	defer func() {
-		cancel()
-		testwait.Recv(t, done, 30*time.Second, "the gateway to stop")
-	}()
+`, upstream.URL, brokers)))
+	gw := startGateway(t, gwCfg, nil, true)
+	gwListen, gwAdmin := gw.Addr(), gw.AdminAddr()
 	waitFor(t, "the gateway to listen", 10*time.Second, func() bool {
 		return strings.Contains(httpGet(t, "http://"+gwAdmin+"/healthz"), "{")
 	})

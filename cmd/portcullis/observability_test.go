@@ -27,6 +27,8 @@ import (
 	"github.com/portcullis/portcullis/internal/promtest"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
+
+	"github.com/portcullis/portcullis/httpreplay"
 )
 
 // observedStack is a detector and a gateway on generated traffic, scraped by a
@@ -57,11 +59,10 @@ func startObservedStack(t *testing.T, minTraffic time.Duration) *observedStack {
 	t.Cleanup(cluster.Close)
 	brokers := strings.Join(cluster.ListenAddrs(), ",")
 	s := &observedStack{redisAddr: redistest.Start(t), keyPrefix: "obs:"}
-	upstream := httptest.NewServer(http.HandlerFunc(echoHandler))
+	upstream := httptest.NewServer(http.HandlerFunc(httpreplay.EchoHandler))
 	t.Cleanup(upstream.Close)
 
 	dir := t.TempDir()
-	s.detectAdmin = freePort(t)
 	s.adminToken = "obs-review-token-0123456789"
 	tokenFile := filepath.Join(dir, "admin.token")
 	writeFile(t, tokenFile, []byte(s.adminToken+"\n"))
@@ -69,14 +70,12 @@ func startObservedStack(t *testing.T, minTraffic time.Duration) *observedStack {
 	writeFile(t, detectCfg, []byte(fmt.Sprintf(`model: %s
 kafka: {brokers: [%s], topic: access, group: obs, start: earliest, max_wait: 200ms, heartbeat_interval: 300ms, session_timeout: 6s}
 redis: {addrs: [%s], key_prefix: %q}
-admin: {listen: %s, token_file: %s}
+admin: {listen: "127.0.0.1:0", token_file: %s}
 batch: {flush_interval: 50ms}
-`, p.path("m.pcm"), brokers, s.redisAddr, s.keyPrefix, s.detectAdmin, tokenFile)))
-	gwListen := freePort(t)
-	s.gwAdmin = freePort(t)
+`, p.path("m.pcm"), brokers, s.redisAddr, s.keyPrefix, tokenFile)))
 	gwCfg := filepath.Join(dir, "gateway.yaml")
-	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: %s
-admin: %s
+	writeFile(t, gwCfg, []byte(fmt.Sprintf(`listen: 127.0.0.1:0
+admin: 127.0.0.1:0
 trusted_proxies: [127.0.0.1]
 api_key_header: X-API-Key
 user_header: X-User
@@ -88,7 +87,12 @@ blocklist:
   fail_mode: open
   max_staleness: 10s
 kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
-`, gwListen, s.gwAdmin, upstream.URL, s.redisAddr, s.keyPrefix, brokers)))
+`, upstream.URL, s.redisAddr, s.keyPrefix, brokers)))
+
+	s.detectAdmin = startDetect(t, detectCfg, nil).Addr()
+	gw := startGateway(t, gwCfg, nil, false)
+	gwListen := gw.Addr()
+	s.gwAdmin = gw.AdminAddr()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -96,15 +100,6 @@ kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
 		cancel()
 		wg.Wait()
 	})
-	for _, args := range [][]string{{"detect", "--config", detectCfg}, {"gateway", "--config", gwCfg}} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if out, err := execute(ctx, args...); err != nil {
-				t.Errorf("%s: %v\n%s", args[0], err, out.stderr)
-			}
-		}()
-	}
 	waitFor(t, "the gateway and the detector to listen", 15*time.Second, func() bool {
 		return strings.Contains(httpGet(t, "http://"+s.gwAdmin+"/healthz"), "{") &&
 			strings.Contains(httpGet(t, "http://"+s.detectAdmin+"/healthz"), "ok")
@@ -135,7 +130,7 @@ kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
 			req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+gwListen+"/login", strings.NewReader(`{"user":"admin","password":"guess"}`))
 			req.Header.Set("X-Forwarded-For", "203.0.113.66")
 			req.Header.Set("User-Agent", "python-requests/2.31.0")
-			req.Header.Set(demoStatusHeader, "401")
+			req.Header.Set(httpreplay.StatusHeader, "401")
 			if resp, err := client.Do(req); err == nil {
 				resp.Body.Close()
 			}

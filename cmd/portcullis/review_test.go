@@ -47,7 +47,7 @@ func TestDetectServesTheReviewAPI(t *testing.T) {
 	s := newStack(t, "review", "")
 	tokenFile := filepath.Join(t.TempDir(), "token")
 	writeFile(t, tokenFile, []byte(reviewToken+"\n"))
-	cfg := strings.Replace(string(readFile(t, s.config)), "admin: {listen: "+s.admin+"}", "admin: {listen: "+s.admin+", token_file: "+tokenFile+"}", 1)
+	cfg := strings.Replace(string(readFile(t, s.config)), adminLine, `admin: {listen: "127.0.0.1:0", token_file: `+tokenFile+"}", 1)
 	writeFile(t, s.config, []byte(cfg))
 	s.detect(t)
 	run(t, "replay", "--in", p.path("day2.jsonl"), "--brokers", s.brokers, "--topic", "logs")
@@ -123,12 +123,8 @@ func TestDetectServesTheReviewAPI(t *testing.T) {
 func TestDetectWithoutATokenHasNoReviewAPI(t *testing.T) {
 	s := newStack(t, "notoken", "")
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan output, 1)
-	go func() {
-		out, _ := execute(ctx, "detect", "--config", s.config)
-		done <- out
-	}()
-	base := "http://" + s.admin
+	admin, logs, done := runDetectCmd(t, ctx, s.config)
+	base := "http://" + admin
 	waitFor(t, "the admin listener", 20*time.Second, func() bool {
 		return strings.Contains(httpGet(t, base+"/healthz"), "ok")
 	})
@@ -138,9 +134,11 @@ func TestDetectWithoutATokenHasNoReviewAPI(t *testing.T) {
 		}
 	}
 	cancel()
-	out := testwait.Recv(t, done, 20*time.Second, "detect to stop after cancellation")
-	if !strings.Contains(out.stderr, "PORTCULLIS_ADMIN_TOKEN or admin.token_file to turn them on") {
-		t.Errorf("the log does not say how to turn the review API on:\n%s", out.stderr)
+	if err := testwait.Recv(t, done, 20*time.Second, "detect to stop after cancellation"); err != nil {
+		t.Errorf("detect: %v", err)
+	}
+	if !strings.Contains(logs.String(), "PORTCULLIS_ADMIN_TOKEN or admin.token_file to turn them on") {
+		t.Errorf("the log does not say how to turn the review API on:\n%s", logs.String())
 	}
 }
 

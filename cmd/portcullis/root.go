@@ -1,8 +1,8 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
+	"context"
+	"errors"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -46,24 +46,30 @@ one line, and every /metrics the binary serves exports it as
 portcullis_build_info.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			w := cmd.OutOrStdout()
-			if asJSON {
-				enc := json.NewEncoder(w)
-				enc.SetIndent("", "  ")
-				return enc.Encode(build)
-			}
-			modified := ""
-			if build.Modified {
-				modified = " (with uncommitted changes)"
-			}
-			fmt.Fprintf(w, "portcullis %s\n", build.Version)
-			fmt.Fprintf(w, "  commit:   %s%s\n", build.Commit, modified)
-			fmt.Fprintf(w, "  built:    %s\n", build.Date)
-			fmt.Fprintf(w, "  go:       %s\n", build.GoVersion)
-			fmt.Fprintf(w, "  platform: %s\n", build.Platform)
-			return nil
+			return build.Write(cmd.OutOrStdout(), asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	return cmd
+}
+
+// app is the object of a long-running command (detect, gateway):
+// commands turn their flags into its Config, and tests run the same object.
+type app interface {
+	Open(ctx context.Context) error
+	Run(ctx context.Context) error
+	Close() error
+}
+
+// openRun opens a, runs it until the command's context ends, and closes it
+// (an Open that fails releases what it took itself). Interrupted while it
+// opens, it stops as it does once running: without an error.
+func openRun(cmd *cobra.Command, a app) error {
+	if err := a.Open(cmd.Context()); err != nil {
+		if cmd.Context().Err() != nil {
+			return nil
+		}
+		return err
+	}
+	return errors.Join(a.Run(cmd.Context()), a.Close())
 }

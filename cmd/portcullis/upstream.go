@@ -1,13 +1,11 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"net"
-	"net/http"
-	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/portcullis/portcullis/httpreplay"
 )
 
 // newUpstreamCommand is a tiny upstream for benchmarks and demos: it answers
@@ -28,22 +26,7 @@ func newUpstreamCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				fmt.Fprintln(w, `{"ok":true}`)
-			})
-			if echo {
-				h = http.HandlerFunc(echoHandler)
-			}
-			srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-			go func() {
-				<-cmd.Context().Done()
-				srv.Close()
-			}()
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return httpreplay.ServeUpstream(cmd.Context(), ln, echo)
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:18000", "address to listen on")

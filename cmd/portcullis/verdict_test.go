@@ -10,7 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/portcullis/portcullis/app/offline"
 )
 
 // readableRE finds a verdict's count of lines that could be read.
@@ -50,7 +51,7 @@ func TestBadInputIsCalledBad(t *testing.T) {
 					args = []string{"score", "--model", p.path("m.pcm"), "--in", path, "--decisions", out}
 				}
 				_, err := execute(t.Context(), args...)
-				if !errors.Is(err, errBadInput) {
+				if !errors.Is(err, offline.ErrBadInput) {
 					t.Fatalf("portcullis %s: error %v, want a bad-input verdict", strings.Join(args, " "), err)
 				}
 				msg := err.Error()
@@ -103,8 +104,8 @@ func TestMaxMalformed(t *testing.T) {
 	t.Run("train refuses a recording a fifth malformed by default", func(t *testing.T) {
 		t.Parallel()
 		_, err := execute(t.Context(), "train", "--in", in, "--out", filepath.Join(t.TempDir(), "m.pcm"), "--no-progress")
-		want := commas(int64(n)) + " of " + commas(int64(n+garbage)) + " lines could be read as JSON lines or combined log format; 20.0% are malformed, more than --max-malformed 10% allows; the first bad line, " + in + ":5, is \"\\x1b[31mnot a log line\""
-		if !errors.Is(err, errBadInput) || !strings.Contains(err.Error(), want) {
+		want := thousands(n) + " of " + thousands(n+garbage) + " lines could be read as JSON lines or combined log format; 20.0% are malformed, more than --max-malformed 10% allows; the first bad line, " + in + ":5, is \"\\x1b[31mnot a log line\""
+		if !errors.Is(err, offline.ErrBadInput) || !strings.Contains(err.Error(), want) {
 			t.Errorf("train: %v\nwant the verdict %q", err, want)
 		}
 	})
@@ -119,7 +120,7 @@ func TestMaxMalformed(t *testing.T) {
 		if _, serr := os.Stat(decisions); serr == nil {
 			t.Errorf("score left %s behind", decisions)
 		}
-		if !errors.Is(err, errBadInput) || !strings.Contains(err.Error(), "more than --max-malformed 10% allows") {
+		if !errors.Is(err, offline.ErrBadInput) || !strings.Contains(err.Error(), "more than --max-malformed 10% allows") {
 			t.Errorf("score: %v, want a bad-input verdict", err)
 		}
 		if !strings.Contains(out.stderr, "skipped lines: "+strconv.Itoa(garbage)+" of ") || out.stdout != "" {
@@ -163,37 +164,11 @@ func TestTrainChecksItsOutputFirst(t *testing.T) {
 	}
 }
 
-// rateRE finds the rate in a frame of a progress bar that shows bytes.
-var rateRE = regexp.MustCompile(`\(([\d.]+) ([kMGTPE]?B)/s\)`)
-
-func TestProgressBarRateIsNeverAheadOfTheClock(t *testing.T) {
-	t.Parallel()
-	const total = 10 << 20
-	var buf bytes.Buffer
-	progress := progressBars(&buf, total)
-	start := time.Now()
-	// A first batch of half the input reported at once: the old first
-	// frame divided it by the microseconds since the bar was made.
-	for _, n := range []int64{total / 2, total / 2, 3 * total / 4} {
-		progress(1, n)
+// thousands writes n with thousands separators, as the verdicts do.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
-	time.Sleep(progressThrottle + 10*time.Millisecond)
-	progress(1, 7*total/8)
-	progress(1, total)
-	progress(2, total/2)
-	elapsed := time.Since(start)
-	frames := rateRE.FindAllStringSubmatch(buf.String(), -1)
-	if len(frames) == 0 {
-		t.Fatalf("no frame shows a rate:\n%q", buf.String())
-	}
-	unit := map[string]float64{"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15, "EB": 1e18}
-	// No frame is drawn within progressThrottle of its bar's start, so no
-	// rate can exceed the whole input over that time.
-	limit := float64(total) / progressThrottle.Seconds()
-	for _, f := range frames {
-		v, _ := strconv.ParseFloat(f[1], 64)
-		if rate := v * unit[f[2]]; rate > limit*1.01 {
-			t.Errorf("a frame shows %s %s/s, more than %d bytes in %s (the test ran %s)", f[1], f[2], total, progressThrottle, elapsed)
-		}
-	}
+	return s
 }

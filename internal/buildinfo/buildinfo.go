@@ -10,7 +10,9 @@
 package buildinfo
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 
@@ -121,4 +123,21 @@ func (i Info) Collector() prometheus.Collector {
 	})
 	g.Set(1)
 	return g
+}
+
+// Write writes i for "portcullis version": as indented JSON, or as one
+// field a line.
+func (i Info) Write(w io.Writer, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(i)
+	}
+	modified := ""
+	if i.Modified {
+		modified = " (with uncommitted changes)"
+	}
+	_, err := fmt.Fprintf(w, "portcullis %s\n  commit:   %s%s\n  built:    %s\n  go:       %s\n  platform: %s\n",
+		i.Version, i.Commit, modified, i.Date, i.GoVersion, i.Platform)
+	return err
 }

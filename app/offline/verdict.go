@@ -1,4 +1,4 @@
-package main
+package offline
 
 import (
 	"bufio"
@@ -8,8 +8,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-
-	"github.com/spf13/cobra"
 
 	"github.com/portcullis/portcullis/detector"
 	"github.com/portcullis/portcullis/ingest"
@@ -21,36 +19,33 @@ import (
 // health check in another format); a file of the wrong kind has mostly.
 const DefaultMaxMalformed = 10.0
 
-// errBadInput is wrapped by every verdict that the input is not an access log
-// the command can read.
-var errBadInput = errors.New("bad input")
+// ErrBadInput is wrapped by every verdict that the input is not an access
+// log the command can read.
+var ErrBadInput = errors.New("bad input")
 
-// malformedFlag is --max-malformed, shared by train and score.
-type malformedFlag struct{ percent float64 }
+// MaxMalformed is --max-malformed of train and score: the share of the
+// input's non-empty lines, in percent, that may be malformed.
+type MaxMalformed float64
 
-func (m *malformedFlag) register(cmd *cobra.Command) {
-	cmd.Flags().Float64Var(&m.percent, "max-malformed", DefaultMaxMalformed,
-		"fail when more than this percentage of the input's non-empty lines cannot be read (100 never fails on malformed lines)")
-}
-
-func (m *malformedFlag) validate() error {
-	if m.percent != m.percent || m.percent < 0 || m.percent > 100 {
-		return fmt.Errorf("--max-malformed %v is outside [0,100]: it is a percentage of the input's lines", m.percent)
+// Validate says what is wrong with m.
+func (m MaxMalformed) Validate() error {
+	if m != m || m < 0 || m > 100 {
+		return fmt.Errorf("--max-malformed %v is outside [0,100]: it is a percentage of the input's lines", float64(m))
 	}
 	return nil
 }
 
-// check returns an error wrapping errBadInput when st shows no record at all,
+// check returns an error wrapping ErrBadInput when st shows no record at all,
 // or a share of malformed lines above the limit. The error says how many
 // lines could be read, quotes the first bad one (escaped), and says what to
 // do.
-func (m *malformedFlag) check(st detector.InputStats, format string) error {
+func (m MaxMalformed) check(st detector.InputStats, format string) error {
 	read := st.Parsed + st.Malformed // non-empty lines
 	if read == 0 {
-		return fmt.Errorf("%w: the input has no lines (%d empty): pass a recording of access-log lines with --in", errBadInput, st.Lines)
+		return fmt.Errorf("%w: the input has no lines (%d empty): pass a recording of access-log lines with --in", ErrBadInput, st.Lines)
 	}
 	share := 100 * float64(st.Malformed) / float64(read)
-	if st.Parsed > 0 && share <= m.percent {
+	if st.Parsed > 0 && share <= float64(m) {
 		return nil
 	}
 	what := "as JSON lines or combined log format"
@@ -63,7 +58,7 @@ func (m *malformedFlag) check(st detector.InputStats, format string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s of %s lines could be read %s", commas(st.Parsed), commas(read), what)
 	if st.Parsed > 0 {
-		fmt.Fprintf(&b, "; %.1f%% are malformed, more than --max-malformed %g%% allows", share, m.percent)
+		fmt.Fprintf(&b, "; %.1f%% are malformed, more than --max-malformed %g%% allows", share, float64(m))
 	}
 	if len(st.FirstMalformed) > 0 {
 		where := st.FirstMalformed[0]
@@ -75,7 +70,7 @@ func (m *malformedFlag) check(st detector.InputStats, format string) error {
 	default:
 		b.WriteString("; check --format and that the file is an access log")
 	}
-	return fmt.Errorf("%w: %s", errBadInput, b.String())
+	return fmt.Errorf("%w: %s", ErrBadInput, b.String())
 }
 
 // maxQuoted is how much of a bad line a verdict quotes.
@@ -187,4 +182,17 @@ func scanInputs(files []*detector.FileSource) (detector.InputStats, error) {
 		}
 	}
 	return st, nil
+}
+
+// printable returns s with control and non-ASCII bytes replaced by '?':
+// a decision's campaign names an endpoint from the logs, and the store it
+// is read from is not trusted to keep it clean.
+func printable(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			b[i] = '?'
+		}
+	}
+	return string(b)
 }

@@ -1,4 +1,4 @@
-package main
+package gateway
 
 import (
 	"io"
@@ -23,7 +23,7 @@ func TestGatewayReadyz(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := gatewayAdmin(healthz, tt.checker)
+			h := AdminHandler(healthz, tt.checker)
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
 			if rec.Code != tt.code || rec.Body.String() != tt.body {
