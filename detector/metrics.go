@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/features"
@@ -45,8 +46,8 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 			Name: "portcullis_detector_score", Help: "Surprise (-log10 of the share of training clients as unusual) of judgements unusual enough to consult the forest.",
 			Buckets: prometheus.LinearBuckets(1, 0.5, 16)}),
 		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "portcullis_detector_decisions_total", Help: "Decisions stored, by action and by the feature that drove them."},
-			[]string{"action", "reason"}),
+			Name: "portcullis_detector_decisions_total", Help: "Decisions taken, by action, by the signal that drove them, and by outcome: stored, simulated (dry run), or refused by the blocklist (refused_allowlisted, refused_breaker, refused_cap)."},
+			[]string{"action", "reason", "outcome"}),
 		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "portcullis_detector_store_errors_total", Help: "Failed attempts to store decisions (each is retried)."}),
 		storeLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -86,11 +87,10 @@ func NewMetrics(reg prometheus.Registerer, tracked func() float64, lag func() fl
 	}
 	// Reasons are signal names: a bounded label set, created up front so
 	// dashboards see zeros rather than gaps.
-	for _, s := range models.SignalNames() {
-		m.decisions.WithLabelValues(decision.ActionBlock, s)
-	}
-	for _, f := range campaign.Features() {
-		m.decisions.WithLabelValues(decision.ActionBlock, f)
+	for _, s := range append(models.SignalNames(), campaign.Features()...) {
+		for _, r := range outcomes {
+			m.decisions.WithLabelValues(decision.ActionBlock, s, outcomeLabel(r))
+		}
 	}
 	return m
 }
@@ -101,16 +101,31 @@ func (m *Metrics) observeJudgement(_ *Client, _ int64, _ *features.Vector, r *mo
 	}
 }
 
-func (m *Metrics) decision(d *decision.Decision, stored time.Time) {
+// outcomes are what the blocklist can do with a decision.
+var outcomes = []blocklist.Result{blocklist.Stored, blocklist.Simulated, blocklist.RefusedAllowlisted, blocklist.RefusedBreaker, blocklist.RefusedCap}
+
+// outcomeLabel names what became of a decision: stored, simulated, or
+// refused_ and the refusal's reason.
+func outcomeLabel(r blocklist.Result) string {
+	switch r {
+	case blocklist.Stored, blocklist.Simulated:
+		return r.String()
+	}
+	return "refused_" + r.String()
+}
+
+// decision counts d by what the blocklist did with it (r), at time stored.
+// Only decisions in force (or simulated) count as campaign members and
+// toward the processing delay.
+func (m *Metrics) decision(d *decision.Decision, r blocklist.Result, stored time.Time) {
 	reason := "none"
 	if len(d.Reasons) > 0 {
 		reason = d.Reasons[0].Feature
 	}
-	action := d.Action
-	if d.Simulated {
-		action = "simulated"
+	m.decisions.WithLabelValues(d.Action, reason, outcomeLabel(r)).Inc()
+	if r != blocklist.Stored && r != blocklist.Simulated {
+		return
 	}
-	m.decisions.WithLabelValues(action, reason).Inc()
 	if d.Rule == decision.RuleCampaign {
 		m.campaignMembers.Inc()
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/campaign"
 	"github.com/portcullis/portcullis/decision"
 )
@@ -16,8 +17,11 @@ func TestCampaignMetrics(t *testing.T) {
 	m := NewMetrics(reg, nil, nil, nil)
 	now := time.Now()
 	m.decision(&decision.Decision{Action: decision.ActionBlock, Rule: decision.RuleCampaign, Campaign: "failing_addresses-1-x", TS: now,
-		Reasons: []decision.Reason{{Feature: campaign.ChannelFailures.Feature()}}}, now)
-	m.decision(&decision.Decision{Action: decision.ActionBlock, TS: now, Reasons: []decision.Reason{{Feature: "rate"}}}, now)
+		Reasons: []decision.Reason{{Feature: campaign.ChannelFailures.Feature()}}}, blocklist.Stored, now)
+	m.decision(&decision.Decision{Action: decision.ActionBlock, TS: now, Reasons: []decision.Reason{{Feature: "rate"}}}, blocklist.Stored, now)
+	// A member the breaker refused is not a member in force.
+	m.decision(&decision.Decision{Action: decision.ActionBlock, Rule: decision.RuleCampaign, Campaign: "failing_addresses-1-x", TS: now,
+		Reasons: []decision.Reason{{Feature: campaign.ChannelFailures.Feature()}}}, blocklist.RefusedBreaker, now)
 	m.campaignStats(campaign.Stats{Established: 2})
 	m.campaignStats(campaign.Stats{Established: 2}) // published again: no change
 	m.campaignStats(campaign.Stats{Established: 3})
@@ -27,8 +31,11 @@ func TestCampaignMetrics(t *testing.T) {
 	if got := value(t, m.campaigns); got != 3 {
 		t.Errorf("campaigns %v, want 3", got)
 	}
-	if got := value(t, m.decisions.WithLabelValues(decision.ActionBlock, campaign.ChannelFailures.Feature())); got != 1 {
-		t.Errorf("decisions by the failing-addresses reason %v, want 1", got)
+	if got := value(t, m.decisions.WithLabelValues(decision.ActionBlock, campaign.ChannelFailures.Feature(), "stored")); got != 1 {
+		t.Errorf("stored decisions by the failing-addresses reason %v, want 1", got)
+	}
+	if got := value(t, m.decisions.WithLabelValues(decision.ActionBlock, campaign.ChannelFailures.Feature(), "refused_breaker")); got != 1 {
+		t.Errorf("refused decisions by the failing-addresses reason %v, want 1", got)
 	}
 }
 

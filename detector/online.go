@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/models"
@@ -35,11 +36,14 @@ type Rewinder interface {
 }
 
 // DecisionStore is where decisions go: the Redis blocklist in production.
-// Store returns an error only when the store could not be reached; the
-// detector then retries and holds back the offsets of the events behind
-// the decisions.
+// Store returns what became of each decision, in the order of ds (stored,
+// simulated, or refused by the allowlist, the breaker or the cap); a store
+// that refuses nothing may return nil, which counts every decision as
+// stored. It returns an error only when the store could not be reached;
+// the detector then retries and holds back the offsets of the events
+// behind the decisions.
 type DecisionStore interface {
-	Store(ctx context.Context, ds []*decision.Decision) error
+	Store(ctx context.Context, ds []*decision.Decision) ([]blocklist.Outcome, error)
 }
 
 // OnlineConfig tunes the online loop.
@@ -378,7 +382,7 @@ func (o *Online) storeWithRetry(ctx context.Context, ds []*decision.Decision) er
 	wait := o.cfg.RetryMin
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
-		err := o.store.Store(ctx, ds)
+		out, err := o.store.Store(ctx, ds)
 		if o.metrics != nil {
 			o.metrics.storeLatency.Observe(time.Since(start).Seconds())
 		}
@@ -386,8 +390,14 @@ func (o *Online) storeWithRetry(ctx context.Context, ds []*decision.Decision) er
 			o.ready.Store(true)
 			if o.metrics != nil {
 				now := time.Now()
-				for _, d := range ds {
-					o.metrics.decision(d, now)
+				for i, d := range ds {
+					r := blocklist.Stored
+					if i < len(out) {
+						r = out[i].Result
+					} else if d.Simulated {
+						r = blocklist.Simulated
+					}
+					o.metrics.decision(d, r, now)
 				}
 			}
 			return nil

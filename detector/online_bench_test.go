@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/ingest/kafka"
 	"github.com/twmb/franz-go/pkg/kfake"
 
@@ -30,9 +31,10 @@ type redisStore struct {
 	stored map[string]time.Time // client|event time -> stored
 }
 
-func (s *redisStore) Store(ctx context.Context, ds []*decision.Decision) error {
-	if _, err := s.r.Apply(ctx, ds); err != nil {
-		return err
+func (s *redisStore) Store(ctx context.Context, ds []*decision.Decision) ([]blocklist.Outcome, error) {
+	out, err := s.r.Apply(ctx, ds)
+	if err != nil {
+		return nil, err
 	}
 	now := time.Now()
 	s.mu.Lock()
@@ -40,7 +42,7 @@ func (s *redisStore) Store(ctx context.Context, ds []*decision.Decision) error {
 		s.stored[d.Client+"|"+d.TS.String()] = now
 	}
 	s.mu.Unlock()
-	return nil
+	return out, nil
 }
 
 type benchStack struct {

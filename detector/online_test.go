@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/decision"
 	. "github.com/portcullis/portcullis/detector"
 
@@ -63,17 +66,17 @@ type flakyStore struct {
 	log      *[]string
 }
 
-func (s *flakyStore) Store(_ context.Context, ds []*decision.Decision) error {
+func (s *flakyStore) Store(_ context.Context, ds []*decision.Decision) ([]blocklist.Outcome, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failures > 0 {
 		s.failures--
 		*s.log = append(*s.log, "store-failed")
-		return errors.New("connection refused")
+		return nil, errors.New("connection refused")
 	}
 	s.stored = append(s.stored, ds...)
 	*s.log = append(*s.log, "stored")
-	return nil
+	return nil, nil
 }
 
 func messages(t *testing.T, path string) []ingest.Message {
@@ -90,6 +93,76 @@ func messages(t *testing.T, path string) []ingest.Message {
 		out = append(out, ingest.Message{Offset: int64(len(out)), Value: append([]byte(nil), sc.Bytes()...)})
 	}
 	return out
+}
+
+// refusingStore refuses every decision, as a store whose breaker is open.
+type refusingStore struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (s *refusingStore) Store(_ context.Context, ds []*decision.Decision) ([]blocklist.Outcome, error) {
+	s.mu.Lock()
+	s.n += len(ds)
+	s.mu.Unlock()
+	out := make([]blocklist.Outcome, len(ds))
+	for i, d := range ds {
+		out[i] = blocklist.Outcome{Client: d.Client, Result: blocklist.RefusedBreaker}
+	}
+	return out, nil
+}
+
+// TestOnlineCountsRefusedDecisionsAsRefused: decisions the store refused
+// (its breaker open) are counted as refused_breaker, never as stored, and
+// their events are still committed (the store answered).
+func TestOnlineCountsRefusedDecisionsAsRefused(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	msgs := messages(t, day2.path)
+	c := &sliceConsumer{msgs: msgs, log: new([]string)}
+	s := &refusingStore{}
+	reg := prometheus.NewRegistry()
+	metrics := NewMetrics(reg, nil, nil, nil)
+	o, err := NewOnline(OnlineConfig{BatchSize: 5000}, m, c, s, nil, metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- o.Run(ctx) }()
+	testwait.Eventually(t, 60*time.Second, "every message committed", func() (bool, string) {
+		c.mu.Lock()
+		n := c.committed
+		c.mu.Unlock()
+		return n == len(msgs), fmt.Sprintf("%d of %d messages committed", n, len(msgs))
+	})
+	cancel()
+	testwait.Recv(t, done, 20*time.Second, "Run to return after cancel")
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]float64{}
+	for _, mf := range mfs {
+		if mf.GetName() != "portcullis_detector_decisions_total" {
+			continue
+		}
+		for _, mt := range mf.GetMetric() {
+			for _, l := range mt.GetLabel() {
+				if l.GetName() == "outcome" {
+					by[l.GetValue()] += mt.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	s.mu.Lock()
+	refused := s.n
+	s.mu.Unlock()
+	if refused == 0 {
+		t.Fatal("the day's attacks made no decision; the test proves nothing")
+	}
+	if by["stored"] != 0 || by["refused_breaker"] != float64(refused) {
+		t.Errorf("decisions by outcome %v; want 0 stored and %d refused_breaker", by, refused)
+	}
 }
 
 func TestOnlineCommitsOnlyWhatIsStored(t *testing.T) {

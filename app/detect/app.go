@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/detector"
@@ -286,13 +287,13 @@ type redisDecisions struct {
 	metrics *redisstore.Metrics
 }
 
-func (s redisDecisions) Store(ctx context.Context, ds []*decision.Decision) error {
+func (s redisDecisions) Store(ctx context.Context, ds []*decision.Decision) ([]blocklist.Outcome, error) {
 	out, err := s.r.Apply(ctx, ds)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.metrics.CountOutcomes(out)
-	return nil
+	return out, nil
 }
 
 // registerMetrics registers the metrics read from the detector when
