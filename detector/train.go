@@ -142,121 +142,172 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	if len(srcs) == 0 {
 		return nil, errors.New("detector: no input to train on; pass at least one recording with --in")
 	}
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0x706f7274))
+	s, err := sample(ctx, srcs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.fit()
+	if err != nil {
+		return nil, err
+	}
+	if err := calibrateOn(ctx, srcs, cfg, m); err != nil {
+		return nil, err
+	}
+	m.Created = time.Now().UTC().Truncate(time.Second)
+	m.Training = s.summary
+	return m, nil
+}
 
-	// Pass 1: sample the population and the history of recurring clients.
-	p1, err := NewPipeline(cfg.Pipeline, nil)
+// sampler is training's first pass: it samples the population at
+// judgement points and keeps the history of recurring clients, the peaks
+// the features' tails are fitted on, and what the campaign norms and the
+// per-endpoint limits learn from.
+type sampler struct {
+	cfg        TrainConfig
+	rng        *rand.Rand
+	p          *Pipeline
+	samples    []features.Vector
+	seen       int64 // samples offered to the reservoir
+	idents     map[string]*trainStats
+	keys       map[string]*trainStats // by API key, merged over the clients that sent it
+	byKey      bool
+	from, to   int64
+	clientHigh []models.Point // each judged client's peaks, for the features' tails
+	volPeaks   []float64      // highest requests_2m of clients too quiet to get a baseline
+	rates      *limits.Learner
+	tmpl       []byte
+	camps      *campaign.Trainer
+	summary    models.TrainingSummary
+}
+
+// sample runs the first pass over srcs.
+func sample(ctx context.Context, srcs []Source, cfg TrainConfig) (*sampler, error) {
+	p, err := NewPipeline(cfg.Pipeline, nil)
 	if err != nil {
 		return nil, err
 	}
-	var (
-		samples []features.Vector
-		seen    int64 // samples offered to the reservoir
-		idents  = map[string]*trainStats{}
-		keys    = map[string]*trainStats{} // by API key, merged over the clients that sent it
-		byKey   = cfg.Pipeline.Identity != ingest.IdentityAPIKey
-		from    = int64(math.MaxInt64)
-		to      = int64(math.MinInt64)
-	)
-	var clientHigh []models.Point // each judged client's peaks, for the features' tails
-	var volPeaks []float64        // highest requests_2m of clients too quiet to get a baseline
-	keep := func(c *Client) {
-		t := c.Ext.train
-		if t == nil {
-			return
-		}
-		clientHigh = append(clientHigh, t.high)
-		if byKey && t.apiKey != "" {
-			k := keys[t.apiKey]
-			if k == nil {
-				k = &trainStats{lastMinute: -1}
-				for i := range k.high {
-					k.high[i] = math.Inf(-1)
-				}
-				keys[t.apiKey] = k
-			}
-			k.merge(t)
-		}
-		if int(c.Events()) >= cfg.IdentityMinEvents {
-			if old := idents[c.Key()]; old == nil || old.judgements < t.judgements {
-				idents[c.Key()] = t
-			}
-		} else {
-			volPeaks = append(volPeaks, math.Expm1(t.high[features.Volume]))
-		}
+	s := &sampler{
+		cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 0x706f7274)), p: p,
+		idents: map[string]*trainStats{}, keys: map[string]*trainStats{},
+		byKey: cfg.Pipeline.Identity != ingest.IdentityAPIKey,
+		from:  int64(math.MaxInt64), to: int64(math.MinInt64),
+		rates: limits.NewLearner(limits.Config{}),
 	}
-	p1.table.OnEvict = func(c *Client, _ bool) { keep(c) }
-	rates := limits.NewLearner(limits.Config{})
-	var tmpl []byte
-	p1.observe = func(rec *ingest.Record) {
-		tmpl = features.Template(tmpl[:0], rec.Path)
-		switch {
-		case len(rec.APIKey) > 0:
-			rates.Observe(rec.TS, rec.APIKey, rec.Method, tmpl, true)
-		case len(rec.User) > 0:
-			rates.Observe(rec.TS, rec.User, rec.Method, tmpl, true)
-		default:
-			rates.Observe(rec.TS, rec.ClientIP, rec.Method, tmpl, false)
-		}
+	p.observe = s.observe
+	p.table.OnEvict = func(c *Client, _ bool) { s.keep(c) }
+	if p.camps != nil {
+		s.camps = campaign.NewTrainer(p.camps.cfg.MaxEndpoints)
+		p.camps.learn = s.camps
 	}
-	var campTrainer *campaign.Trainer
-	if p1.camps != nil {
-		campTrainer = campaign.NewTrainer(p1.camps.cfg.MaxEndpoints)
-		p1.camps.learn = campTrainer
+	p.collect = s.collect
+	s.summary = models.TrainingSummary{Identity: cfg.Pipeline.Identity.String(), MinEvents: cfg.Pipeline.Policy.MinEvents}
+	for _, src := range srcs {
+		s.summary.Inputs = append(s.summary.Inputs, src.Name())
 	}
-	p1.collect = func(c *Client, v *features.Vector, rec *ingest.Record) {
-		ts := rec.TS
-		from, to = min(from, ts), max(to, ts)
-		t := c.Ext.train
-		if t == nil {
-			t = &trainStats{lastMinute: -1}
-			for i := range t.high {
-				t.high[i] = math.Inf(-1)
-			}
-			c.Ext.train = t
-		}
-		t.judgements++
-		if byKey && string(rec.APIKey) != t.apiKey {
-			t.apiKey = string(rec.APIKey)
-		}
-		if m := ts / int64(time.Minute); m != t.lastMinute {
-			t.minutes++
-			t.lastMinute = m
-		}
-		var pt models.Point
-		models.Transform(v, &pt)
-		for i := range pt {
-			t.high[i] = max(t.high[i], pt[i])
-			t.sum[i] += pt[i]
-		}
-		if t.judgements > uint32(cfg.SamplesPerClient) && rng.Uint32N(t.judgements) >= uint32(cfg.SamplesPerClient) {
-			return
-		}
-		seen++
-		if len(samples) < cfg.MaxSamples {
-			samples = append(samples, *v)
-		} else if j := rng.Int64N(seen); j < int64(cfg.MaxSamples) {
-			samples[j] = *v
-		}
-	}
-	summary := models.TrainingSummary{Identity: cfg.Pipeline.Identity.String(), MinEvents: cfg.Pipeline.Policy.MinEvents}
-	for _, s := range srcs {
-		summary.Inputs = append(summary.Inputs, s.Name())
-	}
-	stats, err := runAll(ctx, srcs, p1, 1, cfg.Progress)
+	stats, err := runAll(ctx, srcs, p, 1, cfg.Progress)
 	if err != nil {
 		return nil, err
 	}
-	summary.Events, summary.Malformed, summary.Late = stats.Parsed, stats.Malformed, stats.Late
-	p1.table.Each(keep)
-	summary.Clients = p1.Stats().Features.Seen
-	summary.Samples = len(samples)
-	if len(samples) < 64 {
+	s.summary.Events, s.summary.Malformed, s.summary.Late = stats.Parsed, stats.Malformed, stats.Late
+	p.table.Each(s.keep)
+	s.summary.Clients = p.Stats().Features.Seen
+	s.summary.Samples = len(s.samples)
+	if len(s.samples) < 64 {
 		return nil, fmt.Errorf("detector: only %d clients' judgements to learn from (a client needs %d events to be judged); give a longer recording or lower --min-events",
-			len(samples), cfg.Pipeline.Policy.MinEvents)
+			len(s.samples), cfg.Pipeline.Policy.MinEvents)
 	}
+	return s, nil
+}
 
+// observe feeds every record to the per-endpoint limits.
+func (s *sampler) observe(rec *ingest.Record) {
+	s.tmpl = features.Template(s.tmpl[:0], rec.Path)
+	switch {
+	case len(rec.APIKey) > 0:
+		s.rates.Observe(rec.TS, rec.APIKey, rec.Method, s.tmpl, true)
+	case len(rec.User) > 0:
+		s.rates.Observe(rec.TS, rec.User, rec.Method, s.tmpl, true)
+	default:
+		s.rates.Observe(rec.TS, rec.ClientIP, rec.Method, s.tmpl, false)
+	}
+}
+
+// keep files a client's statistics when it leaves the table or the pass
+// ends.
+func (s *sampler) keep(c *Client) {
+	t := c.Ext.train
+	if t == nil {
+		return
+	}
+	s.clientHigh = append(s.clientHigh, t.high)
+	if s.byKey && t.apiKey != "" {
+		k := s.keys[t.apiKey]
+		if k == nil {
+			k = newTrainStats()
+			s.keys[t.apiKey] = k
+		}
+		k.merge(t)
+	}
+	if int(c.Events()) >= s.cfg.IdentityMinEvents {
+		if old := s.idents[c.Key()]; old == nil || old.judgements < t.judgements {
+			s.idents[c.Key()] = t
+		}
+	} else {
+		s.volPeaks = append(s.volPeaks, math.Expm1(t.high[features.Volume]))
+	}
+}
+
+func newTrainStats() *trainStats {
+	t := &trainStats{lastMinute: -1}
+	for i := range t.high {
+		t.high[i] = math.Inf(-1)
+	}
+	return t
+}
+
+// collect updates a client's statistics at a judgement point and offers
+// its features to the reservoir of samples.
+func (s *sampler) collect(c *Client, v *features.Vector, rec *ingest.Record) {
+	ts := rec.TS
+	s.from, s.to = min(s.from, ts), max(s.to, ts)
+	t := c.Ext.train
+	if t == nil {
+		t = newTrainStats()
+		c.Ext.train = t
+	}
+	t.judgements++
+	if s.byKey && string(rec.APIKey) != t.apiKey {
+		t.apiKey = string(rec.APIKey)
+	}
+	if m := ts / int64(time.Minute); m != t.lastMinute {
+		t.minutes++
+		t.lastMinute = m
+	}
+	var pt models.Point
+	models.Transform(v, &pt)
+	for i := range pt {
+		t.high[i] = max(t.high[i], pt[i])
+		t.sum[i] += pt[i]
+	}
+	per := uint32(s.cfg.SamplesPerClient)
+	if t.judgements > per && s.rng.Uint32N(t.judgements) >= per {
+		return
+	}
+	s.seen++
+	if len(s.samples) < s.cfg.MaxSamples {
+		s.samples = append(s.samples, *v)
+	} else if j := s.rng.Int64N(s.seen); j < int64(s.cfg.MaxSamples) {
+		s.samples[j] = *v
+	}
+}
+
+// fit fits the model on what the first pass kept: the forest, the
+// identities, the volume limit, the markers' weights and the features'
+// tails (the threshold is calibrated by the second pass).
+func (s *sampler) fit() (*models.Model, error) {
+	cfg := s.cfg
 	cfg.Model.Forest.Seed = cfg.Seed
+	samples := s.samples
 	m, err := models.Fit(samples, cfg.Model)
 	if err != nil {
 		return nil, err
@@ -266,36 +317,57 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	// the first model already finds past the minimum threshold and fit
 	// again on the rest.
 	if clean := m.Clean(samples); len(clean) >= 64 && len(clean) < len(samples) {
-		summary.Excluded = len(samples) - len(clean)
+		s.summary.Excluded = len(samples) - len(clean)
 		samples = clean
 		if m, err = models.Fit(samples, cfg.Model); err != nil {
 			return nil, err
 		}
 	}
-	spanMin := float64(to-from) / float64(time.Minute)
-	m.Identities, summary.IdentitiesWithheld = selectIdentities(m, idents, spanMin, cfg)
-	summary.Identities = len(m.Identities)
-	if byKey {
-		// A key that one client address used is already judged through
-		// that address's baseline; a key becomes an identity of its own
-		// when it recurs, whichever addresses it came from.
-		for k, t := range keys {
-			if t.judgements < uint32(cfg.IdentityMinEvents) {
-				delete(keys, k)
-			}
-		}
-		var withheld int
-		m.KeyIdentities, withheld = selectIdentities(m, keys, spanMin, cfg)
-		summary.IdentitiesWithheld += withheld
-		summary.KeyIdentities = len(m.KeyIdentities)
+	s.fitIdentities(m)
+	m.SetVolumeLimit(s.volumePeaks(m), cfg.Model)
+	m.SetMarkerWeights(s.p.table.MarkerClients(), s.summary.Events)
+	m.FitFeatureTails(s.clientHigh)
+	if s.camps != nil {
+		m.Campaigns = s.camps.Norms()
 	}
-	// The volume limit is calibrated on every client but the heavy hitters
-	// that have a baseline of their own: it judges the clients that lack one.
-	// A heavy hitter's usual two-minute volume is past what nine clients in
-	// ten ever reach; an ordinary client's usual volume is far below its own
-	// peak.
+	m.Limits = s.rates.Table()
+	s.summary.From, s.summary.To = time.Unix(0, s.from).UTC(), time.Unix(0, s.to).UTC()
+	return m, nil
+}
+
+// fitIdentities gives the recurring clients, and the recurring API keys,
+// baselines of their own.
+func (s *sampler) fitIdentities(m *models.Model) {
+	cfg := s.cfg
+	spanMin := float64(s.to-s.from) / float64(time.Minute)
+	m.Identities, s.summary.IdentitiesWithheld = selectIdentities(m, s.idents, spanMin, cfg)
+	s.summary.Identities = len(m.Identities)
+	if !s.byKey {
+		return
+	}
+	// A key that one client address used is already judged through that
+	// address's baseline; a key becomes an identity of its own when it
+	// recurs, whichever addresses it came from.
+	for k, t := range s.keys {
+		if t.judgements < uint32(cfg.IdentityMinEvents) {
+			delete(s.keys, k)
+		}
+	}
+	var withheld int
+	m.KeyIdentities, withheld = selectIdentities(m, s.keys, spanMin, cfg)
+	s.summary.IdentitiesWithheld += withheld
+	s.summary.KeyIdentities = len(m.KeyIdentities)
+}
+
+// volumePeaks returns the peaks the volume limit is calibrated on: every
+// client's but the heavy hitters' that have a baseline of their own, since
+// it judges the clients that lack one. A heavy hitter's usual two-minute
+// volume is past what nine clients in ten ever reach; an ordinary
+// client's usual volume is far below its own peak.
+func (s *sampler) volumePeaks(m *models.Model) []float64 {
+	volPeaks := s.volPeaks
 	allVol := slices.Clone(volPeaks)
-	for _, t := range idents {
+	for _, t := range s.idents {
 		allVol = append(allVol, math.Expm1(t.high[features.Volume]))
 	}
 	heavy := math.Inf(1)
@@ -303,25 +375,21 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 		slices.Sort(allVol)
 		heavy = math.Log1p(allVol[int(0.9*float64(len(allVol)-1))])
 	}
-	for k, t := range idents {
+	for k, t := range s.idents {
 		if b := m.Identities[k]; b == nil || b.Typical[features.Volume] <= heavy {
 			volPeaks = append(volPeaks, math.Expm1(t.high[features.Volume]))
 		}
 	}
-	m.SetVolumeLimit(volPeaks, cfg.Model)
-	m.SetMarkerWeights(p1.table.MarkerClients(), summary.Events)
-	m.FitFeatureTails(clientHigh)
-	if campTrainer != nil {
-		m.Campaigns = campTrainer.Norms()
-	}
-	m.Limits = rates.Table()
-	summary.From, summary.To = time.Unix(0, from).UTC(), time.Unix(0, to).UTC()
+	return volPeaks
+}
 
-	// Pass 2: replay through the model, measuring every signal of every
-	// judged client, to calibrate the tails and the threshold.
+// calibrateOn is training's second pass: it replays srcs through m,
+// measuring every signal of every judged client, to calibrate the tails
+// and the threshold.
+func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.Model) error {
 	p2, err := NewPipeline(cfg.Pipeline, m)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var peaks []models.SignalPeaks
 	p2.calibrating = func(c *Client, v *features.Vector, payload float64) {
@@ -359,13 +427,11 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	}
 	p2.table.OnEvict = func(c *Client, _ bool) { done(c) }
 	if _, err := runAll(ctx, srcs, p2, 2, cfg.Progress); err != nil {
-		return nil, err
+		return err
 	}
 	p2.table.Each(done)
 	m.Calibrate(peaks, cfg.Model)
-	m.Created = time.Now().UTC().Truncate(time.Second)
-	m.Training = summary
-	return m, nil
+	return nil
 }
 
 // selectIdentities returns the baselines of the clients in idents that
