@@ -64,7 +64,7 @@ func NewHandler(svc *Service, token string, logger *slog.Logger, reg prometheus.
 	h.api("POST /api/v1/allowlist", h.allow)
 	h.api("DELETE /api/v1/allowlist/{entry...}", h.unallow)
 	h.api("/api/", func(http.ResponseWriter, *http.Request) (any, error) {
-		return nil, fmt.Errorf("%w: no such endpoint; see the README for the review API", errNotFound)
+		return nil, fmt.Errorf("%w: no such endpoint; see docs/review.md for the review API", errNotFound)
 	})
 	h.page()
 	return h, nil

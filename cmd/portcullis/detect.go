@@ -32,7 +32,7 @@ admin token (PORTCULLIS_ADMIN_TOKEN or admin.token_file), the review API under
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if configPath == "" {
-				return errors.New("no config: pass a YAML file with --config (see the README)")
+				return errors.New("no config: pass a YAML file with --config (see deploy/detect.example.yaml and docs/configuration.md)")
 			}
 			cfg, err := detectapp.LoadConfig(configPath)
 			if err != nil {
