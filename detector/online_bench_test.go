@@ -136,7 +136,7 @@ func runOnline(b *testing.B, brokers []string, topic, group string, st *benchSta
 		b.Fatal(err)
 	}
 	defer consumer.Close()
-	r, err := redisstore.New(redisstore.Config{Addrs: []string{st.redis}, KeyPrefix: group + ":", Breaker: redisstore.BreakerConfig{MaxNew: 1 << 30}}, nil)
+	r, err := redisstore.New(redisstore.Config{Addrs: []string{st.redis}, KeyPrefix: group + ":", Policy: redisstore.Policy{Breaker: redisstore.BreakerConfig{MaxNew: 1 << 30}}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func BenchmarkOnlineDecisionDelay(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r, _ := redisstore.New(redisstore.Config{Addrs: []string{st.redis}, KeyPrefix: topic + ":", Breaker: redisstore.BreakerConfig{MaxNew: 1 << 30}}, nil)
+		r, _ := redisstore.New(redisstore.Config{Addrs: []string{st.redis}, KeyPrefix: topic + ":", Policy: redisstore.Policy{Breaker: redisstore.BreakerConfig{MaxNew: 1 << 30}}}, nil)
 		store := &redisStore{r: r, stored: map[string]time.Time{}}
 		o, _ := NewOnline(OnlineConfig{BatchSize: 1000, FlushInterval: 20 * time.Millisecond}, st.model, consumer, store, nil, nil)
 		ctx, cancel := context.WithCancel(context.Background())

@@ -35,7 +35,7 @@ func runChecker(t *testing.T, addr string, blocks ...string) *blocklist.Checker 
 func runCheckerWith(t *testing.T, addr string, cfg blocklist.CheckerConfig, blocks ...string) *blocklist.Checker {
 	t.Helper()
 	store, err := redisstore.New(redisstore.Config{Addrs: []string{addr},
-		KeyPrefix: fmt.Sprintf("gw%d:", keyPrefixes.Add(1)), TTLJitter: -1}, slog.New(slog.DiscardHandler))
+		KeyPrefix: fmt.Sprintf("gw%d:", keyPrefixes.Add(1)), Policy: redisstore.Policy{TTLJitter: -1}}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -144,7 +144,7 @@ func echo(t *testing.T, c net.Conn, br *bufio.Reader, msg string) {
 func TestTunnelClosesWhenItsClientIsBlocked(t *testing.T) {
 	addr := redistest.Start(t)
 	noLeaks(t)
-	store, err := redisstore.New(redisstore.Config{Addrs: []string{addr}, KeyPrefix: "tunnel:", TTLJitter: -1}, slog.New(slog.DiscardHandler))
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{addr}, KeyPrefix: "tunnel:", Policy: redisstore.Policy{TTLJitter: -1}}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

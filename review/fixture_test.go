@@ -127,7 +127,7 @@ type rig struct {
 
 func newRig(t *testing.T, redisAddr string, history review.HistorySource, set func(*redisstore.Config)) *rig {
 	t.Helper()
-	cfg := redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: fmt.Sprintf("rv%d:", prefixes.Add(1)), TTLJitter: -1}
+	cfg := redisstore.Config{Addrs: []string{redisAddr}, KeyPrefix: fmt.Sprintf("rv%d:", prefixes.Add(1)), Policy: redisstore.Policy{TTLJitter: -1}}
 	if set != nil {
 		set(&cfg)
 	}

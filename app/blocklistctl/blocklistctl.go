@@ -47,6 +47,7 @@ func Open(c StoreConfig, log *slog.Logger) (*redisstore.Store, error) {
 			return nil, err
 		}
 		cfg = dc.Redis
+		cfg.Policy = dc.Policy.Store()
 	}
 	if c.Redis != "" {
 		cfg.Addrs = strings.Split(c.Redis, ",")

@@ -99,7 +99,7 @@ func (a *App) Open(ctx context.Context) (err error) {
 	if a.token == "" {
 		a.history = nil
 	}
-	a.cfg.Redis.DryRun = a.cfg.Redis.DryRun || a.cfg.Policy.DryRun
+	a.cfg.Redis.Policy = a.cfg.Policy.Store()
 	if a.store, err = redisstore.New(a.cfg.Redis, a.log.With("component", "blocklist")); err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func (a *App) Run(ctx context.Context) error {
 	g.Go(func() error { return watchModel(gctx, a.cfg.Model, a.cfg.ModelPoll, a.online, a.log) })
 	mw := &malformedWatch{gatherer: a.reg, maxPercent: a.cfg.MaxMalformed, minMessages: 100, log: a.log}
 	g.Go(func() error { return mw.run(gctx, time.Minute) })
-	if a.cfg.Redis.DryRun {
+	if a.cfg.Policy.DryRun {
 		g.Go(func() error { return reportDryRun(gctx, a.online, a.log) })
 	}
 	g.Go(func() error {

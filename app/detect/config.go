@@ -26,13 +26,13 @@ type Config struct {
 	// LogFormat is the nginx log_format string of the lines read (format
 	// nginx); JSONFields maps Record fields to paths in JSON lines of
 	// another shape (format json-map).
-	LogFormat  string                `yaml:"log_format"`
-	JSONFields map[string]string     `yaml:"json_fields"`
-	Kafka      kafka.Config          `yaml:"kafka"`
-	Input      InputConfig           `yaml:"input"` // instead of kafka
-	Redis      redisstore.Config     `yaml:"redis"`
-	Policy     detector.PolicyConfig `yaml:"policy"`
-	Features   features.Config       `yaml:"features"`
+	LogFormat  string            `yaml:"log_format"`
+	JSONFields map[string]string `yaml:"json_fields"`
+	Kafka      kafka.Config      `yaml:"kafka"`
+	Input      InputConfig       `yaml:"input"` // instead of kafka
+	Redis      redisstore.Config `yaml:"redis"`
+	Policy     Policy            `yaml:"policy"`
+	Features   features.Config   `yaml:"features"`
 	// Campaign bounds the campaign aggregates and sets when a departure is
 	// a campaign (min_members: lower it as detectors are added, since each
 	// sees its share of a campaign's addresses).
@@ -50,6 +50,35 @@ type Config struct {
 	// first time it meets the partition, to warm its clients' state
 	// (detector.OnlineConfig.Warm); negative turns it off.
 	Warm time.Duration `yaml:"warm"`
+}
+
+// Policy is the one policy section: when the detector judges and blocks a
+// client (min_events, ttl, judge_interval, allow, dry_run), and how the
+// blocklist stores a block (max_active, ttl_jitter, escalation, breaker).
+type Policy struct {
+	detector.PolicyConfig `yaml:",inline"`
+	// MaxActive is the hard cap on active decisions: beyond it, new
+	// clients are refused until blocks lapse.
+	MaxActive int `yaml:"max_active"`
+	// TTLJitter adds up to this fraction to every TTL (0.1: up to +10 %);
+	// negative turns it off.
+	TTLJitter float64 `yaml:"ttl_jitter"`
+	// Escalation lengthens the blocks of repeat offenders; Breaker stops
+	// new blocks after a burst of them.
+	Escalation redisstore.Escalation    `yaml:"escalation"`
+	Breaker    redisstore.BreakerConfig `yaml:"breaker"`
+}
+
+// Store is the part of p the blocklist enforces when it stores a block.
+func (p Policy) Store() redisstore.Policy {
+	return redisstore.Policy{MaxActive: p.MaxActive, TTLJitter: p.TTLJitter, Escalation: p.Escalation, Breaker: p.Breaker, DryRun: p.DryRun}
+}
+
+// Validate reports what is wrong with p, the detector's part and the
+// store's together, with their defaults (min_events may be left to the
+// model).
+func (p Policy) Validate() error {
+	return errors.Join(p.PolicyConfig.WithDefaults().Validate(), p.Store().WithDefaults().Validate())
 }
 
 // InputConfig is where the detector reads access logs when it is not
@@ -121,6 +150,9 @@ func (c Config) Validate() error {
 	if mm := c.MaxMalformed; mm != mm || mm < 0 || mm > 100 {
 		return fmt.Errorf("config max_malformed: %v is outside [0,100]: it is a percentage of the consumed messages", mm)
 	}
+	if err := c.Policy.Validate(); err != nil {
+		return err
+	}
 	return c.validateInput()
 }
 
@@ -140,7 +172,7 @@ func (c Config) validateInput() error {
 // online is the detector's config.
 func (c Config) online() detector.OnlineConfig {
 	return detector.OnlineConfig{
-		Pipeline:      detector.Config{Identity: c.Identity, Features: c.Features, Policy: c.Policy, Campaign: c.Campaign},
+		Pipeline:      detector.Config{Identity: c.Identity, Features: c.Features, Policy: c.Policy.PolicyConfig, Campaign: c.Campaign},
 		Format:        c.Format,
 		LogFormat:     c.LogFormat,
 		JSONFields:    c.JSONFields,

@@ -70,3 +70,43 @@ func TestValidateNamesWhatIsMissing(t *testing.T) {
 		t.Errorf("a config with a model and one input: %v", err)
 	}
 }
+
+// TestOnePolicySection: the detector's policy and the store's are one
+// section with one Validate; the store's keys are no longer read from the
+// redis section.
+func TestOnePolicySection(t *testing.T) {
+	load := func(t *testing.T, yaml string) (Config, error) {
+		path := filepath.Join(t.TempDir(), "detect.yaml")
+		if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return LoadConfig(path)
+	}
+	c, err := load(t, "model: m.pcm\ninput: {file: {path: a.log}}\npolicy:\n  ttl: 5m\n  dry_run: true\n  max_active: 7\n  breaker: {max_new: 3}\n  escalation: {factor: 3}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s := c.Policy.Store()
+	if s.MaxActive != 7 || s.Breaker.MaxNew != 3 || s.Escalation.Factor != 3 || !s.DryRun || c.Policy.TTL.Minutes() != 5 {
+		t.Errorf("policy %+v, store's part %+v", c.Policy, s)
+	}
+	if !c.online().Pipeline.Policy.DryRun {
+		t.Error("the detector's part lost dry_run")
+	}
+	if _, err := load(t, "model: m.pcm\nredis: {addrs: [r:6379], max_active: 7}\n"); err == nil || !strings.Contains(err.Error(), "max_active") {
+		t.Errorf("max_active in the redis section: %v; want an error naming it", err)
+	}
+	c, err = load(t, "model: m.pcm\ninput: {file: {path: a.log}}\npolicy: {max_active: -1, allow: [10.0.0.0/33]}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Validate()
+	for _, want := range []string{"max_active", "10.0.0.0/33"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate: %v; want an error naming %s", err, want)
+		}
+	}
+}

@@ -93,6 +93,15 @@ type Config struct {
 	Timeout time.Duration `yaml:"timeout"`
 	// KeyPrefix starts every key and channel name.
 	KeyPrefix string `yaml:"key_prefix"`
+	// Policy is how blocks are stored: the cap, jitter, escalation,
+	// breaker and dry run. It is not read from the redis section: the
+	// detect config's policy section sets it, beside the detector's.
+	Policy `yaml:"-"`
+}
+
+// Policy is the part of the one policy that the store enforces when it
+// stores a decision.
+type Policy struct {
 	// MaxActive is the hard cap on active decisions: beyond it, new
 	// clients are refused (RefusedCap) until blocks lapse.
 	MaxActive int `yaml:"max_active"`
@@ -163,30 +172,7 @@ func (c Config) WithDefaults() Config {
 	if c.Timeout == 0 {
 		c.Timeout = DefaultRedisTimeout
 	}
-	if c.MaxActive == 0 {
-		c.MaxActive = DefaultMaxActive
-	}
-	if c.TTLJitter == 0 {
-		c.TTLJitter = DefaultTTLJitter
-	}
-	if c.Escalation.Factor == 0 {
-		c.Escalation.Factor = DefaultEscalationFactor
-	}
-	if c.Escalation.Max == 0 {
-		c.Escalation.Max = DefaultEscalationMax
-	}
-	if c.Escalation.Forgive == 0 {
-		c.Escalation.Forgive = DefaultEscalationForgive
-	}
-	if c.Breaker.MaxNew == 0 {
-		c.Breaker.MaxNew = DefaultBreakerMaxNew
-	}
-	if c.Breaker.Window == 0 {
-		c.Breaker.Window = DefaultBreakerWindow
-	}
-	if c.Breaker.Cooldown == 0 {
-		c.Breaker.Cooldown = DefaultBreakerCooldown
-	}
+	c.Policy = c.Policy.WithDefaults()
 	return c
 }
 
@@ -228,29 +214,69 @@ func (c Config) Validate() error {
 	if c.Timeout <= 0 {
 		bad("timeout is %v; set it above 0", c.Timeout)
 	}
-	if c.MaxActive < 1 {
-		bad("max_active is %d; set it to 1 or more", c.MaxActive)
+	errs = append(errs, c.Policy.Validate())
+	return errors.Join(errs...)
+}
+
+// WithDefaults returns p with zero fields set to their defaults.
+func (p Policy) WithDefaults() Policy {
+	if p.MaxActive == 0 {
+		p.MaxActive = DefaultMaxActive
 	}
-	if c.TTLJitter > 1 {
-		bad("ttl_jitter is %v; set it to a fraction of at most 1 (0.1 adds up to 10 %%)", c.TTLJitter)
+	if p.TTLJitter == 0 {
+		p.TTLJitter = DefaultTTLJitter
 	}
-	if c.Escalation.Factor < 1 {
-		bad("escalation.factor is %v; set it to 1 (no escalation) or more", c.Escalation.Factor)
+	if p.Escalation.Factor == 0 {
+		p.Escalation.Factor = DefaultEscalationFactor
 	}
-	if c.Escalation.Max < time.Second {
-		bad("escalation.max is %v; set it to 1s or more", c.Escalation.Max)
+	if p.Escalation.Max == 0 {
+		p.Escalation.Max = DefaultEscalationMax
 	}
-	if c.Escalation.Forgive < 0 {
-		bad("escalation.forgive is %v; set it to 0 or more", c.Escalation.Forgive)
+	if p.Escalation.Forgive == 0 {
+		p.Escalation.Forgive = DefaultEscalationForgive
 	}
-	if c.Breaker.MaxNew < 1 {
-		bad("breaker.max_new is %d; set it to 1 or more", c.Breaker.MaxNew)
+	if p.Breaker.MaxNew == 0 {
+		p.Breaker.MaxNew = DefaultBreakerMaxNew
 	}
-	if c.Breaker.Window < time.Millisecond {
-		bad("breaker.window is %v; set it to 1ms or more", c.Breaker.Window)
+	if p.Breaker.Window == 0 {
+		p.Breaker.Window = DefaultBreakerWindow
 	}
-	if c.Breaker.Cooldown < time.Millisecond {
-		bad("breaker.cooldown is %v; set it to 1ms or more", c.Breaker.Cooldown)
+	if p.Breaker.Cooldown == 0 {
+		p.Breaker.Cooldown = DefaultBreakerCooldown
+	}
+	return p
+}
+
+// Validate reports what is wrong with p, naming its keys in the policy
+// section.
+func (p Policy) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("policy "+format, args...))
+	}
+	if p.MaxActive < 1 {
+		bad("max_active is %d; set it to 1 or more", p.MaxActive)
+	}
+	if p.TTLJitter > 1 {
+		bad("ttl_jitter is %v; set it to a fraction of at most 1 (0.1 adds up to 10 %%)", p.TTLJitter)
+	}
+	if p.Escalation.Factor < 1 {
+		bad("escalation.factor is %v; set it to 1 (no escalation) or more", p.Escalation.Factor)
+	}
+	if p.Escalation.Max < time.Second {
+		bad("escalation.max is %v; set it to 1s or more", p.Escalation.Max)
+	}
+	if p.Escalation.Forgive < 0 {
+		bad("escalation.forgive is %v; set it to 0 or more", p.Escalation.Forgive)
+	}
+	if p.Breaker.MaxNew < 1 {
+		bad("breaker.max_new is %d; set it to 1 or more", p.Breaker.MaxNew)
+	}
+	if p.Breaker.Window < time.Millisecond {
+		bad("breaker.window is %v; set it to 1ms or more", p.Breaker.Window)
+	}
+	if p.Breaker.Cooldown < time.Millisecond {
+		bad("breaker.cooldown is %v; set it to 1ms or more", p.Breaker.Cooldown)
 	}
 	return errors.Join(errs...)
 }
