@@ -42,7 +42,7 @@ func testConfig(redisAddr string) Config {
 			Redis: redisstore.Config{
 				Addrs:     []string{redisAddr},
 				KeyPrefix: fmt.Sprintf("enforce%d:", prefixes.Add(1)),
-				Policy: redisstore.Policy{TTLJitter: -1},
+				Policy:    redisstore.Policy{TTLJitter: -1},
 			},
 			FailMode: "open",
 		},

@@ -30,7 +30,7 @@ func newRedis(t testing.TB, addr string, set func(*Config)) *Store {
 	cfg := Config{
 		Addrs:     []string{addr},
 		KeyPrefix: fmt.Sprintf("t%d:", prefixes.Add(1)),
-		Policy: Policy{TTLJitter: -1},
+		Policy:    Policy{TTLJitter: -1},
 	}
 	if set != nil {
 		set(&cfg)
