@@ -9,15 +9,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/decision"
-	"github.com/portcullis/portcullis/internal/testwait"
 )
-
-// eventually polls ok until it holds, failing t after 5 s (scaled for the
-// race detector and slow machines).
-func eventually(t testing.TB, what string, ok func() bool) {
-	t.Helper()
-	testwait.Until(t, 5*time.Second, what, ok)
-}
 
 func blockOf(client, scope string, ttl int64) *decision.Decision {
 	return &decision.Decision{Client: client, Scope: scope, TS: time.Now(), Action: decision.ActionBlock, TTLSec: ttl}

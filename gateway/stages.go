@@ -39,12 +39,6 @@ type stage interface {
 	Cleanup() error
 }
 
-// frontStage is a stage every request passes.
-type frontStage interface {
-	stage
-	wrap(next handler) handler
-}
-
 // routeStage is a stage of each route's chain.
 type routeStage interface {
 	stage
