@@ -95,6 +95,31 @@ func messages(t *testing.T, path string) []ingest.Message {
 	return out
 }
 
+// runToCommit runs o until c has committed n messages, then stops it and
+// checks that Run returned cleanly; Run returning early fails t.
+func runToCommit(t *testing.T, o *Online, c *sliceConsumer, n int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- o.Run(ctx) }()
+	testwait.Eventually(t, 60*time.Second, "every message committed", func() (bool, string) {
+		select {
+		case err := <-done:
+			t.Fatalf("Run returned %v before every message was committed", err)
+		default:
+		}
+		c.mu.Lock()
+		got := c.committed
+		c.mu.Unlock()
+		return got == n, fmt.Sprintf("%d of %d messages committed", got, n)
+	})
+	cancel()
+	if err := testwait.Recv(t, done, 20*time.Second, "Run to return after cancel"); err != nil {
+		t.Fatalf("Run returned %v after cancel", err)
+	}
+}
+
 // refusingStore refuses every decision, as a store whose breaker is open.
 type refusingStore struct {
 	mu sync.Mutex
@@ -126,17 +151,7 @@ func TestOnlineCountsRefusedDecisionsAsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- o.Run(ctx) }()
-	testwait.Eventually(t, 60*time.Second, "every message committed", func() (bool, string) {
-		c.mu.Lock()
-		n := c.committed
-		c.mu.Unlock()
-		return n == len(msgs), fmt.Sprintf("%d of %d messages committed", n, len(msgs))
-	})
-	cancel()
-	testwait.Recv(t, done, 20*time.Second, "Run to return after cancel")
+	runToCommit(t, o, c, len(msgs))
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -175,24 +190,7 @@ func TestOnlineCommitsOnlyWhatIsStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- o.Run(ctx) }()
-	testwait.Eventually(t, 30*time.Second, "every message committed", func() (bool, string) {
-		select {
-		case err := <-done:
-			t.Fatalf("Run returned %v before every message was committed", err)
-		default:
-		}
-		c.mu.Lock()
-		n := c.committed
-		c.mu.Unlock()
-		return n == len(msgs), fmt.Sprintf("%d of %d messages committed", n, len(msgs))
-	})
-	cancel()
-	if err := testwait.Recv(t, done, 20*time.Second, "Run to return after cancel"); err != nil {
-		t.Fatalf("Run returned %v after cancel", err)
-	}
+	runToCommit(t, o, c, len(msgs))
 
 	// No commit may follow a failed store without a successful one between.
 	failing := false
