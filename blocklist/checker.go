@@ -640,19 +640,7 @@ func (c *Checker) follow(ctx context.Context) error {
 				return errors.New("blocklist: checker: subscription ended")
 			}
 			arrived := time.Now()
-			batch = append(batch[:0], ch)
-		drain:
-			for len(batch) < cap(batch) {
-				select {
-				case ch, ok := <-changes:
-					if !ok {
-						break drain
-					}
-					batch = append(batch, ch)
-				default:
-					break drain
-				}
-			}
+			batch = drainChanges(append(batch[:0], ch), changes)
 			if err := c.apply(ctx, batch, arrived); err != nil {
 				return err
 			}
@@ -661,36 +649,70 @@ func (c *Checker) follow(ctx context.Context) error {
 				return err
 			}
 		case <-probe.C:
-			pctx, pcancel := context.WithTimeout(ctx, c.cfg.ProbeInterval)
-			sv, err := c.src.Version(pctx)
-			pcancel()
-			if err != nil {
-				c.lost(ctx, err)
-				continue
-			}
-			c.regained(ctx)
-			v := c.view.Load().version
-			switch {
-			case sv == v:
-				c.markSynced()
-				ahead = 0
-			case sv < v || (ahead != 0 && v < ahead):
-				// Redis restarted, or changes announced before the last
-				// probe never arrived.
-				c.gaps.Add(1)
-				if err := c.resync(ctx); err != nil {
-					return err
-				}
-				ahead = 0
-			default:
-				ahead = sv // changes may be in flight; check at the next probe
+			if ahead, err = c.probe(ctx, ahead); err != nil {
+				return err
 			}
 		case <-sweep.C:
-			now := c.nowMS()
-			if v := c.view.Load(); v.minExp != 0 && v.minExp <= now {
-				c.setView(ctx, v.compact(now))
-			}
+			c.sweep(ctx)
 		}
+	}
+}
+
+// drainChanges appends to batch the changes already waiting in changes,
+// up to batch's capacity, without blocking.
+func drainChanges(batch []Change, changes <-chan Change) []Change {
+	for len(batch) < cap(batch) {
+		select {
+		case ch, ok := <-changes:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, ch)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// probe compares the store's version with the view's and returns the
+// store version to remember as ahead of the view for the next probe (0 for
+// none). Equal versions mark the view synced. A store behind the view (it
+// restarted), or a view still behind a version that was ahead at the last
+// probe (announced changes never arrived), is a gap, and it resyncs. A
+// store that does not answer is lost, which is not an error: the next
+// probe tries again.
+func (c *Checker) probe(ctx context.Context, ahead uint64) (uint64, error) {
+	pctx, cancel := context.WithTimeout(ctx, c.cfg.ProbeInterval)
+	sv, err := c.src.Version(pctx)
+	cancel()
+	if err != nil {
+		c.lost(ctx, err)
+		return ahead, nil
+	}
+	c.regained(ctx)
+	v := c.view.Load().version
+	switch {
+	case sv == v:
+		c.markSynced()
+		return 0, nil
+	case sv < v || (ahead != 0 && v < ahead):
+		c.gaps.Add(1)
+		if err := c.resync(ctx); err != nil {
+			return ahead, err
+		}
+		return 0, nil
+	default:
+		return sv, nil // changes may be in flight; check at the next probe
+	}
+}
+
+// sweep drops the expired entries from the view once the earliest expiry
+// has passed.
+func (c *Checker) sweep(ctx context.Context) {
+	now := c.nowMS()
+	if v := c.view.Load(); v.minExp != 0 && v.minExp <= now {
+		c.setView(ctx, v.compact(now))
 	}
 }
 
