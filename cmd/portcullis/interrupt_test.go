@@ -34,7 +34,7 @@ redis: {addrs: [%s], key_prefix: "interrupted:"}
 admin: {listen: "127.0.0.1:0"}
 `, p.path("m.pcm"), silentpeer.Start(t), redistest.Start(t))))
 	cmd := exec.Command(bin, "detect", "--config", cfgPath)
-	stderr := &lockedBuffer{}
+	stderr := &syncBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
