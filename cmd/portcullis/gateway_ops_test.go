@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/syncbuf"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
@@ -22,7 +23,7 @@ admin: 127.0.0.1:0
 routes: [{name: api, path_prefix: /api, upstreams: ["http://127.0.0.1:1"]}]
 blocklist: {redis: {addrs: [%s]}, fail_mode: open}
 `, r)))
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	cancel, done := runApp(t, newGateway(t, path, slog.New(slog.NewTextHandler(&logs, nil))))
 	defer cancel()
 	testwait.Until(t, 10*time.Second, "the gateway starts", func() bool { return strings.Contains(logs.String(), "gateway started") })

@@ -20,6 +20,7 @@ import (
 
 	"github.com/portcullis/portcullis/backtest"
 	"github.com/portcullis/portcullis/internal/buildinfo"
+	"github.com/portcullis/portcullis/internal/syncbuf"
 	"github.com/portcullis/portcullis/internal/testwait"
 
 	gatewayapp "github.com/portcullis/portcullis/app/gateway"
@@ -257,25 +258,6 @@ func clientsOfKind(labels map[string]backtest.Label, kind string) []string {
 // countLines returns the number of newline-terminated lines in data.
 func countLines(data []byte) int { return bytes.Count(data, []byte("\n")) }
 
-// syncBuffer is a bytes.Buffer that a running command or logger writes
-// while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // appObject is what app/detect and app/gateway give a command: Open binds
 // the listeners, Run serves until its context ends, Close frees the rest.
 type appObject interface {
@@ -360,9 +342,9 @@ func startDetect(t *testing.T, cfgFile string, log *slog.Logger) *detectapp.App 
 // submatches of started in its log (stderr) once a line matches, its log,
 // and a channel that receives its exit. The command must log such a line
 // within 30 s and not exit before.
-func runCommand(t *testing.T, ctx context.Context, started *regexp.Regexp, args ...string) ([]string, *syncBuffer, <-chan error) {
+func runCommand(t *testing.T, ctx context.Context, started *regexp.Regexp, args ...string) ([]string, *syncbuf.Buffer, <-chan error) {
 	t.Helper()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		cmd := newRootCommand(io.Discard, &logs)
@@ -385,7 +367,7 @@ func runCommand(t *testing.T, ctx context.Context, started *regexp.Regexp, args 
 // runDetectCmd runs "portcullis detect --config cfgFile" until ctx ends,
 // and returns the address its admin listener bound, read from its start
 // line, its log, and a channel that receives its exit.
-func runDetectCmd(t *testing.T, ctx context.Context, cfgFile string) (string, *syncBuffer, <-chan error) {
+func runDetectCmd(t *testing.T, ctx context.Context, cfgFile string) (string, *syncbuf.Buffer, <-chan error) {
 	t.Helper()
 	m, logs, done := runCommand(t, ctx, startedRE, "detect", "--config", cfgFile)
 	return m[1], logs, done

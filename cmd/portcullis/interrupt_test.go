@@ -10,6 +10,7 @@ import (
 
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/silentpeer"
+	"github.com/portcullis/portcullis/internal/syncbuf"
 )
 
 // TestDetectInterruptedWhileKafkaDoesNotAnswer starts portcullis detect
@@ -34,7 +35,7 @@ redis: {addrs: [%s], key_prefix: "interrupted:"}
 admin: {listen: "127.0.0.1:0"}
 `, p.path("m.pcm"), silentpeer.Start(t), redistest.Start(t))))
 	cmd := exec.Command(bin, "detect", "--config", cfgPath)
-	stderr := &syncBuffer{}
+	stderr := &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
