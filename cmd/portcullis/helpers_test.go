@@ -292,19 +292,26 @@ func runAppUntilTheEnd(t *testing.T, name string, a appObject, stopWithin time.D
 	})
 }
 
-// newGateway returns the gateway of the YAML file cfgFile, not yet open.
-// log may be nil.
-func newGateway(t *testing.T, cfgFile string, log *slog.Logger) *gatewayapp.App {
+// newApp loads the YAML file cfgFile with load and builds the app object
+// of that config with build, not yet open. log may be nil.
+func newApp[C, A any](t *testing.T, cfgFile string, log *slog.Logger, load func(string) (C, error), build func(C, *slog.Logger) (A, error)) A {
 	t.Helper()
-	cfg, err := gatewayapp.LoadConfig(cfgFile)
+	cfg, err := load(cfgFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := gatewayapp.New(cfg, log)
+	a, err := build(cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// newGateway returns the gateway of the YAML file cfgFile, not yet open.
+// log may be nil.
+func newGateway(t *testing.T, cfgFile string, log *slog.Logger) *gatewayapp.App {
+	t.Helper()
+	return newApp(t, cfgFile, log, gatewayapp.LoadConfig, gatewayapp.New)
 }
 
 // startGateway runs the gateway of the YAML file cfgFile, as "portcullis
@@ -326,14 +333,7 @@ func startGateway(t *testing.T, cfgFile string, log *slog.Logger, failOK bool) *
 // without an error. log may be nil.
 func startDetect(t *testing.T, cfgFile string, log *slog.Logger) *detectapp.App {
 	t.Helper()
-	cfg, err := detectapp.LoadConfig(cfgFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := detectapp.New(cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newApp(t, cfgFile, log, detectapp.LoadConfig, detectapp.New)
 	runAppUntilTheEnd(t, "detect", a, 20*time.Second, false)
 	return a
 }

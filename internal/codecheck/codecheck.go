@@ -81,12 +81,7 @@ func GoFiles(root string, tests bool) ([]string, error) {
 // has no declaration to be counted with.
 func LongFuncs(root string, files []string, limit int) ([]Func, error) {
 	var long []Func
-	fset := token.NewFileSet()
-	for _, file := range files {
-		f, err := parser.ParseFile(fset, filepath.Join(root, file), nil, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, fmt.Errorf("codecheck: %w", err)
-		}
+	err := parseFiles(root, files, func(fset *token.FileSet, file string, f *ast.File) {
 		add := func(name string, from, to token.Pos) {
 			start, end := fset.Position(from).Line, fset.Position(to).Line
 			if n := end - start + 1; n > limit {
@@ -108,8 +103,22 @@ func LongFuncs(root string, files []string, limit int) ([]Func, error) {
 				return true
 			})
 		}
+	})
+	return long, err
+}
+
+// parseFiles parses each of files (relative to root) and calls visit with
+// it, stopping at the first that does not parse.
+func parseFiles(root string, files []string, visit func(fset *token.FileSet, file string, f *ast.File)) error {
+	fset := token.NewFileSet()
+	for _, file := range files {
+		f, err := parser.ParseFile(fset, filepath.Join(root, file), nil, parser.SkipObjectResolution)
+		if err != nil {
+			return fmt.Errorf("codecheck: %w", err)
+		}
+		visit(fset, file, f)
 	}
-	return long, nil
+	return nil
 }
 
 // funcName is "Name", or "(T).Name" or "(*T).Name" for a method.
@@ -155,12 +164,7 @@ func (p PortPicker) String() string {
 // return a value taken from its Addr().
 func PortPickers(root string, files []string) ([]PortPicker, error) {
 	var found []PortPicker
-	fset := token.NewFileSet()
-	for _, file := range files {
-		f, err := parser.ParseFile(fset, filepath.Join(root, file), nil, parser.SkipObjectResolution)
-		if err != nil {
-			return nil, fmt.Errorf("codecheck: %w", err)
-		}
+	err := parseFiles(root, files, func(fset *token.FileSet, file string, f *ast.File) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			var name string
 			var body *ast.BlockStmt
@@ -183,8 +187,8 @@ func PortPickers(root string, files []string) ([]PortPicker, error) {
 			}
 			return true
 		})
-	}
-	return found, nil
+	})
+	return found, err
 }
 
 // pickerName reports whether a function's name says it finds a port, as
