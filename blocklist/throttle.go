@@ -54,13 +54,25 @@ func RetryAfter(wait time.Duration) int {
 	return max(1, int(math.Ceil(wait.Seconds())))
 }
 
-// WantsJSON says whether r asks for JSON rather than a page (its Accept
-// names application/json and not text/html): such a request comes from a
-// program, which no challenge page can convince, so a challenge decision
-// throttles it instead.
+// WantsJSON says whether r asks for JSON rather than a page: its Accept
+// names JSON (application/json or a +json type) and not HTML. Such a
+// request comes from a program, which no challenge page convinces, so a
+// challenge decision throttles it instead.
 func WantsJSON(r *http.Request) bool {
-	a := r.Header.Get("Accept")
-	return strings.Contains(a, "application/json") && !strings.Contains(a, "text/html")
+	json, html := false, false
+	for _, v := range r.Header.Values("Accept") {
+		for part := range strings.SplitSeq(v, ",") {
+			mt, _, _ := strings.Cut(part, ";")
+			mt = strings.ToLower(strings.TrimSpace(mt))
+			switch {
+			case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+				json = true
+			case mt == "text/html" || mt == "application/xhtml+xml":
+				html = true
+			}
+		}
+	}
+	return json && !html
 }
 
 // Enforced returns the action a request with verdict v gets on a route:

@@ -183,3 +183,25 @@ func TestLocalThrottle(t *testing.T) {
 		}
 	})
 }
+
+func TestWantsJSON(t *testing.T) {
+	tests := []struct {
+		accept []string
+		want   bool
+	}{
+		{nil, false},
+		{[]string{"application/json"}, true},
+		{[]string{"Application/JSON; charset=utf-8"}, true},
+		{[]string{"application/problem+json"}, true},
+		{[]string{"text/html,application/xhtml+xml,application/json;q=0.9"}, false},
+		{[]string{"*/*"}, false},
+		{[]string{"text/plain", "application/json"}, true},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header["Accept"] = tt.accept
+		if got := WantsJSON(r); got != tt.want {
+			t.Errorf("Accept %q: %v, want %v", tt.accept, got, tt.want)
+		}
+	}
+}
