@@ -36,24 +36,28 @@ func (s *Service) ExtAuthz() authv3.AuthorizationServer {
 }
 
 // envoyHeaders is Envoy's header map, whose names are lower case, read
-// by canonical names (blocklist.Header). Envoy joins a repeated header's
-// values with commas, so a field has one value.
-type envoyHeaders struct {
-	h     map[string]string
-	lower map[string]string // the lower-case form of the names read, by canonical name
-}
+// by canonical names (blocklist.Header) without allocating. Envoy joins a
+// repeated header's values with commas, so a field has one value.
+type envoyHeaders map[string]string
 
-func (e *envoyHeaders) name(canonical string) string {
-	if l, ok := e.lower[canonical]; ok {
-		return l
+func (e envoyHeaders) Get(canonical string) string {
+	if len(canonical) > 64 {
+		return e[strings.ToLower(canonical)]
 	}
-	return strings.ToLower(canonical)
+	var buf [64]byte
+	b := buf[:len(canonical)]
+	for i := range len(canonical) {
+		c := canonical[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return e[string(b)] // a map index by string(bytes) does not allocate
 }
 
-func (e *envoyHeaders) Get(canonical string) string { return e.h[e.name(canonical)] }
-
-func (e *envoyHeaders) Values(canonical string) []string {
-	if v, ok := e.h[e.name(canonical)]; ok {
+func (e envoyHeaders) Values(canonical string) []string {
+	if v := e.Get(canonical); v != "" {
 		return []string{v}
 	}
 	return nil
@@ -72,7 +76,7 @@ func (a *extAuthz) Check(_ context.Context, req *authv3.CheckRequest) (*authv3.C
 	if len(s.routes) > 0 {
 		mode = routeMode(s.routes, hr.GetPath())
 	}
-	v := s.checker.CheckHeaders(s.ident, peer.WithZone(""), &envoyHeaders{h: hr.GetHeaders(), lower: s.lower}, mode)
+	v := s.checker.CheckHeaders(s.ident, peer.WithZone(""), envoyHeaders(hr.GetHeaders()), mode)
 	im.count(result(v))
 	ans := s.refusal.Answer(v, start)
 	if !ans.Refused() {

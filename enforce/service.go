@@ -34,11 +34,8 @@ type Service struct {
 	reg     *prometheus.Registry
 	routes  []route // longest prefix first
 
-	ident   *blocklist.Identity
-	refusal blocklist.Refusal
-	// lower holds the lower-case form of the header names ident reads,
-	// by their canonical names, for Envoy's lower-case header map.
-	lower         map[string]string
+	ident         *blocklist.Identity
+	refusal       blocklist.Refusal
 	decisionLower string
 
 	httpLn, grpcLn, adminLn net.Listener
@@ -82,14 +79,7 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		cfg: cfg, log: log, store: store, checker: checker, m: m, reg: reg,
 		ident:         ident,
 		refusal:       cfg.Refuse.refusal(cfg.checkerConfig(nil).ProbeInterval),
-		lower:         map[string]string{},
 		decisionLower: strings.ToLower(cfg.Refuse.DecisionHeader),
-	}
-	for _, h := range []string{"X-Forwarded-For", "Forwarded", "X-Real-Ip", cfg.Client.APIKeyHeader, cfg.Client.UserHeader} {
-		if h != "" {
-			h = http.CanonicalHeaderKey(h)
-			s.lower[h] = strings.ToLower(h)
-		}
 	}
 	for _, r := range cfg.Routes {
 		mode, _ := parseFailMode(r.FailMode)
