@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -190,4 +191,12 @@ func (t *LocalThrottle) Len() int {
 		s.mu.Unlock()
 	}
 	return n
+}
+
+// ThrottleAnswer is the answer to a request of v, a throttle decision,
+// over its rate: 429, with the seconds until its budget allows one more
+// request (wait, rounded up, at least 1) as Retry-After, and the
+// decision's id. The gateway and the decision service answer through it.
+func ThrottleAnswer(v Verdict, wait time.Duration) Answer {
+	return Answer{Status: http.StatusTooManyRequests, RetryAfter: strconv.Itoa(RetryAfter(wait)), Decision: DecisionID(v.Client, v.Expires)}
 }
