@@ -59,9 +59,13 @@ func RetryAfter(wait time.Duration) int {
 // names JSON (application/json or a +json type) and not HTML. Such a
 // request comes from a program, which no challenge page convinces, so a
 // challenge decision throttles it instead.
-func WantsJSON(r *http.Request) bool {
+func WantsJSON(r *http.Request) bool { return AcceptsJSON(r.Header) }
+
+// AcceptsJSON is WantsJSON for a request's header fields h, for a server
+// that holds requests in its own form.
+func AcceptsJSON(h Header) bool {
 	json, html := false, false
-	for _, v := range r.Header.Values("Accept") {
+	for _, v := range h.Values("Accept") {
 		for part := range strings.SplitSeq(v, ",") {
 			mt, _, _ := strings.Cut(part, ";")
 			mt = strings.ToLower(strings.TrimSpace(mt))

@@ -33,6 +33,8 @@ type Config struct {
 	// Routes give paths a fail mode of their own, by the longest matching
 	// prefix of the original URI.
 	Routes []Route `yaml:"routes"`
+	// Challenge says where challenge decisions send browsers.
+	Challenge ChallengeConfig `yaml:"challenge"`
 
 	Blocklist BlocklistConfig `yaml:"blocklist"`
 }
@@ -110,6 +112,10 @@ func (c RefuseConfig) refusal(probe time.Duration) blocklist.Refusal {
 type Route struct {
 	PathPrefix string `yaml:"path_prefix"`
 	FailMode   string `yaml:"fail_mode"`
+	// Class is api for routes that serve programs, where a challenge
+	// decision is throttled, never redirected to a page; browser (the
+	// default) otherwise.
+	Class string `yaml:"class"`
 }
 
 // Defaults for Config.
@@ -199,6 +205,12 @@ func (c Config) Validate() error {
 		if _, err := parseFailMode(r.FailMode); err != nil || r.FailMode == "" {
 			bad("routes[%d].fail_mode is %q; set it to open or closed", i, r.FailMode)
 		}
+		if r.Class != "" && r.Class != classAPI && r.Class != classBrowser {
+			bad("routes[%d].class is %q; set it to api (never challenged) or browser (the default)", i, r.Class)
+		}
+	}
+	if err := c.Challenge.validate(); err != nil {
+		bad("%w", err)
 	}
 	if err := c.Blocklist.Redis.Validate(); err != nil {
 		errs = append(errs, err)

@@ -38,10 +38,27 @@ func result(v blocklist.Verdict) string {
 	return resultAllow
 }
 
+// Route classes (Route.Class).
+const (
+	classAPI     = "api"
+	classBrowser = "browser"
+)
+
 // route is a Route, parsed.
 type route struct {
 	prefix string
 	mode   blocklist.FailMode
+	api    bool
+}
+
+// routeAPI says whether the longest route prefix of uri is an API route.
+func routeAPI(routes []route, uri string) bool {
+	for _, r := range routes {
+		if strings.HasPrefix(uri, r.prefix) {
+			return r.api
+		}
+	}
+	return false
 }
 
 // routeMode returns the fail mode of the longest route prefix of uri, or

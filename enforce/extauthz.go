@@ -65,7 +65,7 @@ func (e envoyHeaders) Values(canonical string) []string {
 
 // Check answers one question, with the answer ForwardAuth gives (see
 // blocklist.Refusal) mapped to a CheckResponse.
-func (a *extAuthz) Check(_ context.Context, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
+func (a *extAuthz) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
 	s := a.s
 	im := s.m.byIface[ifaceExtAuthz]
 	start := time.Now()
@@ -76,9 +76,15 @@ func (a *extAuthz) Check(_ context.Context, req *authv3.CheckRequest) (*authv3.C
 	if len(s.routes) > 0 {
 		mode = routeMode(s.routes, hr.GetPath())
 	}
-	v := s.checker.CheckHeaders(s.ident, peer.WithZone(""), envoyHeaders(hr.GetHeaders()), mode)
-	im.count(result(v))
+	h := envoyHeaders(hr.GetHeaders())
+	v := s.checker.CheckHeaders(s.ident, peer.WithZone(""), h, mode)
+	res := result(v)
 	ans := s.refusal.Answer(v, start)
+	var loc string
+	if !v.Blocked && v.Action != "" {
+		ans, loc, res = s.actOn(ctx, v, hr.GetPath(), blocklist.AcceptsJSON(h))
+	}
+	im.count(res)
 	if !ans.Refused() {
 		im.latency.Observe(time.Since(start).Seconds())
 		return a.ok, nil
@@ -91,12 +97,20 @@ func (a *extAuthz) Check(_ context.Context, req *authv3.CheckRequest) (*authv3.C
 	if ans.RetryAfter != "" {
 		headers = append(headers, &corev3.HeaderValueOption{Header: &corev3.HeaderValue{Key: "retry-after", Value: ans.RetryAfter}})
 	}
+	body, msg := `{"error":"blocked"}`+"\n", "blocked"
+	switch res {
+	case resultThrottled:
+		body, msg = `{"error":"throttled"}`+"\n", "throttled"
+	case resultChallenged:
+		body, msg = "", "challenged"
+		headers = append(headers, &corev3.HeaderValueOption{Header: &corev3.HeaderValue{Key: "location", Value: loc}})
+	}
 	resp := &authv3.CheckResponse{
-		Status: &rpcstatus.Status{Code: int32(codes.PermissionDenied), Message: "blocked"},
+		Status: &rpcstatus.Status{Code: int32(codes.PermissionDenied), Message: msg},
 		HttpResponse: &authv3.CheckResponse_DeniedResponse{DeniedResponse: &authv3.DeniedHttpResponse{
 			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(ans.Status)},
 			Headers: headers,
-			Body:    `{"error":"blocked"}` + "\n",
+			Body:    body,
 		}},
 	}
 	im.latency.Observe(time.Since(start).Seconds())

@@ -16,9 +16,15 @@ import (
 // short JSON body that names no reason. The client is named by the
 // configured blocklist.RequestIdentity, a presented API key by its id.
 // The allowing path allocates nothing of its own.
+//
+// A throttle decision is answered 200 within its rate and 429 with
+// Retry-After past it; a challenge decision 302 to the challenge URL
+// (ChallengeConfig) for a request for a page, or as a throttle on an API
+// route or a request that asks for JSON; a log decision 200.
 func (s *Service) ForwardAuth() http.Handler {
 	im := s.m.byIface[ifaceForwardAuth]
 	body := []byte(`{"error":"blocked"}` + "\n")
+	throttledBody := []byte(`{"error":"throttled"}` + "\n")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		var mode blocklist.FailMode
@@ -27,8 +33,16 @@ func (s *Service) ForwardAuth() http.Handler {
 		}
 		peer, _ := netip.ParseAddrPort(r.RemoteAddr) // net/http's host:port
 		v := s.checker.CheckHeaders(s.ident, peer.Addr(), r.Header, mode)
-		im.count(result(v))
+		res := result(v)
 		a := s.refusal.Answer(v, start)
+		if !v.Blocked && v.Action != "" {
+			var loc string
+			a, loc, res = s.actOn(r.Context(), v, first(r.Header[s.cfg.Client.URIHeader]), blocklist.WantsJSON(r))
+			if loc != "" {
+				w.Header().Set("Location", loc)
+			}
+		}
+		im.count(res)
 		if !a.Refused() {
 			w.WriteHeader(http.StatusOK)
 			im.latency.Observe(time.Since(start).Seconds())
@@ -36,7 +50,13 @@ func (s *Service) ForwardAuth() http.Handler {
 		}
 		a.SetHeaders(w.Header(), s.cfg.Refuse.DecisionHeader)
 		w.WriteHeader(a.Status)
-		w.Write(body)
+		switch res {
+		case resultThrottled:
+			w.Write(throttledBody)
+		case resultChallenged:
+		default:
+			w.Write(body)
+		}
 		im.latency.Observe(time.Since(start).Seconds())
 	})
 }

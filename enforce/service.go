@@ -36,6 +36,7 @@ type Service struct {
 
 	ident         *blocklist.Identity
 	refusal       blocklist.Refusal
+	throttle      blocklist.Throttle // holds throttle decisions to their rate
 	decisionLower string
 
 	httpLn, grpcLn, adminLn net.Listener
@@ -79,11 +80,12 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		cfg: cfg, log: log, store: store, checker: checker, m: m, reg: reg,
 		ident:         ident,
 		refusal:       cfg.Refuse.refusal(cfg.checkerConfig(nil).ProbeInterval),
+		throttle:      blocklist.NewLocalThrottle(0),
 		decisionLower: strings.ToLower(cfg.Refuse.DecisionHeader),
 	}
 	for _, r := range cfg.Routes {
 		mode, _ := parseFailMode(r.FailMode)
-		s.routes = append(s.routes, route{prefix: r.PathPrefix, mode: mode})
+		s.routes = append(s.routes, route{prefix: r.PathPrefix, mode: mode, api: r.Class == classAPI})
 	}
 	slices.SortStableFunc(s.routes, func(a, b route) int { return len(b.prefix) - len(a.prefix) })
 	return s, nil
