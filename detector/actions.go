@@ -63,6 +63,17 @@ func (c PolicyConfig) throttleRate(volumePeak float64) float64 {
 	return DefaultThrottleRate
 }
 
+// actionRank returns the strictness of action, from 1 for the mildest of
+// decision.Actions.
+func actionRank(action string) uint8 {
+	for i, a := range decision.Actions() {
+		if a == action {
+			return uint8(i + 1)
+		}
+	}
+	return uint8(len(decision.Actions()))
+}
+
 // limited says whether an action holds a client to a rate.
 func limited(action string) bool {
 	return action == decision.ActionThrottle || action == decision.ActionChallenge
