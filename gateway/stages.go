@@ -12,7 +12,8 @@ import (
 //	limits     the request's normal form and input limits (400, 413, 414, 431)
 //	route      the route of the request (404, 405)
 //	blocklist  blocklist.Middleware on the client (403; 503 when the view is
-//	           stale on a fail-closed route)
+//	           stale on a fail-closed route; 429 past a throttle decision's
+//	           rate; the challenge of a challenge decision, see WithChallenge)
 //	auth       credentials and the policy, on the routes that take them
 //	           (401, 403, 429)
 //	ratelimit  the route's per-client token bucket (429)
