@@ -55,6 +55,9 @@ func Reason(err error) string {
 // reasons are the labels Reason returns, created up front.
 var reasons = []string{"bad_signature", "expired", "wrong_address", "wrong_route", "bad_pow", "malformed"}
 
+// b64 encodes tokens: strict, so that each token has one spelling.
+var b64 = base64.RawURLEncoding.Strict()
+
 // Token kinds: the first byte of a token, under the signature, so that a
 // seed is never taken for a pass.
 const (
@@ -112,16 +115,16 @@ func classID(class string) [classLen]byte {
 func (c *Challenger) sign(payload []byte) string {
 	m := hmac.New(sha256.New, c.key)
 	m.Write(payload)
-	return base64.RawURLEncoding.EncodeToString(m.Sum(payload))
+	return b64.EncodeToString(m.Sum(payload))
 }
 
 // open decodes token, checks its signature and kind and length, then its
 // expiry, network and class, in that order, and returns its payload.
 func (c *Challenger) open(token string, kind byte, size int, client netip.Addr, class string, now time.Time) ([]byte, error) {
-	if base64.RawURLEncoding.DecodedLen(len(token)) != size+macLen {
+	if b64.DecodedLen(len(token)) != size+macLen {
 		return nil, ErrBadSignature
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(token)
+	raw, err := b64.DecodeString(token)
 	if err != nil || len(raw) != size+macLen {
 		return nil, ErrBadSignature
 	}
