@@ -1,11 +1,11 @@
 package challenge
 
 import (
-	"crypto/tls"
-	"io"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -352,7 +352,7 @@ func TestPage(t *testing.T) {
 			t.Errorf("CSP %q allows more than the page", csp)
 		}
 		for _, tag := range []string{"script", "style"} {
-			inline := regexp.MustCompile(`(?s)<` + tag + `>(.*?)</` + tag + `>`).FindAllStringSubmatch(body, -1)
+			inline := regexp.MustCompile(`(?s)<`+tag+`>(.*?)</`+tag+`>`).FindAllStringSubmatch(body, -1)
 			if len(inline) != 1 {
 				t.Fatalf("%d inline %s elements; want 1", len(inline), tag)
 			}
