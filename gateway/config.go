@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/gateway/waf"
 )
@@ -40,6 +41,9 @@ type Config struct {
 	// Auth configures authentication (JWT issuers, API keys) and the RBAC
 	// policy of the routes whose Auth is set; see package gateway/auth.
 	Auth auth.Config `yaml:"auth"`
+	// Challenge configures the proof-of-work challenge (package
+	// challenge), served to the clients WithChallenge names.
+	Challenge challenge.Config `yaml:"challenge"`
 }
 
 // Route sends the requests under PathPrefix to its upstreams.
@@ -81,6 +85,11 @@ type Route struct {
 	// gets 429 without its credentials being tried. The default is
 	// DefaultAuthFailures; it applies besides RateLimit.
 	AuthFailures RateLimit `yaml:"auth_failures"`
+	// API marks a route that serves programs, not browsers: its clients
+	// are never challenged, and get 429 where a browser would get the
+	// challenge page. Requests whose Accept names JSON and not HTML are
+	// treated so on any route.
+	API bool `yaml:"api"`
 }
 
 // DefaultAuthFailures is the failed-authentication limit of a route that
@@ -173,6 +182,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&t.Upstream, DefaultUpstreamTimeout)
 	setDefault(&t.TunnelRecheck, DefaultTunnelRecheck)
 	setDefault(&c.AccessLog.Buffer, DefaultAccessLogBuffer)
+	c.Challenge = c.Challenge.WithDefaults()
 	c.Routes = slices.Clone(c.Routes)
 	for i := range c.Routes {
 		r := &c.Routes[i]
@@ -270,6 +280,9 @@ func (c Config) Validate() error {
 	}
 	if c.AccessLog.Buffer <= 0 {
 		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
+	}
+	if err := c.Challenge.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("gateway: %w", err))
 	}
 	errs = append(errs, c.validateSecurity()...)
 	errs = append(errs, c.validateAuth()...)
