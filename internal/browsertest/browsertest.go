@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
 
@@ -88,4 +89,18 @@ func Read[T any](t testing.TB, tab context.Context, deadline time.Duration, what
 		t.Fatalf("%s: %v", what, err)
 	}
 	return v
+}
+
+// Navigate opens url in the tab, waits for the page to load and returns
+// the response of its document, failing t after the deadline (scaled by
+// testwait).
+func Navigate(t testing.TB, tab context.Context, deadline time.Duration, url string) *network.Response {
+	t.Helper()
+	ctx, cancel := context.WithDeadline(tab, testwait.Deadline(t, deadline))
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(url))
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	return resp
 }
