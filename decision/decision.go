@@ -9,6 +9,9 @@ import (
 // Actions of a Decision.
 const (
 	ActionBlock = "block"
+	// ActionChallenge: a browser must solve the proof-of-work page
+	// before it is served (package challenge); a program gets 429.
+	ActionChallenge = "challenge"
 )
 
 // Scopes name the kind of client a decision is about. They match the
