@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -497,4 +498,45 @@ func count(c prometheus.Counter) float64 {
 		panic(err)
 	}
 	return m.GetCounter().GetValue()
+}
+
+func TestGeneratedKeyIsLogged(t *testing.T) {
+	var buf strings.Builder
+	logger := slog.New(slog.NewTextHandler(&buf, nil))
+	if _, err := New(Config{}, logger); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "level=WARN") || !strings.Contains(buf.String(), "no challenge.secret_file") {
+		t.Errorf("log %q; want a warning that the key was generated", buf.String())
+	}
+	buf.Reset()
+	if _, err := newTestQuiet(t, logger); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("a configured key logged %q", buf.String())
+	}
+}
+
+// newTestQuiet makes a Challenger with a key file, logging to logger.
+func newTestQuiet(t *testing.T, logger *slog.Logger) (*Challenger, error) {
+	path := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(path, testKey, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return New(Config{SecretFile: path}, logger)
+}
+
+func BenchmarkCheckPass(b *testing.B) {
+	c, err := New(Config{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pass := c.Pass(home, "shop")
+	b.ReportAllocs()
+	for b.Loop() {
+		if c.CheckPass(pass, home, "shop") != nil {
+			b.Fatal("refused")
+		}
+	}
 }
