@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/portcullis/portcullis/decision"
 )
 
 // MiddlewareConfig configures Middleware.
@@ -42,6 +44,26 @@ type MiddlewareConfig struct {
 	// checked, before it is refused or passed on, for the caller's
 	// metrics. It must not block.
 	OnVerdict func(Verdict) `yaml:"-"`
+
+	// API marks the routes behind the middleware as API routes, whose
+	// clients are programs: a challenge decision is throttled there,
+	// never challenged.
+	API bool `yaml:"api"`
+	// Throttle holds the clients of throttle decisions to their rate (429
+	// with Retry-After past it); nil: a LocalThrottle of the middleware's
+	// own.
+	Throttle Throttle `yaml:"-"`
+	// Challenge, when set, answers a request of a challenge decision on a
+	// route that is not API, from a client that does not ask for JSON
+	// (WantsJSON): it serves the challenge and returns true, or returns
+	// false to let the request through (the client has passed it).
+	// Without it, or where no challenge can be served, a challenge
+	// decision is throttled.
+	Challenge func(w http.ResponseWriter, r *http.Request, v Verdict) bool `yaml:"-"`
+	// OnAction, when set, is called for every request a decision other
+	// than a block named, with the action enforced (Enforced) and whether
+	// the request went on; for the caller's metrics. It must not block.
+	OnAction func(action string, passed bool) `yaml:"-"`
 }
 
 // unavailableRetryAfter is the Retry-After of a refusal by the fail mode
@@ -50,8 +72,15 @@ type MiddlewareConfig struct {
 const unavailableRetryAfter = "5"
 
 // Middleware refuses the requests c blocks, with a short JSON body that
-// names no reason: {"error":"blocked","request_id":"..."}.
+// names no reason: {"error":"blocked","request_id":"..."}. It holds the
+// clients of throttle decisions to their rate, answering a request over it
+// 429 with Retry-After and {"error":"throttled","request_id":"..."};
+// serves challenge decisions through cfg.Challenge, or throttles them; and
+// lets the requests of log decisions through.
 func Middleware(c *Checker, cfg MiddlewareConfig) func(http.Handler) http.Handler {
+	if cfg.Throttle == nil {
+		cfg.Throttle = NewLocalThrottle(0)
+	}
 	if cfg.Status == 0 {
 		cfg.Status = http.StatusForbidden
 	}
@@ -72,13 +101,50 @@ func Middleware(c *Checker, cfg MiddlewareConfig) func(http.Handler) http.Handle
 			if cfg.OnVerdict != nil {
 				cfg.OnVerdict(v)
 			}
-			if !v.Blocked {
-				next.ServeHTTP(w, r)
+			if v.Blocked {
+				refuse(w, r, c, &cfg, v)
 				return
 			}
-			refuse(w, r, c, &cfg, v)
+			if v.Action != "" && !enforce(w, r, &cfg, v) {
+				return
+			}
+			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// enforce enforces the action of v, a decision that is not a block, on
+// r. It reports whether r goes on; when not, it has answered it.
+func enforce(w http.ResponseWriter, r *http.Request, cfg *MiddlewareConfig, v Verdict) bool {
+	act := Enforced(v, cfg.Challenge != nil && !cfg.API && !WantsJSON(r))
+	passed := true
+	switch act {
+	case decision.ActionChallenge:
+		passed = !cfg.Challenge(w, r, v)
+	case decision.ActionThrottle:
+		if ok, wait := cfg.Throttle.Take(r.Context(), v); !ok {
+			throttled(w, r, cfg, wait)
+			passed = false
+		}
+	}
+	if cfg.OnAction != nil {
+		cfg.OnAction(act, passed)
+	}
+	return passed
+}
+
+// throttled answers a request over its throttle's rate: 429, with the
+// seconds until the budget allows one more request as Retry-After.
+func throttled(w http.ResponseWriter, r *http.Request, cfg *MiddlewareConfig, wait time.Duration) {
+	id := RequestID(r.Header.Get(cfg.RequestIDHeader))
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Del("Content-Length")
+	h.Set("Cache-Control", "no-store")
+	h.Set(cfg.RequestIDHeader, id)
+	h.Set("Retry-After", strconv.Itoa(RetryAfter(wait)))
+	w.WriteHeader(http.StatusTooManyRequests)
+	io.WriteString(w, `{"error":"throttled","request_id":"`+id+`"}`+"\n")
 }
 
 // refuse answers a request c blocked.

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"log/slog"
 	"math"
 	"mime"
@@ -123,7 +122,8 @@ var failPage = template.Must(template.New("failed").Parse(`<!doctype html>
 // failCSP allows the failure page nothing but its own link.
 const failCSP = "default-src 'none'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
 
-// Bits returns the difficulty for a client whose severity is s: MinBits at
+// Bits returns the difficulty for a client whose severity is s (see
+// decision.Decision.Severity): MinBits at
 // 0 (just past the threshold), MaxBits at 1 (far past it), in between
 // linearly; s is clamped to [0, 1], and NaN counts as 0.
 func (c *Challenger) Bits(s float64) int {
@@ -132,16 +132,6 @@ func (c *Challenger) Bits(s float64) int {
 	}
 	s = min(s, 1)
 	return c.cfg.MinBits + int(math.Round(s*float64(c.cfg.MaxBits-c.cfg.MinBits)))
-}
-
-// Severity returns how far score is past threshold, for scores in [0, 1]
-// such as the isolation forest's: 0 at or below the threshold, 1 at a
-// score of 1.
-func Severity(score, threshold float64) float64 {
-	if !(threshold < 1) || !(score > threshold) {
-		return 0
-	}
-	return min(1, (score-threshold)/(1-threshold))
 }
 
 // CookieName returns the name of the pass cookie of the route class:
@@ -301,46 +291,10 @@ func SafeReturn(s string) (string, bool) {
 	return s, true
 }
 
-// IsAPI says whether r comes from a program rather than a page: its Accept
-// names JSON (application/json or a +json type) and not HTML. Such a
-// request is never challenged, since no program would solve the page.
-func IsAPI(r *http.Request) bool {
-	json, html := false, false
-	for _, v := range r.Header.Values("Accept") {
-		for part := range strings.SplitSeq(v, ",") {
-			mt, _, _ := strings.Cut(part, ";")
-			mt = strings.ToLower(strings.TrimSpace(mt))
-			switch {
-			case mt == "application/json" || strings.HasSuffix(mt, "+json"):
-				json = true
-			case mt == "text/html" || mt == "application/xhtml+xml":
-				html = true
-			}
-		}
-	}
-	return json && !html
-}
-
-// apiRetryAfter is the Retry-After of an API request refused instead of
-// challenged, in seconds.
-const apiRetryAfter = "30"
-
-// RefuseAPI answers an API request of a client that would be challenged:
-// 429 with Retry-After, as a throttle answers, never the page.
-func (c *Challenger) RefuseAPI(w http.ResponseWriter, requestID string) {
-	c.m.apiRefused.Inc()
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Retry-After", apiRetryAfter)
-	w.WriteHeader(http.StatusTooManyRequests)
-	io.WriteString(w, `{"error":"too many requests; retry later","request_id":"`+requestID+`"}`+"\n")
-}
-
 // metrics count what the Challenger did.
 type metrics struct {
-	served, passed, apiRefused prometheus.Counter
-	failed                     *prometheus.CounterVec
+	served, passed prometheus.Counter
+	failed         *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -351,8 +305,6 @@ func newMetrics() *metrics {
 			Help: "Challenges solved: a pass cookie was set."}),
 		failed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_challenge_failed_total",
 			Help: "Challenge answers refused, by reason: bad_signature, expired, wrong_address, wrong_route, bad_pow, malformed."}, []string{"reason"}),
-		apiRefused: prometheus.NewCounter(prometheus.CounterOpts{Name: "portcullis_challenge_api_refused_total",
-			Help: "API requests of clients to be challenged, answered 429 instead of the page."}),
 	}
 	for _, r := range reasons {
 		m.failed.WithLabelValues(r)
@@ -362,5 +314,5 @@ func newMetrics() *metrics {
 
 // Collectors returns the Challenger's metrics, for the caller to register.
 func (c *Challenger) Collectors() []prometheus.Collector {
-	return []prometheus.Collector{c.m.served, c.m.passed, c.m.failed, c.m.apiRefused}
+	return []prometheus.Collector{c.m.served, c.m.passed, c.m.failed}
 }

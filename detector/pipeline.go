@@ -227,7 +227,7 @@ func (p *Pipeline) decision(c *Client, ts int64) *decision.Decision {
 		Client:    c.Key(),
 		Scope:     c.Scope(),
 		TS:        time.Unix(0, ts).UTC(),
-		Action:    decision.ActionBlock,
+		Action:    p.cfg.Policy.ActionFor(p.res.Score - p.model.Threshold),
 		Score:     round(p.res.Score, 4),
 		Threshold: round(p.model.Threshold, 4),
 		TTLSec:    p.ttl / int64(time.Second),
@@ -237,6 +237,9 @@ func (p *Pipeline) decision(c *Client, ts int64) *decision.Decision {
 		Known:     p.res.Known,
 		Simulated: p.cfg.Policy.DryRun,
 		Reasons:   make([]decision.Reason, 0, p.res.NReasons),
+	}
+	if limited(d.Action) {
+		d.Limit = p.cfg.Policy.throttleRate(p.model.Volume.Peak)
 	}
 	if p.res.OverVolume && p.res.Score < p.model.Threshold {
 		d.Rule = decision.RuleVolume

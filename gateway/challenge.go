@@ -7,61 +7,41 @@ import (
 	"github.com/portcullis/portcullis/challenge"
 )
 
-// ChallengeFunc says whether the client of a request, as the gateway
-// resolved it, is to be challenged rather than served, and how severe its
-// decision is: from 0 (just past the threshold) to 1 (far past it; see
-// challenge.Severity), which sets the difficulty. It is called on every
-// request of the routes it covers, so it must be fast and must not block.
-type ChallengeFunc func(c blocklist.Client) (challenge bool, severity float64)
+// challengeStage readies the challenge that the blocklist stage serves to
+// the clients of challenge decisions on browser routes (package
+// challenge): with a Checker and no WithChallenge hook of the caller's, it
+// builds the Challenger from Config.Challenge and makes serveChallenge the
+// hook. The page's answers come to challenge.VerifyPath, which
+// routeDispatch hands to serveChallengeAnswer. It runs before the
+// blocklist stage, which takes the hook, and adds nothing to the chains.
+type challengeStage struct{ nop }
 
-// WithChallenge sets what says which clients are challenged. Without it no
-// client is, since the Checker's verdicts name no action.
-func WithChallenge(f ChallengeFunc) Option { return func(g *Gateway) { g.challengeOf = f } }
-
-// challengeStage serves the proof-of-work page (package challenge) to the
-// clients the ChallengeFunc names, unless they carry a pass for the route;
-// their API requests get 429 instead, never the page. The page's answer
-// comes to challenge.VerifyPath, which routeDispatch hands to
-// serveChallengeAnswer. The stage is left out without a ChallengeFunc.
-type challengeStage struct {
-	nop
-	g *Gateway
-}
-
-func (s *challengeStage) Provision(g *Gateway) error {
-	s.g = g
-	if g.challengeOf == nil {
+func (challengeStage) Provision(g *Gateway) error {
+	if g.checker == nil || g.challenge != nil {
 		return nil
 	}
 	c, err := challenge.New(g.cfg.Challenge, g.logger)
 	if err != nil {
 		return err
 	}
-	g.challenger = c
+	g.challenger, g.challenge = c, g.serveChallenge
 	return nil
 }
 
-func (s *challengeStage) wrap(rt *route, next handler) handler {
-	g := s.g
-	if g.challenger == nil {
-		return next
+func (challengeStage) wrap(_ *route, next handler) handler { return next }
+
+// serveChallenge is the blocklist checks' Challenge hook: it lets a
+// client with a pass for the route through (false), and serves the others
+// the page at the difficulty of their decision's severity (true). The
+// client's address and route are the ones the gateway resolved: a route
+// is its own class, so a pass earned on one is no pass on another.
+func (g *Gateway) serveChallenge(w http.ResponseWriter, r *http.Request, v blocklist.Verdict) bool {
+	ex := exchangeOf(r)
+	if g.challenger.Passed(r, ex.ip, ex.route) {
+		return false
 	}
-	// The route's name is its class: a pass earned on one route is no
-	// pass on another.
-	class := rt.Name
-	return func(w *statusWriter, r *http.Request, ex *exchange) {
-		yes, severity := g.challengeOf(blocklist.Client{IP: ex.ip, APIKey: ex.key, User: ex.user})
-		switch {
-		case !yes:
-			next(w, r, ex)
-		case rt.API || challenge.IsAPI(r):
-			g.challenger.RefuseAPI(w, blocklist.RequestID(r.Header.Get("X-Request-Id")))
-		case g.challenger.Passed(r, ex.ip, class):
-			next(w, r, ex)
-		default:
-			g.challenger.ServePage(w, r, ex.ip, class, severity)
-		}
-	}
+	g.challenger.ServePage(w, r, ex.ip, ex.route, v.Severity)
+	return true
 }
 
 // serveChallengeAnswer checks an answer posted to challenge.VerifyPath,
@@ -70,13 +50,14 @@ func (g *Gateway) serveChallengeAnswer(w http.ResponseWriter, r *http.Request, e
 	g.challenger.ServeVerify(w, r, ex.ip, g.routeClass)
 }
 
-// routeClass returns the class of the route serving path: its name.
-// Routes are matched by path alone, as any method of the route takes the
-// same pass.
+// routeClass returns the class of the route serving path, its name, for
+// the browser routes; an API route serves no challenge, so an answer for
+// it is refused. Routes are matched by path alone, as every method of a
+// route takes the same pass.
 func (g *Gateway) routeClass(path string) (string, bool) {
 	for _, rt := range g.routes {
 		if matchPrefix(path, rt.PathPrefix) {
-			return rt.Name, true
+			return rt.Name, rt.Class != ClassAPI
 		}
 	}
 	return "", false

@@ -3,61 +3,61 @@ package gateway
 import (
 	"io"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/challenge"
+	"github.com/portcullis/portcullis/decision"
+	"github.com/portcullis/portcullis/internal/redistest"
 )
 
-// challenged is a ChallengeFunc over a set of addresses the test changes.
-type challenged struct {
-	mu       sync.Mutex
-	ips      map[netip.Addr]bool
-	severity float64
-	calls    int
-}
-
-func newChallenged(severity float64, ips ...string) *challenged {
-	c := &challenged{ips: map[netip.Addr]bool{}, severity: severity}
-	for _, ip := range ips {
-		c.ips[netip.MustParseAddr(ip)] = true
+// challengeDecisions stores challenge decisions for clients in a real
+// Redis, each with its score and threshold (a severity of 0.5 at 0.8 over
+// 0.6), and returns a Checker that sees them all.
+func challengeDecisions(t *testing.T, clients ...string) *blocklist.Checker {
+	t.Helper()
+	addr := redistest.Start(t)
+	store, checker := actionStore(t, addr)
+	var ds []*decision.Decision
+	for _, c := range clients {
+		scope := decision.ScopeIP
+		if strings.Contains(c, "/") {
+			scope = decision.ScopeIPv6Prefix64
+		}
+		ds = append(ds, &decision.Decision{Client: c, Scope: scope, TS: time.Now(), Action: decision.ActionChallenge,
+			Score: 0.8, Threshold: 0.6, TTLSec: 600})
 	}
-	return c
+	if _, err := store.Apply(t.Context(), ds); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the checker sees the challenges", func() bool { return checker.Stats().Decisions == len(ds) })
+	return checker
 }
 
-func (c *challenged) of(cl blocklist.Client) (bool, float64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.calls++
-	return c.ips[cl.IP], c.severity
-}
-
-// challengeGateway starts a gateway with a browser route /shop, a route
-// /api marked api, and a second browser route /blog, whose clients in ch
-// are challenged; its trusted proxy is 127.0.0.1, so tests name clients
-// with X-Forwarded-For.
-func challengeGateway(t *testing.T, ch *challenged, cc challenge.Config) (*testGateway, *upstream) {
+// challengeGateway starts a gateway with a browser route /shop, a second
+// one /blog, and an API route /api, over checker; its trusted proxy is
+// 127.0.0.1, so tests name clients with X-Forwarded-For.
+func challengeGateway(t *testing.T, checker *blocklist.Checker, cc challenge.Config) (*testGateway, *upstream) {
 	t.Helper()
 	up := newUpstream(t, "app", nil)
 	cfg := Config{
 		Routes: []Route{
 			{Name: "shop", PathPrefix: "/shop", Upstreams: []string{up.URL}},
 			{Name: "blog", PathPrefix: "/blog", Upstreams: []string{up.URL}},
-			{Name: "api", PathPrefix: "/api", Upstreams: []string{up.URL}, API: true},
+			{Name: "api", PathPrefix: "/api", Upstreams: []string{up.URL}, Class: ClassAPI},
 		},
 		RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}},
 		Challenge:       cc,
 	}
 	tg := startGateway(t, cfg, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {
-		return New(cfg, nil, nil, nil, reg, nil, WithChallenge(ch.of))
+		return New(cfg, checker, nil, nil, reg, nil)
 	})
 	return tg, up
 }
@@ -121,8 +121,8 @@ func accept(v string) func(*http.Request) {
 const browserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 func TestChallengeStage(t *testing.T) {
-	ch := newChallenged(0.5, "198.51.100.7", "198.51.100.8", "2001:db8:7:7::1", "2001:db8:7:7::2", "2001:db8:7:8::1")
-	tg, up := challengeGateway(t, ch, challenge.Config{MinBits: 10, MaxBits: 14})
+	checker := challengeDecisions(t, "198.51.100.7", "198.51.100.8", "2001:db8:7:7::/64", "2001:db8:7:8::/64")
+	tg, up := challengeGateway(t, checker, challenge.Config{MinBits: 10, MaxBits: 14})
 
 	t.Run("a client not to be challenged reaches the upstream", func(t *testing.T) {
 		if r := tg.do(t, "GET", "/shop/x", nil, both(from("198.51.100.99"), accept(browserAccept))); r.status != 200 || r.body != "app /shop/x" {
@@ -155,14 +155,24 @@ func TestChallengeStage(t *testing.T) {
 		name, path string
 		set        func(*http.Request)
 	}{
-		{"an API route never gets the page, even asked for HTML", "/api/items", both(from("198.51.100.7"), accept(browserAccept))},
-		{"an API route never gets the page, even with no Accept", "/api/items", from("198.51.100.7")},
-		{"a JSON request on a browser route never gets the page", "/shop/cart", both(from("198.51.100.7"), accept("application/json"))},
+		{"an API route never gets the page, even asked for HTML: it is throttled", "/api/items", both(from("198.51.100.7"), accept(browserAccept))},
+		{"a JSON request on a browser route never gets the page: it is throttled", "/shop/cart", both(from("198.51.100.7"), accept("application/json"))},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := tg.do(t, "GET", tt.path, nil, tt.set)
-			if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" || strings.Contains(r.body, "<html") {
-				t.Fatalf("status %d, Retry-After %q, body %q; want 429 and JSON", r.status, r.header.Get("Retry-After"), r.body)
+			// A challenge decision without a limit throttles to 1 request
+			// a second: of three at once, at least two are refused.
+			refused := 0
+			for range 3 {
+				r := tg.do(t, "GET", tt.path, nil, tt.set)
+				if strings.Contains(r.body, "Checking your browser") {
+					t.Fatalf("status %d: the challenge page", r.status)
+				}
+				if r.status == http.StatusTooManyRequests && r.header.Get("Retry-After") != "" {
+					refused++
+				}
+			}
+			if refused < 2 {
+				t.Errorf("%d of 3 requests refused with 429 and Retry-After; want at least 2", refused)
 			}
 		})
 	}
@@ -244,14 +254,6 @@ func TestChallengeStage(t *testing.T) {
 		}
 	})
 
-	t.Run("a client no longer to be challenged passes without a pass", func(t *testing.T) {
-		ch.mu.Lock()
-		delete(ch.ips, netip.MustParseAddr("198.51.100.8"))
-		ch.mu.Unlock()
-		if r := tg.do(t, "GET", "/shop/cart", nil, from("198.51.100.8")); r.status != 200 {
-			t.Fatalf("status %d", r.status)
-		}
-	})
 }
 
 func TestChallengeConfig(t *testing.T) {
@@ -274,15 +276,15 @@ func TestChallengeConfig(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a missing secret file fails New with a challenge", func(t *testing.T) {
+	t.Run("a missing secret file fails New of a gateway with a Checker", func(t *testing.T) {
 		cfg := base
 		cfg.Challenge.SecretFile = t.TempDir() + "/none"
-		_, err := New(cfg, nil, nil, nil, nil, nil, WithChallenge(func(blocklist.Client) (bool, float64) { return false, 0 }))
+		_, err := New(cfg, blocklist.NewChecker(nil, blocklist.CheckerConfig{}, nil), nil, nil, nil, nil)
 		if err == nil || !strings.Contains(err.Error(), "challenge: secret_file") {
 			t.Fatalf("New: %v", err)
 		}
 	})
-	t.Run("without a ChallengeFunc no stage runs and nothing is served at the answer path", func(t *testing.T) {
+	t.Run("without a Checker no challenge is served and nothing is served at the answer path", func(t *testing.T) {
 		up := newUpstream(t, "app", nil)
 		cfg := base
 		cfg.Routes = []Route{{Name: "a", PathPrefix: "/", Upstreams: []string{up.URL}}}

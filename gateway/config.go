@@ -42,7 +42,8 @@ type Config struct {
 	// policy of the routes whose Auth is set; see package gateway/auth.
 	Auth auth.Config `yaml:"auth"`
 	// Challenge configures the proof-of-work challenge (package
-	// challenge), served to the clients WithChallenge names.
+	// challenge) served to the clients of challenge decisions on browser
+	// routes.
 	Challenge challenge.Config `yaml:"challenge"`
 }
 
@@ -61,6 +62,10 @@ type Route struct {
 	// FailMode is the blocklist check's fail mode for this route: "open",
 	// "closed", or empty for the Checker's own.
 	FailMode string `yaml:"fail_mode"`
+	// Class is who the route serves: browser (the default), or api for
+	// programs, which a challenge decision throttles instead of sending
+	// them a page no program would solve.
+	Class string `yaml:"class"`
 	// StripPrefix removes PathPrefix from the path sent upstream.
 	StripPrefix bool `yaml:"strip_prefix"`
 	// WebSocket lets a GET with Upgrade: websocket open a tunnel to the
@@ -85,11 +90,6 @@ type Route struct {
 	// gets 429 without its credentials being tried. The default is
 	// DefaultAuthFailures; it applies besides RateLimit.
 	AuthFailures RateLimit `yaml:"auth_failures"`
-	// API marks a route that serves programs, not browsers: its clients
-	// are never challenged, and get 429 where a browser would get the
-	// challenge page. Requests whose Accept names JSON and not HTML are
-	// treated so on any route.
-	API bool `yaml:"api"`
 }
 
 // DefaultAuthFailures is the failed-authentication limit of a route that
@@ -250,6 +250,9 @@ func (c Config) Validate() error {
 		}
 		if _, err := parseFailMode(r.FailMode); err != nil {
 			bad("%s: %v", where, err)
+		}
+		if r.Class != "" && r.Class != ClassAPI && r.Class != ClassBrowser {
+			bad("%s: class %q: use %s (programs: never challenged) or %s (the default)", where, r.Class, ClassAPI, ClassBrowser)
 		}
 		if af := r.AuthFailures; af.RPS < 0 || af.Burst < 0 || af.Shared || af.RPS == 0 && af.Burst > 0 {
 			bad("%s: auth_failures rps %v, burst %d, shared %v: set rps above 0 and burst at least 1 (local buckets only)", where, af.RPS, af.Burst, af.Shared)

@@ -14,9 +14,9 @@ import (
 //	limits     the request's normal form and input limits (400, 413, 414, 431)
 //	route      the route of the request (404, 405)
 //	blocklist  blocklist.Middleware on the client (403; 503 when the view is
-//	           stale on a fail-closed route)
-//	challenge  the proof-of-work page for the clients to challenge, unless
-//	           they hold a pass (403 and the page; 429 on API requests)
+//	           stale on a fail-closed route; 429 past a throttle decision's
+//	           rate; the challenge of a challenge decision on a browser
+//	           route, challenge.go, unless the client holds a pass)
 //	auth       credentials and the policy, on the routes that take them
 //	           (401, 403, 429)
 //	ratelimit  the route's per-client token bucket (429)
@@ -55,12 +55,12 @@ type routeStage interface {
 type stages struct {
 	limits *limitsStage
 	route  *routeDispatch
-	each   []routeStage // blocklist, challenge, auth, ratelimit, waf, proxy
+	each   []routeStage // challenge (provisions only), blocklist, auth, ratelimit, waf, proxy
 }
 
 func newStages() *stages {
 	return &stages{limits: &limitsStage{}, route: &routeDispatch{},
-		each: []routeStage{&blocklistStage{}, &challengeStage{}, &authStage{}, &rateLimitStage{}, &wafStage{}, &proxyStage{}}}
+		each: []routeStage{challengeStage{}, &blocklistStage{}, &authStage{}, &rateLimitStage{}, &wafStage{}, &proxyStage{}}}
 }
 
 func (s *stages) all() []stage {

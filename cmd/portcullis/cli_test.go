@@ -454,6 +454,47 @@ func TestScoreFlags(t *testing.T) {
 			},
 		},
 	}
+	policy := filepath.Join(t.TempDir(), "detect.yaml")
+	if err := os.WriteFile(policy, []byte("model: m.pcm\npolicy:\n  actions: [{above: 0, action: log}, {above: 1, action: throttle}, {above: 3, action: block}]\n  throttle_rate: 4\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests = append(tests, struct {
+		name  string
+		flags []string
+		check func(t *testing.T, got []decisionLine)
+	}{
+		name:  "--policy takes each decision's action from a detect config's policy, on the same clients",
+		flags: []string{"--policy", policy},
+		check: func(t *testing.T, got []decisionLine) {
+			if len(got) != len(base) {
+				t.Errorf("%d decisions, want the %d of a run without --policy", len(got), len(base))
+			}
+			seen := map[string]int{}
+			for i, d := range got {
+				margin := d.Score - d.Threshold
+				want := "log"
+				switch {
+				case d.Rule == "campaign":
+					want = "block"
+				case margin >= 3:
+					want = "block"
+				case margin >= 1:
+					want = "throttle"
+				}
+				// Scores are rounded to 4 digits: a margin at a step's edge may fall either side.
+				if d.Action != want && math.Abs(margin-1) > 1e-3 && math.Abs(margin-3) > 1e-3 {
+					t.Errorf("decision %d: score %v past %v, rule %q: action %q, want %q", i, d.Score, d.Threshold, d.Rule, d.Action, want)
+				}
+				if (d.Action == "throttle") != (d.Limit == 4) {
+					t.Errorf("decision %d: action %q with limit %v, want the limit 4 on a throttle alone", i, d.Action, d.Limit)
+				}
+				seen[d.Action]++
+			}
+			if seen["log"] == 0 || seen["block"] == 0 {
+				t.Errorf("actions taken %v, want both log and block among them", seen)
+			}
+		},
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -145,6 +145,7 @@ type decisionLine struct {
 	Scope     string    `json:"scope"`
 	TS        time.Time `json:"ts"`
 	Action    string    `json:"action"`
+	Limit     float64   `json:"limit"`
 	Score     float64   `json:"score"`
 	Threshold float64   `json:"threshold"`
 	TTLSec    int64     `json:"ttl_s"`
