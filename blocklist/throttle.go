@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -58,9 +59,13 @@ func RetryAfter(wait time.Duration) int {
 // names JSON (application/json or a +json type) and not HTML. Such a
 // request comes from a program, which no challenge page convinces, so a
 // challenge decision throttles it instead.
-func WantsJSON(r *http.Request) bool {
+func WantsJSON(r *http.Request) bool { return AcceptsJSON(r.Header) }
+
+// AcceptsJSON is WantsJSON for a request's header fields h, for a server
+// that holds requests in its own form.
+func AcceptsJSON(h Header) bool {
 	json, html := false, false
-	for _, v := range r.Header.Values("Accept") {
+	for _, v := range h.Values("Accept") {
 		for part := range strings.SplitSeq(v, ",") {
 			mt, _, _ := strings.Cut(part, ";")
 			mt = strings.ToLower(strings.TrimSpace(mt))
@@ -190,4 +195,12 @@ func (t *LocalThrottle) Len() int {
 		s.mu.Unlock()
 	}
 	return n
+}
+
+// ThrottleAnswer is the answer to a request of v, a throttle decision,
+// over its rate: 429, with the seconds until its budget allows one more
+// request (wait, rounded up, at least 1) as Retry-After, and the
+// decision's id. The gateway and the decision service answer through it.
+func ThrottleAnswer(v Verdict, wait time.Duration) Answer {
+	return Answer{Status: http.StatusTooManyRequests, RetryAfter: strconv.Itoa(RetryAfter(wait)), Decision: DecisionID(v.Client, v.Expires)}
 }
