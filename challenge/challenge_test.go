@@ -337,12 +337,12 @@ func TestPage(t *testing.T) {
 		}
 	})
 	t.Run("the page carries a seed of the difficulty of the severity, for its client and class", func(t *testing.T) {
-		seed := regexp.MustCompile(`data-seed="([^"]+)"`).FindStringSubmatch(body)
+		seed := seedOf(t, body)
 		bits := regexp.MustCompile(`data-bits="(\d+)"`).FindStringSubmatch(body)
-		if seed == nil || bits == nil || bits[1] != "16" {
-			t.Fatalf("seed %v, bits %v; want 16 bits", seed, bits)
+		if bits == nil || bits[1] != "16" {
+			t.Fatalf("bits %v; want 16", bits)
 		}
-		if err := c.CheckSolution(seed[1], solve(t, seed[1], 16), home, "shop"); err != nil {
+		if err := c.CheckSolution(seed, solve(t, seed, 16), home, "shop"); err != nil {
 			t.Errorf("the page's seed: %v", err)
 		}
 	})
@@ -365,13 +365,16 @@ func answer(c *Challenger, client netip.Addr, form url.Values, secure bool) *htt
 		r.TLS = &tls.ConnectionState{}
 	}
 	w := httptest.NewRecorder()
-	c.ServeVerify(w, r, client, func(p string) (string, bool) {
-		if strings.HasPrefix(p, "/shop") {
-			return "shop", true
-		}
-		return "", false
-	})
+	c.ServeVerify(w, r, client, 0, shopOnly)
 	return w.Result()
+}
+
+// shopOnly is the route class of the paths under /shop, "shop".
+func shopOnly(p string) (string, bool) {
+	if strings.HasPrefix(p, "/shop") {
+		return "shop", true
+	}
+	return "", false
 }
 
 func TestVerify(t *testing.T) {
@@ -448,9 +451,30 @@ func TestVerify(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a GET is not an answer", func(t *testing.T) {
+	t.Run("a GET with a return URL serves the page for it", func(t *testing.T) {
 		w := httptest.NewRecorder()
-		c.ServeVerify(w, httptest.NewRequest("GET", VerifyPath, nil), home, nil)
+		c.ServeVerify(w, httptest.NewRequest("GET", VerifyPath+"?return="+url.QueryEscape("/shop/cart?x=1"), nil), home, 1, shopOnly)
+		body := w.Body.String()
+		if w.Code != http.StatusForbidden || !strings.Contains(body, `name="return" value="/shop/cart?x=1"`) || !strings.Contains(body, `data-bits="10"`) {
+			t.Fatalf("status %d, body %s", w.Code, body)
+		}
+		seed := seedOf(t, body)
+		if err := c.CheckSolution(seed, solve(t, seed, 10), home, "shop"); err != nil {
+			t.Errorf("its seed: %v", err)
+		}
+	})
+	for _, ret := range []string{"", "//evil.example/shop", "https://evil.example/shop", "/elsewhere"} {
+		t.Run("a GET with the return URL "+strconv.Quote(ret)+" is refused", func(t *testing.T) {
+			w := httptest.NewRecorder()
+			c.ServeVerify(w, httptest.NewRequest("GET", VerifyPath+"?return="+url.QueryEscape(ret), nil), home, 0, shopOnly)
+			if w.Code != http.StatusBadRequest || w.Header().Get("Location") != "" {
+				t.Errorf("status %d, location %q", w.Code, w.Header().Get("Location"))
+			}
+		})
+	}
+	t.Run("a PUT is neither", func(t *testing.T) {
+		w := httptest.NewRecorder()
+		c.ServeVerify(w, httptest.NewRequest("PUT", VerifyPath, nil), home, 0, shopOnly)
 		if w.Code != http.StatusMethodNotAllowed {
 			t.Errorf("status %d", w.Code)
 		}
@@ -508,4 +532,14 @@ func BenchmarkCheckPass(b *testing.B) {
 			b.Fatal("refused")
 		}
 	}
+}
+
+// seedOf returns the seed of a page.
+func seedOf(t *testing.T, page string) string {
+	t.Helper()
+	m := regexp.MustCompile(`data-seed="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no seed in the page:\n%s", page)
+	}
+	return m[1]
 }

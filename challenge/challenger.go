@@ -167,6 +167,11 @@ func (c *Challenger) ServePage(w http.ResponseWriter, r *http.Request, client ne
 	if !ok {
 		ret = "/"
 	}
+	c.servePage(w, r, client, class, severity, ret)
+}
+
+// servePage serves the page that returns to ret.
+func (c *Challenger) servePage(w http.ResponseWriter, r *http.Request, client netip.Addr, class string, severity float64, ret string) {
 	bits := c.Bits(severity)
 	var buf bytes.Buffer
 	if err := c.page.Execute(&buf, pageData{Action: VerifyPath, Seed: c.Seed(client, class, bits), Return: ret, Bits: bits}); err != nil {
@@ -194,14 +199,32 @@ func noStore(h http.Header) {
 // return URL.
 const maxAnswerBytes = 16 << 10
 
-// ServeVerify checks the answer the page posts for client: the seed, its
-// nonce and the return URL, whose route class classOf names (false: no
-// route). A right answer gets a pass cookie and a redirect (303) to the
-// return URL, which is always a path on this site; a wrong one, 403 and a
-// link to try again.
-func (c *Challenger) ServeVerify(w http.ResponseWriter, r *http.Request, client netip.Addr, classOf func(path string) (string, bool)) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
+// ServeVerify serves VerifyPath for client. A POST is the answer the page
+// posts: the seed, its nonce and the return URL, whose route class classOf
+// names (false: no route). A right answer gets a pass cookie and a
+// redirect (303) to the return URL, which is always a path on this site; a
+// wrong one, 403 and a link to try again. A GET (or HEAD) with
+// ?return=URL serves the page for URL at the difficulty of severity, for
+// a proxy that redirects challenged browsers here rather than serving the
+// page in place.
+func (c *Challenger) ServeVerify(w http.ResponseWriter, r *http.Request, client netip.Addr, severity float64, classOf func(path string) (string, bool)) {
+	switch r.Method {
+	case http.MethodPost:
+	case http.MethodGet, http.MethodHead:
+		ret, ok := SafeReturn(r.URL.Query().Get("return"))
+		var class string
+		if ok {
+			u, _ := url.Parse(ret) // SafeReturn parsed it
+			class, ok = classOf(u.Path)
+		}
+		if !ok {
+			http.Error(w, "return: give a path on this site that a challenge covers", http.StatusBadRequest)
+			return
+		}
+		c.servePage(w, r, client, class, severity, ret)
+		return
+	default:
+		w.Header().Set("Allow", "GET, HEAD, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}

@@ -44,10 +44,15 @@ func (g *Gateway) serveChallenge(w http.ResponseWriter, r *http.Request, v block
 	return true
 }
 
-// serveChallengeAnswer checks an answer posted to challenge.VerifyPath,
-// for the route of its return URL.
+// serveChallengeAnswer serves challenge.VerifyPath: it checks an answer
+// posted for the route of its return URL, and serves the page for
+// ?return= on a GET, at the difficulty of the client's decision.
 func (g *Gateway) serveChallengeAnswer(w http.ResponseWriter, r *http.Request, ex *exchange) {
-	g.challenger.ServeVerify(w, r, ex.ip, g.routeClass)
+	var severity float64
+	if r.Method != http.MethodPost {
+		severity = g.checker.CheckRoute(ex.ip, g.ident.APIKeyID(r), ex.user, blocklist.FailOpen).Severity
+	}
+	g.challenger.ServeVerify(w, r, ex.ip, severity, g.routeClass)
 }
 
 // routeClass returns the class of the route serving path, its name, for

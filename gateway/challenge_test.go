@@ -226,6 +226,19 @@ func TestChallengeStage(t *testing.T) {
 		}
 	})
 
+	t.Run("a proxy's redirect to the answer path with ?return= gets the page, at the client's difficulty", func(t *testing.T) {
+		r := tg.do(t, "GET", challenge.VerifyPath+"?return="+url.QueryEscape("/shop/cart?item=7"), nil, from("198.51.100.7"))
+		if r.status != http.StatusForbidden || !strings.Contains(r.body, `name="return" value="/shop/cart?item=7"`) {
+			t.Fatalf("status %d, body %q", r.status, r.body)
+		}
+		if b := bitsRE.FindStringSubmatch(r.body); b == nil || b[1] != "12" {
+			t.Errorf("bits %v; want 12, the decision's", b)
+		}
+		if r := tg.do(t, "GET", challenge.VerifyPath+"?return="+url.QueryEscape("/api/items"), nil, from("198.51.100.7")); r.status != http.StatusBadRequest {
+			t.Errorf("for an API route: status %d; want 400, no page", r.status)
+		}
+	})
+
 	t.Run("answers are refused, and counted by reason", func(t *testing.T) {
 		form := solvePage(t, page.body, "/shop/cart")
 		wrong := "0"
@@ -242,6 +255,7 @@ func TestChallengeStage(t *testing.T) {
 			{"bad_pow", url.Values{"seed": form["seed"], "nonce": {wrong}, "return": {"/shop/cart"}}, from("198.51.100.7")},
 			{"bad_signature", url.Values{"seed": {strings.Repeat("A", 106)}, "nonce": form["nonce"], "return": {"/shop/cart"}}, from("198.51.100.7")},
 			{"malformed", url.Values{"seed": form["seed"], "nonce": form["nonce"], "return": {"//evil.example/shop"}}, from("198.51.100.7")},
+			{"malformed", url.Values{"seed": form["seed"], "nonce": form["nonce"], "return": {"/api/items"}}, from("198.51.100.7")},
 		} {
 			before := tg.metric(t, "portcullis_challenge_failed_total", "reason", tt.reason)
 			res := tg.post(t, tt.form, tt.set)
