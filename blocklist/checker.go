@@ -123,6 +123,10 @@ type Verdict struct {
 	// Limit is the rate, in requests a second, the matching decision
 	// throttles the client to (throttle and challenge); 0 otherwise.
 	Limit float64
+	// Severity is how far the matching decision is past its threshold,
+	// from 0 to 1 (decision.Decision.Severity, to 1/255): the difficulty
+	// of a challenge grows with it.
+	Severity float64
 	// Client is the decision's client that matched (an IP, a prefix, an API
 	// key or a user); empty when nothing matched.
 	Client string
@@ -256,6 +260,7 @@ func (c *Checker) CheckRoute(ip netip.Addr, apiKey, user string, mode FailMode) 
 	if hit {
 		out.Client, out.Expires = e.client, time.UnixMilli(e.exp)
 		out.Action, out.Limit = actionNames[e.act], float64(e.limit)
+		out.Severity = float64(e.sev) / 255
 	}
 	out.Blocked = out.Action == decision.ActionBlock || stale && mode == FailClosed
 	if out.Blocked {
@@ -302,12 +307,13 @@ type entry struct {
 	exp     int64
 	removed bool
 	act     act
+	sev     uint8 // the decision's Severity, in 255ths
 	limit   float32
 }
 
 // entryOf returns the entry of d, which lapses at exp (Unix ms).
 func entryOf(d *decision.Decision, exp int64) entry {
-	return entry{client: d.Client, exp: exp, act: actOf(d.Action), limit: float32(d.Limit)}
+	return entry{client: d.Client, exp: exp, act: actOf(d.Action), sev: uint8(math.Round(d.Severity() * 255)), limit: float32(d.Limit)}
 }
 
 // table holds blocks by kind of client. IPv4 addresses and IPv6 /64

@@ -146,10 +146,18 @@ func TestActionsThroughTheGateway(t *testing.T) {
 			t.Errorf("statuses %d %d, body %q; want 200 then 429", r1.status, r2.status, r2.body)
 		}
 	})
-	t.Run("without a challenge hook a challenge is throttled, on local buckets without a shared limiter", func(t *testing.T) {
+	t.Run("without a challenge hook of the caller's, the gateway's own challenge page is served", func(t *testing.T) {
 		decide(t, store, checker, "203.0.113.7", decision.ActionChallenge, 0.5)
 		html := func(r *http.Request) { from("203.0.113.7")(r); r.Header.Set("Accept", "text/html") }
-		r1, r2 := bare.do(t, "GET", "/api/x", nil, html), bare.do(t, "GET", "/api/x", nil, html)
+		for range 2 {
+			if r := bare.do(t, "GET", "/api/x", nil, html); r.status != http.StatusForbidden || !strings.Contains(r.body, "Checking your browser") {
+				t.Errorf("status %d, body %q; want the challenge page (package challenge)", r.status, r.body)
+			}
+		}
+	})
+	t.Run("without a challenge hook, a JSON request of a challenge decision is throttled, on local buckets without a shared limiter", func(t *testing.T) {
+		js := func(r *http.Request) { from("203.0.113.7")(r); r.Header.Set("Accept", "application/json") }
+		r1, r2 := bare.do(t, "GET", "/api/x", nil, js), bare.do(t, "GET", "/api/x", nil, js)
 		if r1.status != 200 || r2.status != http.StatusTooManyRequests || r2.header.Get("Retry-After") == "" {
 			t.Errorf("statuses %d %d, Retry-After %q", r1.status, r2.status, r2.header.Get("Retry-After"))
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/gateway/waf"
 )
@@ -40,6 +41,10 @@ type Config struct {
 	// Auth configures authentication (JWT issuers, API keys) and the RBAC
 	// policy of the routes whose Auth is set; see package gateway/auth.
 	Auth auth.Config `yaml:"auth"`
+	// Challenge configures the proof-of-work challenge (package
+	// challenge) served to the clients of challenge decisions on browser
+	// routes.
+	Challenge challenge.Config `yaml:"challenge"`
 }
 
 // Route sends the requests under PathPrefix to its upstreams.
@@ -177,6 +182,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&t.Upstream, DefaultUpstreamTimeout)
 	setDefault(&t.TunnelRecheck, DefaultTunnelRecheck)
 	setDefault(&c.AccessLog.Buffer, DefaultAccessLogBuffer)
+	c.Challenge = c.Challenge.WithDefaults()
 	c.Routes = slices.Clone(c.Routes)
 	for i := range c.Routes {
 		r := &c.Routes[i]
@@ -277,6 +283,9 @@ func (c Config) Validate() error {
 	}
 	if c.AccessLog.Buffer <= 0 {
 		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
+	}
+	if err := c.Challenge.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("gateway: %w", err))
 	}
 	errs = append(errs, c.validateSecurity()...)
 	errs = append(errs, c.validateAuth()...)

@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/ingest"
 )
@@ -49,6 +50,10 @@ type Gateway struct {
 	stages    *stages             // the data path (stages.go)
 	head      handler             // its first stage
 	auth      *auth.Authenticator // nil: no route takes credentials (see WithAuth)
+	// challenger serves the challenge of challenge decisions, and checks
+	// the answers and passes (challenge.go); nil when challenge is set by
+	// WithChallenge or there is no Checker.
+	challenger *challenge.Challenger
 	// userHeader is Config.UserHeader in canonical form.
 	userHeader string
 
@@ -128,7 +133,11 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 // when it is a Gatherer, else that one.
 func (g *Gateway) registerMetrics(reg prometheus.Registerer) error {
 	own := prometheus.NewRegistry()
-	for _, c := range append(g.m.collectors(), g.sec.m.collectors()...) {
+	cs := append(g.m.collectors(), g.sec.m.collectors()...)
+	if g.challenger != nil {
+		cs = append(cs, g.challenger.Collectors()...)
+	}
+	for _, c := range cs {
 		own.MustRegister(c)
 		if reg != nil {
 			if err := reg.Register(c); err != nil {
