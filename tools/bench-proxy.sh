@@ -69,7 +69,7 @@ site=$(sed -e "s#listen 8080;#listen 127.0.0.1:$nginx_port;\n    access_log off;
            -e "s#proxy_pass http://127.0.0.1:3000;#$backend#" \
            -e "s#    location / {#    location /.bench/nocheck {\n        auth_request off;\n        $backend\n    }\n    location / {#" \
            examples/nginx/site.conf)
-grep -q "bench/nocheck" <<<"$site" && grep -q "$upstream_port" <<<"$site" || { echo "examples/nginx/site.conf no longer holds what this script rewrites; update it" >&2; exit 2; }
+[ "$(grep -cF "$backend" <<<"$site")" = 2 ] || { echo "examples/nginx/site.conf no longer holds what this script rewrites; update it" >&2; exit 2; }
 cat >"$tmp/nginx/nginx.conf" <<CONF
 daemon off;
 master_process off;
