@@ -59,10 +59,11 @@ type BlocklistConfig struct {
 // user_header), and a presented API key by its id (blocklist.APIKeyID),
 // never by the key itself.
 type ClientConfig struct {
-	// TrustedProxies are the proxy asking, and any load balancer in front
-	// of it, whose X-Forwarded-For is believed; Proxies name those that
-	// write another header (x-real-ip, forwarded). A question from any
-	// other peer is about the peer itself.
+	// RequestIdentity's TrustedProxies are the proxy asking, and any load
+	// balancer in front of it, whose X-Forwarded-For is believed; its
+	// Proxies name those that write another header (x-real-ip,
+	// forwarded). A question from any other peer is about the peer
+	// itself.
 	blocklist.RequestIdentity `yaml:",inline"`
 	// IPHeader is the header trusted_proxies write: X-Forwarded-For (the
 	// default: walked from the right, past trusted proxies, to the first

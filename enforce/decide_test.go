@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/internal/yamlconf"
 )
 
 // identityOf is the blocklist.Identity of a service whose client config
@@ -164,5 +165,42 @@ func TestConfigValidate(t *testing.T) {
 				t.Errorf("error %v; want one naming %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestConfigYAMLBeforeTheSharedIdentity checks that a client block written
+// before it was the gateway's identity config still loads and names the
+// same clients: trusted_proxies as prefixes, ip_header X-Real-IP.
+func TestConfigYAMLBeforeTheSharedIdentity(t *testing.T) {
+	doc := `
+client:
+  trusted_proxies: [10.0.0.0/8, "fd00::/8"]
+  ip_header: X-Real-IP
+  api_key_header: X-API-Key
+  user_header: ""
+  uri_header: X-Forwarded-Uri
+blocklist:
+  redis: {addrs: [127.0.0.1:6379]}
+  fail_mode: open
+`
+	var cfg Config
+	if err := yamlconf.Decode("enforce.yaml", []byte(doc), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	id, err := blocklist.NewIdentity(cfg.Client.Identity())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{"X-Real-Ip": {"203.0.113.7"}, "X-Forwarded-For": {"192.0.2.1"}, "X-Api-Key": {"sk_1"}}
+	got := id.ClientFrom(netip.MustParseAddr("10.0.0.1"), h)
+	if want := (blocklist.Client{IP: netip.MustParseAddr("203.0.113.7"), APIKey: blocklist.APIKeyID("sk_1")}); got != want {
+		t.Errorf("client %+v; want %+v", got, want)
+	}
+	if err := yamlconf.Decode("enforce.yaml", []byte("client: {trusted_proxy: [127.0.0.1]}\n"), &cfg); err == nil {
+		t.Error("a misspelt client key loads")
 	}
 }

@@ -9,7 +9,7 @@
 # 1000) in a local redis-server; the clients wrk sends as are not blocked.
 #
 # Usage: tools/bench-proxy.sh [seconds per round]
-#   ROUNDS=5 CONNS=32 DECISIONS=1000 tools/bench-proxy.sh 10
+#   ROUNDS=5 CONNS=32 DECISIONS=1000 BACKEND_KEEPALIVE=1 tools/bench-proxy.sh 10
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -52,17 +52,24 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$admin_port/readyz" >/dev/n
 curl -sf "http://127.0.0.1:$admin_port/readyz" >/dev/null || { echo "enforce is not ready:"; cat "$tmp/enforce.log"; exit 1; } >&2
 have=$(curl -s "http://127.0.0.1:$admin_port/metrics" | awk '/^portcullis_enforce_blocklist_decisions / {print $2}')
 
-# nginx with the example's snippets; the site's backend is kept alive in
-# both locations, so the one difference between them is the check.
+# nginx with the example's snippets. The site's backend is kept alive in
+# both locations (BACKEND_KEEPALIVE=0: a connection per request, as
+# site.conf's plain proxy_pass does), so the one difference between them is
+# the check.
+if [ "${BACKEND_KEEPALIVE:-1}" = 0 ]; then
+  backend="proxy_pass http://127.0.0.1:$upstream_port;"
+else
+  backend="proxy_pass http://bench_backend; proxy_http_version 1.1; proxy_set_header Connection \"\";"
+fi
 mkdir -p "$tmp/nginx"
 sed "s#127.0.0.1:9180#127.0.0.1:$enforce_port#" examples/nginx/portcullis-http.conf >"$tmp/nginx/portcullis-http.conf"
 cp examples/nginx/portcullis-server.conf "$tmp/nginx/portcullis-server.conf"
 site=$(sed -e "s#listen 8080;#listen 127.0.0.1:$nginx_port;\n    access_log off;#" \
            -e "s#/etc/nginx/portcullis/#$tmp/nginx/#" \
-           -e "s#proxy_pass http://127.0.0.1:3000;#proxy_pass http://bench_backend; proxy_http_version 1.1; proxy_set_header Connection \"\";#" \
-           -e "s#    location / {#    location /.bench/nocheck {\n        auth_request off;\n        proxy_pass http://bench_backend; proxy_http_version 1.1; proxy_set_header Connection \"\";\n    }\n    location / {#" \
+           -e "s#proxy_pass http://127.0.0.1:3000;#$backend#" \
+           -e "s#    location / {#    location /.bench/nocheck {\n        auth_request off;\n        $backend\n    }\n    location / {#" \
            examples/nginx/site.conf)
-grep -q "bench_backend" <<<"$site" || { echo "examples/nginx/site.conf no longer holds what this script rewrites; update it" >&2; exit 2; }
+[ "$(grep -cF "$backend" <<<"$site")" = 2 ] || { echo "examples/nginx/site.conf no longer holds what this script rewrites; update it" >&2; exit 2; }
 cat >"$tmp/nginx/nginx.conf" <<CONF
 daemon off;
 master_process off;
@@ -123,7 +130,7 @@ pair() { # round, connections, suffix: both sides, in an order that alternates b
   else run "$with" "with_check$3" "$2"; run "$without" "without_check$3" "$2"; fi
 }
 
-echo "nginx (1 worker) -> auth_request -> portcullis enforce ($have decisions in its view), on loopback"
+echo "nginx (1 worker) -> auth_request -> portcullis enforce ($have decisions in its view), on loopback; backend kept alive: ${BACKEND_KEEPALIVE:-1}"
 echo "wrk -t1 -d${secs}s per side: -c$conns for throughput, -c1 for the latency of one request at a time;"
 echo "$rounds rounds alternating the sides; $(nproc) cores shared by wrk, nginx, enforce and the backend"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
