@@ -154,43 +154,14 @@ func (p *Pipeline) Stats() Stats {
 // when it is due. It returns a decision.Decision when the client is to be blocked,
 // and nil otherwise. rec is not kept.
 func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
-	if p.observe != nil {
-		p.observe(rec)
-	}
-	key, scope := p.cfg.Identity.Key(p.key[:0], rec)
-	p.key = key
-	c := p.table.Observe(key, scope, rec)
-	p.stats.Events++
-	s := &c.Ext
-	if !s.checked {
-		s.checked = true
-		s.allowed = p.allow.Allows(c.Key(), rec.ClientIP, rec.APIKey, rec.User)
-		s.ident = nil
-		if p.model != nil {
-			s.ident = p.model.Identity(c.Key(), rec.APIKey)
-		}
-	}
+	c := p.client(rec)
 	if d := p.campaignEvent(c, rec); d != nil {
 		return d
 	}
-	if s.allowed {
-		p.stats.Allowed++
+	if !p.due(c, rec) {
 		return nil
 	}
-	if rec.TS < s.blockedUntil {
-		p.stats.Blocked++
-		return nil
-	}
-	n := c.Events()
-	if n < uint32(p.cfg.Policy.MinEvents) {
-		return nil
-	}
-	// Judge at MinEvents, each time the count doubles (so a fast client is
-	// judged often while it ramps up), and then every JudgeInterval.
-	if s.judgedN != 0 && n < 2*s.judgedN && rec.TS-s.judgedTS < p.every {
-		return nil
-	}
-	s.judgedN, s.judgedTS = n, rec.TS
+	s := &c.Ext
 	c.Vector(&p.vec)
 	p.stats.Judged++
 	if p.collect != nil {
@@ -223,21 +194,74 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 	if !block {
 		return nil
 	}
+	return p.act(c, rec.TS)
+}
+
+// client folds rec into its client's state and returns the client, with
+// its allowlisting and baseline looked up on its first event.
+func (p *Pipeline) client(rec *ingest.Record) *Client {
+	if p.observe != nil {
+		p.observe(rec)
+	}
+	key, scope := p.cfg.Identity.Key(p.key[:0], rec)
+	p.key = key
+	c := p.table.Observe(key, scope, rec)
+	p.stats.Events++
+	if s := &c.Ext; !s.checked {
+		s.checked = true
+		s.allowed = p.allow.Allows(c.Key(), rec.ClientIP, rec.APIKey, rec.User)
+		s.ident = nil
+		if p.model != nil {
+			s.ident = p.model.Identity(c.Key(), rec.APIKey)
+		}
+	}
+	return c
+}
+
+// due says whether c is to be judged at rec: not allowlisted, not blocked,
+// with MinEvents events, and at MinEvents, each time its count doubles (so
+// a fast client is judged often while it ramps up), and then every
+// JudgeInterval. It notes the judgement.
+func (p *Pipeline) due(c *Client, rec *ingest.Record) bool {
+	s := &c.Ext
+	if s.allowed {
+		p.stats.Allowed++
+		return false
+	}
+	if rec.TS < s.blockedUntil {
+		p.stats.Blocked++
+		return false
+	}
+	n := c.Events()
+	if n < uint32(p.cfg.Policy.MinEvents) {
+		return false
+	}
+	if s.judgedN != 0 && n < 2*s.judgedN && rec.TS-s.judgedTS < p.every {
+		return false
+	}
+	s.judgedN, s.judgedTS = n, rec.TS
+	return true
+}
+
+// act decides about c, judged past the threshold at ts, with the action the
+// policy takes that far past it.
+func (p *Pipeline) act(c *Client, ts int64) *decision.Decision {
+	s := &c.Ext
 	action := p.cfg.Policy.ActionFor(p.res.Score - p.model.Threshold)
 	if action == decision.ActionBlock {
-		s.blockedUntil = rec.TS + p.ttl
+		s.blockedUntil = ts + p.ttl
 	} else {
 		// A milder action leaves the client judged, so that it is blocked
 		// once it scores far enough past the threshold; it is decided
 		// about again only when its action grows stricter.
 		r := actionRank(action)
-		if rec.TS < s.mildUntil && r <= s.mild {
+		if ts < s.mildUntil && r <= s.mild {
 			return nil
 		}
-		s.mild, s.mildUntil = r, rec.TS+p.ttl
+		s.mild, s.mildUntil = r, ts+p.ttl
 	}
 	p.stats.Decisions++
-	return p.decision(c, rec.TS, action)
+	return p.decision(c, ts, action)
 }
 
 func (p *Pipeline) decision(c *Client, ts int64, action string) *decision.Decision {

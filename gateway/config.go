@@ -209,6 +209,43 @@ func setDefault[T comparable](v *T, def T) {
 // Validate reports what is wrong with c, after WithDefaults, naming what
 // to fix.
 func (c Config) Validate() error {
+	errs := c.validateRoutes()
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("gateway: "+format, args...))
+	}
+	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxHeaderBytes <= 0 || c.Limits.MaxURLLength <= 0 || c.Limits.MaxHeaders <= 0 {
+		bad("limits %+v: every limit must be above 0", c.Limits)
+	}
+	t := c.Timeouts
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"read_header", t.ReadHeader}, {"read", t.Read}, {"write", t.Write}, {"idle", t.Idle},
+		{"upstream_dial", t.UpstreamDial}, {"upstream_response_header", t.UpstreamResponseHeader}, {"upstream", t.Upstream},
+		{"tunnel_recheck", t.TunnelRecheck}} {
+		if d.v <= 0 {
+			bad("timeouts.%s is %v; set it above 0", d.name, d.v)
+		}
+	}
+	if t.Write > 0 && t.Upstream > t.Write {
+		bad("timeouts.upstream (%v) is above timeouts.write (%v): the listener would cut responses the upstream is still allowed to send; raise write or lower upstream", t.Upstream, t.Write)
+	}
+	if err := c.RequestIdentity.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("gateway: %w", err))
+	}
+	if c.AccessLog.Buffer <= 0 {
+		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
+	}
+	if err := c.Challenge.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("gateway: %w", err))
+	}
+	errs = append(errs, c.validateSecurity()...)
+	errs = append(errs, c.validateAuth()...)
+	return errors.Join(errs...)
+}
+
+// validateRoutes reports what is wrong with c's routes.
+func (c Config) validateRoutes() []error {
 	var errs []error
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("gateway: "+format, args...))
@@ -261,35 +298,7 @@ func (c Config) Validate() error {
 			bad("%s: rate_limit rps %v, burst %d: set rps above 0 (and burst at least 1), or leave both unset for no limit", where, rl.RPS, rl.Burst)
 		}
 	}
-	if c.Limits.MaxBodyBytes <= 0 || c.Limits.MaxHeaderBytes <= 0 || c.Limits.MaxURLLength <= 0 || c.Limits.MaxHeaders <= 0 {
-		bad("limits %+v: every limit must be above 0", c.Limits)
-	}
-	t := c.Timeouts
-	for _, d := range []struct {
-		name string
-		v    time.Duration
-	}{{"read_header", t.ReadHeader}, {"read", t.Read}, {"write", t.Write}, {"idle", t.Idle},
-		{"upstream_dial", t.UpstreamDial}, {"upstream_response_header", t.UpstreamResponseHeader}, {"upstream", t.Upstream},
-		{"tunnel_recheck", t.TunnelRecheck}} {
-		if d.v <= 0 {
-			bad("timeouts.%s is %v; set it above 0", d.name, d.v)
-		}
-	}
-	if t.Write > 0 && t.Upstream > t.Write {
-		bad("timeouts.upstream (%v) is above timeouts.write (%v): the listener would cut responses the upstream is still allowed to send; raise write or lower upstream", t.Upstream, t.Write)
-	}
-	if err := c.RequestIdentity.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("gateway: %w", err))
-	}
-	if c.AccessLog.Buffer <= 0 {
-		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
-	}
-	if err := c.Challenge.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("gateway: %w", err))
-	}
-	errs = append(errs, c.validateSecurity()...)
-	errs = append(errs, c.validateAuth()...)
-	return errors.Join(errs...)
+	return errs
 }
 
 func methodsOverlap(a, b []string) bool {
