@@ -52,9 +52,10 @@ var _ HistorySource = (*detector.History)(nil)
 // Service lists the active decisions and changes the blocklist on an
 // operator's behalf. It is safe for concurrent use.
 type Service struct {
-	store   Store
-	history HistorySource
-	now     func() time.Time
+	store     Store
+	history   HistorySource
+	now       func() time.Time
+	onVerdict func(decision.Verdict) // see OnVerdict (verdict.go)
 }
 
 // NewService returns a Service over store. history may be nil: decisions
@@ -165,11 +166,25 @@ func (s *Service) Get(ctx context.Context, client string) (Detail, error) {
 	return det, nil
 }
 
-// Unblock removes the block on client and forgets its offenses. It
-// returns an error wrapping ErrNotBlocked when client was not blocked.
+// Unblock removes the block on client and forgets its offenses, and
+// records the verdict with the decision it reverses (verdict.go). It
+// returns an error wrapping ErrNotBlocked when client was not blocked, and
+// one wrapping ErrVerdictNotRecorded when it was unblocked but the verdict
+// was not recorded.
 func (s *Service) Unblock(ctx context.Context, client string) error {
 	if err := checkClient(client); err != nil {
 		return err
+	}
+	// The decision as stored, for the verdict; read before it goes.
+	d, err := s.store.Get(ctx, client)
+	if err != nil {
+		return fmt.Errorf("review: unblock %s: %w", client, err)
+	}
+	var exp time.Time
+	if d != nil {
+		if exp, _, err = s.store.Expiry(ctx, client); err != nil {
+			return fmt.Errorf("review: unblock %s: %w", client, err)
+		}
 	}
 	ok, err := s.store.Remove(ctx, client)
 	if err != nil {
@@ -178,11 +193,14 @@ func (s *Service) Unblock(ctx context.Context, client string) error {
 	if !ok {
 		return fmt.Errorf("review: unblock %s: %w", client, ErrNotBlocked)
 	}
-	return nil
+	return s.record(ctx, "unblocked "+client, s.verdict(ctx, decision.VerdictUnblock, client, d, storedAt(d, exp)))
 }
 
 // Allow adds entry to the allowlist: an IP address, a CIDR prefix, or an
-// exact identity such as an API key. Active blocks it covers are lifted.
+// exact identity such as an API key. Active blocks it covers are lifted;
+// a verdict is recorded for each, or one for the entry when it lifted
+// none (an error wrapping ErrVerdictNotRecorded says the entry was added
+// but they were not).
 func (s *Service) Allow(ctx context.Context, entry string) error {
 	return s.allow(ctx, entry, false)
 }
@@ -215,10 +233,29 @@ func (s *Service) allow(ctx context.Context, entry string, all bool) error {
 	if !all && CoversEverything(entry) {
 		return fmt.Errorf("review: %w: %s: %w; if that is what you want, force it (--force, or \"force\": true)", ErrBadInput, entry, ErrAllowsEverything)
 	}
+	// The decisions the entry lifts, as stored, for the verdicts.
+	snap, err := s.store.List(ctx)
+	if err != nil {
+		return fmt.Errorf("review: allow %s: %w", entry, err)
+	}
 	if err := s.store.Allow(ctx, entry); err != nil {
 		return fmt.Errorf("review: allow %s: %w", entry, err)
 	}
-	return nil
+	al, _ := decision.ParseAllowlist([]string{entry}) // validated above
+	var vs []decision.Verdict
+	for i, d := range snap.Decisions {
+		if al.Covers(d.Client) {
+			v := s.verdict(ctx, decision.VerdictAllow, d.Client, d, storedAt(d, snap.Expires[i]))
+			v.Entry = entry
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) == 0 {
+		v := s.verdict(ctx, decision.VerdictAllow, entry, nil, time.Time{})
+		v.Entry = entry
+		vs = append(vs, v)
+	}
+	return s.record(ctx, "allowlisted "+entry, vs...)
 }
 
 // Unallow removes entry from the allowlist. It returns an error wrapping

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os/user"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -72,11 +73,32 @@ func Open(c StoreConfig, log *slog.Logger) (*redisstore.Store, error) {
 // manual, the store's allowlist, breaker and cap), and writes to w until
 // when.
 func Add(ctx context.Context, r *redisstore.Store, w io.Writer, client string, ttl time.Duration, note string) error {
-	o, err := review.NewService(r, nil).Block(ctx, client, ttl, note)
-	if err != nil {
+	o, err := review.NewService(r, nil).Block(cliActor(ctx), client, ttl, note)
+	if err != nil && !errors.Is(err, review.ErrVerdictNotRecorded) {
 		return err
 	}
 	fmt.Fprintf(w, "%s %s until %s\n", EscapeText(client), o.Result, o.Expires.UTC().Format(time.RFC3339))
+	return warnVerdict(w, err)
+}
+
+// cliActor says the verdicts recorded under ctx come from the CLI, run by
+// the user the process runs as.
+func cliActor(ctx context.Context) context.Context {
+	by := ""
+	if u, err := user.Current(); err == nil {
+		by = u.Username
+	}
+	return review.WithActor(ctx, review.ViaCLI, by)
+}
+
+// warnVerdict writes a warning for an error wrapping
+// review.ErrVerdictNotRecorded, whose change was made: the command
+// succeeded. Other errors are returned.
+func warnVerdict(w io.Writer, err error) error {
+	if err == nil || !errors.Is(err, review.ErrVerdictNotRecorded) {
+		return err
+	}
+	fmt.Fprintf(w, "warning: %s\n", EscapeText(strings.TrimPrefix(err.Error(), "review: ")))
 	return nil
 }
 
@@ -180,23 +202,25 @@ func Allow(ctx context.Context, r *redisstore.Store, w io.Writer, entry string, 
 	if force {
 		do = svc.AllowAll
 	}
-	if err := do(ctx, entry); err != nil {
+	err := do(cliActor(ctx), entry)
+	if err != nil && !errors.Is(err, review.ErrVerdictNotRecorded) {
 		return err
 	}
 	fmt.Fprintf(w, "%s allowlisted\n", EscapeText(entry))
-	return nil
+	return warnVerdict(w, err)
 }
 
 // Unblock lifts the block on client through the review service.
 func Unblock(ctx context.Context, r *redisstore.Store, w io.Writer, client string) error {
-	if err := review.NewService(r, nil).Unblock(ctx, client); err != nil {
-		if errors.Is(err, review.ErrNotBlocked) {
-			return fmt.Errorf("%s was not blocked", EscapeText(client))
-		}
+	err := review.NewService(r, nil).Unblock(cliActor(ctx), client)
+	if errors.Is(err, review.ErrNotBlocked) {
+		return fmt.Errorf("%s was not blocked", EscapeText(client))
+	}
+	if err != nil && !errors.Is(err, review.ErrVerdictNotRecorded) {
 		return err
 	}
 	fmt.Fprintf(w, "%s unblocked\n", EscapeText(client))
-	return nil
+	return warnVerdict(w, err)
 }
 
 // Unallow removes an allowlist entry through the review service.
