@@ -36,7 +36,7 @@ func TestSummarize(t *testing.T) {
 	vs := []decision.Verdict{
 		reversal(decision.VerdictUnblock, a, 10*time.Minute),
 		reversal(decision.VerdictUnblock, c, 30*time.Minute),
-		reversal(decision.VerdictAllow, c, 40*time.Minute), // the same block again: counted once
+		reversal(decision.VerdictAllow, c, 40*time.Minute),  // the same block again: counted once
 		reversal(decision.VerdictUnblock, old, 2*time.Hour), // a block of before the period
 		{Kind: decision.VerdictAllow, Label: decision.LabelBenign, Client: "10.0.0.0/8", Entry: "10.0.0.0/8", At: t0.Add(5 * time.Hour)},
 		{Kind: decision.VerdictBlock, Label: decision.LabelAttack, Client: m.Client, At: m.Stored, Decision: m.Decision, Stored: m.Stored},
