@@ -329,3 +329,24 @@ func TestGatewayStaysOffTheModels(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLearnedLimit measures the learned limit of a request among a
+// thousand endpoints: the match of its method and path, then its bucket.
+func BenchmarkLearnedLimit(b *testing.B) {
+	var es []LearnedEndpoint
+	for i := range 1000 {
+		es = append(es, LearnedEndpoint{Method: "GET", Path: fmt.Sprintf("/api/v%d/items/{id}", i), Class: "anonymous", RPS: 1e9, Burst: 1e9})
+	}
+	s := newLearnedSet(es, limits.ModeLog, false, DefaultLearnedMaxClients, func(string, string, string) prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Name: "x"})
+	})
+	g := &Gateway{learned: s}
+	ex := &exchange{ip: netip.MustParseAddr("203.0.113.5")}
+	ctx := b.Context()
+	b.ReportAllocs()
+	for b.Loop() {
+		if l := s.match("/api/v500/items/42", "GET"); l != nil {
+			g.allowLearned(ctx, l, ex)
+		}
+	}
+}
