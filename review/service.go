@@ -233,22 +233,18 @@ func (s *Service) allow(ctx context.Context, entry string, all bool) error {
 	if !all && CoversEverything(entry) {
 		return fmt.Errorf("review: %w: %s: %w; if that is what you want, force it (--force, or \"force\": true)", ErrBadInput, entry, ErrAllowsEverything)
 	}
-	// The decisions the entry lifts, as stored, for the verdicts.
-	snap, err := s.store.List(ctx)
+	lifted, err := s.lifted(ctx, entry)
 	if err != nil {
 		return fmt.Errorf("review: allow %s: %w", entry, err)
 	}
 	if err := s.store.Allow(ctx, entry); err != nil {
 		return fmt.Errorf("review: allow %s: %w", entry, err)
 	}
-	al, _ := decision.ParseAllowlist([]string{entry}) // validated above
 	var vs []decision.Verdict
-	for i, d := range snap.Decisions {
-		if al.Covers(d.Client) {
-			v := s.verdict(ctx, decision.VerdictAllow, d.Client, d, storedAt(d, snap.Expires[i]))
-			v.Entry = entry
-			vs = append(vs, v)
-		}
+	for _, l := range lifted {
+		v := s.verdict(ctx, decision.VerdictAllow, l.d.Client, l.d, storedAt(l.d, l.exp))
+		v.Entry = entry
+		vs = append(vs, v)
 	}
 	if len(vs) == 0 {
 		v := s.verdict(ctx, decision.VerdictAllow, entry, nil, time.Time{})
@@ -256,6 +252,49 @@ func (s *Service) allow(ctx context.Context, entry string, all bool) error {
 		vs = append(vs, v)
 	}
 	return s.record(ctx, "allowlisted "+entry, vs...)
+}
+
+// liftedDecision is an active decision an allowlist entry lifts.
+type liftedDecision struct {
+	d   *decision.Decision
+	exp time.Time
+}
+
+// lifted returns the active decisions the allowlist entry e (validated)
+// covers, as stored, for the verdicts of Allow. An address or an identity
+// covers one client, read alone; a prefix may cover any, so the
+// decisions are listed.
+func (s *Service) lifted(ctx context.Context, e string) ([]liftedDecision, error) {
+	al, err := decision.ParseAllowlist([]string{e})
+	if err != nil {
+		return nil, err
+	}
+	var out []liftedDecision
+	if !strings.Contains(e, "/") {
+		client := e
+		if a, err := netip.ParseAddr(e); err == nil {
+			client = a.Unmap().WithZone("").String()
+		}
+		d, err := s.store.Get(ctx, client)
+		if err != nil || d == nil {
+			return nil, err
+		}
+		exp, _, err := s.store.Expiry(ctx, client)
+		if err != nil {
+			return nil, err
+		}
+		return append(out, liftedDecision{d, exp}), nil
+	}
+	snap, err := s.store.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range snap.Decisions {
+		if al.Covers(d.Client) {
+			out = append(out, liftedDecision{d, snap.Expires[i]})
+		}
+	}
+	return out, nil
 }
 
 // Unallow removes entry from the allowlist. It returns an error wrapping

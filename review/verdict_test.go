@@ -113,6 +113,18 @@ func TestOperatorsActsAreRecordedAsVerdicts(t *testing.T) {
 			t.Errorf("verdict %+v", v)
 		}
 	})
+	t.Run("an address allowlisted is a verdict with its block, however it is written", func(t *testing.T) {
+		r.block(t, testDecision("192.0.2.30", time.Minute, 0.75, "rate"), testDecision("192.0.2.31", time.Minute, 0.75, "rate"))
+		for _, tt := range []struct{ entry, client string }{{"192.0.2.30", "192.0.2.30"}, {"::ffff:192.0.2.31", "192.0.2.31"}} {
+			if err := r.svc.Allow(ctx, tt.entry); err != nil {
+				t.Fatal(err)
+			}
+			vs := verdicts(t)
+			if v := vs[len(vs)-1]; v.Client != tt.client || v.Entry != tt.entry || v.Decision == nil || v.Decision.Score != 0.75 || !v.Reverses() {
+				t.Errorf("allow %s: verdict %+v", tt.entry, v)
+			}
+		}
+	})
 	t.Run("a block by hand is an attack verdict", func(t *testing.T) {
 		if _, err := r.svc.Block(review.WithActor(ctx, review.ViaCLI, "bob"), "192.0.2.9", time.Hour, "ticket 7"); err != nil {
 			t.Fatal(err)
