@@ -316,7 +316,7 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 	}
 	ev.Signals = sig
 	w := t.weight(ts)
-	nw, fa, rp, fl := w*b2f(ev.New), w*b2f(sig.FailingAddr), w*b2f(sig.Repeater), w*b2f(ev.Failed)
+	nw, fa, rp := w*b2f(ev.New), w*b2f(sig.FailingAddr), w*b2f(sig.Repeater)
 	// The site.
 	t.site.req += w
 	t.site.newAddr += nw
@@ -331,39 +331,59 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 			t.observeNet(m.net[1], ts, w, nw)
 		}
 	}
-	// The fingerprint.
+	t.observeFingerprint(m.ua, rec, ev.Failed, w, nw)
+	e := t.observeEndpoint(ev.Endpoint, rec, ev.Failed, w, nw, fa, rp)
+	if e.norm == nil || ts-t.siteFirst < int64(warmUp) {
+		return ev
+	}
+	ev.Opened = t.judge(e, ev.Endpoint, rec, &sig)
+	ev.Campaign = e.camp
+	return ev
+}
+
+// observeFingerprint folds a request into the aggregate of its client's
+// user-agent family and its shape.
+func (t *Tracker) observeFingerprint(ua uint64, rec *ingest.Record, failed bool, w, nw float64) {
 	shape := uint64(0)
 	if !isRead(rec.Method) {
 		shape |= shapeWrite
 	}
-	if ev.Failed {
+	if failed {
 		shape |= shapeFailed
 	}
 	if len(rec.APIKey) > 0 {
 		shape |= shapeKeyed
 	}
-	fp, _ := t.fps.get(m.ua^shape, ts)
+	fp, _ := t.fps.get(ua^shape, rec.TS)
 	fp.req += w
 	fp.newAddr += nw
-	fp.fail += fl
+	fp.fail += w * b2f(failed)
+}
 
-	// The endpoint.
-	e, isNew := t.eps.get(ev.Endpoint, ts)
+// observeEndpoint folds a request into the aggregate of endpoint key, with
+// the weights of a request, a new address, a failing address and a
+// repeater, and returns the aggregate.
+func (t *Tracker) observeEndpoint(key uint64, rec *ingest.Record, failed bool, w, nw, fa, rp float64) *endpoint {
+	e, isNew := t.eps.get(key, rec.TS)
 	if isNew {
-		e.norm = t.normOf(ev.Endpoint)
+		e.norm = t.normOf(key)
 	}
 	e.req += w
-	e.fail += fl
+	e.fail += w * b2f(failed)
 	if rec.ReqBytes > 0 {
 		e.bytes += w * float64(rec.ReqBytes)
 	}
 	e.newAddr += nw
 	e.failAddr += fa
 	e.repeaters += rp
+	return e
+}
 
-	if e.norm == nil || ts-t.siteFirst < int64(warmUp) {
-		return ev
-	}
+// judge closes e's campaign if it went quiet, and, when the request made
+// its client a failing or repeating address or a campaign is open there,
+// opens one if e departs from its norm. It reports whether it opened one.
+func (t *Tracker) judge(e *endpoint, key uint64, rec *ingest.Record, sig *Signals) (opened bool) {
+	ts := rec.TS
 	if c := e.camp; c != nil {
 		idle := ts - c.LastDeparture
 		if c.Established == 0 && idle > int64(pendingFor) || idle > int64(endAfter) {
@@ -371,20 +391,21 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 			e.camp = nil
 		}
 	}
-	if sig.FailingAddr || sig.Repeater || e.camp != nil {
-		ch, value, limit, typical := t.departure(e, ts)
-		if ch != 0 {
-			if e.camp == nil {
-				e.camp = t.open(ev.Endpoint, rec, ch, ts, value, limit, typical)
-				ev.Opened = e.camp != nil
-			}
-			if e.camp != nil && e.camp.Channel == ch {
-				e.camp.LastDeparture = ts
-			}
-		}
+	if !sig.FailingAddr && !sig.Repeater && e.camp == nil {
+		return false
 	}
-	ev.Campaign = e.camp
-	return ev
+	ch, value, limit, typical := t.departure(e, ts)
+	if ch == 0 {
+		return false
+	}
+	if e.camp == nil {
+		e.camp = t.open(key, rec, ch, ts, value, limit, typical)
+		opened = e.camp != nil
+	}
+	if e.camp != nil && e.camp.Channel == ch {
+		e.camp.LastDeparture = ts
+	}
+	return opened
 }
 
 func b2f(b bool) float64 {

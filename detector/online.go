@@ -196,73 +196,39 @@ func (o *Online) publishStats() {
 // own, so a graceful shutdown loses nothing and re-reads nothing. It returns
 // nil when ctx was cancelled.
 func (o *Online) Run(ctx context.Context) error {
-	msgs := make(chan ingest.Message, o.cfg.BatchSize)
-	fetchErr := make(chan error, 1)
 	fetchCtx, stopFetch := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(msgs)
-		for {
-			m, err := o.consumer.Fetch(fetchCtx)
-			if err != nil {
-				if fetchCtx.Err() == nil {
-					fetchErr <- fmt.Errorf("detector: fetch: %w", err)
-				}
-				return
-			}
-			select {
-			case msgs <- m:
-			case <-fetchCtx.Done():
-				return
-			}
-		}
-	}()
+	msgs, fetchErr, fetching := o.fetch(fetchCtx)
 	defer func() {
 		stopFetch()
-		wg.Wait()
+		fetching.Wait()
 	}()
 
 	o.ready.Store(true)
 	defer o.ready.Store(false)
 
-	var (
-		batch     []ingest.Message
-		decisions []*decision.Decision
-		rec       ingest.Record
-		lp, _     = o.cfg.lineParser() // valid: NewOnline checked
-	)
-	ticker := time.NewTicker(o.cfg.FlushInterval)
-	defer ticker.Stop()
-	flush := func(ctx context.Context) error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := o.storeWithRetry(ctx, decisions); err != nil {
-			return err
-		}
-		if err := o.consumer.Commit(ctx, batch...); err != nil {
-			return fmt.Errorf("detector: commit: %w", err)
-		}
-		if o.metrics != nil {
-			o.metrics.committed.Add(float64(len(batch)))
-		}
-		batch, decisions = batch[:0], decisions[:0]
-		o.publishStats()
-		return nil
-	}
+	s := &runBatch{o: o}
+	s.lp, _ = o.cfg.lineParser() // valid: NewOnline checked
 	graceful := func() error {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		stopFetch()
 		// Drain what was fetched but not yet processed.
 		for m := range msgs {
-			batch = append(batch, m)
-			decisions = o.process(m, &rec, &lp, decisions, len(msgs) == 0)
+			s.add(m, len(msgs) == 0)
 		}
-		return flush(ctx)
+		return s.flush(ctx)
 	}
+	// flush stores and commits the batch; when that fails because ctx
+	// ended, Run still ends gracefully.
+	flush := func() error {
+		err := s.flush(ctx)
+		if err != nil && ctx.Err() != nil {
+			return graceful()
+		}
+		return err
+	}
+	ticker := time.NewTicker(o.cfg.FlushInterval)
+	defer ticker.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -273,10 +239,7 @@ func (o *Online) Run(ctx context.Context) error {
 			}
 			return err
 		case <-ticker.C:
-			if err := flush(ctx); err != nil {
-				if ctx.Err() != nil {
-					return graceful()
-				}
+			if err := flush(); err != nil {
 				return err
 			}
 		case m, ok := <-msgs:
@@ -284,20 +247,83 @@ func (o *Online) Run(ctx context.Context) error {
 				continue
 			}
 			if !o.warmed[m.Partition] {
-				o.warm(ctx, m, &rec, &lp)
+				o.warm(ctx, m, &s.rec, &s.lp)
 			}
-			batch = append(batch, m)
-			decisions = o.process(m, &rec, &lp, decisions, len(msgs) == 0)
-			if len(batch) >= o.cfg.BatchSize {
-				if err := flush(ctx); err != nil {
-					if ctx.Err() != nil {
-						return graceful()
-					}
-					return err
-				}
+			s.add(m, len(msgs) == 0)
+			if len(s.batch) < o.cfg.BatchSize {
+				continue
+			}
+			if err := flush(); err != nil {
+				return err
 			}
 		}
 	}
+}
+
+// fetch starts fetching messages into the returned channel until ctx ends
+// or a fetch fails, which it reports on the error channel. The channel is
+// closed when fetching stops; wait on the WaitGroup for that.
+func (o *Online) fetch(ctx context.Context) (<-chan ingest.Message, <-chan error, *sync.WaitGroup) {
+	msgs := make(chan ingest.Message, o.cfg.BatchSize)
+	fetchErr := make(chan error, 1)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(msgs)
+		for {
+			m, err := o.consumer.Fetch(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					fetchErr <- fmt.Errorf("detector: fetch: %w", err)
+				}
+				return
+			}
+			select {
+			case msgs <- m:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return msgs, fetchErr, &wg
+}
+
+// runBatch is what Run keeps between commits: the messages processed since
+// the last one and the decisions they made, which are stored before the
+// messages' offsets are committed.
+type runBatch struct {
+	o         *Online
+	batch     []ingest.Message
+	decisions []*decision.Decision
+	rec       ingest.Record
+	lp        ingest.LineParser
+}
+
+// add processes m into the batch; last says no other message is waiting.
+func (s *runBatch) add(m ingest.Message, last bool) {
+	s.batch = append(s.batch, m)
+	s.decisions = s.o.process(m, &s.rec, &s.lp, s.decisions, last)
+}
+
+// flush stores the batch's decisions, then commits its offsets.
+func (s *runBatch) flush(ctx context.Context) error {
+	if len(s.batch) == 0 {
+		return nil
+	}
+	if err := s.o.storeWithRetry(ctx, s.decisions); err != nil {
+		return err
+	}
+	if err := s.o.consumer.Commit(ctx, s.batch...); err != nil {
+		return fmt.Errorf("detector: commit: %w", err)
+	}
+	if s.o.metrics != nil {
+		s.o.metrics.committed.Add(float64(len(s.batch)))
+	}
+	clear(s.decisions) // let stored decisions go
+	s.batch, s.decisions = s.batch[:0], s.decisions[:0]
+	s.o.publishStats()
+	return nil
 }
 
 // warm reads again the past of m's partition before m (see

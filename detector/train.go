@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/limits"
@@ -38,9 +39,23 @@ type TrainConfig struct {
 	MaxIdentities int
 	// Seed makes training deterministic.
 	Seed uint64
+	// Cleared are clients (by the identity of Pipeline.Identity) that
+	// operators cleared after the detector blocked them: their peaks in the
+	// recording, or for a client the recording does not judge the reasons
+	// of the lifted decision, are normal by the operator's word, and the
+	// tails of the signals that carried them are widened to keep them
+	// under the threshold (see models.Model.ApplyFeedback).
+	Cleared []ClearedClient
 	// Progress, if set, is called now and then with the pass (1 or 2) and
 	// the bytes of input read so far in that pass.
 	Progress func(pass int, bytes int64)
+}
+
+// ClearedClient is a client an operator cleared, with the reasons of the
+// decision lifted.
+type ClearedClient struct {
+	Key     string
+	Reasons []decision.Reason
 }
 
 // Defaults for TrainConfig.
@@ -391,7 +406,12 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 	if err != nil {
 		return err
 	}
-	var peaks []models.SignalPeaks
+	var peaks, cleared []models.SignalPeaks
+	isCleared := make(map[string]bool, len(cfg.Cleared))
+	found := make(map[string]bool, len(cfg.Cleared))
+	for _, c := range cfg.Cleared {
+		isCleared[c.Key] = true
+	}
 	p2.calibrating = func(c *Client, v *features.Vector, payload float64) {
 		ps := c.Ext.peaks
 		if ps == nil {
@@ -412,6 +432,10 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 			return
 		}
 		peaks = append(peaks, ps.high)
+		if isCleared[c.Key()] {
+			cleared = append(cleared, ps.high)
+			found[c.Key()] = true
+		}
 		m.Identities[c.Key()].NotePeaks(&ps.high)
 		if ps.apiKey != "" {
 			m.KeyIdentities[ps.apiKey].NotePeaks(&ps.high)
@@ -431,6 +455,16 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 	}
 	p2.table.Each(done)
 	m.Calibrate(peaks, cfg.Model)
+	if len(cfg.Cleared) > 0 {
+		inRecording := len(found)
+		for _, c := range cfg.Cleared {
+			if !found[c.Key] {
+				found[c.Key] = true
+				cleared = append(cleared, models.ReasonPeaks(c.Reasons))
+			}
+		}
+		m.ApplyFeedback(cleared, len(isCleared), inRecording)
+	}
 	return nil
 }
 

@@ -130,55 +130,14 @@ func (c *Client[E]) Payload() (weight, marked, requests float64) {
 // payload marker the request carried, or -1, and weight that marker's
 // weight. It reports whether the client sent that marker for the first time.
 func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (firstMark bool) {
-	marks := marker >= 0
-	ts := r.TS
 	if c.events > 0 {
-		dt := float64(ts-c.last) / 1e9
-		if dt < 0 {
-			dt = 0 // out-of-order events within a client count as simultaneous
-		} else {
-			c.last = ts
-		}
-		if dt > 0 {
-			// One exponential serves the three time constants, each a
-			// whole multiple of the next (see longPerSustained).
-			dsus := math.Exp(-dt / TauSustained)
-			dl := powi(dsus, longPerSustained)
-			ds := powi(dl, shortPerLong)
-			c.short *= ds
-			c.c.n *= dl
-			c.c.errs *= dl
-			c.c.auth *= dl
-			c.c.notFound *= dl
-			c.c.other *= dl
-			c.c.writes *= dl
-			c.c.marks *= dl
-			c.c.novel *= dl
-			c.c.waf *= dl
-			c.c.markW *= dl
-			c.c.keyed *= dl
-			c.c.reqBytes *= dl
-			c.c.respBytes *= dl
-			c.refusedS *= dsus
-		}
-		if c.events == 1 {
-			c.gapMean, c.gapSq = dt, dt*dt
-		} else {
-			c.gapMean += gapAlpha * (dt - c.gapMean)
-			c.gapSq += gapAlpha * (dt*dt - c.gapSq)
-		}
+		c.advance(r.TS)
 	}
 	c.events++
 	c.short++
 	c.c.n++
 	ph, uh := PathHashes(r.Path)
-	novel := true
-	for _, h := range c.paths {
-		if h == ph {
-			novel = false
-			break
-		}
-	}
+	novel := !c.recent(ph)
 	if novel {
 		c.c.novel++
 	}
@@ -186,18 +145,97 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 	kh := uint32(0)
 	if len(r.APIKey) > 0 {
 		kh = PathHash(r.APIKey) | 1
+		c.c.keyed++
 	}
 	keyChanged := c.events > 1 && kh != c.lastKey
 	c.lastKey = kh
 	if write {
 		c.c.writes++
 	}
-	// A failure is evidence of guessing when the request tried something
-	// new: a path the client has not asked for lately, or (for credentials)
-	// a write. A client repeating the same read with a revoked token, or the
-	// same dead link, is broken rather than hostile, so those failures count
-	// only in error_ratio.
-	switch s := r.Status; {
+	c.countStatus(r.Status, write, novel, keyChanged)
+	if marker >= 0 {
+		c.c.marks++
+		c.c.markW += weight
+		w, bit := marker/64, uint64(1)<<(marker%64)
+		firstMark = c.markSeen[w]&bit == 0
+		c.markSeen[w] |= bit
+	}
+	if r.WAF > 0 {
+		c.c.waf++
+	}
+	if r.ReqBytes > 0 {
+		c.c.reqBytes += float64(r.ReqBytes)
+	}
+	if r.RespBytes > 0 {
+		c.c.respBytes += float64(r.RespBytes)
+	}
+	c.remember(r, ph, uh)
+	return firstMark
+}
+
+// advance decays the counts from the client's latest event to ts and
+// folds the gap into the gap statistics.
+func (c *Client[E]) advance(ts int64) {
+	dt := float64(ts-c.last) / 1e9
+	if dt < 0 {
+		dt = 0 // out-of-order events within a client count as simultaneous
+	} else {
+		c.last = ts
+	}
+	if dt > 0 {
+		// One exponential serves the three time constants, each a
+		// whole multiple of the next (see longPerSustained).
+		dsus := math.Exp(-dt / TauSustained)
+		dl := powi(dsus, longPerSustained)
+		c.short *= powi(dl, shortPerLong)
+		c.c.decay(dl)
+		c.refusedS *= dsus
+	}
+	if c.events == 1 {
+		c.gapMean, c.gapSq = dt, dt*dt
+	} else {
+		c.gapMean += gapAlpha * (dt - c.gapMean)
+		c.gapSq += gapAlpha * (dt*dt - c.gapSq)
+	}
+}
+
+// decay multiplies every count by d.
+func (k *counters) decay(d float64) {
+	k.n *= d
+	k.errs *= d
+	k.auth *= d
+	k.notFound *= d
+	k.other *= d
+	k.writes *= d
+	k.marks *= d
+	k.novel *= d
+	k.waf *= d
+	k.markW *= d
+	k.keyed *= d
+	k.reqBytes *= d
+	k.respBytes *= d
+}
+
+// recent reports whether path hash ph is among the client's last requests.
+func (c *Client[E]) recent(ph uint32) bool {
+	for _, h := range c.paths {
+		if h == ph {
+			return true
+		}
+	}
+	return false
+}
+
+// countStatus counts a response's status among the errors and, when it is
+// evidence of guessing, among the refusals.
+//
+// A failure is evidence of guessing when the request tried something new:
+// a path the client has not asked for lately, or (for credentials) a
+// write. A client repeating the same read with a revoked token, or the
+// same dead link, is broken rather than hostile, so those failures count
+// only in error_ratio.
+func (c *Client[E]) countStatus(s int, write, novel, keyChanged bool) {
+	switch {
 	case s == 401:
 		// 401 says the credentials failed, wherever they were sent: a job
 		// with a revoked key meets it on every page it reads. Guessing
@@ -223,25 +261,10 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 		c.c.other++
 		c.c.errs++
 	}
-	if marks {
-		c.c.marks++
-		c.c.markW += weight
-		w, bit := marker/64, uint64(1)<<(marker%64)
-		firstMark = c.markSeen[w]&bit == 0
-		c.markSeen[w] |= bit
-	}
-	if r.WAF > 0 {
-		c.c.waf++
-	}
-	if len(r.APIKey) > 0 {
-		c.c.keyed++
-	}
-	if r.ReqBytes > 0 {
-		c.c.reqBytes += float64(r.ReqBytes)
-	}
-	if r.RespBytes > 0 {
-		c.c.respBytes += float64(r.RespBytes)
-	}
+}
+
+// remember puts the request in the ring of the client's last requests.
+func (c *Client[E]) remember(r *ingest.Record, ph, uh uint32) {
 	c.paths[c.pos] = ph
 	c.urls[c.pos] = uint16(uh ^ uh>>16)
 	c.templates[c.pos] = TemplateHash(r.Path)
@@ -254,7 +277,6 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 		c.refused &^= 1 << c.pos
 	}
 	c.pos = (c.pos + 1) % ring
-	return firstMark
 }
 
 // The time constants' ratios: exp(-dt/TauLong) is exp(-dt/TauSustained)

@@ -66,6 +66,9 @@ type Calibration struct {
 	Q50 float64 `json:"q50"`
 	Q90 float64 `json:"q90"`
 	Q99 float64 `json:"q99"`
+	// Feedback says what operators' verdicts changed (train --feedback);
+	// nil without them.
+	Feedback *Feedback `json:"feedback,omitempty"`
 }
 
 // TrainingSummary describes the data a model was trained on.

@@ -12,7 +12,8 @@
 # sites of all models, and the time it all took.
 # HOLDOUT_SITES, GEN_SITES, SHOP_SITES and B2B_SITES override the sites
 # (default "7 11 23", "1 2 3", "5 8 13" and "3 6 17"); JOBS is how many
-# sites run at once (default 2).
+# sites run at once (default 2). EVAL_KEEP=DIR keeps each site's labels,
+# decisions and score output in DIR/SITE.
 # Usage: tools/eval.sh [train seed]   (about 2-3 minutes on 2 cores; ~400 MB in a temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ seed=${1:-1}
 jobs=${JOBS:-2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+keep=${EVAL_KEEP:-}
 began=$SECONDS
 for cmd in ./cmd/portcullis ./tools/holdout ./tools/shopsim ./tools/b2bsim ./tools/evalsum; do
   go build -o "$tmp/bin/$(basename $cmd)" "$cmd"
@@ -46,6 +48,9 @@ site() {
   $pc score --model "$dir/m.pcm" --in "$dir/test.jsonl" --decisions "$dir/decisions.jsonl" --labels "$dir/test.labels" >"$dir/score.out"
   rm -f "$dir/train.jsonl" "$dir/test.jsonl" "$dir/m.pcm"
   summary "$1" "$dir/score.out" >"$dir/line"
+  if [[ -n $keep ]]; then
+    mkdir -p "$keep/$1" && cp "$dir"/* "$keep/$1/"
+  fi
 }
 gen_holdout() {
   "$tmp/bin/holdout" -seed 1 -site "$1" -start 2026-04-07T13:00:00Z -minutes 15 -clients 3000 -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null 2>&1

@@ -29,6 +29,9 @@ type TrainConfig struct {
 	// Out is the model file to write.
 	Out   string
 	Train detector.TrainConfig
+	// Feedback are files of operators' verdicts (portcullis feedback
+	// export): the clients they cleared are normal by their word.
+	Feedback []string
 	// NoProgress turns off the progress bar drawn on a terminal.
 	NoProgress   bool
 	MaxMalformed MaxMalformed
@@ -58,6 +61,13 @@ func Train(ctx context.Context, c TrainConfig, stdout, stderr io.Writer) error {
 	defer cleanup()
 	cfg := c.Train
 	cfg.Pipeline.Identity = id
+	var cleared Cleared
+	if len(c.Feedback) > 0 {
+		if cleared, err = readFeedback(c.Feedback, id.String()); err != nil {
+			return err
+		}
+		cfg.Cleared = cleared.Clients
+	}
 	var total int64
 	for _, f := range files {
 		total += f.Size()
@@ -93,7 +103,31 @@ func Train(ctx context.Context, c TrainConfig, stdout, stderr io.Writer) error {
 		return err
 	}
 	printTrainSummary(stdout, m, c.Out, time.Since(start))
+	if len(c.Feedback) > 0 {
+		printFeedback(stdout, m, cleared)
+	}
 	return nil
+}
+
+// printFeedback says what operators' verdicts changed.
+func printFeedback(w io.Writer, m *models.Model, c Cleared) {
+	fmt.Fprintf(w, "feedback: %d verdicts, %d operator-cleared clients", c.Verdicts, len(c.Clients))
+	if c.OtherScope > 0 {
+		fmt.Fprintf(w, " (and %d of another scope than the identity %s, left out)", c.OtherScope, m.Training.Identity)
+	}
+	f := m.Calibration.Feedback
+	if f == nil {
+		fmt.Fprintln(w)
+		return
+	}
+	fmt.Fprintf(w, " (%d of them judged in this recording, the others by the reasons of their lifted decisions): the threshold reached %d of them and now reaches %d", f.Found, f.BlockedBefore, f.BlockedAfter)
+	if len(f.Refitted) > 0 {
+		fmt.Fprintf(w, "; tails re-fitted: %s", strings.Join(f.Refitted, ", "))
+	}
+	if f.VolumeRaised {
+		fmt.Fprintf(w, "; volume limit raised to %.0f", m.Volume.Requests)
+	}
+	fmt.Fprintln(w)
 }
 
 // progressBars returns a training progress callback that draws one bar a

@@ -49,6 +49,7 @@ to a temporary file.`,
 	f.IntVar(&c.Train.Model.Forest.Trees, "trees", 0, "trees in the forest (default 100)")
 	f.IntVar(&c.Train.Model.Forest.SampleSize, "sample-size", 0, "rows per tree, ψ (default 256)")
 	f.Uint64Var(&c.Train.Seed, "seed", 1, "seed; training is deterministic for a seed")
+	f.StringArrayVar(&c.Feedback, "feedback", nil, "operators' verdicts (portcullis feedback export), repeatable: clients they cleared after a block are kept under the threshold")
 	f.BoolVar(&c.NoProgress, "no-progress", false, "do not draw a progress bar")
 	registerMaxMalformed(cmd, &c.MaxMalformed)
 	return cmd
