@@ -20,8 +20,8 @@ import (
 
 // TestVerdictsRoundTrip: the detector blocks two clients, an operator
 // unblocks one through the review API and blocks another by hand with the
-// CLI; feedback export writes both verdicts, and report counts the
-// reversal.
+// CLI; feedback export writes both verdicts, report counts the reversal,
+// and train --feedback takes the cleared client.
 func TestVerdictsRoundTrip(t *testing.T) {
 	addr := redistest.Start(t)
 	const prefix = "fb:"
@@ -105,5 +105,13 @@ func TestVerdictsRoundTrip(t *testing.T) {
 	}
 	if _, err := execute(t.Context(), append([]string{"report", "--since", "a while"}, redisFlags...)...); err == nil || !strings.Contains(err.Error(), "--since") {
 		t.Errorf("a bad --since: %v", err)
+	}
+
+	// The export is what train --feedback reads: the unblocked client is
+	// an operator-cleared one, the manual block is not.
+	p := shared(t)
+	tr := run(t, "train", "--in", p.path("day1.jsonl"), "--out", filepath.Join(t.TempDir(), "m.pcm"), "--no-progress", "--feedback", out)
+	if !strings.Contains(tr.stdout, "feedback: 2 verdicts, 1 operator-cleared clients") {
+		t.Errorf("train --feedback with the export did not take its verdicts:\n%s", tr.stdout)
 	}
 }
