@@ -104,7 +104,7 @@ func validateEndpoints(es []LearnedEndpoint, where string) []error {
 	var errs []error
 	seen := map[[3]string]bool{}
 	for i, e := range es {
-		at := fmt.Sprintf("gateway: rate_limits: %s[%d] (%s %s)", where, i, printable(e.Method), printable(e.Path))
+		at := fmt.Sprintf("gateway: rate_limits: %s[%d] (%s %s)", where, i, printableField(e.Method), printableField(e.Path))
 		if !isMethod(e.Method) {
 			errs = append(errs, fmt.Errorf("%s: method %q must be upper case, as in GET", at, e.Method))
 		}
@@ -126,8 +126,8 @@ func validateEndpoints(es []LearnedEndpoint, where string) []error {
 	return errs
 }
 
-// printable quotes s when it holds what a terminal would act on.
-func printable(s string) string {
+// printableField quotes s when it holds what a terminal would act on.
+func printableField(s string) string {
 	for _, c := range s {
 		if c < ' ' || c == 0x7f || c > '~' {
 			q := fmt.Sprintf("%q", s)
