@@ -45,7 +45,6 @@ type Gateway struct {
 	stages   *stages             // the data path (stages.go)
 	head     handler             // its first stage
 	auth     *auth.Authenticator // nil: no route takes credentials (see WithAuth)
-	learned  *learnedSet         // learned per-endpoint limits; nil without (learned.go)
 	// userHeader is Config.UserHeader in canonical form.
 	userHeader string
 

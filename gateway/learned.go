@@ -337,7 +337,8 @@ type credential struct {
 // there is. A class without a limit passes. The client is keyed when its
 // credentials were verified (an API key's id or a user), else anonymous,
 // by address: a key merely presented could be rotated for fresh buckets.
-func (g *Gateway) allowLearned(ctx context.Context, l *learnedLimit, ex *exchange) (*learnedBucket, bool, time.Duration) {
+func (s *rateLimitStage) allowLearned(ctx context.Context, l *learnedLimit, ex *exchange) (*learnedBucket, bool, time.Duration) {
+	g := s.g
 	b, key := l.anon, credential{}
 	switch {
 	case ex.keyID != "":
@@ -348,7 +349,7 @@ func (g *Gateway) allowLearned(ctx context.Context, l *learnedLimit, ex *exchang
 	if b == nil || b.byAddr != nil && !ex.ip.IsValid() {
 		return nil, true, 0
 	}
-	if g.learned.shared && g.shared != nil {
+	if s.learned.shared && g.shared != nil {
 		sk := "key:" + key.id
 		switch {
 		case b.byAddr != nil:

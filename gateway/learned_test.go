@@ -151,6 +151,16 @@ func TestLearnedLimitsMatchTemplates(t *testing.T) {
 	}
 }
 
+// rateStage returns g's rate-limit stage, which holds the learned limits.
+func rateStage(g *Gateway) *rateLimitStage {
+	for _, st := range g.stages.each {
+		if s, ok := st.(*rateLimitStage); ok {
+			return s
+		}
+	}
+	return nil
+}
+
 // learnedGateway starts a gateway with the route /api and the learned
 // limits l.
 func learnedGateway(t *testing.T, l LearnedLimits) *testGateway {
@@ -210,12 +220,13 @@ func TestLearnedLimitsInEnforceModeRefusePastTheBurst(t *testing.T) {
 func TestLearnedLimitsKeyedClientsHaveTheirOwnBuckets(t *testing.T) {
 	keyed := LearnedEndpoint{Method: "GET", Path: "/api/items/{id}", Class: "keyed", RPS: 0.2, Burst: 1}
 	tg := learnedGateway(t, LearnedLimits{Mode: "enforce", Endpoints: []LearnedEndpoint{itemsLimit, keyed}})
-	l := tg.learned.match("/api/items/1", "GET")
+	st := rateStage(tg.Gateway)
+	l := st.learned.match("/api/items/1", "GET")
 	if l == nil {
 		t.Fatal("no limit matched")
 	}
 	take := func(ex *exchange) (string, bool) {
-		b, ok, _ := tg.allowLearned(t.Context(), l, ex)
+		b, ok, _ := st.allowLearned(t.Context(), l, ex)
 		if b == nil {
 			return "", ok
 		}
@@ -340,13 +351,13 @@ func BenchmarkLearnedLimit(b *testing.B) {
 	s := newLearnedSet(es, limits.ModeLog, false, DefaultLearnedMaxClients, func(string, string, string) prometheus.Counter {
 		return prometheus.NewCounter(prometheus.CounterOpts{Name: "x"})
 	})
-	g := &Gateway{learned: s}
+	st := &rateLimitStage{g: &Gateway{}, learned: s}
 	ex := &exchange{ip: netip.MustParseAddr("203.0.113.5")}
 	ctx := b.Context()
 	b.ReportAllocs()
 	for b.Loop() {
 		if l := s.match("/api/v500/items/42", "GET"); l != nil {
-			g.allowLearned(ctx, l, ex)
+			st.allowLearned(ctx, l, ex)
 		}
 	}
 }

@@ -87,7 +87,8 @@ func (s *authStage) wrap(rt *route, next handler) handler {
 // limits (learned.go), which count or refuse.
 type rateLimitStage struct {
 	nop
-	g *Gateway
+	g       *Gateway
+	learned *learnedSet // learned per-endpoint limits; nil without (learned.go)
 }
 
 func (s *rateLimitStage) Provision(g *Gateway) error {
@@ -121,7 +122,7 @@ func (s *rateLimitStage) provisionLearned() error {
 	if maxClients == 0 {
 		maxClients = DefaultLearnedMaxClients
 	}
-	g.learned = newLearnedSet(es, mode, lc.Shared, maxClients, func(path, method, class string) prometheus.Counter {
+	s.learned = newLearnedSet(es, mode, lc.Shared, maxClients, func(path, method, class string) prometheus.Counter {
 		return over.WithLabelValues(method, path, class)
 	})
 	g.logger.Info("learned rate limits", "from", from, "limits", len(es), "mode", string(mode), "shared", lc.Shared && g.shared != nil)
@@ -130,7 +131,7 @@ func (s *rateLimitStage) provisionLearned() error {
 
 func (s *rateLimitStage) wrap(rt *route, next handler) handler {
 	g := s.g
-	if rt.local == nil && g.learned == nil {
+	if rt.local == nil && s.learned == nil {
 		return next
 	}
 	limited := g.m.rateLimited.WithLabelValues(rt.Name)
@@ -142,11 +143,11 @@ func (s *rateLimitStage) wrap(rt *route, next handler) handler {
 				return
 			}
 		}
-		if g.learned != nil {
-			if l := g.learned.match(r.URL.Path, r.Method); l != nil {
-				if b, ok, wait := g.allowLearned(r.Context(), l, ex); !ok {
+		if s.learned != nil {
+			if l := s.learned.match(r.URL.Path, r.Method); l != nil {
+				if b, ok, wait := s.allowLearned(r.Context(), l, ex); !ok {
 					b.over.Inc()
-					if g.learned.enforce {
+					if s.learned.enforce {
 						tooMany(w, wait)
 						return
 					}
