@@ -123,6 +123,21 @@ bench: ## Run the benchmarks, including the comparison with golearn's forest
 bench-gateway: ## Gateway throughput and p99 with wrk on loopback: check on and off, a JWT+RBAC route, the WAF; BASE=rev compares the open route with a revision
 	tools/bench-gateway.sh 10
 
+.PHONY: bench-deps
+bench-deps: ## Install wrk (Debian), which the load tests use and no test needs
+	@command -v wrk >/dev/null 2>&1 && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "wrk is missing: install it as root (apt-get install -y wrk)"; exit 1; fi; \
+	command -v apt-get >/dev/null 2>&1 || { echo "wrk is missing: install it with your system's package manager"; exit 1; }; \
+	echo "installing wrk with $${sudo:+sudo }apt-get (waiting up to $(APT_LOCK_TIMEOUT) s for another apt run to release its lock)"; \
+	$$sudo apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_TIMEOUT) update -qq && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_TIMEOUT) install -y -qq wrk >/dev/null || { \
+	  echo "apt-get failed (see above); install it by hand: apt-get install -y wrk"; exit 1; }
+
+.PHONY: bench-proxy
+bench-proxy: deps bench-deps ## nginx with and without auth_request to portcullis enforce, wrk on loopback in alternating rounds: req/s, ratio, p50/p99 and what the check adds (ROUNDS=5)
+	tools/bench-proxy.sh 10
+
 .PHONY: fuzz
 fuzz: ## Fuzz every parser for FUZZTIME each
 	@set -e; for pkg in $$($(GO) list $(PKGS)); do \

@@ -72,20 +72,46 @@ func ReadLabels(r io.Reader) (map[string]Label, error) {
 	return out, nil
 }
 
-// Recorder keeps the first decision of each client, as decisions stream by.
+// Recorder keeps the first decision of each client, and the strictest
+// action taken about it, as decisions stream by.
 type Recorder struct {
-	first map[string]*decision.Decision
+	first     map[string]*decision.Decision
+	strictest map[string]int // index in decision.Actions()
 }
 
 // NewRecorder returns an empty Recorder.
-func NewRecorder() *Recorder { return &Recorder{first: map[string]*decision.Decision{}} }
+func NewRecorder() *Recorder {
+	return &Recorder{first: map[string]*decision.Decision{}, strictest: map[string]int{}}
+}
 
 // Add records d.
 func (r *Recorder) Add(d *decision.Decision) error {
 	if _, ok := r.first[d.Client]; !ok {
 		r.first[d.Client] = d
 	}
+	a := strictness(d.Action)
+	if cur, ok := r.strictest[d.Client]; !ok || a > cur {
+		r.strictest[d.Client] = a
+	}
 	return nil
+}
+
+// strictness returns the place of action in decision.Actions, from the
+// mildest; an empty action is a block, as stores read it.
+func strictness(action string) int {
+	if action == "" {
+		action = decision.ActionBlock
+	}
+	return slices.Index(decision.Actions(), action)
+}
+
+// ActionReport counts the clients whose strictest decision took one
+// action: the cost of that action on legitimate traffic next to what it
+// catches.
+type ActionReport struct {
+	Action string
+	// Attacks counts attack clients, Normal normal ones.
+	Attacks, Normal int
 }
 
 // KindReport is the outcome for one attack kind.
@@ -139,6 +165,11 @@ type Report struct {
 	KnownHeavyBlocked []string
 	Unlabelled        int // clients decided about that the labels do not name
 	AllTTD            []time.Duration
+	// Actions has one entry per action, from the mildest to the strictest,
+	// counting labelled clients by their strictest decision; Attacks is
+	// how many attack clients the labels name.
+	Actions []ActionReport
+	Attacks int
 }
 
 // Evaluate compares the recorded decisions with labels.
@@ -184,6 +215,10 @@ func (r *Recorder) Evaluate(labels map[string]Label) Report {
 			rep.Unlabelled++
 		}
 	}
+	rep.Actions = r.byAction(labels)
+	for _, k := range kinds {
+		rep.Attacks += k.Clients
+	}
 	rep.Campaigns = r.campaigns(labels)
 	for _, k := range kinds {
 		slices.Sort(k.TTD)
@@ -195,6 +230,26 @@ func (r *Recorder) Evaluate(labels map[string]Label) Report {
 	slices.Sort(rep.HeavyBlocked)
 	slices.Sort(rep.KnownHeavyBlocked)
 	return rep
+}
+
+// byAction counts the labelled clients by their strictest action.
+func (r *Recorder) byAction(labels map[string]Label) []ActionReport {
+	out := make([]ActionReport, len(decision.Actions()))
+	for i, a := range decision.Actions() {
+		out[i].Action = a
+	}
+	for c, a := range r.strictest {
+		l, ok := labels[c]
+		if !ok || a < 0 {
+			continue
+		}
+		if l.Kind == KindNormal {
+			out[a].Normal++
+		} else {
+			out[a].Attacks++
+		}
+	}
+	return out
 }
 
 // campaigns reports every campaign of at least MinCampaign members.
@@ -274,6 +329,15 @@ func Merge(reports ...Report) Report {
 		out.HeavyBlocked = append(out.HeavyBlocked, r.HeavyBlocked...)
 		out.KnownHeavyBlocked = append(out.KnownHeavyBlocked, r.KnownHeavyBlocked...)
 		out.AllTTD = append(out.AllTTD, r.AllTTD...)
+		out.Attacks += r.Attacks
+		for i, a := range r.Actions {
+			if len(out.Actions) < len(r.Actions) {
+				out.Actions = slices.Clone(r.Actions)
+				break
+			}
+			out.Actions[i].Attacks += a.Attacks
+			out.Actions[i].Normal += a.Normal
+		}
 	}
 	for _, k := range kinds {
 		slices.Sort(k.TTD)
@@ -358,7 +422,30 @@ func (r Report) Print(w io.Writer) error {
 	if r.Unlabelled > 0 {
 		fmt.Fprintf(w, "clients decided about that the labels do not name: %d\n", r.Unlabelled)
 	}
-	return nil
+	return r.printActions(w)
+}
+
+// printActions writes the clients of each action: the attack clients it
+// reached, as a share of all attack clients, and the normal clients it
+// affected, as a share of all normal clients. A client counts once, under
+// its strictest decision.
+func (r Report) printActions(w io.Writer) error {
+	if len(r.Actions) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "by action (each client under its strictest decision):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "action	attack clients	recall	normal clients	share of normal\t")
+	pct := func(n, of int) float64 {
+		if of == 0 {
+			return 0
+		}
+		return 100 * float64(n) / float64(of)
+	}
+	for _, a := range r.Actions {
+		fmt.Fprintf(tw, "%s	%d	%.1f%%	%d	%.3f%%	\n", a.Action, a.Attacks, pct(a.Attacks, r.Attacks), a.Normal, pct(a.Normal, r.Normal))
+	}
+	return tw.Flush()
 }
 
 // Safe returns s as it is when it is a plain word, and quoted otherwise,

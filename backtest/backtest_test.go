@@ -287,6 +287,7 @@ func TestEvaluate(t *testing.T) {
 				}
 			}
 			got := rec.Evaluate(labels)
+			got.Actions, got.Attacks = nil, 0 // TestEvaluateActions checks them
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Evaluate =\n%+v\nwant\n%+v", got, tt.want)
 			}
@@ -403,6 +404,17 @@ func TestReportPrint(t *testing.T) {
 				},
 				Normal: 3000,
 				AllTTD: []time.Duration{2_000 * ms, 70_000 * ms, 90_000 * ms},
+			},
+		},
+		{
+			name: "the actions table follows the rest, one row per action",
+			report: Report{
+				Kinds:   []KindReport{{Kind: "flood", Clients: 4, Caught: 3, TTD: []time.Duration{250 * ms, 250 * ms, 250 * ms}}},
+				Normal:  1000,
+				Attacks: 4,
+				AllTTD:  []time.Duration{250 * ms, 250 * ms, 250 * ms},
+				Actions: []ActionReport{{Action: "log", Attacks: 0, Normal: 2}, {Action: "throttle", Attacks: 1, Normal: 1},
+					{Action: "challenge"}, {Action: "block", Attacks: 2}},
 			},
 		},
 	}
@@ -579,5 +591,35 @@ func TestSafe(t *testing.T) {
 				t.Errorf("Safe(%q) = %s, want %s", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestEvaluateActions(t *testing.T) {
+	labels := map[string]Label{
+		"a1": {Client: "a1", Kind: "flood"}, "a2": {Client: "a2", Kind: "flood"}, "a3": {Client: "a3", Kind: "scan"},
+		"n1": {Client: "n1", Kind: KindNormal}, "n2": {Client: "n2", Kind: KindNormal}, "n3": {Client: "n3", Kind: KindNormal},
+	}
+	rec := NewRecorder()
+	add := func(client, action string) {
+		d := testDecision(t, client, "09:00:01", false)
+		d.Action = action
+		rec.Add(d)
+	}
+	add("a1", decision.ActionLog)
+	add("a1", decision.ActionBlock) // a client counts under its strictest decision
+	add("a2", decision.ActionThrottle)
+	add("a2", decision.ActionLog)
+	add("n1", decision.ActionLog)
+	add("n2", "") // a decision without an action is a block
+	add("x", decision.ActionBlock)
+	got := rec.Evaluate(labels)
+	want := []ActionReport{{Action: decision.ActionLog, Normal: 1}, {Action: decision.ActionThrottle, Attacks: 1},
+		{Action: decision.ActionChallenge}, {Action: decision.ActionBlock, Attacks: 1, Normal: 1}}
+	if !reflect.DeepEqual(got.Actions, want) || got.Attacks != 3 {
+		t.Errorf("actions %+v of %d attacks, want %+v of 3", got.Actions, got.Attacks, want)
+	}
+	m := Merge(got, got)
+	if m.Actions[3].Attacks != 2 || m.Actions[0].Normal != 2 || m.Attacks != 6 {
+		t.Errorf("merged actions %+v of %d attacks", m.Actions, m.Attacks)
 	}
 }

@@ -111,12 +111,26 @@ func (c CheckerConfig) Validate() error {
 
 // Verdict is what a Checker says about one request.
 type Verdict struct {
-	// Blocked says the request must be refused.
+	// Blocked says the request must be refused: a block decision matched,
+	// or the fail mode closed the route. A decision with another action
+	// leaves it false, and its Action says what to do instead.
 	Blocked bool
+	// Action is the action of the decision that matched (decision.Action*):
+	// ActionBlock when Blocked; ActionThrottle or ActionChallenge, which
+	// the caller enforces (see Enforce); ActionLog, which it only counts.
+	// Empty when nothing matched and the route is open.
+	Action string
+	// Limit is the rate, in requests a second, the matching decision
+	// throttles the client to (throttle and challenge); 0 otherwise.
+	Limit float64
+	// Severity is how far the matching decision is past its threshold,
+	// from 0 to 1 (decision.Decision.Severity, to 1/255): the difficulty
+	// of a challenge grows with it.
+	Severity float64
 	// Client is the decision's client that matched (an IP, a prefix, an API
 	// key or a user); empty when nothing matched.
 	Client string
-	// Expires is when the matching block lapses; zero when Blocked comes
+	// Expires is when the matching decision lapses; zero when Blocked comes
 	// from the fail mode.
 	Expires time.Time
 	// Stale says the view was older than MaxStaleness.
@@ -220,7 +234,8 @@ func (c *Checker) Check(ip netip.Addr, apiKey, user string) Verdict {
 }
 
 // CheckRoute is Check with a fail mode of its own, so routes can differ;
-// a zero mode means the configured one.
+// a zero mode means the configured one. A stale view on a fail-closed
+// route blocks, whatever the action of a matching decision.
 func (c *Checker) CheckRoute(ip netip.Addr, apiKey, user string, mode FailMode) Verdict {
 	v := c.view.Load()
 	el := time.Since(c.start) // one clock read serves staleness and expiry
@@ -241,19 +256,64 @@ func (c *Checker) CheckRoute(ip netip.Addr, apiKey, user string, mode FailMode) 
 	if v.allow.AllowsRequest(ip, apiKey, user) {
 		return Verdict{Stale: stale}
 	}
-	out.Blocked = true
+	out.Action = decision.ActionBlock
 	if hit {
 		out.Client, out.Expires = e.client, time.UnixMilli(e.exp)
+		out.Action, out.Limit = actionNames[e.act], float64(e.limit)
+		out.Severity = float64(e.sev) / 255
+	}
+	out.Blocked = out.Action == decision.ActionBlock || stale && mode == FailClosed
+	if out.Blocked {
+		out.Action, out.Limit = decision.ActionBlock, 0
 	}
 	return out
 }
 
-// entry is a block in a view: its client and its expiry (Unix ms, by the
-// store's clock). A removed entry in an overlay hides the base's.
+// act is a decision's action, as a view holds it: the zero act is a
+// block, as a decision without an action is.
+type act uint8
+
+const (
+	actBlock act = iota
+	actThrottle
+	actChallenge
+	actLog
+)
+
+// actionNames are the actions by act.
+var actionNames = [...]string{actBlock: decision.ActionBlock, actThrottle: decision.ActionThrottle,
+	actChallenge: decision.ActionChallenge, actLog: decision.ActionLog}
+
+// actOf returns the act of action. An action the view does not know, which
+// the store refuses to read, is taken as a block.
+func actOf(action string) act {
+	switch action {
+	case decision.ActionThrottle:
+		return actThrottle
+	case decision.ActionChallenge:
+		return actChallenge
+	case decision.ActionLog:
+		return actLog
+	}
+	return actBlock
+}
+
+// entry is a decision in a view: its client, its expiry (Unix ms, by the
+// store's clock), its action and the limit of a throttle. A removed entry
+// in an overlay hides the base's. The action and the limit fit in the
+// padding after removed, so an entry is no larger than a bare block's.
 type entry struct {
 	client  string
 	exp     int64
 	removed bool
+	act     act
+	sev     uint8 // the decision's Severity, in 255ths
+	limit   float32
+}
+
+// entryOf returns the entry of d, which lapses at exp (Unix ms).
+func entryOf(d *decision.Decision, exp int64) entry {
+	return entry{client: d.Client, exp: exp, act: actOf(d.Action), sev: uint8(math.Round(d.Severity() * 255)), limit: float32(d.Limit)}
 }
 
 // table holds blocks by kind of client. IPv4 addresses and IPv6 /64
@@ -458,7 +518,7 @@ func (v *view) find(client string) (entry, bool) {
 func fromSnapshot(s Snapshot) *view {
 	v := &view{version: s.Version, base: newTable(len(s.Decisions)), over: newTable(0)}
 	for i, d := range s.Decisions {
-		e := entry{client: d.Client, exp: s.Expires[i].UnixMilli()}
+		e := entryOf(d, s.Expires[i].UnixMilli())
 		v.base.put(e)
 		v.noteExp(e.exp)
 	}
@@ -496,6 +556,10 @@ func (v *view) with(cs []Change, now int64) *view {
 		switch c.Op {
 		case OpStore:
 			e := entry{client: c.Client, exp: c.ExpiresMS}
+			if c.Decision != nil {
+				e = entryOf(c.Decision, c.ExpiresMS)
+				e.client = c.Client
+			}
 			if _, ok := n.find(c.Client); ok {
 				n.count-- // a refresh
 			}
@@ -640,19 +704,7 @@ func (c *Checker) follow(ctx context.Context) error {
 				return errors.New("blocklist: checker: subscription ended")
 			}
 			arrived := time.Now()
-			batch = append(batch[:0], ch)
-		drain:
-			for len(batch) < cap(batch) {
-				select {
-				case ch, ok := <-changes:
-					if !ok {
-						break drain
-					}
-					batch = append(batch, ch)
-				default:
-					break drain
-				}
-			}
+			batch = drainChanges(append(batch[:0], ch), changes)
 			if err := c.apply(ctx, batch, arrived); err != nil {
 				return err
 			}
@@ -661,36 +713,70 @@ func (c *Checker) follow(ctx context.Context) error {
 				return err
 			}
 		case <-probe.C:
-			pctx, pcancel := context.WithTimeout(ctx, c.cfg.ProbeInterval)
-			sv, err := c.src.Version(pctx)
-			pcancel()
-			if err != nil {
-				c.lost(ctx, err)
-				continue
-			}
-			c.regained(ctx)
-			v := c.view.Load().version
-			switch {
-			case sv == v:
-				c.markSynced()
-				ahead = 0
-			case sv < v || (ahead != 0 && v < ahead):
-				// Redis restarted, or changes announced before the last
-				// probe never arrived.
-				c.gaps.Add(1)
-				if err := c.resync(ctx); err != nil {
-					return err
-				}
-				ahead = 0
-			default:
-				ahead = sv // changes may be in flight; check at the next probe
+			if ahead, err = c.probe(ctx, ahead); err != nil {
+				return err
 			}
 		case <-sweep.C:
-			now := c.nowMS()
-			if v := c.view.Load(); v.minExp != 0 && v.minExp <= now {
-				c.setView(ctx, v.compact(now))
-			}
+			c.sweep(ctx)
 		}
+	}
+}
+
+// drainChanges appends to batch the changes already waiting in changes,
+// up to batch's capacity, without blocking.
+func drainChanges(batch []Change, changes <-chan Change) []Change {
+	for len(batch) < cap(batch) {
+		select {
+		case ch, ok := <-changes:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, ch)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// probe compares the store's version with the view's and returns the
+// store version to remember as ahead of the view for the next probe (0 for
+// none). Equal versions mark the view synced. A store behind the view (it
+// restarted), or a view still behind a version that was ahead at the last
+// probe (announced changes never arrived), is a gap, and it resyncs. A
+// store that does not answer is lost, which is not an error: the next
+// probe tries again.
+func (c *Checker) probe(ctx context.Context, ahead uint64) (uint64, error) {
+	pctx, cancel := context.WithTimeout(ctx, c.cfg.ProbeInterval)
+	sv, err := c.src.Version(pctx)
+	cancel()
+	if err != nil {
+		c.lost(ctx, err)
+		return ahead, nil
+	}
+	c.regained(ctx)
+	v := c.view.Load().version
+	switch {
+	case sv == v:
+		c.markSynced()
+		return 0, nil
+	case sv < v || (ahead != 0 && v < ahead):
+		c.gaps.Add(1)
+		if err := c.resync(ctx); err != nil {
+			return ahead, err
+		}
+		return 0, nil
+	default:
+		return sv, nil // changes may be in flight; check at the next probe
+	}
+}
+
+// sweep drops the expired entries from the view once the earliest expiry
+// has passed.
+func (c *Checker) sweep(ctx context.Context) {
+	now := c.nowMS()
+	if v := c.view.Load(); v.minExp != 0 && v.minExp <= now {
+		c.setView(ctx, v.compact(now))
 	}
 }
 

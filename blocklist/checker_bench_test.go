@@ -2,6 +2,7 @@ package blocklist
 
 import (
 	"fmt"
+	"net/http"
 	"net/netip"
 	"runtime"
 	"testing"
@@ -11,7 +12,9 @@ import (
 )
 
 // bigSnapshot holds n active decisions: 80 % IPv4 addresses, 10 % IPv6 /64
-// prefixes, 5 % API keys and 5 % users, and a small allowlist.
+// prefixes, 5 % API keys and 5 % users, and a small allowlist. Their
+// actions take turns by tens: decisions 0-9 block, 10-19 throttle, 20-29
+// challenge, 30-39 log, 40-49 block again, and so on.
 func bigSnapshot(n int) Snapshot {
 	s := Snapshot{Version: 1, Allow: []string{"10.0.0.0/8", "2001:db8:ffff::/48", "key_ok"}}
 	exp := time.Now().Add(time.Hour)
@@ -27,11 +30,17 @@ func bigSnapshot(n int) Snapshot {
 		default:
 			client, scope = fmt.Sprintf("user%d", i), "user"
 		}
-		s.Decisions = append(s.Decisions, &decision.Decision{Client: client, Scope: scope, Action: decision.ActionBlock, TTLSec: 3600})
+		d := &decision.Decision{Client: client, Scope: scope, Action: benchActions[i/10%len(benchActions)], TTLSec: 3600}
+		if d.Action == decision.ActionThrottle || d.Action == decision.ActionChallenge {
+			d.Limit = 2
+		}
+		s.Decisions = append(s.Decisions, d)
 		s.Expires = append(s.Expires, exp)
 	}
 	return s
 }
+
+var benchActions = []string{decision.ActionBlock, decision.ActionThrottle, decision.ActionChallenge, decision.ActionLog}
 
 type lookupReq struct {
 	ip        netip.Addr
@@ -39,7 +48,8 @@ type lookupReq struct {
 }
 
 // BenchmarkCheckerLookup checks a mix of requests (blocked IPv4, IPv6 in a
-// blocked /64, blocked key, and misses) against 100k active decisions.
+// blocked /64, blocked key, throttled, challenged and logged IPv4, and
+// misses) against 100k active decisions of mixed actions.
 func BenchmarkCheckerLookup(b *testing.B) {
 	const n = 100_000
 	c := loadedChecker(b, CheckerConfig{FailMode: FailOpen}, Snapshot{})
@@ -51,13 +61,19 @@ func BenchmarkCheckerLookup(b *testing.B) {
 		{ip: netip.MustParseAddr("2001:db8:1:1::1")},                            // IPv6 miss
 		{ip: netip.MustParseAddr("198.51.100.2"), key: "key_00000009"},          // blocked key
 		{ip: netip.MustParseAddr("10.1.2.3")},                                   // allowlisted
+		{ip: netip.MustParseAddr("100.0.0.10")},                                 // throttled IPv4
+		{ip: netip.MustParseAddr("100.0.0.20")},                                 // challenged IPv4
+		{ip: netip.MustParseAddr("100.0.0.30")},                                 // logged IPv4
 	}
-	for _, r := range reqs[:1] {
-		if !c.Check(r.ip, r.key, r.user).Blocked {
-			b.Fatal("the benchmark's blocked request is not blocked")
+	names := []string{"blocked_ipv4", "miss_ipv4_key_user", "blocked_ipv6_64", "miss_ipv6", "blocked_key", "allowlisted",
+		"throttled_ipv4", "challenged_ipv4", "logged_ipv4"}
+	want := []string{decision.ActionBlock, "", decision.ActionBlock, "", decision.ActionBlock, "",
+		decision.ActionThrottle, decision.ActionChallenge, decision.ActionLog}
+	for i, r := range reqs {
+		if got := c.Check(r.ip, r.key, r.user).Action; got != want[i] {
+			b.Fatalf("%s: action %q, want %q", names[i], got, want[i])
 		}
 	}
-	names := []string{"blocked_ipv4", "miss_ipv4_key_user", "blocked_ipv6_64", "miss_ipv6", "blocked_key", "allowlisted"}
 	b.Run("mix", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
@@ -121,5 +137,23 @@ func BenchmarkCheckerMemory(b *testing.B) {
 		runtime.KeepAlive(v)
 		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/(1<<20), "MiB/100k")
 		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/n, "B/decision")
+	}
+}
+
+// BenchmarkCheckHeaders is the check of a request held as a peer and
+// header fields, as the decision service asks it: the client from a
+// trusted proxy's X-Forwarded-For and a presented API key checked by its
+// id.
+func BenchmarkCheckHeaders(b *testing.B) {
+	c := loadedChecker(b, CheckerConfig{FailMode: FailOpen, Identity: RequestIdentity{
+		TrustedProxies: []string{"127.0.0.1"}, APIKeyHeader: "X-Api-Key",
+	}}, Snapshot{Decisions: []*decision.Decision{blockOf(APIKeyID("key_bad"), "api_key", 600)}})
+	h := http.Header{"X-Forwarded-For": {"198.51.100.7, 192.0.2.1"}, "X-Api-Key": {"sk_live_4eC39HqLyjWDarjtT1zdp7dcTw8xQ2"}}
+	peer := netip.MustParseAddr("127.0.0.1")
+	b.ReportAllocs()
+	for b.Loop() {
+		if c.CheckHeaders(c.ident, peer, h, 0).Blocked {
+			b.Fatal("blocked")
+		}
 	}
 }

@@ -151,6 +151,40 @@ func (id *Identity) Client(r *http.Request) Client {
 	return Client{IP: ip, APIKey: id.APIKeyID(r), User: id.User(r)}
 }
 
+// ClientFrom is Client for a request that is not an *http.Request, such
+// as Envoy's ext_authz CheckRequest: peer is the address of the
+// connection it came on, h its header fields.
+func (id *Identity) ClientFrom(peer netip.Addr, h Header) Client {
+	ip, _ := id.clientIP(peer.Unmap(), h)
+	c := Client{IP: ip}
+	if id.keyHdr != "" {
+		c.APIKey = APIKeyID(h.Get(id.keyHdr))
+	}
+	if id.userHdr != "" {
+		c.User = h.Get(id.userHdr)
+	}
+	return c
+}
+
+// CheckHeaders is CheckRoute for a request from peer with header fields
+// h, its client named by id: for a server that holds the request in its
+// own form, such as a decision service asked over forward-auth or Envoy's
+// ext_authz. A presented API key is checked by its id, computed on the
+// stack: it allocates nothing.
+func (c *Checker) CheckHeaders(id *Identity, peer netip.Addr, h Header, mode FailMode) Verdict {
+	ip, _ := id.clientIP(peer.Unmap(), h)
+	var kb [len("key_") + 8]byte
+	var key []byte
+	if id.keyHdr != "" {
+		key = AppendAPIKeyID(kb[:0], h.Get(id.keyHdr))
+	}
+	var user string
+	if id.userHdr != "" {
+		user = h.Get(id.userHdr)
+	}
+	return c.CheckRoute(ip, string(key), user, mode)
+}
+
 // APIKeyID returns the id of the API key r presents in the API-key
 // header, or "".
 func (id *Identity) APIKeyID(r *http.Request) string {
@@ -179,25 +213,35 @@ func headerValue(h http.Header, canonicalKey string) string {
 // proxy, the forwarding header it writes (HeaderXForwardedFor,
 // HeaderForwarded or HeaderXRealIP); "" for any other peer.
 func (id *Identity) ProxyHeader(r *http.Request) (peer netip.Addr, header string) {
-	peer, p := id.proxyOf(r)
-	if p == nil {
+	peer, ok := peerOf(r)
+	if !ok {
 		return peer, ""
 	}
-	return peer, p.header
+	if p := id.ruleOf(peer); p != nil {
+		return peer, p.header
+	}
+	return peer, ""
 }
 
-func (id *Identity) proxyOf(r *http.Request) (netip.Addr, *proxyRule) {
+// peerOf returns the address of r's peer, and whether RemoteAddr is
+// host:port, as net/http sets it; anything else is read as an address
+// alone, and trusted as no proxy.
+func peerOf(r *http.Request) (netip.Addr, bool) {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
-		return ClientIP(r, nil), nil // not host:port; read as an address alone
+		return ClientIP(r, nil), false
 	}
-	peer := ap.Addr().Unmap()
+	return ap.Addr().Unmap(), true
+}
+
+// ruleOf returns the rule of the trusted proxy peer, or nil.
+func (id *Identity) ruleOf(peer netip.Addr) *proxyRule {
 	for i := range id.rules {
 		if id.rules[i].prefix.Contains(peer) {
-			return peer, &id.rules[i]
+			return &id.rules[i]
 		}
 	}
-	return peer, nil
+	return nil
 }
 
 // ClientIP returns the client IP of r: the peer, or from a trusted proxy
@@ -205,18 +249,27 @@ func (id *Identity) proxyOf(r *http.Request) (netip.Addr, *proxyRule) {
 // see ClientIPFrom). conflict says the proxy refuses a request that
 // carries another forwarding header too (RefuseConflicting), and r does.
 func (id *Identity) ClientIP(r *http.Request) (ip netip.Addr, conflict bool) {
-	peer, p := id.proxyOf(r)
+	peer, ok := peerOf(r)
+	if !ok {
+		return peer, false
+	}
+	return id.clientIP(peer, r.Header)
+}
+
+// clientIP is ClientIP for a request from peer with headers h.
+func (id *Identity) clientIP(peer netip.Addr, h Header) (ip netip.Addr, conflict bool) {
+	p := id.ruleOf(peer)
 	if p == nil {
 		return peer, false
 	}
 	if p.refuse {
-		for name, h := range forwardingHeaders {
-			if name != p.header && len(r.Header[h]) > 0 {
+		for name, hdr := range forwardingHeaders {
+			if name != p.header && len(h.Values(hdr)) > 0 {
 				conflict = true
 			}
 		}
 	}
-	return ClientIPFrom(r, id.trusted, p.header), conflict
+	return clientIPFrom(peer, h, id.trusted, p.header), conflict
 }
 
 // ForwardedFor returns the client a trusted proxy that does not write
@@ -242,7 +295,13 @@ func AppendAPIKeyID(dst []byte, key string) []byte {
 	if key == "" {
 		return dst
 	}
-	sum := sha256.Sum256([]byte(key))
+	var sum [sha256.Size]byte
+	if len(key) <= 128 {
+		var buf [128]byte // a key of common length is hashed from the stack
+		sum = sha256.Sum256(buf[:copy(buf[:], key)])
+	} else {
+		sum = sha256.Sum256([]byte(key))
+	}
 	dst = append(dst, "key_"...)
 	return hex.AppendEncode(dst, sum[:4])
 }

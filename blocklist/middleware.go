@@ -4,12 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"io"
-	"math"
 	"net/http"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/portcullis/portcullis/decision"
 )
 
 // MiddlewareConfig configures Middleware.
@@ -24,6 +24,10 @@ type MiddlewareConfig struct {
 	// response's request_id; one is made when the request has none.
 	// Default "X-Request-Id".
 	RequestIDHeader string `yaml:"request_id_header"`
+	// DecisionHeader, when set, names the response header of a refusal
+	// that carries the decision's id (DecisionID, or FailClosedID), as
+	// the decision service sets it. Empty: no such header.
+	DecisionHeader string `yaml:"decision_header"`
 	// MaxRetryAfter caps Retry-After; default 1 h. A block from the fail
 	// mode, which has no expiry, gets the Checker's probe interval.
 	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
@@ -42,25 +46,49 @@ type MiddlewareConfig struct {
 	// checked, before it is refused or passed on, for the caller's
 	// metrics. It must not block.
 	OnVerdict func(Verdict) `yaml:"-"`
+
+	// API marks the routes behind the middleware as API routes, whose
+	// clients are programs: a challenge decision is throttled there,
+	// never challenged.
+	API bool `yaml:"api"`
+	// Throttle holds the clients of throttle decisions to their rate (429
+	// with Retry-After past it); nil: a LocalThrottle of the middleware's
+	// own.
+	Throttle Throttle `yaml:"-"`
+	// Challenge, when set, answers a request of a challenge decision on a
+	// route that is not API, from a client that does not ask for JSON
+	// (WantsJSON): it serves the challenge and returns true, or returns
+	// false to let the request through (the client has passed it).
+	// Without it, or where no challenge can be served, a challenge
+	// decision is throttled.
+	Challenge func(w http.ResponseWriter, r *http.Request, v Verdict) bool `yaml:"-"`
+	// OnAction, when set, is called for every request a decision other
+	// than a block named, with the action enforced (Enforced) and whether
+	// the request went on; for the caller's metrics. It must not block.
+	OnAction func(action string, passed bool) `yaml:"-"`
 }
 
-// unavailableRetryAfter is the Retry-After of a refusal by the fail mode
-// answered as an outage: about the time the check takes to resync once
-// Redis answers again.
-const unavailableRetryAfter = "5"
+// Refusal is the Refusal c describes, for a Checker whose probe interval
+// is probe.
+func (c MiddlewareConfig) Refusal(probe time.Duration) Refusal {
+	return Refusal{Status: c.Status, MaxRetryAfter: c.MaxRetryAfter, StaleRetryAfter: probe, Unavailable: c.Unavailable}.WithDefaults()
+}
 
 // Middleware refuses the requests c blocks, with a short JSON body that
-// names no reason: {"error":"blocked","request_id":"..."}.
+// names no reason: {"error":"blocked","request_id":"..."}; the status and
+// headers are those of cfg.Refusal's Answer. It holds the clients of
+// throttle decisions to their rate, answering a request over it 429 with
+// Retry-After and {"error":"throttled","request_id":"..."} (ThrottleAnswer);
+// serves challenge decisions through cfg.Challenge, or throttles them; and
+// lets the requests of log decisions through.
 func Middleware(c *Checker, cfg MiddlewareConfig) func(http.Handler) http.Handler {
-	if cfg.Status == 0 {
-		cfg.Status = http.StatusForbidden
+	if cfg.Throttle == nil {
+		cfg.Throttle = NewLocalThrottle(0)
 	}
 	if cfg.RequestIDHeader == "" {
 		cfg.RequestIDHeader = "X-Request-Id"
 	}
-	if cfg.MaxRetryAfter <= 0 {
-		cfg.MaxRetryAfter = time.Hour
-	}
+	ref := cfg.Refusal(c.cfg.ProbeInterval)
 	clientOf := cfg.Client
 	if clientOf == nil {
 		clientOf = c.ident.Client
@@ -72,38 +100,63 @@ func Middleware(c *Checker, cfg MiddlewareConfig) func(http.Handler) http.Handle
 			if cfg.OnVerdict != nil {
 				cfg.OnVerdict(v)
 			}
-			if !v.Blocked {
-				next.ServeHTTP(w, r)
+			if v.Blocked {
+				refuse(w, r, &cfg, ref.Answer(v, time.Now()))
 				return
 			}
-			refuse(w, r, c, &cfg, v)
+			if v.Action != "" && !enforce(w, r, &cfg, v) {
+				return
+			}
+			next.ServeHTTP(w, r)
 		})
 	}
 }
 
-// refuse answers a request c blocked.
-func refuse(w http.ResponseWriter, r *http.Request, c *Checker, cfg *MiddlewareConfig, v Verdict) {
+// enforce enforces the action of v, a decision that is not a block, on
+// r. It reports whether r goes on; when not, it has answered it.
+func enforce(w http.ResponseWriter, r *http.Request, cfg *MiddlewareConfig, v Verdict) bool {
+	act := Enforced(v, cfg.Challenge != nil && !cfg.API && !WantsJSON(r))
+	passed := true
+	switch act {
+	case decision.ActionChallenge:
+		passed = !cfg.Challenge(w, r, v)
+	case decision.ActionThrottle:
+		if ok, wait := cfg.Throttle.Take(r.Context(), v); !ok {
+			throttled(w, r, cfg, v, wait)
+			passed = false
+		}
+	}
+	if cfg.OnAction != nil {
+		cfg.OnAction(act, passed)
+	}
+	return passed
+}
+
+// throttled answers a request of v over its throttle's rate (see
+// ThrottleAnswer).
+func throttled(w http.ResponseWriter, r *http.Request, cfg *MiddlewareConfig, v Verdict, wait time.Duration) {
 	id := RequestID(r.Header.Get(cfg.RequestIDHeader))
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
 	h.Del("Content-Length")
-	h.Set("Cache-Control", "no-store")
+	a := ThrottleAnswer(v, wait)
+	a.SetHeaders(h, cfg.DecisionHeader)
 	h.Set(cfg.RequestIDHeader, id)
-	if cfg.Unavailable && v.Client == "" {
-		h.Set("Retry-After", unavailableRetryAfter)
-		w.WriteHeader(http.StatusServiceUnavailable)
+	w.WriteHeader(a.Status)
+	io.WriteString(w, `{"error":"throttled","request_id":"`+id+`"}`+"\n")
+}
+
+// refuse writes the refusal a.
+func refuse(w http.ResponseWriter, r *http.Request, cfg *MiddlewareConfig, a Answer) {
+	id := RequestID(r.Header.Get(cfg.RequestIDHeader))
+	h := w.Header()
+	h.Del("Content-Length")
+	a.SetHeaders(h, cfg.DecisionHeader)
+	h.Set(cfg.RequestIDHeader, id)
+	w.WriteHeader(a.Status)
+	if a.Status == http.StatusServiceUnavailable {
 		io.WriteString(w, `{"error":"blocklist unavailable; retry later","request_id":"`+id+`"}`+"\n")
 		return
 	}
-	if cfg.Status == http.StatusTooManyRequests {
-		wait := c.cfg.ProbeInterval
-		if !v.Expires.IsZero() {
-			wait = time.Until(v.Expires)
-		}
-		wait = min(max(wait, time.Second), cfg.MaxRetryAfter)
-		h.Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-	}
-	w.WriteHeader(cfg.Status)
 	io.WriteString(w, `{"error":"blocked","request_id":"`+id+`"}`+"\n")
 }
 
@@ -155,25 +208,42 @@ const (
 // pass on from its client unchecked. An empty header reads as ClientIP.
 // X-Real-IP holds one address, taken as the client when it is one.
 func ClientIPFrom(r *http.Request, trusted []netip.Prefix, header string) netip.Addr {
-	peer := parseHost(r.RemoteAddr)
+	return clientIPFrom(parseHost(r.RemoteAddr), r.Header, trusted, header)
+}
+
+// Header reads a request's header fields by their canonical names
+// ("X-Forwarded-For"): http.Header does, and a caller whose requests are
+// not net/http's, such as Envoy's ext_authz, wraps its own.
+type Header interface {
+	// Get returns the first value of the field, or "".
+	Get(canonicalKey string) string
+	// Values returns the field's values, in order; the caller does not
+	// modify them.
+	Values(canonicalKey string) []string
+}
+
+var _ Header = http.Header(nil)
+
+// clientIPFrom is ClientIPFrom for a request from peer with headers h.
+func clientIPFrom(peer netip.Addr, h Header, trusted []netip.Prefix, header string) netip.Addr {
 	if !peer.IsValid() || !isTrusted(peer, trusted) {
 		return peer
 	}
 	switch header {
 	case HeaderXForwardedFor:
-		return fromXFF(r.Header.Values("X-Forwarded-For"), trusted, peer)
+		return fromXFF(h.Values("X-Forwarded-For"), trusted, peer)
 	case HeaderForwarded:
-		return fromForwarded(r.Header.Values("Forwarded"), trusted, peer)
+		return fromForwarded(h.Values("Forwarded"), trusted, peer)
 	case HeaderXRealIP:
-		if a := parseHost(strings.TrimSpace(r.Header.Get("X-Real-Ip"))); a.IsValid() {
+		if a := parseHost(strings.TrimSpace(h.Get("X-Real-Ip"))); a.IsValid() {
 			return a
 		}
 		return peer
 	}
-	if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+	if xff := h.Values("X-Forwarded-For"); len(xff) > 0 {
 		return fromXFF(xff, trusted, peer)
 	}
-	return fromForwarded(r.Header.Values("Forwarded"), trusted, peer)
+	return fromForwarded(h.Values("Forwarded"), trusted, peer)
 }
 
 // fromXFF walks X-Forwarded-For from the right, past trusted hops.
@@ -237,10 +307,13 @@ func forwardedFor(elem string) (netip.Addr, bool) {
 }
 
 // parseHost reads an address with or without a port, IPv6 in brackets or
-// not.
+// not. Only what may be host:port (a bracket, or one colon) is read as
+// one, so a bare address costs no failed parse.
 func parseHost(s string) netip.Addr {
-	if ap, err := netip.ParseAddrPort(s); err == nil {
-		return ap.Addr().Unmap()
+	if strings.HasPrefix(s, "[") || strings.Count(s, ":") == 1 {
+		if ap, err := netip.ParseAddrPort(s); err == nil {
+			return ap.Addr().Unmap()
+		}
 	}
 	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
 	if a, err := netip.ParseAddr(s); err == nil {

@@ -72,6 +72,10 @@ func TestMiddlewareClientIdentity(t *testing.T) {
 			if v := c.CheckRequest(r); v.Blocked != tt.blocked {
 				t.Errorf("verdict %+v; want blocked %v", v, tt.blocked)
 			}
+			peer := netip.MustParseAddrPort(tt.remote).Addr()
+			if v, w := c.CheckHeaders(c.ident, peer, r.Header, 0), c.CheckRequest(r); v != w {
+				t.Errorf("CheckHeaders %+v; CheckRequest %+v", v, w)
+			}
 		})
 	}
 }

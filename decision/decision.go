@@ -6,11 +6,6 @@ import (
 	"time"
 )
 
-// Actions of a Decision.
-const (
-	ActionBlock = "block"
-)
-
 // Scopes name the kind of client a decision is about. They match the
 // identity names of the detector's configuration.
 const (
@@ -54,15 +49,21 @@ const legacyManualModel = "manual"
 // Decision is what was decided about one client, in the shape of the
 // design's decisions contract.
 type Decision struct {
-	Client    string    `json:"client"`
-	Scope     string    `json:"scope"`
-	TS        time.Time `json:"ts"` // event time of the event that triggered it
-	Action    string    `json:"action"`
-	Score     float64   `json:"score"`
-	Threshold float64   `json:"threshold"`
-	TTLSec    int64     `json:"ttl_s"`
-	Model     string    `json:"model"`
-	Reasons   []Reason  `json:"reasons"`
+	Client string    `json:"client"`
+	Scope  string    `json:"scope"`
+	TS     time.Time `json:"ts"` // event time of the event that triggered it
+	// Action is one of Actions; empty in decisions written before there
+	// were others than block (see FillAction).
+	Action string `json:"action"`
+	// Limit is the rate, in requests a second, a throttle decision holds
+	// the client to (a challenge decision too, where it is throttled
+	// instead); 0 in other decisions.
+	Limit     float64  `json:"limit,omitempty"`
+	Score     float64  `json:"score"`
+	Threshold float64  `json:"threshold"`
+	TTLSec    int64    `json:"ttl_s"`
+	Model     string   `json:"model"`
+	Reasons   []Reason `json:"reasons"`
 	// Origin says who took the decision. Empty in decisions written before
 	// it existed: see FillOrigin.
 	Origin Origin `json:"origin,omitempty"`

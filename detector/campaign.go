@@ -127,7 +127,7 @@ func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *decision.
 		Client:         c.Key(),
 		Scope:          c.Scope(),
 		TS:             time.Unix(0, ts).UTC(),
-		Action:         decision.ActionBlock,
+		Action:         p.cfg.Policy.campaignAction(),
 		Threshold:      round(p.model.Threshold, 4),
 		TTLSec:         p.ttl / int64(time.Second),
 		Model:          p.model.ID,
@@ -139,6 +139,9 @@ func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *decision.
 		CampaignReason: cp.Reason(),
 		Reasons: []decision.Reason{{Feature: cp.Channel.Feature(), Value: round(cp.Value, 2),
 			Typical: round(cp.Typical, 2), Limit: round(cp.Limit, 2)}},
+	}
+	if limited(d.Action) {
+		d.Limit = p.cfg.Policy.throttleRate(p.model.Volume.Peak)
 	}
 	return d
 }

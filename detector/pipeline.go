@@ -38,7 +38,13 @@ func (c Config) Validate() error {
 type clientState struct {
 	checked bool
 	allowed bool
-	ident   *models.IdentityBaseline
+	// mild is the strictness (actionRank) of the client's active decision
+	// whose action is milder than a block, until mildUntil: such a client
+	// is judged on, and decided about again only when its action grows
+	// stricter.
+	mild      uint8
+	ident     *models.IdentityBaseline
+	mildUntil int64
 
 	judgedN      uint32
 	judgedTS     int64
@@ -217,17 +223,29 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 	if !block {
 		return nil
 	}
-	s.blockedUntil = rec.TS + p.ttl
+	action := p.cfg.Policy.ActionFor(p.res.Score - p.model.Threshold)
+	if action == decision.ActionBlock {
+		s.blockedUntil = rec.TS + p.ttl
+	} else {
+		// A milder action leaves the client judged, so that it is blocked
+		// once it scores far enough past the threshold; it is decided
+		// about again only when its action grows stricter.
+		r := actionRank(action)
+		if rec.TS < s.mildUntil && r <= s.mild {
+			return nil
+		}
+		s.mild, s.mildUntil = r, rec.TS+p.ttl
+	}
 	p.stats.Decisions++
-	return p.decision(c, rec.TS)
+	return p.decision(c, rec.TS, action)
 }
 
-func (p *Pipeline) decision(c *Client, ts int64) *decision.Decision {
+func (p *Pipeline) decision(c *Client, ts int64, action string) *decision.Decision {
 	d := &decision.Decision{
 		Client:    c.Key(),
 		Scope:     c.Scope(),
 		TS:        time.Unix(0, ts).UTC(),
-		Action:    decision.ActionBlock,
+		Action:    action,
 		Score:     round(p.res.Score, 4),
 		Threshold: round(p.model.Threshold, 4),
 		TTLSec:    p.ttl / int64(time.Second),
@@ -237,6 +255,9 @@ func (p *Pipeline) decision(c *Client, ts int64) *decision.Decision {
 		Known:     p.res.Known,
 		Simulated: p.cfg.Policy.DryRun,
 		Reasons:   make([]decision.Reason, 0, p.res.NReasons),
+	}
+	if limited(d.Action) {
+		d.Limit = p.cfg.Policy.throttleRate(p.model.Volume.Peak)
 	}
 	if p.res.OverVolume && p.res.Score < p.model.Threshold {
 		d.Rule = decision.RuleVolume

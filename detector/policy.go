@@ -24,6 +24,18 @@ type PolicyConfig struct {
 	Allow []string `yaml:"allow"`
 	// DryRun records decisions as simulated instead of enforcing them.
 	DryRun bool `yaml:"dry_run"`
+	// Actions choose a decision's action from how far past the threshold
+	// its judgement scored (see ActionFor): for example log just past it,
+	// throttle further, block far past it. Without steps every decision is
+	// a block.
+	Actions []ActionStep `yaml:"actions"`
+	// CampaignAction is the action of a campaign member's decision
+	// (default block).
+	CampaignAction string `yaml:"campaign_action"`
+	// ThrottleRate is the limit, in requests a second, of throttle and
+	// challenge decisions; 0 takes the peak rate of training's ordinary
+	// clients from the model.
+	ThrottleRate float64 `yaml:"throttle_rate"`
 }
 
 // Defaults for PolicyConfig.
@@ -61,6 +73,9 @@ func (c PolicyConfig) Validate() error {
 	}
 	if _, err := decision.ParseAllowlist(c.Allow); err != nil {
 		errs = append(errs, fmt.Errorf("detector: allow: %w", err))
+	}
+	if err := c.validateActions(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

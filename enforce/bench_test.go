@@ -57,7 +57,7 @@ func BenchmarkForwardAuth(b *testing.B) {
 			r.RemoteAddr = "127.0.0.1:40000"
 			r.Header.Set("X-Forwarded-For", "198.51.100.7, "+bc.client)
 			r.Header.Set("X-Forwarded-Uri", "/api/items?page=2")
-			r.Header.Set("X-Api-Key", "key_123")
+			r.Header.Set("X-Api-Key", "sk_live_4eC39HqLyjWDarjtT1zdp7dcTw8xQ2")
 			w := &discard{h: http.Header{}}
 			b.ReportAllocs()
 			for b.Loop() {
@@ -75,7 +75,7 @@ func BenchmarkExtAuthz(b *testing.B) {
 	a := s.ExtAuthz()
 	for _, bc := range []struct{ name, client string }{{"allow", "192.0.2.1"}, {"block", "10.0.0.1"}} {
 		b.Run(bc.name, func(b *testing.B) {
-			req := checkRequest(bc.client, "/api/items?page=2", map[string]string{"x-api-key": "key_123"})
+			req := checkRequest(bc.client, "/api/items?page=2", map[string]string{"x-api-key": "sk_live_4eC39HqLyjWDarjtT1zdp7dcTw8xQ2"})
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := a.Check(context.Background(), req); err != nil {

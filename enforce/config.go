@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/textproto"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +33,8 @@ type Config struct {
 	// Routes give paths a fail mode of their own, by the longest matching
 	// prefix of the original URI.
 	Routes []Route `yaml:"routes"`
+	// Challenge says where challenge decisions send browsers.
+	Challenge ChallengeConfig `yaml:"challenge"`
 
 	Blocklist BlocklistConfig `yaml:"blocklist"`
 }
@@ -51,24 +53,40 @@ type BlocklistConfig struct {
 }
 
 // ClientConfig says which headers of a question name the client, its API
-// key, its user and the request it asks about.
+// key, its user and the request it asks about. The client is named as the
+// reference gateway and blocklist.Middleware name it: by a
+// blocklist.RequestIdentity (trusted_proxies, proxies, api_key_header,
+// user_header), and a presented API key by its id (blocklist.APIKeyID),
+// never by the key itself.
 type ClientConfig struct {
-	// TrustedProxies are the peers whose address headers are believed:
-	// the proxy asking, and any load balancer in front of it. A question
-	// from any other peer is about the peer itself.
-	TrustedProxies []netip.Prefix `yaml:"trusted_proxies"`
-	// IPHeader is X-Forwarded-For (the default: walked from the right,
-	// past trusted proxies, to the first address that is not one) or
-	// X-Real-IP (one address, set by the proxy).
+	// RequestIdentity's TrustedProxies are the proxy asking, and any load
+	// balancer in front of it, whose X-Forwarded-For is believed; its
+	// Proxies name those that write another header (x-real-ip,
+	// forwarded). A question from any other peer is about the peer
+	// itself.
+	blocklist.RequestIdentity `yaml:",inline"`
+	// IPHeader is the header trusted_proxies write: X-Forwarded-For (the
+	// default: walked from the right, past trusted proxies, to the first
+	// address that is not one) or X-Real-IP (one address, set by the
+	// proxy), which reads as proxies: [{addrs: <trusted_proxies>,
+	// forwarded_header: x-real-ip}].
 	IPHeader string `yaml:"ip_header"`
-	// APIKeyHeader and UserHeader name the headers with the API key and
-	// the authenticated user; empty means not checked.
-	APIKeyHeader string `yaml:"api_key_header"`
-	UserHeader   string `yaml:"user_header"`
 	// URIHeader names the header with the original request's URI, which
 	// picks a route's fail mode. Default X-Forwarded-Uri, as Caddy and
 	// Traefik send it (the nginx example sets it too).
 	URIHeader string `yaml:"uri_header"`
+}
+
+// Identity returns the blocklist.RequestIdentity c describes, with
+// ip_header X-Real-IP turned into a proxies entry for trusted_proxies.
+// Take c WithDefaults.
+func (c ClientConfig) Identity() blocklist.RequestIdentity {
+	id := c.RequestIdentity
+	if c.IPHeader == "X-Real-Ip" && len(id.TrustedProxies) > 0 {
+		id.Proxies = append(slices.Clone(id.Proxies), blocklist.TrustedProxy{Addrs: id.TrustedProxies, ForwardedHeader: blocklist.HeaderXRealIP})
+		id.TrustedProxies = nil
+	}
+	return id
 }
 
 // RefuseConfig says how a refusal looks.
@@ -85,10 +103,20 @@ type RefuseConfig struct {
 	DecisionHeader string `yaml:"decision_header"`
 }
 
+// refusal is the blocklist.Refusal c describes, for a Checker whose probe
+// interval is probe.
+func (c RefuseConfig) refusal(probe time.Duration) blocklist.Refusal {
+	return blocklist.Refusal{Status: c.Status, MaxRetryAfter: c.MaxRetryAfter, StaleRetryAfter: probe}.WithDefaults()
+}
+
 // Route gives the requests under PathPrefix a fail mode of their own.
 type Route struct {
 	PathPrefix string `yaml:"path_prefix"`
 	FailMode   string `yaml:"fail_mode"`
+	// Class is api for routes that serve programs, where a challenge
+	// decision is throttled, never redirected to a page; browser (the
+	// default) otherwise.
+	Class string `yaml:"class"`
 }
 
 // Defaults for Config.
@@ -131,8 +159,6 @@ func (c Config) WithDefaults() Config {
 		}
 	}
 	canon(&c.Client.IPHeader)
-	canon(&c.Client.APIKeyHeader)
-	canon(&c.Client.UserHeader)
 	canon(&c.Client.URIHeader)
 	canon(&c.Refuse.DecisionHeader)
 	c.Blocklist.Redis = c.Blocklist.Redis.WithDefaults()
@@ -158,8 +184,11 @@ func (c Config) Validate() error {
 	default:
 		bad("client.ip_header is %q; set it to X-Forwarded-For or X-Real-IP", c.Client.IPHeader)
 	}
-	if len(c.Client.TrustedProxies) == 0 {
+	if len(c.Client.TrustedProxies) == 0 && len(c.Client.Proxies) == 0 {
 		bad("client.trusted_proxies is empty, so every question would be about the proxy itself; list the proxy's address, such as 127.0.0.1/32")
+	}
+	if err := c.Client.Identity().Validate(); err != nil {
+		bad("client: %w", err)
 	}
 	if c.Refuse.Status != http.StatusForbidden && c.Refuse.Status != http.StatusTooManyRequests {
 		bad("refuse.status is %d; set it to 403 or 429", c.Refuse.Status)
@@ -177,6 +206,12 @@ func (c Config) Validate() error {
 		if _, err := parseFailMode(r.FailMode); err != nil || r.FailMode == "" {
 			bad("routes[%d].fail_mode is %q; set it to open or closed", i, r.FailMode)
 		}
+		if r.Class != "" && r.Class != classAPI && r.Class != classBrowser {
+			bad("routes[%d].class is %q; set it to api (never challenged) or browser (the default)", i, r.Class)
+		}
+	}
+	if err := c.Challenge.validate(); err != nil {
+		bad("%w", err)
 	}
 	if err := c.Blocklist.Redis.Validate(); err != nil {
 		errs = append(errs, err)

@@ -1,15 +1,32 @@
 package enforce
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/internal/yamlconf"
 )
 
-var trusted = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}
+// identityOf is the blocklist.Identity of a service whose client config
+// trusts 10.0.0.0/8 and fd00::/8, with ip_header ipHeader.
+func identityOf(t testing.TB, ipHeader string) *blocklist.Identity {
+	t.Helper()
+	cfg := Config{Client: ClientConfig{
+		RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"10.0.0.0/8", "fd00::/8"}},
+		IPHeader:        ipHeader,
+	}}.WithDefaults()
+	id, err := blocklist.NewIdentity(cfg.Client.Identity())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
 
 func TestClientIP(t *testing.T) {
 	tests := []struct {
@@ -32,12 +49,31 @@ func TestClientIP(t *testing.T) {
 		{"no header leaves the trusted peer", "10.0.0.1", false, nil, "", "10.0.0.1"},
 		{"a trusted peer's X-Real-IP names the client", "fd00::1", true, nil, " 203.0.113.7 ", "203.0.113.7"},
 		{"an unreadable X-Real-IP leaves the trusted peer", "10.0.0.1", true, nil, "203.0.113.7, 192.0.2.1", "10.0.0.1"},
+		{"with ip_header X-Real-IP, X-Forwarded-For is ignored", "10.0.0.1", true, []string{"203.0.113.7"}, "", "10.0.0.1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := clientIP(netip.MustParseAddr(tt.peer), trusted, tt.realIP, tt.xff, tt.realValue)
+			ipHeader := ""
+			if tt.realIP {
+				ipHeader = "x-real-ip"
+			}
+			id := identityOf(t, ipHeader)
+			h := http.Header{}
+			for _, v := range tt.xff {
+				h.Add("X-Forwarded-For", v)
+			}
+			if tt.realValue != "" {
+				h.Set("X-Real-Ip", tt.realValue)
+			}
+			got := id.ClientFrom(netip.MustParseAddr(tt.peer), h).IP
 			if got != netip.MustParseAddr(tt.want) {
 				t.Errorf("client %v; want %v", got, tt.want)
+			}
+			r := httptest.NewRequest(http.MethodGet, "/check", nil)
+			r.RemoteAddr = netip.AddrPortFrom(netip.MustParseAddr(tt.peer), 40000).String()
+			r.Header = h
+			if got := id.Client(r).IP; got != netip.MustParseAddr(tt.want) {
+				t.Errorf("client of the HTTP request %v; want %v", got, tt.want)
 			}
 		})
 	}
@@ -51,17 +87,23 @@ func FuzzClientIP(f *testing.F) {
 		f.Add("10.0.0.1", seed)
 		f.Add("192.0.2.1", seed)
 	}
+	id := identityOf(f, "")
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}
 	f.Fuzz(func(t *testing.T, peer, xff string) {
-		p := parseHost(peer)
-		got := clientIP(p, trusted, false, []string{xff}, "")
+		p, err := netip.ParseAddr(peer)
+		if err != nil {
+			return
+		}
+		p = p.Unmap().WithZone("")
+		got := id.ClientFrom(p, http.Header{"X-Forwarded-For": {xff}}).IP
 		if got == p {
 			return
 		}
-		if !p.IsValid() || !isTrusted(p, trusted) {
+		if !slices.ContainsFunc(trusted, func(pr netip.Prefix) bool { return pr.Contains(p) }) {
 			t.Fatalf("untrusted peer %v named %v", p, got)
 		}
 		for _, hop := range strings.Split(xff, ",") {
-			if parseHost(strings.TrimSpace(hop)) == got {
+			if hostAddr(strings.TrimSpace(hop)) == got {
 				return
 			}
 		}
@@ -69,26 +111,16 @@ func FuzzClientIP(f *testing.F) {
 	})
 }
 
-func TestRetryAfter(t *testing.T) {
-	now := time.Unix(1_000_000, 0)
-	tests := []struct {
-		name    string
-		expires time.Time
-		want    string
-	}{
-		{"the seconds left of the block, rounded up", now.Add(90*time.Second + time.Millisecond), "91"},
-		{"at least one second", now.Add(10 * time.Millisecond), "1"},
-		{"at most the cap", now.Add(48 * time.Hour), "3600"},
-		{"the probe interval for the fail mode, which has no expiry", time.Time{}, "3"},
+// hostAddr reads an address with or without a port, IPv6 in brackets or
+// not, as a forwarding header's hop.
+func hostAddr(s string) netip.Addr {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap()
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			v := blocklist.Verdict{Blocked: true, Expires: tt.expires}
-			if got := retryAfter(v, now, 2500*time.Millisecond, time.Hour); got != tt.want {
-				t.Errorf("Retry-After %s; want %s", got, tt.want)
-			}
-		})
+	if a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")); err == nil {
+		return a.Unmap().WithZone("")
 	}
+	return netip.Addr{}
 }
 
 func TestConfigValidate(t *testing.T) {
@@ -105,6 +137,12 @@ func TestConfigValidate(t *testing.T) {
 		{"a fail mode must be chosen", func(c *Config) { c.Blocklist.FailMode = "" }, "blocklist.fail_mode"},
 		{"no trusted proxy is an error", func(c *Config) { c.Client.TrustedProxies = nil }, "client.trusted_proxies"},
 		{"only X-Forwarded-For or X-Real-IP name the client", func(c *Config) { c.Client.IPHeader = "Forwarded" }, "client.ip_header"},
+		{"a trusted proxy is an address or a prefix", func(c *Config) { c.Client.TrustedProxies = []string{"nginx"} }, `"nginx" is neither an address nor a CIDR prefix`},
+		{"a bare address is a trusted proxy", func(c *Config) { c.Client.TrustedProxies = []string{"127.0.0.1"} }, ""},
+		{"proxies alone name the trusted proxies", func(c *Config) {
+			c.Client.TrustedProxies = nil
+			c.Client.Proxies = []blocklist.TrustedProxy{{Addrs: []string{"127.0.0.1"}, ForwardedHeader: "forwarded"}}
+		}, ""},
 		{"x-real-ip is X-Real-IP", func(c *Config) { c.Client.IPHeader = "x-real-ip" }, ""},
 		{"only 403 or 429 refuse", func(c *Config) { c.Refuse.Status = 401 }, "refuse.status"},
 		{"a route needs a path", func(c *Config) { c.Routes = []Route{{PathPrefix: "login", FailMode: "open"}} }, "routes[0].path_prefix"},
@@ -127,5 +165,42 @@ func TestConfigValidate(t *testing.T) {
 				t.Errorf("error %v; want one naming %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestConfigYAMLBeforeTheSharedIdentity checks that a client block written
+// before it was the gateway's identity config still loads and names the
+// same clients: trusted_proxies as prefixes, ip_header X-Real-IP.
+func TestConfigYAMLBeforeTheSharedIdentity(t *testing.T) {
+	doc := `
+client:
+  trusted_proxies: [10.0.0.0/8, "fd00::/8"]
+  ip_header: X-Real-IP
+  api_key_header: X-API-Key
+  user_header: ""
+  uri_header: X-Forwarded-Uri
+blocklist:
+  redis: {addrs: [127.0.0.1:6379]}
+  fail_mode: open
+`
+	var cfg Config
+	if err := yamlconf.Decode("enforce.yaml", []byte(doc), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	id, err := blocklist.NewIdentity(cfg.Client.Identity())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{"X-Real-Ip": {"203.0.113.7"}, "X-Forwarded-For": {"192.0.2.1"}, "X-Api-Key": {"sk_1"}}
+	got := id.ClientFrom(netip.MustParseAddr("10.0.0.1"), h)
+	if want := (blocklist.Client{IP: netip.MustParseAddr("203.0.113.7"), APIKey: blocklist.APIKeyID("sk_1")}); got != want {
+		t.Errorf("client %+v; want %+v", got, want)
+	}
+	if err := yamlconf.Decode("enforce.yaml", []byte("client: {trusted_proxy: [127.0.0.1]}\n"), &cfg); err == nil {
+		t.Error("a misspelt client key loads")
 	}
 }

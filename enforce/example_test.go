@@ -3,12 +3,12 @@ package enforce_test
 import (
 	"context"
 	"log/slog"
-	"net/netip"
 	"os"
 	"os/signal"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/enforce"
 )
@@ -20,10 +20,10 @@ func Example() {
 	cfg := enforce.Config{
 		Listen: "127.0.0.1:9180",
 		Admin:  "127.0.0.1:9181",
-		Client: enforce.ClientConfig{
-			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
-			APIKeyHeader:   "X-API-Key",
-		},
+		Client: enforce.ClientConfig{RequestIdentity: blocklist.RequestIdentity{
+			TrustedProxies: []string{"127.0.0.1/32"},
+			APIKeyHeader:   "X-API-Key", // checked by its id, blocklist.APIKeyID
+		}},
 		Blocklist: enforce.BlocklistConfig{
 			Redis:    redisstore.Config{Addrs: []string{"127.0.0.1:6379"}},
 			FailMode: "closed",

@@ -2,7 +2,8 @@ package enforce
 
 import (
 	"context"
-	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
@@ -24,10 +25,9 @@ type extAuthz struct {
 
 var _ authv3.AuthorizationServer = (*extAuthz)(nil)
 
-// ExtAuthz returns the Envoy ext_authz (v3) server. The client is the
-// request's source address, or, when that is a trusted proxy, the address
-// in its X-Forwarded-For (or X-Real-IP) header; the API key and user come
-// from the configured headers, the route from the request's path.
+// ExtAuthz returns the Envoy ext_authz (v3) server. The client is named
+// as ForwardAuth names it, from the request's source address and its
+// headers; the route comes from the request's path.
 func (s *Service) ExtAuthz() authv3.AuthorizationServer {
 	return &extAuthz{s: s, ok: &authv3.CheckResponse{
 		Status:       &rpcstatus.Status{Code: int32(codes.OK)},
@@ -35,57 +35,82 @@ func (s *Service) ExtAuthz() authv3.AuthorizationServer {
 	}}
 }
 
-// Check answers one question. Envoy gives header names in lower case.
-func (a *extAuthz) Check(_ context.Context, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
+// envoyHeaders is Envoy's header map, whose names are lower case, read
+// by canonical names (blocklist.Header) without allocating. Envoy joins a
+// repeated header's values with commas, so a field has one value.
+type envoyHeaders map[string]string
+
+func (e envoyHeaders) Get(canonical string) string {
+	if len(canonical) > 64 {
+		return e[strings.ToLower(canonical)]
+	}
+	var buf [64]byte
+	b := buf[:len(canonical)]
+	for i := range len(canonical) {
+		c := canonical[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return e[string(b)] // a map index by string(bytes) does not allocate
+}
+
+func (e envoyHeaders) Values(canonical string) []string {
+	if v := e.Get(canonical); v != "" {
+		return []string{v}
+	}
+	return nil
+}
+
+// Check answers one question, with the answer ForwardAuth gives (see
+// blocklist.Refusal) mapped to a CheckResponse.
+func (a *extAuthz) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
 	s := a.s
 	im := s.m.byIface[ifaceExtAuthz]
 	start := time.Now()
 	attrs := req.GetAttributes()
-	peer := parseHost(attrs.GetSource().GetAddress().GetSocketAddress().GetAddress())
+	peer, _ := netip.ParseAddr(attrs.GetSource().GetAddress().GetSocketAddress().GetAddress())
 	hr := attrs.GetRequest().GetHttp()
-	h := hr.GetHeaders()
-	var xff []string
-	var realIP string
-	if s.useRealIP {
-		realIP = h[s.ipLower]
-	} else if v, ok := h["x-forwarded-for"]; ok {
-		xff = []string{v}
-	}
-	ip := clientIP(peer, s.cfg.Client.TrustedProxies, s.useRealIP, xff, realIP)
-	var key, user string
-	if s.apiKeyLower != "" {
-		key = h[s.apiKeyLower]
-	}
-	if s.userLower != "" {
-		user = h[s.userLower]
-	}
 	var mode blocklist.FailMode
 	if len(s.routes) > 0 {
 		mode = routeMode(s.routes, hr.GetPath())
 	}
-	v := s.checker.CheckRoute(ip, key, user, mode)
-	im.count(result(v))
-	if !v.Blocked {
+	h := envoyHeaders(hr.GetHeaders())
+	v := s.checker.CheckHeaders(s.ident, peer.WithZone(""), h, mode)
+	res := result(v)
+	ans := s.refusal.Answer(v, start)
+	var loc string
+	if !v.Blocked && v.Action != "" {
+		ans, loc, res = s.actOn(ctx, v, hr.GetPath(), blocklist.AcceptsJSON(h))
+	}
+	im.count(res)
+	if !ans.Refused() {
 		im.latency.Observe(time.Since(start).Seconds())
 		return a.ok, nil
 	}
-	code := typev3.StatusCode_Forbidden
 	headers := []*corev3.HeaderValueOption{
-		{Header: &corev3.HeaderValue{Key: s.decisionLower, Value: decisionOf(v)}},
+		{Header: &corev3.HeaderValue{Key: s.decisionLower, Value: ans.Decision}},
 		{Header: &corev3.HeaderValue{Key: "content-type", Value: "application/json"}},
 		{Header: &corev3.HeaderValue{Key: "cache-control", Value: "no-store"}},
 	}
-	if s.cfg.Refuse.Status == http.StatusTooManyRequests {
-		code = typev3.StatusCode_TooManyRequests
-		headers = append(headers, &corev3.HeaderValueOption{Header: &corev3.HeaderValue{
-			Key: "retry-after", Value: retryAfter(v, start, s.probe, s.cfg.Refuse.MaxRetryAfter)}})
+	if ans.RetryAfter != "" {
+		headers = append(headers, &corev3.HeaderValueOption{Header: &corev3.HeaderValue{Key: "retry-after", Value: ans.RetryAfter}})
+	}
+	body, msg := `{"error":"blocked"}`+"\n", "blocked"
+	switch res {
+	case resultThrottled:
+		body, msg = `{"error":"throttled"}`+"\n", "throttled"
+	case resultChallenged:
+		body, msg = "", "challenged"
+		headers = append(headers, &corev3.HeaderValueOption{Header: &corev3.HeaderValue{Key: "location", Value: loc}})
 	}
 	resp := &authv3.CheckResponse{
-		Status: &rpcstatus.Status{Code: int32(codes.PermissionDenied), Message: "blocked"},
+		Status: &rpcstatus.Status{Code: int32(codes.PermissionDenied), Message: msg},
 		HttpResponse: &authv3.CheckResponse_DeniedResponse{DeniedResponse: &authv3.DeniedHttpResponse{
-			Status:  &typev3.HttpStatus{Code: code},
+			Status:  &typev3.HttpStatus{Code: typev3.StatusCode(ans.Status)},
 			Headers: headers,
-			Body:    `{"error":"blocked"}` + "\n",
+			Body:    body,
 		}},
 	}
 	im.latency.Observe(time.Since(start).Seconds())

@@ -22,6 +22,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -55,7 +56,7 @@ func TestExtAuthzAnswers(t *testing.T) {
 	s := startService(t, cfg)
 	store := storeFor(t, cfg)
 	blocked := applyOne(t, store, block("203.0.113.7", "ip", 600))
-	applyOne(t, store, block("key_bad", "api_key", 600))
+	keyBlock := applyOne(t, store, block(blocklist.APIKeyID("key_bad"), "api_key", 600))
 	if err := store.Allow(t.Context(), "192.0.2.50"); err != nil {
 		t.Fatal(err)
 	}
@@ -79,8 +80,10 @@ func TestExtAuthzAnswers(t *testing.T) {
 			map[string]string{"x-forwarded-for": "203.0.113.7"}, true, ""},
 		{"a trusted source's X-Forwarded-For names the client", "127.0.0.1",
 			map[string]string{"x-forwarded-for": "192.0.2.1, 203.0.113.7"}, false, DecisionID("203.0.113.7", blocked.Expires)},
-		{"a blocked API key is refused", "192.0.2.1",
-			map[string]string{"x-api-key": "key_bad"}, false, "*"},
+		{"an API key blocked by its id is refused when presented, naming the decision", "192.0.2.1",
+			map[string]string{"x-api-key": "key_bad"}, false, DecisionID(blocklist.APIKeyID("key_bad"), keyBlock.Expires)},
+		{"a header holding the blocked key's id is another key", "192.0.2.1",
+			map[string]string{"x-api-key": blocklist.APIKeyID("key_bad")}, true, ""},
 		{"an allowlisted client passes even with a decision on its API key", "192.0.2.50",
 			map[string]string{"x-api-key": "key_bad"}, true, ""},
 	}

@@ -2,6 +2,7 @@ package enforce
 
 import (
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
@@ -9,59 +10,55 @@ import (
 
 // ForwardAuth returns the HTTP handler proxies ask on every request, on
 // any path and method: nginx auth_request, Caddy forward_auth, Traefik
-// ForwardAuth, HAProxy. It answers 200 with no body to allow, and the
-// configured status (403, or 429 with Retry-After) to refuse, with the
-// decision header naming the decision and a short JSON body that names no
-// reason. The allowing path allocates nothing of its own.
+// ForwardAuth, HAProxy. It answers 200 with no body to allow, and to
+// refuse the status and headers of blocklist.Refusal's Answer (403, or
+// 429 with Retry-After; the decision header naming the decision), with a
+// short JSON body that names no reason. The client is named by the
+// configured blocklist.RequestIdentity, a presented API key by its id.
+// The allowing path allocates nothing of its own.
+//
+// A throttle decision is answered 200 within its rate and 429 with
+// Retry-After past it; a challenge decision 302 to the challenge URL
+// (ChallengeConfig) for a request for a page, or as a throttle on an API
+// route or a request that asks for JSON; a log decision 200.
 func (s *Service) ForwardAuth() http.Handler {
 	im := s.m.byIface[ifaceForwardAuth]
 	body := []byte(`{"error":"blocked"}` + "\n")
+	throttledBody := []byte(`{"error":"throttled"}` + "\n")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		h := r.Header
-		peer := parseHost(r.RemoteAddr)
-		var realIP string
-		if s.useRealIP {
-			realIP = first(h[s.cfg.Client.IPHeader])
-		}
-		ip := clientIP(peer, s.cfg.Client.TrustedProxies, s.useRealIP, h["X-Forwarded-For"], realIP)
-		var key, user string
-		if s.cfg.Client.APIKeyHeader != "" {
-			key = first(h[s.cfg.Client.APIKeyHeader])
-		}
-		if s.cfg.Client.UserHeader != "" {
-			user = first(h[s.cfg.Client.UserHeader])
-		}
 		var mode blocklist.FailMode
 		if len(s.routes) > 0 {
-			mode = routeMode(s.routes, first(h[s.cfg.Client.URIHeader]))
+			mode = routeMode(s.routes, first(r.Header[s.cfg.Client.URIHeader]))
 		}
-		v := s.checker.CheckRoute(ip, key, user, mode)
-		im.count(result(v))
-		if !v.Blocked {
+		peer, _ := netip.ParseAddrPort(r.RemoteAddr) // net/http's host:port
+		v := s.checker.CheckHeaders(s.ident, peer.Addr(), r.Header, mode)
+		res := result(v)
+		a := s.refusal.Answer(v, start)
+		if !v.Blocked && v.Action != "" {
+			var loc string
+			a, loc, res = s.actOn(r.Context(), v, first(r.Header[s.cfg.Client.URIHeader]), blocklist.WantsJSON(r))
+			if loc != "" {
+				w.Header().Set("Location", loc)
+			}
+		}
+		im.count(res)
+		if !a.Refused() {
 			w.WriteHeader(http.StatusOK)
 			im.latency.Observe(time.Since(start).Seconds())
 			return
 		}
-		rh := w.Header()
-		rh.Set("Content-Type", "application/json")
-		rh.Set("Cache-Control", "no-store")
-		rh.Set(s.cfg.Refuse.DecisionHeader, decisionOf(v))
-		if s.cfg.Refuse.Status == http.StatusTooManyRequests {
-			rh.Set("Retry-After", retryAfter(v, start, s.probe, s.cfg.Refuse.MaxRetryAfter))
+		a.SetHeaders(w.Header(), s.cfg.Refuse.DecisionHeader)
+		w.WriteHeader(a.Status)
+		switch res {
+		case resultThrottled:
+			w.Write(throttledBody)
+		case resultChallenged:
+		default:
+			w.Write(body)
 		}
-		w.WriteHeader(s.cfg.Refuse.Status)
-		w.Write(body)
 		im.latency.Observe(time.Since(start).Seconds())
 	})
-}
-
-// decisionOf returns the id of the decision behind a refusal.
-func decisionOf(v blocklist.Verdict) string {
-	if v.Client == "" {
-		return FailClosedID
-	}
-	return DecisionID(v.Client, v.Expires)
 }
 
 func first(vs []string) string {

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -33,11 +32,11 @@ func testConfig(redisAddr string) Config {
 		Listen:     "127.0.0.1:0",
 		GRPCListen: "127.0.0.1:0",
 		Admin:      "127.0.0.1:0",
-		Client: ClientConfig{
-			TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+		Client: ClientConfig{RequestIdentity: blocklist.RequestIdentity{
+			TrustedProxies: []string{"127.0.0.1/32"},
 			APIKeyHeader:   "X-API-Key",
 			UserHeader:     "X-User",
-		},
+		}},
 		Blocklist: BlocklistConfig{
 			Redis: redisstore.Config{
 				Addrs:     []string{redisAddr},

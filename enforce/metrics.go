@@ -25,7 +25,10 @@ type metrics struct {
 // ifaceMetrics are the series of one interface.
 type ifaceMetrics struct {
 	allow, block, failOpen, failClosed prometheus.Counter
-	latency                            prometheus.Observer
+	// throttle, throttled, challenged and log count the checks of
+	// decisions other than a block.
+	throttle, throttled, challenged, log prometheus.Counter
+	latency                              prometheus.Observer
 }
 
 func (m *ifaceMetrics) count(res string) {
@@ -38,6 +41,14 @@ func (m *ifaceMetrics) count(res string) {
 		m.failOpen.Inc()
 	case resultFailClosed:
 		m.failClosed.Inc()
+	case resultThrottle:
+		m.throttle.Inc()
+	case resultThrottled:
+		m.throttled.Inc()
+	case resultChallenged:
+		m.challenged.Inc()
+	case resultLog:
+		m.log.Inc()
 	}
 }
 
@@ -55,7 +66,7 @@ func newMetrics(reg prometheus.Registerer, propagation prometheus.Histogram, c *
 		propagation: propagation,
 		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portcullis_enforce_checks_total",
-			Help: "Questions answered, by interface (forward_auth, ext_authz) and result: allow, block (a decision applies), fail_open or fail_closed (the view was stale).",
+			Help: "Questions answered, by interface (forward_auth, ext_authz) and result: allow, block (a decision applies), fail_open or fail_closed (the view was stale); under a decision other than a block: throttle (within its rate), throttled (429 past it), challenged (sent to the challenge) or log (let through).",
 		}, []string{"interface", "result"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "portcullis_enforce_check_duration_seconds",
@@ -72,6 +83,10 @@ func newMetrics(reg prometheus.Registerer, propagation prometheus.Histogram, c *
 			block:      m.checks.WithLabelValues(iface, resultBlock),
 			failOpen:   m.checks.WithLabelValues(iface, resultFailOpen),
 			failClosed: m.checks.WithLabelValues(iface, resultFailClosed),
+			throttle:   m.checks.WithLabelValues(iface, resultThrottle),
+			throttled:  m.checks.WithLabelValues(iface, resultThrottled),
+			challenged: m.checks.WithLabelValues(iface, resultChallenged),
+			log:        m.checks.WithLabelValues(iface, resultLog),
 			latency:    m.latency.WithLabelValues(iface),
 		}
 	}

@@ -34,10 +34,10 @@ type Service struct {
 	reg     *prometheus.Registry
 	routes  []route // longest prefix first
 
-	// Header names, canonical for net/http and lower case for Envoy.
-	apiKeyLower, userLower, ipLower, decisionLower string
-	useRealIP                                      bool
-	probe                                          time.Duration // Retry-After of a refusal by the fail mode
+	ident         *blocklist.Identity
+	refusal       blocklist.Refusal
+	throttle      blocklist.Throttle // holds throttle decisions to their rate
+	decisionLower string
 
 	httpLn, grpcLn, adminLn net.Listener
 	httpSrv, adminSrv       *http.Server
@@ -71,18 +71,21 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		store.Close()
 		return nil, fmt.Errorf("enforce: metrics: %w", err)
 	}
+	ident, err := blocklist.NewIdentity(cfg.Client.Identity())
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("enforce: client: %w", err) // Validate checked it
+	}
 	s := &Service{
 		cfg: cfg, log: log, store: store, checker: checker, m: m, reg: reg,
-		apiKeyLower:   strings.ToLower(cfg.Client.APIKeyHeader),
-		userLower:     strings.ToLower(cfg.Client.UserHeader),
-		ipLower:       strings.ToLower(cfg.Client.IPHeader),
+		ident:         ident,
+		refusal:       cfg.Refuse.refusal(cfg.checkerConfig(nil).ProbeInterval),
+		throttle:      blocklist.NewLocalThrottle(0),
 		decisionLower: strings.ToLower(cfg.Refuse.DecisionHeader),
-		useRealIP:     cfg.Client.IPHeader == "X-Real-Ip",
-		probe:         cfg.checkerConfig(nil).ProbeInterval,
 	}
 	for _, r := range cfg.Routes {
 		mode, _ := parseFailMode(r.FailMode)
-		s.routes = append(s.routes, route{prefix: r.PathPrefix, mode: mode})
+		s.routes = append(s.routes, route{prefix: r.PathPrefix, mode: mode, api: r.Class == classAPI})
 	}
 	slices.SortStableFunc(s.routes, func(a, b route) int { return len(b.prefix) - len(a.prefix) })
 	return s, nil

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/gateway/waf"
 )
@@ -43,6 +44,10 @@ type Config struct {
 	// Auth configures authentication (JWT issuers, API keys) and the RBAC
 	// policy of the routes whose Auth is set; see package gateway/auth.
 	Auth auth.Config `yaml:"auth"`
+	// Challenge configures the proof-of-work challenge (package
+	// challenge) served to the clients of challenge decisions on browser
+	// routes.
+	Challenge challenge.Config `yaml:"challenge"`
 }
 
 // Route sends the requests under PathPrefix to its upstreams.
@@ -60,6 +65,10 @@ type Route struct {
 	// FailMode is the blocklist check's fail mode for this route: "open",
 	// "closed", or empty for the Checker's own.
 	FailMode string `yaml:"fail_mode"`
+	// Class is who the route serves: browser (the default), or api for
+	// programs, which a challenge decision throttles instead of sending
+	// them a page no program would solve.
+	Class string `yaml:"class"`
 	// StripPrefix removes PathPrefix from the path sent upstream.
 	StripPrefix bool `yaml:"strip_prefix"`
 	// WebSocket lets a GET with Upgrade: websocket open a tunnel to the
@@ -176,6 +185,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&t.Upstream, DefaultUpstreamTimeout)
 	setDefault(&t.TunnelRecheck, DefaultTunnelRecheck)
 	setDefault(&c.AccessLog.Buffer, DefaultAccessLogBuffer)
+	c.Challenge = c.Challenge.WithDefaults()
 	c.Routes = slices.Clone(c.Routes)
 	for i := range c.Routes {
 		r := &c.Routes[i]
@@ -244,6 +254,9 @@ func (c Config) Validate() error {
 		if _, err := parseFailMode(r.FailMode); err != nil {
 			bad("%s: %v", where, err)
 		}
+		if r.Class != "" && r.Class != ClassAPI && r.Class != ClassBrowser {
+			bad("%s: class %q: use %s (programs: never challenged) or %s (the default)", where, r.Class, ClassAPI, ClassBrowser)
+		}
 		if af := r.AuthFailures; af.RPS < 0 || af.Burst < 0 || af.Shared || af.RPS == 0 && af.Burst > 0 {
 			bad("%s: auth_failures rps %v, burst %d, shared %v: set rps above 0 and burst at least 1 (local buckets only)", where, af.RPS, af.Burst, af.Shared)
 		}
@@ -275,6 +288,9 @@ func (c Config) Validate() error {
 		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
 	}
 	errs = append(errs, c.RateLimits.validate()...)
+	if err := c.Challenge.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("gateway: %w", err))
+	}
 	errs = append(errs, c.validateSecurity()...)
 	errs = append(errs, c.validateAuth()...)
 	return errors.Join(errs...)

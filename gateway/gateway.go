@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/ingest"
 )
@@ -34,17 +35,25 @@ type Gateway struct {
 	cfg      Config
 	checker  *blocklist.Checker
 	shared   SharedLimiter
-	ident    *blocklist.Identity // names the client: Config.RequestIdentity, parsed
-	routes   []*route            // longest prefix first
-	m        *metrics
-	gatherer prometheus.Gatherer
-	alog     *accessLog // nil when access logs are off
-	tr       *http.Transport
-	logger   *slog.Logger
-	sec      *security           // TLS, request validation, WAF (security.go)
-	stages   *stages             // the data path (stages.go)
-	head     handler             // its first stage
-	auth     *auth.Authenticator // nil: no route takes credentials (see WithAuth)
+	throttle *decisionThrottle // holds throttle decisions to their rate (actions.go)
+	// challenge serves challenge decisions (WithChallenge); nil: they are
+	// throttled.
+	challenge func(w http.ResponseWriter, r *http.Request, v blocklist.Verdict) bool
+	ident     *blocklist.Identity // names the client: Config.RequestIdentity, parsed
+	routes    []*route            // longest prefix first
+	m         *metrics
+	gatherer  prometheus.Gatherer
+	alog      *accessLog // nil when access logs are off
+	tr        *http.Transport
+	logger    *slog.Logger
+	sec       *security           // TLS, request validation, WAF (security.go)
+	stages    *stages             // the data path (stages.go)
+	head      handler             // its first stage
+	auth      *auth.Authenticator // nil: no route takes credentials (see WithAuth)
+	// challenger serves the challenge of challenge decisions, and checks
+	// the answers and passes (challenge.go); nil when challenge is set by
+	// WithChallenge or there is no Checker.
+	challenger *challenge.Challenger
 	// userHeader is Config.UserHeader in canonical form.
 	userHeader string
 
@@ -97,6 +106,7 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 	logger = logger.With("component", "gateway")
 	ident, _ := blocklist.NewIdentity(cfg.RequestIdentity) // Validate checked it
 	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, ident: ident, m: newMetrics(), logger: logger,
+		throttle:   newDecisionThrottle(limiter, logger),
 		userHeader: http.CanonicalHeaderKey(cfg.UserHeader), stop: make(chan struct{}), runDone: make(chan struct{})}
 	for _, o := range opts {
 		o(g)
@@ -123,7 +133,11 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 // when it is a Gatherer, else that one.
 func (g *Gateway) registerMetrics(reg prometheus.Registerer) error {
 	own := prometheus.NewRegistry()
-	for _, c := range append(g.m.collectors(), g.sec.m.collectors()...) {
+	cs := append(g.m.collectors(), g.sec.m.collectors()...)
+	if g.challenger != nil {
+		cs = append(cs, g.challenger.Collectors()...)
+	}
+	for _, c := range cs {
 		own.MustRegister(c)
 		if reg != nil {
 			if err := reg.Register(c); err != nil {
@@ -191,6 +205,10 @@ func (g *Gateway) blocklistChecks(rt *route) {
 	rt.check = blocklist.Middleware(g.checker, blocklist.MiddlewareConfig{
 		FailMode:    rt.mode,
 		Unavailable: true,
+		API:         rt.Class == ClassAPI,
+		Throttle:    g.throttle,
+		Challenge:   g.challenge,
+		OnAction:    g.onAction(rt, true),
 		Client: func(r *http.Request) blocklist.Client {
 			// The detector only ever sees a key's id (blocklist.APIKeyID),
 			// so its decisions name that, not the key.
@@ -200,6 +218,8 @@ func (g *Gateway) blocklistChecks(rt *route) {
 		},
 		OnVerdict: func(v blocklist.Verdict) {
 			switch {
+			case !v.Blocked && limits(v.Action):
+				// counted by onAction, once enforced
 			case !v.Blocked:
 				g.m.checkAllowed.Inc()
 			case v.Client == "":
@@ -216,7 +236,11 @@ func (g *Gateway) blocklistChecks(rt *route) {
 	// The IP was checked before, and the fail mode applied there: this
 	// check refuses on a decision alone, as a fail-open one does.
 	rt.authCheck = blocklist.Middleware(g.checker, blocklist.MiddlewareConfig{
-		FailMode: blocklist.FailOpen,
+		FailMode:  blocklist.FailOpen,
+		API:       rt.Class == ClassAPI,
+		Throttle:  g.throttle,
+		Challenge: g.challenge,
+		OnAction:  g.onAction(rt, false),
 		Client: func(r *http.Request) blocklist.Client {
 			ex := exchangeOf(r)
 			return blocklist.Client{APIKey: ex.keyID, User: ex.user}

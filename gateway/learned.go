@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/internal/yamlconf"
-	"github.com/portcullis/portcullis/limits"
+	learnedlimits "github.com/portcullis/portcullis/limits"
 )
 
 // LearnedLimits are per-endpoint rate limits learned from traffic by
@@ -108,7 +108,7 @@ func validateEndpoints(es []LearnedEndpoint, where string) []error {
 		if !isMethod(e.Method) {
 			errs = append(errs, fmt.Errorf("%s: method %q must be upper case, as in GET", at, e.Method))
 		}
-		if ls, _ := limits.Safe([]limits.Limit{{Method: "GET", Path: e.Path}}); len(ls) == 0 {
+		if ls, _ := learnedlimits.Safe([]learnedlimits.Limit{{Method: "GET", Path: e.Path}}); len(ls) == 0 {
 			errs = append(errs, fmt.Errorf("%s: path %q is not a template of '/'-separated segments of letters, digits, '.', '_', '~', '-' or {id}", at, e.Path))
 		}
 		if e.Class != classAnonymous && e.Class != classKeyed {
@@ -137,11 +137,11 @@ func printableField(s string) string {
 	return s
 }
 
-func learnedMode(s string) (limits.Mode, error) {
+func learnedMode(s string) (learnedlimits.Mode, error) {
 	if s == "" {
-		return limits.ModeLog, nil
+		return learnedlimits.ModeLog, nil
 	}
-	m, err := limits.ParseMode(s)
+	m, err := learnedlimits.ParseMode(s)
 	if err != nil {
 		return "", fmt.Errorf("mode %q: use log (count would-be refusals, refuse nothing) or enforce (429)", s)
 	}
@@ -151,7 +151,7 @@ func learnedMode(s string) (limits.Mode, error) {
 // loadLearned returns the limits of l: its Endpoints, or those of the
 // file Learned names, with the mode that applies and where they came
 // from (for the log).
-func loadLearned(l LearnedLimits) ([]LearnedEndpoint, limits.Mode, string, error) {
+func loadLearned(l LearnedLimits) ([]LearnedEndpoint, learnedlimits.Mode, string, error) {
 	mode := l.Mode
 	if l.Learned == "" {
 		m, _ := learnedMode(mode)
@@ -184,11 +184,11 @@ func readLearnedFile(path string) (es []LearnedEndpoint, mode, from string, err 
 	defer f.Close()
 	br := bufio.NewReader(f)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		t, id, err := limits.ReadModel(br)
+		t, id, err := learnedlimits.ReadModel(br)
 		if err != nil {
 			return nil, "", "", fmt.Errorf("gateway: rate_limits.learned: %s: %w", path, err)
 		}
-		ls, _ := limits.Safe(t.Recommend())
+		ls, _ := learnedlimits.Safe(t.Recommend())
 		for _, l := range ls {
 			es = append(es, LearnedEndpoint{Method: l.Method, Path: l.Path, Class: l.Class, RPS: l.RPS, Burst: l.Burst,
 				Clients: l.Clients, Confidence: string(l.Confidence)})
@@ -247,8 +247,8 @@ type learnedBucket struct {
 
 // newLearnedSet builds the set of es; over returns the counter of an
 // endpoint and class.
-func newLearnedSet(es []LearnedEndpoint, mode limits.Mode, shared bool, maxClients int, over func(path, method, class string) prometheus.Counter) *learnedSet {
-	s := &learnedSet{enforce: mode == limits.ModeEnforce, shared: shared, n: len(es)}
+func newLearnedSet(es []LearnedEndpoint, mode learnedlimits.Mode, shared bool, maxClients int, over func(path, method, class string) prometheus.Counter) *learnedSet {
+	s := &learnedSet{enforce: mode == learnedlimits.ModeEnforce, shared: shared, n: len(es)}
 	for _, e := range es {
 		n := &s.root
 		for _, seg := range strings.Split(e.Path[1:], "/") {

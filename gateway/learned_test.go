@@ -17,7 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/portcullis/portcullis/internal/redistest"
-	"github.com/portcullis/portcullis/limits"
+	learnedlimits "github.com/portcullis/portcullis/limits"
 )
 
 // itemsLimit is a learned limit of GET /api/items/{id}: 2 at once, then
@@ -80,7 +80,7 @@ func TestLearnedLimitsFileErrors(t *testing.T) {
 		{"a missing file is named with what to give", filepath.Join(dir, "absent.pcm"), "name a model file"},
 		{"a file of another kind says what it should be", write("notes.txt", []byte("hello: world\n")), `unknown key "hello"`},
 		{"a gzip file that is not a model is refused", write("other.gz", gzipJSON(t, map[string]any{"format": "something"})), `format is "something"`},
-		{"a model without limits says to retrain", write("old.pcm", gzipJSON(t, map[string]any{"format": limits.ModelFormat, "id": "m0"})), "retrain"},
+		{"a model without limits says to retrain", write("old.pcm", gzipJSON(t, map[string]any{"format": learnedlimits.ModelFormat, "id": "m0"})), "retrain"},
 		{"a limits file naming another file is refused", write("loop.yaml", []byte("rate_limits:\n  learned: other.yaml\n")), "names another file"},
 		{"a limits file with a bad limit is refused", write("bad.yaml", []byte("rate_limits:\n  endpoints:\n    - {method: GET, path: \"/x\", class: anonymous, rps: -1, burst: 3}\n")), "rps -1"},
 	}
@@ -119,7 +119,7 @@ func TestLearnedLimitsMatchTemplates(t *testing.T) {
 		{Method: "GET", Path: "/a/{id}/c", Class: "anonymous", RPS: 1, Burst: 1},
 		{Method: "GET", Path: "/a/b/d", Class: "anonymous", RPS: 1, Burst: 1},
 	}
-	s := newLearnedSet(es, limits.ModeLog, false, 10, func(string, string, string) prometheus.Counter {
+	s := newLearnedSet(es, learnedlimits.ModeLog, false, 10, func(string, string, string) prometheus.Counter {
 		return prometheus.NewCounter(prometheus.CounterOpts{Name: "x"})
 	})
 	tests := []struct {
@@ -257,9 +257,9 @@ func TestLearnedLimitsKeyedClientsHaveTheirOwnBuckets(t *testing.T) {
 func TestLearnedLimitsFromFiles(t *testing.T) {
 	noLeaks(t)
 	dir := t.TempDir()
-	ls := []limits.Limit{{Method: "GET", Path: "/api/items/{id}", Class: "anonymous", RPS: 0.2, Burst: 2, Clients: 40, Confidence: limits.Low}}
+	ls := []learnedlimits.Limit{{Method: "GET", Path: "/api/items/{id}", Class: "anonymous", RPS: 0.2, Burst: 2, Clients: 40, Confidence: learnedlimits.Low}}
 	var b bytes.Buffer
-	if err := limits.WriteGateway(&b, ls, limits.ModeEnforce); err != nil {
+	if err := learnedlimits.WriteGateway(&b, ls, learnedlimits.ModeEnforce); err != nil {
 		t.Fatal(err)
 	}
 	yamlFile := filepath.Join(dir, "limits.yaml")
@@ -267,10 +267,10 @@ func TestLearnedLimitsFromFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A model file, reduced to what the gateway reads of it.
-	table := limits.Table{Events: 1000, Endpoints: []limits.Endpoint{{Method: "GET", Path: "/api/items/{id}",
-		Anonymous: &limits.Peaks{Clients: 40, Short: limits.Quantiles{Max: 1}, Long: limits.Quantiles{Max: 1}}}}}
+	table := learnedlimits.Table{Events: 1000, Endpoints: []learnedlimits.Endpoint{{Method: "GET", Path: "/api/items/{id}",
+		Anonymous: &learnedlimits.Peaks{Clients: 40, Short: learnedlimits.Quantiles{Max: 1}, Long: learnedlimits.Quantiles{Max: 1}}}}}
 	modelFile := filepath.Join(dir, "m.pcm")
-	if err := os.WriteFile(modelFile, gzipJSON(t, map[string]any{"format": limits.ModelFormat, "version": 2, "id": "m1", "limits": table}), 0o600); err != nil {
+	if err := os.WriteFile(modelFile, gzipJSON(t, map[string]any{"format": learnedlimits.ModelFormat, "version": 2, "id": "m1", "limits": table}), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
@@ -280,8 +280,8 @@ func TestLearnedLimitsFromFiles(t *testing.T) {
 	}{
 		{"the output of portcullis limits --format gateway brings its mode", yamlFile, "", 429, 2},
 		{"the config's mode wins over the file's", yamlFile, "log", 200, 2},
-		{"a model file gives the limits it recommends, in log mode by default", modelFile, "", 200, limits.MinBurst},
-		{"a model file in enforce mode", modelFile, "enforce", 429, limits.MinBurst},
+		{"a model file gives the limits it recommends, in log mode by default", modelFile, "", 200, learnedlimits.MinBurst},
+		{"a model file in enforce mode", modelFile, "enforce", 429, learnedlimits.MinBurst},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			tg := learnedGateway(t, LearnedLimits{Learned: tt.file, Mode: tt.mode})
@@ -348,7 +348,7 @@ func BenchmarkLearnedLimit(b *testing.B) {
 	for i := range 1000 {
 		es = append(es, LearnedEndpoint{Method: "GET", Path: fmt.Sprintf("/api/v%d/items/{id}", i), Class: "anonymous", RPS: 1e9, Burst: 1e9})
 	}
-	s := newLearnedSet(es, limits.ModeLog, false, DefaultLearnedMaxClients, func(string, string, string) prometheus.Counter {
+	s := newLearnedSet(es, learnedlimits.ModeLog, false, DefaultLearnedMaxClients, func(string, string, string) prometheus.Counter {
 		return prometheus.NewCounter(prometheus.CounterOpts{Name: "x"})
 	})
 	st := &rateLimitStage{g: &Gateway{}, learned: s}

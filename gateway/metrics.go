@@ -23,6 +23,9 @@ type metrics struct {
 	// resolved once, so the data path does no label lookup.
 	checks                                      *prometheus.CounterVec
 	checkAllowed, checkBlocked, checkFailClosed prometheus.Counter
+	// actions counts the requests of decisions other than a block, by
+	// route, action enforced and result (passed or refused).
+	actions *prometheus.CounterVec
 
 	// wouldRefuse and learnedRefused count the requests past a learned
 	// limit (learned.go), in log and in enforce mode; their labels are
@@ -60,7 +63,9 @@ func newMetrics() *metrics {
 		tunnelsClosed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_tunnels_closed_total",
 			Help: "WebSocket tunnels closed because their client became blocked while they were open."}, []string{"route"}),
 		checks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_blocklist_checks_total",
-			Help: "Requests the blocklist check let through (allowed) or refused: blocked (a decision) or fail_closed (a stale view with fail mode closed)."}, []string{"result"}),
+			Help: "Requests the blocklist check let through (allowed) or refused: blocked (a decision), throttled (a throttle decision's rate passed), challenged (a challenge served), or fail_closed (a stale view with fail mode closed)."}, []string{"result"}),
+		actions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_blocklist_actions_total",
+			Help: "Requests of clients under a decision other than a block, by route, action enforced (throttle, challenge, log) and result: passed, or refused (429 past a throttle's rate, or the challenge page)."}, []string{"route", "action", "result"}),
 	}
 	m.checkAllowed = m.checks.WithLabelValues("allowed")
 	m.checkBlocked = m.checks.WithLabelValues("blocked")
@@ -69,5 +74,5 @@ func newMetrics() *metrics {
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr, m.checks, m.failMode, m.tunnelsClosed, m.authFailLimited, m.wouldRefuse, m.learnedRefused}
+	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr, m.checks, m.failMode, m.tunnelsClosed, m.authFailLimited, m.actions, m.wouldRefuse, m.learnedRefused}
 }

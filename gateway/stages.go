@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+
+	"github.com/portcullis/portcullis/challenge"
 )
 
 // The data path is a chain of small stages, in this order:
@@ -12,7 +14,9 @@ import (
 //	limits     the request's normal form and input limits (400, 413, 414, 431)
 //	route      the route of the request (404, 405)
 //	blocklist  blocklist.Middleware on the client (403; 503 when the view is
-//	           stale on a fail-closed route)
+//	           stale on a fail-closed route; 429 past a throttle decision's
+//	           rate; the challenge of a challenge decision on a browser
+//	           route, challenge.go, unless the client holds a pass)
 //	auth       credentials and the policy, on the routes that take them
 //	           (401, 403, 429)
 //	ratelimit  the route's per-client token bucket, then the learned
@@ -22,8 +26,8 @@ import (
 //
 // limits and route run for every request; route hands the request to its
 // route's own chain of the other stages, built once by New. A stage with
-// nothing to do on a route (no Checker, no credentials, no rate limit, no
-// WAF) is left out of that route's chain, so it costs nothing there.
+// nothing to do on a route (no Checker, no ChallengeFunc, no credentials,
+// no rate limit, no WAF) is left out of that route's chain, so it costs nothing there.
 
 // handler serves one request in a chain; ex is what the data path learns
 // about it, for its metric and its access-log record.
@@ -52,12 +56,12 @@ type routeStage interface {
 type stages struct {
 	limits *limitsStage
 	route  *routeDispatch
-	each   []routeStage // blocklist, auth, ratelimit, waf, proxy
+	each   []routeStage // challenge (provisions only), blocklist, auth, ratelimit, waf, proxy
 }
 
 func newStages() *stages {
 	return &stages{limits: &limitsStage{}, route: &routeDispatch{},
-		each: []routeStage{&blocklistStage{}, &authStage{}, &rateLimitStage{}, &wafStage{}, &proxyStage{}}}
+		each: []routeStage{challengeStage{}, &blocklistStage{}, &authStage{}, &rateLimitStage{}, &wafStage{}, &proxyStage{}}}
 }
 
 func (s *stages) all() []stage {
@@ -227,6 +231,10 @@ func (s *routeDispatch) Provision(g *Gateway) error {
 // wrap ends the front of the chain: next is unused, each route has its own.
 func (s *routeDispatch) wrap(handler) handler {
 	return func(w *statusWriter, r *http.Request, ex *exchange) {
+		if s.g.challenger != nil && r.URL.Path == challenge.VerifyPath {
+			s.g.serveChallengeAnswer(w, r, ex)
+			return
+		}
 		rt, wrongMethod := s.g.match(r)
 		switch {
 		case rt == nil && wrongMethod:

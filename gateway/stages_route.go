@@ -12,7 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/gateway/auth"
-	"github.com/portcullis/portcullis/limits"
+	learnedlimits "github.com/portcullis/portcullis/limits"
 )
 
 // blocklistStage is blocklist.Middleware on the client the gateway
@@ -115,7 +115,7 @@ func (s *rateLimitStage) provisionLearned() error {
 		return err
 	}
 	over := g.m.wouldRefuse
-	if mode == limits.ModeEnforce {
+	if mode == learnedlimits.ModeEnforce {
 		over = g.m.learnedRefused
 	}
 	maxClients := lc.MaxClients

@@ -65,11 +65,34 @@ const (
 func (p *CLFParser) Parse(line []byte, rec *Record) error {
 	*rec = Record{}
 	p.buf = p.buf[:0]
-	s := line
-	var err error
+	i, err := p.identity(line, rec)
+	if err != nil {
+		return err
+	}
+	if rec.TS, i, err = clfTime(line, i); err != nil {
+		return err
+	}
+	if i, err = p.request(line, i, rec); err != nil {
+		return err
+	}
+	if i, err = clfStatusBytes(line, i, rec); err != nil {
+		return err
+	}
+	if err = p.tail(line, i, rec); err != nil {
+		return err
+	}
+	if len(rec.ClientIP) == 0 && len(rec.User) == 0 {
+		return errCLFIdentity
+	}
+	ip, err := canonicalIP(rec.ClientIP, &p.buf)
+	rec.ClientIP = ip
+	return err
+}
 
-	// [$vhost] $remote_addr $ident $remote_user: three fields before the
-	// time, or four when the first is Apache's virtual host.
+// identity reads [$vhost] $remote_addr $ident $remote_user: three fields
+// before the time, or four when the first is Apache's virtual host. It
+// returns the index of the time.
+func (p *CLFParser) identity(s []byte, rec *Record) (next int, err error) {
 	var f [4][]byte
 	i := skipBlanks(s, 0)
 	n := 0
@@ -78,10 +101,10 @@ func (p *CLFParser) Parse(line []byte, rec *Record) error {
 			break
 		}
 		if i >= len(s) {
-			return errCLFShape
+			return 0, errCLFShape
 		}
 		if f[n], i, err = p.field(s, i); err != nil {
-			return err
+			return 0, err
 		}
 		i = skipBlanks(s, i)
 	}
@@ -91,76 +114,87 @@ func (p *CLFParser) Parse(line []byte, rec *Record) error {
 	}
 	rec.ClientIP = hostOnly(dashEmpty(addr))
 	rec.User = dashEmpty(user)
+	return i, nil
+}
 
-	// [$time_local]
+// clfTime reads [$time_local] at s[i:].
+func clfTime(s []byte, i int) (ts int64, next int, err error) {
 	if i >= len(s) || s[i] != '[' {
-		return errCLFTime
+		return 0, 0, errCLFTime
 	}
 	end := bytes.IndexByte(s[i+1:], ']')
 	if end < 0 {
-		return errCLFTime
+		return 0, 0, errCLFTime
 	}
 	ts, ok := parseCLFTime(s[i+1 : i+1+end])
 	if !ok {
-		return errCLFTime
+		return 0, 0, errCLFTime
 	}
-	rec.TS = ts
-	i += end + 2
+	return ts, i + end + 2, nil
+}
 
-	// "$request"
+// request reads "$request" after s[i:].
+func (p *CLFParser) request(s []byte, i int, rec *Record) (next int, err error) {
 	i = skipBlanks(s, i)
 	if i >= len(s) || s[i] != '"' {
-		return errCLFRequest
+		return 0, errCLFRequest
 	}
 	var req []byte
 	if req, i, err = p.quoted(s, i+1); err != nil {
-		return err
+		return 0, err
 	}
 	rec.Method, rec.Path = splitRequest(req)
+	return i, nil
+}
 
-	// $status $body_bytes_sent
+// clfStatusBytes reads $status $body_bytes_sent after s[i:].
+func clfStatusBytes(s []byte, i int, rec *Record) (next int, err error) {
 	tok, i := clfToken(s, skipBlanks(s, i))
 	status, ok := clfInt(tok)
 	if !ok || status > 999 {
-		return errCLFStatus
+		return 0, errCLFStatus
 	}
 	rec.Status = int(status)
 	tok, i = clfToken(s, skipBlanks(s, i))
 	if rec.RespBytes, ok = clfInt(tok); !ok {
-		return errCLFBytes
+		return 0, errCLFBytes
 	}
+	return i, nil
+}
 
-	// Optional "$http_referer" "$http_user_agent" $request_length.
-	if i = skipBlanks(s, i); !atEnd(s, i) {
-		if s[i] != '"' {
-			return errCLFReferer
-		}
-		_, i = tailQuoted(s, i+1)
-		if i = skipBlanks(s, i); !atEnd(s, i) {
-			if s[i] != '"' {
-				return errCLFReferer
-			}
-			var ua []byte
-			ua, i = tailQuoted(s, i+1)
-			rec.UserAgent = dashEmpty(p.unescape(ua))
-			if i = skipBlanks(s, i); !atEnd(s, i) {
-				if s[i] == '"' {
-					tok, _ = tailQuoted(s, i+1)
-				} else {
-					tok, _ = clfToken(s, i)
-				}
-				if n, ok := clfInt(tok); ok {
-					rec.ReqBytes = n
-				}
-			}
-		}
+// tail reads the optional "$http_referer" "$http_user_agent"
+// $request_length after s[i:], keeping the user agent and the request
+// length.
+func (p *CLFParser) tail(s []byte, i int, rec *Record) error {
+	if i = skipBlanks(s, i); atEnd(s, i) {
+		return nil
 	}
-	if len(rec.ClientIP) == 0 && len(rec.User) == 0 {
-		return errCLFIdentity
+	if s[i] != '"' {
+		return errCLFReferer
 	}
-	ip, err := canonicalIP(rec.ClientIP, &p.buf)
-	rec.ClientIP = ip
-	return err
+	_, i = tailQuoted(s, i+1)
+	if i = skipBlanks(s, i); atEnd(s, i) {
+		return nil
+	}
+	if s[i] != '"' {
+		return errCLFReferer
+	}
+	var ua []byte
+	ua, i = tailQuoted(s, i+1)
+	rec.UserAgent = dashEmpty(p.unescape(ua))
+	if i = skipBlanks(s, i); atEnd(s, i) {
+		return nil
+	}
+	var tok []byte
+	if s[i] == '"' {
+		tok, _ = tailQuoted(s, i+1)
+	} else {
+		tok, _ = clfToken(s, i)
+	}
+	if n, ok := clfInt(tok); ok {
+		rec.ReqBytes = n
+	}
+	return nil
 }
 
 // field reads a bare or quoted field at s[i:].

@@ -64,98 +64,29 @@ const (
 func (p *EnvoyParser) Parse(line []byte, rec *Record) error {
 	*rec = Record{}
 	s := envoyScanner{s: line, i: skipBlanks(line, 0)}
-	if s.i >= len(line) || line[s.i] != '[' {
-		return errEnvoyShape
+	var err error
+	if rec.TS, err = s.startTime(); err != nil {
+		return err
 	}
-	end := bytes.IndexByte(line[s.i:], ']')
-	if end < 0 {
-		return errEnvoyShape
+	if err = s.response(rec); err != nil {
+		return err
 	}
-	ts, ok := parseTimestamp(line[s.i+1 : s.i+end])
-	if !ok {
-		return errEnvoyTime
+	extended, err := s.extendedDetails()
+	if err != nil {
+		return err
 	}
-	rec.TS = ts
-	s.i += end + 1
-	reqLine, ok := s.quoted('0') // a status follows
-	if !ok {
-		return errEnvoyShape
+	if err = s.sizes(rec); err != nil {
+		return err
 	}
-	rec.Method, rec.Path = splitRequestLine(reqLine)
-	code, ok := s.token()
-	if !ok {
-		return errEnvoyShape
-	}
-	n, ok := dashInt(code)
-	if !ok || n > 999 {
-		return errEnvoyNumber
-	}
-	rec.Status = int(n)
-	if _, ok = s.token(); !ok { // %RESPONSE_FLAGS%
-		return errEnvoyShape
-	}
-	// The extended format has two fields and a quoted one here, where the
-	// default has the byte counts and the duration.
-	mark := s.i
-	extended := false
-	_, ok1 := s.token()
-	_, ok2 := s.token()
-	if k := skipBlanks(line, s.i); ok1 && ok2 && k < len(line) && line[k] == '"' {
-		extended = true
-		if _, ok = s.quoted('0'); !ok {
-			return errEnvoyShape
-		}
-	} else {
-		s.i = mark
-	}
-	next, ok := s.token()
-	if !ok {
-		return errEnvoyShape
-	}
-	if rec.ReqBytes, ok = dashInt(next); !ok {
-		return errEnvoyNumber
-	}
-	var tok []byte
-	if tok, ok = s.token(); !ok {
-		return errEnvoyShape
-	}
-	if rec.RespBytes, ok = dashInt(tok); !ok {
-		return errEnvoyNumber
-	}
-	if tok, ok = s.token(); !ok {
-		return errEnvoyShape
-	}
-	d, ok := dashInt(tok)
-	if !ok {
-		return errEnvoyNumber
-	}
-	rec.DurationMS = float64(d)
-	if _, ok = s.token(); !ok { // upstream service time
-		return errEnvoyShape
-	}
-	xff, ok := s.quoted('"')
-	if !ok {
-		return errEnvoyShape
-	}
-	ua, ok := s.quoted('"')
-	if !ok {
-		return errEnvoyShape
-	}
-	rec.UserAgent = dashEmpty(ua)
-	for _, next := range [3]byte{'"', '"', 0} { // request id, authority, upstream host
-		if _, ok = s.quoted(next); !ok {
-			return errEnvoyShape
-		}
+	xff, err := s.headers(rec)
+	if err != nil {
+		return err
 	}
 	rec.ClientIP = firstForwarded(xff)
 	if extended {
-		// %UPSTREAM_CLUSTER% %UPSTREAM_LOCAL_ADDRESS% %DOWNSTREAM_LOCAL_ADDRESS%
-		// %DOWNSTREAM_REMOTE_ADDRESS%
-		var remote []byte
-		for k := 0; k < 4; k++ {
-			if remote, ok = s.token(); !ok {
-				return errEnvoyShape
-			}
+		remote, err := s.downstreamRemote()
+		if err != nil {
+			return err
 		}
 		if len(rec.ClientIP) == 0 {
 			rec.ClientIP = hostOnly(dashEmpty(remote))
@@ -165,6 +96,119 @@ func (p *EnvoyParser) Parse(line []byte, rec *Record) error {
 		return errEnvoyNoIP
 	}
 	return nil
+}
+
+// startTime reads [%START_TIME%].
+func (e *envoyScanner) startTime() (int64, error) {
+	if e.i >= len(e.s) || e.s[e.i] != '[' {
+		return 0, errEnvoyShape
+	}
+	end := bytes.IndexByte(e.s[e.i:], ']')
+	if end < 0 {
+		return 0, errEnvoyShape
+	}
+	ts, ok := parseTimestamp(e.s[e.i+1 : e.i+end])
+	if !ok {
+		return 0, errEnvoyTime
+	}
+	e.i += end + 1
+	return ts, nil
+}
+
+// response reads "%REQ(:METHOD)% %REQ(...:PATH)% %PROTOCOL%"
+// %RESPONSE_CODE% %RESPONSE_FLAGS%.
+func (e *envoyScanner) response(rec *Record) error {
+	reqLine, ok := e.quoted('0') // a status follows
+	if !ok {
+		return errEnvoyShape
+	}
+	rec.Method, rec.Path = splitRequestLine(reqLine)
+	code, ok := e.token()
+	if !ok {
+		return errEnvoyShape
+	}
+	n, ok := dashInt(code)
+	if !ok || n > 999 {
+		return errEnvoyNumber
+	}
+	rec.Status = int(n)
+	if _, ok = e.token(); !ok { // %RESPONSE_FLAGS%
+		return errEnvoyShape
+	}
+	return nil
+}
+
+// extendedDetails skips %RESPONSE_CODE_DETAILS%
+// %CONNECTION_TERMINATION_DETAILS% "%UPSTREAM_TRANSPORT_FAILURE_REASON%"
+// when the line has them, and reports whether it did: the extended format
+// has two fields and a quoted one here, where the default has the byte
+// counts and the duration.
+func (e *envoyScanner) extendedDetails() (bool, error) {
+	mark := e.i
+	_, ok1 := e.token()
+	_, ok2 := e.token()
+	if k := skipBlanks(e.s, e.i); ok1 && ok2 && k < len(e.s) && e.s[k] == '"' {
+		if _, ok := e.quoted('0'); !ok {
+			return false, errEnvoyShape
+		}
+		return true, nil
+	}
+	e.i = mark
+	return false, nil
+}
+
+// sizes reads %BYTES_RECEIVED% %BYTES_SENT% %DURATION% and skips
+// %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%.
+func (e *envoyScanner) sizes(rec *Record) error {
+	var d int64
+	for _, to := range [3]*int64{&rec.ReqBytes, &rec.RespBytes, &d} {
+		tok, ok := e.token()
+		if !ok {
+			return errEnvoyShape
+		}
+		if *to, ok = dashInt(tok); !ok {
+			return errEnvoyNumber
+		}
+	}
+	rec.DurationMS = float64(d)
+	if _, ok := e.token(); !ok { // upstream service time
+		return errEnvoyShape
+	}
+	return nil
+}
+
+// headers reads "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%"
+// "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%" and returns
+// the X-Forwarded-For value.
+func (e *envoyScanner) headers(rec *Record) (xff []byte, err error) {
+	xff, ok := e.quoted('"')
+	if !ok {
+		return nil, errEnvoyShape
+	}
+	ua, ok := e.quoted('"')
+	if !ok {
+		return nil, errEnvoyShape
+	}
+	rec.UserAgent = dashEmpty(ua)
+	for _, next := range [3]byte{'"', '"', 0} { // request id, authority, upstream host
+		if _, ok = e.quoted(next); !ok {
+			return nil, errEnvoyShape
+		}
+	}
+	return xff, nil
+}
+
+// downstreamRemote skips %UPSTREAM_CLUSTER% %UPSTREAM_LOCAL_ADDRESS%
+// %DOWNSTREAM_LOCAL_ADDRESS% and returns %DOWNSTREAM_REMOTE_ADDRESS%.
+func (e *envoyScanner) downstreamRemote() ([]byte, error) {
+	var remote []byte
+	for k := 0; k < 4; k++ {
+		var ok bool
+		if remote, ok = e.token(); !ok {
+			return nil, errEnvoyShape
+		}
+	}
+	return remote, nil
 }
 
 // envoyScanner reads the space-separated fields of an Envoy text line.

@@ -150,126 +150,164 @@ func (p *NginxParser) Parse(line []byte, rec *Record) error {
 	*rec = Record{}
 	p.clf.buf = p.clf.buf[:0]
 	p.json.buf = p.json.buf[:0]
-	s := line
+	st := nginxLine{bytesSent: -1}
 	i := 0
-	haveTS := false
-	var bytesSent int64 = -1
 	for k := range p.items {
 		it := &p.items[k]
-		if !bytes.HasPrefix(s[i:], it.lit) {
+		if !bytes.HasPrefix(line[i:], it.lit) {
 			return errNginxShape
 		}
 		i += len(it.lit)
 		if !it.hasVar {
 			continue
 		}
-		var v []byte
-		switch {
-		case it.quoted:
-			var err error
-			if v, i, err = p.json.str(s, i); err != nil {
-				return err
-			}
-			i-- // the closing quote starts the next literal
-		case k+1 < len(p.items):
-			n := bytes.Index(s[i:], p.items[k+1].lit)
-			if n < 0 {
-				return errNginxShape
-			}
-			v = s[i : i+n : i+n]
-			i += n
-		default:
-			v = s[i:len(s):len(s)]
-			i = len(s)
+		v, next, err := p.value(line, i, k)
+		if err != nil {
+			return err
 		}
-		if !it.quoted && it.v != nvIgnored && bytes.IndexByte(v, '\\') >= 0 {
-			v = p.clf.unescape(v)
-		}
-		var ok bool
-		switch it.v {
-		case nvRemoteAddr:
-			rec.ClientIP = hostOnly(dashEmpty(v))
-		case nvRemoteUser:
-			rec.User = dashEmpty(v)
-		case nvTimeLocal:
-			rec.TS, ok = parseCLFTime(v)
-			if !ok {
-				return errNginxTime
-			}
-			haveTS = true
-		case nvTimeISO:
-			rec.TS, ok = parseRFC3339(v)
-			if !ok {
-				return errNginxTime
-			}
-			haveTS = true
-		case nvMsec:
-			j, isInt, okNum := scanNumber(v, 0)
-			if !okNum || j != len(v) {
-				return errNginxTime
-			}
-			if rec.TS, ok = unixFromNumber(v, isInt); !ok {
-				return errNginxTime
-			}
-			haveTS = true
-		case nvRequest:
-			rec.Method, rec.Path = splitRequest(v)
-		case nvMethod:
-			rec.Method = dashEmpty(v)
-		case nvURI:
-			rec.Path = dashEmpty(v)
-		case nvUserAgent:
-			rec.UserAgent = dashEmpty(v)
-		case nvAPIKey:
-			rec.APIKey = dashEmpty(v)
-		case nvStatus:
-			n, ok := nginxInt(v)
-			if !ok || n > 999 {
-				return errNginxNumber
-			}
-			rec.Status = int(n)
-		case nvBodyBytes:
-			if rec.RespBytes, ok = nginxInt(v); !ok {
-				return errNginxNumber
-			}
-			bytesSent = -2 // $body_bytes_sent wins over $bytes_sent
-		case nvBytesSent:
-			if bytesSent != -2 {
-				if bytesSent, ok = nginxInt(v); !ok {
-					return errNginxNumber
-				}
-			}
-		case nvRequestLength:
-			if rec.ReqBytes, ok = nginxInt(v); !ok {
-				return errNginxNumber
-			}
-		case nvRequestTime:
-			if len(v) > 0 && !(len(v) == 1 && v[0] == '-') {
-				j, _, okNum := scanNumber(v, 0)
-				if !okNum || j != len(v) {
-					return errNginxNumber
-				}
-				f, ok := parseFloat(v)
-				if !ok {
-					return errNginxNumber
-				}
-				rec.DurationMS = max(f, 0) * 1000
-			}
+		i = next
+		if err := st.set(rec, it.v, v); err != nil {
+			return err
 		}
 	}
-	if i != len(s) {
+	if i != len(line) {
 		return errNginxShape
 	}
-	if bytesSent >= 0 {
-		rec.RespBytes = bytesSent
+	return st.finish(rec)
+}
+
+// value reads the value of the variable of p.items[k], which starts at
+// line[i], and returns it with the index of the literal after it. A quoted
+// value in JSON mode is decoded as a JSON string; a value with a backslash
+// has its \xHH escapes decoded (variables that are not read are left as
+// they are).
+func (p *NginxParser) value(line []byte, i, k int) (v []byte, next int, err error) {
+	it := &p.items[k]
+	switch {
+	case it.quoted:
+		if v, i, err = p.json.str(line, i); err != nil {
+			return nil, 0, err
+		}
+		return v, i - 1, nil // the closing quote starts the next literal
+	case k+1 < len(p.items):
+		n := bytes.Index(line[i:], p.items[k+1].lit)
+		if n < 0 {
+			return nil, 0, errNginxShape
+		}
+		v, next = line[i:i+n:i+n], i+n
+	default:
+		v, next = line[i:len(line):len(line)], len(line)
 	}
-	if !haveTS {
+	if it.v != nvIgnored && bytes.IndexByte(v, '\\') >= 0 {
+		v = p.clf.unescape(v)
+	}
+	return v, next, nil
+}
+
+// nginxLine is what Parse carries from one variable of a line to the next.
+type nginxLine struct {
+	haveTS bool
+	// bytesSent is $bytes_sent: -1 until it is read, and -2 once
+	// $body_bytes_sent is read, which wins over it.
+	bytesSent int64
+}
+
+// set stores the value v of the variable which in rec.
+func (st *nginxLine) set(rec *Record, which nginxVar, v []byte) error {
+	var ok bool
+	switch which {
+	case nvRemoteAddr:
+		rec.ClientIP = hostOnly(dashEmpty(v))
+	case nvRemoteUser:
+		rec.User = dashEmpty(v)
+	case nvTimeLocal, nvTimeISO, nvMsec:
+		if rec.TS, ok = nginxTime(which, v); !ok {
+			return errNginxTime
+		}
+		st.haveTS = true
+	case nvRequest:
+		rec.Method, rec.Path = splitRequest(v)
+	case nvMethod:
+		rec.Method = dashEmpty(v)
+	case nvURI:
+		rec.Path = dashEmpty(v)
+	case nvUserAgent:
+		rec.UserAgent = dashEmpty(v)
+	case nvAPIKey:
+		rec.APIKey = dashEmpty(v)
+	case nvStatus:
+		n, ok := nginxInt(v)
+		if !ok || n > 999 {
+			return errNginxNumber
+		}
+		rec.Status = int(n)
+	case nvBodyBytes:
+		if rec.RespBytes, ok = nginxInt(v); !ok {
+			return errNginxNumber
+		}
+		st.bytesSent = -2
+	case nvBytesSent:
+		if st.bytesSent != -2 {
+			if st.bytesSent, ok = nginxInt(v); !ok {
+				return errNginxNumber
+			}
+		}
+	case nvRequestLength:
+		if rec.ReqBytes, ok = nginxInt(v); !ok {
+			return errNginxNumber
+		}
+	case nvRequestTime:
+		if len(v) > 0 && !(len(v) == 1 && v[0] == '-') {
+			if rec.DurationMS, ok = nginxMillis(v); !ok {
+				return errNginxNumber
+			}
+		}
+	}
+	return nil
+}
+
+// finish completes rec once every variable of the line is read.
+func (st *nginxLine) finish(rec *Record) error {
+	if st.bytesSent >= 0 {
+		rec.RespBytes = st.bytesSent
+	}
+	if !st.haveTS {
 		return errNoTS
 	}
 	if len(rec.ClientIP) == 0 {
 		return errNginxNoIP
 	}
 	return nil
+}
+
+// nginxTime reads the time variable which ($time_local, $time_iso8601 or
+// $msec) in Unix nanoseconds.
+func nginxTime(which nginxVar, v []byte) (int64, bool) {
+	switch which {
+	case nvTimeLocal:
+		return parseCLFTime(v)
+	case nvTimeISO:
+		return parseRFC3339(v)
+	}
+	j, isInt, ok := scanNumber(v, 0)
+	if !ok || j != len(v) {
+		return 0, false
+	}
+	return unixFromNumber(v, isInt)
+}
+
+// nginxMillis reads $request_time, in seconds, as milliseconds; a
+// negative time reads as 0.
+func nginxMillis(v []byte) (float64, bool) {
+	j, _, ok := scanNumber(v, 0)
+	if !ok || j != len(v) {
+		return 0, false
+	}
+	f, ok := parseFloat(v)
+	if !ok {
+		return 0, false
+	}
+	return max(f, 0) * 1000, true
 }
 
 // nginxInt reads a non-negative integer; "" and "-" are 0.

@@ -48,20 +48,7 @@ func TestNginxParser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var rec Record
-			got := ""
-			if err := p.Parse([]byte(tt.line), &rec); err != nil {
-				if !errors.Is(err, ErrMalformed) {
-					t.Fatalf("error %v does not wrap ErrMalformed", err)
-				}
-				got = err.Error()
-			} else {
-				assertCapped(t, &rec)
-				got = viewOf(&rec).String()
-			}
-			if !strings.Contains(got, tt.want) {
-				t.Errorf("got  %s\nwant %s", got, tt.want)
-			}
+			checkParse(t, p.Parse, tt.line, tt.want)
 		})
 	}
 }
@@ -106,9 +93,7 @@ func FuzzParseNginx(f *testing.F) {
 		for _, p := range ps {
 			var rec Record
 			if err := p.Parse([]byte(line), &rec); err != nil {
-				if !errors.Is(err, ErrMalformed) {
-					t.Fatalf("error %v does not wrap ErrMalformed", err)
-				}
+				checkMalformed(t, err)
 				continue
 			}
 			assertCapped(t, &rec)

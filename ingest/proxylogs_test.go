@@ -100,9 +100,8 @@ func TestProxyFormatsAreDetected(t *testing.T) {
 }
 
 func TestEnvoyParser(t *testing.T) {
-	tests := []struct {
-		name, line, want string
-	}{
+	var p EnvoyParser
+	checkParseCases(t, p.Parse, []parseCase{
 		{"the example line of Envoy's documentation gives every field the format has",
 			`[2016-04-15T20:17:00.310Z] "POST /api/v1/locations HTTP/2" 204 - 154 0 226 100 "10.0.35.28" "nsq2http" "cc21d9b0-cf5c-432b-8c7e-98aeb7988cd2" "locations" "tcp://10.0.2.1:80"`,
 			`ts=2016-04-15T20:17:00.31Z ip="10.0.35.28" method="POST" path="/api/v1/locations" status=204 req=154 resp=0 dur=226 ua="nsq2http" api_key="" user=""`},
@@ -123,19 +122,12 @@ func TestEnvoyParser(t *testing.T) {
 			`[2026-03-02T09:00:00Z] "GET / HTTP/1.1" 200 - 0 5x 1 - "1.2.3.4" "ua" "-" "-" "-"`, "number field"},
 		{"a cut line is refused",
 			`[2026-03-02T09:00:00Z] "GET / HTTP/1.1" 200 - 0 5 1 - "1.2.3.4" "ua`, "does not follow"},
-	}
-	var p EnvoyParser
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkParse(t, p.Parse, tt.line, tt.want)
-		})
-	}
+	})
 }
 
 func TestTraefikParser(t *testing.T) {
-	tests := []struct {
-		name, line, want string
-	}{
+	var p TraefikParser
+	checkParseCases(t, p.Parse, []parseCase{
 		{"a line with the headers kept gives every field",
 			`{"ClientAddr":"203.0.113.7:51234","ClientHost":"203.0.113.7","ClientUsername":"bob","DownstreamContentSize":512,"DownstreamStatus":200,"Duration":1234567,"OriginStatus":502,"RequestContentSize":10,"RequestMethod":"GET","RequestPath":"/a?b=1","StartUTC":"2026-03-02T09:00:00.123456789Z","request_User-Agent":"curl/8.5.0","request_X-Api-Key":"k"}`,
 			`ts=2026-03-02T09:00:00.123456789Z ip="203.0.113.7" method="GET" path="/a?b=1" status=200 req=10 resp=512 dur=1.234567 ua="curl/8.5.0" api_key="k" user="bob"`},
@@ -145,13 +137,7 @@ func TestTraefikParser(t *testing.T) {
 		{"a line without a time is malformed", `{"ClientHost":"203.0.113.7"}`, "StartUTC and StartLocal are missing"},
 		{"a line without a client is malformed", `{"StartUTC":"2026-03-02T09:00:00Z","ClientHost":"-"}`, "ClientHost and ClientAddr are missing"},
 		{"a status too large is malformed", `{"StartUTC":"2026-03-02T09:00:00Z","ClientHost":"a","DownstreamStatus":2000}`, "status"},
-	}
-	var p TraefikParser
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkParse(t, p.Parse, tt.line, tt.want)
-		})
-	}
+	})
 }
 
 func TestFieldMapErrors(t *testing.T) {
@@ -196,15 +182,29 @@ func TestFieldMapErrors(t *testing.T) {
 	}
 }
 
+// parseCase is a line and what a parser makes of it: the record's view
+// (view.String()), or a part of the error's text.
+type parseCase struct{ name, line, want string }
+
+// checkParseCases runs checkParse on each case, as a subtest named by it.
+func checkParseCases(t *testing.T, parse func([]byte, *Record) error, cases []parseCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			checkParse(t, parse, tt.line, tt.want)
+		})
+	}
+}
+
+// checkParse parses line and checks that the record's view, or the text
+// of the error, which must wrap ErrMalformed, contains want.
 func checkParse(t *testing.T, parse func([]byte, *Record) error, line, want string) {
 	t.Helper()
 	var rec Record
 	err := parse([]byte(line), &rec)
 	got := ""
 	if err != nil {
-		if !errors.Is(err, ErrMalformed) {
-			t.Fatalf("error %v does not wrap ErrMalformed", err)
-		}
+		checkMalformed(t, err)
 		got = err.Error()
 	} else {
 		assertCapped(t, &rec)
@@ -213,6 +213,32 @@ func checkParse(t *testing.T, parse func([]byte, *Record) error, line, want stri
 	if !strings.Contains(got, want) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
+}
+
+// checkMalformed fails the test when err does not wrap ErrMalformed.
+func checkMalformed(t *testing.T, err error) {
+	t.Helper()
+	if !errors.Is(err, ErrMalformed) {
+		t.Fatalf("error %v does not wrap ErrMalformed", err)
+	}
+}
+
+// fuzzParse seeds f with seeds and fuzzes parse: every line either fails
+// with ErrMalformed or parses into a record whose slices are capped, which
+// check then compares with what a reference reads of the line.
+func fuzzParse(f *testing.F, seeds [][]byte, parse func([]byte, *Record) error, check func(t *testing.T, line []byte, rec *Record)) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var rec Record
+		if err := parse(line, &rec); err != nil {
+			checkMalformed(t, err)
+			return
+		}
+		assertCapped(t, &rec)
+		check(t, line, &rec)
+	})
 }
 
 // FuzzParseEnvoy checks that any line either parses into a record with a
@@ -225,9 +251,7 @@ func FuzzParseEnvoy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line, method, path, ip, ua string, status uint16, size uint32) {
 		var rec Record
 		if err := p.Parse([]byte(line), &rec); err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error %v does not wrap ErrMalformed", err)
-			}
+			checkMalformed(t, err)
 		} else {
 			assertCapped(t, &rec)
 			if len(rec.ClientIP) == 0 {
@@ -268,19 +292,8 @@ type envoyRef struct {
 // FuzzParseEnvoyJSON checks the parser against encoding/json on the lines
 // both read with the types Envoy writes.
 func FuzzParseEnvoyJSON(f *testing.F) {
-	for _, l := range readLines(f, "envoy.jsonl") {
-		f.Add(l)
-	}
 	var p EnvoyJSONParser
-	f.Fuzz(func(t *testing.T, line []byte) {
-		var rec Record
-		if err := p.Parse(line, &rec); err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error %v does not wrap ErrMalformed", err)
-			}
-			return
-		}
-		assertCapped(t, &rec)
+	fuzzParse(f, readLines(f, "envoy.jsonl"), p.Parse, func(t *testing.T, line []byte, rec *Record) {
 		var ref envoyRef
 		if !plainJSON(line, &ref, "method", "path", "response_code", "bytes_received", "bytes_sent", "duration", "x_forwarded_for", "downstream_remote_address", "user_agent") {
 			return
@@ -290,10 +303,10 @@ func FuzzParseEnvoyJSON(f *testing.F) {
 			ip = string(hostOnly(dashEmpty([]byte(ref.Remote))))
 		}
 		if string(rec.ClientIP) != ip || string(rec.Method) != dashStr(ref.Method) || string(rec.Path) != dashStr(ref.Path) || string(rec.UserAgent) != dashStr(ref.UA) {
-			t.Errorf("read %s; encoding/json reads %+v", viewOf(&rec), ref)
+			t.Errorf("read %s; encoding/json reads %+v", viewOf(rec), ref)
 		}
 		if int64(rec.Status) != max(ref.Code, 0) || rec.ReqBytes != max(ref.Recv, 0) || rec.RespBytes != max(ref.Sent, 0) || rec.DurationMS != max(ref.Dur, 0) {
-			t.Errorf("read %s; encoding/json reads %+v", viewOf(&rec), ref)
+			t.Errorf("read %s; encoding/json reads %+v", viewOf(rec), ref)
 		}
 	})
 }
@@ -316,19 +329,8 @@ type traefikRef struct {
 // FuzzParseTraefik checks the parser against encoding/json on the lines
 // both read with the types Traefik writes.
 func FuzzParseTraefik(f *testing.F) {
-	for _, l := range readLines(f, "traefik.jsonl") {
-		f.Add(l)
-	}
 	var p TraefikParser
-	f.Fuzz(func(t *testing.T, line []byte) {
-		var rec Record
-		if err := p.Parse(line, &rec); err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error %v does not wrap ErrMalformed", err)
-			}
-			return
-		}
-		assertCapped(t, &rec)
+	fuzzParse(f, readLines(f, "traefik.jsonl"), p.Parse, func(t *testing.T, line []byte, rec *Record) {
 		var ref traefikRef
 		if !plainJSON(line, &ref, "ClientHost", "ClientAddr", "RequestMethod", "RequestPath", "DownstreamStatus", "RequestContentSize", "DownstreamContentSize", "Duration", "ClientUsername", "request_User-Agent", "request_X-Api-Key") {
 			return
@@ -340,10 +342,10 @@ func FuzzParseTraefik(f *testing.F) {
 		ip = refHostOnly(ip)
 		if string(rec.ClientIP) != ip || string(rec.Method) != ref.Method || string(rec.Path) != ref.Path || string(rec.User) != dashStr(ref.User) ||
 			string(rec.UserAgent) != ref.UA || string(rec.APIKey) != ref.Key {
-			t.Errorf("read %s; encoding/json reads %+v", viewOf(&rec), ref)
+			t.Errorf("read %s; encoding/json reads %+v", viewOf(rec), ref)
 		}
 		if int64(rec.Status) != max(ref.Status, 0) || rec.ReqBytes != max(ref.Req, 0) || rec.RespBytes != max(ref.Resp, 0) || rec.DurationMS != float64(max(ref.Dur, 0))/1e6 {
-			t.Errorf("read %s; encoding/json reads %+v", viewOf(&rec), ref)
+			t.Errorf("read %s; encoding/json reads %+v", viewOf(rec), ref)
 		}
 	})
 }
@@ -369,22 +371,11 @@ type mappedRef struct {
 // FuzzParseFieldMap checks a mapped parser against encoding/json on the
 // lines both read with plain types and no flat dotted keys.
 func FuzzParseFieldMap(f *testing.F) {
-	for _, l := range readLines(f, "mapped.jsonl") {
-		f.Add(l)
-	}
 	p, err := NewFieldMapParser(mappedFields)
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, line []byte) {
-		var rec Record
-		if err := p.Parse(line, &rec); err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error %v does not wrap ErrMalformed", err)
-			}
-			return
-		}
-		assertCapped(t, &rec)
+	fuzzParse(f, readLines(f, "mapped.jsonl"), p.Parse, func(t *testing.T, line []byte, rec *Record) {
 		var ref mappedRef
 		if !plainJSON(line, &ref, "@timestamp", "request", "remote_ip", "method", "uri", "size", "response", "status", "auth", "user", "headers") ||
 			strings.Contains(string(line), `.`+`remote_ip"`) || strings.Count(string(line), `":{`) > strings.Count(string(line), `"request":{`)+strings.Count(string(line), `"response":{`)+strings.Count(string(line), `"auth":{`)+strings.Count(string(line), `"headers":{`) {
@@ -392,10 +383,10 @@ func FuzzParseFieldMap(f *testing.F) {
 		}
 		if string(rec.ClientIP) != string(hostOnly([]byte(ref.Request.RemoteIP))) || string(rec.Method) != ref.Request.Method ||
 			string(rec.Path) != ref.Request.URI || string(rec.User) != ref.Auth.User {
-			t.Errorf("read %s; encoding/json reads %+v", viewOf(&rec), ref)
+			t.Errorf("read %s; encoding/json reads %+v", viewOf(rec), ref)
 		}
 		if int64(rec.Status) != max(ref.Response.Status, 0) || rec.RespBytes != max(ref.Response.Size, 0) || rec.ReqBytes != max(ref.Request.Size, 0) {
-			t.Errorf("read %s; encoding/json reads %+v", viewOf(&rec), ref)
+			t.Errorf("read %s; encoding/json reads %+v", viewOf(rec), ref)
 		}
 	})
 }

@@ -107,110 +107,146 @@ func forestCorrupt(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format+"; export or refit the forest again", append([]any{ErrCorruptForest}, args...)...)
 }
 
+// forestHeader is the fixed part of the encoding, read and checked.
+type forestHeader struct {
+	dim, trees, psi, maxDepth, total uint32
+	seed                             uint64
+}
+
 func decodeForest(b []byte) (*Forest, error) {
-	le := binary.LittleEndian
-	if len(b) < 6 {
-		return nil, forestCorrupt("%d bytes are too few for a header: the data is truncated or not a forest", len(b))
+	h, err := decodeForestHeader(b)
+	if err != nil {
+		return nil, err
 	}
-	if string(b[:4]) != forestMagic {
-		return nil, forestCorrupt("it starts with %q, not %q: this is not a forest", b[:4], forestMagic)
-	}
-	if v := le.Uint16(b[4:]); v != forestVersion {
-		return nil, forestCorrupt("it is version %d, and this build reads only version %d", v, forestVersion)
-	}
-	if len(b) < forestHeaderLen+forestChecksumLen {
-		return nil, forestCorrupt("%d bytes are too few for a header: the data is truncated", len(b))
-	}
-	body := b[:len(b)-forestChecksumLen]
-	if want, got := le.Uint32(b[len(body):]), crc32.ChecksumIEEE(body); want != got {
-		return nil, forestCorrupt("checksum %08x does not match the stored %08x: the data is damaged or truncated", got, want)
-	}
-
-	flags := le.Uint16(b[6:])
-	dim := le.Uint32(b[8:])
-	trees := le.Uint32(b[12:])
-	psi := le.Uint32(b[16:])
-	maxDepth := le.Uint32(b[20:])
-	seed := le.Uint64(b[24:])
-	total := le.Uint32(b[32:])
-	switch {
-	case flags != 0:
-		return nil, forestCorrupt("flags are %#x, want 0", flags)
-	case dim < 1 || dim > maxForestDim:
-		return nil, forestCorrupt("dim is %d, want 1 to %d", dim, maxForestDim)
-	case trees < 1 || trees > maxForestTrees:
-		return nil, forestCorrupt("it has %d trees, want 1 to %d", trees, maxForestTrees)
-	case psi < 2 || psi > maxForestSampleSize:
-		return nil, forestCorrupt("sample size is %d, want 2 to %d", psi, maxForestSampleSize)
-	case maxDepth < 1 || maxDepth > maxForestDepth:
-		return nil, forestCorrupt("depth limit is %d, want 1 to %d", maxDepth, maxForestDepth)
-	}
-	want := uint64(forestHeaderLen) + 4*uint64(trees) + forestNodeLen*uint64(total) + forestChecksumLen
-	if uint64(len(b)) != want {
-		return nil, forestCorrupt("it is %d bytes, but its header (%d trees, %d nodes) says %d", len(b), trees, total, want)
-	}
-
 	f := &Forest{
-		dim:        int(dim),
-		sampleSize: int(psi),
-		maxDepth:   int(maxDepth),
-		seed:       seed,
-		nodes:      make([]forestNode, total),
-		leaf:       make([]float64, total),
-		roots:      make([]uint32, trees),
-		depths:     make([]uint8, trees),
-		norm:       forestNormFactor(int(trees), int(psi)),
+		dim:        int(h.dim),
+		sampleSize: int(h.psi),
+		maxDepth:   int(h.maxDepth),
+		seed:       h.seed,
+		nodes:      make([]forestNode, h.total),
+		leaf:       make([]float64, h.total),
+		roots:      make([]uint32, h.trees),
+		depths:     make([]uint8, h.trees),
+		norm:       forestNormFactor(int(h.trees), int(h.psi)),
 	}
-	cPsi := forestAvgPathLen(int(psi))
-	counts := b[forestHeaderLen : forestHeaderLen+4*int(trees)]
-	enc := b[forestHeaderLen+4*int(trees) : len(body)]
-	var depth []uint8 // depth of each node of the current tree
+	counts := b[forestHeaderLen : forestHeaderLen+4*int(h.trees)]
+	enc := b[forestHeaderLen+4*int(h.trees) : len(b)-forestChecksumLen]
+	d := forestTreeDecoder{f: f, h: h, enc: enc, cPsi: forestAvgPathLen(int(h.psi))}
 	var start uint32
 	for t := range f.roots {
-		count := le.Uint32(counts[4*t:])
-		if count < 1 || count%2 == 0 || count > 2*psi-1 || count > total-start {
-			return nil, forestCorrupt("tree %d has %d nodes, which does not fit a tree of sample size %d and %d nodes in all", t, count, psi, total)
+		count := binary.LittleEndian.Uint32(counts[4*t:])
+		if count < 1 || count%2 == 0 || count > 2*h.psi-1 || count > h.total-start {
+			return nil, forestCorrupt("tree %d has %d nodes, which does not fit a tree of sample size %d and %d nodes in all", t, count, h.psi, h.total)
 		}
-		f.roots[t] = start
-		depth = append(depth[:0], make([]uint8, count)...)
-		var internal uint32 // internal nodes seen so far in this tree
-		for p := range count {
-			if p > 2*internal {
-				return nil, forestCorrupt("tree %d node %d has no parent", t, p)
-			}
-			i := start + p
-			word := le.Uint32(enc[forestNodeLen*i:])
-			val := math.Float64frombits(le.Uint64(enc[forestNodeLen*i+4:]))
-			dp := depth[p]
-			if word == forestLeafMark {
-				// Fitted leaves hold depth + c(size) with size ≤ ψ; the slack
-				// allows for c being rounded differently on another machine.
-				if !(val >= float64(dp) && val <= float64(dp)+cPsi+1e-9) {
-					return nil, forestCorrupt("tree %d leaf %d at depth %d has value %v", t, p, dp, val)
-				}
-				f.nodes[i] = forestNode{thr: math.Inf(1), left: i}
-				f.leaf[i] = val
-				f.depths[t] = max(f.depths[t], dp)
-				continue
-			}
-			if word >= dim || math.IsNaN(val) || math.IsInf(val, 1) {
-				return nil, forestCorrupt("tree %d node %d splits feature %d at %v, with dim %d", t, p, word, val, dim)
-			}
-			child := 2*internal + 1
-			if child+1 >= count || uint32(dp) >= maxDepth {
-				return nil, forestCorrupt("tree %d node %d at depth %d has children out of the tree", t, p, dp)
-			}
-			depth[child], depth[child+1] = dp+1, dp+1
-			f.nodes[i] = forestNode{thr: val, feat: word, left: start + child}
-			internal++
-		}
-		if count != 2*internal+1 {
-			return nil, forestCorrupt("tree %d has %d nodes for %d internal ones", t, count, internal)
+		if err := d.tree(t, start, count); err != nil {
+			return nil, err
 		}
 		start += count
 	}
-	if start != total {
-		return nil, forestCorrupt("its trees have %d nodes, but its header says %d", start, total)
+	if start != h.total {
+		return nil, forestCorrupt("its trees have %d nodes, but its header says %d", start, h.total)
 	}
 	return f, nil
+}
+
+// decodeForestHeader checks the magic, the version, the checksum and the
+// length of b, and reads and checks the header.
+func decodeForestHeader(b []byte) (forestHeader, error) {
+	le := binary.LittleEndian
+	if len(b) < 6 {
+		return forestHeader{}, forestCorrupt("%d bytes are too few for a header: the data is truncated or not a forest", len(b))
+	}
+	if string(b[:4]) != forestMagic {
+		return forestHeader{}, forestCorrupt("it starts with %q, not %q: this is not a forest", b[:4], forestMagic)
+	}
+	if v := le.Uint16(b[4:]); v != forestVersion {
+		return forestHeader{}, forestCorrupt("it is version %d, and this build reads only version %d", v, forestVersion)
+	}
+	if len(b) < forestHeaderLen+forestChecksumLen {
+		return forestHeader{}, forestCorrupt("%d bytes are too few for a header: the data is truncated", len(b))
+	}
+	body := b[:len(b)-forestChecksumLen]
+	if want, got := le.Uint32(b[len(body):]), crc32.ChecksumIEEE(body); want != got {
+		return forestHeader{}, forestCorrupt("checksum %08x does not match the stored %08x: the data is damaged or truncated", got, want)
+	}
+	flags := le.Uint16(b[6:])
+	h := forestHeader{
+		dim:      le.Uint32(b[8:]),
+		trees:    le.Uint32(b[12:]),
+		psi:      le.Uint32(b[16:]),
+		maxDepth: le.Uint32(b[20:]),
+		seed:     le.Uint64(b[24:]),
+		total:    le.Uint32(b[32:]),
+	}
+	switch {
+	case flags != 0:
+		return forestHeader{}, forestCorrupt("flags are %#x, want 0", flags)
+	case h.dim < 1 || h.dim > maxForestDim:
+		return forestHeader{}, forestCorrupt("dim is %d, want 1 to %d", h.dim, maxForestDim)
+	case h.trees < 1 || h.trees > maxForestTrees:
+		return forestHeader{}, forestCorrupt("it has %d trees, want 1 to %d", h.trees, maxForestTrees)
+	case h.psi < 2 || h.psi > maxForestSampleSize:
+		return forestHeader{}, forestCorrupt("sample size is %d, want 2 to %d", h.psi, maxForestSampleSize)
+	case h.maxDepth < 1 || h.maxDepth > maxForestDepth:
+		return forestHeader{}, forestCorrupt("depth limit is %d, want 1 to %d", h.maxDepth, maxForestDepth)
+	}
+	want := uint64(forestHeaderLen) + 4*uint64(h.trees) + forestNodeLen*uint64(h.total) + forestChecksumLen
+	if uint64(len(b)) != want {
+		return forestHeader{}, forestCorrupt("it is %d bytes, but its header (%d trees, %d nodes) says %d", len(b), h.trees, h.total, want)
+	}
+	return h, nil
+}
+
+// forestTreeDecoder reads the nodes of one tree after another into f.
+type forestTreeDecoder struct {
+	f     *Forest
+	h     forestHeader
+	enc   []byte  // the nodes of all the trees
+	cPsi  float64 // c(ψ), the most a leaf adds to its depth
+	depth []uint8 // depth of each node of the current tree
+}
+
+// tree reads tree t, whose count nodes start at node start, checking that
+// every node has a parent, that its children are in the tree and within
+// the depth limit, and that its leaves hold plausible values.
+func (d *forestTreeDecoder) tree(t int, start, count uint32) error {
+	le := binary.LittleEndian
+	f := d.f
+	f.roots[t] = start
+	d.depth = append(d.depth[:0], make([]uint8, count)...)
+	var internal uint32 // internal nodes seen so far in this tree
+	for p := range count {
+		if p > 2*internal {
+			return forestCorrupt("tree %d node %d has no parent", t, p)
+		}
+		i := start + p
+		word := le.Uint32(d.enc[forestNodeLen*i:])
+		val := math.Float64frombits(le.Uint64(d.enc[forestNodeLen*i+4:]))
+		dp := d.depth[p]
+		if word == forestLeafMark {
+			// Fitted leaves hold depth + c(size) with size ≤ ψ; the slack
+			// allows for c being rounded differently on another machine.
+			if !(val >= float64(dp) && val <= float64(dp)+d.cPsi+1e-9) {
+				return forestCorrupt("tree %d leaf %d at depth %d has value %v", t, p, dp, val)
+			}
+			f.nodes[i] = forestNode{thr: math.Inf(1), left: i}
+			f.leaf[i] = val
+			f.depths[t] = max(f.depths[t], dp)
+			continue
+		}
+		if word >= d.h.dim || math.IsNaN(val) || math.IsInf(val, 1) {
+			return forestCorrupt("tree %d node %d splits feature %d at %v, with dim %d", t, p, word, val, d.h.dim)
+		}
+		child := 2*internal + 1
+		if child+1 >= count || uint32(dp) >= d.h.maxDepth {
+			return forestCorrupt("tree %d node %d at depth %d has children out of the tree", t, p, dp)
+		}
+		d.depth[child], d.depth[child+1] = dp+1, dp+1
+		f.nodes[i] = forestNode{thr: val, feat: word, left: start + child}
+		internal++
+	}
+	if count != 2*internal+1 {
+		return forestCorrupt("tree %d has %d nodes for %d internal ones", t, count, internal)
+	}
+	return nil
 }

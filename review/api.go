@@ -71,6 +71,7 @@ func NewHandler(svc *Service, token string, logger *slog.Logger, reg prometheus.
 	svc.OnVerdict(func(v decision.Verdict) { h.verdicts.WithLabelValues(v.Kind).Inc() })
 	h.api("GET /api/v1/decisions", h.list)
 	h.api("GET /api/v1/decisions/{client...}", h.get)
+	h.api("POST /api/v1/decisions", h.decide)
 	h.api("POST /api/v1/decisions/{client}/unblock", h.unblock)
 	h.api("GET /api/v1/allowlist", h.allowlist)
 	h.api("POST /api/v1/allowlist", h.allow)
@@ -134,6 +135,8 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) i
 			code = http.StatusUnsupportedMediaType
 		case errors.Is(err, ErrNotBlocked), errors.Is(err, ErrNotAllowlisted), errors.Is(err, errNotFound):
 			code = http.StatusNotFound
+		case errors.Is(err, ErrRefused):
+			code = http.StatusConflict
 		default:
 			// The store failed; the details are for the log.
 			code, msg = http.StatusServiceUnavailable, "the blocklist did not answer; try again, and see the detector's log if it persists"
@@ -217,6 +220,53 @@ func (h *Handler) verdictNotRecorded(r *http.Request, err error) bool {
 	return true
 }
 
+// decideBody is the body of POST /api/v1/decisions: a decision taken by
+// hand (see Manual).
+type decideBody struct {
+	Client string  `json:"client"`
+	TTLSec int64   `json:"ttl_s"`
+	Note   string  `json:"note"`
+	Action string  `json:"action"`
+	Limit  float64 `json:"limit"`
+}
+
+const decideExample = `{"client": "203.0.113.7", "ttl_s": 600, "action": "throttle", "limit": 2, "note": "why"}`
+
+func (h *Handler) decide(w http.ResponseWriter, r *http.Request) (any, error) {
+	var b decideBody
+	if err := decodeBody(w, r, &b, decideExample); err != nil {
+		return nil, err
+	}
+	if b.TTLSec < 1 || b.TTLSec > maxManualTTL {
+		return nil, fmt.Errorf("%w: ttl_s %d: give the decision's length in seconds, 1 to %d", ErrBadInput, b.TTLSec, maxManualTTL)
+	}
+	if len(b.Note) > maxNote {
+		return nil, fmt.Errorf("%w: a note of %d bytes; keep it to %d", ErrBadInput, len(b.Note), maxNote)
+	}
+	o, err := h.svc.Decide(r.Context(), Manual{Client: b.Client, TTL: time.Duration(b.TTLSec) * time.Second, Note: b.Note, Action: b.Action, Limit: b.Limit})
+	recorded := err == nil
+	if err != nil && !h.verdictNotRecorded(r, err) {
+		return nil, err
+	}
+	d, err := h.svc.store.Get(r.Context(), b.Client)
+	if err != nil {
+		return nil, err
+	}
+	action, limit := b.Action, b.Limit
+	if d != nil {
+		action, limit = d.Action, d.Limit
+	}
+	h.log.Info("client decided by hand", "client", b.Client, "action", action, "remote", r.RemoteAddr)
+	return map[string]any{"client": b.Client, "action": action, "limit": limit, "result": o.Result.String(),
+		"expires": o.Expires.UTC().Format(time.RFC3339), "verdict_recorded": recorded}, nil
+}
+
+// Bounds of a decision taken through the API.
+const (
+	maxManualTTL = 30 * 24 * 3600 // 30 days, in seconds
+	maxNote      = 500
+)
+
 func (h *Handler) unblock(_ http.ResponseWriter, r *http.Request) (any, error) {
 	c := r.PathValue("client")
 	err := h.svc.Unblock(r.Context(), c)
@@ -253,7 +303,7 @@ var errUnsupportedMedia = errors.New("unsupported media type")
 
 func (h *Handler) allow(w http.ResponseWriter, r *http.Request) (any, error) {
 	var b allowBody
-	if err := decodeBody(w, r, &b); err != nil {
+	if err := decodeBody(w, r, &b, `{"entry": "203.0.113.7"}`); err != nil {
 		return nil, err
 	}
 	allow := h.svc.Allow
@@ -282,15 +332,15 @@ func (h *Handler) unallow(_ http.ResponseWriter, r *http.Request) (any, error) {
 const maxBody = 4 << 10
 
 // decodeBody reads one JSON object into v; unknown fields, trailing data
-// and bodies over maxBody are errors.
-func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
+// and bodies over maxBody are errors, which show example.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, example string) error {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return fmt.Errorf("%w: send the body as JSON, with Content-Type: application/json", errUnsupportedMedia)
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%w: the body is not the JSON expected (%v); send {\"entry\": \"203.0.113.7\"}", ErrBadInput, err)
+		return fmt.Errorf("%w: the body is not the JSON expected (%v); send %s", ErrBadInput, err, example)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return fmt.Errorf("%w: the body holds more than one JSON value; send one object", ErrBadInput)

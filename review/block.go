@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"strings"
 	"time"
@@ -33,19 +34,46 @@ type Blocker interface {
 // wrapping ErrVerdictNotRecorded says the client was blocked but it was
 // not.
 func (s *Service) Block(ctx context.Context, client string, ttl time.Duration, note string) (blocklist.Outcome, error) {
+	return s.Decide(ctx, Manual{Client: client, TTL: ttl, Note: note})
+}
+
+// Manual is a decision an operator takes by hand.
+type Manual struct {
+	// Client is written as requests name it (see ManualScope).
+	Client string
+	TTL    time.Duration
+	// Note says why.
+	Note string
+	// Action is the decision's action (decision.Actions); empty is a
+	// block. Limit is the rate, in requests a second, of a throttle or a
+	// challenge (default blocklist.DefaultThrottleRate); other actions
+	// take none.
+	Action string
+	Limit  float64
+}
+
+// Decide is Block with an action of the operator's choosing: a block, a
+// throttle at a rate, a challenge, or a log. A decision about a client
+// that has one replaces its action (its block is not shortened).
+func (s *Service) Decide(ctx context.Context, m Manual) (blocklist.Outcome, error) {
 	b, ok := s.store.(Blocker)
 	if !ok {
 		return blocklist.Outcome{}, errors.New("review: block: this store does not take decisions")
 	}
-	if ttl < time.Second {
-		return blocklist.Outcome{}, fmt.Errorf("review: %w: a TTL of %v; give 1s or more", ErrBadInput, ttl)
+	if m.TTL < time.Second {
+		return blocklist.Outcome{}, fmt.Errorf("review: %w: a TTL of %v; give 1s or more", ErrBadInput, m.TTL)
 	}
-	scope, err := ManualScope(client)
+	scope, err := ManualScope(m.Client)
 	if err != nil {
 		return blocklist.Outcome{}, err
 	}
-	d := &decision.Decision{Client: client, Scope: scope, TS: s.now().UTC(), Action: decision.ActionBlock,
-		TTLSec: int64(ttl / time.Second), Origin: decision.OriginManual, Note: note, Reasons: []decision.Reason{}}
+	action, limit, err := manualAction(m.Action, m.Limit)
+	if err != nil {
+		return blocklist.Outcome{}, err
+	}
+	client := m.Client
+	d := &decision.Decision{Client: client, Scope: scope, TS: s.now().UTC(), Action: action, Limit: limit,
+		TTLSec: int64(m.TTL / time.Second), Origin: decision.OriginManual, Note: m.Note, Reasons: []decision.Reason{}}
 	out, err := b.Apply(ctx, []*decision.Decision{d})
 	if err != nil {
 		return blocklist.Outcome{}, fmt.Errorf("review: block %s: %w", client, err)
@@ -56,6 +84,27 @@ func (s *Service) Block(ctx context.Context, client string, ttl time.Duration, n
 	}
 	d.TTLSec = int64(o.TTL.Round(time.Second) / time.Second)
 	return o, s.record(ctx, "blocked "+client, s.verdict(ctx, decision.VerdictBlock, client, d, s.now()))
+}
+
+// manualAction checks an operator's action and limit, and returns them
+// with their defaults.
+func manualAction(action string, limit float64) (string, float64, error) {
+	if action == "" {
+		action = decision.ActionBlock
+	}
+	if err := decision.CheckAction(action); err != nil {
+		return "", 0, fmt.Errorf("review: %w: %w", ErrBadInput, err)
+	}
+	limited := action == decision.ActionThrottle || action == decision.ActionChallenge
+	switch {
+	case !(limit >= 0) || math.IsInf(limit, 0):
+		return "", 0, fmt.Errorf("review: %w: limit %v: give a rate in requests a second above 0", ErrBadInput, limit)
+	case limit > 0 && !limited:
+		return "", 0, fmt.Errorf("review: %w: limit %v: only a throttle or a challenge holds a client to a rate; leave it out of a %s", ErrBadInput, limit, action)
+	case limited && limit == 0:
+		limit = blocklist.DefaultThrottleRate
+	}
+	return action, limit, nil
 }
 
 // ManualScope returns the scope of a client blocked by hand, and an error

@@ -22,5 +22,5 @@ func ExampleParseQuery() {
 	fmt.Println(errors.Is(err, review.ErrBadInput), err)
 	// Output:
 	// auth_fail_ratio 2026-03-03T09:15:00Z 203.0.113.0/24 20 <nil>
-	// true bad input: unknown action "ban"; use block or simulated
+	// true bad input: unknown action "ban"; use log, throttle, challenge, block or simulated
 }

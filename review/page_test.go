@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
 
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -108,6 +109,7 @@ func TestReviewPageInChromium(t *testing.T) {
 	r.block(t, tr.decisions...)
 	manual := testDecision("key_7f3a", 3*time.Minute, 0, "manual: ticket 4711")
 	manual.Scope, manual.Model = "api_key", "manual"
+	manual.Action, manual.Limit = decision.ActionThrottle, 2
 	r.block(t, manual)
 	if err := r.store.Allow(context.Background(), "10.0.0.0/8"); err != nil {
 		t.Fatal(err)
@@ -157,6 +159,12 @@ func TestReviewPageInChromium(t *testing.T) {
 			if !strings.Contains(text, fmt.Sprintf("%.3f", d.Score)) || !strings.Contains(text, "ago") || !strings.Contains(text, "m ") {
 				t.Errorf("row of %s lacks its score %.3f, onset or TTL: %q", d.Client, d.Score, text)
 			}
+			if act := read(t, tab, "an action", chromedp.Text(chromedp.CSS(rowOf(d.Client)+" small.action"))); act != "block" {
+				t.Errorf("row of %s shows the action %q, want block", d.Client, act)
+			}
+		}
+		if act := read(t, tab, "the manual action", chromedp.Text(chromedp.CSS(rowOf(manual.Client)+" small.action"))); act != "throttle at 2 req/s" {
+			t.Errorf("row of the manual throttle shows %q, want its action and rate", act)
 		}
 	})
 

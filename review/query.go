@@ -22,7 +22,8 @@ const (
 )
 
 // Actions a Query filters on: enforced blocks, and blocks recorded in dry
-// run.
+// run. The other actions of decisions (decision.ActionThrottle,
+// ActionChallenge, ActionLog) filter on the enforced decisions of each.
 const (
 	ActionBlock     = decision.ActionBlock
 	ActionSimulated = "simulated"
@@ -35,7 +36,8 @@ const manualReason = "manual"
 // Query selects active decisions. The zero Query selects them all, a page
 // of DefaultLimit at a time.
 type Query struct {
-	// Action is ActionBlock, ActionSimulated, or empty for both.
+	// Action is ActionBlock or another action of decision.Actions,
+	// ActionSimulated, or empty for all.
 	Action string
 	// Reason is a signal name (a feature, payload_evidence or isolation, or "manual"); a decision matches when any
 	// of its reasons is that feature.
@@ -62,12 +64,13 @@ func (q Query) withDefaults() Query {
 
 func (q Query) matches(d *decision.Decision) bool {
 	switch q.Action {
-	case ActionBlock:
-		if d.Simulated || d.Action != decision.ActionBlock {
-			return false
-		}
+	case "":
 	case ActionSimulated:
 		if !d.Simulated {
+			return false
+		}
+	default:
+		if d.Simulated || d.Action != q.Action {
 			return false
 		}
 	}
@@ -117,10 +120,10 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 		}
 	}
 	switch a := v.Get("action"); a {
-	case "", ActionBlock, ActionSimulated:
+	case "", ActionSimulated, decision.ActionBlock, decision.ActionThrottle, decision.ActionChallenge, decision.ActionLog:
 		q.Action = a
 	default:
-		return q, fmt.Errorf("%w: unknown action %q; use %s or %s", ErrBadInput, a, ActionBlock, ActionSimulated)
+		return q, fmt.Errorf("%w: unknown action %q; use %s or %s", ErrBadInput, a, strings.Join(decision.Actions(), ", "), ActionSimulated)
 	}
 	if r := v.Get("reason"); r != "" {
 		names := append(reasonNames(), manualReason)

@@ -73,11 +73,21 @@ func Open(c StoreConfig, log *slog.Logger) (*redisstore.Store, error) {
 // manual, the store's allowlist, breaker and cap), and writes to w until
 // when.
 func Add(ctx context.Context, r *redisstore.Store, w io.Writer, client string, ttl time.Duration, note string) error {
-	o, err := review.NewService(r, nil).Block(cliActor(ctx), client, ttl, note)
+	return Decide(ctx, r, w, review.Manual{Client: client, TTL: ttl, Note: note})
+}
+
+// Decide is Add with the action of m: a block, a throttle, a challenge or
+// a log. It writes the action too when it is not a block.
+func Decide(ctx context.Context, r *redisstore.Store, w io.Writer, m review.Manual) error {
+	o, err := review.NewService(r, nil).Decide(cliActor(ctx), m)
 	if err != nil && !errors.Is(err, review.ErrVerdictNotRecorded) {
 		return err
 	}
-	fmt.Fprintf(w, "%s %s until %s\n", EscapeText(client), o.Result, o.Expires.UTC().Format(time.RFC3339))
+	what := ""
+	if m.Action != "" && m.Action != decision.ActionBlock {
+		what = " (" + m.Action + ")"
+	}
+	fmt.Fprintf(w, "%s %s%s until %s\n", EscapeText(m.Client), o.Result, what, o.Expires.UTC().Format(time.RFC3339))
 	return warnVerdict(w, err)
 }
 
@@ -115,7 +125,7 @@ func WriteList(w io.Writer, s blocklist.Snapshot, asJSON bool) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CLIENT\tSCOPE\tSCORE\tEXPIRES\tTOP REASON")
+	fmt.Fprintln(tw, "CLIENT\tSCOPE\tACTION\tSCORE\tEXPIRES\tTOP REASON")
 	for i, d := range s.Decisions {
 		top := ""
 		switch {
@@ -127,10 +137,19 @@ func WriteList(w io.Writer, s blocklist.Snapshot, asJSON bool) error {
 		if top == "" && len(d.Reasons) > 0 {
 			top = fmt.Sprintf("%s %.4g (typical %.4g)", EscapeText(d.Reasons[0].Feature), d.Reasons[0].Value, d.Reasons[0].Typical)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\t%s\n", EscapeText(d.Client), EscapeText(d.Scope), d.Score, s.Expires[i].UTC().Format(time.RFC3339), top)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.3f\t%s\t%s\n", EscapeText(d.Client), EscapeText(d.Scope), actionOf(d), d.Score, s.Expires[i].UTC().Format(time.RFC3339), top)
 	}
 	fmt.Fprintf(tw, "%d active decisions, version %d, %d allowlist entries\n", len(s.Decisions), s.Version, len(s.Allow))
 	return tw.Flush()
+}
+
+// actionOf writes d's action for a person: with its rate for a throttle
+// or a challenge. The stores read only known actions.
+func actionOf(d *decision.Decision) string {
+	if d.Limit > 0 && (d.Action == decision.ActionThrottle || d.Action == decision.ActionChallenge) {
+		return fmt.Sprintf("%s %.4g/s", d.Action, d.Limit)
+	}
+	return EscapeText(d.Action)
 }
 
 // WriteExplain writes the decision d with its reasons: as JSON, or for a

@@ -1,7 +1,6 @@
 package redisstore
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
@@ -14,29 +13,11 @@ import (
 
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/syncbuf"
 )
 
-// syncBuffer is a bytes.Buffer that a logger writes to from several
-// goroutines while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestGoRedisLogsGoThroughSlogAtDebug(t *testing.T) {
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	redis.SetLogger(NewLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	t.Cleanup(func() { redis.SetLogger(NewLogger(slog.New(slog.DiscardHandler))) })
 
@@ -61,7 +42,7 @@ func TestGoRedisLogsGoThroughSlogAtDebug(t *testing.T) {
 	}
 
 	t.Run("at info level they are dropped", func(t *testing.T) {
-		var quiet syncBuffer
+		var quiet syncbuf.Buffer
 		redis.SetLogger(NewLogger(slog.New(slog.NewTextHandler(&quiet, nil))))
 		c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
 		defer c.Close()
@@ -75,7 +56,7 @@ func TestGoRedisLogsGoThroughSlogAtDebug(t *testing.T) {
 func TestCheckerWarnsOncePerOutage(t *testing.T) {
 	srv := redistest.StartServer(t)
 	r := newRedis(t, srv.Addr(), nil)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	c := blocklist.NewChecker(r, blocklist.CheckerConfig{FailMode: blocklist.FailOpen, MaxStaleness: 300 * time.Millisecond, ProbeInterval: 50 * time.Millisecond},
 		slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	ctx, cancel := context.WithCancel(context.Background())

@@ -648,6 +648,9 @@ func (r *Store) splitDecision(d *decision.Decision) (head, tail string, err erro
 	c := *d
 	c.TTLSec = 0
 	c.Simulated = r.cfg.DryRun
+	if err := c.FillAction(); err != nil { // an empty action is stored as block
+		return "", "", fmt.Errorf("blocklist: %w", err)
+	}
 	b, err := json.Marshal(&c)
 	if err != nil {
 		return "", "", fmt.Errorf("blocklist: decision about %q: %w", d.Client, err)
@@ -742,6 +745,9 @@ func (r *Store) Get(ctx context.Context, client string) (*decision.Decision, err
 		return nil, fmt.Errorf("blocklist: redis get %q: %w", client, err)
 	}
 	d.FillOrigin()
+	if err := d.FillAction(); err != nil {
+		return nil, fmt.Errorf("blocklist: redis get %q: %w; remove it with portcullis blocklist remove", client, err)
+	}
 	return d, nil
 }
 
@@ -807,6 +813,9 @@ func (r *Store) List(ctx context.Context) (blocklist.Snapshot, error) {
 			return blocklist.Snapshot{}, fmt.Errorf("blocklist: redis list: %w", err)
 		}
 		d.FillOrigin()
+		if err := d.FillAction(); err != nil {
+			return blocklist.Snapshot{}, fmt.Errorf("blocklist: redis list: %w; remove it with portcullis blocklist remove", err)
+		}
 		es = append(es, entry{d, time.UnixMilli(int64(ms))})
 	}
 	slices.SortFunc(es, func(a, b entry) int {

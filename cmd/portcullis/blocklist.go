@@ -12,6 +12,7 @@ import (
 	"github.com/portcullis/portcullis/app/blocklistctl"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/detector"
+	"github.com/portcullis/portcullis/review"
 )
 
 // blocklistRun runs a blocklist subcommand on the blocklist.
@@ -86,13 +87,16 @@ file, never from a flag.`,
 
 func newBlocklistAddCommand(with blocklistWith) *cobra.Command {
 	var ttl time.Duration
-	var reason string
+	var reason, action string
+	var limit float64
 	add := &cobra.Command{
-		Use: "add CLIENT", Short: "Block a client by hand", Args: cobra.ExactArgs(1),
+		Use: "add CLIENT", Short: "Block a client by hand (or throttle, challenge or log it)", Args: cobra.ExactArgs(1),
 		RunE: with(func(ctx context.Context, r *redisstore.Store, w io.Writer, args []string) error {
-			return blocklistctl.Add(ctx, r, w, args[0], ttl, reason)
+			return blocklistctl.Decide(ctx, r, w, review.Manual{Client: args[0], TTL: ttl, Note: reason, Action: action, Limit: limit})
 		}),
 	}
+	add.Flags().StringVar(&action, "action", "block", "what the gateways do: block, throttle (to --limit req/s), challenge (a browser; API requests are throttled) or log (nothing)")
+	add.Flags().Float64Var(&limit, "limit", 0, "requests a second a throttle or a challenge allows (default 1)")
 	add.Flags().DurationVar(&ttl, "ttl", detector.DefaultTTL, "how long the block lasts")
 	add.Flags().StringVar(&reason, "reason", "blocked by an operator", "why, stored with the decision")
 	return add

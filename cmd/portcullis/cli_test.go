@@ -454,6 +454,59 @@ func TestScoreFlags(t *testing.T) {
 			},
 		},
 	}
+	policy := filepath.Join(t.TempDir(), "detect.yaml")
+	if err := os.WriteFile(policy, []byte("model: m.pcm\npolicy:\n  actions: [{above: 0, action: log}, {above: 1, action: throttle}, {above: 3, action: block}]\n  throttle_rate: 4\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests = append(tests, struct {
+		name  string
+		flags []string
+		check func(t *testing.T, got []decisionLine)
+	}{
+		name:  "--policy takes each decision's action from a detect config's policy, and a milder one can grow stricter",
+		flags: []string{"--policy", policy},
+		check: func(t *testing.T, got []decisionLine) {
+			if len(got) < len(base) {
+				t.Errorf("%d decisions, want at least the %d of a run without --policy", len(got), len(base))
+			}
+			seen := map[string]int{}
+			rank := map[string]int{"log": 1, "throttle": 2, "challenge": 3, "block": 4}
+			last := map[string]int{}
+			for i, d := range got {
+				// A client under a milder action is judged on, and decided
+				// about again only when its action grows stricter.
+				if r := rank[d.Action]; r <= last[d.Client] {
+					t.Errorf("decision %d about %s: %s after a decision as strict or stricter", i, d.Client, d.Action)
+				} else {
+					last[d.Client] = r
+				}
+				margin := d.Score - d.Threshold
+				want := "log"
+				switch {
+				case d.Rule == "campaign":
+					want = "block"
+				case margin >= 3:
+					want = "block"
+				case margin >= 1:
+					want = "throttle"
+				}
+				// Scores are rounded to 4 digits: a margin at a step's edge may fall either side.
+				if d.Action != want && math.Abs(margin-1) > 1e-3 && math.Abs(margin-3) > 1e-3 {
+					t.Errorf("decision %d: score %v past %v, rule %q: action %q, want %q", i, d.Score, d.Threshold, d.Rule, d.Action, want)
+				}
+				if (d.Action == "throttle") != (d.Limit == 4) {
+					t.Errorf("decision %d: action %q with limit %v, want the limit 4 on a throttle alone", i, d.Action, d.Limit)
+				}
+				seen[d.Action]++
+			}
+			if len(last) != len(distinctClients(base)) {
+				t.Errorf("%d clients decided about, want the %d of a run without --policy", len(last), len(distinctClients(base)))
+			}
+			if seen["log"] == 0 || seen["block"] == 0 {
+				t.Errorf("actions taken %v, want both log and block among them", seen)
+			}
+		},
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -514,4 +567,12 @@ func TestDeterminism(t *testing.T) {
 			t.Errorf("training twice gives models %s and %s, want one ID", a, b)
 		}
 	})
+}
+
+func distinctClients(ds []decisionLine) map[string]bool {
+	m := map[string]bool{}
+	for _, d := range ds {
+		m[d.Client] = true
+	}
+	return m
 }

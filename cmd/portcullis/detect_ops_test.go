@@ -194,6 +194,16 @@ func TestBlocklistCommands(t *testing.T) {
 	if len(ds) != 1 || ds[0].Client != "203.0.113.9" || ds[0].Action != "block" || ds[0].TTLSec < 3600 || ds[0].TTLSec > 3960 {
 		t.Errorf("list --json gave %+v", ds)
 	}
+	if out := bl("add", "203.0.113.10", "--ttl", "1h", "--action", "throttle", "--limit", "3"); !strings.Contains(out.stdout, "stored (throttle)") {
+		t.Errorf("add --action throttle printed %q", out.stdout)
+	}
+	if out := bl("list"); !strings.Contains(out.stdout, "throttle 3/s") {
+		t.Errorf("list does not show the throttle and its rate: %q", out.stdout)
+	}
+	if _, err := execute(t.Context(), "blocklist", "--redis", r, "--prefix", "cli:", "add", "203.0.113.11", "--action", "ban"); err == nil || !strings.Contains(err.Error(), `unknown action "ban"`) {
+		t.Errorf("add --action ban: %v", err)
+	}
+	bl("remove", "203.0.113.10")
 	if out := bl("explain", "203.0.113.9"); !strings.Contains(out.stdout, "ticket 42") {
 		t.Errorf("explain printed %q", out.stdout)
 	}

@@ -30,7 +30,8 @@ gap) and answers on every request, without waiting on Redis:
 
 The client is the proxy's X-Forwarded-For (walked from the right past
 client.trusted_proxies) or X-Real-IP; the API key and user come from the
-configured headers. Once the view is older than max_staleness, fail_mode
+configured headers, a key checked by its id (key_ and 8 hex digits of its
+SHA-256), as the gateway checks it. Once the view is older than max_staleness, fail_mode
 decides: open lets clients without a block through, closed refuses all but
 the allowlist.
 

@@ -8,32 +8,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
-
-// lockedBuffer is a bytes.Buffer that a running command writes while the
-// test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestEnforceCommandRunsTheNginxExample runs portcullis enforce with
 // examples/nginx/enforce.yaml, moved to the test's Redis and to free ports
@@ -51,30 +31,15 @@ func TestEnforceCommandRunsTheNginxExample(t *testing.T) {
 	if err := os.WriteFile(path, bytes.ReplaceAll(raw, []byte("127.0.0.1:6379"), []byte(redisAddr)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr lockedBuffer
-	cmd := newRootCommand(&stdout, &stderr)
-	cmd.SetArgs([]string{"enforce", "--config", path, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"})
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
+	addrRE := regexp.MustCompile(`forward_auth=(127\.0\.0\.1:\d+) admin=(127\.0\.0\.1:\d+)`)
+	m, logs, done := runCommand(t, ctx, addrRE, "enforce", "--config", path, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0")
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
-			t.Errorf("enforce: %v\n%s", err, stderr.String())
+			t.Errorf("enforce: %v\n%s", err, logs.String())
 		}
 	}()
-
-	addrRE := regexp.MustCompile(`forward_auth=(127\.0\.0\.1:\d+) admin=(127\.0\.0\.1:\d+)`)
-	var m []string
-	testwait.Eventually(t, 10*time.Second, "enforce to log its listeners", func() (bool, string) {
-		select {
-		case err := <-done:
-			t.Fatalf("enforce exited: %v\n%s", err, stderr.String())
-		default:
-		}
-		m = addrRE.FindStringSubmatch(stderr.String())
-		return m != nil, stderr.String()
-	})
 	testwait.Until(t, 10*time.Second, "readyz", func() bool {
 		resp, err := http.Get("http://" + m[2] + "/readyz")
 		if err != nil {

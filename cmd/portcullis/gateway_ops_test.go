@@ -1,40 +1,17 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/syncbuf"
 	"github.com/portcullis/portcullis/internal/testwait"
-
-	gatewayapp "github.com/portcullis/portcullis/app/gateway"
 )
-
-// syncBuffer is a bytes.Buffer safe for a logger and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestGatewayLogsOnceTaggedAndOnStop pins the gateway's own log lines:
 // component=gateway once per line, and a line when it is told to stop.
@@ -46,21 +23,9 @@ admin: 127.0.0.1:0
 routes: [{name: api, path_prefix: /api, upstreams: ["http://127.0.0.1:1"]}]
 blocklist: {redis: {addrs: [%s]}, fail_mode: open}
 `, r)))
-	cfg, err := gatewayapp.LoadConfig(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs syncBuffer
-	a, err := gatewayapp.New(cfg, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- errors.Join(a.Run(ctx), a.Close()) }()
+	var logs syncbuf.Buffer
+	cancel, done := runApp(t, newGateway(t, path, slog.New(slog.NewTextHandler(&logs, nil))))
+	defer cancel()
 	testwait.Until(t, 10*time.Second, "the gateway starts", func() bool { return strings.Contains(logs.String(), "gateway started") })
 	cancel() // what SIGTERM does, through main's signal context
 	select {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/portcullis/portcullis/backtest"
 	"github.com/portcullis/portcullis/internal/buildinfo"
+	"github.com/portcullis/portcullis/internal/syncbuf"
 	"github.com/portcullis/portcullis/internal/testwait"
 
 	gatewayapp "github.com/portcullis/portcullis/app/gateway"
@@ -145,6 +146,7 @@ type decisionLine struct {
 	Scope     string    `json:"scope"`
 	TS        time.Time `json:"ts"`
 	Action    string    `json:"action"`
+	Limit     float64   `json:"limit"`
 	Score     float64   `json:"score"`
 	Threshold float64   `json:"threshold"`
 	TTLSec    int64     `json:"ttl_s"`
@@ -257,6 +259,62 @@ func clientsOfKind(labels map[string]backtest.Label, kind string) []string {
 // countLines returns the number of newline-terminated lines in data.
 func countLines(data []byte) int { return bytes.Count(data, []byte("\n")) }
 
+// appObject is what app/detect and app/gateway give a command: Open binds
+// the listeners, Run serves until its context ends, Close frees the rest.
+type appObject interface {
+	Open(ctx context.Context) error
+	Run(ctx context.Context) error
+	Close() error
+}
+
+// runApp opens a and runs it, as the commands do, until cancel is called;
+// done then receives the errors of Run and Close, joined.
+func runApp(t *testing.T, a appObject) (cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	if err := a.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan error, 1)
+	go func() { ch <- errors.Join(a.Run(ctx), a.Close()) }()
+	return cancel, ch
+}
+
+// runAppUntilTheEnd runs a with runApp until the test ends; then a must
+// stop within stopWithin and, unless failOK, without an error.
+func runAppUntilTheEnd(t *testing.T, name string, a appObject, stopWithin time.Duration, failOK bool) {
+	t.Helper()
+	cancel, done := runApp(t, a)
+	t.Cleanup(func() {
+		cancel()
+		if err := testwait.Recv(t, done, stopWithin, name+" to stop at the end of the test"); err != nil && !failOK {
+			t.Errorf("%s: %v", name, err)
+		}
+	})
+}
+
+// newApp loads the YAML file cfgFile with load and builds the app object
+// of that config with build, not yet open. log may be nil.
+func newApp[C, A any](t *testing.T, cfgFile string, log *slog.Logger, load func(string) (C, error), build func(C, *slog.Logger) (A, error)) A {
+	t.Helper()
+	cfg, err := load(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := build(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// newGateway returns the gateway of the YAML file cfgFile, not yet open.
+// log may be nil.
+func newGateway(t *testing.T, cfgFile string, log *slog.Logger) *gatewayapp.App {
+	t.Helper()
+	return newApp(t, cfgFile, log, gatewayapp.LoadConfig, gatewayapp.New)
+}
+
 // startGateway runs the gateway of the YAML file cfgFile, as "portcullis
 // gateway --config cfgFile" does, until the test ends, and returns it once
 // its listeners are bound (listen and admin are 127.0.0.1:0 in the tests'
@@ -264,26 +322,8 @@ func countLines(data []byte) int { return bytes.Count(data, []byte("\n")) }
 // of the test's end and, unless failOK, without an error. log may be nil.
 func startGateway(t *testing.T, cfgFile string, log *slog.Logger, failOK bool) *gatewayapp.App {
 	t.Helper()
-	cfg, err := gatewayapp.LoadConfig(cfgFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := gatewayapp.New(cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- errors.Join(a.Run(ctx), a.Close()) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := testwait.Recv(t, done, 30*time.Second, "the gateway to stop at the end of the test"); err != nil && !failOK {
-			t.Errorf("gateway: %v", err)
-		}
-	})
+	a := newGateway(t, cfgFile, log)
+	runAppUntilTheEnd(t, "the gateway", a, 30*time.Second, failOK)
 	return a
 }
 
@@ -294,55 +334,44 @@ func startGateway(t *testing.T, cfgFile string, log *slog.Logger, failOK bool) *
 // without an error. log may be nil.
 func startDetect(t *testing.T, cfgFile string, log *slog.Logger) *detectapp.App {
 	t.Helper()
-	cfg, err := detectapp.LoadConfig(cfgFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := detectapp.New(cfg, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Open(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- errors.Join(a.Run(ctx), a.Close()) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := testwait.Recv(t, done, 20*time.Second, "detect to stop at the end of the test"); err != nil {
-			t.Errorf("detect: %v", err)
-		}
-	})
+	a := newApp(t, cfgFile, log, detectapp.LoadConfig, detectapp.New)
+	runAppUntilTheEnd(t, "detect", a, 20*time.Second, false)
 	return a
+}
+
+// runCommand runs "portcullis args..." until ctx ends, and returns the
+// submatches of started in its log (stderr) once a line matches, its log,
+// and a channel that receives its exit. The command must log such a line
+// within 30 s and not exit before.
+func runCommand(t *testing.T, ctx context.Context, started *regexp.Regexp, args ...string) ([]string, *syncbuf.Buffer, <-chan error) {
+	t.Helper()
+	var logs syncbuf.Buffer
+	done := make(chan error, 1)
+	go func() {
+		cmd := newRootCommand(io.Discard, &logs)
+		cmd.SetArgs(args)
+		done <- cmd.ExecuteContext(ctx)
+	}()
+	var m []string
+	testwait.Eventually(t, 30*time.Second, args[0]+" to log its start", func() (bool, string) {
+		select {
+		case err := <-done:
+			t.Fatalf("%s stopped before it started: %v\n%s", args[0], err, logs.String())
+		default:
+		}
+		m = started.FindStringSubmatch(logs.String())
+		return m != nil, logs.String()
+	})
+	return m, &logs, done
 }
 
 // runDetectCmd runs "portcullis detect --config cfgFile" until ctx ends,
 // and returns the address its admin listener bound, read from its start
 // line, its log, and a channel that receives its exit.
-func runDetectCmd(t *testing.T, ctx context.Context, cfgFile string) (string, *syncBuffer, <-chan error) {
+func runDetectCmd(t *testing.T, ctx context.Context, cfgFile string) (string, *syncbuf.Buffer, <-chan error) {
 	t.Helper()
-	var logs syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		cmd := newRootCommand(io.Discard, &logs)
-		cmd.SetArgs([]string{"detect", "--config", cfgFile})
-		done <- cmd.ExecuteContext(ctx)
-	}()
-	var admin string
-	testwait.Until(t, 30*time.Second, "detect to log its start", func() bool {
-		select {
-		case err := <-done:
-			t.Fatalf("detect stopped before it started: %v\n%s", err, logs.String())
-		default:
-		}
-		m := startedRE.FindStringSubmatch(logs.String())
-		if m != nil {
-			admin = m[1]
-		}
-		return m != nil
-	})
-	return admin, &logs, done
+	m, logs, done := runCommand(t, ctx, startedRE, "detect", "--config", cfgFile)
+	return m[1], logs, done
 }
 
 // assertBuildInfo checks that the /metrics of the admin listener at admin

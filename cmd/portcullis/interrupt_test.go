@@ -2,59 +2,16 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"net"
-
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/silentpeer"
+	"github.com/portcullis/portcullis/internal/syncbuf"
 )
-
-// silentKafka returns the address of a listener that accepts connections
-// and never answers, as a hung broker or a firewall that drops replies.
-func silentKafka(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				io.Copy(io.Discard, c)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return l.Addr().String()
-}
 
 // TestDetectInterruptedWhileKafkaDoesNotAnswer starts portcullis detect
 // against a broker that accepts connections and never answers, and sends
@@ -76,9 +33,9 @@ func TestDetectInterruptedWhileKafkaDoesNotAnswer(t *testing.T) {
 kafka: {brokers: [%s], topic: logs, group: interrupted, dial_timeout: 30s}
 redis: {addrs: [%s], key_prefix: "interrupted:"}
 admin: {listen: "127.0.0.1:0"}
-`, p.path("m.pcm"), silentKafka(t), redistest.Start(t))))
+`, p.path("m.pcm"), silentpeer.Start(t), redistest.Start(t))))
 	cmd := exec.Command(bin, "detect", "--config", cfgPath)
-	stderr := &lockedBuffer{}
+	stderr := &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

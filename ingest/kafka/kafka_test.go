@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
 	"net"
@@ -20,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/internal/silentpeer"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
@@ -721,55 +721,13 @@ func TestKafkaConsumerRewind(t *testing.T) {
 	}
 }
 
-// silentBroker returns the address of a listener that accepts connections
-// and never answers: a broker that hangs, or one behind a firewall that
-// drops its replies. A client's requests to it wait for their context.
-func silentBroker(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Add(1)
-			go func() { // read and drop what the client sends
-				defer wg.Done()
-				io.Copy(io.Discard, c)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return l.Addr().String()
-}
-
 // TestNewConsumerStopsWhenItsContextEnds starts a consumer against a
 // broker that never answers, which NewConsumer would wait on for its whole
 // setup timeout, and cancels the start after 200ms: NewConsumer returns the
 // context's error within a second of the cancel, as a Ctrl-C needs.
 func TestNewConsumerStopsWhenItsContextEnds(t *testing.T) {
 	checkKafkaLeaks(t)
-	cfg := kafkaTestConfig([]string{silentBroker(t)}, "detectors")
+	cfg := kafkaTestConfig([]string{silentpeer.Start(t)}, "detectors")
 	ctx, cancel := context.WithCancel(t.Context())
 	var cancelled atomic.Int64 // UnixNano of the cancel
 	timer := time.AfterFunc(200*time.Millisecond, func() {

@@ -102,6 +102,16 @@
     ok.focus();
   }
 
+  // actionText says what a decision does to its client: its action, with
+  // the rate of a throttle or a challenge.
+  function actionText(it) {
+    const action = it.action || "block";
+    if ((action === "throttle" || action === "challenge") && it.limit > 0) {
+      return action + " at " + it.limit + " req/s";
+    }
+    return action;
+  }
+
   function row(it) {
     const tr = el("tr", { className: it.simulated ? "simulated" : "" });
     tr.dataset.client = it.client;
@@ -109,7 +119,8 @@
     const name = el("button", { type: "button", textContent: it.client, title: "show recent judgements" });
     name.addEventListener("click", () => toggleDetail(tr, it));
     tr.append(
-      el("td", { className: "client" }, name, el("small", { textContent: it.scope + (it.simulated ? ", dry run" : "") })),
+      el("td", { className: "client" }, name, el("small", { textContent: it.scope + (it.simulated ? ", dry run" : "") }),
+        el("br"), el("small", { className: "action", textContent: actionText(it) })),
       it.origin === "manual"
         ? el("td", { className: "score" }, el("small", { textContent: "blocked by hand" }))
         : el("td", { className: "score" }, el("b", { textContent: it.score.toFixed(3) }), el("br"), el("small", { textContent: "threshold " + it.threshold.toFixed(3) })),
