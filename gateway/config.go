@@ -24,6 +24,9 @@ type Config struct {
 	Admin  string  `yaml:"admin"`
 	Routes []Route `yaml:"routes"`
 	Limits Limits  `yaml:"limits"`
+	// RateLimits are per-endpoint limits learned by portcullis train, on
+	// every route besides its own rate_limit (learned.go).
+	RateLimits LearnedLimits `yaml:"rate_limits"`
 	// Timeouts of the listener and of the upstream calls.
 	Timeouts Timeouts `yaml:"timeouts"`
 	// RequestIdentity names the client of a request: the trusted proxies
@@ -236,6 +239,7 @@ func (c Config) Validate() error {
 	if c.AccessLog.Buffer <= 0 {
 		bad("access_log.buffer is %d; set it above 0", c.AccessLog.Buffer)
 	}
+	errs = append(errs, c.RateLimits.validate()...)
 	if err := c.Challenge.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("gateway: %w", err))
 	}

@@ -26,6 +26,12 @@ type metrics struct {
 	// actions counts the requests of decisions other than a block, by
 	// route, action enforced and result (passed or refused).
 	actions *prometheus.CounterVec
+
+	// wouldRefuse and learnedRefused count the requests past a learned
+	// limit (learned.go), in log and in enforce mode; their labels are
+	// the limits' method and path template, from the config or the file
+	// it names, never from requests.
+	wouldRefuse, learnedRefused *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -38,6 +44,10 @@ func newMetrics() *metrics {
 			Help: "Requests refused by the route's per-client rate limit."}, []string{"route"}),
 		authFailLimited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_auth_failures_limited_total",
 			Help: "Requests refused with 429 because their client failed to authenticate on the route too often (auth_failures)."}, []string{"route"}),
+		wouldRefuse: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_ratelimit_would_refuse_total",
+			Help: "Requests past a learned per-endpoint limit in log mode (rate_limits.mode log): let through, counted by the limit's method, path template and class of client (anonymous or keyed)."}, []string{"method", "path", "class"}),
+		learnedRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_ratelimit_learned_refused_total",
+			Help: "Requests refused with 429 by a learned per-endpoint limit (rate_limits.mode enforce), by the limit's method, path template and class of client."}, []string{"method", "path", "class"}),
 		limits: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portcullis_gateway_limit_rejections_total",
 			Help: "Requests refused by an input limit: body, url or header."}, []string{"limit"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "portcullis_gateway_request_duration_seconds",
@@ -64,5 +74,5 @@ func newMetrics() *metrics {
 }
 
 func (m *metrics) collectors() []prometheus.Collector {
-	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr, m.checks, m.failMode, m.tunnelsClosed, m.authFailLimited, m.actions}
+	return []prometheus.Collector{m.requests, m.blocked, m.rateLimited, m.limits, m.duration, m.logDropped, m.logSent, m.upstreamErr, m.checks, m.failMode, m.tunnelsClosed, m.authFailLimited, m.actions, m.wouldRefuse, m.learnedRefused}
 }

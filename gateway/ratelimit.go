@@ -18,19 +18,24 @@ type SharedLimiter interface {
 	Allow(ctx context.Context, key string, rps float64, burst int) (bool, error)
 }
 
-// localLimiter holds per-client token buckets in memory, sharded so that
-// clients do not contend on one lock. A bucket idle long enough to have
-// refilled is the same as no bucket, so it is evicted; beyond the cap,
-// an arbitrary bucket is evicted (its client starts afresh).
-type localLimiter struct {
+// keyedLimiter holds per-client token buckets in memory, keyed by K (an
+// address, or an API key id or user for the learned limits of keyed
+// clients), sharded so that clients do not contend on one lock. A bucket
+// idle long enough to have refilled is the same as no bucket, so it is
+// evicted; beyond the cap, an arbitrary bucket is evicted (its client
+// starts afresh).
+type keyedLimiter[K comparable] struct {
 	rps      float64
 	burst    float64
 	idle     time.Duration // time to refill from empty: a bucket idle longer is full
 	perShard int
 	seed     maphash.Seed
 	start    time.Time
-	shards   [limiterShards]limiterShard
+	shards   [limiterShards]limiterShard[K]
 }
+
+// localLimiter is the limiter of a route's clients, by address.
+type localLimiter = keyedLimiter[netip.Addr]
 
 const (
 	limiterShards = 64
@@ -38,9 +43,9 @@ const (
 	DefaultMaxClients = 100_000
 )
 
-type limiterShard struct {
+type limiterShard[K comparable] struct {
 	mu      sync.Mutex
-	buckets map[netip.Addr]*bucket
+	buckets map[K]*bucket
 	inserts int
 }
 
@@ -50,7 +55,11 @@ type bucket struct {
 }
 
 func newLocalLimiter(rps float64, burst, maxClients int) *localLimiter {
-	l := &localLimiter{
+	return newKeyedLimiter[netip.Addr](rps, burst, maxClients)
+}
+
+func newKeyedLimiter[K comparable](rps float64, burst, maxClients int) *keyedLimiter[K] {
+	l := &keyedLimiter[K]{
 		rps:      rps,
 		burst:    float64(burst),
 		idle:     time.Duration(float64(burst) / rps * float64(time.Second)),
@@ -59,14 +68,14 @@ func newLocalLimiter(rps float64, burst, maxClients int) *localLimiter {
 		start:    time.Now(),
 	}
 	for i := range l.shards {
-		l.shards[i].buckets = map[netip.Addr]*bucket{}
+		l.shards[i].buckets = map[K]*bucket{}
 	}
 	return l
 }
 
 // allow takes a token from ip's bucket. When there is none, it returns how
 // long until there is one.
-func (l *localLimiter) allow(ip netip.Addr) (bool, time.Duration) {
+func (l *keyedLimiter[K]) allow(ip K) (bool, time.Duration) {
 	now := time.Since(l.start)
 	s := &l.shards[maphash.Comparable(l.seed, ip)%limiterShards]
 	s.mu.Lock()
@@ -88,7 +97,7 @@ func (l *localLimiter) allow(ip netip.Addr) (bool, time.Duration) {
 
 // peek says whether ip's bucket holds a token, without taking it, and
 // when not, how long until it does.
-func (l *localLimiter) peek(ip netip.Addr) (bool, time.Duration) {
+func (l *keyedLimiter[K]) peek(ip K) (bool, time.Duration) {
 	now := time.Since(l.start)
 	s := &l.shards[maphash.Comparable(l.seed, ip)%limiterShards]
 	s.mu.Lock()
@@ -106,7 +115,7 @@ func (l *localLimiter) peek(ip netip.Addr) (bool, time.Duration) {
 
 // makeRoom evicts idle buckets every so many inserts and when the shard is
 // full, and an arbitrary one if it is still full. s.mu is held.
-func (s *limiterShard) makeRoom(l *localLimiter, now time.Duration) {
+func (s *limiterShard[K]) makeRoom(l *keyedLimiter[K], now time.Duration) {
 	s.inserts++
 	if len(s.buckets) < l.perShard && s.inserts%1024 != 0 {
 		return
@@ -125,7 +134,7 @@ func (s *limiterShard) makeRoom(l *localLimiter, now time.Duration) {
 }
 
 // len returns how many clients are tracked.
-func (l *localLimiter) len() int {
+func (l *keyedLimiter[K]) len() int {
 	n := 0
 	for i := range l.shards {
 		s := &l.shards[i]

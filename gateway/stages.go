@@ -19,7 +19,8 @@ import (
 //	           route, challenge.go, unless the client holds a pass)
 //	auth       credentials and the policy, on the routes that take them
 //	           (401, 403, 429)
-//	ratelimit  the route's per-client token bucket (429)
+//	ratelimit  the route's per-client token bucket, then the learned
+//	           per-endpoint limits (429, or counted only in log mode)
 //	waf        the route's web application firewall (403 in blocking mode)
 //	proxy      the route's upstreams (502, 504)
 //

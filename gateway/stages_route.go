@@ -9,7 +9,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/portcullis/portcullis/gateway/auth"
+	learnedlimits "github.com/portcullis/portcullis/limits"
 )
 
 // blocklistStage is blocklist.Middleware on the client the gateway
@@ -80,10 +83,12 @@ func (s *authStage) wrap(rt *route, next handler) handler {
 }
 
 // rateLimitStage is the route's per-client token bucket: local, or shared
-// through the SharedLimiter (see allow).
+// through the SharedLimiter (see allow); then the learned per-endpoint
+// limits (learned.go), which count or refuse.
 type rateLimitStage struct {
 	nop
-	g *Gateway
+	g       *Gateway
+	learned *learnedSet // learned per-endpoint limits; nil without (learned.go)
 }
 
 func (s *rateLimitStage) Provision(g *Gateway) error {
@@ -94,23 +99,69 @@ func (s *rateLimitStage) Provision(g *Gateway) error {
 		}
 		g.m.rateLimited.WithLabelValues(rt.Name)
 	}
+	return s.provisionLearned()
+}
+
+// provisionLearned reads the learned limits and creates their counters up
+// front, so dashboards see zeros rather than gaps.
+func (s *rateLimitStage) provisionLearned() error {
+	g := s.g
+	lc := g.cfg.RateLimits
+	if !lc.configured() {
+		return nil
+	}
+	es, mode, from, err := loadLearned(lc)
+	if err != nil {
+		return err
+	}
+	over := g.m.wouldRefuse
+	if mode == learnedlimits.ModeEnforce {
+		over = g.m.learnedRefused
+	}
+	maxClients := lc.MaxClients
+	if maxClients == 0 {
+		maxClients = DefaultLearnedMaxClients
+	}
+	s.learned = newLearnedSet(es, mode, lc.Shared, maxClients, func(path, method, class string) prometheus.Counter {
+		return over.WithLabelValues(method, path, class)
+	})
+	g.logger.Info("learned rate limits", "from", from, "limits", len(es), "mode", string(mode), "shared", lc.Shared && g.shared != nil)
 	return nil
 }
 
 func (s *rateLimitStage) wrap(rt *route, next handler) handler {
-	if rt.local == nil {
+	g := s.g
+	if rt.local == nil && s.learned == nil {
 		return next
 	}
-	limited := s.g.m.rateLimited.WithLabelValues(rt.Name)
+	limited := g.m.rateLimited.WithLabelValues(rt.Name)
 	return func(w *statusWriter, r *http.Request, ex *exchange) {
-		if ok, wait := s.g.allow(r.Context(), rt, ex.ip); !ok {
-			limited.Inc()
-			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-			writeJSON(w, http.StatusTooManyRequests, `{"error":"rate limited"}`)
-			return
+		if rt.local != nil {
+			if ok, wait := g.allow(r.Context(), rt, ex.ip); !ok {
+				limited.Inc()
+				tooMany(w, wait)
+				return
+			}
+		}
+		if s.learned != nil {
+			if l := s.learned.match(r.URL.Path, r.Method); l != nil {
+				if b, ok, wait := s.allowLearned(r.Context(), l, ex); !ok {
+					b.over.Inc()
+					if s.learned.enforce {
+						tooMany(w, wait)
+						return
+					}
+				}
+			}
 		}
 		next(w, r, ex)
 	}
+}
+
+// tooMany answers 429, to be retried after wait.
+func tooMany(w *statusWriter, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+	writeJSON(w, http.StatusTooManyRequests, `{"error":"rate limited"}`)
 }
 
 // wafStage runs the route's WAF (security.go): in blocking mode on the

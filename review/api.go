@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/decision"
 )
 
 // Handler serves the review API under /api/v1/ and the review page under
@@ -29,6 +30,7 @@ type Handler struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	requests *prometheus.CounterVec
+	verdicts *prometheus.CounterVec
 	timeout  time.Duration
 	fails    *failLimiter
 }
@@ -54,9 +56,19 @@ func NewHandler(svc *Service, token string, logger *slog.Logger, reg prometheus.
 			Help: "Requests to the review API, by route and status code (401: no or wrong token).",
 		}, []string{"route", "code"}),
 	}
-	if err := reg.Register(h.requests); err != nil {
-		return nil, fmt.Errorf("review: register metrics: %w", err)
+	h.verdicts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "portcullis_review_verdicts_total",
+		Help: "Operators' verdicts recorded through the review API and page, by kind: unblock and allow (a block reversed, or an entry allowlisted) or block (by hand).",
+	}, []string{"kind"})
+	for _, k := range []string{decision.VerdictUnblock, decision.VerdictAllow, decision.VerdictBlock} {
+		h.verdicts.WithLabelValues(k) // zeros rather than gaps
 	}
+	for _, c := range []prometheus.Collector{h.requests, h.verdicts} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("review: register metrics: %w", err)
+		}
+	}
+	svc.OnVerdict(func(v decision.Verdict) { h.verdicts.WithLabelValues(v.Kind).Inc() })
 	h.api("GET /api/v1/decisions", h.list)
 	h.api("GET /api/v1/decisions/{client...}", h.get)
 	h.api("POST /api/v1/decisions", h.decide)
@@ -111,7 +123,7 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) i
 	if code := h.authorize(w, r); code != 0 {
 		return code
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), h.timeout)
+	ctx, cancel := context.WithTimeout(WithActor(r.Context(), via(r), blocklist.ClientIP(r, nil).String()), h.timeout)
 	defer cancel()
 	v, err := fn(w, r.WithContext(ctx))
 	if err != nil {
@@ -188,6 +200,26 @@ func (h *Handler) get(_ http.ResponseWriter, r *http.Request) (any, error) {
 	return h.svc.Get(r.Context(), r.PathValue("client"))
 }
 
+// via says whether r came from the review page (a browser's same-origin
+// fetch) or another client of the API, for the verdicts. It is a label,
+// not a check: any client can send the header.
+func via(r *http.Request) string {
+	if r.Header.Get("Sec-Fetch-Site") == "same-origin" {
+		return ViaPage
+	}
+	return ViaAPI
+}
+
+// verdictNotRecorded reports an error wrapping ErrVerdictNotRecorded: the
+// change was made, so the request succeeded; the log says what was lost.
+func (h *Handler) verdictNotRecorded(r *http.Request, err error) bool {
+	if !errors.Is(err, ErrVerdictNotRecorded) {
+		return false
+	}
+	h.log.Error("operator's verdict not recorded", "method", r.Method, "path", r.URL.Path, "error", err)
+	return true
+}
+
 // decideBody is the body of POST /api/v1/decisions: a decision taken by
 // hand (see Manual).
 type decideBody struct {
@@ -212,7 +244,8 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) (any, error) {
 		return nil, fmt.Errorf("%w: a note of %d bytes; keep it to %d", ErrBadInput, len(b.Note), maxNote)
 	}
 	o, err := h.svc.Decide(r.Context(), Manual{Client: b.Client, TTL: time.Duration(b.TTLSec) * time.Second, Note: b.Note, Action: b.Action, Limit: b.Limit})
-	if err != nil {
+	recorded := err == nil
+	if err != nil && !h.verdictNotRecorded(r, err) {
 		return nil, err
 	}
 	d, err := h.svc.store.Get(r.Context(), b.Client)
@@ -225,7 +258,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) (any, error) {
 	}
 	h.log.Info("client decided by hand", "client", b.Client, "action", action, "remote", r.RemoteAddr)
 	return map[string]any{"client": b.Client, "action": action, "limit": limit, "result": o.Result.String(),
-		"expires": o.Expires.UTC().Format(time.RFC3339)}, nil
+		"expires": o.Expires.UTC().Format(time.RFC3339), "verdict_recorded": recorded}, nil
 }
 
 // Bounds of a decision taken through the API.
@@ -236,11 +269,12 @@ const (
 
 func (h *Handler) unblock(_ http.ResponseWriter, r *http.Request) (any, error) {
 	c := r.PathValue("client")
-	if err := h.svc.Unblock(r.Context(), c); err != nil {
+	err := h.svc.Unblock(r.Context(), c)
+	if err != nil && !h.verdictNotRecorded(r, err) {
 		return nil, err
 	}
 	h.log.Info("client unblocked", "client", c, "remote", r.RemoteAddr)
-	return map[string]any{"client": c, "unblocked": true}, nil
+	return map[string]any{"client": c, "unblocked": true, "verdict_recorded": err == nil}, nil
 }
 
 func (h *Handler) allowlist(_ http.ResponseWriter, r *http.Request) (any, error) {
@@ -276,12 +310,13 @@ func (h *Handler) allow(w http.ResponseWriter, r *http.Request) (any, error) {
 	if b.Force {
 		allow = h.svc.AllowAll
 	}
-	if err := allow(r.Context(), b.Entry); err != nil {
+	err := allow(r.Context(), b.Entry)
+	if err != nil && !h.verdictNotRecorded(r, err) {
 		return nil, err
 	}
 	e := strings.TrimSpace(b.Entry)
 	h.log.Info("allowlist entry added", "entry", e, "remote", r.RemoteAddr)
-	return map[string]any{"entry": e, "allowlisted": true}, nil
+	return map[string]any{"entry": e, "allowlisted": true, "verdict_recorded": err == nil}, nil
 }
 
 func (h *Handler) unallow(_ http.ResponseWriter, r *http.Request) (any, error) {

@@ -30,7 +30,9 @@ type Blocker interface {
 // written as requests name it: a canonical IP address, a canonical IPv6
 // /64, or an API key or user of printable ASCII without spaces. It returns
 // what the store did; a refusal is an error wrapping ErrRefused. The store
-// must be a Blocker.
+// must be a Blocker. The verdict is recorded (verdict.go); an error
+// wrapping ErrVerdictNotRecorded says the client was blocked but it was
+// not.
 func (s *Service) Block(ctx context.Context, client string, ttl time.Duration, note string) (blocklist.Outcome, error) {
 	return s.Decide(ctx, Manual{Client: client, TTL: ttl, Note: note})
 }
@@ -80,7 +82,8 @@ func (s *Service) Decide(ctx context.Context, m Manual) (blocklist.Outcome, erro
 	if o.Result != blocklist.Stored && o.Result != blocklist.Simulated {
 		return o, fmt.Errorf("review: block %s: %w: %s", client, ErrRefused, o.Result)
 	}
-	return o, nil
+	d.TTLSec = int64(o.TTL.Round(time.Second) / time.Second)
+	return o, s.record(ctx, "blocked "+client, s.verdict(ctx, decision.VerdictBlock, client, d, s.now()))
 }
 
 // manualAction checks an operator's action and limit, and returns them

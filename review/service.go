@@ -52,9 +52,10 @@ var _ HistorySource = (*detector.History)(nil)
 // Service lists the active decisions and changes the blocklist on an
 // operator's behalf. It is safe for concurrent use.
 type Service struct {
-	store   Store
-	history HistorySource
-	now     func() time.Time
+	store     Store
+	history   HistorySource
+	now       func() time.Time
+	onVerdict func(decision.Verdict) // see OnVerdict (verdict.go)
 }
 
 // NewService returns a Service over store. history may be nil: decisions
@@ -165,11 +166,25 @@ func (s *Service) Get(ctx context.Context, client string) (Detail, error) {
 	return det, nil
 }
 
-// Unblock removes the block on client and forgets its offenses. It
-// returns an error wrapping ErrNotBlocked when client was not blocked.
+// Unblock removes the block on client and forgets its offenses, and
+// records the verdict with the decision it reverses (verdict.go). It
+// returns an error wrapping ErrNotBlocked when client was not blocked, and
+// one wrapping ErrVerdictNotRecorded when it was unblocked but the verdict
+// was not recorded.
 func (s *Service) Unblock(ctx context.Context, client string) error {
 	if err := checkClient(client); err != nil {
 		return err
+	}
+	// The decision as stored, for the verdict; read before it goes.
+	d, err := s.store.Get(ctx, client)
+	if err != nil {
+		return fmt.Errorf("review: unblock %s: %w", client, err)
+	}
+	var exp time.Time
+	if d != nil {
+		if exp, _, err = s.store.Expiry(ctx, client); err != nil {
+			return fmt.Errorf("review: unblock %s: %w", client, err)
+		}
 	}
 	ok, err := s.store.Remove(ctx, client)
 	if err != nil {
@@ -178,11 +193,14 @@ func (s *Service) Unblock(ctx context.Context, client string) error {
 	if !ok {
 		return fmt.Errorf("review: unblock %s: %w", client, ErrNotBlocked)
 	}
-	return nil
+	return s.record(ctx, "unblocked "+client, s.verdict(ctx, decision.VerdictUnblock, client, d, storedAt(d, exp)))
 }
 
 // Allow adds entry to the allowlist: an IP address, a CIDR prefix, or an
-// exact identity such as an API key. Active blocks it covers are lifted.
+// exact identity such as an API key. Active blocks it covers are lifted;
+// a verdict is recorded for each, or one for the entry when it lifted
+// none (an error wrapping ErrVerdictNotRecorded says the entry was added
+// but they were not).
 func (s *Service) Allow(ctx context.Context, entry string) error {
 	return s.allow(ctx, entry, false)
 }
@@ -215,10 +233,68 @@ func (s *Service) allow(ctx context.Context, entry string, all bool) error {
 	if !all && CoversEverything(entry) {
 		return fmt.Errorf("review: %w: %s: %w; if that is what you want, force it (--force, or \"force\": true)", ErrBadInput, entry, ErrAllowsEverything)
 	}
+	lifted, err := s.lifted(ctx, entry)
+	if err != nil {
+		return fmt.Errorf("review: allow %s: %w", entry, err)
+	}
 	if err := s.store.Allow(ctx, entry); err != nil {
 		return fmt.Errorf("review: allow %s: %w", entry, err)
 	}
-	return nil
+	var vs []decision.Verdict
+	for _, l := range lifted {
+		v := s.verdict(ctx, decision.VerdictAllow, l.d.Client, l.d, storedAt(l.d, l.exp))
+		v.Entry = entry
+		vs = append(vs, v)
+	}
+	if len(vs) == 0 {
+		v := s.verdict(ctx, decision.VerdictAllow, entry, nil, time.Time{})
+		v.Entry = entry
+		vs = append(vs, v)
+	}
+	return s.record(ctx, "allowlisted "+entry, vs...)
+}
+
+// liftedDecision is an active decision an allowlist entry lifts.
+type liftedDecision struct {
+	d   *decision.Decision
+	exp time.Time
+}
+
+// lifted returns the active decisions the allowlist entry e (validated)
+// covers, as stored, for the verdicts of Allow. An address or an identity
+// covers one client, read alone; a prefix may cover any, so the
+// decisions are listed.
+func (s *Service) lifted(ctx context.Context, e string) ([]liftedDecision, error) {
+	al, err := decision.ParseAllowlist([]string{e})
+	if err != nil {
+		return nil, err
+	}
+	var out []liftedDecision
+	if !strings.Contains(e, "/") {
+		client := e
+		if a, err := netip.ParseAddr(e); err == nil {
+			client = a.Unmap().WithZone("").String()
+		}
+		d, err := s.store.Get(ctx, client)
+		if err != nil || d == nil {
+			return nil, err
+		}
+		exp, _, err := s.store.Expiry(ctx, client)
+		if err != nil {
+			return nil, err
+		}
+		return append(out, liftedDecision{d, exp}), nil
+	}
+	snap, err := s.store.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range snap.Decisions {
+		if al.Covers(d.Client) {
+			out = append(out, liftedDecision{d, snap.Expires[i]})
+		}
+	}
+	return out, nil
 }
 
 // Unallow removes entry from the allowlist. It returns an error wrapping

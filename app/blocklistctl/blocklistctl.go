@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os/user"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -78,8 +79,8 @@ func Add(ctx context.Context, r *redisstore.Store, w io.Writer, client string, t
 // Decide is Add with the action of m: a block, a throttle, a challenge or
 // a log. It writes the action too when it is not a block.
 func Decide(ctx context.Context, r *redisstore.Store, w io.Writer, m review.Manual) error {
-	o, err := review.NewService(r, nil).Decide(ctx, m)
-	if err != nil {
+	o, err := review.NewService(r, nil).Decide(cliActor(ctx), m)
+	if err != nil && !errors.Is(err, review.ErrVerdictNotRecorded) {
 		return err
 	}
 	what := ""
@@ -87,6 +88,27 @@ func Decide(ctx context.Context, r *redisstore.Store, w io.Writer, m review.Manu
 		what = " (" + m.Action + ")"
 	}
 	fmt.Fprintf(w, "%s %s%s until %s\n", EscapeText(m.Client), o.Result, what, o.Expires.UTC().Format(time.RFC3339))
+	return warnVerdict(w, err)
+}
+
+// cliActor says the verdicts recorded under ctx come from the CLI, run by
+// the user the process runs as.
+func cliActor(ctx context.Context) context.Context {
+	by := ""
+	if u, err := user.Current(); err == nil {
+		by = u.Username
+	}
+	return review.WithActor(ctx, review.ViaCLI, by)
+}
+
+// warnVerdict writes a warning for an error wrapping
+// review.ErrVerdictNotRecorded, whose change was made: the command
+// succeeded. Other errors are returned.
+func warnVerdict(w io.Writer, err error) error {
+	if err == nil || !errors.Is(err, review.ErrVerdictNotRecorded) {
+		return err
+	}
+	fmt.Fprintf(w, "warning: %s\n", EscapeText(strings.TrimPrefix(err.Error(), "review: ")))
 	return nil
 }
 
@@ -199,23 +221,25 @@ func Allow(ctx context.Context, r *redisstore.Store, w io.Writer, entry string, 
 	if force {
 		do = svc.AllowAll
 	}
-	if err := do(ctx, entry); err != nil {
+	err := do(cliActor(ctx), entry)
+	if err != nil && !errors.Is(err, review.ErrVerdictNotRecorded) {
 		return err
 	}
 	fmt.Fprintf(w, "%s allowlisted\n", EscapeText(entry))
-	return nil
+	return warnVerdict(w, err)
 }
 
 // Unblock lifts the block on client through the review service.
 func Unblock(ctx context.Context, r *redisstore.Store, w io.Writer, client string) error {
-	if err := review.NewService(r, nil).Unblock(ctx, client); err != nil {
-		if errors.Is(err, review.ErrNotBlocked) {
-			return fmt.Errorf("%s was not blocked", EscapeText(client))
-		}
+	err := review.NewService(r, nil).Unblock(cliActor(ctx), client)
+	if errors.Is(err, review.ErrNotBlocked) {
+		return fmt.Errorf("%s was not blocked", EscapeText(client))
+	}
+	if err != nil && !errors.Is(err, review.ErrVerdictNotRecorded) {
 		return err
 	}
 	fmt.Fprintf(w, "%s unblocked\n", EscapeText(client))
-	return nil
+	return warnVerdict(w, err)
 }
 
 // Unallow removes an allowlist entry through the review service.

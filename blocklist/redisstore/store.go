@@ -22,6 +22,8 @@ package redisstore
 //	S+"breaker"          hash    {reason, at (ms), count} while the breaker is open; PX = breaker.cooldown (auto reset)
 //	S+"version"          string  incremented on every change (store, remove, allow, unallow, breaker, breaker_reset)
 //	S+"changes"          channel one JSON Change per version increment (sharded pub/sub on a cluster)
+//	S+"decisions"        stream  {d: decision JSON} per new block, about the newest DecisionHistoryLen (history.go)
+//	S+"verdicts"         stream  {v: verdict JSON} per operator's verdict, about the newest VerdictHistoryLen (history.go)
 //
 // A change message is compact JSON:
 //
@@ -613,6 +615,7 @@ func (r *Store) Apply(ctx context.Context, ds []*decision.Decision) ([]blocklist
 				o.Result = blocklist.RefusedCap
 			}
 		}
+		r.recordHistory(ctx, ds, out) // history.go
 		r.logOutcomes(ctx, out)
 		return out, nil
 	}

@@ -87,7 +87,8 @@ blocklist:
   fail_mode: open
   max_staleness: 10s
 kafka: {brokers: [%s], topic: access, batch_timeout: 5ms}
-`, upstream.URL, s.redisAddr, s.keyPrefix, brokers)))
+rate_limits: {learned: %s, mode: log}
+`, upstream.URL, s.redisAddr, s.keyPrefix, brokers, p.path("m.pcm"))))
 
 	s.detectAdmin = startDetect(t, detectCfg, nil).Addr()
 	gw := startGateway(t, gwCfg, nil, false)

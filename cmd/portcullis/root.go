@@ -30,6 +30,7 @@ Train offline on a recording, backtest on another, then run the detector online.
 	root.SetErr(stderr)
 	root.SetVersionTemplate("portcullis version {{.Version}}\n")
 	root.AddCommand(newGenCommand(), newTrainCommand(), newScoreCommand(), newDetectCommand(), newReplayCommand(), newBlocklistCommand(), newGatewayCommand(), newDemoCommand(), newUpstreamCommand(), newKeysCommand(), newDriveCommand(), newEnforceCommand(), newLimitsCommand(), newVersionCommand(build))
+	root.AddCommand(newFeedbackCommand(), newReportCommand())
 	suggestFlags(root)
 	return root
 }
