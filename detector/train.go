@@ -40,11 +40,11 @@ type TrainConfig struct {
 	// Seed makes training deterministic.
 	Seed uint64
 	// Cleared are clients (by the identity of Pipeline.Identity) that
-	// operators cleared after the detector blocked them: their peaks in the
-	// recording, or for a client the recording does not judge the reasons
-	// of the lifted decision, are normal by the operator's word, and the
-	// tails of the signals that carried them are widened to keep them
-	// under the threshold (see models.Model.ApplyFeedback).
+	// operators cleared after the detector blocked them: normal by the
+	// operator's word. One the recording judges gets a baseline of its own
+	// up to its peaks; for the others, the reasons of the lifted decision
+	// stand in and the tails that carried them are widened (see
+	// models.Model.ApplyFeedback).
 	Cleared []ClearedClient
 	// Progress, if set, is called now and then with the pass (1 or 2) and
 	// the bytes of input read so far in that pass.
@@ -406,9 +406,9 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 	if err != nil {
 		return err
 	}
-	var peaks, cleared []models.SignalPeaks
+	var peaks []models.SignalPeaks
 	isCleared := make(map[string]bool, len(cfg.Cleared))
-	found := make(map[string]bool, len(cfg.Cleared))
+	found := make(map[string]models.SignalPeaks, len(cfg.Cleared))
 	for _, c := range cfg.Cleared {
 		isCleared[c.Key] = true
 	}
@@ -433,8 +433,11 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 		}
 		peaks = append(peaks, ps.high)
 		if isCleared[c.Key()] {
-			cleared = append(cleared, ps.high)
-			found[c.Key()] = true
+			p := found[c.Key()] // a client evicted and seen again
+			for i := range p {
+				p[i] = max(p[i], ps.high[i])
+			}
+			found[c.Key()] = p
 		}
 		m.Identities[c.Key()].NotePeaks(&ps.high)
 		if ps.apiKey != "" {
@@ -456,14 +459,13 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 	p2.table.Each(done)
 	m.Calibrate(peaks, cfg.Model)
 	if len(cfg.Cleared) > 0 {
-		inRecording := len(found)
+		var others []models.SignalPeaks
 		for _, c := range cfg.Cleared {
-			if !found[c.Key] {
-				found[c.Key] = true
-				cleared = append(cleared, models.ReasonPeaks(c.Reasons))
+			if _, ok := found[c.Key]; !ok {
+				others = append(others, models.ReasonPeaks(c.Reasons))
 			}
 		}
-		m.ApplyFeedback(cleared, len(isCleared), inRecording)
+		m.ApplyFeedback(found, others, len(isCleared))
 	}
 	return nil
 }

@@ -13,26 +13,26 @@ import (
 // than the threshold allows.
 type Feedback struct {
 	// Cleared is how many cleared clients the verdicts named, and Found
-	// how many of them the training recording judged: their peaks there
-	// are what the tails must keep under the threshold. For the others,
-	// the values of the lifted decision's reasons stand in.
+	// how many of them the training recording judged: those get a baseline
+	// of their own. For the others, the values of the lifted decision's
+	// reasons stand in, and the tails are re-fitted.
 	Cleared int `json:"cleared"`
 	Found   int `json:"found"`
 	// BlockedBefore and BlockedAfter count the cleared clients whose peaks
-	// (or reasons) reached the threshold before and after the tails were
-	// re-fitted.
+	// (or reasons) reached the threshold before and after the feedback (a
+	// client with a baseline of its own is excused its peaks).
 	BlockedBefore int `json:"blocked_before"`
 	BlockedAfter  int `json:"blocked_after"`
-	// Refitted names the signals whose tails were widened, in signal
-	// order.
+	// Refitted names the signals whose tails were widened for clients
+	// the recording did not judge, in signal order.
 	Refitted []string `json:"refitted,omitempty"`
 	// VolumeRaised says the volume limit was raised to keep a cleared
 	// client's requests_2m at most half of it.
 	VolumeRaised bool `json:"volume_raised,omitempty"`
 }
 
-// volumeClearFactor is how far above a cleared client's requests_2m the
-// volume limit is put: as far as the limit itself is above the training
+// volumeClearFactor is how far above the requests_2m of a cleared client
+// the recording did not judge the volume limit is put: as far as the limit itself is above the training
 // clients' peaks (DefaultVolumeFactor).
 const volumeClearFactor = DefaultVolumeFactor
 
@@ -42,27 +42,49 @@ const volumeClearFactor = DefaultVolumeFactor
 // value a little past its peak in training.
 const ClearMargin = 0.5
 
-// ApplyFeedback re-fits the tails, and raises the volume limit, so that none of the cleared clients'
-// peaks (model space, one SignalPeaks per cleared client; see ReasonPeaks
-// for those the recording did not judge) reaches Threshold-ClearMargin: a signal's fall-off past its cut is
-// widened until the highest cleared peak sits there. A tail is only ever
-// widened, and only as far as the cleared clients need: a value past a
-// cleared client's peak still gains surprise at the widened pace, so an
-// attack far past what the operator cleared is still blocked. cleared is
-// how many clients the verdicts named, found how many of them the
-// recording judged. Call it after Calibrate; it records
-// what it did in Calibration.Feedback.
-func (m *Model) ApplyFeedback(peaks []SignalPeaks, cleared, found int) {
-	f := &Feedback{Cleared: cleared, Found: found}
+// ApplyFeedback keeps the cleared clients under the threshold. A client
+// the recording judged (found, its peaks there in model space) gets a
+// baseline of its own, or has it raised to its peaks: like a client known
+// from training it is excused exactly what it did, and nobody else is, so
+// an attack that looks like it is still blocked. A client the recording
+// did not judge (others, the peaks ReasonPeaks makes of the lifted
+// decision's reasons) has no history to excuse, so the tails themselves
+// are re-fitted: each signal whose tail calls its value rarer than
+// Threshold-ClearMargin gets its fall-off past the cut widened until the
+// value sits there, and the volume limit is raised to twice its
+// requests_2m. A tail is only ever widened, and only as far as needed; a
+// value past what the operator cleared still gains surprise at the widened
+// pace. cleared is how many clients the verdicts named. Call it after
+// Calibrate; it records what it did in Calibration.Feedback.
+func (m *Model) ApplyFeedback(found map[string]SignalPeaks, others []SignalPeaks, cleared int) {
+	f := &Feedback{Cleared: cleared, Found: len(found)}
+	for _, p := range found {
+		f.BlockedBefore += m.countReaching([]SignalPeaks{p}, m.Threshold)
+	}
+	f.BlockedBefore += m.countReaching(others, m.Threshold)
+	if m.Identities == nil {
+		m.Identities = map[string]*IdentityBaseline{}
+	}
+	for key, p := range found {
+		b := m.Identities[key]
+		if b == nil {
+			b = &IdentityBaseline{}
+			copy(b.Typical[:], p[:features.NumFeatures])
+			m.Identities[key] = b
+		}
+		for i := range features.NumFeatures {
+			b.High[i] = max(b.High[i], p[i])
+		}
+		b.NotePeaks(&p)
+	}
 	target := m.Threshold - ClearMargin
-	f.BlockedBefore = m.countReaching(peaks, m.Threshold)
 	for i := range NumSignals {
 		if !active(i) {
 			continue
 		}
 		t := &m.Tails[i]
 		widened := false
-		for _, p := range peaks {
+		for _, p := range others {
 			if t.Surprise(p[i]) <= target {
 				continue
 			}
@@ -74,14 +96,14 @@ func (m *Model) ApplyFeedback(peaks []SignalPeaks, cleared, found int) {
 		}
 	}
 	if v := &m.Volume; v.Requests > 0 {
-		for _, p := range peaks {
+		for _, p := range others {
 			if r := math.Expm1(p[features.Volume]); r >= v.Requests/volumeClearFactor {
 				v.Requests = math.Ceil(volumeClearFactor * r)
 				f.VolumeRaised = true
 			}
 		}
 	}
-	f.BlockedAfter = m.countReaching(peaks, m.Threshold)
+	f.BlockedAfter = m.countReaching(others, m.Threshold)
 	m.Calibration.Feedback = f
 }
 

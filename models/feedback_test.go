@@ -8,9 +8,10 @@ import (
 )
 
 // TestApplyFeedbackClearsWhatTheOperatorCleared: a client blocked for its
-// rate and its refused requests is cleared; after the feedback it stays
-// under the threshold in both, the tails of signals it did not carry are
-// untouched, and a flood ten times past its rate is still blocked.
+// rate and its refused requests, which the recording did not judge, is
+// cleared; after the feedback it stays under the threshold in both, the
+// tails of signals it did not carry are untouched, and a flood ten times
+// past its rate is still blocked.
 func TestApplyFeedbackClearsWhatTheOperatorCleared(t *testing.T) {
 	m := trained(t)
 	busy := population(1, 42)[0]
@@ -24,15 +25,15 @@ func TestApplyFeedbackClearsWhatTheOperatorCleared(t *testing.T) {
 	flood := busy
 	flood[features.Rate], flood[features.RefusedCount] = 30, 0
 	before := m.Tails
-	m.ApplyFeedback(peaksOf(m, []features.Vector{busy}), 1, 1)
+	m.ApplyFeedback(nil, peaksOf(m, []features.Vector{busy}), 1)
 
 	m.Judge(&busy, 0, nil, &r)
 	if r.Score >= m.Threshold-ClearMargin+1e-9 {
 		t.Errorf("the cleared client scores %.2f after feedback; want at most the threshold %.2f less %v", r.Score, m.Threshold, ClearMargin)
 	}
 	f := m.Calibration.Feedback
-	if f == nil || f.Cleared != 1 || f.Found != 1 || f.BlockedBefore != 1 || f.BlockedAfter != 0 {
-		t.Errorf("feedback summary %+v, want 1 cleared, 1 found, blocked 1 before and 0 after", f)
+	if f == nil || f.Cleared != 1 || f.Found != 0 || f.BlockedBefore != 1 || f.BlockedAfter != 0 {
+		t.Errorf("feedback summary %+v, want 1 cleared, none found, blocked 1 before and 0 after", f)
 	}
 	for i := range NumSignals {
 		widened := m.Tails[i].Beta != before[i].Beta
@@ -55,7 +56,7 @@ func TestApplyFeedbackClearsWhatTheOperatorCleared(t *testing.T) {
 func TestApplyFeedbackWithoutBlockedClientsChangesNothing(t *testing.T) {
 	m := trained(t)
 	before := m.Tails
-	m.ApplyFeedback(peaksOf(m, population(5, 3)), 5, 5)
+	m.ApplyFeedback(nil, peaksOf(m, population(5, 3)), 5)
 	for i := range NumSignals {
 		if m.Tails[i].Beta != before[i].Beta {
 			t.Errorf("the tail of %s changed", SignalName(i))
@@ -63,6 +64,35 @@ func TestApplyFeedbackWithoutBlockedClientsChangesNothing(t *testing.T) {
 	}
 	if f := m.Calibration.Feedback; f.BlockedBefore != 0 || len(f.Refitted) != 0 {
 		t.Errorf("feedback summary %+v, want nothing blocked and nothing re-fitted", f)
+	}
+}
+
+// TestApplyFeedbackExcusesAClientTheRecordingJudged: a cleared client the
+// recording judged gets a baseline of its own: it is excused its peaks, no
+// tail moves, and another client with the same values is still blocked.
+func TestApplyFeedbackExcusesAClientTheRecordingJudged(t *testing.T) {
+	m := trained(t)
+	busy := population(1, 42)[0]
+	busy[features.Rate] = 3
+	busy[features.RefusedCount] = 40
+	before := m.Tails
+	m.ApplyFeedback(map[string]SignalPeaks{"198.51.100.77": peaksOf(m, []features.Vector{busy})[0]}, nil, 1)
+	var r Result
+	m.Judge(&busy, 0, m.Identity("198.51.100.77", nil), &r)
+	if r.Score >= m.Threshold {
+		t.Errorf("the cleared client scores %.2f with its baseline, threshold %.2f", r.Score, m.Threshold)
+	}
+	m.Judge(&busy, 0, m.Identity("198.51.100.78", nil), &r)
+	if r.Score < m.Threshold {
+		t.Errorf("another client like the cleared one scores %.2f, under the threshold %.2f", r.Score, m.Threshold)
+	}
+	for i := range NumSignals {
+		if m.Tails[i].Beta != before[i].Beta {
+			t.Errorf("the tail of %s changed for a client the recording judged", SignalName(i))
+		}
+	}
+	if f := m.Calibration.Feedback; f.Found != 1 || f.BlockedBefore != 1 || f.BlockedAfter != 0 {
+		t.Errorf("feedback summary %+v, want 1 found, blocked 1 before and 0 after", f)
 	}
 }
 
