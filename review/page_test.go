@@ -5,16 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/remote"
 
 	"github.com/portcullis/portcullis/decision"
+	"github.com/portcullis/portcullis/internal/browsertest"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -26,63 +25,13 @@ const screenshot = "../docs/review-page.png"
 
 // browser starts a headless Chromium for t and returns a tab. It fails the
 // test when Chromium is not installed.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatalf("chromium is not installed (%v); install it with: apt-get install -y chromium (make deps does)", err)
-	}
-	// Chromium's helpers can still write to the profile for a moment after
-	// it exits, so the directory is removed with retries rather than by
-	// t.TempDir.
-	dir, err := os.MkdirTemp("", "portcullis-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for range 50 {
-			if os.RemoveAll(dir) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(dir),
-		chromedp.WindowSize(1200, 760),
-		// DevTools over a websocket on --remote-debugging-port=0.
-		remote.WebSocket,
-	)
-	ctx, cancelTab := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc()
-	})
-	// The first action starts the browser, with ctx as its lifetime.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
+func browser(t *testing.T) context.Context { return browsertest.Start(t) }
 
 // in runs actions in the tab, failing the test after a minute (scaled for
 // the race detector and slow machines).
 func in(t *testing.T, tab context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := context.WithDeadline(tab, testwait.Deadline(t, time.Minute))
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
+	browsertest.Do(t, tab, time.Minute, what, actions...)
 }
 
 func read[T any](t *testing.T, tab context.Context, what string, action chromedp.Action[T]) T {
