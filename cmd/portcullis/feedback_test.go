@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,4 +116,138 @@ func TestVerdictsRoundTrip(t *testing.T) {
 	if !strings.Contains(tr.stdout, "feedback: 2 verdicts, 1 operator-cleared clients") {
 		t.Errorf("train --feedback with the export did not take its verdicts:\n%s", tr.stdout)
 	}
+}
+
+// TestFeedbackClearsAFalseBlock is the operator's loop end to end: a link
+// checker walking 30 pages that are gone is blocked for its missing pages;
+// an operator unblocks it through the review API; the verdicts are
+// exported and the model is trained again with them, on the recordings
+// that include its day. Scored again, the link checker is not blocked, and
+// every attacker blocked before still is.
+func TestFeedbackClearsAFalseBlock(t *testing.T) {
+	p := shared(t)
+	dir := t.TempDir()
+	const checker = "198.51.100.77"
+	day2 := withLinkChecker(t, p.path("day2.jsonl"), checker, filepath.Join(dir, "day2.jsonl"))
+
+	d1 := filepath.Join(dir, "d1.jsonl")
+	run(t, "score", "--model", p.path("m.pcm"), "--in", day2, "--decisions", d1)
+	var blocked *decision.Decision
+	for _, line := range strings.Split(strings.TrimSpace(string(readFile(t, d1))), "\n") {
+		var d decision.Decision
+		if err := json.Unmarshal([]byte(line), &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.Client == checker {
+			blocked = &d
+			break
+		}
+	}
+	if blocked == nil {
+		t.Fatalf("the link checker was not blocked; the test needs a false block to clear")
+	}
+
+	addr := redistest.Start(t)
+	const prefix = "fbloop:"
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{addr}, KeyPrefix: prefix}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	blocked.TS = time.Now().UTC() // stored as the online detector would, now
+	if _, err := store.Apply(t.Context(), []*decision.Decision{blocked}); err != nil {
+		t.Fatal(err)
+	}
+	const token = "feedback-loop-token-0123456789"
+	h, err := review.NewHandler(review.NewService(store, nil), token, nil, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	h.Register(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/decisions/"+checker+"/unblock", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("unblock through the review API: %d", res.StatusCode)
+	}
+	verdicts := filepath.Join(dir, "verdicts.jsonl")
+	run(t, "feedback", "export", "--out", verdicts, "--redis", addr, "--prefix", prefix)
+
+	m2 := filepath.Join(dir, "m2.pcm")
+	tr := run(t, "train", "--in", p.path("day1.jsonl"), "--in", day2, "--out", m2, "--no-progress", "--feedback", verdicts)
+	if !strings.Contains(tr.stdout, "1 operator-cleared clients (1 of them judged in this recording") {
+		t.Errorf("train did not take the cleared link checker:\n%s", tr.stdout)
+	}
+	d2 := filepath.Join(dir, "d2.jsonl")
+	run(t, "score", "--model", m2, "--in", day2, "--decisions", d2)
+	after := map[string]bool{}
+	for _, d := range readDecisions(t, d2) {
+		after[d.Client] = true
+	}
+	if after[checker] {
+		t.Errorf("the cleared link checker is blocked again")
+	}
+	labels := readLabels(t, p.path("day2.labels.jsonl"))
+	attacks := 0
+	for _, d := range readDecisions(t, d1) {
+		if l, ok := labels[d.Client]; ok && l.Kind != "normal" {
+			attacks++
+			if !after[d.Client] {
+				t.Errorf("%s (%s) was blocked before the feedback and is not after it", d.Client, l.Kind)
+			}
+		}
+	}
+	if attacks == 0 {
+		t.Fatal("no attacker was blocked before the feedback; the test cannot show they stay blocked")
+	}
+}
+
+// withLinkChecker writes to out the recording in, with a link checker at
+// client added: 30 requests, one every 3 s from a minute in, to pages that
+// are gone. The records stay in event-time order.
+func withLinkChecker(t *testing.T, in, client, out string) string {
+	t.Helper()
+	lines := strings.SplitAfter(string(readFile(t, in)), "\n")
+	var first struct {
+		TS time.Time `json:"ts"`
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	type rec struct {
+		ts   time.Time
+		line string
+	}
+	recs := make([]rec, 0, len(lines)+30)
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		var r struct {
+			TS time.Time `json:"ts"`
+		}
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, rec{r.TS, l})
+	}
+	for i := range 30 {
+		ts := first.TS.Add(time.Minute + time.Duration(3*i)*time.Second)
+		recs = append(recs, rec{ts, fmt.Sprintf(`{"ts":%q,"client_ip":%q,"method":"GET","path":"/blog/2019/old-post-%d","status":404,"req_bytes":300,"resp_bytes":500,"duration_ms":3,"user_agent":"LinkChecker/10.2"}`+"\n",
+			ts.Format(time.RFC3339Nano), client, i)})
+	}
+	slices.SortStableFunc(recs, func(a, b rec) int { return a.ts.Compare(b.ts) })
+	var sb strings.Builder
+	for _, r := range recs {
+		sb.WriteString(r.line)
+	}
+	writeFile(t, out, []byte(sb.String()))
+	return out
 }
