@@ -256,15 +256,17 @@ func (c *Checker) CheckRoute(ip netip.Addr, apiKey, user string, mode FailMode) 
 	if v.allow.AllowsRequest(ip, apiKey, user) {
 		return Verdict{Stale: stale}
 	}
+	// Without a hit the client is refused because the view is stale and
+	// the route fails closed; a stale fail-closed route refuses whatever
+	// the decision's action.
+	out.Blocked = !hit || e.act == actBlock || stale && mode == FailClosed
 	out.Action = decision.ActionBlock
 	if hit {
 		out.Client, out.Expires = e.client, time.UnixMilli(e.exp)
-		out.Action, out.Limit = actionNames[e.act], float64(e.limit)
 		out.Severity = float64(e.sev) / 255
-	}
-	out.Blocked = out.Action == decision.ActionBlock || stale && mode == FailClosed
-	if out.Blocked {
-		out.Action, out.Limit = decision.ActionBlock, 0
+		if !out.Blocked {
+			out.Action, out.Limit = actionNames[e.act], float64(e.limit)
+		}
 	}
 	return out
 }
