@@ -32,8 +32,8 @@ type Feedback struct {
 }
 
 // volumeClearFactor is how far above the requests_2m of a cleared client
-// the recording did not judge the volume limit is put: as far as the limit itself is above the training
-// clients' peaks (DefaultVolumeFactor).
+// the recording did not judge the volume limit is put: as far as the limit
+// itself is above the training clients' peaks (DefaultVolumeFactor).
 const volumeClearFactor = DefaultVolumeFactor
 
 // ClearMargin is how far below the threshold, in decimal digits, a cleared
