@@ -59,9 +59,11 @@ const ClearMargin = 0.5
 func (m *Model) ApplyFeedback(found map[string]SignalPeaks, others []SignalPeaks, cleared int) {
 	f := &Feedback{Cleared: cleared, Found: len(found)}
 	for _, p := range found {
-		f.BlockedBefore += m.countReaching([]SignalPeaks{p}, m.Threshold)
+		if m.reaches(&p) {
+			f.BlockedBefore++
+		}
 	}
-	f.BlockedBefore += m.countReaching(others, m.Threshold)
+	f.BlockedBefore += m.countReaching(others)
 	if m.Identities == nil {
 		m.Identities = map[string]*IdentityBaseline{}
 	}
@@ -103,21 +105,29 @@ func (m *Model) ApplyFeedback(found map[string]SignalPeaks, others []SignalPeaks
 			}
 		}
 	}
-	f.BlockedAfter = m.countReaching(others, m.Threshold)
+	f.BlockedAfter = m.countReaching(others)
 	m.Calibration.Feedback = f
 }
 
-func (m *Model) countReaching(peaks []SignalPeaks, threshold float64) int {
+// countReaching counts the peaks that reach the threshold in some signal.
+func (m *Model) countReaching(peaks []SignalPeaks) int {
 	n := 0
-	for _, p := range peaks {
-		for i := range NumSignals {
-			if active(i) && m.Tails[i].Surprise(p[i]) >= threshold {
-				n++
-				break
-			}
+	for i := range peaks {
+		if m.reaches(&peaks[i]) {
+			n++
 		}
 	}
 	return n
+}
+
+// reaches says whether some signal calls peak p as rare as the threshold.
+func (m *Model) reaches(p *SignalPeaks) bool {
+	for i := range NumSignals {
+		if active(i) && m.Tails[i].Surprise(p[i]) >= m.Threshold {
+			return true
+		}
+	}
+	return false
 }
 
 // widen sets the fall-off past the cut so that x (model space) has

@@ -25,13 +25,8 @@ import (
 // CLI; feedback export writes both verdicts, report counts the reversal,
 // and train --feedback takes the cleared client.
 func TestVerdictsRoundTrip(t *testing.T) {
-	addr := redistest.Start(t)
 	const prefix = "fb:"
-	store, err := redisstore.New(redisstore.Config{Addrs: []string{addr}, KeyPrefix: prefix}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	addr, store := startStore(t, prefix)
 	block := func(client, feature string) *decision.Decision {
 		return &decision.Decision{Client: client, Scope: decision.ScopeIP, TS: time.Now().UTC(), Action: decision.ActionBlock,
 			Score: 0.9, Threshold: 0.6, TTLSec: 600, Model: "m-test", Origin: decision.OriginDetector,
@@ -40,25 +35,7 @@ func TestVerdictsRoundTrip(t *testing.T) {
 	if _, err := store.Apply(t.Context(), []*decision.Decision{block("203.0.113.7", "error_ratio"), block("203.0.113.8", "rate")}); err != nil {
 		t.Fatal(err)
 	}
-	const token = "feedback-test-token-0123456789"
-	h, err := review.NewHandler(review.NewService(store, nil), token, nil, prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	h.Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/decisions/203.0.113.7/unblock", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Fatalf("unblock through the review API: %d", res.StatusCode)
-	}
+	unblockViaAPI(t, store, "203.0.113.7")
 	redisFlags := []string{"--redis", addr, "--prefix", prefix}
 	run(t, append([]string{"blocklist", "add", "192.0.2.66", "--ttl", "1h", "--reason", "ticket 9"}, redisFlags...)...)
 
@@ -147,36 +124,13 @@ func TestFeedbackClearsAFalseBlock(t *testing.T) {
 		t.Fatalf("the link checker was not blocked; the test needs a false block to clear")
 	}
 
-	addr := redistest.Start(t)
 	const prefix = "fbloop:"
-	store, err := redisstore.New(redisstore.Config{Addrs: []string{addr}, KeyPrefix: prefix}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	addr, store := startStore(t, prefix)
 	blocked.TS = time.Now().UTC() // stored as the online detector would, now
 	if _, err := store.Apply(t.Context(), []*decision.Decision{blocked}); err != nil {
 		t.Fatal(err)
 	}
-	const token = "feedback-loop-token-0123456789"
-	h, err := review.NewHandler(review.NewService(store, nil), token, nil, prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	h.Register(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/decisions/"+checker+"/unblock", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Fatalf("unblock through the review API: %d", res.StatusCode)
-	}
+	unblockViaAPI(t, store, checker)
 	verdicts := filepath.Join(dir, "verdicts.jsonl")
 	run(t, "feedback", "export", "--out", verdicts, "--redis", addr, "--prefix", prefix)
 
@@ -250,4 +204,42 @@ func withLinkChecker(t *testing.T, in, client, out string) string {
 	}
 	writeFile(t, out, []byte(sb.String()))
 	return out
+}
+
+// startStore starts a redis-server and returns its address and a
+// blocklist store on it under prefix.
+func startStore(t *testing.T, prefix string) (string, *redisstore.Store) {
+	t.Helper()
+	addr := redistest.Start(t)
+	store, err := redisstore.New(redisstore.Config{Addrs: []string{addr}, KeyPrefix: prefix}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return addr, store
+}
+
+// unblockViaAPI unblocks client as an operator does, through the review
+// API served over store.
+func unblockViaAPI(t *testing.T, store *redisstore.Store, client string) {
+	t.Helper()
+	const token = "feedback-test-token-0123456789"
+	h, err := review.NewHandler(review.NewService(store, nil), token, nil, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	h.Register(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/decisions/"+client+"/unblock", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("unblock %s through the review API: %d", client, res.StatusCode)
+	}
 }
