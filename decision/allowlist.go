@@ -18,40 +18,42 @@ import (
 // An Allowlist is immutable once parsed and safe for concurrent use. Its
 // lookups take no lock and allocate nothing.
 type Allowlist struct {
-	v4     map[uint64]struct{}     // IPv4 addresses and prefixes, by v4Key
-	ips    map[netip.Addr]struct{} // IPv6 addresses
-	v6     map[v6Key]struct{}      // IPv6 prefixes, masked
-	v4Lens []int                   // lengths in v4, longest first (32 for an address)
-	v6Lens []int                   // lengths in v6, longest first
-	ids    map[string]struct{}     // exact identities
+	v4  []v4Len                 // IPv4 prefixes and addresses (/32), longest first
+	ips map[netip.Addr]struct{} // IPv6 addresses
+	v6  []v6Len                 // IPv6 prefixes, longest first
+	ids map[string]struct{}     // exact identities
 }
 
-// The map keys of addresses and prefixes are plain integers and bytes, not
-// netip values: the runtime hashes an integer key in a few cycles and one
-// of plain memory in one pass, where a netip.Prefix, which has padding, is
-// hashed field by field. The prefix walk is most of the cost of a check
-// that consults the list.
-
-// v4Key is an IPv4 prefix's key: its length, then its masked address.
-func v4Key(p netip.Prefix) uint64 {
-	b := p.Addr().As4()
-	return uint64(p.Bits())<<32 | uint64(binary.BigEndian.Uint32(b[:]))
+// v4Len holds the IPv4 prefixes of one length, by masked address, and
+// v6Len the IPv6 ones: the first 64 bits of a prefix up to /64, the
+// address of a longer one. A check takes the request's address as
+// integers once and masks it for each length present. The keys are
+// integers and plain arrays, which the runtime hashes in a few cycles
+// (a netip.Prefix has padding and is hashed field by field): the walk over
+// the lengths is most of the cost of a check that consults the list.
+type v4Len struct {
+	bits int
+	keys map[uint32]struct{}
 }
 
-// v6Key is an IPv6 prefix's key: its masked address with the bit after
-// the prefix set, which tells the length of a prefix shorter than an
-// address, in 16 bytes, a key size the runtime hashes fastest.
-type v6Key [2]uint64
+type v6Len struct {
+	bits int
+	hi   map[uint64]struct{}    // bits <= 64
+	full map[[2]uint64]struct{} // bits > 64
+}
 
-func v6KeyOf(p netip.Prefix) v6Key {
-	b := p.Addr().As16()
-	k := v6Key{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
-	if bits := p.Bits(); bits < 64 {
-		k[0] |= 1 << (63 - bits)
-	} else {
-		k[1] |= 1 << (127 - bits)
-	}
-	return k
+func v4Mask(bits int) uint32 { return ^uint32(0) << (32 - bits) } // 0 for bits 0
+
+func v6Mask(bits int) uint64 { return ^uint64(0) << (64 - bits) } // bits in 0..64
+
+func v4Bits(ip netip.Addr) uint32 {
+	b := ip.As4()
+	return binary.BigEndian.Uint32(b[:])
+}
+
+func v6Bits(ip netip.Addr) (hi, lo uint64) {
+	b := ip.As16()
+	return binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])
 }
 
 // ErrAllowEntry is wrapped by the errors ParseAllowlist returns for
@@ -67,7 +69,7 @@ var ErrAllowEntry = errors.New("bad allowlist entry")
 // could not, an error naming each of them (wrapping ErrAllowEntry), so that
 // a caller that must not stop on one bad entry still gets the others.
 func ParseAllowlist(entries []string) (*Allowlist, error) {
-	a := &Allowlist{v4: map[uint64]struct{}{}, ips: map[netip.Addr]struct{}{}, v6: map[v6Key]struct{}{}, ids: map[string]struct{}{}}
+	a := &Allowlist{ips: map[netip.Addr]struct{}{}, ids: map[string]struct{}{}}
 	var errs []error
 	for _, e := range entries {
 		ip, p, err := parseEntry(e)
@@ -81,8 +83,7 @@ func ParseAllowlist(entries []string) (*Allowlist, error) {
 		case p.Addr().Is4():
 			a.addV4(p)
 		case p.IsValid():
-			a.v6[v6KeyOf(p)] = struct{}{}
-			a.v6Lens = addLen(a.v6Lens, p.Bits())
+			a.addV6(p)
 		default:
 			a.ids[strings.TrimSpace(e)] = struct{}{}
 		}
@@ -132,18 +133,31 @@ func unmapPrefix(p netip.Prefix) (netip.Addr, netip.Prefix) {
 	return netip.Addr{}, p
 }
 
+// addV4 adds p, masked.
 func (a *Allowlist) addV4(p netip.Prefix) {
-	a.v4[v4Key(p)] = struct{}{}
-	a.v4Lens = addLen(a.v4Lens, p.Bits())
+	i := slices.IndexFunc(a.v4, func(l v4Len) bool { return l.bits == p.Bits() })
+	if i < 0 {
+		a.v4 = append(a.v4, v4Len{bits: p.Bits(), keys: map[uint32]struct{}{}})
+		slices.SortFunc(a.v4, func(x, y v4Len) int { return y.bits - x.bits })
+		i = slices.IndexFunc(a.v4, func(l v4Len) bool { return l.bits == p.Bits() })
+	}
+	a.v4[i].keys[v4Bits(p.Addr())] = struct{}{}
 }
 
-// addLen returns lens with bits, longest first.
-func addLen(lens []int, bits int) []int {
-	if !slices.Contains(lens, bits) {
-		lens = append(lens, bits)
-		slices.SortFunc(lens, func(x, y int) int { return y - x })
+// addV6 adds p, masked and shorter than an address.
+func (a *Allowlist) addV6(p netip.Prefix) {
+	i := slices.IndexFunc(a.v6, func(l v6Len) bool { return l.bits == p.Bits() })
+	if i < 0 {
+		a.v6 = append(a.v6, v6Len{bits: p.Bits(), hi: map[uint64]struct{}{}, full: map[[2]uint64]struct{}{}})
+		slices.SortFunc(a.v6, func(x, y v6Len) int { return y.bits - x.bits })
+		i = slices.IndexFunc(a.v6, func(l v6Len) bool { return l.bits == p.Bits() })
 	}
-	return lens
+	hi, lo := v6Bits(p.Addr())
+	if p.Bits() <= 64 {
+		a.v6[i].hi[hi] = struct{}{}
+	} else {
+		a.v6[i].full[[2]uint64{hi, lo}] = struct{}{}
+	}
 }
 
 // Len returns the number of entries read.
@@ -151,7 +165,14 @@ func (a *Allowlist) Len() int {
 	if a == nil {
 		return 0
 	}
-	return len(a.v4) + len(a.ips) + len(a.v6) + len(a.ids)
+	n := len(a.ips) + len(a.ids)
+	for _, l := range a.v4 {
+		n += len(l.keys)
+	}
+	for _, l := range a.v6 {
+		n += len(l.hi) + len(l.full)
+	}
+	return n
 }
 
 // AllowsRequest reports whether a request from ip with apiKey and user
@@ -168,16 +189,10 @@ func (a *Allowlist) AllowsRequest(ip netip.Addr, apiKey, user string) bool {
 }
 
 func (a *Allowlist) allowsAddr(ip netip.Addr) bool {
-	if !ip.IsValid() {
-		return false
-	}
-	if ip.Is4() {
-		for _, bits := range a.v4Lens {
-			p, _ := ip.Prefix(bits)
-			if _, ok := a.v4[v4Key(p)]; ok {
-				return true
-			}
-		}
+	switch {
+	case ip.Is4():
+		return a.coversV4(v4Bits(ip), 32)
+	case !ip.IsValid():
 		return false
 	}
 	if len(a.ips) > 0 {
@@ -185,32 +200,46 @@ func (a *Allowlist) allowsAddr(ip netip.Addr) bool {
 			return true
 		}
 	}
-	for _, bits := range a.v6Lens {
-		p, _ := ip.Prefix(bits)
-		if _, ok := a.v6[v6KeyOf(p)]; ok {
+	return a.coversV6(ip, 128)
+}
+
+// allowsPrefix reports whether an entry covers every address of p.
+func (a *Allowlist) allowsPrefix(p netip.Prefix) bool {
+	if p.Addr().Is4() {
+		return a.coversV4(v4Bits(p.Addr()), p.Bits())
+	}
+	return a.coversV6(p.Addr(), p.Bits())
+}
+
+// coversV4 reports whether an IPv4 entry of at most maxBits covers x.
+func (a *Allowlist) coversV4(x uint32, maxBits int) bool {
+	for _, l := range a.v4 {
+		if l.bits > maxBits {
+			continue
+		}
+		if _, ok := l.keys[x&v4Mask(l.bits)]; ok {
 			return true
 		}
 	}
 	return false
 }
 
-// allowsPrefix reports whether an entry covers every address of p.
-func (a *Allowlist) allowsPrefix(p netip.Prefix) bool {
-	is4 := p.Addr().Is4()
-	lens := a.v6Lens
-	if is4 {
-		lens = a.v4Lens
+// coversV6 reports whether an IPv6 prefix of at most maxBits covers ip.
+func (a *Allowlist) coversV6(ip netip.Addr, maxBits int) bool {
+	if len(a.v6) == 0 {
+		return false
 	}
-	for _, bits := range lens {
-		if bits > p.Bits() {
+	hi, lo := v6Bits(ip)
+	for i := range a.v6 {
+		l := &a.v6[i]
+		if l.bits > maxBits {
 			continue
 		}
-		q, _ := p.Addr().Prefix(bits)
-		if is4 {
-			if _, ok := a.v4[v4Key(q)]; ok {
+		if l.bits <= 64 {
+			if _, ok := l.hi[hi&v6Mask(l.bits)]; ok {
 				return true
 			}
-		} else if _, ok := a.v6[v6KeyOf(q)]; ok {
+		} else if _, ok := l.full[[2]uint64{hi, lo & v6Mask(l.bits-64)}]; ok {
 			return true
 		}
 	}
