@@ -126,6 +126,7 @@ func TestAllowlistPrefixLengths(t *testing.T) {
 		{"2001:db8:1:1::1", true}, {"2001:db8:1:2::1", false},
 		{"2001:db8:2::1:1", true}, {"2001:db8:2::1:2", false}, {"2001:db8:2::1", false},
 		{"2001:db8:3::1", true}, {"2001:db8:3:5::1", false}, // its /48 is the /64's address
+		{"2001:db8:3::1%eth0", true}, // a zone does not change the prefix
 		{"10.0.0.200", true}, {"10.0.0.100", false}, {"10.0.1.1", true}, {"10.0.2.1", false}, {"10.0.7.1", true},
 	} {
 		if got := a.AllowsRequest(netip.MustParseAddr(tt.ip), "", ""); got != tt.want {
