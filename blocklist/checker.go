@@ -251,13 +251,13 @@ func (c *Checker) CheckRoute(ip netip.Addr, apiKey, user string, mode FailMode) 
 	if mode == 0 {
 		mode = c.cfg.FailMode
 	}
-	if !hit && mode != FailClosed {
-		return Verdict{Stale: true, FailMode: mode}
-	}
-	if !hit {
-		v.verdict(&out, nil, ip, apiKey, user, mode)
-	} else {
+	switch {
+	case hit:
 		v.verdict(&out, &e, ip, apiKey, user, mode)
+	case mode == FailClosed:
+		v.verdict(&out, nil, ip, apiKey, user, mode)
+	default:
+		out = Verdict{Stale: true, FailMode: mode}
 	}
 	return out
 }
@@ -488,8 +488,10 @@ func (v *view) blocked(ip netip.Addr, apiKey, user string, now int64) (entry, bo
 			return e, true
 		}
 	} else if ip.IsValid() {
-		if e, ok := lookup(v.over.ips, v.base.ips, ip); ok && e.exp > now {
-			return e, true
+		if len(v.base.ips)+len(v.over.ips) > 0 {
+			if e, ok := lookup(v.over.ips, v.base.ips, ip); ok && e.exp > now {
+				return e, true
+			}
 		}
 		if len(v.base.p64)+len(v.over.p64) > 0 {
 			if e, ok := lookup(v.over.p64, v.base.p64, p64Key(ip)); ok && e.exp > now {
