@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/decision"
 )
 
@@ -60,15 +61,15 @@ func (c ChallengeConfig) location(uri string) string {
 // none can be served: an API route, a request that wants JSON, or no
 // challenge URL), a log lets it through. It returns the answer, the
 // redirect's Location for a challenge, and the result to count.
-func (s *Service) actOn(ctx context.Context, v blocklist.Verdict, uri string, wantsJSON bool) (ans blocklist.Answer, location, res string) {
-	ok := blocklist.Answer{Status: http.StatusOK}
+func (s *Service) actOn(ctx context.Context, v blocklist.Verdict, uri string, wantsJSON bool) (ans httpcheck.Answer, location, res string) {
+	ok := httpcheck.Answer{Status: http.StatusOK}
 	serve := s.cfg.Challenge.URL != "" && !wantsJSON && !routeAPI(s.routes, uri)
 	switch blocklist.Enforced(v, serve) {
 	case decision.ActionChallenge:
-		return blocklist.Answer{Status: http.StatusFound, Decision: blocklist.DecisionID(v.Client, v.Expires)}, s.cfg.Challenge.location(uri), resultChallenged
+		return httpcheck.Answer{Status: http.StatusFound, Decision: httpcheck.DecisionID(v.Client, v.Expires)}, s.cfg.Challenge.location(uri), resultChallenged
 	case decision.ActionThrottle:
 		if pass, wait := s.throttle.Take(ctx, v); !pass {
-			return blocklist.ThrottleAnswer(v, wait), "", resultThrottled
+			return httpcheck.ThrottleAnswer(v, wait), "", resultThrottled
 		}
 		return ok, "", resultThrottle
 	case decision.ActionLog:

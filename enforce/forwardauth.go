@@ -6,15 +6,16 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 )
 
 // ForwardAuth returns the HTTP handler proxies ask on every request, on
 // any path and method: nginx auth_request, Caddy forward_auth, Traefik
 // ForwardAuth, HAProxy. It answers 200 with no body to allow, and to
-// refuse the status and headers of blocklist.Refusal's Answer (403, or
+// refuse the status and headers of httpcheck.Refusal's Answer (403, or
 // 429 with Retry-After; the decision header naming the decision), with a
 // short JSON body that names no reason. The client is named by the
-// configured blocklist.RequestIdentity, a presented API key by its id.
+// configured httpcheck.RequestIdentity, a presented API key by its id.
 // The allowing path allocates nothing of its own.
 //
 // A throttle decision is answered 200 within its rate and 429 with
@@ -32,12 +33,12 @@ func (s *Service) ForwardAuth() http.Handler {
 			mode = routeMode(s.routes, first(r.Header[s.cfg.Client.URIHeader]))
 		}
 		peer, _ := netip.ParseAddrPort(r.RemoteAddr) // net/http's host:port
-		v := s.checker.CheckHeaders(s.ident, peer.Addr(), r.Header, mode)
+		v := s.ident.CheckHeaders(s.checker, peer.Addr(), r.Header, mode)
 		res := result(v)
 		a := s.refusal.Answer(v, start)
 		if !v.Blocked && v.Action != "" {
 			var loc string
-			a, loc, res = s.actOn(r.Context(), v, first(r.Header[s.cfg.Client.URIHeader]), blocklist.WantsJSON(r))
+			a, loc, res = s.actOn(r.Context(), v, first(r.Header[s.cfg.Client.URIHeader]), httpcheck.WantsJSON(r))
 			if loc != "" {
 				w.Header().Set("Location", loc)
 			}

@@ -20,6 +20,7 @@ import (
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 )
 
@@ -34,9 +35,9 @@ type Service struct {
 	reg     *prometheus.Registry
 	routes  []route // longest prefix first
 
-	ident         *blocklist.Identity
-	refusal       blocklist.Refusal
-	throttle      blocklist.Throttle // holds throttle decisions to their rate
+	ident         *httpcheck.Identity
+	refusal       httpcheck.Refusal
+	throttle      httpcheck.Throttle // holds throttle decisions to their rate
 	decisionLower string
 
 	httpLn, grpcLn, adminLn net.Listener
@@ -71,7 +72,7 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		store.Close()
 		return nil, fmt.Errorf("enforce: metrics: %w", err)
 	}
-	ident, err := blocklist.NewIdentity(cfg.Client.Identity())
+	ident, err := httpcheck.NewIdentity(cfg.Client.Identity())
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("enforce: client: %w", err) // Validate checked it
@@ -80,7 +81,7 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		cfg: cfg, log: log, store: store, checker: checker, m: m, reg: reg,
 		ident:         ident,
 		refusal:       cfg.Refuse.refusal(cfg.checkerConfig(nil).ProbeInterval),
-		throttle:      blocklist.NewLocalThrottle(0),
+		throttle:      httpcheck.NewLocalThrottle(0),
 		decisionLower: strings.ToLower(cfg.Refuse.DecisionHeader),
 	}
 	for _, r := range cfg.Routes {
