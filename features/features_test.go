@@ -70,6 +70,18 @@ func TestPayloadMarks(t *testing.T) {
 		{"a name with an apostrophe is not one", "/search?q=O%27Brien&page=2", false},
 		{"a double-encoded traversal is one", "/files?name=%252e%252e%252fetc%252fpasswd", true},
 		{"a template expression is one", "/greet?name={{7*7}}", true},
+		{"a Jinja statement is one", "/greet?name={%25+import+os+%25}", true},
+		{"a comment-split union select is one", "/items?id=1/**/UNION/**/SELECT/**/1", true},
+		{"a file path in a query value is one", "/view?file=/etc/passwd", true},
+		{"a cloud metadata address is one", "/fetch?url=http://169.254.169.254/latest/meta-data/", true},
+		{"an event handler XSS is one", "/search?q=%3Cdetails%20open%20ontoggle=confirm(1)%3E", true},
+		{"a header injection is one", "/redirect?to=%2F%0D%0ASet-Cookie:%20a=b", true},
+		{"a NoSQL regex operator is one", "/users?name[$regex]=.*", true},
+		{"an LDAP filter break-out is one", "/dir?user=*)(uid=*))(|(uid=*", true},
+		{"a command after a separator is one", "/ping?host=127.0.0.1;whoami", true},
+		{"a next URL in a query is not one", "/login?next=/account/orders&lang=en", false},
+		{"a time in a query is not one", "/slots?from=09:30&to=10:00", false},
+		{"a page path is not one", "/p/blue-shoes-42/reviews", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -140,7 +140,7 @@ func PathHash(p []byte) uint32 {
 var trigger = [256]bool{
 	'\'': true, '"': true, '<': true, '>': true, '`': true, '(': true, '$': true,
 	'{': true, '\\': true, '%': true, '+': true, '.': true, ' ': true, ';': true,
-	'|': true, '&': true, 0: true,
+	'|': true, '&': true, '*': true, 0: true,
 }
 
 // markers are lower-case fragments of injection, traversal, template and
@@ -153,18 +153,24 @@ var markers = [...]string{
 	"' or ", "' and ", "'or ", "'and ", "' ||", "'||", "'--", "'#", "';", "')", "'=", "' =",
 	"\" or ", "\"--", "union select", "union all select", " or 1=1", " and 1=1", "sleep(",
 	"benchmark(", "waitfor delay", "pg_sleep", "information_schema", "@@version", "xp_cmdshell",
-	"select * from", "1=1--", "order by 1",
+	"select * from", "1=1--", "order by 1", "/**/", "extractvalue(", "updatexml(", "load_file(",
+	"into outfile", "group_concat(",
 	// markup and script
 	"<script", "</script", "<img", "<svg", "<iframe", "<body", "javascript:", "onerror=",
-	"onload=", "onmouseover=", "alert(", "prompt(", "document.cookie",
+	"onload=", "onmouseover=", "alert(", "prompt(", "document.cookie", "onfocus=", "ontoggle=",
+	"onanimationstart=", "<math", "<object", "<embed", "<details", "srcdoc=", "fromcharcode",
+	"confirm(", "vbscript:", "data:text/html",
 	// traversal and files
 	"../", "..\\", "/etc/passwd", "/etc/shadow", "win.ini", "boot.ini", "/proc/self", "php://",
-	"file://", "<?php",
+	"file://", "<?php", "..;/", "/etc/hosts", "c:\\windows", "web-inf/", "expect://", "gopher://",
+	"dict://", "169.254.169.254", "metadata.google.internal",
 	// commands and templates
 	"$(", "`", ";cat ", "|cat ", ";ls", "|ls", ";id", "|id", "&&", "/bin/sh", "/bin/bash",
 	"cmd.exe", "powershell", "wget http", "curl http", "{{", "${", "<%", "#{", "jndi:",
+	"{%", "whoami", "nslookup ", "ping -c", "|nc ", ";nc ", "<!entity", "<!doctype", "*)(",
+	"\r\n",
 	// NUL and NoSQL operators
-	"\x00", "[$ne]", "[$gt]", "$where",
+	"\x00", "[$ne]", "[$gt]", "$where", "[$regex]", "[$nin]", "{\"$",
 }
 
 // HasPayloadMarks reports whether p, percent-decoded (twice, for double
@@ -192,12 +198,13 @@ func MarkerNames() []string {
 // how often ordinary traffic carries them ("&&" in a search, "union select"
 // never), so the detector weighs each by its rarity in training.
 func PayloadMarker(p, scratch []byte) (int, []byte) {
-	hit := false
+	hit, query := false, false
 	for _, c := range p {
-		if trigger[c] {
+		if trigger[c] || query && c == '/' {
 			hit = true
 			break
 		}
+		query = query || c == '?'
 	}
 	if !hit {
 		return -1, scratch
@@ -206,11 +213,17 @@ func PayloadMarker(p, scratch []byte) (int, []byte) {
 	if bytes.IndexByte(scratch, '%') >= 0 {
 		scratch = decode(scratch)
 	}
-	special := false
+	// A slash or a colon is special only in the query: every path has
+	// slashes, while a query value carrying one may be a file or a URL.
+	special, query := false, false
 	for _, c := range scratch {
 		switch c {
-		case '\'', '"', '<', '>', '`', '(', '$', '{', '\\', ';', '|', '&', '.', 0, '#', '[':
+		case '\'', '"', '<', '>', '`', '(', '$', '{', '\\', ';', '|', '&', '.', 0, '#', '[', '*', '\r':
 			special = true
+		case '?':
+			query = true
+		case '/', ':':
+			special = special || query
 		}
 	}
 	if !special && !bytes.Contains(scratch, []byte("select")) && !bytes.Contains(scratch, []byte(" or ")) {
