@@ -140,7 +140,7 @@ func PathHash(p []byte) uint32 {
 var trigger = [256]bool{
 	'\'': true, '"': true, '<': true, '>': true, '`': true, '(': true, '$': true,
 	'{': true, '\\': true, '%': true, '+': true, '.': true, ' ': true, ';': true,
-	'|': true, '&': true, '*': true, 0: true,
+	'|': true, '&': true, '*': true, '[': true, 0: true,
 }
 
 // markers are lower-case fragments of injection, traversal, template and
@@ -154,21 +154,22 @@ var markers = [...]string{
 	"\" or ", "\"--", "union select", "union all select", " or 1=1", " and 1=1", "sleep(",
 	"benchmark(", "waitfor delay", "pg_sleep", "information_schema", "@@version", "xp_cmdshell",
 	"select * from", "1=1--", "order by 1", "/**/", "extractvalue(", "updatexml(", "load_file(",
-	"into outfile", "group_concat(",
+	"into outfile", "group_concat(", ") or (", "' #", "drop table", "exec(", "' or true", " or true--",
 	// markup and script
 	"<script", "</script", "<img", "<svg", "<iframe", "<body", "javascript:", "onerror=",
 	"onload=", "onmouseover=", "alert(", "prompt(", "document.cookie", "onfocus=", "ontoggle=",
 	"onanimationstart=", "<math", "<object", "<embed", "<details", "srcdoc=", "fromcharcode",
-	"confirm(", "vbscript:", "data:text/html",
+	"confirm(", "vbscript:", "data:text/html", "&lt;script", "&#x3c;", "&#60;", "\\u003c",
 	// traversal and files
 	"../", "..\\", "/etc/passwd", "/etc/shadow", "win.ini", "boot.ini", "/proc/self", "php://",
 	"file://", "<?php", "..;/", "/etc/hosts", "c:\\windows", "web-inf/", "expect://", "gopher://",
-	"dict://", "169.254.169.254", "metadata.google.internal",
+	"dict://", "169.254.169.254", "metadata.google.internal", "phar://", "data://", "zip://",
+	"://127.0.0.1", "://localhost", "://0.0.0.0", "://[::1]", "\xc0\xae", "\xc0\xaf",
 	// commands and templates
 	"$(", "`", ";cat ", "|cat ", ";ls", "|ls", ";id", "|id", "&&", "/bin/sh", "/bin/bash",
 	"cmd.exe", "powershell", "wget http", "curl http", "{{", "${", "<%", "#{", "jndi:",
 	"{%", "whoami", "nslookup ", "ping -c", "|nc ", ";nc ", "<!entity", "<!doctype", "*)(",
-	"\r\n",
+	"\r\n", "| id", "; id", "; ls", "; cat ", "||", "*{", "__proto__", "class.module",
 	// NUL and NoSQL operators
 	"\x00", "[$ne]", "[$gt]", "$where", "[$regex]", "[$nin]", "{\"$",
 }
@@ -218,7 +219,7 @@ func PayloadMarker(p, scratch []byte) (int, []byte) {
 	special, query := false, false
 	for _, c := range scratch {
 		switch c {
-		case '\'', '"', '<', '>', '`', '(', '$', '{', '\\', ';', '|', '&', '.', 0, '#', '[', '*', '\r':
+		case '\'', '"', '<', '>', '`', '(', '$', '{', '\\', ';', '|', '&', '.', 0, '#', '[', '*', '\r', 0xc0:
 			special = true
 		case '?':
 			query = true
