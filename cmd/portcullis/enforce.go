@@ -35,6 +35,13 @@ SHA-256), as the gateway checks it. Once the view is older than max_staleness, f
 decides: open lets clients without a block through, closed refuses all but
 the allowlist.
 
+A challenge decision sends a browser to challenge.url (a 302; 401 for
+nginx, whose example turns it into the 302) unless its cookie holds a valid
+pass; enforce serves the challenge page and its answer at
+/.portcullis/challenge on listen, for the proxy to route there. The key
+that signs passes comes from challenge.secret_file or the variable
+challenge.secret_env names: give it the gateway's.
+
 It serves /metrics, /healthz and /readyz (ready while the view is fresh) on
 admin. Examples for nginx, Caddy and Envoy are in examples/.`,
 		Example: `  portcullis enforce --config examples/nginx/enforce.yaml
