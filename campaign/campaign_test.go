@@ -110,10 +110,51 @@ func TestMember(t *testing.T) {
 	})
 	t.Run("failures further apart than the gap are no run", func(t *testing.T) {
 		var m Member
+		m.Observe(0, page, 9, false)
 		for i := range 3 {
-			if m.Observe(int64(i)*int64(failGap+time.Second), login, 1, true).FailingAddr {
+			if m.Observe(int64(i+1)*int64(failGap+time.Second), login, 1, true).FailingAddr {
 				t.Fatal("failures minutes apart made a failing address")
 			}
+		}
+	})
+	t.Run("an address that opens with a failure fails at once, a visitor at its second", func(t *testing.T) {
+		var direct, visitor Member
+		if !direct.Observe(0, login, 1, true).FailingAddr {
+			t.Error("an address whose first request failed on the login is not failing")
+		}
+		if direct.Observe(10*sec, login, 1, true).FailingAddr {
+			t.Error("an address counted at its first failure was counted again at its second")
+		}
+		visitor.Observe(0, page, 9, false)
+		if visitor.Observe(5*sec, login, 1, true).FailingAddr {
+			t.Error("a visitor that read a page and then mistyped once is failing")
+		}
+		if !visitor.Observe(10*sec, login, 1, true).FailingAddr {
+			t.Error("a visitor's second failure in a run does not make it failing")
+		}
+	})
+	t.Run("a third failure makes a new client a member only when failures are a third of its requests", func(t *testing.T) {
+		c := &Campaign{Endpoint: login, Channel: ChannelFailures, Start: 60 * sec}
+		var tester, user Member
+		ts := int64(0)
+		for _, k := range []uint64{page, page, page} { // a card tester browses a little first
+			tester.Observe(ts, k, 9, false)
+			ts += sec
+		}
+		for range 9 { // a user browses a while
+			user.Observe(ts, page, 9, false)
+			ts += sec
+		}
+		for range 3 {
+			tester.Observe(ts, login, 1, true)
+			user.Observe(ts, login, 1, true)
+			ts += 10 * sec
+		}
+		if !tester.failing(c) {
+			t.Error("a client with 3 failures in 6 requests is not failing")
+		}
+		if user.failing(c) {
+			t.Error("a client with 3 failures in 12 requests is failing")
 		}
 	})
 	t.Run("a client hammering one URL within 30 s is a repeater, one polling it is not", func(t *testing.T) {

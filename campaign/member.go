@@ -19,6 +19,7 @@ type Member struct {
 	hits     [nURLs]uint16
 	misses   uint16    // requests to a URL not among urls when they were full
 	repeater bool      // sent repeatHits requests to one URL within repeatSpan of its first
+	direct   bool      // its current run of failures was counted at the first (see Observe)
 	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
 	ua       uint64    // its user-agent family
 	// Seq is the Seq of the campaign the client is a candidate or member
@@ -33,8 +34,9 @@ const nURLs = 4
 // Signals say what one request made of its client, for the aggregates.
 type Signals struct {
 	// FailingAddr: the client's second failure on one template within
-	// failGap of the first (counted once per client and window): an address guessing
-	// there, not a user who mistyped once.
+	// failGap of the first, or its first when every request it sent so far
+	// (at most directMax) went there (counted once per run of failures): an
+	// address guessing there, not a user who mistyped once.
 	FailingAddr bool
 	// Repeater: the client just sent its repeatHits-th request to one URL,
 	// within repeatSpan of its first request: an address hammering a few
@@ -81,7 +83,13 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 		}
 		m.fails = sat(m.fails)
 		m.lastFail = ts
-		sig.FailingAddr = m.fails == 2
+		// An address that came straight to the template and failed there
+		// is guessing from its first attempt; one that browsed first is a
+		// user until it fails twice.
+		sig.FailingAddr = m.fails == 2 && !m.direct || m.fails == 1 && m.n <= directMax && m.concentratedOn(t)
+		if m.fails == 1 {
+			m.direct = sig.FailingAddr
+		}
 	}
 	url |= 1 // 0 marks a free slot
 	for i := range m.urls {
@@ -108,6 +116,16 @@ func sat(x uint16) uint16 {
 	return x + 1
 }
 
+// directMax is how many requests a client may have sent, the failing one
+// included, for a failure to count it as failing at once: an address that
+// opens with its attempts.
+const directMax = 2
+
+// concentratedOn says every request of the client went to template t.
+func (m *Member) concentratedOn(t uint32) bool {
+	return m.tmpl == t && m.onTmpl == m.n
+}
+
 // concentrated says at least two thirds of the client's requests went to
 // the template of key: a stuffer's login page and attempts, not a user who
 // looked at a page or two before signing in.
@@ -117,15 +135,17 @@ func (m *Member) concentrated(key uint64) bool {
 
 // failing says the client's latest failures were on the campaign's
 // template: concentrated there, or new since the campaign's lookback and
-// failing there a third time in a run (a card tester browses a product and
-// a cart before its payments, then fails one after another; a user who
-// mistypes a password twice then gets in is left alone, which two failures
-// were not enough to tell on recordings of six sites).
+// failing there a third time in a run, failures making a third or more of
+// its requests (a card tester browses a product and a cart before its
+// payments, then fails one after another; a user who mistypes a password
+// twice then gets in is left alone, which two failures were not enough to
+// tell on recordings of six sites, and so is one who browsed a while and
+// then mistyped three times).
 func (m *Member) failing(c *Campaign) bool {
 	if m.failTmpl != TemplateOf(c.Endpoint) {
 		return false
 	}
-	return m.concentrated(c.Endpoint) || m.fails >= 3 && m.first >= c.Start-int64(Lookback)
+	return m.concentrated(c.Endpoint) || m.fails >= 3 && 3*uint32(m.fails) >= uint32(m.n) && m.first >= c.Start-int64(Lookback)
 }
 
 // repeating says the client is a repeater and sends nearly all its

@@ -176,7 +176,10 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 		return nil
 	}
 	p.model.Judge(&p.vec, payload, s.ident, &p.res)
-	if p.model.Volume.Reached(&p.vec) { // most clients never do: spare them counting URLs
+	// Most clients never reach the volume limit: spare them counting URLs.
+	// A client whose user agent names its service answers for that name
+	// as a keyed one does for its key (see features.SelfNamed).
+	if p.model.Volume.Reached(&p.vec) && !features.SelfNamed(rec.UserAgent) {
 		p.model.CheckVolume(&p.vec, c.Keyed(), c.URLs(), &p.res)
 	}
 	if p.res.Scored {

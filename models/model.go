@@ -160,7 +160,9 @@ type Model struct {
 // is accountable and may be busy and new; a browser or an app signed in as
 // a user is a person, who cannot keep up a machine's pace), and whose
 // recent requests went to a few URLs (a crawler, a scraper or an office
-// behind NAT walks many).
+// behind NAT walks many). The detector also leaves out a client whose user
+// agent names its service (features.SelfNamed), which answers for that name
+// as a keyed one does for its key.
 type VolumeLimit struct {
 	// Requests is the limit on requests_2m; 0 disables the rule.
 	Requests float64 `json:"requests"`

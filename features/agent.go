@@ -1,0 +1,68 @@
+package features
+
+import "bytes"
+
+// SelfNamed reports whether a user agent names the software that sends the
+// requests: a product token that is neither a browser's ("Mozilla/...",
+// "Opera/...") nor a general-purpose HTTP library's or tool's (curl,
+// python-requests, Go-http-client, okhttp, ...), such as
+// "3PL-Hub-Webhooks/1.1" or "Stripe/1.0". Such a client is a service that
+// answers for its name, as an API key is an integration that answers for
+// its key: a partner's webhook sender or a monitor keeps a steady machine
+// pace, which a browser or a script built on a bare library, that anyone
+// can run, is not accountable for. An empty user agent names nothing. The
+// name is the client's own claim; a flood that borrows one still has to
+// stay below what the rate and the other signals judge on their own.
+func SelfNamed(ua []byte) bool {
+	ua = bytes.TrimSpace(ua)
+	if len(ua) == 0 || len(ua) == 1 && ua[0] == '-' {
+		return false
+	}
+	// The first product token, up to '/', ' ' or ';', lower-cased.
+	var tok [32]byte
+	n := 0
+	for _, c := range ua {
+		if c == '/' || c == ' ' || c == ';' || c == '(' {
+			break
+		}
+		if n == len(tok) {
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		tok[n] = c
+		n++
+	}
+	if n == 0 {
+		return false
+	}
+	name := tok[:n]
+	for _, g := range genericAgents {
+		// The name itself, or the name and a variant ("python-requests",
+		// "Python-urllib"), not a longer word ("abacus" is not "ab").
+		if bytes.HasPrefix(name, g) && (len(name) == len(g) || name[len(g)] == '-' || name[len(g)] == '_' || name[len(g)] == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// genericAgents are the first product tokens (lower-case prefixes) of
+// browsers and of general-purpose HTTP libraries and tools: software
+// anyone runs, which names no service.
+var genericAgents = [][]byte{
+	[]byte("mozilla"), []byte("opera"), []byte("safari"), []byte("chrome"),
+	[]byte("curl"), []byte("wget"), []byte("libcurl"), []byte("httpie"),
+	[]byte("python"), []byte("aiohttp"), []byte("httpx"), []byte("urllib"), []byte("urllib3"), []byte("requests"), []byte("scrapy"),
+	[]byte("go-http-client"), []byte("fasthttp"), []byte("resty"),
+	[]byte("okhttp"), []byte("java"), []byte("apache-httpclient"), []byte("jakarta"),
+	[]byte("axios"), []byte("node-fetch"), []byte("node"), []byte("undici"), []byte("got"), []byte("superagent"),
+	[]byte("ruby"), []byte("faraday"), []byte("typhoeus"),
+	[]byte("php"), []byte("guzzlehttp"), []byte("libwww-perl"), []byte("lwp"), []byte("perl"),
+	[]byte("dart"), []byte("reqwest"), []byte("hyper"), []byte("restsharp"), []byte("dotnet"), []byte("winhttp"),
+	[]byte("postmanruntime"), []byte("insomnia"), []byte("powershell"),
+	[]byte("masscan"), []byte("zgrab"), []byte("nmap"), []byte("nikto"), []byte("sqlmap"), []byte("nuclei"), []byte("gobuster"), []byte("ffuf"), []byte("wfuzz"), []byte("dirbuster"), []byte("hydra"),
+	[]byte("wrk"), []byte("ab"), []byte("hey"), []byte("k6"), []byte("locust"), []byte("vegeta"), []byte("siege"), []byte("jmeter"),
+	[]byte("-"), []byte("unknown"), []byte("test"),
+}

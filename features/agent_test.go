@@ -1,0 +1,46 @@
+package features
+
+import "testing"
+
+func TestSelfNamed(t *testing.T) {
+	for _, tc := range []struct {
+		ua   string
+		want bool
+	}{
+		{"3PL-Hub-Webhooks/1.1", true},
+		{"Stripe/1.0 (+https://stripe.com/docs/webhooks)", true},
+		{"GitHub-Hookshot/abc123", true},
+		{"RetailTrack-Widget/0.9 node/20.12", true},
+		{"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36", false},
+		{"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", false},
+		{"Opera/9.80 (Windows NT 6.1)", false},
+		{"curl/8.5.0", false},
+		{"python-requests/2.31.0", false},
+		{"Python-urllib/3.11", false},
+		{"Go-http-client/1.1", false},
+		{"okhttp/4.12.0", false},
+		{"axios/1.6.2", false},
+		{"sqlmap/1.7", false},
+		{"ab", false},
+		{"abacus-sync/2", true},
+		{"gotham-monitor/3", true},
+		{"python-urllib3/2.0", false},
+		{"Java/17.0.2", false},
+		{"node", false},
+		{"", false},
+		{"-", false},
+		{"   ", false},
+	} {
+		if got := SelfNamed([]byte(tc.ua)); got != tc.want {
+			t.Errorf("SelfNamed(%q) = %v, want %v", tc.ua, got, tc.want)
+		}
+	}
+}
+
+func BenchmarkSelfNamed(b *testing.B) {
+	ua := []byte("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36")
+	b.ReportAllocs()
+	for b.Loop() {
+		SelfNamed(ua)
+	}
+}
