@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 
-	"github.com/portcullis/portcullis/decision"
+	"github.com/portcullis/portcullis/decision/apikey"
 )
 
 // RequestIdentity says where a request's client IP, API key and user are.
@@ -279,11 +279,11 @@ func (id *Identity) ForwardedFor(r *http.Request, header string) netip.Addr {
 	return ClientIPFrom(r, id.trusted, header)
 }
 
-// APIKeyID is the id a check names an API key by: decision.APIKeyID,
+// APIKeyID is the id a check names an API key by: apikey.ID,
 // "key_" and the first 4 bytes of the key's SHA-256, in hex. Blocks and
 // allowlist entries on a presented key hold this id, so neither the
 // blocklist nor a log holds the secret. It returns "" for "".
-func APIKeyID(key string) string { return decision.APIKeyID(key) }
+func APIKeyID(key string) string { return apikey.ID(key) }
 
 // AppendAPIKeyID appends APIKeyID(key) to dst.
-func AppendAPIKeyID(dst []byte, key string) []byte { return decision.AppendAPIKeyID(dst, key) }
+func AppendAPIKeyID(dst []byte, key string) []byte { return apikey.AppendID(dst, key) }

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/decision"
+	"github.com/portcullis/portcullis/decision/apikey"
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/proxytest"
 	"github.com/portcullis/portcullis/internal/redistest"
@@ -63,8 +63,8 @@ func TestKeyDecisionFromANginxLog(t *testing.T) {
 	if err := parser.Parse([]byte(line), &rec); err != nil {
 		t.Fatal(err)
 	}
-	if string(rec.APIKey) != decision.APIKeyID(key) {
-		t.Fatalf("parsed API key %q; want the key's id %q", rec.APIKey, decision.APIKeyID(key))
+	if string(rec.APIKey) != apikey.ID(key) {
+		t.Fatalf("parsed API key %q; want the key's id %q", rec.APIKey, apikey.ID(key))
 	}
 	// The detector names a client as its identity says: by key here.
 	client, scope := ingest.IdentityAPIKey.Key(nil, &rec)
@@ -78,7 +78,7 @@ func TestKeyDecisionFromANginxLog(t *testing.T) {
 		resp, _ = get(t, other, p.URL()+"/api/items", withKey)
 		return resp.StatusCode == http.StatusForbidden, resp.Status
 	})
-	if got, want := resp.Header.Get(DefaultDecisionHeader), DecisionID(decision.APIKeyID(key), out.Expires); got != want {
+	if got, want := resp.Header.Get(DefaultDecisionHeader), DecisionID(apikey.ID(key), out.Expires); got != want {
 		t.Errorf("decision header %q; want %q, the key decision's", got, want)
 	}
 	if resp, _ := get(t, other, p.URL()+"/api/items", nil); resp.StatusCode != 200 {

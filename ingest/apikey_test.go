@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/portcullis/portcullis/decision"
+	"github.com/portcullis/portcullis/decision/apikey"
 )
 
 // TestProxyLogsGiveTheKeyID checks that a key a proxy logged reaches the
@@ -13,7 +13,7 @@ import (
 // id already (the canonical JSON, a mapping's api_key_id) keep it.
 func TestProxyLogsGiveTheKeyID(t *testing.T) {
 	const key = "sk_live_4f9a2c7e1b"
-	id := decision.APIKeyID(key)
+	id := apikey.ID(key)
 	nginx, err := NewNginxParser(`$remote_addr [$time_iso8601] "$request" $status "$http_x_api_key"`)
 	if err != nil {
 		t.Fatal(err)

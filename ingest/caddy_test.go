@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/portcullis/portcullis/decision"
+	"github.com/portcullis/portcullis/decision/apikey"
 	"github.com/portcullis/portcullis/internal/proxytest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -185,7 +185,7 @@ func TestReadsTheAccessLogRealCaddyWrites(t *testing.T) {
 	// bytes_read counts the body bytes a handler read; respond reads none.
 	got := viewOf(&rec)
 	if got.ClientIP != "127.0.0.9" || got.Method != "POST" || got.Path != "/api/items?page=2" || got.Status != 201 ||
-		got.UserAgent != "portcullis-test/1" || got.APIKey != decision.APIKeyID("key_1a2b") || got.RespBytes != int64(len("created")) {
+		got.UserAgent != "portcullis-test/1" || got.APIKey != apikey.ID("key_1a2b") || got.RespBytes != int64(len("created")) {
 		t.Errorf("read %s from Caddy's log", got)
 	}
 	if ts := time.Unix(0, rec.TS); ts.Before(before.Add(-2*time.Second)) || ts.After(time.Now().Add(2*time.Second)) {

@@ -7,7 +7,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/portcullis/portcullis/decision"
+	"github.com/portcullis/portcullis/decision/apikey"
 )
 
 // The JSON forms (canonical JSON, Caddy, Envoy's JSON, Traefik, mapped
@@ -31,7 +31,7 @@ const (
 	toMethod              // Record.Method
 	toPath                // Record.Path
 	toUserAgent           // Record.UserAgent
-	toAPIKey              // Record.APIKey, logged as its id (decision.APIKeyID), as the gateway logs it
+	toAPIKey              // Record.APIKey, logged as its id (apikey.ID), as the gateway logs it
 	toAPIKeyRaw           // Record.APIKey, from the key itself as a proxy logs it: its id (see keyID)
 	toUser                // Record.User
 	toStatus              // Record.Status: an integer from 0 to 999
@@ -217,10 +217,10 @@ type jsonWalker struct {
 	// id holds the id of a raw API key a line gave (see keyID): a key
 	// itself never reaches a Record, so it never names a client in a
 	// decision or the blocklist.
-	id [decision.APIKeyIDLen]byte
+	id [apikey.IDLen]byte
 }
 
-// keyID returns the id of the API key raw (decision.APIKeyID), in w's
+// keyID returns the id of the API key raw (apikey.ID), in w's
 // memory until the next line; nil for none. It is how every parser of a
 // log that holds the key itself (a proxy's header field) turns it into the
 // id the gateway and the decision service check a presented key by.
@@ -228,7 +228,7 @@ func (w *jsonWalker) keyID(raw []byte) []byte {
 	if len(raw) == 0 {
 		return nil
 	}
-	return decision.AppendAPIKeyID(w.id[:0], raw)
+	return apikey.AppendID(w.id[:0], raw)
 }
 
 // jsonLine is what a line gave beyond its Record while it is walked.

@@ -11,7 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/portcullis/portcullis/decision"
+	"github.com/portcullis/portcullis/decision/apikey"
 )
 
 // mappedFields is the mapping testdata/proxies/mapped.jsonl is read with.
@@ -343,7 +343,7 @@ func FuzzParseTraefik(f *testing.F) {
 		}
 		ip = refHostOnly(ip)
 		if string(rec.ClientIP) != ip || string(rec.Method) != ref.Method || string(rec.Path) != ref.Path || string(rec.User) != dashStr(ref.User) ||
-			string(rec.UserAgent) != ref.UA || string(rec.APIKey) != decision.APIKeyID(ref.Key) {
+			string(rec.UserAgent) != ref.UA || string(rec.APIKey) != apikey.ID(ref.Key) {
 			t.Errorf("read %s; encoding/json reads %+v", viewOf(rec), ref)
 		}
 		if int64(rec.Status) != max(ref.Status, 0) || rec.ReqBytes != max(ref.Req, 0) || rec.RespBytes != max(ref.Resp, 0) || rec.DurationMS != float64(max(ref.Dur, 0))/1e6 {

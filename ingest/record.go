@@ -24,7 +24,7 @@ type Record struct {
 	DurationMS float64
 	UserAgent  []byte
 	// APIKey is the id of the API key the client presented
-	// (decision.APIKeyID), never the key: the parser of a log that holds
+	// (apikey.ID), never the key: the parser of a log that holds
 	// the key itself stores its id, and the canonical JSON holds the id
 	// the gateway logged.
 	APIKey []byte
