@@ -56,8 +56,6 @@ type CheckerConfig struct {
 	// the view is in sync while no change arrives. It must be below
 	// MaxStaleness.
 	ProbeInterval time.Duration `yaml:"probe_interval"`
-	// Identity says where CheckRequest finds a request's client.
-	Identity RequestIdentity `yaml:"identity"`
 	// OnApplied, when set, is called from Run for every store change
 	// applied, with how long the change took from being stored in Redis
 	// (by the Redis clock, so clocks must be in sync) to being visible to
@@ -102,9 +100,6 @@ func (c CheckerConfig) Validate() error {
 	}
 	if c.ProbeInterval <= 0 || c.ProbeInterval >= c.MaxStaleness {
 		bad("probe_interval is %v; set it above 0 and below max_staleness (%v)", c.ProbeInterval, c.MaxStaleness)
-	}
-	if err := c.Identity.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("blocklist: checker identity: %w", err))
 	}
 	return errors.Join(errs...)
 }
@@ -159,7 +154,6 @@ type CheckerStats struct {
 type Checker struct {
 	src    Source
 	cfg    CheckerConfig
-	ident  *Identity // cfg.Identity, parsed
 	logger *slog.Logger
 
 	view    atomic.Pointer[view]
@@ -185,7 +179,6 @@ func NewChecker(src Source, cfg CheckerConfig, logger *slog.Logger) *Checker {
 	}
 	c := &Checker{src: src, cfg: cfg.WithDefaults(), logger: logger.With("component", "blocklist.checker"), start: time.Now()}
 	c.startNS = c.start.UnixNano()
-	c.ident, _ = NewIdentity(c.cfg.Identity) // Run reports a bad one, through Validate
 	c.view.Store(emptyView())
 	c.synced.Store(-1)
 	return c
@@ -194,6 +187,10 @@ func NewChecker(src Source, cfg CheckerConfig, logger *slog.Logger) *Checker {
 // FailMode returns the fail mode the Checker applies when a call does not
 // give its own.
 func (c *Checker) FailMode() FailMode { return c.cfg.FailMode }
+
+// ProbeInterval returns how often the Checker confirms its view while no
+// change arrives: the Retry-After of a refusal by the fail mode.
+func (c *Checker) ProbeInterval() time.Duration { return c.cfg.ProbeInterval }
 
 // Staleness returns how long ago the view was last confirmed in sync with
 // the store; a very large value before the first snapshot.

@@ -2,7 +2,6 @@ package blocklist
 
 import (
 	"fmt"
-	"net/http"
 	"net/netip"
 	"runtime"
 	"testing"
@@ -137,23 +136,5 @@ func BenchmarkCheckerMemory(b *testing.B) {
 		runtime.KeepAlive(v)
 		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/(1<<20), "MiB/100k")
 		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/n, "B/decision")
-	}
-}
-
-// BenchmarkCheckHeaders is the check of a request held as a peer and
-// header fields, as the decision service asks it: the client from a
-// trusted proxy's X-Forwarded-For and a presented API key checked by its
-// id.
-func BenchmarkCheckHeaders(b *testing.B) {
-	c := loadedChecker(b, CheckerConfig{FailMode: FailOpen, Identity: RequestIdentity{
-		TrustedProxies: []string{"127.0.0.1"}, APIKeyHeader: "X-Api-Key",
-	}}, Snapshot{Decisions: []*decision.Decision{blockOf(APIKeyID("key_bad"), "api_key", 600)}})
-	h := http.Header{"X-Forwarded-For": {"198.51.100.7, 192.0.2.1"}, "X-Api-Key": {"sk_live_4eC39HqLyjWDarjtT1zdp7dcTw8xQ2"}}
-	peer := netip.MustParseAddr("127.0.0.1")
-	b.ReportAllocs()
-	for b.Loop() {
-		if c.CheckHeaders(c.ident, peer, h, 0).Blocked {
-			b.Fatal("blocked")
-		}
 	}
 }

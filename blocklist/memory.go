@@ -2,7 +2,8 @@ package blocklist
 
 import (
 	"errors"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,11 +75,11 @@ func (m *Memory) List(now time.Time) []*decision.Decision {
 		}
 	}
 	m.mu.RUnlock()
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].TS.Equal(out[j].TS) {
-			return out[i].TS.Before(out[j].TS)
+	slices.SortFunc(out, func(a, b *decision.Decision) int {
+		if c := a.TS.Compare(b.TS); c != 0 {
+			return c
 		}
-		return out[i].Client < out[j].Client
+		return strings.Compare(a.Client, b.Client)
 	})
 	return out
 }

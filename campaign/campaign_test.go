@@ -168,6 +168,17 @@ func TestMember(t *testing.T) {
 			t.Errorf("fast repeater %v, slow poller %v; want true, false", f, s)
 		}
 	})
+	t.Run("a client spreading 10 requests over 4 URLs within 45 s is a repeater, a visitor reading a fifth page is not", func(t *testing.T) {
+		var flood, visitor Member
+		var f, v bool
+		for i := range 10 {
+			f = flood.Observe(int64(i)*3*sec, page, uint32(16+2*(i%4)), false).Repeater || f
+			v = visitor.Observe(int64(i)*3*sec, page, uint32(16+2*(i%5)), false).Repeater || v
+		}
+		if !f || v {
+			t.Errorf("flood over 4 URLs a repeater %v, visitor over 5 URLs %v; want true, false", f, v)
+		}
+	})
 	t.Run("a visitor reading pages before signing in is not concentrated on the login", func(t *testing.T) {
 		var m Member
 		m.Observe(0, page, 1, false)

@@ -38,9 +38,11 @@ type Signals struct {
 	// (at most directMax) went there (counted once per run of failures): an
 	// address guessing there, not a user who mistyped once.
 	FailingAddr bool
-	// Repeater: the client just sent its repeatHits-th request to one URL,
-	// within repeatSpan of its first request: an address hammering a few
-	// URLs, not a visitor or an app polling.
+	// Repeater: within repeatSpan of its first request, the client just
+	// sent its repeatHits-th request to one URL, or its spreadHits-th
+	// request without ever leaving the nURLs it started on: an address
+	// hammering a few URLs, not a visitor or an app polling. It is said
+	// once per client.
 	Repeater bool
 }
 
@@ -54,10 +56,13 @@ const failGap = 3 * time.Minute
 // seconds; people and apps polling a page take minutes (on recordings of
 // several sites, nearly every flooding address did within 45 s, and no
 // ordinary client did, while a few parcel trackers polling every few
-// seconds reached 4 requests within 30 s).
+// seconds reached 4 requests within 30 s). A flood that spreads over its
+// few URLs reaches spreadHits requests on them sooner than repeatHits on
+// any one; a visitor reads more than nURLs pages by then.
 const (
 	repeatHits = 6
 	repeatSpan = 45 * time.Second
+	spreadHits = 10
 )
 
 // Observe folds one request to endpoint key, URL hash url, at ts into m.
@@ -95,17 +100,22 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 	for i := range m.urls {
 		if m.urls[i] == url {
 			m.hits[i] = sat(m.hits[i])
-			if m.hits[i] == repeatHits && ts-m.first <= int64(repeatSpan) {
+			if m.hits[i] == repeatHits && ts-m.first <= int64(repeatSpan) && !m.repeater {
 				sig.Repeater, m.repeater = true, true
 			}
-			return sig
+			break
 		}
 		if m.urls[i] == 0 {
 			m.urls[i], m.hits[i] = url, 1
-			return sig
+			break
+		}
+		if i == len(m.urls)-1 {
+			m.misses = sat(m.misses)
 		}
 	}
-	m.misses = sat(m.misses)
+	if !m.repeater && m.misses == 0 && m.n >= spreadHits && ts-m.first <= int64(repeatSpan) {
+		sig.Repeater, m.repeater = true, true
+	}
 	return sig
 }
 

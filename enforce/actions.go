@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/decision"
 )
@@ -85,7 +86,7 @@ type question struct {
 	uri       string           // the original request's URI
 	wantsJSON bool             // it asks for JSON, not a page
 	peer      netip.Addr       // who asked: the proxy, or the client itself
-	header    blocklist.Header // the original request's header fields
+	header    httpcheck.Header // the original request's header fields
 	secure    bool             // the original request came over HTTPS
 }
 
@@ -96,8 +97,8 @@ type question struct {
 // none can be served: an API route, a request that wants JSON, or no
 // challenge URL), a log lets it through. It returns the answer, the
 // redirect's Location for a challenge, and the result to count.
-func (s *Service) actOn(ctx context.Context, v blocklist.Verdict, q question) (ans blocklist.Answer, location, res string) {
-	ok := blocklist.Answer{Status: http.StatusOK}
+func (s *Service) actOn(ctx context.Context, v blocklist.Verdict, q question) (ans httpcheck.Answer, location, res string) {
+	ok := httpcheck.Answer{Status: http.StatusOK}
 	class, browser := s.routeClass(pathOf(q.uri))
 	serve := s.challenger != nil && !q.wantsJSON && browser
 	switch blocklist.Enforced(v, serve) {
@@ -105,10 +106,10 @@ func (s *Service) actOn(ctx context.Context, v blocklist.Verdict, q question) (a
 		if s.passed(q, class) {
 			return ok, "", resultPassed
 		}
-		return blocklist.Answer{Status: s.cfg.Challenge.Status, Decision: blocklist.DecisionID(v.Client, v.Expires)}, s.cfg.Challenge.location(q.uri), resultChallenged
+		return httpcheck.Answer{Status: s.cfg.Challenge.Status, Decision: httpcheck.DecisionID(v.Client, v.Expires)}, s.cfg.Challenge.location(q.uri), resultChallenged
 	case decision.ActionThrottle:
 		if pass, wait := s.throttle.Take(ctx, v); !pass {
-			a := blocklist.ThrottleAnswer(v, wait)
+			a := httpcheck.ThrottleAnswer(v, wait)
 			a.Status = s.cfg.Refuse.ThrottleStatus
 			return a, "", resultThrottled
 		}
@@ -187,7 +188,7 @@ func (s *Service) serveChallenge(w http.ResponseWriter, r *http.Request) {
 	}
 	var severity float64
 	if r.Method != http.MethodPost {
-		severity = s.checker.CheckHeaders(s.ident, peer.Addr(), r.Header, blocklist.FailOpen).Severity
+		severity = s.ident.CheckHeaders(s.checker, peer.Addr(), r.Header, blocklist.FailOpen).Severity
 	}
 	s.challenger.ServeVerify(w, r, client, severity, s.routeClass)
 }

@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
 // TestAnswersMatchMiddleware checks that the decision service, over
-// forward-auth and ext_authz, answers a verdict as blocklist.Middleware
+// forward-auth and ext_authz, answers a verdict as httpcheck.Middleware
 // does with the same identity and refusal config: the same status,
 // Retry-After and decision id, and the same client named from the same
 // headers (an API key by its id).
@@ -27,7 +28,7 @@ func TestAnswersMatchMiddleware(t *testing.T) {
 	s := startService(t, cfg)
 	store := storeFor(t, cfg)
 	ipBlock := applyOne(t, store, block("203.0.113.7", "ip", 600))
-	keyBlock := applyOne(t, store, block(blocklist.APIKeyID("key_bad"), "api_key", 600))
+	keyBlock := applyOne(t, store, block(httpcheck.APIKeyID("key_bad"), "api_key", 600))
 
 	// A Checker on the same key space, as a gateway beside the proxy has.
 	rs, err := redisstore.New(cfg.Blocklist.Redis, nil)
@@ -35,9 +36,11 @@ func TestAnswersMatchMiddleware(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rs.Close()
-	ccfg := cfg.WithDefaults().checkerConfig(nil)
-	ccfg.Identity = cfg.WithDefaults().Client.Identity()
-	checker := blocklist.NewChecker(rs, ccfg, nil)
+	checker := blocklist.NewChecker(rs, cfg.WithDefaults().checkerConfig(nil), nil)
+	id, err := httpcheck.NewIdentity(cfg.WithDefaults().Client.Identity())
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { checker.Run(ctx) })
@@ -45,7 +48,8 @@ func TestAnswersMatchMiddleware(t *testing.T) {
 	for _, c := range []*blocklist.Checker{checker, s.checker} {
 		testwait.Until(t, 5*time.Second, "both decisions in the view", func() bool { return c.Stats().Decisions == 2 })
 	}
-	mw := blocklist.Middleware(checker, blocklist.MiddlewareConfig{
+	mw := httpcheck.Middleware(checker, httpcheck.MiddlewareConfig{
+		Client:         id.Client,
 		Status:         cfg.Refuse.Status,
 		MaxRetryAfter:  cfg.Refuse.MaxRetryAfter,
 		DecisionHeader: DefaultDecisionHeader,
@@ -61,9 +65,9 @@ func TestAnswersMatchMiddleware(t *testing.T) {
 		decision string
 	}{
 		{"an allowed client", map[string]string{"X-Forwarded-For": "192.0.2.1"}, 200, ""},
-		{"a blocked address", map[string]string{"X-Forwarded-For": "203.0.113.7"}, 429, blocklist.DecisionID("203.0.113.7", ipBlock.Expires)},
+		{"a blocked address", map[string]string{"X-Forwarded-For": "203.0.113.7"}, 429, httpcheck.DecisionID("203.0.113.7", ipBlock.Expires)},
 		{"an API key blocked by its id", map[string]string{"X-Forwarded-For": "192.0.2.1", "X-Api-Key": "key_bad"},
-			429, blocklist.DecisionID(blocklist.APIKeyID("key_bad"), keyBlock.Expires)},
+			429, httpcheck.DecisionID(httpcheck.APIKeyID("key_bad"), keyBlock.Expires)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

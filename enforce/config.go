@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 )
 
@@ -54,9 +55,9 @@ type BlocklistConfig struct {
 
 // ClientConfig says which headers of a question name the client, its API
 // key, its user and the request it asks about. The client is named as the
-// reference gateway and blocklist.Middleware name it: by a
-// blocklist.RequestIdentity (trusted_proxies, proxies, api_key_header,
-// user_header), and a presented API key by its id (blocklist.APIKeyID),
+// reference gateway and httpcheck.Middleware name it: by a
+// httpcheck.RequestIdentity (trusted_proxies, proxies, api_key_header,
+// user_header), and a presented API key by its id (httpcheck.APIKeyID),
 // never by the key itself.
 type ClientConfig struct {
 	// RequestIdentity's TrustedProxies are the proxy asking, and any load
@@ -64,7 +65,7 @@ type ClientConfig struct {
 	// Proxies name those that write another header (x-real-ip,
 	// forwarded). A question from any other peer is about the peer
 	// itself.
-	blocklist.RequestIdentity `yaml:",inline"`
+	httpcheck.RequestIdentity `yaml:",inline"`
 	// IPHeader is the header trusted_proxies write: X-Forwarded-For (the
 	// default: walked from the right, past trusted proxies, to the first
 	// address that is not one) or X-Real-IP (one address, set by the
@@ -77,13 +78,13 @@ type ClientConfig struct {
 	URIHeader string `yaml:"uri_header"`
 }
 
-// Identity returns the blocklist.RequestIdentity c describes, with
+// Identity returns the httpcheck.RequestIdentity c describes, with
 // ip_header X-Real-IP turned into a proxies entry for trusted_proxies.
 // Take c WithDefaults.
-func (c ClientConfig) Identity() blocklist.RequestIdentity {
+func (c ClientConfig) Identity() httpcheck.RequestIdentity {
 	id := c.RequestIdentity
 	if c.IPHeader == "X-Real-Ip" && len(id.TrustedProxies) > 0 {
-		id.Proxies = append(slices.Clone(id.Proxies), blocklist.TrustedProxy{Addrs: id.TrustedProxies, ForwardedHeader: blocklist.HeaderXRealIP})
+		id.Proxies = append(slices.Clone(id.Proxies), httpcheck.TrustedProxy{Addrs: id.TrustedProxies, ForwardedHeader: httpcheck.HeaderXRealIP})
 		id.TrustedProxies = nil
 	}
 	return id
@@ -108,10 +109,10 @@ type RefuseConfig struct {
 	DecisionHeader string `yaml:"decision_header"`
 }
 
-// refusal is the blocklist.Refusal c describes, for a Checker whose probe
+// refusal is the httpcheck.Refusal c describes, for a Checker whose probe
 // interval is probe.
-func (c RefuseConfig) refusal(probe time.Duration) blocklist.Refusal {
-	return blocklist.Refusal{Status: c.Status, MaxRetryAfter: c.MaxRetryAfter, StaleRetryAfter: probe}.WithDefaults()
+func (c RefuseConfig) refusal(probe time.Duration) httpcheck.Refusal {
+	return httpcheck.Refusal{Status: c.Status, MaxRetryAfter: c.MaxRetryAfter, StaleRetryAfter: probe}.WithDefaults()
 }
 
 // Route gives the requests under PathPrefix a fail mode of their own.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 )
 
 // Results of a check, the values of the result label of
@@ -17,13 +18,13 @@ const (
 )
 
 // FailClosedID is the decision header's value on a refusal by the fail
-// mode, which no decision is behind: blocklist.FailClosedID.
-const FailClosedID = blocklist.FailClosedID
+// mode, which no decision is behind: httpcheck.FailClosedID.
+const FailClosedID = httpcheck.FailClosedID
 
 // DecisionID names the decision about client that lapses at expires, as
-// the decision header does: blocklist.DecisionID.
+// the decision header does: httpcheck.DecisionID.
 func DecisionID(client string, expires time.Time) string {
-	return blocklist.DecisionID(client, expires)
+	return httpcheck.DecisionID(client, expires)
 }
 
 func result(v blocklist.Verdict) string {

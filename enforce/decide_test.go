@@ -9,19 +9,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/internal/yamlconf"
 )
 
-// identityOf is the blocklist.Identity of a service whose client config
+// identityOf is the httpcheck.Identity of a service whose client config
 // trusts 10.0.0.0/8 and fd00::/8, with ip_header ipHeader.
-func identityOf(t testing.TB, ipHeader string) *blocklist.Identity {
+func identityOf(t testing.TB, ipHeader string) *httpcheck.Identity {
 	t.Helper()
 	cfg := Config{Client: ClientConfig{
-		RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"10.0.0.0/8", "fd00::/8"}},
+		RequestIdentity: httpcheck.RequestIdentity{TrustedProxies: []string{"10.0.0.0/8", "fd00::/8"}},
 		IPHeader:        ipHeader,
 	}}.WithDefaults()
-	id, err := blocklist.NewIdentity(cfg.Client.Identity())
+	id, err := httpcheck.NewIdentity(cfg.Client.Identity())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestConfigValidate(t *testing.T) {
 		{"a bare address is a trusted proxy", func(c *Config) { c.Client.TrustedProxies = []string{"127.0.0.1"} }, ""},
 		{"proxies alone name the trusted proxies", func(c *Config) {
 			c.Client.TrustedProxies = nil
-			c.Client.Proxies = []blocklist.TrustedProxy{{Addrs: []string{"127.0.0.1"}, ForwardedHeader: "forwarded"}}
+			c.Client.Proxies = []httpcheck.TrustedProxy{{Addrs: []string{"127.0.0.1"}, ForwardedHeader: "forwarded"}}
 		}, ""},
 		{"x-real-ip is X-Real-IP", func(c *Config) { c.Client.IPHeader = "x-real-ip" }, ""},
 		{"only 403 or 429 refuse", func(c *Config) { c.Refuse.Status = 401 }, "refuse.status"},
@@ -191,13 +191,13 @@ blocklist:
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	id, err := blocklist.NewIdentity(cfg.Client.Identity())
+	id, err := httpcheck.NewIdentity(cfg.Client.Identity())
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := http.Header{"X-Real-Ip": {"203.0.113.7"}, "X-Forwarded-For": {"192.0.2.1"}, "X-Api-Key": {"sk_1"}}
 	got := id.ClientFrom(netip.MustParseAddr("10.0.0.1"), h)
-	if want := (blocklist.Client{IP: netip.MustParseAddr("203.0.113.7"), APIKey: blocklist.APIKeyID("sk_1")}); got != want {
+	if want := (httpcheck.Client{IP: netip.MustParseAddr("203.0.113.7"), APIKey: httpcheck.APIKeyID("sk_1")}); got != want {
 		t.Errorf("client %+v; want %+v", got, want)
 	}
 	if err := yamlconf.Decode("enforce.yaml", []byte("client: {trusted_proxy: [127.0.0.1]}\n"), &cfg); err == nil {

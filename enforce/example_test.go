@@ -8,7 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/enforce"
 )
@@ -20,9 +20,9 @@ func Example() {
 	cfg := enforce.Config{
 		Listen: "127.0.0.1:9180",
 		Admin:  "127.0.0.1:9181",
-		Client: enforce.ClientConfig{RequestIdentity: blocklist.RequestIdentity{
+		Client: enforce.ClientConfig{RequestIdentity: httpcheck.RequestIdentity{
 			TrustedProxies: []string{"127.0.0.1/32"},
-			APIKeyHeader:   "X-API-Key", // checked by its id, blocklist.APIKeyID
+			APIKeyHeader:   "X-API-Key", // checked by its id, httpcheck.APIKeyID
 		}},
 		Blocklist: enforce.BlocklistConfig{
 			Redis:    redisstore.Config{Addrs: []string{"127.0.0.1:6379"}},

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 )
 
 // extAuthz answers Envoy's ext_authz (v3) Check with the same verdicts as
@@ -36,7 +37,7 @@ func (s *Service) ExtAuthz() authv3.AuthorizationServer {
 }
 
 // envoyHeaders is Envoy's header map, whose names are lower case, read
-// by canonical names (blocklist.Header) without allocating. Envoy joins a
+// by canonical names (httpcheck.Header) without allocating. Envoy joins a
 // repeated header's values with commas, so a field has one value.
 type envoyHeaders map[string]string
 
@@ -64,7 +65,7 @@ func (e envoyHeaders) Values(canonical string) []string {
 }
 
 // Check answers one question, with the answer ForwardAuth gives (see
-// blocklist.Refusal) mapped to a CheckResponse. A challenge decision's
+// httpcheck.Refusal) mapped to a CheckResponse. A challenge decision's
 // pass is read from the request's cookie header, its scheme (https) names
 // the cookie as the challenge set it.
 func (a *extAuthz) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
@@ -79,13 +80,13 @@ func (a *extAuthz) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3
 		mode = routeMode(s.routes, hr.GetPath())
 	}
 	h := envoyHeaders(hr.GetHeaders())
-	v := s.checker.CheckHeaders(s.ident, peer.WithZone(""), h, mode)
+	v := s.ident.CheckHeaders(s.checker, peer.WithZone(""), h, mode)
 	res := result(v)
 	ans := s.refusal.Answer(v, start)
 	var loc string
 	if !v.Blocked && v.Action != "" {
 		ans, loc, res = s.actOn(ctx, v, question{
-			uri: hr.GetPath(), wantsJSON: blocklist.AcceptsJSON(h),
+			uri: hr.GetPath(), wantsJSON: httpcheck.AcceptsJSON(h),
 			peer: peer.WithZone(""), header: h, secure: hr.GetScheme() == "https",
 		})
 	}

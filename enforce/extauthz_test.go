@@ -22,7 +22,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -57,7 +57,7 @@ func TestExtAuthzAnswers(t *testing.T) {
 	s := startService(t, cfg)
 	store := storeFor(t, cfg)
 	blocked := applyOne(t, store, block("203.0.113.7", "ip", 600))
-	keyBlock := applyOne(t, store, block(blocklist.APIKeyID("key_bad"), "api_key", 600))
+	keyBlock := applyOne(t, store, block(httpcheck.APIKeyID("key_bad"), "api_key", 600))
 	if err := store.Allow(t.Context(), "192.0.2.50"); err != nil {
 		t.Fatal(err)
 	}
@@ -82,9 +82,9 @@ func TestExtAuthzAnswers(t *testing.T) {
 		{"a trusted source's X-Forwarded-For names the client", "127.0.0.1",
 			map[string]string{"x-forwarded-for": "192.0.2.1, 203.0.113.7"}, false, DecisionID("203.0.113.7", blocked.Expires)},
 		{"an API key blocked by its id is refused when presented, naming the decision", "192.0.2.1",
-			map[string]string{"x-api-key": "key_bad"}, false, DecisionID(blocklist.APIKeyID("key_bad"), keyBlock.Expires)},
+			map[string]string{"x-api-key": "key_bad"}, false, DecisionID(httpcheck.APIKeyID("key_bad"), keyBlock.Expires)},
 		{"a header holding the blocked key's id is another key", "192.0.2.1",
-			map[string]string{"x-api-key": blocklist.APIKeyID("key_bad")}, true, ""},
+			map[string]string{"x-api-key": httpcheck.APIKeyID("key_bad")}, true, ""},
 		{"an allowlisted client passes even with a decision on its API key", "192.0.2.50",
 			map[string]string{"x-api-key": "key_bad"}, true, ""},
 	}

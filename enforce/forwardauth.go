@@ -6,16 +6,17 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/challenge"
 )
 
 // ForwardAuth returns the HTTP handler proxies ask on every request, on
 // any path and method: nginx auth_request, Caddy forward_auth, Traefik
 // ForwardAuth, HAProxy. It answers 200 with no body to allow, and to
-// refuse the status and headers of blocklist.Refusal's Answer (403, or
+// refuse the status and headers of httpcheck.Refusal's Answer (403, or
 // 429 with Retry-After; the decision header naming the decision), with a
 // short JSON body that names no reason. The client is named by the
-// configured blocklist.RequestIdentity, a presented API key by its id.
+// configured httpcheck.RequestIdentity, a presented API key by its id.
 // The allowing path allocates nothing of its own.
 //
 // A throttle decision is answered 200 within its rate and 429 with
@@ -44,13 +45,13 @@ func (s *Service) ForwardAuth() http.Handler {
 			mode = routeMode(s.routes, first(r.Header[s.cfg.Client.URIHeader]))
 		}
 		peer, _ := netip.ParseAddrPort(r.RemoteAddr) // net/http's host:port
-		v := s.checker.CheckHeaders(s.ident, peer.Addr(), r.Header, mode)
+		v := s.ident.CheckHeaders(s.checker, peer.Addr(), r.Header, mode)
 		res := result(v)
 		a := s.refusal.Answer(v, start)
 		if !v.Blocked && v.Action != "" {
 			var loc string
 			a, loc, res = s.actOn(r.Context(), v, question{
-				uri: first(r.Header[s.cfg.Client.URIHeader]), wantsJSON: blocklist.WantsJSON(r),
+				uri: first(r.Header[s.cfg.Client.URIHeader]), wantsJSON: httpcheck.WantsJSON(r),
 				peer: peer.Addr(), header: r.Header, secure: s.forwardedSecure(r),
 			})
 			if loc != "" {

@@ -9,7 +9,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -21,7 +21,7 @@ func TestForwardAuthAnswers(t *testing.T) {
 	s := startService(t, cfg)
 	store := storeFor(t, cfg)
 	blocked := applyOne(t, store, block("203.0.113.7", "ip", 600))
-	keyBlock := applyOne(t, store, block(blocklist.APIKeyID("key_bad"), "api_key", 600))
+	keyBlock := applyOne(t, store, block(httpcheck.APIKeyID("key_bad"), "api_key", 600))
 	applyOne(t, store, block("mallory", "user", 600))
 	applyOne(t, store, block("198.51.100.0/24", "prefix", 600))
 	if err := store.Allow(t.Context(), "192.0.2.50"); err != nil {
@@ -55,9 +55,9 @@ func TestForwardAuthAnswers(t *testing.T) {
 		{"an address in a blocked prefix is refused", proxy,
 			map[string]string{"X-Forwarded-For": "198.51.100.9"}, 403, "*"},
 		{"an API key blocked by its id is refused when presented, naming the decision", proxy,
-			map[string]string{"X-Forwarded-For": "192.0.2.1", "X-Api-Key": "key_bad"}, 403, DecisionID(blocklist.APIKeyID("key_bad"), keyBlock.Expires)},
+			map[string]string{"X-Forwarded-For": "192.0.2.1", "X-Api-Key": "key_bad"}, 403, DecisionID(httpcheck.APIKeyID("key_bad"), keyBlock.Expires)},
 		{"a header holding the blocked key's id is another key", proxy,
-			map[string]string{"X-Forwarded-For": "192.0.2.1", "X-Api-Key": blocklist.APIKeyID("key_bad")}, 200, ""},
+			map[string]string{"X-Forwarded-For": "192.0.2.1", "X-Api-Key": httpcheck.APIKeyID("key_bad")}, 200, ""},
 		{"a blocked user is refused", proxy,
 			map[string]string{"X-Forwarded-For": "192.0.2.1", "X-User": "mallory"}, 403, "*"},
 		{"an allowlisted client passes even with a decision on its API key", proxy,

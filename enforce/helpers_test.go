@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -32,7 +33,7 @@ func testConfig(redisAddr string) Config {
 		Listen:     "127.0.0.1:0",
 		GRPCListen: "127.0.0.1:0",
 		Admin:      "127.0.0.1:0",
-		Client: ClientConfig{RequestIdentity: blocklist.RequestIdentity{
+		Client: ClientConfig{RequestIdentity: httpcheck.RequestIdentity{
 			TrustedProxies: []string{"127.0.0.1/32"},
 			APIKeyHeader:   "X-API-Key",
 			UserHeader:     "X-User",

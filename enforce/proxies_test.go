@@ -13,7 +13,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/internal/proxytest"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -166,7 +166,7 @@ func proxyScenario(t *testing.T, p *proxytest.Proxy, s *Service, cfg Config, srv
 	})
 
 	t.Run("an allowlisted client passes even with a decision on its API key", func(t *testing.T) {
-		applyOne(t, store, block(blocklist.APIKeyID("key_shared"), "api_key", 600))
+		applyOne(t, store, block(httpcheck.APIKeyID("key_shared"), "api_key", 600))
 		if err := store.Allow(t.Context(), "127.0.0.5"); err != nil {
 			t.Fatal(err)
 		}

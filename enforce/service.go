@@ -20,6 +20,7 @@ import (
 	authv3 "github.com/envoyproxy/go-control-plane/envoy/service/auth/v3"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/challenge"
 )
@@ -35,9 +36,9 @@ type Service struct {
 	reg     *prometheus.Registry
 	routes  []route // longest prefix first
 
-	ident         *blocklist.Identity
-	refusal       blocklist.Refusal
-	throttle      blocklist.Throttle    // holds throttle decisions to their rate
+	ident         *httpcheck.Identity
+	refusal       httpcheck.Refusal
+	throttle      httpcheck.Throttle    // holds throttle decisions to their rate
 	challenger    *challenge.Challenger // nil without a challenge URL
 	decisionLower string
 
@@ -73,7 +74,7 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		store.Close()
 		return nil, fmt.Errorf("enforce: metrics: %w", err)
 	}
-	ident, err := blocklist.NewIdentity(cfg.Client.Identity())
+	ident, err := httpcheck.NewIdentity(cfg.Client.Identity())
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("enforce: client: %w", err) // Validate checked it
@@ -82,7 +83,7 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		cfg: cfg, log: log, store: store, checker: checker, m: m, reg: reg,
 		ident:         ident,
 		refusal:       cfg.Refuse.refusal(cfg.checkerConfig(nil).ProbeInterval),
-		throttle:      blocklist.NewLocalThrottle(0),
+		throttle:      httpcheck.NewLocalThrottle(0),
 		decisionLower: strings.ToLower(cfg.Refuse.DecisionHeader),
 	}
 	if cfg.Challenge.URL != "" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/decision"
 )
 
@@ -21,7 +22,7 @@ const (
 )
 
 // WithChallenge sets the hook that serves challenge decisions on browser
-// routes (see blocklist.MiddlewareConfig.Challenge): it answers the
+// routes (see httpcheck.MiddlewareConfig.Challenge): it answers the
 // request with the challenge and returns true, or returns false to let a
 // client that passed it through. Without it, a challenge decision is
 // throttled like a throttle decision.
@@ -35,22 +36,22 @@ func limits(action string) bool {
 	return action == decision.ActionThrottle || action == decision.ActionChallenge
 }
 
-// decisionThrottle is the gateway's blocklist.Throttle: the shared rate
+// decisionThrottle is the gateway's httpcheck.Throttle: the shared rate
 // limiter, keyed by the decision, so every gateway draws from one budget
 // per decision; or local buckets without one, and while it fails.
 type decisionThrottle struct {
 	shared SharedLimiter
-	local  *blocklist.LocalThrottle
+	local  *httpcheck.LocalThrottle
 	logger *slog.Logger
 }
 
-var _ blocklist.Throttle = (*decisionThrottle)(nil)
+var _ httpcheck.Throttle = (*decisionThrottle)(nil)
 
 func newDecisionThrottle(shared SharedLimiter, logger *slog.Logger) *decisionThrottle {
-	return &decisionThrottle{shared: shared, local: blocklist.NewLocalThrottle(DefaultMaxClients), logger: logger}
+	return &decisionThrottle{shared: shared, local: httpcheck.NewLocalThrottle(DefaultMaxClients), logger: logger}
 }
 
-// Take implements blocklist.Throttle.
+// Take implements httpcheck.Throttle.
 func (t *decisionThrottle) Take(ctx context.Context, v blocklist.Verdict) (bool, time.Duration) {
 	if t.shared != nil {
 		rps := blocklist.ThrottleRate(v)

@@ -20,7 +20,7 @@ import (
 	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/internal/redistest"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 )
 
 const (
@@ -76,7 +76,7 @@ func authConfig(t testing.TB, up string, p *idp) Config {
 	t.Helper()
 	t.Setenv("GATEWAY_TEST_PEPPER", authPepper)
 	return Config{
-		RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}, UserHeader: "X-User"},
+		RequestIdentity: httpcheck.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}, UserHeader: "X-User"},
 		AccessLog:       AccessLog{Enabled: true},
 		Routes: []Route{
 			{Name: "open", PathPrefix: "/open", Upstreams: []string{up}},

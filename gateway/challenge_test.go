@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
@@ -53,7 +54,7 @@ func challengeGateway(t *testing.T, checker *blocklist.Checker, cc challenge.Con
 			{Name: "blog", PathPrefix: "/blog", Upstreams: []string{up.URL}},
 			{Name: "api", PathPrefix: "/api", Upstreams: []string{up.URL}, Class: ClassAPI},
 		},
-		RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}},
+		RequestIdentity: httpcheck.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}},
 		Challenge:       cc,
 	}
 	tg := startGateway(t, cfg, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/gateway/waf"
@@ -31,9 +32,9 @@ type Config struct {
 	Timeouts Timeouts `yaml:"timeouts"`
 	// RequestIdentity names the client of a request: the trusted proxies
 	// and the forwarding header each writes, the API-key and user headers.
-	// It is the blocklist check's own config (blocklist.Middleware), so
+	// It is the blocklist check's own config (httpcheck.Middleware), so
 	// the check, the rate limits and the access log name one client.
-	blocklist.RequestIdentity `yaml:",inline"`
+	httpcheck.RequestIdentity `yaml:",inline"`
 	AccessLog                 AccessLog `yaml:"access_log"`
 
 	// Security: TLS on the data listener, the strict request checks and

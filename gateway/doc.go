@@ -14,8 +14,8 @@
 // and the proxy to one of the route's upstreams, over mTLS when the route
 // asks for it. Each of these steps after the connection is a small stage
 // with a Provision, Validate and Cleanup of its own (stages.go); the
-// blocklist check is blocklist.Middleware, on the client the gateway names
-// by blocklist.RequestIdentity, the config Config embeds. A detect-mode WAF inspects the request after its response,
+// blocklist check is httpcheck.Middleware, on the client the gateway names
+// by httpcheck.RequestIdentity, the config Config embeds. A detect-mode WAF inspects the request after its response,
 // off the request path. Every request, refused or proxied, yields one
 // access log record (with the number of WAF rules it matched), sent
 // asynchronously through a bounded buffer so that no request waits on

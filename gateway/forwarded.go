@@ -4,13 +4,13 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 )
 
 // TrustedProxy is a proxy, or a set of them, trusted to name the client
-// in one forwarding header (see blocklist.TrustedProxy): the gateway
+// in one forwarding header (see httpcheck.TrustedProxy): the gateway
 // names clients by the blocklist check's own identity config.
-type TrustedProxy = blocklist.TrustedProxy
+type TrustedProxy = httpcheck.TrustedProxy
 
 // reasonForwardedConflict: a request from a trusted proxy with
 // RefuseConflicting carried a forwarding header other than its own.
@@ -25,7 +25,7 @@ func (g *Gateway) forwardFor(in *http.Request, out http.Header) {
 	delete(out, "X-Real-Ip")
 	switch _, header := g.ident.ProxyHeader(in); header {
 	case "":
-	case blocklist.HeaderXForwardedFor:
+	case httpcheck.HeaderXForwardedFor:
 		if xff := in.Header.Values("X-Forwarded-For"); len(xff) > 0 {
 			out["X-Forwarded-For"] = slices.Clone(xff)
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/gateway/auth"
 	"github.com/portcullis/portcullis/ingest"
@@ -39,7 +40,7 @@ type Gateway struct {
 	// challenge serves challenge decisions (WithChallenge); nil: they are
 	// throttled.
 	challenge func(w http.ResponseWriter, r *http.Request, v blocklist.Verdict) bool
-	ident     *blocklist.Identity // names the client: Config.RequestIdentity, parsed
+	ident     *httpcheck.Identity // names the client: Config.RequestIdentity, parsed
 	routes    []*route            // longest prefix first
 	m         *metrics
 	gatherer  prometheus.Gatherer
@@ -77,7 +78,7 @@ type route struct {
 	proxy     *httputil.ReverseProxy
 	sec       routeSec // upstream TLS and WAF (security.go)
 	serve     handler  // the route's chain, from its blocklist check to its proxy (stages.go)
-	// check and authCheck are blocklist.Middleware over passed: the
+	// check and authCheck are httpcheck.Middleware over passed: the
 	// check of the client before authentication, and of the identity
 	// its credentials prove after. nil without a Checker.
 	check, authCheck http.Handler
@@ -104,7 +105,7 @@ func New(cfg Config, checker *blocklist.Checker, logs LogSink, limiter SharedLim
 		logger = slog.New(slog.DiscardHandler)
 	}
 	logger = logger.With("component", "gateway")
-	ident, _ := blocklist.NewIdentity(cfg.RequestIdentity) // Validate checked it
+	ident, _ := httpcheck.NewIdentity(cfg.RequestIdentity) // Validate checked it
 	g := &Gateway{cfg: cfg, checker: checker, shared: limiter, ident: ident, m: newMetrics(), logger: logger,
 		throttle:   newDecisionThrottle(limiter, logger),
 		userHeader: http.CanonicalHeaderKey(cfg.UserHeader), stop: make(chan struct{}), runDone: make(chan struct{})}
@@ -195,26 +196,26 @@ func (g *Gateway) AdminHandler() http.Handler {
 	return mux
 }
 
-// blocklistChecks sets rt's blocklist checks: blocklist.Middleware on the
+// blocklistChecks sets rt's blocklist checks: httpcheck.Middleware on the
 // client the gateway resolved (so the check, the rate limits and the
 // access log name one client), counted by the route's metrics. A refusal
 // by the fail mode alone is an outage, answered 503 to be retried.
 func (g *Gateway) blocklistChecks(rt *route) {
 	blocked := g.m.blocked.WithLabelValues(rt.Name, "blocked")
 	failClosed := g.m.blocked.WithLabelValues(rt.Name, "fail_closed")
-	rt.check = blocklist.Middleware(g.checker, blocklist.MiddlewareConfig{
+	rt.check = httpcheck.Middleware(g.checker, httpcheck.MiddlewareConfig{
 		FailMode:    rt.mode,
 		Unavailable: true,
 		API:         rt.Class == ClassAPI,
 		Throttle:    g.throttle,
 		Challenge:   g.challenge,
 		OnAction:    g.onAction(rt, true),
-		Client: func(r *http.Request) blocklist.Client {
-			// The detector only ever sees a key's id (blocklist.APIKeyID),
+		Client: func(r *http.Request) httpcheck.Client {
+			// The detector only ever sees a key's id (httpcheck.APIKeyID),
 			// so its decisions name that, not the key.
 			ex := exchangeOf(r)
 			ex.key = g.ident.APIKeyID(r)
-			return blocklist.Client{IP: ex.ip, APIKey: ex.key, User: ex.user}
+			return httpcheck.Client{IP: ex.ip, APIKey: ex.key, User: ex.user}
 		},
 		OnVerdict: func(v blocklist.Verdict) {
 			switch {
@@ -235,15 +236,15 @@ func (g *Gateway) blocklistChecks(rt *route) {
 	})(passed)
 	// The IP was checked before, and the fail mode applied there: this
 	// check refuses on a decision alone, as a fail-open one does.
-	rt.authCheck = blocklist.Middleware(g.checker, blocklist.MiddlewareConfig{
+	rt.authCheck = httpcheck.Middleware(g.checker, httpcheck.MiddlewareConfig{
 		FailMode:  blocklist.FailOpen,
 		API:       rt.Class == ClassAPI,
 		Throttle:  g.throttle,
 		Challenge: g.challenge,
 		OnAction:  g.onAction(rt, false),
-		Client: func(r *http.Request) blocklist.Client {
+		Client: func(r *http.Request) httpcheck.Client {
 			ex := exchangeOf(r)
-			return blocklist.Client{APIKey: ex.keyID, User: ex.user}
+			return httpcheck.Client{APIKey: ex.keyID, User: ex.user}
 		},
 		OnVerdict: func(v blocklist.Verdict) {
 			if v.Blocked {
@@ -256,7 +257,7 @@ func (g *Gateway) blocklistChecks(rt *route) {
 // exchange is what the data path learns about one request, for its metric
 // and its access-log record; it holds the response's statusWriter, so one
 // allocation serves both. It is a context too: the blocklist checks hand
-// blocklist.Middleware the request with the exchange as its context
+// httpcheck.Middleware the request with the exchange as its context
 // (checkBlocklist), so that the Middleware's hooks reach it (exchangeOf).
 type exchange struct {
 	context.Context // the request's own
@@ -265,7 +266,7 @@ type exchange struct {
 	start time.Time
 	route string
 	ip    netip.Addr
-	key   string // the id of the API key presented (blocklist.APIKeyID), once checked
+	key   string // the id of the API key presented (httpcheck.APIKeyID), once checked
 	user  string
 	keyID string // the authenticated API key's id
 	body  *countingBody

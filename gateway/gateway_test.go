@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -29,7 +29,7 @@ func TestConfigValidate(t *testing.T) {
 		{"a bad fail mode lists the choices", Config{Routes: []Route{{Name: "a", PathPrefix: "/", Upstreams: ok.Upstreams, FailMode: "maybe"}}}, "use open"},
 		{"a prefix without a leading slash is refused", Config{Routes: []Route{{Name: "a", PathPrefix: "api", Upstreams: ok.Upstreams}}}, "must start with '/'"},
 		{"a duplicate route name is refused", Config{Routes: []Route{ok, {Name: "api", PathPrefix: "/b", Upstreams: ok.Upstreams}}}, "used twice"},
-		{"a bad trusted proxy is named", Config{Routes: []Route{ok}, RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"10.0.0.0/33"}}}, `"10.0.0.0/33"`},
+		{"a bad trusted proxy is named", Config{Routes: []Route{ok}, RequestIdentity: httpcheck.RequestIdentity{TrustedProxies: []string{"10.0.0.0/33"}}}, `"10.0.0.0/33"`},
 		{"a burst without a rate is refused", Config{Routes: []Route{{Name: "a", PathPrefix: "/", Upstreams: ok.Upstreams, RateLimit: RateLimit{Burst: 3}}}}, "rate_limit"},
 		{"an upstream timeout above the write timeout is refused", Config{Routes: []Route{ok}, Timeouts: Timeouts{Upstream: time.Minute, Write: time.Second}}, "timeouts.upstream"},
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/portcullis/portcullis/ingest"
 	"github.com/portcullis/portcullis/internal/testwait"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 )
 
 // upstream is an httptest server that answers with its name and records
@@ -214,5 +214,5 @@ func oneRoute(up string, set func(*Route)) Config {
 	if set != nil {
 		set(&r)
 	}
-	return Config{Routes: []Route{r}, RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}}
+	return Config{Routes: []Route{r}, RequestIdentity: httpcheck.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/ingest"
@@ -66,7 +67,7 @@ func runCheckerWith(t *testing.T, addr string, cfg blocklist.CheckerConfig, bloc
 func TestBlockedClients(t *testing.T) {
 	addr := redistest.Start(t)
 	noLeaks(t)
-	checker := runChecker(t, addr, "203.0.113.66", blocklist.APIKeyID("stolen-key"))
+	checker := runChecker(t, addr, "203.0.113.66", httpcheck.APIKeyID("stolen-key"))
 	up := newUpstream(t, "up", nil)
 	sink := &memSink{}
 	cfg := oneRoute(up.URL, nil)
@@ -175,7 +176,7 @@ func TestFailModesWhenRedisStops(t *testing.T) {
 	checker := runCheckerWith(t, srv.Addr(), blocklist.CheckerConfig{FailMode: blocklist.FailOpen,
 		MaxStaleness: 300 * time.Millisecond, ProbeInterval: 50 * time.Millisecond}, "203.0.113.66")
 	up := newUpstream(t, "up", nil)
-	tg := startGateway(t, Config{RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}, Routes: []Route{
+	tg := startGateway(t, Config{RequestIdentity: httpcheck.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}, Routes: []Route{
 		{Name: "open", PathPrefix: "/open", Upstreams: []string{up.URL}},
 		{Name: "closed", PathPrefix: "/closed", Upstreams: []string{up.URL}, FailMode: "closed"},
 	}}, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {
@@ -372,8 +373,8 @@ func TestSlowSinkDropsWithoutSlowingRequests(t *testing.T) {
 }
 
 // TestPresentedAPIKeyCheckedByItsID pins the one rule for a presented API
-// key: the gateway's blocklist stage is blocklist.Middleware, and it checks
-// the key by blocklist.APIKeyID, as any Middleware with the same identity
+// key: the gateway's blocklist stage is httpcheck.Middleware, and it checks
+// the key by httpcheck.APIKeyID, as any Middleware with the same identity
 // config does, so a block stored under that id refuses the key from any
 // address.
 func TestPresentedAPIKeyCheckedByItsID(t *testing.T) {
@@ -383,15 +384,18 @@ func TestPresentedAPIKeyCheckedByItsID(t *testing.T) {
 	up := newUpstream(t, "up", nil)
 	cfg := oneRoute(up.URL, nil)
 	cfg.APIKeyHeader = "X-Api-Key"
-	checker := runChecker(t, addr, blocklist.APIKeyID(secret))
+	checker := runChecker(t, addr, httpcheck.APIKeyID(secret))
 	tg := startGateway(t, cfg, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {
 		return New(cfg, checker, nil, nil, reg, nil)
 	})
-	// A Middleware of its own, on a Checker whose identity config is the
-	// gateway's.
-	own := runCheckerWith(t, addr, blocklist.CheckerConfig{FailMode: blocklist.FailOpen, Identity: cfg.RequestIdentity},
-		blocklist.APIKeyID(secret))
-	mw := blocklist.Middleware(own, blocklist.MiddlewareConfig{})(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	// A Middleware of its own, naming clients by the gateway's identity
+	// config.
+	own := runCheckerWith(t, addr, blocklist.CheckerConfig{FailMode: blocklist.FailOpen}, httpcheck.APIKeyID(secret))
+	id, err := httpcheck.NewIdentity(cfg.RequestIdentity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mw := httpcheck.Middleware(own, httpcheck.MiddlewareConfig{Client: id.Client})(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
 	viaMiddleware := func(key string) int {
 		r := httptest.NewRequest(http.MethodGet, "/api/x", nil)
 		r.RemoteAddr = "127.0.0.1:4000"
@@ -409,7 +413,7 @@ func TestPresentedAPIKeyCheckedByItsID(t *testing.T) {
 	}{
 		{"the blocked key is refused, from an address nobody blocked", secret, http.StatusForbidden},
 		{"another key passes", "pk_live_fedcba9876543210", http.StatusOK},
-		{"a header holding the stored id is not the key", blocklist.APIKeyID(secret), http.StatusOK},
+		{"a header holding the stored id is not the key", httpcheck.APIKeyID(secret), http.StatusOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -426,7 +430,7 @@ func TestPresentedAPIKeyCheckedByItsID(t *testing.T) {
 				t.Errorf("gateway refusal %q, headers %v", r.body, r.header)
 			}
 			if got := viaMiddleware(tt.key); got != tt.want {
-				t.Errorf("blocklist.Middleware with the gateway's identity config: %d; want %d, as the gateway", got, tt.want)
+				t.Errorf("httpcheck.Middleware with the gateway's identity config: %d; want %d, as the gateway", got, tt.want)
 			}
 		})
 	}

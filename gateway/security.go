@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/gateway/waf"
 	"github.com/portcullis/portcullis/ingest"
 )
@@ -241,7 +241,7 @@ func (g *Gateway) inspectWAF(w http.ResponseWriter, r *http.Request, rt *route, 
 	case res.Blocked:
 		g.sec.m.wafEvals.WithLabelValues(rt.Name, waf.ModeBlocking, "blocked").Inc()
 		g.logger.LogAttrs(r.Context(), slog.LevelDebug, "WAF blocked a request", slog.String("route", rt.Name), slog.Any("rules", res.Rules))
-		id := blocklist.RequestID(r.Header.Get("X-Request-Id"))
+		id := httpcheck.RequestID(r.Header.Get("X-Request-Id"))
 		w.Header().Set("X-Request-Id", id)
 		w.Header().Set("Cache-Control", "no-store")
 		writeJSON(w, http.StatusForbidden, `{"error":"blocked by the WAF","request_id":"`+id+`"}`)

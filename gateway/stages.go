@@ -13,7 +13,7 @@ import (
 //
 //	limits     the request's normal form and input limits (400, 413, 414, 431)
 //	route      the route of the request (404, 405)
-//	blocklist  blocklist.Middleware on the client (403; 503 when the view is
+//	blocklist  httpcheck.Middleware on the client (403; 503 when the view is
 //	           stale on a fail-closed route; 429 past a throttle decision's
 //	           rate; the challenge of a challenge decision on a browser
 //	           route, challenge.go, unless the client holds a pass)

@@ -15,7 +15,7 @@ import (
 	learnedlimits "github.com/portcullis/portcullis/limits"
 )
 
-// blocklistStage is blocklist.Middleware on the client the gateway
+// blocklistStage is httpcheck.Middleware on the client the gateway
 // resolved (see blocklistChecks); it is left out without a Checker.
 type blocklistStage struct{ nop }
 

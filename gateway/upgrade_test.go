@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
@@ -44,7 +45,7 @@ const wsHead = "GET /ws/chat HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade\r\nUpgr
 	"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
 
 func upgradeConfig(up string) Config {
-	return Config{RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}, Routes: []Route{
+	return Config{RequestIdentity: httpcheck.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}, Routes: []Route{
 		{Name: "api", PathPrefix: "/api", Upstreams: []string{up}},
 		{Name: "ws", PathPrefix: "/ws", Upstreams: []string{up}, WebSocket: true},
 	}}

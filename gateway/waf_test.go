@@ -13,7 +13,7 @@ import (
 	"github.com/portcullis/portcullis/gateway/waf"
 	"github.com/portcullis/portcullis/ingest"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 )
 
 // wafGateway has a blocking-mode route under /block and a detect-mode one
@@ -25,7 +25,7 @@ func wafGateway(t *testing.T, sink *memSink) (*testGateway, *upstream) {
 		{Name: "block", PathPrefix: "/block", Upstreams: []string{up.URL}, WAF: waf.Config{Mode: waf.ModeBlocking}},
 		{Name: "detect", PathPrefix: "/detect", Upstreams: []string{up.URL}, WAF: waf.Config{Mode: waf.ModeDetect}},
 		{Name: "open", PathPrefix: "/open", Upstreams: []string{up.URL}},
-	}, RequestIdentity: blocklist.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}, AccessLog: AccessLog{Enabled: true}}
+	}, RequestIdentity: httpcheck.RequestIdentity{TrustedProxies: []string{"127.0.0.1"}}, AccessLog: AccessLog{Enabled: true}}
 	tg := startGateway(t, cfg, func(cfg Config, reg prometheus.Registerer) (*Gateway, error) {
 		return New(cfg, nil, sink, nil, reg, nil)
 	})

@@ -15,7 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/decision"
 )
 
@@ -123,7 +123,7 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) i
 	if code := h.authorize(w, r); code != 0 {
 		return code
 	}
-	ctx, cancel := context.WithTimeout(WithActor(r.Context(), via(r), blocklist.ClientIP(r, nil).String()), h.timeout)
+	ctx, cancel := context.WithTimeout(WithActor(r.Context(), via(r), httpcheck.ClientIP(r, nil).String()), h.timeout)
 	defer cancel()
 	v, err := fn(w, r.WithContext(ctx))
 	if err != nil {
@@ -154,7 +154,7 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, fn apiFunc) i
 // too many wrong tokens lately, and returns 0 otherwise.
 func (h *Handler) authorize(w http.ResponseWriter, r *http.Request) int {
 	// The admin listener is not behind a proxy: the peer is the client.
-	peer := blocklist.ClientIP(r, nil)
+	peer := httpcheck.ClientIP(r, nil)
 	if wait := h.fails.wait(peer); wait > 0 {
 		secs := int(wait.Seconds()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))

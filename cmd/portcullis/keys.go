@@ -1,24 +1,20 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"io"
-	"log/slog"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	gatewayapp "github.com/portcullis/portcullis/app/gateway"
-	"github.com/portcullis/portcullis/gateway/auth"
 )
 
-// keysRun runs a keys subcommand with the key manager c names.
-type keysRun func(ctx context.Context, m *auth.KeyManager, w io.Writer, args []string) error
+// keysTool returns the gatewayapp.KeysTool a subcommand of keys runs,
+// writing to the command's output.
+type keysTool func(cmd *cobra.Command) gatewayapp.KeysTool
 
 func newKeysCommand() *cobra.Command {
-	var c gatewayapp.KeysConfig
-	var asJSON bool
+	var t gatewayapp.KeysTool
+	c := &t.Keys
 	cmd := &cobra.Command{
 		Use:   "keys",
 		Short: "Create, rotate, revoke and list the API keys the gateway accepts",
@@ -43,57 +39,30 @@ notice it at their next version probe.`,
 	pf.StringVar(&c.PasswordFile, "password-file", "", "file holding the Redis password")
 	pf.StringVar(&c.PepperEnv, "pepper-env", "", "environment variable holding the pepper")
 	pf.StringVar(&c.PepperFile, "pepper-file", "", "file holding the pepper")
-	pf.BoolVar(&asJSON, "json", false, "print JSON")
-	with := func(run keysRun) func(*cobra.Command, []string) error {
-		return func(cmd *cobra.Command, args []string) error {
-			m, closeFn, err := gatewayapp.OpenKeys(c, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn})))
-			if err != nil {
-				return err
-			}
-			defer closeFn()
-			ctx, cancel := context.WithTimeout(cmd.Context(), 30*time.Second)
-			defer cancel()
-			return run(ctx, m, cmd.OutOrStdout(), args)
-		}
+	pf.BoolVar(&t.JSON, "json", false, "print JSON")
+	tool := func(cmd *cobra.Command) gatewayapp.KeysTool {
+		t.Out, t.Log = cmd.OutOrStdout(), cmd.ErrOrStderr()
+		return t
 	}
 	revoke := &cobra.Command{
 		Use: "revoke ID", Short: "Revoke a key; every gateway refuses it within a second (Redis)", Args: cobra.ExactArgs(1),
-		RunE: with(func(ctx context.Context, m *auth.KeyManager, w io.Writer, args []string) error {
-			k, err := m.Revoke(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "%s revoked at %s\n", k.ID, k.Revoked.Format(time.RFC3339))
-			return nil
-		}),
+		RunE: func(cmd *cobra.Command, args []string) error { return tool(cmd).Revoke(cmd.Context(), args[0]) },
 	}
 	list := &cobra.Command{
 		Use: "list", Short: "List the keys (ids, owners, scopes, states; never a secret)", Args: cobra.NoArgs,
-		RunE: with(func(ctx context.Context, m *auth.KeyManager, w io.Writer, _ []string) error {
-			ks, err := m.List(ctx)
-			if err != nil {
-				return err
-			}
-			return gatewayapp.WriteKeys(w, ks, asJSON)
-		}),
+		RunE: func(cmd *cobra.Command, _ []string) error { return tool(cmd).List(cmd.Context()) },
 	}
-	cmd.AddCommand(newKeysCreateCommand(with, &asJSON), newKeysRotateCommand(with, &asJSON), revoke, list)
+	cmd.AddCommand(newKeysCreateCommand(tool), newKeysRotateCommand(tool), revoke, list)
 	return cmd
 }
 
-func newKeysCreateCommand(with func(keysRun) func(*cobra.Command, []string) error, asJSON *bool) *cobra.Command {
+func newKeysCreateCommand(tool keysTool) *cobra.Command {
 	var owner string
 	var scopes []string
 	var ttl time.Duration
 	create := &cobra.Command{
 		Use: "create --owner NAME", Short: "Create a key and print it once", Args: cobra.NoArgs,
-		RunE: with(func(ctx context.Context, m *auth.KeyManager, w io.Writer, _ []string) error {
-			k, secret, err := m.Create(ctx, owner, scopes, ttl)
-			if err != nil {
-				return err
-			}
-			return gatewayapp.WriteKey(w, k, secret, *asJSON)
-		}),
+		RunE: func(cmd *cobra.Command, _ []string) error { return tool(cmd).Create(cmd.Context(), owner, scopes, ttl) },
 	}
 	create.Flags().StringVar(&owner, "owner", "", "who the key belongs to (logged as the user)")
 	create.Flags().StringSliceVar(&scopes, "scopes", nil, "scopes, used as the RBAC roles of the key (comma-separated)")
@@ -101,17 +70,13 @@ func newKeysCreateCommand(with func(keysRun) func(*cobra.Command, []string) erro
 	return create
 }
 
-func newKeysRotateCommand(with func(keysRun) func(*cobra.Command, []string) error, asJSON *bool) *cobra.Command {
+func newKeysRotateCommand(tool keysTool) *cobra.Command {
 	var overlap time.Duration
 	rotate := &cobra.Command{
 		Use: "rotate ID", Short: "Give a key a new secret; the old one works for the overlap", Args: cobra.ExactArgs(1),
-		RunE: with(func(ctx context.Context, m *auth.KeyManager, w io.Writer, args []string) error {
-			k, secret, err := m.Rotate(ctx, args[0], overlap)
-			if err != nil {
-				return err
-			}
-			return gatewayapp.WriteKey(w, k, secret, *asJSON)
-		}),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return tool(cmd).Rotate(cmd.Context(), args[0], overlap)
+		},
 	}
 	rotate.Flags().DurationVar(&overlap, "overlap", 24*time.Hour, "how long the old secret keeps working")
 	return rotate

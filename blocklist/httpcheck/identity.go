@@ -1,4 +1,4 @@
-package blocklist
+package httpcheck
 
 import (
 	"errors"
@@ -6,14 +6,16 @@ import (
 	"net/http"
 	"net/netip"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/decision/apikey"
 )
 
 // RequestIdentity says where a request's client IP, API key and user are.
-// It is the one identity config of an HTTP check: Middleware and
-// CheckRequest read it from CheckerConfig.Identity, and the reference
-// gateway embeds it in its own Config, so the check, the rate limits and
-// the access log name the same client.
+// It is the one identity config of an HTTP check: parsed by NewIdentity,
+// it names the client for Middleware (MiddlewareConfig.Client), for
+// CheckRequest and for CheckHeaders, and the reference gateway and the
+// decision service embed it in their own Config, so the check, the rate
+// limits and the access log name the same client.
 type RequestIdentity struct {
 	// TrustedProxies are addresses or CIDR prefixes of the proxies whose
 	// X-Forwarded-For is believed; their Forwarded and X-Real-IP are not.
@@ -166,12 +168,12 @@ func (id *Identity) ClientFrom(peer netip.Addr, h Header) Client {
 	return c
 }
 
-// CheckHeaders is CheckRoute for a request from peer with header fields
-// h, its client named by id: for a server that holds the request in its
-// own form, such as a decision service asked over forward-auth or Envoy's
-// ext_authz. A presented API key is checked by its id, computed on the
-// stack: it allocates nothing.
-func (c *Checker) CheckHeaders(id *Identity, peer netip.Addr, h Header, mode FailMode) Verdict {
+// CheckHeaders is Checker.CheckRoute for a request from peer with header
+// fields h, its client named by id: for a server that holds the request
+// in its own form, such as a decision service asked over forward-auth or
+// Envoy's ext_authz. A presented API key is checked by its id, computed
+// on the stack: it allocates nothing.
+func (id *Identity) CheckHeaders(c *blocklist.Checker, peer netip.Addr, h Header, mode blocklist.FailMode) blocklist.Verdict {
 	ip, _ := id.clientIP(peer.Unmap(), h)
 	var kb [len("key_") + 8]byte
 	var key []byte

@@ -1,4 +1,4 @@
-package blocklist
+package httpcheck
 
 import (
 	"encoding/json"
@@ -9,25 +9,38 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/decision"
 )
 
-func middlewareChecker(t *testing.T) *Checker {
-	t.Helper()
+// middlewareIdentity trusts the proxies of 10.0.0.0/8 and fd00::/8 and
+// reads the API key and the user from X-Api-Key and X-User.
+var middlewareIdentity = RequestIdentity{
+	TrustedProxies: []string{"10.0.0.0/8", "fd00::/8"},
+	APIKeyHeader:   "X-Api-Key",
+	UserHeader:     "X-User",
+}
+
+// middlewareSnapshot blocks 203.0.113.7, the API key key_bad and the user
+// mallory.
+func middlewareSnapshot() blocklist.Snapshot {
 	d := blockOf("203.0.113.7", "ip", 600)
 	d.Reasons = []decision.Reason{{Feature: "error_ratio", Value: 0.97, Typical: 0.02}}
-	return loadedChecker(t, CheckerConfig{
-		FailMode: FailOpen,
-		Identity: RequestIdentity{
-			TrustedProxies: []string{"10.0.0.0/8", "fd00::/8"},
-			APIKeyHeader:   "X-Api-Key",
-			UserHeader:     "X-User",
-		},
-	}, Snapshot{Decisions: []*decision.Decision{d, blockOf(APIKeyID("key_bad"), "api_key", 600), blockOf("mallory", "user", 60)}})
+	return blocklist.Snapshot{Decisions: []*decision.Decision{d, blockOf(APIKeyID("key_bad"), "api_key", 600), blockOf("mallory", "user", 60)}}
+}
+
+func middlewareChecker(t *testing.T) (*blocklist.Checker, *Identity) {
+	t.Helper()
+	id, err := NewIdentity(middlewareIdentity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := loadedChecker(t, blocklist.CheckerConfig{FailMode: blocklist.FailOpen}, middlewareSnapshot())
+	return c, id
 }
 
 func TestMiddlewareClientIdentity(t *testing.T) {
-	c := middlewareChecker(t)
+	c, id := middlewareChecker(t)
 	tests := []struct {
 		name    string
 		remote  string
@@ -66,32 +79,44 @@ func TestMiddlewareClientIdentity(t *testing.T) {
 			for k, v := range tt.headers {
 				r.Header.Set(k, v)
 			}
-			if got := ClientIP(r, c.ident.trusted); got != netip.MustParseAddr(tt.client) {
+			if got := ClientIP(r, id.trusted); got != netip.MustParseAddr(tt.client) {
 				t.Errorf("client IP %v; want %v", got, tt.client)
 			}
-			if v := c.CheckRequest(r); v.Blocked != tt.blocked {
+			if v := id.CheckRequest(c, r); v.Blocked != tt.blocked {
 				t.Errorf("verdict %+v; want blocked %v", v, tt.blocked)
 			}
 			peer := netip.MustParseAddrPort(tt.remote).Addr()
-			if v, w := c.CheckHeaders(c.ident, peer, r.Header, 0), c.CheckRequest(r); v != w {
+			if v, w := id.CheckHeaders(c, peer, r.Header, 0), id.CheckRequest(c, r); v != w {
 				t.Errorf("CheckHeaders %+v; CheckRequest %+v", v, w)
+			}
+			rec := httptest.NewRecorder()
+			Middleware(c, MiddlewareConfig{Client: id.Client})(http.NotFoundHandler()).ServeHTTP(rec, r)
+			if blocked := rec.Code == http.StatusForbidden; blocked != tt.blocked {
+				t.Errorf("Middleware answered %d; want blocked %v", rec.Code, tt.blocked)
 			}
 		})
 	}
 }
 
 func TestMiddlewareResponses(t *testing.T) {
-	c := middlewareChecker(t)
+	c, id := middlewareChecker(t)
+	stale := staleChecker(t, blocklist.FailOpen, middlewareSnapshot())
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
-	serve := func(cfg MiddlewareConfig, remote string, headers map[string]string) *httptest.ResponseRecorder {
+	serveBy := func(c *blocklist.Checker, cfg MiddlewareConfig, remote string, headers map[string]string) *httptest.ResponseRecorder {
 		r := httptest.NewRequest(http.MethodGet, "/", nil)
 		r.RemoteAddr = remote
 		for k, v := range headers {
 			r.Header.Set(k, v)
 		}
+		if cfg.Client == nil {
+			cfg.Client = id.Client
+		}
 		w := httptest.NewRecorder()
 		Middleware(c, cfg)(ok).ServeHTTP(w, r)
 		return w
+	}
+	serve := func(cfg MiddlewareConfig, remote string, headers map[string]string) *httptest.ResponseRecorder {
+		return serveBy(c, cfg, remote, headers)
 	}
 	body := func(t *testing.T, w *httptest.ResponseRecorder) map[string]string {
 		t.Helper()
@@ -140,10 +165,10 @@ func TestMiddlewareResponses(t *testing.T) {
 		}
 	})
 	t.Run("a server that resolved the client names it, and sees every verdict", func(t *testing.T) {
-		var seen []Verdict
+		var seen []blocklist.Verdict
 		cfg := MiddlewareConfig{
 			Client:    func(*http.Request) Client { return Client{User: "mallory"} },
-			OnVerdict: func(v Verdict) { seen = append(seen, v) },
+			OnVerdict: func(v blocklist.Verdict) { seen = append(seen, v) },
 		}
 		if w := serve(cfg, "192.0.2.1:1", nil); w.Code != http.StatusForbidden {
 			t.Errorf("%d; want the user the server named refused", w.Code)
@@ -152,25 +177,43 @@ func TestMiddlewareResponses(t *testing.T) {
 			t.Errorf("verdicts %+v", seen)
 		}
 	})
+	t.Run("without a Client, a request is named by its connection's address alone", func(t *testing.T) {
+		h := Middleware(c, MiddlewareConfig{})(ok)
+		for _, tt := range []struct {
+			remote, header, value string
+			want                  int
+		}{
+			{"203.0.113.7:1", "", "", http.StatusForbidden},
+			{"10.0.0.1:1", "X-Forwarded-For", "203.0.113.7", http.StatusOK},
+			{"192.0.2.1:1", "X-User", "mallory", http.StatusOK},
+		} {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = tt.remote
+			if tt.header != "" {
+				r.Header.Set(tt.header, tt.value)
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != tt.want {
+				t.Errorf("from %s with %s %q: %d; want %d", tt.remote, tt.header, tt.value, w.Code, tt.want)
+			}
+		}
+	})
 	t.Run("with Unavailable, a refusal by the fail mode alone is an outage to retry", func(t *testing.T) {
-		c.synced.Store(-1)
-		defer c.markSynced()
-		w := serve(MiddlewareConfig{FailMode: FailClosed, Unavailable: true}, "192.0.2.1:1", map[string]string{"X-Request-Id": "r1"})
+		w := serveBy(stale, MiddlewareConfig{FailMode: blocklist.FailClosed, Unavailable: true}, "192.0.2.1:1", map[string]string{"X-Request-Id": "r1"})
 		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "5" ||
 			strings.TrimSpace(w.Body.String()) != `{"error":"blocklist unavailable; retry later","request_id":"r1"}` {
 			t.Errorf("%d %q, Retry-After %q", w.Code, w.Body, w.Header().Get("Retry-After"))
 		}
-		if w := serve(MiddlewareConfig{FailMode: FailClosed, Unavailable: true}, "203.0.113.7:1", nil); w.Code != http.StatusForbidden {
+		if w := serveBy(stale, MiddlewareConfig{FailMode: blocklist.FailClosed, Unavailable: true}, "203.0.113.7:1", nil); w.Code != http.StatusForbidden {
 			t.Errorf("a client a decision names: %d; want 403 even when stale", w.Code)
 		}
 	})
 	t.Run("a route's fail mode overrides the checker's when the view is stale", func(t *testing.T) {
-		c.synced.Store(-1) // never in sync
-		defer c.markSynced()
-		if w := serve(MiddlewareConfig{}, "192.0.2.1:1", nil); w.Code != 200 {
+		if w := serveBy(stale, MiddlewareConfig{}, "192.0.2.1:1", nil); w.Code != 200 {
 			t.Errorf("fail-open route: %d", w.Code)
 		}
-		if w := serve(MiddlewareConfig{FailMode: FailClosed}, "192.0.2.1:1", nil); w.Code != http.StatusForbidden {
+		if w := serveBy(stale, MiddlewareConfig{FailMode: blocklist.FailClosed}, "192.0.2.1:1", nil); w.Code != http.StatusForbidden {
 			t.Errorf("fail-closed route: %d", w.Code)
 		}
 	})

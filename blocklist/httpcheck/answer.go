@@ -1,4 +1,4 @@
-package blocklist
+package httpcheck
 
 import (
 	"encoding/binary"
@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/portcullis/portcullis/blocklist"
 )
 
 // Refusal says how a check answers the requests it refuses. Middleware
@@ -21,7 +23,7 @@ type Refusal struct {
 	// MaxRetryAfter caps Retry-After; default 1 h.
 	MaxRetryAfter time.Duration
 	// StaleRetryAfter is the Retry-After of a 429 by the fail mode, which
-	// has no expiry: the Checker's probe interval, after which the view
+	// has no expiry: the blocklist.Checker's probe interval, after which the view
 	// may be fresh again. Default 1 s.
 	StaleRetryAfter time.Duration
 	// Unavailable answers a refusal by the fail mode alone (a stale view
@@ -72,7 +74,7 @@ func (r Refusal) WithDefaults() Refusal {
 // 429's Retry-After runs to the decision's expiry, at least 1 s and at
 // most MaxRetryAfter. Take r WithDefaults. An allowed request's answer
 // allocates nothing.
-func (r Refusal) Answer(v Verdict, now time.Time) Answer {
+func (r Refusal) Answer(v blocklist.Verdict, now time.Time) Answer {
 	if !v.Blocked {
 		return Answer{Status: http.StatusOK}
 	}

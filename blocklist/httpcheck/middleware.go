@@ -1,4 +1,4 @@
-package blocklist
+package httpcheck
 
 import (
 	"crypto/rand"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/decision"
 )
 
@@ -19,7 +20,7 @@ type MiddlewareConfig struct {
 	Status int `yaml:"status"`
 	// FailMode overrides the Checker's fail mode for the routes behind
 	// this middleware; zero keeps it.
-	FailMode FailMode `yaml:"fail_mode"`
+	FailMode blocklist.FailMode `yaml:"fail_mode"`
 	// RequestIDHeader names the header whose value is echoed as the
 	// response's request_id; one is made when the request has none.
 	// Default "X-Request-Id".
@@ -38,14 +39,17 @@ type MiddlewareConfig struct {
 	// which clients retry. By default it is answered as a block.
 	Unavailable bool `yaml:"unavailable"`
 
-	// Client, when set, names the client of a request in place of the
-	// Checker's CheckerConfig.Identity: for a server that resolved it
-	// already with an Identity of its own, as the reference gateway does.
+	// Client names the client of a request: an Identity's Client, so the
+	// trusted proxies, the API-key header and the user header are read
+	// as configured, or a func of a server that resolved the client
+	// already, as the reference gateway does. Nil names the client by
+	// its connection's address alone (ClientIP with no trusted proxy),
+	// and checks no API key or user.
 	Client func(*http.Request) Client `yaml:"-"`
 	// OnVerdict, when set, is called with the verdict on every request
 	// checked, before it is refused or passed on, for the caller's
 	// metrics. It must not block.
-	OnVerdict func(Verdict) `yaml:"-"`
+	OnVerdict func(blocklist.Verdict) `yaml:"-"`
 
 	// API marks the routes behind the middleware as API routes, whose
 	// clients are programs: a challenge decision is throttled there,
@@ -61,9 +65,9 @@ type MiddlewareConfig struct {
 	// false to let the request through (the client has passed it).
 	// Without it, or where no challenge can be served, a challenge
 	// decision is throttled.
-	Challenge func(w http.ResponseWriter, r *http.Request, v Verdict) bool `yaml:"-"`
+	Challenge func(w http.ResponseWriter, r *http.Request, v blocklist.Verdict) bool `yaml:"-"`
 	// OnAction, when set, is called for every request a decision other
-	// than a block named, with the action enforced (Enforced) and whether
+	// than a block named, with the action enforced (blocklist.Enforced) and whether
 	// the request went on; for the caller's metrics. It must not block.
 	OnAction func(action string, passed bool) `yaml:"-"`
 }
@@ -81,17 +85,17 @@ func (c MiddlewareConfig) Refusal(probe time.Duration) Refusal {
 // Retry-After and {"error":"throttled","request_id":"..."} (ThrottleAnswer);
 // serves challenge decisions through cfg.Challenge, or throttles them; and
 // lets the requests of log decisions through.
-func Middleware(c *Checker, cfg MiddlewareConfig) func(http.Handler) http.Handler {
+func Middleware(c *blocklist.Checker, cfg MiddlewareConfig) func(http.Handler) http.Handler {
 	if cfg.Throttle == nil {
 		cfg.Throttle = NewLocalThrottle(0)
 	}
 	if cfg.RequestIDHeader == "" {
 		cfg.RequestIDHeader = "X-Request-Id"
 	}
-	ref := cfg.Refusal(c.cfg.ProbeInterval)
+	ref := cfg.Refusal(c.ProbeInterval())
 	clientOf := cfg.Client
 	if clientOf == nil {
-		clientOf = c.ident.Client
+		clientOf = peerClient
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -114,8 +118,8 @@ func Middleware(c *Checker, cfg MiddlewareConfig) func(http.Handler) http.Handle
 
 // enforce enforces the action of v, a decision that is not a block, on
 // r. It reports whether r goes on; when not, it has answered it.
-func enforce(w http.ResponseWriter, r *http.Request, cfg *MiddlewareConfig, v Verdict) bool {
-	act := Enforced(v, cfg.Challenge != nil && !cfg.API && !WantsJSON(r))
+func enforce(w http.ResponseWriter, r *http.Request, cfg *MiddlewareConfig, v blocklist.Verdict) bool {
+	act := blocklist.Enforced(v, cfg.Challenge != nil && !cfg.API && !WantsJSON(r))
 	passed := true
 	switch act {
 	case decision.ActionChallenge:
@@ -134,7 +138,7 @@ func enforce(w http.ResponseWriter, r *http.Request, cfg *MiddlewareConfig, v Ve
 
 // throttled answers a request of v over its throttle's rate (see
 // ThrottleAnswer).
-func throttled(w http.ResponseWriter, r *http.Request, cfg *MiddlewareConfig, v Verdict, wait time.Duration) {
+func throttled(w http.ResponseWriter, r *http.Request, cfg *MiddlewareConfig, v blocklist.Verdict, wait time.Duration) {
 	id := RequestID(r.Header.Get(cfg.RequestIDHeader))
 	h := w.Header()
 	h.Del("Content-Length")
@@ -177,11 +181,14 @@ func RequestID(id string) string {
 	return hex.EncodeToString(b[:])
 }
 
-// CheckRequest is Check for an *http.Request, for frameworks other than
-// net/http's middleware: the client as CheckerConfig.Identity names it
-// (see Identity.Client).
-func (c *Checker) CheckRequest(r *http.Request) Verdict {
-	cl := c.ident.Client(r)
+// peerClient names the client of r by its connection's address alone.
+func peerClient(r *http.Request) Client { return Client{IP: ClientIP(r, nil)} }
+
+// CheckRequest is Checker.Check for an *http.Request, for frameworks
+// other than net/http's middleware: the client as id names it (see
+// Identity.Client).
+func (id *Identity) CheckRequest(c *blocklist.Checker, r *http.Request) blocklist.Verdict {
+	cl := id.Client(r)
 	return c.CheckRoute(cl.IP, cl.APIKey, cl.User, 0)
 }
 

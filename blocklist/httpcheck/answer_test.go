@@ -1,4 +1,4 @@
-package blocklist
+package httpcheck
 
 import (
 	"net/http"
@@ -6,28 +6,30 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/portcullis/portcullis/blocklist"
 )
 
 func TestRefusalAnswer(t *testing.T) {
 	now := time.Unix(1_000_000, 0)
 	exp := now.Add(90*time.Second + time.Millisecond)
-	block := Verdict{Blocked: true, Client: "203.0.113.7", Expires: exp}
-	stale := Verdict{Blocked: true, Stale: true, FailMode: FailClosed}
+	block := blocklist.Verdict{Blocked: true, Client: "203.0.113.7", Expires: exp}
+	stale := blocklist.Verdict{Blocked: true, Stale: true, FailMode: blocklist.FailClosed}
 	tests := []struct {
 		name    string
 		refusal Refusal
-		v       Verdict
+		v       blocklist.Verdict
 		want    Answer
 	}{
-		{"an allowed request passes", Refusal{}, Verdict{}, Answer{Status: 200}},
-		{"a stale view that lets the request through passes", Refusal{}, Verdict{Stale: true, FailMode: FailOpen}, Answer{Status: 200}},
+		{"an allowed request passes", Refusal{}, blocklist.Verdict{}, Answer{Status: 200}},
+		{"a stale view that lets the request through passes", Refusal{}, blocklist.Verdict{Stale: true, FailMode: blocklist.FailOpen}, Answer{Status: 200}},
 		{"a block is 403 by default, naming its decision, with no Retry-After", Refusal{}, block,
 			Answer{Status: 403, Decision: DecisionID("203.0.113.7", exp)}},
 		{"a 429 says to retry when the block lapses, rounded up", Refusal{Status: 429}, block,
 			Answer{Status: 429, RetryAfter: "91", Decision: DecisionID("203.0.113.7", exp)}},
-		{"a 429 waits at least one second", Refusal{Status: 429}, Verdict{Blocked: true, Client: "c", Expires: now.Add(10 * time.Millisecond)},
+		{"a 429 waits at least one second", Refusal{Status: 429}, blocklist.Verdict{Blocked: true, Client: "c", Expires: now.Add(10 * time.Millisecond)},
 			Answer{Status: 429, RetryAfter: "1", Decision: DecisionID("c", now.Add(10*time.Millisecond))}},
-		{"a 429 waits at most the cap", Refusal{Status: 429}, Verdict{Blocked: true, Client: "c", Expires: now.Add(48 * time.Hour)},
+		{"a 429 waits at most the cap", Refusal{Status: 429}, blocklist.Verdict{Blocked: true, Client: "c", Expires: now.Add(48 * time.Hour)},
 			Answer{Status: 429, RetryAfter: "3600", Decision: DecisionID("c", now.Add(48*time.Hour))}},
 		{"a refusal by the fail mode names no decision", Refusal{}, stale, Answer{Status: 403, Decision: FailClosedID}},
 		{"a 429 by the fail mode waits the probe interval", Refusal{Status: 429, StaleRetryAfter: 2500 * time.Millisecond}, stale,
@@ -60,7 +62,7 @@ func TestDecisionIDTellsDecisionsApart(t *testing.T) {
 // TestMiddlewareAnswers checks that Middleware answers as its Refusal's
 // Answer says, so that it and the decision service agree.
 func TestMiddlewareAnswers(t *testing.T) {
-	c := middlewareChecker(t)
+	c, id := middlewareChecker(t)
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
 	for _, cfg := range []MiddlewareConfig{
 		{},
@@ -73,8 +75,9 @@ func TestMiddlewareAnswers(t *testing.T) {
 			r.Header.Set("X-User", user)
 			w := httptest.NewRecorder()
 			now := time.Now()
+			cfg.Client = id.Client
 			Middleware(c, cfg)(next).ServeHTTP(w, r)
-			want := cfg.Refusal(c.cfg.ProbeInterval).Answer(c.CheckRequest(r), now)
+			want := cfg.Refusal(c.ProbeInterval()).Answer(id.CheckRequest(c, r), now)
 			if w.Code != want.Status {
 				t.Errorf("%+v, user %q: status %d; want %d", cfg, user, w.Code, want.Status)
 			}
