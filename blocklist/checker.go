@@ -233,39 +233,54 @@ func (c *Checker) Check(ip netip.Addr, apiKey, user string) Verdict {
 // CheckRoute is Check with a fail mode of its own, so routes can differ;
 // a zero mode means the configured one. A stale view on a fail-closed
 // route blocks, whatever the action of a matching decision.
-func (c *Checker) CheckRoute(ip netip.Addr, apiKey, user string, mode FailMode) Verdict {
+func (c *Checker) CheckRoute(ip netip.Addr, apiKey, user string, mode FailMode) (out Verdict) {
 	v := c.view.Load()
 	el := time.Since(c.start) // one clock read serves staleness and expiry
 	s := c.synced.Load()
-	stale := s < 0 || el-time.Duration(s) > c.cfg.MaxStaleness
 	ip = ip.Unmap()
-	var out Verdict
-	if stale {
-		if mode == 0 {
-			mode = c.cfg.FailMode
-		}
-		out.Stale, out.FailMode = true, mode
-	}
 	e, hit := v.blocked(ip, apiKey, user, (c.startNS+int64(el))/1e6)
-	if !hit && (!stale || mode != FailClosed) {
-		return out // the common case: nothing to block, so no allowlist to consult
-	}
-	if v.allow.AllowsRequest(ip, apiKey, user) {
-		return Verdict{Stale: stale}
-	}
-	// Without a hit the client is refused because the view is stale and
-	// the route fails closed; a stale fail-closed route refuses whatever
-	// the decision's action.
-	out.Blocked = !hit || e.act == actBlock || stale && mode == FailClosed
-	out.Action = decision.ActionBlock
-	if hit {
-		out.Client, out.Expires = e.client, time.UnixMilli(e.exp)
-		out.Severity = float64(e.sev) / 255
-		if !out.Blocked {
-			out.Action, out.Limit = actionNames[e.act], float64(e.limit)
+	if s >= 0 && el-time.Duration(s) <= c.cfg.MaxStaleness { // fresh
+		if hit { // else the common case: nothing matched, so no allowlist to consult
+			v.verdict(&out, &e, ip, apiKey, user, 0)
 		}
+		return out
+	}
+	if mode == 0 {
+		mode = c.cfg.FailMode
+	}
+	switch {
+	case hit:
+		v.verdict(&out, &e, ip, apiKey, user, mode)
+	case mode == FailClosed:
+		v.verdict(&out, nil, ip, apiKey, user, mode)
+	default:
+		out = Verdict{Stale: true, FailMode: mode}
 	}
 	return out
+}
+
+// verdict sets out, a zero Verdict, to the verdict on a request that e
+// matches, if not nil, or that the fail mode of a stale view, if not zero,
+// may refuse. It writes in place: a Verdict is too large to return in
+// registers, and the check is mostly copying otherwise. Only a match or a
+// stale view on a fail-closed route consults the allowlist.
+func (v *view) verdict(out *Verdict, e *entry, ip netip.Addr, apiKey, user string, stale FailMode) {
+	out.Stale = stale != 0
+	if v.allow.AllowsRequest(ip, apiKey, user) {
+		return
+	}
+	out.FailMode, out.Action = stale, decision.ActionBlock
+	if e == nil { // the view is stale and the route fails closed
+		out.Blocked = true
+		return
+	}
+	// A stale fail-closed route refuses whatever the decision's action.
+	out.Blocked = e.act == actBlock || stale == FailClosed
+	out.Client, out.Expires = e.client, time.UnixMilli(e.exp)
+	out.Severity = float64(e.sev) / 255
+	if !out.Blocked {
+		out.Action, out.Limit = actionNames[e.act], float64(e.limit)
+	}
 }
 
 // act is a decision's action, as a view holds it: the zero act is a
@@ -341,8 +356,14 @@ func v4Key(ip netip.Addr) uint32 {
 	return binary.BigEndian.Uint32(b[:])
 }
 
+// p64Key returns the first 64 bits of ip, an IPv6 address. It reads them
+// through AppendBinary rather than As16, whose array is written in halves
+// and then copied whole: the processor cannot forward those stores to the
+// copy's load and waits for them. Without its zone ip takes 16 bytes,
+// which buf holds.
 func p64Key(ip netip.Addr) uint64 {
-	b := ip.As16()
+	var buf [16]byte
+	b, _ := ip.WithZone("").AppendBinary(buf[:0])
 	return binary.BigEndian.Uint64(b[:8])
 }
 
@@ -444,40 +465,42 @@ func (v *view) setAllow() {
 	v.allow, v.allowErr = decision.ParseAllowlist(v.allowEntries)
 }
 
-// blocked returns the block that covers the request, if one is active at
-// now (Unix ms).
+// blocked returns the decision that covers the request, if one is active
+// at now (Unix ms).
 func (v *view) blocked(ip netip.Addr, apiKey, user string, now int64) (entry, bool) {
-	live := func(e entry) bool { return !e.removed && e.exp > now }
-	if apiKey != "" {
-		if e, ok := lookup(v.over.ids, v.base.ids, apiKey); ok && live(e) {
-			return e, true
+	if len(v.base.ids)+len(v.over.ids) > 0 {
+		if apiKey != "" {
+			if e, ok := lookup(v.over.ids, v.base.ids, apiKey); ok && e.exp > now {
+				return e, true
+			}
 		}
-	}
-	if user != "" {
-		if e, ok := lookup(v.over.ids, v.base.ids, user); ok && live(e) {
-			return e, true
-		}
-	}
-	if !ip.IsValid() {
-		return entry{}, false
-	}
-	if ip.Is4() {
-		if e, ok := lookup(v.over.v4, v.base.v4, v4Key(ip)); ok && live(e) {
-			return e, true
-		}
-	} else {
-		if e, ok := lookup(v.over.ips, v.base.ips, ip); ok && live(e) {
-			return e, true
-		}
-		if len(v.base.p64)+len(v.over.p64) > 0 {
-			if e, ok := lookup(v.over.p64, v.base.p64, p64Key(ip)); ok && live(e) {
+		if user != "" {
+			if e, ok := lookup(v.over.ids, v.base.ids, user); ok && e.exp > now {
 				return e, true
 			}
 		}
 	}
+	if ip.Is4() {
+		if e, ok := lookup(v.over.v4, v.base.v4, v4Key(ip)); ok && e.exp > now {
+			return e, true
+		}
+	} else if ip.IsValid() {
+		if len(v.base.ips)+len(v.over.ips) > 0 {
+			if e, ok := lookup(v.over.ips, v.base.ips, ip); ok && e.exp > now {
+				return e, true
+			}
+		}
+		if len(v.base.p64)+len(v.over.p64) > 0 {
+			if e, ok := lookup(v.over.p64, v.base.p64, p64Key(ip)); ok && e.exp > now {
+				return e, true
+			}
+		}
+	} else {
+		return entry{}, false
+	}
 	for _, bits := range v.lens.of(ip) {
 		p, _ := ip.Prefix(bits)
-		if e, ok := lookup(v.over.prefixes, v.base.prefixes, p); ok && live(e) {
+		if e, ok := lookup(v.over.prefixes, v.base.prefixes, p); ok && e.exp > now {
 			return e, true
 		}
 	}
@@ -485,7 +508,7 @@ func (v *view) blocked(ip netip.Addr, apiKey, user string, now int64) (entry, bo
 }
 
 // lookup reads over, then base: an overlay entry, even a removal, hides the
-// base's.
+// base's. It reports a removal as not found.
 func lookup[K comparable](over, base map[K]entry, k K) (entry, bool) {
 	if len(over) > 0 {
 		if e, ok := over[k]; ok {

@@ -44,6 +44,7 @@ func TestCheckerLookups(t *testing.T) {
 		{"an IPv6 neighbour of a blocked address is not", "2001:db8::2", "", "", false, ""},
 		{"an address inside a blocked /64 is blocked", "2001:db8:1:2:abcd::99", "", "", true, "2001:db8:1:2::/64"},
 		{"an address in the next /64 is not", "2001:db8:1:3::1", "", "", false, ""},
+		{"an address with a zone inside a blocked /64 is blocked", "2001:db8:1:2::99%eth0", "", "", true, "2001:db8:1:2::/64"},
 		{"an IPv4 address inside a blocked CIDR is blocked", "198.51.100.200", "", "", true, "198.51.100.0/24"},
 		{"an IPv4-mapped IPv6 address is blocked like its IPv4", "::ffff:198.51.100.1", "", "", true, "198.51.100.0/24"},
 		{"a blocked API key is blocked from any address", "192.0.2.1", "key_1a2b", "", true, "key_1a2b"},

@@ -107,3 +107,41 @@ func BenchmarkAllowsRequest(b *testing.B) {
 		}
 	}
 }
+
+// TestAllowlistPrefixLengths checks that prefixes of neighbouring lengths
+// and the same address stay apart, around the 64-bit halves of an IPv6
+// address and at the longest prefix shorter than an address.
+func TestAllowlistPrefixLengths(t *testing.T) {
+	a, err := ParseAllowlist([]string{"2001:db8:0:0:8000::/65", "2001:db8:0:1::/64", "2001:db8:1::/63",
+		"2001:db8:2::1:0/127", "2001:db8:3::/64", "2001:db9::/48", "10.0.0.128/25", "10.0.1.0/24", "10.0.4.0/22"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		ip   string
+		want bool
+	}{
+		{"2001:db8::8000:0:0:1", true}, {"2001:db8::1", false},
+		{"2001:db8:0:1::1", true}, {"2001:db8:0:2::1", false},
+		{"2001:db8:1:1::1", true}, {"2001:db8:1:2::1", false},
+		{"2001:db8:2::1:1", true}, {"2001:db8:2::1:2", false}, {"2001:db8:2::1", false},
+		{"2001:db8:3::1", true}, {"2001:db8:3:5::1", false}, // its /48 is the /64's address
+		{"2001:db8:3::1%eth0", true}, // a zone does not change the prefix
+		{"10.0.0.200", true}, {"10.0.0.100", false}, {"10.0.1.1", true}, {"10.0.2.1", false}, {"10.0.7.1", true},
+	} {
+		if got := a.AllowsRequest(netip.MustParseAddr(tt.ip), "", ""); got != tt.want {
+			t.Errorf("AllowsRequest(%s) = %v, want %v", tt.ip, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		client string
+		want   bool
+	}{
+		{"2001:db8:0:1::/64", true}, {"2001:db8:0:1::/63", false}, {"2001:db8:0:1:8000::/65", true},
+		{"2001:db8::/64", false}, {"2001:db8:0:0:c000::/66", true}, {"10.0.0.192/26", true}, {"10.0.0.0/24", false},
+	} {
+		if got := a.Covers(tt.client); got != tt.want {
+			t.Errorf("Covers(%s) = %v, want %v", tt.client, got, tt.want)
+		}
+	}
+}
