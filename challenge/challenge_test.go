@@ -204,6 +204,8 @@ func TestConfig(t *testing.T) {
 		{name: "a cookie TTL over a week is refused", cfg: Config{CookieTTL: 30 * 24 * time.Hour}, want: "cookie_ttl 720h0m0s"},
 		{name: "a missing secret file is refused", cfg: Config{SecretFile: filepath.Join(dir, "nope")}, want: "secret_file"},
 		{name: "a secret under 32 bytes is refused", cfg: Config{SecretFile: short}, want: "holds 9 bytes; it needs at least 32"},
+		{name: "an empty secret variable is refused", cfg: Config{SecretEnv: "PORTCULLIS_TEST_NO_SUCH_SECRET"}, want: "$PORTCULLIS_TEST_NO_SUCH_SECRET holds 0 bytes"},
+		{name: "a secret in a file and in a variable at once is refused", cfg: Config{SecretFile: short, SecretEnv: "X"}, want: "secret_file and secret_env are both set"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,6 +220,21 @@ func TestConfig(t *testing.T) {
 	}
 	if _, err := New(Config{SecretFile: short}, nil); !errors.Is(err, ErrShortSecret) {
 		t.Errorf("a short secret: %v; want ErrShortSecret", err)
+	}
+}
+
+func TestSecretFromTheEnvironmentMatchesTheFile(t *testing.T) {
+	t.Setenv("PORTCULLIS_TEST_CHALLENGE_SECRET", string(testKey)+"\n")
+	fromEnv, err := New(Config{SecretEnv: "PORTCULLIS_TEST_CHALLENGE_SECRET"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile, err := newTestQuiet(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fromFile.CheckPass(fromEnv.Pass(home, "shop"), home, "shop"); err != nil {
+		t.Errorf("a pass signed with the key from the environment, checked with the same key from a file: %v", err)
 	}
 }
 

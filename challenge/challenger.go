@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -39,8 +40,8 @@ type Challenger struct {
 }
 
 // New returns a Challenger for cfg (taken WithDefaults and validated). It
-// reads the key of cfg.SecretFile, or makes a random one and says so in
-// the log.
+// reads the key of cfg.SecretFile or cfg.SecretEnv, or makes a random one
+// and says so in the log.
 func New(cfg Config, logger *slog.Logger) (*Challenger, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -49,12 +50,12 @@ func New(cfg Config, logger *slog.Logger) (*Challenger, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	key, generated, err := cfg.loadSecret()
+	key, generated, err := cfg.loadSecret(os.Getenv)
 	if err != nil {
 		return nil, err
 	}
 	if generated {
-		logger.Warn("no challenge.secret_file: seeds and passes are signed with a random key made at start; "+
+		logger.Warn("no challenge.secret_file or secret_env: seeds and passes are signed with a random key made at start; "+
 			"passes end with a restart and other gateway instances refuse them (set secret_file to share one key)",
 			"component", "challenge")
 	}

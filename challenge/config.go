@@ -17,6 +17,11 @@ type Config struct {
 	// it a random key is made at start: passes then end with a restart and
 	// are not honoured by other gateway instances.
 	SecretFile string `yaml:"secret_file"`
+	// SecretEnv names an environment variable that holds the key, as
+	// SecretFile would: for a service that takes its secrets from the
+	// environment. Set one of the two; a gateway and a decision service
+	// that share passes share the key.
+	SecretEnv string `yaml:"secret_env"`
 	// CookieTTL is how long a pass lasts; default DefaultCookieTTL.
 	CookieTTL time.Duration `yaml:"cookie_ttl"`
 	// MinBits and MaxBits bound the difficulty: the leading zero bits a
@@ -74,6 +79,9 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("challenge: %s %d: set it between %d and %d (each bit doubles the work; see docs/challenge.md)", b.name, b.v, LowestBits, HighestBits))
 		}
 	}
+	if c.SecretFile != "" && c.SecretEnv != "" {
+		errs = append(errs, fmt.Errorf("challenge: secret_file and secret_env are both set; keep one"))
+	}
 	if c.MinBits > c.MaxBits {
 		errs = append(errs, fmt.Errorf("challenge: min_bits %d is above max_bits %d; lower min_bits or raise max_bits", c.MinBits, c.MaxBits))
 	}
@@ -83,9 +91,17 @@ func (c Config) Validate() error {
 // ErrShortSecret is the error of a secret shorter than MinSecretBytes.
 var ErrShortSecret = errors.New("challenge: secret too short")
 
-// loadSecret reads the key of c.SecretFile, or makes a random one when
-// there is none; generated says which.
-func (c Config) loadSecret() (secret []byte, generated bool, err error) {
+// loadSecret reads the key of c.SecretFile or c.SecretEnv, or makes a
+// random one when there is none; generated says which.
+func (c Config) loadSecret(getenv func(string) string) (secret []byte, generated bool, err error) {
+	if c.SecretEnv != "" {
+		b := bytes.TrimSpace([]byte(getenv(c.SecretEnv)))
+		if len(b) < MinSecretBytes {
+			return nil, false, fmt.Errorf("%w: $%s holds %d bytes; it needs at least %d (make one with: head -c 32 /dev/urandom | base64)",
+				ErrShortSecret, c.SecretEnv, len(b), MinSecretBytes)
+		}
+		return b, false, nil
+	}
 	if c.SecretFile == "" {
 		secret = make([]byte, MinSecretBytes)
 		rand.Read(secret)

@@ -111,12 +111,28 @@ func TestAnswersPerAction(t *testing.T) {
 	})
 }
 
+func TestChallengeStatusValidates(t *testing.T) {
+	for status, ok := range map[int]bool{0: true, 302: true, 401: true, 403: false, 200: false} {
+		cfg := testConfig("127.0.0.1:6379")
+		cfg.Challenge = ChallengeConfig{URL: "/.portcullis/challenge", Status: status}
+		err := cfg.WithDefaults().Validate()
+		if (err == nil) != ok {
+			t.Errorf("challenge.status %d: %v, want valid %v", status, err, ok)
+		}
+	}
+	cfg := testConfig("127.0.0.1:6379")
+	cfg.Refuse.ThrottleStatus = 403
+	if err := cfg.WithDefaults().Validate(); err == nil || !strings.Contains(err.Error(), "refuse.throttle_status is 403") {
+		t.Errorf("refuse.throttle_status 403: %v; want an error naming it", err)
+	}
+}
+
 func TestChallengeURLValidates(t *testing.T) {
 	for url, ok := range map[string]bool{
 		"": true, "/.portcullis/challenge": true, "https://challenge.example.com/pow": true,
 		"//evil.example/": false, "javascript:alert(1)": false, "/c?x=1": false, "/c\r\nSet-Cookie: a": false, "relative": false,
 	} {
-		err := ChallengeConfig{URL: url}.validate()
+		err := Config{Challenge: ChallengeConfig{URL: url}}.WithDefaults().Challenge.validate()
 		if (err == nil) != ok {
 			t.Errorf("%q: %v, want valid %v", url, err, ok)
 		}

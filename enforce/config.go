@@ -98,6 +98,11 @@ type RefuseConfig struct {
 	// MaxRetryAfter caps Retry-After; default 1h. A refusal by the fail
 	// mode, which has no expiry, gets the probe interval.
 	MaxRetryAfter time.Duration `yaml:"max_retry_after"`
+	// ThrottleStatus is the status of a throttle decision's refusal past
+	// its rate: 429 (the default, with Retry-After) or 401 for nginx,
+	// whose auth_request passes on only 401 and 403: the nginx example
+	// turns that 401 into 429 with the Retry-After enforce named.
+	ThrottleStatus int `yaml:"throttle_status"`
 	// DecisionHeader names the response header that carries the id of the
 	// decision behind a refusal (see DecisionID), for the proxy's log.
 	// Default X-Portcullis-Decision.
@@ -148,6 +153,13 @@ func (c Config) WithDefaults() Config {
 	if c.Refuse.Status == 0 {
 		c.Refuse.Status = http.StatusForbidden
 	}
+	if c.Refuse.ThrottleStatus == 0 {
+		c.Refuse.ThrottleStatus = http.StatusTooManyRequests
+	}
+	if c.Challenge.Status == 0 {
+		c.Challenge.Status = http.StatusFound
+	}
+	c.Challenge.Config = c.Challenge.Config.WithDefaults()
 	if c.Refuse.MaxRetryAfter == 0 {
 		c.Refuse.MaxRetryAfter = DefaultMaxRetryAfter
 	}
@@ -193,6 +205,9 @@ func (c Config) Validate() error {
 	}
 	if c.Refuse.Status != http.StatusForbidden && c.Refuse.Status != http.StatusTooManyRequests {
 		bad("refuse.status is %d; set it to 403 or 429", c.Refuse.Status)
+	}
+	if c.Refuse.ThrottleStatus != http.StatusTooManyRequests && c.Refuse.ThrottleStatus != http.StatusUnauthorized {
+		bad("refuse.throttle_status is %d; set it to 429, or 401 for nginx (see examples/nginx)", c.Refuse.ThrottleStatus)
 	}
 	if c.Refuse.MaxRetryAfter < time.Second {
 		bad("refuse.max_retry_after is %v; set it to 1s or more", c.Refuse.MaxRetryAfter)

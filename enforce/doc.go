@@ -13,4 +13,10 @@
 // costs a few map reads and never waits on Redis. It answers 200 to allow,
 // and 403 (or 429 with Retry-After up to the decision's expiry) to refuse,
 // naming the decision in a response header for the proxy's log.
+//
+// A challenge decision is served with package challenge, as the gateway
+// serves it: a browser with a valid pass cookie for its address and route
+// is allowed, any other is sent to the challenge page, which the Service
+// serves itself (challenge.VerifyPath, routed to it by the proxy) with the
+// answer that sets the pass.
 package enforce

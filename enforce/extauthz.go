@@ -65,7 +65,9 @@ func (e envoyHeaders) Values(canonical string) []string {
 }
 
 // Check answers one question, with the answer ForwardAuth gives (see
-// httpcheck.Refusal) mapped to a CheckResponse.
+// httpcheck.Refusal) mapped to a CheckResponse. A challenge decision's
+// pass is read from the request's cookie header, its scheme (https) names
+// the cookie as the challenge set it.
 func (a *extAuthz) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3.CheckResponse, error) {
 	s := a.s
 	im := s.m.byIface[ifaceExtAuthz]
@@ -83,7 +85,10 @@ func (a *extAuthz) Check(ctx context.Context, req *authv3.CheckRequest) (*authv3
 	ans := s.refusal.Answer(v, start)
 	var loc string
 	if !v.Blocked && v.Action != "" {
-		ans, loc, res = s.actOn(ctx, v, hr.GetPath(), httpcheck.AcceptsJSON(h))
+		ans, loc, res = s.actOn(ctx, v, question{
+			uri: hr.GetPath(), wantsJSON: httpcheck.AcceptsJSON(h),
+			peer: peer.WithZone(""), header: h, secure: hr.GetScheme() == "https",
+		})
 	}
 	im.count(res)
 	if !ans.Refused() {

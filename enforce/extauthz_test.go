@@ -23,6 +23,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/portcullis/portcullis/blocklist/httpcheck"
+	"github.com/portcullis/portcullis/challenge"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -191,12 +192,25 @@ func TestEnvoyExampleParses(t *testing.T) {
 	}
 
 	var authz *extauthzv3.ExtAuthz
+	challengeCluster := ""
 	for _, l := range b.GetStaticResources().GetListeners() {
 		for _, fc := range l.GetFilterChains() {
 			for _, f := range fc.GetFilters() {
 				var hcm hcmv3.HttpConnectionManager
 				if err := f.GetTypedConfig().UnmarshalTo(&hcm); err != nil {
 					continue
+				}
+				for _, vh := range hcm.GetRouteConfig().GetVirtualHosts() {
+					for _, r := range vh.GetRoutes() {
+						if r.GetMatch().GetPath() != challenge.VerifyPath {
+							continue
+						}
+						var per extauthzv3.ExtAuthzPerRoute
+						if err := r.GetTypedPerFilterConfig()["envoy.filters.http.ext_authz"].UnmarshalTo(&per); err != nil || !per.GetDisabled() {
+							t.Errorf("the challenge route asks ext_authz (%v); a challenged browser could never reach the page", err)
+						}
+						challengeCluster = r.GetRoute().GetCluster()
+					}
 				}
 				for _, hf := range hcm.GetHttpFilters() {
 					var a extauthzv3.ExtAuthz
@@ -238,5 +252,23 @@ func TestEnvoyExampleParses(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("ext_authz asks cluster %q, which is not defined", cluster)
+	}
+	if ecfg.Challenge.URL != challenge.VerifyPath {
+		t.Errorf("examples/envoy/enforce.yaml: challenge.url %q; want %s, which enforce serves", ecfg.Challenge.URL, challenge.VerifyPath)
+	}
+	var challengeAt []string
+	for _, c := range b.GetStaticResources().GetClusters() {
+		if c.GetName() != challengeCluster {
+			continue
+		}
+		for _, e := range c.GetLoadAssignment().GetEndpoints() {
+			for _, lb := range e.GetLbEndpoints() {
+				sa := lb.GetEndpoint().GetAddress().GetSocketAddress()
+				challengeAt = append(challengeAt, sa.GetAddress()+":"+strconv.Itoa(int(sa.GetPortValue())))
+			}
+		}
+	}
+	if len(challengeAt) != 1 || challengeAt[0] != ecfg.Listen {
+		t.Errorf("%s is routed to cluster %q at %v; want enforce.yaml's listen %s", challenge.VerifyPath, challengeCluster, challengeAt, ecfg.Listen)
 	}
 }

@@ -27,8 +27,8 @@ type ifaceMetrics struct {
 	allow, block, failOpen, failClosed prometheus.Counter
 	// throttle, throttled, challenged and log count the checks of
 	// decisions other than a block.
-	throttle, throttled, challenged, log prometheus.Counter
-	latency                              prometheus.Observer
+	throttle, throttled, challenged, passed, log prometheus.Counter
+	latency                                      prometheus.Observer
 }
 
 func (m *ifaceMetrics) count(res string) {
@@ -47,6 +47,8 @@ func (m *ifaceMetrics) count(res string) {
 		m.throttled.Inc()
 	case resultChallenged:
 		m.challenged.Inc()
+	case resultPassed:
+		m.passed.Inc()
 	case resultLog:
 		m.log.Inc()
 	}
@@ -66,7 +68,7 @@ func newMetrics(reg prometheus.Registerer, propagation prometheus.Histogram, c *
 		propagation: propagation,
 		checks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portcullis_enforce_checks_total",
-			Help: "Questions answered, by interface (forward_auth, ext_authz) and result: allow, block (a decision applies), fail_open or fail_closed (the view was stale); under a decision other than a block: throttle (within its rate), throttled (429 past it), challenged (sent to the challenge) or log (let through).",
+			Help: "Questions answered, by interface (forward_auth, ext_authz) and result: allow, block (a decision applies), fail_open or fail_closed (the view was stale); under a decision other than a block: throttle (within its rate), throttled (429 past it), challenged (sent to the challenge), passed (a challenge, and a valid pass: let through) or log (let through).",
 		}, []string{"interface", "result"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "portcullis_enforce_check_duration_seconds",
@@ -86,6 +88,7 @@ func newMetrics(reg prometheus.Registerer, propagation prometheus.Histogram, c *
 			throttle:   m.checks.WithLabelValues(iface, resultThrottle),
 			throttled:  m.checks.WithLabelValues(iface, resultThrottled),
 			challenged: m.checks.WithLabelValues(iface, resultChallenged),
+			passed:     m.checks.WithLabelValues(iface, resultPassed),
 			log:        m.checks.WithLabelValues(iface, resultLog),
 			latency:    m.latency.WithLabelValues(iface),
 		}

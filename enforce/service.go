@@ -22,6 +22,7 @@ import (
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/blocklist/httpcheck"
 	"github.com/portcullis/portcullis/blocklist/redisstore"
+	"github.com/portcullis/portcullis/challenge"
 )
 
 // Service is the decision service: New, Open (binds the listeners; Addr
@@ -37,7 +38,8 @@ type Service struct {
 
 	ident         *httpcheck.Identity
 	refusal       httpcheck.Refusal
-	throttle      httpcheck.Throttle // holds throttle decisions to their rate
+	throttle      httpcheck.Throttle    // holds throttle decisions to their rate
+	challenger    *challenge.Challenger // nil without a challenge URL
 	decisionLower string
 
 	httpLn, grpcLn, adminLn net.Listener
@@ -83,6 +85,18 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		refusal:       cfg.Refuse.refusal(cfg.checkerConfig(nil).ProbeInterval),
 		throttle:      httpcheck.NewLocalThrottle(0),
 		decisionLower: strings.ToLower(cfg.Refuse.DecisionHeader),
+	}
+	if cfg.Challenge.URL != "" {
+		if s.challenger, err = challenge.New(cfg.Challenge.Config, logger); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("enforce: %w", err)
+		}
+		for _, c := range s.challenger.Collectors() {
+			if err := reg.Register(c); err != nil {
+				store.Close()
+				return nil, fmt.Errorf("enforce: metrics: %w", err)
+			}
+		}
 	}
 	for _, r := range cfg.Routes {
 		mode, _ := parseFailMode(r.FailMode)

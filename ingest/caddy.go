@@ -39,7 +39,7 @@ var caddyJSON = jsonForm{noTS: errNoTS, noClient: errCaddyNoIP, keys: newJSONKey
 		jsonKey{name: "uri", to: toPath},
 		jsonKey{name: "headers", notObject: errCaddyHeaders, kids: newJSONKeys(
 			jsonKey{name: "User-Agent", to: toUserAgent, first: true},
-			jsonKey{name: "X-Api-Key", to: toAPIKey, first: true},
+			jsonKey{name: "X-Api-Key", to: toAPIKeyRaw, first: true},
 		)},
 	)},
 	jsonKey{name: "status", to: toStatus},

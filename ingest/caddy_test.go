@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/portcullis/portcullis/decision/apikey"
 	"github.com/portcullis/portcullis/internal/proxytest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
@@ -23,7 +24,7 @@ func TestCaddyParser(t *testing.T) {
 	var p CaddyParser
 	checkParseCases(t, p.Parse, []parseCase{
 		{"a Caddy 2.6 line gives every field", caddyLine,
-			`ts=2026-03-02T09:00:00.123456Z ip="203.0.113.7" method="POST" path="/api/items?page=2" status=201 req=12 resp=512 dur=1.2 ua="curl/8.5.0" api_key="key_1a2b" user="alice"`},
+			`ts=2026-03-02T09:00:00.123456Z ip="203.0.113.7" method="POST" path="/api/items?page=2" status=201 req=12 resp=512 dur=1.2 ua="curl/8.5.0" api_key="key_e7a53dc8" user="alice"`}, // the id of key_1a2b,
 		{"client_ip, the address past Caddy's trusted proxies, wins over remote_ip",
 			`{"ts":1772442000,"logger":"http.log.access","request":{"remote_ip":"10.0.0.1","client_ip":"198.51.100.9","method":"GET","uri":"/"},"status":200}`,
 			`ts=2026-03-02T09:00:00Z ip="198.51.100.9" method="GET" path="/" status=200 req=0 resp=0 dur=0 ua="" api_key="" user=""`},
@@ -184,7 +185,7 @@ func TestReadsTheAccessLogRealCaddyWrites(t *testing.T) {
 	// bytes_read counts the body bytes a handler read; respond reads none.
 	got := viewOf(&rec)
 	if got.ClientIP != "127.0.0.9" || got.Method != "POST" || got.Path != "/api/items?page=2" || got.Status != 201 ||
-		got.UserAgent != "portcullis-test/1" || got.APIKey != "key_1a2b" || got.RespBytes != int64(len("created")) {
+		got.UserAgent != "portcullis-test/1" || got.APIKey != apikey.ID("key_1a2b") || got.RespBytes != int64(len("created")) {
 		t.Errorf("read %s from Caddy's log", got)
 	}
 	if ts := time.Unix(0, rec.TS); ts.Before(before.Add(-2*time.Second)) || ts.After(time.Now().Add(2*time.Second)) {

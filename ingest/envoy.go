@@ -361,7 +361,7 @@ var envoyJSON = jsonForm{noTS: errEnvoyJSONNoTS, noClient: errEnvoyJSONNoIP, key
 	jsonKey{name: "x_forwarded_for", to: toForwardedFor},
 	jsonKey{name: "downstream_remote_address", to: toClientIPAlt, dash: true},
 	jsonKey{name: "user_agent", to: toUserAgent, dash: true},
-	jsonKey{name: "api_key", to: toAPIKey, dash: true},
+	jsonKey{name: "api_key", to: toAPIKeyRaw, dash: true},
 	jsonKey{name: "user", to: toUser, dash: true},
 )}
 

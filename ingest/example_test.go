@@ -138,5 +138,5 @@ func ExampleNewFieldMapParser() {
 	fmt.Println(err)
 	// Output:
 	// 203.0.113.7 /login 401 12ms
-	// ingest: invalid config: json field mapping: "ip" is not a record field; use ts, client_ip, method, path, status, req_bytes, resp_bytes, duration_ms, duration_s, user_agent, api_key, user or waf
+	// ingest: invalid config: json field mapping: "ip" is not a record field; use ts, client_ip, method, path, status, req_bytes, resp_bytes, duration_ms, duration_s, user_agent, api_key, api_key_id, user or waf
 }

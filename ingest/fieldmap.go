@@ -23,12 +23,13 @@ var fieldMapNames = map[string]jsonTo{
 	"duration_ms": toDurationMS,
 	"duration_s":  toDurationS,
 	"user_agent":  toUserAgent,
-	"api_key":     toAPIKey,
+	"api_key":     toAPIKeyRaw,
+	"api_key_id":  toAPIKey,
 	"user":        toUser,
 	"waf":         toWAF,
 }
 
-const validMapFields = "ts, client_ip, method, path, status, req_bytes, resp_bytes, duration_ms, duration_s, user_agent, api_key, user or waf"
+const validMapFields = "ts, client_ip, method, path, status, req_bytes, resp_bytes, duration_ms, duration_s, user_agent, api_key, api_key_id, user or waf"
 
 // ParseFieldMap parses a field mapping as given on the command line:
 // comma-separated field=path pairs, such as
@@ -102,7 +103,7 @@ func NewFieldMapParser(m map[string]string) (*FieldMapParser, error) {
 		if other := root.insert(segs, f); other != toSkip {
 			return nil, fmt.Errorf("ingest: %w: json field mapping: %s and %s are both mapped to %q", ErrInvalidConfig, mapName(other), name, path)
 		}
-		if f == toClientIP || f == toAPIKey || f == toUser {
+		if f == toClientIP || f == toAPIKey || f == toAPIKeyRaw || f == toUser {
 			ids = append(ids, name+" ("+path+")")
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/portcullis/portcullis/decision/apikey"
 )
 
 // The JSON forms (canonical JSON, Caddy, Envoy's JSON, Traefik, mapped
@@ -29,7 +31,8 @@ const (
 	toMethod              // Record.Method
 	toPath                // Record.Path
 	toUserAgent           // Record.UserAgent
-	toAPIKey              // Record.APIKey
+	toAPIKey              // Record.APIKey, logged as its id (apikey.ID), as the gateway logs it
+	toAPIKeyRaw           // Record.APIKey, from the key itself as a proxy logs it: its id (see keyID)
 	toUser                // Record.User
 	toStatus              // Record.Status: an integer from 0 to 999
 	toReqBytes            // Record.ReqBytes
@@ -211,6 +214,21 @@ func (t *jsonKeys) lookupAt(s []byte, a int) (*jsonKey, int) {
 // The zero jsonWalker is ready to use; it is not safe for concurrent use.
 type jsonWalker struct {
 	buf []byte
+	// id holds the id of a raw API key a line gave (see keyID): a key
+	// itself never reaches a Record, so it never names a client in a
+	// decision or the blocklist.
+	id [apikey.IDLen]byte
+}
+
+// keyID returns the id of the API key raw (apikey.ID), in w's
+// memory until the next line; nil for none. It is how every parser of a
+// log that holds the key itself (a proxy's header field) turns it into the
+// id the gateway and the decision service check a presented key by.
+func (w *jsonWalker) keyID(raw []byte) []byte {
+	if len(raw) == 0 {
+		return nil
+	}
+	return apikey.AppendID(w.id[:0], raw)
 }
 
 // jsonLine is what a line gave beyond its Record while it is walked.
@@ -383,6 +401,9 @@ func (w *jsonWalker) value(s []byte, i int, k *jsonKey, st *jsonLine) (next int,
 		rec.UserAgent, next, err = w.textOf(s, i, k, errUserAgent)
 	case toAPIKey:
 		rec.APIKey, next, err = w.textOf(s, i, k, errAPIKey)
+	case toAPIKeyRaw:
+		rec.APIKey, next, err = w.textOf(s, i, k, errAPIKey)
+		rec.APIKey = w.keyID(rec.APIKey)
 	case toUser:
 		rec.User, next, err = w.textOf(s, i, k, errUser)
 	case toStatus:

@@ -150,7 +150,7 @@ func (p *NginxParser) Parse(line []byte, rec *Record) error {
 	*rec = Record{}
 	p.clf.buf = p.clf.buf[:0]
 	p.json.buf = p.json.buf[:0]
-	st := nginxLine{bytesSent: -1}
+	st := nginxLine{bytesSent: -1, ids: &p.json}
 	i := 0
 	for k := range p.items {
 		it := &p.items[k]
@@ -210,6 +210,8 @@ type nginxLine struct {
 	// bytesSent is $bytes_sent: -1 until it is read, and -2 once
 	// $body_bytes_sent is read, which wins over it.
 	bytesSent int64
+	// ids turns the API key of $http_x_api_key into its id.
+	ids *jsonWalker
 }
 
 // set stores the value v of the variable which in rec.
@@ -234,7 +236,7 @@ func (st *nginxLine) set(rec *Record, which nginxVar, v []byte) error {
 	case nvUserAgent:
 		rec.UserAgent = dashEmpty(v)
 	case nvAPIKey:
-		rec.APIKey = dashEmpty(v)
+		rec.APIKey = st.ids.keyID(dashEmpty(v))
 	case nvStatus:
 		n, ok := nginxInt(v)
 		if !ok || n > 999 {

@@ -35,7 +35,7 @@ func TestNginxParser(t *testing.T) {
 			`ts=2026-03-02T09:00:00Z ip="2001:db8::7" method="GET" path="/s?q=\"x\"" status=404 req=90 resp=10 dur=250 ua="Boté \"v1\"" api_key="" user=""`},
 		{"$msec, $request_method, $request_uri, $bytes_sent and an API key header", `$msec $remote_addr:$remote_port $request_method $request_uri $status $bytes_sent "$http_x_api_key"`,
 			`1772442000.250 198.51.100.9:51234 DELETE /x 204 180 "key_1"`,
-			`ts=2026-03-02T09:00:00.25Z ip="198.51.100.9" method="DELETE" path="/x" status=204 req=0 resp=180 dur=0 ua="" api_key="key_1" user=""`},
+			`ts=2026-03-02T09:00:00.25Z ip="198.51.100.9" method="DELETE" path="/x" status=204 req=0 resp=180 dur=0 ua="" api_key="key_0c08dbd4" user=""` /* the id of key_1 */},
 		{"a line of another format is malformed", nginxTimed, `{"ts":"2026-03-02T09:00:00Z"}`, "does not follow the log_format"},
 		{"a bad time is malformed", nginxTimed,
 			`203.0.113.7 - - [02/Mar/2026 09:00] "GET / HTTP/1.1" 200 0 "-" "-" 1 0.1`, "the time does not parse"},

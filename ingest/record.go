@@ -23,8 +23,12 @@ type Record struct {
 	RespBytes  int64
 	DurationMS float64
 	UserAgent  []byte
-	APIKey     []byte
-	User       []byte
+	// APIKey is the id of the API key the client presented
+	// (apikey.ID), never the key: the parser of a log that holds
+	// the key itself stores its id, and the canonical JSON holds the id
+	// the gateway logged.
+	APIKey []byte
+	User   []byte
 	// WAF is how many WAF (OWASP CRS) rules the request matched; 0 when
 	// none did or no WAF looked at it.
 	WAF int

@@ -47,7 +47,7 @@ var traefikJSON = jsonForm{noTS: errTraefikNoTS, noClient: errTraefikNoIP, keys:
 	jsonKey{name: "Duration", to: toDurationNS},
 	jsonKey{name: "ClientUsername", to: toUser, dash: true},
 	jsonKey{name: "request_User-Agent", to: toUserAgent},
-	jsonKey{name: "request_X-Api-Key", to: toAPIKey},
+	jsonKey{name: "request_X-Api-Key", to: toAPIKeyRaw},
 )}
 
 // Parse parses one line into rec, overwriting all of rec. On error it

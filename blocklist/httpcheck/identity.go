@@ -1,14 +1,13 @@
 package httpcheck
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/netip"
 
 	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/decision/apikey"
 )
 
 // RequestIdentity says where a request's client IP, API key and user are.
@@ -282,29 +281,11 @@ func (id *Identity) ForwardedFor(r *http.Request, header string) netip.Addr {
 	return ClientIPFrom(r, id.trusted, header)
 }
 
-// APIKeyID is the id a check names an API key by: "key_" and the first
-// 4 bytes of the key's SHA-256, in hex. Blocks and allowlist entries on
-// a presented key hold this id, so neither the blocklist nor a log holds
-// the secret. It returns "" for "".
-func APIKeyID(key string) string {
-	if key == "" {
-		return ""
-	}
-	return string(AppendAPIKeyID(make([]byte, 0, len("key_")+8), key))
-}
+// APIKeyID is the id a check names an API key by: apikey.ID,
+// "key_" and the first 4 bytes of the key's SHA-256, in hex. Blocks and
+// allowlist entries on a presented key hold this id, so neither the
+// blocklist nor a log holds the secret. It returns "" for "".
+func APIKeyID(key string) string { return apikey.ID(key) }
 
 // AppendAPIKeyID appends APIKeyID(key) to dst.
-func AppendAPIKeyID(dst []byte, key string) []byte {
-	if key == "" {
-		return dst
-	}
-	var sum [sha256.Size]byte
-	if len(key) <= 128 {
-		var buf [128]byte // a key of common length is hashed from the stack
-		sum = sha256.Sum256(buf[:copy(buf[:], key)])
-	} else {
-		sum = sha256.Sum256([]byte(key))
-	}
-	dst = append(dst, "key_"...)
-	return hex.AppendEncode(dst, sum[:4])
-}
+func AppendAPIKeyID(dst []byte, key string) []byte { return apikey.AppendID(dst, key) }

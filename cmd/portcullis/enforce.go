@@ -4,13 +4,9 @@ import (
 	"errors"
 	"log/slog"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
 
-	"github.com/portcullis/portcullis/enforce"
-
-	"github.com/portcullis/portcullis/internal/yamlconf"
+	enforceapp "github.com/portcullis/portcullis/app/enforce"
 )
 
 func newEnforceCommand() *cobra.Command {
@@ -35,6 +31,13 @@ SHA-256), as the gateway checks it. Once the view is older than max_staleness, f
 decides: open lets clients without a block through, closed refuses all but
 the allowlist.
 
+A challenge decision sends a browser to challenge.url (a 302; 401 for
+nginx, whose example turns it into the 302) unless its cookie holds a valid
+pass; enforce serves the challenge page and its answer at
+/.portcullis/challenge on listen, for the proxy to route there. The key
+that signs passes comes from challenge.secret_file or the variable
+challenge.secret_env names: give it the gateway's.
+
 It serves /metrics, /healthz and /readyz (ready while the view is fresh) on
 admin. Examples for nginx, Caddy and Envoy are in examples/.`,
 		Example: `  portcullis enforce --config examples/nginx/enforce.yaml
@@ -42,10 +45,10 @@ admin. Examples for nginx, Caddy and Envoy are in examples/.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if configPath == "" {
-				return errors.New("no config: pass a YAML file with --config (see examples/nginx/enforce.yaml)")
+				return errors.New("no config: pass a YAML file with --config (see " + enforceapp.Example + ")")
 			}
-			var cfg enforce.Config
-			if err := yamlconf.Load(configPath, &cfg, "examples/nginx/enforce.yaml"); err != nil {
+			cfg, err := enforceapp.LoadConfig(configPath)
+			if err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("listen") {
@@ -57,17 +60,11 @@ admin. Examples for nginx, Caddy and Envoy are in examples/.`,
 			if cmd.Flags().Changed("admin") {
 				cfg.Admin = admin
 			}
-			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-			reg := prometheus.NewRegistry()
-			reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-			svc, err := enforce.New(cfg, reg, log)
+			a, err := enforceapp.New(cfg, slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)))
 			if err != nil {
 				return err
 			}
-			if err := svc.Open(); err != nil {
-				return errors.Join(err, svc.Close())
-			}
-			return errors.Join(svc.Run(cmd.Context()), svc.Close())
+			return openRun(cmd, a)
 		},
 	}
 	cmd.Flags().StringVar(&configPath, "config", "", "YAML configuration file")
