@@ -164,7 +164,7 @@ var markers = [...]string{
 	"../", "..\\", "/etc/passwd", "/etc/shadow", "win.ini", "boot.ini", "/proc/self", "php://",
 	"file://", "<?php", "..;/", "/etc/hosts", "c:\\windows", "web-inf/", "expect://", "gopher://",
 	"dict://", "169.254.169.254", "metadata.google.internal", "phar://", "data://", "zip://",
-	"://127.0.0.1", "://localhost", "://0.0.0.0", "://[::1]", "\xc0\xae", "\xc0\xaf",
+	"://127.0.0.1", "://localhost", "://0.0.0.0", "://[::1]",
 	// commands and templates
 	"$(", "`", ";cat ", "|cat ", ";ls", "|ls", ";id", "|id", "&&", "/bin/sh", "/bin/bash",
 	"cmd.exe", "powershell", "wget http", "curl http", "{{", "${", "<%", "#{", "jndi:",
@@ -219,7 +219,7 @@ func PayloadMarker(p, scratch []byte) (int, []byte) {
 	special, query := false, false
 	for _, c := range scratch {
 		switch c {
-		case '\'', '"', '<', '>', '`', '(', '$', '{', '\\', ';', '|', '&', '.', 0, '#', '[', '*', '\r', 0xc0:
+		case '\'', '"', '<', '>', '`', '(', '$', '{', '\\', ';', '|', '&', '.', 0, '#', '[', '*', '\r':
 			special = true
 		case '?':
 			query = true
@@ -274,6 +274,12 @@ func decode(b []byte) []byte {
 		}
 		if c >= 'A' && c <= 'Z' {
 			c += 'a' - 'A'
+		}
+		// An overlong UTF-8 dot or slash (C0 AE, C0 AF), which servers
+		// that decode leniently took for the character, is the character.
+		if w > 0 && b[w-1] == 0xc0 && (c == 0xae || c == 0xaf) {
+			b[w-1] = c - 0x80
+			continue
 		}
 		b[w] = c
 		w++

@@ -35,7 +35,7 @@ func TestNewRefusesAWrongConfig(t *testing.T) {
 
 // TestAppRunsOnFreePorts runs the App as the command does, on port 0:
 // the addresses it reports answer, and it stops with its context.
-func TestAppRunsOnFreePorts(t *testing.T) {
+func TestAppRunsOnTheAddressesItBinds(t *testing.T) {
 	cfg, err := LoadConfig("../../examples/nginx/enforce.yaml")
 	if err != nil {
 		t.Fatal(err)
