@@ -52,16 +52,6 @@ type route struct {
 	api    bool
 }
 
-// routeAPI says whether the longest route prefix of uri is an API route.
-func routeAPI(routes []route, uri string) bool {
-	for _, r := range routes {
-		if strings.HasPrefix(uri, r.prefix) {
-			return r.api
-		}
-	}
-	return false
-}
-
 // routeMode returns the fail mode of the longest route prefix of uri, or
 // zero (the configured one) when none matches. routes are sorted longest
 // first.
