@@ -235,8 +235,15 @@ func PayloadMarker(p, scratch []byte) (int, []byte) {
 	// that the path carries, as a scan of the list would find.
 	best := NumMarkers
 	for i, c := range scratch {
-		for _, m := range markersByFirst[c] {
-			if int(m) < best && bytes.HasPrefix(scratch[i:], markerBytes[m]) {
+		cands := markersByFirst[c]
+		if len(cands) == 0 {
+			continue
+		}
+		rest := scratch[i:]
+		for _, m := range cands {
+			mb := markerBytes[m]
+			// The second byte first: most candidates differ there.
+			if int(m) < best && len(rest) >= len(mb) && (len(mb) < 2 || rest[1] == mb[1]) && bytes.HasPrefix(rest, mb) {
 				best = int(m)
 			}
 		}
