@@ -9,8 +9,8 @@ import "bytes"
 // "3PL-Hub-Webhooks/1.1" or "Stripe/1.0". Such a client is a service that
 // answers for its name, as an API key is an integration that answers for
 // its key: a partner's webhook sender or a monitor keeps a steady machine
-// pace, which a browser or a script built on a bare library, that anyone
-// can run, is not accountable for. An empty user agent names nothing. The
+// pace, which a browser, a native app on a person's device or a script
+// built on a bare library, that anyone can run, is not accountable for. An empty user agent names nothing. The
 // name is the client's own claim; a flood that borrows one still has to
 // stay below what the rate and the other signals judge on their own.
 func SelfNamed(ua []byte) bool {
@@ -45,7 +45,43 @@ func SelfNamed(ua []byte) bool {
 			return false
 		}
 	}
+	// A native app names itself too, but it runs on a person's phone or
+	// computer, which its agent describes ("TixHub/5.2 (iPhone15,2; iOS
+	// 17.3)", "... CFNetwork/1494 Darwin/23.4.0").
+	for _, d := range deviceMarks {
+		if containsFold(ua, d) {
+			return false
+		}
+	}
 	return true
+}
+
+// deviceMarks are lower-case fragments of the platform a person's device
+// reports in a user agent.
+var deviceMarks = [][]byte{
+	[]byte("iphone"), []byte("ipad"), []byte("ios "), []byte("android"), []byte("cfnetwork"),
+	[]byte("darwin/"), []byte("windows nt"), []byte("mac os x"), []byte("macintosh"), []byte("linux; u;"),
+}
+
+// containsFold reports whether s contains the lower-case ASCII sub,
+// ignoring the case of s, without allocating.
+func containsFold(s, sub []byte) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // genericAgents are the first product tokens (lower-case prefixes) of
@@ -60,7 +96,7 @@ var genericAgents = [][]byte{
 	[]byte("axios"), []byte("node-fetch"), []byte("node"), []byte("undici"), []byte("got"), []byte("superagent"),
 	[]byte("ruby"), []byte("faraday"), []byte("typhoeus"),
 	[]byte("php"), []byte("guzzlehttp"), []byte("libwww-perl"), []byte("lwp"), []byte("perl"),
-	[]byte("dart"), []byte("reqwest"), []byte("hyper"), []byte("restsharp"), []byte("dotnet"), []byte("winhttp"),
+	[]byte("dalvik"), []byte("dart"), []byte("reqwest"), []byte("hyper"), []byte("restsharp"), []byte("dotnet"), []byte("winhttp"),
 	[]byte("postmanruntime"), []byte("insomnia"), []byte("powershell"),
 	[]byte("masscan"), []byte("zgrab"), []byte("nmap"), []byte("nikto"), []byte("sqlmap"), []byte("nuclei"), []byte("gobuster"), []byte("ffuf"), []byte("wfuzz"), []byte("dirbuster"), []byte("hydra"),
 	[]byte("wrk"), []byte("ab"), []byte("hey"), []byte("k6"), []byte("locust"), []byte("vegeta"), []byte("siege"), []byte("jmeter"),
