@@ -148,23 +148,7 @@ func TestExtAuthzAnswersPerAction(t *testing.T) {
 	applyOne(t, store, actionDecision("203.0.113.3", decision.ActionChallenge, 0.5))
 	applyOne(t, store, actionDecision("203.0.113.4", decision.ActionLog, 0))
 	testwait.Until(t, 5*time.Second, "the decisions in the service's view", func() bool { return s.checker.Stats().Decisions == 3 })
-	client := extAuthzClient(t, s)
-	check := func(source, path string, headers map[string]string) (int, map[string]string) {
-		t.Helper()
-		resp, err := client.Check(t.Context(), checkRequest(source, path, headers))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if resp.GetOkResponse() != nil {
-			return 200, nil
-		}
-		d := resp.GetDeniedResponse()
-		hs := map[string]string{}
-		for _, h := range d.GetHeaders() {
-			hs[h.GetHeader().GetKey()] = h.GetHeader().GetValue()
-		}
-		return int(d.GetStatus().GetCode()), hs
-	}
+	check := extAuthzCheck(t, s)
 	if code, _ := check("203.0.113.4", "/", nil); code != 200 {
 		t.Errorf("log: %d", code)
 	}

@@ -248,22 +248,7 @@ func TestExtAuthzChallenge(t *testing.T) {
 	}
 	pass := ans.Cookies()[0].Name + "=" + ans.Cookies()[0].Value
 
-	client := extAuthzClient(t, s)
-	check := func(source, path string, headers map[string]string) (int, map[string]string) {
-		t.Helper()
-		resp, err := client.Check(t.Context(), checkRequest(source, path, headers))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if resp.GetOkResponse() != nil {
-			return 200, nil
-		}
-		hs := map[string]string{}
-		for _, h := range resp.GetDeniedResponse().GetHeaders() {
-			hs[h.GetHeader().GetKey()] = h.GetHeader().GetValue()
-		}
-		return int(resp.GetDeniedResponse().GetStatus().GetCode()), hs
-	}
+	check := extAuthzCheck(t, s)
 	html := map[string]string{"accept": "text/html"}
 	withPass := map[string]string{"accept": "text/html", "cookie": "theme=dark; " + pass}
 	tests := []struct {

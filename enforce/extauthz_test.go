@@ -51,6 +51,29 @@ func extAuthzClient(t testing.TB, s *Service) authv3.AuthorizationClient {
 	return authv3.NewAuthorizationClient(conn)
 }
 
+// extAuthzCheck returns a function that asks s over gRPC about a request
+// from source to path with headers, and gives the status (200 for an OK
+// response) and the denied response's headers.
+func extAuthzCheck(t *testing.T, s *Service) func(source, path string, headers map[string]string) (int, map[string]string) {
+	client := extAuthzClient(t, s)
+	return func(source, path string, headers map[string]string) (int, map[string]string) {
+		t.Helper()
+		resp, err := client.Check(t.Context(), checkRequest(source, path, headers))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.GetOkResponse() != nil {
+			return 200, nil
+		}
+		d := resp.GetDeniedResponse()
+		hs := map[string]string{}
+		for _, h := range d.GetHeaders() {
+			hs[h.GetHeader().GetKey()] = h.GetHeader().GetValue()
+		}
+		return int(d.GetStatus().GetCode()), hs
+	}
+}
+
 func TestExtAuthzAnswers(t *testing.T) {
 	cfg := testConfig(redistest.Start(t))
 	cfg.Refuse.Status = 429
