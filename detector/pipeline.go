@@ -176,11 +176,10 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 		return nil
 	}
 	p.model.Judge(&p.vec, payload, s.ident, &p.res)
-	// Most clients never reach the volume limit: spare them counting URLs.
-	// A client whose user agent names its service answers for that name
-	// as a keyed one does for its key (see features.SelfNamed).
-	if p.model.Volume.Reached(&p.vec) && !features.SelfNamed(rec.UserAgent) {
-		p.model.CheckVolume(&p.vec, c.Keyed(), c.URLs(), &p.res)
+	// Most clients never reach the volume limit: spare them counting URLs
+	// and reading their user agent.
+	if p.model.Volume.Reached(&p.vec) {
+		p.model.CheckVolume(&p.vec, c.Keyed(), features.SelfNamed(rec.UserAgent), c.URLs(), &p.res)
 	}
 	if p.res.Scored {
 		p.stats.Scored++

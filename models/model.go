@@ -160,9 +160,9 @@ type Model struct {
 // is accountable and may be busy and new; a browser or an app signed in as
 // a user is a person, who cannot keep up a machine's pace), and whose
 // recent requests went to a few URLs (a crawler, a scraper or an office
-// behind NAT walks many). The detector also leaves out a client whose user
-// agent names its service (features.SelfNamed), which answers for that name
-// as a keyed one does for its key.
+// behind NAT walks many). A client whose user agent names its service
+// (features.SelfNamed) answers for that name as a keyed one does for its
+// key, and is left out as well.
 type VolumeLimit struct {
 	// Requests is the limit on requests_2m; 0 disables the rule.
 	Requests float64 `json:"requests"`
@@ -182,11 +182,11 @@ type VolumeLimit struct {
 }
 
 // Exceeded reports whether a client with features v, known from training
-// or not, sending the share keyed of its requests with an API key, and
-// whose last requests went to urls distinct paths, is past the volume
-// limit.
-func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, urls int) bool {
-	return l.Reached(v) && !known && keyed < 0.5 && urls <= l.MaxURLs
+// or not, sending the share keyed of its requests with an API key, named
+// by its user agent or not, and whose last requests went to urls distinct
+// paths, is past the volume limit.
+func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, named bool, urls int) bool {
+	return l.Reached(v) && !known && keyed < 0.5 && !named && urls <= l.MaxURLs
 }
 
 // Reached reports whether requests_2m in v is at the limit, the one
@@ -461,8 +461,8 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 // VolumeLimit.Exceeded) and, when it is exceeded, sets r.OverVolume and puts
 // requests_2m first among the reasons, with the training peak as what is
 // typical.
-func (m *Model) CheckVolume(v *features.Vector, keyed float64, urls int, r *Result) {
-	if !m.Volume.Exceeded(v, r.Known, keyed, urls) {
+func (m *Model) CheckVolume(v *features.Vector, keyed float64, named bool, urls int, r *Result) {
+	if !m.Volume.Exceeded(v, r.Known, keyed, named, urls) {
 		return
 	}
 	r.OverVolume = true
