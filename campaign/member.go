@@ -18,7 +18,7 @@ type Member struct {
 	urls     [nURLs]uint32
 	hits     [nURLs]uint16
 	misses   uint16    // requests to a URL not among urls when they were full
-	repeater bool      // sent repeatHits requests to one URL within repeatSpan of its first
+	repeater bool      // became a repeater (see Signals.Repeater)
 	direct   bool      // its current run of failures was counted at the first (see Observe)
 	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
 	ua       uint64    // its user-agent family
