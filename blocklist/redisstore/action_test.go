@@ -20,7 +20,15 @@ func TestRedisActions(t *testing.T) {
 		lg := testDecision("192.0.2.4", 0, 600)
 		lg.Action = decision.ActionLog
 		apply(t, r, testDecision("192.0.2.1", 0, 600), thr, lg)
-		eventually(t, "the checker sees the throttle", func() bool { return c.Check(ip("192.0.2.2"), "", "").Action != "" })
+		// Each decision is pushed on its own, so wait for all three.
+		eventually(t, "the checker sees all three decisions", func() bool {
+			for _, a := range []string{"192.0.2.1", "192.0.2.2", "192.0.2.4"} {
+				if c.Check(ip(a), "", "").Action == "" {
+					return false
+				}
+			}
+			return true
+		})
 		for _, w := range []struct {
 			ip, action string
 			limit      float64
