@@ -61,6 +61,12 @@ type CheckerConfig struct {
 	// (by the Redis clock, so clocks must be in sync) to being visible to
 	// Check. It must not block.
 	OnApplied func(latency time.Duration) `yaml:"-"`
+	// OnView, when set, is called from Run each time the view changes by
+	// more than a sweep: with the snapshot a resync loaded (cs nil), or
+	// with the changes applied, in version order (s nil). A follower of
+	// the view, such as enforce's feed, mirrors it from these calls. It
+	// must not block, and must not keep s or cs past the call.
+	OnView func(s *Snapshot, cs []Change) `yaml:"-"`
 }
 
 // Defaults for CheckerConfig.
@@ -848,6 +854,9 @@ func (c *Checker) resync(ctx context.Context) error {
 	c.setView(ctx, fromSnapshot(s))
 	c.resyncs.Add(1)
 	c.markSynced()
+	if c.cfg.OnView != nil {
+		c.cfg.OnView(&s, nil)
+	}
 	return nil
 }
 
@@ -879,6 +888,9 @@ func (c *Checker) apply(ctx context.Context, batch []Change, arrived time.Time) 
 		c.setView(ctx, v.with(good[:n], c.nowMS()))
 		c.changes.Add(uint64(n))
 		c.markSynced()
+		if c.cfg.OnView != nil {
+			c.cfg.OnView(nil, good[:n])
+		}
 		if c.cfg.OnApplied != nil {
 			now := time.Now()
 			for _, ch := range good[:n] {

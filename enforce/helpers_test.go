@@ -53,6 +53,15 @@ func testConfig(redisAddr string) Config {
 // returns once its first snapshot is loaded.
 func startService(t testing.TB, cfg Config) *Service {
 	t.Helper()
+	s, _ := startStoppable(t, cfg)
+	return s
+}
+
+// startStoppable is startService, and returns a func that stops the
+// service before the test ends (its listeners closed, as a crashed
+// enforce's are); the test's cleanup then does nothing more.
+func startStoppable(t testing.TB, cfg Config) (*Service, func()) {
+	t.Helper()
 	var logger *slog.Logger
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -72,15 +81,16 @@ func startService(t testing.TB, cfg Config) *Service {
 			t.Errorf("enforce run: %v", err)
 		}
 	})
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		cancel()
 		wg.Wait()
 		if err := s.Close(); err != nil {
 			t.Errorf("enforce close: %v", err)
 		}
 	})
+	t.Cleanup(stop)
 	testwait.Until(t, 10*time.Second, "the service's first blocklist snapshot", s.Ready)
-	return s
+	return s, stop
 }
 
 // storeFor returns a Redis store on the service's key space, for the test

@@ -30,6 +30,7 @@ import (
 type Service struct {
 	cfg     Config
 	log     *slog.Logger
+	feed    *feed
 	store   *redisstore.Store
 	checker *blocklist.Checker
 	m       *metrics
@@ -67,8 +68,11 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		return nil, err
 	}
 	prop := newPropagation()
-	checker := blocklist.NewChecker(store, cfg.checkerConfig(func(d time.Duration) { prop.Observe(d.Seconds()) }),
-		logger.With("component", "blocklist.checker"))
+	f := newFeed(cfg)
+	cc := cfg.checkerConfig(func(d time.Duration) { prop.Observe(d.Seconds()) })
+	cc.OnView = f.onView
+	checker := blocklist.NewChecker(store, cc, logger.With("component", "blocklist.checker"))
+	f.checker = checker
 	m, err := newMetrics(reg, prop, checker, store)
 	if err != nil {
 		store.Close()
@@ -80,7 +84,7 @@ func New(cfg Config, reg *prometheus.Registry, logger *slog.Logger) (*Service, e
 		return nil, fmt.Errorf("enforce: client: %w", err) // Validate checked it
 	}
 	s := &Service{
-		cfg: cfg, log: log, store: store, checker: checker, m: m, reg: reg,
+		cfg: cfg, log: log, store: store, checker: checker, m: m, reg: reg, feed: f,
 		ident:         ident,
 		refusal:       cfg.Refuse.refusal(cfg.checkerConfig(nil).ProbeInterval),
 		throttle:      httpcheck.NewLocalThrottle(0),
@@ -126,6 +130,7 @@ func (s *Service) Open() error {
 	s.httpSrv = &http.Server{Handler: s.ForwardAuth(), ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	s.adminSrv = &http.Server{Handler: s.adminHandler(), ReadHeaderTimeout: 5 * time.Second}
+	s.adminSrv.RegisterOnShutdown(s.feed.close) // end the feed's long polls
 	if s.grpcLn != nil {
 		s.grpcSrv = grpc.NewServer()
 		authv3.RegisterAuthorizationServer(s.grpcSrv, s.ExtAuthz())
@@ -228,6 +233,7 @@ func (s *Service) Close() error {
 func (s *Service) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET "+FeedPath, s.feed)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

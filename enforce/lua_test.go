@@ -1,0 +1,111 @@
+package enforce
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/portcullis/portcullis/internal/proxytest"
+	"github.com/portcullis/portcullis/internal/redistest"
+	"github.com/portcullis/portcullis/internal/testwait"
+)
+
+// luaModule is the nginx module the Lua check needs, where Debian's
+// libnginx-mod-http-lua puts it (examples/nginx/portcullis-lua-modules.conf).
+const luaModule = "/usr/lib/nginx/modules/ngx_http_lua_module.so"
+
+// startNginxLua runs nginx with the Lua variant of examples/nginx/ in
+// front of a backend, following s's feed and asking s what it cannot
+// answer alone.
+func startNginxLua(t testing.TB, s *Service) *proxytest.Proxy {
+	t.Helper()
+	if _, err := os.Stat(luaModule); err != nil {
+		t.Fatalf("the nginx Lua module is not installed (%v); install it with: apt-get install -y libnginx-mod-http-lua (or run make deps)", err)
+	}
+	app := backend(t)
+	return proxytest.StartNginx(t, func(dir string, port int) string {
+		httpConf := proxytest.Replace(t, "portcullis-lua-http.conf", readExample(t, "nginx/portcullis-lua-http.conf"),
+			"127.0.0.1:9181", s.AdminAddr().String(),
+			"127.0.0.1:9180", s.Addr().String(),
+			"/etc/nginx/portcullis/", dir+"/")
+		site := proxytest.Replace(t, "site.conf", readExample(t, "nginx/site.conf"),
+			"listen 8080;", fmt.Sprintf("listen 127.0.0.1:%d;", port),
+			"/etc/nginx/portcullis/portcullis-server.conf", dir+"/portcullis-lua-server.conf",
+			"127.0.0.1:3000", app)
+		writeFile(t, dir+"/portcullis-lua-http.conf", httpConf)
+		writeFile(t, dir+"/portcullis-lua-server.conf", readExample(t, "nginx/portcullis-lua-server.conf"))
+		writeFile(t, dir+"/portcullis.lua", readExample(t, "nginx/portcullis.lua"))
+		return readExample(t, "nginx/portcullis-lua-modules.conf") +
+			proxytest.NginxSite(dir, "include "+dir+"/portcullis-lua-http.conf;\n"+site)
+	})
+}
+
+// TestNginxLua is what a user of nginx with the Lua check sees, as with
+// auth_request: blocks, the allowlist, a forged X-Forwarded-For, the time
+// from Apply to the first refusal, and Redis stopped past max_staleness.
+// A decision on an API key, which the check cannot match itself, is asked
+// of enforce.
+func TestNginxLua(t *testing.T) {
+	srv := redistest.StartServer(t)
+	cfg := exampleConfig(t, "nginx", srv.Addr())
+	cfg.Blocklist.FailMode = "closed"
+	s := startService(t, cfg)
+	p := startNginxLua(t, s)
+	proxyScenario(t, p, s, cfg, srv)
+}
+
+// TestNginxLuaEnforceStopped: with enforce gone, the check keeps the view
+// it had until max_staleness, then applies enforce's fail mode by route:
+// open keeps the blocks held and lets the rest through, and the example's
+// /login route fails closed for all but the allowlist.
+func TestNginxLuaEnforceStopped(t *testing.T) {
+	srv := redistest.StartServer(t)
+	cfg := exampleConfig(t, "nginx", srv.Addr())
+	cfg.Blocklist.FailMode = "open"
+	s, stopEnforce := startStoppable(t, cfg)
+	p := startNginxLua(t, s)
+	store := storeFor(t, cfg)
+	good, bad, listed := clientFrom(t, "127.0.0.3"), clientFrom(t, "127.0.0.4"), clientFrom(t, "127.0.0.5")
+	status := func(c *http.Client, path string) (int, string) {
+		t.Helper()
+		r, _ := get(t, c, p.URL()+path, nil)
+		return r.StatusCode, r.Header.Get("X-Portcullis-Decision")
+	}
+	d := applyOne(t, store, block("127.0.0.4", "ip", 600))
+	if err := store.Allow(t.Context(), "127.0.0.5/32"); err != nil {
+		t.Fatal(err)
+	}
+	testwait.Eventually(t, 5*time.Second, "the block at nginx", func() (bool, string) {
+		code, _ := status(bad, "/api/items")
+		return code == http.StatusForbidden, fmt.Sprint(code)
+	})
+	if code, _ := status(good, "/login"); code != 200 {
+		t.Fatalf("before the outage, /login for an allowed client: %d; want 200", code)
+	}
+
+	stopEnforce()
+	stopped := time.Now()
+	// Up to max_staleness the check answers from its copy.
+	if code, _ := status(good, "/login"); code != 200 && time.Since(stopped) < cfg.Blocklist.MaxStaleness/2 {
+		t.Errorf("just after enforce stopped, /login for an allowed client: %d; want 200", code)
+	}
+	testwait.Eventually(t, 20*time.Second, "the fail mode of /login", func() (bool, string) {
+		code, id := status(good, "/login")
+		return code == http.StatusForbidden && id == FailClosedID, fmt.Sprintf("%d %q", code, id)
+	})
+	if el := time.Since(stopped); el < cfg.Blocklist.MaxStaleness-time.Second {
+		t.Errorf("/login failed closed %v after enforce stopped; want no sooner than max_staleness (%v)", el, cfg.Blocklist.MaxStaleness)
+	}
+	if code, _ := status(listed, "/login"); code != 200 {
+		t.Errorf("stale, /login for an allowlisted client: %d; want 200", code)
+	}
+	if code, _ := status(good, "/api/items"); code != 200 {
+		t.Errorf("stale and failing open, an allowed client: %d; want 200", code)
+	}
+	code, id := status(bad, "/api/items")
+	if want := DecisionID("127.0.0.4", d.Expires); code != http.StatusForbidden || id != want {
+		t.Errorf("stale and failing open, the blocked client: %d %q; want 403 %q (the block held)", code, id, want)
+	}
+}
