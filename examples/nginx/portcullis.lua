@@ -276,8 +276,7 @@ local function poll(host, port)
       break
     end
   end
-  sock:setkeepalive(0) -- HTTP/1.0: enforce closes it
-  sock:close()
+  sock:close() -- HTTP/1.0: one answer a connection
   if seen then
     for _, key in ipairs(blocks:get_keys(0)) do
       if not seen[key] then blocks:delete(key) end
