@@ -65,7 +65,7 @@ eval: ## Backtest on three sites of each of the four traffic models, one line pe
 .PHONY: deps
 # How long apt-get waits for another apt or dpkg run to release its lock.
 APT_LOCK_TIMEOUT ?= 600
-deps: ## Install the servers, proxies and browser the integration tests start (Debian: redis-server, prometheus, chromium, nginx, caddy)
+deps: ## Install the servers, proxies and browser the integration tests start (Debian: redis-server, prometheus, chromium, nginx, libnginx-mod-http-lua, caddy)
 	@missing=""; \
 	have() { command -v "$$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$$1" ]; }; \
 	need() { \
@@ -79,6 +79,9 @@ deps: ## Install the servers, proxies and browser the integration tests start (D
 	need chromium chromium "the review page tests and screenshots render pages in headless Chromium"; \
 	need nginx nginx "the enforce tests put a real nginx (auth_request) in front of a site"; \
 	need caddy caddy "the enforce tests put a real Caddy (forward_auth) in front of a site"; \
+	[ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ] || { \
+	  echo "needs nginx's Lua module (Debian package libnginx-mod-http-lua): the enforce tests run the nginx Lua check"; \
+	  missing="$$missing libnginx-mod-http-lua"; }; \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ]; then sudo=""; \
 	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
@@ -98,7 +101,8 @@ deps: ## Install the servers, proxies and browser the integration tests start (D
 	  echo "apt-get failed (see above); install them by hand: apt-get install -y$$missing"; exit 1; }; \
 	for c in redis-server prometheus promtool chromium nginx caddy; do \
 	  have $$c || { echo "$$c is still missing after apt-get install; install it by hand"; exit 1; }; \
-	done
+	done; \
+	[ -f /usr/lib/nginx/modules/ngx_http_lua_module.so ] || { echo "nginx's Lua module is still missing after apt-get install; install libnginx-mod-http-lua by hand"; exit 1; }
 
 .PHONY: test
 test: deps ## Run every test (installs what the tests need on a fresh Debian machine)
@@ -135,7 +139,7 @@ bench-deps: ## Install wrk (Debian), which the load tests use and no test needs
 	  echo "apt-get failed (see above); install it by hand: apt-get install -y wrk"; exit 1; }
 
 .PHONY: bench-proxy
-bench-proxy: deps bench-deps ## nginx with and without auth_request to portcullis enforce, wrk on loopback in alternating rounds: req/s, ratio, p50/p99 and what the check adds (ROUNDS=5)
+bench-proxy: deps bench-deps ## nginx without a check, with auth_request to portcullis enforce and with the Lua check, wrk on loopback in rotating rounds: req/s, ratios, p50/p99 and what each check adds (ROUNDS=5)
 	tools/bench-proxy.sh 10
 
 .PHONY: fuzz
