@@ -105,10 +105,10 @@ func TestFeed(t *testing.T) {
 		}
 		want := []string{
 			"+ c0000207 b " + itoa(v4.Expires.UnixMilli()) + " " + DecisionID("192.0.2.7", v4.Expires), // IPv4: 4 bytes
-			"+ 20010db8000000000000000000000009 b ", // IPv6: 16 bytes
-			"+ 20010db800010002 b ",                 // IPv6 /64: its first 8 bytes
-			"+ 503418c6336400 b ",                   // "P", "4", 24, then the masked address
-			"+ c0000208 t ",                         // a throttle
+			"+ 20010db8000000000000000000000009 b ",                                                    // IPv6: 16 bytes
+			"+ 20010db800010002 b ",                                                                    // IPv6 /64: its first 8 bytes
+			"+ 503418c6336400 b ",                                                                      // "P", "4", 24, then the masked address
+			"+ c0000208 t ",                                                                            // a throttle
 		}
 		for _, w := range want {
 			if !snap.has(w) {
