@@ -2,11 +2,15 @@ package enforce
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/portcullis/portcullis/blocklist"
+	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/proxytest"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -31,7 +35,7 @@ func startNginxLua(t testing.TB, s *Service) *proxytest.Proxy {
 			"127.0.0.1:9180", s.Addr().String(),
 			"/etc/nginx/portcullis/", dir+"/")
 		site := proxytest.Replace(t, "site.conf", readExample(t, "nginx/site.conf"),
-			"listen 8080;", fmt.Sprintf("listen 127.0.0.1:%d;", port),
+			"listen 8080;", fmt.Sprintf("listen 127.0.0.1:%d;\n    listen [::1]:%[1]d;", port),
 			"/etc/nginx/portcullis/portcullis-server.conf", dir+"/portcullis-lua-server.conf",
 			"127.0.0.1:3000", app)
 		writeFile(t, dir+"/portcullis-lua-http.conf", httpConf)
@@ -108,4 +112,100 @@ func TestNginxLuaEnforceStopped(t *testing.T) {
 	if want := DecisionID("127.0.0.4", d.Expires); code != http.StatusForbidden || id != want {
 		t.Errorf("stale and failing open, the blocked client: %d %q; want 403 %q (the block held)", code, id, want)
 	}
+}
+
+// TestNginxLuaDecisions: the check matches what enforce matches, from its
+// own copy: an IPv4 prefix, an IPv6 address, /64 and prefix, an
+// allowlisted prefix inside a blocked one, a log decision, a block that
+// lapses; a throttle decision it asks of enforce, which holds the budget.
+func TestNginxLuaDecisions(t *testing.T) {
+	srv := redistest.StartServer(t)
+	cfg := exampleConfig(t, "nginx", srv.Addr())
+	cfg.Blocklist.FailMode = "open"
+	s := startService(t, cfg)
+	p := startNginxLua(t, s)
+	_, port, _ := net.SplitHostPort(p.Addr)
+	v6URL := "http://[::1]:" + port + "/api/items"
+	store := storeFor(t, cfg)
+	status := func(src string) *http.Response {
+		t.Helper()
+		u := p.URL() + "/api/items"
+		if src == "::1" {
+			u = v6URL
+		}
+		r, _ := get(t, clientFrom(t, src), u, nil)
+		return r
+	}
+	refusedBy := func(src, what string, d blocklist.Outcome) {
+		t.Helper()
+		want := DecisionID(d.Client, d.Expires)
+		testwait.Eventually(t, 5*time.Second, src+" refused by "+what, func() (bool, string) {
+			r := status(src)
+			return r.StatusCode == http.StatusForbidden && r.Header.Get("X-Portcullis-Decision") == want,
+				fmt.Sprintf("%d %q", r.StatusCode, r.Header.Get("X-Portcullis-Decision"))
+		})
+	}
+	passes := func(src, what string) {
+		t.Helper()
+		testwait.Eventually(t, 5*time.Second, src+" let through: "+what, func() (bool, string) {
+			r := status(src)
+			return r.StatusCode == 200, fmt.Sprint(r.StatusCode)
+		})
+	}
+	remove := func(client string) {
+		t.Helper()
+		if _, err := store.Remove(t.Context(), client); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("an IPv4 prefix, with an allowlisted prefix inside it", func(t *testing.T) {
+		if err := store.Allow(t.Context(), "127.0.2.0/29"); err != nil {
+			t.Fatal(err)
+		}
+		d := applyOne(t, store, block("127.0.2.0/24", decision.ScopeIP, 600))
+		refusedBy("127.0.2.9", "the /24", d)
+		passes("127.0.2.5", "allowlisted")
+		passes("127.0.3.1", "outside the /24")
+		remove("127.0.2.0/24")
+		passes("127.0.2.9", "the /24 removed")
+	})
+	t.Run("an IPv6 /64, address and /120", func(t *testing.T) {
+		passes("::1", "no decision")
+		for _, c := range []struct{ client, scope string }{{"::/64", decision.ScopeIPv6Prefix64}, {"::1", decision.ScopeIP}, {"::/120", decision.ScopeIP}} {
+			d := applyOne(t, store, block(c.client, c.scope, 600))
+			refusedBy("::1", c.client, d)
+			remove(c.client)
+			passes("::1", c.client+" removed")
+		}
+	})
+	t.Run("a log decision lets the client through", func(t *testing.T) {
+		d := block("127.0.3.2", decision.ScopeIP, 600)
+		d.Action = decision.ActionLog
+		applyOne(t, store, d)
+		later := applyOne(t, store, block("127.0.3.9", decision.ScopeIP, 600)) // once it is refused, the log decision is in too
+		refusedBy("127.0.3.9", "a later block", later)
+		if r := status("127.0.3.2"); r.StatusCode != 200 {
+			t.Errorf("a client under a log decision: %d; want 200", r.StatusCode)
+		}
+	})
+	t.Run("a block lapses at its expiry", func(t *testing.T) {
+		d := applyOne(t, store, block("127.0.3.4", decision.ScopeIP, 2))
+		refusedBy("127.0.3.4", "a 2 s block", d)
+		time.Sleep(time.Until(d.Expires))
+		passes("127.0.3.4", "the block lapsed")
+	})
+	t.Run("a throttle decision is asked of enforce, and past its rate answered 429 with Retry-After", func(t *testing.T) {
+		d := block("127.0.3.5", decision.ScopeIP, 600)
+		d.Action, d.Limit = decision.ActionThrottle, 1
+		applyOne(t, store, d)
+		var r *http.Response
+		testwait.Eventually(t, 5*time.Second, "a 429", func() (bool, string) {
+			r = status("127.0.3.5")
+			return r.StatusCode == http.StatusTooManyRequests, fmt.Sprint(r.StatusCode)
+		})
+		if ra, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || ra < 1 {
+			t.Errorf("Retry-After %q; want whole seconds", r.Header.Get("Retry-After"))
+		}
+	})
 }
