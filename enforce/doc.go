@@ -14,6 +14,12 @@
 // and 403 (or 429 with Retry-After up to the decision's expiry) to refuse,
 // naming the decision in a response header for the proxy's log.
 //
+// The admin listener also serves a feed of the view (FeedPath: a snapshot,
+// then the changes, long-polled), mirrored from the Checker's OnView, for a
+// proxy that checks in itself: the nginx Lua check of examples/nginx
+// answers the common cases from it without a round trip, and asks the
+// Service the rest.
+//
 // A challenge decision is served with package challenge, as the gateway
 // serves it: a browser with a valid pass cookie for its address and route
 // is allowed, any other is sent to the challenge page, which the Service

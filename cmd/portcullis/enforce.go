@@ -24,6 +24,10 @@ gap) and answers on every request, without waiting on Redis:
 
   Envoy ext_authz v3 over gRPC on grpc_listen, with the same answers.
 
+  A feed of its view on admin (GET /v1/feed: a snapshot, then the changes,
+  long-polled), which the nginx Lua check follows to answer in nginx
+  (examples/nginx/portcullis-lua-*.conf).
+
 The client is the proxy's X-Forwarded-For (walked from the right past
 client.trusted_proxies) or X-Real-IP; the API key and user come from the
 configured headers, a key checked by its id (key_ and 8 hex digits of its
