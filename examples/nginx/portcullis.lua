@@ -40,7 +40,7 @@ local mapped = "\0\0\0\0\0\0\0\0\0\0\255\255"
 
 -- The state the follower writes and each worker reads again when "gen"
 -- changes.
-local st = { gen = false }
+local st = {}
 
 local function split(s, sep)
   local out, i = {}, 1
@@ -163,8 +163,8 @@ function _M.check()
   local gen = meta:get("gen")
   if gen ~= st.gen then load_state(gen) end
   local addr = ngx.var.binary_remote_addr
-  if not addr then return end
-  local n = #addr
+  local n = addr and #addr or 0
+  if n == 0 then return end -- a Unix socket's peer has no address to match
   if n == 16 and sub(addr, 1, 12) == mapped then addr, n = sub(addr, 13), 4 end
   if ngx.now() > (meta:get("stale_at") or 0) and fail_mode() == "closed" then
     if allowed(addr) then return end
@@ -334,6 +334,7 @@ function _M.init(o)
   }
   blocks, meta = ngx.shared[opts.blocks], ngx.shared[opts.meta]
   assert(blocks and meta, "portcullis: declare lua_shared_dict " .. opts.blocks .. " and " .. opts.meta .. " (portcullis-lua-http.conf)")
+  load_state(meta:get("gen"))
   if (ngx.worker.id() or 0) == 0 then
     local ok, err = ngx.timer.at(0, follow)
     if not ok then ngx.log(ngx.ERR, "portcullis: cannot start the feed's follower: ", err) end
