@@ -208,4 +208,22 @@ func TestNginxLuaDecisions(t *testing.T) {
 			t.Errorf("Retry-After %q; want whole seconds", r.Header.Get("Retry-After"))
 		}
 	})
+	t.Run("a challenge decision is asked of enforce, and a request for a page sent to the challenge", func(t *testing.T) {
+		d := block("127.0.3.6", decision.ScopeIP, 600)
+		d.Action = decision.ActionChallenge
+		out := applyOne(t, store, d)
+		c := clientFrom(t, "127.0.3.6")
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		var r *http.Response
+		testwait.Eventually(t, 5*time.Second, "the redirect to the challenge", func() (bool, string) {
+			r, _ = get(t, c, p.URL()+"/account?tab=1", map[string]string{"Accept": "text/html"})
+			return r.StatusCode == http.StatusFound, fmt.Sprint(r.StatusCode)
+		})
+		if loc, want := r.Header.Get("Location"), "/.portcullis/challenge?return=%2Faccount%3Ftab%3D1"; loc != want {
+			t.Errorf("Location %q; want %q", loc, want)
+		}
+		if got, want := r.Header.Get("X-Portcullis-Decision"), DecisionID("127.0.3.6", out.Expires); got != want {
+			t.Errorf("decision header %q; want %q", got, want)
+		}
+	})
 }
