@@ -293,6 +293,7 @@ func (f *feed) close() {
 	if !f.closed {
 		f.closed = true
 		close(f.wake)
+		f.wake = make(chan struct{}) // for onView to close, should a change still arrive
 	}
 }
 
