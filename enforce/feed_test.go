@@ -2,14 +2,18 @@ package enforce
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
@@ -198,3 +202,51 @@ func TestFeed(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A follower further behind than the feed's log holds gets the snapshot;
+// one within it gets the changes it missed, in order.
+func TestFeedFollowerBehindTheLog(t *testing.T) {
+	cfg := testConfig("127.0.0.1:1").WithDefaults()
+	cfg.Blocklist.FailMode = "open"
+	f := newFeed(cfg)
+	f.checker = blocklist.NewChecker(nil, cfg.checkerConfig(nil), nil)
+	f.onView(&blocklist.Snapshot{}, nil)
+	n := feedLogLen + 10
+	cs := make([]blocklist.Change, n)
+	for i := range cs {
+		cs[i] = blocklist.Change{Version: uint64(i + 1), Op: blocklist.OpStore, Client: fmt.Sprintf("10.%d.%d.%d", i>>16, i>>8&255, i&255), ExpiresMS: time.Now().Add(time.Hour).UnixMilli()}
+	}
+	f.onView(nil, cs)
+	f.onView(nil, []blocklist.Change{{Version: uint64(n + 1), Op: blocklist.OpRemove, Client: "10.0.0.1"}})
+	ask := func(since uint64) feedAnswer {
+		t.Helper()
+		w := httptest.NewRecorder()
+		f.ServeHTTP(w, httptest.NewRequest(http.MethodGet, fmt.Sprintf("%s?epoch=%s&since=%d", FeedPath, f.epoch, since), nil))
+		if w.Code != http.StatusOK {
+			t.Fatalf("since %d: %d %s", since, w.Code, w.Body)
+		}
+		lines := strings.Split(strings.TrimSuffix(w.Body.String(), "\n"), "\n")
+		head := strings.Fields(lines[0])
+		a := feedAnswer{kind: head[4], seq: head[3], lines: lines[1:]}
+		for _, l := range a.lines {
+			switch {
+			case strings.HasPrefix(l, "+ "):
+				a.plus = append(a.plus, l)
+			case strings.HasPrefix(l, "- "):
+				a.minus = append(a.minus, l)
+			}
+		}
+		return a
+	}
+	seq := uint64(n + 1)
+	if a := ask(1); a.kind != "snapshot" || len(a.plus) != n-1 || len(a.minus) != 0 {
+		t.Errorf("since 1, past the log: %s with %d + and %d - lines; want the snapshot of %d", a.kind, len(a.plus), len(a.minus), n-1)
+	}
+	a := ask(seq - 2)
+	if a.kind != "delta" || len(a.plus) != 1 || len(a.minus) != 1 || a.seq != fmt.Sprint(seq) {
+		t.Fatalf("since %d: %s, seq %s, %q %q; want the last store and the removal", seq-2, a.kind, a.seq, a.plus, a.minus)
+	}
+	if i, j := slices.Index(a.lines, a.plus[0]), slices.Index(a.lines, a.minus[0]); i > j || a.minus[0] != "- 0a000001" {
+		t.Errorf("%q; want the store, then - 0a000001", a.lines)
+	}
+}
