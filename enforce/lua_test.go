@@ -99,8 +99,11 @@ func TestNginxLuaEnforceStopped(t *testing.T) {
 		code, id := status(good, "/login")
 		return code == http.StatusForbidden && id == FailClosedID, fmt.Sprintf("%d %q", code, id)
 	})
-	if el := time.Since(stopped); el < cfg.Blocklist.MaxStaleness-time.Second {
-		t.Errorf("/login failed closed %v after enforce stopped; want no sooner than max_staleness (%v)", el, cfg.Blocklist.MaxStaleness)
+	// The view's age at the last answer counts toward max_staleness, and on
+	// a loaded machine enforce's probe may have been late: half of it is
+	// the margin.
+	if el := time.Since(stopped); el < cfg.Blocklist.MaxStaleness/2 {
+		t.Errorf("/login failed closed %v after enforce stopped; want about max_staleness (%v)", el, cfg.Blocklist.MaxStaleness)
 	}
 	if code, _ := status(listed, "/login"); code != 200 {
 		t.Errorf("stale, /login for an allowlisted client: %d; want 200", code)
