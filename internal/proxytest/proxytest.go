@@ -126,30 +126,48 @@ http {
 //
 // port is that of a listener on 127.0.0.1 the test opened and hands to
 // nginx, which takes it in place of binding its own: the config must
-// listen on exactly 127.0.0.1:port, once. The listener exists before
-// nginx starts, so nothing else can take the port.
+// listen on exactly 127.0.0.1:port, once. It may also listen [::1]:port,
+// which is handed over the same way. The listeners exist before nginx
+// starts, so nothing else can take the port.
 func StartNginx(t testing.TB, conf func(dir string, port int) string) *Proxy {
 	t.Helper()
 	bin := lookPath(t, "nginx", "nginx")
 	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	lns, err := listenLoopback()
 	if err != nil {
 		t.Fatalf("proxytest: %v", err)
 	}
-	// nginx takes a copy of the socket. The test's stays open until nginx
+	// nginx takes copies of the sockets. The test's stay open until nginx
 	// has stopped (cleanups run last first), so the port stays the test's.
-	t.Cleanup(func() { ln.Close() })
-	f, err := ln.(*net.TCPListener).File()
-	if err != nil {
-		t.Fatalf("proxytest: %v", err)
-	}
-	defer f.Close()
-	port := ln.Addr().(*net.TCPAddr).Port
+	t.Cleanup(func() {
+		for _, l := range lns {
+			l.Close()
+		}
+	})
+	port := lns[0].Addr().(*net.TCPAddr).Port
 	path := filepath.Join(dir, "nginx.conf")
 	text := conf(dir, port)
 	if !strings.Contains(text, fmt.Sprintf("listen 127.0.0.1:%d", port)) {
 		// nginx would start, hold the listener and never accept on it.
 		t.Fatalf("proxytest: the nginx config does not listen 127.0.0.1:%d, the listener handed to it", port)
+	}
+	if strings.Contains(text, fmt.Sprintf("listen [::1]:%d", port)) {
+		if len(lns) < 2 {
+			t.Fatalf("proxytest: the nginx config listens [::1]:%d, but this system has no IPv6 loopback", port)
+		}
+	} else {
+		lns = lns[:1]
+	}
+	var files []*os.File
+	env := "NGINX="
+	for _, l := range lns {
+		f, err := l.File()
+		if err != nil {
+			t.Fatalf("proxytest: %v", err)
+		}
+		defer f.Close()
+		env += strconv.Itoa(3+len(files)) + ";" // ExtraFiles start at fd 3
+		files = append(files, f)
 	}
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -162,9 +180,9 @@ func StartNginx(t testing.TB, conf func(dir string, port int) string) *Proxy {
 		t.Fatalf("proxytest: nginx -t rejects the config: %v\n%s\n%s", err, out, tail(errLog))
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.ExtraFiles = []*os.File{f}             // its fd 3
-	cmd.Env = append(os.Environ(), "NGINX=3;") // the inherited listeners' fds
-	p := &Proxy{Addr: ln.Addr().String(), Dir: dir, AccessLog: filepath.Join(dir, "access.log"), log: errLog}
+	cmd.ExtraFiles = files
+	cmd.Env = append(os.Environ(), env) // the inherited listeners' fds
+	p := &Proxy{Addr: lns[0].Addr().String(), Dir: dir, AccessLog: filepath.Join(dir, "access.log"), log: errLog}
 	pidFile := filepath.Join(dir, "nginx.pid")
 	if err := p.run(t, cmd, "nginx", true, func() (bool, error) {
 		// nginx writes its pid file once its configuration is loaded and
@@ -176,6 +194,37 @@ func StartNginx(t testing.TB, conf func(dir string, port int) string) *Proxy {
 		t.Fatalf("proxytest: %v", err)
 	}
 	return p
+}
+
+// listenLoopback listens on 127.0.0.1:0 and, where the system has an IPv6
+// loopback, on [::1] at the same port, for the configs that listen on
+// both. When that port is taken on ::1 it tries another.
+func listenLoopback() ([]*net.TCPListener, error) {
+	for range 10 {
+		l4, l6, err := loopbackPair()
+		switch {
+		case err == nil:
+			return []*net.TCPListener{l4, l6}, nil
+		case errors.Is(err, syscall.EADDRINUSE):
+			l4.Close()
+		case l4 != nil: // no IPv6
+			return []*net.TCPListener{l4}, nil
+		default:
+			return nil, err
+		}
+	}
+	return nil, errors.New("no port was free on both 127.0.0.1 and ::1 in 10 tries")
+}
+
+// loopbackPair listens on 127.0.0.1:0 and on [::1] at the port it got.
+// When only the first succeeds, it returns that listener with the error.
+func loopbackPair() (l4, l6 *net.TCPListener, err error) {
+	l4, err = net.ListenTCP("tcp4", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		return nil, nil, err
+	}
+	l6, err = net.ListenTCP("tcp6", &net.TCPAddr{IP: net.IPv6loopback, Port: l4.Addr().(*net.TCPAddr).Port})
+	return l4, l6, err
 }
 
 // StartCaddy starts Caddy with the Caddyfile caddyfile(dir) returns, after

@@ -95,15 +95,19 @@ func TestStartNginx(t *testing.T) {
 		addr string
 		pids []int
 	)
-	t.Run("nginx serves on the listener the test handed it and binds none of its own", func(t *testing.T) {
+	t.Run("nginx serves on the listeners the test handed it and binds none of its own", func(t *testing.T) {
+		var v6 string
 		p := StartNginx(t, func(dir string, port int) string {
-			return NginxSite(dir, fmt.Sprintf("server {\n listen 127.0.0.1:%d;\n location / { return 200 \"hello\\n\"; }\n}\n", port))
+			v6 = fmt.Sprintf("[::1]:%d", port)
+			return NginxSite(dir, fmt.Sprintf("server {\n listen 127.0.0.1:%d;\n listen %s;\n location / { return 200 \"hello\\n\"; }\n}\n", port, v6))
 		})
 		addr = p.Addr
-		if got := get(t, p.URL()+"/"); got != "hello\n" {
-			t.Fatalf("body = %q", got)
+		for _, url := range []string{p.URL(), "http://" + v6} {
+			if got := get(t, url+"/"); got != "hello\n" {
+				t.Fatalf("%s: body = %q", url, got)
+			}
 		}
-		// The master and its worker hold the one inherited socket, and
+		// The master and its worker hold the two inherited sockets, and
 		// listen on nothing else.
 		pids = append(pids, p.cmd.Process.Pid)
 		kids, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", p.cmd.Process.Pid, p.cmd.Process.Pid))
@@ -117,11 +121,11 @@ func TestStartNginx(t *testing.T) {
 		}
 		for _, pid := range pids {
 			got, err := listening(pid)
-			if err != nil || len(got) != 1 || got[0].String() != p.Addr {
-				t.Errorf("process %d listens on %v (%v), want only %s", pid, got, err, p.Addr)
+			if err != nil || len(got) != 2 || got[0].String() != p.Addr || got[1].String() != v6 {
+				t.Errorf("process %d listens on %v (%v), want only %s and %s", pid, got, err, p.Addr, v6)
 			}
 		}
-		if log := p.Log(); !strings.Contains(log, `using inherited sockets from "3;"`) {
+		if log := p.Log(); !strings.Contains(log, `using inherited sockets from "3;4;"`) {
 			t.Errorf("nginx's log does not say it took the inherited socket:\n%s", log)
 		}
 	})
