@@ -14,6 +14,11 @@ const (
 // 32, so that a client's template can be compared with an endpoint's
 // without the method.
 func EndpointKey(method, path []byte) uint64 {
+	return endpointKey(method, features.TemplateHash(path))
+}
+
+// endpointKey is EndpointKey of a path whose template hash is tmpl.
+func endpointKey(method []byte, tmpl uint32) uint64 {
 	h := uint32(2166136261)
 	for _, c := range method {
 		if 'a' <= c && c <= 'z' {
@@ -21,7 +26,7 @@ func EndpointKey(method, path []byte) uint64 {
 		}
 		h = (h ^ uint32(c)) * 16777619
 	}
-	return uint64(h)<<32 | uint64(features.TemplateHash(path))
+	return uint64(h)<<32 | uint64(tmpl)
 }
 
 // TemplateOf returns the template part of an endpoint key.

@@ -293,8 +293,15 @@ func (t *Tracker) normOf(key uint64) *EndpointNorm {
 // baseline of its own: its requests count, but never as a new, failing or
 // repeating address. It allocates nothing unless a campaign opens.
 func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
+	return t.ObserveHashed(rec, features.TemplateHash(rec.Path), features.PathHash(rec.Path), m, known)
+}
+
+// ObserveHashed is Observe of a record whose path's template hash
+// (features.TemplateHash) and hash (features.PathHash) are known already,
+// as the client's features have them.
+func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, m *Member, known bool) Event {
 	ts := rec.TS
-	ev := Event{Endpoint: EndpointKey(rec.Method, rec.Path), Failed: Failed(rec.Status)}
+	ev := Event{Endpoint: endpointKey(rec.Method, tmpl), Failed: Failed(rec.Status)}
 	ev.New = m.n == 0 && !known
 	if m.n == 0 {
 		// A client's networks and user-agent family are taken from its
@@ -302,7 +309,7 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 		m.net[0], m.net[1], _ = networks(rec.ClientIP)
 		m.ua = uaFamily(rec.UserAgent)
 	}
-	sig := m.Observe(ts, ev.Endpoint, features.PathHash(rec.Path), ev.Failed)
+	sig := m.Observe(ts, ev.Endpoint, path, ev.Failed)
 	if t.siteFirst == 0 {
 		t.siteFirst = ts
 	}

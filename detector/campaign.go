@@ -44,7 +44,8 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 		return nil
 	}
 	s := &c.Ext
-	ev := k.tr.Observe(rec, &s.camp, s.allowed || s.ident != nil)
+	tmpl, path := c.Latest()
+	ev := k.tr.ObserveHashed(rec, tmpl, path, &s.camp, s.allowed || s.ident != nil)
 	if k.learn != nil {
 		k.learn.Observe(rec.TS, &ev, rec.Method, rec.Path, rec.ReqBytes)
 	}

@@ -263,6 +263,14 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged bool) {
 	}
 }
 
+// Latest returns the template hash (TemplateHash) and the path hash
+// (PathHash) of the client's latest request, so that a later stage need
+// not hash the path again.
+func (c *Client[E]) Latest() (template, path uint32) {
+	i := (int(c.pos) + ring - 1) % ring
+	return c.templates[i], c.paths[i]
+}
+
 // remember puts the request in the ring of the client's last requests.
 func (c *Client[E]) remember(r *ingest.Record, ph, uh uint32) {
 	c.paths[c.pos] = ph
@@ -380,33 +388,34 @@ func (c *Client[E]) templateStats() (entropy, sweep float64) {
 	if n <= 1 {
 		return 0, 0
 	}
-	var seen [ring]bool
+	ts := c.templates[:n]
+	var seen uint32
 	top, topCount := uint32(0), 0
-	for i := 0; i < n; i++ {
-		if seen[i] {
+	for i, t := range ts {
+		if seen&(1<<i) != 0 {
 			continue
 		}
 		k := 1
 		for j := i + 1; j < n; j++ {
-			if !seen[j] && c.templates[j] == c.templates[i] {
-				seen[j] = true
+			if ts[j] == t {
+				seen |= 1 << j
 				k++
 			}
 		}
-		p := float64(k) / float64(n)
-		entropy -= p * math.Log2(p)
+		entropy += negPLogP[n][k]
 		if k > topCount {
-			top, topCount = c.templates[i], k
+			top, topCount = t, k
 		}
 	}
 	distinct := 0
-	for i := 0; i < n; i++ {
-		if c.templates[i] != top {
+	ps := c.paths[:n]
+	for i, t := range ts {
+		if t != top {
 			continue
 		}
 		dup := false
 		for j := 0; j < i; j++ {
-			if c.templates[j] == top && c.paths[j] == c.paths[i] {
+			if ps[j] == ps[i] && ts[j] == top {
 				dup = true
 				break
 			}
@@ -417,3 +426,15 @@ func (c *Client[E]) templateStats() (entropy, sweep float64) {
 	}
 	return entropy, float64(distinct) / (float64(n) + ratioPrior)
 }
+
+// negPLogP[n][k] is -p log2 p for p = k/n: one term of the entropy of n
+// remembered templates, k of them alike.
+var negPLogP = func() (t [ring + 1][ring + 1]float64) {
+	for n := 1; n <= ring; n++ {
+		for k := 1; k <= n; k++ {
+			p := float64(k) / float64(n)
+			t[n][k] = -(p * math.Log2(p))
+		}
+	}
+	return t
+}()

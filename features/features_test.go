@@ -2,6 +2,7 @@ package features
 
 import (
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"strconv"
 	"strings"
@@ -373,6 +374,68 @@ func TestPayloadMarkerMatchesAScanOfTheList(t *testing.T) {
 		got, _ := PayloadMarker([]byte(p), nil)
 		if want := scan([]byte(p)); got != want {
 			t.Errorf("PayloadMarker(%q) = %d, want %d", p, got, want)
+		}
+	}
+}
+
+// TestTemplateStatsByDefinition checks templateStats against its
+// definition, computed plainly with a map, on random rings: the entropy of
+// the templates, summed over them in the order each first appears, and
+// the distinct paths of the first of the most used templates.
+func TestTemplateStatsByDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, d := range []int{1, 2, 5, 30, 1000} {
+		for _, pd := range []int{1, 3, 1000} {
+			for range 200 {
+				var c Client[struct{}]
+				c.events = uint32(r.IntN(2 * ring))
+				for j := range ring {
+					c.templates[j], c.paths[j] = uint32(r.IntN(d)), uint32(r.IntN(pd))
+				}
+				n := int(min(c.events, ring))
+				var wantE, wantS float64
+				if n > 1 {
+					count, order := map[uint32]int{}, []uint32{}
+					for _, tm := range c.templates[:n] {
+						if count[tm] == 0 {
+							order = append(order, tm)
+						}
+						count[tm]++
+					}
+					top := order[0]
+					for _, tm := range order {
+						p := float64(count[tm]) / float64(n)
+						wantE -= p * math.Log2(p)
+						if count[tm] > count[top] {
+							top = tm
+						}
+					}
+					paths := map[uint32]bool{}
+					for i, tm := range c.templates[:n] {
+						if tm == top {
+							paths[c.paths[i]] = true
+						}
+					}
+					wantS = float64(len(paths)) / (float64(n) + ratioPrior)
+				}
+				if e, s := c.templateStats(); e != wantE || s != wantS {
+					t.Fatalf("templates %v paths %v (n %d): got %v, %v; want %v, %v", c.templates[:n], c.paths[:n], n, e, s, wantE, wantS)
+				}
+			}
+		}
+	}
+}
+
+func TestLatestIsTheLatestRequestsHashes(t *testing.T) {
+	tb := NewTable[struct{}](Config{})
+	for i := range 2*ring + 3 {
+		p := "/items/" + strconv.Itoa(i) + "?page=" + strconv.Itoa(i%4)
+		if i%5 == 0 {
+			p = "/login"
+		}
+		c := tb.Observe([]byte("a"), "ip", rec(float64(i), "GET", p, 200))
+		if tm, ph := c.Latest(); tm != TemplateHash([]byte(p)) || ph != PathHash([]byte(p)) {
+			t.Fatalf("request %d (%s): Latest() = %x, %x; want %x, %x", i, p, tm, ph, TemplateHash([]byte(p)), PathHash([]byte(p)))
 		}
 	}
 }
