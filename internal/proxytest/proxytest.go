@@ -155,7 +155,8 @@ func StartNginx(t testing.TB, conf func(dir string, port int) string) *Proxy {
 		if len(lns) < 2 {
 			t.Fatalf("proxytest: the nginx config listens [::1]:%d, but this system has no IPv6 loopback", port)
 		}
-	} else {
+	} else if len(lns) == 2 {
+		lns[1].Close() // unused: nginx would hold it without serving it
 		lns = lns[:1]
 	}
 	var files []*os.File

@@ -140,6 +140,23 @@ func TestStartNginx(t *testing.T) {
 			t.Errorf("%s still accepts connections", addr)
 		}
 	})
+	t.Run("a config on 127.0.0.1 only leaves ::1 alone", func(t *testing.T) {
+		var port int
+		p := StartNginx(t, func(dir string, pt int) string {
+			port = pt
+			return NginxSite(dir, fmt.Sprintf("server {\n listen 127.0.0.1:%d;\n location / { return 200 \"hello\\n\"; }\n}\n", pt))
+		})
+		if got := get(t, p.URL()+"/"); got != "hello\n" {
+			t.Fatalf("body = %q", got)
+		}
+		if got, err := listening(p.cmd.Process.Pid); err != nil || len(got) != 1 || got[0].String() != p.Addr {
+			t.Errorf("nginx listens on %v (%v), want only %s", got, err, p.Addr)
+		}
+		if c, err := net.DialTimeout("tcp6", fmt.Sprintf("[::1]:%d", port), time.Second); err == nil {
+			c.Close()
+			t.Errorf("[::1]:%d accepts connections", port)
+		}
+	})
 	t.Run("a config that does not listen on the handed port fails the start and says so", func(t *testing.T) {
 		// nginx -t takes it, and nginx would start, never accepting on the
 		// handed listener.
