@@ -126,6 +126,7 @@ func NewPipeline(cfg Config, m *models.Model) (*Pipeline, error) {
 	}
 	if m != nil {
 		p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
+		p.table.SetLargeSize(m.LargeSize)
 	}
 	return p, nil
 }
@@ -137,6 +138,7 @@ func (p *Pipeline) Model() *models.Model { return p.model }
 func (p *Pipeline) SetModel(m *models.Model) {
 	p.model = m
 	p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
+	p.table.SetLargeSize(m.LargeSize)
 	if p.camps != nil {
 		p.camps.tr.SetNorms(campaignNorms(m))
 	}
@@ -175,7 +177,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 		p.calibrating(c, &p.vec, payload)
 		return nil
 	}
-	p.model.Judge(&p.vec, payload, s.ident, &p.res)
+	p.model.Judge(&p.vec, payload, c.Large(), s.ident, &p.res)
 	// Most clients never reach the volume limit: spare them counting URLs
 	// and reading their user agent.
 	if p.model.Volume.Reached(&p.vec) {

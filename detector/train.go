@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -192,6 +193,8 @@ type sampler struct {
 	rates      *limits.Learner
 	tmpl       []byte
 	camps      *campaign.Trainer
+	largest    map[string]int64 // each client's largest request, for those that sent a body
+	keyBuf     []byte
 	summary    models.TrainingSummary
 }
 
@@ -206,7 +209,8 @@ func sample(ctx context.Context, srcs []Source, cfg TrainConfig) (*sampler, erro
 		idents: map[string]*trainStats{}, keys: map[string]*trainStats{},
 		byKey: cfg.Pipeline.Identity != ingest.IdentityAPIKey,
 		from:  int64(math.MaxInt64), to: int64(math.MinInt64),
-		rates: limits.NewLearner(limits.Config{}),
+		rates:   limits.NewLearner(limits.Config{}),
+		largest: map[string]int64{},
 	}
 	p.observe = s.observe
 	p.table.OnEvict = func(c *Client, _ bool) { s.keep(c) }
@@ -236,6 +240,12 @@ func sample(ctx context.Context, srcs []Source, cfg TrainConfig) (*sampler, erro
 
 // observe feeds every record to the per-endpoint limits.
 func (s *sampler) observe(rec *ingest.Record) {
+	if rec.ReqBytes > 0 {
+		s.keyBuf, _ = s.p.cfg.Identity.Key(s.keyBuf[:0], rec)
+		if v, ok := s.largest[string(s.keyBuf)]; !ok || rec.ReqBytes > v {
+			s.largest[string(s.keyBuf)] = rec.ReqBytes
+		}
+	}
 	s.tmpl = features.Template(s.tmpl[:0], rec.Path)
 	switch {
 	case len(rec.APIKey) > 0:
@@ -342,6 +352,7 @@ func (s *sampler) fit() (*models.Model, error) {
 	m.SetVolumeLimit(s.volumePeaks(m), cfg.Model)
 	m.SetMarkerWeights(s.p.table.MarkerClients(), s.summary.Events)
 	m.FitFeatureTails(s.clientHigh)
+	m.LargeSize = models.LargeSize(slices.Collect(maps.Values(s.largest)), s.summary.Clients)
 	if s.camps != nil {
 		m.Campaigns = s.camps.Norms()
 	}
@@ -424,6 +435,7 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 			ps.high[i] = max(ps.high[i], x)
 		}
 		ps.high[models.SignalPayload] = max(ps.high[models.SignalPayload], payload)
+		ps.high[models.SignalLarge] = max(ps.high[models.SignalLarge], math.Log1p(c.Large()))
 		ps.high[models.SignalForest] = max(ps.high[models.SignalForest], m.Forest.Score(pt[:]))
 	}
 	done := func(c *Client) {

@@ -46,8 +46,9 @@ type Client[E any] struct {
 
 	short float64 // decayed count, TauShort
 	c     counters
-	// refusedS is the refused count decayed with TauSustained.
-	refusedS float64
+	// refusedS is the refused count decayed with TauSustained, and large
+	// the count of large requests (see Table.SetLargeSize).
+	refusedS, large float64
 
 	gapMean, gapSq float64 // EWMA of the gap (s) and of its square
 
@@ -190,6 +191,7 @@ func (c *Client[E]) advance(ts int64) {
 		c.short *= powi(dl, shortPerLong)
 		c.c.decay(dl)
 		c.refusedS *= dsus
+		c.large *= dsus
 	}
 	if c.events == 1 {
 		c.gapMean, c.gapSq = dt, dt*dt
@@ -262,6 +264,10 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged bool) {
 		c.c.errs++
 	}
 }
+
+// Large returns the client's large requests (see Table.SetLargeSize)
+// over the last ~10 min (decayed count, TauSustained).
+func (c *Client[E]) Large() float64 { return c.large }
 
 // Latest returns the template hash (TemplateHash) and the path hash
 // (PathHash) of the client's latest request, so that a later stage need

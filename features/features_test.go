@@ -439,3 +439,24 @@ func TestLatestIsTheLatestRequestsHashes(t *testing.T) {
 		}
 	}
 }
+
+func TestLargeRequestsAreCountedAndDecay(t *testing.T) {
+	tb := NewTable[struct{}](Config{})
+	send := func(sec float64, size int64) *Client[struct{}] {
+		r := rec(sec, "POST", "/upload", 201)
+		r.ReqBytes = size
+		return tb.Observe([]byte("a"), "ip", r)
+	}
+	if c := send(0, 1<<30); c.Large() != 0 {
+		t.Errorf("without a large size, Large() = %v, want 0", c.Large())
+	}
+	tb.SetLargeSize(1000)
+	send(1, 999)
+	send(1, 1000)
+	if c := send(1, 5000); c.Large() != 2 {
+		t.Errorf("Large() = %v after 999, 1000 and 5000 bytes at a large size of 1000, want 2", c.Large())
+	}
+	if c := send(1+TauSustained, 10); math.Abs(c.Large()-2/math.E) > 1e-9 {
+		t.Errorf("Large() = %v after TauSustained, want 2/e", c.Large())
+	}
+}

@@ -75,6 +75,7 @@ type Table[E any] struct {
 	// weights are the payload markers' weights (nil: 1 each), and
 	// markerClients counts the clients that sent each marker.
 	weights       []float64
+	largeSize     int64 // see SetLargeSize
 	markerClients [NumMarkers]int64
 
 	// OnEvict, if set, is called with a client just before its state is
@@ -119,8 +120,15 @@ func (t *Table[E]) Observe(key []byte, scope string, r *ingest.Record) *Client[E
 	if c.observe(r, m, w) {
 		t.markerClients[m]++
 	}
+	if t.largeSize > 0 && r.ReqBytes >= t.largeSize {
+		c.large++
+	}
 	return c
 }
+
+// SetLargeSize sets the request size, in bytes, from which a request
+// counts as large (see Client.Large); 0 counts none.
+func (t *Table[E]) SetLargeSize(bytes int64) { t.largeSize = bytes }
 
 // SetMarkerWeights sets the weight each payload marker adds to a client's
 // payload evidence (see Client.Payload), by marker index; nil weighs each 1.

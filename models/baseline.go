@@ -121,7 +121,9 @@ type IdentityBaseline struct {
 	// MaxPayload its highest payload evidence.
 	MaxScore   float64 `json:"max_score"`
 	MaxPayload float64 `json:"max_payload,omitempty"`
-	Events     int64   `json:"events"`
+	// MaxLarge is its highest count of large requests, as log1p.
+	MaxLarge float64 `json:"max_large,omitempty"`
+	Events   int64   `json:"events"`
 }
 
 // highest returns the highest value of signal i the client had while it
@@ -133,6 +135,8 @@ func (b *IdentityBaseline) highest(i int) float64 {
 		return b.MaxPayload
 	case SignalForest:
 		return b.MaxScore
+	case SignalLarge:
+		return b.MaxLarge
 	}
 	return b.High[i]
 }
@@ -146,4 +150,5 @@ func (b *IdentityBaseline) NotePeaks(p *SignalPeaks) {
 	}
 	b.MaxScore = max(b.MaxScore, p[SignalForest])
 	b.MaxPayload = max(b.MaxPayload, p[SignalPayload])
+	b.MaxLarge = max(b.MaxLarge, p[SignalLarge])
 }

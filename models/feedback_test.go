@@ -18,7 +18,7 @@ func TestApplyFeedbackClearsWhatTheOperatorCleared(t *testing.T) {
 	busy[features.Rate] = 3
 	busy[features.RefusedCount] = 40
 	var r Result
-	m.Judge(&busy, 0, nil, &r)
+	m.Judge(&busy, 0, 0, nil, &r)
 	if r.Score < m.Threshold {
 		t.Fatalf("the client to clear scores %.2f, under the threshold %.2f; the test needs one that is blocked", r.Score, m.Threshold)
 	}
@@ -27,7 +27,7 @@ func TestApplyFeedbackClearsWhatTheOperatorCleared(t *testing.T) {
 	before := m.Tails
 	m.ApplyFeedback(nil, peaksOf(m, []features.Vector{busy}), 1)
 
-	m.Judge(&busy, 0, nil, &r)
+	m.Judge(&busy, 0, 0, nil, &r)
 	if r.Score >= m.Threshold-ClearMargin+1e-9 {
 		t.Errorf("the cleared client scores %.2f after feedback; want at most the threshold %.2f less %v", r.Score, m.Threshold, ClearMargin)
 	}
@@ -45,7 +45,7 @@ func TestApplyFeedbackClearsWhatTheOperatorCleared(t *testing.T) {
 			t.Errorf("the tail of %s was narrowed", SignalName(i))
 		}
 	}
-	m.Judge(&flood, 0, nil, &r)
+	m.Judge(&flood, 0, 0, nil, &r)
 	if r.Score < m.Threshold {
 		t.Errorf("a flood at ten times the cleared client's rate scores %.2f after feedback, under the threshold %.2f", r.Score, m.Threshold)
 	}
@@ -78,11 +78,11 @@ func TestApplyFeedbackExcusesAClientTheRecordingJudged(t *testing.T) {
 	before := m.Tails
 	m.ApplyFeedback(map[string]SignalPeaks{"198.51.100.77": peaksOf(m, []features.Vector{busy})[0]}, nil, 1)
 	var r Result
-	m.Judge(&busy, 0, m.Identity("198.51.100.77", nil), &r)
+	m.Judge(&busy, 0, 0, m.Identity("198.51.100.77", nil), &r)
 	if r.Score >= m.Threshold {
 		t.Errorf("the cleared client scores %.2f with its baseline, threshold %.2f", r.Score, m.Threshold)
 	}
-	m.Judge(&busy, 0, m.Identity("198.51.100.78", nil), &r)
+	m.Judge(&busy, 0, 0, m.Identity("198.51.100.78", nil), &r)
 	if r.Score < m.Threshold {
 		t.Errorf("another client like the cleared one scores %.2f, under the threshold %.2f", r.Score, m.Threshold)
 	}

@@ -126,6 +126,11 @@ type Model struct {
 	// PayloadEvidence).
 	MarkerWeights map[string]float64 `json:"marker_weights"`
 	markerW       []float64
+	// LargeSize is the request size, in bytes, from which a request counts
+	// as large (features.Table.SetLargeSize): the largest request of the
+	// client at the 99th percentile of training clients, at least
+	// MinLargeSize. 0 (a model from an older build) counts none.
+	LargeSize int64 `json:"large_size,omitempty"`
 
 	// Threshold is the surprise (in decimal digits) at or above which a
 	// client is blocked; see Calibration for how the budget set it.
@@ -230,17 +235,20 @@ type modelFile struct {
 const (
 	SignalPayload = features.NumFeatures     // payload evidence (see PayloadEvidence)
 	SignalForest  = features.NumFeatures + 1 // the isolation forest's score
-	NumSignals    = features.NumFeatures + 2
+	SignalLarge   = features.NumFeatures + 2 // large requests over ~10 min (see LargeSize)
+	NumSignals    = features.NumFeatures + 3
 )
 
-// SignalName names signal i: a feature name, "payload_evidence" or
-// "isolation".
+// SignalName names signal i: a feature name, "payload_evidence",
+// "isolation" or "large_requests_10m".
 func SignalName(i int) string {
 	switch i {
 	case SignalPayload:
 		return "payload_evidence"
 	case SignalForest:
 		return "isolation"
+	case SignalLarge:
+		return "large_requests_10m"
 	}
 	return features.Specs()[i].Name
 }
@@ -282,6 +290,8 @@ func signalMinScale(i int) float64 {
 		return 1 / math.Ln10
 	case SignalForest:
 		return 0.02
+	case SignalLarge:
+		return largeMinScale
 	}
 	return features.Specs()[i].MinScale
 }
@@ -394,10 +404,11 @@ type Result struct {
 // and a client with none past the ninetieth percentile has none to add.
 const ForestGate = 1.0
 
-// Judge judges v, whose payload evidence is payload (PayloadEvidence), for
-// a client with history ident (nil if the client is not known from
+// Judge judges v, whose payload evidence is payload (PayloadEvidence) and
+// whose count of large requests is large (features.Client.Large), for a
+// client with history ident (nil if the client is not known from
 // training), into r. It allocates nothing.
-func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseline, r *Result) {
+func (m *Model) Judge(v *features.Vector, payload, large float64, ident *IdentityBaseline, r *Result) {
 	var p Point
 	Transform(v, &p)
 	*r = Result{Known: ident != nil}
@@ -412,6 +423,8 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 		top = max(top, s)
 	}
 	sur[SignalPayload] = m.excused(SignalPayload, payload, ident)
+	lx := math.Log1p(large)
+	sur[SignalLarge] = m.excused(SignalLarge, lx, ident)
 	if top >= ForestGate {
 		r.Scored = true
 		r.Forest = m.Forest.Score(p[:])
@@ -437,6 +450,11 @@ func (m *Model) Judge(v *features.Vector, payload float64, ident *IdentityBaseli
 			x.Value, x.Beyond = payload, m.Tails[k].Beyond(payload)
 			if ident != nil {
 				x.Typical = ident.MaxPayload
+			}
+		case SignalLarge:
+			x.Value, x.Beyond = large, m.Tails[k].Beyond(lx)
+			if ident != nil {
+				x.Typical = math.Expm1(ident.MaxLarge)
 			}
 		case SignalForest:
 			// Typical: the knot nearest the median (share 10^-0.25).

@@ -97,7 +97,7 @@ func TestJudge(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var r Result
-			m.Judge(&tt.v, 0, tt.ident, &r)
+			m.Judge(&tt.v, 0, 0, tt.ident, &r)
 			if block := r.Score >= m.Threshold; block != tt.wantBlock {
 				t.Fatalf("block = %v (surprise %.2f, threshold %.2f, reasons %+v), want %v", r.Score >= m.Threshold, r.Score, m.Threshold, r.Reasons[:r.NReasons], tt.wantBlock)
 			}
@@ -113,7 +113,7 @@ func TestJudgeReasonSaysHowRare(t *testing.T) {
 	v := population(1, 99)[0]
 	v[features.Rate] = 60
 	var r Result
-	m.Judge(&v, 0, nil, &r)
+	m.Judge(&v, 0, 0, nil, &r)
 	if r.NReasons == 0 {
 		t.Fatal("no reason")
 	}
@@ -134,7 +134,7 @@ func TestJudgeDoesNotAllocate(t *testing.T) {
 	v := population(1, 3)[0]
 	v[features.Rate] = 100
 	var r Result
-	if a := testing.AllocsPerRun(100, func() { m.Judge(&v, 3, nil, &r) }); a != 0 {
+	if a := testing.AllocsPerRun(100, func() { m.Judge(&v, 3, 0, nil, &r) }); a != 0 {
 		t.Errorf("Judge allocates %v times, want 0", a)
 	}
 }
@@ -160,7 +160,7 @@ func TestCalibrationBlocksAboutTheBudget(t *testing.T) {
 	blocked := 0
 	var r Result
 	for i := range fresh {
-		m.Judge(&fresh[i], 0, nil, &r)
+		m.Judge(&fresh[i], 0, 0, nil, &r)
 		if r.Score >= m.Threshold {
 			blocked++
 		}
@@ -195,7 +195,7 @@ func TestCalibrateResistsHiddenAttacks(t *testing.T) {
 	flood := population(1, 99)[0]
 	flood[features.Rate], flood[features.Volume] = 25, 600
 	var r Result
-	m.Judge(&flood, 0, nil, &r)
+	m.Judge(&flood, 0, 0, nil, &r)
 	if r.Score < m.Threshold {
 		t.Errorf("a flood like the hidden ones scores %.2f, threshold %.2f", r.Score, m.Threshold)
 	}
@@ -398,5 +398,72 @@ func TestModelFile(t *testing.T) {
 				t.Errorf("err = %v, want %v", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestLargeSize(t *testing.T) {
+	sizes := make([]int64, 0, 300)
+	for i := range 300 {
+		sizes = append(sizes, int64(1+i)<<20) // 1 MiB to 300 MiB
+	}
+	// 1,000 clients, 300 of them with a body: one in a hundred is the
+	// tenth largest, whatever a few uploading attackers send.
+	if got, want := LargeSize(slices.Clone(sizes), 1000), int64(291)<<20; got != want {
+		t.Errorf("LargeSize = %d, want %d (the tenth largest)", got, want)
+	}
+	attacks := append(slices.Clone(sizes), 5<<30, 5<<30, 5<<30)
+	if got, want := LargeSize(attacks, 1003), int64(293)<<20; got != want {
+		t.Errorf("with three attackers among 1,003 clients, LargeSize = %d, want %d", got, want)
+	}
+	if got := LargeSize([]int64{1 << 30}, 1000); got != MinLargeSize {
+		t.Errorf("one body among 1,000 clients: LargeSize = %d, want MinLargeSize", got)
+	}
+	if got := LargeSize([]int64{100, 200, 300}, 3); got != MinLargeSize {
+		t.Errorf("small bodies: LargeSize = %d, want at least MinLargeSize", got)
+	}
+}
+
+// TestJudgeCountsLargeRequests: when one client in a hundred sent one
+// large request in training, a dozen in minutes decides alone, a couple
+// do not, and a known client that sent as many in training is excused.
+func TestJudgeCountsLargeRequests(t *testing.T) {
+	pop := population(4000, 1)
+	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := make([]Point, len(pop))
+	for i := range pop {
+		Transform(&pop[i], &pts[i])
+	}
+	m.FitFeatureTails(pts)
+	peaks := peaksOf(m, pop)
+	for i := range peaks {
+		switch {
+		case i%100 == 0:
+			peaks[i][SignalLarge] = math.Log1p(1)
+		case i%1000 == 1:
+			peaks[i][SignalLarge] = math.Log1p(2)
+		}
+	}
+	m.Calibrate(peaks, TrainConfig{})
+	v := pop[5]
+	var r Result
+	m.Judge(&v, 0, 12, nil, &r)
+	if r.Score < m.Threshold || r.NReasons == 0 || r.Reasons[0].Signal != SignalLarge || r.Reasons[0].Value != 12 {
+		t.Errorf("12 large requests: score %.2f (threshold %.2f), reasons %+v; want large_requests_10m past the threshold", r.Score, m.Threshold, r.Reasons[:r.NReasons])
+	}
+	if SignalName(r.Reasons[0].Signal) != "large_requests_10m" {
+		t.Errorf("the signal is named %q", SignalName(r.Reasons[0].Signal))
+	}
+	m.Judge(&v, 0, 2, nil, &r)
+	if r.Score >= m.Threshold {
+		t.Errorf("2 large requests: score %.2f, past the threshold %.2f", r.Score, m.Threshold)
+	}
+	known := knownAs(v)
+	known.MaxLarge = math.Log1p(12)
+	m.Judge(&v, 0, 12, known, &r)
+	if r.Score >= m.Threshold {
+		t.Errorf("12 large requests from a client that sent 12 in training: score %.2f, past the threshold %.2f", r.Score, m.Threshold)
 	}
 }

@@ -174,6 +174,29 @@ func (m *Model) FitFeatureTails(peaks []Point) {
 	}
 }
 
+// MinLargeSize is the least size of a large request (see
+// Model.LargeSize): 64 KiB, more than an ordinary API call sends.
+const MinLargeSize = 64 << 10
+
+// largeShare is the share of training clients whose largest request
+// reaches Model.LargeSize: an upload of that size is something one client
+// in a hundred does now and then, and many of them in minutes is not.
+const largeShare = 0.01
+
+// LargeSize returns Model.LargeSize for a training recording of clients
+// clients, of which those that sent a body sent largest requests of
+// sizes bytes: the size that the largest request of a share largeShare
+// of the clients reaches, at least MinLargeSize. Each client counts once,
+// so an attack that uploads all day weighs as one client. It sorts sizes.
+func LargeSize(sizes []int64, clients int64) int64 {
+	k := int64(math.Ceil(largeShare * float64(clients))) // rank from the top
+	if k < 1 || int64(len(sizes)) < k {
+		return MinLargeSize
+	}
+	slices.Sort(sizes)
+	return max(sizes[int64(len(sizes))-k], MinLargeSize)
+}
+
 // countMinScale is the smallest fall-off spread of a counted feature's
 // tail (see Tail.Counted), in events: each event past the cut at least
 // divides the share of clients by e.
@@ -198,6 +221,10 @@ func (m *Model) Calibrate(peaks []SignalPeaks, cfg TrainConfig) {
 	for i := features.NumFeatures; i < NumSignals; i++ {
 		for j := range peaks {
 			col[j] = peaks[j][i]
+		}
+		if i == SignalLarge {
+			m.Tails[i] = FitCountTail(col, largeMinScale)
+			continue
 		}
 		m.Tails[i] = FitTail(col, signalMinScale(i))
 	}
@@ -238,3 +265,7 @@ func (m *Model) Calibrate(peaks []SignalPeaks, cfg TrainConfig) {
 	}
 	m.Calibration = c
 }
+
+// largeMinScale is the smallest fall-off spread of the large requests'
+// tail, in requests.
+const largeMinScale = 0.5
