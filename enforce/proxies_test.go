@@ -83,9 +83,9 @@ func startNginx(t testing.TB, s *Service) *proxytest.Proxy {
 func startCaddy(t testing.TB, s *Service) *proxytest.Proxy {
 	t.Helper()
 	app := backend(t)
-	return proxytest.StartCaddy(t, func(dir string, port int) string {
+	return proxytest.StartCaddy(t, func(dir string) string {
 		site := proxytest.Replace(t, "Caddyfile", readExample(t, "caddy/Caddyfile"),
-			":8080 {", fmt.Sprintf(":%d {\n\tbind 127.0.0.1", port),
+			":8080 {", ":0 {\n\tbind 127.0.0.1",
 			"127.0.0.1:9180", s.Addr().String(),
 			"127.0.0.1:3000", app)
 		// The admin endpoint would listen on a fixed port; tests run side by side.

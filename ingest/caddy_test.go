@@ -138,11 +138,11 @@ func BenchmarkParseCaddy(b *testing.B) {
 // and reads the access log it wrote, auto-detected, so the field mapping
 // is checked against the server rather than against samples.
 func TestReadsTheAccessLogRealCaddyWrites(t *testing.T) {
-	p := proxytest.StartCaddy(t, func(dir string, port int) string {
+	p := proxytest.StartCaddy(t, func(dir string) string {
 		return fmt.Sprintf(`{
 	admin off
 }
-:%d {
+:0 {
 	bind 127.0.0.1
 	log {
 		output file %s/access.log
@@ -151,7 +151,7 @@ func TestReadsTheAccessLogRealCaddyWrites(t *testing.T) {
 	respond /api/* "created" 201
 	respond "hello" 200
 }
-`, port, dir)
+`, dir)
 	})
 	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.9")}}
 	c := &http.Client{Transport: &http.Transport{DialContext: d.DialContext}, Timeout: 10 * time.Second}

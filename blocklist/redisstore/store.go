@@ -54,6 +54,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,7 +73,9 @@ import (
 // environment or a file, never from the config itself.
 type Config struct {
 	// Addrs are host:port of one node, of the Sentinels (with MasterName),
-	// or of cluster nodes (more than one address, or Cluster).
+	// or of cluster nodes (more than one address, or Cluster). One node on
+	// the same machine can also be reached on its Unix socket:
+	// unix:/run/redis/redis.sock, or the absolute path alone.
 	Addrs []string `yaml:"addrs"`
 	// MasterName selects Sentinel: the name of the monitored master.
 	MasterName string `yaml:"master_name"`
@@ -189,11 +192,26 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("blocklist: redis "+format, args...))
 	}
 	if len(c.Addrs) == 0 {
-		bad("addrs is empty; set at least one host:port")
+		bad("addrs is empty; set at least one host:port (or unix:/path/to/redis.sock)")
 	}
 	for _, a := range c.Addrs {
+		if path, ok := unixSocket(a); ok {
+			switch {
+			case !filepath.IsAbs(path):
+				bad("addr %q is a Unix socket with a relative path; write the absolute path, like unix:/run/redis/redis.sock", a)
+			case len(path) > maxUnixPath:
+				bad("addr %q is a Unix socket path of %d bytes, longer than the %d the system allows; move the socket to a shorter path", a, len(path), maxUnixPath)
+			}
+			switch {
+			case len(c.Addrs) > 1 || c.Cluster || c.MasterName != "":
+				bad("addr %q is a Unix socket, which reaches one node, not Sentinels or a cluster; list it alone, without master_name or cluster", a)
+			case c.TLS != nil:
+				bad("tls is set, but Redis serves TLS on TCP only, not on the Unix socket %q; remove tls", a)
+			}
+			continue
+		}
 		if _, port, err := net.SplitHostPort(a); err != nil || port == "" {
-			bad("addr %q is not host:port; write it like redis:6379 or [::1]:6379", a)
+			bad("addr %q is not host:port; write it like redis:6379 or [::1]:6379, or unix:/path/to/redis.sock for a Unix socket", a)
 		}
 	}
 	if c.PasswordEnv != "" && c.PasswordFile != "" {
@@ -281,6 +299,22 @@ func (p Policy) Validate() error {
 		bad("breaker.cooldown is %v; set it to 1ms or more", p.Breaker.Cooldown)
 	}
 	return errors.Join(errs...)
+}
+
+// maxUnixPath is the longest Unix socket path Linux takes: sun_path is
+// 108 bytes, with a terminating NUL.
+const maxUnixPath = 107
+
+// unixSocket returns the path of a Unix socket address, written
+// unix:/path or /path, and whether addr is one.
+func unixSocket(addr string) (path string, ok bool) {
+	if p, ok := strings.CutPrefix(addr, "unix:"); ok {
+		return p, true
+	}
+	if strings.HasPrefix(addr, "/") {
+		return addr, true
+	}
+	return "", false
 }
 
 func hasHashTag(s string) bool {
@@ -401,6 +435,14 @@ func New(cfg Config, logger *slog.Logger) (*Store, error) {
 		MaxRetries:         1,
 		DialerRetries:      2,
 		DialerRetryTimeout: 50 * time.Millisecond,
+	}
+	if path, ok := unixSocket(cfg.Addrs[0]); ok {
+		// Validate allows a Unix socket only as the one address.
+		opts.Addrs = []string{path}
+		opts.Dialer = func(ctx context.Context, _, _ string) (net.Conn, error) {
+			d := net.Dialer{Timeout: cfg.Timeout}
+			return d.DialContext(ctx, "unix", path)
+		}
 	}
 	r := &Store{
 		cfg:    cfg,

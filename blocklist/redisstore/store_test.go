@@ -595,6 +595,13 @@ func TestRedisConfig(t *testing.T) {
 		{"sentinel addresses are not a cluster", func(c *Config) { c.Addrs, c.MasterName = []string{"a:1", "b:1"}, "m" }, ""},
 		{"a cluster has only db 0", func(c *Config) { c.Cluster, c.KeyPrefix, c.DB = true, "{pc}:", 2 }, "remove db"},
 		{"a client certificate needs its key", func(c *Config) { c.TLS = &TLS{CertFile: "c.pem"} }, "key_file"},
+		{"a Unix socket written unix:/path is valid", func(c *Config) { c.Addrs = []string{"unix:/run/redis/redis.sock"} }, ""},
+		{"a Unix socket written as its absolute path is valid", func(c *Config) { c.Addrs = []string{"/run/redis/redis.sock"} }, ""},
+		{"a Unix socket with a relative path is an error", func(c *Config) { c.Addrs = []string{"unix:redis.sock"} }, "absolute path"},
+		{"a Unix socket path longer than the system allows is an error", func(c *Config) { c.Addrs = []string{"/" + strings.Repeat("s", 107)} }, "longer than the 107"},
+		{"a Unix socket is not a cluster node", func(c *Config) { c.Addrs, c.KeyPrefix = []string{"/run/redis.sock", "b:1"}, "{pc}:" }, "list it alone"},
+		{"a Unix socket is not a Sentinel", func(c *Config) { c.Addrs, c.MasterName = []string{"/run/redis.sock"}, "m" }, "list it alone"},
+		{"a Unix socket has no TLS", func(c *Config) { c.Addrs, c.TLS = []string{"unix:/run/redis.sock"}, &TLS{} }, "remove tls"},
 		{"jitter above 1 is an error", func(c *Config) { c.TTLJitter = 1.5 }, "ttl_jitter"},
 		{"an escalation factor below 1 is an error", func(c *Config) { c.Escalation.Factor = 0.5 }, "escalation.factor"},
 		{"a negative cap is an error", func(c *Config) { c.MaxActive = -1 }, "max_active"},
@@ -614,6 +621,37 @@ func TestRedisConfig(t *testing.T) {
 		_, err := New(Config{Addrs: []string{"127.0.0.1:1"}, TLS: &TLS{CAFile: "/nonexistent/ca.pem"}}, nil)
 		if err == nil || !strings.Contains(err.Error(), "ca_file") {
 			t.Errorf("err = %v", err)
+		}
+	})
+}
+
+// TestRedisAddressForms stores and lists a decision through each way of
+// writing the address of one node: its Unix socket as a path or with
+// unix:, and host:port over TCP.
+func TestRedisAddressForms(t *testing.T) {
+	srv := redistest.StartServer(t)
+	for _, tt := range []struct{ name, addr string }{
+		{"a Unix socket as its absolute path", srv.Addr()},
+		{"a Unix socket written unix:/path", "unix:" + srv.Addr()},
+		{"host:port over TCP", srv.TCPAddr()},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRedis(t, tt.addr, nil)
+			if err := r.Ping(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			apply(t, r, testDecision("via-"+tt.addr, 0, 600))
+			s, err := r.List(t.Context())
+			if err != nil || !slices.Equal(clients(s.Decisions), []string{"via-" + tt.addr}) {
+				t.Fatalf("list = %v, %v", clients(s.Decisions), err)
+			}
+		})
+	}
+	t.Run("a Unix socket where nothing listens is an error that names it", func(t *testing.T) {
+		r := newRedis(t, "unix:/nonexistent/redis.sock", nil)
+		err := r.Ping(t.Context())
+		if err == nil || !strings.Contains(err.Error(), "/nonexistent/redis.sock") {
+			t.Fatalf("ping = %v", err)
 		}
 	})
 }

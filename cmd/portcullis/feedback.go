@@ -11,7 +11,7 @@ import (
 // storeFlags adds the flags that name the Redis blocklist, as blocklist's.
 func storeFlags(f *pflag.FlagSet, c *blocklistctl.StoreConfig) {
 	f.StringVar(&c.Config, "config", "", "detect YAML config whose redis section to use")
-	f.StringVar(&c.Redis, "redis", "", "Redis host:port (comma-separated for Sentinel or Cluster)")
+	f.StringVar(&c.Redis, "redis", "", "Redis host:port (comma-separated for Sentinel or Cluster), or unix:/path/to/redis.sock")
 	f.StringVar(&c.Prefix, "prefix", "", `key prefix (default "portcullis:")`)
 	f.StringVar(&c.PasswordEnv, "password-env", "", "environment variable holding the Redis password")
 	f.StringVar(&c.PasswordFile, "password-file", "", "file holding the Redis password")

@@ -33,7 +33,7 @@ notice it at their next version probe.`,
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&c.Config, "config", "", "gateway YAML config whose auth.api_keys and blocklist.redis sections to use")
 	pf.StringVar(&c.File, "file", "", "key file (the file store)")
-	pf.StringVar(&c.Redis, "redis", "", "Redis host:port (comma-separated for Sentinel or Cluster)")
+	pf.StringVar(&c.Redis, "redis", "", "Redis host:port (comma-separated for Sentinel or Cluster), or unix:/path/to/redis.sock")
 	pf.StringVar(&c.Prefix, "prefix", "", `Redis key prefix of the gateway (default "portcullis:"); keys live under it plus "keys:"`)
 	pf.StringVar(&c.PasswordEnv, "password-env", "", "environment variable holding the Redis password")
 	pf.StringVar(&c.PasswordFile, "password-file", "", "file holding the Redis password")

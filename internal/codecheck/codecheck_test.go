@@ -141,10 +141,12 @@ func writeGo(t *testing.T, path, src string) {
 }
 
 // portPickerDirs are where end-to-end tests run the app objects, which
-// bind 127.0.0.1:0 and report the address they got.
-var portPickerDirs = []string{"cmd", "app"}
+// bind 127.0.0.1:0 and report the address they got, and the helpers that
+// start the external servers tests use: redis-server on a Unix socket,
+// nginx on a listener it inherits, Caddy on port 0 read back from Linux.
+var portPickerDirs = []string{"cmd", "app", "internal/redistest", "internal/proxytest"}
 
-// TestNoPortPickers fails for each helper in cmd/ and app/ (tests
+// TestNoPortPickers fails for each helper in portPickerDirs (tests
 // included) that picks a port by listening and closing: between the close
 // and the reuse another process can take the port, and the test fails for
 // no fault of the code.

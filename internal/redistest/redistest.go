@@ -1,5 +1,8 @@
-// Package redistest starts a real redis-server for tests, on a free port
-// of 127.0.0.1, with no persistence, and stops it when the test ends.
+// Package redistest starts a real redis-server for tests, listening only
+// on a Unix socket in a directory of its own (no TCP port, so nothing to
+// pick or race for), with no persistence, and stops it when the test ends.
+// Its address is the socket's absolute path, which the blocklist's Redis
+// config and go-redis both take as an address.
 //
 // A test that needs Redis fails, rather than skips, when redis-server is
 // not installed: install it with apt-get install -y redis-server.
@@ -10,6 +13,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -24,7 +28,8 @@ import (
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
-// Start starts a redis-server for t and returns its address. Extra
+// Start starts a redis-server for t and returns its address, the path of
+// its Unix socket. Extra
 // arguments go to redis-server, for example "--requirepass", "secret".
 func Start(t testing.TB, args ...string) (addr string) {
 	t.Helper()
@@ -35,8 +40,8 @@ func Start(t testing.TB, args ...string) (addr string) {
 type Server struct {
 	t    testing.TB
 	bin  string
-	dir  string
-	port int
+	dir  string // its socket, log and working directory
+	sock string // the path of its Unix socket
 	args []string
 
 	mu   sync.Mutex
@@ -51,24 +56,31 @@ func StartServer(t testing.TB, args ...string) *Server {
 	if err != nil {
 		t.Fatalf("redistest: redis-server is not installed (%v); install it with: apt-get install -y redis-server", err)
 	}
-	s := &Server{t: t, bin: bin, dir: t.TempDir(), args: args}
-	t.Cleanup(s.stop)
-	var last error
-	for range 5 { // another process may take the free port before redis-server does
-		s.port, err = freePort()
-		if err != nil {
-			t.Fatalf("redistest: %v", err)
-		}
-		if last = s.start(); last == nil {
-			return s
-		}
+	// Not t.TempDir(): its path holds the test's name and can pass the 107
+	// bytes a Unix socket path may have.
+	dir, err := os.MkdirTemp("", "redis")
+	if err != nil {
+		t.Fatalf("redistest: %v", err)
 	}
-	t.Fatalf("redistest: %v", last)
-	return nil
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	s := &Server{t: t, bin: bin, dir: dir, sock: filepath.Join(dir, "redis.sock"), args: args}
+	if len(s.sock) > maxUnixPath {
+		t.Fatalf("redistest: the socket path %s is longer than %d bytes; set TMPDIR to a shorter directory", s.sock, maxUnixPath)
+	}
+	t.Cleanup(s.stop) // runs before the directory is removed
+	if err := s.start(); err != nil {
+		t.Fatalf("redistest: %v", err)
+	}
+	return s
 }
 
-// Addr returns host:port of the server.
-func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) }
+// maxUnixPath is the longest Unix socket path Linux takes (sun_path is
+// 108 bytes, with a terminating NUL).
+const maxUnixPath = 107
+
+// Addr returns the address of the server: the absolute path of its Unix
+// socket, the same across Stop and Restart.
+func (s *Server) Addr() string { return s.sock }
 
 // Stop kills the server, as in an outage: no shutdown, nothing saved.
 func (s *Server) Stop() {
@@ -83,21 +95,13 @@ func (s *Server) Stop() {
 	s.cmd = nil
 }
 
-// Restart starts the server again on the same port, empty, after Stop (or
-// kills it first), and waits until it answers.
+// Restart starts the server again at the same address, empty, after Stop
+// (or kills it first), and waits until it answers. redis-server removes
+// the socket file a killed server left before it binds the path again.
 func (s *Server) Restart() {
 	s.t.Helper()
 	s.Stop()
-	var err error
-	deadline := testwait.Deadline(s.t, 5*time.Second)
-	for {
-		// The port may linger a moment after the kill.
-		if err = s.start(); err == nil || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if err != nil {
+	if err := s.start(); err != nil {
 		s.t.Fatalf("redistest: restart: %v", err)
 	}
 }
@@ -107,8 +111,9 @@ func (s *Server) start() error {
 	defer s.mu.Unlock()
 	logPath := filepath.Join(s.dir, "redis.log")
 	args := append([]string{
-		"--port", strconv.Itoa(s.port),
-		"--bind", "127.0.0.1",
+		"--port", "0", // no TCP listener
+		"--unixsocket", s.sock,
+		"--unixsocketperm", "700",
 		"--save", "",
 		"--appendonly", "no",
 		"--dir", s.dir,
@@ -128,17 +133,17 @@ func (s *Server) start() error {
 	for {
 		select {
 		case <-done:
-			return fmt.Errorf("redis-server on port %d exited at start: %s", s.port, tail(logPath))
+			return fmt.Errorf("redis-server on %s exited at start: %s", s.sock, tail(logPath))
 		default:
 		}
-		if ping(s.Addr()) == nil {
+		if ping(s.sock) == nil {
 			s.cmd, s.done = cmd, done
 			return nil
 		}
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
 			<-done
-			return fmt.Errorf("redis-server on port %d did not answer PING within %v: %s", s.port, limit, tail(logPath))
+			return fmt.Errorf("redis-server on %s did not answer PING within %v: %s", s.sock, limit, tail(logPath))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -161,10 +166,11 @@ func (s *Server) stop() {
 	s.cmd = nil
 }
 
-// ping sends an inline PING and expects +PONG, or -NOAUTH from a server
-// that requires a password (it answers, so it is up).
-func ping(addr string) error {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
+// ping sends an inline PING to the socket at path and expects +PONG, or
+// -NOAUTH from a server that requires a password (it answers, so it is
+// up).
+func ping(path string) error {
+	c, err := net.DialTimeout("unix", path, time.Second)
 	if err != nil {
 		return err
 	}
@@ -183,15 +189,6 @@ func ping(addr string) error {
 	return errors.New("unexpected reply " + strconv.Quote(line))
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 func tail(path string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -202,4 +199,65 @@ func tail(path string) string {
 		b = b[len(b)-2000:]
 	}
 	return string(b)
+}
+
+// TCPAddr returns host:port of a listener on 127.0.0.1:0 that relays each
+// connection to the server's socket, for tests of the TCP path of a
+// client. The listener and its connections close when the test ends;
+// while the server is stopped, a connection it takes is closed at once.
+func (s *Server) TCPAddr() string {
+	s.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		s.t.Fatalf("redistest: relay: %v", err)
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		conns = map[net.Conn]bool{}
+		track = func(c net.Conn) bool { // false once the relay is closed
+			mu.Lock()
+			defer mu.Unlock()
+			if conns == nil {
+				return false
+			}
+			conns[c] = true
+			return true
+		}
+	)
+	s.t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for c := range conns {
+			c.Close()
+		}
+		conns = nil
+		mu.Unlock()
+		wg.Wait()
+	})
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() {
+				defer c.Close()
+				u, err := net.DialTimeout("unix", s.sock, time.Second)
+				if err != nil {
+					return
+				}
+				defer u.Close()
+				if !track(c) || !track(u) {
+					return
+				}
+				// When either side ends, close both, which ends the other copy.
+				wg.Go(func() { _, _ = io.Copy(u, c); u.Close(); c.Close() })
+				_, _ = io.Copy(c, u)
+				u.Close()
+				c.Close()
+			})
+		}
+	})
+	return ln.Addr().String()
 }
