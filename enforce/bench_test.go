@@ -139,12 +139,7 @@ func reportP99(b *testing.B, lat []time.Duration) {
 // from 8 concurrent clients, and the time from Apply to nginx's first
 // refusal (propagation).
 func BenchmarkNginx(b *testing.B) {
-	srv := redistest.StartServer(b)
-	cfg := exampleConfig(b, "nginx", srv.Addr())
-	cfg.Blocklist.FailMode = "open"
-	cfg.Blocklist.MaxStaleness = 10 * time.Second
-	cfg.Blocklist.ProbeInterval = 0
-	cfg.Blocklist.Redis.Breaker.MaxNew = 1 << 30
+	cfg := benchConfig(b)
 	s := startService(b, cfg)
 	p := startNginxBench(b, s)
 	throughput := func(b *testing.B, path string) {
@@ -243,12 +238,7 @@ func propagation(b *testing.B, p *proxytest.Proxy, store *redisstore.Store) {
 // check: from Apply, through enforce's view and its feed, to nginx's
 // first refusal.
 func BenchmarkNginxLua(b *testing.B) {
-	srv := redistest.StartServer(b)
-	cfg := exampleConfig(b, "nginx", srv.Addr())
-	cfg.Blocklist.FailMode = "open"
-	cfg.Blocklist.MaxStaleness = 10 * time.Second
-	cfg.Blocklist.ProbeInterval = 0
-	cfg.Blocklist.Redis.Breaker.MaxNew = 1 << 30
+	cfg := benchConfig(b)
 	s := startService(b, cfg)
 	p := startNginxLua(b, s)
 	b.Run("propagation", func(b *testing.B) { propagation(b, p, storeFor(b, cfg)) })
@@ -271,4 +261,17 @@ func startNginxBench(b *testing.B, s *Service) *proxytest.Proxy {
 		writeFile(b, dir+"/portcullis-server.conf", readExample(b, "nginx/portcullis-server.conf"))
 		return proxytest.NginxSite(dir, "include "+dir+"/portcullis-http.conf;\n"+site)
 	})
+}
+
+// benchConfig is the nginx example's config on a redis-server of b's own,
+// failing open, with a view that stays fresh through a long benchmark and
+// a breaker that lets every decision of one through.
+func benchConfig(b *testing.B) Config {
+	srv := redistest.StartServer(b)
+	cfg := exampleConfig(b, "nginx", srv.Addr())
+	cfg.Blocklist.FailMode = "open"
+	cfg.Blocklist.MaxStaleness = 10 * time.Second
+	cfg.Blocklist.ProbeInterval = 0
+	cfg.Blocklist.Redis.Breaker.MaxNew = 1 << 30
+	return cfg
 }
