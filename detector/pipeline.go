@@ -92,8 +92,9 @@ type Pipeline struct {
 	// judgement point with the payload evidence (training's second pass,
 	// which measures every signal to calibrate the model's tails).
 	calibrating func(c *Client, v *features.Vector, payload float64)
-	// observe, if set, is called with every record (training).
-	observe func(rec *ingest.Record)
+	// observe, if set, is called with every record and its client, once
+	// the record is folded into the client's features (training).
+	observe func(c *Client, rec *ingest.Record)
 	// collect, if set, is called at every judgement point (training).
 	collect func(c *Client, v *features.Vector, rec *ingest.Record)
 
@@ -204,12 +205,12 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 // client folds rec into its client's state and returns the client, with
 // its allowlisting and baseline looked up on its first event.
 func (p *Pipeline) client(rec *ingest.Record) *Client {
-	if p.observe != nil {
-		p.observe(rec)
-	}
 	key, scope := p.cfg.Identity.Key(p.key[:0], rec)
 	p.key = key
 	c := p.table.Observe(key, scope, rec)
+	if p.observe != nil {
+		p.observe(c, rec)
+	}
 	p.stats.Events++
 	if s := &c.Ext; !s.checked {
 		s.checked = true

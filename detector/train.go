@@ -194,7 +194,6 @@ type sampler struct {
 	tmpl       []byte
 	camps      *campaign.Trainer
 	largest    map[string]int64 // each client's largest request, for those that sent a body
-	keyBuf     []byte
 	summary    models.TrainingSummary
 }
 
@@ -238,12 +237,12 @@ func sample(ctx context.Context, srcs []Source, cfg TrainConfig) (*sampler, erro
 	return s, nil
 }
 
-// observe feeds every record to the per-endpoint limits.
-func (s *sampler) observe(rec *ingest.Record) {
+// observe feeds every record to the per-endpoint limits, and notes its
+// client's largest request.
+func (s *sampler) observe(c *Client, rec *ingest.Record) {
 	if rec.ReqBytes > 0 {
-		s.keyBuf, _ = s.p.cfg.Identity.Key(s.keyBuf[:0], rec)
-		if v, ok := s.largest[string(s.keyBuf)]; !ok || rec.ReqBytes > v {
-			s.largest[string(s.keyBuf)] = rec.ReqBytes
+		if v, ok := s.largest[c.Key()]; !ok || rec.ReqBytes > v {
+			s.largest[c.Key()] = rec.ReqBytes
 		}
 	}
 	s.tmpl = features.Template(s.tmpl[:0], rec.Path)

@@ -128,9 +128,10 @@ func (c *Client[E]) Payload() (weight, marked, requests float64) {
 }
 
 // observe folds one event into the state. marker is the index of the
-// payload marker the request carried, or -1, and weight that marker's
-// weight. It reports whether the client sent that marker for the first time.
-func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (firstMark bool) {
+// payload marker the request carried, or -1, weight that marker's weight,
+// and large says the request is large (see Table.SetLargeSize). It reports
+// whether the client sent that marker for the first time.
+func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large bool) (firstMark bool) {
 	if c.events > 0 {
 		c.advance(r.TS)
 	}
@@ -166,6 +167,9 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64) (first
 	}
 	if r.ReqBytes > 0 {
 		c.c.reqBytes += float64(r.ReqBytes)
+	}
+	if large {
+		c.large++
 	}
 	if r.RespBytes > 0 {
 		c.c.respBytes += float64(r.RespBytes)

@@ -117,11 +117,8 @@ func (t *Table[E]) Observe(key []byte, scope string, r *ingest.Record) *Client[E
 	if m >= 0 && t.weights != nil {
 		w = t.weights[m]
 	}
-	if c.observe(r, m, w) {
+	if c.observe(r, m, w, t.largeSize > 0 && r.ReqBytes >= t.largeSize) {
 		t.markerClients[m]++
-	}
-	if t.largeSize > 0 && r.ReqBytes >= t.largeSize {
-		c.large++
 	}
 	return c
 }
