@@ -2,6 +2,7 @@ package blocklist
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"net/netip"
 	"strings"
@@ -158,6 +159,54 @@ func TestCheckerBadAllowEntry(t *testing.T) {
 		c.setView(t.Context(), fromSnapshot(snap))
 		if got := strings.Count(logs.String(), "level=ERROR"); got != n {
 			t.Errorf("%d error lines after a resync, want %d", got, n)
+		}
+	})
+}
+
+func TestCheckerClock(t *testing.T) {
+	t.Run("a block lapses under the clock Run keeps, never early, and the clock is Check's own again after", func(t *testing.T) {
+		c := NewChecker(nil, CheckerConfig{FailMode: FailOpen, MaxStaleness: time.Hour}.WithDefaults(), nil)
+		exp := time.Now().Add(300 * time.Millisecond)
+		c.view.Store(fromSnapshot(Snapshot{Version: 1, Decisions: []*decision.Decision{blockOf("192.0.2.1", "ip", 1)},
+			Expires: []time.Time{exp}}))
+		c.markSynced()
+		ctx, stop := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); c.tick(ctx) }()
+		for deadline := time.Now().Add(30 * time.Second); c.Check(ip("192.0.2.1"), "", "").Blocked; {
+			if time.Now().After(deadline) {
+				t.Fatal("the block never lapsed under the ticking clock")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if time.Now().Before(exp) {
+			t.Errorf("the block lapsed %v before its expiry", time.Until(exp))
+		}
+		if c.clock.Load() == 0 {
+			t.Error("the clock was not ticking")
+		}
+		stop()
+		<-done
+		if n := c.clock.Load(); n != 0 {
+			t.Errorf("clock %d after tick ended; want 0, so Check reads the clock itself", n)
+		}
+	})
+
+	t.Run("the ticking clock finds a view stale", func(t *testing.T) {
+		c := NewChecker(nil, CheckerConfig{FailMode: FailClosed, MaxStaleness: 200 * time.Millisecond}.WithDefaults(), nil)
+		c.view.Store(fromSnapshot(Snapshot{Version: 1}))
+		c.markSynced()
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		go c.tick(ctx)
+		for deadline := time.Now().Add(30 * time.Second); !c.Check(ip("192.0.2.9"), "", "").Stale; {
+			if time.Now().After(deadline) {
+				t.Fatal("the view never went stale under the ticking clock")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if v := c.Check(ip("192.0.2.9"), "", ""); !v.Blocked || v.FailMode != FailClosed {
+			t.Errorf("stale verdict %+v; want blocked by the closed fail mode", v)
 		}
 	})
 }
