@@ -32,11 +32,22 @@ type recording struct {
 var (
 	fixtureOnce sync.Once
 	fixture     struct {
+		dir        string
 		day1, day2 recording
 		model      *models.Model
 		err        error
 	}
 )
+
+// TestMain removes the shared fixture's recordings (~150 MB) once every
+// test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixture.dir != "" {
+		os.RemoveAll(fixture.dir)
+	}
+	os.Exit(code)
+}
 
 func gen(dir string, seed int64, start time.Time) (recording, error) {
 	var log, labels bytes.Buffer
@@ -62,6 +73,7 @@ func trainedFixture(t *testing.T) (day1, day2 recording, m *models.Model) {
 			fixture.err = err
 			return
 		}
+		fixture.dir = dir
 		d1, d2 := filepath.Join(dir, "1"), filepath.Join(dir, "2")
 		os.Mkdir(d1, 0o755)
 		os.Mkdir(d2, 0o755)
