@@ -8,7 +8,7 @@ import (
 )
 
 // TestApplyFeedbackClearsWhatTheOperatorCleared: a client blocked for its
-// rate and its refused requests, which the recording did not judge, is
+// rate and its refused requests (count and share), which the recording did not judge, is
 // cleared; after the feedback it stays under the threshold in both, the
 // tails of signals it did not carry are untouched, and a flood ten times
 // past its rate is still blocked.
@@ -16,14 +16,14 @@ func TestApplyFeedbackClearsWhatTheOperatorCleared(t *testing.T) {
 	m := trained(t)
 	busy := population(1, 42)[0]
 	busy[features.Rate] = 3
-	busy[features.RefusedCount] = 40
+	busy[features.RefusedCount], busy[features.NotFoundRatio] = 40, 0.5
 	var r Result
 	m.Judge(&busy, 0, 0, nil, &r)
 	if r.Score < m.Threshold {
 		t.Fatalf("the client to clear scores %.2f, under the threshold %.2f; the test needs one that is blocked", r.Score, m.Threshold)
 	}
 	flood := busy
-	flood[features.Rate], flood[features.RefusedCount] = 30, 0
+	flood[features.Rate], flood[features.RefusedCount], flood[features.NotFoundRatio] = 30, 0, 0
 	before := m.Tails
 	m.ApplyFeedback(nil, peaksOf(m, []features.Vector{busy}), 1)
 
@@ -37,7 +37,7 @@ func TestApplyFeedbackClearsWhatTheOperatorCleared(t *testing.T) {
 	}
 	for i := range NumSignals {
 		widened := m.Tails[i].Beta != before[i].Beta
-		carried := i == features.Rate || i == features.RefusedCount
+		carried := i == features.Rate || i == features.RefusedCount || i == features.NotFoundRatio
 		if widened && !carried {
 			t.Errorf("the tail of %s was widened; the cleared client did not reach the threshold there", SignalName(i))
 		}
@@ -74,7 +74,7 @@ func TestApplyFeedbackExcusesAClientTheRecordingJudged(t *testing.T) {
 	m := trained(t)
 	busy := population(1, 42)[0]
 	busy[features.Rate] = 3
-	busy[features.RefusedCount] = 40
+	busy[features.RefusedCount], busy[features.NotFoundRatio] = 40, 0.5
 	before := m.Tails
 	m.ApplyFeedback(map[string]SignalPeaks{"198.51.100.77": peaksOf(m, []features.Vector{busy})[0]}, nil, 1)
 	var r Result

@@ -467,3 +467,45 @@ func TestJudgeCountsLargeRequests(t *testing.T) {
 		t.Errorf("12 large requests from a client that sent 12 in training: score %.2f, past the threshold %.2f", r.Score, m.Threshold)
 	}
 }
+
+func TestJudgeHoldsRefusalCountsToTheirShare(t *testing.T) {
+	pop := population(4000, 1)
+	rng := rand.New(rand.NewPCG(5, 1))
+	for i := range pop {
+		if i%10 == 0 { // a tenth of the clients meet a few refusals
+			v := &pop[i]
+			v[features.NotFoundRatio] = 0.05 + 0.15*rng.Float64()
+			v[features.AuthFailRatio] = 0.05 * rng.Float64()
+			v[features.RefusedCount] = 1 + 3*rng.Float64()
+			v[features.RefusedLong] = 1.5 * v[features.RefusedCount]
+			v[features.RefusedPaths] = float64(1 + rng.IntN(3))
+		}
+	}
+	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calibrate(m, pop)
+	busy := pop[0] // a share of refusals like a tenth of the clients', from many more requests
+	busy[features.NotFoundRatio], busy[features.AuthFailRatio] = 0.1, 0
+	busy[features.RefusedCount], busy[features.RefusedLong], busy[features.RefusedPaths] = 40, 100, 9
+	if s := m.Tails[features.RefusedLong].Surprise(math.Log1p(100)); s < m.Threshold+2 {
+		t.Fatalf("100 refusals in 10 min have surprise %.2f alone, under the threshold %.2f + 2: the test shows nothing", s, m.Threshold)
+	}
+	var r Result
+	m.Judge(&busy, 0, 0, nil, &r)
+	if r.Score >= m.Threshold {
+		t.Errorf("a busy client with an ordinary refused share: score %.2f, past the threshold %.2f (reasons %+v)", r.Score, m.Threshold, r.Reasons[:r.NReasons])
+	}
+	guesser := busy // the same counts from a client refused most of the time
+	guesser[features.NotFoundRatio], guesser[features.AuthFailRatio] = 0.5, 0.3
+	m.Judge(&guesser, 0, 0, nil, &r)
+	if r.Score < m.Threshold+1 || r.NReasons == 0 {
+		t.Fatalf("a guesser: score %.2f, want a tenfold past the threshold %.2f", r.Score, m.Threshold)
+	}
+	switch r.Reasons[0].Signal {
+	case features.RefusedCount, features.RefusedLong, features.RefusedPaths, features.NotFoundRatio, features.AuthFailRatio:
+	default:
+		t.Errorf("a guesser's first reason is %s; want a refusal signal", SignalName(r.Reasons[0].Signal))
+	}
+}
