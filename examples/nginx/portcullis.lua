@@ -41,6 +41,8 @@ local mapped = "\0\0\0\0\0\0\0\0\0\0\255\255"
 -- The state the follower writes and each worker reads again when "gen"
 -- changes.
 local st = {}
+-- What check last read of the view's generation and age, and when.
+local cached = { at = -1, gen = nil, stale_at = 0 }
 
 local function split(s, sep)
   local out, i = {}, 1
@@ -160,13 +162,20 @@ end
 -- check is the access-phase check: it returns to let the request through,
 -- or ends it with the refusal.
 function _M.check()
-  local gen = meta:get("gen")
-  if gen ~= st.gen then load_state(gen) end
+  -- The view's generation and age are read from shared memory once per
+  -- tick of nginx's cached clock (a millisecond), not once per request:
+  -- under load many requests share a tick, and a block itself is read
+  -- from shared memory every time, so none waits for the next tick.
+  local now = ngx.now()
+  if now ~= cached.at then
+    cached.at, cached.gen, cached.stale_at = now, meta:get("gen"), meta:get("stale_at") or 0
+  end
+  if cached.gen ~= st.gen then load_state(cached.gen) end
   local addr = ngx.var.binary_remote_addr
   local n = addr and #addr or 0
   if n == 0 then return end -- a Unix socket's peer has no address to match
   if n == 16 and sub(addr, 1, 12) == mapped then addr, n = sub(addr, 13), 4 end
-  if ngx.now() > (meta:get("stale_at") or 0) and fail_mode() == "closed" then
+  if now > cached.stale_at and fail_mode() == "closed" then
     if allowed(addr) then return end
     return refuse_stale()
   end
