@@ -51,6 +51,8 @@ func Start(t testing.TB) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(dir),
+		// Its singleton socket goes to TMPDIR; keep it in dir too.
+		chromedp.Env("TMPDIR="+dir),
 		chromedp.WindowSize(1200, 760),
 		// DevTools over a websocket on --remote-debugging-port=0.
 		remote.WebSocket,
