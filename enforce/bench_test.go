@@ -3,8 +3,10 @@ package enforce
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -234,14 +236,97 @@ func propagation(b *testing.B, p *proxytest.Proxy, store *redisstore.Store) {
 	b.ReportMetric(float64(lat[(len(lat)*99+99)/100-1].Microseconds())/1000, "p99-ms")
 }
 
-// BenchmarkNginxLua is BenchmarkNginx's propagation through nginx's Lua
-// check: from Apply, through enforce's view and its feed, to nginx's
-// first refusal.
+// BenchmarkNginxLua is, through nginx's Lua check, BenchmarkNginx's
+// propagation (from Apply, through enforce's view and its feed, to nginx's
+// first refusal) and what the check adds to one request at a time: the
+// same nginx serves a second server without the check (Host:
+// nocheck.bench), and requests to the two alternate on one connection, so
+// that a change in the machine's load falls on both alike.
 func BenchmarkNginxLua(b *testing.B) {
 	cfg := benchConfig(b)
 	s := startService(b, cfg)
-	p := startNginxLua(b, s)
+	p := startNginxLuaWith(b, s, func(app string, port int) string {
+		return fmt.Sprintf("\nserver {\n    listen 127.0.0.1:%d;\n    server_name nocheck.bench;\n    location / {\n        proxy_pass http://%s;\n    }\n}\n", port, app)
+	})
 	b.Run("propagation", func(b *testing.B) { propagation(b, p, storeFor(b, cfg)) })
+	b.Run("one_connection", func(b *testing.B) {
+		c := clientFrom(b, "127.0.0.3")
+		c.Transport.(*http.Transport).MaxIdleConnsPerHost = 1
+		send := func(host string) time.Duration {
+			req, err := http.NewRequest(http.MethodGet, p.URL()+"/api/items", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Host = host
+			start := time.Now()
+			resp, err := c.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			d := time.Since(start)
+			if resp.StatusCode != http.StatusOK {
+				b.Fatalf("%s: status %d", req.Host, resp.StatusCode)
+			}
+			return d
+		}
+		host := strings.TrimPrefix(p.URL(), "http://")
+		// The check is in the path of the one server and not the other.
+		blocked := clientFrom(b, "127.0.0.9")
+		if _, err := storeFor(b, cfg).Apply(context.Background(), []*decision.Decision{block("127.0.0.9", "ip", 600)}); err != nil {
+			b.Fatal(err)
+		}
+		status := func(host string) int {
+			req, err := http.NewRequest(http.MethodGet, p.URL()+"/api/items", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Host = host
+			resp, err := blocked.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		testwait.Until(b, 10*time.Second, "the blocked client refused by the checked server", func() bool { return status(host) == http.StatusForbidden })
+		if st := status("nocheck.bench"); st != http.StatusOK {
+			b.Fatalf("the blocked client gets %d from the server without the check; want 200", st)
+		}
+		var with, without []time.Duration
+		i := 0
+		for b.Loop() {
+			if i%2 == 0 {
+				without = append(without, send("nocheck.bench"))
+				with = append(with, send(host))
+			} else {
+				with = append(with, send(host))
+				without = append(without, send("nocheck.bench"))
+			}
+			i++
+		}
+		us := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
+		w50, w99, n50, n99 := quantile(with, 0.5), quantile(with, 0.99), quantile(without, 0.5), quantile(without, 0.99)
+		b.ReportMetric(us(w50-n50), "p50-added-µs")
+		b.ReportMetric(us(w99-n99), "p99-added-µs")
+		b.ReportMetric(us(n99), "p99-without-µs")
+		b.ReportMetric(float64(sum(without))/float64(sum(with)), "with/without")
+	})
+}
+
+// quantile returns the q quantile of ds, which it sorts.
+func quantile(ds []time.Duration, q float64) time.Duration {
+	slices.Sort(ds)
+	return ds[min(len(ds)-1, int(q*float64(len(ds))))]
+}
+
+func sum(ds []time.Duration) time.Duration {
+	var t time.Duration
+	for _, d := range ds {
+		t += d
+	}
+	return t
 }
 
 // startNginxBench is startNginx with one more location, which skips the

@@ -25,6 +25,13 @@ const luaModule = "/usr/lib/nginx/modules/ngx_http_lua_module.so"
 // answer alone.
 func startNginxLua(t testing.TB, s *Service) *proxytest.Proxy {
 	t.Helper()
+	return startNginxLuaWith(t, s, nil)
+}
+
+// startNginxLuaWith is startNginxLua with more server blocks, which extra
+// writes for the backend's address and nginx's port.
+func startNginxLuaWith(t testing.TB, s *Service, extra func(app string, port int) string) *proxytest.Proxy {
+	t.Helper()
 	if _, err := os.Stat(luaModule); err != nil {
 		t.Fatalf("the nginx Lua module is not installed (%v); install it with: apt-get install -y libnginx-mod-http-lua (or run make deps)", err)
 	}
@@ -41,6 +48,9 @@ func startNginxLua(t testing.TB, s *Service) *proxytest.Proxy {
 		writeFile(t, dir+"/portcullis-lua-http.conf", httpConf)
 		writeFile(t, dir+"/portcullis-lua-server.conf", readExample(t, "nginx/portcullis-lua-server.conf"))
 		writeFile(t, dir+"/portcullis.lua", readExample(t, "nginx/portcullis.lua"))
+		if extra != nil {
+			site += extra(app, port)
+		}
 		return readExample(t, "nginx/portcullis-lua-modules.conf") +
 			proxytest.NginxSite(dir, "include "+dir+"/portcullis-lua-http.conf;\n"+site)
 	})
