@@ -22,6 +22,7 @@ import (
 
 	"github.com/portcullis/portcullis/blocklist/redisstore"
 	"github.com/portcullis/portcullis/deploy"
+	"github.com/portcullis/portcullis/internal/browsertest"
 	"github.com/portcullis/portcullis/internal/promtest"
 )
 
@@ -129,7 +130,7 @@ td{padding:3px 8px;border-bottom:1px solid #202226;white-space:nowrap}
 		"--force-device-scale-factor=1", fmt.Sprintf("--window-size=%d,%d", pageWidth, height),
 		"--screenshot="+shot, "file://"+page)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TMPDIR="+chromiumTemp(t)) // its singleton socket
+	cmd.Env = append(os.Environ(), "TMPDIR="+browsertest.TempDir(t)) // its singleton socket
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, out)
 	}
@@ -520,23 +521,4 @@ func quantize(img image.Image, n int) *image.Paletted {
 		}
 	}
 	return out
-}
-
-// chromiumTemp returns a directory for Chromium's temporary files, removed
-// when t ends, with retries: its helpers can still write there for a
-// moment after it exits.
-func chromiumTemp(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "portcullis-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for range 50 {
-			if os.RemoveAll(dir) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	return dir
 }

@@ -25,21 +25,7 @@ func Start(t testing.TB) context.Context {
 	if err != nil {
 		t.Fatalf("chromium is not installed (%v); install it with: apt-get install -y chromium (make deps does)", err)
 	}
-	// Chromium's helpers can still write to the profile for a moment after
-	// it exits, so the directory is removed with retries rather than by
-	// t.TempDir.
-	dir, err := os.MkdirTemp("", "portcullis-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for range 50 {
-			if os.RemoveAll(dir) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
+	dir := TempDir(t)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
 		chromedp.Headless,
@@ -67,6 +53,27 @@ func Start(t testing.TB) context.Context {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return ctx
+}
+
+// TempDir returns a directory for Chromium's profile and temporary files,
+// removed when t ends. Chromium's helpers can still write there for a
+// moment after it exits, so it is removed with retries rather than by
+// t.TempDir.
+func TempDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "portcullis-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 50 {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return dir
 }
 
 // Do runs actions in the tab, failing t with what after the deadline
