@@ -211,7 +211,14 @@ func proxyScenario(t *testing.T, p *proxytest.Proxy, s *Service, cfg Config, srv
 		testwait.Until(t, 20*time.Second, "readyz to report the stale view", func() bool { return ready() == http.StatusServiceUnavailable })
 		switch cfg.Blocklist.FailMode {
 		case "closed":
-			r := ask(good, nil)
+			// A check that follows enforce's feed (the Lua check) hears of the
+			// stale view from the feed, up to a tick of enforce's clock after
+			// readyz does.
+			var r *http.Response
+			testwait.Eventually(t, 5*time.Second, "the fail mode closing the route", func() (bool, string) {
+				r = ask(good, nil)
+				return r.StatusCode == refused, fmt.Sprintf("%d %q", r.StatusCode, r.Header.Get("X-Portcullis-Decision"))
+			})
 			if r.StatusCode != refused || r.Header.Get("X-Portcullis-Decision") != FailClosedID {
 				t.Errorf("failing closed, an allowed client got %d %q; want %d %q", r.StatusCode, r.Header.Get("X-Portcullis-Decision"), refused, FailClosedID)
 			}
