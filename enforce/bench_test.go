@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -132,8 +131,7 @@ func reportP99(b *testing.B, lat []time.Duration) {
 	if len(lat) == 0 {
 		return
 	}
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[(len(lat)*99+99)/100-1].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(percentile(lat, 99).Microseconds()), "p99-µs")
 }
 
 // BenchmarkNginx is nginx on loopback in front of a backend, with
@@ -232,8 +230,7 @@ func propagation(b *testing.B, p *proxytest.Proxy, store *redisstore.Store) {
 		lat = append(lat, time.Since(start))
 		c.Transport.(*http.Transport).CloseIdleConnections()
 	}
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[(len(lat)*99+99)/100-1].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(percentile(lat, 99).Microseconds())/1000, "p99-ms")
 }
 
 // BenchmarkNginxLua is, through nginx's Lua check, BenchmarkNginx's
@@ -307,18 +304,12 @@ func BenchmarkNginxLua(b *testing.B) {
 			i++
 		}
 		us := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
-		w50, w99, n50, n99 := quantile(with, 0.5), quantile(with, 0.99), quantile(without, 0.5), quantile(without, 0.99)
+		w50, w99, n50, n99 := percentile(with, 50), percentile(with, 99), percentile(without, 50), percentile(without, 99)
 		b.ReportMetric(us(w50-n50), "p50-added-µs")
 		b.ReportMetric(us(w99-n99), "p99-added-µs")
 		b.ReportMetric(us(n99), "p99-without-µs")
 		b.ReportMetric(float64(sum(without))/float64(sum(with)), "with/without")
 	})
-}
-
-// quantile returns the q quantile of ds, which it sorts.
-func quantile(ds []time.Duration, q float64) time.Duration {
-	slices.Sort(ds)
-	return ds[min(len(ds)-1, int(q*float64(len(ds))))]
 }
 
 func sum(ds []time.Duration) time.Duration {
@@ -352,9 +343,7 @@ func startNginxBench(b *testing.B, s *Service) *proxytest.Proxy {
 // failing open, with a view that stays fresh through a long benchmark and
 // a breaker that lets every decision of one through.
 func benchConfig(b *testing.B) Config {
-	srv := redistest.StartServer(b)
-	cfg := exampleConfig(b, "nginx", srv.Addr())
-	cfg.Blocklist.FailMode = "open"
+	_, cfg := exampleOn(b, "nginx", "open")
 	cfg.Blocklist.MaxStaleness = 10 * time.Second
 	cfg.Blocklist.ProbeInterval = 0
 	cfg.Blocklist.Redis.Breaker.MaxNew = 1 << 30

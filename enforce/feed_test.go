@@ -15,7 +15,6 @@ import (
 
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/decision"
-	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
@@ -78,9 +77,7 @@ func (a feedAnswer) line(prefix string) string {
 func (a feedAnswer) has(prefix string) bool { return a.line(prefix) != "" }
 
 func TestFeed(t *testing.T) {
-	srv := redistest.StartServer(t)
-	cfg := exampleConfig(t, "nginx", srv.Addr())
-	cfg.Blocklist.FailMode = "open"
+	_, cfg := exampleOn(t, "nginx", "open")
 	s := startService(t, cfg)
 	store := storeFor(t, cfg)
 	v4 := applyOne(t, store, block("192.0.2.7", decision.ScopeIP, 600))

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -154,4 +155,11 @@ func get(t testing.TB, c *http.Client, url string, headers map[string]string) (*
 		t.Fatalf("GET %s: body: %v", url, err)
 	}
 	return resp, string(b)
+}
+
+// percentile returns the pct-th percentile of ds by nearest rank (the
+// smallest value that pct percent of ds are at or below); it sorts ds.
+func percentile(ds []time.Duration, pct int) time.Duration {
+	slices.Sort(ds)
+	return ds[(len(ds)*pct+99)/100-1]
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/portcullis/portcullis/blocklist"
 	"github.com/portcullis/portcullis/decision"
 	"github.com/portcullis/portcullis/internal/proxytest"
-	"github.com/portcullis/portcullis/internal/redistest"
 	"github.com/portcullis/portcullis/internal/testwait"
 )
 
@@ -62,9 +61,7 @@ func startNginxLuaWith(t testing.TB, s *Service, extra func(app string, port int
 // A decision on an API key, which the check cannot match itself, is asked
 // of enforce.
 func TestNginxLua(t *testing.T) {
-	srv := redistest.StartServer(t)
-	cfg := exampleConfig(t, "nginx", srv.Addr())
-	cfg.Blocklist.FailMode = "closed"
+	srv, cfg := exampleOn(t, "nginx", "closed")
 	s := startService(t, cfg)
 	p := startNginxLua(t, s)
 	proxyScenario(t, p, s, cfg, srv)
@@ -75,9 +72,7 @@ func TestNginxLua(t *testing.T) {
 // open keeps the blocks held and lets the rest through, and the example's
 // /login route fails closed for all but the allowlist.
 func TestNginxLuaEnforceStopped(t *testing.T) {
-	srv := redistest.StartServer(t)
-	cfg := exampleConfig(t, "nginx", srv.Addr())
-	cfg.Blocklist.FailMode = "open"
+	_, cfg := exampleOn(t, "nginx", "open")
 	s, stopEnforce := startStoppable(t, cfg)
 	p := startNginxLua(t, s)
 	store := storeFor(t, cfg)
@@ -132,9 +127,7 @@ func TestNginxLuaEnforceStopped(t *testing.T) {
 // allowlisted prefix inside a blocked one, a log decision, a block that
 // lapses; a throttle decision it asks of enforce, which holds the budget.
 func TestNginxLuaDecisions(t *testing.T) {
-	srv := redistest.StartServer(t)
-	cfg := exampleConfig(t, "nginx", srv.Addr())
-	cfg.Blocklist.FailMode = "open"
+	_, cfg := exampleOn(t, "nginx", "open")
 	s := startService(t, cfg)
 	p := startNginxLua(t, s)
 	_, port, _ := net.SplitHostPort(p.Addr)

@@ -42,6 +42,16 @@ func exampleConfig(t testing.TB, proxy, redisAddr string) Config {
 	return cfg
 }
 
+// exampleOn is proxy's example config on a redis-server of t's own,
+// failing as failMode says.
+func exampleOn(t testing.TB, proxy, failMode string) (*redistest.Server, Config) {
+	t.Helper()
+	srv := redistest.StartServer(t)
+	cfg := exampleConfig(t, proxy, srv.Addr())
+	cfg.Blocklist.FailMode = failMode
+	return srv, cfg
+}
+
 // backend is the site behind the proxy: it answers "app".
 func backend(t testing.TB) string {
 	t.Helper()
@@ -94,18 +104,14 @@ func startCaddy(t testing.TB, s *Service) *proxytest.Proxy {
 }
 
 func TestNginxAuthRequest(t *testing.T) {
-	srv := redistest.StartServer(t)
-	cfg := exampleConfig(t, "nginx", srv.Addr())
-	cfg.Blocklist.FailMode = "closed"
+	srv, cfg := exampleOn(t, "nginx", "closed")
 	s := startService(t, cfg)
 	p := startNginx(t, s)
 	proxyScenario(t, p, s, cfg, srv)
 }
 
 func TestCaddyForwardAuth(t *testing.T) {
-	srv := redistest.StartServer(t)
-	cfg := exampleConfig(t, "caddy", srv.Addr())
-	cfg.Blocklist.FailMode = "open"
+	srv, cfg := exampleOn(t, "caddy", "open")
 	s := startService(t, cfg)
 	p := startCaddy(t, s)
 	proxyScenario(t, p, s, cfg, srv)
@@ -194,7 +200,7 @@ func proxyScenario(t *testing.T, p *proxytest.Proxy, s *Service, cfg Config, srv
 			c.Transport.(*http.Transport).CloseIdleConnections()
 		}
 		slices.Sort(lat)
-		p50, p99 := lat[len(lat)/2], lat[(len(lat)*99+99)/100-1]
+		p50, p99 := lat[len(lat)/2], percentile(lat, 99)
 		t.Logf("Apply to first refusal at the proxy over %d decisions: p50 %v, p99 %v, max %v", n, p50, p99, lat[n-1])
 		if limit := testwait.Scale(t, 100*time.Millisecond); p99 > limit {
 			t.Errorf("p99 %v; want at most %v (100 ms, scaled for this build and machine)", p99, limit)
