@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -236,9 +237,10 @@ func TestPolicy(t *testing.T) {
 		ds, _ := score(t, day2.path, Config{Policy: PolicyConfig{MinEvents: 200}}, m)
 		for _, d := range ds {
 			// A campaign member is blocked as soon as it acts within its
-			// campaign, however few its events.
-			if d.Events < 200 && d.Rule != decision.RuleCampaign {
-				t.Fatalf("%s decided after %d events", d.Client, d.Events)
+			// campaign, however few its events, and a client is judged
+			// early on what one request can carry.
+			if d.Events < 200 && d.Rule != decision.RuleCampaign && !earlyOnly(d) {
+				t.Fatalf("%s decided after %d events for %+v", d.Client, d.Events, d.Reasons)
 			}
 		}
 	})
@@ -532,5 +534,64 @@ func TestGuessingClientGetsNoBaseline(t *testing.T) {
 	}
 	if m.Identities["10.2.0.3"] == nil {
 		t.Error("an integration lost its baseline")
+	}
+}
+
+// earlyOnly says d's reasons are all signals an early judgement reads.
+func earlyOnly(d *decision.Decision) bool {
+	for _, r := range d.Reasons {
+		if !slices.ContainsFunc(models.EarlySignals[:], func(i int) bool { return models.SignalName(i) == r.Feature }) {
+			return false
+		}
+	}
+	return len(d.Reasons) > 0
+}
+
+// TestAClientIsJudgedEarlyOnWhatOneRequestCarries: a first request that
+// uploads far more than any training client sent, or opening requests that
+// carry injection payloads, are judged before the client has sent enough
+// events for a full judgement; ordinary first requests are not.
+func TestAClientIsJudgedEarlyOnWhatOneRequestCarries(t *testing.T) {
+	_, _, m := trainedFixture(t)
+	most := math.Expm1(m.Tails[features.ReqBytesTotal].Max)
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	line := func(i int, ip, method, path string, size int64) {
+		fmt.Fprintf(&buf, `{"ts":%q,"client_ip":%q,"method":%q,"path":%q,"status":200,"req_bytes":%d,"resp_bytes":900,"duration_ms":12}`+"\n",
+			t0.Add(time.Duration(i)*time.Second).Format(time.RFC3339Nano), ip, method, path, size)
+	}
+	line(0, "198.51.100.20", "POST", "/api/v1/files", int64(100*most))
+	line(0, "198.51.100.21", "GET", "/search?q=1%27%20UNION%20SELECT%20password%20FROM%20users--", 400)
+	line(1, "198.51.100.21", "GET", "/search?q=%3Cscript%3Ealert(document.cookie)%3C/script%3E", 400)
+	for i := range 3 {
+		line(i, "198.51.100.22", "GET", fmt.Sprintf("/products/%d", 10+i), 400)
+	}
+	p, err := NewPipeline(Config{}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decided := map[string]*decision.Decision{}
+	rd := ingest.NewReader(bytes.NewReader(buf.Bytes()), ingest.ReaderConfig{})
+	var rec ingest.Record
+	for rd.Next(&rec) {
+		if d := p.Process(&rec); d != nil && decided[d.Client] == nil {
+			decided[d.Client] = d
+		}
+	}
+	if d := decided["198.51.100.20"]; d == nil {
+		t.Errorf("a first request of %.0f bytes (training's most in two minutes: %.0f) was not blocked", 100*most, most)
+	} else if d.Events != 1 || d.Reasons[0].Feature != "req_bytes_2m" || !d.Reasons[0].Beyond {
+		t.Errorf("the upload was blocked at event %d for %+v; want at its first, for req_bytes_2m beyond every training client", d.Events, d.Reasons)
+	}
+	if d := decided["198.51.100.21"]; d == nil {
+		t.Error("two opening requests with injection payloads were not blocked")
+	} else if d.Events > 2 || d.Reasons[0].Feature != "payload_evidence" {
+		t.Errorf("the injection was blocked at event %d for %+v; want by its second, for payload_evidence", d.Events, d.Reasons)
+	}
+	if d := decided["198.51.100.22"]; d != nil {
+		t.Errorf("three ordinary requests were blocked: %+v", d)
+	}
+	if st := p.Stats(); st.Judged != st.Early || st.Early == 0 || st.Early > 3 {
+		t.Errorf("judgements %d, early %d; want only the upload's and the injection's early ones (1 to 3)", st.Judged, st.Early)
 	}
 }

@@ -63,6 +63,7 @@ type Client = features.Client[clientState]
 type Stats struct {
 	Events    int64 // events processed
 	Judged    int64 // judgements (a client with enough events, at a judgement point)
+	Early     int64 // of them, early judgements (see Pipeline.early)
 	Scored    int64 // judgements that passed the evidence gate and were scored by the forest
 	Decisions int64
 	// Blocked counts events from clients while a decision about them was
@@ -89,9 +90,10 @@ type Pipeline struct {
 	stats Stats
 
 	// calibrating, when set, replaces judging: it is called at every
-	// judgement point with the payload evidence (training's second pass,
-	// which measures every signal to calibrate the model's tails).
-	calibrating func(c *Client, v *features.Vector, payload float64)
+	// judgement point with the payload evidence, early says the judgement
+	// is an early one (see early) (training's second pass, which measures
+	// every signal to calibrate the model's tails).
+	calibrating func(c *Client, v *features.Vector, payload float64, early bool)
 	// observe, if set, is called with every record and its client, once
 	// the record is folded into the client's features (training).
 	observe func(c *Client, rec *ingest.Record)
@@ -161,13 +163,17 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 	if d := p.campaignEvent(c, rec); d != nil {
 		return d
 	}
-	if !p.due(c, rec) {
+	due := p.due(c, rec)
+	early := !due && p.early(c, rec)
+	if !due && !early {
 		return nil
 	}
 	s := &c.Ext
 	c.Vector(&p.vec)
 	p.stats.Judged++
-	if p.collect != nil {
+	if early {
+		p.stats.Early++
+	} else if p.collect != nil {
 		p.collect(c, &p.vec, rec)
 	}
 	if p.model == nil {
@@ -175,14 +181,18 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 	}
 	payload := models.PayloadEvidence(c.Payload())
 	if p.calibrating != nil {
-		p.calibrating(c, &p.vec, payload)
+		p.calibrating(c, &p.vec, payload, early)
 		return nil
 	}
-	p.model.Judge(&p.vec, payload, c.Large(), s.ident, &p.res)
-	// Most clients never reach the volume limit: spare them counting URLs
-	// and reading their user agent.
-	if p.model.Volume.Reached(&p.vec) {
-		p.model.CheckVolume(&p.vec, c.Keyed(), features.SelfNamed(rec.UserAgent), c.URLs(), &p.res)
+	if early {
+		p.model.JudgeEarly(&p.vec, payload, c.Large(), s.ident, &p.res)
+	} else {
+		p.model.Judge(&p.vec, payload, c.Large(), s.ident, &p.res)
+		// Most clients never reach the volume limit: spare them
+		// counting URLs and reading their user agent.
+		if p.model.Volume.Reached(&p.vec) {
+			p.model.CheckVolume(&p.vec, c.Keyed(), features.SelfNamed(rec.UserAgent), c.URLs(), &p.res)
+		}
 	}
 	if p.res.Scored {
 		p.stats.Scored++
@@ -246,6 +256,22 @@ func (p *Pipeline) due(c *Client, rec *ingest.Record) bool {
 	}
 	s.judgedN, s.judgedTS = n, rec.TS
 	return true
+}
+
+// early says whether c, too new to be due (fewer than MinEvents events),
+// is to be judged early at rec on the evidence one request can carry (see
+// models.JudgeEarly): it has sent a payload marker or a large request, and
+// is neither allowlisted nor blocked. Such a client is judged at each of
+// its first three events, and then each time its count doubles, so that a
+// high MinEvents does not make every event a judgement.
+func (p *Pipeline) early(c *Client, rec *ingest.Record) bool {
+	s := &c.Ext
+	n := c.Events()
+	if n >= uint32(p.cfg.Policy.MinEvents) || n > 3 && n&(n-1) != 0 || s.allowed || rec.TS < s.blockedUntil {
+		return false
+	}
+	_, marked, _ := c.Payload()
+	return marked > 0 || c.Large() > 0
 }
 
 // act decides about c, judged past the threshold at ts, with the action the

@@ -10,7 +10,10 @@ import (
 
 // PolicyConfig turns scores into decisions.
 type PolicyConfig struct {
-	// MinEvents is how many events a client must send before it is judged.
+	// MinEvents is how many events a client must send before it is judged
+	// on all its signals. Before that, a client whose requests carry a
+	// payload marker or a large request is judged early on those alone
+	// (models.EarlySignals).
 	MinEvents int `yaml:"min_events"`
 	// TTL is how long a block lasts.
 	TTL time.Duration `yaml:"ttl"`

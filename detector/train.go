@@ -422,7 +422,7 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 	for _, c := range cfg.Cleared {
 		isCleared[c.Key] = true
 	}
-	p2.calibrating = func(c *Client, v *features.Vector, payload float64) {
+	p2.calibrating = func(c *Client, v *features.Vector, payload float64, early bool) {
 		ps := c.Ext.peaks
 		if ps == nil {
 			ps = &peakStats{}
@@ -430,11 +430,19 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 		}
 		var pt models.Point
 		models.Transform(v, &pt)
+		ps.high[models.SignalPayload] = max(ps.high[models.SignalPayload], payload)
+		ps.high[models.SignalLarge] = max(ps.high[models.SignalLarge], math.Log1p(c.Large()))
+		if early {
+			// Only the signals an early judgement reads: the others
+			// are not judged on one to three events, and a client
+			// that never sends more counts as zero in them.
+			i := features.ReqBytesTotal
+			ps.high[i] = max(ps.high[i], pt[i])
+			return
+		}
 		for i, x := range pt {
 			ps.high[i] = max(ps.high[i], x)
 		}
-		ps.high[models.SignalPayload] = max(ps.high[models.SignalPayload], payload)
-		ps.high[models.SignalLarge] = max(ps.high[models.SignalLarge], math.Log1p(c.Large()))
 		ps.high[models.SignalForest] = max(ps.high[models.SignalForest], m.Forest.Score(pt[:]))
 	}
 	done := func(c *Client) {

@@ -15,17 +15,20 @@ type Point [features.NumFeatures]float64
 
 // Transform writes the model-space Point of v to p.
 func Transform(v *features.Vector, p *Point) {
-	specs := features.Specs()
 	for i := range v {
-		x := v[i]
-		if math.IsNaN(x) || x < 0 {
-			x = 0
-		}
-		if specs[i].Log {
-			x = math.Log1p(x)
-		}
-		p[i] = x
+		p[i] = transform(i, v[i])
 	}
+}
+
+// transform maps value x of feature i to model space.
+func transform(i int, x float64) float64 {
+	if math.IsNaN(x) || x < 0 {
+		x = 0
+	}
+	if features.Specs()[i].Log {
+		x = math.Log1p(x)
+	}
+	return x
 }
 
 // untransform maps a model-space value of feature i back to its unit.

@@ -431,10 +431,41 @@ func (m *Model) Judge(v *features.Vector, payload, large float64, ident *Identit
 		r.Forest = m.Forest.Score(p[:])
 		sur[SignalForest] = m.excused(SignalForest, r.Forest, ident)
 	}
+	m.conclude(v, payload, large, ident, &sur, r)
+}
+
+// EarlySignals are the signals a client is judged on before it has sent
+// enough events to be judged on all of them (see JudgeEarly): those that
+// one request can carry whole. The payload evidence and the count of large
+// requests are read per request, and the bytes a client sent in two
+// minutes only grow with its requests; a rate, a ratio or a spread over
+// one to three requests says nothing yet.
+var EarlySignals = [...]int{SignalPayload, SignalLarge, features.ReqBytesTotal}
+
+// JudgeEarly judges, into r, a client that has sent fewer events than a
+// judgement needs but already carries evidence that one request can hold:
+// a payload marker or a large request. Only EarlySignals count, against
+// the same tails as in Judge; training calibrates them on such early
+// judgements as well. A first request that uploads a hundred megabytes, or
+// opens with two injection payloads, is judged at once. It allocates
+// nothing.
+func (m *Model) JudgeEarly(v *features.Vector, payload, large float64, ident *IdentityBaseline, r *Result) {
+	*r = Result{Known: ident != nil}
+	var sur [NumSignals]float64
+	sur[SignalPayload] = m.excused(SignalPayload, payload, ident)
+	sur[SignalLarge] = m.excused(SignalLarge, math.Log1p(large), ident)
+	i := features.ReqBytesTotal
+	sur[i] = m.excused(i, transform(i, v[i]), ident)
+	m.conclude(v, payload, large, ident, &sur, r)
+}
+
+// conclude sets r's score, the highest of the signals' surprises sur, and
+// its reasons, the signals with the most surprise, strongest first.
+func (m *Model) conclude(v *features.Vector, payload, large float64, ident *IdentityBaseline, sur *[NumSignals]float64, r *Result) {
 	for _, s := range sur {
 		r.Score = max(r.Score, s)
 	}
-	// Reasons: the signals with the most surprise, strongest first.
+	lx := math.Log1p(large)
 	for r.NReasons < MaxReasons {
 		k, ks := -1, reasonMin
 		for i, s := range sur {
@@ -464,7 +495,7 @@ func (m *Model) Judge(v *features.Vector, payload, large float64, ident *Identit
 				x.Typical = ident.MaxScore
 			}
 		default:
-			x.Value, x.Beyond = v[k], m.Tails[k].Beyond(p[k])
+			x.Value, x.Beyond = v[k], m.Tails[k].Beyond(transform(k, v[k]))
 			x.Typical = m.Population.Typical(k)
 			if ident != nil {
 				x.Typical = untransform(k, ident.Typical[k])

@@ -509,3 +509,41 @@ func TestJudgeHoldsRefusalCountsToTheirShare(t *testing.T) {
 		t.Errorf("a guesser's first reason is %s; want a refusal signal", SignalName(r.Reasons[0].Signal))
 	}
 }
+
+func TestJudgeEarlyReadsOnlyWhatOneRequestCarries(t *testing.T) {
+	m := trained(t)
+	pop := population(4000, 1)
+	v := pop[5]
+	var r Result
+	// A rate and a volume no training client reached: a full judgement
+	// calls them rare, an early one does not read them (one to three
+	// requests make any rate).
+	v[features.Rate] *= 1000
+	v[features.Volume] *= 1000
+	m.Judge(&v, 0, 0, nil, &r)
+	if r.Score < m.Threshold {
+		t.Fatalf("a thousandfold rate: full judgement scored %.2f, under the threshold %.2f", r.Score, m.Threshold)
+	}
+	m.JudgeEarly(&v, 0, 0, nil, &r)
+	if r.Score >= reasonMin || r.NReasons != 0 || r.Scored || r.Forest != 0 {
+		t.Errorf("early judgement of an ordinary first request: score %.2f, reasons %+v; want none", r.Score, r.Reasons[:r.NReasons])
+	}
+	// One upload a thousand times the most the training clients sent in
+	// two minutes decides alone.
+	v[features.ReqBytesTotal] = 1000 * max(math.Expm1(m.Tails[features.ReqBytesTotal].Max), 100_000)
+	m.JudgeEarly(&v, 0, 1, nil, &r)
+	if r.Score < m.Threshold+1 || r.NReasons == 0 || r.Reasons[0].Signal != features.ReqBytesTotal || !r.Reasons[0].Beyond {
+		t.Errorf("a thousandfold upload: early score %.2f (threshold %.2f), reasons %+v; want req_bytes_2m beyond every training client", r.Score, m.Threshold, r.Reasons[:r.NReasons])
+	}
+	// Payload evidence is read as in a full judgement.
+	v = pop[5]
+	m.JudgeEarly(&v, 9, 0, nil, &r)
+	var full Result
+	m.Judge(&v, 9, 0, nil, &full)
+	if r.NReasons == 0 || r.Reasons[0].Signal != SignalPayload || r.Score != full.Score {
+		t.Errorf("payload evidence 9: early score %.2f, reasons %+v; full judgement %.2f", r.Score, r.Reasons[:r.NReasons], full.Score)
+	}
+	if a := testing.AllocsPerRun(100, func() { m.JudgeEarly(&v, 9, 1, nil, &r) }); a != 0 {
+		t.Errorf("JudgeEarly allocates %v times", a)
+	}
+}

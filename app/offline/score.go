@@ -141,7 +141,7 @@ func printScoreSummary(w io.Writer, m *models.Model, r detector.ScoreResult) {
 	fmt.Fprintf(bw, "scored %d events in %s (%.0f events/s) with model %s, threshold %.2f\n",
 		r.Input.Parsed, r.Elapsed.Round(time.Millisecond), r.EventsPerSecond(), m.ID, m.Threshold)
 	fs := r.Stats.Features
-	fmt.Fprintf(bw, "clients: %d seen, %d judgements, %d of them unusual enough to consult the forest\n", fs.Seen, r.Stats.Judged, r.Stats.Scored)
+	fmt.Fprintf(bw, "clients: %d seen, %d judgements (%d early), %d of them unusual enough to consult the forest\n", fs.Seen, r.Stats.Judged, r.Stats.Early, r.Stats.Scored)
 	verb := "blocked"
 	if r.Stats.Decisions > 0 && r.Simulated {
 		verb = "would have blocked"

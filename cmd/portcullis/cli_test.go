@@ -45,7 +45,7 @@ var (
 	generatedRE = regexp.MustCompile(`(?m)^generated (\d+) events from (\d+) clients \(.*normal (\d+).*\)$`)
 	trainedRE   = regexp.MustCompile(`(?m)^model (pc-[0-9a-f]+) written to (.+) in \S+$`)
 	scoredRE    = regexp.MustCompile(`(?m)^scored (\d+) events in \S+ \((\d+) events/s\) with model (pc-[0-9a-f]+), threshold ([0-9.]+)$`)
-	clientsRE   = regexp.MustCompile(`(?m)^clients: (\d+) seen, \d+ judgements, \d+ of them unusual enough to consult the forest$`)
+	clientsRE   = regexp.MustCompile(`(?m)^clients: (\d+) seen, \d+ judgements \(\d+ early\), \d+ of them unusual enough to consult the forest$`)
 	decisionsRE = regexp.MustCompile(`(?m)^decisions: (\d+);`)
 	skippedRE   = regexp.MustCompile(`(?m)^skipped lines: (\d+) of (\d+)(?: \(first at (.*)\))?$`)
 	allRE       = regexp.MustCompile(`(?m)^ *all attacks +(\d+) +(\d+) +[0-9.]+% +\S+ +\S+ *$`)
