@@ -426,6 +426,7 @@ func (m *Model) Judge(v *features.Vector, payload, large float64, ident *Identit
 	sur[SignalPayload] = m.excused(SignalPayload, payload, ident)
 	lx := math.Log1p(large)
 	sur[SignalLarge] = m.excused(SignalLarge, lx, ident)
+	m.holdSizes(&p, &sur)
 	if top >= ForestGate {
 		r.Scored = true
 		r.Forest = m.Forest.Score(p[:])
@@ -455,7 +456,10 @@ func (m *Model) JudgeEarly(v *features.Vector, payload, large float64, ident *Id
 	sur[SignalPayload] = m.excused(SignalPayload, payload, ident)
 	sur[SignalLarge] = m.excused(SignalLarge, math.Log1p(large), ident)
 	i := features.ReqBytesTotal
-	sur[i] = m.excused(i, transform(i, v[i]), ident)
+	var p Point
+	p[i] = transform(i, v[i])
+	sur[i] = m.excused(i, p[i], ident)
+	m.holdSizes(&p, &sur)
 	m.conclude(v, payload, large, ident, &sur, r)
 }
 
@@ -558,6 +562,36 @@ func (m *Model) holdRefusalCounts(p *Point, sur *[NumSignals]float64) {
 	held := max(af.Surprise(share), nf.Surprise(share)) + refusedCountMargin
 	for _, i := range [...]int{features.RefusedCount, features.RefusedLong, features.RefusedPaths} {
 		sur[i] = min(sur[i], held)
+	}
+}
+
+// sizeMargin is how much rarer, in decimal digits, a client's request
+// sizes may be than its count of large requests (see holdSizes): a
+// hundredfold, as for the refusal counts (refusedCountMargin).
+const sizeMargin = 2.0
+
+// holdSizes holds the surprise of the request sizes (req_bytes, the mean,
+// and req_bytes_2m, the sum) to within sizeMargin of the surprise of the
+// client's count of large requests, unless the size is beyond every
+// training client. The sizes' tails past the cut are extrapolated from the
+// body of ordinary requests, a few hundred bytes each, and call one
+// picture a reader attaches to a comment one client in a billion, where
+// the recording may show one in a thousand doing it. The count of large
+// requests is calibrated on exactly that: how many clients send one, two
+// or ten. So one large request is as rare as one large request is, many
+// in minutes are rarer with every one, and their sizes add at most a
+// hundredfold; a size past everything training saw keeps its own
+// surprise. A model without a large size (an older build's) has no count
+// to hold to, and its sizes are not held.
+func (m *Model) holdSizes(p *Point, sur *[NumSignals]float64) {
+	if m.LargeSize == 0 {
+		return
+	}
+	held := sur[SignalLarge] + sizeMargin
+	for _, i := range [...]int{features.ReqBytes, features.ReqBytesTotal} {
+		if !m.Tails[i].Beyond(p[i]) {
+			sur[i] = min(sur[i], held)
+		}
 	}
 }
 

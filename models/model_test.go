@@ -547,3 +547,50 @@ func TestJudgeEarlyReadsOnlyWhatOneRequestCarries(t *testing.T) {
 		t.Errorf("JudgeEarly allocates %v times", a)
 	}
 }
+
+// TestJudgeHoldsSizesToTheCountOfLargeRequests: on a recording where a few
+// clients in a thousand uploaded a picture, one upload of that size is
+// held to what one large request is worth, many of them are not, and a
+// size past every training client keeps its own surprise.
+func TestJudgeHoldsSizesToTheCountOfLargeRequests(t *testing.T) {
+	pop := population(4000, 1)
+	for i := 0; i < len(pop); i += 500 { // 8 clients in 4000 upload 5 MB
+		pop[i][features.ReqBytes], pop[i][features.ReqBytesTotal] = 5e6, 5e6
+	}
+	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := make([]Point, len(pop))
+	for i := range pop {
+		Transform(&pop[i], &pts[i])
+	}
+	m.FitFeatureTails(pts)
+	peaks := peaksOf(m, pop)
+	for i := 0; i < len(peaks); i += 500 {
+		peaks[i][SignalLarge] = math.Log1p(1)
+	}
+	m.Calibrate(peaks, TrainConfig{})
+	picture := pop[5]
+	picture[features.ReqBytes], picture[features.ReqBytesTotal] = 1e6, 1e6
+	var r Result
+	m.Judge(&picture, 0, 1, nil, &r)
+	if raw := m.Tails[features.ReqBytes].Surprise(math.Log1p(1e6)); raw < m.Threshold {
+		t.Fatalf("a 1 MB request has surprise %.2f on the req_bytes tail, under the threshold %.2f; the test needs a tail that calls it rare", raw, m.Threshold)
+	}
+	m.LargeSize = MinLargeSize
+	m.Judge(&picture, 0, 1, nil, &r)
+	if r.Score >= m.Threshold {
+		t.Errorf("one 1 MB picture scores %.2f, threshold %.2f, reasons %+v; want its size held to what one large request is worth", r.Score, m.Threshold, r.Reasons[:r.NReasons])
+	}
+	m.Judge(&picture, 0, 12, nil, &r)
+	if r.Score < m.Threshold {
+		t.Errorf("twelve 1 MB uploads score %.2f, under the threshold %.2f", r.Score, m.Threshold)
+	}
+	huge := picture
+	huge[features.ReqBytes], huge[features.ReqBytesTotal] = 1e9, 1e9
+	m.Judge(&huge, 0, 1, nil, &r)
+	if x := r.Reasons[0]; r.Score < m.Threshold+1 || x.Signal != features.ReqBytes && x.Signal != features.ReqBytesTotal || !x.Beyond {
+		t.Errorf("one 1 GB upload, past every training client: score %.2f (threshold %.2f), reasons %+v", r.Score, m.Threshold, r.Reasons[:r.NReasons])
+	}
+}
