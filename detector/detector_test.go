@@ -595,3 +595,44 @@ func TestAClientIsJudgedEarlyOnWhatOneRequestCarries(t *testing.T) {
 		t.Errorf("judgements %d, early %d; want only the upload's and the injection's early ones (1 to 3)", st.Judged, st.Early)
 	}
 }
+
+// TestANewKeyIsExcusedAsBusyAsTheKnownKeys: three keyed integrations, too
+// few for the tails (1 % of the clients), recur through training; a new
+// integration with a key training never saw, as busy as they are, is not
+// blocked, while the same traffic without a key is.
+func TestANewKeyIsExcusedAsBusyAsTheKnownKeys(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	m, err := Train(context.Background(), []Source{&FileSource{Path: browsersAndIntegrations(t, t0, 3, "10.2.0", true)}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.KeyIdentities) != 3 {
+		t.Fatalf("%d recurring keys, want the 3 integrations'", len(m.KeyIdentities))
+	}
+	for _, keyed := range []bool{true, false} {
+		day2 := browsersAndIntegrations(t, t0.Add(24*time.Hour), 2, "10.3.0", keyed)
+		raw, err := os.ReadFile(day2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(day2, bytes.ReplaceAll(raw, []byte(`"pk_int_`), []byte(`"pk_new_`)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := score(t, day2, Config{}, m)
+		blocked := 0
+		for _, d := range ds {
+			if strings.HasPrefix(d.Client, "10.3.0.") {
+				blocked++
+				if keyed {
+					t.Errorf("a new integration with a key, as busy as the known ones, was blocked: %+v", d)
+				}
+				if d.Known {
+					t.Errorf("a client with a new key was called known: %+v", d)
+				}
+			}
+		}
+		if !keyed && blocked == 0 {
+			t.Error("the same traffic without a key was not blocked: the test cannot tell the excuse from a lenient model")
+		}
+	}
+}

@@ -84,10 +84,13 @@ type Pipeline struct {
 	table *features.Table[clientState]
 	camps *campaigns // nil when disabled
 
-	key   []byte
-	vec   features.Vector
-	res   models.Result
-	stats Stats
+	key []byte
+	// newKey is the model's NewKeyBaseline: what a client whose requests
+	// carry an API key training never saw is excused.
+	newKey *models.IdentityBaseline
+	vec    features.Vector
+	res    models.Result
+	stats  Stats
 
 	// calibrating, when set, replaces judging: it is called at every
 	// judgement point with the payload evidence, early says the judgement
@@ -130,6 +133,7 @@ func NewPipeline(cfg Config, m *models.Model) (*Pipeline, error) {
 	if m != nil {
 		p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
 		p.table.SetLargeSize(m.LargeSize)
+		p.newKey = m.NewKeyBaseline()
 	}
 	return p, nil
 }
@@ -142,6 +146,7 @@ func (p *Pipeline) SetModel(m *models.Model) {
 	p.model = m
 	p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
 	p.table.SetLargeSize(m.LargeSize)
+	p.newKey = m.NewKeyBaseline()
 	if p.camps != nil {
 		p.camps.tr.SetNorms(campaignNorms(m))
 	}
@@ -184,10 +189,14 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 		p.calibrating(c, &p.vec, payload, early)
 		return nil
 	}
+	ident := s.ident
+	if ident == nil && p.newKey != nil && c.Keyed() >= 0.5 {
+		ident = p.newKey
+	}
 	if early {
-		p.model.JudgeEarly(&p.vec, payload, c.Large(), s.ident, &p.res)
+		p.model.JudgeEarly(&p.vec, payload, c.Large(), ident, &p.res)
 	} else {
-		p.model.Judge(&p.vec, payload, c.Large(), s.ident, &p.res)
+		p.model.Judge(&p.vec, payload, c.Large(), ident, &p.res)
 		// Most clients never reach the volume limit: spare them
 		// counting URLs and reading their user agent.
 		if p.model.Volume.Reached(&p.vec) {

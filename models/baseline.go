@@ -127,7 +127,37 @@ type IdentityBaseline struct {
 	// MaxLarge is its highest count of large requests, as log1p.
 	MaxLarge float64 `json:"max_large,omitempty"`
 	Events   int64   `json:"events"`
+	newKey   bool    // made by NewKeyBaseline: excuses, but the client is not known
 }
+
+// known says b is the baseline of a client or key that recurred through
+// training, not nil and not NewKeyBaseline's.
+func (b *IdentityBaseline) known() bool { return b != nil && !b.newKey }
+
+// NewKeyBaseline returns the baseline a client that sends its requests
+// with an API key training never saw is judged against: as busy as the
+// busiest recurring key was (its rate, its requests and bytes in two
+// minutes, its forest score), and nothing else. A new partner's
+// integration is as busy as the known ones; a stolen or new key that
+// guesses, walks ids, fails or carries payloads is judged on those as any
+// client is, and one busier than every known key on how much busier. It
+// returns nil when no key recurred through training.
+func (m *Model) NewKeyBaseline() *IdentityBaseline {
+	if len(m.KeyIdentities) == 0 {
+		return nil
+	}
+	b := &IdentityBaseline{newKey: true}
+	for _, k := range m.KeyIdentities {
+		for _, i := range busyFeatures {
+			b.High[i] = max(b.High[i], k.High[i])
+		}
+		b.MaxScore = max(b.MaxScore, k.MaxScore)
+	}
+	return b
+}
+
+// busyFeatures are the features that say how busy a client is.
+var busyFeatures = [...]int{features.Rate, features.Volume, features.ReqBytesTotal}
 
 // highest returns the highest value of signal i the client had while it
 // was judged in training: a feature's in model space, its payload

@@ -411,7 +411,7 @@ const ForestGate = 1.0
 func (m *Model) Judge(v *features.Vector, payload, large float64, ident *IdentityBaseline, r *Result) {
 	var p Point
 	Transform(v, &p)
-	*r = Result{Known: ident != nil}
+	*r = Result{Known: ident.known()}
 	var sur [NumSignals]float64
 	top := 0.0
 	for i := range features.NumFeatures {
@@ -451,7 +451,7 @@ var EarlySignals = [...]int{SignalPayload, SignalLarge, features.ReqBytesTotal}
 // opens with two injection payloads, is judged at once. It allocates
 // nothing.
 func (m *Model) JudgeEarly(v *features.Vector, payload, large float64, ident *IdentityBaseline, r *Result) {
-	*r = Result{Known: ident != nil}
+	*r = Result{Known: ident.known()}
 	var sur [NumSignals]float64
 	sur[SignalPayload] = m.excused(SignalPayload, payload, ident)
 	sur[SignalLarge] = m.excused(SignalLarge, math.Log1p(large), ident)
@@ -484,24 +484,24 @@ func (m *Model) conclude(v *features.Vector, payload, large float64, ident *Iden
 		switch k {
 		case SignalPayload:
 			x.Value, x.Beyond = payload, m.Tails[k].Beyond(payload)
-			if ident != nil {
+			if ident.known() {
 				x.Typical = ident.MaxPayload
 			}
 		case SignalLarge:
 			x.Value, x.Beyond = large, m.Tails[k].Beyond(lx)
-			if ident != nil {
+			if ident.known() {
 				x.Typical = math.Expm1(ident.MaxLarge)
 			}
 		case SignalForest:
 			// Typical: the knot nearest the median (share 10^-0.25).
 			x.Value, x.Typical, x.Beyond = r.Forest, m.Tails[k].X[min(2, len(m.Tails[k].X)-1)], m.Tails[k].Beyond(r.Forest)
-			if ident != nil {
+			if ident.known() {
 				x.Typical = ident.MaxScore
 			}
 		default:
 			x.Value, x.Beyond = v[k], m.Tails[k].Beyond(transform(k, v[k]))
 			x.Typical = m.Population.Typical(k)
-			if ident != nil {
+			if ident.known() {
 				x.Typical = untransform(k, ident.Typical[k])
 			}
 		}

@@ -594,3 +594,28 @@ func TestJudgeHoldsSizesToTheCountOfLargeRequests(t *testing.T) {
 		t.Errorf("one 1 GB upload, past every training client: score %.2f (threshold %.2f), reasons %+v", r.Score, m.Threshold, r.Reasons[:r.NReasons])
 	}
 }
+
+func TestNewKeyBaselineExcusesOnlyHowBusy(t *testing.T) {
+	m := trained(t)
+	if m.NewKeyBaseline() != nil {
+		t.Fatal("a baseline for new keys from a model without recurring keys")
+	}
+	v := population(1, 9)[0]
+	v[features.Rate], v[features.Volume] = 40, 4000
+	var pk IdentityBaseline
+	pk.High[features.Rate], pk.High[features.Volume] = math.Log1p(50), math.Log1p(5000)
+	pk.High[features.AuthFailRatio] = 0.9
+	pk.MaxScore = 1
+	m.KeyIdentities = map[string]*IdentityBaseline{"pk_partner": &pk, "pk_other": {}}
+	b := m.NewKeyBaseline()
+	var r Result
+	m.Judge(&v, 0, 0, b, &r)
+	if r.Score >= reasonMin || r.Known {
+		t.Errorf("a new key as busy as a known one: score %.2f, known %v, reasons %+v; want excused and not known", r.Score, r.Known, r.Reasons[:r.NReasons])
+	}
+	v[features.AuthFailRatio] = 0.9
+	m.Judge(&v, 0, 0, b, &r)
+	if s := m.Tails[features.AuthFailRatio].Surprise(0.9); s < m.Threshold || r.Score < s {
+		t.Errorf("a new key failing 90 %% of its requests scores %.2f; that ratio alone has surprise %.2f (threshold %.2f)", r.Score, s, m.Threshold)
+	}
+}
