@@ -179,6 +179,35 @@ func TestMember(t *testing.T) {
 			t.Errorf("flood over 4 URLs a repeater %v, visitor over 5 URLs %v; want true, false", f, v)
 		}
 	})
+	t.Run("a flood that mixes one-off URLs into its pages repeats them, a reader of many pages does not", func(t *testing.T) {
+		// The flood opens with four one-off URLs (a poll whose query
+		// changes), then hammers two pages with every fourth request a
+		// one-off: the one-offs give up their slots to the pages.
+		var flood, reader Member
+		url := uint32(1000)
+		for i := range 40 {
+			ts := int64(i) * sec
+			if i < 4 || i%4 == 0 {
+				url += 2
+				flood.Observe(ts, page, url, false)
+			} else {
+				flood.Observe(ts, page, uint32(16+2*(i%2)), false)
+			}
+			// A reader repeats its favourite page as often, but
+			// reads a new one every other request.
+			if i%2 == 0 {
+				reader.Observe(ts, page, 16, false)
+			} else {
+				reader.Observe(ts, page, uint32(2000+2*i), false)
+			}
+		}
+		if !flood.repeating() {
+			t.Errorf("a flood on two pages with a quarter of one-offs is not repeating (misses %d of %d)", flood.misses, flood.n)
+		}
+		if reader.repeater && reader.repeating() {
+			t.Errorf("a reader with half its requests on new pages is repeating (misses %d of %d)", reader.misses, reader.n)
+		}
+	})
 	t.Run("a visitor reading pages before signing in is not concentrated on the login", func(t *testing.T) {
 		var m Member
 		m.Observe(0, page, 1, false)

@@ -110,7 +110,19 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 			break
 		}
 		if i == len(m.urls)-1 {
+			// Off the URLs it repeats. A URL the client asked for
+			// once gives its slot to this one: the slots follow the
+			// URLs a flood repeats, not the first one-offs it sent
+			// (a poll whose query changes, a page read once). The
+			// search starts where the misses point, so that two new
+			// URLs in turn do not take the same slot from each other.
 			m.misses = sat(m.misses)
+			for k := range m.urls {
+				if j := (int(m.misses) + k) % len(m.urls); m.hits[j] == 1 {
+					m.urls[j] = url
+					break
+				}
+			}
 		}
 	}
 	if !m.repeater && m.misses == 0 && m.n >= spreadHits && ts-m.first <= int64(repeatSpan) {
@@ -158,10 +170,13 @@ func (m *Member) failing(c *Campaign) bool {
 	return m.concentrated(c.Endpoint) || m.fails >= 3 && 3*uint32(m.fails) >= uint32(m.n) && m.first >= c.Start-int64(Lookback)
 }
 
-// repeating says the client is a repeater and sends nearly all its
-// requests to the few URLs it repeats.
+// repeating says the client is a repeater and sends two thirds or more
+// of its requests to the few URLs it repeats. A flood inside a crowd mixes
+// in what the crowd asks for (a poll, the odd article) to blend in, but
+// keeps hammering its few pages; a reader, a watcher fetching segments or
+// a user typing into a search box spreads over many URLs.
 func (m *Member) repeating() bool {
-	return m.repeater && 8*uint32(m.misses) <= uint32(m.n)
+	return m.repeater && 3*uint32(m.misses) <= uint32(m.n)
 }
 
 // Acts says whether a client whose state is m (after Observe of the
