@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"strings"
 
 	. "github.com/portcullis/portcullis/tools/internal/simlog"
@@ -123,15 +122,14 @@ var payloads = [][]string{
 	{"../../../../etc/passwd", "..%2f..%2f..%2f..%2fetc%2fpasswd", "..;/..;/..;/etc/passwd", "/..\\..\\..\\windows\\system.ini", "....//....//....//etc/group"},
 }
 
+// encodePayload writes a payload into a query value as real tools do:
+// nearly raw, URL-encoded once, or twice.
 func encodePayload(r *rand.Rand, s string) string {
-	switch x := r.Float64(); {
-	case x < .25:
-		return strings.NewReplacer(" ", "%20", "#", "%23", "&", "%26", "+", "%2B").Replace(s)
-	case x < .75:
-		return url.QueryEscape(s)
-	}
-	return url.QueryEscape(url.QueryEscape(s))
+	return EncodeQuery(r, s, rawQuery, .25, .75)
 }
+
+// rawQuery escapes what would break a query value written raw.
+var rawQuery = strings.NewReplacer(" ", "%20", "#", "%23", "&", "%26", "+", "%2B")
 
 // injection: a signed-in operator whose ordinary dashboard calls carry
 // payloads in 15-40% of query values.

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -150,14 +149,11 @@ var payloads = [][]string{
 // encodePayload writes a payload into a query value as real tools do:
 // nearly raw, URL-encoded once, or twice.
 func encodePayload(r *rand.Rand, s string) string {
-	switch x := r.Float64(); {
-	case x < .3:
-		return strings.NewReplacer(" ", "+", "#", "%23", "&", "%26").Replace(s)
-	case x < .8:
-		return url.QueryEscape(s)
-	}
-	return url.QueryEscape(url.QueryEscape(s))
+	return EncodeQuery(r, s, rawQuery, .3, .8)
 }
+
+// rawQuery escapes what would break a query value written raw.
+var rawQuery = strings.NewReplacer(" ", "+", "#", "%23", "&", "%26")
 
 // injection: a signed-in member browsing normally, with payloads in the
 // query values of 15-40% of the calls.

@@ -18,6 +18,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -323,3 +324,16 @@ func Sub(r *rand.Rand) *rand.Rand { return rand.New(rand.NewPCG(r.Uint64(), r.Ui
 
 // Hex returns n random hex digits (n <= 16).
 func Hex(r *rand.Rand, n int) string { return fmt.Sprintf("%016x", r.Uint64())[:n] }
+
+// EncodeQuery writes s into a query value as real tools do: nearly raw
+// (only what would break the query replaced by raw) a share pRaw of the
+// time, URL-encoded once up to a share pOnce, and twice for the rest.
+func EncodeQuery(r *rand.Rand, s string, raw *strings.Replacer, pRaw, pOnce float64) string {
+	switch x := r.Float64(); {
+	case x < pRaw:
+		return raw.Replace(s)
+	case x < pOnce:
+		return url.QueryEscape(s)
+	}
+	return url.QueryEscape(url.QueryEscape(s))
+}
