@@ -136,12 +136,15 @@ func (b *IdentityBaseline) known() bool { return b != nil && !b.newKey }
 
 // NewKeyBaseline returns the baseline a client that sends its requests
 // with an API key training never saw is judged against: as busy as the
-// busiest recurring key was (its rate, its requests and bytes in two
-// minutes, its forest score), and nothing else. A new partner's
-// integration is as busy as the known ones; a stolen or new key that
-// guesses, walks ids, fails or carries payloads is judged on those as any
-// client is, and one busier than every known key on how much busier. It
-// returns nil when no key recurred through training.
+// busiest recurring key usually was (the median, over its judgements, of
+// its rate and of its requests and bytes in two minutes; its highest
+// forest score), and nothing else. A new partner's integration is as busy
+// as the known ones usually are; a stolen or new key that guesses, walks
+// ids, fails or carries payloads is judged on those as any client is, and
+// one busier than the known keys on how much busier. The keys' usual
+// values rather than their peaks: on a site where every customer has a
+// key, the busiest customer's worst minute is no excuse for a stranger.
+// It returns nil when no key recurred through training.
 func (m *Model) NewKeyBaseline() *IdentityBaseline {
 	if len(m.KeyIdentities) == 0 {
 		return nil
@@ -149,7 +152,7 @@ func (m *Model) NewKeyBaseline() *IdentityBaseline {
 	b := &IdentityBaseline{newKey: true}
 	for _, k := range m.KeyIdentities {
 		for _, i := range busyFeatures {
-			b.High[i] = max(b.High[i], k.High[i])
+			b.High[i] = max(b.High[i], k.Typical[i])
 		}
 		b.MaxScore = max(b.MaxScore, k.MaxScore)
 	}

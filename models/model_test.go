@@ -603,8 +603,8 @@ func TestNewKeyBaselineExcusesOnlyHowBusy(t *testing.T) {
 	v := population(1, 9)[0]
 	v[features.Rate], v[features.Volume] = 40, 4000
 	var pk IdentityBaseline
-	pk.High[features.Rate], pk.High[features.Volume] = math.Log1p(50), math.Log1p(5000)
-	pk.High[features.AuthFailRatio] = 0.9
+	pk.Typical[features.Rate], pk.Typical[features.Volume] = math.Log1p(50), math.Log1p(5000)
+	pk.Typical[features.AuthFailRatio], pk.High[features.AuthFailRatio] = 0.9, 0.9
 	pk.MaxScore = 1
 	m.KeyIdentities = map[string]*IdentityBaseline{"pk_partner": &pk, "pk_other": {}}
 	b := m.NewKeyBaseline()
