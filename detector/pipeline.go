@@ -93,9 +93,9 @@ type Pipeline struct {
 	stats  Stats
 
 	// calibrating, when set, replaces judging: it is called at every
-	// judgement point with the payload evidence, early says the judgement
-	// is an early one (see early) (training's second pass, which measures
-	// every signal to calibrate the model's tails).
+	// judgement point with the payload evidence, and early set for an
+	// early judgement (see Pipeline.early). Training's second pass uses it
+	// to measure every signal and calibrate the model's tails.
 	calibrating func(c *Client, v *features.Vector, payload float64, early bool)
 	// observe, if set, is called with every record and its client, once
 	// the record is folded into the client's features (training).
