@@ -81,14 +81,8 @@ func (w *world) visit(p *person, start int64, rush bool) {
 	a.c.Profile = p.profile
 	if p.net6 != "" && Chance(r, .5) { // privacy addresses change while on the move
 		a.c.Profile += "-v6"
-		next := start + Sec(Uniform(r, 90, 420))
-		a.onRotate = func(t int64) {
-			if t >= next {
-				a.c = w.log.Client(w.log.V6In(r, p.net6), KindNormal)
-				a.c.Profile = p.profile + "-v6"
-				next = t + Sec(Uniform(r, 90, 420))
-			}
-		}
+		rot := w.log.RotateV6(r, a.c, p.net6, start, 90, 420)
+		a.onRotate = func(t int64) { a.c = rot(t) }
 	}
 	switch p.profile {
 	case "consumer":

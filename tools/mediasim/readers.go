@@ -86,15 +86,8 @@ func (w *world) visit(p *person, start int64, crowd bool) {
 	a.c.Profile = p.profile
 	if rotate {
 		a.c.Profile = p.profile + "-v6"
-		next := start + Sec(Uniform(r, 60, 400))
-		a.onRotate = func(t int64) {
-			if t < next {
-				return
-			}
-			a.c = w.log.Client(w.log.V6In(r, p.net6), KindNormal)
-			a.c.Profile = p.profile + "-v6"
-			next = t + Sec(Uniform(r, 60, 400))
-		}
+		rot := w.log.RotateV6(r, a.c, p.net6, start, 60, 400)
+		a.onRotate = func(t int64) { a.c = rot(t) }
 	}
 	a.plan = p.profile == "subscriber" || a.app && a.chance(.3)
 	if a.plan && a.chance(.7) {

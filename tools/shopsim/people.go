@@ -88,15 +88,8 @@ func (w *world) visit(p *person, start int64, sale bool) {
 	a.c.Profile = p.profile
 	if rotate {
 		a.c.Profile = p.profile + "-v6"
-		next := start + Sec(Uniform(r, 60, 360))
-		a.onRotate = func(t int64) {
-			if t < next {
-				return
-			}
-			a.c = w.log.Client(w.log.V6In(r, p.net6), KindNormal)
-			a.c.Profile = p.profile + "-v6"
-			next = t + Sec(Uniform(r, 60, 360))
-		}
+		rot := w.log.RotateV6(r, a.c, p.net6, start, 60, 360)
+		a.onRotate = func(t int64) { a.c = rot(t) }
 	}
 	switch p.profile {
 	case "integration":

@@ -284,6 +284,25 @@ func (l *Log) V6In(r *rand.Rand, net string) string {
 	}
 }
 
+// RotateV6 returns what moves a phone to a new IPv6 privacy address in
+// its /64 net every so often: called with the time of each of its visits'
+// steps, the function returns the client to record them under. The first
+// is cur; once a gap drawn between lo and hi seconds has passed (from
+// start, then from each move), it is a new client of the same profile at a
+// new address in net.
+func (l *Log) RotateV6(r *rand.Rand, cur *Client, net string, start int64, lo, hi float64) func(t int64) *Client {
+	next := start + Sec(Uniform(r, lo, hi))
+	return func(t int64) *Client {
+		if t >= next {
+			profile := cur.Profile
+			cur = l.Client(l.V6In(r, net), KindNormal)
+			cur.Profile = profile
+			next = t + Sec(Uniform(r, lo, hi))
+		}
+		return cur
+	}
+}
+
 // Poisson calls f at the arrival times of a Poisson process of rate per
 // second over [a, b) ns.
 func Poisson(r *rand.Rand, rate float64, a, b int64, f func(t int64)) {
