@@ -190,7 +190,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 		return nil
 	}
 	ident := s.ident
-	if ident == nil && p.newKey != nil && c.Keyed() >= 0.5 {
+	if ident == nil && p.newKey != nil && models.Keyed(c.Keyed()) {
 		ident = p.newKey
 	}
 	if early {

@@ -121,12 +121,13 @@ func (m *Model) countReaching(peaks []SignalPeaks) int {
 }
 
 // reaches says whether some signal calls peak p as rare as the threshold.
-// It reads each signal on its own tail, without Judge's hold on the
-// refusal counts (holdRefusalCounts): the peaks of a lifted decision hold
-// only its reasons, which may leave out the refused share, and the hold
-// would then call the cleared client's counts ordinary and leave it
-// blocked. Read this way, a cleared client is at worst counted as blocked,
-// and a count's tail widened for it, where the hold would have spared it.
+// It reads each signal on its own tail, without Judge's holds on the
+// refusal counts and the request sizes (holdRefusalCounts, holdSizes):
+// the peaks of a lifted decision hold only its reasons, which may leave
+// out the refused share or the count of large requests, and a hold would
+// then call the cleared client's counts or sizes ordinary and leave it
+// blocked. Read this way, a cleared client is at worst counted as
+// blocked, and a tail widened for it, where a hold would have spared it.
 func (m *Model) reaches(p *SignalPeaks) bool {
 	for i := range NumSignals {
 		if active(i) && m.Tails[i].Surprise(p[i]) >= m.Threshold {

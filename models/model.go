@@ -191,8 +191,14 @@ type VolumeLimit struct {
 // by its user agent or not, and whose last requests went to urls distinct
 // paths, is past the volume limit.
 func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, named bool, urls int) bool {
-	return l.Reached(v) && !known && keyed < 0.5 && !named && urls <= l.MaxURLs
+	return l.Reached(v) && !known && !Keyed(keyed) && !named && urls <= l.MaxURLs
 }
+
+// Keyed says a client that sends the share keyed of its requests with an
+// API key is an integration by its key: most of its requests carry one.
+// The volume limit leaves it out, and a key training never saw is judged
+// against NewKeyBaseline.
+func Keyed(keyed float64) bool { return keyed >= 0.5 }
 
 // Reached reports whether requests_2m in v is at the limit, the one
 // condition of Exceeded that takes no other facts about the client.
