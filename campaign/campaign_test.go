@@ -157,6 +157,38 @@ func TestMember(t *testing.T) {
 			t.Error("a client with 3 failures in 12 requests is failing")
 		}
 	})
+	t.Run("a second failure counts while a campaign is pending, and once established only if its members browsed first", func(t *testing.T) {
+		var browser Member
+		ts := int64(0)
+		for range 3 { // a product, a cart, a checkout
+			browser.Observe(ts, page, 9, false)
+			ts += sec
+		}
+		for range 2 {
+			browser.Observe(ts, login, 1, true)
+			ts += 20 * sec
+		}
+		var direct Member
+		direct.Observe(ts, login, 1, true)
+		pending := &Campaign{Endpoint: login, Channel: ChannelFailures, Start: 0}
+		if !browser.failing(pending) {
+			t.Error("a new client failing twice in 5 requests is not a candidate of a pending campaign")
+		}
+		stuffing := &Campaign{Endpoint: login, Channel: ChannelFailures, Start: 0, Established: ts}
+		for range 8 {
+			stuffing.Join(&direct)
+		}
+		if browser.failing(stuffing) {
+			t.Error("a campaign whose members went straight to the endpoint takes a client that browsed and failed twice")
+		}
+		cardtest := &Campaign{Endpoint: login, Channel: ChannelFailures, Start: 0, Established: ts}
+		for range 8 {
+			cardtest.Join(&browser)
+		}
+		if cardtest.Browsing != 8 || !browser.failing(cardtest) {
+			t.Errorf("browsing members %d; a client failing twice like them is failing: %v; want 8, true", cardtest.Browsing, browser.failing(cardtest))
+		}
+	})
 	t.Run("a client hammering one URL within 30 s is a repeater, one polling it is not", func(t *testing.T) {
 		var fast, slow Member
 		var f, s bool

@@ -162,12 +162,42 @@ func (m *Member) concentrated(key uint64) bool {
 // payments, then fails one after another; a user who mistypes a password
 // twice then gets in is left alone, which two failures were not enough to
 // tell on recordings of six sites, and so is one who browsed a while and
-// then mistyped three times).
+// then mistyped three times). Once the campaign's own members show that
+// it browses first (see browses), a second failure is enough: a new
+// address failing twice there is then most likely one more of them.
 func (m *Member) failing(c *Campaign) bool {
 	if m.failTmpl != TemplateOf(c.Endpoint) {
 		return false
 	}
-	return m.concentrated(c.Endpoint) || m.fails >= 3 && 3*uint32(m.fails) >= uint32(m.n) && m.first >= c.Start-int64(Lookback)
+	if m.concentrated(c.Endpoint) {
+		return true
+	}
+	if m.first < c.Start-int64(Lookback) || 3*uint32(m.fails) < uint32(m.n) {
+		return false
+	}
+	return m.fails >= 3 || m.fails >= 2 && (c.Established == 0 || c.browses())
+}
+
+// browses says most of an established campaign's members, and at least
+// minBrowsing of them, joined with most of their requests away from its
+// endpoint: its addresses look around before they fail, as a card tester
+// with a product and a cart does, where a stuffing campaign's addresses
+// go straight to the login (and a user mistyping twice there is not taken
+// for one of them).
+func (c *Campaign) browses() bool {
+	return c.Established != 0 && c.Browsing >= minBrowsing && 2*c.Browsing >= c.Members
+}
+
+// minBrowsing is how many members must have joined browsing before a
+// campaign's shape is taken as settled.
+const minBrowsing = 5
+
+// Join counts the client whose state is m as a member of c.
+func (c *Campaign) Join(m *Member) {
+	c.Members++
+	if c.Channel == ChannelFailures && !m.concentrated(c.Endpoint) {
+		c.Browsing++
+	}
 }
 
 // repeating says the client is a repeater and sends two thirds or more

@@ -154,8 +154,10 @@ type Campaign struct {
 	// Value and Limit are the decayed count that departed, at opening, and
 	// the threshold it passed; Typical is the endpoint's robust tail.
 	Value, Limit, Typical float64
-	// Members is how many clients have been blocked as members.
-	Members int
+	// Members is how many clients have been blocked as members; Browsing
+	// how many of them joined with most of their requests elsewhere (see
+	// Join).
+	Members, Browsing int
 	// Candidates are clients found sharing the departure while it was
 	// pending; the detector owns the slice.
 	Candidates []string

@@ -76,7 +76,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 		// A member that joins after the campaign was confirmed; the
 		// candidates were counted when it was.
 		s.camp.Seq = cp.Seq
-		cp.Members++
+		cp.Join(&s.camp)
 	}
 	return p.member(c, cp, rec.TS)
 }
@@ -110,7 +110,7 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 		if ts < c.Ext.blockedUntil {
 			continue // blocked on its own judgement since it was found
 		}
-		cp.Members++
+		cp.Join(&c.Ext.camp)
 		if key != cur.Key() {
 			block = append(block, c)
 		}
