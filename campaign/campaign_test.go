@@ -189,6 +189,41 @@ func TestMember(t *testing.T) {
 			t.Errorf("browsing members %d; a client failing twice like them is failing: %v; want 8, true", cardtest.Browsing, browser.failing(cardtest))
 		}
 	})
+	t.Run("a new client repeating a URL an established flood hammers joins it before it is a repeater", func(t *testing.T) {
+		const flooded, own = 9, 21
+		var member Member
+		for i := range repeatHits {
+			member.Observe(int64(i)*sec, page, flooded, false)
+		}
+		c := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0, Established: 10 * sec}
+		c.Join(&member)
+		var joiner, poller, elsewhere Member
+		for i := range joinHits {
+			ts := 20*sec + int64(i)*2*sec
+			joiner.Observe(ts, page, flooded, false)
+			poller.Observe(ts, page, own, false)
+			elsewhere.Observe(ts, page, flooded, false)
+		}
+		elsewhere.Observe(30*sec, page, own, false)
+		if joiner.repeating() {
+			t.Fatal("the joiner is a repeater already; the test needs one that is not")
+		}
+		if !c.Acts(&joiner, &Event{Endpoint: page, URL: flooded | 1}) {
+			t.Error("a new client sending the flood's URL 4 times in 6 s does not join the established campaign")
+		}
+		if c.Acts(&poller, &Event{Endpoint: page, URL: own | 1}) {
+			t.Error("a new client polling a URL of its own joins the flood")
+		}
+		if c.Acts(&elsewhere, &Event{Endpoint: page, URL: own | 1}) {
+			t.Error("a client joins with a request to a URL the flood does not hammer")
+		}
+		pending := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0}
+		pending.Join(&member)
+		pending.Established = 0
+		if pending.Acts(&joiner, &Event{Endpoint: page, URL: flooded | 1}) {
+			t.Error("a client joins a campaign not yet established before it is a repeater")
+		}
+	})
 	t.Run("a client hammering one URL within 30 s is a repeater, one polling it is not", func(t *testing.T) {
 		var fast, slow Member
 		var f, s bool

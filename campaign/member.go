@@ -20,6 +20,7 @@ type Member struct {
 	misses   uint16    // requests to a URL not among urls when they were full
 	repeater bool      // became a repeater (see Signals.Repeater)
 	direct   bool      // its current run of failures was counted at the first (see Observe)
+	hot      uint32    // the URL it first sent joinHits requests to within repeatSpan of its first, 0 for none
 	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
 	ua       uint64    // its user-agent family
 	// Seq is the Seq of the campaign the client is a candidate or member
@@ -60,6 +61,7 @@ const failGap = 3 * time.Minute
 // few URLs reaches spreadHits requests on them sooner than repeatHits on
 // any one; a visitor reads more than nURLs pages by then.
 const (
+	joinHits   = 4
 	repeatHits = 6
 	repeatSpan = 45 * time.Second
 	spreadHits = 10
@@ -100,6 +102,9 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 	for i := range m.urls {
 		if m.urls[i] == url {
 			m.hits[i] = sat(m.hits[i])
+			if m.hits[i] == joinHits && ts-m.first <= int64(repeatSpan) && m.hot == 0 {
+				m.hot = url
+			}
 			if m.hits[i] == repeatHits && ts-m.first <= int64(repeatSpan) && !m.repeater {
 				sig.Repeater, m.repeater = true, true
 			}
@@ -192,11 +197,33 @@ func (c *Campaign) browses() bool {
 // campaign's shape is taken as settled.
 const minBrowsing = 5
 
-// Join counts the client whose state is m as a member of c.
+// Join counts the client whose state is m as a member of c, and for a
+// repeaters campaign keeps the URL it repeats most among those c's
+// members hammer (the first len(c.urls) distinct ones).
 func (c *Campaign) Join(m *Member) {
 	c.Members++
-	if c.Channel == ChannelFailures && !m.concentrated(c.Endpoint) {
-		c.Browsing++
+	switch c.Channel {
+	case ChannelFailures:
+		if !m.concentrated(c.Endpoint) {
+			c.Browsing++
+		}
+	case ChannelRepeaters:
+		top := 0
+		for i := range m.hits {
+			if m.hits[i] > m.hits[top] {
+				top = i
+			}
+		}
+		u := m.urls[top]
+		if u == 0 || c.hammers(u) {
+			return
+		}
+		for i := range c.urls {
+			if c.urls[i] == 0 {
+				c.urls[i] = u
+				return
+			}
+		}
 	}
 }
 
@@ -224,7 +251,28 @@ func (c *Campaign) Acts(m *Member, ev *Event) bool {
 	if c.Channel == ChannelFailures {
 		return ev.Failed && m.failing(c)
 	}
-	return m.first >= c.Start-int64(Lookback) && m.repeating()
+	return m.first >= c.Start-int64(Lookback) && (m.repeating() || m.joining(c, ev.URL))
+}
+
+// joining says a new client, sending url, repeats it, one of the URLs an
+// established repeaters campaign's members hammer, and sent it joinHits
+// times within repeatSpan of its first request, with two thirds of its
+// requests on the URLs it repeats: one more address of the flood, found
+// before it is a repeater on its own. An app polling its own resource, or
+// a reader of the page the flood hammers, does not repeat that URL so
+// soon.
+func (m *Member) joining(c *Campaign, url uint32) bool {
+	return c.Established != 0 && m.hot == url && c.hammers(url) && 3*uint32(m.misses) <= uint32(m.n)
+}
+
+// hammers says url is one of the URLs c's members repeat.
+func (c *Campaign) hammers(url uint32) bool {
+	for _, u := range c.urls {
+		if u == url {
+			return true
+		}
+	}
+	return false
 }
 
 // Shared says whether a client whose state is m, last seen at last, shared

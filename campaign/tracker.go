@@ -158,6 +158,8 @@ type Campaign struct {
 	// how many of them joined with most of their requests elsewhere (see
 	// Join).
 	Members, Browsing int
+	// urls are URLs a repeaters campaign's members repeat (see Join).
+	urls [8]uint32
 	// Candidates are clients found sharing the departure while it was
 	// pending; the detector owns the slice.
 	Candidates []string
@@ -194,7 +196,9 @@ func (c *Campaign) summary() Summary {
 // Event is what Observe returns about one record.
 type Event struct {
 	Endpoint uint64
-	Failed   bool
+	// URL is the hash of the record's path and query, as Member keeps it.
+	URL    uint32
+	Failed bool
 	// New says the record is the first of an address unknown to training.
 	New bool
 	Signals
@@ -303,7 +307,7 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 // as the client's features have them.
 func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, m *Member, known bool) Event {
 	ts := rec.TS
-	ev := Event{Endpoint: endpointKey(rec.Method, tmpl), Failed: Failed(rec.Status)}
+	ev := Event{Endpoint: endpointKey(rec.Method, tmpl), URL: path | 1, Failed: Failed(rec.Status)}
 	ev.New = m.n == 0 && !known
 	if m.n == 0 {
 		// A client's networks and user-agent family are taken from its
