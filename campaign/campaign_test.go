@@ -585,3 +585,15 @@ func TestNormsLearnedFromNothingOpenNoCampaign(t *testing.T) {
 		t.Error("learned norms opened no campaign either")
 	}
 }
+
+func TestFailedCountsWhatTheClientWasRefused(t *testing.T) {
+	for status, want := range map[int]bool{
+		200: false, 201: false, 304: false,
+		400: true, 401: true, 402: true, 403: true, 404: true, 409: true, 422: true, 429: true,
+		405: false, 413: false, 500: false, 502: false, 503: false,
+	} {
+		if got := Failed(status); got != want {
+			t.Errorf("Failed(%d) = %v, want %v", status, got, want)
+		}
+	}
+}
