@@ -206,25 +206,9 @@ func (w *world) outage(d *rand.Rand) {
 // every 8 s, burst 6. Per API key: 15 req/s, burst 40.
 func (w *world) limits() {
 	w.log.Sort()
-	type bucket struct {
-		tokens float64
-		last   int64
-	}
-	take := func(m map[string]*bucket, k string, t int64, rate, burst float64) bool {
-		b := m[k]
-		if b == nil {
-			b = &bucket{tokens: burst, last: t}
-			m[k] = b
-		}
-		b.tokens = math.Min(burst, b.tokens+float64(t-b.last)/1e9*rate)
-		b.last = t
-		if b.tokens < 1 {
-			return false
-		}
-		b.tokens--
-		return true
-	}
-	track, merchant, login, otp, promo, keys := map[string]*bucket{}, map[string]*bucket{}, map[string]*bucket{}, map[string]*bucket{}, map[string]*bucket{}, map[string]*bucket{}
+	track, merchant := NewBuckets(1/4., 6), NewBuckets(1/2.5, 6)
+	login, otp, promo := NewBuckets(1/3., 20), NewBuckets(1/5., 8), NewBuckets(1/8., 6)
+	keys := NewBuckets(15, 40)
 	for i := range w.log.Events() {
 		e := &w.log.Events()[i]
 		who := e.User
@@ -234,17 +218,17 @@ func (w *world) limits() {
 		ok := true
 		switch {
 		case e.Key != "":
-			ok = take(keys, e.Key, e.T, 15, 40)
+			ok = keys.Take(e.Key, e.T)
 		case e.Method == "GET" && (strings.HasSuffix(e.Path, "/track") || strings.HasPrefix(e.Path, "/v2/rides/")):
-			ok = take(track, who, e.T, 1/4., 6)
+			ok = track.Take(who, e.T)
 		case e.Method == "GET" && strings.HasPrefix(e.Path, "/v2/merchant/orders?"):
-			ok = take(merchant, who, e.T, 1/2.5, 6)
+			ok = merchant.Take(who, e.T)
 		case e.Method == "POST" && e.Path == "/v2/auth/login":
-			ok = take(login, e.C.IP, e.T, 1/3., 20)
+			ok = login.Take(e.C.IP, e.T)
 		case e.Method == "POST" && strings.HasPrefix(e.Path, "/v2/auth/otp/"):
-			ok = take(otp, e.C.IP, e.T, 1/5., 8)
+			ok = otp.Take(e.C.IP, e.T)
 		case e.Method == "POST" && e.Path == "/v2/promos/redeem":
-			ok = take(promo, e.C.IP, e.T, 1/8., 6)
+			ok = promo.Take(e.C.IP, e.T)
 		}
 		if !ok {
 			e.Status, e.RespBytes, e.DurationMS = 429, 72, .5

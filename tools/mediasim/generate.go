@@ -61,35 +61,17 @@ func generate(c simcmd.Config) *Log {
 // at once, then one every 40 s. Per partner key: 20 req/s, burst 60.
 func (w *world) limits() {
 	w.log.Sort()
-	type bucket struct {
-		tokens float64
-		last   int64
-	}
-	take := func(m map[string]*bucket, k string, t int64, rate, burst float64) bool {
-		b := m[k]
-		if b == nil {
-			b = &bucket{tokens: burst, last: t}
-			m[k] = b
-		}
-		b.tokens = math.Min(burst, b.tokens+float64(t-b.last)/1e9*rate)
-		b.last = t
-		if b.tokens < 1 {
-			return false
-		}
-		b.tokens--
-		return true
-	}
-	signins, comments, keys := map[string]*bucket{}, map[string]*bucket{}, map[string]*bucket{}
+	signins, comments, keys := NewBuckets(1/6., 8), NewBuckets(1/40., 3), NewBuckets(20, 60)
 	for i := range w.log.Events() {
 		e := &w.log.Events()[i]
 		ok := true
 		switch {
 		case e.Method == "POST" && (e.Path == "/account/signin" || e.Path == "/app/v4/auth/token"):
-			ok = take(signins, e.C.IP, e.T, 1/6., 8)
+			ok = signins.Take(e.C.IP, e.T)
 		case e.Method == "POST" && strings.HasPrefix(e.Path, "/api/comments/") && !strings.HasSuffix(e.Path, "/attachments"):
-			ok = take(comments, e.C.IP, e.T, 1/40., 3)
+			ok = comments.Take(e.C.IP, e.T)
 		case e.Key != "" && strings.HasPrefix(e.Path, "/api/v1/"):
-			ok = take(keys, e.Key, e.T, 20, 60)
+			ok = keys.Take(e.Key, e.T)
 		}
 		if !ok {
 			e.Status, e.RespBytes, e.DurationMS = 429, 72, .5

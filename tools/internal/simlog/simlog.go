@@ -356,3 +356,37 @@ func EncodeQuery(r *rand.Rand, s string, raw *strings.Replacer, pRaw, pOnce floa
 	}
 	return url.QueryEscape(url.QueryEscape(s))
 }
+
+// Buckets are a gateway's token buckets, one per key (an address, a user,
+// an API key): each holds up to burst tokens and refills at rate a second.
+type Buckets struct {
+	rate, burst float64
+	m           map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   int64
+}
+
+// NewBuckets returns empty buckets of rate and burst.
+func NewBuckets(rate, burst float64) *Buckets {
+	return &Buckets{rate: rate, burst: burst, m: map[string]*bucket{}}
+}
+
+// Take spends a token of key's bucket at t (ns, in time order) and reports
+// whether there was one; a request that finds none is refused (429).
+func (b *Buckets) Take(key string, t int64) bool {
+	k := b.m[key]
+	if k == nil {
+		k = &bucket{tokens: b.burst, last: t}
+		b.m[key] = k
+	}
+	k.tokens = math.Min(b.burst, k.tokens+float64(t-k.last)/1e9*b.rate)
+	k.last = t
+	if k.tokens < 1 {
+		return false
+	}
+	k.tokens--
+	return true
+}

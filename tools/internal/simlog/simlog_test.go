@@ -3,6 +3,7 @@ package simlog
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -86,4 +87,19 @@ func TestRegisteringAnAddressTwicePanics(t *testing.T) {
 		}
 	}()
 	l.Client("192.0.2.1", "flood")
+}
+
+func TestBucketsTakeABurstThenRefillAtTheirRate(t *testing.T) {
+	b := NewBuckets(0.5, 3) // one every 2 s, 3 at once
+	var got []bool
+	for _, at := range []float64{0, 0, 0, 0, 1, 2.1, 2.2} {
+		got = append(got, b.Take("a", Sec(at)))
+	}
+	want := []bool{true, true, true, false, false, true, false}
+	if !slices.Equal(got, want) {
+		t.Errorf("takes %v, want %v", got, want)
+	}
+	if !b.Take("b", Sec(2.2)) {
+		t.Error("another key's bucket is empty")
+	}
 }
