@@ -59,7 +59,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	// A client already blocked on its own judgement is loud enough to need
 	// no campaign; counting it would let a few such clients on one route
 	// make a campaign of the next quiet client there.
-	if s.allowed || s.ident != nil || rec.TS < s.blockedUntil || !cp.Acts(&s.camp, &ev) {
+	if s.allowed || s.ident != nil || rec.TS < s.blockedUntil || brokenKey(c, cp) || !cp.Acts(&s.camp, &ev) {
 		return nil
 	}
 	if cp.Established == 0 {
@@ -81,12 +81,21 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	return p.member(c, cp, rec.TS)
 }
 
+// brokenKey says c is an integration by its API key (models.Keyed) and
+// cp a campaign of failures: clients that present a key and fail together
+// on one endpoint are integrations whose key the site stopped taking (an
+// outage, a rotation), not guessers, who vary what they present. Each
+// is still judged on its own signals.
+func brokenKey(c *Client, cp *campaign.Campaign) bool {
+	return cp.Channel == campaign.ChannelFailures && models.Keyed(c.Keyed())
+}
+
 // sweepCampaign finds the clients that drove cp's departure before it was
 // seen: a walk over the client table, once per campaign opened.
 func (p *Pipeline) sweepCampaign(cp *campaign.Campaign, ts int64) {
 	p.table.Each(func(c *Client) {
 		s := &c.Ext
-		if !s.checked || s.allowed || s.ident != nil || s.camp.Seq == cp.Seq || ts < s.blockedUntil {
+		if !s.checked || s.allowed || s.ident != nil || s.camp.Seq == cp.Seq || ts < s.blockedUntil || brokenKey(c, cp) {
 			return
 		}
 		if cp.Shared(&s.camp, c.Last()) {

@@ -1,6 +1,7 @@
 package detector_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -162,4 +163,46 @@ func TestCampaignsEndToEnd(t *testing.T) {
 			}
 		}
 	})
+}
+
+// When a site stops taking the keys of its integrations (an outage, a
+// rotation), many addresses fail together on one endpoint, each with the
+// key it always sends: that is the site's doing, not a campaign, and none
+// of them is blocked as a member. The same addresses failing without keys
+// are (TestCampaignsEndToEnd).
+func TestIntegrationsFailingWithTheirKeysAreNoCampaign(t *testing.T) {
+	dir := t.TempDir()
+	day1, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
+	day2, _ := campaignDay(t, dir, 2, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), true)
+	b, err := os.ReadFile(day2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	for line := range bytes.Lines(b) {
+		if i := bytes.Index(line, []byte(`"client_ip":"198.51.100.`)); i >= 0 {
+			ip := line[i+len(`"client_ip":"`):]
+			ip = ip[:bytes.IndexByte(ip, '"')]
+			line = append(bytes.TrimSuffix(bytes.TrimSpace(line), []byte("}")), []byte(`,"api_key":"pk_live_`+string(ip)+`"}`+"\n")...)
+		}
+		out = append(out, line...)
+	}
+	keyed := filepath.Join(dir, "keyed.jsonl")
+	if err := os.WriteFile(keyed, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Train(context.Background(), []Source{&FileSource{Path: day1}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := score(t, keyed, Config{}, m)
+	members := 0
+	for _, d := range ds {
+		if strings.HasPrefix(d.Client, "198.51.100.") && d.Rule == decision.RuleCampaign {
+			members++
+		}
+	}
+	if members != 0 {
+		t.Errorf("%d of 60 integrations failing with their own keys blocked as campaign members, want 0", members)
+	}
 }
