@@ -297,11 +297,12 @@ func TestTrainerNormsAreRobust(t *testing.T) {
 	tr := NewTrainer(100)
 	key := EndpointKey([]byte("POST"), []byte("/login"))
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()
-	// 30 minutes: 2 failing addresses a minute, and 60 in 9 of them (an
-	// attack in 30 % of the minutes).
+	// 30 minutes: 2 failing addresses a minute, and 60 in 18 of them (an
+	// attack in 60 % of the minutes, as a campaign that runs through most
+	// of a short training recording).
 	for m := range 30 {
 		n := 2
-		if m%10 < 3 {
+		if m%10 < 6 {
 			n = 60
 		}
 		for i := range n {
@@ -317,8 +318,11 @@ func TestTrainerNormsAreRobust(t *testing.T) {
 	if e.Endpoint != "POST /login" {
 		t.Errorf("endpoint named %q", e.Endpoint)
 	}
-	if e.FailAddrs.Q50 != 2 || e.FailAddrs.Limit > 7 || e.FailAddrs.Q99 < 60 {
-		t.Errorf("failing addresses q50 %v, limit %v, q99 %v; want 2, at most 7 (the attack minutes left out), at least 60", e.FailAddrs.Q50, e.FailAddrs.Limit, e.FailAddrs.Q99)
+	if e.FailAddrs.Q50 < 50 || e.FailAddrs.Limit > 7 || e.FailAddrs.Q99 < 60 {
+		t.Errorf("failing addresses q50 %v, limit %v, q99 %v; want the attack's 60 or so, at most 7 (the attack minutes left out), at least 60", e.FailAddrs.Q50, e.FailAddrs.Limit, e.FailAddrs.Q99)
+	}
+	if e.Requests.Limit < 60 {
+		t.Errorf("requests limit %v: the request counts' limit rests on the median (the attack's 60 or so)", e.Requests.Limit)
 	}
 }
 
