@@ -224,6 +224,26 @@ func TestMember(t *testing.T) {
 			t.Error("a client joins a campaign not yet established before it is a repeater")
 		}
 	})
+	t.Run("a repeater acts within a flood on a URL it repeats, not with one request to the flooded page", func(t *testing.T) {
+		track := EndpointKey([]byte("GET"), []byte("/orders/7/track"))
+		const tracked, flooded = 31, 9
+		var poller, member Member
+		for i := range repeatHits {
+			poller.Observe(int64(i)*2*sec, track, tracked, false)
+			member.Observe(int64(i)*2*sec, page, flooded, false)
+		}
+		poller.Observe(13*sec, page, flooded, false)
+		c := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0, Established: 20 * sec}
+		if !poller.repeating() {
+			t.Fatal("the poller is no repeater; the test needs one")
+		}
+		if c.Acts(&poller, &Event{Endpoint: page, URL: flooded | 1}) {
+			t.Error("an app polling its order joins a flood with one request to the flooded page")
+		}
+		if !c.Acts(&member, &Event{Endpoint: page, URL: flooded | 1}) {
+			t.Error("a repeater of the flooded page does not act within the flood")
+		}
+	})
 	t.Run("a client hammering one URL within 30 s is a repeater, one polling it is not", func(t *testing.T) {
 		var fast, slow Member
 		var f, s bool

@@ -239,11 +239,11 @@ func (m *Member) repeating() bool {
 // Acts says whether a client whose state is m (after Observe of the
 // current event ev) acts within campaign c with that event: it failed on
 // the endpoint, most of its requests going there or failing there a third
-// time (a failures campaign), or
-// it is new since the campaign's window and repeats a few URLs (a
-// repeaters campaign). Allowlisted clients and clients with a baseline of
-// their own are never members on the strength of the aggregate alone: the
-// caller leaves them out.
+// time (a failures campaign), or it is new since the campaign's window and
+// repeats a few URLs, this request going to one of them (a repeaters
+// campaign). Allowlisted clients and clients with a baseline of their own
+// are never members on the strength of the aggregate alone: the caller
+// leaves them out.
 func (c *Campaign) Acts(m *Member, ev *Event) bool {
 	if ev.Endpoint != c.Endpoint {
 		return false
@@ -251,7 +251,20 @@ func (c *Campaign) Acts(m *Member, ev *Event) bool {
 	if c.Channel == ChannelFailures {
 		return ev.Failed && m.failing(c)
 	}
-	return m.first >= c.Start-int64(Lookback) && (m.repeating() || m.joining(c, ev.URL))
+	return m.first >= c.Start-int64(Lookback) && (m.repeating() && m.repeats(ev.URL) || m.joining(c, ev.URL))
+}
+
+// repeats says url is one of the URLs the client repeats (asked for twice
+// or more): a repeater acts within a flood on the URLs it hammers, not
+// with the one request an app polling its own order sends to the page
+// the flood hits.
+func (m *Member) repeats(url uint32) bool {
+	for i, u := range m.urls {
+		if u == url {
+			return m.hits[i] >= 2
+		}
+	}
+	return false
 }
 
 // joining says a new client, sending url, repeats it, one of the URLs an
