@@ -141,6 +141,12 @@ type CampaignReport struct {
 	// Early counts members blocked within CampaignWindow of Onset (all
 	// blocked members when the onset is unknown).
 	Early int
+	// Own counts members blocked within CampaignWindow of their own onset
+	// (all blocked members without one): the part of Early that does not
+	// depend on when each address joined the campaign. A member that
+	// starts minutes after the campaign cannot be early, however soon it
+	// is blocked.
+	Own int
 }
 
 // EarlyShare returns the share of the campaign's addresses blocked within
@@ -286,6 +292,9 @@ func (r *Recorder) campaigns(labels map[string]Label) []CampaignReport {
 			if c.Onset.IsZero() || d.TS.Sub(c.Onset) <= CampaignWindow {
 				c.Early++
 			}
+			if l.Onset == nil || d.TS.Sub(*l.Onset) <= CampaignWindow {
+				c.Own++
+			}
 		}
 		out = append(out, c)
 	}
@@ -321,6 +330,7 @@ func Merge(reports ...Report) Report {
 			m.Addresses += c.Addresses
 			m.Blocked += c.Blocked
 			m.Early += c.Early
+			m.Own += c.Own
 		}
 		out.Normal += r.Normal
 		out.Heavy += r.Heavy
@@ -403,8 +413,8 @@ func (r Report) Print(w io.Writer) error {
 		return err
 	}
 	for _, c := range r.Campaigns {
-		fmt.Fprintf(w, "campaign %s %s: %d addresses, %d blocked, %d within %s of onset (%.1f%%)\n",
-			Safe(c.ID), Safe(c.Kind), c.Addresses, c.Blocked, c.Early, fmtWindow(CampaignWindow), 100*c.EarlyShare())
+		fmt.Fprintf(w, "campaign %s %s: %d addresses, %d blocked, %d within %s of onset (%.1f%%), %d within %s of their own\n",
+			Safe(c.ID), Safe(c.Kind), c.Addresses, c.Blocked, c.Early, fmtWindow(CampaignWindow), 100*c.EarlyShare(), c.Own, fmtWindow(CampaignWindow))
 	}
 	fmt.Fprintf(w, "normal clients blocked: %d of %d (%.3f%%)\n", len(r.NormalBlocked), r.Normal, 100*r.FPRate())
 	fmt.Fprintf(w, "heavy legitimate clients blocked: %d of %d (%d of them known from training)\n", len(r.HeavyBlocked), r.Heavy, len(r.KnownHeavyBlocked))

@@ -399,7 +399,7 @@ func TestReportPrint(t *testing.T) {
 					{Kind: "stuffing", Clients: 64},
 				},
 				Campaigns: []CampaignReport{
-					{ID: "ddos-0f3a", Kind: "ddos", Addresses: 150, Blocked: 3, Early: 1},
+					{ID: "ddos-0f3a", Kind: "ddos", Addresses: 150, Blocked: 3, Early: 1, Own: 2},
 					{ID: "evil\x1b[2J\nall attacks", Kind: "stuffing", Addresses: 64},
 				},
 				Normal: 3000,
@@ -471,7 +471,7 @@ func TestEvaluateCampaigns(t *testing.T) {
 			want:   []CampaignReport{{ID: "c20", Kind: "stuffing", Onset: at(t, "09:00:00"), Addresses: 20}},
 		},
 		{
-			name:   "a block 60 s after the campaign's onset is early, one later is not, whatever the member's own onset",
+			name:   "a block 60 s after the campaign's onset is early, one later is not, whatever the member's own onset; within 60 s of its own onset is its own count",
 			labels: campaign(t, "c", "cardtest", 25),
 			decisions: []*decision.Decision{
 				testDecision(t, "c-0", "09:00:30", false),
@@ -479,7 +479,7 @@ func TestEvaluateCampaigns(t *testing.T) {
 				testDecision(t, "c-3", "09:01:00.1", false),
 				testDecision(t, "c-4", "09:10:00", false),
 			},
-			want: []CampaignReport{{ID: "c", Kind: "cardtest", Onset: at(t, "09:00:00"), Addresses: 25, Blocked: 4, Early: 2}},
+			want: []CampaignReport{{ID: "c", Kind: "cardtest", Onset: at(t, "09:00:00"), Addresses: 25, Blocked: 4, Early: 2, Own: 3}},
 		},
 		{
 			name: "campaigns are kept apart by ID and sorted by it, and normal clients are never members",
@@ -488,14 +488,14 @@ func TestEvaluateCampaigns(t *testing.T) {
 			decisions: []*decision.Decision{testDecision(t, "zz-1", "09:00:02", false), testDecision(t, "n1", "09:00:02", false)},
 			want: []CampaignReport{
 				{ID: "aa", Kind: "stuffing", Onset: at(t, "09:00:00"), Addresses: 21},
-				{ID: "zz", Kind: "ddos", Onset: at(t, "09:00:00"), Addresses: 30, Blocked: 1, Early: 1},
+				{ID: "zz", Kind: "ddos", Onset: at(t, "09:00:00"), Addresses: 30, Blocked: 1, Early: 1, Own: 1},
 			},
 		},
 		{
 			name:      "members of different kinds name every kind, and without onsets every block is early",
 			labels:    append(noOnset(campaign(t, "m", "ddos", 10)), noOnset(campaign(t, "m", "flood", 10))...),
 			decisions: []*decision.Decision{testDecision(t, "m-9", "23:00:00", false)},
-			want:      []CampaignReport{{ID: "m", Kind: "ddos+flood", Addresses: 20, Blocked: 1, Early: 1}},
+			want:      []CampaignReport{{ID: "m", Kind: "ddos+flood", Addresses: 20, Blocked: 1, Early: 1, Own: 1}},
 		},
 	}
 	for _, tt := range tests {
@@ -538,7 +538,7 @@ func TestMerge(t *testing.T) {
 	s := time.Second
 	a := Report{
 		Kinds:         []KindReport{{Kind: "flood", Clients: 2, Caught: 2, TTD: []time.Duration{1 * s, 9 * s}}, {Kind: "scan", Clients: 1}},
-		Campaigns:     []CampaignReport{{ID: "x", Kind: "ddos", Addresses: 100, Blocked: 10, Early: 5}},
+		Campaigns:     []CampaignReport{{ID: "x", Kind: "ddos", Addresses: 100, Blocked: 10, Early: 5, Own: 8}},
 		Normal:        10,
 		NormalBlocked: []string{"n9"},
 		Heavy:         2,
@@ -546,7 +546,7 @@ func TestMerge(t *testing.T) {
 	}
 	b := Report{
 		Kinds:        []KindReport{{Kind: "flood", Clients: 1, Caught: 1, TTD: []time.Duration{3 * s}}, {Kind: "enumeration", Clients: 4, Caught: 1, TTD: []time.Duration{20 * s}}},
-		Campaigns:    []CampaignReport{{ID: "x", Kind: "ddos", Addresses: 50, Blocked: 1}, {ID: "a", Kind: "stuffing", Addresses: 60}},
+		Campaigns:    []CampaignReport{{ID: "x", Kind: "ddos", Addresses: 50, Blocked: 1, Own: 1}, {ID: "a", Kind: "stuffing", Addresses: 60}},
 		Normal:       5,
 		Heavy:        1,
 		HeavyBlocked: []string{"h1"}, NormalBlocked: []string{"h1"},
@@ -559,7 +559,7 @@ func TestMerge(t *testing.T) {
 			{Kind: "flood", Clients: 3, Caught: 3, TTD: []time.Duration{1 * s, 3 * s, 9 * s}},
 			{Kind: "scan", Clients: 1},
 		},
-		Campaigns:     []CampaignReport{{ID: "a", Kind: "stuffing", Addresses: 60}, {ID: "x", Kind: "ddos", Addresses: 150, Blocked: 11, Early: 5}},
+		Campaigns:     []CampaignReport{{ID: "a", Kind: "stuffing", Addresses: 60}, {ID: "x", Kind: "ddos", Addresses: 150, Blocked: 11, Early: 5, Own: 9}},
 		Normal:        15,
 		NormalBlocked: []string{"h1", "n9"},
 		Heavy:         3,

@@ -8,7 +8,8 @@
 # normal clients blocked and heavy ones blocked, the misses by kind, the
 # other kinds (campaign members such as stuffing, cardtest, ddos, and the
 # models' own extras), and per campaign of 20 or more addresses how many
-# were blocked within 60 s of its onset. Then one table per kind over all
+# were blocked within 60 s of its onset (the per-kind summary also says how
+# many within 60 s of their own onset). Then one table per kind over all
 # sites of all models, and the time it all took.
 # HOLDOUT_SITES, GEN_SITES, SHOP_SITES, B2B_SITES, MEDIA_SITES and APP_SITES
 # override the sites (default "7 11 23", "1 2 3", "5 8 13", "3 6 17",

@@ -86,13 +86,15 @@ func printReport(w io.Writer, r backtest.Report, sites int) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	addr, early := 0, 0
+	addr, early, own := 0, 0, 0
 	for _, c := range r.Campaigns {
 		addr += c.Addresses
 		early += c.Early
+		own += c.Own
 	}
 	if addr > 0 {
-		fmt.Fprintf(w, "campaigns: %d, %d addresses, %d blocked within 60 s of onset (%.1f%%)\n", len(r.Campaigns), addr, early, 100*float64(early)/float64(addr))
+		fmt.Fprintf(w, "campaigns: %d, %d addresses, %d blocked within 60 s of onset (%.1f%%), %d within 60 s of their own (%.1f%%)\n",
+			len(r.Campaigns), addr, early, 100*float64(early)/float64(addr), own, 100*float64(own)/float64(addr))
 	}
 	fmt.Fprintf(w, "normal clients blocked: %d of %d (%.3f%%); heavy: %d of %d\n", len(r.NormalBlocked), r.Normal, 100*r.FPRate(), len(r.HeavyBlocked), r.Heavy)
 	return nil
