@@ -154,7 +154,7 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	if write {
 		c.c.writes++
 	}
-	c.countStatus(r.Status, write, novel, keyChanged)
+	c.countStatus(r.Status, write, novel, keyChanged, kh != 0)
 	if marker >= 0 {
 		c.c.marks++
 		c.c.markW += weight
@@ -240,7 +240,7 @@ func (c *Client[E]) recent(ph uint32) bool {
 // write. A client repeating the same read with a revoked token, or the
 // same dead link, is broken rather than hostile, so those failures count
 // only in error_ratio.
-func (c *Client[E]) countStatus(s int, write, novel, keyChanged bool) {
+func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed bool) {
 	switch {
 	case s == 401:
 		// 401 says the credentials failed, wherever they were sent: a job
@@ -256,6 +256,16 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged bool) {
 			c.c.auth++
 			c.refusedS++
 		}
+		c.c.errs++
+	case (s == 400 || s == 422) && write && !novel && (!keyed || keyChanged):
+		// A write refused for what it carried, sent again to a path the
+		// client wrote to lately: a wrong one-time code, a coupon that
+		// does not exist, a card number that does not validate, tried
+		// once more. A form corrected after one error is not counted, nor
+		// an integration posting with its own key what the site does not
+		// accept (broken, like a job with a revoked key).
+		c.c.auth++
+		c.refusedS++
 		c.c.errs++
 	case s == 404 || s == 410:
 		if novel {

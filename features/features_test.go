@@ -293,8 +293,10 @@ func TestURLsAndKeyed(t *testing.T) {
 }
 
 // TestAuthFailures pins which failures count as guessing: 401 on writes or
-// with changing keys, 403 on writes or new paths; a job with a revoked key
-// paging through reads is broken, not guessing.
+// with changing keys, 403 on writes or new paths, 400 and 422 on writes
+// sent again to one path without a key of their own; a job with a revoked
+// key paging through reads, or an integration posting with its key what the
+// site refuses, is broken, not guessing.
 func TestAuthFailures(t *testing.T) {
 	run := func(n int, method string, status int, path, key func(i int) string) float64 {
 		tb := NewTable[struct{}](Config{})
@@ -320,6 +322,9 @@ func TestAuthFailures(t *testing.T) {
 		{"passwords tried on a login form", run(20, "POST", 401, func(int) string { return "/login" }, func(int) string { return "" }), true},
 		{"resources of others read one after another", run(20, "GET", 403, pages, same), true},
 		{"one forbidden page read again and again", run(20, "GET", 403, func(int) string { return "/admin" }, same), false},
+		{"one-time codes tried and answered 400", run(20, "POST", 400, func(int) string { return "/v2/auth/otp/verify" }, func(int) string { return "" }), true},
+		{"forms sent once each to new paths and answered 400", run(20, "POST", 400, pages, func(int) string { return "" }), false},
+		{"an integration posting what the site refuses with its own key", run(20, "POST", 400, func(int) string { return "/api/v1/orders" }, same), false},
 	}
 	for _, tt := range tests {
 		if guess := tt.got > 0.5; guess != tt.guess {
