@@ -359,18 +359,7 @@ func TestAPlainFloodIsBlockedForItsVolume(t *testing.T) {
 		fmt.Fprintf(&buf, `{"ts":%q,"client_ip":"198.51.100.7","method":"GET","path":"/products?page=1","status":200,"req_bytes":420,"resp_bytes":18000,"duration_ms":12}`+"\n", ts)
 		fmt.Fprintf(&buf, `{"ts":%q,"client_ip":"198.51.100.8","method":"GET","path":"/products?page=1","status":200,"req_bytes":420,"resp_bytes":18000,"duration_ms":12,"api_key":"pk_partner"}`+"\n", ts)
 	}
-	p, err := NewPipeline(Config{}, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	decided := map[string]*decision.Decision{}
-	rd := ingest.NewReader(bytes.NewReader(buf.Bytes()), ingest.ReaderConfig{})
-	var rec ingest.Record
-	for rd.Next(&rec) {
-		if d := p.Process(&rec); d != nil && decided[d.Client] == nil {
-			decided[d.Client] = d
-		}
-	}
+	decided, _ := firstDecisions(t, m, buf.Bytes())
 	for _, client := range []string{"198.51.100.7", "198.51.100.8"} {
 		d := decided[client]
 		if d == nil {
@@ -566,18 +555,7 @@ func TestAClientIsJudgedEarlyOnWhatOneRequestCarries(t *testing.T) {
 	for i := range 3 {
 		line(i, "198.51.100.22", "GET", fmt.Sprintf("/products/%d", 10+i), 400)
 	}
-	p, err := NewPipeline(Config{}, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	decided := map[string]*decision.Decision{}
-	rd := ingest.NewReader(bytes.NewReader(buf.Bytes()), ingest.ReaderConfig{})
-	var rec ingest.Record
-	for rd.Next(&rec) {
-		if d := p.Process(&rec); d != nil && decided[d.Client] == nil {
-			decided[d.Client] = d
-		}
-	}
+	decided, p := firstDecisions(t, m, buf.Bytes())
 	if d := decided["198.51.100.20"]; d == nil {
 		t.Errorf("a first request of %.0f bytes (training's most in two minutes: %.0f) was not blocked", 100*most, most)
 	} else if d.Events != 1 || d.Reasons[0].Feature != "req_bytes_2m" || !d.Reasons[0].Beyond {
@@ -635,4 +613,24 @@ func TestANewKeyIsExcusedAsBusyAsTheKnownKeys(t *testing.T) {
 			t.Error("the same traffic without a key was not blocked: the test cannot tell the excuse from a lenient model")
 		}
 	}
+}
+
+// firstDecisions runs a pipeline with the default config and model m over
+// the JSON lines in data and returns the first decision about each client,
+// and the pipeline.
+func firstDecisions(t *testing.T, m *models.Model, data []byte) (map[string]*decision.Decision, *Pipeline) {
+	t.Helper()
+	p, err := NewPipeline(Config{}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decided := map[string]*decision.Decision{}
+	rd := ingest.NewReader(bytes.NewReader(data), ingest.ReaderConfig{})
+	var rec ingest.Record
+	for rd.Next(&rec) {
+		if d := p.Process(&rec); d != nil && decided[d.Client] == nil {
+			decided[d.Client] = d
+		}
+	}
+	return decided, p
 }

@@ -46,12 +46,30 @@ func trained(t testing.TB) *Model {
 
 // calibrate fits m's tails on pop, each vector one client's peak.
 func calibrate(m *Model, pop []features.Vector) {
+	fitFeatureTails(m, pop)
+	m.Calibrate(peaksOf(m, pop), TrainConfig{})
+}
+
+// fitFeatureTails fits m's feature tails on pop, as training's first pass
+// does.
+func fitFeatureTails(m *Model, pop []features.Vector) {
 	pts := make([]Point, len(pop))
 	for i := range pop {
 		Transform(&pop[i], &pts[i])
 	}
 	m.FitFeatureTails(pts)
-	m.Calibrate(peaksOf(m, pop), TrainConfig{})
+}
+
+// fitted fits a model and its feature tails on pop and returns it with
+// pop's peaks, for a test to change before it calibrates.
+func fitted(t *testing.T, pop []features.Vector) (*Model, []SignalPeaks) {
+	t.Helper()
+	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fitFeatureTails(m, pop)
+	return m, peaksOf(m, pop)
 }
 
 // peaksOf treats each vector as one client's peak and measures every
@@ -428,16 +446,7 @@ func TestLargeSize(t *testing.T) {
 // do not, and a known client that sent as many in training is excused.
 func TestJudgeCountsLargeRequests(t *testing.T) {
 	pop := population(4000, 1)
-	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pts := make([]Point, len(pop))
-	for i := range pop {
-		Transform(&pop[i], &pts[i])
-	}
-	m.FitFeatureTails(pts)
-	peaks := peaksOf(m, pop)
+	m, peaks := fitted(t, pop)
 	for i := range peaks {
 		switch {
 		case i%100 == 0:
@@ -557,16 +566,7 @@ func TestJudgeHoldsSizesToTheCountOfLargeRequests(t *testing.T) {
 	for i := 0; i < len(pop); i += 500 { // 8 clients in 4000 upload 5 MB
 		pop[i][features.ReqBytes], pop[i][features.ReqBytesTotal] = 5e6, 5e6
 	}
-	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pts := make([]Point, len(pop))
-	for i := range pop {
-		Transform(&pop[i], &pts[i])
-	}
-	m.FitFeatureTails(pts)
-	peaks := peaksOf(m, pop)
+	m, peaks := fitted(t, pop)
 	for i := 0; i < len(peaks); i += 500 {
 		peaks[i][SignalLarge] = math.Log1p(1)
 	}
