@@ -35,6 +35,7 @@ func (c Config) Validate() error {
 }
 
 // clientState is what the pipeline keeps per client next to its features.
+// Its small fields come first, so that they share one word.
 type clientState struct {
 	checked bool
 	allowed bool
@@ -43,10 +44,10 @@ type clientState struct {
 	// is judged on, and decided about again only when its action grows
 	// stricter.
 	mild      uint8
+	judgedN   uint32
 	ident     *models.IdentityBaseline
 	mildUntil int64
 
-	judgedN      uint32
 	judgedTS     int64
 	blockedUntil int64
 	prevScore    float64 // score of the previous judgement
