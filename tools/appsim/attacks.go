@@ -34,7 +34,7 @@ func (w *world) hostile(r *rand.Rand, kind string, from int) *Client {
 
 // from draws where an attacker sends from, out of ws weights for proxy,
 // carrier, IPv6 and server.
-func from(r *rand.Rand, ws ...float64) int { return pickWeighted(r, ws) }
+func from(r *rand.Rand, ws ...float64) int { return Weighted(r, ws) }
 
 // attacker returns an actor whose every request is part of the attack.
 func (w *world) attacker(r *rand.Rand, c *Client, ua, user string) *actor {

@@ -300,7 +300,7 @@ func (w *world) pool(clients int) {
 // dress gives a customer's phone its platform, build and user agents.
 func (w *world) dress(r *rand.Rand, p *phone) {
 	if Chance(r, w.android) {
-		p.version = pickWeighted(r, w.andVersions)
+		p.version = Weighted(r, w.andVersions)
 		v := appVersions()[p.version]
 		ok := Pick(r, []string{"4.12.0", "4.11.0", "4.12.0", "4.9.3"})
 		if p.stale() {
@@ -310,7 +310,7 @@ func (w *world) dress(r *rand.Rand, p *phone) {
 		p.sdkUA = "okhttp/" + ok
 		return
 	}
-	p.version = pickWeighted(r, w.iosVersions)
+	p.version = Weighted(r, w.iosVersions)
 	v := appVersions()[p.version]
 	p.ua = "Parcelo/" + v + " (iPhone; iOS " + Pick(r, []string{"18.1", "18.0.1", "18.1", "17.6.1", "17.5", "16.7.10"}) + ")"
 	p.sdkUA = "Parcelo/" + strings.ReplaceAll(v, ".", "") + " CFNetwork/" + Pick(r, []string{"1568.100.1 Darwin/24.1.0", "1498.700.2 Darwin/23.6.0", "1410.1 Darwin/22.6.0"})
@@ -336,21 +336,6 @@ func browserUA(r *rand.Rand) string {
 		"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:129.0) Gecko/20100101 Firefox/129.0",
 		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36",
 	})
-}
-
-func pickWeighted(r *rand.Rand, ws []float64) int {
-	sum := 0.
-	for _, x := range ws {
-		sum += x
-	}
-	x := r.Float64() * sum
-	for i, v := range ws {
-		if x < v {
-			return i
-		}
-		x -= v
-	}
-	return len(ws) - 1
 }
 
 // reach returns where a phone's requests come from over [a, b): its

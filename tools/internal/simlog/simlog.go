@@ -334,6 +334,22 @@ func LogNormal(r *rand.Rand, median, sigma float64) float64 {
 // Pick returns a random element of xs.
 func Pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
+// Weighted returns an index of ws drawn in proportion to its weights.
+func Weighted(r *rand.Rand, ws []float64) int {
+	sum := 0.
+	for _, x := range ws {
+		sum += x
+	}
+	x := r.Float64() * sum
+	for i, v := range ws {
+		if x < v {
+			return i
+		}
+		x -= v
+	}
+	return len(ws) - 1
+}
+
 // Chance reports true with probability p.
 func Chance(r *rand.Rand, p float64) bool { return r.Float64() < p }
 

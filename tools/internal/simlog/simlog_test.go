@@ -103,3 +103,14 @@ func TestBucketsTakeABurstThenRefillAtTheirRate(t *testing.T) {
 		t.Error("another key's bucket is empty")
 	}
 }
+
+func TestWeightedDrawsInProportion(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var n [3]int
+	for range 40000 {
+		n[Weighted(r, []float64{1, 0, 3})]++
+	}
+	if n[1] != 0 || n[0] < 9000 || n[0] > 11000 || n[2] < 29000 || n[2] > 31000 {
+		t.Errorf("draws %v of weights 1, 0, 3 over 40000; want about 10000, 0, 30000", n)
+	}
+}
