@@ -2,6 +2,8 @@ package features
 
 import (
 	"math"
+	"math/bits"
+	"time"
 
 	"github.com/portcullis/portcullis/ingest"
 )
@@ -58,7 +60,12 @@ type Client[E any] struct {
 	refused   uint32                         // bit i: the request at paths[i] was refused (403, 404, 410)
 	markSeen  [(NumMarkers + 63) / 64]uint64 // bit m: the client sent payload marker m
 	lastKey   uint32                         // hash of the API key of the latest request, 0 for none
-	pos       uint8
+	// users are bitmaps of the signed-in users whose requests succeeded,
+	// in the current and the previous peopleSpan of event time, and
+	// usersAt numbers the current one (see People).
+	users   [2]uint32
+	usersAt uint32
+	pos     uint8
 
 	prev, next int32 // recency list, by last event time
 
@@ -113,6 +120,47 @@ func (c *Client[E]) Keyed() float64 {
 		return 0
 	}
 	return c.c.keyed / c.c.n
+}
+
+// peopleSpan is the span of event time the users of People are counted
+// over: the current span and the one before it.
+const peopleSpan = 2 * time.Minute
+
+// maxPeople bounds People: past it an address is a crowd, and a share of
+// its volume is all a crowd's member can be judged on.
+const maxPeople = 16
+
+// signedIn notes that user (its hash) got an answer from the client's
+// address at ts.
+func (c *Client[E]) signedIn(ts int64, user uint32) {
+	span := uint32(ts / int64(peopleSpan))
+	if span != c.usersAt {
+		if span == c.usersAt+1 {
+			c.users[1] = c.users[0]
+		} else {
+			c.users[1] = 0
+		}
+		c.users[0], c.usersAt = 0, span
+	}
+	c.users[0] |= 1 << (user % 32)
+}
+
+// People estimates how many people the address carries: the distinct
+// signed-in users whose requests succeeded from it over the last two to
+// four minutes, at least 1 and at most maxPeople. An office or a carrier
+// NAT carries many, each with a person's pace; a flood, a scanner or a
+// guesser has no session or one. The users are counted in a 32-bit
+// bitmap (linear counting), which is exact enough for the few to a dozen
+// it needs to tell apart.
+func (c *Client[E]) People() float64 {
+	seen := bits.OnesCount32(c.users[0] | c.users[1])
+	if seen <= 1 {
+		return 1
+	}
+	if seen == 32 {
+		return maxPeople
+	}
+	return min(maxPeople, max(1, -32*math.Log1p(-float64(seen)/32)))
 }
 
 func (c *Client[E]) reset(key, scope string, ts int64) {
@@ -173,6 +221,9 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	}
 	if r.RespBytes > 0 {
 		c.c.respBytes += float64(r.RespBytes)
+	}
+	if len(r.User) > 0 && r.Status > 0 && r.Status < 400 {
+		c.signedIn(r.TS, PathHash(r.User))
 	}
 	c.remember(r, ph, uh)
 	return firstMark
@@ -346,8 +397,11 @@ func (c *Client[E]) Vector(v *Vector) {
 	if span < minSpan {
 		span = minSpan
 	}
-	v[Rate] = c.short / (TauShort * -math.Expm1(-span/TauShort))
-	v[Volume] = c.c.n
+	// An address that carries several people is judged on one person's
+	// share of its volume.
+	people := c.People()
+	v[Rate] = c.short / (TauShort * -math.Expm1(-span/TauShort)) / people
+	v[Volume] = c.c.n / people
 	n := c.c.n
 	shrunk := n + ratioPrior
 	v[ErrorRatio] = c.c.errs / shrunk
@@ -361,7 +415,7 @@ func (c *Client[E]) Vector(v *Vector) {
 	v[RefusedCount] = c.c.auth + c.c.notFound
 	v[MarkedCount] = c.c.marks
 	v[ReqBytes] = c.c.reqBytes / n
-	v[ReqBytesTotal] = c.c.reqBytes
+	v[ReqBytesTotal] = c.c.reqBytes / people
 	v[RefusedLong] = c.refusedS
 	v[RespBytes] = c.c.respBytes / n
 	v[PathEntropy], v[IDSweep] = c.templateStats()

@@ -465,3 +465,50 @@ func TestLargeRequestsAreCountedAndDecay(t *testing.T) {
 		t.Errorf("Large() = %v after TauSustained, want 2/e", c.Large())
 	}
 }
+
+// TestPeopleShareAnAddressesVolume: an office whose staff are signed in,
+// each with a person's pace, is judged on one person's share of its
+// volume; users whose requests failed (a stuffer's usernames) and users
+// seen too long ago do not count.
+func TestPeopleShareAnAddressesVolume(t *testing.T) {
+	tb := NewTable[struct{}](Config{})
+	observe := func(key string, n int, user func(i int) string, status int) *Client[struct{}] {
+		var c *Client[struct{}]
+		for i := range n {
+			r := rec(float64(i)/10, "GET", "/backoffice/orders?page="+strconv.Itoa(i%5), status)
+			r.User = []byte(user(i))
+			c = tb.Observe([]byte(key), "ip", r)
+		}
+		return c
+	}
+	one := observe("one", 120, func(int) string { return "ana" }, 200)
+	office := observe("office", 120, func(i int) string { return "staff" + strconv.Itoa(i%8) }, 200)
+	stuffer := observe("stuffer", 120, func(i int) string { return "victim" + strconv.Itoa(i) }, 401)
+	if p := one.People(); p != 1 {
+		t.Errorf("People() = %v for one signed-in user, want 1", p)
+	}
+	if p := office.People(); p < 6 || p > 10 {
+		t.Errorf("People() = %v for 8 signed-in users, want about 8", p)
+	}
+	if p := stuffer.People(); p != 1 {
+		t.Errorf("People() = %v for 120 usernames refused, want 1", p)
+	}
+	var vo, vs, vf Vector
+	one.Vector(&vo)
+	office.Vector(&vf)
+	stuffer.Vector(&vs)
+	for _, i := range []int{Rate, Volume, ReqBytesTotal} {
+		if want := vo[i] / office.People(); !near(vf[i], want) {
+			t.Errorf("%s = %v for the office, want %v (one user's %v shared by %v)", specs[i].Name, vf[i], want, vo[i], office.People())
+		}
+		if !near(vs[i], vo[i]) {
+			t.Errorf("%s = %v for the stuffer, want %v like one user's", specs[i].Name, vs[i], vo[i])
+		}
+	}
+	// Ten minutes later a request of one user: the others have left.
+	r := rec(600, "GET", "/backoffice/orders", 200)
+	r.User = []byte("staff1")
+	if p := tb.Observe([]byte("office"), "ip", r).People(); p != 1 {
+		t.Errorf("People() = %v ten minutes after 8 users, with one user since, want 1", p)
+	}
+}
