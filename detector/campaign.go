@@ -50,7 +50,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 		k.learn.Observe(rec.TS, &ev, rec.Method, rec.Path, rec.ReqBytes)
 	}
 	cp := ev.Campaign
-	if cp == nil || p.model == nil || p.calibrating != nil {
+	if cp == nil || p.model == nil {
 		return nil
 	}
 	if ev.Opened {
@@ -125,13 +125,30 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 		}
 	}
 	for _, c := range block {
-		p.camps.pending = append(p.camps.pending, p.member(c, cp, ts))
+		if d := p.member(c, cp, ts); d != nil {
+			p.camps.pending = append(p.camps.pending, d)
+		}
 	}
 }
 
-// member blocks c as a member of cp.
+// member blocks c as a member of cp. While training calibrates, it
+// returns nil instead, and marks c a member of a failures campaign (see
+// calibrateOn): a campaign of failures is an attack whose members fatten
+// the refusal signals' tails. A repeaters campaign's members are kept:
+// the volume signals' tails are all that lets a new partner or crawler
+// keep its pace, and a flood in training is, like them, busier than
+// anyone.
 func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *decision.Decision {
 	c.Ext.blockedUntil = ts + p.ttl
+	if p.calibrating != nil {
+		if cp.Channel == campaign.ChannelFailures {
+			if c.Ext.peaks == nil {
+				c.Ext.peaks = &peakStats{}
+			}
+			c.Ext.peaks.member = true
+		}
+		return nil
+	}
 	p.stats.Decisions++
 	d := &decision.Decision{
 		Client:         c.Key(),

@@ -89,11 +89,15 @@ type TrainingSummary struct {
 	KeyIdentities int `json:"key_identities,omitempty"`
 	// IdentitiesWithheld is how many recurring clients and keys got no
 	// baseline of their own because their history shows guessing.
-	IdentitiesWithheld int       `json:"identities_withheld,omitempty"`
-	From               time.Time `json:"from"`
-	To                 time.Time `json:"to"`
-	Identity           string    `json:"identity"`
-	MinEvents          int       `json:"min_events"`
+	IdentitiesWithheld int `json:"identities_withheld,omitempty"`
+	// CampaignMembers is how many training clients the model's own
+	// campaign detection found to be members of a campaign in the
+	// recording; they are left out of the tails and the calibration.
+	CampaignMembers int       `json:"campaign_members,omitempty"`
+	From            time.Time `json:"from"`
+	To              time.Time `json:"to"`
+	Identity        string    `json:"identity"`
+	MinEvents       int       `json:"min_events"`
 	// Build is the version of portcullis that trained the model, so a model
 	// file says which build wrote it. It is not part of the model's ID.
 	Build string `json:"build,omitempty"`
@@ -554,18 +558,21 @@ const refusedCountMargin = 2.0
 // integration that looks up a thousand ids and misses one in ten meets
 // more missing ids in ten minutes than any training client, and its
 // volume is judged by volume's own signals. A guesser's share is not
-// ordinary, so its counts keep their surprise. The share is the auth_fail
-// and not_found ratios together (they have one denominator), read on
-// either ratio's tail, whichever calls it rarer: no tail is fitted for the
-// sum, and a larger share is at least as rare as either part, so the hold
-// never falls below what either ratio alone says.
+// ordinary, so its counts keep their surprise. Each part of the share is
+// read on its own tail (auth_fail on auth_fail's, not_found on
+// not_found's), and the two together (they have one denominator) on the
+// tail that calls the sum more ordinary, since no tail is fitted for the
+// sum; the hold takes the rarest of the three. A partner whose refusals
+// are all missing ids is judged on how often clients miss ids, not on
+// how rarely they fail to sign in.
 func (m *Model) holdRefusalCounts(p *Point, sur *[NumSignals]float64) {
 	af, nf := &m.Tails[features.AuthFailRatio], &m.Tails[features.NotFoundRatio]
 	if len(af.X) == 0 || len(nf.X) == 0 { // no tails to read a share on
 		return
 	}
-	share := p[features.AuthFailRatio] + p[features.NotFoundRatio]
-	held := max(af.Surprise(share), nf.Surprise(share)) + refusedCountMargin
+	auth, missing := p[features.AuthFailRatio], p[features.NotFoundRatio]
+	share := auth + missing
+	held := max(af.Surprise(auth), nf.Surprise(missing), min(af.Surprise(share), nf.Surprise(share))) + refusedCountMargin
 	for _, i := range [...]int{features.RefusedCount, features.RefusedLong, features.RefusedPaths} {
 		sur[i] = min(sur[i], held)
 	}

@@ -506,6 +506,15 @@ func TestJudgeHoldsRefusalCountsToTheirShare(t *testing.T) {
 	if r.Score >= m.Threshold {
 		t.Errorf("a busy client with an ordinary refused share: score %.2f, past the threshold %.2f (reasons %+v)", r.Score, m.Threshold, r.Reasons[:r.NReasons])
 	}
+	// Its refusals are all missing ids, at a share a tenth of the
+	// clients reach in missing ids and none in failed credentials: the
+	// share is read on the missing ids' tail, not on the thinner one.
+	lookups := busy
+	lookups[features.NotFoundRatio] = 0.18
+	m.Judge(&lookups, 0, 0, nil, &r)
+	if r.Score >= m.Threshold {
+		t.Errorf("a busy client missing ids at an ordinary share: score %.2f, past the threshold %.2f (reasons %+v)", r.Score, m.Threshold, r.Reasons[:r.NReasons])
+	}
 	guesser := busy // the same counts from a client refused most of the time
 	guesser[features.NotFoundRatio], guesser[features.AuthFailRatio] = 0.5, 0.3
 	m.Judge(&guesser, 0, 0, nil, &r)

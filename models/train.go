@@ -174,6 +174,13 @@ func (m *Model) FitFeatureTails(peaks []Point) {
 	}
 }
 
+// RefitTail fits feature i's tail again on peaks, the others kept.
+func (m *Model) RefitTail(i int, peaks []Point) {
+	var n Model
+	n.FitFeatureTails(peaks)
+	m.Tails[i] = n.Tails[i]
+}
+
 // MinLargeSize is the least size of a large request (see
 // Model.LargeSize): 64 KiB, more than an ordinary API call sends.
 const MinLargeSize = 64 << 10

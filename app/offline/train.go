@@ -208,6 +208,9 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 		fmt.Fprintf(w, ", and %d recurring API keys for their clients at new addresses", t.KeyIdentities)
 	}
 	fmt.Fprintln(w)
+	if t.CampaignMembers > 0 {
+		fmt.Fprintf(w, "  %d training clients were members of campaigns of failures in the recording; they are left out of the auth_fail_ratio tail, which they would make ordinary\n", t.CampaignMembers)
+	}
 	if t.IdentitiesWithheld > 0 {
 		fmt.Fprintf(w, "  %d recurring clients or keys got no baseline of their own: their history shows guessing (failed logins, missing paths, payloads), which a baseline would excuse\n", t.IdentitiesWithheld)
 	}
