@@ -500,26 +500,41 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 		return 0, err
 	}
 	p2.table.Each(done)
-	if len(members) > 0 {
-		kept := make([]models.Point, 0, len(high))
-		for i, h := range high {
-			if !members[keys[i]] {
-				kept = append(kept, h)
-			}
-		}
-		m.RefitTail(features.AuthFailRatio, kept)
-	}
+	refitWithout(m, members, high, keys)
 	m.Calibrate(peaks, cfg.Model)
-	if len(cfg.Cleared) > 0 {
-		var others []models.SignalPeaks
-		for _, c := range cfg.Cleared {
-			if _, ok := found[c.Key]; !ok {
-				others = append(others, models.ReasonPeaks(c.Reasons))
-			}
-		}
-		m.ApplyFeedback(found, others, len(isCleared))
-	}
+	applyCleared(m, cfg.Cleared, found, len(isCleared))
 	return len(members), nil
+}
+
+// applyCleared widens m's tails for the clients operators cleared: found
+// holds the peaks of those the recording had, the others count by the
+// reasons of their decisions.
+func applyCleared(m *models.Model, cleared []ClearedClient, found map[string]models.SignalPeaks, distinct int) {
+	if len(cleared) == 0 {
+		return
+	}
+	var others []models.SignalPeaks
+	for _, c := range cleared {
+		if _, ok := found[c.Key]; !ok {
+			others = append(others, models.ReasonPeaks(c.Reasons))
+		}
+	}
+	m.ApplyFeedback(found, others, distinct)
+}
+
+// refitWithout fits m's auth_fail_ratio tail again on the peaks high of
+// the clients keys name, but members' (see calibrateOn).
+func refitWithout(m *models.Model, members map[string]bool, high []models.Point, keys []string) {
+	if len(members) == 0 {
+		return
+	}
+	kept := make([]models.Point, 0, len(high))
+	for i, h := range high {
+		if !members[keys[i]] {
+			kept = append(kept, h)
+		}
+	}
+	m.RefitTail(features.AuthFailRatio, kept)
 }
 
 // selectIdentities returns the baselines of the clients in idents that
