@@ -195,7 +195,7 @@ func TestMember(t *testing.T) {
 		for i := range repeatHits {
 			member.Observe(int64(i)*sec, page, flooded, false)
 		}
-		c := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0, Established: 10 * sec}
+		c := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0, Established: 10 * sec, urls: [8]uint32{flooded | 1}}
 		c.Join(&member)
 		var joiner, poller, elsewhere Member
 		for i := range joinHits {
@@ -217,7 +217,7 @@ func TestMember(t *testing.T) {
 		if c.Acts(&elsewhere, &Event{Endpoint: page, URL: own | 1}) {
 			t.Error("a client joins with a request to a URL the flood does not hammer")
 		}
-		pending := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0}
+		pending := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0, urls: c.urls}
 		pending.Join(&member)
 		pending.Established = 0
 		if pending.Acts(&joiner, &Event{Endpoint: page, URL: flooded | 1}) {
@@ -233,7 +233,7 @@ func TestMember(t *testing.T) {
 			member.Observe(int64(i)*2*sec, page, flooded, false)
 		}
 		poller.Observe(13*sec, page, flooded, false)
-		c := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0, Established: 20 * sec}
+		c := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0, Established: 20 * sec, urls: [8]uint32{flooded | 1}}
 		if !poller.repeating() {
 			t.Fatal("the poller is no repeater; the test needs one")
 		}
@@ -242,6 +242,42 @@ func TestMember(t *testing.T) {
 		}
 		if !c.Acts(&member, &Event{Endpoint: page, URL: flooded | 1}) {
 			t.Error("a repeater of the flooded page does not act within the flood")
+		}
+	})
+	t.Run("a repeater counts on an endpoint where another repeats the same URL, not on its own URL", func(t *testing.T) {
+		var e endpoint
+		for i := range uint32(3 * nHammered) {
+			if e.share(100 + 2*i | 1) {
+				t.Fatalf("poller %d on a URL of its own counts as sharing one", i)
+			}
+		}
+		if e.share(9) || !e.share(9) || !e.share(9) {
+			t.Error("the second and third addresses repeating one URL do not count as sharing it")
+		}
+		for i := range uint32(3 * nHammered) {
+			e.share(1000 + 2*i | 1)
+		}
+		if !e.share(9) {
+			t.Error("a URL many repeat lost its slot to pollers of their own URLs")
+		}
+		c := Campaign{Endpoint: page, Channel: ChannelRepeaters, Established: sec}
+		e.sharedURLs(&c.urls)
+		if !c.hammers(9) || c.hammers(101) || c.hammers(0) {
+			t.Errorf("campaign URLs %v: want the shared one only", c.urls)
+		}
+		var flooder, poller Member
+		for i := range repeatHits {
+			flooder.Observe(int64(i)*sec, page, 9, false)
+			poller.Observe(int64(i)*sec, page, 101, false)
+		}
+		if !flooder.repeating() || !poller.repeating() {
+			t.Fatal("the test needs two repeaters")
+		}
+		if !c.Acts(&flooder, &Event{Endpoint: page, URL: 9}) || !c.Shared(&flooder, 5*sec) {
+			t.Error("a repeater of the URL many repeat is not a member")
+		}
+		if c.Acts(&poller, &Event{Endpoint: page, URL: 101}) || c.Shared(&poller, 5*sec) {
+			t.Error("a repeater of a URL of its own is a member")
 		}
 	})
 	t.Run("a client hammering one URL within 30 s is a repeater, one polling it is not", func(t *testing.T) {

@@ -197,9 +197,7 @@ func (c *Campaign) browses() bool {
 // campaign's shape is taken as settled.
 const minBrowsing = 5
 
-// Join counts the client whose state is m as a member of c, and for a
-// repeaters campaign keeps the URL it repeats most among those c's
-// members hammer (the first len(c.urls) distinct ones).
+// Join counts the client whose state is m as a member of c.
 func (c *Campaign) Join(m *Member) {
 	c.Members++
 	switch c.Channel {
@@ -207,24 +205,18 @@ func (c *Campaign) Join(m *Member) {
 		if !m.concentrated(c.Endpoint) {
 			c.Browsing++
 		}
-	case ChannelRepeaters:
-		top := 0
-		for i := range m.hits {
-			if m.hits[i] > m.hits[top] {
-				top = i
-			}
-		}
-		u := m.urls[top]
-		if u == 0 || c.hammers(u) {
-			return
-		}
-		for i := range c.urls {
-			if c.urls[i] == 0 {
-				c.urls[i] = u
-				return
-			}
+	}
+}
+
+// top returns the URL the client repeated most, 0 for none.
+func (m *Member) top() uint32 {
+	top := 0
+	for i := range m.hits {
+		if m.hits[i] > m.hits[top] {
+			top = i
 		}
 	}
+	return m.urls[top]
 }
 
 // repeating says the client is a repeater and sends two thirds or more
@@ -240,8 +232,9 @@ func (m *Member) repeating() bool {
 // current event ev) acts within campaign c with that event: it failed on
 // the endpoint, most of its requests going there or failing there a third
 // time (a failures campaign), or it is new since the campaign's window and
-// repeats a few URLs, this request going to one of them (a repeaters
-// campaign). Allowlisted clients and clients with a baseline of their own
+// repeats a few URLs, this request going to one of them that other new
+// addresses repeat too (a repeaters campaign: a poller repeating its own
+// ticket's or order's URL is not one of a flood). Allowlisted clients and clients with a baseline of their own
 // are never members on the strength of the aggregate alone: the caller
 // leaves them out.
 func (c *Campaign) Acts(m *Member, ev *Event) bool {
@@ -251,7 +244,7 @@ func (c *Campaign) Acts(m *Member, ev *Event) bool {
 	if c.Channel == ChannelFailures {
 		return ev.Failed && m.failing(c)
 	}
-	return m.first >= c.Start-int64(Lookback) && (m.repeating() && m.repeats(ev.URL) || m.joining(c, ev.URL))
+	return m.first >= c.Start-int64(Lookback) && (m.repeating() && m.repeats(ev.URL) && c.hammers(ev.URL) || m.joining(c, ev.URL))
 }
 
 // repeats says url is one of the URLs the client repeats (asked for twice
@@ -278,8 +271,12 @@ func (m *Member) joining(c *Campaign, url uint32) bool {
 	return c.Established != 0 && m.hot == url && c.hammers(url) && 3*uint32(m.misses) <= uint32(m.n)
 }
 
-// hammers says url is one of the URLs c's members repeat.
+// hammers says url is one of the URLs of c's endpoint that two or more
+// new addresses repeat (see endpoint.share).
 func (c *Campaign) hammers(url uint32) bool {
+	if url == 0 {
+		return false
+	}
 	for _, u := range c.urls {
 		if u == url {
 			return true
@@ -291,8 +288,9 @@ func (c *Campaign) hammers(url uint32) bool {
 // Shared says whether a client whose state is m, last seen at last, shared
 // c's departure before c was seen: it failed on the endpoint within the
 // window, most of its requests going there (a failures campaign), or is
-// new since the window and repeats a few URLs, one of them on the
-// endpoint (a repeaters campaign).
+// new since the window and repeats a few URLs of the endpoint, the one it
+// repeats most being one that other new addresses repeat too (a repeaters
+// campaign).
 func (c *Campaign) Shared(m *Member, last int64) bool {
 	if last < c.Start {
 		return false
@@ -300,5 +298,5 @@ func (c *Campaign) Shared(m *Member, last int64) bool {
 	if c.Channel == ChannelFailures {
 		return m.lastFail >= c.Start && m.failing(c)
 	}
-	return m.first >= c.Start-int64(Lookback) && m.repeating() && m.tmpl == TemplateOf(c.Endpoint)
+	return m.first >= c.Start-int64(Lookback) && m.repeating() && m.tmpl == TemplateOf(c.Endpoint) && c.hammers(m.top())
 }

@@ -78,6 +78,54 @@ type endpoint struct {
 	failAddr, repeaters       float64
 	norm                      *EndpointNorm
 	camp                      *Campaign
+	// hammered are the URLs of the endpoint that new addresses repeat,
+	// with how many such addresses repeated each (see share).
+	hammered [nHammered]uint32
+	hammers  [nHammered]uint16
+	spill    uint16 // repeaters whose URL found no slot, for share's rotation
+}
+
+// nHammered is how many of an endpoint's repeated URLs it follows: a
+// flood hammers one to a few, beside the URLs of pollers that each repeat
+// their own.
+const nHammered = 16
+
+// share notes that one more new address repeats url on the endpoint and
+// reports whether another already did. The URLs two or more repeat are
+// the ones a repeaters campaign's members must hammer (sharedURLs,
+// Campaign.Acts): a distributed flood sends its addresses to the same few
+// pages, while a crowd polling a waiting room, an order's tracking or a
+// live score, each on its own ticket or order, shares none, and its
+// addresses are not the flood's even when their number departs. A URL
+// one address repeated gives its slot to the next, as Member's slots do,
+// so the slots keep the URLs many repeat.
+func (e *endpoint) share(url uint32) bool {
+	for i, u := range e.hammered {
+		if u == url {
+			e.hammers[i] = sat(e.hammers[i])
+			return true
+		}
+	}
+	e.spill = sat(e.spill)
+	for k := range e.hammered {
+		if j := (int(e.spill) + k) % nHammered; e.hammers[j] <= 1 {
+			e.hammered[j], e.hammers[j] = url, 1
+			return false
+		}
+	}
+	return false
+}
+
+// sharedURLs copies into dst the URLs two or more new addresses repeat.
+func (e *endpoint) sharedURLs(dst *[8]uint32) {
+	*dst = [8]uint32{}
+	n := 0
+	for i, u := range e.hammered {
+		if e.hammers[i] >= 2 && n < len(dst) {
+			dst[n] = u
+			n++
+		}
+	}
 }
 
 // network is the aggregate of one IPv4 /24, IPv6 /64 or /48.
@@ -158,7 +206,8 @@ type Campaign struct {
 	// how many of them joined with most of their requests elsewhere (see
 	// Join).
 	Members, Browsing int
-	// urls are URLs a repeaters campaign's members repeat (see Join).
+	// urls are the URLs of the endpoint that two or more new addresses
+	// repeat, as of the latest departure (see endpoint.share).
 	urls [8]uint32
 	// Candidates are clients found sharing the departure while it was
 	// pending; the detector owns the slice.
@@ -327,6 +376,13 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, m *Member
 		// is until it has watched for Lookback.
 		ev.New, sig.Repeater = false, false
 	}
+	e, isNew := t.eps.get(ev.Endpoint, ts)
+	if isNew {
+		e.norm = t.normOf(ev.Endpoint)
+	}
+	if sig.Repeater {
+		e.share(m.top())
+	}
 	ev.Signals = sig
 	w := t.weight(ts)
 	nw, fa, rp := w*b2f(ev.New), w*b2f(sig.FailingAddr), w*b2f(sig.Repeater)
@@ -345,7 +401,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, m *Member
 		}
 	}
 	t.observeFingerprint(m.ua, rec, ev.Failed, w, nw)
-	e := t.observeEndpoint(ev.Endpoint, rec, ev.Failed, w, nw, fa, rp)
+	t.observeEndpoint(e, rec, ev.Failed, w, nw, fa, rp)
 	if e.norm == nil || ts-t.siteFirst < int64(warmUp) {
 		return ev
 	}
@@ -373,14 +429,9 @@ func (t *Tracker) observeFingerprint(ua uint64, rec *ingest.Record, failed bool,
 	fp.fail += w * b2f(failed)
 }
 
-// observeEndpoint folds a request into the aggregate of endpoint key, with
-// the weights of a request, a new address, a failing address and a
-// repeater, and returns the aggregate.
-func (t *Tracker) observeEndpoint(key uint64, rec *ingest.Record, failed bool, w, nw, fa, rp float64) *endpoint {
-	e, isNew := t.eps.get(key, rec.TS)
-	if isNew {
-		e.norm = t.normOf(key)
-	}
+// observeEndpoint folds a request into the aggregate e, with the weights
+// of a request, a new address, a failing address and a repeater.
+func (t *Tracker) observeEndpoint(e *endpoint, rec *ingest.Record, failed bool, w, nw, fa, rp float64) {
 	e.req += w
 	e.fail += w * b2f(failed)
 	if rec.ReqBytes > 0 {
@@ -389,7 +440,6 @@ func (t *Tracker) observeEndpoint(key uint64, rec *ingest.Record, failed bool, w
 	e.newAddr += nw
 	e.failAddr += fa
 	e.repeaters += rp
-	return e
 }
 
 // judge closes e's campaign if it went quiet, and, when the request made
@@ -417,6 +467,9 @@ func (t *Tracker) judge(e *endpoint, key uint64, rec *ingest.Record, sig *Signal
 	}
 	if e.camp != nil && e.camp.Channel == ch {
 		e.camp.LastDeparture = ts
+		if ch == ChannelRepeaters {
+			e.sharedURLs(&e.camp.urls)
+		}
 	}
 	return opened
 }
