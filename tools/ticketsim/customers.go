@@ -30,12 +30,12 @@ func (w *world) customers(r *rand.Rand, n int) {
 	}
 }
 
-// device draws a person's phone or computer: the app or a browser, and the
-// user agent it sends.
-func (w *world) device(r *rand.Rand, appShare float64) (app, mobile bool, ua string) {
+// device draws a person's phone or computer: the app (at appShare) or a
+// browser, on a phone at mobileShare, and the user agent it sends.
+func (w *world) device(r *rand.Rand, appShare, mobileShare float64) (app, mobile bool, ua string) {
 	s := w.s
 	app = Chance(r, appShare)
-	mobile = app || Chance(r, s.mobileShare)
+	mobile = app || Chance(r, mobileShare)
 	switch {
 	case app:
 		ua = s.appUA(r)
@@ -52,7 +52,7 @@ func (w *world) device(r *rand.Rand, appShare float64) (app, mobile bool, ua str
 // purchase or a new account.
 func (w *world) browse(r *rand.Rand, start int64) {
 	s := w.s
-	app, mobile, ua := w.device(r, 1-s.webShare)
+	app, mobile, ua := w.device(r, 1-s.webShare, s.mobileShare)
 	profile := "fan-web"
 	if app {
 		profile = "fan-app"
@@ -166,7 +166,7 @@ func (v *visit) signup() {
 // to a friend, or list it for resale, which asks for a photo of an ID.
 func (w *world) holder(r *rand.Rand, start int64) {
 	s := w.s
-	app, mobile, ua := w.device(r, 0.7)
+	app, mobile, ua := w.device(r, 0.7, s.mobileShare)
 	v := w.newVisit(r, w.where(r, mobile, "holder", start), start, app, ua)
 	if !app {
 		v.page("/account/tickets", 45)

@@ -123,17 +123,7 @@ func (w *world) crowd(r *rand.Rand) {
 // fan is one fan of the on-sale crowd.
 func (w *world) fan(r *rand.Rand, arrive, admit int64) {
 	s, sa := w.s, w.sale
-	app := Chance(r, 1-s.webShare)
-	mobile := app || Chance(r, s.mobileShare+0.15)
-	var ua string
-	switch {
-	case app:
-		ua = s.appUA(r)
-	case mobile:
-		ua = Pick(r, phoneBrowserUAs)
-	default:
-		ua = Pick(r, browserUAs)
-	}
+	app, mobile, ua := w.device(r, 1-s.webShare, s.mobileShare+0.15)
 	v := w.newVisit(r, w.where(r, mobile, "onsale-fan", arrive), arrive, app, ua)
 	user := s.user(r)
 	if Chance(r, 0.55) {
