@@ -318,6 +318,15 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed bool) {
 		c.c.auth++
 		c.refusedS++
 		c.c.errs++
+	case (s == 423 || s == 429) && write && (!keyed || keyChanged):
+		// A write refused for its pace, or because the account it
+		// tries is locked after too many failures: a login or a code
+		// tried faster than the site lets anyone try. An integration
+		// throttled while it posts with its own key (a webhook backlog
+		// retried) is busy, not guessing, and is not counted.
+		c.c.auth++
+		c.refusedS++
+		c.c.errs++
 	case s == 404 || s == 410:
 		if novel {
 			c.c.notFound++

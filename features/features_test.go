@@ -294,7 +294,8 @@ func TestURLsAndKeyed(t *testing.T) {
 
 // TestAuthFailures pins which failures count as guessing: 401 on writes or
 // with changing keys, 403 on writes or new paths, 400 and 422 on writes
-// sent again to one path without a key of their own; a job with a revoked
+// sent again to one path without a key of their own, 423 and 429 on writes
+// without a key of their own; a job with a revoked
 // key paging through reads, or an integration posting with its key what the
 // site refuses, is broken, not guessing.
 func TestAuthFailures(t *testing.T) {
@@ -325,6 +326,10 @@ func TestAuthFailures(t *testing.T) {
 		{"one-time codes tried and answered 400", run(20, "POST", 400, func(int) string { return "/v2/auth/otp/verify" }, func(int) string { return "" }), true},
 		{"forms sent once each to new paths and answered 400", run(20, "POST", 400, pages, func(int) string { return "" }), false},
 		{"an integration posting what the site refuses with its own key", run(20, "POST", 400, func(int) string { return "/api/v1/orders" }, same), false},
+		{"logins tried faster than the site lets anyone, answered 429", run(20, "POST", 429, func(int) string { return "/login" }, func(int) string { return "" }), true},
+		{"logins tried on a locked account, answered 423", run(20, "POST", 423, func(int) string { return "/login" }, func(int) string { return "" }), true},
+		{"an integration's webhooks throttled while it posts with its own key", run(20, "POST", 429, func(int) string { return "/hooks/orders" }, same), false},
+		{"a reader polling too fast, answered 429", run(20, "GET", 429, func(int) string { return "/queue/status" }, func(int) string { return "" }), false},
 	}
 	for _, tt := range tests {
 		if guess := tt.got > 0.5; guess != tt.guess {
