@@ -131,18 +131,23 @@ const peopleSpan = 2 * time.Minute
 const maxPeople = 16
 
 // signedIn notes that user (its hash) got an answer from the client's
-// address at ts.
+// address at ts. A record later than the client's latest counts in the
+// span it belongs to, if that is still counted.
 func (c *Client[E]) signedIn(ts int64, user uint32) {
-	span := uint32(ts / int64(peopleSpan))
-	if span != c.usersAt {
-		if span == c.usersAt+1 {
-			c.users[1] = c.users[0]
-		} else {
-			c.users[1] = 0
-		}
-		c.users[0], c.usersAt = 0, span
+	span, bit := uint32(ts/int64(peopleSpan)), uint32(1)<<(user%32)
+	switch {
+	case span == c.usersAt:
+	case span+1 == c.usersAt:
+		c.users[1] |= bit
+		return
+	case span < c.usersAt:
+		return
+	case span == c.usersAt+1:
+		c.users[1], c.users[0], c.usersAt = c.users[0], 0, span
+	default:
+		c.users[1], c.users[0], c.usersAt = 0, 0, span
 	}
-	c.users[0] |= 1 << (user % 32)
+	c.users[0] |= bit
 }
 
 // People estimates how many people the address carries: the distinct

@@ -510,6 +510,17 @@ func TestPeopleShareAnAddressesVolume(t *testing.T) {
 			t.Errorf("%s = %v for the stuffer, want %v like one user's", specs[i].Name, vs[i], vo[i])
 		}
 	}
+	// A late record of the span before counts there; one older than what
+	// is counted does not move the spans back.
+	before := office.People()
+	next := rec(130, "GET", "/backoffice/orders", 200) // the next two minutes
+	next.User = []byte("staff1")
+	tb.Observe([]byte("office"), "ip", next)
+	late := rec(5, "GET", "/backoffice/orders", 200)
+	late.User = []byte("staff-late")
+	if p := tb.Observe([]byte("office"), "ip", late).People(); p < before {
+		t.Errorf("People() = %v after a late record of the span before, want at least the %v of that span", p, before)
+	}
 	// Ten minutes later a request of one user: the others have left.
 	r := rec(600, "GET", "/backoffice/orders", 200)
 	r.User = []byte("staff1")
