@@ -241,3 +241,85 @@ func TestCampaignMembersInTrainingAreLeftOutOfTheFailureTail(t *testing.T) {
 		t.Errorf("auth_fail_ratio 0.6: surprise %.2f trained on the day with the campaign, %.2f on the day without; the members fattened the tail", a, c)
 	}
 }
+
+// An address that several signed-in people use (an office, a carrier NAT)
+// is a crowd of real sessions: when it also fails logins like the
+// stuffing campaign's addresses, it is not one of them. The campaign's
+// own addresses still are.
+func TestSharedAddressesAreNoCampaignMembers(t *testing.T) {
+	dir := t.TempDir()
+	day1, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
+	day2, onset := campaignDay(t, dir, 2, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), true)
+	// The office: from shortly before the campaign, five staff signing in
+	// again and again behind one address, one login in three failing,
+	// most of its requests on the login like a stuffer's.
+	const office = "198.51.100.200"
+	var extra []ingest.Record
+	ua := []byte("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/128.0")
+	start := onset.Add(-20 * time.Second).UnixNano()
+	for ts, i := start, 0; ts < onset.Add(5*time.Minute).UnixNano(); ts, i = ts+int64(4*time.Second), i+1 {
+		r := ingest.Record{TS: ts, ClientIP: []byte(office), Method: []byte("POST"), Path: []byte("/login"), Status: 200,
+			User: []byte(fmt.Sprintf("staff%d", i%5)), UserAgent: ua}
+		switch i % 3 {
+		case 1:
+			r.Status, r.User = 401, nil
+		case 2:
+			r.Method, r.Path = []byte("GET"), []byte("/account")
+		}
+		extra = append(extra, r)
+	}
+	day2 = withRecords(t, day2, extra)
+	m, err := Train(context.Background(), []Source{&FileSource{Path: day1}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := score(t, day2, Config{}, m)
+	members := 0
+	for _, d := range ds {
+		if d.Rule != decision.RuleCampaign {
+			continue
+		}
+		if d.Client == office {
+			t.Errorf("the office, five people signed in, blocked as a member of %s", d.Campaign)
+		}
+		if strings.HasPrefix(d.Client, "198.51.100.") {
+			members++
+		}
+	}
+	if members < 54 {
+		t.Errorf("%d of 60 stuffing addresses blocked as members, want 54 or more", members)
+	}
+}
+
+// withRecords writes a copy of the recording at path with extra records
+// merged in event-time order and returns the copy's path.
+func withRecords(t *testing.T, path string, extra []ingest.Record) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p ingest.JSONParser
+	var recs []ingest.Record
+	for line := range bytes.Lines(data) {
+		var r ingest.Record
+		if err := p.Parse(bytes.TrimSpace(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		// Parse aliases its scratch space: keep a copy of each record.
+		recs = append(recs, ingest.Record{TS: r.TS, ClientIP: bytes.Clone(r.ClientIP), Method: bytes.Clone(r.Method), Path: bytes.Clone(r.Path),
+			Status: r.Status, ReqBytes: r.ReqBytes, RespBytes: r.RespBytes, UserAgent: bytes.Clone(r.UserAgent), User: bytes.Clone(r.User), APIKey: bytes.Clone(r.APIKey)})
+	}
+	recs = append(recs, extra...)
+	slices.SortStableFunc(recs, func(a, b ingest.Record) int { return int(a.TS - b.TS) })
+	var buf []byte
+	for i := range recs {
+		buf = recs[i].AppendJSON(buf)
+		buf = append(buf, '\n')
+	}
+	out := path + ".merged.jsonl"
+	if err := os.WriteFile(out, buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
