@@ -148,8 +148,9 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 // keep its pace, and a flood in training is, like them, busier than
 // anyone.
 func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *decision.Decision {
-	c.Ext.blockedUntil = ts + p.ttl
 	if p.calibrating != nil {
+		// Not blocked: a client calibration keeps goes on being
+		// measured to its peak.
 		if cp.Channel == campaign.ChannelFailures {
 			if c.Ext.peaks == nil {
 				c.Ext.peaks = &peakStats{}
@@ -158,6 +159,7 @@ func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *decision.
 		}
 		return nil
 	}
+	c.Ext.blockedUntil = ts + p.ttl
 	p.stats.Decisions++
 	d := &decision.Decision{
 		Client:         c.Key(),
