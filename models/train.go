@@ -159,26 +159,28 @@ type SignalPeaks [NumSignals]float64
 func (m *Model) FitFeatureTails(peaks []Point) {
 	col := make([]float64, len(peaks))
 	for i := range features.NumFeatures {
-		if !active(i) {
-			m.Tails[i] = Tail{}
-			continue
-		}
-		for j := range peaks {
-			col[j] = peaks[j][i]
-		}
-		if features.Specs()[i].Counted {
-			m.Tails[i] = FitCountTail(col, countMinScale)
-			continue
-		}
-		m.Tails[i] = FitTail(col, signalMinScale(i))
+		m.Tails[i] = featureTail(i, peaks, col)
 	}
+}
+
+// featureTail fits feature i's tail on peaks, with col as scratch of
+// len(peaks).
+func featureTail(i int, peaks []Point, col []float64) Tail {
+	if !active(i) {
+		return Tail{}
+	}
+	for j := range peaks {
+		col[j] = peaks[j][i]
+	}
+	if features.Specs()[i].Counted {
+		return FitCountTail(col, countMinScale)
+	}
+	return FitTail(col, signalMinScale(i))
 }
 
 // RefitTail fits feature i's tail again on peaks, the others kept.
 func (m *Model) RefitTail(i int, peaks []Point) {
-	var n Model
-	n.FitFeatureTails(peaks)
-	m.Tails[i] = n.Tails[i]
+	m.Tails[i] = featureTail(i, peaks, make([]float64, len(peaks)))
 }
 
 // MinLargeSize is the least size of a large request (see
