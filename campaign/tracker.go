@@ -90,30 +90,28 @@ type endpoint struct {
 // their own.
 const nHammered = 16
 
-// share notes that one more new address repeats url on the endpoint and
-// reports whether another already did. The URLs two or more repeat are
-// the ones a repeaters campaign's members must hammer (sharedURLs,
-// Campaign.Acts): a distributed flood sends its addresses to the same few
-// pages, while a crowd polling a waiting room, an order's tracking or a
-// live score, each on its own ticket or order, shares none, and its
-// addresses are not the flood's even when their number departs. A URL
-// one address repeated gives its slot to the next, as Member's slots do,
-// so the slots keep the URLs many repeat.
-func (e *endpoint) share(url uint32) bool {
+// share notes that one more new address repeats url on the endpoint. The
+// URLs two or more repeat are the ones a repeaters campaign's members
+// must hammer (sharedURLs, Campaign.Acts): a distributed flood sends its
+// addresses to the same few pages, while a crowd polling a waiting room,
+// an order's tracking or a live score, each on its own ticket or order,
+// shares none, and its addresses are not the flood's even when their
+// number departs. A URL one address repeated gives its slot to the next,
+// as Member's slots do, so the slots keep the URLs many repeat.
+func (e *endpoint) share(url uint32) {
 	for i, u := range e.hammered {
 		if u == url {
 			e.hammers[i] = sat(e.hammers[i])
-			return true
+			return
 		}
 	}
 	e.spill = sat(e.spill)
 	for k := range e.hammered {
 		if j := (int(e.spill) + k) % nHammered; e.hammers[j] <= 1 {
 			e.hammered[j], e.hammers[j] = url, 1
-			return false
+			return
 		}
 	}
-	return false
 }
 
 // sharedURLs copies into dst the URLs two or more new addresses repeat.
