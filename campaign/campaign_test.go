@@ -224,7 +224,7 @@ func TestMember(t *testing.T) {
 			t.Error("a client joins a campaign not yet established before it is a repeater")
 		}
 	})
-	t.Run("a repeater acts within a flood on a URL it repeats, not with one request to the flooded page", func(t *testing.T) {
+	t.Run("a repeater acts within a flood on a URL it hammers, not with now and then a request to the flooded page", func(t *testing.T) {
 		track := EndpointKey([]byte("GET"), []byte("/orders/7/track"))
 		const tracked, flooded = 31, 9
 		var poller, member Member
@@ -239,6 +239,14 @@ func TestMember(t *testing.T) {
 		}
 		if c.Acts(&poller, &Event{Endpoint: page, URL: flooded | 1}) {
 			t.Error("an app polling its order joins a flood with one request to the flooded page")
+		}
+		// A fan polling its own place in a queue, who then looks at the
+		// event the flood hammers three times in a minute.
+		for _, ts := range []int64{30, 52, 71} {
+			poller.Observe(ts*sec, page, flooded, false)
+		}
+		if c.Acts(&poller, &Event{Endpoint: page, URL: flooded | 1}) {
+			t.Error("a repeater of its own URL joins a flood with a request a few times a minute to the flooded page")
 		}
 		if !c.Acts(&member, &Event{Endpoint: page, URL: flooded | 1}) {
 			t.Error("a repeater of the flooded page does not act within the flood")

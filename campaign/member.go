@@ -20,7 +20,7 @@ type Member struct {
 	misses   uint16    // requests to a URL not among urls when they were full
 	repeater bool      // became a repeater (see Signals.Repeater)
 	direct   bool      // its current run of failures was counted at the first (see Observe)
-	hot      uint32    // the URL it first sent joinHits requests to within repeatSpan of its first, 0 for none
+	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering)
 	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
 	ua       uint64    // its user-agent family
 	// Seq is the Seq of the campaign the client is a candidate or member
@@ -102,8 +102,8 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 	for i := range m.urls {
 		if m.urls[i] == url {
 			m.hits[i] = sat(m.hits[i])
-			if m.hits[i] == joinHits && ts-m.first <= int64(repeatSpan) && m.hot == 0 {
-				m.hot = url
+			if m.hits[i] == joinHits && ts-m.first <= int64(repeatSpan) {
+				m.fast |= 1 << i
 			}
 			if m.hits[i] == repeatHits && ts-m.first <= int64(repeatSpan) && !m.repeater {
 				sig.Repeater, m.repeater = true, true
@@ -244,17 +244,18 @@ func (c *Campaign) Acts(m *Member, ev *Event) bool {
 	if c.Channel == ChannelFailures {
 		return ev.Failed && m.failing(c)
 	}
-	return m.first >= c.Start-int64(Lookback) && (m.repeating() && m.repeats(ev.URL) && c.hammers(ev.URL) || m.joining(c, ev.URL))
+	return m.first >= c.Start-int64(Lookback) && (m.repeating() && m.hammering(ev.URL) && c.hammers(ev.URL) || m.joining(c, ev.URL))
 }
 
-// repeats says url is one of the URLs the client repeats (asked for twice
-// or more): a repeater acts within a flood on the URLs it hammers, not
-// with the one request an app polling its own order sends to the page
-// the flood hits.
-func (m *Member) repeats(url uint32) bool {
+// hammering says the client sent joinHits requests to url within
+// repeatSpan of its first: a repeater acts within a flood on the URLs it
+// hammers itself, not on the page the flood hits that a fan polling its
+// own place in a queue, or an app polling its own order, asks for now and
+// then besides.
+func (m *Member) hammering(url uint32) bool {
 	for i, u := range m.urls {
 		if u == url {
-			return m.hits[i] >= 2
+			return m.fast&(1<<i) != 0
 		}
 	}
 	return false
@@ -268,7 +269,7 @@ func (m *Member) repeats(url uint32) bool {
 // a reader of the page the flood hammers, does not repeat that URL so
 // soon.
 func (m *Member) joining(c *Campaign, url uint32) bool {
-	return c.Established != 0 && m.hot == url && c.hammers(url) && 3*uint32(m.misses) <= uint32(m.n)
+	return c.Established != 0 && m.hammering(url) && c.hammers(url) && 3*uint32(m.misses) <= uint32(m.n)
 }
 
 // hammers says url is one of the URLs of c's endpoint that two or more
