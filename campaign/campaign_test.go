@@ -506,6 +506,9 @@ func TestDepartures(t *testing.T) {
 		// no campaign at all.
 		addrs       int
 		wantMembers float64
+		// noMembers wants no address of the attack acting within a
+		// campaign, whether one opens or not.
+		noMembers bool
 	}{
 		{name: "a stuffing campaign over 60 addresses, one login each every 15-90 s, is found and its members act within 60 s",
 			scale: 1, addrs: 60, wantMembers: 0.9,
@@ -516,6 +519,23 @@ func TestDepartures(t *testing.T) {
 		{name: "a stuffing campaign during a flash crowd of 3x normal traffic is still found",
 			scale: 3, addrs: 60, wantMembers: 0.9,
 			attack: func(r *rand.Rand, es []event) []event { return stuffing(r, 60, "POST", "/login", 401, es) }},
+		{name: "a brute force throttled by the gateway (429 on its logins) from 60 addresses is found",
+			scale: 1, addrs: 60, wantMembers: 0.9,
+			attack: func(r *rand.Rand, es []event) []event { return stuffing(r, 60, "POST", "/login", 429, es) }},
+		{name: "a crowd polling a waiting room too fast, a third refused 429 by the gateway, has no member",
+			scale: 1, addrs: 60, noMembers: true,
+			attack: func(r *rand.Rand, es []event) []event {
+				for a := range 60 {
+					ip := fmt.Sprintf("198.51.%d.%d", a/250, a%250+1)
+					path := fmt.Sprintf("/queue/status?ticket=%d", a)
+					ts := onset + r.Int64N(int64(20*time.Second))
+					for i := 0; ts < onset+int64(3*time.Minute); i++ {
+						es = append(es, event{ts, ip, "GET", path, []int{200, 200, 429}[i%3]})
+						ts += int64(time.Second) + r.Int64N(int64(time.Second))
+					}
+				}
+				return es
+			}},
 		{name: "a flash crowd of 4x normal traffic on usual pages is not a campaign",
 			scale: 4, attack: func(_ *rand.Rand, es []event) []event { return es }},
 		{name: "a NAT address with many users failing logins is not a campaign",
@@ -550,6 +570,14 @@ func TestDepartures(t *testing.T) {
 						early++
 					}
 				}
+			}
+			if tt.noMembers {
+				for ip, c := range acted {
+					if ip[:7] == "198.51." {
+						t.Fatalf("%s acted within campaign %s (%s)", ip, c.ID, c.Reason())
+					}
+				}
+				return
 			}
 			if tt.wantMembers == 0 {
 				if len(opened) > 0 {

@@ -20,6 +20,7 @@ type Member struct {
 	misses   uint16    // requests to a URL not among urls when they were full
 	repeater bool      // became a repeater (see Signals.Repeater)
 	direct   bool      // its current run of failures was counted at the first (see Observe)
+	paced    bool      // its latest failure was a read refused for its pace (see failing)
 	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering)
 	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
 	ua       uint64    // its user-agent family
@@ -170,8 +171,15 @@ func (m *Member) concentrated(key uint64) bool {
 // then mistyped three times). Once the campaign's own members show that
 // it browses first (see browses), a second failure is enough: a new
 // address failing twice there is then most likely one more of them.
+//
+// A read its latest failure was, refused 429 by the gateway for its pace,
+// does not make the client failing: a crowd polling a waiting room or a
+// live score faster than the gateway allows is refused for how often it
+// asks, not for what, and the volume signals judge its pace. A write
+// refused for its pace stays a failure: that is how a gateway throttles a
+// brute force on a login.
 func (m *Member) failing(c *Campaign) bool {
-	if m.failTmpl != TemplateOf(c.Endpoint) {
+	if m.failTmpl != TemplateOf(c.Endpoint) || m.paced {
 		return false
 	}
 	if m.concentrated(c.Endpoint) {

@@ -363,6 +363,9 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, m *Member
 		m.ua = uaFamily(rec.UserAgent)
 	}
 	sig := m.Observe(ts, ev.Endpoint, path, ev.Failed)
+	if ev.Failed {
+		m.paced = rec.Status == 429 && isRead(rec.Method)
+	}
 	if t.siteFirst == 0 {
 		t.siteFirst = ts
 	}
