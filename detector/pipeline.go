@@ -201,7 +201,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 		// Most clients never reach the volume limit: spare them
 		// counting URLs and reading their user agent.
 		if p.model.Volume.Reached(&p.vec) {
-			p.model.CheckVolume(&p.vec, c.Keyed(), features.SelfNamed(rec.UserAgent), c.URLs(), &p.res)
+			p.model.CheckVolume(&p.vec, c.Keyed(), features.SelfNamed(rec.UserAgent), c.URLs(), c.Throttled(), &p.res)
 		}
 	}
 	if p.res.Scored {

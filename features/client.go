@@ -58,6 +58,7 @@ type Client[E any] struct {
 	paths     [ring]uint32                   // path hashes
 	urls      [ring]uint16                   // hashes of the paths without their query, folded to 16 bits (they are only counted)
 	refused   uint32                         // bit i: the request at paths[i] was refused (403, 404, 410)
+	throttled uint32                         // bit i: the request at paths[i] was answered 429
 	markSeen  [(NumMarkers + 63) / 64]uint64 // bit m: the client sent payload marker m
 	lastKey   uint32                         // hash of the API key of the latest request, 0 for none
 	// users are bitmaps of the signed-in users whose requests succeeded,
@@ -369,7 +370,22 @@ func (c *Client[E]) remember(r *ingest.Record, ph, uh uint32) {
 	} else {
 		c.refused &^= 1 << c.pos
 	}
+	if r.Status == 429 {
+		c.throttled |= 1 << c.pos
+	} else {
+		c.throttled &^= 1 << c.pos
+	}
 	c.pos = (c.pos + 1) % ring
+}
+
+// Throttled returns the share of the client's last requests (up to 32)
+// that the site answered 429.
+func (c *Client[E]) Throttled() float64 {
+	n := min(c.events, ring)
+	if n == 0 {
+		return 0
+	}
+	return float64(bits.OnesCount32(c.throttled)) / float64(n)
 }
 
 // The time constants' ratios: exp(-dt/TauLong) is exp(-dt/TauSustained)

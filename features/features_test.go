@@ -292,6 +292,25 @@ func TestURLsAndKeyed(t *testing.T) {
 	}
 }
 
+func TestThrottled(t *testing.T) {
+	tb := NewTable[struct{}](Config{})
+	var c *Client[struct{}]
+	for i := range 40 {
+		status := 200
+		if i%4 == 0 && i >= 8 {
+			status = 429
+		}
+		c = tb.Observe([]byte("a"), "ip", rec(float64(i), "GET", "/queue/status?t=1", status))
+		if i == 7 && c.Throttled() != 0 {
+			t.Fatalf("Throttled() = %v before any 429", c.Throttled())
+		}
+	}
+	// The last 32 requests (8 to 39) hold 429 at 8, 12, ..., 36.
+	if got := c.Throttled(); got != 8.0/32 {
+		t.Errorf("Throttled() = %v with every fourth of the last 32 requests answered 429, want 0.25", got)
+	}
+}
+
 // TestAuthFailures pins which failures count as guessing: 401 on writes or
 // with changing keys, 403 on writes or new paths, 400 and 422 on writes
 // sent again to one path without a key of their own, 423 and 429 on writes

@@ -171,7 +171,11 @@ type Model struct {
 // recent requests went to a few URLs (a crawler, a scraper or an office
 // behind NAT walks many). A client whose user agent names its service
 // (features.SelfNamed) answers for that name as a keyed one does for its
-// key, and is left out as well.
+// key, and is left out as well. So is a client that the site already holds
+// to its pace, ThrottledShare or more of its last requests answered 429:
+// the gateway's own limit does what the rule would, and the clients it
+// throttles for minutes on end are mostly people reloading a page (a
+// waiting room, a sale) by hand. The score still judges them.
 type VolumeLimit struct {
 	// Requests is the limit on requests_2m; 0 disables the rule.
 	Requests float64 `json:"requests"`
@@ -192,11 +196,16 @@ type VolumeLimit struct {
 
 // Exceeded reports whether a client with features v, known from training
 // or not, sending the share keyed of its requests with an API key, named
-// by its user agent or not, and whose last requests went to urls distinct
-// paths, is past the volume limit.
-func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, named bool, urls int) bool {
-	return l.Reached(v) && !known && !Keyed(keyed) && !named && urls <= l.MaxURLs
+// by its user agent or not, whose last requests went to urls distinct
+// paths and were answered 429 for the share throttled of them, is past
+// the volume limit.
+func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, named bool, urls int, throttled float64) bool {
+	return l.Reached(v) && !known && !Keyed(keyed) && !named && urls <= l.MaxURLs && throttled < ThrottledShare
 }
+
+// ThrottledShare is the share of a client's last requests answered 429
+// from which the volume limit leaves it to the site's own rate limit.
+const ThrottledShare = 0.25
 
 // Keyed says a client that sends the share keyed of its requests with an
 // API key is an integration by its key: most of its requests carry one.
@@ -525,8 +534,8 @@ func (m *Model) conclude(v *features.Vector, payload, large float64, ident *Iden
 // VolumeLimit.Exceeded) and, when it is exceeded, sets r.OverVolume and puts
 // requests_2m first among the reasons, with the training peak as what is
 // typical.
-func (m *Model) CheckVolume(v *features.Vector, keyed float64, named bool, urls int, r *Result) {
-	if !m.Volume.Exceeded(v, r.Known, keyed, named, urls) {
+func (m *Model) CheckVolume(v *features.Vector, keyed float64, named bool, urls int, throttled float64, r *Result) {
+	if !m.Volume.Exceeded(v, r.Known, keyed, named, urls, throttled) {
 		return
 	}
 	r.OverVolume = true
