@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -239,6 +240,11 @@ func TestCampaignMembersInTrainingAreLeftOutOfTheFailureTail(t *testing.T) {
 	// is about one client in 1,600; without them, one in millions.
 	if c, a := tail(mc), tail(ma); a < c-1 {
 		t.Errorf("auth_fail_ratio 0.6: surprise %.2f trained on the day with the campaign, %.2f on the day without; the members fattened the tail", a, c)
+	}
+	// Nor do they make a brute forcer's count of failed logins ordinary.
+	count := func(m *models.Model) float64 { return m.Tails[features.RefusedCount].Surprise(math.Log1p(8)) }
+	if c, a := count(mc), count(ma); a < c-1 {
+		t.Errorf("refused_2m 8: surprise %.2f trained on the day with the campaign, %.2f on the day without; the members fattened the tail", a, c)
 	}
 }
 

@@ -422,15 +422,14 @@ func (s *sampler) volumePeaks(m *models.Model) []float64 {
 //
 // Campaigns run in the second pass as they do online, on the norms the
 // first pass learned, and the members of campaigns of failures are left
-// out of the auth_fail_ratio tail, refitted from high (the first pass's
-// peaks of the clients keys name) without theirs: sixty stuffing
-// addresses that each fail a login a minute are each mild, but together
-// they are the top few percent of that tail, which then calls a brute
-// forcer's share of failed logins ordinary. The other tails keep them:
-// their counts are a user's (a failure or two in two minutes), and the
-// tails of volume are what lets a new partner keep its pace. (Leaving
-// the members out of every tail, on 33 sites of the traffic models,
-// blocked new crawlers and partners.)
+// out of the tails of refused requests (failureTails), refitted from high
+// (the first pass's peaks of the clients keys name) without theirs: sixty
+// stuffing addresses that each fail a login a minute are each mild, but
+// together they are the top few percent of those tails, which then call
+// a brute forcer's share and count of failed logins ordinary. The other
+// tails keep them: the tails of volume are what lets a new partner keep
+// its pace. (Leaving the members out of every tail, on 33 sites of the
+// traffic models, blocked new crawlers and partners.)
 func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.Model, high []models.Point, keys []string) (int, error) {
 	p2, err := NewPipeline(cfg.Pipeline, m)
 	if err != nil {
@@ -522,8 +521,12 @@ func applyCleared(m *models.Model, cleared []ClearedClient, found map[string]mod
 	m.ApplyFeedback(found, others, distinct)
 }
 
-// refitWithout fits m's auth_fail_ratio tail again on the peaks high of
-// the clients keys name, but members' (see calibrateOn).
+// failureTails are the tails refitted without training's campaign members
+// (see calibrateOn): the share and the counts of refused requests.
+var failureTails = [...]int{features.AuthFailRatio, features.RefusedCount, features.RefusedLong, features.RefusedPaths}
+
+// refitWithout fits m's failureTails again on the peaks high of the
+// clients keys name, but members' (see calibrateOn).
 func refitWithout(m *models.Model, members map[string]bool, high []models.Point, keys []string) {
 	if len(members) == 0 {
 		return
@@ -534,7 +537,9 @@ func refitWithout(m *models.Model, members map[string]bool, high []models.Point,
 			kept = append(kept, h)
 		}
 	}
-	m.RefitTail(features.AuthFailRatio, kept)
+	for _, i := range failureTails {
+		m.RefitTail(i, kept)
+	}
 }
 
 // selectIdentities returns the baselines of the clients in idents that
