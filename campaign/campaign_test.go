@@ -157,6 +157,36 @@ func TestMember(t *testing.T) {
 			t.Error("a client with 3 failures in 12 requests is failing")
 		}
 	})
+	t.Run("a fourth failure in a run makes a client that browsed a while failing, unless the failures are conflicts", func(t *testing.T) {
+		// Through a Tracker, which notes the status of each failure.
+		tr := NewTracker(Config{}, nil)
+		do := func(m *Member, ts int64, method, path string, status int) {
+			rec := ingest.Record{TS: ts, ClientIP: []byte("198.51.100.7"), Method: []byte(method), Path: []byte(path), Status: status}
+			tr.Observe(&rec, m, false)
+		}
+		var tester, fan Member
+		ts := int64(0)
+		for i := range 12 { // a dozen pages read first; a fan polls a queue
+			do(&tester, ts, "GET", fmt.Sprintf("/news/%d", i), 200)
+			do(&fan, ts, "GET", "/queue/status?t=1", 200)
+			ts += 5 * sec
+		}
+		c := &Campaign{Endpoint: EndpointKey([]byte("POST"), []byte("/pay")), Channel: ChannelFailures, Start: 0, Established: ts}
+		for i := range 4 {
+			do(&tester, ts, "POST", "/pay", 402)
+			do(&fan, ts, "POST", "/pay", 409) // the seat went to someone else
+			if i == 2 && tester.failing(c) {
+				t.Error("a client with 3 failures in 15 requests is failing")
+			}
+			ts += 20 * sec
+		}
+		if !tester.failing(c) {
+			t.Error("a client declined 4 times in a row after reading a dozen pages is not failing")
+		}
+		if fan.failing(c) {
+			t.Error("a fan who lost 4 seats in a row to other fans (409) is failing")
+		}
+	})
 	t.Run("a second failure counts while a campaign is pending, and once established only if its members browsed first", func(t *testing.T) {
 		var browser Member
 		ts := int64(0)

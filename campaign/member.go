@@ -21,6 +21,7 @@ type Member struct {
 	repeater bool      // became a repeater (see Signals.Repeater)
 	direct   bool      // its current run of failures was counted at the first (see Observe)
 	paced    bool      // its latest failure was a read refused for its pace (see failing)
+	conflict bool      // its latest failure was a 409 (see failing)
 	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering)
 	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
 	ua       uint64    // its user-agent family
@@ -168,8 +169,13 @@ func (m *Member) concentrated(key uint64) bool {
 // payments, then fails one after another; a user who mistypes a password
 // twice then gets in is left alone, which two failures were not enough to
 // tell on recordings of six sites, and so is one who browsed a while and
-// then mistyped three times). Once the campaign's own members show that
-// it browses first (see browses), a second failure is enough: a new
+// then mistyped three times). A fourth failure in the run is enough
+// however much the client read before: a card tester that reads a dozen
+// articles before its declines keeps failing, where a customer gives up
+// or gets through after two or three, unless its latest failure is a 409:
+// fans who lose seat after seat to other fans in a sell-out conflict with
+// each other, not with the site. Once the campaign's own members show
+// that it browses first (see browses), a second failure is enough: a new
 // address failing twice there is then most likely one more of them.
 //
 // A read its latest failure was, refused 429 by the gateway for its pace,
@@ -185,11 +191,21 @@ func (m *Member) failing(c *Campaign) bool {
 	if m.concentrated(c.Endpoint) {
 		return true
 	}
-	if m.first < c.Start-int64(Lookback) || 3*uint32(m.fails) < uint32(m.n) {
+	if m.first < c.Start-int64(Lookback) {
+		return false
+	}
+	if m.fails >= runFails && !m.conflict {
+		return true
+	}
+	if 3*uint32(m.fails) < uint32(m.n) {
 		return false
 	}
 	return m.fails >= 3 || m.fails >= 2 && (c.Established == 0 || c.browses())
 }
+
+// runFails is the run of failures on a campaign's template that makes a
+// new client one of its addresses whatever else it did.
+const runFails = 4
 
 // browses says most of an established campaign's members, and at least
 // minBrowsing of them, joined with most of their requests away from its
