@@ -401,7 +401,7 @@ func TestTrainerNormsAreRobust(t *testing.T) {
 		}
 		for i := range n {
 			ev := Event{Endpoint: key, Failed: true, Signals: Signals{FailingAddr: true}}
-			tr.Observe(t0+int64(m)*int64(time.Minute)+int64(i)*int64(time.Second)/2, &ev, []byte("POST"), []byte("/login"), 100)
+			tr.Observe(t0+int64(m)*int64(time.Minute)+int64(i)*int64(time.Second)/2, &ev, []byte("POST"), []byte("/login"), 100, 0)
 		}
 	}
 	n := tr.Norms()
@@ -487,7 +487,7 @@ func replay(tr *Tracker, es []event, trainer *Trainer) (opened []*Campaign, acte
 		rec = ingest.Record{TS: e.ts, ClientIP: []byte(e.ip), Method: []byte(e.method), Path: []byte(e.path), Status: e.status, UserAgent: []byte("Mozilla/5.0")}
 		ev := tr.Observe(&rec, m, false)
 		if trainer != nil {
-			trainer.Observe(e.ts, &ev, rec.Method, rec.Path, 0)
+			trainer.Observe(e.ts, &ev, rec.Method, rec.Path, 0, 0)
 		}
 		if ev.Opened {
 			opened = append(opened, ev.Campaign)
@@ -509,6 +509,62 @@ func trained(t *testing.T, s *site, minutes int) *Norms {
 	tn := NewTrainer(DefaultMaxEndpoints)
 	replay(NewTracker(Config{}, nil), es, tn)
 	return tn.Norms()
+}
+
+// TestNormsWithoutLeaveTrainingCampaignsOut: a stuffing campaign failing
+// five addresses a minute through twelve of fifteen training minutes sets
+// the login's usual minute; counted again without its members, the
+// login's limit is the users' own. A read endpoint keeps every address.
+func TestNormsWithoutLeaveTrainingCampaignsOut(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC).UnixNano()
+	login := EndpointKey([]byte("POST"), []byte("/login"))
+	track := EndpointKey([]byte("GET"), []byte("/track"))
+	tr := NewTrainer(DefaultMaxEndpoints)
+	drop := map[uint64]bool{}
+	for m := range 15 {
+		for i := range 20 {
+			ts := t0 + int64(m)*int64(time.Minute) + int64(i)*int64(time.Second)
+			for _, k := range []uint64{login, track} {
+				ev := Event{Endpoint: k}
+				member := uint64(1000 + m*10 + i)
+				switch {
+				case i < 5 && m >= 2 && m < 14: // the campaign
+					ev.FailingAddr = true
+					drop[member] = true
+				case i == 5 && m%4 == 0: // a user mistyping now and then
+					ev.FailingAddr = true
+				}
+				method, path := []byte("POST"), []byte("/login")
+				if k == track {
+					method, path = []byte("GET"), []byte("/track")
+				}
+				tr.Observe(ts, &ev, method, path, 0, member)
+			}
+		}
+	}
+	limit := func(n *Norms, key uint64) float64 {
+		for _, e := range n.Endpoints {
+			if e.Key == key {
+				return e.FailAddrs.Limit
+			}
+		}
+		t.Fatalf("no norm for %x", key)
+		return 0
+	}
+	with := tr.Norms()
+	without := tr.NormsWithout(drop)
+	if l := limit(with, login); l < 10 {
+		t.Fatalf("login limit %v with the campaign; the test needs the campaign to set it", l)
+	}
+	if l := limit(without, login); l > 1 {
+		t.Errorf("login limit %v without the campaign's members, want the users' own (1)", l)
+	}
+	if a, b := limit(with, track), limit(without, track); a != b {
+		t.Errorf("a read endpoint's limit went from %v to %v; reads keep every address", a, b)
+	}
+	if limit(without, track) < 10 {
+		t.Errorf("track limit %v; the same addresses failing there must still count", limit(without, track))
+	}
 }
 
 func TestDepartures(t *testing.T) {

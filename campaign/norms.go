@@ -143,6 +143,15 @@ type Trainer struct {
 	site         epTrain
 	first, last  int64
 	overflowReqs int64
+	// failing notes each failing-address signal with its client, so that
+	// NormsWithout can count them again without some clients.
+	failing []failNote
+}
+
+// failNote is one failing-address signal: its endpoint, minute and client.
+type failNote struct {
+	key, client uint64
+	minute      int64
 }
 
 type epTrain struct {
@@ -172,8 +181,12 @@ func NewTrainer(maxEndpoints int) *Trainer {
 }
 
 // Observe folds one request, ev as Tracker.Observe returned it, into the
-// trainer. method and path name the endpoint for display.
-func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int64) {
+// trainer. method and path name the endpoint for display; client is a hash
+// of the client's key (see NormsWithout).
+func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int64, client uint64) {
+	if ev.FailingAddr && len(t.failing) < maxFailNotes {
+		t.failing = append(t.failing, failNote{key: ev.Endpoint, client: client, minute: ts / int64(time.Minute)})
+	}
 	key, failed, newAddr := ev.Endpoint, ev.Failed, ev.New
 	t.first, t.last = min(t.first, ts), max(t.last, ts)
 	m := ts / int64(time.Minute)
@@ -225,8 +238,9 @@ func (e *epTrain) roll() {
 	}
 }
 
-// Norms returns what the trainer learned. It may be called once, after
-// the last event.
+// Norms returns what the trainer learned, after the last event. A second
+// call (NormsWithout's) learns the same: the first rolled the last minute
+// into the histograms.
 func (t *Trainer) Norms() *Norms {
 	n := &Norms{}
 	if t.site.total == 0 {
@@ -259,6 +273,49 @@ func (t *Trainer) Norms() *Norms {
 			FailAddrs: med(limits[4]), Repeaters: med(limits[5]), FailRatio: n.Site.FailRatio, Endpoint: "(unseen)"}
 	}
 	return n
+}
+
+// maxFailNotes bounds the failing-address signals a Trainer notes (24
+// bytes each): a few per failing client, so a million is a training
+// recording of hundreds of thousands of failing addresses. Past it,
+// NormsWithout is Norms.
+const maxFailNotes = 1 << 20
+
+// NormsWithout returns Norms as Norms does, but with the failing
+// addresses of write endpoints counted again without the clients drop
+// names (by the hash Observe was given): the members of the training
+// day's own campaigns of failures, which its second pass finds. Stuffing
+// or card testing that fails a few addresses a minute through most of the
+// training day becomes its endpoint's usual minute, even at the lower
+// quartile, and the same campaign on the next day does not depart from
+// it. Reads keep every address: a crowd mistyping tracking numbers or
+// following a dead link is what the second pass most often takes for a
+// campaign there, and without it the endpoint's line falls below the
+// crowd's next visit. It may be called after Norms, or instead of it,
+// after the last event.
+func (t *Trainer) NormsWithout(drop map[uint64]bool) *Norms {
+	if len(drop) > 0 && len(t.failing) < maxFailNotes {
+		for _, e := range t.eps {
+			e.hist[mFailAddr] = histogram{}
+			e.cur[mFailAddr] = 0
+		}
+		counts := map[failNote]float64{}
+		for _, f := range t.failing {
+			if !drop[f.client] || !isWriteKey(f.key) {
+				counts[failNote{key: f.key, minute: f.minute}]++
+			}
+		}
+		for f, n := range counts {
+			if e := t.eps[f.key]; e != nil {
+				if f.minute == e.minute {
+					e.cur[mFailAddr] = n
+				} else {
+					e.hist[mFailAddr].add(n)
+				}
+			}
+		}
+	}
+	return t.Norms()
 }
 
 func (e *epTrain) norm(minutes int, site *epTrain) EndpointNorm {

@@ -173,9 +173,18 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	if err != nil {
 		return nil, err
 	}
+	if s.camps != nil && len(members) > 0 {
+		// The write endpoints' failing addresses counted again without
+		// the members (see campaign.Trainer.NormsWithout).
+		drop := make(map[uint64]bool, len(members))
+		for k := range members {
+			drop[clientHash(k)] = true
+		}
+		m.Campaigns = s.camps.NormsWithout(drop)
+	}
 	m.Created = time.Now().UTC().Truncate(time.Second)
 	m.Training = s.summary
-	m.Training.CampaignMembers = members
+	m.Training.CampaignMembers = len(members)
 	return m, nil
 }
 
@@ -430,10 +439,10 @@ func (s *sampler) volumePeaks(m *models.Model) []float64 {
 // tails keep them: the tails of volume are what lets a new partner keep
 // its pace. (Leaving the members out of every tail, on 33 sites of the
 // traffic models, blocked new crawlers and partners.)
-func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.Model, high []models.Point, keys []string) (int, error) {
+func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.Model, high []models.Point, keys []string) (map[string]bool, error) {
 	p2, err := NewPipeline(cfg.Pipeline, m)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	members := map[string]bool{}
 	var peaks []models.SignalPeaks
@@ -496,13 +505,13 @@ func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.
 	}
 	p2.table.OnEvict = func(c *Client, _ bool) { done(c) }
 	if _, err := runAll(ctx, srcs, p2, 2, cfg.Progress); err != nil {
-		return 0, err
+		return nil, err
 	}
 	p2.table.Each(done)
 	refitWithout(m, members, high, keys)
 	m.Calibrate(peaks, cfg.Model)
 	applyCleared(m, cfg.Cleared, found, len(isCleared))
-	return len(members), nil
+	return members, nil
 }
 
 // applyCleared widens m's tails for the clients operators cleared: found
