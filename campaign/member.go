@@ -178,8 +178,8 @@ func (m *Member) concentrated(key uint64) bool {
 // that it browses first (see browses), a second failure is enough: a new
 // address failing twice there is then most likely one more of them.
 //
-// A read its latest failure was, refused 429 by the gateway for its pace,
-// does not make the client failing: a crowd polling a waiting room or a
+// A client whose latest failure was a read that the gateway refused 429
+// for its pace is not failing: a crowd polling a waiting room or a
 // live score faster than the gateway allows is refused for how often it
 // asks, not for what, and the volume signals judge its pace. A write
 // refused for its pace stays a failure: that is how a gateway throttles a
