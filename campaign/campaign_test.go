@@ -461,6 +461,17 @@ func (s *site) minute(m int, scale float64, out []event) []event {
 			add("POST", "/pay", 402-s.r.IntN(2)*202) // 402 or 200
 		}
 	}
+	// Visitors from a carrier's message, straight to a parcel's tracking,
+	// one in eight mistyping its number first.
+	for u := range n / 3 {
+		ip := fmt.Sprintf("10.%d.%d.%d", 200+m%50, u/200, u%200+1)
+		ts := base + s.r.Int64N(int64(time.Minute))
+		if s.r.IntN(8) == 0 {
+			out = append(out, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", s.r.IntN(1e6)), 404})
+			ts += int64(5+s.r.IntN(10)) * int64(time.Second)
+		}
+		out = append(out, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", s.r.IntN(1e6)), 200})
+	}
 	return out
 }
 
@@ -618,6 +629,23 @@ func TestDepartures(t *testing.T) {
 					for i := 0; ts < onset+int64(3*time.Minute); i++ {
 						es = append(es, event{ts, ip, "GET", path, []int{200, 200, 429}[i%3]})
 						ts += int64(time.Second) + r.Int64N(int64(time.Second))
+					}
+				}
+				return es
+			}},
+		{name: "a tracking rush, ten times the usual visitors to the tracking page for two minutes, mistyping as often, has no member",
+			scale: 1, addrs: 200, noMembers: true,
+			attack: func(r *rand.Rand, es []event) []event {
+				for a := range 200 {
+					ip := fmt.Sprintf("198.51.%d.%d", a/250, a%250+1)
+					ts := onset + r.Int64N(int64(2*time.Minute))
+					if r.IntN(8) == 0 {
+						es = append(es, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", r.IntN(1e6)), 404})
+						ts += int64(5+r.IntN(10)) * int64(time.Second)
+					}
+					for range 3 {
+						es = append(es, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", r.IntN(1e6)), 200})
+						ts += int64(5+r.IntN(10)) * int64(time.Second)
 					}
 				}
 				return es

@@ -203,6 +203,12 @@ func (m *Member) failing(c *Campaign) bool {
 	return m.fails >= 3 || m.fails >= 2 && (c.Established == 0 || c.browses())
 }
 
+// failingOn says the client is in a run of failures on template t at ts:
+// its latest failure was there, within failGap.
+func (m *Member) failingOn(t uint32, ts int64) bool {
+	return m.fails > 0 && m.failTmpl == t && ts-m.lastFail <= int64(failGap)
+}
+
 // runFails is the run of failures on a campaign's template that makes a
 // new client one of its addresses whatever else it did.
 const runFails = 4

@@ -76,6 +76,7 @@ func Features() []string {
 type endpoint struct {
 	req, fail, bytes, newAddr float64
 	failAddr, repeaters       float64
+	served                    float64 // successes of clients not failing there (see crowdOf)
 	norm                      *EndpointNorm
 	camp                      *Campaign
 	// hammered are the URLs of the endpoint that new addresses repeat,
@@ -172,6 +173,7 @@ func (t *Tracker) rebase(ts int64) {
 	f := t.unscale(ts)
 	scale := func(e *endpoint) {
 		e.req, e.fail, e.bytes, e.newAddr, e.failAddr, e.repeaters = e.req*f, e.fail*f, e.bytes*f, e.newAddr*f, e.failAddr*f, e.repeaters*f
+		e.served *= f
 	}
 	scale(&t.site)
 	t.eps.each(func(_ uint64, e *endpoint) { scale(e) })
@@ -404,6 +406,9 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, m *Member
 	}
 	t.observeFingerprint(m.ua, rec, ev.Failed, w, nw)
 	t.observeEndpoint(e, rec, ev.Failed, w, nw, fa, rp)
+	if !ev.Failed && rec.Status < 400 && !m.failingOn(TemplateOf(ev.Endpoint), ts) {
+		e.served += w
+	}
 	if e.norm == nil || ts-t.siteFirst < int64(warmUp) {
 		return ev
 	}
@@ -494,17 +499,35 @@ func (t *Tracker) observeNet(key uint64, ts int64, w, nw float64) {
 // Both channels count addresses, not requests: one address failing or
 // hammering is judged on its own. The threshold scales with the crowd,
 // the factor by which the whole site is busier than usual: a flash crowd
-// of ordinary users lifts every endpoint alike, a campaign lifts its own.
+// of ordinary users lifts every endpoint alike, a campaign lifts its own;
+// the failures' threshold also with the endpoint's own successes (see
+// crowdOf).
 func (t *Tracker) departure(e *endpoint, ts int64) (Channel, float64, float64, float64) {
 	n, k := e.norm, t.cfg.Factor
 	crowd, u := t.crowdAt(ts), t.unscale(ts)
-	if lim, v := max(k*crowd*n.FailAddrs.Limit, n.FailAddrs.Limit+minExcess), e.failAddr*u; v >= lim {
+	if lim, v := max(k*max(crowd, e.crowdOf(u))*n.FailAddrs.Limit, n.FailAddrs.Limit+minExcess), e.failAddr*u; v >= lim {
 		return ChannelFailures, v, lim, n.FailAddrs.Limit
 	}
 	if lim, v := max(k*crowd*n.Repeaters.Limit, n.Repeaters.Limit+minExcess), e.repeaters*u; v >= lim {
 		return ChannelRepeaters, v, lim, n.Repeaters.Limit
 	}
 	return 0, 0, 0, 0
+}
+
+// crowdOf returns by how much more than usual the endpoint's requests
+// succeed now (u unscales its counts), at least 1: the failures line
+// scales with it as it does with the crowd. A crowd on one endpoint (a
+// tracking rush after a carrier's notification, shoppers in a sale)
+// brings successes with its mistyped numbers and expired cards, where a
+// campaign of guesses brings failures alone. Only the successes of
+// clients not failing there count: a spammer whose every other comment
+// is posted, or a card tester with a card that works, does not lift the
+// line it is judged against. The usual minute is taken as at least
+// crowdMinQ50 requests, so that a few successes on a quiet endpoint are
+// not a crowd.
+func (e *endpoint) crowdOf(u float64) float64 {
+	usual := max(e.norm.Requests.Q50-e.norm.Failures.Q50, crowdMinQ50)
+	return max(1, e.served*u/usual)
 }
 
 // crowdAt returns the crowd factor as of ts: the median, over the
