@@ -401,7 +401,7 @@ func TestTrainerNormsAreRobust(t *testing.T) {
 		}
 		for i := range n {
 			ev := Event{Endpoint: key, Failed: true, Signals: Signals{FailingAddr: true}}
-			tr.Observe(t0+int64(m)*int64(time.Minute)+int64(i)*int64(time.Second)/2, &ev, []byte("POST"), []byte("/login"), 100, 0)
+			tr.Observe(t0+int64(m)*int64(time.Minute)+int64(i)*int64(time.Second)/2, &ev, []byte("POST"), []byte("/login"), 100, "")
 		}
 	}
 	n := tr.Norms()
@@ -498,7 +498,7 @@ func replay(tr *Tracker, es []event, trainer *Trainer) (opened []*Campaign, acte
 		rec = ingest.Record{TS: e.ts, ClientIP: []byte(e.ip), Method: []byte(e.method), Path: []byte(e.path), Status: e.status, UserAgent: []byte("Mozilla/5.0")}
 		ev := tr.Observe(&rec, m, false)
 		if trainer != nil {
-			trainer.Observe(e.ts, &ev, rec.Method, rec.Path, 0, 0)
+			trainer.Observe(e.ts, &ev, rec.Method, rec.Path, 0, e.ip)
 		}
 		if ev.Opened {
 			opened = append(opened, ev.Campaign)
@@ -531,13 +531,13 @@ func TestNormsWithoutLeaveTrainingCampaignsOut(t *testing.T) {
 	login := EndpointKey([]byte("POST"), []byte("/login"))
 	track := EndpointKey([]byte("GET"), []byte("/track"))
 	tr := NewTrainer(DefaultMaxEndpoints)
-	drop := map[uint64]bool{}
+	drop := map[string]bool{}
 	for m := range 15 {
 		for i := range 20 {
 			ts := t0 + int64(m)*int64(time.Minute) + int64(i)*int64(time.Second)
 			for _, k := range []uint64{login, track} {
 				ev := Event{Endpoint: k}
-				member := uint64(1000 + m*10 + i)
+				member := fmt.Sprintf("198.51.%d.%d", m, i)
 				switch {
 				case i < 5 && m >= 2 && m < 14: // the campaign
 					ev.FailingAddr = true

@@ -17,19 +17,6 @@ func EndpointKey(method, path []byte) uint64 {
 	return endpointKey(method, features.TemplateHash(path))
 }
 
-// isWriteKey says the method of endpoint key is not a read (GET, HEAD,
-// OPTIONS).
-func isWriteKey(key uint64) bool {
-	m := uint32(key >> 32)
-	return m != readKeys[0] && m != readKeys[1] && m != readKeys[2] && m != readKeys[3]
-}
-
-// readKeys are the method parts of the keys of reads.
-var readKeys = [4]uint32{
-	uint32(endpointKey([]byte("GET"), 0) >> 32), uint32(endpointKey([]byte("HEAD"), 0) >> 32),
-	uint32(endpointKey([]byte("OPTIONS"), 0) >> 32), uint32(endpointKey(nil, 0) >> 32),
-}
-
 // endpointKey is EndpointKey of a path whose template hash is tmpl.
 func endpointKey(method []byte, tmpl uint32) uint64 {
 	h := uint32(2166136261)

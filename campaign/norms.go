@@ -143,19 +143,27 @@ type Trainer struct {
 	site         epTrain
 	first, last  int64
 	overflowReqs int64
-	// failing notes each failing-address signal with its client, so that
-	// NormsWithout can count them again without some clients.
+	// failing notes each failing-address signal on a write endpoint with
+	// its client, so that NormsWithout can count them again without some
+	// clients.
 	failing []failNote
 }
 
 // failNote is one failing-address signal: its endpoint, minute and client.
 type failNote struct {
-	key, client uint64
-	minute      int64
+	at     epMinute
+	client string
+}
+
+// epMinute is one endpoint's minute.
+type epMinute struct {
+	key    uint64
+	minute int64
 }
 
 type epTrain struct {
 	label                     string
+	write                     bool // not a read (GET, HEAD, OPTIONS)
 	minute                    int64
 	cur                       [nMetrics]float64 // this minute's counts, by metric
 	hist                      [nMetrics]histogram
@@ -180,12 +188,12 @@ func NewTrainer(maxEndpoints int) *Trainer {
 	return &Trainer{max: maxEndpoints, eps: map[uint64]*epTrain{}, first: math.MaxInt64, site: epTrain{minute: math.MinInt64}}
 }
 
-// Observe folds one request, ev as Tracker.Observe returned it, into the
-// trainer. method and path name the endpoint for display; client is a hash
-// of the client's key (see NormsWithout).
-func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int64, client uint64) {
-	if ev.FailingAddr && len(t.failing) < maxFailNotes {
-		t.failing = append(t.failing, failNote{key: ev.Endpoint, client: client, minute: ts / int64(time.Minute)})
+// Observe folds one request, ev as Tracker.Observe returned it, from the
+// client named client, into the trainer. method and path name the
+// endpoint for display.
+func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int64, client string) {
+	if ev.FailingAddr && !isRead(method) && len(t.failing) < maxFailNotes {
+		t.failing = append(t.failing, failNote{at: epMinute{ev.Endpoint, ts / int64(time.Minute)}, client: client})
 	}
 	key, failed, newAddr := ev.Endpoint, ev.Failed, ev.New
 	t.first, t.last = min(t.first, ts), max(t.last, ts)
@@ -195,7 +203,7 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 		if len(t.eps) >= t.max {
 			t.overflowReqs++
 		} else {
-			e = &epTrain{label: endpointLabel(method, path), minute: m}
+			e = &epTrain{label: endpointLabel(method, path), write: !isRead(method), minute: m}
 			t.eps[key] = e
 		}
 	}
@@ -275,15 +283,15 @@ func (t *Trainer) Norms() *Norms {
 	return n
 }
 
-// maxFailNotes bounds the failing-address signals a Trainer notes (24
-// bytes each): a few per failing client, so a million is a training
-// recording of hundreds of thousands of failing addresses. Past it,
-// NormsWithout is Norms.
+// maxFailNotes bounds the failing-address signals a Trainer notes (32
+// bytes each, the client's key shared with the caller): a few per failing
+// client, so a million is a training recording of hundreds of thousands
+// of addresses failing on writes. Past it, NormsWithout is Norms.
 const maxFailNotes = 1 << 20
 
 // NormsWithout returns Norms as Norms does, but with the failing
 // addresses of write endpoints counted again without the clients drop
-// names (by the hash Observe was given): the members of the training
+// names: the members of the training
 // day's own campaigns of failures, which its second pass finds. Stuffing
 // or card testing that fails a few addresses a minute through most of the
 // training day becomes its endpoint's usual minute, even at the lower
@@ -293,22 +301,23 @@ const maxFailNotes = 1 << 20
 // campaign there, and without it the endpoint's line falls below the
 // crowd's next visit. It may be called after Norms, or instead of it,
 // after the last event.
-func (t *Trainer) NormsWithout(drop map[uint64]bool) *Norms {
+func (t *Trainer) NormsWithout(drop map[string]bool) *Norms {
 	if len(drop) > 0 && len(t.failing) < maxFailNotes {
 		for _, e := range t.eps {
-			e.hist[mFailAddr] = histogram{}
-			e.cur[mFailAddr] = 0
-		}
-		counts := map[failNote]float64{}
-		for _, f := range t.failing {
-			if !drop[f.client] || !isWriteKey(f.key) {
-				counts[failNote{key: f.key, minute: f.minute}]++
+			if e.write {
+				e.hist[mFailAddr], e.cur[mFailAddr] = histogram{}, 0
 			}
 		}
-		for f, n := range counts {
-			if e := t.eps[f.key]; e != nil {
-				if f.minute == e.minute {
-					e.cur[mFailAddr] = n
+		counts := map[epMinute]float64{}
+		for _, f := range t.failing {
+			if !drop[f.client] {
+				counts[f.at]++
+			}
+		}
+		for at, n := range counts {
+			if e := t.eps[at.key]; e != nil {
+				if at.minute == e.minute {
+					e.cur[mFailAddr] = n // rolled by Norms
 				} else {
 					e.hist[mFailAddr].add(n)
 				}

@@ -47,7 +47,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	tmpl, path := c.Latest()
 	ev := k.tr.ObserveHashed(rec, tmpl, path, &s.camp, s.allowed || s.ident != nil)
 	if k.learn != nil {
-		k.learn.Observe(rec.TS, &ev, rec.Method, rec.Path, rec.ReqBytes, clientHash(c.Key()))
+		k.learn.Observe(rec.TS, &ev, rec.Method, rec.Path, rec.ReqBytes, c.Key())
 	}
 	cp := ev.Campaign
 	if cp == nil || p.model == nil {
@@ -79,15 +79,6 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 		cp.Join(&s.camp)
 	}
 	return p.member(c, cp, rec.TS)
-}
-
-// clientHash names a client to campaign.Trainer.NormsWithout.
-func clientHash(key string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(key); i++ {
-		h = (h ^ uint64(key[i])) * 1099511628211
-	}
-	return h
 }
 
 // brokenKey says c is an integration by its API key (models.Keyed) and

@@ -20,6 +20,16 @@ import (
 	"github.com/portcullis/portcullis/models"
 )
 
+// trainOn trains a model on the recording at path with seed 1.
+func trainOn(t *testing.T, path string) *models.Model {
+	t.Helper()
+	m, err := Train(context.Background(), []Source{&FileSource{Path: path}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // campaignDay writes one day of a small simulated site to dir: browsers
 // reading pages, some signing in (a tenth mistyping once), a partner
 // integration that recurs every day, and, when attack is set, a credential
@@ -107,10 +117,7 @@ func TestCampaignsEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	day1, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
 	day2, onset := campaignDay(t, dir, 2, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), true)
-	m, err := Train(context.Background(), []Source{&FileSource{Path: day1}}, TrainConfig{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := trainOn(t, day1)
 	if m.Campaigns == nil || len(m.Campaigns.Endpoints) == 0 {
 		t.Fatal("the model learned no endpoint norms")
 	}
@@ -194,10 +201,7 @@ func TestIntegrationsFailingWithTheirKeysAreNoCampaign(t *testing.T) {
 	if err := os.WriteFile(keyed, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m, err := Train(context.Background(), []Source{&FileSource{Path: day1}}, TrainConfig{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := trainOn(t, day1)
 	ds, _ := score(t, keyed, Config{}, m)
 	members := 0
 	for _, d := range ds {
@@ -219,15 +223,8 @@ func TestCampaignMembersInTrainingAreLeftOutOfTheFailureTail(t *testing.T) {
 	dir := t.TempDir()
 	clean, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
 	attacked, _ := campaignDay(t, dir, 2, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), true)
-	train := func(path string) *models.Model {
-		m, err := Train(context.Background(), []Source{&FileSource{Path: path}}, TrainConfig{Seed: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
-	}
-	mc := train(clean)
-	ma := train(attacked)
+	mc := trainOn(t, clean)
+	ma := trainOn(t, attacked)
 	if n := ma.Training.CampaignMembers; n < 40 || n > 60 {
 		t.Errorf("%d training clients found to be campaign members, want most of the 60 stuffers and no one else", n)
 	}
@@ -275,10 +272,7 @@ func TestSharedAddressesAreNoCampaignMembers(t *testing.T) {
 		extra = append(extra, r)
 	}
 	day2 = withRecords(t, day2, extra)
-	m, err := Train(context.Background(), []Source{&FileSource{Path: day1}}, TrainConfig{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := trainOn(t, day1)
 	ds, _ := score(t, day2, Config{}, m)
 	members := 0
 	for _, d := range ds {

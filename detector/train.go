@@ -176,11 +176,7 @@ func Train(ctx context.Context, srcs []Source, cfg TrainConfig) (*models.Model, 
 	if s.camps != nil && len(members) > 0 {
 		// The write endpoints' failing addresses counted again without
 		// the members (see campaign.Trainer.NormsWithout).
-		drop := make(map[uint64]bool, len(members))
-		for k := range members {
-			drop[clientHash(k)] = true
-		}
-		m.Campaigns = s.camps.NormsWithout(drop)
+		m.Campaigns = s.camps.NormsWithout(members)
 	}
 	m.Created = time.Now().UTC().Truncate(time.Second)
 	m.Training = s.summary
