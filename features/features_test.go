@@ -488,6 +488,11 @@ func TestLargeRequestsAreCountedAndDecay(t *testing.T) {
 	if c := send(1+TauSustained, 10); math.Abs(c.Large()-2/math.E) > 1e-9 {
 		t.Errorf("Large() = %v after TauSustained, want 2/e", c.Large())
 	}
+	r := rec(1+TauSustained, "POST", "/upload", 413)
+	r.ReqBytes = 10
+	if c := tb.Observe([]byte("a"), "ip", r); math.Abs(c.Large()-(1+2/math.E)) > 1e-9 {
+		t.Errorf("Large() = %v after a 10-byte request answered 413, want 1+2/e", c.Large())
+	}
 }
 
 // TestPeopleShareAnAddressesVolume: an office whose staff are signed in,

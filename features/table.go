@@ -3,6 +3,7 @@ package features
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/portcullis/portcullis/ingest"
@@ -117,14 +118,17 @@ func (t *Table[E]) Observe(key []byte, scope string, r *ingest.Record) *Client[E
 	if m >= 0 && t.weights != nil {
 		w = t.weights[m]
 	}
-	if c.observe(r, m, w, t.largeSize > 0 && r.ReqBytes >= t.largeSize) {
+	if c.observe(r, m, w, t.largeSize > 0 && (r.ReqBytes >= t.largeSize || r.Status == http.StatusRequestEntityTooLarge)) {
 		t.markerClients[m]++
 	}
 	return c
 }
 
 // SetLargeSize sets the request size, in bytes, from which a request
-// counts as large (see Client.Large); 0 counts none.
+// counts as large (see Client.Large); 0 counts none. A request the site
+// answered 413 counts as large whatever size the log gives: the server
+// refused the body for its size, and a gateway that stops reading logs
+// only what it read.
 func (t *Table[E]) SetLargeSize(bytes int64) { t.largeSize = bytes }
 
 // SetMarkerWeights sets the weight each payload marker adds to a client's
