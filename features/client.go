@@ -339,6 +339,10 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed bool) {
 			c.refusedS++
 		}
 		c.c.errs++
+	case s >= 500:
+		// The server failed, not the client: a webhook retried through
+		// an outage, a crowd during a sale that overloads the backend.
+		c.c.errs++
 	case s >= 400:
 		c.c.other++
 		c.c.errs++

@@ -148,6 +148,23 @@ func TestVectorHandChecked(t *testing.T) {
 			}
 		}
 	})
+	t.Run("the server's own failures are errors, not the client's", func(t *testing.T) {
+		tb := NewTable[struct{}](Config{})
+		var c *Client[struct{}]
+		for _, s := range []int{503, 502, 500, 413, 200} {
+			c = tb.Observe([]byte("a"), "ip", rec(0, "POST", "/hooks/partner", s))
+		}
+		var v Vector
+		c.Vector(&v)
+		// A webhook retried through an outage meets 5xx on every try;
+		// only the 413 is refused for what the client sent.
+		checks := map[int]float64{ErrorRatio: 4 / (5 + ratioPrior), OtherErrorRatio: 1 / (5 + ratioPrior), AuthFailRatio: 0}
+		for f, want := range checks {
+			if !near(v[f], want) {
+				t.Errorf("%s = %v, want %v", specs[f].Name, v[f], want)
+			}
+		}
+	})
 }
 
 func TestTableBounds(t *testing.T) {

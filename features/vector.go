@@ -7,7 +7,7 @@ const (
 	ErrorRatio             // share of responses with status >= 400
 	AuthFailRatio          // share of 401 responses to writes or to changed credentials, and of 403 responses to writes or to paths new to the client
 	NotFoundRatio          // share of 404 and 410 responses to paths new to the client
-	OtherErrorRatio        // share of other 4xx and 5xx responses (400, 405, 413, 429, 500...)
+	OtherErrorRatio        // share of other 4xx responses (400, 405, 413, 429...); 5xx are the server's own
 	PathEntropy            // Shannon entropy (bits) of path templates over the last 32 requests
 	PathNovelty            // share of requests to a path not among the client's previous 32
 	IDSweep                // distinct paths within the most used template, over the last 32 requests
