@@ -329,6 +329,28 @@ func TestMember(t *testing.T) {
 			t.Errorf("fast repeater %v, slow poller %v; want true, false", f, s)
 		}
 	})
+	t.Run("a flood over the URLs of several endpoints is said at each, a user reloading two pages once", func(t *testing.T) {
+		// Both send 6 requests or more to each of their URLs within
+		// 45 s: the flood 2.5 a second over four pages of four
+		// endpoints, the user reloading a page and a poll every 2 s, at
+		// a person's pace.
+		eps := [4]uint64{page, page + 2, page + 4, page + 6}
+		var flood, user Member
+		var f, u int
+		for i := range 40 {
+			if flood.Observe(int64(i)*400*1e6, eps[i%4], uint32(16+2*(i%4)), false).Repeater {
+				f++
+			}
+		}
+		for i := range 12 {
+			if user.Observe(int64(i)*2*sec, eps[i%2], uint32(16+2*(i%2)), false).Repeater {
+				u++
+			}
+		}
+		if f != 4 || u != 1 {
+			t.Errorf("the flood said %d times, the user %d; want 4 and 1", f, u)
+		}
+	})
 	t.Run("a client spreading 10 requests over 4 URLs within 45 s is a repeater, a visitor reading a fifth page is not", func(t *testing.T) {
 		var flood, visitor Member
 		var f, v bool

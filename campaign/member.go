@@ -23,6 +23,7 @@ type Member struct {
 	paced    bool      // its latest failure was a read refused for its pace (see failing)
 	conflict bool      // its latest failure was a 409 (see failing)
 	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering)
+	said     uint8     // bit i: a Repeater signal was said for urls[i]
 	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
 	ua       uint64    // its user-agent family
 	// Seq is the Seq of the campaign the client is a candidate or member
@@ -45,7 +46,13 @@ type Signals struct {
 	// sent its repeatHits-th request to one URL, or its spreadHits-th
 	// request without ever leaving the nURLs it started on: an address
 	// hammering a few URLs, not a visitor or an app polling. It is said
-	// once per client.
+	// once for the first URL, and again, once each, for its other URLs
+	// with repeatHits requests once the client has sent floodHits, most
+	// of them to the URLs it repeats, all within repeatSpan: a flood that spreads its pace over the pages
+	// of several endpoints is counted at each of them, where counting it
+	// at one left every endpoint's count near its line (on the app model's
+	// floods over five endpoints, each address found 25-60 s later). A
+	// person reloading a page and polling another is said once.
 	Repeater bool
 }
 
@@ -67,6 +74,7 @@ const (
 	repeatHits = 6
 	repeatSpan = 45 * time.Second
 	spreadHits = 10
+	floodHits  = 30
 )
 
 // Observe folds one request to endpoint key, URL hash url, at ts into m.
@@ -101,18 +109,22 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 		}
 	}
 	url |= 1 // 0 marks a free slot
+	cur := -1 // url's slot
 	for i := range m.urls {
 		if m.urls[i] == url {
+			cur = i
 			m.hits[i] = sat(m.hits[i])
 			if m.hits[i] == joinHits && ts-m.first <= int64(repeatSpan) {
 				m.fast |= 1 << i
 			}
-			if m.hits[i] == repeatHits && ts-m.first <= int64(repeatSpan) && !m.repeater {
+			if m.hits[i] >= repeatHits && m.said&(1<<i) == 0 && ts-m.first <= int64(repeatSpan) && (!m.repeater || m.n >= floodHits && 3*m.misses <= m.n) {
 				sig.Repeater, m.repeater = true, true
+				m.said |= 1 << i
 			}
 			break
 		}
 		if m.urls[i] == 0 {
+			cur = i
 			m.urls[i], m.hits[i] = url, 1
 			break
 		}
@@ -126,7 +138,9 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 			m.misses = sat(m.misses)
 			for k := range m.urls {
 				if j := (int(m.misses) + k) % len(m.urls); m.hits[j] == 1 {
+					cur = j
 					m.urls[j] = url
+					m.said &^= 1 << j
 					break
 				}
 			}
@@ -134,6 +148,7 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 	}
 	if !m.repeater && m.misses == 0 && m.n >= spreadHits && ts-m.first <= int64(repeatSpan) {
 		sig.Repeater, m.repeater = true, true
+		m.said |= 1 << cur // misses == 0: url has a slot
 	}
 	return sig
 }

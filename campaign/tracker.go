@@ -385,7 +385,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, m *Member
 		e.norm = t.normOf(ev.Endpoint)
 	}
 	if sig.Repeater {
-		e.share(m.top())
+		e.share(ev.URL)
 	}
 	ev.Signals = sig
 	w := t.weight(ts)
