@@ -41,6 +41,10 @@ func (w *world) newCampaign(r *rand.Rand, kind string, members int, start int64,
 	}
 	c.spread = min(c.spread, 0.3*float64(w.win)/1e9)
 	c.end = min(w.win, start+Sec(Uniform(r, lo, hi)))
+	// Every member joins while the campaign runs, with time left to act:
+	// one that joined after its end would be an address with a single
+	// ordinary request, labelled an attacker.
+	c.spread = min(c.spread, 0.7*float64(c.end-start)/1e9)
 	switch Weighted(r, []float64{0.5, 0.2, 0.3}) {
 	case 0: // residential proxies at home
 		c.nets = append(append(c.nets, reg.home...), reg.carrier...)
