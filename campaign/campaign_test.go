@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -456,6 +457,7 @@ type event struct {
 	method string
 	path   string
 	status int
+	ua     string // "Mozilla/5.0" when empty
 }
 
 func (s *site) minute(m int, scale float64, out []event) []event {
@@ -465,7 +467,7 @@ func (s *site) minute(m int, scale float64, out []event) []event {
 		ip := fmt.Sprintf("10.%d.%d.%d", m%200, u/200, u%200+1)
 		ts := base + s.r.Int64N(int64(time.Minute))
 		add := func(method, path string, status int) {
-			out = append(out, event{ts, ip, method, path, status})
+			out = append(out, event{ts, ip, method, path, status, ""})
 			ts += int64(2+s.r.IntN(20)) * int64(time.Second)
 		}
 		add("GET", "/", 200)
@@ -489,10 +491,10 @@ func (s *site) minute(m int, scale float64, out []event) []event {
 		ip := fmt.Sprintf("10.%d.%d.%d", 200+m%50, u/200, u%200+1)
 		ts := base + s.r.Int64N(int64(time.Minute))
 		if s.r.IntN(8) == 0 {
-			out = append(out, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", s.r.IntN(1e6)), 404})
+			out = append(out, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", s.r.IntN(1e6)), 404, ""})
 			ts += int64(5+s.r.IntN(10)) * int64(time.Second)
 		}
-		out = append(out, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", s.r.IntN(1e6)), 200})
+		out = append(out, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", s.r.IntN(1e6)), 200, ""})
 	}
 	return out
 }
@@ -517,7 +519,8 @@ func replay(tr *Tracker, es []event, trainer *Trainer) (opened []*Campaign, acte
 			m = &Member{}
 			members[e.ip] = m
 		}
-		rec = ingest.Record{TS: e.ts, ClientIP: []byte(e.ip), Method: []byte(e.method), Path: []byte(e.path), Status: e.status, UserAgent: []byte("Mozilla/5.0")}
+		ua := cmp.Or(e.ua, "Mozilla/5.0")
+		rec = ingest.Record{TS: e.ts, ClientIP: []byte(e.ip), Method: []byte(e.method), Path: []byte(e.path), Status: e.status, UserAgent: []byte(ua)}
 		ev := tr.Observe(&rec, m, false)
 		if trainer != nil {
 			trainer.Observe(e.ts, &ev, rec.Method, rec.Path, 0, e.ip)
@@ -609,7 +612,7 @@ func TestDepartures(t *testing.T) {
 			ip := fmt.Sprintf("198.51.%d.%d", a/250, a%250+1)
 			ts := onset + r.Int64N(int64(20*time.Second))
 			for ts < onset+int64(4*time.Minute) {
-				es = append(es, event{ts, ip, method, path, status})
+				es = append(es, event{ts, ip, method, path, status, ""})
 				ts += int64(15+r.IntN(75)) * int64(time.Second)
 			}
 		}
@@ -649,8 +652,21 @@ func TestDepartures(t *testing.T) {
 					path := fmt.Sprintf("/queue/status?ticket=%d", a)
 					ts := onset + r.Int64N(int64(20*time.Second))
 					for i := 0; ts < onset+int64(3*time.Minute); i++ {
-						es = append(es, event{ts, ip, "GET", path, []int{200, 200, 429}[i%3]})
+						es = append(es, event{ts, ip, "GET", path, []int{200, 200, 429}[i%3], ""})
 						ts += int64(time.Second) + r.Int64N(int64(time.Second))
+					}
+				}
+				return es
+			}},
+		{name: "a partner's webhook senders on 40 addresses, throttled 429 together through a retry storm, have no member",
+			scale: 1, addrs: 40, noMembers: true,
+			attack: func(r *rand.Rand, es []event) []event {
+				for a := range 40 {
+					ip := fmt.Sprintf("198.51.%d.%d", a/250, a%250+1)
+					ts := onset + r.Int64N(int64(20*time.Second))
+					for i := 0; ts < onset+int64(3*time.Minute); i++ {
+						es = append(es, event{ts, ip, "POST", "/hooks/carrier-events", []int{202, 429, 429}[i%3], "3PL-Hub-Webhooks/1.1"})
+						ts += int64(2*time.Second) + r.Int64N(int64(2*time.Second))
 					}
 				}
 				return es
@@ -662,11 +678,11 @@ func TestDepartures(t *testing.T) {
 					ip := fmt.Sprintf("198.51.%d.%d", a/250, a%250+1)
 					ts := onset + r.Int64N(int64(2*time.Minute))
 					if r.IntN(8) == 0 {
-						es = append(es, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", r.IntN(1e6)), 404})
+						es = append(es, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", r.IntN(1e6)), 404, ""})
 						ts += int64(5+r.IntN(10)) * int64(time.Second)
 					}
 					for range 3 {
-						es = append(es, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", r.IntN(1e6)), 200})
+						es = append(es, event{ts, ip, "GET", fmt.Sprintf("/track?n=%d", r.IntN(1e6)), 200, ""})
 						ts += int64(5+r.IntN(10)) * int64(time.Second)
 					}
 				}
@@ -677,7 +693,7 @@ func TestDepartures(t *testing.T) {
 		{name: "a NAT address with many users failing logins is not a campaign",
 			scale: 1, attack: func(r *rand.Rand, es []event) []event {
 				for i := range 300 {
-					es = append(es, event{onset + int64(i)*int64(time.Second), "192.0.2.1", "POST", "/login", 401})
+					es = append(es, event{onset + int64(i)*int64(time.Second), "192.0.2.1", "POST", "/login", 401, ""})
 				}
 				return es
 			}},
@@ -801,10 +817,10 @@ func TestNormsLearnedFromNothingOpenNoCampaign(t *testing.T) {
 	for a := range 60 {
 		for i := range 6 {
 			es = append(es, event{t0 + int64(3*time.Minute) + int64(i)*int64(20*time.Second) + int64(a)*int64(100*time.Millisecond),
-				fmt.Sprintf("198.51.100.%d", a+1), "POST", "/login", 401})
+				fmt.Sprintf("198.51.100.%d", a+1), "POST", "/login", 401, ""})
 		}
 	}
-	es = append([]event{{t0, "10.0.0.1", "GET", "/", 200}}, es...)
+	es = append([]event{{t0, "10.0.0.1", "GET", "/", 200, ""}}, es...)
 	for _, n := range []*Norms{nil, {}} {
 		if opened, _ := replay(NewTracker(Config{}, n), es, nil); len(opened) > 0 {
 			t.Errorf("norms %+v opened %d campaigns", n, len(opened))

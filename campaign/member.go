@@ -20,7 +20,7 @@ type Member struct {
 	misses   uint16    // requests to a URL not among urls when they were full
 	repeater bool      // became a repeater (see Signals.Repeater)
 	direct   bool      // its current run of failures was counted at the first (see Observe)
-	paced    bool      // its latest failure was a read refused for its pace (see failing)
+	paced    bool      // its latest failure was refused for its pace, a read or a named service's write (see failing)
 	conflict bool      // its latest failure was a 409 (see failing)
 	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering)
 	said     uint8     // bit i: a Repeater signal was said for urls[i]
@@ -108,7 +108,7 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 			m.direct = sig.FailingAddr
 		}
 	}
-	url |= 1 // 0 marks a free slot
+	url |= 1  // 0 marks a free slot
 	cur := -1 // url's slot
 	for i := range m.urls {
 		if m.urls[i] == url {
@@ -198,7 +198,9 @@ func (m *Member) concentrated(key uint64) bool {
 // live score faster than the gateway allows is refused for how often it
 // asks, not for what, and the volume signals judge its pace. A write
 // refused for its pace stays a failure: that is how a gateway throttles a
-// brute force on a login.
+// brute force on a login; unless the client names itself as a service
+// (features.SelfNamed): a partner's webhook senders throttled together
+// through a retry storm are busy, not guessing.
 func (m *Member) failing(c *Campaign) bool {
 	if m.failTmpl != TemplateOf(c.Endpoint) || m.paced {
 		return false

@@ -366,7 +366,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, m *Member
 	}
 	sig := m.Observe(ts, ev.Endpoint, path, ev.Failed)
 	if ev.Failed {
-		m.paced = rec.Status == 429 && isRead(rec.Method)
+		m.paced = rec.Status == 429 && (isRead(rec.Method) || features.SelfNamed(rec.UserAgent))
 		m.conflict = rec.Status == 409
 	}
 	if t.siteFirst == 0 {

@@ -208,7 +208,7 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	if write {
 		c.c.writes++
 	}
-	c.countStatus(r.Status, write, novel, keyChanged, kh != 0)
+	c.countStatus(r.Status, write, novel, keyChanged, kh != 0, r.UserAgent)
 	if marker >= 0 {
 		c.c.marks++
 		c.c.markW += weight
@@ -297,7 +297,7 @@ func (c *Client[E]) recent(ph uint32) bool {
 // write. A client repeating the same read with a revoked token, or the
 // same dead link, is broken rather than hostile, so those failures count
 // only in error_ratio.
-func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed bool) {
+func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed bool, ua []byte) {
 	switch {
 	case s == 401:
 		// 401 says the credentials failed, wherever they were sent: a job
@@ -324,12 +324,16 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed bool) {
 		c.c.auth++
 		c.refusedS++
 		c.c.errs++
+	case s == 429 && write && (keyed && !keyChanged || SelfNamed(ua)):
+		// An integration throttled while it posts, with its own key or
+		// under its own name (a partner's webhooks retried through an
+		// outage): busy, not guessing, and the site holds its pace
+		// already.
+		c.c.errs++
 	case (s == 423 || s == 429) && write && (!keyed || keyChanged):
 		// A write refused for its pace, or because the account it
 		// tries is locked after too many failures: a login or a code
-		// tried faster than the site lets anyone try. An integration
-		// throttled while it posts with its own key (a webhook backlog
-		// retried) is busy, not guessing, and is not counted.
+		// tried faster than the site lets anyone try.
 		c.c.auth++
 		c.refusedS++
 		c.c.errs++

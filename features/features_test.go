@@ -167,6 +167,31 @@ func TestVectorHandChecked(t *testing.T) {
 	})
 }
 
+func TestThrottledWritesAreGuessingOnlyWithoutAName(t *testing.T) {
+	// A partner's webhook sender and a script without a name of its own
+	// post the same: two accepted, two refused 429 for their pace.
+	send := func(ua string) Vector {
+		tb := NewTable[struct{}](Config{})
+		var c *Client[struct{}]
+		for _, s := range []int{202, 429, 202, 429} {
+			r := rec(0, "POST", "/hooks/carrier-events", s)
+			r.UserAgent = []byte(ua)
+			c = tb.Observe([]byte("a"), "ip", r)
+		}
+		var v Vector
+		c.Vector(&v)
+		return v
+	}
+	named, bare := send("3PL-Hub-Webhooks/1.1"), send("python-requests/2.31")
+	if named[RefusedCount] != 0 || named[AuthFailRatio] != 0 || named[OtherErrorRatio] != 0 || !near(named[ErrorRatio], 2/(4+ratioPrior)) {
+		t.Errorf("a named service's throttled posts: refused_2m %v, auth_fail_ratio %v, other_error_ratio %v, error_ratio %v; want 0, 0, 0, 2/8",
+			named[RefusedCount], named[AuthFailRatio], named[OtherErrorRatio], named[ErrorRatio])
+	}
+	if !near(bare[RefusedCount], 2) || !near(bare[AuthFailRatio], 2/(4+ratioPrior)) {
+		t.Errorf("a bare script's throttled posts: refused_2m %v, auth_fail_ratio %v; want 2 and 2/8", bare[RefusedCount], bare[AuthFailRatio])
+	}
+}
+
 func TestTableBounds(t *testing.T) {
 	t.Run("the cap evicts the least recent client", func(t *testing.T) {
 		tb := NewTable[int](Config{MaxClients: 3})
