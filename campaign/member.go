@@ -48,11 +48,12 @@ type Signals struct {
 	// hammering a few URLs, not a visitor or an app polling. It is said
 	// once for the first URL, and again, once each, for its other URLs
 	// with repeatHits requests once the client has sent floodHits, most
-	// of them to the URLs it repeats, all within repeatSpan: a flood that spreads its pace over the pages
-	// of several endpoints is counted at each of them, where counting it
-	// at one left every endpoint's count near its line (on the app model's
-	// floods over five endpoints, each address found 25-60 s later). A
-	// person reloading a page and polling another is said once.
+	// of them to the URLs it repeats, all within repeatSpan: a flood that
+	// spreads its pace over the pages of several endpoints is counted at
+	// each of them, where counting it at one left every endpoint's count
+	// near its line (on the app model's floods over five endpoints, each
+	// address found 25-60 s later). A person reloading a page and polling
+	// another is said once.
 	Repeater bool
 }
 
