@@ -618,6 +618,22 @@ func TestDepartures(t *testing.T) {
 		}
 		return es
 	}
+	// polling has addrs addresses, arriving over 20 s from the onset, send
+	// req(a, i) (its method, path, status and user agent) for 3 minutes,
+	// each gap to 2*gap after the previous one.
+	polling := func(r *rand.Rand, addrs int, gap time.Duration, es []event, req func(a, i int) event) []event {
+		for a := range addrs {
+			ip := fmt.Sprintf("198.51.%d.%d", a/250, a%250+1)
+			ts := onset + r.Int64N(int64(20*time.Second))
+			for i := 0; ts < onset+int64(3*time.Minute); i++ {
+				e := req(a, i)
+				e.ts, e.ip = ts, ip
+				es = append(es, e)
+				ts += int64(gap) + r.Int64N(int64(gap))
+			}
+		}
+		return es
+	}
 	tests := []struct {
 		name string
 		// scale is the normal traffic during the test, against training.
@@ -647,29 +663,16 @@ func TestDepartures(t *testing.T) {
 		{name: "a crowd polling a waiting room too fast, a third refused 429 by the gateway, has no member",
 			scale: 1, addrs: 60, noMembers: true,
 			attack: func(r *rand.Rand, es []event) []event {
-				for a := range 60 {
-					ip := fmt.Sprintf("198.51.%d.%d", a/250, a%250+1)
-					path := fmt.Sprintf("/queue/status?ticket=%d", a)
-					ts := onset + r.Int64N(int64(20*time.Second))
-					for i := 0; ts < onset+int64(3*time.Minute); i++ {
-						es = append(es, event{ts, ip, "GET", path, []int{200, 200, 429}[i%3], ""})
-						ts += int64(time.Second) + r.Int64N(int64(time.Second))
-					}
-				}
-				return es
+				return polling(r, 60, time.Second, es, func(a, i int) event {
+					return event{method: "GET", path: fmt.Sprintf("/queue/status?ticket=%d", a), status: []int{200, 200, 429}[i%3]}
+				})
 			}},
 		{name: "a partner's webhook senders on 40 addresses, throttled 429 together through a retry storm, have no member",
 			scale: 1, addrs: 40, noMembers: true,
 			attack: func(r *rand.Rand, es []event) []event {
-				for a := range 40 {
-					ip := fmt.Sprintf("198.51.%d.%d", a/250, a%250+1)
-					ts := onset + r.Int64N(int64(20*time.Second))
-					for i := 0; ts < onset+int64(3*time.Minute); i++ {
-						es = append(es, event{ts, ip, "POST", "/hooks/carrier-events", []int{202, 429, 429}[i%3], "3PL-Hub-Webhooks/1.1"})
-						ts += int64(2*time.Second) + r.Int64N(int64(2*time.Second))
-					}
-				}
-				return es
+				return polling(r, 40, 2*time.Second, es, func(_, i int) event {
+					return event{method: "POST", path: "/hooks/carrier-events", status: []int{202, 429, 429}[i%3], ua: "3PL-Hub-Webhooks/1.1"}
+				})
 			}},
 		{name: "a tracking rush, ten times the usual visitors to the tracking page for two minutes, mistyping as often, has no member",
 			scale: 1, addrs: 200, noMembers: true,

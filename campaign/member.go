@@ -51,8 +51,9 @@ type Signals struct {
 	// of them to the URLs it repeats, all within repeatSpan: a flood that
 	// spreads its pace over the pages of several endpoints is counted at
 	// each of them, where counting it at one left every endpoint's count
-	// near its line (on the app model's floods over five endpoints, each
-	// address found 25-60 s later). A person reloading a page and polling
+	// near its line (app-5's flood over five endpoints was found 90 s
+	// after its onset, 99 of its 120 addresses within 60 s of their own
+	// onset; 119 with this). A person reloading a page and polling
 	// another is said once.
 	Repeater bool
 }
