@@ -20,7 +20,7 @@ type Member struct {
 	misses   uint16    // requests to a URL not among urls when they were full
 	repeater bool      // became a repeater (see Signals.Repeater)
 	direct   bool      // its current run of failures was counted at the first (see Observe)
-	paced    bool      // its latest failure was refused for its pace, a read or a named service's write (see failing)
+	paced    bool      // its latest failure was refused for its pace (features.Paced; see failing)
 	conflict bool      // its latest failure was a 409 (see failing)
 	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering)
 	said     uint8     // bit i: a Repeater signal was said for urls[i]
@@ -195,14 +195,14 @@ func (m *Member) concentrated(key uint64) bool {
 // that it browses first (see browses), a second failure is enough: a new
 // address failing twice there is then most likely one more of them.
 //
-// A client whose latest failure was a read that the gateway refused 429
-// for its pace is not failing: a crowd polling a waiting room or a
-// live score faster than the gateway allows is refused for how often it
-// asks, not for what, and the volume signals judge its pace. A write
-// refused for its pace stays a failure: that is how a gateway throttles a
-// brute force on a login; unless the client names itself as a service
-// (features.SelfNamed): a partner's webhook senders throttled together
-// through a retry storm are busy, not guessing.
+// A client whose latest failure the gateway refused for its pace
+// (features.Paced: a read, or an integration's write, answered 429) is not
+// failing: a crowd polling a waiting room faster than the gateway allows
+// is refused for how often it asks, not for what, and the volume signals
+// judge its pace; a partner's webhook senders throttled together through
+// a retry storm are busy, not guessing. A write refused for its pace by
+// anyone else stays a failure: that is how a gateway throttles a brute
+// force on a login.
 func (m *Member) failing(c *Campaign) bool {
 	if m.failTmpl != TemplateOf(c.Endpoint) || m.paced {
 		return false

@@ -346,15 +346,21 @@ func (t *Tracker) normOf(key uint64) *EndpointNorm {
 // Observe folds rec into the aggregates and into m, the state of the
 // client that sent it. known says the client is allowlisted or has a
 // baseline of its own: its requests count, but never as a new, failing or
-// repeating address. It allocates nothing unless a campaign opens.
+// repeating address. It allocates nothing unless a campaign opens. Whether
+// a 429 refused rec for its pace (features.Paced) is decided from rec
+// alone, an API key taken as its client's own: a caller that keeps the
+// client's features passes what they decided to ObserveHashed.
 func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
-	return t.ObserveHashed(rec, features.TemplateHash(rec.Path), features.PathHash(rec.Path), m, known)
+	integration := features.Integration(len(rec.APIKey) > 0, false, rec.UserAgent)
+	paced := features.Paced(rec.Status, !isRead(rec.Method), integration)
+	return t.ObserveHashed(rec, features.TemplateHash(rec.Path), features.PathHash(rec.Path), paced, m, known)
 }
 
 // ObserveHashed is Observe of a record whose path's template hash
 // (features.TemplateHash) and hash (features.PathHash) are known already,
-// as the client's features have them.
-func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, m *Member, known bool) Event {
+// as the client's features have them, and whose refusal for pace
+// (features.Paced, features.Client.Paced) too.
+func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced bool, m *Member, known bool) Event {
 	ts := rec.TS
 	ev := Event{Endpoint: endpointKey(rec.Method, tmpl), URL: path | 1, Failed: Failed(rec.Status)}
 	ev.New = m.n == 0 && !known
@@ -366,7 +372,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, m *Member
 	}
 	sig := m.Observe(ts, ev.Endpoint, path, ev.Failed)
 	if ev.Failed {
-		m.paced = rec.Status == 429 && (isRead(rec.Method) || features.SelfNamed(rec.UserAgent))
+		m.paced = paced
 		m.conflict = rec.Status == 409
 	}
 	if t.siteFirst == 0 {

@@ -58,7 +58,7 @@ type Client[E any] struct {
 	paths     [ring]uint32                   // path hashes
 	urls      [ring]uint16                   // hashes of the paths without their query, folded to 16 bits (they are only counted)
 	refused   uint32                         // bit i: the request at paths[i] was refused (403, 404, 410)
-	throttled uint32                         // bit i: the request at paths[i] was answered 429
+	throttled uint32                         // bit i: the request at paths[i] was refused for its pace (see Paced)
 	markSeen  [(NumMarkers + 63) / 64]uint64 // bit m: the client sent payload marker m
 	lastKey   uint32                         // hash of the API key of the latest request, 0 for none
 	// users are bitmaps of the signed-in users whose requests succeeded,
@@ -208,7 +208,8 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	if write {
 		c.c.writes++
 	}
-	c.countStatus(r.Status, write, novel, keyChanged, kh != 0, r.UserAgent)
+	paced := Paced(r.Status, write, Integration(kh != 0, keyChanged, r.UserAgent))
+	c.countStatus(r.Status, write, novel, keyChanged, kh != 0, paced)
 	if marker >= 0 {
 		c.c.marks++
 		c.c.markW += weight
@@ -231,7 +232,7 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	if len(r.User) > 0 && r.Status > 0 && r.Status < 400 {
 		c.signedIn(r.TS, PathHash(r.User))
 	}
-	c.remember(r, ph, uh)
+	c.remember(r, ph, uh, paced)
 	return firstMark
 }
 
@@ -297,7 +298,7 @@ func (c *Client[E]) recent(ph uint32) bool {
 // write. A client repeating the same read with a revoked token, or the
 // same dead link, is broken rather than hostile, so those failures count
 // only in error_ratio.
-func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed bool, ua []byte) {
+func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed, paced bool) {
 	switch {
 	case s == 401:
 		// 401 says the credentials failed, wherever they were sent: a job
@@ -324,11 +325,9 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed bool, ua 
 		c.c.auth++
 		c.refusedS++
 		c.c.errs++
-	case s == 429 && write && (keyed && !keyChanged || SelfNamed(ua)):
-		// An integration throttled while it posts, with its own key or
-		// under its own name (a partner's webhooks retried through an
-		// outage): busy, not guessing, and the site holds its pace
-		// already.
+	case paced && write:
+		// An integration throttled while it posts (see Paced): busy, not
+		// guessing, and the site holds its pace already.
 		c.c.errs++
 	case (s == 423 || s == 429) && write && (!keyed || keyChanged):
 		// A write refused for its pace, or because the account it
@@ -365,8 +364,9 @@ func (c *Client[E]) Latest() (template, path uint32) {
 	return c.templates[i], c.paths[i]
 }
 
-// remember puts the request in the ring of the client's last requests.
-func (c *Client[E]) remember(r *ingest.Record, ph, uh uint32) {
+// remember puts the request in the ring of the client's last requests,
+// paced saying it was refused for its pace (see Paced).
+func (c *Client[E]) remember(r *ingest.Record, ph, uh uint32, paced bool) {
 	c.paths[c.pos] = ph
 	c.urls[c.pos] = uint16(uh ^ uh>>16)
 	c.templates[c.pos] = TemplateHash(r.Path)
@@ -378,7 +378,7 @@ func (c *Client[E]) remember(r *ingest.Record, ph, uh uint32) {
 	} else {
 		c.refused &^= 1 << c.pos
 	}
-	if r.Status == 429 {
+	if paced {
 		c.throttled |= 1 << c.pos
 	} else {
 		c.throttled &^= 1 << c.pos
@@ -386,8 +386,15 @@ func (c *Client[E]) remember(r *ingest.Record, ph, uh uint32) {
 	c.pos = (c.pos + 1) % ring
 }
 
+// Paced says the client's latest request was refused for its pace (see
+// Paced).
+func (c *Client[E]) Paced() bool {
+	i := (int(c.pos) + ring - 1) % ring
+	return c.events > 0 && c.throttled&(1<<i) != 0
+}
+
 // Throttled returns the share of the client's last requests (up to 32)
-// that the site answered 429.
+// that the site refused for their pace (see Paced).
 func (c *Client[E]) Throttled() float64 {
 	n := min(c.events, ring)
 	if n == 0 {

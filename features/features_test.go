@@ -353,6 +353,55 @@ func TestThrottled(t *testing.T) {
 	}
 }
 
+// TestPaced pins which 429s say the site holds a client to its pace: a
+// read's, and an integration's write (its own key, or a user agent naming
+// its service); not a write by a browser or with changing keys, which is a
+// guess throttled and counts as a refusal.
+func TestPaced(t *testing.T) {
+	cases := []struct {
+		name, method, ua string
+		keys             []string // API key per request, "" for none
+		paced, refusal   bool
+	}{
+		{"read", "GET", "Mozilla/5.0", nil, true, false},
+		{"browser's write", "POST", "Mozilla/5.0", nil, false, true},
+		{"keyed write", "POST", "python-requests/2.32", []string{"k1", "k1", "k1"}, true, false},
+		{"write with changing keys", "POST", "python-requests/2.32", []string{"k1", "k2", "k3"}, false, true},
+		{"named service's write", "POST", "Acme-Webhooks/2.0", nil, true, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := NewTable[struct{}](Config{})
+			var c *Client[struct{}]
+			for i := range 3 {
+				r := rec(float64(i), "GET", "/orders", 200)
+				if i == 2 {
+					r = rec(float64(i), tc.method, "/orders", 429)
+				}
+				r.UserAgent = []byte(tc.ua)
+				if tc.keys != nil {
+					r.APIKey = []byte(tc.keys[i])
+				}
+				c = tb.Observe([]byte("a"), "ip", r)
+				if i < 2 && c.Paced() {
+					t.Fatalf("Paced() after a 200")
+				}
+			}
+			if c.Paced() != tc.paced {
+				t.Errorf("Paced() = %v, want %v", c.Paced(), tc.paced)
+			}
+			if got := c.Throttled() > 0; got != tc.paced {
+				t.Errorf("Throttled() = %v, want a share only when paced", c.Throttled())
+			}
+			var v Vector
+			c.Vector(&v)
+			if got := v[AuthFailRatio] > 0; got != tc.refusal {
+				t.Errorf("auth_fail_ratio = %v, want a refusal counted: %v", v[AuthFailRatio], tc.refusal)
+			}
+		})
+	}
+}
+
 // TestAuthFailures pins which failures count as guessing: 401 on writes or
 // with changing keys, 403 on writes or new paths, 400 and 422 on writes
 // sent again to one path without a key of their own, 423 and 429 on writes

@@ -172,10 +172,12 @@ type Model struct {
 // behind NAT walks many). A client whose user agent names its service
 // (features.SelfNamed) answers for that name as a keyed one does for its
 // key, and is left out as well. So is a client that the site already holds
-// to its pace, ThrottledShare or more of its last requests answered 429:
-// the gateway's own limit does what the rule would, and the clients it
-// throttles for minutes on end are mostly people reloading a page (a
-// waiting room, a sale) by hand. The score still judges them.
+// to its pace, ThrottledShare or more of its last requests refused for it
+// (features.Paced: a 429 to a read or to an integration's write; a guess
+// throttled 429 is a refusal, not pace): the gateway's own limit does what
+// the rule would, and the clients it throttles for minutes on end are
+// mostly people reloading a page (a waiting room, a sale) by hand. The
+// score still judges them.
 type VolumeLimit struct {
 	// Requests is the limit on requests_2m; 0 disables the rule.
 	Requests float64 `json:"requests"`
@@ -197,14 +199,15 @@ type VolumeLimit struct {
 // Exceeded reports whether a client with features v, known from training
 // or not, sending the share keyed of its requests with an API key, named
 // by its user agent or not, whose last requests went to urls distinct
-// paths and were answered 429 for the share throttled of them, is past
-// the volume limit.
+// paths and were refused for their pace for the share throttled of them
+// (features.Client.Throttled), is past the volume limit.
 func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, named bool, urls int, throttled float64) bool {
 	return l.Reached(v) && !known && !Keyed(keyed) && !named && urls <= l.MaxURLs && throttled < ThrottledShare
 }
 
-// ThrottledShare is the share of a client's last requests answered 429
-// from which the volume limit leaves it to the site's own rate limit.
+// ThrottledShare is the share of a client's last requests refused for
+// their pace (features.Paced) from which the volume limit leaves it to the
+// site's own rate limit.
 const ThrottledShare = 0.25
 
 // Keyed says a client that sends the share keyed of its requests with an
