@@ -208,13 +208,14 @@ func uaFamily(ua []byte) uint64 {
 
 // Failed says whether a status is a failure as campaigns count them:
 // refused credentials (401, 403), a declined payment (402), a missing
-// resource (404), a rate limit (429), or what the request carried refused
-// (400, 409, 422: an invalid or already redeemed coupon, a card number
-// that does not validate). Server errors are the site's trouble, not the
+// resource (404), an account locked after too many failures (423), a rate
+// limit (429), or what the request carried refused (400, 409, 422: an
+// invalid or already redeemed coupon, a card number that does not
+// validate). Server errors are the site's trouble, not the
 // client's doing, and are left out.
 func Failed(status int) bool {
 	switch status {
-	case 400, 401, 402, 403, 404, 409, 422, 429:
+	case 400, 401, 402, 403, 404, 409, 422, 423, 429:
 		return true
 	}
 	return false
