@@ -351,8 +351,7 @@ func (t *Tracker) normOf(key uint64) *EndpointNorm {
 // alone, an API key taken as its client's own: a caller that keeps the
 // client's features passes what they decided to ObserveHashed.
 func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
-	integration := features.Integration(len(rec.APIKey) > 0, false, rec.UserAgent)
-	paced := features.Paced(rec.Status, !isRead(rec.Method), integration)
+	paced := features.Paced(rec.Status, !isRead(rec.Method), len(rec.APIKey) > 0, false, rec.UserAgent)
 	return t.ObserveHashed(rec, features.TemplateHash(rec.Path), features.PathHash(rec.Path), paced, m, known)
 }
 

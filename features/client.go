@@ -208,7 +208,7 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	if write {
 		c.c.writes++
 	}
-	paced := Paced(r.Status, write, Integration(kh != 0, keyChanged, r.UserAgent))
+	paced := Paced(r.Status, write, kh != 0, keyChanged, r.UserAgent)
 	c.countStatus(r.Status, write, novel, keyChanged, kh != 0, paced)
 	if marker >= 0 {
 		c.c.marks++

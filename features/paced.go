@@ -10,18 +10,13 @@ package features
 //
 // A 429 is pace when it answers a read (a crowd polling a waiting room or
 // a live score faster than the gateway allows is refused for how often it
-// asks, not for what), or a write by an integration (see Integration): a
-// partner's webhooks retried through an outage are busy, not guessing. A
-// write by anyone else refused 429 is a guess tried faster than the site
-// lets anyone try (a login, a one-time code), and counts as a refusal.
-func Paced(status int, write, integration bool) bool {
-	return status == 429 && (!write || integration)
-}
-
-// Integration says a request comes from software that answers for what it
-// sends: it carries the API key its client sent before (keyed and not
-// keyChanged: a guesser varies the credentials it presents), or its user
-// agent names its service (SelfNamed).
-func Integration(keyed, keyChanged bool, ua []byte) bool {
-	return keyed && !keyChanged || SelfNamed(ua)
+// asks, not for what), or a write by an integration: one that carries the
+// API key its client sent before (keyed and not keyChanged; a guesser
+// varies the credentials it presents), or whose user agent names its
+// service (SelfNamed, read only for a 429): a partner's webhooks retried
+// through an outage are busy, not guessing. A write by anyone else refused
+// 429 is a guess tried faster than the site lets anyone try (a login, a
+// one-time code), and counts as a refusal.
+func Paced(status int, write, keyed, keyChanged bool, ua []byte) bool {
+	return status == 429 && (!write || keyed && !keyChanged || SelfNamed(ua))
 }
