@@ -45,9 +45,10 @@ func SelfNamed(ua []byte) bool {
 			return false
 		}
 	}
-	// A native app names itself too, but it runs on a person's phone or
-	// computer, which its agent describes ("TixHub/5.2 (iPhone15,2; iOS
-	// 17.3)", "... CFNetwork/1494 Darwin/23.4.0").
+	// A native app names itself too, but it runs on a person's phone,
+	// computer or console, which its agent describes ("TixHub/5.2
+	// (iPhone15,2; iOS 17.3)", "... CFNetwork/1494 Darwin/23.4.0", a game
+	// client's "(Windows 10.0.22631; x64)" or "(PlayStation 5; 10.20)").
 	for _, d := range deviceMarks {
 		if containsFold(ua, d) {
 			return false
@@ -59,8 +60,11 @@ func SelfNamed(ua []byte) bool {
 // deviceMarks are lower-case fragments of the platform a person's device
 // reports in a user agent.
 var deviceMarks = [][]byte{
-	[]byte("iphone"), []byte("ipad"), []byte("ios "), []byte("android"), []byte("cfnetwork"),
-	[]byte("darwin/"), []byte("windows nt"), []byte("mac os x"), []byte("macintosh"), []byte("linux; u;"),
+	[]byte("iphone"), []byte("ipad"), []byte("ipod"), []byte("ios "), []byte("ipados"), []byte("android"), []byte("cfnetwork"),
+	[]byte("darwin/"), []byte("windows"), []byte("win64"), []byte("mac os"), []byte("macos"), []byte("macintosh"),
+	[]byte("linux; u;"), []byte("x11"), []byte("cros "), []byte("steamos"), []byte("steam deck"),
+	[]byte("playstation"), []byte("xbox"), []byte("nintendo"),
+	[]byte("tvos"), []byte("watchos"), []byte("tizen"), []byte("webos"), []byte("smarttv"), []byte("smart-tv"), []byte("roku"), []byte("kaios"), []byte("harmonyos"),
 }
 
 // containsFold reports whether s contains the lower-case ASCII sub,

@@ -31,6 +31,15 @@ func TestSelfNamed(t *testing.T) {
 		{"TixHub/5912 CFNetwork/1494.0.7 Darwin/23.4.0", false},
 		{"TixHub/5.2.1 (Android 14; Pixel 7) okhttp/4.12.0", false},
 		{"Dalvik/2.1.0 (Linux; U; Android 13; SM-S911B Build/UP1A)", false},
+		// Game clients on a person's PC or console.
+		{"Starfall/3.13.2 (Windows 10.0.22631; x64) UnrealEngine/5.4.4", false},
+		{"Starfall/3.13.2 (Linux 6.5.0-valve22; SteamOS 3.6) UnrealEngine/5.4.4", false},
+		{"Starfall/3.13.2 (PlayStation 5; 10.20) libhttp/10.20", false},
+		{"Starfall/3.13.2 (Xbox; Xbox Series X; 10.0.25398.4909) XboxServicesAPI/2024.06.20", false},
+		{"Starfall/3.13.2 (Nintendo Switch; 19.0.1) NintendoSDK/19.3.0", false},
+		{"Kiosk/2.0 (X11; Linux x86_64)", false},
+		// A game's dedicated server names its service.
+		{"StarfallServer/3.13.2 (Linux; x86_64)", true},
 		{"", false},
 		{"-", false},
 		{"   ", false},
