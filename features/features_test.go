@@ -36,6 +36,10 @@ func TestTemplate(t *testing.T) {
 		{"an e-mail becomes a placeholder", "/users/alice@example.com", "/users/{id}"},
 		{"a hex digest becomes a placeholder", "/blobs/deadbeef00112233", "/blobs/{id}"},
 		{"a word with a digit stays", "/static/app2.js", "/static/app2.js"},
+		{"a route word with a digit stays", "/oauth2/token", "/oauth2/token"},
+		{"a slug ending in a number becomes a placeholder", "/p/red-shoes-94415", "/p/{id}"},
+		{"an upper-case code becomes a placeholder", "/v2/orders/TX-1VVP3QL", "/v2/orders/{id}"},
+		{"a year in a slug becomes a placeholder", "/sale/2026-summer", "/sale/{id}"},
 		{"the root stays", "/", "/"},
 		{"a query alone is dropped", "/search?q=shoes", "/search"},
 	}

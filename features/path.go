@@ -72,7 +72,11 @@ func (s *segments) next() (seg []byte, last bool) {
 }
 
 // isIdentifier reports whether a path segment names one resource among many
-// rather than a route.
+// rather than a route: numbers, UUIDs, hex digests, dates, long tokens and
+// slugs, e-mail addresses, a slug ending in a number ("red-shoes-94415",
+// "2026-summer-sale"), and upper-case codes with digits ("TX-1VVP3QL",
+// "PNR7K2Q"). A route's own words keep at most a digit or two ("v2",
+// "oauth2", "app2.js").
 func isIdentifier(seg []byte) bool {
 	if len(seg) == 0 {
 		return false
@@ -80,11 +84,16 @@ func isIdentifier(seg []byte) bool {
 	if len(seg) >= 24 {
 		return true // long tokens and slugs
 	}
-	digits, hex, other := 0, 0, 0
+	digits, hex, upper, lower, other, run, longest := 0, 0, 0, 0, 0, 0, 0
 	for _, c := range seg {
-		switch {
-		case c >= '0' && c <= '9':
+		if c >= '0' && c <= '9' {
 			digits++
+			run++
+			longest = max(longest, run)
+			continue
+		}
+		run = 0
+		switch {
 		case c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
 			hex++
 		case c == '-' || c == '_' || c == '.' || c == ':':
@@ -93,15 +102,22 @@ func isIdentifier(seg []byte) bool {
 		default:
 			other++
 		}
+		switch {
+		case c >= 'A' && c <= 'Z':
+			upper++
+		case c >= 'a' && c <= 'z':
+			lower++
+		}
 	}
-	if digits == 0 {
+	switch {
+	case digits == 0:
 		return false
-	}
-	if digits == len(seg) {
-		return true
-	}
-	if other == 0 && len(seg) >= 8 {
+	case digits == len(seg), longest >= 4:
+		return true // numbers, and slugs or codes with a number in them
+	case other == 0 && len(seg) >= 8:
 		return true // UUIDs, hex digests, dates
+	case len(seg) >= 6 && digits >= 2 && upper >= 2 && lower == 0:
+		return true // upper-case codes
 	}
 	return len(seg) >= 12 && digits*3 >= len(seg) // mixed tokens such as "a1b2c3d4e5f6g7"
 }
