@@ -12,8 +12,9 @@
 # many within 60 s of their own onset). Then one table per kind over all
 # sites of all models, and the time it all took.
 # HOLDOUT_SITES, GEN_SITES, SHOP_SITES, B2B_SITES, MEDIA_SITES, APP_SITES,
-# TICKET_SITES and GAME_SITES override the sites (default "7 11 23",
-# "1 2 3", "5 8 13", "3 6 17", "4 10 19", "3 5 11", "2 6 9" and "2 5 8";
+# TICKET_SITES, GAME_SITES, BANK_SITES and SAAS_SITES override the sites
+# (default "7 11 23", "1 2 3", "5 8 13", "3 6 17", "4 10 19", "3 5 11",
+# "2 6 9", "2 5 8", "2 5 8" and "2 5 8";
 # set one empty to leave its model out); JOBS is how many
 # sites run at once (default 2). EVAL_KEEP=DIR keeps each site's labels,
 # decisions and score output in DIR/SITE.
@@ -26,7 +27,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 keep=${EVAL_KEEP:-}
 began=$SECONDS
-for cmd in ./cmd/portcullis ./tools/holdout ./tools/shopsim ./tools/b2bsim ./tools/mediasim ./tools/appsim ./tools/ticketsim ./tools/gamesim ./tools/evalsum; do
+for cmd in ./cmd/portcullis ./tools/holdout ./tools/shopsim ./tools/b2bsim ./tools/mediasim ./tools/appsim ./tools/ticketsim ./tools/gamesim ./tools/banksim ./tools/saassim ./tools/evalsum; do
   go build -o "$tmp/bin/$(basename $cmd)" "$cmd"
 done
 pc=$tmp/bin/portcullis
@@ -83,6 +84,14 @@ gen_ticket() {
   "$tmp/bin/ticketsim" -seed 1 -site "$1" -start 2026-09-10T18:00:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
   "$tmp/bin/ticketsim" -seed 2 -site "$1" -start 2026-09-11T18:00:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
 }
+gen_bank() {
+  "$tmp/bin/banksim" -seed 1 -site "$1" -start 2026-10-29T11:30:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
+  "$tmp/bin/banksim" -seed 2 -site "$1" -start 2026-10-30T11:30:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
+}
+gen_saas() {
+  "$tmp/bin/saassim" -seed 1 -site "$1" -start 2026-10-05T06:52:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
+  "$tmp/bin/saassim" -seed 2 -site "$1" -start 2026-10-12T06:52:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
+}
 gen_game() {
   "$tmp/bin/gamesim" -seed 1 -site "$1" -start 2026-10-16T19:00:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
   "$tmp/bin/gamesim" -seed 2 -site "$1" -start 2026-10-17T19:00:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
@@ -96,6 +105,8 @@ for s in ${MEDIA_SITES-4 10 19}; do names+=("media-$s"); done
 for s in ${APP_SITES-3 5 11}; do names+=("app-$s"); done
 for s in ${TICKET_SITES-2 6 9}; do names+=("ticket-$s"); done
 for s in ${GAME_SITES-2 5 8}; do names+=("game-$s"); done
+for s in ${BANK_SITES-2 5 8}; do names+=("bank-$s"); done
+for s in ${SAAS_SITES-2 5 8}; do names+=("saas-$s"); done
 # Sites run $jobs at a time; lines are printed in order as they finish.
 pids=()
 for n in "${names[@]}"; do

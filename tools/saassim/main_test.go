@@ -1,0 +1,13 @@
+package main
+
+import (
+	"io"
+	"testing"
+
+	"github.com/portcullis/portcullis/tools/internal/simtest"
+)
+
+func TestSaassimPassesTheChecksOfEveryTrafficModel(t *testing.T) {
+	run := func(args []string) error { return model().Run(args, io.Discard) }
+	simtest.CheckModel(t, run, "5", []string{"normal", "heavy", "flood", "scan", "bruteforce", "injection", "upload", "enumeration", "stuffing", "ddos", "invitespam", "tokenspray"})
+}
