@@ -134,6 +134,47 @@ func TestMember(t *testing.T) {
 			t.Error("a visitor's second failure in a run does not make it failing")
 		}
 	})
+	t.Run("a client that got in after failing is not failing until it fails again", func(t *testing.T) {
+		c := &Campaign{Endpoint: login, Channel: ChannelFailures, Start: 0}
+		var m Member
+		m.Observe(0, page, 9, false)
+		m.Observe(sec, login, 1, true)
+		m.Observe(2*sec, login, 1, true)
+		if !m.failing(c) {
+			t.Fatal("a visitor failing twice on the login of a pending campaign is not failing")
+		}
+		if sig := m.Observe(3*sec, login, 1, false); !sig.Recovered || sig.Direct {
+			t.Errorf("getting in after two failures said %+v, want Recovered, not Direct", sig)
+		}
+		if m.failing(c) {
+			t.Error("a client whose latest login succeeded is failing")
+		}
+		if sig := m.Observe(4*sec, login, 1, true); sig.FailingAddr || !sig.Again || !m.failing(c) {
+			t.Errorf("a client failing again after it got in said %+v and is failing %v, want Again (not counted twice), and failing", sig, m.failing(c))
+		}
+	})
+	t.Run("where addresses that open with a failure get in, one failure is not enough", func(t *testing.T) {
+		gql := EndpointKey([]byte("POST"), []byte("/graphql"))
+		var m Member
+		if sig := m.Observe(0, gql, 1, true); !sig.FailingAddr || !sig.Direct {
+			t.Fatalf("an address opening with a failure said %+v, want FailingAddr and Direct", sig)
+		}
+		guessing := &Campaign{Endpoint: gql, Channel: ChannelFailures, Start: 0}
+		renewing := &Campaign{Endpoint: gql, Channel: ChannelFailures, Start: 0, recovering: true}
+		if !m.failing(guessing) || m.failing(renewing) {
+			t.Errorf("after one failure: failing %v where addresses guess, %v where they renew tokens; want true, false", m.failing(guessing), m.failing(renewing))
+		}
+		m.Observe(sec, gql, 1, true)
+		if !m.failing(renewing) {
+			t.Error("a second failure in the run is not failing where addresses renew tokens")
+		}
+		var phone Member
+		phone.Observe(0, gql, 1, true)
+		phone.Observe(sec/2, EndpointKey([]byte("POST"), []byte("/oauth/token")), 2, false)
+		if sig := phone.Observe(sec, gql, 1, false); !sig.Recovered || !sig.Direct {
+			t.Errorf("a phone renewing its token said %+v, want Recovered and Direct", sig)
+		}
+	})
 	t.Run("a third failure makes a new client a member only when failures are a third of its requests", func(t *testing.T) {
 		c := &Campaign{Endpoint: login, Channel: ChannelFailures, Start: 60 * sec}
 		var tester, user Member
@@ -440,6 +481,45 @@ func TestTrainerNormsAreRobust(t *testing.T) {
 	}
 	if e.Requests.Limit < 60 {
 		t.Errorf("requests limit %v: the request counts' limit rests on the median (the attack's 60 or so)", e.Requests.Limit)
+	}
+}
+
+// TestTrainerLearnsWhereAddressesThatOpenWithAFailureGetIn checks
+// EndpointNorm.Recovers: phones whose first call meets an expired token
+// and that renew it at once, against code guessers that open with a
+// failed redemption, hit once and guess on, through a Tracker as in
+// training.
+func TestTrainerLearnsWhereAddressesThatOpenWithAFailureGetIn(t *testing.T) {
+	tk := NewTracker(Config{}.WithDefaults(), nil)
+	tr := NewTrainer(100)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+	members := make([]Member, 80)
+	obs := func(ts int64, m *Member, ip, method, path string, status int) {
+		rec := ingest.Record{TS: ts, ClientIP: []byte(ip), Method: []byte(method), Path: []byte(path), Status: status, UserAgent: []byte("Mozilla/5.0")}
+		ev := tk.Observe(&rec, m, false)
+		tr.Observe(ts, &ev, rec.Method, rec.Path, 0, ip)
+	}
+	for i := range 40 {
+		ts, ip := t0+int64(i)*int64(time.Second), fmt.Sprintf("10.0.0.%d", i+1)
+		obs(ts, &members[i], ip, "POST", "/graphql", 401)
+		obs(ts+int64(time.Second)/4, &members[i], ip, "POST", "/oauth/token", 200)
+		obs(ts+int64(time.Second)/2, &members[i], ip, "POST", "/graphql", 200)
+		// A code guesser hits once in a while, and guesses on.
+		ip = fmt.Sprintf("10.0.1.%d", i+1)
+		for k := range 4 {
+			status := 404
+			if k == 1 {
+				status = 200
+			}
+			obs(ts+int64(k)*int64(20*time.Second), &members[40+i], ip, "POST", "/redeem", status)
+		}
+	}
+	got := map[string]float64{}
+	for _, e := range tr.Norms().Endpoints {
+		got[e.Endpoint] = e.Recovers
+	}
+	if got["POST /graphql"] < 0.9 || got["POST /redeem"] != 0 {
+		t.Errorf("Recovers %v on POST /graphql, %v on POST /redeem; want about 1 and 0", got["POST /graphql"], got["POST /redeem"])
 	}
 }
 

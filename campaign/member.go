@@ -29,6 +29,9 @@ type Member struct {
 	// Seq is the Seq of the campaign the client is a candidate or member
 	// of, so that it is counted once.
 	Seq uint32
+	// passed: its latest request to failTmpl succeeded, it got in (see
+	// failing). Last, in Seq's padding.
+	passed bool
 }
 
 // nURLs is how many distinct URLs a repeating client is followed on: a
@@ -56,6 +59,20 @@ type Signals struct {
 	// onset; 119 with this). A person reloading a page and polling
 	// another is said once.
 	Repeater bool
+	// Recovered: a client counted as a failing address on a template (see
+	// FailingAddr) just succeeded there within its run: it got in, as a
+	// phone whose token expired does a second later and a user who
+	// mistyped a password does at the third try, where guessers keep
+	// failing. Training learns from it how often addresses that open with
+	// a failure get in (EndpointNorm.Recovers).
+	Recovered bool
+	// Direct: the FailingAddr or Recovered said is of a run counted at its
+	// first failure, the client having opened with it (see FailingAddr).
+	Direct bool
+	// Again: the client failed again in its run after it got in (see
+	// Recovered): a guesser whose code or card worked once, not a phone
+	// that renewed its token. It is not counted as failing again.
+	Again bool
 }
 
 // failGap is the longest gap between two failures of a client on one
@@ -96,6 +113,15 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 		m.votes--
 	}
 	m.n = sat(m.n)
+	// counted: the client's current run of failures on t made it a
+	// failing address.
+	counted := m.fails > 0 && t == m.failTmpl && ts-m.lastFail <= int64(failGap) && (m.direct || m.fails >= 2)
+	sig.Recovered = counted && !failed && !m.passed
+	sig.Direct = sig.Recovered && m.direct
+	refail := counted && failed && m.passed
+	if failed || t == m.failTmpl {
+		m.passed = !failed
+	}
 	if failed {
 		if m.failTmpl != t || ts-m.lastFail > int64(failGap) {
 			m.failTmpl, m.fails = t, 0
@@ -108,6 +134,10 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 		sig.FailingAddr = m.fails == 2 && !m.direct || m.fails == 1 && m.n <= directMax && m.concentratedOn(t)
 		if m.fails == 1 {
 			m.direct = sig.FailingAddr
+			sig.Direct = sig.FailingAddr
+		}
+		if refail {
+			sig.Again, sig.Direct = true, m.direct
 		}
 	}
 	url |= 1  // 0 marks a free slot
@@ -195,6 +225,12 @@ func (m *Member) concentrated(key uint64) bool {
 // that it browses first (see browses), a second failure is enough: a new
 // address failing twice there is then most likely one more of them.
 //
+// A client whose latest request there succeeded is not failing either:
+// a customer who mistyped a password twice and then got in, during a
+// stuffing campaign on the login, is a customer (on a bank's payday, a
+// dozen of them were found by one campaign); a guesser that finds a
+// working password and goes on guessing fails again at its next attempt.
+//
 // A client whose latest failure the gateway refused for its pace
 // (features.Paced: a read, or an integration's write, answered 429) is not
 // failing: a crowd polling a waiting room faster than the gateway allows
@@ -204,11 +240,14 @@ func (m *Member) concentrated(key uint64) bool {
 // anyone else stays a failure: that is how a gateway throttles a brute
 // force on a login.
 func (m *Member) failing(c *Campaign) bool {
-	if m.failTmpl != TemplateOf(c.Endpoint) || m.paced {
+	if m.failTmpl != TemplateOf(c.Endpoint) || m.paced || m.passed {
 		return false
 	}
 	if m.concentrated(c.Endpoint) {
-		return true
+		// Where most failing addresses get in right after (expired
+		// tokens renewed, passwords retyped), one failure says little:
+		// a second in the run does.
+		return m.fails >= 2 || !c.recovering
 	}
 	if m.first < c.Start-int64(Lookback) {
 		return false
@@ -294,6 +333,17 @@ func (c *Campaign) Acts(m *Member, ev *Event) bool {
 		return ev.Failed && m.failing(c)
 	}
 	return m.first >= c.Start-int64(Lookback) && (m.repeating() && m.hammering(ev.URL) && c.hammers(ev.URL) || m.joining(c, ev.URL))
+}
+
+// Still says whether a candidate whose state is m still acts within c as
+// c is confirmed: failing there (see failing), or repeating (see
+// repeating). A candidate found while c was pending that got in or left
+// since is not blocked with the others.
+func (c *Campaign) Still(m *Member) bool {
+	if c.Channel == ChannelFailures {
+		return m.failing(c)
+	}
+	return m.repeating()
 }
 
 // hammering says the client sent joinHits requests to url within

@@ -46,6 +46,14 @@ type EndpointNorm struct {
 	FailRatio float64 `json:"fail_ratio"`
 	// Total is the endpoint's requests in training.
 	Total int64 `json:"total"`
+	// Recovers is the share of the addresses that opened with a failure
+	// there in training (Signals.Direct) that got in within their run
+	// (Signals.Recovered) and did not fail there again (Signals.Again):
+	// near 1 where an app's first call meets an expired token and renews
+	// it at once, low where addresses open with guesses, even guesses
+	// that hit now and then (gift codes, account numbers). 0 when
+	// training saw too few to tell.
+	Recovers float64 `json:"recovers,omitempty"`
 }
 
 // Tail is a per-minute count's distribution in training.
@@ -169,6 +177,7 @@ type epTrain struct {
 	hist                      [nMetrics]histogram
 	total, failures, newAddrs int64
 	failAddrs, repeaters      int64
+	direct, recovered         int64 // failing addresses counted at their first failure, and those of them that got in
 }
 
 // Metrics of an epTrain's cur and hist.
@@ -231,6 +240,14 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 		if ev.FailingAddr {
 			x.cur[mFailAddr]++
 			x.failAddrs++
+		}
+		switch {
+		case ev.Again && ev.Direct:
+			x.recovered-- // its getting in did not hold: a guess that hit
+		case ev.FailingAddr && ev.Direct:
+			x.direct++
+		case ev.Recovered && ev.Direct:
+			x.recovered++
 		}
 		if ev.Repeater {
 			x.cur[mRepeater]++
@@ -347,5 +364,13 @@ func (e *epTrain) norm(minutes int, site *epTrain) EndpointNorm {
 	if e.total > 0 {
 		en.FailRatio = float64(e.failures) / float64(e.total)
 	}
+	if e.direct >= minRecoverBase {
+		en.Recovers = min(1, max(0, float64(e.recovered)/float64(e.direct)))
+	}
 	return en
 }
+
+// minRecoverBase is how many addresses that opened with a failure an
+// endpoint must have had in training for its share of them that got in
+// (EndpointNorm.Recovers) to be learned.
+const minRecoverBase = 10

@@ -209,6 +209,9 @@ type Campaign struct {
 	// urls are the URLs of the endpoint that two or more new addresses
 	// repeat, as of the latest departure (see endpoint.share).
 	urls [8]uint32
+	// recovering: most addresses that open with a failure on the
+	// endpoint get in right after (EndpointNorm.Recovers).
+	recovering bool
 	// Candidates are clients found sharing the departure while it was
 	// pending; the detector owns the slice.
 	Candidates []string
@@ -476,6 +479,9 @@ func (t *Tracker) judge(e *endpoint, key uint64, rec *ingest.Record, sig *Signal
 	if e.camp == nil {
 		e.camp = t.open(key, rec, ch, ts, value, limit, typical)
 		opened = e.camp != nil
+		if opened {
+			e.camp.recovering = e.recovering()
+		}
 	}
 	if e.camp != nil && e.camp.Channel == ch {
 		e.camp.LastDeparture = ts
@@ -517,6 +523,12 @@ func (t *Tracker) departure(e *endpoint, ts int64) (Channel, float64, float64, f
 		return ChannelRepeaters, v, lim, n.Repeaters.Limit
 	}
 	return 0, 0, 0, 0
+}
+
+// recovering says most addresses that open with a failure on the
+// endpoint got in right after, in training (its norm's Recovers).
+func (e *endpoint) recovering() bool {
+	return e.norm != nil && e.norm.Recovers >= 0.5
 }
 
 // crowdOf returns by how much more than usual the endpoint's requests

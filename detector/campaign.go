@@ -117,10 +117,10 @@ func (p *Pipeline) sweepCampaign(cp *campaign.Campaign, ts int64) {
 // establish confirms cp and blocks the candidates found so far but cur,
 // which the caller decides about.
 func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
-	cands := cp.Candidates
-	p.camps.tr.Establish(cp, ts)
-	var block []*Client
-	for _, key := range cands {
+	// Candidates are checked as the pending campaign found them: one that
+	// got in or moved on since is left to its own signals.
+	keep := make([]*Client, 0, len(cp.Candidates))
+	for _, key := range cp.Candidates {
 		c := p.table.Lookup([]byte(key))
 		if c == nil {
 			continue // evicted since
@@ -128,12 +128,19 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 		if ts < c.Ext.blockedUntil {
 			continue // blocked on its own judgement since it was found
 		}
-		cp.Join(&c.Ext.camp)
-		if key != cur.Key() {
-			block = append(block, c)
+		if c != cur && !cp.Still(&c.Ext.camp) {
+			continue // got in, or moved on, since it was found
 		}
+		keep = append(keep, c)
 	}
-	for _, c := range block {
+	p.camps.tr.Establish(cp, ts)
+	for _, c := range keep {
+		cp.Join(&c.Ext.camp)
+	}
+	for _, c := range keep {
+		if c == cur {
+			continue // the caller decides about it
+		}
 		if d := p.member(c, cp, ts); d != nil {
 			p.camps.pending = append(p.camps.pending, d)
 		}
