@@ -291,6 +291,67 @@ func TestSharedAddressesAreNoCampaignMembers(t *testing.T) {
 	}
 }
 
+// TestCustomersWhoGotInAreNoCampaignMembers: customers who mistyped their
+// password twice as a stuffing campaign began, and got in before it was
+// confirmed, are not blocked with its addresses (found while it was
+// pending, they are checked again when it is confirmed).
+func TestCustomersWhoGotInAreNoCampaignMembers(t *testing.T) {
+	dir := t.TempDir()
+	day1, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
+	day2, onset := campaignDay(t, dir, 2, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), true)
+	ua := []byte("Mozilla/5.0 (iPhone; CPU iPhone OS 18_2 like Mac OS X) Mobile/15E148")
+	var extra []ingest.Record
+	gotIn := map[string]time.Time{} // when each customer's login succeeded
+	for c := range 16 {
+		ip := fmt.Sprintf("203.0.114.%d", c+1)
+		at := onset.Add(time.Duration(c-12) * time.Second)
+		for i, st := range []int{200, 401, 401, 200, 200, 200} {
+			ts := at.Add(time.Duration(i) * 2 * time.Second)
+			r := ingest.Record{TS: ts.UnixNano(), ClientIP: []byte(ip), Method: []byte("POST"), Path: []byte("/login"), Status: st, UserAgent: ua}
+			if i == 0 || i > 3 {
+				r.Method, r.Path = []byte("GET"), []byte(fmt.Sprintf("/items/%d", 100*c+i))
+			}
+			if i == 3 {
+				gotIn[ip] = ts
+			}
+			extra = append(extra, r)
+		}
+	}
+	day2 = withRecords(t, day2, extra)
+	m := trainOn(t, day1)
+	ds, _ := score(t, day2, Config{}, m)
+	var confirmed time.Time
+	members := 0
+	for _, d := range ds {
+		if d.Rule != decision.RuleCampaign {
+			continue
+		}
+		if confirmed.IsZero() || d.TS.Before(confirmed) {
+			confirmed = d.TS
+		}
+		if strings.HasPrefix(d.Client, "198.51.100.") {
+			members++
+		}
+	}
+	if members < 54 {
+		t.Errorf("%d of 60 stuffing addresses blocked as members, want 54 or more", members)
+	}
+	before := 0
+	for _, at := range gotIn {
+		if at.Before(confirmed) {
+			before++
+		}
+	}
+	if before < 4 {
+		t.Fatalf("%d customers got in before the campaign was confirmed at %v; the test needs 4 or more", before, confirmed)
+	}
+	for _, d := range ds {
+		if at, ok := gotIn[d.Client]; ok && d.Rule == decision.RuleCampaign && at.Before(confirmed) {
+			t.Errorf("%s, a customer who got in at %v after two mistyped passwords, blocked as a member of %s confirmed at %v", d.Client, at, d.Campaign, confirmed)
+		}
+	}
+}
+
 // withRecords writes a copy of the recording at path with extra records
 // merged in event-time order and returns the copy's path.
 func withRecords(t *testing.T, path string, extra []ingest.Record) string {
