@@ -106,7 +106,7 @@ func (w *world) member(r *rand.Rand, c *campaign) (*Client, int64) {
 func (w *world) memberVisit(r *rand.Rand, c *campaign, cl *Client, join int64) *visit {
 	ua, app := Pick(r, c.uas), false
 	if c.app {
-		ua, app = w.s.appUA(r)
+		ua, _ = w.s.appUA(r)
 		app = true
 	}
 	return w.newVisit(r, func(int64) *Client { return cl }, join-Sec(Uniform(r, 3, 40)), app, ua)
