@@ -64,38 +64,21 @@ gen_gen() {
   $pc gen --site "$1" --seed 1 --out "$2/train.jsonl" 2>/dev/null
   $pc gen --site "$1" --seed 2 --start 2026-03-03T09:00:00Z --out "$2/test.jsonl" --labels "$2/test.labels" 2>/dev/null
 }
-gen_shop() {
-  "$tmp/bin/shopsim" -seed 1 -site "$1" -start 2026-05-11T18:00:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
-  "$tmp/bin/shopsim" -seed 2 -site "$1" -start 2026-05-12T18:00:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
+# sim BINARY DAY1 DAY2 SITE DIR: a traffic model built on
+# tools/internal/simcmd writes the training day (seed 1, from DAY1) and the
+# test day (seed 2, from DAY2) of SITE into DIR.
+sim() {
+  "$tmp/bin/$1" -seed 1 -site "$4" -start "$2" -out "$5/train.jsonl" -labels "$5/train.labels" >/dev/null
+  "$tmp/bin/$1" -seed 2 -site "$4" -start "$3" -out "$5/test.jsonl" -labels "$5/test.labels" >/dev/null
 }
-gen_b2b() {
-  "$tmp/bin/b2bsim" -seed 1 -site "$1" -start 2026-06-01T07:30:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
-  "$tmp/bin/b2bsim" -seed 2 -site "$1" -start 2026-06-02T07:30:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
-}
-gen_media() {
-  "$tmp/bin/mediasim" -seed 1 -site "$1" -start 2026-07-13T06:00:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
-  "$tmp/bin/mediasim" -seed 2 -site "$1" -start 2026-07-14T06:00:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
-}
-gen_app() {
-  "$tmp/bin/appsim" -seed 1 -site "$1" -start 2026-08-20T11:00:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
-  "$tmp/bin/appsim" -seed 2 -site "$1" -start 2026-08-21T11:00:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
-}
-gen_ticket() {
-  "$tmp/bin/ticketsim" -seed 1 -site "$1" -start 2026-09-10T18:00:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
-  "$tmp/bin/ticketsim" -seed 2 -site "$1" -start 2026-09-11T18:00:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
-}
-gen_bank() {
-  "$tmp/bin/banksim" -seed 1 -site "$1" -start 2026-10-29T11:30:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
-  "$tmp/bin/banksim" -seed 2 -site "$1" -start 2026-10-30T11:30:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
-}
-gen_saas() {
-  "$tmp/bin/saassim" -seed 1 -site "$1" -start 2026-10-05T06:52:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
-  "$tmp/bin/saassim" -seed 2 -site "$1" -start 2026-10-12T06:52:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
-}
-gen_game() {
-  "$tmp/bin/gamesim" -seed 1 -site "$1" -start 2026-10-16T19:00:00Z -out "$2/train.jsonl" -labels "$2/train.labels" >/dev/null
-  "$tmp/bin/gamesim" -seed 2 -site "$1" -start 2026-10-17T19:00:00Z -out "$2/test.jsonl" -labels "$2/test.labels" >/dev/null
-}
+gen_shop() { sim shopsim 2026-05-11T18:00:00Z 2026-05-12T18:00:00Z "$@"; }
+gen_b2b() { sim b2bsim 2026-06-01T07:30:00Z 2026-06-02T07:30:00Z "$@"; }
+gen_media() { sim mediasim 2026-07-13T06:00:00Z 2026-07-14T06:00:00Z "$@"; }
+gen_app() { sim appsim 2026-08-20T11:00:00Z 2026-08-21T11:00:00Z "$@"; }
+gen_ticket() { sim ticketsim 2026-09-10T18:00:00Z 2026-09-11T18:00:00Z "$@"; }
+gen_game() { sim gamesim 2026-10-16T19:00:00Z 2026-10-17T19:00:00Z "$@"; }
+gen_bank() { sim banksim 2026-10-29T11:30:00Z 2026-10-30T11:30:00Z "$@"; }
+gen_saas() { sim saassim 2026-10-05T06:52:00Z 2026-10-12T06:52:00Z "$@"; }
 names=()
 for s in ${HOLDOUT_SITES-7 11 23}; do names+=("holdout-$s"); done
 for s in ${GEN_SITES-1 2 3}; do names+=("gen-$s"); done
