@@ -113,33 +113,7 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 		m.votes--
 	}
 	m.n = sat(m.n)
-	// counted: the client's current run of failures on t made it a
-	// failing address.
-	counted := m.fails > 0 && t == m.failTmpl && ts-m.lastFail <= int64(failGap) && (m.direct || m.fails >= 2)
-	sig.Recovered = counted && !failed && !m.passed
-	sig.Direct = sig.Recovered && m.direct
-	refail := counted && failed && m.passed
-	if failed || t == m.failTmpl {
-		m.passed = !failed
-	}
-	if failed {
-		if m.failTmpl != t || ts-m.lastFail > int64(failGap) {
-			m.failTmpl, m.fails = t, 0
-		}
-		m.fails = sat(m.fails)
-		m.lastFail = ts
-		// An address that came straight to the template and failed there
-		// is guessing from its first attempt; one that browsed first is a
-		// user until it fails twice.
-		sig.FailingAddr = m.fails == 2 && !m.direct || m.fails == 1 && m.n <= directMax && m.concentratedOn(t)
-		if m.fails == 1 {
-			m.direct = sig.FailingAddr
-			sig.Direct = sig.FailingAddr
-		}
-		if refail {
-			sig.Again, sig.Direct = true, m.direct
-		}
-	}
+	m.outcome(ts, t, failed, &sig)
 	url |= 1  // 0 marks a free slot
 	cur := -1 // url's slot
 	for i := range m.urls {
@@ -183,6 +157,39 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 		m.said |= 1 << cur // misses == 0: url has a slot
 	}
 	return sig
+}
+
+// outcome folds whether a request to template t at ts failed into the
+// client's run of failures there, and notes in sig what it made of the
+// client: failing, got in, or failing again after it got in.
+func (m *Member) outcome(ts int64, t uint32, failed bool, sig *Signals) {
+	// counted: the client's current run of failures on t made it a
+	// failing address.
+	counted := m.fails > 0 && t == m.failTmpl && ts-m.lastFail <= int64(failGap) && (m.direct || m.fails >= 2)
+	sig.Recovered = counted && !failed && !m.passed
+	sig.Direct = sig.Recovered && m.direct
+	refail := counted && failed && m.passed
+	if failed || t == m.failTmpl {
+		m.passed = !failed
+	}
+	if failed {
+		if m.failTmpl != t || ts-m.lastFail > int64(failGap) {
+			m.failTmpl, m.fails = t, 0
+		}
+		m.fails = sat(m.fails)
+		m.lastFail = ts
+		// An address that came straight to the template and failed there
+		// is guessing from its first attempt; one that browsed first is a
+		// user until it fails twice.
+		sig.FailingAddr = m.fails == 2 && !m.direct || m.fails == 1 && m.n <= directMax && m.concentratedOn(t)
+		if m.fails == 1 {
+			m.direct = sig.FailingAddr
+			sig.Direct = sig.FailingAddr
+		}
+		if refail {
+			sig.Again, sig.Direct = true, m.direct
+		}
+	}
 }
 
 func sat(x uint16) uint16 {
