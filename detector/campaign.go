@@ -129,7 +129,10 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 			continue // blocked on its own judgement since it was found
 		}
 		if c != cur && !cp.Still(&c.Ext.camp) {
-			continue // got in, or moved on, since it was found
+			// Got in, or moved on, since it was found: no longer its
+			// candidate, so that it is counted if it acts again.
+			c.Ext.camp.Seq = 0
+			continue
 		}
 		keep = append(keep, c)
 	}
