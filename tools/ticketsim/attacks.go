@@ -12,25 +12,14 @@ import (
 // attacks are the day's lone attackers: each kind once or twice, from its
 // own address, at its own time.
 func (w *world) attacks(r *rand.Rand) {
-	for _, a := range []struct {
-		run   func(*rand.Rand)
-		extra float64 // chance of a second attacker of the kind
-	}{
-		{w.flood, 0.3},
-		{w.scan, 0.4},
-		{w.bruteforce, 0.4},
-		{w.injection, 0.3},
-		{w.upload, 0.2},
-		{w.enumeration, 0.3},
-	} {
-		n := 1
-		if Chance(r, a.extra) {
-			n++
-		}
-		for range n {
-			a.run(Sub(r))
-		}
-	}
+	Attacks(r,
+		Attack{Run: w.flood, Second: 0.3},
+		Attack{Run: w.scan, Second: 0.4},
+		Attack{Run: w.bruteforce, Second: 0.4},
+		Attack{Run: w.injection, Second: 0.3},
+		Attack{Run: w.upload, Second: 0.2},
+		Attack{Run: w.enumeration, Second: 0.3},
+	)
 }
 
 // attacker returns a new address of kind: a rented server, a residential

@@ -357,6 +357,28 @@ func Chance(r *rand.Rand, p float64) bool { return r.Float64() < p }
 // shift those of the actors after it when its behaviour changes.
 func Sub(r *rand.Rand) *rand.Rand { return rand.New(rand.NewPCG(r.Uint64(), r.Uint64())) }
 
+// Attack is a kind of lone attacker a model's day holds: Run adds one
+// attacker of it, from a random stream of its own; Second is the chance
+// of a second one.
+type Attack struct {
+	Run    func(*rand.Rand)
+	Second float64
+}
+
+// Attacks adds the day's lone attackers: each kind once, and again with
+// its Second chance, in order, each from a sub-stream of r (Sub).
+func Attacks(r *rand.Rand, kinds ...Attack) {
+	for _, a := range kinds {
+		n := 1
+		if Chance(r, a.Second) {
+			n++
+		}
+		for range n {
+			a.Run(Sub(r))
+		}
+	}
+}
+
 // Hex returns n random hex digits (n <= 16).
 func Hex(r *rand.Rand, n int) string { return fmt.Sprintf("%016x", r.Uint64())[:n] }
 

@@ -114,3 +114,18 @@ func TestWeightedDrawsInProportion(t *testing.T) {
 		t.Errorf("draws %v of weights 1, 0, 3 over 40000; want about 10000, 0, 30000", n)
 	}
 }
+
+func TestAttacksRunsEachKindOnceOrTwice(t *testing.T) {
+	var got []string
+	kind := func(name string) func(*rand.Rand) {
+		return func(*rand.Rand) { got = append(got, name) }
+	}
+	Attacks(rand.New(rand.NewPCG(1, 2)),
+		Attack{Run: kind("flood"), Second: 0},
+		Attack{Run: kind("scan"), Second: 1},
+		Attack{Run: kind("upload"), Second: 0},
+	)
+	if want := []string{"flood", "scan", "scan", "upload"}; !slices.Equal(got, want) {
+		t.Errorf("attackers %v, want %v", got, want)
+	}
+}
