@@ -78,15 +78,7 @@ func (w *world) injection(r *rand.Rand) {
 	s := w.s
 	v := w.lone(r, "injection")
 	start, end := w.span(r, 150, 600)
-	user, accs := w.holdings(r)
-	v.t = start - Sec(Uniform(r, 20, 60))
-	if v.app {
-		v.appStart(user)
-	} else {
-		v.page(s.pages+"/login", 30)
-		v.login(user)
-	}
-	v.overview(accs)
+	accs := w.signedIn(r, v, start)
 	share := Uniform(r, 0.2, 0.45)
 	raw := strings.NewReplacer(" ", "+", "&", "%26", "#", "%23")
 	pRaw, pOnce := Uniform(r, 0, 0.4), Uniform(r, 0.6, 1)
@@ -132,15 +124,7 @@ func (w *world) upload(r *rand.Rand) {
 	s := w.s
 	v := w.lone(r, "upload", "python-requests/2.31.0", "curl/8.5.0")
 	start, end := w.span(r, 180, 600)
-	user, accs := w.holdings(r)
-	v.t = start - Sec(Uniform(r, 20, 60))
-	if v.app {
-		v.appStart(user)
-	} else {
-		v.page(s.pages+"/login", 30)
-		v.login(user)
-	}
-	v.overview(accs)
+	w.signedIn(r, v, start)
 	v.get(v.api+"/kyc/requirements", 200, 1, 60)
 	mbps := LogUniform(r, 5, 60)
 	v.attack = true
@@ -165,15 +149,7 @@ func (w *world) enumeration(r *rand.Rand) {
 	s := w.s
 	v := w.lone(r, "enumeration", "python-requests/2.31.0", "PostmanRuntime/7.39.0")
 	start, end := w.span(r, 120, 540)
-	user, accs := w.holdings(r)
-	v.t = start - Sec(Uniform(r, 20, 60))
-	if v.app {
-		v.appStart(user)
-	} else {
-		v.page(s.pages+"/login", 30)
-		v.login(user)
-	}
-	v.overview(accs)
+	w.signedIn(r, v, start)
 	n, step := r.IntN(90000000), 1+r.IntN(3)
 	byPhone := v.app && Chance(r, 0.3)
 	rate := LogUniform(r, 0.3, 4)
@@ -198,4 +174,20 @@ func (w *world) enumeration(r *rand.Rand) {
 			v.nameCheck(Pick(r, []int{200, 200, 404}))
 		}
 	})
+}
+
+// signedIn starts an attacker's visit v as a customer's, 20 to 60 s before
+// start: an account of its own, the app's start or the login page and a
+// login, then the overview. It returns the account's accounts.
+func (w *world) signedIn(r *rand.Rand, v *visit, start int64) []string {
+	user, accs := w.holdings(r)
+	v.t = start - Sec(Uniform(r, 20, 60))
+	if v.app {
+		v.appStart(user)
+	} else {
+		v.page(w.s.pages+"/login", 30)
+		v.login(user)
+	}
+	v.overview(accs)
+	return accs
 }
