@@ -66,8 +66,9 @@ type Signals struct {
 	// failing. Training learns from it how often addresses that open with
 	// a failure get in (EndpointNorm.Recovers).
 	Recovered bool
-	// Direct: the FailingAddr or Recovered said is of a run counted at its
-	// first failure, the client having opened with it (see FailingAddr).
+	// Direct: the client's current run of failures was counted at its
+	// first failure, the client having opened with it (see FailingAddr);
+	// it qualifies FailingAddr, Recovered and Again.
 	Direct bool
 	// Again: the client failed again in its run after it got in (see
 	// Recovered): a guesser whose code or card worked once, not a phone
@@ -167,7 +168,6 @@ func (m *Member) outcome(ts int64, t uint32, failed bool, sig *Signals) {
 	// failing address.
 	counted := m.fails > 0 && t == m.failTmpl && ts-m.lastFail <= int64(failGap) && (m.direct || m.fails >= 2)
 	sig.Recovered = counted && !failed && !m.passed
-	sig.Direct = sig.Recovered && m.direct
 	refail := counted && failed && m.passed
 	if failed || t == m.failTmpl {
 		m.passed = !failed
@@ -184,12 +184,10 @@ func (m *Member) outcome(ts int64, t uint32, failed bool, sig *Signals) {
 		sig.FailingAddr = m.fails == 2 && !m.direct || m.fails == 1 && m.n <= directMax && m.concentratedOn(t)
 		if m.fails == 1 {
 			m.direct = sig.FailingAddr
-			sig.Direct = sig.FailingAddr
 		}
-		if refail {
-			sig.Again, sig.Direct = true, m.direct
-		}
+		sig.Again = refail
 	}
+	sig.Direct = m.direct
 }
 
 func sat(x uint16) uint16 {
@@ -251,9 +249,9 @@ func (m *Member) failing(c *Campaign) bool {
 		return false
 	}
 	if m.concentrated(c.Endpoint) {
-		// Where most failing addresses get in right after (expired
-		// tokens renewed, passwords retyped), one failure says little:
-		// a second in the run does.
+		// Where most addresses that open with a failure get in right
+		// after (an app's expired token renewed), one failure says
+		// little: a second in the run does.
 		return m.fails >= 2 || !c.recovering
 	}
 	if m.first < c.Start-int64(Lookback) {

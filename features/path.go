@@ -84,7 +84,7 @@ func isIdentifier(seg []byte) bool {
 	if len(seg) >= 24 {
 		return true // long tokens and slugs
 	}
-	digits, hex, upper, lower, other, run, longest := 0, 0, 0, 0, 0, 0, 0
+	digits, upper, lower, other, run, longest := 0, 0, 0, 0, 0, 0
 	for _, c := range seg {
 		if c >= '0' && c <= '9' {
 			digits++
@@ -95,7 +95,7 @@ func isIdentifier(seg []byte) bool {
 		run = 0
 		switch {
 		case c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
-			hex++
+			// a hex digit: not other
 		case c == '-' || c == '_' || c == '.' || c == ':':
 		case c == '@':
 			return true
