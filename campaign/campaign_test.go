@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
@@ -926,5 +927,76 @@ func TestFailedCountsWhatTheClientWasRefused(t *testing.T) {
 		if got := Failed(status); got != want {
 			t.Errorf("Failed(%d) = %v, want %v", status, got, want)
 		}
+	}
+}
+
+// TestRefusedFloodLeavesServedRepeatersOut: an app whose phones post every
+// call to one GraphQL URL, opening with a 401 when their token expired,
+// and an unauthenticated flood on that URL, answered 401, during a wave of
+// new phones signing in. The flood's addresses are members; the phones,
+// served, repeat the URL as the flood does and are not.
+func TestRefusedFloodLeavesServedRepeatersOut(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	const onsetMin = 6
+	onset := t0 + onsetMin*int64(time.Minute)
+	// phones adds n new phones a minute from minute from to minute to,
+	// each posting to /graphql every 8-12 s for two minutes, its first
+	// call refused (an expired token) and the others served.
+	phones := func(r *rand.Rand, prefix string, from, to, n int, es []event) []event {
+		for m := from; m < to; m++ {
+			for p := range n {
+				ip := fmt.Sprintf("%s.%d.%d", prefix, m+100, p+1)
+				ts := t0 + int64(m)*int64(time.Minute) + r.Int64N(int64(time.Minute))
+				status := 401
+				for end := ts + int64(2*time.Minute); ts < end; ts += int64(8+r.IntN(5)) * int64(time.Second) {
+					es = append(es, event{ts, ip, "POST", "/graphql", status, "Loomdesk-iOS/6.4.0 (iPhone15,3; iOS 18.2)"})
+					status = 200
+				}
+			}
+		}
+		return es
+	}
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+	var train []event
+	for m := range 30 {
+		train = s.minute(m, 1, train)
+	}
+	train = phones(rand.New(rand.NewPCG(7, 8)), "172.16", -60, -30, 3, train)
+	sortEvents(train)
+	tn := NewTrainer(DefaultMaxEndpoints)
+	replay(NewTracker(Config{}, nil), train, tn)
+	norms := tn.Norms()
+
+	s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
+	var es []event
+	for m := range 12 {
+		es = s.minute(m, 1, es)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	es = phones(r, "172.16", 0, 12, 3, es)
+	es = phones(r, "172.17", onsetMin-2, onsetMin+3, 15, es) // the morning's sign-ins
+	for a := range 40 {
+		ip := fmt.Sprintf("198.51.100.%d", a+1)
+		ts := onset + r.Int64N(int64(20*time.Second))
+		for end := ts + int64(90*time.Second); ts < end; ts += int64(200+r.IntN(400)) * int64(time.Millisecond) {
+			es = append(es, event{ts, ip, "POST", "/graphql", 401, "Mozilla/5.0"})
+		}
+	}
+	sortEvents(es)
+	opened, acted := replay(NewTracker(Config{}, norms), es, nil)
+	if len(opened) == 0 {
+		t.Fatal("no campaign opened")
+	}
+	flood := 0
+	for ip, c := range acted {
+		switch {
+		case strings.HasPrefix(ip, "198.51.100."):
+			flood++
+		case strings.HasPrefix(ip, "172."):
+			t.Errorf("phone %s, served, acted within campaign %s (%s)", ip, c.ID, c.Reason())
+		}
+	}
+	if flood < 36 {
+		t.Errorf("%d of the flood's 40 addresses acted within a campaign, want 36 or more", flood)
 	}
 }

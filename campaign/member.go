@@ -337,6 +337,9 @@ func (c *Campaign) Acts(m *Member, ev *Event) bool {
 	if c.Channel == ChannelFailures {
 		return ev.Failed && m.failing(c)
 	}
+	if c.refused && !ev.Failed {
+		return false
+	}
 	return m.first >= c.Start-int64(Lookback) && (m.repeating() && m.hammering(ev.URL) && c.hammers(ev.URL) || m.joining(c, ev.URL))
 }
 
@@ -348,7 +351,20 @@ func (c *Campaign) Still(m *Member) bool {
 	if c.Channel == ChannelFailures {
 		return m.failing(c)
 	}
-	return m.repeating()
+	return m.repeating() && c.admits(m)
+}
+
+// admits says whether the repeaters campaign c may count the client whose
+// state is m: unless c's departure was carried by repeaters the site
+// refused alone (an unauthenticated flood on a GraphQL URL, answered 401),
+// any; if it was, only one whose latest request to the endpoint was
+// refused too. Where an app sends every call to one URL, its users repeat
+// that URL as a flood does; during a flood on it, the new phones of a
+// morning's sign-ins repeat it too, and are served where the flood is
+// refused (on a SaaS's recording, 62 phones were blocked with such a
+// flood). A flood the site serves draws no such line.
+func (c *Campaign) admits(m *Member) bool {
+	return !c.refused || m.failTmpl == TemplateOf(c.Endpoint) && m.fails > 0 && !m.passed
 }
 
 // hammering says the client sent joinHits requests to url within
@@ -403,5 +419,5 @@ func (c *Campaign) Shared(m *Member, last int64) bool {
 	if c.Channel == ChannelFailures {
 		return m.lastFail >= c.Start && m.failing(c)
 	}
-	return m.first >= c.Start-int64(Lookback) && m.repeating() && m.tmpl == TemplateOf(c.Endpoint) && c.hammers(m.top())
+	return m.first >= c.Start-int64(Lookback) && m.repeating() && m.tmpl == TemplateOf(c.Endpoint) && c.hammers(m.top()) && c.admits(m)
 }

@@ -76,6 +76,7 @@ func Features() []string {
 type endpoint struct {
 	req, fail, bytes, newAddr float64
 	failAddr, repeaters       float64
+	refusedRep                float64 // repeaters whose request to the URL they repeat was refused (see Campaign.admits)
 	served                    float64 // successes of clients not failing there (see crowdOf)
 	norm                      *EndpointNorm
 	camp                      *Campaign
@@ -173,7 +174,7 @@ func (t *Tracker) rebase(ts int64) {
 	f := t.unscale(ts)
 	scale := func(e *endpoint) {
 		e.req, e.fail, e.bytes, e.newAddr, e.failAddr, e.repeaters = e.req*f, e.fail*f, e.bytes*f, e.newAddr*f, e.failAddr*f, e.repeaters*f
-		e.served *= f
+		e.served, e.refusedRep = e.served*f, e.refusedRep*f
 	}
 	scale(&t.site)
 	t.eps.each(func(_ uint64, e *endpoint) { scale(e) })
@@ -212,6 +213,9 @@ type Campaign struct {
 	// recovering: most addresses that open with a failure on the
 	// endpoint get in right after (EndpointNorm.Recovers).
 	recovering bool
+	// refused: a repeaters campaign whose departure the refused repeaters
+	// carried alone (see Campaign.admits).
+	refused bool
 	// Candidates are clients found sharing the departure while it was
 	// pending; the detector owns the slice.
 	Candidates []string
@@ -414,6 +418,9 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	}
 	t.observeFingerprint(m.ua, rec, ev.Failed, w, nw)
 	t.observeEndpoint(e, rec, ev.Failed, w, nw, fa, rp)
+	if sig.Repeater && ev.Failed {
+		e.refusedRep += w
+	}
 	if !ev.Failed && rec.Status < 400 && !m.failingOn(TemplateOf(ev.Endpoint), ts) {
 		e.served += w
 	}
@@ -487,6 +494,7 @@ func (t *Tracker) judge(e *endpoint, key uint64, rec *ingest.Record, sig *Signal
 		e.camp.LastDeparture = ts
 		if ch == ChannelRepeaters {
 			e.sharedURLs(&e.camp.urls)
+			e.camp.refused = e.camp.refused || e.refusedRep*t.unscale(ts) >= limit
 		}
 	}
 	return opened
