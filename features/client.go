@@ -61,6 +61,7 @@ type Client[E any] struct {
 	throttled uint32                         // bit i: the request at paths[i] was refused for its pace (see Paced)
 	markSeen  [(NumMarkers + 63) / 64]uint64 // bit m: the client sent payload marker m
 	lastKey   uint32                         // hash of the API key of the latest request, 0 for none
+	part      uint32                         // size in KiB of the latest large part the client sent (see largePart), 0 for none
 	// users are bitmaps of the signed-in users whose requests succeeded,
 	// in the current and the previous peopleSpan of event time, and
 	// usersAt numbers the current one (see People).
@@ -223,7 +224,7 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	if r.ReqBytes > 0 {
 		c.c.reqBytes += float64(r.ReqBytes)
 	}
-	if large {
+	if large && !c.largePart(r, write) {
 		c.large++
 	}
 	if r.RespBytes > 0 {
@@ -234,6 +235,33 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	}
 	c.remember(r, ph, uh, paced)
 	return firstMark
+}
+
+// largePart says whether the large request r, a write if write, is one
+// more part of a chunked upload the client is sending, and notes it for the
+// next: a PUT or PATCH that the site took (2xx) whose size is within a KiB
+// of the previous such request's. A chunked upload (S3's and GCS's parts,
+// tus, the resumable uploads of the web's big apps) sends one file in
+// parts of the size its client chose, all but the last of it to the byte,
+// each put or patched and taken in turn: the file is one upload, not a
+// dozen. Whole uploads vary in size from one to the next, go by POST,
+// and an attack's are refused (413) or taken as they come, each counted.
+// A collaboration site's design teams sending videos in 8 MB parts were
+// taken for upload attacks by the count of their parts.
+func (c *Client[E]) largePart(r *ingest.Record, write bool) bool {
+	if !write || r.Status < 200 || r.Status >= 300 || !isPartMethod(r.Method) || r.ReqBytes <= 0 {
+		c.part = 0
+		return false
+	}
+	kib := uint32(min(r.ReqBytes>>10, math.MaxUint32))
+	prev := c.part
+	c.part = kib
+	return prev != 0 && max(kib, prev)-min(kib, prev) <= 1
+}
+
+// isPartMethod says m is PUT or PATCH, the methods that send a part.
+func isPartMethod(m []byte) bool {
+	return string(m) == "PUT" || string(m) == "PATCH"
 }
 
 // advance decays the counts from the client's latest event to ts and

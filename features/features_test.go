@@ -590,6 +590,45 @@ func TestLargeRequestsAreCountedAndDecay(t *testing.T) {
 	}
 }
 
+// TestChunkedUploadCountsOnce: the parts of a chunked upload (PUT or
+// PATCH, taken, each the size the client chose, within a KiB) are one
+// large request; whole uploads, parts refused and parts by POST each count.
+func TestChunkedUploadCountsOnce(t *testing.T) {
+	tests := []struct {
+		name   string
+		method string
+		status int
+		size   func(i int) int64
+		want   float64
+	}{
+		{"eight 8 MiB parts put, their headers a few bytes apart, then the last", "PUT", 200,
+			func(i int) int64 {
+				return []int64{8<<20 + 1606, 8<<20 + 1606, 8<<20 + 1607, 8<<20 + 1607, 8<<20 + 1607, 8<<20 + 1607, 8<<20 + 1607, 8<<20 + 1607, 3 << 20}[i]
+			}, 2},
+		{"tus patches of 5 MiB", "PATCH", 204, func(int) int64 { return 5 << 20 }, 1},
+		{"whole files put, each its own size", "PUT", 200, func(i int) int64 { return int64(2+i) << 20 }, 9},
+		{"same-size bodies posted", "POST", 201, func(int) int64 { return 5 << 20 }, 9},
+		{"same-size parts refused", "PUT", 403, func(int) int64 { return 5 << 20 }, 9},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := NewTable[struct{}](Config{})
+			tb.SetLargeSize(1 << 20)
+			var c *Client[struct{}]
+			for i := range 9 {
+				r := rec(float64(i), tt.method, "/uploads/f989e64b/parts/"+strconv.Itoa(i+1), tt.status)
+				r.ReqBytes = tt.size(i)
+				c = tb.Observe([]byte("a"), "ip", r)
+				// A poll between parts leaves the upload as it is.
+				c = tb.Observe([]byte("a"), "ip", rec(float64(i)+0.5, "GET", "/notifications/unread", 200))
+			}
+			if got := c.Large(); math.Abs(got-tt.want) > 0.15 { // decayed over 9 s
+				t.Errorf("Large() = %.2f, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestPeopleShareAnAddressesVolume: an office whose staff are signed in,
 // each with a person's pace, is judged on one person's share of its
 // volume; users whose requests failed (a stuffer's usernames) and users
