@@ -81,13 +81,17 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	return p.member(c, cp, rec.TS)
 }
 
-// brokenKey says c is an integration by its API key (models.Keyed) and
-// cp a campaign of failures: clients that present a key and fail together
-// on one endpoint are integrations whose key the site stopped taking (an
+// brokenKey says c is an integration by its API key (models.Keyed) that
+// keeps to its key (at most one change among its last requests), and cp a
+// campaign of failures: clients that present a key and fail together on
+// one endpoint are integrations whose key the site stopped taking (an
 // outage, a rotation), not guessers, who vary what they present. Each
-// is still judged on its own signals.
+// is still judged on its own signals. A client presenting another key on
+// request after request is trying keys, and is no integration here (on a
+// SaaS's recordings, a campaign spraying stolen tokens, one new key a
+// request from each of 20 to 98 addresses, was left out whole).
 func brokenKey(c *Client, cp *campaign.Campaign) bool {
-	return cp.Channel == campaign.ChannelFailures && models.Keyed(c.Keyed())
+	return cp.Channel == campaign.ChannelFailures && models.Keyed(c.Keyed()) && c.KeyChanges() <= 1
 }
 
 // shared says c is an address that several signed-in people use (an

@@ -179,7 +179,8 @@ func TestCampaignsEndToEnd(t *testing.T) {
 // rotation), many addresses fail together on one endpoint, each with the
 // key it always sends: that is the site's doing, not a campaign, and none
 // of them is blocked as a member. The same addresses failing without keys
-// are (TestCampaignsEndToEnd).
+// are (TestCampaignsEndToEnd), and so are they presenting a new key on
+// every request: they are trying keys.
 func TestIntegrationsFailingWithTheirKeysAreNoCampaign(t *testing.T) {
 	dir := t.TempDir()
 	day1, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
@@ -188,29 +189,43 @@ func TestIntegrationsFailingWithTheirKeysAreNoCampaign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []byte
-	for line := range bytes.Lines(b) {
-		if i := bytes.Index(line, []byte(`"client_ip":"198.51.100.`)); i >= 0 {
-			ip := line[i+len(`"client_ip":"`):]
-			ip = ip[:bytes.IndexByte(ip, '"')]
-			line = append(bytes.TrimSuffix(bytes.TrimSpace(line), []byte("}")), []byte(`,"api_key":"pk_live_`+string(ip)+`"}`+"\n")...)
-		}
-		out = append(out, line...)
-	}
-	keyed := filepath.Join(dir, "keyed.jsonl")
-	if err := os.WriteFile(keyed, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	m := trainOn(t, day1)
-	ds, _ := score(t, keyed, Config{}, m)
-	members := 0
-	for _, d := range ds {
-		if strings.HasPrefix(d.Client, "198.51.100.") && d.Rule == decision.RuleCampaign {
-			members++
-		}
-	}
-	if members != 0 {
-		t.Errorf("%d of 60 integrations failing with their own keys blocked as campaign members, want 0", members)
+	for _, tt := range []struct {
+		name string
+		key  func(ip []byte, n int) string
+		want func(members int) bool
+		what string
+	}{
+		{"one key each", func(ip []byte, _ int) string { return "pk_live_" + string(ip) }, func(n int) bool { return n == 0 }, "0"},
+		{"a new key on every request", func(ip []byte, n int) string { return fmt.Sprintf("pk_live_%s_%d", ip, n) }, func(n int) bool { return n >= 54 }, "54 or more"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out []byte
+			sent := map[string]int{}
+			for line := range bytes.Lines(b) {
+				if i := bytes.Index(line, []byte(`"client_ip":"198.51.100.`)); i >= 0 {
+					ip := line[i+len(`"client_ip":"`):]
+					ip = ip[:bytes.IndexByte(ip, '"')]
+					sent[string(ip)]++
+					line = append(bytes.TrimSuffix(bytes.TrimSpace(line), []byte("}")), []byte(`,"api_key":"`+tt.key(ip, sent[string(ip)])+`"}`+"\n")...)
+				}
+				out = append(out, line...)
+			}
+			keyed := filepath.Join(dir, "keyed.jsonl")
+			if err := os.WriteFile(keyed, out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ds, _ := score(t, keyed, Config{}, m)
+			members := 0
+			for _, d := range ds {
+				if strings.HasPrefix(d.Client, "198.51.100.") && d.Rule == decision.RuleCampaign {
+					members++
+				}
+			}
+			if !tt.want(members) {
+				t.Errorf("%d of 60 addresses failing logins with %s blocked as campaign members, want %s", members, tt.name, tt.what)
+			}
+		})
 	}
 }
 

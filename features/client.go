@@ -59,6 +59,7 @@ type Client[E any] struct {
 	urls      [ring]uint16                   // hashes of the paths without their query, folded to 16 bits (they are only counted)
 	refused   uint32                         // bit i: the request at paths[i] was refused (403, 404, 410)
 	throttled uint32                         // bit i: the request at paths[i] was refused for its pace (see Paced)
+	rekeyed   uint32                         // bit i: the request at paths[i] carried a key other than the one before it (see KeyChanges)
 	markSeen  [(NumMarkers + 63) / 64]uint64 // bit m: the client sent payload marker m
 	lastKey   uint32                         // hash of the API key of the latest request, 0 for none
 	part      uint32                         // size in KiB of the latest large part the client sent (see largePart), 0 for none
@@ -123,6 +124,13 @@ func (c *Client[E]) Keyed() float64 {
 	}
 	return c.c.keyed / c.c.n
 }
+
+// KeyChanges returns how many of the client's last requests (up to 32)
+// carried an API key other than the key of the request before them: 0 or
+// 1 for an integration (a rotation), one on nearly every request for a
+// client trying keys one after another, or for a platform calling on
+// behalf of many customers with each one's key.
+func (c *Client[E]) KeyChanges() int { return bits.OnesCount32(c.rekeyed) }
 
 // peopleSpan is the span of event time the users of People are counted
 // over: the current span and the one before it.
@@ -205,6 +213,7 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 		c.c.keyed++
 	}
 	keyChanged := c.events > 1 && kh != c.lastKey
+	rekeyed := keyChanged && kh != 0 && c.lastKey != 0
 	c.lastKey = kh
 	if write {
 		c.c.writes++
@@ -234,6 +243,11 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 		c.signedIn(r.TS, PathHash(r.User))
 	}
 	c.remember(r, ph, uh, paced)
+	if rekeyed {
+		c.rekeyed |= 1 << ((c.pos + ring - 1) % ring)
+	} else {
+		c.rekeyed &^= 1 << ((c.pos + ring - 1) % ring)
+	}
 	return firstMark
 }
 

@@ -338,6 +338,38 @@ func TestURLsAndKeyed(t *testing.T) {
 	}
 }
 
+// TestKeyChanges counts the requests that carried a key other than the
+// one before: none for one key or none at all (a request without a key
+// between two with one changes nothing), one for a rotation, and every
+// request but the first, within the last 32, for a client trying keys.
+func TestKeyChanges(t *testing.T) {
+	tests := []struct {
+		name string
+		key  func(i int) string
+		want int
+	}{
+		{"one key", func(int) string { return "pk_1" }, 0},
+		{"no key", func(int) string { return "" }, 0},
+		{"one key, now and then none", func(i int) string { return []string{"pk_1", "pk_1", ""}[i%3] }, 0},
+		{"a rotation", func(i int) string { return []string{"pk_1", "pk_2"}[min(i/20, 1)] }, 1},
+		{"a new key on every request", func(i int) string { return "pk_" + strconv.Itoa(i) }, 32},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := NewTable[struct{}](Config{})
+			var c *Client[struct{}]
+			for i := range 40 {
+				r := rec(float64(i), "GET", "/api/me", 401)
+				r.APIKey = []byte(tt.key(i))
+				c = tb.Observe([]byte("a"), "ip", r)
+			}
+			if got := c.KeyChanges(); got != tt.want {
+				t.Errorf("KeyChanges() = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestThrottled(t *testing.T) {
 	tb := NewTable[struct{}](Config{})
 	var c *Client[struct{}]
