@@ -581,6 +581,16 @@ func (t *Tracker) crowdAt(ts int64) float64 {
 	return t.crowd
 }
 
+// Crowd returns the crowd factor as of ts (see crowdAt): by how much
+// the site's busy endpoints are busier than their usual minute, at least
+// 1. The detector's volume limit scales with it.
+func (t *Tracker) Crowd(ts int64) float64 {
+	if t.norms == nil {
+		return 1
+	}
+	return t.crowdAt(ts)
+}
+
 // crowdEvery is how often the crowd factor is recomputed: a crowd builds
 // over minutes.
 const crowdEvery = 5 * time.Second

@@ -81,6 +81,15 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	return p.member(c, cp, rec.TS)
 }
 
+// crowd returns by how much the site is busier than usual at ts, as the
+// campaign aggregates see it (campaign.Tracker.Crowd), 1 without them.
+func (p *Pipeline) crowd(ts int64) float64 {
+	if p.camps == nil {
+		return 1
+	}
+	return p.camps.tr.Crowd(ts)
+}
+
 // brokenKey says c is an integration by its API key (models.Keyed) that
 // keeps to its key (at most one change among its last requests), and cp a
 // campaign of failures: clients that present a key and fail together on

@@ -201,7 +201,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 		// Most clients never reach the volume limit: spare them
 		// counting URLs and reading their user agent.
 		if p.model.Volume.Reached(&p.vec) {
-			p.model.CheckVolume(&p.vec, c.Keyed(), features.SelfNamed(rec.UserAgent), c.URLs(), c.Throttled(), &p.res)
+			p.model.CheckVolume(&p.vec, c.Keyed(), features.SelfNamed(rec.UserAgent), c.URLs(), c.Throttled(), p.crowd(rec.TS), &p.res)
 		}
 	}
 	if p.res.Scored {
@@ -330,7 +330,7 @@ func (p *Pipeline) decision(c *Client, ts int64, action string) *decision.Decisi
 	for i, r := range p.res.Reasons[:p.res.NReasons] {
 		x := reasonOf(&r)
 		if i == 0 && p.res.OverVolume {
-			x.Limit = p.model.Volume.Requests
+			x.Limit = round(p.res.VolumeLimit, 2)
 		}
 		d.Reasons = append(d.Reasons, x)
 	}

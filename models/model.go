@@ -200,20 +200,26 @@ type VolumeLimit struct {
 // or not, sending the share keyed of its requests with an API key, named
 // by its user agent or not, whose last requests went to urls distinct
 // paths and were refused for their pace for the share throttled of them
-// (features.Client.Throttled), is past the volume limit.
-func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, named bool, urls int, throttled float64) bool {
-	return l.Reached(v) && !known && !Keyed(keyed) && !named && urls <= l.MaxURLs && !l.heldToPace(v, throttled)
+// (features.Client.Throttled), is past the volume limit while the site is
+// crowd times as busy as usual (campaign.Tracker.Crowd, 1 when unknown).
+// The limit scales with the crowd as the campaigns' lines do: in a crowd
+// (a sale, an on-sale, a storm's rebooking), ordinary people reload more
+// (on the box-office model, 16 fans and two carrier NAT addresses were
+// blocked on one site by the limit training set).
+func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, named bool, urls int, throttled, crowd float64) bool {
+	lim := l.Requests * max(crowd, 1)
+	return l.Reached(v) && v[features.Volume] >= lim && !known && !Keyed(keyed) && !named && urls <= l.MaxURLs && !heldToPace(v, throttled, lim)
 }
 
 // heldToPace says the site holds a client whose last requests were refused
-// for their pace for the share throttled of them to a pace the limit
-// allows: ThrottledShare or more of them refused, and what it was served
-// (requests_2m less that share) under the limit. A gateway that lets a
+// for their pace for the share throttled of them to a pace the volume
+// limit allows: ThrottledShare or more of them refused, and what it was
+// served (requests_2m less that share) under limit. A gateway that lets a
 // flood through at several times the limit, answering the rest 429, does
 // not do the rule's work (on an airline's site, a flood of 7 requests a
 // second, 70 % throttled, was served 2 a second and never blocked).
-func (l *VolumeLimit) heldToPace(v *features.Vector, throttled float64) bool {
-	return throttled >= ThrottledShare && (1-throttled)*v[features.Volume] < l.Requests
+func heldToPace(v *features.Vector, throttled, limit float64) bool {
+	return throttled >= ThrottledShare && (1-throttled)*v[features.Volume] < limit
 }
 
 // ThrottledShare is the share of a client's last requests refused for
@@ -425,8 +431,10 @@ type Result struct {
 	Scored bool
 	Known  bool
 	// OverVolume says the client is past the model's volume limit (set by
-	// CheckVolume, not Judge).
-	OverVolume bool
+	// CheckVolume, not Judge), VolumeLimit the limit it passed, the
+	// model's scaled by the crowd (see VolumeLimit.Exceeded).
+	OverVolume  bool
+	VolumeLimit float64
 	// Reasons are the signals with the most surprise, strongest first.
 	Reasons  [MaxReasons]Reason
 	NReasons int
@@ -545,14 +553,14 @@ func (m *Model) conclude(v *features.Vector, payload, large float64, ident *Iden
 }
 
 // CheckVolume applies the volume limit to a judged client (see
-// VolumeLimit.Exceeded) and, when it is exceeded, sets r.OverVolume and puts
-// requests_2m first among the reasons, with the training peak as what is
-// typical.
-func (m *Model) CheckVolume(v *features.Vector, keyed float64, named bool, urls int, throttled float64, r *Result) {
-	if !m.Volume.Exceeded(v, r.Known, keyed, named, urls, throttled) {
+// VolumeLimit.Exceeded) and, when it is exceeded, sets r.OverVolume and
+// r.VolumeLimit and puts requests_2m first among the reasons, with the
+// training peak as what is typical.
+func (m *Model) CheckVolume(v *features.Vector, keyed float64, named bool, urls int, throttled, crowd float64, r *Result) {
+	if !m.Volume.Exceeded(v, r.Known, keyed, named, urls, throttled, crowd) {
 		return
 	}
-	r.OverVolume = true
+	r.OverVolume, r.VolumeLimit = true, m.Volume.Requests*max(crowd, 1)
 	t := &m.Tails[features.Volume]
 	x := math.Log1p(v[features.Volume])
 	rs := [MaxReasons]Reason{{Signal: features.Volume, Value: v[features.Volume], Typical: m.Volume.Peak,

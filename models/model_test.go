@@ -633,28 +633,32 @@ func TestNewKeyBaselineExcusesOnlyHowBusy(t *testing.T) {
 // refuses for its pace is left to the site while what it is served stays
 // under the limit (a fan reloading a page faster than the gateway allows),
 // and is past the limit once that is over it too (a flood the gateway only
-// thins out).
+// thins out). In a crowd, the limit scales with it.
 func TestVolumeLimitHeldToPace(t *testing.T) {
 	l := VolumeLimit{Requests: 100, MaxURLs: 4}
 	tests := []struct {
 		name      string
 		volume    float64
 		throttled float64
+		crowd     float64
 		want      bool
 	}{
-		{"past the limit, not throttled", 150, 0, true},
-		{"past the limit, throttled now and then", 150, 0.1, true},
-		{"throttled to half, served under the limit", 150, 0.5, false},
-		{"throttled to half, served past it", 250, 0.5, true},
-		{"a flood throttled 70 %, served past the limit", 800, 0.7, true},
-		{"under the limit", 90, 0, false},
+		{"past the limit, not throttled", 150, 0, 1, true},
+		{"past the limit, throttled now and then", 150, 0.1, 1, true},
+		{"throttled to half, served under the limit", 150, 0.5, 1, false},
+		{"throttled to half, served past it", 250, 0.5, 1, true},
+		{"a flood throttled 70 %, served past the limit", 800, 0.7, 1, true},
+		{"under the limit", 90, 0, 1, false},
+		{"past the limit, in a crowd twice the usual", 150, 0, 2, false},
+		{"past twice the limit, in a crowd twice the usual", 250, 0, 2, true},
+		{"past the limit, the site quieter than usual", 150, 0, 0.5, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var v features.Vector
 			v[features.Volume] = tt.volume
-			if got := l.Exceeded(&v, false, 0, false, 1, tt.throttled); got != tt.want {
-				t.Errorf("Exceeded with requests_2m %v, %v throttled = %v, want %v", tt.volume, tt.throttled, got, tt.want)
+			if got := l.Exceeded(&v, false, 0, false, 1, tt.throttled, tt.crowd); got != tt.want {
+				t.Errorf("Exceeded with requests_2m %v, %v throttled, crowd %v = %v, want %v", tt.volume, tt.throttled, tt.crowd, got, tt.want)
 			}
 		})
 	}
