@@ -1000,3 +1000,46 @@ func TestRefusedFloodLeavesServedRepeatersOut(t *testing.T) {
 		t.Errorf("%d of the flood's 40 addresses acted within a campaign, want 36 or more", flood)
 	}
 }
+
+// TestTrackerWatchesBeforeCountingNewAddresses: a Tracker started while 20
+// addresses were already polling one status URL every 5 s counts none of
+// them as new repeaters; a distributed flood that begins a minute after it
+// started is found.
+func TestTrackerWatchesBeforeCountingNewAddresses(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+	norms := trained(t, s, 30)
+	s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
+	var es []event
+	for m := range 6 {
+		es = s.minute(m, 1, es)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for a := range 20 {
+		ip := fmt.Sprintf("172.16.0.%d", a+1)
+		for ts := t0 + r.Int64N(int64(5*time.Second)); ts < t0+int64(6*time.Minute); ts += int64(5 * time.Second) {
+			es = append(es, event{ts, ip, "GET", "/status", 200, ""})
+		}
+	}
+	onset := t0 + int64(time.Minute)
+	for a := range 40 {
+		ip := fmt.Sprintf("198.51.100.%d", a+1)
+		for ts := onset + r.Int64N(int64(20*time.Second)); ts < onset+int64(2*time.Minute); ts += int64(300+r.IntN(400)) * int64(time.Millisecond) {
+			es = append(es, event{ts, ip, "GET", "/", 200, ""})
+		}
+	}
+	sortEvents(es)
+	_, acted := replay(NewTracker(Config{}, norms), es, nil)
+	flood := 0
+	for ip, c := range acted {
+		switch {
+		case strings.HasPrefix(ip, "198.51.100."):
+			flood++
+		case strings.HasPrefix(ip, "172.16."):
+			t.Errorf("%s, polling since before the Tracker started, acted within campaign %s (%s)", ip, c.ID, c.Reason())
+		}
+	}
+	if flood < 36 {
+		t.Errorf("%d of the 40 addresses of a flood that began a minute after the Tracker started acted within a campaign, want 36 or more", flood)
+	}
+}
