@@ -650,7 +650,7 @@ func TestChunkedUploadCountsOnce(t *testing.T) {
 			for i := range 9 {
 				r := rec(float64(i), tt.method, "/uploads/f989e64b/parts/"+strconv.Itoa(i+1), tt.status)
 				r.ReqBytes = tt.size(i)
-				c = tb.Observe([]byte("a"), "ip", r)
+				tb.Observe([]byte("a"), "ip", r)
 				// A poll between parts leaves the upload as it is.
 				c = tb.Observe([]byte("a"), "ip", rec(float64(i)+0.5, "GET", "/notifications/unread", 200))
 			}
