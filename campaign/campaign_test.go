@@ -987,17 +987,25 @@ func TestRefusedFloodLeavesServedRepeatersOut(t *testing.T) {
 	if len(opened) == 0 {
 		t.Fatal("no campaign opened")
 	}
-	flood := 0
+	floodActed(t, acted, "172.", "the flood's 40 addresses", "a phone, served,")
+}
+
+// floodActed checks that 36 or more of a flood's 40 addresses
+// (198.51.100.0/24) acted within a campaign, and no address whose
+// prefix is others; flood and what say what each is, for the errors.
+func floodActed(t *testing.T, acted map[string]*Campaign, others, flood, what string) {
+	t.Helper()
+	n := 0
 	for ip, c := range acted {
 		switch {
 		case strings.HasPrefix(ip, "198.51.100."):
-			flood++
-		case strings.HasPrefix(ip, "172."):
-			t.Errorf("phone %s, served, acted within campaign %s (%s)", ip, c.ID, c.Reason())
+			n++
+		case strings.HasPrefix(ip, others):
+			t.Errorf("%s %s acted within campaign %s (%s)", what, ip, c.ID, c.Reason())
 		}
 	}
-	if flood < 36 {
-		t.Errorf("%d of the flood's 40 addresses acted within a campaign, want 36 or more", flood)
+	if n < 36 {
+		t.Errorf("%d of %s acted within a campaign, want 36 or more", n, flood)
 	}
 }
 
@@ -1030,16 +1038,5 @@ func TestTrackerWatchesBeforeCountingNewAddresses(t *testing.T) {
 	}
 	sortEvents(es)
 	_, acted := replay(NewTracker(Config{}, norms), es, nil)
-	flood := 0
-	for ip, c := range acted {
-		switch {
-		case strings.HasPrefix(ip, "198.51.100."):
-			flood++
-		case strings.HasPrefix(ip, "172.16."):
-			t.Errorf("%s, polling since before the Tracker started, acted within campaign %s (%s)", ip, c.ID, c.Reason())
-		}
-	}
-	if flood < 36 {
-		t.Errorf("%d of the 40 addresses of a flood that began a minute after the Tracker started acted within a campaign, want 36 or more", flood)
-	}
+	floodActed(t, acted, "172.16.", "the 40 addresses of a flood that began a minute after the Tracker started", "an address polling since before the Tracker started,")
 }
