@@ -154,6 +154,25 @@ func TestMember(t *testing.T) {
 			t.Errorf("a client failing again after it got in said %+v and is failing %v, want Again (not counted twice), and failing", sig, m.failing(c))
 		}
 	})
+	t.Run("a 5xx between failures is neither getting in nor a failure", func(t *testing.T) {
+		for status, want := range map[int]result{401: refused, 404: refused, 503: errored, 500: errored, 200: served, 302: served} {
+			if got := resultOf(status); got != want {
+				t.Errorf("resultOf(%d) = %d, want %d", status, got, want)
+			}
+		}
+		var m Member
+		m.observe(0, login, 11, refused)
+		if sig := m.observe(sec, login, 12, errored); sig.Recovered {
+			t.Error("a 503 after a failure says the client got in")
+		}
+		if m.passed || m.fails != 1 {
+			t.Errorf("after a failure and a 503: passed %v, %d failures; want false, 1", m.passed, m.fails)
+		}
+		m.observe(2*sec, login, 13, refused)
+		if m.fails != 2 {
+			t.Errorf("%d failures in the run after failure, 503, failure; want 2", m.fails)
+		}
+	})
 	t.Run("where addresses that open with a failure get in, one failure is not enough", func(t *testing.T) {
 		gql := EndpointKey([]byte("POST"), []byte("/graphql"))
 		var m Member

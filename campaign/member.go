@@ -97,8 +97,39 @@ const (
 	floodHits  = 30
 )
 
-// Observe folds one request to endpoint key, URL hash url, at ts into m.
+// Observe folds one request to endpoint key, URL hash url, at ts into m,
+// failed if the site refused it (see Failed), served if not.
 func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals {
+	r := served
+	if failed {
+		r = refused
+	}
+	return m.observe(ts, key, url, r)
+}
+
+// result is what the answer to a request says of its client: served,
+// refused (see Failed), or neither: a 5xx says the site failed, not that
+// the client got in or was turned away.
+type result uint8
+
+const (
+	served result = iota
+	refused
+	errored
+)
+
+// resultOf returns the result of a request the site answered status.
+func resultOf(status int) result {
+	switch {
+	case Failed(status):
+		return refused
+	case status >= 500:
+		return errored
+	}
+	return served
+}
+
+func (m *Member) observe(ts int64, key uint64, url uint32, r result) Signals {
 	var sig Signals
 	if m.n == 0 {
 		m.first = ts
@@ -114,7 +145,7 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 		m.votes--
 	}
 	m.n = sat(m.n)
-	m.outcome(ts, t, failed, &sig)
+	m.outcome(ts, t, r, &sig)
 	url |= 1  // 0 marks a free slot
 	cur := -1 // url's slot
 	for i := range m.urls {
@@ -160,10 +191,19 @@ func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals 
 	return sig
 }
 
-// outcome folds whether a request to template t at ts failed into the
+// outcome folds the result r of a request to template t at ts into the
 // client's run of failures there, and notes in sig what it made of the
-// client: failing, got in, or failing again after it got in.
-func (m *Member) outcome(ts int64, t uint32, failed bool, sig *Signals) {
+// client: failing, got in, or failing again after it got in. A 5xx
+// changes nothing: a guesser whose guesses the overloaded site answers
+// 503 now and then has not got in (on the airline model, booking-code
+// guessers during a storm's rebooking crowd were each taken as got in at
+// every 503, and their campaign was never found).
+func (m *Member) outcome(ts int64, t uint32, r result, sig *Signals) {
+	sig.Direct = m.direct
+	if r == errored {
+		return
+	}
+	failed := r == refused
 	// counted: the client's current run of failures on t made it a
 	// failing address.
 	counted := m.fails > 0 && t == m.failTmpl && ts-m.lastFail <= int64(failGap) && (m.direct || m.fails >= 2)

@@ -376,7 +376,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 		m.net[0], m.net[1], _ = networks(rec.ClientIP)
 		m.ua = uaFamily(rec.UserAgent)
 	}
-	sig := m.Observe(ts, ev.Endpoint, path, ev.Failed)
+	sig := m.observe(ts, ev.Endpoint, path, resultOf(rec.Status))
 	if ev.Failed {
 		m.paced = paced
 		m.conflict = rec.Status == 409
