@@ -195,9 +195,9 @@ func (m *Member) observe(ts int64, key uint64, url uint32, r result) Signals {
 // client's run of failures there, and notes in sig what it made of the
 // client: failing, got in, or failing again after it got in. A 5xx
 // changes nothing: a guesser whose guesses the overloaded site answers
-// 503 now and then has not got in (on the airline model, booking-code
-// guessers during a storm's rebooking crowd were each taken as got in at
-// every 503, and their campaign was never found).
+// 503 now and then has not got in (on the airline model, stuffers and
+// card testers during a storm's rebooking crowd were each taken as got in
+// at every 503, and fell out of their campaigns until they failed again).
 func (m *Member) outcome(ts int64, t uint32, r result, sig *Signals) {
 	sig.Direct = m.direct
 	if r == errored {
