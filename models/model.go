@@ -204,8 +204,8 @@ type VolumeLimit struct {
 // crowd times as busy as usual (campaign.Tracker.Crowd, 1 when unknown).
 // The limit scales with the crowd as the campaigns' lines do: in a crowd
 // (a sale, an on-sale, a storm's rebooking), ordinary people reload more
-// (on the box-office model, 16 fans and two carrier NAT addresses were
-// blocked on one site by the limit training set).
+// (on the box-office model, 20 normal clients, fans and two carrier NAT
+// addresses, were blocked on one site by the limit training set).
 func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, named bool, urls int, throttled, crowd float64) bool {
 	lim := l.Requests * max(crowd, 1)
 	return l.Reached(v) && v[features.Volume] >= lim && !known && !Keyed(keyed) && !named && urls <= l.MaxURLs && !heldToPace(v, throttled, lim)
