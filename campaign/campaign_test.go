@@ -102,7 +102,7 @@ func TestMember(t *testing.T) {
 		var m Member
 		var n int
 		for i := range 5 {
-			if m.Observe(int64(i)*60*sec, login, 1, true).FailingAddr {
+			if m.observe(int64(i)*60*sec, login, 1, refused).FailingAddr {
 				n++
 			}
 		}
@@ -112,45 +112,45 @@ func TestMember(t *testing.T) {
 	})
 	t.Run("failures further apart than the gap are no run", func(t *testing.T) {
 		var m Member
-		m.Observe(0, page, 9, false)
+		m.observe(0, page, 9, served)
 		for i := range 3 {
-			if m.Observe(int64(i+1)*int64(failGap+time.Second), login, 1, true).FailingAddr {
+			if m.observe(int64(i+1)*int64(failGap+time.Second), login, 1, refused).FailingAddr {
 				t.Fatal("failures minutes apart made a failing address")
 			}
 		}
 	})
 	t.Run("an address that opens with a failure fails at once, a visitor at its second", func(t *testing.T) {
 		var direct, visitor Member
-		if !direct.Observe(0, login, 1, true).FailingAddr {
+		if !direct.observe(0, login, 1, refused).FailingAddr {
 			t.Error("an address whose first request failed on the login is not failing")
 		}
-		if direct.Observe(10*sec, login, 1, true).FailingAddr {
+		if direct.observe(10*sec, login, 1, refused).FailingAddr {
 			t.Error("an address counted at its first failure was counted again at its second")
 		}
-		visitor.Observe(0, page, 9, false)
-		if visitor.Observe(5*sec, login, 1, true).FailingAddr {
+		visitor.observe(0, page, 9, served)
+		if visitor.observe(5*sec, login, 1, refused).FailingAddr {
 			t.Error("a visitor that read a page and then mistyped once is failing")
 		}
-		if !visitor.Observe(10*sec, login, 1, true).FailingAddr {
+		if !visitor.observe(10*sec, login, 1, refused).FailingAddr {
 			t.Error("a visitor's second failure in a run does not make it failing")
 		}
 	})
 	t.Run("a client that got in after failing is not failing until it fails again", func(t *testing.T) {
 		c := &Campaign{Endpoint: login, Channel: ChannelFailures, Start: 0}
 		var m Member
-		m.Observe(0, page, 9, false)
-		m.Observe(sec, login, 1, true)
-		m.Observe(2*sec, login, 1, true)
+		m.observe(0, page, 9, served)
+		m.observe(sec, login, 1, refused)
+		m.observe(2*sec, login, 1, refused)
 		if !m.failing(c) {
 			t.Fatal("a visitor failing twice on the login of a pending campaign is not failing")
 		}
-		if sig := m.Observe(3*sec, login, 1, false); !sig.Recovered || sig.Direct {
+		if sig := m.observe(3*sec, login, 1, served); !sig.Recovered || sig.Direct {
 			t.Errorf("getting in after two failures said %+v, want Recovered, not Direct", sig)
 		}
 		if m.failing(c) {
 			t.Error("a client whose latest login succeeded is failing")
 		}
-		if sig := m.Observe(4*sec, login, 1, true); sig.FailingAddr || !sig.Again || !m.failing(c) {
+		if sig := m.observe(4*sec, login, 1, refused); sig.FailingAddr || !sig.Again || !m.failing(c) {
 			t.Errorf("a client failing again after it got in said %+v and is failing %v, want Again (not counted twice), and failing", sig, m.failing(c))
 		}
 	})
@@ -176,7 +176,7 @@ func TestMember(t *testing.T) {
 	t.Run("where addresses that open with a failure get in, one failure is not enough", func(t *testing.T) {
 		gql := EndpointKey([]byte("POST"), []byte("/graphql"))
 		var m Member
-		if sig := m.Observe(0, gql, 1, true); !sig.FailingAddr || !sig.Direct {
+		if sig := m.observe(0, gql, 1, refused); !sig.FailingAddr || !sig.Direct {
 			t.Fatalf("an address opening with a failure said %+v, want FailingAddr and Direct", sig)
 		}
 		guessing := &Campaign{Endpoint: gql, Channel: ChannelFailures, Start: 0}
@@ -184,14 +184,14 @@ func TestMember(t *testing.T) {
 		if !m.failing(guessing) || m.failing(renewing) {
 			t.Errorf("after one failure: failing %v where addresses guess, %v where they renew tokens; want true, false", m.failing(guessing), m.failing(renewing))
 		}
-		m.Observe(sec, gql, 1, true)
+		m.observe(sec, gql, 1, refused)
 		if !m.failing(renewing) {
 			t.Error("a second failure in the run is not failing where addresses renew tokens")
 		}
 		var phone Member
-		phone.Observe(0, gql, 1, true)
-		phone.Observe(sec/2, EndpointKey([]byte("POST"), []byte("/oauth/token")), 2, false)
-		if sig := phone.Observe(sec, gql, 1, false); !sig.Recovered || !sig.Direct {
+		phone.observe(0, gql, 1, refused)
+		phone.observe(sec/2, EndpointKey([]byte("POST"), []byte("/oauth/token")), 2, served)
+		if sig := phone.observe(sec, gql, 1, served); !sig.Recovered || !sig.Direct {
 			t.Errorf("a phone renewing its token said %+v, want Recovered and Direct", sig)
 		}
 	})
@@ -200,16 +200,16 @@ func TestMember(t *testing.T) {
 		var tester, user Member
 		ts := int64(0)
 		for _, k := range []uint64{page, page, page} { // a card tester browses a little first
-			tester.Observe(ts, k, 9, false)
+			tester.observe(ts, k, 9, served)
 			ts += sec
 		}
 		for range 9 { // a user browses a while
-			user.Observe(ts, page, 9, false)
+			user.observe(ts, page, 9, served)
 			ts += sec
 		}
 		for range 3 {
-			tester.Observe(ts, login, 1, true)
-			user.Observe(ts, login, 1, true)
+			tester.observe(ts, login, 1, refused)
+			user.observe(ts, login, 1, refused)
 			ts += 10 * sec
 		}
 		if !tester.failing(c) {
@@ -253,15 +253,15 @@ func TestMember(t *testing.T) {
 		var browser Member
 		ts := int64(0)
 		for range 3 { // a product, a cart, a checkout
-			browser.Observe(ts, page, 9, false)
+			browser.observe(ts, page, 9, served)
 			ts += sec
 		}
 		for range 2 {
-			browser.Observe(ts, login, 1, true)
+			browser.observe(ts, login, 1, refused)
 			ts += 20 * sec
 		}
 		var direct Member
-		direct.Observe(ts, login, 1, true)
+		direct.observe(ts, login, 1, refused)
 		pending := &Campaign{Endpoint: login, Channel: ChannelFailures, Start: 0}
 		if !browser.failing(pending) {
 			t.Error("a new client failing twice in 5 requests is not a candidate of a pending campaign")
@@ -285,18 +285,18 @@ func TestMember(t *testing.T) {
 		const flooded, own = 9, 21
 		var member Member
 		for i := range repeatHits {
-			member.Observe(int64(i)*sec, page, flooded, false)
+			member.observe(int64(i)*sec, page, flooded, served)
 		}
 		c := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0, Established: 10 * sec, urls: [8]uint32{flooded | 1}}
 		c.Join(&member)
 		var joiner, poller, elsewhere Member
 		for i := range joinHits {
 			ts := 20*sec + int64(i)*2*sec
-			joiner.Observe(ts, page, flooded, false)
-			poller.Observe(ts, page, own, false)
-			elsewhere.Observe(ts, page, flooded, false)
+			joiner.observe(ts, page, flooded, served)
+			poller.observe(ts, page, own, served)
+			elsewhere.observe(ts, page, flooded, served)
 		}
-		elsewhere.Observe(30*sec, page, own, false)
+		elsewhere.observe(30*sec, page, own, served)
 		if joiner.repeating() {
 			t.Fatal("the joiner is a repeater already; the test needs one that is not")
 		}
@@ -321,10 +321,10 @@ func TestMember(t *testing.T) {
 		const tracked, flooded = 31, 9
 		var poller, member Member
 		for i := range repeatHits {
-			poller.Observe(int64(i)*2*sec, track, tracked, false)
-			member.Observe(int64(i)*2*sec, page, flooded, false)
+			poller.observe(int64(i)*2*sec, track, tracked, served)
+			member.observe(int64(i)*2*sec, page, flooded, served)
 		}
-		poller.Observe(13*sec, page, flooded, false)
+		poller.observe(13*sec, page, flooded, served)
 		c := &Campaign{Endpoint: page, Channel: ChannelRepeaters, Start: 0, Established: 20 * sec, urls: [8]uint32{flooded | 1}}
 		if !poller.repeating() {
 			t.Fatal("the poller is no repeater; the test needs one")
@@ -335,7 +335,7 @@ func TestMember(t *testing.T) {
 		// A fan polling its own place in a queue, who then looks at the
 		// event the flood hammers three times in a minute.
 		for _, ts := range []int64{30, 52, 71} {
-			poller.Observe(ts*sec, page, flooded, false)
+			poller.observe(ts*sec, page, flooded, served)
 		}
 		if c.Acts(&poller, &Event{Endpoint: page, URL: flooded | 1}) {
 			t.Error("a repeater of its own URL joins a flood with a request a few times a minute to the flooded page")
@@ -367,8 +367,8 @@ func TestMember(t *testing.T) {
 		}
 		var flooder, poller Member
 		for i := range repeatHits {
-			flooder.Observe(int64(i)*sec, page, 9, false)
-			poller.Observe(int64(i)*sec, page, 101, false)
+			flooder.observe(int64(i)*sec, page, 9, served)
+			poller.observe(int64(i)*sec, page, 101, served)
 		}
 		if !flooder.repeating() || !poller.repeating() {
 			t.Fatal("the test needs two repeaters")
@@ -384,8 +384,8 @@ func TestMember(t *testing.T) {
 		var fast, slow Member
 		var f, s bool
 		for i := range 6 {
-			f = fast.Observe(int64(i)*2*sec, page, 9, false).Repeater || f
-			s = slow.Observe(int64(i)*20*sec, page, 9, false).Repeater || s
+			f = fast.observe(int64(i)*2*sec, page, 9, served).Repeater || f
+			s = slow.observe(int64(i)*20*sec, page, 9, served).Repeater || s
 		}
 		if !f || s {
 			t.Errorf("fast repeater %v, slow poller %v; want true, false", f, s)
@@ -400,12 +400,12 @@ func TestMember(t *testing.T) {
 		var flood, user Member
 		var f, u int
 		for i := range 40 {
-			if flood.Observe(int64(i)*400*1e6, eps[i%4], uint32(16+2*(i%4)), false).Repeater {
+			if flood.observe(int64(i)*400*1e6, eps[i%4], uint32(16+2*(i%4)), served).Repeater {
 				f++
 			}
 		}
 		for i := range 12 {
-			if user.Observe(int64(i)*2*sec, eps[i%2], uint32(16+2*(i%2)), false).Repeater {
+			if user.observe(int64(i)*2*sec, eps[i%2], uint32(16+2*(i%2)), served).Repeater {
 				u++
 			}
 		}
@@ -417,8 +417,8 @@ func TestMember(t *testing.T) {
 		var flood, visitor Member
 		var f, v bool
 		for i := range 10 {
-			f = flood.Observe(int64(i)*3*sec, page, uint32(16+2*(i%4)), false).Repeater || f
-			v = visitor.Observe(int64(i)*3*sec, page, uint32(16+2*(i%5)), false).Repeater || v
+			f = flood.observe(int64(i)*3*sec, page, uint32(16+2*(i%4)), served).Repeater || f
+			v = visitor.observe(int64(i)*3*sec, page, uint32(16+2*(i%5)), served).Repeater || v
 		}
 		if !f || v {
 			t.Errorf("flood over 4 URLs a repeater %v, visitor over 5 URLs %v; want true, false", f, v)
@@ -434,16 +434,16 @@ func TestMember(t *testing.T) {
 			ts := int64(i) * sec
 			if i < 4 || i%4 == 0 {
 				url += 2
-				flood.Observe(ts, page, url, false)
+				flood.observe(ts, page, url, served)
 			} else {
-				flood.Observe(ts, page, uint32(16+2*(i%2)), false)
+				flood.observe(ts, page, uint32(16+2*(i%2)), served)
 			}
 			// A reader repeats its favourite page as often, but
 			// reads a new one every other request.
 			if i%2 == 0 {
-				reader.Observe(ts, page, 16, false)
+				reader.observe(ts, page, 16, served)
 			} else {
-				reader.Observe(ts, page, uint32(2000+2*i), false)
+				reader.observe(ts, page, uint32(2000+2*i), served)
 			}
 		}
 		if !flood.repeating() {
@@ -455,16 +455,16 @@ func TestMember(t *testing.T) {
 	})
 	t.Run("a visitor reading pages before signing in is not concentrated on the login", func(t *testing.T) {
 		var m Member
-		m.Observe(0, page, 1, false)
-		m.Observe(sec, EndpointKey([]byte("GET"), []byte("/api/session")), 2, false)
-		m.Observe(2*sec, EndpointKey([]byte("GET"), []byte("/login")), 3, false)
-		m.Observe(3*sec, login, 4, true)
+		m.observe(0, page, 1, served)
+		m.observe(sec, EndpointKey([]byte("GET"), []byte("/api/session")), 2, served)
+		m.observe(2*sec, EndpointKey([]byte("GET"), []byte("/login")), 3, served)
+		m.observe(3*sec, login, 4, refused)
 		if m.concentrated(login) {
 			t.Error("a visitor with half its requests on /login counts as concentrated")
 		}
 		var s Member
-		s.Observe(0, EndpointKey([]byte("GET"), []byte("/login")), 3, false)
-		s.Observe(sec, login, 4, true)
+		s.observe(0, EndpointKey([]byte("GET"), []byte("/login")), 3, served)
+		s.observe(sec, login, 4, refused)
 		if !s.concentrated(login) {
 			t.Error("a client sending everything to /login is not concentrated")
 		}

@@ -19,7 +19,7 @@ type Member struct {
 	hits     [nURLs]uint16
 	misses   uint16    // requests to a URL not among urls when they were full
 	repeater bool      // became a repeater (see Signals.Repeater)
-	direct   bool      // its current run of failures was counted at the first (see Observe)
+	direct   bool      // its current run of failures was counted at the first (see outcome)
 	paced    bool      // its latest failure was refused for its pace (features.Paced; see failing)
 	conflict bool      // its latest failure was a 409 (see failing)
 	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering)
@@ -97,16 +97,6 @@ const (
 	floodHits  = 30
 )
 
-// Observe folds one request to endpoint key, URL hash url, at ts into m,
-// failed if the site refused it (see Failed), served if not.
-func (m *Member) Observe(ts int64, key uint64, url uint32, failed bool) Signals {
-	r := served
-	if failed {
-		r = refused
-	}
-	return m.observe(ts, key, url, r)
-}
-
 // result is what the answer to a request says of its client: served,
 // refused (see Failed), or neither: a 5xx says the site failed, not that
 // the client got in or was turned away.
@@ -129,6 +119,8 @@ func resultOf(status int) result {
 	return served
 }
 
+// observe folds one request to endpoint key, URL hash url, at ts, whose
+// answer had result r, into m.
 func (m *Member) observe(ts int64, key uint64, url uint32, r result) Signals {
 	var sig Signals
 	if m.n == 0 {
