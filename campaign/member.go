@@ -353,7 +353,7 @@ func (m *Member) repeating() bool {
 	return m.repeater && 3*uint32(m.misses) <= uint32(m.n)
 }
 
-// Acts says whether a client whose state is m (after Observe of the
+// Acts says whether a client whose state is m (after observe of the
 // current event ev) acts within campaign c with that event: it failed on
 // the endpoint, most of its requests going there or failing there a third
 // time (a failures campaign), or it is new since the campaign's window and

@@ -242,12 +242,7 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	if len(r.User) > 0 && r.Status > 0 && r.Status < 400 {
 		c.signedIn(r.TS, PathHash(r.User))
 	}
-	c.remember(r, ph, uh, paced)
-	if rekeyed {
-		c.rekeyed |= 1 << ((c.pos + ring - 1) % ring)
-	} else {
-		c.rekeyed &^= 1 << ((c.pos + ring - 1) % ring)
-	}
+	c.remember(r, ph, uh, paced, rekeyed)
 	return firstMark
 }
 
@@ -407,8 +402,9 @@ func (c *Client[E]) Latest() (template, path uint32) {
 }
 
 // remember puts the request in the ring of the client's last requests,
-// paced saying it was refused for its pace (see Paced).
-func (c *Client[E]) remember(r *ingest.Record, ph, uh uint32, paced bool) {
+// paced saying it was refused for its pace (see Paced), rekeyed that it
+// carried a key other than the one before it (see KeyChanges).
+func (c *Client[E]) remember(r *ingest.Record, ph, uh uint32, paced, rekeyed bool) {
 	c.paths[c.pos] = ph
 	c.urls[c.pos] = uint16(uh ^ uh>>16)
 	c.templates[c.pos] = TemplateHash(r.Path)
@@ -424,6 +420,11 @@ func (c *Client[E]) remember(r *ingest.Record, ph, uh uint32, paced bool) {
 		c.throttled |= 1 << c.pos
 	} else {
 		c.throttled &^= 1 << c.pos
+	}
+	if rekeyed {
+		c.rekeyed |= 1 << c.pos
+	} else {
+		c.rekeyed &^= 1 << c.pos
 	}
 	c.pos = (c.pos + 1) % ring
 }

@@ -207,9 +207,13 @@ type VolumeLimit struct {
 // (on the box-office model, 20 normal clients, fans and two carrier NAT
 // addresses, were blocked on one site by the limit training set).
 func (l *VolumeLimit) Exceeded(v *features.Vector, known bool, keyed float64, named bool, urls int, throttled, crowd float64) bool {
-	lim := l.Requests * max(crowd, 1)
+	lim := l.At(crowd)
 	return l.Reached(v) && v[features.Volume] >= lim && !known && !Keyed(keyed) && !named && urls <= l.MaxURLs && !heldToPace(v, throttled, lim)
 }
+
+// At returns the limit on requests_2m while the site is crowd times as
+// busy as usual: Requests, scaled by the crowd when it is over 1.
+func (l *VolumeLimit) At(crowd float64) float64 { return l.Requests * max(crowd, 1) }
 
 // heldToPace says the site holds a client whose last requests were refused
 // for their pace for the share throttled of them to a pace the volume
@@ -560,7 +564,7 @@ func (m *Model) CheckVolume(v *features.Vector, keyed float64, named bool, urls 
 	if !m.Volume.Exceeded(v, r.Known, keyed, named, urls, throttled, crowd) {
 		return
 	}
-	r.OverVolume, r.VolumeLimit = true, m.Volume.Requests*max(crowd, 1)
+	r.OverVolume, r.VolumeLimit = true, m.Volume.At(crowd)
 	t := &m.Tails[features.Volume]
 	x := math.Log1p(v[features.Volume])
 	rs := [MaxReasons]Reason{{Signal: features.Volume, Value: v[features.Volume], Typical: m.Volume.Peak,
@@ -619,8 +623,8 @@ func (m *Model) holdRefusalCounts(p *Point, sur *[NumSignals]float64) {
 // still let two passports uploaded for a booking decide, at an airport's
 // Wi-Fi or a carrier NAT address during a storm's rebooking (on 105 sites
 // of eleven models, tenfold blocked 30 normal clients and one heavy
-// fewer, every upload attack found, their median time to detect 2 to 6 s
-// later).
+// fewer and found the same upload attacks, their median time to detect
+// 2 to 6 s later).
 const sizeMargin = 1.0
 
 // holdSizes holds the surprise of the request sizes (req_bytes, the mean,
