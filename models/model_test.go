@@ -441,6 +441,49 @@ func TestLargeSize(t *testing.T) {
 	}
 }
 
+// TestLargeTailFollowsTheUploaders: the count of large requests falls off
+// as the training clients that upload show, not at e² an upload, and the
+// few upload attacks in training do not widen it.
+func TestLargeTailFollowsTheUploaders(t *testing.T) {
+	// 5,000 clients; 60 upload: 30 once, 15 twice, 10 three times, 5 five
+	// times (a family's passports); 4 attackers upload 20 times each.
+	peaks := make([]float64, 5000)
+	counts := []struct{ n, uploads int }{{30, 1}, {15, 2}, {10, 3}, {5, 5}, {4, 20}}
+	i := 0
+	for _, c := range counts {
+		for range c.n {
+			peaks[i] = math.Log1p(float64(c.uploads))
+			i++
+		}
+	}
+	strict := FitCountTail(slices.Clone(peaks), largeMinScale)
+	tail := fitLargeTail(slices.Clone(peaks))
+	// 19 of 5,000 clients uploaded three times or more: surprise 2.4.
+	three := math.Log1p(3)
+	if s := tail.Surprise(three); s > 3.2 {
+		t.Errorf("3 uploads have surprise %.2f, where 19 of 5,000 training clients reached it (2.4)", s)
+	}
+	if s := strict.Surprise(three); s < tail.Surprise(three)+1 {
+		t.Errorf("at e² an upload, 3 uploads have surprise %.2f, not rarer than the fitted %.2f", s, tail.Surprise(three))
+	}
+	if s := tail.Surprise(math.Log1p(20)); s < 6 {
+		t.Errorf("20 uploads have surprise %.2f, want them decisive", s)
+	}
+	// Twice as many attackers in training change nothing.
+	for j := range 4 {
+		peaks[i+j] = math.Log1p(20)
+	}
+	if more := fitLargeTail(slices.Clone(peaks)); math.Abs(more.Beta-tail.Beta) > 1e-9 {
+		t.Errorf("4 more attackers moved the fall-off from %.3f to %.3f", tail.Beta, more.Beta)
+	}
+	// Where hardly anyone uploads, the fall-off is largeMinScale's.
+	few := make([]float64, 5000)
+	few[0], few[1] = math.Log1p(1), math.Log1p(2)
+	if got := fitLargeTail(few).Beta; got != largeMinScale {
+		t.Errorf("two uploaders of 5,000: fall-off %.3f, want largeMinScale", got)
+	}
+}
+
 // TestJudgeCountsLargeRequests: when one client in a hundred sent one
 // large request in training, a dozen in minutes decides alone, a couple
 // do not, and a known client that sent as many in training is excused.
