@@ -1059,3 +1059,74 @@ func TestTrackerWatchesBeforeCountingNewAddresses(t *testing.T) {
 	_, acted := replay(NewTracker(Config{}, norms), es, nil)
 	floodActed(t, acted, "172.16.", "the 40 addresses of a flood that began a minute after the Tracker started", "an address polling since before the Tracker started,")
 }
+
+// TestOwnSessionsAreNoFlood: at a coin's listing, 60 new addresses, each
+// a trader signed in as its own user (one of them a phone whose address
+// moves inside its /64), poll the listed market's ticker every 2 s; none
+// is a repeating address, and no campaign opens on them. A flood of 40
+// addresses signed in as one account, hammering the same URL, is found.
+func TestOwnSessionsAreNoFlood(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+	norms := trained(t, s, 30)
+	s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
+	var es []event
+	for m := range 10 {
+		es = s.minute(m, 1, es)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	users := map[string]string{}
+	poll := func(ip, user string, from, until int64, every time.Duration) {
+		users[ip] = user
+		es = append(es, event{from, ip, "GET", "/me", 200, ""})
+		for ts := from + r.Int64N(int64(every)); ts < until; ts += int64(every) {
+			es = append(es, event{ts, ip, "GET", "/ticker?symbol=new", 200, ""})
+		}
+	}
+	listing := t0 + int64(2*time.Minute)
+	for a := range 60 {
+		from := listing + r.Int64N(int64(time.Minute))
+		poll(fmt.Sprintf("172.16.0.%d", a+1), fmt.Sprintf("trader%d", a), from, from+int64(3*time.Minute), 2*time.Second)
+	}
+	for k := range 4 { // a phone on IPv6 privacy addresses
+		from := listing + int64(k)*int64(40*time.Second)
+		poll(fmt.Sprintf("2001:db8:5:7:%x::1", k+1), "phone", from, from+int64(40*time.Second), 2*time.Second)
+	}
+	onset := t0 + int64(6*time.Minute)
+	for a := range 40 {
+		from := onset + r.Int64N(int64(20*time.Second))
+		poll(fmt.Sprintf("198.51.100.%d", a+1), "bot", from, from+int64(2*time.Minute), 500*time.Millisecond)
+	}
+	sortEvents(es)
+	tr := NewTracker(Config{}, norms)
+	members := map[string]*Member{}
+	acted := map[string]*Campaign{}
+	var opened []*Campaign
+	for _, e := range es {
+		m := members[e.ip]
+		if m == nil {
+			m = &Member{}
+			members[e.ip] = m
+		}
+		rec := ingest.Record{TS: e.ts, ClientIP: []byte(e.ip), Method: []byte(e.method), Path: []byte(e.path), Status: e.status,
+			UserAgent: []byte("Mozilla/5.0"), User: []byte(users[e.ip])}
+		ev := tr.Observe(&rec, m, false)
+		if ev.Opened {
+			opened = append(opened, ev.Campaign)
+		}
+		if c := ev.Campaign; c != nil && c.Acts(m, &ev) {
+			acted[e.ip] = c
+		}
+	}
+	for _, c := range opened {
+		if c.Opened < onset {
+			t.Errorf("campaign %s opened at %v, before the flood: the traders' polls are taken for one", c.ID, time.Unix(0, c.Opened).UTC())
+		}
+	}
+	floodActed(t, acted, "172.16.", "the 40 addresses of a flood signed in as one account", "a trader polling in its own session,")
+	for ip, c := range acted {
+		if strings.HasPrefix(ip, "2001:db8:") {
+			t.Errorf("a phone moving inside its /64, %s, acted within campaign %s", ip, c.ID)
+		}
+	}
+}

@@ -16,6 +16,9 @@ type Config struct {
 	MaxEndpoints    int `yaml:"max_endpoints"`
 	MaxNetworks     int `yaml:"max_networks"`
 	MaxFingerprints int `yaml:"max_fingerprints"`
+	// MaxUsers caps the signed-in users whose networks are followed (see
+	// Member.own); past it the user idle the longest is forgotten.
+	MaxUsers int `yaml:"max_users"`
 	// IdleTimeout evicts an aggregate nothing has touched for this long,
 	// in event time.
 	IdleTimeout time.Duration `yaml:"idle_timeout"`
@@ -33,6 +36,7 @@ const (
 	DefaultMaxEndpoints    = 4096
 	DefaultMaxNetworks     = 16384
 	DefaultMaxFingerprints = 4096
+	DefaultMaxUsers        = 16384
 	DefaultIdleTimeout     = 15 * time.Minute
 	DefaultMinMembers      = 8
 	DefaultFactor          = 3
@@ -48,6 +52,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.MaxFingerprints == 0 {
 		c.MaxFingerprints = DefaultMaxFingerprints
+	}
+	if c.MaxUsers == 0 {
+		c.MaxUsers = DefaultMaxUsers
 	}
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = DefaultIdleTimeout
@@ -67,7 +74,7 @@ func (c Config) Validate() error {
 	for _, x := range []struct {
 		name string
 		v    int
-	}{{"max_endpoints", c.MaxEndpoints}, {"max_networks", c.MaxNetworks}, {"max_fingerprints", c.MaxFingerprints}} {
+	}{{"max_endpoints", c.MaxEndpoints}, {"max_networks", c.MaxNetworks}, {"max_fingerprints", c.MaxFingerprints}, {"max_users", c.MaxUsers}} {
 		if x.v < 16 || x.v > 1<<24 {
 			errs = append(errs, fmt.Errorf("campaign: %s is %d; set it between 16 and %d", x.name, x.v, 1<<24))
 		}
@@ -93,5 +100,6 @@ func (c Config) MemoryBound() int64 {
 	return int64(c.MaxEndpoints)*per(sizeEndpoint) +
 		int64(c.MaxNetworks)*per(sizeNetwork) +
 		int64(c.MaxFingerprints)*per(sizeFingerprint) +
+		int64(c.MaxUsers)*per(sizeUser) +
 		maxActive*2048 + maxDone*256
 }

@@ -40,6 +40,13 @@ const (
 	net48 = 3
 )
 
+// Keys of the users table (see Tracker.own): a signed-in user, and the
+// textual address a user is served at when it is no IPv6 address.
+const (
+	keyUser = 4
+	keyAddr = 5
+)
+
 // networks returns the keys of the networks of the address in ip: a /24
 // for IPv4 (the second key is 0), a /64 and a /48 for IPv6. ok is false
 // when ip is not an address (an API key or user name as identity).

@@ -32,6 +32,15 @@ type Member struct {
 	// passed: its latest request to failTmpl succeeded, it got in (see
 	// failing). Last, in Seq's padding.
 	passed bool
+	// own: the latest signed-in user the client was served as is served
+	// at no more than ownNets networks (Tracker.own): a person's own
+	// session. Polling a market's ticker, a flight's status or an order's
+	// tracking, it repeats its URLs as a flood's addresses do, and in a
+	// crowd (a coin's listing) hundreds of them repeat the same one; it
+	// is no repeating address, and no member of a repeaters campaign. A
+	// flood whose addresses sign in share the account or a few, each
+	// served at many networks.
+	own bool
 }
 
 // nURLs is how many distinct URLs a repeating client is followed on: a
@@ -369,7 +378,7 @@ func (c *Campaign) Acts(m *Member, ev *Event) bool {
 	if c.Channel == ChannelFailures {
 		return ev.Failed && m.failing(c)
 	}
-	if c.refused && !ev.Failed {
+	if c.refused && !ev.Failed || m.own {
 		return false
 	}
 	return m.first >= c.Start-int64(Lookback) && (m.repeating() && m.hammering(ev.URL) && c.hammers(ev.URL) || m.joining(c, ev.URL))
@@ -383,7 +392,7 @@ func (c *Campaign) Still(m *Member) bool {
 	if c.Channel == ChannelFailures {
 		return m.failing(c)
 	}
-	return m.repeating() && c.admits(m)
+	return m.repeating() && c.admits(m) && !m.own
 }
 
 // admits says whether the repeaters campaign c may count the client whose
@@ -451,5 +460,5 @@ func (c *Campaign) Shared(m *Member, last int64) bool {
 	if c.Channel == ChannelFailures {
 		return m.lastFail >= c.Start && m.failing(c)
 	}
-	return m.first >= c.Start-int64(Lookback) && m.repeating() && m.tmpl == TemplateOf(c.Endpoint) && c.hammers(m.top()) && c.admits(m)
+	return m.first >= c.Start-int64(Lookback) && m.repeating() && !m.own && m.tmpl == TemplateOf(c.Endpoint) && c.hammers(m.top()) && c.admits(m)
 }

@@ -138,10 +138,23 @@ type fingerprint struct {
 	req, fail, newAddr float64
 }
 
+// userNets are the networks a signed-in user was served at lately (see
+// Tracker.own): an IPv6 /64, or an address, each by a 32-bit hash; 0
+// marks a free slot.
+type userNets struct {
+	nets [ownNets + 1]uint32
+}
+
+// ownNets is how many networks a signed-in user may be served at and
+// still be one person's: a phone's privacy addresses rotate inside one
+// /64, but a person moves between home, office and carrier too.
+const ownNets = 3
+
 const (
 	sizeEndpoint    = int(unsafe.Sizeof(endpoint{}))
 	sizeNetwork     = int(unsafe.Sizeof(network{}))
 	sizeFingerprint = int(unsafe.Sizeof(fingerprint{}))
+	sizeUser        = int(unsafe.Sizeof(userNets{}))
 )
 
 // The aggregates are decayed without touching them on every event: each
@@ -269,6 +282,7 @@ type Event struct {
 // Stats counts what a Tracker did.
 type Stats struct {
 	Endpoints, Networks, Fingerprints int   // aggregates tracked now
+	Users                             int   // signed-in users followed now (see Member.own)
 	Evicted                           int64 // aggregates evicted (idle or cap)
 	Opened                            int64 // departures that opened a campaign
 	Established                       int64 // campaigns confirmed by MinMembers members
@@ -282,9 +296,10 @@ type Tracker struct {
 	norms *Norms
 	index map[uint64]*EndpointNorm
 
-	eps  *lru[endpoint]
-	nets *lru[network]
-	fps  *lru[fingerprint]
+	eps   *lru[endpoint]
+	nets  *lru[network]
+	fps   *lru[fingerprint]
+	users *lru[userNets]
 
 	epoch     int64 // of the aggregates' scale
 	siteFirst int64
@@ -311,6 +326,7 @@ func NewTracker(cfg Config, norms *Norms) *Tracker {
 		eps:    newLRU[endpoint](cfg.MaxEndpoints, idle),
 		nets:   newLRU[network](cfg.MaxNetworks, idle),
 		fps:    newLRU[fingerprint](cfg.MaxFingerprints, idle),
+		users:  newLRU[userNets](cfg.MaxUsers, idle),
 		active: make([]*Campaign, 0, maxActive),
 		ratios: make([]float64, 0, cfg.MaxEndpoints),
 	}
@@ -377,6 +393,14 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 		m.ua = uaFamily(rec.UserAgent)
 	}
 	sig := m.observe(ts, ev.Endpoint, path, resultOf(rec.Status))
+	if len(rec.User) > 0 && rec.Status > 0 && rec.Status < 400 {
+		m.own = t.own(rec, m)
+	}
+	if m.own {
+		// A signed-in person's own session repeats what it polls; it is
+		// not an address of a flood (see Member.own).
+		sig.Repeater = false
+	}
 	if ev.Failed {
 		m.paced = paced
 		m.conflict = rec.Status == 409
@@ -436,6 +460,28 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	ev.Opened = t.judge(e, ev.Endpoint, rec, &sig)
 	ev.Campaign = e.camp
 	return ev
+}
+
+// own notes that the client whose state is m was served rec, which names
+// a signed-in user, and says whether that user is one person's: served at
+// no more than ownNets networks (its IPv6 /64, or its address) lately.
+func (t *Tracker) own(rec *ingest.Record, m *Member) bool {
+	u, _ := t.users.get(hashNet(keyUser, rec.User), rec.TS)
+	n := uint32(m.net[0])
+	if m.net[1] == 0 { // IPv4, or no address: the address itself
+		n = uint32(hashNet(keyAddr, rec.ClientIP))
+	}
+	n |= 1
+	for i, x := range u.nets {
+		if x == n {
+			break
+		}
+		if x == 0 {
+			u.nets[i] = n
+			break
+		}
+	}
+	return u.nets[ownNets] == 0
 }
 
 // observeFingerprint folds a request into the aggregate of its client's
@@ -662,8 +708,8 @@ func (t *Tracker) Summaries() []Summary {
 // Stats returns counters of the Tracker's work.
 func (t *Tracker) Stats() Stats {
 	s := t.stats
-	s.Endpoints, s.Networks, s.Fingerprints = t.eps.len(), t.nets.len(), t.fps.len()
-	s.Evicted = t.eps.evicted + t.nets.evicted + t.fps.evicted
+	s.Endpoints, s.Networks, s.Fingerprints, s.Users = t.eps.len(), t.nets.len(), t.fps.len(), t.users.len()
+	s.Evicted = t.eps.evicted + t.nets.evicted + t.fps.evicted + t.users.evicted
 	return s
 }
 
