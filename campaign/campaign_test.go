@@ -1098,26 +1098,7 @@ func TestOwnSessionsAreNoFlood(t *testing.T) {
 		poll(fmt.Sprintf("198.51.100.%d", a+1), "bot", from, from+int64(2*time.Minute), 500*time.Millisecond)
 	}
 	sortEvents(es)
-	tr := NewTracker(Config{}, norms)
-	members := map[string]*Member{}
-	acted := map[string]*Campaign{}
-	var opened []*Campaign
-	for _, e := range es {
-		m := members[e.ip]
-		if m == nil {
-			m = &Member{}
-			members[e.ip] = m
-		}
-		rec := ingest.Record{TS: e.ts, ClientIP: []byte(e.ip), Method: []byte(e.method), Path: []byte(e.path), Status: e.status,
-			UserAgent: []byte("Mozilla/5.0"), User: []byte(users[e.ip])}
-		ev := tr.Observe(&rec, m, false)
-		if ev.Opened {
-			opened = append(opened, ev.Campaign)
-		}
-		if c := ev.Campaign; c != nil && c.Acts(m, &ev) {
-			acted[e.ip] = c
-		}
-	}
+	opened, acted := replayAs(NewTracker(Config{}, norms), es, users)
 	for _, c := range opened {
 		if c.Opened < onset {
 			t.Errorf("campaign %s opened at %v, before the flood: the traders' polls are taken for one", c.ID, time.Unix(0, c.Opened).UTC())
@@ -1128,5 +1109,79 @@ func TestOwnSessionsAreNoFlood(t *testing.T) {
 		if strings.HasPrefix(ip, "2001:db8:") {
 			t.Errorf("a phone moving inside its /64, %s, acted within campaign %s", ip, c.ID)
 		}
+	}
+}
+
+// replayAs is replay (without a Trainer) of events whose client at ip is
+// signed in as users[ip] ("" for none).
+func replayAs(tr *Tracker, es []event, users map[string]string) (opened []*Campaign, acted map[string]*Campaign) {
+	members := map[string]*Member{}
+	acted = map[string]*Campaign{}
+	for _, e := range es {
+		m := members[e.ip]
+		if m == nil {
+			m = &Member{}
+			members[e.ip] = m
+		}
+		rec := ingest.Record{TS: e.ts, ClientIP: []byte(e.ip), Method: []byte(e.method), Path: []byte(e.path), Status: e.status,
+			UserAgent: []byte(cmp.Or(e.ua, "Mozilla/5.0")), User: []byte(users[e.ip])}
+		ev := tr.Observe(&rec, m, false)
+		if ev.Opened {
+			opened = append(opened, ev.Campaign)
+		}
+		if c := ev.Campaign; c != nil && c.Acts(m, &ev) {
+			acted[e.ip] = c
+		}
+	}
+	return opened, acted
+}
+
+// TestCacheBustingFloodRepeatsThePage: a flood that adds a random query to
+// every request for the home page, which training asked for without one,
+// repeats the page and is found; 20 visitors polling a price list since
+// the Tracker started are no members of it. Where the
+// page took queries in training (a search), the flood's URLs are its own.
+func TestCacheBustingFloodRepeatsThePage(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+	norms := trained(t, s, 30)
+	home := EndpointKey([]byte("GET"), []byte("/"))
+	for i := range norms.Endpoints {
+		if n := &norms.Endpoints[i]; n.Key == home && n.Bare < bareShare {
+			t.Fatalf("the home page, never asked for with a query in training, has Bare %.2f", n.Bare)
+		}
+	}
+	flood := func(path string) map[string]*Campaign {
+		s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
+		var es []event
+		for m := range 8 {
+			es = s.minute(m, 1, es)
+		}
+		r := rand.New(rand.NewPCG(5, 6))
+		for a := range 20 {
+			ip := fmt.Sprintf("172.16.0.%d", a+1)
+			for ts := t0 + r.Int64N(int64(5*time.Second)); ts < t0+int64(8*time.Minute); ts += int64(7 * time.Second) {
+				es = append(es, event{ts, ip, "GET", "/prices", 200, ""})
+			}
+		}
+		onset := t0 + int64(5*time.Minute)
+		for a := range 40 {
+			ip := fmt.Sprintf("198.51.100.%d", a+1)
+			for ts := onset + r.Int64N(int64(20*time.Second)); ts < onset+int64(2*time.Minute); ts += int64(300+r.IntN(400)) * int64(time.Millisecond) {
+				es = append(es, event{ts, ip, "GET", fmt.Sprintf("%s?v=%x", path, r.Uint32()), 200, ""})
+			}
+		}
+		sortEvents(es)
+		_, acted := replayAs(NewTracker(Config{}, norms), es, nil)
+		return acted
+	}
+	floodActed(t, flood("/"), "172.16.", "the 40 addresses of a flood busting the home page's cache", "a visitor polling the price list,")
+	for i := range norms.Endpoints {
+		if norms.Endpoints[i].Key == home {
+			norms.Endpoints[i].Bare = 0 // as if the home page took queries
+		}
+	}
+	if acted := flood("/"); len(acted) > 0 {
+		t.Errorf("%d addresses sending a new query each time to a page that takes queries acted within a campaign", len(acted))
 	}
 }

@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"bytes"
 	"cmp"
 	"math"
 	"slices"
@@ -54,6 +55,14 @@ type EndpointNorm struct {
 	// that hit now and then (gift codes, account numbers). 0 when
 	// training saw too few to tell.
 	Recovers float64 `json:"recovers,omitempty"`
+	// Bare is the share of its minutes in training in which at most a
+	// twentieth of its requests carried a query: near 1 for a page (the
+	// home page, a market's page), where a query that changes on every
+	// request is there to get past a cache (see urlOf). Minutes, not
+	// requests, so that a cache-busting flood in training, a few minutes
+	// of it, does not make the page one that takes queries. 0 in a model
+	// from an older build.
+	Bare float64 `json:"bare,omitempty"`
 }
 
 // Tail is a per-minute count's distribution in training.
@@ -177,7 +186,9 @@ type epTrain struct {
 	hist                      [nMetrics]histogram
 	total, failures, newAddrs int64
 	failAddrs, repeaters      int64
-	direct, recovered         int64 // failing addresses counted at their first failure, and those of them that got in
+	queried                   float64 // this minute's requests that carried a query
+	active, bare              int64   // minutes with requests, and those with few queried (see EndpointNorm.Bare)
+	direct, recovered         int64   // failing addresses counted at their first failure, and those of them that got in
 }
 
 // Metrics of an epTrain's cur and hist.
@@ -205,6 +216,7 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 		t.failing = append(t.failing, failNote{at: epMinute{ev.Endpoint, ts / int64(time.Minute)}, client: client})
 	}
 	key, failed, newAddr := ev.Endpoint, ev.Failed, ev.New
+	queried := bytes.IndexByte(path, '?') >= 0
 	t.first, t.last = min(t.first, ts), max(t.last, ts)
 	m := ts / int64(time.Minute)
 	e := t.eps[key]
@@ -226,6 +238,9 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 		}
 		x.cur[mReq]++
 		x.total++
+		if queried {
+			x.queried++
+		}
 		if failed {
 			x.cur[mFail]++
 			x.failures++
@@ -257,6 +272,13 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 }
 
 func (e *epTrain) roll() {
+	if e.cur[mReq] > 0 {
+		e.active++
+		if e.queried <= e.cur[mReq]/20 {
+			e.bare++
+		}
+	}
+	e.queried = 0
 	for i := range e.cur {
 		e.hist[i].add(e.cur[i])
 		e.cur[i] = 0
@@ -363,6 +385,9 @@ func (e *epTrain) norm(minutes int, site *epTrain) EndpointNorm {
 	}
 	if e.total > 0 {
 		en.FailRatio = float64(e.failures) / float64(e.total)
+	}
+	if e.active > 0 {
+		en.Bare = float64(e.bare) / float64(e.active)
 	}
 	if e.direct >= minRecoverBase {
 		en.Recovers = min(1, max(0, float64(e.recovered)/float64(e.direct)))
