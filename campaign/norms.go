@@ -79,7 +79,10 @@ type Tail struct {
 	// training day that runs through most of a short recording (card
 	// testers arriving a few a minute for eight of fifteen minutes) would
 	// otherwise become the endpoint's usual minute, and the same campaign
-	// on the next day would not depart from it.
+	// on the next day would not depart from it. Where the counts step up
+	// past three times their lowest tenth by the lower quartile, a
+	// campaign ran through more than three quarters of the recording, and
+	// the limit rests on the lowest tenth (see addrTailOf).
 	Limit float64 `json:"limit"`
 }
 
@@ -92,10 +95,21 @@ func tailOf(h *histogram, minutes int) Tail {
 // on, with the limit resting on the lower quartile (see Tail.Limit).
 func addrTailOf(h *histogram, minutes int) Tail {
 	t := tailOf(h, minutes)
-	q25 := h.quantile(0.25, minutes)
-	t.Limit = max(q25+3*math.Sqrt(q25), 1)
+	q := h.quantile(0.25, minutes)
+	if q10 := h.quantile(0.1, minutes); q > shiftFactor*max(q10, 1) {
+		// The lower quartile is inside the campaign: it ran through more
+		// than three quarters of the recording. Counts of rare events
+		// wander less than this between a tenth and a quarter of the
+		// minutes; a campaign's begin and end are a step.
+		q = q10
+	}
+	t.Limit = max(q+3*math.Sqrt(q), 1)
 	return t
 }
+
+// shiftFactor is how many times the tenth of the minutes' count the lower
+// quartile must be for the counts to have stepped up (see addrTailOf).
+const shiftFactor = 3
 
 // histogram counts per-minute values in buckets: exact up to 16, then
 // about 12 % wide. Minutes with a zero count are not added; quantile
