@@ -41,6 +41,8 @@ type Member struct {
 	// flood whose addresses sign in share the account or a few, each
 	// served at many networks.
 	own bool
+	// signed: the client was served as a signed-in user (see own).
+	signed bool
 }
 
 // nURLs is how many distinct URLs a repeating client is followed on: a
