@@ -399,17 +399,11 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 		m.net[0], m.net[1], _ = networks(rec.ClientIP)
 		m.ua = uaFamily(rec.UserAgent)
 	}
-	e, isNew := t.eps.get(ev.Endpoint, ts)
-	if isNew {
-		e.norm = t.normOf(ev.Endpoint)
-	}
+	e := t.endpoint(ev.Endpoint, ts)
 	path = urlOf(e, rec.Path, path)
 	ev.URL = path | 1
 	sig := m.observe(ts, ev.Endpoint, path, resultOf(rec.Status))
-	if len(rec.User) > 0 && rec.Status > 0 && rec.Status < 400 && (!m.signed || m.n%ownEvery == 0) {
-		m.signed = true
-		m.own = t.own(rec, m)
-	}
+	t.session(rec, m)
 	if m.own {
 		// A signed-in person's own session repeats what it polls; it is
 		// not an address of a flood (see Member.own).
@@ -470,6 +464,25 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	ev.Opened = t.judge(e, ev.Endpoint, rec, &sig)
 	ev.Campaign = e.camp
 	return ev
+}
+
+// endpoint returns the aggregate of the endpoint key, touched at ts.
+func (t *Tracker) endpoint(key uint64, ts int64) *endpoint {
+	e, isNew := t.eps.get(key, ts)
+	if isNew {
+		e.norm = t.normOf(key)
+	}
+	return e
+}
+
+// session looks the signed-in user a request served to the client whose
+// state is m names up in the users table (see Member.own): at the
+// client's first such request, then every ownEvery-th.
+func (t *Tracker) session(rec *ingest.Record, m *Member) {
+	if len(rec.User) > 0 && rec.Status > 0 && rec.Status < 400 && (!m.signed || m.n%ownEvery == 0) {
+		m.signed = true
+		m.own = t.own(rec, m)
+	}
 }
 
 // urlOf returns the hash of the URL a request to e for p (whose hash is
