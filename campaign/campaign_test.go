@@ -1054,15 +1054,7 @@ func floodActed(t *testing.T, acted map[string]*Campaign, others, flood, what st
 // them as new repeaters; a distributed flood that begins a minute after it
 // started is found.
 func TestTrackerWatchesBeforeCountingNewAddresses(t *testing.T) {
-	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
-	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
-	norms := trained(t, s, 30)
-	s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
-	var es []event
-	for m := range 6 {
-		es = s.minute(m, 1, es)
-	}
-	r := rand.New(rand.NewPCG(5, 6))
+	t0, norms, es, r := nextDay(t, 6)
 	for a := range 20 {
 		ip := fmt.Sprintf("172.16.0.%d", a+1)
 		for ts := t0 + r.Int64N(int64(5*time.Second)); ts < t0+int64(6*time.Minute); ts += int64(5 * time.Second) {
@@ -1087,15 +1079,7 @@ func TestTrackerWatchesBeforeCountingNewAddresses(t *testing.T) {
 // is a repeating address, and no campaign opens on them. A flood of 40
 // addresses signed in as one account, hammering the same URL, is found.
 func TestOwnSessionsAreNoFlood(t *testing.T) {
-	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
-	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
-	norms := trained(t, s, 30)
-	s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
-	var es []event
-	for m := range 10 {
-		es = s.minute(m, 1, es)
-	}
-	r := rand.New(rand.NewPCG(5, 6))
+	t0, norms, es, r := nextDay(t, 10)
 	users := map[string]string{}
 	poll := func(ip, user string, from, until int64, every time.Duration) {
 		users[ip] = user
@@ -1205,4 +1189,19 @@ func TestCacheBustingFloodRepeatsThePage(t *testing.T) {
 	if acted := flood("/"); len(acted) > 0 {
 		t.Errorf("%d addresses sending a new query each time to a page that takes queries acted within a campaign", len(acted))
 	}
+}
+
+// nextDay returns the start t0 of a test day, norms trained on the half
+// hour of the test site before it, the site's first minutes of that day,
+// and a random source for what a test adds.
+func nextDay(t *testing.T, minutes int) (t0 int64, norms *Norms, es []event, r *rand.Rand) {
+	t.Helper()
+	t0 = time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+	norms = trained(t, s, 30)
+	s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
+	for m := range minutes {
+		es = s.minute(m, 1, es)
+	}
+	return t0, norms, es, rand.New(rand.NewPCG(5, 6))
 }
