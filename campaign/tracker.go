@@ -272,7 +272,8 @@ func (c *Campaign) summary() Summary {
 // Event is what Observe returns about one record.
 type Event struct {
 	Endpoint uint64
-	// URL is the hash of the record's path and query, as Member keeps it.
+	// URL is the hash of the record's path and query, as Member keeps it
+	// (see urlOf).
 	URL    uint32
 	Failed bool
 	// New says the record is the first of an address unknown to training.
