@@ -232,7 +232,8 @@ const largeMinScale = 0.5
 // (On an airline's recordings, training's 40 uploaders of 5,549 clients
 // had 1 to 5 uploads each, 9 of them 3 or more, where e² an upload called
 // 3 a rarity of one in 20,000; the next day 87 uploaded, 15 of them 4
-// times or more, and 27 were blocked over four sites.)
+// times or more, and 33 were blocked over four sites for their sizes and
+// counts of large requests; none is now.)
 func fitLargeTail(peaks []float64) Tail {
 	t := FitCountTail(peaks, largeMinScale) // peaks are counts now, sorted
 	if n := len(peaks); n > 0 {
