@@ -1205,3 +1205,108 @@ func nextDay(t *testing.T, minutes int) (t0 int64, norms *Norms, es []event, r *
 	}
 	return t0, norms, es, rand.New(rand.NewPCG(5, 6))
 }
+
+// TestNewcomersRejectedInACrowdAreNoCampaign: at a coin's listing, 150
+// newcomers a minute place an order, and one in six has two rejected
+// before one goes through. The order endpoint's regulars (ten traders
+// placing one every 3 s) keep its served requests within twice their
+// usual minute, but its served addresses grow tenfold: the failing
+// addresses grow with the crowd, and no campaign opens. The same failing
+// addresses without the crowd they came in are one.
+func TestNewcomersRejectedInACrowdAreNoCampaign(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	traders := func(es []event, from int64, minutes int, r *rand.Rand) []event {
+		for a := range 10 {
+			ip := fmt.Sprintf("192.0.2.%d", a+1)
+			for ts := from + r.Int64N(int64(3*time.Second)); ts < from+int64(minutes)*int64(time.Minute); ts += int64(3 * time.Second) {
+				status := 201
+				if r.IntN(50) == 0 {
+					status = 422
+				}
+				es = append(es, event{ts, ip, "POST", "/orders", status, ""})
+			}
+		}
+		return es
+	}
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+	var train []event
+	for m := range 30 {
+		train = s.minute(m, 1, train)
+	}
+	train = traders(train, s.t0, 30, rand.New(rand.NewPCG(7, 8)))
+	sortEvents(train)
+	tn := NewTrainer(DefaultMaxEndpoints)
+	replay(NewTracker(Config{}, nil), train, tn)
+	norms := tn.Norms()
+	orders := EndpointKey([]byte("POST"), []byte("/orders"))
+	listing := func(served bool) []*Campaign {
+		s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
+		var es []event
+		for m := range 9 {
+			es = s.minute(m, 1, es)
+		}
+		r := rand.New(rand.NewPCG(5, 6))
+		es = traders(es, t0, 9, r)
+		for m := 5; m < 8; m++ {
+			for a := range 150 {
+				ip := fmt.Sprintf("100.64.%d.%d", m, a+1)
+				ts := t0 + int64(m)*int64(time.Minute) + r.Int64N(int64(time.Minute))
+				rejected := a%6 == 0
+				if !rejected && !served {
+					continue
+				}
+				es = append(es, event{ts, ip, "GET", "/", 200, ""})
+				if rejected {
+					es = append(es, event{ts + int64(4*time.Second), ip, "POST", "/orders", 422, ""},
+						event{ts + int64(9*time.Second), ip, "POST", "/orders", 422, ""})
+					ts += int64(10 * time.Second)
+				}
+				es = append(es, event{ts + int64(5*time.Second), ip, "POST", "/orders", 201, ""})
+			}
+		}
+		sortEvents(es)
+		opened, _ := replay(NewTracker(Config{}, norms), es, nil)
+		var on []*Campaign
+		for _, c := range opened {
+			if c.Endpoint == orders {
+				on = append(on, c)
+			}
+		}
+		return on
+	}
+	if on := listing(false); len(on) == 0 {
+		t.Fatal("25 addresses a minute each with two orders rejected opened no campaign; the test needs them to")
+	}
+	if on := listing(true); len(on) > 0 {
+		t.Errorf("a crowd of 150 newcomers a minute, one in six with two orders rejected, opened %d campaigns on the order endpoint (the first %s)", len(on), on[0].Reason())
+	}
+}
+
+// TestAddrSketchCountsDistinctAddresses: the served addresses' count is
+// within a few percent of the distinct addresses up to hundreds, repeats
+// count once, the last full minute counts until the current one passes
+// it, and a quiet minute forgets.
+func TestAddrSketchCountsDistinctAddresses(t *testing.T) {
+	for _, n := range []int{1, 10, 100, 400} {
+		var s addrSketch
+		for i := range n {
+			h := hashNet(keyAddr, fmt.Appendf(nil, "203.0.%d.%d", i/250, i%250))
+			s.add(7, h)
+			s.add(7, h) // a second request of the same address
+		}
+		got := s.count(7)
+		if tol := max(1, 0.1*float64(n)); got < float64(n)-tol || got > float64(n)+tol {
+			t.Errorf("%d distinct addresses counted as %.1f", n, got)
+		}
+		if next := s.count(8); next != got {
+			t.Errorf("at the next minute, before any address, the count is %.1f, want the last full minute's %.1f", next, got)
+		}
+		s.add(8, hashNet(keyAddr, []byte("198.51.100.1")))
+		if c := s.count(8); c != got {
+			t.Errorf("one address into the next minute, the count is %.1f, want the last full minute's %.1f", c, got)
+		}
+		if c := s.count(10); c != 0 {
+			t.Errorf("after a quiet minute, the count is %.1f, want 0", c)
+		}
+	}
+}

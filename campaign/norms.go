@@ -39,6 +39,10 @@ type EndpointNorm struct {
 	// Campaigns are departures of these.
 	FailAddrs Tail `json:"failing_addresses"`
 	Repeaters Tail `json:"repeating_addresses"`
+	// ServedAddrs counts the distinct addresses served there (see
+	// Event.Served): the usual crowd, in addresses, that the failures line
+	// scales with. Zero in a model from an older build.
+	ServedAddrs Tail `json:"served_addresses,omitzero"`
 	// Share is the endpoint's share of the site's requests; NewShare its
 	// share of the site's new-address arrivals; FailRatio the share of its
 	// requests that failed.
@@ -200,9 +204,10 @@ type epTrain struct {
 	hist                      [nMetrics]histogram
 	total, failures, newAddrs int64
 	failAddrs, repeaters      int64
-	queried                   float64 // this minute's requests that carried a query
-	active, bare              int64   // minutes with requests, and those with few queried (see EndpointNorm.Bare)
-	direct, recovered         int64   // failing addresses counted at their first failure, and those of them that got in
+	queried                   float64    // this minute's requests that carried a query
+	active, bare              int64      // minutes with requests, and those with few queried (see EndpointNorm.Bare)
+	direct, recovered         int64      // failing addresses counted at their first failure, and those of them that got in
+	served                    addrSketch // this minute's served addresses (see Event.Served)
 }
 
 // Metrics of an epTrain's cur and hist.
@@ -213,6 +218,7 @@ const (
 	mNew
 	mFailAddr
 	mRepeater
+	mServedAddr
 	nMetrics
 )
 
@@ -282,10 +288,16 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 			x.cur[mRepeater]++
 			x.repeaters++
 		}
+		if ev.Served != 0 {
+			x.served.add(m, ev.Served)
+		}
 	}
 }
 
 func (e *epTrain) roll() {
+	if e.served.minute == e.minute {
+		e.cur[mServedAddr] = linear(&e.served.cur)
+	}
 	if e.cur[mReq] > 0 {
 		e.active++
 		if e.queried <= e.cur[mReq]/20 {
@@ -382,13 +394,14 @@ func (t *Trainer) NormsWithout(drop map[string]bool) *Norms {
 
 func (e *epTrain) norm(minutes int, site *epTrain) EndpointNorm {
 	en := EndpointNorm{
-		Requests:  tailOf(&e.hist[mReq], minutes),
-		Failures:  tailOf(&e.hist[mFail], minutes),
-		Bytes:     tailOf(&e.hist[mBytes], minutes),
-		NewAddrs:  tailOf(&e.hist[mNew], minutes),
-		FailAddrs: addrTailOf(&e.hist[mFailAddr], minutes),
-		Repeaters: addrTailOf(&e.hist[mRepeater], minutes),
-		Total:     e.total,
+		Requests:    tailOf(&e.hist[mReq], minutes),
+		Failures:    tailOf(&e.hist[mFail], minutes),
+		Bytes:       tailOf(&e.hist[mBytes], minutes),
+		NewAddrs:    tailOf(&e.hist[mNew], minutes),
+		FailAddrs:   addrTailOf(&e.hist[mFailAddr], minutes),
+		Repeaters:   addrTailOf(&e.hist[mRepeater], minutes),
+		ServedAddrs: tailOf(&e.hist[mServedAddr], minutes),
+		Total:       e.total,
 	}
 
 	if site.total > 0 {
