@@ -508,20 +508,35 @@ func TestTrainerNormsAreRobust(t *testing.T) {
 // that run at 2 a minute for 4 of 20 minutes and 12 in the other 16 (a
 // campaign through four fifths of a short recording) set the limit on the
 // quiet minutes; counts that wander between 3 and 6 a minute (a busy
-// login) keep their lower quartile.
+// login) keep their lower quartile. On a write endpoint a smaller step
+// counts: 1 a minute stepping to 3 to 9.
 func TestAddressLimitSeesACampaignThroughMostOfTraining(t *testing.T) {
-	limit := func(per func(m int) int) float64 {
+	limit := func(per func(m int) int, step float64) float64 {
 		var h histogram
 		for m := range 20 {
 			h.add(float64(per(m)))
 		}
-		return addrTailOf(&h, 20).Limit
+		return addrTailOf(&h, 20, step).Limit
 	}
-	if got := limit(func(m int) int { return map[bool]int{true: 2, false: 12}[m < 4] }); got > 7 {
+	if got := limit(func(m int) int { return map[bool]int{true: 2, false: 12}[m < 4] }, shiftFactor); got > 7 {
 		t.Errorf("limit %.2f with 12 failing addresses in 16 of 20 minutes, want the quiet minutes' (2+3√2 = 6.2)", got)
 	}
-	if got := limit(func(m int) int { return 3 + m%4 }); got < 8.1 || got > 8.3 {
+	if got := limit(func(m int) int { return 3 + m%4 }, shiftFactor); got < 8.1 || got > 8.3 {
 		t.Errorf("limit %.2f with 3 to 6 failing addresses a minute, want the lower quartile's (3+3√3 = 8.2)", got)
+	}
+	// 1 a minute for 3 of 20 minutes, then 3 to 9 (stuffing that arrives
+	// a few addresses a minute more than the users who mistype).
+	slow := func(m int) int {
+		if m < 3 {
+			return 1
+		}
+		return 3 + 3*(m%3)
+	}
+	if got := limit(slow, writeFailStep); got > 4.1 {
+		t.Errorf("limit %.2f on a write endpoint whose failing addresses step from 1 to 3-9 a minute, want the quiet minutes' (1+3 = 4)", got)
+	}
+	if got := limit(slow, shiftFactor); got < 8.1 || got > 8.3 {
+		t.Errorf("limit %.2f on a read endpoint whose failing addresses step from 1 to 3-9 a minute, want the lower quartile's (8.2)", got)
 	}
 }
 

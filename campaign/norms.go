@@ -84,9 +84,10 @@ type Tail struct {
 	// testers arriving a few a minute for eight of fifteen minutes) would
 	// otherwise become the endpoint's usual minute, and the same campaign
 	// on the next day would not depart from it. Where the counts step up
-	// past three times their lowest tenth by the lower quartile, a
-	// campaign ran through more than three quarters of the recording, and
-	// the limit rests on the lowest tenth (see addrTailOf).
+	// past three times their lowest tenth by the lower quartile (twice,
+	// for the failing addresses of a write endpoint), a campaign ran
+	// through more than three quarters of the recording, and the limit
+	// rests on the lowest tenth (see addrTailOf).
 	Limit float64 `json:"limit"`
 }
 
@@ -97,10 +98,10 @@ func tailOf(h *histogram, minutes int) Tail {
 
 // addrTailOf is tailOf for the counts of addresses campaigns are judged
 // on, with the limit resting on the lower quartile (see Tail.Limit).
-func addrTailOf(h *histogram, minutes int) Tail {
+func addrTailOf(h *histogram, minutes int, step float64) Tail {
 	t := tailOf(h, minutes)
 	q := h.quantile(0.25, minutes)
-	if q10 := h.quantile(0.1, minutes); q > shiftFactor*max(q10, 1) {
+	if q10 := h.quantile(0.1, minutes); q > step*max(q10, 1) {
 		// The lower quartile is inside the campaign: it ran through more
 		// than three quarters of the recording. Counts of rare events
 		// wander less than this between a tenth and a quarter of the
@@ -112,8 +113,20 @@ func addrTailOf(h *histogram, minutes int) Tail {
 }
 
 // shiftFactor is how many times the tenth of the minutes' count the lower
-// quartile must be for the counts to have stepped up (see addrTailOf).
-const shiftFactor = 3
+// quartile must be for the counts to have stepped up (see addrTailOf);
+// writeFailStep is the same for the failing addresses of a write
+// endpoint. Stuffing that ran through 12 of the exchange's 15 training
+// minutes, arriving 1 to 3 addresses a minute more than the users who
+// mistype, left the login's lower quartile at 3 failing addresses and
+// its lowest tenth at 1; at three times, the next day's stuffing (17 to
+// 22 new addresses a minute) stayed under the line, and its two brute
+// forcers with it. Reads keep three: a crowd mistyping tracking numbers
+// through most of the b2b model's training day steps up as much (78
+// consumers blocked the next day at two).
+const (
+	shiftFactor   = 3
+	writeFailStep = 2
+)
 
 // histogram counts per-minute values in buckets: exact up to 16, then
 // about 12 % wide. Minutes with a zero count are not added; quantile
@@ -393,13 +406,17 @@ func (t *Trainer) NormsWithout(drop map[string]bool) *Norms {
 }
 
 func (e *epTrain) norm(minutes int, site *epTrain) EndpointNorm {
+	failStep := float64(shiftFactor)
+	if e.write {
+		failStep = writeFailStep
+	}
 	en := EndpointNorm{
 		Requests:    tailOf(&e.hist[mReq], minutes),
 		Failures:    tailOf(&e.hist[mFail], minutes),
 		Bytes:       tailOf(&e.hist[mBytes], minutes),
 		NewAddrs:    tailOf(&e.hist[mNew], minutes),
-		FailAddrs:   addrTailOf(&e.hist[mFailAddr], minutes),
-		Repeaters:   addrTailOf(&e.hist[mRepeater], minutes),
+		FailAddrs:   addrTailOf(&e.hist[mFailAddr], minutes, failStep),
+		Repeaters:   addrTailOf(&e.hist[mRepeater], minutes, shiftFactor),
 		ServedAddrs: tailOf(&e.hist[mServedAddr], minutes),
 		Total:       e.total,
 	}
