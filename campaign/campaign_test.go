@@ -1325,3 +1325,40 @@ func TestAddrSketchCountsDistinctAddresses(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainerLearnsServedAddresses: an endpoint served to 40 addresses a
+// minute, three requests each, for two minutes and to 400 for two more,
+// has a usual minute of about 40 served addresses (not 120 requests);
+// asking again (NormsWithout after Norms, as training does) learns the
+// same, without the last minute twice, and the site as a whole keeps no
+// count of its own.
+func TestTrainerLearnsServedAddresses(t *testing.T) {
+	tr := NewTrainer(100)
+	key := EndpointKey([]byte("POST"), []byte("/orders"))
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+	for m := range 4 {
+		n := 40
+		if m >= 2 {
+			n = 400
+		}
+		for i := range 3 * n {
+			ip := fmt.Appendf(nil, "198.51.%d.%d", m, i%n)
+			ev := Event{Endpoint: key, Served: hashNet(keyAddr, ip) | 1}
+			tr.Observe(t0+int64(m)*int64(time.Minute)+int64(i)*int64(time.Minute)/int64(3*n), &ev, []byte("POST"), []byte("/orders"), 100, string(ip))
+		}
+	}
+	first := tr.Norms()
+	again := tr.NormsWithout(map[string]bool{"203.0.113.9": true})
+	for _, n := range []*Norms{first, again} {
+		got := n.Endpoints[0].ServedAddrs
+		if got.Q50 < 40 || got.Q50 > 50 || got.Q99 < 300 { // buckets 12 % wide, quantiles rounding up
+			t.Errorf("served addresses q50 %.1f, q99 %.1f; want about 40, and the last minute's hundreds at the top", got.Q50, got.Q99)
+		}
+		if n.Site.ServedAddrs.Q99 != 0 {
+			t.Errorf("the site keeps served addresses %+v; only endpoints do", n.Site.ServedAddrs)
+		}
+	}
+	if a, b := first.Endpoints[0].ServedAddrs, again.Endpoints[0].ServedAddrs; a != b {
+		t.Errorf("served addresses %+v, then %+v asked again", a, b)
+	}
+}

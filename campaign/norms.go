@@ -301,7 +301,7 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 			x.cur[mRepeater]++
 			x.repeaters++
 		}
-		if ev.Served != 0 {
+		if ev.Served != 0 && x != &t.site {
 			x.served.add(m, ev.Served)
 		}
 	}
@@ -309,7 +309,10 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 
 func (e *epTrain) roll() {
 	if e.served.minute == e.minute {
+		// Taken once: a second roll of the last minute (Norms, then
+		// NormsWithout) adds nothing.
 		e.cur[mServedAddr] = linear(&e.served.cur)
+		e.served.cur = [sketchWords]uint64{}
 	}
 	if e.cur[mReq] > 0 {
 		e.active++
