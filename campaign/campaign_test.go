@@ -135,6 +135,27 @@ func TestMember(t *testing.T) {
 			t.Error("a visitor's second failure in a run does not make it failing")
 		}
 	})
+	t.Run("a client trying keys fails in one run across templates", func(t *testing.T) {
+		me := EndpointKey([]byte("GET"), []byte("/me"))
+		orders := EndpointKey([]byte("GET"), []byte("/orders"))
+		c := &Campaign{Endpoint: orders, Channel: ChannelFailures, Start: 0}
+		for _, trying := range []bool{true, false} {
+			m := Member{Trying: trying}
+			m.observe(0, page, 9, served) // not an address that opens with its guesses
+			var said int
+			for i, k := range []uint64{me, orders, me, orders, me, orders} {
+				if m.observe(int64(i+1)*10*sec, k, uint32(i), refused).FailingAddr {
+					said++
+				}
+			}
+			if trying && (said != 1 || !m.failing(c)) {
+				t.Errorf("a sprayer with a new key each call, refused on two endpoints in turn: %d failing-address signals, failing %v; want 1 and failing", said, m.failing(c))
+			}
+			if !trying && (said != 0 || m.failing(c)) {
+				t.Errorf("a client with one key refused on two endpoints in turn: %d failing-address signals, failing %v; want none and not failing", said, m.failing(c))
+			}
+		}
+	})
 	t.Run("a client that got in after failing is not failing until it fails again", func(t *testing.T) {
 		c := &Campaign{Endpoint: login, Channel: ChannelFailures, Start: 0}
 		var m Member

@@ -43,6 +43,15 @@ type Member struct {
 	own bool
 	// signed: the client was served as a signed-in user (see own).
 	signed bool
+	// Trying: the client presents another credential (an API key) on
+	// request after request, as the caller's features see it. Its run of
+	// failures goes on across templates: a sprayer trying a new key on
+	// each call refused on three endpoints in turn is one run of guesses,
+	// where counting each endpoint's own run restarted it at every change
+	// (on the exchange model, key sprayers joined their campaign at their
+	// fifth failure, most more than a minute after they began). The
+	// caller sets it before each Observe.
+	Trying bool
 }
 
 // nURLs is how many distinct URLs a repeating client is followed on: a
@@ -216,7 +225,12 @@ func (m *Member) outcome(ts int64, t uint32, r result, sig *Signals) {
 		m.passed = !failed
 	}
 	if failed {
-		if m.failTmpl != t || ts-m.lastFail > int64(failGap) {
+		switch {
+		case ts-m.lastFail > int64(failGap):
+			m.failTmpl, m.fails = t, 0
+		case m.failTmpl != t && m.Trying:
+			m.failTmpl = t // the run goes on where the next guess went
+		case m.failTmpl != t:
 			m.failTmpl, m.fails = t, 0
 		}
 		m.fails = sat(m.fails)
