@@ -1383,3 +1383,73 @@ func TestTrainerLearnsServedAddresses(t *testing.T) {
 		t.Errorf("served addresses %+v, then %+v asked again", a, b)
 	}
 }
+
+// TestAWaveOfExpiredSessionsIsNoCampaignToJoin: training saw no phone open
+// with a failure on the documents endpoint; the next morning 40 phones
+// whose tokens expired together each open with a 401 there, renew the
+// token and are served a second later. Their failing addresses depart,
+// but a phone's first 401 makes it no member: most addresses that opened
+// with a failure got in. The same 40 failing again instead of getting in
+// are members at their first failure.
+func TestAWaveOfExpiredSessionsIsNoCampaignToJoin(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	phones := func(es []event, from int64, n int, r *rand.Rand, wave, recover bool) []event {
+		for p := range n {
+			ip := fmt.Sprintf("2001:db8:%x::1", p+1)
+			doc := fmt.Sprintf("/docs/%d", 100+p)
+			ts := from + r.Int64N(int64(time.Minute))
+			if wave {
+				es = append(es, event{ts, ip, "GET", doc, 401, "Docs-iOS/5.8"})
+				if !recover {
+					es = append(es, event{ts + int64(20*time.Second), ip, "GET", doc, 401, "Docs-iOS/5.8"})
+					continue
+				}
+				es = append(es, event{ts + int64(time.Second)/4, ip, "POST", "/oauth/token", 200, "Docs-iOS/5.8"})
+				ts += int64(time.Second) / 2
+			}
+			es = append(es, event{ts, ip, "GET", doc, 200, "Docs-iOS/5.8"})
+		}
+		return es
+	}
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+	var train []event
+	r := rand.New(rand.NewPCG(7, 8))
+	for m := range 30 {
+		train = s.minute(m, 1, train)
+		train = phones(train, s.t0+int64(m)*int64(time.Minute), 20, r, false, false)
+	}
+	sortEvents(train)
+	tn := NewTrainer(DefaultMaxEndpoints)
+	replay(NewTracker(Config{}, nil), train, tn)
+	norms := tn.Norms()
+	docs := EndpointKey([]byte("GET"), []byte("/docs/1"))
+	morning := func(recover bool) (opened int, acted int) {
+		s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
+		r := rand.New(rand.NewPCG(5, 6))
+		var es []event
+		for m := range 9 {
+			es = s.minute(m, 1, es)
+			es = phones(es, t0+int64(m)*int64(time.Minute), 20, r, false, false)
+		}
+		es = phones(es, t0+5*int64(time.Minute), 40, r, true, recover)
+		sortEvents(es)
+		on, members := replay(NewTracker(Config{}, norms), es, nil)
+		for _, c := range on {
+			if c.Endpoint == docs {
+				opened++
+			}
+		}
+		for _, c := range members {
+			if c.Endpoint == docs {
+				acted++
+			}
+		}
+		return opened, acted
+	}
+	if opened, acted := morning(false); opened == 0 || acted < 20 {
+		t.Fatalf("40 phones failing twice on the documents endpoint opened %d campaigns there with %d members; the test needs one with most of them", opened, acted)
+	}
+	if opened, acted := morning(true); acted > 0 {
+		t.Errorf("40 phones renewing their expired tokens: %d campaigns on the documents endpoint, %d of them members; want none", opened, acted)
+	}
+}

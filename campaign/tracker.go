@@ -80,6 +80,7 @@ type endpoint struct {
 	refusedRep                float64    // repeaters whose request to the URL they repeat was refused (see Campaign.admits)
 	served                    float64    // successes of clients not failing there (see crowdOf)
 	servedAddrs               addrSketch // the addresses of those successes, by minute (see crowdOf)
+	direct, recovered         float64    // failing addresses counted at their first failure, and those of them that got in (see recoversNow)
 	norm                      *EndpointNorm
 	camp                      *Campaign
 	// hammered are the URLs of the endpoint that new addresses repeat,
@@ -196,6 +197,7 @@ func (t *Tracker) rebase(ts int64) {
 	scale := func(e *endpoint) {
 		e.req, e.fail, e.bytes, e.newAddr, e.failAddr, e.repeaters = e.req*f, e.fail*f, e.bytes*f, e.newAddr*f, e.failAddr*f, e.repeaters*f
 		e.served, e.refusedRep = e.served*f, e.refusedRep*f
+		e.direct, e.recovered = e.direct*f, e.recovered*f
 	}
 	scale(&t.site)
 	t.eps.each(func(_ uint64, e *endpoint) { scale(e) })
@@ -461,6 +463,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	if sig.Repeater && ev.Failed {
 		e.refusedRep += w
 	}
+	e.recovery(&sig, w)
 	if !ev.Failed && rec.Status < 400 && !m.failingOn(TemplateOf(ev.Endpoint), ts) {
 		e.served += w
 		ev.Served = hashNet(keyAddr, rec.ClientIP) | 1
@@ -586,6 +589,11 @@ func (t *Tracker) judge(e *endpoint, key uint64, rec *ingest.Record, sig *Signal
 			e.camp = nil
 		}
 	}
+	if c := e.camp; c != nil {
+		// Whether the endpoint's failures are a wave of expired
+		// sessions is judged as the recoveries come, departing or not.
+		c.recovering = e.recovering() || e.recoversNow(t.unscale(ts))
+	}
 	if !sig.FailingAddr && !sig.Repeater && e.camp == nil {
 		return false
 	}
@@ -597,7 +605,7 @@ func (t *Tracker) judge(e *endpoint, key uint64, rec *ingest.Record, sig *Signal
 		e.camp = t.open(key, rec, ch, ts, value, limit, typical)
 		opened = e.camp != nil
 		if opened {
-			e.camp.recovering = e.recovering()
+			e.camp.recovering = e.recovering() || e.recoversNow(t.unscale(ts))
 		}
 	}
 	if e.camp != nil && e.camp.Channel == ch {
@@ -648,6 +656,40 @@ func (t *Tracker) departure(e *endpoint, ts int64) (Channel, float64, float64, f
 func (e *endpoint) recovering() bool {
 	return e.norm != nil && e.norm.Recovers >= 0.5
 }
+
+// recovery counts, from what a request made of its client (sig, at weight
+// w), the endpoint's addresses that opened with a failure there and those
+// of them that got in right after; one whose getting in did not hold (it
+// failed again: a guess that hit) is taken back.
+func (e *endpoint) recovery(sig *Signals, w float64) {
+	if !sig.Direct {
+		return
+	}
+	switch {
+	case sig.FailingAddr:
+		e.direct += w
+	case sig.Recovered:
+		e.recovered += w
+	case sig.Again:
+		e.recovered = max(0, e.recovered-w)
+	}
+}
+
+// recoversNow says most of the addresses that opened with a failure on the
+// endpoint lately (u unscales the counts), and at least minRecoversNow,
+// got in right after: a wave of phones whose tokens expired together (a
+// deploy, a key rotation), each refused once and signed in again a second
+// later, where guessers keep failing. Training may have seen no such wave
+// (recovering): on a SaaS's recording, 27 phones of a morning's token
+// expiry were blocked at their first 401 as one failures campaign.
+func (e *endpoint) recoversNow(u float64) bool {
+	return e.recovered*u >= minRecoversNow && 2*e.recovered >= e.direct
+}
+
+// minRecoversNow is how many addresses that opened with a failure must
+// have got in lately for recoversNow to take the endpoint's failures for a
+// wave of expired sessions.
+const minRecoversNow = 3
 
 // crowdOf returns by how much more than usual the endpoint's requests
 // succeed now (u unscales its counts, minute is now's), at least 1: the
