@@ -176,14 +176,19 @@ func TestMember(t *testing.T) {
 		}
 	})
 	t.Run("a 5xx between failures is neither getting in nor a failure", func(t *testing.T) {
-		for status, want := range map[int]result{401: refused, 404: refused, 503: errored, 500: errored, 200: served, 302: served} {
-			if got := resultOf(status); got != want {
-				t.Errorf("resultOf(%d) = %d, want %d", status, got, want)
+		for status, want := range map[int]result{401: refused, 404: refused, 503: neither, 500: neither, 200: served, 302: served} {
+			if got := resultOf([]byte("POST"), status); got != want {
+				t.Errorf("resultOf(POST, %d) = %d, want %d", status, got, want)
+			}
+		}
+		for method, want := range map[string]result{"DELETE": neither, "GET": refused, "PUT": refused} {
+			if got := resultOf([]byte(method), 404); got != want {
+				t.Errorf("resultOf(%s, 404) = %d, want %d: a DELETE answered 404 finds what it deletes gone", method, got, want)
 			}
 		}
 		var m Member
 		m.observe(0, login, 11, refused)
-		if sig := m.observe(sec, login, 12, errored); sig.Recovered {
+		if sig := m.observe(sec, login, 12, neither); sig.Recovered {
 			t.Error("a 503 after a failure says the client got in")
 		}
 		if m.passed || m.fails != 1 {

@@ -119,22 +119,26 @@ const (
 
 // result is what the answer to a request says of its client: served,
 // refused (see Failed), or neither: a 5xx says the site failed, not that
-// the client got in or was turned away.
+// the client got in or was turned away, and a DELETE answered 404 that
+// what it deletes is gone already (see gone).
 type result uint8
 
 const (
 	served result = iota
 	refused
-	errored
+	neither
 )
 
-// resultOf returns the result of a request the site answered status.
-func resultOf(status int) result {
+// resultOf returns the result of a request with method that the site
+// answered status.
+func resultOf(method []byte, status int) result {
 	switch {
+	case gone(method, status):
+		return neither
 	case Failed(status):
 		return refused
 	case status >= 500:
-		return errored
+		return neither
 	}
 	return served
 }
@@ -212,7 +216,7 @@ func (m *Member) observe(ts int64, key uint64, url uint32, r result) Signals {
 // at every 503, and fell out of their campaigns until they failed again).
 func (m *Member) outcome(ts int64, t uint32, r result, sig *Signals) {
 	sig.Direct = m.direct
-	if r == errored {
+	if r == neither {
 		return
 	}
 	failed := r == refused
