@@ -102,6 +102,50 @@ func TestPayloadMarks(t *testing.T) {
 	}
 }
 
+// TestProbedPaths: the files and pages scanners probe are markers at any
+// segment of the path, case folded, and only in the path; paths that
+// merely look alike are not.
+func TestProbedPaths(t *testing.T) {
+	names := MarkerNames()
+	for path, want := range map[string]string{
+		"/.env":                              "/.env",
+		"/api/v2/.env.production":            "/.env",
+		"/.git/HEAD":                         "/.git",
+		"/Internal/Actuator/Env":             "/actuator/env",
+		"/online/api/v2/actuator/heapdump":   "/actuator/heapdump",
+		"/phpmyadmin/":                       "/phpmyadmin",
+		"/backup/db.SQL":                     ".sql",
+		"/wp-login.php?redirect_to=%2Fadmin": "/wp-login.php",
+		"/api/v2/env":                        "",
+		"/actuator/health":                   "",
+		"/.well-known/openid-configuration":  "",
+		"/gitlab/projects":                   "",
+		"/docs/sql":                          "",
+		"/search?q=/.env":                    "",
+		"/assets/app.9f8e.js":                "",
+		"":                                   "",
+	} {
+		m, _ := PayloadMarker([]byte(path), nil)
+		got := ""
+		if m >= 0 {
+			got = names[m]
+		}
+		if got != want {
+			t.Errorf("PayloadMarker(%q) is marker %q, want %q", path, got, want)
+		}
+	}
+	if len(names) != NumMarkers {
+		t.Errorf("%d marker names for %d markers", len(names), NumMarkers)
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			t.Errorf("marker %q twice: its weight would be shared", n)
+		}
+		seen[n] = true
+	}
+}
+
 func TestVectorHandChecked(t *testing.T) {
 	t.Run("a steady client at one request per second", func(t *testing.T) {
 		tb := NewTable[struct{}](Config{})
@@ -527,9 +571,9 @@ func TestPayloadMarkerMatchesAScanOfTheList(t *testing.T) {
 		"/d?f=....//....//etc/passwd", "/c?cmd=;cat+/etc/shadow", "/n?user[$ne]=1",
 	}
 	for _, p := range paths {
-		got, _ := PayloadMarker([]byte(p), nil)
+		got, _ := injectionMarker([]byte(p), nil)
 		if want := scan([]byte(p)); got != want {
-			t.Errorf("PayloadMarker(%q) = %d, want %d", p, got, want)
+			t.Errorf("injectionMarker(%q) = %d, want %d", p, got, want)
 		}
 	}
 }

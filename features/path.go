@@ -190,31 +190,126 @@ var markers = [...]string{
 	"\x00", "[$ne]", "[$gt]", "$where", "[$regex]", "[$nin]", "{\"$",
 }
 
+// probes are paths that vulnerability scanners ask for and ordinary
+// clients of a site do not: version-control, environment and editor files
+// left in a web root, server status pages, the admin consoles and debug
+// endpoints of software the site may not run. Each matches, case folded,
+// at the start of any segment of the path (not the query): a scanner asks
+// for /.env under every prefix it knows. probeSuffixes are the endings of
+// database dumps and backup copies. A scanner that paces itself and mixes
+// in ordinary pages meets few refusals per minute; the files it asks for
+// give it away at the first few. Like the payload markers, each is weighed
+// by its rarity in training, so a site that runs WordPress finds
+// /wp-login.php ordinary.
+var probes = [...]string{
+	"/.git", "/.env", "/.aws", "/.ssh", "/.svn", "/.hg/", "/.htaccess", "/.htpasswd",
+	"/.ds_store", "/.docker", "/.npmrc", "/.bash_history", "/.vscode", "/.idea/", "/.kube",
+	"/wp-login.php", "/wp-admin", "/xmlrpc.php", "/wp-config", "/phpmyadmin", "/pma/",
+	"/adminer", "/phpinfo", "/server-status", "/server-info", "/actuator/env",
+	"/actuator/heapdump", "/actuator/mappings", "/actuator/loggers", "/actuator/configprops",
+	"/actuator/threaddump", "/actuator/gateway", "/jolokia", "/manager/html", "/cgi-bin/",
+	"/web.config", "/vendor/phpunit", "/_profiler", "/telescope", "/elmah.axd", "/trace.axd",
+	"/hnap1", "/boaform", "/solr/admin",
+}
+
+var probeSuffixes = [...]string{".sql", ".bak", ".swp"}
+
 // HasPayloadMarks reports whether p, percent-decoded (twice, for double
 // encoding) and lower-cased, carries a marker of an injection, traversal,
-// template or command payload. scratch is reused to avoid allocation; the
-// returned slice is the (possibly grown) scratch.
+// template or command payload, or asks for a path scanners probe (see
+// probes). scratch is reused to avoid allocation; the returned slice is the
+// (possibly grown) scratch.
 func HasPayloadMarks(p, scratch []byte) (bool, []byte) {
 	m, scratch := PayloadMarker(p, scratch)
 	return m >= 0, scratch
 }
 
-// NumMarkers is the number of payload markers; PayloadMarker returns an
-// index below it.
-const NumMarkers = len(markers)
+// NumMarkers is the number of payload markers, the probed paths and
+// endings included; PayloadMarker returns an index below it.
+const NumMarkers = len(markers) + len(probes) + len(probeSuffixes)
 
-// MarkerNames returns the payload markers in index order.
+// MarkerNames returns the payload markers in index order: the payload
+// fragments, then the probed paths, then the probed endings.
 func MarkerNames() []string {
-	out := make([]string, NumMarkers)
-	copy(out, markers[:])
-	return out
+	out := make([]string, 0, NumMarkers)
+	out = append(out, markers[:]...)
+	out = append(out, probes[:]...)
+	return append(out, probeSuffixes[:]...)
 }
 
 // PayloadMarker returns the index of the first marker that p, decoded as
-// HasPayloadMarks decodes it, carries, or -1 for none. Markers differ in
-// how often ordinary traffic carries them ("&&" in a search, "union select"
-// never), so the detector weighs each by its rarity in training.
+// HasPayloadMarks decodes it, carries, or -1 for none; a path scanners
+// probe is one when no payload fragment is. Markers differ in how often
+// ordinary traffic carries them ("&&" in a search, "union select" never,
+// /.git/config nowhere), so the detector weighs each by its rarity in
+// training.
 func PayloadMarker(p, scratch []byte) (int, []byte) {
+	m, scratch := injectionMarker(p, scratch)
+	if m < 0 {
+		m = probeMarker(p)
+	}
+	return m, scratch
+}
+
+// probeMarker returns the index among the markers of the probe or the
+// probed ending that the path of p (before its query) asks for, or -1.
+func probeMarker(p []byte) int {
+	if i := bytes.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	for i := bytes.IndexByte(p, '/'); i >= 0 && i+1 < len(p); {
+		for _, k := range probesByFirst[lower(p[i+1])] {
+			if hasPrefixFold(p[i:], probes[k]) {
+				return len(markers) + int(k)
+			}
+		}
+		j := bytes.IndexByte(p[i+1:], '/')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	for k, s := range probeSuffixes {
+		if len(p) >= len(s) && hasPrefixFold(p[len(p)-len(s):], s) {
+			return len(markers) + len(probes) + k
+		}
+	}
+	return -1
+}
+
+// probesByFirst lists, by the byte after their leading slash, the
+// indexes of the probes.
+var probesByFirst = func() (by [256][]uint8) {
+	for i, s := range probes {
+		by[s[1]] = append(by[s[1]], uint8(i))
+	}
+	return by
+}()
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasPrefixFold says b begins with the lower-case ASCII prefix, case
+// folded.
+func hasPrefixFold(b []byte, prefix string) bool {
+	if len(b) < len(prefix) {
+		return false
+	}
+	for i := range len(prefix) {
+		if lower(b[i]) != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// injectionMarker returns the index of the first payload fragment (see
+// markers) that p, decoded as HasPayloadMarks decodes it, carries, or -1.
+func injectionMarker(p, scratch []byte) (int, []byte) {
 	hit, query := false, false
 	for _, c := range p {
 		if trigger[c] || query && c == '/' {
