@@ -146,6 +146,53 @@ func TestProbedPaths(t *testing.T) {
 	}
 }
 
+// TestPayloadMarkerFindsProbesByDefinition checks the one-pass matcher
+// against the plain definition of a probe: at the first slash of the path
+// (before its query) where one begins, the first in list order, case
+// folded; else a probed ending; and only where no payload fragment is.
+func TestPayloadMarkerFindsProbesByDefinition(t *testing.T) {
+	plain := func(p string) int {
+		if m, _ := injectionMarker([]byte(p), nil); m >= 0 {
+			return m
+		}
+		if i := strings.IndexByte(p, '?'); i >= 0 {
+			p = p[:i]
+		}
+		p = strings.ToLower(p)
+		for i := range len(p) {
+			for k, pr := range probes {
+				if p[i] == '/' && strings.HasPrefix(p[i:], pr) {
+					return len(markers) + k
+				}
+			}
+		}
+		for k, s := range probeSuffixes {
+			if strings.HasSuffix(p, s) {
+				return len(markers) + len(probes) + k
+			}
+		}
+		return -1
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	parts := []string{"/", "api", "v1", ".env", ".GIT", "/config", "?", "q=", "/.git", "wp-admin", "Actuator", "/env",
+		".sql", "x.bak", "%27", "or", "..", "/", "/", "cgi-bin", "items", "42", "&", "phpMyAdmin", "jolokia"}
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + r.IntN(8) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		p := b.String()
+		if got, want := mustMarker(p), plain(p); got != want {
+			t.Fatalf("PayloadMarker(%q) = %d, want %d", p, got, want)
+		}
+	}
+}
+
+func mustMarker(p string) int {
+	m, _ := PayloadMarker([]byte(p), nil)
+	return m
+}
+
 func TestVectorHandChecked(t *testing.T) {
 	t.Run("a steady client at one request per second", func(t *testing.T) {
 		tb := NewTable[struct{}](Config{})

@@ -214,6 +214,15 @@ var probes = [...]string{
 
 var probeSuffixes = [...]string{".sql", ".bak", ".swp"}
 
+// scanClass marks the bytes PayloadMarker's first pass looks at: the
+// triggers, the slash and the question mark.
+var scanClass = func() (cl [256]bool) {
+	for c := range cl {
+		cl[c] = trigger[c] || c == '/' || c == '?'
+	}
+	return cl
+}()
+
 // HasPayloadMarks reports whether p, percent-decoded (twice, for double
 // encoding) and lower-cased, carries a marker of an injection, traversal,
 // template or command payload, or asks for a path scanners probe (see
@@ -244,46 +253,70 @@ func MarkerNames() []string {
 // /.git/config nowhere), so the detector weighs each by its rarity in
 // training.
 func PayloadMarker(p, scratch []byte) (int, []byte) {
-	m, scratch := injectionMarker(p, scratch)
-	if m < 0 {
-		m = probeMarker(p)
+	// One pass says whether a payload fragment may be there (a trigger
+	// byte, or a slash in the query) and whether a probe may: a segment
+	// of the path whose first two bytes begin one. Most bytes are in
+	// neither class.
+	hit, probe, end := false, false, len(p)
+	for i, c := range p {
+		if !scanClass[c] {
+			continue
+		}
+		hit = hit || trigger[c]
+		switch {
+		case c == '?':
+			end = min(end, i)
+		case c != '/':
+		case end < len(p):
+			hit = true
+		case i+2 < len(p):
+			c1, c2 := lower(p[i+1]), lower(p[i+2])
+			probe = probe || probePairs[c1][c2>>6]&(1<<(c2&63)) != 0
+		}
+	}
+	m := -1
+	if hit {
+		m, scratch = injectionMarker(p, scratch)
+	}
+	if m < 0 && (probe || end >= 4 && p[end-4] == '.') {
+		m = probeMarker(p[:end])
 	}
 	return m, scratch
 }
 
 // probeMarker returns the index among the markers of the probe or the
-// probed ending that the path of p (before its query) asks for, or -1.
+// probed ending that path p (without its query) asks for, or -1.
 func probeMarker(p []byte) int {
-	if i := bytes.IndexByte(p, '?'); i >= 0 {
-		p = p[:i]
-	}
-	for i := bytes.IndexByte(p, '/'); i >= 0 && i+1 < len(p); {
-		for _, k := range probesByFirst[lower(p[i+1])] {
+	for i, c := range p {
+		if c != '/' || i+2 >= len(p) {
+			continue
+		}
+		c1 := lower(p[i+1])
+		for _, k := range probesByFirst[c1] {
 			if hasPrefixFold(p[i:], probes[k]) {
 				return len(markers) + int(k)
 			}
 		}
-		j := bytes.IndexByte(p[i+1:], '/')
-		if j < 0 {
-			break
-		}
-		i += 1 + j
 	}
-	for k, s := range probeSuffixes {
-		if len(p) >= len(s) && hasPrefixFold(p[len(p)-len(s):], s) {
-			return len(markers) + len(probes) + k
+	if n := len(p); n >= 4 && p[n-4] == '.' {
+		for k, s := range probeSuffixes {
+			if hasPrefixFold(p[n-4:], s) {
+				return len(markers) + len(probes) + k
+			}
 		}
 	}
 	return -1
 }
 
 // probesByFirst lists, by the byte after their leading slash, the
-// indexes of the probes.
-var probesByFirst = func() (by [256][]uint8) {
+// indexes of the probes; probePairs has bit c2 of row c1 set where a
+// probe begins with the slash, c1 and c2.
+var probesByFirst, probePairs = func() (by [256][]uint8, pairs [256][4]uint64) {
 	for i, s := range probes {
 		by[s[1]] = append(by[s[1]], uint8(i))
+		pairs[s[1]][s[2]>>6] |= 1 << (s[2] & 63)
 	}
-	return by
+	return by, pairs
 }()
 
 func lower(c byte) byte {
