@@ -54,7 +54,12 @@ type segments struct {
 }
 
 func newSegments(p []byte) segments {
-	if i := bytes.IndexAny(p, "?#"); i >= 0 {
+	// Two byte searches: bytes.IndexAny builds its set of bytes on every
+	// call, about 30 of the 280 ns an event costs the features table.
+	if i := bytes.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	if i := bytes.IndexByte(p, '#'); i >= 0 {
 		p = p[:i]
 	}
 	return segments{p: p}
@@ -276,7 +281,7 @@ func PayloadMarker(p, scratch []byte) (int, []byte) {
 	}
 	m := -1
 	if hit {
-		m, scratch = injectionMarker(p, scratch)
+		m, scratch = injectionIn(p, scratch)
 	}
 	if m < 0 && (probe || end >= 4 && p[end-4] == '.') {
 		m = probeMarker(p[:end])
@@ -354,6 +359,12 @@ func injectionMarker(p, scratch []byte) (int, []byte) {
 	if !hit {
 		return -1, scratch
 	}
+	return injectionIn(p, scratch)
+}
+
+// injectionIn is injectionMarker past its first gate, for a path that
+// carries a trigger byte or a slash in its query.
+func injectionIn(p, scratch []byte) (int, []byte) {
 	scratch = decode(append(scratch[:0], p...))
 	if bytes.IndexByte(scratch, '%') >= 0 {
 		scratch = decode(scratch)
