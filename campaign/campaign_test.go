@@ -1458,3 +1458,53 @@ func TestAWaveOfExpiredSessionsIsNoCampaignToJoin(t *testing.T) {
 		t.Errorf("40 phones renewing their expired tokens: %d campaigns on the documents endpoint, %d of them members; want none", opened, acted)
 	}
 }
+
+// TestASessionThatMovedIsNoAddressOpeningWithGuesses: while card testers
+// fail on the payment endpoint from new addresses, a signed-in customer's
+// phone whose address changed between the cart and the payment opens its
+// new address with a declined payment. It is no member at that first
+// failure; an address whose user was never served is, and so is one whose
+// login was refused naming a customer who was: a refused credential names
+// a user the client only claims.
+func TestASessionThatMovedIsNoAddressOpeningWithGuesses(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	s := &site{r: rand.New(rand.NewPCG(1, 2)), t0: t0 - int64(time.Hour), users: 60}
+	norms := trained(t, s, 30)
+	s.t0, s.r = t0, rand.New(rand.NewPCG(3, 4))
+	var es []event
+	for m := range 9 {
+		es = s.minute(m, 1, es)
+	}
+	users := map[string]string{}
+	at := func(sec int) int64 { return t0 + int64(sec)*int64(time.Second) }
+	for a := range 40 {
+		ip, stuffer := fmt.Sprintf("203.0.113.%d", a+1), fmt.Sprintf("203.0.114.%d", a+1)
+		for k := range 4 {
+			es = append(es, event{at(300 + a*3 + k*15), ip, "POST", "/pay", 402, ""},
+				event{at(300 + a*3 + k*15), stuffer, "POST", "/login", 401, ""})
+		}
+	}
+	// The customer's phone: the cart at one address, the payment at the next.
+	users["2001:db8:1:1::a"], users["2001:db8:1:1::b"] = "u1", "u1"
+	es = append(es, event{at(400), "2001:db8:1:1::a", "GET", "/cart", 200, ""},
+		event{at(410), "2001:db8:1:1::b", "POST", "/pay", 402, ""})
+	// A stranger's first payment, and a login naming the customer.
+	users["198.51.100.7"], users["198.51.100.8"] = "u2", "u1"
+	es = append(es, event{at(411), "198.51.100.7", "POST", "/pay", 402, ""},
+		event{at(412), "198.51.100.8", "POST", "/login", 401, ""})
+	sortEvents(es)
+	_, acted := replayAs(NewTracker(Config{}, norms), es, users)
+	pay := EndpointKey([]byte("POST"), []byte("/pay"))
+	if c := acted["203.0.113.20"]; c == nil || c.Endpoint != pay {
+		t.Fatalf("a card tester is no member of a campaign on /pay (%v); the test needs one", c)
+	}
+	if c := acted["2001:db8:1:1::b"]; c != nil {
+		t.Errorf("the customer's phone, declined once at its new address, is a member of %s", c.Reason())
+	}
+	if acted["198.51.100.7"] == nil {
+		t.Error("an address whose user was never served, opening with a declined payment, is no member")
+	}
+	if c := acted["198.51.100.8"]; c == nil || c.Endpoint != EndpointKey([]byte("POST"), []byte("/login")) {
+		t.Errorf("an address opening with a refused login that names a customer served lately is no member of the stuffing (%v)", c)
+	}
+}

@@ -23,7 +23,7 @@ type Member struct {
 	paced    bool      // its latest failure was refused for its pace (features.Paced; see failing)
 	conflict bool      // its latest failure was a 409 (see failing)
 	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering)
-	said     uint8     // bit i: a Repeater signal was said for urls[i]
+	said     uint8     // bit i: a Repeater signal was said for urls[i]; saidMoved: see moved
 	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
 	ua       uint64    // its user-agent family
 	// Seq is the Seq of the campaign the client is a candidate or member
@@ -57,6 +57,20 @@ type Member struct {
 // nURLs is how many distinct URLs a repeating client is followed on: a
 // flood hammers one to four.
 const nURLs = 4
+
+// saidMoved is the bit of Member.said that moved reads.
+const saidMoved = 1 << 7
+
+// moved says the client's first request, refused, came from a signed-in
+// user served lately at another address or at this one's network: a
+// person's session that moved here (a phone's privacy address rotating
+// inside its /64, Wi-Fi to cellular) in the middle of a checkout, not an
+// address that opens with guesses. It fails at its second failure, as a
+// browsing user does. On the box-office model, fans whose phone's
+// address changed between seat selection and payment, declined once at
+// the new address while card testers failed there, were blocked with
+// them.
+func (m *Member) moved() bool { return m.said&saidMoved != 0 }
 
 // Signals say what one request made of its client, for the aggregates.
 type Signals struct {
@@ -313,7 +327,7 @@ func (m *Member) failing(c *Campaign) bool {
 		// Where most addresses that open with a failure get in right
 		// after (an app's expired token renewed), one failure says
 		// little: a second in the run does.
-		return m.fails >= 2 || !c.recovering
+		return m.fails >= 2 || !c.recovering && !m.moved()
 	}
 	if m.first < c.Start-int64(Lookback) {
 		return false

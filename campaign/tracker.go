@@ -411,6 +411,16 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	path = urlOf(e, rec.Path, path)
 	ev.URL = path | 1
 	sig := m.observe(ts, ev.Endpoint, path, resultOf(rec.Method, rec.Status))
+	if sig.FailingAddr && sig.Direct && !authRefused(rec.Status) && t.servedLately(rec.User) {
+		// A signed-in person's session that moved to this address (a
+		// phone's privacy address rotating, Wi-Fi to cellular) and was
+		// refused at once: not an address opening with guesses (see
+		// Member.moved). A request refused its credentials names a user
+		// it only claims: a login flood naming one customer is not that
+		// customer's session.
+		sig.FailingAddr, sig.Direct, m.direct = false, false, false
+		m.said |= saidMoved
+	}
 	t.session(rec, m)
 	if m.own {
 		// A signed-in person's own session repeats what it polls; it is
@@ -494,6 +504,20 @@ func (t *Tracker) session(rec *ingest.Record, m *Member) {
 		m.signed = true
 		m.own = t.own(rec, m)
 	}
+}
+
+// authRefused says status refused the request's credentials, so that the
+// user it names is only claimed.
+func authRefused(status int) bool { return status == 401 || status == 403 }
+
+// servedLately says the signed-in user named user was served lately (it
+// is in the users table, see own), at this address or another.
+func (t *Tracker) servedLately(user []byte) bool {
+	if len(user) == 0 {
+		return false
+	}
+	u := t.users.peek(hashNet(keyUser, user))
+	return u != nil && u.nets[0] != 0
 }
 
 // urlOf returns the hash of the URL a request to e for p (whose hash is
