@@ -411,16 +411,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	path = urlOf(e, rec.Path, path)
 	ev.URL = path | 1
 	sig := m.observe(ts, ev.Endpoint, path, resultOf(rec.Method, rec.Status))
-	if sig.FailingAddr && sig.Direct && !authRefused(rec.Status) && t.servedLately(rec.User) {
-		// A signed-in person's session that moved to this address (a
-		// phone's privacy address rotating, Wi-Fi to cellular) and was
-		// refused at once: not an address opening with guesses (see
-		// Member.moved). A request refused its credentials names a user
-		// it only claims: a login flood naming one customer is not that
-		// customer's session.
-		sig.FailingAddr, sig.Direct, m.direct = false, false, false
-		m.said |= saidMoved
-	}
+	t.movedSession(rec, m, &sig)
 	t.session(rec, m)
 	if m.own {
 		// A signed-in person's own session repeats what it polls; it is
@@ -454,12 +445,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	ev.Signals = sig
 	w := t.weight(ts)
 	nw, fa, rp := w*b2f(ev.New), w*b2f(sig.FailingAddr), w*b2f(sig.Repeater)
-	// The site.
-	t.site.req += w
-	t.site.newAddr += nw
-	t.site.failAddr += fa
-	t.site.repeaters += rp
-	t.siteLast = max(t.siteLast, ts)
+	t.observeSite(ts, w, nw, fa, rp)
 
 	// Networks.
 	if m.net[0] != 0 {
@@ -503,6 +489,20 @@ func (t *Tracker) session(rec *ingest.Record, m *Member) {
 	if len(rec.User) > 0 && rec.Status > 0 && rec.Status < 400 && (!m.signed || m.n%ownEvery == 0) {
 		m.signed = true
 		m.own = t.own(rec, m)
+	}
+}
+
+// movedSession takes back the failing address that rec, refused, made of
+// its client (m, sig) at its first request there when rec names a
+// signed-in user served lately: a person's session that moved to this
+// address (a phone's privacy address rotating, Wi-Fi to cellular), not an
+// address opening with guesses (see Member.moved). A request refused its
+// credentials names a user it only claims: a login flood naming one
+// customer is not that customer's session.
+func (t *Tracker) movedSession(rec *ingest.Record, m *Member, sig *Signals) {
+	if sig.FailingAddr && sig.Direct && !authRefused(rec.Status) && t.servedLately(rec.User) {
+		sig.FailingAddr, sig.Direct, m.direct = false, false, false
+		m.said |= saidMoved
 	}
 }
 
@@ -586,6 +586,16 @@ func (t *Tracker) observeFingerprint(ua uint64, rec *ingest.Record, failed bool,
 	fp.req += w
 	fp.newAddr += nw
 	fp.fail += w * b2f(failed)
+}
+
+// observeSite folds a request at ts into the site's aggregate, with the
+// weights of a request, a new address, a failing address and a repeater.
+func (t *Tracker) observeSite(ts int64, w, nw, fa, rp float64) {
+	t.site.req += w
+	t.site.newAddr += nw
+	t.site.failAddr += fa
+	t.site.repeaters += rp
+	t.siteLast = max(t.siteLast, ts)
 }
 
 // observeEndpoint folds a request into the aggregate e, with the weights
