@@ -17,14 +17,15 @@ type addrSketch struct {
 }
 
 const (
-	sketchWords = 8
-	sketchBits  = sketchWords * 64 // 1 << 9
+	sketchLog   = 9 // log2 of sketchBits
+	sketchBits  = 1 << sketchLog
+	sketchWords = sketchBits / 64
 )
 
 // add notes address hash h at minute.
 func (s *addrSketch) add(minute int64, h uint64) {
 	s.roll(minute)
-	b := (h * 0x9e3779b97f4a7c15) >> (64 - 9) // the high bits: FNV's low bits mix poorly, and hashNet sets the lowest
+	b := (h * 0x9e3779b97f4a7c15) >> (64 - sketchLog) // the high bits: FNV's low bits mix poorly, and hashNet sets the lowest
 	s.cur[b/64] |= 1 << (b % 64)
 }
 

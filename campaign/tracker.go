@@ -623,10 +623,10 @@ func (t *Tracker) judge(e *endpoint, key uint64, rec *ingest.Record, sig *Signal
 			e.camp = nil
 		}
 	}
-	if c := e.camp; c != nil {
+	if e.camp != nil {
 		// Whether the endpoint's failures are a wave of expired
 		// sessions is judged as the recoveries come, departing or not.
-		c.recovering = e.recovering() || e.recoversNow(t.unscale(ts))
+		e.camp.recovering = t.recoveringAt(e, ts)
 	}
 	if !sig.FailingAddr && !sig.Repeater && e.camp == nil {
 		return false
@@ -639,7 +639,7 @@ func (t *Tracker) judge(e *endpoint, key uint64, rec *ingest.Record, sig *Signal
 		e.camp = t.open(key, rec, ch, ts, value, limit, typical)
 		opened = e.camp != nil
 		if opened {
-			e.camp.recovering = e.recovering() || e.recoversNow(t.unscale(ts))
+			e.camp.recovering = t.recoveringAt(e, ts)
 		}
 	}
 	if e.camp != nil && e.camp.Channel == ch {
@@ -689,6 +689,13 @@ func (t *Tracker) departure(e *endpoint, ts int64) (Channel, float64, float64, f
 // endpoint got in right after, in training (its norm's Recovers).
 func (e *endpoint) recovering() bool {
 	return e.norm != nil && e.norm.Recovers >= 0.5
+}
+
+// recoveringAt says most addresses that open with a failure on e get in
+// right after, as training saw (recovering) or as they do now at ts
+// (recoversNow).
+func (t *Tracker) recoveringAt(e *endpoint, ts int64) bool {
+	return e.recovering() || e.recoversNow(t.unscale(ts))
 }
 
 // recovery counts, from what a request made of its client (sig, at weight
