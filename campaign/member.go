@@ -110,6 +110,25 @@ type Signals struct {
 	Again bool
 }
 
+// recovery returns what the request adds to its endpoint's count of
+// addresses that opened with a failure there (direct) and of those that
+// got in right after (recovered): one at the first failure of such an
+// address, one when it gets in, one back when its getting in did not hold
+// (it failed again: a guess that hit). Training (EndpointNorm.Recovers)
+// and the tracker (endpoint.recoversNow) count alike.
+func (s *Signals) recovery() (direct, recovered float64) {
+	switch {
+	case !s.Direct:
+	case s.Again:
+		return 0, -1
+	case s.FailingAddr:
+		return 1, 0
+	case s.Recovered:
+		return 0, 1
+	}
+	return 0, 0
+}
+
 // failGap is the longest gap between two failures of a client on one
 // template that still makes them one run of attempts: a stuffing campaign
 // spreads each address's attempts a minute or more apart.

@@ -289,14 +289,9 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 			x.cur[mFailAddr]++
 			x.failAddrs++
 		}
-		switch {
-		case ev.Again && ev.Direct:
-			x.recovered-- // its getting in did not hold: a guess that hit
-		case ev.FailingAddr && ev.Direct:
-			x.direct++
-		case ev.Recovered && ev.Direct:
-			x.recovered++
-		}
+		d, r := ev.recovery()
+		x.direct += int64(d)
+		x.recovered += int64(r)
 		if ev.Repeater {
 			x.cur[mRepeater]++
 			x.repeaters++

@@ -700,20 +700,11 @@ func (t *Tracker) recoveringAt(e *endpoint, ts int64) bool {
 
 // recovery counts, from what a request made of its client (sig, at weight
 // w), the endpoint's addresses that opened with a failure there and those
-// of them that got in right after; one whose getting in did not hold (it
-// failed again: a guess that hit) is taken back.
+// of them that got in right after (see Signals.recovery).
 func (e *endpoint) recovery(sig *Signals, w float64) {
-	if !sig.Direct {
-		return
-	}
-	switch {
-	case sig.FailingAddr:
-		e.direct += w
-	case sig.Recovered:
-		e.recovered += w
-	case sig.Again:
-		e.recovered = max(0, e.recovered-w)
-	}
+	d, r := sig.recovery()
+	e.direct += w * d
+	e.recovered = max(0, e.recovered+w*r)
 }
 
 // recoversNow says most of the addresses that opened with a failure on the
