@@ -672,6 +672,36 @@ func TestNewKeyBaselineExcusesOnlyHowBusy(t *testing.T) {
 	}
 }
 
+// TestVolumeLimitManyURLs: a client past the volume limit over many URLs
+// (a crawler, an office) is left to the score while no training client
+// ever sent that much, and is past the limit beyond every one of them (a
+// flood over an app's calls, each naming another id).
+func TestVolumeLimitManyURLs(t *testing.T) {
+	l := VolumeLimit{Requests: 100, MaxURLs: 4}
+	tests := []struct {
+		name    string
+		volume  float64
+		urls    int
+		highest float64
+		want    bool
+	}{
+		{"past the limit on a few URLs", 150, 4, 900, true},
+		{"past the limit on many URLs", 150, 10, 900, false},
+		{"at the highest training client on many URLs", 900, 10, 900, false},
+		{"beyond every training client on many URLs", 901, 10, 900, true},
+		{"beyond every training client, under the limit", 50, 10, 40, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var v features.Vector
+			v[features.Volume] = tt.volume
+			if got := l.Exceeded(&v, false, 0, false, tt.urls, 0, 1, tt.highest); got != tt.want {
+				t.Errorf("Exceeded with requests_2m %v over %d URLs, highest training peak %v = %v, want %v", tt.volume, tt.urls, tt.highest, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestVolumeLimitHeldToPace: a client past the volume limit that the site
 // refuses for its pace is left to the site while what it is served stays
 // under the limit (a fan reloading a page faster than the gateway allows),
@@ -700,7 +730,7 @@ func TestVolumeLimitHeldToPace(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var v features.Vector
 			v[features.Volume] = tt.volume
-			if got := l.Exceeded(&v, false, 0, false, 1, tt.throttled, tt.crowd); got != tt.want {
+			if got := l.Exceeded(&v, false, 0, false, 1, tt.throttled, tt.crowd, 1000); got != tt.want {
 				t.Errorf("Exceeded with requests_2m %v, %v throttled, crowd %v = %v, want %v", tt.volume, tt.throttled, tt.crowd, got, tt.want)
 			}
 		})
