@@ -571,6 +571,54 @@ func TestJudgeHoldsRefusalCountsToTheirShare(t *testing.T) {
 	}
 }
 
+// TestJudgeDoesNotHoldAClientRefusedMostOfTheTime: where the training
+// day's own guessers (3 % of its clients, past the tails' 2 % cut) are
+// refused on nearly every request, a refused share of 0.95 reads as
+// ordinary, and holding the counts to it would call an enumerator refused
+// a hundred times ordinary too. A client refused on half its requests or
+// more is not held; one refused now and then still is.
+func TestJudgeDoesNotHoldAClientRefusedMostOfTheTime(t *testing.T) {
+	pop := population(4000, 1)
+	rng := rand.New(rand.NewPCG(9, 1))
+	for i := range pop {
+		v := &pop[i]
+		switch {
+		case i%33 == 0: // the training day's guessers
+			v[features.NotFoundRatio] = 0.85 + 0.1*rng.Float64()
+			v[features.RefusedCount] = 2 + 20*rng.Float64()
+			v[features.RefusedLong] = 1.5 * v[features.RefusedCount]
+			v[features.RefusedPaths] = float64(2 + rng.IntN(20))
+		case i%10 == 0: // users who meet a few refusals
+			v[features.NotFoundRatio] = 0.05 + 0.15*rng.Float64()
+			v[features.RefusedCount] = 1 + 3*rng.Float64()
+			v[features.RefusedLong] = 1.5 * v[features.RefusedCount]
+			v[features.RefusedPaths] = float64(1 + rng.IntN(3))
+		}
+	}
+	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calibrate(m, pop)
+	enumerator := pop[1]
+	enumerator[features.NotFoundRatio], enumerator[features.AuthFailRatio] = 0.95, 0
+	enumerator[features.RefusedCount], enumerator[features.RefusedLong], enumerator[features.RefusedPaths] = 80, 150, 32
+	if s := m.Tails[features.NotFoundRatio].Surprise(0.95); s+refusedCountMargin >= m.Threshold {
+		t.Fatalf("a share of 0.95 has surprise %.2f; held two digits past it, its counts would reach the threshold %.2f: the test shows nothing", s, m.Threshold)
+	}
+	var r Result
+	m.Judge(&enumerator, 0, 0, nil, &r)
+	if r.Score < m.Threshold {
+		t.Errorf("an enumerator refused 150 times in 10 min, on 95 %% of its requests: score %.2f, under the threshold %.2f (reasons %+v)", r.Score, m.Threshold, r.Reasons[:r.NReasons])
+	}
+	busy := enumerator // the same counts from a client refused one time in ten
+	busy[features.NotFoundRatio] = 0.1
+	m.Judge(&busy, 0, 0, nil, &r)
+	if r.Score >= m.Threshold {
+		t.Errorf("a busy client refused one time in ten: score %.2f, past the threshold %.2f (reasons %+v)", r.Score, m.Threshold, r.Reasons[:r.NReasons])
+	}
+}
+
 func TestJudgeEarlyReadsOnlyWhatOneRequestCarries(t *testing.T) {
 	m := trained(t)
 	pop := population(4000, 1)
