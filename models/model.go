@@ -478,6 +478,12 @@ func (m *Model) Judge(v *features.Vector, payload, large float64, ident *Identit
 		sur[i] = s
 		top = max(top, s)
 	}
+	if ident == nil {
+		for _, i := range [...]int{features.Rate, features.Volume} {
+			sur[i] = max(sur[i], m.pastHighest(i, p[i]))
+			top = max(top, sur[i])
+		}
+	}
 	m.holdRefusalCounts(&p, &sur)
 	sur[SignalPayload] = m.excused(SignalPayload, payload, ident)
 	lx := math.Log1p(large)
@@ -592,6 +598,32 @@ func (m *Model) CheckVolume(v *features.Vector, keyed float64, named bool, urls 
 		}
 	}
 	r.Reasons, r.NReasons = rs, n
+}
+
+// pastDigits is how many decimal digits of surprise each doubling past
+// the highest value of any training client adds to a volume signal (see
+// pastHighest).
+const pastDigits = 1.0
+
+// pastHighest returns the surprise of x (model space) of the volume signal
+// i (rate, requests_2m) past the highest value any training client reached
+// (attacks included): at that value, one client of the recording's N, and
+// pastDigits rarer for each doubling past it; 0 at or under it. Past the
+// cut a volume's tail falls off as a power law whose exponent the clients
+// just under the cut set; where a single-page app loads fifty assets at
+// once, or pollers keep a steady pace, they set a heavy one, and a flood
+// several times the recording's extreme reads as only a few times rarer
+// than the extreme itself (on a SaaS model's site, requests_2m gains 0.6
+// of a digit per doubling past its cut). However heavy the body, four
+// times what the busiest client of the recording ever did is a hundred
+// times rarer than that client: a flood of 13 to 260 requests a second
+// where the busiest address keeps under 2 decides alone.
+func (m *Model) pastHighest(i int, x float64) float64 {
+	t := &m.Tails[i]
+	if t.N == 0 || !t.Beyond(x) || t.Max <= 0 {
+		return 0
+	}
+	return math.Log10(float64(t.N)) + pastDigits*math.Log2(math.Expm1(x)/math.Expm1(t.Max))
 }
 
 // refusedCountMargin is how much rarer, in decimal digits, a client's

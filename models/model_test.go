@@ -724,6 +724,43 @@ func TestNewKeyBaselineExcusesOnlyHowBusy(t *testing.T) {
 // (a crawler, an office) is left to the score while no training client
 // ever sent that much, and is past the limit beyond every one of them (a
 // flood over an app's calls, each naming another id).
+// TestJudgeFarPastTheBusiestClientDecides: where the training clients'
+// rates have a heavy tail (a power law of exponent 0.8), a flood four
+// times the busiest of them reads on that tail as only a few times rarer
+// than the busiest; past the highest value of the recording it is a
+// hundred times rarer, and decides alone.
+func TestJudgeFarPastTheBusiestClientDecides(t *testing.T) {
+	pop := population(4000, 1)
+	rng := rand.New(rand.NewPCG(11, 1))
+	for i := range pop {
+		v := &pop[i]
+		v[features.Rate] = 0.2 * math.Pow(1-rng.Float64(), -1/0.8)
+		v[features.Volume] = 60 * v[features.Rate]
+	}
+	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calibrate(m, pop)
+	busiest := math.Expm1(m.Tails[features.Rate].Max)
+	flood := pop[1]
+	flood[features.Rate] = 4 * busiest
+	if s := m.Tails[features.Rate].Surprise(math.Log1p(flood[features.Rate])); s >= m.Threshold {
+		t.Fatalf("the rate's tail alone gives four times the busiest client a surprise of %.2f, past the threshold %.2f: the test shows nothing", s, m.Threshold)
+	}
+	var r Result
+	m.Judge(&flood, 0, 0, nil, &r)
+	if r.Score < m.Threshold || r.NReasons == 0 || r.Reasons[0].Signal != features.Rate || !r.Reasons[0].Beyond {
+		t.Errorf("a rate of %.1f, four times the busiest training client's %.1f: score %.2f (threshold %.2f), reasons %+v; want the rate to decide", flood[features.Rate], busiest, r.Score, m.Threshold, r.Reasons[:r.NReasons])
+	}
+	if got, want := m.pastHighest(features.Rate, math.Log1p(4*busiest)), math.Log10(float64(m.Tails[features.Rate].N))+2*pastDigits; math.Abs(got-want) > 1e-9 {
+		t.Errorf("pastHighest at four times the busiest = %.3f, want %.3f", got, want)
+	}
+	if s := m.pastHighest(features.Rate, math.Log1p(busiest)); s != 0 {
+		t.Errorf("pastHighest at the busiest client's own rate = %.2f, want 0", s)
+	}
+}
+
 func TestVolumeLimitManyURLs(t *testing.T) {
 	l := VolumeLimit{Requests: 100, MaxURLs: 4}
 	tests := []struct {
