@@ -35,6 +35,9 @@ type counters struct {
 	markW                                                float64 // payload markers, each weighted by its rarity
 	keyed                                                float64 // requests that carried an API key
 	reqBytes, respBytes                                  float64
+	// srv counts the requests the server failed (5xx): they say nothing
+	// of what the client asked, and the refused shares leave them out.
+	srv float64
 }
 
 // Client is the state of one client. Its fields are updated by
@@ -315,6 +318,7 @@ func (k *counters) decay(d float64) {
 	k.keyed *= d
 	k.reqBytes *= d
 	k.respBytes *= d
+	k.srv *= d
 }
 
 // recent reports whether path hash ph is among the client's last requests.
@@ -383,6 +387,7 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed, paced bo
 		// The server failed, not the client: a webhook retried through
 		// an outage, a crowd during a sale that overloads the backend.
 		c.c.errs++
+		c.c.srv++
 	case s >= 400:
 		c.c.other++
 		c.c.errs++
@@ -493,8 +498,11 @@ func (c *Client[E]) Vector(v *Vector) {
 	n := c.c.n
 	shrunk := n + ratioPrior
 	v[ErrorRatio] = c.c.errs / shrunk
-	v[AuthFailRatio] = c.c.auth / shrunk
-	v[NotFoundRatio] = c.c.notFound / shrunk
+	// The refused shares are of the requests the site answered: a guess
+	// an overloaded site answered 503 was not refused, nor was it served.
+	answered := max(n-c.c.srv, 0) + ratioPrior
+	v[AuthFailRatio] = c.c.auth / answered
+	v[NotFoundRatio] = c.c.notFound / answered
 	v[OtherErrorRatio] = c.c.other / shrunk
 	v[WriteRatio] = c.c.writes / shrunk
 	v[PayloadMarks] = c.c.marks / shrunk

@@ -535,6 +535,38 @@ func TestPaced(t *testing.T) {
 // without a key of their own; a job with a revoked
 // key paging through reads, or an integration posting with its key what the
 // site refuses, is broken, not guessing.
+// TestRefusedSharesLeaveOutServerFailures: a guesser that an overloaded
+// site answers 503 on half its guesses is refused on every guess the
+// site answered; the refused share is of those, where counting the 503s
+// halved it. The 503s stay in error_ratio.
+func TestRefusedSharesLeaveOutServerFailures(t *testing.T) {
+	share := func(overloaded bool) (notFound, errs float64) {
+		tb := NewTable[struct{}](Config{})
+		var c *Client[struct{}]
+		for i := range 20 {
+			status := 404
+			if overloaded && i%2 == 1 {
+				status = 503
+			}
+			c = tb.Observe([]byte("a"), "ip", rec(float64(i), "GET", "/checkin?pnr="+strconv.Itoa(i), status))
+		}
+		var v Vector
+		c.Vector(&v)
+		return v[NotFoundRatio], v[ErrorRatio]
+	}
+	all, _ := share(false)
+	half, errs := share(true)
+	if want := 10 / (10 + ratioPrior); math.Abs(half-want) > 0.02 {
+		t.Errorf("10 guesses refused 404 and 10 answered 503: not_found_ratio %.3f, want %.3f (the refused share of what the site answered)", half, want)
+	}
+	if half < 0.6 || all < half {
+		t.Errorf("not_found_ratio %.3f with half the guesses answered 503, %.3f with none; want it near the share of a guesser the site answers every time", half, all)
+	}
+	if errs < 0.8 {
+		t.Errorf("error_ratio %.3f; want every 404 and 503 in it", errs)
+	}
+}
+
 func TestAuthFailures(t *testing.T) {
 	run := func(n int, method string, status int, path, key func(i int) string) float64 {
 		tb := NewTable[struct{}](Config{})
