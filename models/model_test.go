@@ -44,6 +44,18 @@ func trained(t testing.TB) *Model {
 	return m
 }
 
+// calibratedOn returns a model fitted and calibrated on pop, each vector
+// one client's peak.
+func calibratedOn(t testing.TB, pop []features.Vector) *Model {
+	t.Helper()
+	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calibrate(m, pop)
+	return m
+}
+
 // calibrate fits m's tails on pop, each vector one client's peak.
 func calibrate(m *Model, pop []features.Vector) {
 	fitFeatureTails(m, pop)
@@ -533,11 +545,7 @@ func TestJudgeHoldsRefusalCountsToTheirShare(t *testing.T) {
 			v[features.RefusedPaths] = float64(1 + rng.IntN(3))
 		}
 	}
-	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	calibrate(m, pop)
+	m := calibratedOn(t, pop)
 	busy := pop[0] // a share of refusals like a tenth of the clients', from many more requests
 	busy[features.NotFoundRatio], busy[features.AuthFailRatio] = 0.1, 0
 	busy[features.RefusedCount], busy[features.RefusedLong], busy[features.RefusedPaths] = 40, 100, 9
@@ -595,11 +603,7 @@ func TestJudgeDoesNotHoldAClientRefusedMostOfTheTime(t *testing.T) {
 			v[features.RefusedPaths] = float64(1 + rng.IntN(3))
 		}
 	}
-	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	calibrate(m, pop)
+	m := calibratedOn(t, pop)
 	enumerator := pop[1]
 	enumerator[features.NotFoundRatio], enumerator[features.AuthFailRatio] = 0.95, 0
 	enumerator[features.RefusedCount], enumerator[features.RefusedLong], enumerator[features.RefusedPaths] = 80, 150, 32
@@ -720,10 +724,6 @@ func TestNewKeyBaselineExcusesOnlyHowBusy(t *testing.T) {
 	}
 }
 
-// TestVolumeLimitManyURLs: a client past the volume limit over many URLs
-// (a crawler, an office) is left to the score while no training client
-// ever sent that much, and is past the limit beyond every one of them (a
-// flood over an app's calls, each naming another id).
 // TestJudgeFarPastTheBusiestClientDecides: where the training clients'
 // rates have a heavy tail (a power law of exponent 0.8), a flood four
 // times the busiest of them reads on that tail as only a few times rarer
@@ -737,11 +737,7 @@ func TestJudgeFarPastTheBusiestClientDecides(t *testing.T) {
 		v[features.Rate] = 0.2 * math.Pow(1-rng.Float64(), -1/0.8)
 		v[features.Volume] = 60 * v[features.Rate]
 	}
-	m, err := Fit(pop, TrainConfig{Forest: ForestConfig{Seed: 7}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	calibrate(m, pop)
+	m := calibratedOn(t, pop)
 	busiest := math.Expm1(m.Tails[features.Rate].Max)
 	flood := pop[1]
 	flood[features.Rate] = 4 * busiest
@@ -761,62 +757,46 @@ func TestJudgeFarPastTheBusiestClientDecides(t *testing.T) {
 	}
 }
 
-func TestVolumeLimitManyURLs(t *testing.T) {
-	l := VolumeLimit{Requests: 100, MaxURLs: 4}
-	tests := []struct {
-		name    string
-		volume  float64
-		urls    int
-		highest float64
-		want    bool
-	}{
-		{"past the limit on a few URLs", 150, 4, 900, true},
-		{"past the limit on many URLs", 150, 10, 900, false},
-		{"at the highest training client on many URLs", 900, 10, 900, false},
-		{"beyond every training client on many URLs", 901, 10, 900, true},
-		{"beyond every training client, under the limit", 50, 10, 40, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var v features.Vector
-			v[features.Volume] = tt.volume
-			if got := l.Exceeded(&v, false, 0, false, tt.urls, 0, 1, tt.highest); got != tt.want {
-				t.Errorf("Exceeded with requests_2m %v over %d URLs, highest training peak %v = %v, want %v", tt.volume, tt.urls, tt.highest, got, tt.want)
-			}
-		})
-	}
-}
-
-// TestVolumeLimitHeldToPace: a client past the volume limit that the site
-// refuses for its pace is left to the site while what it is served stays
-// under the limit (a fan reloading a page faster than the gateway allows),
-// and is past the limit once that is over it too (a flood the gateway only
-// thins out). In a crowd, the limit scales with it.
-func TestVolumeLimitHeldToPace(t *testing.T) {
+// TestVolumeLimit: a client past the volume limit that the site refuses
+// for its pace is left to the site while what it is served stays under
+// the limit (a fan reloading a page faster than the gateway allows), and
+// is past the limit once that is over it too (a flood the gateway only
+// thins out). In a crowd, the limit scales with it. A client past the
+// limit over many URLs (a crawler, an office) is left to the score while
+// no training client ever sent that much, and is past the limit beyond
+// every one of them (a flood over an app's calls, each naming another id).
+func TestVolumeLimit(t *testing.T) {
 	l := VolumeLimit{Requests: 100, MaxURLs: 4}
 	tests := []struct {
 		name      string
 		volume    float64
 		throttled float64
 		crowd     float64
+		urls      int
+		highest   float64
 		want      bool
 	}{
-		{"past the limit, not throttled", 150, 0, 1, true},
-		{"past the limit, throttled now and then", 150, 0.1, 1, true},
-		{"throttled to half, served under the limit", 150, 0.5, 1, false},
-		{"throttled to half, served past it", 250, 0.5, 1, true},
-		{"a flood throttled 70 %, served past the limit", 800, 0.7, 1, true},
-		{"under the limit", 90, 0, 1, false},
-		{"past the limit, in a crowd twice the usual", 150, 0, 2, false},
-		{"past twice the limit, in a crowd twice the usual", 250, 0, 2, true},
-		{"past the limit, the site quieter than usual", 150, 0, 0.5, true},
+		{"past the limit, not throttled", 150, 0, 1, 1, 1000, true},
+		{"past the limit, throttled now and then", 150, 0.1, 1, 1, 1000, true},
+		{"throttled to half, served under the limit", 150, 0.5, 1, 1, 1000, false},
+		{"throttled to half, served past it", 250, 0.5, 1, 1, 1000, true},
+		{"a flood throttled 70 %, served past the limit", 800, 0.7, 1, 1, 1000, true},
+		{"under the limit", 90, 0, 1, 1, 1000, false},
+		{"past the limit, in a crowd twice the usual", 150, 0, 2, 1, 1000, false},
+		{"past twice the limit, in a crowd twice the usual", 250, 0, 2, 1, 1000, true},
+		{"past the limit, the site quieter than usual", 150, 0, 0.5, 1, 1000, true},
+		{"past the limit on a few URLs", 150, 0, 1, 4, 900, true},
+		{"past the limit on many URLs", 150, 0, 1, 10, 900, false},
+		{"at the highest training client on many URLs", 900, 0, 1, 10, 900, false},
+		{"beyond every training client on many URLs", 901, 0, 1, 10, 900, true},
+		{"beyond every training client, under the limit", 50, 0, 1, 10, 40, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var v features.Vector
 			v[features.Volume] = tt.volume
-			if got := l.Exceeded(&v, false, 0, false, 1, tt.throttled, tt.crowd, 1000); got != tt.want {
-				t.Errorf("Exceeded with requests_2m %v, %v throttled, crowd %v = %v, want %v", tt.volume, tt.throttled, tt.crowd, got, tt.want)
+			if got := l.Exceeded(&v, false, 0, false, tt.urls, tt.throttled, tt.crowd, tt.highest); got != tt.want {
+				t.Errorf("Exceeded with requests_2m %v over %d URLs, %v throttled, crowd %v, highest training peak %v = %v, want %v", tt.volume, tt.urls, tt.throttled, tt.crowd, tt.highest, got, tt.want)
 			}
 		})
 	}
