@@ -399,7 +399,8 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 // (features.Paced, features.Client.Paced) too.
 func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced bool, m *Member, known bool) Event {
 	ts := rec.TS
-	ev := Event{Endpoint: endpointKey(rec.Method, tmpl), URL: path | 1, Failed: Failed(rec.Status) && !gone(rec.Method, rec.Status)}
+	r := resultOf(rec.Method, rec.Status)
+	ev := Event{Endpoint: endpointKey(rec.Method, tmpl), URL: path | 1, Failed: r == refused}
 	ev.New = m.n == 0 && !known
 	if m.n == 0 {
 		// A client's networks and user-agent family are taken from its
@@ -410,7 +411,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	e := t.endpoint(ev.Endpoint, ts)
 	path = urlOf(e, rec.Path, path)
 	ev.URL = path | 1
-	sig := m.observe(ts, ev.Endpoint, path, resultOf(rec.Method, rec.Status))
+	sig := m.observe(ts, ev.Endpoint, path, r)
 	t.movedSession(rec, m, &sig)
 	t.session(rec, m)
 	if m.own {
@@ -899,7 +900,7 @@ func (t *Tracker) Fingerprint(ua, method []byte, status int, keyed bool) (Counts
 	if !isRead(method) {
 		shape |= shapeWrite
 	}
-	if Failed(status) && !gone(method, status) {
+	if resultOf(method, status) == refused {
 		shape |= shapeFailed
 	}
 	if keyed {

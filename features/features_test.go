@@ -841,3 +841,21 @@ func TestPeopleShareAnAddressesVolume(t *testing.T) {
 		t.Errorf("People() = %v ten minutes after 8 users, with one user since, want 1", p)
 	}
 }
+
+// injectionMarker is the plain definition of what PayloadMarker finds of
+// the payload fragments: the index of the first that p, decoded as
+// HasPayloadMarks decodes it, carries, or -1, behind the simplest gate.
+func injectionMarker(p, scratch []byte) (int, []byte) {
+	hit, query := false, false
+	for _, c := range p {
+		if trigger[c] || query && c == '/' {
+			hit = true
+			break
+		}
+		query = query || c == '?'
+	}
+	if !hit {
+		return -1, scratch
+	}
+	return injectionIn(p, scratch)
+}

@@ -345,25 +345,10 @@ func hasPrefixFold(b []byte, prefix string) bool {
 	return true
 }
 
-// injectionMarker returns the index of the first payload fragment (see
-// markers) that p, decoded as HasPayloadMarks decodes it, carries, or -1.
-func injectionMarker(p, scratch []byte) (int, []byte) {
-	hit, query := false, false
-	for _, c := range p {
-		if trigger[c] || query && c == '/' {
-			hit = true
-			break
-		}
-		query = query || c == '?'
-	}
-	if !hit {
-		return -1, scratch
-	}
-	return injectionIn(p, scratch)
-}
-
-// injectionIn is injectionMarker past its first gate, for a path that
-// carries a trigger byte or a slash in its query.
+// injectionIn returns the index of the first payload fragment (see
+// markers) that p, decoded as HasPayloadMarks decodes it, carries, or -1,
+// for a path that carries a trigger byte or a slash in its query (the
+// gate PayloadMarker's first pass applies).
 func injectionIn(p, scratch []byte) (int, []byte) {
 	scratch = decode(append(scratch[:0], p...))
 	if bytes.IndexByte(scratch, '%') >= 0 {
