@@ -859,3 +859,71 @@ func injectionMarker(p, scratch []byte) (int, []byte) {
 	}
 	return injectionIn(p, scratch)
 }
+
+// decodedMarker returns the first marker in list order that p, decoded as
+// injectionIn decodes it, contains, with no gate, or -1.
+func decodedMarker(p []byte) int {
+	d := decode(append([]byte(nil), p...))
+	if strings.IndexByte(string(d), '%') >= 0 {
+		d = decode(d)
+	}
+	for i, m := range markers {
+		if strings.Contains(string(d), m) {
+			return i
+		}
+	}
+	return -1
+}
+
+// checkLacksMarkers fails when lacksMarkers vouches for a path whose
+// decoded form carries a marker, or when PayloadMarker, which trusts it,
+// disagrees with injectionIn run on every path its first pass lets by.
+func checkLacksMarkers(t *testing.T, p []byte) {
+	t.Helper()
+	if m := decodedMarker(p); m >= 0 && lacksMarkers(p) {
+		t.Fatalf("lacksMarkers(%q) = true, but its decoded form carries %q", p, markers[m])
+	}
+	want, _ := injectionMarker(p, nil)
+	if want < 0 {
+		want = probeOnly(p)
+	}
+	if got, _ := PayloadMarker(p, nil); got != want {
+		t.Fatalf("PayloadMarker(%q) = %d, want %d", p, got, want)
+	}
+}
+
+// probeOnly is PayloadMarker's answer for a path without a payload
+// fragment: the probe it asks for, or -1.
+func probeOnly(p []byte) int {
+	path, _, _ := strings.Cut(string(p), "?")
+	return probeMarker([]byte(path))
+}
+
+// TestLacksMarkersNeverHidesOne builds paths from pieces of markers, in
+// both cases, encoded and not, and checks that the shortcut around
+// decoding never loses a marker nor changes the one found.
+func TestLacksMarkersNeverHidesOne(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"/api", "/v1/", "items", "?q=", "&page=2", ".", "..", "/", "+", "%", "%2", "%27", "%252e",
+		"%c0%ae", "\xc0\xae", "\xc0", "O", "R", "or", " ", "=", "1", "'", "\"", "<", "(", "$", "{", "|", ";", "#"}
+	for _, m := range markers {
+		pieces = append(pieces, m, m[:len(m)/2], m[len(m)/2:], strings.ToUpper(m), strings.ReplaceAll(m, " ", "+"))
+	}
+	for range 200000 {
+		var b []byte
+		for range 1 + r.IntN(6) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		checkLacksMarkers(t, b)
+	}
+}
+
+// FuzzPayloadMarker checks the shortcut around decoding against decoding
+// every path the first pass lets by.
+func FuzzPayloadMarker(f *testing.F) {
+	for _, p := range []string{"/items?q=rock+%26%26+roll", "/a/../../etc/passwd", "/s?q=1'+OR+1=1--",
+		"/x?u=%253Cscript%253Ealert(1)", "/ok/page.html", "/q?a=b&c=d", "/f?x=\xc0\xae\xc0\xae/", "/.git/config?x=`"} {
+		f.Add([]byte(p))
+	}
+	f.Fuzz(func(t *testing.T, p []byte) { checkLacksMarkers(t, p) })
+}

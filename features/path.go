@@ -280,7 +280,7 @@ func PayloadMarker(p, scratch []byte) (int, []byte) {
 		}
 	}
 	m := -1
-	if hit {
+	if hit && !lacksMarkers(p) {
 		m, scratch = injectionIn(p, scratch)
 	}
 	if m < 0 && (probe || end >= 4 && p[end-4] == '.') {
@@ -393,6 +393,80 @@ func injectionIn(p, scratch []byte) (int, []byte) {
 	}
 	return best, scratch
 }
+
+// lacksMarkers reports that p certainly carries no payload fragment, so
+// that injectionIn need not decode it. About half of all paths carry a
+// trigger byte (a dot, an ampersand), and almost none a marker. Without an
+// escape, decode maps each byte of p to one byte (folded), so a marker in
+// the decoded path begins at a byte of p whose folded pair with the next
+// begins one; few pairs do, and where one does the marker is checked in
+// place. An escape, or a byte that decode may merge with the next, sends
+// p to injectionIn, as does a marker found, whose verdict also depends on
+// injectionIn's gate.
+func lacksMarkers(p []byte) bool {
+	for i := range p {
+		c1, c2 := folded[p[i]], byte(0)
+		if i+1 < len(p) {
+			c2 = folded[p[i+1]]
+		}
+		if markerPairs[c1][c2>>6]&(1<<(c2&63)) != 0 && maybeMarkerAt(p[i:]) {
+			return false
+		}
+	}
+	return true
+}
+
+// maybeMarkerAt says whether the decoded path may carry a marker from the
+// start of p: p begins with an escape or the first byte of an overlong
+// encoding, or with a marker once folded.
+func maybeMarkerAt(p []byte) bool {
+	if p[0] == '%' || p[0] == 0xc0 {
+		return true
+	}
+	for _, m := range markersByFirst[folded[p[0]]] {
+		if hasFoldedPrefix(p, markerBytes[m]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasFoldedPrefix says whether p, folded, begins with prefix.
+func hasFoldedPrefix(p, prefix []byte) bool {
+	if len(p) < len(prefix) {
+		return false
+	}
+	for i, c := range prefix {
+		if folded[p[i]] != c {
+			return false
+		}
+	}
+	return true
+}
+
+// folded maps a byte to what decode makes of it outside an escape: a
+// plus to a space, an ASCII letter to lower case. markerPairs has bit c2
+// of row c1 set where a marker begins with c1 then c2, and every bit of
+// the rows of a marker one byte long, of the percent sign and of 0xc0, so
+// that the byte after them does not matter (the last byte of a path is
+// paired with 0).
+var folded, markerPairs = func() (f [256]byte, pairs [256][4]uint64) {
+	for c := range f {
+		f[c] = lower(byte(c))
+	}
+	f['+'] = ' '
+	full := func(c byte) { pairs[c] = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)} }
+	for _, m := range markers {
+		if len(m) == 1 {
+			full(m[0])
+			continue
+		}
+		pairs[m[0]][m[1]>>6] |= 1 << (m[1] & 63)
+	}
+	full('%')
+	full(0xc0)
+	return f, pairs
+}()
 
 // markerBytes are the markers as byte slices, and markersByFirst their
 // indices by first byte.
