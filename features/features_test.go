@@ -927,3 +927,38 @@ func FuzzPayloadMarker(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, p []byte) { checkLacksMarkers(t, p) })
 }
+
+// templateHashOfSegments is TemplateHash's definition: each segment (an
+// identifier as "{}") hashed, followed by a slash.
+func templateHashOfSegments(p []byte) uint32 {
+	h := uint32(fnvOffset32)
+	for it := newSegments(p); ; {
+		seg, last := it.next()
+		if isIdentifier(seg) {
+			seg = []byte("{}")
+		}
+		for _, c := range append(seg[:len(seg):len(seg)], '/') {
+			h = (h ^ uint32(c)) * fnvPrime32
+		}
+		if last {
+			return h
+		}
+	}
+}
+
+// TestTemplateHashByDefinition checks the one-pass TemplateHash against
+// its definition, on paths built from route words and identifiers.
+func TestTemplateHashByDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"/", "api", "v1", "items", "42", "a@b.c", "3f2b8c1e-9a4d-4c6e-8f00-1234567890ab", "deadbeef00112233",
+		"app2.js", "red-shoes-94415", "TX-1VVP3QL", "?", "?q=1/2", "#frag", "x", strings.Repeat("long", 6), "", "//"}
+	for range 100000 {
+		var b []byte
+		for range r.IntN(8) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		if got, want := TemplateHash(b), templateHashOfSegments(b); got != want {
+			t.Fatalf("TemplateHash(%q) = %x, want %x", b, got, want)
+		}
+	}
+}

@@ -10,25 +10,39 @@ const (
 // TemplateHash returns a hash of the template of the path in p: the path
 // without its query, with every segment that looks like an identifier
 // (numbers, UUIDs, hex digests, long tokens, e-mail addresses) replaced by
-// "{id}", so "/items/42" and "/items/77" share a template.
+// "{id}", so "/items/42" and "/items/77" share a template. It hashes
+// each segment as it goes and asks isIdentifier only about a segment that
+// can be one (a digit, an '@', or 24 bytes or more): most route words
+// cannot, and are read once.
 func TemplateHash(p []byte) uint32 {
+	p = newSegments(p).p
 	h := uint32(fnvOffset32)
-	for it := newSegments(p); ; {
-		seg, last := it.next()
-		if isIdentifier(seg) {
-			h = (h ^ '{') * fnvPrime32
+	start, before, class := 0, h, false
+	for i := 0; i <= len(p); i++ {
+		if i < len(p) && p[i] != '/' {
+			class = class || mayBeIdentifier[p[i]]
+			h = (h ^ uint32(p[i])) * fnvPrime32
+			continue
+		}
+		if seg := p[start:i]; (class || len(seg) >= 24) && isIdentifier(seg) {
+			h = (before ^ '{') * fnvPrime32
 			h = (h ^ '}') * fnvPrime32
-		} else {
-			for _, c := range seg {
-				h = (h ^ uint32(c)) * fnvPrime32
-			}
 		}
 		h = (h ^ '/') * fnvPrime32
-		if last {
-			return h
-		}
+		start, before, class = i+1, h, false
 	}
+	return h
 }
+
+// mayBeIdentifier marks the bytes without which a segment shorter than 24
+// bytes is no identifier (see isIdentifier): digits and '@'.
+var mayBeIdentifier = func() (m [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		m[c] = true
+	}
+	m['@'] = true
+	return m
+}()
 
 // Template writes the template of p to dst, for display and tests.
 func Template(dst, p []byte) []byte {
