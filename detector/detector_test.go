@@ -3,6 +3,7 @@ package detector_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/portcullis/portcullis/backtest"
 	"github.com/portcullis/portcullis/campaign"
@@ -288,6 +291,56 @@ func TestTrainRejectsTooLittleData(t *testing.T) {
 	}
 	if !bytes.Contains([]byte(err.Error()), []byte("longer recording")) {
 		t.Errorf("error %q does not say what to do", err)
+	}
+}
+
+// TestScoreDecidesAsOneLoop checks that reading ahead on a goroutine of
+// its own changes nothing: Score emits the decisions, in the same order,
+// that one loop reading the recording and running the pipeline makes.
+func TestScoreDecidesAsOneLoop(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	var got, want []string
+	_, err := Score(context.Background(), []Source{&FileSource{Path: day2.path}}, Config{}, m, func(d *decision.Decision) error {
+		got = append(got, fmt.Sprintf("%+v", *d))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPipeline(Config{}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(day2.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rd := ingest.NewReader(f, ingest.ReaderConfig{})
+	var rec ingest.Record
+	for rd.Next(&rec) {
+		var more []*decision.Decision
+		if d := p.Process(&rec); d != nil {
+			more = append(more, d)
+		}
+		for _, d := range p.Pending(more) {
+			want = append(want, fmt.Sprintf("%+v", *d))
+		}
+	}
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("Score emitted %d decisions, one loop %d; they differ", len(got), len(want))
+	}
+}
+
+// TestScoreStopsReadingOnAnError checks that an error from emit stops the
+// goroutine reading ahead before Score returns.
+func TestScoreStopsReadingOnAnError(t *testing.T) {
+	_, day2, m := trainedFixture(t)
+	defer goleak.VerifyNone(t)
+	stop := errors.New("stop")
+	_, err := Score(context.Background(), []Source{&FileSource{Path: day2.path}}, Config{}, m, func(*decision.Decision) error { return stop })
+	if err != stop {
+		t.Errorf("err = %v, want the emitter's", err)
 	}
 }
 

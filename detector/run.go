@@ -87,45 +87,39 @@ func (s *InputStats) add(name string, st ingest.Stats) {
 }
 
 // runAll feeds every record of srcs through p, and emit (if not nil) every
-// decision. It checks ctx between batches of records.
+// decision. It checks ctx between batches of records. Each source is read
+// ahead on a goroutine of its own (see readAhead), which has stopped
+// before runAll moves on or returns.
 func runAll(ctx context.Context, srcs []Source, p *Pipeline, pass int, progress func(int, int64), emit ...func(*decision.Decision) error) (InputStats, error) {
-	var st InputStats
-	var rec ingest.Record
+	run := runState{p: p, emit: emit, newest: math.MinInt64}
 	var done int64
-	var more []*decision.Decision
-	newest := int64(math.MinInt64)
 	for _, src := range srcs {
 		r, closeFn, err := src.Open()
 		if err != nil {
-			return st, err
+			return run.st, err
 		}
 		fs, _ := src.(*FileSource)
+		ra := startReadAhead(r, fs)
 		i := 0
-		for r.Next(&rec) {
-			if rec.TS < newest {
-				st.Late++
-			} else {
-				newest = rec.TS
-			}
-			more = more[:0]
-			if d := p.Process(&rec); d != nil {
-				more = append(more, d)
-			}
-			for _, d := range p.Pending(more) {
-				for _, e := range emit {
-					if err := e(d); err != nil {
-						closeFn()
-						return st, err
-					}
+		for b := range ra.full {
+			for k := range b.recs {
+				if err := run.record(&b.recs[k]); err != nil {
+					ra.stop()
+					closeFn()
+					return run.st, err
 				}
 			}
-			if i++; i&0xffff == 0 {
+			n, read := len(b.recs), b.read
+			ra.release(b)
+			if i += n; i >= 0x10000 {
+				i = 0
 				if err := ctx.Err(); err != nil {
+					ra.stop()
 					closeFn()
-					return st, err
+					return run.st, err
 				}
 				if progress != nil && fs != nil {
-					progress(pass, done+fs.read)
+					progress(pass, done+read)
 				}
 			}
 		}
@@ -134,18 +128,48 @@ func runAll(ctx context.Context, srcs []Source, p *Pipeline, pass int, progress 
 		}
 		err = r.Err()
 		cerr := closeFn()
-		st.add(src.Name(), r.Stats())
+		run.st.add(src.Name(), r.Stats())
 		if err != nil {
-			return st, fmt.Errorf("detector: read %s: %w", src.Name(), err)
+			return run.st, fmt.Errorf("detector: read %s: %w", src.Name(), err)
 		}
 		if cerr != nil {
-			return st, fmt.Errorf("detector: close %s: %w", src.Name(), cerr)
+			return run.st, fmt.Errorf("detector: close %s: %w", src.Name(), cerr)
 		}
 	}
 	if progress != nil {
 		progress(pass, done)
 	}
-	return st, nil
+	return run.st, nil
+}
+
+// runState is what runAll carries from one record to the next.
+type runState struct {
+	p      *Pipeline
+	emit   []func(*decision.Decision) error
+	st     InputStats
+	newest int64
+	more   []*decision.Decision
+}
+
+// record runs rec through the pipeline and emits what it decides.
+func (s *runState) record(rec *ingest.Record) error {
+	if rec.TS < s.newest {
+		s.st.Late++
+	} else {
+		s.newest = rec.TS
+	}
+	s.more = s.more[:0]
+	if d := s.p.Process(rec); d != nil {
+		s.more = append(s.more, d)
+	}
+	for _, d := range s.p.Pending(s.more) {
+		for _, e := range s.emit {
+			if err := e(d); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ScoreResult summarises a Score run.
