@@ -3,6 +3,7 @@ package features
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"time"
 
 	"github.com/portcullis/portcullis/ingest"
@@ -526,75 +527,68 @@ func (c *Client[E]) Vector(v *Vector) {
 	}
 }
 
+// refusedPaths counts the distinct paths among the remembered requests
+// that were refused.
+func (c *Client[E]) refusedPaths() float64 {
+	return float64(c.distinctPaths(c.refused))
+}
+
 // templateStats returns the Shannon entropy in bits of the templates of the
 // remembered requests, and the sweep: how many distinct paths the most used
 // template took, over the number of remembered requests plus ratioPrior. A
 // client walking ids on one route sweeps; a browser reading a few pages
-// does not.
-// refusedPaths counts the distinct paths among the remembered requests
-// that were refused.
-func (c *Client[E]) refusedPaths() float64 {
-	n := 0
-	for i := range ring {
-		if c.refused&(1<<i) == 0 {
-			continue
-		}
-		dup := false
-		for j := range i {
-			if c.refused&(1<<j) != 0 && c.paths[j] == c.paths[i] {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			n++
-		}
-	}
-	return float64(n)
-}
-
+// does not. The entropy's terms are summed in the order each template
+// first appears in the ring.
 func (c *Client[E]) templateStats() (entropy, sweep float64) {
 	n := int(min(c.events, ring))
 	if n <= 1 {
 		return 0, 0
 	}
 	ts := c.templates[:n]
-	var seen uint32
-	top, topCount := uint32(0), 0
+	var seen, topMask uint32
+	topCount := 0
 	for i, t := range ts {
 		if seen&(1<<i) != 0 {
 			continue
 		}
-		k := 1
-		for j := i + 1; j < n; j++ {
-			if ts[j] == t {
-				seen |= 1 << j
-				k++
-			}
-		}
+		m := sameAs(ts[i:], t) << i
+		seen |= m
+		k := bits.OnesCount32(m)
 		entropy += negPLogP[n][k]
 		if k > topCount {
-			top, topCount = t, k
+			topCount, topMask = k, m
 		}
 	}
-	distinct := 0
-	ps := c.paths[:n]
-	for i, t := range ts {
-		if t != top {
-			continue
+	return entropy, float64(c.distinctPaths(topMask)) / (float64(n) + ratioPrior)
+}
+
+// sameAs returns a mask with bit j set where ts[j] is t. The comparisons
+// set bits rather than branch: which of a ring's templates match is as
+// good as random to a branch predictor.
+func sameAs(ts []uint32, t uint32) (m uint32) {
+	for j, x := range ts {
+		eq := uint32(0)
+		if x == t {
+			eq = 1
 		}
-		dup := false
-		for j := 0; j < i; j++ {
-			if ps[j] == ps[i] && ts[j] == top {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			distinct++
+		m |= eq << j
+	}
+	return m
+}
+
+// distinctPaths counts the distinct paths among the remembered requests
+// whose bits mask sets.
+func (c *Client[E]) distinctPaths(mask uint32) int {
+	var seen [ring]uint32
+	n := 0
+	for ; mask != 0; mask &= mask - 1 {
+		p := c.paths[bits.TrailingZeros32(mask)]
+		if !slices.Contains(seen[:n], p) {
+			seen[n] = p
+			n++
 		}
 	}
-	return entropy, float64(distinct) / (float64(n) + ratioPrior)
+	return n
 }
 
 // negPLogP[n][k] is -p log2 p for p = k/n: one term of the entropy of n

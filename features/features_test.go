@@ -660,7 +660,8 @@ func TestPayloadMarkerMatchesAScanOfTheList(t *testing.T) {
 // TestTemplateStatsByDefinition checks templateStats against its
 // definition, computed plainly with a map, on random rings: the entropy of
 // the templates, summed over them in the order each first appears, and
-// the distinct paths of the first of the most used templates.
+// the distinct paths of the first of the most used templates; and
+// refusedPaths, the distinct paths among the refused requests.
 func TestTemplateStatsByDefinition(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, d := range []int{1, 2, 5, 30, 1000} {
@@ -699,6 +700,16 @@ func TestTemplateStatsByDefinition(t *testing.T) {
 				}
 				if e, s := c.templateStats(); e != wantE || s != wantS {
 					t.Fatalf("templates %v paths %v (n %d): got %v, %v; want %v, %v", c.templates[:n], c.paths[:n], n, e, s, wantE, wantS)
+				}
+				c.refused = r.Uint32()
+				refused := map[uint32]bool{}
+				for i := range ring {
+					if c.refused&(1<<i) != 0 {
+						refused[c.paths[i]] = true
+					}
+				}
+				if got := c.refusedPaths(); got != float64(len(refused)) {
+					t.Fatalf("paths %v refused %032b: %v refused paths, want %d", c.paths, c.refused, got, len(refused))
 				}
 			}
 		}
