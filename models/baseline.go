@@ -25,7 +25,7 @@ func transform(i int, x float64) float64 {
 	if math.IsNaN(x) || x < 0 {
 		x = 0
 	}
-	if features.Specs()[i].Log {
+	if features.Specs()[i].Log && x != 0 { // most features of most clients are 0, and Log1p(±0) is ±0
 		x = math.Log1p(x)
 	}
 	return x

@@ -120,7 +120,7 @@ func FitCountTail(peaks []float64, minScale float64) Tail {
 // Log10Share returns log10 of the share of training clients whose peak
 // reached x, extrapolated past the cut (see Tail). It allocates nothing.
 func (t *Tail) Log10Share(x float64) float64 {
-	if t.Counted {
+	if t.Counted && x != 0 { // Expm1(±0) is ±0
 		x = math.Expm1(x)
 	}
 	n := len(t.X)
@@ -131,8 +131,7 @@ func (t *Tail) Log10Share(x float64) float64 {
 	var l float64
 	if x <= t.X[last] {
 		// The last knot strictly below x, and the one after it.
-		i, _ := slices.BinarySearch(t.X, x)
-		i-- // t.X[i] < x <= t.X[i+1]
+		i := firstNotBelow(t.X, x) - 1 // t.X[i] < x <= t.X[i+1]
 		x0, x1 := t.X[i], t.X[i+1]
 		l = t.L[i+1]
 		if x1 > x0 {
@@ -142,6 +141,25 @@ func (t *Tail) Log10Share(x float64) float64 {
 		l = t.L[last] - (x-t.X[last])/t.Beta/math.Ln10
 	}
 	return l
+}
+
+// firstNotBelow returns the index of the first of the sorted xs that is
+// not below x, as slices.BinarySearch finds it (a NaN sorts first), for
+// an x that is not NaN. It halves the range with a conditional move
+// rather than a branch, whose outcome is a coin toss at every step.
+func firstNotBelow(xs []float64, x float64) int {
+	lo, n := 0, len(xs)
+	for n > 1 {
+		half := n / 2
+		if m := xs[lo+half-1]; m < x || m != m {
+			lo += half
+		}
+		n -= half
+	}
+	if n == 1 && (xs[lo] < x || xs[lo] != xs[lo]) {
+		lo++
+	}
+	return lo
 }
 
 // Surprise returns -log10 of the share of training clients whose peak
