@@ -418,16 +418,18 @@ func injectionIn(p, scratch []byte) (int, []byte) {
 // p to injectionIn, as does a marker found, whose verdict also depends on
 // injectionIn's gate.
 func lacksMarkers(p []byte) bool {
-	for i := range p {
-		c1, c2 := folded[p[i]], byte(0)
-		if i+1 < len(p) {
-			c2 = folded[p[i+1]]
-		}
-		if markerPairs[c1][c2>>6]&(1<<(c2&63)) != 0 && maybeMarkerAt(p[i:]) {
+	if len(p) == 0 {
+		return true
+	}
+	c1 := folded[p[0]]
+	for i := 1; i < len(p); i++ {
+		c2 := folded[p[i]]
+		if markerPairs[c1][c2>>6]&(1<<(c2&63)) != 0 && maybeMarkerAt(p[i-1:]) {
 			return false
 		}
+		c1 = c2
 	}
-	return true
+	return markerPairs[c1][0]&1 == 0 || !maybeMarkerAt(p[len(p)-1:])
 }
 
 // maybeMarkerAt says whether the decoded path may carry a marker from the
