@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"net/netip"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -603,4 +606,43 @@ func refHostOnly(s string) string {
 		return s[:k]
 	}
 	return s
+}
+
+// TestJSONKeysReadAlikeInAnyOrder checks that guessing each key to be the
+// one declared after the key before changes nothing: a line reads the same
+// whatever the order of its keys, and whether a key is spelled plainly,
+// with escapes, or as a near miss of the guess (a prefix of it, or longer).
+func TestJSONKeysReadAlikeInAnyOrder(t *testing.T) {
+	fields := []string{`"ts":"2026-03-02T09:00:00.123Z"`, `"client_ip":"203.0.113.7"`, `"method":"GET"`,
+		`"path":"/a?b=1"`, `"status":404`, `"req_bytes":512`, `"resp_bytes":5120`, `"duration_ms":12.5`,
+		`"user_agent":"curl/8.0"`, `"api_key":"key_1a2b"`, `"user":"alice"`, `"waf":2`}
+	noise := []string{`"statu":1`, `"status_code":500`, `"t\u0073x":1`, `"":0`, `"user_agentx":"x"`, `"pat":{"path":"/no"}`}
+	var p JSONParser
+	var want Record
+	if err := p.Parse([]byte("{"+strings.Join(fields, ",")+"}"), &want); err != nil {
+		t.Fatal(err)
+	}
+	want = want.Clone()
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 5000 {
+		line := slices.Clone(fields)
+		if r.IntN(2) == 0 {
+			r.Shuffle(len(line), func(i, j int) { line[i], line[j] = line[j], line[i] })
+		}
+		for range r.IntN(3) {
+			line = slices.Insert(line, r.IntN(len(line)+1), noise[r.IntN(len(noise))])
+		}
+		if k := r.IntN(len(line)); r.IntN(2) == 0 && line[k][1] != '"' {
+			// its first letter escaped: "\u0074s"
+			line[k] = fmt.Sprintf(`"\u%04x%s`, line[k][1], line[k][2:])
+		}
+		var got Record
+		s := "{" + strings.Join(line, ",") + "}"
+		if err := p.Parse([]byte(s), &got); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s read as %+v, want %+v", s, got, want)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -57,6 +58,20 @@ type jsonKey struct {
 	// notObject, if set, is the error for a value of a key with kids that
 	// is not an object; otherwise such a value is read as to says.
 	notObject error
+	// next is the key declared after this one in its table, the guess
+	// for the key that follows it in a line (see jsonKeys.first).
+	next *jsonKey
+}
+
+// nameAt returns the index of the closing quote of the key that starts at
+// s[a], after its opening quote, when that key is k's name as it stands
+// (no escapes), or -1.
+func (k *jsonKey) nameAt(s []byte, a int) int {
+	e := a + len(k.name)
+	if e < len(s) && s[e] == '"' && string(s[a:e]) == k.name {
+		return e
+	}
+	return -1
 }
 
 // jsonKeys is a read-only table of the keys of one JSON object: open
@@ -69,6 +84,12 @@ type jsonKeys struct {
 	slots []keySlot // len a power of two
 	shift uint8     // 64 - log2(len(slots))
 	keys  []jsonKey
+	// first is the key declared first, the guess for an object's first
+	// key. Writers of a form's lines keep one order of keys, most of
+	// them the order the form declares, so object tries each guess (see
+	// jsonKey.next) with one comparison before it looks the key up; after
+	// a wrong guess it looks up the rest of the object.
+	first *jsonKey
 }
 
 // keySlot is where a key's words sit in the table; key is 1 + its index
@@ -97,6 +118,19 @@ func newJSONKeys(keys ...jsonKey) *jsonKeys {
 			i = (i + 1) & (n - 1)
 		}
 		t.slots[i] = keySlot{w0: w0, w8: w8, wn: wn, n: uint32(len(name)), key: uint32(x + 1)}
+	}
+	// A name with a quote or a backslash is never a guess: its bytes as
+	// they stand in a line are not the name.
+	var prev *jsonKey
+	for x := range keys {
+		if k := &keys[x]; !strings.ContainsAny(k.name, `"\`) {
+			if prev == nil {
+				t.first = k
+			} else {
+				prev.next = k
+			}
+			prev = k
+		}
 	}
 	return t
 }
@@ -297,29 +331,22 @@ func (w *jsonWalker) object(s []byte, i int, keys *jsonKeys, st *jsonLine) (int,
 	if i < len(s) && s[i] == '}' {
 		return i + 1, nil
 	}
+	guess := keys.first
 	for {
 		if i >= len(s) || s[i] != '"' {
 			return 0, errWantKey
 		}
-		var k *jsonKey
-		j := -1
-		if i+25 <= len(s) {
-			k, j = keys.lookupAt(s, i+1)
+		k, j, err := guess, -1, error(nil)
+		if guess != nil {
+			j = guess.nameAt(s, i+1)
 		}
 		if j >= 0 {
 			j++
-		} else if j = quoteOrBackslash(s, i+1); j < len(s) && s[j] == '"' {
-			k = keys.lookup(s[i+1 : j]) // not capped: keyWords may read past the name
-			j++
 		} else {
-			mark := len(w.buf)
-			name, next, err := w.str(s, i+1)
-			if err != nil {
+			guess = nil // the rest of a line out of the form's order is looked up
+			if k, j, err = w.key(s, i, keys); err != nil {
 				return 0, err
 			}
-			k = keys.lookup(name)
-			w.buf = w.buf[:mark] // the name is no longer needed
-			j = next
 		}
 		if j < len(s) && s[j] == ':' {
 			i = j + 1
@@ -336,7 +363,9 @@ func (w *jsonWalker) object(s []byte, i int, keys *jsonKeys, st *jsonLine) (int,
 		if i >= len(s) {
 			return 0, errJSONEOF
 		}
-		var err error
+		if guess != nil {
+			guess = guess.next
+		}
 		if k == nil {
 			if s[i] == '"' {
 				i, err = skipString(s, i+1)
@@ -365,6 +394,30 @@ func (w *jsonWalker) object(s []byte, i int, keys *jsonKeys, st *jsonLine) (int,
 			i = skipSpace(s, i)
 		}
 	}
+}
+
+// key reads the key whose opening quote is at s[i] and returns its entry
+// in keys (nil for a key keys does not hold) and the index after its
+// closing quote.
+func (w *jsonWalker) key(s []byte, i int, keys *jsonKeys) (k *jsonKey, next int, err error) {
+	j := -1
+	if i+25 <= len(s) {
+		k, j = keys.lookupAt(s, i+1)
+	}
+	if j >= 0 {
+		return k, j + 1, nil
+	}
+	if j = quoteOrBackslash(s, i+1); j < len(s) && s[j] == '"' {
+		return keys.lookup(s[i+1 : j]), j + 1, nil // not capped: keyWords may read past the name
+	}
+	mark := len(w.buf)
+	name, next, err := w.str(s, i+1)
+	if err != nil {
+		return nil, 0, err
+	}
+	k = keys.lookup(name)
+	w.buf = w.buf[:mark] // the name is no longer needed
+	return k, next, nil
 }
 
 // value reads the value at s[i] as k says and returns the index after it.
