@@ -15,13 +15,16 @@ const (
 // can be one (a digit, an '@', or 24 bytes or more): most route words
 // cannot, and are read once.
 func TemplateHash(p []byte) uint32 {
-	p = newSegments(p).p
 	h := uint32(fnvOffset32)
 	start, before, class := 0, h, false
-	for i := 0; i <= len(p); i++ {
-		if i < len(p) && p[i] != '/' {
-			class = class || mayBeIdentifier[p[i]]
-			h = (h ^ uint32(p[i])) * fnvPrime32
+	for i := 0; ; i++ {
+		c := byte('?') // past the end, the path ends as at its query
+		if i < len(p) {
+			c = p[i]
+		}
+		if k := segmentByte[c]; k <= maybeID {
+			class = class || k == maybeID
+			h = (h ^ uint32(c)) * fnvPrime32
 			continue
 		}
 		if seg := p[start:i]; (class || len(seg) >= 24) && isIdentifier(seg) {
@@ -29,20 +32,34 @@ func TemplateHash(p []byte) uint32 {
 			h = (h ^ '}') * fnvPrime32
 		}
 		h = (h ^ '/') * fnvPrime32
+		if c != '/' {
+			return h
+		}
 		start, before, class = i+1, h, false
 	}
-	return h
 }
 
-// mayBeIdentifier marks the bytes without which a segment shorter than 24
-// bytes is no identifier (see isIdentifier): digits and '@'.
-var mayBeIdentifier = func() (m [256]bool) {
+// segmentByte classes the bytes of a path for TemplateHash: a byte of a
+// segment, one without which a segment shorter than 24 bytes is no
+// identifier (see isIdentifier: digits and '@'), the slash between
+// segments, and the start of the query or the fragment, where the path
+// ends.
+var segmentByte = func() (cl [256]uint8) {
 	for c := '0'; c <= '9'; c++ {
-		m[c] = true
+		cl[c] = maybeID
 	}
-	m['@'] = true
-	return m
+	cl['@'] = maybeID
+	cl['/'] = segmentEnd
+	cl['?'], cl['#'] = pathEnd, pathEnd
+	return cl
 }()
+
+// The classes of segmentByte, other than 0 for a byte of a segment.
+const (
+	maybeID uint8 = iota + 1
+	segmentEnd
+	pathEnd
+)
 
 // Template writes the template of p to dst, for display and tests.
 func Template(dst, p []byte) []byte {
