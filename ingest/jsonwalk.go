@@ -61,17 +61,42 @@ type jsonKey struct {
 	// next is the key declared after this one in its table, the guess
 	// for the key that follows it in a line (see jsonKeys.first).
 	next *jsonKey
+	// quoted holds the name and its closing quote as two little-endian
+	// words, zero-padded, and mask their bytes; mask is zero for a name
+	// of 16 bytes or more.
+	quoted, mask [2]uint64
 }
 
 // nameAt returns the index of the closing quote of the key that starts at
 // s[a], after its opening quote, when that key is k's name as it stands
-// (no escapes), or -1.
+// (no escapes), or -1. Where 16 bytes follow a, a short name is compared
+// as two masked words.
 func (k *jsonKey) nameAt(s []byte, a int) int {
 	e := a + len(k.name)
+	if k.mask[0] != 0 && a+16 <= len(s) {
+		if binary.LittleEndian.Uint64(s[a:])&k.mask[0] == k.quoted[0] && binary.LittleEndian.Uint64(s[a+8:])&k.mask[1] == k.quoted[1] {
+			return e
+		}
+		return -1
+	}
 	if e < len(s) && s[e] == '"' && string(s[a:e]) == k.name {
 		return e
 	}
 	return -1
+}
+
+// setQuoted fills k.quoted and k.mask for a name shorter than 16 bytes.
+func (k *jsonKey) setQuoted() {
+	if len(k.name) >= 16 {
+		return
+	}
+	var q, m [16]byte
+	copy(q[:], k.name+`"`)
+	for i := range len(k.name) + 1 {
+		m[i] = 0xff
+	}
+	k.quoted = [2]uint64{binary.LittleEndian.Uint64(q[:]), binary.LittleEndian.Uint64(q[8:])}
+	k.mask = [2]uint64{binary.LittleEndian.Uint64(m[:]), binary.LittleEndian.Uint64(m[8:])}
 }
 
 // jsonKeys is a read-only table of the keys of one JSON object: open
@@ -124,6 +149,7 @@ func newJSONKeys(keys ...jsonKey) *jsonKeys {
 	var prev *jsonKey
 	for x := range keys {
 		if k := &keys[x]; !strings.ContainsAny(k.name, `"\`) {
+			k.setQuoted()
 			if prev == nil {
 				t.first = k
 			} else {
