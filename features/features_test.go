@@ -40,6 +40,11 @@ func TestTemplate(t *testing.T) {
 		{"a slug ending in a number becomes a placeholder", "/p/red-shoes-94415", "/p/{id}"},
 		{"an upper-case code becomes a placeholder", "/v2/orders/TX-1VVP3QL", "/v2/orders/{id}"},
 		{"a year in a slug becomes a placeholder", "/sale/2026-summer", "/sale/{id}"},
+		{"a prefixed hex id becomes a placeholder", "/mb/v5/payments/pay_f98eeeeefb0e803d/confirm", "/mb/v5/payments/{id}/confirm"},
+		{"a prefixed mixed-case id becomes a placeholder", "/v1/customers/cus_NffrFeUfNV2Hib", "/v1/customers/{id}"},
+		{"a prefixed id whose prefix has a digit becomes a placeholder", "/p2p/payments/p2p_fdbe68d6b3cc", "/p2p/payments/{id}"},
+		{"a route word with an underscore and a digit stays", "/api/settings_v2/oauth2_callback", "/api/settings_v2/oauth2_callback"},
+		{"a route word with a long lower-case tail and a digit stays", "/api/user_settings2", "/api/user_settings2"},
 		{"the root stays", "/", "/"},
 		{"a query alone is dropped", "/search?q=shoes", "/search"},
 	}

@@ -155,7 +155,46 @@ func isIdentifier(seg []byte) bool {
 	case len(seg) >= 6 && digits >= 2 && upper >= 2 && lower == 0:
 		return true // upper-case codes
 	}
-	return len(seg) >= 12 && digits*3 >= len(seg) // mixed tokens such as "a1b2c3d4e5f6g7"
+	return len(seg) >= 12 && digits*3 >= len(seg) || // mixed tokens such as "a1b2c3d4e5f6g7"
+		prefixedID(seg)
+}
+
+// prefixedID says seg is an identifier with a short type prefix, as many
+// APIs write them ("pay_f98eeeeefb0e803d", "cus_NffrFeUfNV2Hib",
+// "p2p_fdbe68d6b3cc"): up to six lower-case letters or digits, an
+// underscore, then eight or more letters and digits, at least one of
+// them a digit, that are hex or mix both cases. A route word with a digit
+// ("settings_v2", "oauth2_callback") has no such tail.
+func prefixedID(seg []byte) bool {
+	i := bytes.IndexByte(seg, '_')
+	if i < 1 || i > 6 || len(seg)-i-1 < 8 {
+		return false
+	}
+	for _, c := range seg[:i] {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	var digits, hex, upper, lower int
+	tail := seg[i+1:]
+	for _, c := range tail {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+			hex++
+			continue
+		case c >= 'a' && c <= 'z':
+			lower++
+		case c >= 'A' && c <= 'Z':
+			upper++
+		default:
+			return false
+		}
+		if c|0x20 >= 'a' && c|0x20 <= 'f' {
+			hex++
+		}
+	}
+	return digits > 0 && (hex == len(tail) || upper > 0 && lower > 0)
 }
 
 // PathHashes returns PathHash(p) and the hash of p without its query, in
