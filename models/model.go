@@ -578,9 +578,9 @@ func (m *Model) conclude(v *features.Vector, payload, large float64, ident *Iden
 // r.VolumeLimit and puts requests_2m first among the reasons, with the
 // training peak as what is typical.
 func (m *Model) CheckVolume(v *features.Vector, keyed float64, named bool, urls int, throttled, crowd float64, r *Result) {
-	highest := math.Inf(1)
-	if t := &m.Tails[features.Volume]; t.N > 0 {
-		highest = math.Expm1(t.Max)
+	highest, ok := m.Highest(features.Volume)
+	if !ok {
+		highest = math.Inf(1)
 	}
 	if !m.Volume.Exceeded(v, r.Known, keyed, named, urls, throttled, crowd, highest) {
 		return
@@ -624,10 +624,25 @@ const pastDigits = 1.0
 // against its own model's threshold).
 func (m *Model) pastHighest(i int, x float64) float64 {
 	t := &m.Tails[i]
-	if t.N == 0 || !t.Beyond(x) || t.Max <= 0 {
+	hi, ok := m.Highest(i)
+	if !ok || !t.Beyond(x) || hi <= 0 {
 		return 0
 	}
-	return math.Log10(float64(t.N)) + pastDigits*math.Log2(math.Expm1(x)/math.Expm1(t.Max))
+	return math.Log10(float64(t.N)) + pastDigits*math.Log2(math.Expm1(x)/hi)
+}
+
+// Highest returns the highest peak of feature i that any training client
+// reached (attacks included), in the feature's own unit (requests, not
+// their log), and false when the model has no tail for it.
+func (m *Model) Highest(i int) (float64, bool) {
+	t := &m.Tails[i]
+	switch {
+	case t.N == 0:
+		return 0, false
+	case !t.Counted && features.Specs()[i].Log:
+		return math.Expm1(t.Max), true // t.Max is in model space
+	}
+	return t.Max, true
 }
 
 // refusedCountMargin is how much rarer, in decimal digits, a client's

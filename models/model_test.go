@@ -801,3 +801,21 @@ func TestVolumeLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestHighest checks that the busiest training client's peak comes back
+// in the feature's own unit: requests for requests_2m (a log-scaled
+// tail), refusals for refused_2m (a counted tail, already in counts).
+func TestHighest(t *testing.T) {
+	var m Model
+	if _, ok := m.Highest(features.Volume); ok {
+		t.Error("a model without a requests_2m tail has a highest peak")
+	}
+	m.Tails[features.Volume] = Tail{N: 100, Max: math.Log1p(857)}
+	m.Tails[features.RefusedCount] = Tail{N: 100, Max: 12, Counted: true}
+	if got, ok := m.Highest(features.Volume); !ok || math.Abs(got-857) > 1e-9 {
+		t.Errorf("Highest(requests_2m) = %v, %v; want 857, true", got, ok)
+	}
+	if got, ok := m.Highest(features.RefusedCount); !ok || got != 12 {
+		t.Errorf("Highest(refused_2m) = %v, %v; want 12, true", got, ok)
+	}
+}

@@ -239,8 +239,9 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	fmt.Fprintf(w, "  for example rate: 1 training client in 100 reaches %.3g req/s, 1 in 10,000 would reach %.3g\n",
 		math.Expm1(rate.Value(2)), math.Expm1(rate.Value(4)))
 	if v := m.Volume; v.Requests > 0 {
+		busiest, _ := m.Highest(features.Volume)
 		fmt.Fprintf(w, "volume limit: %.0f requests in ~2 min for unknown clients without an API key or a user agent naming their service, on a few URLs, or on any past the busiest training client's %.0f (%.0f× the p%g of %d clients' peaks, %.0f); %d training clients reach it\n",
-			v.Requests, math.Expm1(m.Tails[features.Volume].Max), v.Factor, 100*v.Quantile, v.Clients, v.Peak, v.Over)
+			v.Requests, busiest, v.Factor, 100*v.Quantile, v.Clients, v.Peak, v.Over)
 	} else {
 		fmt.Fprintf(w, "volume limit: off (%d clients to calibrate it on, %d needed, or turned off)\n", v.Clients, 200)
 	}
