@@ -60,7 +60,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	// A client already blocked on its own judgement is loud enough to need
 	// no campaign; counting it would let a few such clients on one route
 	// make a campaign of the next quiet client there.
-	if s.allowed || s.ident != nil || rec.TS < s.blockedUntil || brokenKey(c, cp) || shared(c) || !cp.Acts(&s.camp, &ev) {
+	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || brokenKey(c, cp) || shared(c) || !cp.Acts(&s.camp, &ev) {
 		return nil
 	}
 	if cp.Established == 0 {
@@ -80,6 +80,16 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 		cp.Join(&s.camp)
 	}
 	return p.member(c, cp, rec.TS)
+}
+
+// outOfCampaigns says the client whose state is s is kept out of
+// campaigns: allowlisted, or judged against its own history from training.
+// While training calibrates, a recurring client is a member like any
+// other, so that its refusals leave the tails of refusals with the rest of
+// its campaign's (see calibrateOn): addresses of a flood or of a payee
+// lookup that recur through the training day have baselines of their own.
+func (p *Pipeline) outOfCampaigns(s *clientState) bool {
+	return s.allowed || s.ident != nil && p.calibrating == nil
 }
 
 // crowd returns by how much the site is busier than usual at ts, as the
@@ -118,7 +128,7 @@ const sharedPeople = 3
 func (p *Pipeline) sweepCampaign(cp *campaign.Campaign, ts int64) {
 	p.table.Each(func(c *Client) {
 		s := &c.Ext
-		if !s.checked || s.allowed || s.ident != nil || s.camp.Seq == cp.Seq || ts < s.blockedUntil || brokenKey(c, cp) || shared(c) {
+		if !s.checked || p.outOfCampaigns(s) || s.camp.Seq == cp.Seq || ts < s.blockedUntil || brokenKey(c, cp) || shared(c) {
 			return
 		}
 		if cp.Shared(&s.camp, c.Last()) {
@@ -165,22 +175,18 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 }
 
 // member blocks c as a member of cp. While training calibrates, it
-// returns nil instead, and marks c a member of a failures campaign (see
-// calibrateOn): a campaign of failures is an attack whose members fatten
-// the refusal signals' tails. A repeaters campaign's members are kept:
-// the volume signals' tails are all that lets a new partner or crawler
-// keep its pace, and a flood in training is, like them, busier than
-// anyone.
+// returns nil instead, and marks c a member (see calibrateOn): a campaign
+// is an attack whose members fatten the refusal signals' tails, a flood's
+// as much as stuffing's where the flood writes and the site refuses it for
+// its pace (429) or its credentials (401).
 func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *decision.Decision {
 	if p.calibrating != nil {
 		// Not blocked: a client calibration keeps goes on being
 		// measured to its peak.
-		if cp.Channel == campaign.ChannelFailures {
-			if c.Ext.peaks == nil {
-				c.Ext.peaks = &peakStats{}
-			}
-			c.Ext.peaks.member = true
+		if c.Ext.peaks == nil {
+			c.Ext.peaks = &peakStats{}
 		}
+		c.Ext.peaks.member = true
 		return nil
 	}
 	c.Ext.blockedUntil = ts + p.ttl

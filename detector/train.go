@@ -426,15 +426,19 @@ func (s *sampler) volumePeaks(m *models.Model) []float64 {
 // of campaigns.
 //
 // Campaigns run in the second pass as they do online, on the norms the
-// first pass learned, and the members of campaigns of failures are left
-// out of the tails of refused requests (failureTails), refitted from high
-// (the first pass's peaks of the clients keys name) without theirs: sixty
-// stuffing addresses that each fail a login a minute are each mild, but
-// together they are the top few percent of those tails, which then call
-// a brute forcer's share and count of failed logins ordinary. The other
-// tails keep them: the tails of volume are what lets a new partner keep
-// its pace. (Leaving the members out of every tail, on 33 sites of the
-// traffic models, blocked new crawlers and partners.)
+// first pass learned, and their members are left out of the tails of
+// refused requests (failureTails), refitted from high (the first pass's
+// peaks of the clients keys name) without theirs: sixty stuffing
+// addresses that each fail a login a minute are each mild, but together
+// they are the top few percent of those tails, which then call a brute
+// forcer's share and count of failed logins ordinary. A flood's members
+// count too, and recurring clients are members here like any other (see
+// outOfCampaigns): on a bank's recordings, the addresses of a flood on the
+// login refused 429 put the top 2 % of refused_10m past 100 refusals, and
+// a brute forcer's 26 failed logins in three minutes were ordinary. The
+// other tails keep them: the tails of volume are what lets a new partner
+// keep its pace. (Leaving the members out of every tail, on 33 sites of
+// the traffic models, blocked new crawlers and partners.)
 func calibrateOn(ctx context.Context, srcs []Source, cfg TrainConfig, m *models.Model, high []models.Point, keys []string) (map[string]bool, error) {
 	p2, err := NewPipeline(cfg.Pipeline, m)
 	if err != nil {

@@ -209,7 +209,7 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	}
 	fmt.Fprintln(w)
 	if t.CampaignMembers > 0 {
-		fmt.Fprintf(w, "  %d training clients were members of campaigns of failures in the recording; they are left out of the tails of refused requests (auth_fail_ratio, refused_2m, refused_10m, refused_paths), which they would make ordinary\n", t.CampaignMembers)
+		fmt.Fprintf(w, "  %d training clients were members of campaigns in the recording; they are left out of the tails of refused requests (auth_fail_ratio, refused_2m, refused_10m, refused_paths), which they would make ordinary\n", t.CampaignMembers)
 	}
 	if t.IdentitiesWithheld > 0 {
 		fmt.Fprintf(w, "  %d recurring clients or keys got no baseline of their own: their history shows guessing (failed logins, missing paths, payloads), which a baseline would excuse\n", t.IdentitiesWithheld)
