@@ -221,6 +221,36 @@ func TestMember(t *testing.T) {
 			t.Errorf("a phone renewing its token said %+v, want Recovered and Direct", sig)
 		}
 	})
+	t.Run("a poller refused once on what it was served is not failing at once", func(t *testing.T) {
+		balances := EndpointKey([]byte("GET"), []byte("/v1/accounts/balances"))
+		c := &Campaign{Endpoint: balances, Channel: ChannelFailures, Start: 0}
+		var app, sprayer Member
+		app.observe(0, balances, 1, served)
+		app.observe(20*sec, balances, 1, served)
+		app.observe(40*sec, balances, 1, refused) // its token expired
+		if app.failing(c) {
+			t.Error("an app polling its balances, served twice and then refused once, is failing")
+		}
+		app.observe(41*sec, balances, 1, refused)
+		if !app.failing(c) {
+			t.Error("a second failure in the run of an app served before is not failing")
+		}
+		for i := range 2 {
+			sprayer.observe(int64(i)*sec, balances, 1, refused)
+		}
+		if !sprayer.failing(c) {
+			t.Error("an address refused on its every request there is not failing")
+		}
+		// A write endpoint's page read before does not count: a stuffer
+		// loads the login form, then fails at its first attempt.
+		form, post := EndpointKey([]byte("GET"), []byte("/login")), EndpointKey([]byte("POST"), []byte("/login"))
+		var stuffer Member
+		stuffer.observe(0, form, 2, served)
+		stuffer.observe(sec, post, 2, refused)
+		if !stuffer.failing(&Campaign{Endpoint: post, Channel: ChannelFailures, Start: 0}) {
+			t.Error("a stuffer that loaded the login form and failed once is not failing")
+		}
+	})
 	t.Run("a third failure makes a new client a member only when failures are a third of its requests", func(t *testing.T) {
 		c := &Campaign{Endpoint: login, Channel: ChannelFailures, Start: 60 * sec}
 		var tester, user Member

@@ -29,6 +29,14 @@ func endpointKey(method []byte, tmpl uint32) uint64 {
 	return uint64(h)<<32 | uint64(tmpl)
 }
 
+// readKey says the endpoint key's method reads (GET or HEAD).
+func readKey(key uint64) bool {
+	m := uint32(key >> 32)
+	return m == getMethod || m == headMethod
+}
+
+var getMethod, headMethod = uint32(endpointKey([]byte("GET"), 0) >> 32), uint32(endpointKey([]byte("HEAD"), 0) >> 32)
+
 // TemplateOf returns the template part of an endpoint key.
 func TemplateOf(key uint64) uint32 { return uint32(key) }
 

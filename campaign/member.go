@@ -61,6 +61,14 @@ const nURLs = 4
 // saidMoved is the bit of Member.said that moved reads.
 const saidMoved = 1 << 7
 
+// saidServed is the bit of Member.said that servedThere reads.
+const saidServed = 1 << 6
+
+// servedThere says the site served the client on the template it sends
+// most of its requests to (Member.tmpl), since that template became its
+// own.
+func (m *Member) servedThere() bool { return m.said&saidServed != 0 }
+
 // moved says the client's first request, refused, came from a signed-in
 // user served lately at another address or at this one's network: a
 // person's session that moved here (a phone's privacy address rotating
@@ -190,8 +198,12 @@ func (m *Member) observe(ts int64, key uint64, url uint32, r result) Signals {
 		m.onTmpl = sat(m.onTmpl)
 	case m.votes == 0:
 		m.tmpl, m.votes, m.onTmpl = t, 1, 1
+		m.said &^= saidServed
 	default:
 		m.votes--
+	}
+	if r == served && m.tmpl == t && readKey(key) {
+		m.said |= saidServed
 	}
 	m.n = sat(m.n)
 	m.outcome(ts, t, r, &sig)
@@ -324,6 +336,12 @@ func (m *Member) concentrated(key uint64) bool {
 // that it browses first (see browses), a second failure is enough: a new
 // address failing twice there is then most likely one more of them.
 //
+// Nor is a client served on a read endpoint it polls (servedThere), at its
+// first failure there: an app whose token expired between two polls of
+// the balances is refused once and renews it, where a sprayer's every
+// request there is refused. A form read before a write does not count: a
+// stuffer loads the login page, then fails at its first attempt.
+//
 // A client whose latest request there succeeded is not failing either:
 // a customer who mistyped a password twice and then got in, during a
 // stuffing campaign on the login, is a customer (on a bank's payday, a
@@ -346,7 +364,7 @@ func (m *Member) failing(c *Campaign) bool {
 		// Where most addresses that open with a failure get in right
 		// after (an app's expired token renewed), one failure says
 		// little: a second in the run does.
-		return m.fails >= 2 || !c.recovering && !m.moved()
+		return m.fails >= 2 || !c.recovering && !m.moved() && !(m.servedThere() && readKey(c.Endpoint))
 	}
 	if m.first < c.Start-int64(Lookback) {
 		return false
