@@ -1538,3 +1538,37 @@ func TestASessionThatMovedIsNoAddressOpeningWithGuesses(t *testing.T) {
 		t.Errorf("an address opening with a refused login that names a customer served lately is no member of the stuffing (%v)", c)
 	}
 }
+
+// A repeaters campaign's members keep a flood's pace; a person polling the
+// page it hammers repeats it at a fraction of that, and does not keep up.
+// Before minPaced members joined, and in a failures campaign, pace is not
+// asked.
+func TestKeepsPace(t *testing.T) {
+	flood := &Campaign{Channel: ChannelRepeaters}
+	for i := range minPaced - 1 {
+		flood.NotePace(2 + float64(i%3)) // 2 to 4 requests a second
+	}
+	if !flood.KeepsPace(0.1) {
+		t.Errorf("pace asked after %d members, before %d", flood.paced, minPaced)
+	}
+	flood.NotePace(3)
+	for _, tt := range []struct {
+		pace float64
+		want bool
+	}{{0.2, false}, {0.5, false}, {1, true}, {3, true}, {40, true}} {
+		if got := flood.KeepsPace(tt.pace); got != tt.want {
+			t.Errorf("a client at %.1f req/s keeps the pace of members at 2-4: %v, want %v", tt.pace, got, tt.want)
+		}
+	}
+	flood.NotePace(0) // no pace: not counted
+	if flood.paced != minPaced {
+		t.Errorf("%d paces counted, want %d", flood.paced, minPaced)
+	}
+	failures := &Campaign{Channel: ChannelFailures}
+	for range 2 * minPaced {
+		failures.NotePace(3)
+	}
+	if !failures.KeepsPace(0.01) || failures.paced != 0 {
+		t.Error("pace counted or asked in a failures campaign: a card tester's pace is a customer's")
+	}
+}

@@ -60,7 +60,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	// A client already blocked on its own judgement is loud enough to need
 	// no campaign; counting it would let a few such clients on one route
 	// make a campaign of the next quiet client there.
-	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || brokenKey(c, cp) || shared(c) || !cp.Acts(&s.camp, &ev) {
+	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || brokenKey(c, cp) || shared(c) || !cp.Acts(&s.camp, &ev) || p.lagging(c, cp) {
 		return nil
 	}
 	if cp.Established == 0 {
@@ -78,6 +78,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 		// candidates were counted when it was.
 		s.camp.Seq = cp.Seq
 		cp.Join(&s.camp)
+		cp.NotePace(pace(c))
 	}
 	return p.member(c, cp, rec.TS)
 }
@@ -91,6 +92,25 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 func (p *Pipeline) outOfCampaigns(s *clientState) bool {
 	return s.allowed || s.ident != nil && p.calibrating == nil
 }
+
+// lagging says c falls behind the pace of the members of cp, a repeaters
+// campaign (see campaign.Campaign.KeepsPace): a person polling the page a
+// flood hammers, not one more address of the flood. While training
+// calibrates it is not asked: a slow address of a flood in training is
+// still one of it, left out of the refusal tails with the others.
+func (p *Pipeline) lagging(c *Client, cp *campaign.Campaign) bool {
+	return p.calibrating == nil && !cp.KeepsPace(pace(c))
+}
+
+// pace returns the client's mean request rate since its first request,
+// in requests a second.
+func pace(c *Client) float64 {
+	span := max(float64(c.Last()-c.First())/1e9, paceMinSpan)
+	return float64(c.Events()) / span
+}
+
+// paceMinSpan is the least span pace divides by, in seconds.
+const paceMinSpan = 5.0
 
 // crowd returns by how much the site is busier than usual at ts, as the
 // campaign aggregates see it (campaign.Tracker.Crowd), 1 without them.
@@ -163,6 +183,7 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 	p.camps.tr.Establish(cp, ts)
 	for _, c := range keep {
 		cp.Join(&c.Ext.camp)
+		cp.NotePace(pace(c))
 	}
 	for _, c := range keep {
 		if c == cur {
