@@ -42,6 +42,9 @@ const (
 	DefaultFactor          = 3
 )
 
+// MinFactor is the least Config.Factor.
+const MinFactor = 1.5
+
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
 	if c.MaxEndpoints == 0 {
@@ -85,7 +88,7 @@ func (c Config) Validate() error {
 	if c.MinMembers < 2 {
 		errs = append(errs, fmt.Errorf("campaign: min_members is %d; set it to 2 or more (one address is judged on its own)", c.MinMembers))
 	}
-	if c.Factor < 1.5 {
+	if c.Factor < MinFactor {
 		errs = append(errs, fmt.Errorf("campaign: factor is %v; set it to 1.5 or more (a flash crowd reaches 3 to 4 times the usual)", c.Factor))
 	}
 	return errors.Join(errs...)

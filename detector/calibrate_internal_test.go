@@ -40,3 +40,18 @@ func TestCalibrationMarksEveryCampaignsMembers(t *testing.T) {
 		}
 	}
 }
+
+// Training's second pass finds campaigns at half the detector's factor,
+// never under the least factor a configuration may set.
+func TestCalibrationConfigHalvesTheFactor(t *testing.T) {
+	for _, tt := range []struct{ set, want float64 }{{0, 1.5}, {3, 1.5}, {5, 2.5}, {2, 1.5}} {
+		var cfg Config
+		cfg.Campaign.Factor = tt.set
+		if got := calibrationConfig(cfg).Campaign.Factor; got != tt.want {
+			t.Errorf("factor %v: calibration at %v, want %v", tt.set, got, tt.want)
+		}
+		if cfg.Campaign.Factor != tt.set {
+			t.Errorf("calibrationConfig changed its argument's factor to %v", cfg.Campaign.Factor)
+		}
+	}
+}
