@@ -102,6 +102,28 @@ func (p *Pipeline) lagging(c *Client, cp *campaign.Campaign) bool {
 	return p.calibrating == nil && !cp.KeepsPace(pace(c))
 }
 
+// holdToPace joins the candidates keep of cp, just confirmed, and returns
+// those it joined: all of them, but a flood's candidates that lag behind
+// the pace of all of them (see lagging), as later members are held to it,
+// since the people polling the page a flood hammers are found with its
+// addresses. cur, the client whose request confirmed cp, is joined
+// whatever its pace (the caller decides about it). It reuses keep.
+func (p *Pipeline) holdToPace(cp *campaign.Campaign, keep []*Client, cur *Client) []*Client {
+	for _, c := range keep {
+		cp.NotePace(pace(c))
+	}
+	joined := keep[:0]
+	for _, c := range keep {
+		if c != cur && p.lagging(c, cp) {
+			c.Ext.camp.Seq = 0 // counted if it acts again
+			continue
+		}
+		cp.Join(&c.Ext.camp)
+		joined = append(joined, c)
+	}
+	return joined
+}
+
 // pace returns the client's mean request rate since its first request,
 // in requests a second.
 func pace(c *Client) float64 {
@@ -181,11 +203,7 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 		keep = append(keep, c)
 	}
 	p.camps.tr.Establish(cp, ts)
-	for _, c := range keep {
-		cp.Join(&c.Ext.camp)
-		cp.NotePace(pace(c))
-	}
-	for _, c := range keep {
+	for _, c := range p.holdToPace(cp, keep, cur) {
 		if c == cur {
 			continue // the caller decides about it
 		}
