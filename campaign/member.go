@@ -23,7 +23,7 @@ type Member struct {
 	paced    bool      // its latest failure was refused for its pace (features.Paced; see failing)
 	conflict bool      // its latest failure was a 409 (see failing)
 	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering)
-	said     uint8     // bit i: a Repeater signal was said for urls[i]; saidMoved: see moved
+	said     uint8     // bit i: a Repeater signal was said for urls[i]; saidMoved, saidServed: see moved, servedThere
 	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
 	ua       uint64    // its user-agent family
 	// Seq is the Seq of the campaign the client is a candidate or member

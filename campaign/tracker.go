@@ -262,8 +262,8 @@ func (c *Campaign) NotePace(pace float64) {
 
 // KeepsPace says a client whose pace (see NotePace) is pace keeps up with
 // a repeaters campaign's members: at least paceShare of their typical
-// pace (the geometric mean of the latest paceWindow as they joined), once
-// minPaced of them joined. A flood's addresses each send about what the
+// pace (the geometric mean of their paces as they joined, the latest
+// paceWindow weighing most), once minPaced of them joined. A flood's addresses each send about what the
 // others send; a person polling the page it hammers (a fan refreshing an
 // event's availability and a queue during an on-sale, a visitor watching
 // a ticker) repeats it too, at a fraction of their pace.
