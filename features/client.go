@@ -144,6 +144,10 @@ const peopleSpan = 2 * time.Minute
 // its volume is all a crowd's member can be judged on.
 const maxPeople = 16
 
+// sharedPeople is how many signed-in people make an address shared (see
+// countStatus; the detector keeps such addresses out of campaigns).
+const sharedPeople = 3
+
 // signedIn notes that user (its hash) got an answer from the client's
 // address at ts. A record later than the client's latest counts in the
 // span it belongs to, if that is still counted.
@@ -367,9 +371,14 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed, paced bo
 		c.c.auth++
 		c.refusedS++
 		c.c.errs++
-	case paced && write:
-		// An integration throttled while it posts (see Paced): busy, not
-		// guessing, and the site holds its pace already.
+	case paced && (write || c.People() >= sharedPeople):
+		// An integration throttled while it posts (see Paced), or an
+		// address that several signed-in people use (an office, a VPN's
+		// egress) throttled while they read: busy, not guessing, and the
+		// site holds its pace already. One client's throttled reads stay
+		// other errors: an enumerator the gateway slows down is still
+		// refused for what it asks (of two on a bank model's site, both
+		// went unblocked when no throttled read counted).
 		c.c.errs++
 	case (s == 423 || s == 429) && write && (!keyed || keyChanged):
 		// A write refused for its pace, or because the account it

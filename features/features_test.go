@@ -1,6 +1,7 @@
 package features
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -976,5 +977,37 @@ func TestTemplateHashByDefinition(t *testing.T) {
 		if got, want := TemplateHash(b), templateHashOfSegments(b); got != want {
 			t.Fatalf("TemplateHash(%q) = %x, want %x", b, got, want)
 		}
+	}
+}
+
+// Reads the gateway throttles (429, see Paced) are other errors for one
+// client (an enumerator slowed down is still refused for what it asks),
+// and not for an address several signed-in people use (an office, a VPN's
+// egress), whose crowd the gateway holds to a pace.
+func TestThrottledReadsOfASharedAddressAreNoErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		users int
+		want  bool // other errors counted
+	}{{"one client", 0, true}, {"one signed-in user", 1, true}, {"five signed-in people", 5, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := NewTable[struct{}](Config{})
+			var c *Client[struct{}]
+			for i := range 40 {
+				r := &ingest.Record{TS: int64(i) * int64(time.Second), ClientIP: []byte("192.0.2.7"), Method: []byte("GET"), Path: []byte("/v1/depth"), Status: 200}
+				if tt.users > 0 {
+					r.User = []byte(fmt.Sprintf("user%d", i%tt.users))
+				}
+				if i%2 == 1 {
+					r.Status = 429
+				}
+				c = tb.Observe([]byte("192.0.2.7"), "ip", r)
+			}
+			var v Vector
+			c.Vector(&v)
+			if got := v[OtherErrorRatio] > 0.2; got != tt.want {
+				t.Errorf("other_error_ratio %.2f with half the reads throttled, want counted %v", v[OtherErrorRatio], tt.want)
+			}
+		})
 	}
 }
