@@ -1572,3 +1572,12 @@ func TestKeepsPace(t *testing.T) {
 		t.Error("pace counted or asked in a failures campaign: a card tester's pace is a customer's")
 	}
 }
+
+// readKey says of an endpoint key what isRead says of its method.
+func TestReadKeyAgreesWithIsRead(t *testing.T) {
+	for _, m := range []string{"GET", "get", "HEAD", "head", "OPTIONS", "options", "", "POST", "PUT", "PATCH", "DELETE", "post", "GETX"} {
+		if got, want := readKey(EndpointKey([]byte(m), []byte("/v1/things/42"))), isRead([]byte(m)); got != want {
+			t.Errorf("readKey of a %q endpoint = %v, isRead = %v", m, got, want)
+		}
+	}
+}

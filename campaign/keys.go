@@ -29,13 +29,21 @@ func endpointKey(method []byte, tmpl uint32) uint64 {
 	return uint64(h)<<32 | uint64(tmpl)
 }
 
-// readKey says the endpoint key's method reads (GET or HEAD).
+// readKey says the endpoint key's method reads, as isRead says of a
+// method.
 func readKey(key uint64) bool {
 	m := uint32(key >> 32)
-	return m == getMethod || m == headMethod
+	return m == readMethods[0] || m == readMethods[1] || m == readMethods[2] || m == readMethods[3]
 }
 
-var getMethod, headMethod = uint32(endpointKey([]byte("GET"), 0) >> 32), uint32(endpointKey([]byte("HEAD"), 0) >> 32)
+// readMethods are the method parts of the endpoint keys of isRead's
+// methods (endpointKey folds their case).
+var readMethods = func() (h [4]uint32) {
+	for i, m := range []string{"GET", "HEAD", "OPTIONS", ""} {
+		h[i] = uint32(endpointKey([]byte(m), 0) >> 32)
+	}
+	return h
+}()
 
 // TemplateOf returns the template part of an endpoint key.
 func TemplateOf(key uint64) uint32 { return uint32(key) }

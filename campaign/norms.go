@@ -367,8 +367,8 @@ const maxFailNotes = 1 << 20
 
 // NormsWithout returns Norms as Norms does, but with the failing
 // addresses of write endpoints counted again without the clients drop
-// names: the members of the training
-// day's own campaigns of failures, which its second pass finds. Stuffing
+// names: the members of the training day's own campaigns, which its
+// second pass finds. Stuffing
 // or card testing that fails a few addresses a minute through most of the
 // training day becomes its endpoint's usual minute, even at the lower
 // quartile, and the same campaign on the next day does not depart from

@@ -59,8 +59,11 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	}
 	// A client already blocked on its own judgement is loud enough to need
 	// no campaign; counting it would let a few such clients on one route
-	// make a campaign of the next quiet client there.
-	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || brokenKey(c, cp) || shared(c) || !cp.Acts(&s.camp, &ev) || p.lagging(c, cp) {
+	// make a campaign of the next quiet client there. An address several
+	// signed-in people use (features.Client.Shared) is a crowd of real
+	// sessions, not one address of a campaign; each is still judged on its
+	// own signals, per person.
+	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || brokenKey(c, cp) || c.Shared() || !cp.Acts(&s.camp, &ev) || p.lagging(c, cp) {
 		return nil
 	}
 	if cp.Established == 0 {
@@ -156,21 +159,12 @@ func brokenKey(c *Client, cp *campaign.Campaign) bool {
 	return cp.Channel == campaign.ChannelFailures && models.Keyed(c.Keyed()) && c.KeyChanges() <= 1
 }
 
-// shared says c is an address that several signed-in people use (an
-// office, a carrier NAT; see features.Client.People): a crowd of real
-// sessions, not one address of a campaign. Each is still judged on its
-// own signals, per person.
-func shared(c *Client) bool { return c.People() >= sharedPeople }
-
-// sharedPeople is how many signed-in people make an address shared.
-const sharedPeople = 3
-
 // sweepCampaign finds the clients that drove cp's departure before it was
 // seen: a walk over the client table, once per campaign opened.
 func (p *Pipeline) sweepCampaign(cp *campaign.Campaign, ts int64) {
 	p.table.Each(func(c *Client) {
 		s := &c.Ext
-		if !s.checked || p.outOfCampaigns(s) || s.camp.Seq == cp.Seq || ts < s.blockedUntil || brokenKey(c, cp) || shared(c) {
+		if !s.checked || p.outOfCampaigns(s) || s.camp.Seq == cp.Seq || ts < s.blockedUntil || brokenKey(c, cp) || c.Shared() {
 			return
 		}
 		if cp.Shared(&s.camp, c.Last()) {

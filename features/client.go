@@ -145,7 +145,7 @@ const peopleSpan = 2 * time.Minute
 const maxPeople = 16
 
 // sharedPeople is how many signed-in people make an address shared (see
-// countStatus; the detector keeps such addresses out of campaigns).
+// Shared).
 const sharedPeople = 3
 
 // signedIn notes that user (its hash) got an answer from the client's
@@ -185,6 +185,12 @@ func (c *Client[E]) People() float64 {
 	}
 	return min(maxPeople, max(1, -32*math.Log1p(-float64(seen)/32)))
 }
+
+// Shared says several signed-in people use the client's address (People
+// reaches sharedPeople): an office, a carrier NAT, a VPN's egress. Its
+// throttled reads are no errors (see countStatus), and the detector keeps
+// it out of campaigns: a crowd of real sessions.
+func (c *Client[E]) Shared() bool { return c.People() >= sharedPeople }
 
 func (c *Client[E]) reset(key, scope string, ts int64) {
 	var e E
@@ -371,7 +377,7 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed, paced bo
 		c.c.auth++
 		c.refusedS++
 		c.c.errs++
-	case paced && (write || c.People() >= sharedPeople):
+	case paced && (write || c.Shared()):
 		// An integration throttled while it posts (see Paced), or an
 		// address that several signed-in people use (an office, a VPN's
 		// egress) throttled while they read: busy, not guessing, and the
