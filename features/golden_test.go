@@ -18,16 +18,19 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // testdata/NAME.jsonl is read through ingest, and the final vector of every
 // client is compared with testdata/NAME.golden.
 //
-// hand.jsonl, checked by hand (ratios are k/(n+4)):
+// hand.jsonl, checked by hand (ratios are k/(n+3), the refused ones of the
+// requests the site answered, 5xx aside):
 //   - 198.51.100.1: four GETs of one route one second apart: entropy 0,
 //     novelty and every error ratio from counts decayed over 120 s;
 //   - 203.0.113.9: three failed logins and one success at one instant:
-//     rate 4/(10·(1-e^-0.1)) = 4.20, auth_fail 3/8, write 4/8, entropy 0,
-//     refused_paths 0 (401s say the credentials failed, not the path);
-//   - 192.0.2.44: four probes at one instant: not_found 2/8, auth_fail 1/8,
-//     other_error 1/8, error 4/8, payload_marks 1/8, entropy 2 bits,
-//     refused_2m 3 (the two 404s and the 403, all on new paths), marked_2m 1,
-//     refused_paths 3 (the two 404s and the 403, on three paths).
+//     rate 4/(10·(1-e^-1)) = 0.63 (a span under 10 s is read as 10 s),
+//     auth_fail 3/7, write 4/7, entropy 0, refused_paths 0 (401s say the
+//     credentials failed, not the path);
+//   - 192.0.2.44: four probes at one instant, one answered 500: not_found
+//     2/6, auth_fail 1/6, other_error 0, error 4/7, payload_marks 4/7 (each
+//     path carries a marker), entropy 2 bits, refused_2m 3 (the two 404s
+//     and the 403, all on new paths), marked_2m 4, refused_paths 3 (the
+//     two 404s and the 403, on three paths).
 //
 // The shared sample ../testdata/logs/access.jsonl, which other packages read
 // in every log format, is pinned the same way in access.features.golden

@@ -26,8 +26,8 @@ const (
 )
 
 // Ratios are shrunk towards zero by ratioPrior clean pseudo-events, so five
-// failures in five requests weigh less than fifty in fifty: k/(n+4).
-const ratioPrior = 4.0
+// failures in five requests weigh less than fifty in fifty: k/(n+3).
+const ratioPrior = 3.0
 
 // Vector is one client's features at one moment. It is an array so that
 // computing and scoring it allocates nothing.

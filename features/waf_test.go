@@ -20,8 +20,8 @@ func TestWAFRatio(t *testing.T) {
 		want float64
 	}{
 		{"a client whose requests match no rule scores zero", []int{0, 0, 0, 0}, []float64{0, 0, 0, 0}, 0},
-		{"four hits in four requests at one instant are shrunk to 4/(4+4)", []int{3, 1, 7, 2}, []float64{0, 0, 0, 0}, 4.0 / 8},
-		{"one hit in four requests counts once, whatever its rule count", []int{0, 9, 0, 0}, []float64{0, 0, 0, 0}, 1.0 / 8},
+		{"four hits in four requests at one instant are shrunk to 4/(4+ratioPrior)", []int{3, 1, 7, 2}, []float64{0, 0, 0, 0}, 4 / (4 + ratioPrior)},
+		{"one hit in four requests counts once, whatever its rule count", []int{0, 9, 0, 0}, []float64{0, 0, 0, 0}, 1 / (4 + ratioPrior)},
 		{"an old hit decays like the other ratios", []int{5, 0}, []float64{0, 120},
 			math.Exp(-1) / (1 + math.Exp(-1) + ratioPrior)},
 	}
@@ -61,7 +61,7 @@ func TestWAFRatioFromAccessLog(t *testing.T) {
 	if err := r.Err(); err != nil {
 		t.Fatal(err)
 	}
-	for client, want := range map[string]float64{"192.0.2.7": 2.0 / 7, "198.51.100.1": 0} {
+	for client, want := range map[string]float64{"192.0.2.7": 2 / (3 + ratioPrior), "198.51.100.1": 0} {
 		var v Vector
 		tb.Lookup([]byte(client)).Vector(&v)
 		if !near(v[WAFRatio], want) {
