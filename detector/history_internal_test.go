@@ -52,9 +52,14 @@ func TestHistoryRing(t *testing.T) {
 			t.Errorf("a judgement after an unscored one is not a confirmation: %+v", js)
 		}
 		r.judge("a", 0)
-		r.judge("a", 1.7) // past the threshold by the strong margin, ten times rarer: decides alone
+		r.judge("a", 0.9) // past the threshold, but not by the strong margin: waits for a second
+		if js := r.h.Judgements("a"); js[2].Decided {
+			t.Errorf("a judgement less than half a decade past the threshold decided alone: %+v", js)
+		}
+		r.judge("a", 0)
+		r.judge("a", 1.2) // past the threshold by the strong margin, about three times rarer: decides alone
 		if js := r.h.Judgements("a"); !js[2].Decided {
-			t.Errorf("a judgement a decade past the threshold is a decision on its own: %+v", js)
+			t.Errorf("a judgement half a decade past the threshold is a decision on its own: %+v", js)
 		}
 		if js[0].Reasons[0].Feature != "rate" || len(js[0].Features) != features.NumFeatures {
 			t.Errorf("judgement lacks reasons or features: %+v", js[0])

@@ -67,7 +67,7 @@ func TestHistory(t *testing.T) {
 				if j.Score != d.Score || j.Threshold != d.Threshold || j.Events != d.Events {
 					t.Errorf("%s: decided judgement %+v differs from the decision %+v", d.Client, j, d)
 				}
-				if (i == 0 || js[i-1].Score < d.Threshold) && d.Score < d.Threshold+1 { // 1: the margin that blocks on one judgement
+				if (i == 0 || js[i-1].Score < d.Threshold) && d.Score < d.Threshold+0.5 { // 0.5: the margin that blocks on one judgement
 					t.Errorf("%s: no judgement at or above the threshold before the decided one: %+v", d.Client, js[:i+1])
 				}
 				if len(j.Features) != features.NumFeatures || len(j.Reasons) == 0 || j.Reasons[0].Feature != d.Reasons[0].Feature {

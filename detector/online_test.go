@@ -316,7 +316,7 @@ func TestOnlineWarmsAPartitionItResumes(t *testing.T) {
 	// straddles it, so that a cold restart misses a decision and warming
 	// has something to show.
 	half, want := 0, map[string]bool(nil)
-	for _, f := range []float64{0.5, 0.4, 0.6, 0.3, 0.7} {
+	for _, f := range []float64{0.5, 0.4, 0.6, 0.3, 0.7, 0.45, 0.55, 0.35, 0.65, 0.25, 0.75, 0.2, 0.8} {
 		at := int(f * float64(len(msgs)))
 		w, cold := decided(0, at), decided(at, at)
 		missed := 0
