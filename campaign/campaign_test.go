@@ -1581,3 +1581,38 @@ func TestReadKeyAgreesWithIsRead(t *testing.T) {
 		}
 	}
 }
+
+// TestRetrying: a run of at most two credential refusals that claimed
+// one same user is a person retrying; a third, a second user, another
+// refusal or no user at all is not.
+func TestRetrying(t *testing.T) {
+	login := EndpointKey([]byte("POST"), []byte("/login"))
+	const sec = int64(time.Second)
+	run := func(claims ...uint8) *Member {
+		var m Member
+		for i, c := range claims {
+			m.observeClaim(int64(i)*sec, login, 1, refused, c)
+		}
+		return &m
+	}
+	a, b := claimOf(401, []byte("pt-1")), claimOf(401, []byte("pt-2"))
+	if a == 0 || claimOf(402, []byte("pt-1")) != 0 || claimOf(401, nil) != 0 {
+		t.Fatalf("claimOf: %d for a 401 naming a user, %d for a 402, %d for no user", a, claimOf(402, []byte("pt-1")), claimOf(401, nil))
+	}
+	for _, tt := range []struct {
+		name   string
+		claims []uint8
+		want   bool
+	}{
+		{"one refusal claiming a user", []uint8{a}, true},
+		{"two claiming the same user", []uint8{a, a}, true},
+		{"a third", []uint8{a, a, a}, false},
+		{"two users", []uint8{a, b}, false},
+		{"a refusal naming no user first", []uint8{0, a}, false},
+		{"another refusal between", []uint8{a, 0}, false},
+	} {
+		if got := run(tt.claims...).Retrying(); got != tt.want {
+			t.Errorf("%s: Retrying() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -447,7 +447,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	e := t.endpoint(ev.Endpoint, ts)
 	path = urlOf(e, rec.Path, path)
 	ev.URL = path | 1
-	sig := m.observe(ts, ev.Endpoint, path, r)
+	sig := m.observeClaim(ts, ev.Endpoint, path, r, claimOf(rec.Status, rec.User))
 	t.movedSession(rec, m, &sig)
 	t.session(rec, m)
 	if m.own {

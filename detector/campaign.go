@@ -213,6 +213,11 @@ func (p *Pipeline) establish(cp *campaign.Campaign, cur *Client, ts int64) {
 // as much as stuffing's where the flood writes and the site refuses it for
 // its pace (429) or its credentials (401).
 func (p *Pipeline) member(c *Client, cp *campaign.Campaign, ts int64) *decision.Decision {
+	if p.calibrating == nil && c.Ext.camp.Retrying() {
+		// A person retrying their own password: a member, blocked at
+		// its next failure if it comes (campaign.Member.Retrying).
+		return nil
+	}
 	if p.calibrating != nil {
 		// Not blocked: a client calibration keeps goes on being
 		// measured to its peak.

@@ -367,6 +367,50 @@ func TestCustomersWhoGotInAreNoCampaignMembers(t *testing.T) {
 	}
 }
 
+// TestPeopleRetryingTheirOwnPasswordAreNotBlocked: while a stuffing
+// campaign runs on the login, app users whose first request is the login
+// mistype their password twice, each refusal claiming their own user, and
+// get in at the third try: they are not blocked as its members. Addresses
+// that fail twice claiming two users are, however they came.
+func TestPeopleRetryingTheirOwnPasswordAreNotBlocked(t *testing.T) {
+	dir := t.TempDir()
+	day1, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
+	day2, onset := campaignDay(t, dir, 2, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), true)
+	ua := []byte("Clinic/4.2 (iPhone; iOS 18.2)")
+	var extra []ingest.Record
+	login := func(ts time.Time, ip, user string, status int) {
+		extra = append(extra, ingest.Record{TS: ts.UnixNano(), ClientIP: []byte(ip), Method: []byte("POST"), Path: []byte("/login"),
+			Status: status, User: []byte(user), UserAgent: ua})
+	}
+	for c := range 16 {
+		at := onset.Add(90*time.Second + time.Duration(c)*3*time.Second)
+		person := fmt.Sprintf("203.0.114.%d", c+1)
+		user := fmt.Sprintf("pt-%04d", c)
+		login(at, person, user, 401)
+		login(at.Add(4*time.Second), person, user, 401)
+		login(at.Add(9*time.Second), person, user, 200)
+		guesser := fmt.Sprintf("203.0.115.%d", c+1)
+		login(at, guesser, fmt.Sprintf("victim-%d", 2*c), 401)
+		login(at.Add(4*time.Second), guesser, fmt.Sprintf("victim-%d", 2*c+1), 401)
+	}
+	day2 = withRecords(t, day2, extra)
+	m := trainOn(t, day1)
+	ds, _ := score(t, day2, Config{}, m)
+	guessers := 0
+	for _, d := range ds {
+		switch {
+		case d.Rule != decision.RuleCampaign:
+		case strings.HasPrefix(d.Client, "203.0.114."):
+			t.Errorf("%s, a person who mistyped their own password twice and got in, blocked as a member of %s", d.Client, d.Campaign)
+		case strings.HasPrefix(d.Client, "203.0.115."):
+			guessers++
+		}
+	}
+	if guessers < 12 {
+		t.Errorf("%d of 16 addresses failing twice on two users blocked as members, want 12 or more", guessers)
+	}
+}
+
 // withRecords writes a copy of the recording at path with extra records
 // merged in event-time order and returns the copy's path.
 func withRecords(t *testing.T, path string, extra []ingest.Record) string {
