@@ -3,6 +3,7 @@ package main
 import (
 	"math/rand/v2"
 	"strconv"
+	"strings"
 
 	. "github.com/portcullis/portcullis/tools/internal/simlog"
 )
@@ -124,16 +125,22 @@ func (d *day) ddos(r *rand.Rand) {
 		tr.send("GET", Pick(rr, targets), 200, tr.hdr(), size(rr, 20000), 120)
 		Poisson(rr, rate, first, stop, func(t int64) {
 			tr.now = t
-			tr.send("GET", Pick(rr, targets)+cacheBust(rr), 200, tr.hdr(), size(rr, 20000), 120)
+			tr.send("GET", cacheBust(rr, Pick(rr, targets)), 200, tr.hdr(), size(rr, 20000), 120)
 		})
 	})
 }
 
-func cacheBust(r *rand.Rand) string {
+// cacheBust returns path with a random query parameter added half the
+// time, as a flood does to get past the CDN's cache.
+func cacheBust(r *rand.Rand, path string) string {
 	if Chance(r, 0.5) {
-		return ""
+		return path
 	}
-	return "&_=" + Hex(r, 10)
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "_=" + Hex(r, 10)
 }
 
 // cardtest runs stolen cards through the copay form with throwaway
