@@ -373,15 +373,14 @@ func TestCustomersWhoGotInAreNoCampaignMembers(t *testing.T) {
 // get in at the third try: they are not blocked as its members. Addresses
 // that fail twice claiming two users are, however they came.
 func TestPeopleRetryingTheirOwnPasswordAreNotBlocked(t *testing.T) {
-	dir := t.TempDir()
-	day1, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
-	day2, onset := campaignDay(t, dir, 2, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), true)
-	ua := []byte("Clinic/4.2 (iPhone; iOS 18.2)")
 	var extra []ingest.Record
 	login := func(ts time.Time, ip, user string, status int) {
 		extra = append(extra, ingest.Record{TS: ts.UnixNano(), ClientIP: []byte(ip), Method: []byte("POST"), Path: []byte("/login"),
-			Status: status, User: []byte(user), UserAgent: ua})
+			Status: status, User: []byte(user), UserAgent: []byte("Clinic/4.2 (iPhone; iOS 18.2)")})
 	}
+	dir := t.TempDir()
+	day1, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
+	day2, onset := campaignDay(t, dir, 2, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), true)
 	for c := range 16 {
 		at := onset.Add(90*time.Second + time.Duration(c)*3*time.Second)
 		person := fmt.Sprintf("203.0.114.%d", c+1)
