@@ -13,12 +13,11 @@ var proxies = []string{"89.", "95.", "177.", "186.", "41.", "115.", "36.", "201.
 
 // cohort is one campaign: its members and when each of them joins.
 type cohort struct {
-	d      *day
-	kind   string
-	id     string
-	joins  []int64
-	r      *rand.Rand
-	member int
+	d     *day
+	kind  string
+	id    string
+	joins []int64
+	r     *rand.Rand
 }
 
 // muster names a campaign of kind and draws its members' joining times
