@@ -668,6 +668,64 @@ func TestANewKeyIsExcusedAsBusyAsTheKnownKeys(t *testing.T) {
 	}
 }
 
+// TestAnAppsOwnKeyExcusesNoOne: every install of an app sends the key
+// built into it. Trained on 300 app users and a busy household sharing the
+// app's key, beside three integrations with keys of their own, the model
+// takes the app's key for a shared one, not an identity; a new address
+// that polls one URL at the household's pace with the app's key is judged
+// as a client without a key, and blocked. A copy of the
+// model that does not know the key is shared lets the same flood pass as
+// a new integration.
+func TestAnAppsOwnKeyExcusesNoOne(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	raw, err := os.ReadFile(browsersAndIntegrations(t, t0, 3, "10.2.0", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = bytes.ReplaceAll(raw, []byte(`"api_key":""`), []byte(`"api_key":"ak_app"`))
+	poll := func(buf []byte, from time.Time, ip string, n int) []byte {
+		for j := range n {
+			buf = fmt.Appendf(buf, `{"ts":%q,"client_ip":%q,"method":"GET","path":"/api/v1/home/feed","status":200,"req_bytes":300,"resp_bytes":4000,"duration_ms":9,"api_key":"ak_app"}`+"\n",
+				from.Add(time.Duration(j)*time.Second/3).Format(time.RFC3339Nano), ip)
+		}
+		return buf
+	}
+	raw = poll(raw, t0, "10.9.0.1", 1800)
+	day1 := filepath.Join(t.TempDir(), "day1.jsonl")
+	if err := os.WriteFile(day1, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Train(context.Background(), []Source{&FileSource{Path: day1}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.SharedKeys, []string{"ak_app"}) || m.KeyIdentities["ak_app"] != nil || len(m.KeyIdentities) != 3 {
+		t.Fatalf("shared keys %q and %d key identities (the app's %v); want the app's key shared and the 3 integrations' keys known",
+			m.SharedKeys, len(m.KeyIdentities), m.KeyIdentities["ak_app"] != nil)
+	}
+	day2 := filepath.Join(t.TempDir(), "day2.jsonl")
+	if err := os.WriteFile(day2, poll(nil, t0.Add(24*time.Hour), "203.0.113.9", 1800), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	flood := func(m *models.Model) *decision.Decision {
+		ds, _ := score(t, day2, Config{}, m)
+		for _, d := range ds {
+			if d.Client == "203.0.113.9" {
+				return d
+			}
+		}
+		return nil
+	}
+	if d := flood(m); d == nil {
+		t.Error("a flood sending the app's key was not blocked")
+	}
+	unaware := *m
+	unaware.SharedKeys = nil
+	if d := flood(&unaware); d != nil {
+		t.Errorf("with the app's key taken for a new integration's, the flood was still blocked (%+v): the test cannot tell the key from the flood", d)
+	}
+}
+
 // firstDecisions runs a pipeline with the default config and model m over
 // the JSON lines in data and returns the first decision about each client,
 // and the pipeline.

@@ -89,6 +89,10 @@ type Pipeline struct {
 	// newKey is the model's NewKeyBaseline: what a client whose requests
 	// carry an API key training never saw is excused.
 	newKey *models.IdentityBaseline
+	// shared are the model's shared keys (models.Model.SharedKeys), and
+	// plain the copy of a record that carried one, without it.
+	shared map[string]struct{}
+	plain  ingest.Record
 	vec    features.Vector
 	res    models.Result
 	stats  Stats
@@ -135,6 +139,7 @@ func NewPipeline(cfg Config, m *models.Model) (*Pipeline, error) {
 		p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
 		p.table.SetLargeSize(m.LargeSize)
 		p.newKey = m.NewKeyBaseline()
+		p.shared = m.SharedKeySet()
 	}
 	return p, nil
 }
@@ -148,6 +153,7 @@ func (p *Pipeline) SetModel(m *models.Model) {
 	p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
 	p.table.SetLargeSize(m.LargeSize)
 	p.newKey = m.NewKeyBaseline()
+	p.shared = m.SharedKeySet()
 	if p.camps != nil {
 		p.camps.tr.SetNorms(campaignNorms(m))
 	}
@@ -165,6 +171,15 @@ func (p *Pipeline) Stats() Stats {
 // when it is due. It returns a decision.Decision when the client is to be blocked,
 // and nil otherwise. rec is not kept.
 func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
+	if p.shared != nil && len(rec.APIKey) > 0 {
+		if _, ok := p.shared[string(rec.APIKey)]; ok {
+			// An application's own key, not a client's: judged as if
+			// the request carried none.
+			p.plain = *rec
+			p.plain.APIKey = nil
+			rec = &p.plain
+		}
+	}
 	c := p.client(rec)
 	if d := p.campaignEvent(c, rec); d != nil {
 		return d

@@ -127,6 +127,7 @@ type trainStats struct {
 	high       models.Point
 	sum        models.Point
 	apiKey     string // the API key of the client's latest judged request
+	clients    uint32 // of a key's statistics: the clients merged into them
 }
 
 // merge folds o, another client's statistics, into t.
@@ -283,6 +284,7 @@ func (s *sampler) keep(c *Client) {
 			s.keys[t.apiKey] = k
 		}
 		k.merge(t)
+		k.clients++
 	}
 	if int(c.Events()) >= s.cfg.IdentityMinEvents {
 		if old := s.idents[c.Key()]; old == nil || old.judgements < t.judgements {
@@ -386,10 +388,15 @@ func (s *sampler) fitIdentities(m *models.Model) {
 	// address's baseline; a key becomes an identity of its own when it
 	// recurs, whichever addresses it came from.
 	for k, t := range s.keys {
-		if t.judgements < uint32(cfg.IdentityMinEvents) {
+		switch {
+		case t.clients > models.SharedKeyClients:
+			m.SharedKeys = append(m.SharedKeys, k)
+			delete(s.keys, k)
+		case t.judgements < uint32(cfg.IdentityMinEvents):
 			delete(s.keys, k)
 		}
 	}
+	slices.Sort(m.SharedKeys)
 	var withheld int
 	m.KeyIdentities, withheld = selectIdentities(m, s.keys, spanMin, cfg)
 	s.summary.IdentitiesWithheld += withheld

@@ -120,6 +120,12 @@ type Model struct {
 	// rotate is still judged against its own history. Empty when clients
 	// are identified by API key.
 	KeyIdentities map[string]*IdentityBaseline `json:"key_identities,omitempty"`
+	// SharedKeys are the API keys that many addresses presented in
+	// training (more than SharedKeyClients): a client application's own
+	// key, built into every copy of a mobile app or a web page, not one
+	// integration's. A request that carries one is judged as if it carried
+	// no key.
+	SharedKeys []string `json:"shared_keys,omitempty"`
 
 	// Tails are the calibrated tails of the signals, by signal index (see
 	// SignalName): the features in their suspicious direction, the payload
@@ -417,6 +423,30 @@ func (m *Model) Identity(key string, apiKey []byte) *IdentityBaseline {
 		return m.KeyIdentities[string(apiKey)]
 	}
 	return nil
+}
+
+// SharedKeyClients is how many addresses may present one API key in
+// training for it to be one integration's: a partner's jobs call from a
+// few egress addresses, while every install of a mobile app sends the key
+// built into it (on the recordings of five traffic models, an app's key
+// came from 360 to 980 addresses in a quarter hour and a partner's from
+// at most 6). A key that many addresses share names the application, not
+// the client: its history, merged over every install, would excuse a
+// flood that sends it as the busiest install once was, and its presence
+// would pass a flood as an integration.
+const SharedKeyClients = 64
+
+// SharedKeySet returns the model's shared keys as a set, nil when it has
+// none.
+func (m *Model) SharedKeySet() map[string]struct{} {
+	if len(m.SharedKeys) == 0 {
+		return nil
+	}
+	set := make(map[string]struct{}, len(m.SharedKeys))
+	for _, k := range m.SharedKeys {
+		set[k] = struct{}{}
+	}
+	return set
 }
 
 // MaxReasons is how many signals a Result explains at most.
@@ -816,6 +846,9 @@ func (m *Model) Write(w io.Writer) error {
 		h := sha256.New()
 		h.Write(fb)
 		fmt.Fprintf(h, "%v|%d|%d|%d|%v", m.Threshold, len(m.Identities), len(m.KeyIdentities), m.Training.Events, m.Volume.Requests)
+		if len(m.SharedKeys) > 0 {
+			fmt.Fprintf(h, "|%q", m.SharedKeys)
+		}
 		if m.Campaigns != nil {
 			json.NewEncoder(h).Encode(m.Campaigns)
 		}

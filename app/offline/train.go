@@ -211,6 +211,9 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	if t.CampaignMembers > 0 {
 		fmt.Fprintf(w, "  %d training clients were members of campaigns in the recording; they are left out of the tails of refused requests (auth_fail_ratio, refused_2m, refused_10m, refused_paths), which they would make ordinary\n", t.CampaignMembers)
 	}
+	if n := len(m.SharedKeys); n > 0 {
+		fmt.Fprintf(w, "  %d API keys came from more than %d addresses each: an application's own key, built into every install; requests with one are judged as if they carried no key\n", n, models.SharedKeyClients)
+	}
 	if t.IdentitiesWithheld > 0 {
 		fmt.Fprintf(w, "  %d recurring clients or keys got no baseline of their own: their history shows guessing (failed logins, missing paths, payloads), which a baseline would excuse\n", t.IdentitiesWithheld)
 	}
