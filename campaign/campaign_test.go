@@ -1616,3 +1616,48 @@ func TestRetrying(t *testing.T) {
 		}
 	}
 }
+
+// A credential refused (401) at the address it was served at lately is
+// the credential expiring: a household's two devices renewing their keys
+// after an outage make no run of failures of their address. Keys never
+// served there, a user served at another address, and a 403 to a served
+// user (what it asked is refused, not who it is) still count.
+func TestARefusedCredentialServedHereIsNoGuess(t *testing.T) {
+	tr := NewTracker(Config{}, nil)
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	members := map[string]*Member{}
+	send := func(sec int, ip, method, path string, status int, key, user string) Event {
+		m := members[ip]
+		if m == nil {
+			m = &Member{}
+			members[ip] = m
+		}
+		rec := ingest.Record{TS: t0 + int64(sec)*int64(time.Second), ClientIP: []byte(ip), Method: []byte(method), Path: []byte(path),
+			Status: status, UserAgent: []byte("device/1.0"), APIKey: []byte(key), User: []byte(user)}
+		return tr.Observe(&rec, m, false)
+	}
+	for i := range 16 {
+		send(i, "192.0.2.10", "POST", "/report", 200, []string{"dk_1", "dk_2"}[i%2], "")
+		send(i, "192.0.2.20", "POST", "/report", 200, "dk_3", "")
+		send(i, "192.0.2.30", "GET", "/feed", 200, "", []string{"u1", "u2"}[i%2])
+		send(i, "192.0.2.40", "GET", "/feed", 200, "", "u3")
+	}
+	failing := func(what string, evs ...Event) {
+		t.Helper()
+		for _, ev := range evs {
+			if ev.FailingAddr {
+				return
+			}
+		}
+		t.Errorf("%s: no failing address", what)
+	}
+	if a, b := send(100, "192.0.2.10", "POST", "/report", 401, "dk_1", ""), send(101, "192.0.2.10", "POST", "/report", 401, "dk_2", ""); a.FailingAddr || b.FailingAddr {
+		t.Error("a home's two devices refused the keys they were served with are a failing address")
+	}
+	if a, b := send(100, "192.0.2.30", "GET", "/feed", 401, "", "u1"), send(101, "192.0.2.30", "GET", "/feed", 401, "", "u2"); a.FailingAddr || b.FailingAddr {
+		t.Error("two people's expired sessions at their own address are a failing address")
+	}
+	failing("keys never served at the address", send(100, "192.0.2.20", "POST", "/report", 401, "dk_8", ""), send(101, "192.0.2.20", "POST", "/report", 401, "dk_9", ""))
+	failing("a user served at another address", send(100, "192.0.2.40", "GET", "/feed", 401, "", "u1"), send(101, "192.0.2.40", "GET", "/feed", 401, "", "u2"))
+	failing("403s to a served user", send(102, "192.0.2.30", "GET", "/feed", 403, "", "u1"), send(103, "192.0.2.30", "GET", "/feed", 403, "", "u2"))
+}

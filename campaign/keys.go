@@ -61,6 +61,7 @@ const (
 const (
 	keyUser = 4
 	keyAddr = 5
+	keyKey  = 6 // an API key, as a credential the users table follows (see Tracker.credential)
 )
 
 // networks returns the keys of the networks of the address in ip: a /24

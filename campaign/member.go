@@ -69,6 +69,10 @@ const saidMoved = 1 << 7
 // saidServed is the bit of Member.said that servedThere reads.
 const saidServed = 1 << 6
 
+// saidKeyed is the bit of Member.said that says the client's API key was
+// noted served (see Tracker.noteKey).
+const saidKeyed = 1 << 5
+
 // servedThere says the site served the client on the template it sends
 // most of its requests to (Member.tmpl), since that template became its
 // own.

@@ -437,6 +437,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	ts := rec.TS
 	r := resultOf(rec.Method, rec.Status)
 	ev := Event{Endpoint: endpointKey(rec.Method, tmpl), URL: path | 1, Failed: r == refused}
+	r = t.expired(rec, m, r)
 	ev.New = m.n == 0 && !known
 	if m.n == 0 {
 		// A client's networks and user-agent family are taken from its
@@ -450,6 +451,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	sig := m.observeClaim(ts, ev.Endpoint, path, r, claimOf(rec.Status, rec.User))
 	t.movedSession(rec, m, &sig)
 	t.session(rec, m)
+	t.noteKey(rec, m)
 	if m.own {
 		// A signed-in person's own session repeats what it polls; it is
 		// not an address of a flood (see Member.own).
@@ -517,6 +519,96 @@ func (t *Tracker) endpoint(key uint64, ts int64) *endpoint {
 		e.norm = t.normOf(key)
 	}
 	return e
+}
+
+// expired returns r, the result of rec for the client whose state is m,
+// or neither when rec is a 401 refusing the credential this address was
+// served with lately (see servedHere): a token or key that expired or was
+// revoked, renewed next. The endpoint counts the refusal; the client's run
+// of failures does not. A 403 refuses what a valid credential asked for
+// (a device that is not the account's), and counts.
+func (t *Tracker) expired(rec *ingest.Record, m *Member, r result) result {
+	if rec.Status == 401 && t.servedHere(rec, m) {
+		return neither
+	}
+	return r
+}
+
+// credential returns the users-table key of the credential rec presents:
+// the user it names, or else its API key; 0 for none.
+func credential(rec *ingest.Record) uint64 {
+	switch {
+	case len(rec.User) > 0:
+		return hashNet(keyUser, rec.User)
+	case len(rec.APIKey) > 0:
+		return hashNet(keyKey, rec.APIKey)
+	}
+	return 0
+}
+
+// netOf returns the network the users table files the client whose
+// state is m under (see own): its IPv6 /64, or its address.
+func netOf(rec *ingest.Record, m *Member) uint32 {
+	n := uint32(m.net[0])
+	if m.net[1] == 0 { // IPv4, or no address: the address itself
+		n = uint32(hashNet(keyAddr, rec.ClientIP))
+	}
+	return n | 1
+}
+
+// servedHere says the credential rec presents (see credential) was served
+// lately at the network of the client whose state is m: its own session's
+// token, or its own device's key, refused now because it expired or was
+// revoked. Devices that renew their tokens together after an outage, a
+// household's phones when a deploy signs everyone out, are each refused
+// the credential they were using a moment ago at the same address, where
+// a guesser presents credentials never served there (on the smart-home
+// model's outage, thousands of addresses were refused within a minute and
+// a household's two devices made a run of two failures of its address).
+// A credential is noted served at the client's first served request that
+// presents one and every ownEvery-th request after, so a credential of a
+// busy address may be missed, and its refusal counted.
+func (t *Tracker) servedHere(rec *ingest.Record, m *Member) bool {
+	c := credential(rec)
+	if c == 0 || m.n == 0 {
+		return false
+	}
+	u := t.users.peek(c)
+	if u == nil {
+		return false
+	}
+	n := netOf(rec, m)
+	for _, x := range u.nets {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
+
+// noteKey notes the network the client whose state is m was served at with
+// the API key rec presents, as session does a signed-in user's: at its
+// first such request, then every ownEvery-th (see servedHere).
+func (t *Tracker) noteKey(rec *ingest.Record, m *Member) {
+	if len(rec.APIKey) == 0 || len(rec.User) > 0 || rec.Status <= 0 || rec.Status >= 400 || m.said&saidKeyed != 0 && m.n%ownEvery != 0 {
+		return
+	}
+	m.said |= saidKeyed
+	u, _ := t.users.get(hashNet(keyKey, rec.APIKey), rec.TS)
+	u.add(netOf(rec, m))
+}
+
+// add notes network n among u's, if there is room.
+func (u *userNets) add(n uint32) {
+	for i, x := range u.nets {
+		if x == n {
+			return
+		}
+		if x == 0 {
+			u.nets[i] = n
+			return
+		}
+	}
 }
 
 // session looks the signed-in user a request served to the client whose
@@ -589,20 +681,7 @@ const bareShare = 0.5
 // no more than ownNets networks (its IPv6 /64, or its address) lately.
 func (t *Tracker) own(rec *ingest.Record, m *Member) bool {
 	u, _ := t.users.get(hashNet(keyUser, rec.User), rec.TS)
-	n := uint32(m.net[0])
-	if m.net[1] == 0 { // IPv4, or no address: the address itself
-		n = uint32(hashNet(keyAddr, rec.ClientIP))
-	}
-	n |= 1
-	for i, x := range u.nets {
-		if x == n {
-			break
-		}
-		if x == 0 {
-			u.nets[i] = n
-			break
-		}
-	}
+	u.add(netOf(rec, m))
 	return u.nets[ownNets] == 0
 }
 
