@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/portcullis/portcullis/features"
 	"github.com/portcullis/portcullis/ingest"
 )
 
@@ -1660,4 +1662,59 @@ func TestARefusedCredentialServedHereIsNoGuess(t *testing.T) {
 	failing("keys never served at the address", send(100, "192.0.2.20", "POST", "/report", 401, "dk_8", ""), send(101, "192.0.2.20", "POST", "/report", 401, "dk_9", ""))
 	failing("a user served at another address", send(100, "192.0.2.40", "GET", "/feed", 401, "", "u1"), send(101, "192.0.2.40", "GET", "/feed", 401, "", "u2"))
 	failing("403s to a served user", send(102, "192.0.2.30", "GET", "/feed", 403, "", "u1"), send(103, "192.0.2.30", "GET", "/feed", 403, "", "u2"))
+}
+
+// A query parameter whose name training did not see three clients send
+// on an endpoint is no part of the URL a request repeats there: a cache
+// buster added to an API's own query makes every request of a flood the
+// same URL, while the parameters the endpoint takes still tell one
+// client's URL from another's. An endpoint that took more than maxParams
+// names keeps every parameter.
+func TestUnknownParametersAreNoPartOfTheURL(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	tr := NewTrainer(100)
+	observe := func(ts int64, path, client string) {
+		ev := Event{Endpoint: EndpointKey([]byte("GET"), []byte(path))}
+		tr.Observe(ts, &ev, []byte("GET"), []byte(path), 0, client)
+	}
+	for i := range 600 {
+		ts := t0 + int64(i)*int64(time.Second)
+		observe(ts, fmt.Sprintf("/api/feed?profile=%d&limit=20", i%40), fmt.Sprintf("10.0.0.%d", i%10))
+		observe(ts, fmt.Sprintf("/api/search?f%d=1", i%20), fmt.Sprintf("10.0.1.%d", i%10))
+		if i%5 == 0 {
+			observe(ts, fmt.Sprintf("/api/feed?profile=1&_=%d", i), fmt.Sprintf("10.0.2.%d", i%2))
+		}
+	}
+	norms := tr.Norms()
+	feed := EndpointKey([]byte("GET"), []byte("/api/feed"))
+	search := EndpointKey([]byte("GET"), []byte("/api/search"))
+	for _, n := range norms.Endpoints {
+		switch n.Key {
+		case feed:
+			if want := []uint32{paramHash([]byte("profile")), paramHash([]byte("limit"))}; len(n.Params) != 2 || !slices.Contains(n.Params, want[0]) || !slices.Contains(n.Params, want[1]) {
+				t.Errorf("the feed's parameters are %v; want profile and limit, not the buster two clients sent", n.Params)
+			}
+		case search:
+			if len(n.Params) != 0 {
+				t.Errorf("a search that took 20 names keeps %d of them; want none (it takes any)", len(n.Params))
+			}
+		}
+	}
+	k := NewTracker(Config{}, norms)
+	url := func(path string) uint32 {
+		key := EndpointKey([]byte("GET"), []byte(path))
+		return k.urlOf(k.endpoint(key, t0), []byte(path), features.PathHash([]byte(path)))
+	}
+	if url("/api/feed?_=123") != url("/api/feed?_=456") {
+		t.Error("two requests that differ by a cache buster alone are two URLs")
+	}
+	if a, b := url("/api/feed?profile=1&_=1"), url("/api/feed?limit=20&profile=1&_=2"); a != url("/api/feed?profile=1&_=9") || b != features.PathHash([]byte("/api/feed?limit=20&profile=1")) {
+		t.Error("a busted request is not its URL without the buster")
+	}
+	if url("/api/feed?profile=1") == url("/api/feed?profile=2") {
+		t.Error("two profiles' feeds are one URL")
+	}
+	if url("/api/search?f1=1&x=2") == url("/api/search?f1=1&x=3") {
+		t.Error("an endpoint that takes any parameter lost one")
+	}
 }

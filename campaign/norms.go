@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/portcullis/portcullis/features"
 )
 
 // Norms is what training learned about each endpoint: the robust tail of
@@ -67,7 +69,19 @@ type EndpointNorm struct {
 	// of it, does not make the page one that takes queries. 0 in a model
 	// from an older build.
 	Bare float64 `json:"bare,omitempty"`
+	// Params are the hashes (see paramHash) of the names of the query
+	// parameters training saw paramClients or more clients send on the
+	// endpoint; empty when it saw none, or more than maxParams names (the
+	// endpoint takes any). A parameter
+	// whose name is not among them is no part of what the endpoint
+	// serves (see Tracker.urlOf). Empty in a model from an older build.
+	Params []uint32 `json:"params,omitempty"`
 }
+
+// maxParams is how many names of query parameters an endpoint's norm
+// keeps: an endpoint that takes more takes any (a search's filters, a
+// tracker's free-form tags), and no parameter of it is stripped.
+const maxParams = 16
 
 // Tail is a per-minute count's distribution in training.
 type Tail struct {
@@ -217,10 +231,69 @@ type epTrain struct {
 	hist                      [nMetrics]histogram
 	total, failures, newAddrs int64
 	failAddrs, repeaters      int64
-	queried                   float64    // this minute's requests that carried a query
-	active, bare              int64      // minutes with requests, and those with few queried (see EndpointNorm.Bare)
-	direct, recovered         int64      // failing addresses counted at their first failure, and those of them that got in
-	served                    addrSketch // this minute's served addresses (see Event.Served)
+	queried                   float64     // this minute's requests that carried a query
+	active, bare              int64       // minutes with requests, and those with few queried (see EndpointNorm.Bare)
+	direct, recovered         int64       // failing addresses counted at their first failure, and those of them that got in
+	served                    addrSketch  // this minute's served addresses (see Event.Served)
+	params                    []paramSeen // the query parameters seen, up to maxParams
+	anyParams                 bool        // more than maxParams names were seen
+}
+
+// paramSeen is a query parameter's name, as paramHash, and the first
+// clients (hashed) that sent it, up to paramClients.
+type paramSeen struct {
+	name    uint32
+	n       int
+	clients [paramClients]uint32
+}
+
+// paramClients is how many clients must have sent a query parameter in
+// training for its name to be one the endpoint takes: a cache buster that
+// one or two flooding addresses added to a search in training is no
+// parameter of the search (on the streaming model, "_" came from two
+// addresses of 1,600 that searched).
+const paramClients = 3
+
+// noteParams notes the names of the query parameters of path, sent by the
+// client whose name hashes to client.
+func (e *epTrain) noteParams(path []byte, client uint32) {
+	if e.anyParams {
+		return
+	}
+	eachParam(path, func(name, _ []byte) bool {
+		h := paramHash(name)
+		i := slices.IndexFunc(e.params, func(p paramSeen) bool { return p.name == h })
+		if i < 0 {
+			if len(e.params) == maxParams {
+				e.anyParams, e.params = true, nil
+				return false
+			}
+			e.params = append(e.params, paramSeen{name: h})
+			i = len(e.params) - 1
+		}
+		p := &e.params[i]
+		if p.n < paramClients && !slices.Contains(p.clients[:p.n], client) {
+			p.clients[p.n] = client
+			p.n++
+		}
+		return true
+	})
+}
+
+// knownParams returns the sorted names of the parameters paramClients or
+// more clients sent, nil when the endpoint takes any.
+func (e *epTrain) knownParams() []uint32 {
+	if e.anyParams {
+		return nil
+	}
+	var out []uint32
+	for _, p := range e.params {
+		if p.n >= paramClients {
+			out = append(out, p.name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Metrics of an epTrain's cur and hist.
@@ -273,6 +346,9 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 		x.total++
 		if queried {
 			x.queried++
+			if x != &t.site {
+				x.noteParams(path, features.PathHash([]byte(client)))
+			}
 		}
 		if failed {
 			x.cur[mFail]++
@@ -431,6 +507,7 @@ func (e *epTrain) norm(minutes int, site *epTrain) EndpointNorm {
 	if e.active > 0 {
 		en.Bare = float64(e.bare) / float64(e.active)
 	}
+	en.Params = e.knownParams()
 	if e.direct >= minRecoverBase {
 		en.Recovers = min(1, max(0, float64(e.recovered)/float64(e.direct)))
 	}

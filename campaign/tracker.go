@@ -360,6 +360,7 @@ type Tracker struct {
 	crowd   float64
 	crowdTS int64
 	ratios  []float64 // scratch of Crowd
+	scratch [512]byte // of stripped
 
 	active []*Campaign
 	done   []Summary
@@ -446,7 +447,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 		m.ua = uaFamily(rec.UserAgent)
 	}
 	e := t.endpoint(ev.Endpoint, ts)
-	path = urlOf(e, rec.Path, path)
+	path = t.urlOf(e, rec.Path, path)
 	ev.URL = path | 1
 	sig := m.observeClaim(ts, ev.Endpoint, path, r, claimOf(rec.Status, rec.User))
 	t.movedSession(rec, m, &sig)
@@ -660,15 +661,85 @@ func (t *Tracker) servedLately(user []byte) bool {
 // the page without one repeats. A flood that adds a random query to every
 // request for the home page, a market's page or a product repeats no URL
 // otherwise (on the exchange model, 706 addresses of six floods, 55 of
-// them found).
-func urlOf(e *endpoint, p []byte, full uint32) uint32 {
-	if e.norm == nil || e.norm.Bare < bareShare {
+// them found). On an endpoint that takes a query, a parameter whose name
+// training never saw there is left out (see stripped): a cache buster
+// added to an API's own query (on the streaming model, "?_=" and a random
+// number after a home feed's "?profile=").
+func (t *Tracker) urlOf(e *endpoint, p []byte, full uint32) uint32 {
+	if e.norm == nil {
 		return full
 	}
-	if i := bytes.IndexByte(p, '?'); i >= 0 {
+	i := bytes.IndexByte(p, '?')
+	switch {
+	case i < 0:
+		return full
+	case e.norm.Bare >= bareShare:
 		return features.PathHash(p[:i+1])
+	case len(e.norm.Params) > 0:
+		return t.stripped(e.norm.Params, p, i, full)
 	}
 	return full
+}
+
+// stripped returns the hash of p, whose query starts at i, without the
+// parameters whose names are not among known (sorted), or full when it has
+// none or is too long to rebuild.
+func (t *Tracker) stripped(known []uint32, p []byte, i int, full uint32) uint32 {
+	unknown := false
+	eachParam(p, func(name, _ []byte) bool {
+		_, ok := slices.BinarySearch(known, paramHash(name))
+		unknown = !ok
+		return ok
+	})
+	if !unknown || len(p) > len(t.scratch) {
+		return full
+	}
+	b := append(t.scratch[:0], p[:i+1]...)
+	eachParam(p, func(name, value []byte) bool {
+		if _, ok := slices.BinarySearch(known, paramHash(name)); ok {
+			if b[len(b)-1] != '?' {
+				b = append(b, '&')
+			}
+			b = append(b, name...)
+			if value != nil {
+				b = append(append(b, '='), value...)
+			}
+		}
+		return true
+	})
+	return features.PathHash(b)
+}
+
+// eachParam calls f with the name and value (nil without "=") of each
+// parameter of p's query, in order, until f returns false.
+func eachParam(p []byte, f func(name, value []byte) bool) {
+	i := bytes.IndexByte(p, '?')
+	if i < 0 {
+		return
+	}
+	for q := p[i+1:]; len(q) > 0; {
+		seg := q
+		if j := bytes.IndexByte(q, '&'); j >= 0 {
+			seg, q = q[:j], q[j+1:]
+		} else {
+			q = nil
+		}
+		if len(seg) == 0 {
+			continue
+		}
+		name, value := seg, []byte(nil)
+		if j := bytes.IndexByte(seg, '='); j >= 0 {
+			name, value = seg[:j], seg[j+1:]
+		}
+		if !f(name, value) {
+			return
+		}
+	}
+}
+
+// paramHash is the hash of a query parameter's name (FNV-1a, never 0).
+func paramHash(name []byte) uint32 {
+	return features.PathHash(name) | 1
 }
 
 // bareShare is the share of an endpoint's training minutes with hardly a
