@@ -1659,6 +1659,20 @@ func TestARefusedCredentialServedHereIsNoGuess(t *testing.T) {
 	if a, b := send(100, "192.0.2.30", "GET", "/feed", 401, "", "u1"), send(101, "192.0.2.30", "GET", "/feed", 401, "", "u2"); a.FailingAddr || b.FailingAddr {
 		t.Error("two people's expired sessions at their own address are a failing address")
 	}
+	// A third device's key, served at the address between two others'
+	// requests, is noted when the key changes (the caller says so).
+	home := &Member{}
+	prev := ""
+	for i, key := range []string{"dk_a", "dk_a", "dk_b", "dk_a", "dk_c", "dk_a"} {
+		rec := ingest.Record{TS: t0 + int64(i)*int64(time.Second), ClientIP: []byte("192.0.2.50"), Method: []byte("POST"), Path: []byte("/report"),
+			Status: 200, UserAgent: []byte("device/1.0"), APIKey: []byte(key)}
+		tr.ObserveHashed(&rec, features.TemplateHash(rec.Path), features.PathHash(rec.Path), false, prev != "" && key != prev, home, false)
+		prev = key
+	}
+	members["192.0.2.50"] = home
+	if a, b := send(100, "192.0.2.50", "POST", "/report", 401, "dk_b", ""), send(101, "192.0.2.50", "POST", "/report", 401, "dk_c", ""); a.FailingAddr || b.FailingAddr {
+		t.Error("two devices whose keys were served between another's requests are a failing address")
+	}
 	failing("keys never served at the address", send(100, "192.0.2.20", "POST", "/report", 401, "dk_8", ""), send(101, "192.0.2.20", "POST", "/report", 401, "dk_9", ""))
 	failing("a user served at another address", send(100, "192.0.2.40", "GET", "/feed", 401, "", "u1"), send(101, "192.0.2.40", "GET", "/feed", 401, "", "u2"))
 	failing("403s to a served user", send(102, "192.0.2.30", "GET", "/feed", 403, "", "u1"), send(103, "192.0.2.30", "GET", "/feed", 403, "", "u2"))

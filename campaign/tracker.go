@@ -427,14 +427,16 @@ func (t *Tracker) normOf(key uint64) *EndpointNorm {
 // client's features passes what they decided to ObserveHashed.
 func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 	paced := features.Paced(rec.Status, !isRead(rec.Method), len(rec.APIKey) > 0, false, rec.UserAgent)
-	return t.ObserveHashed(rec, features.TemplateHash(rec.Path), features.PathHash(rec.Path), paced, m, known)
+	return t.ObserveHashed(rec, features.TemplateHash(rec.Path), features.PathHash(rec.Path), paced, false, m, known)
 }
 
 // ObserveHashed is Observe of a record whose path's template hash
 // (features.TemplateHash) and hash (features.PathHash) are known already,
 // as the client's features have them, and whose refusal for pace
-// (features.Paced, features.Client.Paced) too.
-func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced bool, m *Member, known bool) Event {
+// (features.Paced, features.Client.Paced) too; rekeyed says the record
+// carries an API key other than the client's request before it
+// (features.Client.Rekeyed).
+func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced, rekeyed bool, m *Member, known bool) Event {
 	ts := rec.TS
 	r := resultOf(rec.Method, rec.Status)
 	ev := Event{Endpoint: endpointKey(rec.Method, tmpl), URL: path | 1, Failed: r == refused}
@@ -452,7 +454,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced boo
 	sig := m.observeClaim(ts, ev.Endpoint, path, r, claimOf(rec.Status, rec.User))
 	t.movedSession(rec, m, &sig)
 	t.session(rec, m)
-	t.noteKey(rec, m)
+	t.noteKey(rec, m, rekeyed)
 	if m.own {
 		// A signed-in person's own session repeats what it polls; it is
 		// not an address of a flood (see Member.own).
@@ -567,8 +569,9 @@ func netOf(rec *ingest.Record, m *Member) uint32 {
 // model's outage, thousands of addresses were refused within a minute and
 // a household's two devices made a run of two failures of its address).
 // A credential is noted served at the client's first served request that
-// presents one and every ownEvery-th request after, so a credential of a
-// busy address may be missed, and its refusal counted.
+// presents one, every ownEvery-th request after, and, for API keys, each
+// time the key changes, so a user of a busy address may be missed, and
+// its refusal counted.
 func (t *Tracker) servedHere(rec *ingest.Record, m *Member) bool {
 	c := credential(rec)
 	if c == 0 || m.n == 0 {
@@ -589,9 +592,11 @@ func (t *Tracker) servedHere(rec *ingest.Record, m *Member) bool {
 
 // noteKey notes the network the client whose state is m was served at with
 // the API key rec presents, as session does a signed-in user's: at its
-// first such request, then every ownEvery-th (see servedHere).
-func (t *Tracker) noteKey(rec *ingest.Record, m *Member) {
-	if len(rec.APIKey) == 0 || len(rec.User) > 0 || rec.Status <= 0 || rec.Status >= 400 || m.said&saidKeyed != 0 && m.n%ownEvery != 0 {
+// first such request, then every ownEvery-th, and at every request whose
+// key is not the one before it (rekeyed): each of a household's devices
+// behind its router presents its own (see servedHere).
+func (t *Tracker) noteKey(rec *ingest.Record, m *Member, rekeyed bool) {
+	if len(rec.APIKey) == 0 || len(rec.User) > 0 || rec.Status <= 0 || rec.Status >= 400 || m.said&saidKeyed != 0 && !rekeyed && m.n%ownEvery != 0 {
 		return
 	}
 	m.said |= saidKeyed

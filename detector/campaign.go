@@ -46,7 +46,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	s := &c.Ext
 	tmpl, path := c.Latest()
 	s.camp.Trying = len(rec.APIKey) > 0 && c.KeyChanges() >= 2
-	ev := k.tr.ObserveHashed(rec, tmpl, path, c.Paced(), &s.camp, s.allowed || s.ident != nil)
+	ev := k.tr.ObserveHashed(rec, tmpl, path, c.Paced(), c.Rekeyed(), &s.camp, s.allowed || s.ident != nil)
 	if k.learn != nil {
 		k.learn.Observe(rec.TS, &ev, rec.Method, rec.Path, rec.ReqBytes, c.Key())
 	}

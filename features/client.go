@@ -457,6 +457,13 @@ func (c *Client[E]) Paced() bool {
 	return c.events > 0 && c.throttled&(1<<i) != 0
 }
 
+// Rekeyed says the client's latest request carried an API key other than
+// the key of the request before it (see KeyChanges).
+func (c *Client[E]) Rekeyed() bool {
+	i := (int(c.pos) + ring - 1) % ring
+	return c.events > 1 && c.rekeyed&(1<<i) != 0
+}
+
 // Throttled returns the share of the client's last requests (up to 32)
 // that the site refused for their pace (see Paced).
 func (c *Client[E]) Throttled() float64 {
