@@ -673,9 +673,9 @@ func TestANewKeyIsExcusedAsBusyAsTheKnownKeys(t *testing.T) {
 // app's key, beside three integrations with keys of their own, the model
 // takes the app's key for a shared one, not an identity; a new address
 // that polls one URL at the household's pace with the app's key is judged
-// as a client without a key, and blocked. A copy of the
-// model that does not know the key is shared lets the same flood pass as
-// a new integration.
+// as a client without a key, and blocked, unless the operator allowlisted
+// the key itself. A copy of the model that does not know the key is
+// shared lets the same flood pass as a new integration.
 func TestAnAppsOwnKeyExcusesNoOne(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	raw, err := os.ReadFile(browsersAndIntegrations(t, t0, 3, "10.2.0", true))
@@ -718,6 +718,11 @@ func TestAnAppsOwnKeyExcusesNoOne(t *testing.T) {
 	}
 	if d := flood(m); d == nil {
 		t.Error("a flood sending the app's key was not blocked")
+	}
+	allow := Config{}
+	allow.Policy.Allow = []string{"ak_app"}
+	if ds, _ := score(t, day2, allow, m); len(ds) != 0 {
+		t.Errorf("with the app's key allowlisted, %d decisions: %+v", len(ds), ds[0])
 	}
 	unaware := *m
 	unaware.SharedKeys = nil

@@ -171,6 +171,7 @@ func (p *Pipeline) Stats() Stats {
 // when it is due. It returns a decision.Decision when the client is to be blocked,
 // and nil otherwise. rec is not kept.
 func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
+	sent := rec.APIKey // what the allowlist is asked about
 	if p.shared != nil && len(rec.APIKey) > 0 {
 		if _, ok := p.shared[string(rec.APIKey)]; ok {
 			// An application's own key, not a client's: judged as if
@@ -180,7 +181,7 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 			rec = &p.plain
 		}
 	}
-	c := p.client(rec)
+	c := p.client(rec, sent)
 	if d := p.campaignEvent(c, rec); d != nil {
 		return d
 	}
@@ -238,8 +239,10 @@ func (p *Pipeline) Process(rec *ingest.Record) *decision.Decision {
 }
 
 // client folds rec into its client's state and returns the client, with
-// its allowlisting and baseline looked up on its first event.
-func (p *Pipeline) client(rec *ingest.Record) *Client {
+// its allowlisting and baseline looked up on its first event; sent is the
+// API key the request carried, a shared one included, which the allowlist
+// is asked about as the operator wrote it.
+func (p *Pipeline) client(rec *ingest.Record, sent []byte) *Client {
 	key, scope := p.cfg.Identity.Key(p.key[:0], rec)
 	p.key = key
 	c := p.table.Observe(key, scope, rec)
@@ -249,7 +252,7 @@ func (p *Pipeline) client(rec *ingest.Record) *Client {
 	p.stats.Events++
 	if s := &c.Ext; !s.checked {
 		s.checked = true
-		s.allowed = p.allow.Allows(c.Key(), rec.ClientIP, rec.APIKey, rec.User)
+		s.allowed = p.allow.Allows(c.Key(), rec.ClientIP, sent, rec.User)
 		s.ident = nil
 		if p.model != nil {
 			s.ident = p.model.Identity(c.Key(), rec.APIKey)
