@@ -671,7 +671,7 @@ func (t *Tracker) servedLately(user []byte) bool {
 // added to an API's own query (on the streaming model, "?_=" and a random
 // number after a home feed's "?profile=").
 func (t *Tracker) urlOf(e *endpoint, p []byte, full uint32) uint32 {
-	if e.norm == nil {
+	if n := e.norm; n == nil || n.Bare < bareShare && len(n.Params) == 0 {
 		return full
 	}
 	i := bytes.IndexByte(p, '?')
