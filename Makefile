@@ -59,7 +59,7 @@ holdout: build ## Backtest on two days of the second traffic model (tools/holdou
 	$(BIN) score --model $(DEMO_DIR)/h.pcm --in $(DEMO_DIR)/h2.jsonl --decisions $(DEMO_DIR)/h.decisions.jsonl --labels $(DEMO_DIR)/h2.labels.jsonl
 
 .PHONY: eval
-eval: ## Backtest on three sites of each of the fifteen traffic models, one line per site, then a table per kind (~2-4 min)
+eval: ## Backtest on three sites of each of the seventeen traffic models, one line per site, then a table per kind (~2-4 min)
 	tools/eval.sh
 
 .PHONY: deps
