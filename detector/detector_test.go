@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -548,6 +549,61 @@ func TestRecurringKeyAtANewAddressIsKnown(t *testing.T) {
 	}
 }
 
+// TestARecurringKeyAtANewAddressKeepsItsUsualPace: an integration's key
+// that once burst to twenty times its pace in training excuses a burst at
+// the integration's own address, but from an address the key never came
+// from (a leaked key), only its usual pace: the same burst there is
+// blocked; the key's full history, as it was excused before, lets it
+// through.
+func TestARecurringKeyAtANewAddressKeepsItsUsualPace(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	raw, err := os.ReadFile(browsersAndIntegrations(t, t0, 10, "10.2.0", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	burst := func(buf []byte, from time.Time, ip string, perSec, n int) []byte {
+		for j := range n {
+			buf = fmt.Appendf(buf, `{"ts":%q,"client_ip":%q,"method":"GET","path":"/api/v1/orders/poll","status":200,"req_bytes":300,"resp_bytes":4000,"duration_ms":9,"api_key":"pk_int_0"}`+"\n",
+				from.Add(time.Duration(j)*time.Second/time.Duration(perSec)).Format(time.RFC3339Nano), ip)
+		}
+		return buf
+	}
+	raw = burst(raw, t0.Add(5*time.Minute), "10.2.0.0", 60, 1800)
+	day1 := filepath.Join(t.TempDir(), "day1.jsonl")
+	if err := os.WriteFile(day1, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := Train(context.Background(), []Source{&FileSource{Path: day1}}, TrainConfig{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Identities["10.2.0.0"] == nil || m.KeyIdentities["pk_int_0"] == nil {
+		t.Fatal("the bursting integration has no baseline by address or by key")
+	}
+	for _, c := range []struct {
+		ip      string
+		blocked bool
+	}{{"10.2.0.0", false}, {"203.0.113.50", true}} {
+		day2 := filepath.Join(t.TempDir(), "day2.jsonl")
+		if err := os.WriteFile(day2, burst(nil, t0.Add(24*time.Hour), c.ip, 20, 1200), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := score(t, day2, Config{}, m)
+		if c.blocked {
+			// The key's full history, as the address's own: excused.
+			full := *m
+			full.Identities = maps.Clone(m.Identities)
+			full.Identities[c.ip] = m.KeyIdentities["pk_int_0"]
+			if fds, _ := score(t, day2, Config{}, &full); len(fds) > 0 {
+				t.Errorf("the burst from %s was blocked even against the key's full history: the test cannot tell the usual pace from it", c.ip)
+			}
+		}
+		if blocked := len(ds) > 0; blocked != c.blocked {
+			t.Errorf("the key's burst from %s: blocked %v, want %v (%d decisions: %+v)", c.ip, blocked, c.blocked, len(ds), firstOf(ds))
+		}
+	}
+}
+
 // TestGuessingClientGetsNoBaseline trains on a recording where a client
 // guesses passwords for ten minutes: it recurs like an integration, but a
 // baseline of its own would excuse the same attack when it comes back.
@@ -749,4 +805,11 @@ func firstDecisions(t *testing.T, m *models.Model, data []byte) (map[string]*dec
 		}
 	}
 	return decided, p
+}
+
+func firstOf(ds []*decision.Decision) decision.Decision {
+	if len(ds) == 0 {
+		return decision.Decision{}
+	}
+	return *ds[0]
 }

@@ -93,9 +93,12 @@ type Pipeline struct {
 	// plain the copy of a record that carried one, without it.
 	shared map[string]struct{}
 	plain  ingest.Record
-	vec    features.Vector
-	res    models.Result
-	stats  Stats
+	// roam are the Roaming baselines of the recurring keys clients sent
+	// so far (see identity), at most one per key of the model.
+	roam  map[string]*models.IdentityBaseline
+	vec   features.Vector
+	res   models.Result
+	stats Stats
 
 	// calibrating, when set, replaces judging: it is called at every
 	// judgement point with the payload evidence, and early set for an
@@ -154,6 +157,7 @@ func (p *Pipeline) SetModel(m *models.Model) {
 	p.table.SetLargeSize(m.LargeSize)
 	p.newKey = m.NewKeyBaseline()
 	p.shared = m.SharedKeySet()
+	p.roam = nil
 	if p.camps != nil {
 		p.camps.tr.SetNorms(campaignNorms(m))
 	}
@@ -255,10 +259,30 @@ func (p *Pipeline) client(rec *ingest.Record, sent []byte) *Client {
 		s.allowed = p.allow.Allows(c.Key(), rec.ClientIP, sent, rec.User)
 		s.ident = nil
 		if p.model != nil {
-			s.ident = p.model.Identity(c.Key(), rec.APIKey)
+			s.ident = p.identity(c.Key(), rec.APIKey)
 		}
 	}
 	return c
+}
+
+// identity returns the model's Identity of the client named key whose
+// requests carry apiKey, keeping each key's Roaming baseline for the next
+// client that sends it.
+func (p *Pipeline) identity(key string, apiKey []byte) *models.IdentityBaseline {
+	if b := p.model.Identities[key]; b != nil || len(apiKey) == 0 {
+		return b
+	}
+	if b := p.roam[string(apiKey)]; b != nil {
+		return b
+	}
+	b := p.model.Identity(key, apiKey)
+	if b != nil {
+		if p.roam == nil {
+			p.roam = map[string]*models.IdentityBaseline{}
+		}
+		p.roam[string(apiKey)] = b
+	}
+	return b
 }
 
 // due says whether c is to be judged at rec: not allowlisted, not blocked,

@@ -413,14 +413,18 @@ func PayloadEvidence(weight, marked, requests float64) float64 {
 }
 
 // Identity returns the baseline of the client named key, or, when the
-// model holds none, of the API key apiKey its requests carry; nil when
-// neither recurred through the training data.
+// model holds none, the Roaming baseline of the API key apiKey its
+// requests carry; nil when neither recurred through the training data.
+// A key's Roaming baseline is a new copy: callers that look keys up often
+// keep it.
 func (m *Model) Identity(key string, apiKey []byte) *IdentityBaseline {
 	if b := m.Identities[key]; b != nil {
 		return b
 	}
 	if len(apiKey) > 0 && len(m.KeyIdentities) > 0 {
-		return m.KeyIdentities[string(apiKey)]
+		if b := m.KeyIdentities[string(apiKey)]; b != nil {
+			return b.Roaming()
+		}
 	}
 	return nil
 }
