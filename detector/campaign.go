@@ -63,7 +63,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	// signed-in people use (features.Client.Shared) is a crowd of real
 	// sessions, not one address of a campaign; each is still judged on its
 	// own signals, per person.
-	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || brokenKey(c, cp) || c.Shared() || !cp.Acts(&s.camp, &ev) || p.lagging(c, cp) {
+	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || brokenKey(c, cp) || c.Shared() || reloading(c, cp) || !cp.Acts(&s.camp, &ev) || p.lagging(c, cp) {
 		return nil
 	}
 	if cp.Established == 0 {
@@ -159,12 +159,22 @@ func brokenKey(c *Client, cp *campaign.Campaign) bool {
 	return cp.Channel == campaign.ChannelFailures && models.Keyed(c.Keyed()) && c.KeyChanges() <= 1
 }
 
+// reloading says c revalidates what its cache holds (features.Client.
+// Revalidating) and cp is a repeaters campaign: a person reloading the
+// page a crowd or a flood is on, not one more address of a flood, which
+// is served in full. Each is still judged on its own signals. On the
+// forum model, readers of a viral thread reloading it every few seconds
+// made a repeaters campaign of their own (88 blocked on two sites).
+func reloading(c *Client, cp *campaign.Campaign) bool {
+	return cp.Channel == campaign.ChannelRepeaters && c.Revalidating()
+}
+
 // sweepCampaign finds the clients that drove cp's departure before it was
 // seen: a walk over the client table, once per campaign opened.
 func (p *Pipeline) sweepCampaign(cp *campaign.Campaign, ts int64) {
 	p.table.Each(func(c *Client) {
 		s := &c.Ext
-		if !s.checked || p.outOfCampaigns(s) || s.camp.Seq == cp.Seq || ts < s.blockedUntil || brokenKey(c, cp) || c.Shared() {
+		if !s.checked || p.outOfCampaigns(s) || s.camp.Seq == cp.Seq || ts < s.blockedUntil || brokenKey(c, cp) || c.Shared() || reloading(c, cp) {
 			return
 		}
 		if cp.Shared(&s.camp, c.Last()) {

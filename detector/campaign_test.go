@@ -442,3 +442,64 @@ func withRecords(t *testing.T, path string, extra []ingest.Record) string {
 	}
 	return out
 }
+
+// Readers who reload a page every few seconds while a flood hammers it
+// revalidate their cache: most of their reloads are answered 304. They
+// are no members of the flood's repeaters campaign, whose addresses are
+// served in full; answered 200 instead, at that pace, they would be.
+func TestReadersReloadingAPageAreNoFloodMembers(t *testing.T) {
+	dir := t.TempDir()
+	day1, _ := campaignDay(t, dir, 1, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), false)
+	day2, _ := campaignDay(t, dir, 2, time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC), false)
+	m := trainOn(t, day1)
+	base, err := os.ReadFile(day2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onset := time.Date(2026, 3, 3, 9, 8, 0, 0, time.UTC)
+	line := func(buf []byte, ts time.Time, ip string, status int) []byte {
+		return fmt.Appendf(buf, `{"ts":%q,"client_ip":%q,"method":"GET","path":"/items/77","status":%d,"req_bytes":600,"resp_bytes":2000,"user_agent":"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"}`+"\n",
+			ts.Format(time.RFC3339Nano), ip, status)
+	}
+	blocked := func(reload int) (readers, flood int) {
+		buf := slices.Clone(base)
+		for a := range 40 {
+			from := onset.Add(time.Duration(a) * 700 * time.Millisecond)
+			for i := range 60 {
+				buf = line(buf, from.Add(time.Duration(i)*2*time.Second), fmt.Sprintf("198.51.101.%d", a+1), 200)
+			}
+			for i := range 40 {
+				status := reload
+				if i == 0 {
+					status = 200
+				}
+				buf = line(buf, from.Add(time.Duration(i)*3*time.Second+time.Second), fmt.Sprintf("10.9.0.%d", a+1), status)
+			}
+		}
+		path := filepath.Join(dir, fmt.Sprintf("reload%d.jsonl", reload))
+		if err := os.WriteFile(path, buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := score(t, path, Config{}, m)
+		for _, d := range ds {
+			switch {
+			case d.Rule != decision.RuleCampaign:
+			case strings.HasPrefix(d.Client, "10.9.0."):
+				readers++
+			case strings.HasPrefix(d.Client, "198.51.101."):
+				flood++
+			}
+		}
+		return readers, flood
+	}
+	readers, flood := blocked(304)
+	if flood < 30 {
+		t.Fatalf("%d of 40 flood addresses blocked as campaign members; the test needs the campaign", flood)
+	}
+	if readers > 0 {
+		t.Errorf("%d of 40 readers revalidating the page were blocked as members of the flood", readers)
+	}
+	if readers, _ := blocked(200); readers == 0 {
+		t.Error("readers served in full at that pace were not members either: the test cannot tell the 304s from their pace")
+	}
+}
