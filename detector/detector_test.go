@@ -568,15 +568,7 @@ func TestARecurringKeyAtANewAddressKeepsItsUsualPace(t *testing.T) {
 		}
 		return buf
 	}
-	raw = burst(raw, t0.Add(5*time.Minute), "10.2.0.0", 60, 1800)
-	day1 := filepath.Join(t.TempDir(), "day1.jsonl")
-	if err := os.WriteFile(day1, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := Train(context.Background(), []Source{&FileSource{Path: day1}}, TrainConfig{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := trainOnData(t, burst(raw, t0.Add(5*time.Minute), "10.2.0.0", 60, 1800))
 	if m.Identities["10.2.0.0"] == nil || m.KeyIdentities["pk_int_0"] == nil {
 		t.Fatal("the bursting integration has no baseline by address or by key")
 	}
@@ -746,15 +738,7 @@ func TestAnAppsOwnKeyExcusesNoOne(t *testing.T) {
 		}
 		return buf
 	}
-	raw = poll(raw, t0, "10.9.0.1", 1800)
-	day1 := filepath.Join(t.TempDir(), "day1.jsonl")
-	if err := os.WriteFile(day1, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := Train(context.Background(), []Source{&FileSource{Path: day1}}, TrainConfig{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := trainOnData(t, poll(raw, t0, "10.9.0.1", 1800))
 	if !slices.Equal(m.SharedKeys, []string{"ak_app"}) || m.KeyIdentities["ak_app"] != nil || len(m.KeyIdentities) != 3 {
 		t.Fatalf("shared keys %q and %d key identities (the app's %v); want the app's key shared and the 3 integrations' keys known",
 			m.SharedKeys, len(m.KeyIdentities), m.KeyIdentities["ak_app"] != nil)
@@ -812,4 +796,14 @@ func firstOf(ds []*decision.Decision) decision.Decision {
 		return decision.Decision{}
 	}
 	return *ds[0]
+}
+
+// trainOnData trains a model with the defaults on the JSON lines in data.
+func trainOnData(t *testing.T, data []byte) *models.Model {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "day1.jsonl")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return trainOn(t, path)
 }
