@@ -68,7 +68,6 @@ var (
 	namePre = []string{"swift", "blue", "north", "urban", "parcel", "ride", "home", "trip", "fleet", "geo", "cargo", "nest", "route", "metro", "harbor",
 		"pine", "cloud", "rapid", "terra", "lumen", "quick", "open", "vista", "atlas", "bright", "civic", "tide", "orbit", "field", "stack"}
 	nameSuf = []string{"ly", "hub", "go", "io", "app", "labs", "works", "way", "scout", "loop", "base", "dash", "spot", "path", "ware"}
-	tlds    = []string{".com", ".com", ".io", ".app", ".co", ".de", ".fr", ".in", ".com.br", ".co.uk"}
 )
 
 const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

@@ -28,7 +28,6 @@ var (
 	getAvatar  = route{method: "GET", resp: 3.8e3, ms: 5}
 	getThumb   = route{method: "GET", resp: 13e3, ms: 7}
 	getImage   = route{method: "GET", resp: 260e3, ms: 14}
-	getVideo   = route{method: "GET", resp: 2.4e6, ms: 40}
 	getComms   = route{method: "GET", resp: 22e3, ms: 48}
 	getFeed    = route{method: "GET", resp: 28e3, ms: 60}
 	getThread  = route{method: "GET", resp: 6e3, ms: 30}
@@ -40,7 +39,6 @@ var (
 	getRobots  = route{method: "GET", resp: 1.1e3, ms: 2}
 	getSitemap = route{method: "GET", resp: 180e3, ms: 60}
 	getObject  = route{method: "GET", resp: 3.2e3, ms: 28}
-	getStream  = route{method: "GET", resp: 9e3, ms: 1}
 	getHealth  = route{method: "GET", resp: 60, ms: 2}
 	headHealth = route{method: "HEAD", ms: 2}
 	postVote   = route{method: "POST", body: 40, resp: 80, ms: 16}

@@ -18,8 +18,6 @@ const (
 	classStick
 )
 
-var classNames = []string{"tv", "console", "phone", "tablet", "web", "stick"}
-
 // platform is a device family the service ships an app or a player for.
 // Its app calls the API with one user agent; its media stack often fetches
 // manifests and segments with another.

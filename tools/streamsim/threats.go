@@ -136,10 +136,10 @@ func floodSessions(a *agent, from, to int64) {
 	})
 }
 
-func floodSearch(a *agent, from, to int64) {
+func floodSearch(a *agent, from, _ int64) {
 	w, r := a.w, a.r
 	a.disguise(false)
-	to = min(w.span, from+Sec(LogUniform(r, 300, 720)))
+	to := min(w.span, from+Sec(LogUniform(r, 300, 720)))
 	steady(r, from, to, LogUniform(r, 1.2, 4), 4000, func(t int64, _ int) {
 		q := query(r, Pick(r, w.cat.terms)+" "+Pick(r, nouns))
 		a.get(t, fmt.Sprintf("%s/search?q=%s&limit=50&_=%d", w.s.api, q, w.log.Start().UnixMilli()+t/1e6), 200, int64(2000+r.IntN(20000)))
@@ -199,10 +199,10 @@ func scanOrigin(a *agent, from, to int64) {
 	})
 }
 
-func scanQuiet(a *agent, from, to int64) {
+func scanQuiet(a *agent, from, _ int64) {
 	w, r := a.w, a.r
 	a.disguise(false)
-	to = min(w.span, from+Sec(LogUniform(r, 400, 900)))
+	to := min(w.span, from+Sec(LogUniform(r, 400, 900)))
 	t := from
 	for t < to {
 		p := Pick(r, probes)
@@ -238,11 +238,11 @@ func brutePIN(a *agent, from, to int64) {
 	})
 }
 
-func bruteLoginSlow(a *agent, from, to int64) {
+func bruteLoginSlow(a *agent, from, _ int64) {
 	w, r := a.w, a.r
 	a.disguise(false)
 	a.user = ""
-	to = min(w.span, from+Sec(LogUniform(r, 400, 900)))
+	to := min(w.span, from+Sec(LogUniform(r, 400, 900)))
 	for t := from; t < to; t += Sec(Uniform(r, 15, 60)) {
 		if Chance(r, 0.4) {
 			a.send(t-Sec(Uniform(r, 2, 6)), hit{m: "GET", path: "/signin", status: 200, resp: 31000, cover: true})
@@ -327,10 +327,10 @@ func injectTraversal(a *agent, from, to int64) {
 	})
 }
 
-func injectInSession(a *agent, from, to int64) {
+func injectInSession(a *agent, from, _ int64) {
 	w, r := a.w, a.r
 	a.disguise(true)
-	to = min(w.span, from+Sec(LogUniform(r, 300, 900)))
+	to := min(w.span, from+Sec(LogUniform(r, 300, 900)))
 	for t := from; t < to; {
 		a.get(t, fmt.Sprintf("%s/search?q=%s&profile=p%s&limit=24", w.s.api, a.payload(0.05, 0.5), Hex(r, 8)), injectStatus(r), int64(300+r.IntN(3000)))
 		t += Sec(Uniform(r, 8, 40))
