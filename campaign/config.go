@@ -16,8 +16,9 @@ type Config struct {
 	MaxEndpoints    int `yaml:"max_endpoints"`
 	MaxNetworks     int `yaml:"max_networks"`
 	MaxFingerprints int `yaml:"max_fingerprints"`
-	// MaxUsers caps the signed-in users whose networks are followed (see
-	// Member.own); past it the user idle the longest is forgotten.
+	// MaxUsers caps the signed-in users and API keys whose networks are
+	// followed (see Member.own and Tracker.servedHere); past it the one
+	// idle the longest is forgotten.
 	MaxUsers int `yaml:"max_users"`
 	// IdleTimeout evicts an aggregate nothing has touched for this long,
 	// in event time.
