@@ -6,8 +6,6 @@ import (
 	"math"
 	"slices"
 	"time"
-
-	"github.com/portcullis/portcullis/features"
 )
 
 // Norms is what training learned about each endpoint: the robust tail of
@@ -251,12 +249,12 @@ type paramSeen struct {
 // training for its name to be one the endpoint takes: a cache buster that
 // one or two flooding addresses added to a search in training is no
 // parameter of the search (on the streaming model, "_" came from two
-// addresses of 1,600 that searched).
+// addresses of 879 that searched).
 const paramClients = 3
 
 // noteParams notes the names of the query parameters of path, sent by the
-// client whose name hashes to client.
-func (e *epTrain) noteParams(path []byte, client uint32) {
+// client named client.
+func (e *epTrain) noteParams(path []byte, client string) {
 	if e.anyParams {
 		return
 	}
@@ -271,10 +269,11 @@ func (e *epTrain) noteParams(path []byte, client uint32) {
 			e.params = append(e.params, paramSeen{name: h})
 			i = len(e.params) - 1
 		}
-		p := &e.params[i]
-		if p.n < paramClients && !slices.Contains(p.clients[:p.n], client) {
-			p.clients[p.n] = client
-			p.n++
+		if p := &e.params[i]; p.n < paramClients {
+			if h := paramHash([]byte(client)); !slices.Contains(p.clients[:p.n], h) {
+				p.clients[p.n] = h
+				p.n++
+			}
 		}
 		return true
 	})
@@ -347,7 +346,7 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 		if queried {
 			x.queried++
 			if x != &t.site {
-				x.noteParams(path, features.PathHash([]byte(client)))
+				x.noteParams(path, client)
 			}
 		}
 		if failed {

@@ -581,13 +581,7 @@ func (t *Tracker) servedHere(rec *ingest.Record, m *Member) bool {
 	if u == nil {
 		return false
 	}
-	n := netOf(rec, m)
-	for _, x := range u.nets {
-		if x == n {
-			return true
-		}
-	}
-	return false
+	return u.has(netOf(rec, m))
 }
 
 // noteKey notes the network the client whose state is m was served at with
@@ -602,6 +596,11 @@ func (t *Tracker) noteKey(rec *ingest.Record, m *Member, rekeyed bool) {
 	m.said |= saidKeyed
 	u, _ := t.users.get(hashNet(keyKey, rec.APIKey), rec.TS)
 	u.add(netOf(rec, m))
+}
+
+// has says n is among u's networks.
+func (u *userNets) has(n uint32) bool {
+	return slices.Contains(u.nets[:], n)
 }
 
 // add notes network n among u's, if there is room.
@@ -690,28 +689,28 @@ func (t *Tracker) urlOf(e *endpoint, p []byte, full uint32) uint32 {
 // parameters whose names are not among known (sorted), or full when it has
 // none or is too long to rebuild.
 func (t *Tracker) stripped(known []uint32, p []byte, i int, full uint32) uint32 {
-	unknown := false
-	eachParam(p, func(name, _ []byte) bool {
-		_, ok := slices.BinarySearch(known, paramHash(name))
-		unknown = !ok
-		return ok
-	})
-	if !unknown || len(p) > len(t.scratch) {
+	if len(p) > len(t.scratch) {
 		return full
 	}
+	unknown := false
 	b := append(t.scratch[:0], p[:i+1]...)
 	eachParam(p, func(name, value []byte) bool {
-		if _, ok := slices.BinarySearch(known, paramHash(name)); ok {
-			if b[len(b)-1] != '?' {
-				b = append(b, '&')
-			}
-			b = append(b, name...)
-			if value != nil {
-				b = append(append(b, '='), value...)
-			}
+		if _, ok := slices.BinarySearch(known, paramHash(name)); !ok {
+			unknown = true
+			return true
+		}
+		if b[len(b)-1] != '?' {
+			b = append(b, '&')
+		}
+		b = append(b, name...)
+		if value != nil {
+			b = append(append(b, '='), value...)
 		}
 		return true
 	})
+	if !unknown {
+		return full
+	}
 	return features.PathHash(b)
 }
 

@@ -275,13 +275,15 @@ func (p *Pipeline) identity(key string, apiKey []byte) *models.IdentityBaseline 
 	if b := p.roam[string(apiKey)]; b != nil {
 		return b
 	}
-	b := p.model.Identity(key, apiKey)
-	if b != nil {
-		if p.roam == nil {
-			p.roam = map[string]*models.IdentityBaseline{}
-		}
-		p.roam[string(apiKey)] = b
+	kb := p.model.KeyIdentity(apiKey)
+	if kb == nil {
+		return nil
 	}
+	if p.roam == nil {
+		p.roam = map[string]*models.IdentityBaseline{}
+	}
+	b := kb.Roaming()
+	p.roam[string(apiKey)] = b
 	return b
 }
 

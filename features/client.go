@@ -483,7 +483,7 @@ func (c *Client[E]) Throttled() float64 {
 // Revalidating says a quarter or more of the client's last requests (up
 // to 32) were answered 304 Not Modified: a browser or an app revalidating
 // what it holds in its cache, as a person reloading a page does. A flood
-// that busts caches, or never keeps one, is served in full: on fifteen
+// that busts caches, or never keeps one, is served in full: on seventeen
 // traffic models no address of a distributed flood met a 304, while the
 // readers of a forum's viral thread who reload it every few seconds met
 // one on a third of their requests.

@@ -421,12 +421,19 @@ func (m *Model) Identity(key string, apiKey []byte) *IdentityBaseline {
 	if b := m.Identities[key]; b != nil {
 		return b
 	}
-	if len(apiKey) > 0 && len(m.KeyIdentities) > 0 {
-		if b := m.KeyIdentities[string(apiKey)]; b != nil {
-			return b.Roaming()
-		}
+	if b := m.KeyIdentity(apiKey); b != nil {
+		return b.Roaming()
 	}
 	return nil
+}
+
+// KeyIdentity returns the baseline of the API key apiKey as training
+// learned it, nil when the key did not recur (or is empty).
+func (m *Model) KeyIdentity(apiKey []byte) *IdentityBaseline {
+	if len(apiKey) == 0 || len(m.KeyIdentities) == 0 {
+		return nil
+	}
+	return m.KeyIdentities[string(apiKey)]
 }
 
 // SharedKeyClients is how many addresses may present one API key in
