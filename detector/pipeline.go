@@ -140,6 +140,7 @@ func NewPipeline(cfg Config, m *models.Model) (*Pipeline, error) {
 	}
 	if m != nil {
 		p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
+		p.table.SetEndpointMarkerWeights(m.EndpointMarkerWeights())
 		p.table.SetLargeSize(m.LargeSize)
 		p.newKey = m.NewKeyBaseline()
 		p.shared = m.SharedKeySet()
@@ -154,6 +155,7 @@ func (p *Pipeline) Model() *models.Model { return p.model }
 func (p *Pipeline) SetModel(m *models.Model) {
 	p.model = m
 	p.table.SetMarkerWeights(m.MarkerWeightsByIndex())
+	p.table.SetEndpointMarkerWeights(m.EndpointMarkerWeights())
 	p.table.SetLargeSize(m.LargeSize)
 	p.newKey = m.NewKeyBaseline()
 	p.shared = m.SharedKeySet()

@@ -206,6 +206,7 @@ type sampler struct {
 	tmpl       []byte
 	camps      *campaign.Trainer
 	largest    map[string]int64 // each client's largest request, for those that sent a body
+	fragments  *fragmentCounts
 	summary    models.TrainingSummary
 }
 
@@ -222,6 +223,9 @@ func sample(ctx context.Context, srcs []Source, cfg TrainConfig) (*sampler, erro
 		from:  int64(math.MaxInt64), to: int64(math.MinInt64),
 		rates:   limits.NewLearner(limits.Config{}),
 		largest: map[string]int64{},
+	}
+	if p.camps != nil {
+		s.fragments = newFragmentCounts()
 	}
 	p.observe = s.observe
 	p.table.OnEvict = func(c *Client, _ bool) { s.keep(c) }
@@ -258,6 +262,9 @@ func (s *sampler) observe(c *Client, rec *ingest.Record) {
 		}
 	}
 	s.tmpl = features.Template(s.tmpl[:0], rec.Path)
+	if s.fragments != nil {
+		s.fragments.observe(c.Key(), rec)
+	}
 	switch {
 	case len(rec.APIKey) > 0:
 		s.rates.Observe(rec.TS, rec.APIKey, rec.Method, s.tmpl, true)
@@ -368,6 +375,7 @@ func (s *sampler) fit() (*models.Model, error) {
 	m.LargeSize = models.LargeSize(slices.Collect(maps.Values(s.largest)), s.summary.Clients)
 	if s.camps != nil {
 		m.Campaigns = s.camps.Norms()
+		m.SetMarkerEndpoints(s.fragments.endpoints(m.Campaigns))
 	}
 	m.Limits = s.rates.Table()
 	s.summary.From, s.summary.To = time.Unix(0, s.from).UTC(), time.Unix(0, s.to).UTC()

@@ -312,6 +312,10 @@ func HasPayloadMarks(p, scratch []byte) (bool, []byte) {
 // endings included; PayloadMarker returns an index below it.
 const NumMarkers = len(markers) + len(probes) + len(probeSuffixes)
 
+// IsFragment reports whether marker m (a PayloadMarker index) is a payload
+// fragment, not a probed path or ending.
+func IsFragment(m int) bool { return m >= 0 && m < len(markers) }
+
 // MarkerNames returns the payload markers in index order: the payload
 // fragments, then the probed paths, then the probed endings.
 func MarkerNames() []string {

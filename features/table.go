@@ -74,8 +74,12 @@ type Table[E any] struct {
 	scratch []byte
 
 	// weights are the payload markers' weights (nil: 1 each), and
-	// markerClients counts the clients that sent each marker.
+	// markerClients counts the clients that sent each marker. endpointW
+	// caps the weight of a payload fragment on the endpoints, by template
+	// hash, where training saw many clients send fragments (see
+	// SetEndpointMarkerWeights).
 	weights       []float64
+	endpointW     map[uint32]float64
 	largeSize     int64 // see SetLargeSize
 	markerClients [NumMarkers]int64
 
@@ -117,6 +121,11 @@ func (t *Table[E]) Observe(key []byte, scope string, r *ingest.Record) *Client[E
 	w := 1.0
 	if m >= 0 && t.weights != nil {
 		w = t.weights[m]
+		if t.endpointW != nil && IsFragment(m) {
+			if ew, ok := t.endpointW[TemplateHash(r.Path)]; ok && ew < w {
+				w = ew
+			}
+		}
 	}
 	if c.observe(r, m, w, t.largeSize > 0 && (r.ReqBytes >= t.largeSize || r.Status == http.StatusRequestEntityTooLarge)) {
 		t.markerClients[m]++
@@ -139,6 +148,15 @@ func (t *Table[E]) SetMarkerWeights(w []float64) {
 		panic(fmt.Sprintf("features: %d marker weights for %d markers", len(w), NumMarkers))
 	}
 	t.weights = w
+}
+
+// SetEndpointMarkerWeights caps the weight of a payload fragment (see
+// IsFragment) sent to a path whose template hash (TemplateHash) is a key
+// of w at its value: where a site's own users search for SQL or markup (a
+// forum about programming), a fragment there is less rare than across
+// the site. nil caps none. The map is kept, not copied.
+func (t *Table[E]) SetEndpointMarkerWeights(w map[uint32]float64) {
+	t.endpointW = w
 }
 
 // MarkerClients returns, by marker index, how many clients sent each

@@ -136,6 +136,11 @@ type Model struct {
 	// PayloadEvidence).
 	MarkerWeights map[string]float64 `json:"marker_weights"`
 	markerW       []float64
+	// MarkerEndpoints are the endpoints where training saw payload
+	// fragments from MarkerCrowd or more clients (see SetMarkerEndpoints):
+	// a fragment sent there weighs no more than the endpoint's own rate
+	// of them says. Empty in a model from an older build.
+	MarkerEndpoints []MarkerEndpoint `json:"marker_endpoints,omitempty"`
 	// LargeSize is the request size, in bytes, from which a request counts
 	// as large (features.Table.SetLargeSize): the largest request of the
 	// client at the 99th percentile of training clients, at least
@@ -446,6 +451,78 @@ func (m *Model) KeyIdentity(apiKey []byte) *IdentityBaseline {
 // flood that sends it as the busiest install once was, and its presence
 // would pass a flood as an integration.
 const SharedKeyClients = 64
+
+// MarkerEndpoint is an endpoint whose own traffic carries payload
+// fragments: a forum's search, where members quote SQL and markup.
+type MarkerEndpoint struct {
+	// Endpoint is the method and path template, for display.
+	Endpoint string `json:"endpoint"`
+	// Template is the path template's hash (features.TemplateHash).
+	Template uint32 `json:"template"`
+	// Clients is how many training clients sent a fragment there, in
+	// Marked of the Requests requests to it (each client's counted up to
+	// MarkerBurst).
+	Clients  int64 `json:"clients"`
+	Marked   int64 `json:"marked"`
+	Requests int64 `json:"requests"`
+	// Weight is the most a fragment sent there weighs: -log10 of the
+	// endpoint's rate of fragment-carrying requests.
+	Weight float64 `json:"weight"`
+}
+
+// MarkerCrowd is how many training clients must send payload fragments to
+// one endpoint for them to be part of its traffic. On the seventeen
+// traffic models' training days, the attacks hidden in them sent fragments
+// to one endpoint from at most 7 addresses, where a forum's members
+// searching for code sent them to its search from 15 to 106, and a
+// service's users searching "rock && roll" from over 200.
+const MarkerCrowd = 12
+
+// MarkerBurst is the most fragment-carrying requests one client counts
+// for in an endpoint's rate of them: a member typing "{{ .Values }}" into
+// a search box with suggestions sends five or six in as many seconds,
+// and a prober of the training recording hundreds, which would make the
+// endpoint's fragments common.
+const MarkerBurst = 8
+
+// minMarkerWeight is the least weight an endpoint's fragments may have:
+// where a quarter of the requests to an endpoint carry fragments, the
+// endpoint is an attack's (a traversal path probed from many addresses),
+// not one its users send fragments to now and then.
+var minMarkerWeight = math.Log10(4)
+
+// SetMarkerEndpoints keeps, of the endpoints eps, those where training
+// clients sent payload fragments now and then: MarkerCrowd or more
+// clients, in at most a quarter of the requests to the endpoint; and sets
+// their weights.
+func (m *Model) SetMarkerEndpoints(eps []MarkerEndpoint) {
+	m.MarkerEndpoints = nil
+	for _, e := range eps {
+		if e.Clients < MarkerCrowd {
+			continue
+		}
+		e.Weight = round3(math.Log10(float64(e.Requests) / (float64(e.Marked) + 0.5)))
+		if e.Weight >= minMarkerWeight {
+			m.MarkerEndpoints = append(m.MarkerEndpoints, e)
+		}
+	}
+}
+
+// EndpointMarkerWeights returns the weights of MarkerEndpoints by template
+// hash, for features.Table.SetEndpointMarkerWeights (the lowest where two
+// methods share a template); nil when there are none.
+func (m *Model) EndpointMarkerWeights() map[uint32]float64 {
+	if len(m.MarkerEndpoints) == 0 {
+		return nil
+	}
+	w := make(map[uint32]float64, len(m.MarkerEndpoints))
+	for _, e := range m.MarkerEndpoints {
+		if x, ok := w[e.Template]; !ok || e.Weight < x {
+			w[e.Template] = e.Weight
+		}
+	}
+	return w
+}
 
 // SharedKeySet returns the model's shared keys as a set, nil when it has
 // none.

@@ -214,6 +214,9 @@ func printTrainSummary(w io.Writer, m *models.Model, path string, took time.Dura
 	if n := len(m.SharedKeys); n > 0 {
 		fmt.Fprintf(w, "  %d API keys came from more than %d addresses each: an application's own key, built into every install; requests with one are judged as if they carried no key\n", n, models.SharedKeyClients)
 	}
+	if eps := m.MarkerEndpoints; len(eps) > 0 {
+		fmt.Fprintf(w, "  payload fragments are ordinary on %d endpoints (%s: %d clients sent them); one sent there weighs only as rare as it is there\n", len(eps), eps[0].Endpoint, eps[0].Clients)
+	}
 	if t.IdentitiesWithheld > 0 {
 		fmt.Fprintf(w, "  %d recurring clients or keys got no baseline of their own: their history shows guessing (failed logins, missing paths, payloads), which a baseline would excuse\n", t.IdentitiesWithheld)
 	}

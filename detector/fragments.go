@@ -1,0 +1,78 @@
+package detector
+
+import (
+	"github.com/portcullis/portcullis/campaign"
+	"github.com/portcullis/portcullis/features"
+	"github.com/portcullis/portcullis/ingest"
+	"github.com/portcullis/portcullis/models"
+)
+
+// fragmentCounts is what training's first pass counts of the payload
+// fragments (features.IsFragment) each endpoint was sent: the requests
+// that carried one and the distinct clients that sent them, so that the
+// model knows where a site's own users send them (models.MarkerEndpoint).
+// It is bounded: maxFragmentEndpoints endpoints, and clients counted up to
+// maxFragmentClients each.
+type fragmentCounts struct {
+	eps     map[uint64]*fragmentEndpoint
+	scratch []byte
+}
+
+type fragmentEndpoint struct {
+	clients map[string]uint8 // each client's fragment-carrying requests, up to models.MarkerBurst
+}
+
+const (
+	maxFragmentEndpoints = 4096
+	maxFragmentClients   = 1024
+)
+
+func newFragmentCounts() *fragmentCounts {
+	return &fragmentCounts{eps: map[uint64]*fragmentEndpoint{}, scratch: make([]byte, 0, 256)}
+}
+
+// observe counts rec, from the client named client, if it carries a
+// payload fragment.
+func (f *fragmentCounts) observe(client string, rec *ingest.Record) {
+	var m int
+	m, f.scratch = features.PayloadMarker(rec.Path, f.scratch)
+	if !features.IsFragment(m) {
+		return
+	}
+	key := campaign.EndpointKey(rec.Method, rec.Path)
+	e := f.eps[key]
+	if e == nil {
+		if len(f.eps) >= maxFragmentEndpoints {
+			return
+		}
+		e = &fragmentEndpoint{clients: map[string]uint8{}}
+		f.eps[key] = e
+	}
+	if n, ok := e.clients[client]; ok || len(e.clients) < maxFragmentClients {
+		e.clients[client] = min(n+1, models.MarkerBurst)
+	}
+}
+
+// endpoints returns the counts of the endpoints of norms that were sent
+// fragments, with their requests in training.
+func (f *fragmentCounts) endpoints(norms *campaign.Norms) []models.MarkerEndpoint {
+	if norms == nil {
+		return nil
+	}
+	var out []models.MarkerEndpoint
+	for _, n := range norms.Endpoints {
+		e := f.eps[n.Key]
+		if e == nil {
+			continue
+		}
+		var marked int64
+		for _, k := range e.clients {
+			marked += int64(k)
+		}
+		out = append(out, models.MarkerEndpoint{
+			Endpoint: n.Endpoint, Template: campaign.TemplateOf(n.Key),
+			Clients: int64(len(e.clients)), Marked: marked, Requests: n.Total,
+		})
+	}
+	return out
+}
