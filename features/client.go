@@ -74,6 +74,10 @@ type Client[E any] struct {
 	users   [2]uint32
 	usersAt uint32
 	pos     uint8
+	// keyRefused says a read carrying the client's current API key was
+	// answered 401: the key itself is refused (revoked, expired), so
+	// its writes refused 401 are too (see countStatus).
+	keyRefused bool
 
 	prev, next int32 // recency list, by last event time
 
@@ -228,6 +232,9 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 		c.c.keyed++
 	}
 	keyChanged := c.events > 1 && kh != c.lastKey
+	if keyChanged {
+		c.keyRefused = false
+	}
 	rekeyed := keyChanged && kh != 0 && c.lastKey != 0
 	c.lastKey = kh
 	if write {
@@ -357,9 +364,17 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed, paced bo
 		// 401 says the credentials failed, wherever they were sent: a job
 		// with a revoked key meets it on every page it reads. Guessing
 		// shows as a write (a login form) or as credentials that change.
-		if write || keyChanged {
+		// A key refused on a read is refused on a write too: a
+		// customer's server whose key was revoked posts its jobs with it
+		// all day. A key never refused on a read may be valid, and the
+		// write refused for what else it carried (a lock's PIN guessed
+		// with the lock's own key).
+		if write && !(keyed && c.keyRefused) || keyChanged {
 			c.c.auth++
 			c.refusedS++
+		}
+		if !write && keyed {
+			c.keyRefused = true
 		}
 		c.c.errs++
 	case s == 403:
@@ -405,6 +420,12 @@ func (c *Client[E]) countStatus(s int, write, novel, keyChanged, keyed, paced bo
 		// an outage, a crowd during a sale that overloads the backend.
 		c.c.errs++
 		c.c.srv++
+	case s == 402 && keyed && !keyChanged:
+		// Payment required of the key the client keeps sending: its
+		// account's quota or plan ran out, and every call says so until
+		// someone pays. A client trying keys until one is not out of
+		// quota changes them.
+		c.c.errs++
 	case s >= 400:
 		c.c.other++
 		c.c.errs++

@@ -535,12 +535,6 @@ func TestPaced(t *testing.T) {
 	}
 }
 
-// TestAuthFailures pins which failures count as guessing: 401 on writes or
-// with changing keys, 403 on writes or new paths, 400 and 422 on writes
-// sent again to one path without a key of their own, 423 and 429 on writes
-// without a key of their own; a job with a revoked
-// key paging through reads, or an integration posting with its key what the
-// site refuses, is broken, not guessing.
 // TestRefusedSharesLeaveOutServerFailures: a guesser that an overloaded
 // site answers 503 on half its guesses is refused on every guess the
 // site answered; the refused share is of those, where counting the 503s
@@ -573,18 +567,16 @@ func TestRefusedSharesLeaveOutServerFailures(t *testing.T) {
 	}
 }
 
+// TestAuthFailures pins which failures count as guessing: 401 on writes or
+// with changing keys, unless a read with the same key was refused 401
+// first, 403 on writes or new paths, 400 and 422 on writes sent again to
+// one path without a key of their own, 423 and 429 on writes without a
+// key of their own; a job with a revoked key paging through reads or
+// posting its jobs, or an integration posting with its key what the site
+// refuses, is broken, not guessing.
 func TestAuthFailures(t *testing.T) {
 	run := func(n int, method string, status int, path, key func(i int) string) float64 {
-		tb := NewTable[struct{}](Config{})
-		var c *Client[struct{}]
-		for i := range n {
-			r := rec(float64(i), method, path(i), status)
-			r.APIKey = []byte(key(i))
-			c = tb.Observe([]byte("a"), "ip", r)
-		}
-		var v Vector
-		c.Vector(&v)
-		return v[AuthFailRatio]
+		return observeRun(n, func(int) string { return method }, status, path, key)[AuthFailRatio]
 	}
 	same := func(int) string { return "pk_revoked" }
 	pages := func(i int) string { return "/v2/events?page=" + strconv.Itoa(i) }
@@ -605,11 +597,53 @@ func TestAuthFailures(t *testing.T) {
 		{"logins tried on a locked account, answered 423", run(20, "POST", 423, func(int) string { return "/login" }, func(int) string { return "" }), true},
 		{"an integration's webhooks throttled while it posts with its own key", run(20, "POST", 429, func(int) string { return "/hooks/orders" }, same), false},
 		{"a reader polling too fast, answered 429", run(20, "GET", 429, func(int) string { return "/queue/status" }, func(int) string { return "" }), false},
+		{"a revoked key refused on a read, then posting jobs", observeRun(20, readFirst, 401, func(int) string { return "/v1/matrix" }, same)[AuthFailRatio], false},
+		{"a lock's PIN guessed with the lock's own key", run(20, "POST", 401, func(int) string { return "/v1/locks/7/pin/verify" }, same), true},
 	}
 	for _, tt := range tests {
 		if guess := tt.got > 0.5; guess != tt.guess {
 			t.Errorf("%s: auth_fail_ratio %.3f, want guessing=%v", tt.name, tt.got, tt.guess)
 		}
+	}
+}
+
+// readFirst is the method of a run that reads once, then posts.
+func readFirst(i int) string {
+	if i == 0 {
+		return "GET"
+	}
+	return "POST"
+}
+
+// observeRun feeds one client n requests, the i-th with method(i),
+// path(i) and API key key(i), all answered status, and returns its vector.
+func observeRun(n int, method func(int) string, status int, path, key func(i int) string) Vector {
+	tb := NewTable[struct{}](Config{})
+	var c *Client[struct{}]
+	for i := range n {
+		r := rec(float64(i), method(i), path(i), status)
+		r.APIKey = []byte(key(i))
+		c = tb.Observe([]byte("a"), "ip", r)
+	}
+	var v Vector
+	c.Vector(&v)
+	return v
+}
+
+// TestPaymentRequiredOfOneKeyIsNoError: a customer's server whose quota
+// ran out is answered 402 on every call with its key; that is its
+// account's state, not something it tried, and stays out of
+// other_error_ratio. A client trying key after key does not.
+func TestPaymentRequiredOfOneKeyIsNoError(t *testing.T) {
+	get := func(int) string { return "GET" }
+	route := func(i int) string { return "/v1/route?from=" + strconv.Itoa(i) }
+	quota := observeRun(20, get, 402, route, func(int) string { return "sk_live_1" })
+	keys := observeRun(20, get, 402, route, func(i int) string { return "sk_live_" + strconv.Itoa(i) })
+	if quota[OtherErrorRatio] > 0.01 || quota[ErrorRatio] < 0.8 {
+		t.Errorf("one key answered 402 twenty times: other_error_ratio %.3f, error_ratio %.3f; want 0 and about 1", quota[OtherErrorRatio], quota[ErrorRatio])
+	}
+	if keys[OtherErrorRatio] < 0.8 {
+		t.Errorf("twenty keys each answered 402: other_error_ratio %.3f; want about 1", keys[OtherErrorRatio])
 	}
 }
 
