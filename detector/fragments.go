@@ -8,18 +8,14 @@ import (
 )
 
 // fragmentCounts is what training's first pass counts of the payload
-// fragments (features.IsFragment) each endpoint was sent: the requests
-// that carried one and the distinct clients that sent them, so that the
-// model knows where a site's own users send them (models.MarkerEndpoint).
-// It is bounded: maxFragmentEndpoints endpoints, and clients counted up to
-// maxFragmentClients each.
+// fragments (features.IsFragment) each endpoint was sent: by endpoint
+// (campaign.EndpointKey), the clients that sent one and how many requests
+// each carried, up to models.MarkerBurst, so that the model knows where a
+// site's own users send them (models.MarkerEndpoint). It is bounded:
+// maxFragmentEndpoints endpoints, maxFragmentClients clients each.
 type fragmentCounts struct {
-	eps     map[uint64]*fragmentEndpoint
+	eps     map[uint64]map[string]uint8
 	scratch []byte
-}
-
-type fragmentEndpoint struct {
-	clients map[string]uint8 // each client's fragment-carrying requests, up to models.MarkerBurst
 }
 
 const (
@@ -28,7 +24,7 @@ const (
 )
 
 func newFragmentCounts() *fragmentCounts {
-	return &fragmentCounts{eps: map[uint64]*fragmentEndpoint{}, scratch: make([]byte, 0, 256)}
+	return &fragmentCounts{eps: map[uint64]map[string]uint8{}, scratch: make([]byte, 0, 256)}
 }
 
 // observe counts rec, from the client named client, if it carries a
@@ -40,16 +36,16 @@ func (f *fragmentCounts) observe(client string, rec *ingest.Record) {
 		return
 	}
 	key := campaign.EndpointKey(rec.Method, rec.Path)
-	e := f.eps[key]
-	if e == nil {
+	clients := f.eps[key]
+	if clients == nil {
 		if len(f.eps) >= maxFragmentEndpoints {
 			return
 		}
-		e = &fragmentEndpoint{clients: map[string]uint8{}}
-		f.eps[key] = e
+		clients = map[string]uint8{}
+		f.eps[key] = clients
 	}
-	if n, ok := e.clients[client]; ok || len(e.clients) < maxFragmentClients {
-		e.clients[client] = min(n+1, models.MarkerBurst)
+	if n, ok := clients[client]; ok || len(clients) < maxFragmentClients {
+		clients[client] = min(n+1, models.MarkerBurst)
 	}
 }
 
@@ -61,17 +57,17 @@ func (f *fragmentCounts) endpoints(norms *campaign.Norms) []models.MarkerEndpoin
 	}
 	var out []models.MarkerEndpoint
 	for _, n := range norms.Endpoints {
-		e := f.eps[n.Key]
-		if e == nil {
+		clients := f.eps[n.Key]
+		if clients == nil {
 			continue
 		}
 		var marked int64
-		for _, k := range e.clients {
+		for _, k := range clients {
 			marked += int64(k)
 		}
 		out = append(out, models.MarkerEndpoint{
 			Endpoint: n.Endpoint, Template: campaign.TemplateOf(n.Key),
-			Clients: int64(len(e.clients)), Marked: marked, Requests: n.Total,
+			Clients: int64(len(clients)), Marked: marked, Requests: n.Total,
 		})
 	}
 	return out

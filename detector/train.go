@@ -224,14 +224,12 @@ func sample(ctx context.Context, srcs []Source, cfg TrainConfig) (*sampler, erro
 		rates:   limits.NewLearner(limits.Config{}),
 		largest: map[string]int64{},
 	}
-	if p.camps != nil {
-		s.fragments = newFragmentCounts()
-	}
 	p.observe = s.observe
 	p.table.OnEvict = func(c *Client, _ bool) { s.keep(c) }
 	if p.camps != nil {
 		s.camps = campaign.NewTrainer(p.camps.cfg.MaxEndpoints)
 		p.camps.learn = s.camps
+		s.fragments = newFragmentCounts()
 	}
 	p.collect = s.collect
 	s.summary = models.TrainingSummary{Identity: cfg.Pipeline.Identity.String(), MinEvents: cfg.Pipeline.Policy.MinEvents}

@@ -937,6 +937,9 @@ func (m *Model) Write(w io.Writer) error {
 		if len(m.SharedKeys) > 0 {
 			fmt.Fprintf(h, "|%q", m.SharedKeys)
 		}
+		if len(m.MarkerEndpoints) > 0 {
+			fmt.Fprintf(h, "|%v", m.MarkerEndpoints)
+		}
 		if m.Campaigns != nil {
 			json.NewEncoder(h).Encode(m.Campaigns)
 		}
@@ -999,6 +1002,11 @@ func Read(r io.Reader) (*Model, error) {
 	for i := range m.Tails {
 		if t := &m.Tails[i]; active(i) && (len(t.X) == 0 || len(t.X) != len(t.L) || !(t.Beta > 0)) {
 			return nil, fmt.Errorf("%w: the tail of %s is missing or damaged; retrain the model with portcullis train", ErrCorruptModel, SignalName(i))
+		}
+	}
+	for _, e := range m.MarkerEndpoints {
+		if !(e.Weight >= minMarkerWeight) {
+			return nil, fmt.Errorf("%w: the payload fragments' weight on %q is %v, below %.3f; retrain the model with portcullis train", ErrCorruptModel, e.Endpoint, e.Weight, minMarkerWeight)
 		}
 	}
 	return m, nil

@@ -417,6 +417,9 @@ func TestModelFile(t *testing.T) {
 		}), ErrCorruptModel},
 		{"a file of another format is corrupt", rewrite(func(d map[string]any) { d["format"] = "x" }), ErrCorruptModel},
 		{"a damaged forest is corrupt", rewrite(func(d map[string]any) { d["forest"] = "AAAA" }), ErrCorruptModel},
+		{"a payload fragments' weight of an endpoint below the least is corrupt", rewrite(func(d map[string]any) {
+			d["marker_endpoints"] = []any{map[string]any{"endpoint": "GET /search", "template": 7, "clients": 40, "requests": 100, "weight": -1}}
+		}), ErrCorruptModel},
 		{"a model of other features is refused", rewrite(func(d map[string]any) {
 			d["features"] = d["features"].([]any)[1:]
 		}), ErrModelFeatures},
