@@ -471,7 +471,7 @@ type MarkerEndpoint struct {
 }
 
 // MarkerCrowd is how many training clients must send payload fragments to
-// one endpoint for them to be part of its traffic. On the seventeen
+// one endpoint for them to be part of its traffic. On the nineteen
 // traffic models' training days, the attacks hidden in them sent fragments
 // to one endpoint from at most 7 addresses, where a forum's members
 // searching for code sent them to its search from 15 to 106, and a
