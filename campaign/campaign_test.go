@@ -1575,11 +1575,11 @@ func TestKeepsPace(t *testing.T) {
 	}
 }
 
-// readKey says of an endpoint key what isRead says of its method.
+// readKey says of an endpoint key what features.IsRead says of its method.
 func TestReadKeyAgreesWithIsRead(t *testing.T) {
 	for _, m := range []string{"GET", "get", "HEAD", "head", "OPTIONS", "options", "", "POST", "PUT", "PATCH", "DELETE", "post", "GETX"} {
-		if got, want := readKey(EndpointKey([]byte(m), []byte("/v1/things/42"))), isRead([]byte(m)); got != want {
-			t.Errorf("readKey of a %q endpoint = %v, isRead = %v", m, got, want)
+		if got, want := readKey(EndpointKey([]byte(m), []byte("/v1/things/42"))), features.IsRead([]byte(m)); got != want {
+			t.Errorf("readKey of a %q endpoint = %v, features.IsRead = %v", m, got, want)
 		}
 	}
 }

@@ -29,14 +29,14 @@ func endpointKey(method []byte, tmpl uint32) uint64 {
 	return uint64(h)<<32 | uint64(tmpl)
 }
 
-// readKey says the endpoint key's method reads, as isRead says of a
+// readKey says the endpoint key's method reads, as features.IsRead says of a
 // method.
 func readKey(key uint64) bool {
 	m := uint32(key >> 32)
 	return m == readMethods[0] || m == readMethods[1] || m == readMethods[2] || m == readMethods[3]
 }
 
-// readMethods are the method parts of the endpoint keys of isRead's
+// readMethods are the method parts of the endpoint keys of features.IsRead's
 // methods (endpointKey folds their case).
 var readMethods = func() (h [4]uint32) {
 	for i, m := range []string{"GET", "HEAD", "OPTIONS", ""} {

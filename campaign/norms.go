@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/portcullis/portcullis/features"
 )
 
 // Norms is what training learned about each endpoint: the robust tail of
@@ -317,7 +319,7 @@ func NewTrainer(maxEndpoints int) *Trainer {
 // client named client, into the trainer. method and path name the
 // endpoint for display.
 func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int64, client string) {
-	if ev.FailingAddr && !isRead(method) && len(t.failing) < maxFailNotes {
+	if ev.FailingAddr && !features.IsRead(method) && len(t.failing) < maxFailNotes {
 		t.failing = append(t.failing, failNote{at: epMinute{ev.Endpoint, ts / int64(time.Minute)}, client: client})
 	}
 	key, failed, newAddr := ev.Endpoint, ev.Failed, ev.New
@@ -329,7 +331,7 @@ func (t *Trainer) Observe(ts int64, ev *Event, method, path []byte, reqBytes int
 		if len(t.eps) >= t.max {
 			t.overflowReqs++
 		} else {
-			e = &epTrain{label: endpointLabel(method, path), write: !isRead(method), minute: m}
+			e = &epTrain{label: endpointLabel(method, path), write: !features.IsRead(method), minute: m}
 			t.eps[key] = e
 		}
 	}

@@ -426,7 +426,7 @@ func (t *Tracker) normOf(key uint64) *EndpointNorm {
 // alone, an API key taken as its client's own: a caller that keeps the
 // client's features passes what they decided to ObserveHashed.
 func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
-	paced := features.Paced(rec.Status, !isRead(rec.Method), len(rec.APIKey) > 0, false, rec.UserAgent)
+	paced := features.Paced(rec.Status, !features.IsRead(rec.Method), len(rec.APIKey) > 0, false, rec.UserAgent)
 	return t.ObserveHashed(rec, features.TemplateHash(rec.Path), features.PathHash(rec.Path), paced, false, m, known)
 }
 
@@ -764,7 +764,7 @@ func (t *Tracker) own(rec *ingest.Record, m *Member) bool {
 // user-agent family and its shape.
 func (t *Tracker) observeFingerprint(ua uint64, rec *ingest.Record, failed bool, w, nw float64) {
 	shape := uint64(0)
-	if !isRead(rec.Method) {
+	if !features.IsRead(rec.Method) {
 		shape |= shapeWrite
 	}
 	if failed {
@@ -1087,7 +1087,7 @@ func (t *Tracker) Network(ip []byte) (Counts, bool) {
 // with this user agent, method, status and key presence.
 func (t *Tracker) Fingerprint(ua, method []byte, status int, keyed bool) (Counts, bool) {
 	shape := uint64(0)
-	if !isRead(method) {
+	if !features.IsRead(method) {
 		shape |= shapeWrite
 	}
 	if resultOf(method, status) == refused {
@@ -1111,12 +1111,4 @@ func endpointLabel(method, path []byte) string {
 	b = append(b, ' ')
 	b = features.Template(b, path)
 	return printable(b)
-}
-
-func isRead(m []byte) bool {
-	switch string(m) {
-	case "GET", "HEAD", "OPTIONS", "get", "head", "options", "":
-		return true
-	}
-	return false
 }

@@ -225,7 +225,7 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	if novel {
 		c.c.novel++
 	}
-	write := !isRead(r.Method)
+	write := !IsRead(r.Method)
 	kh := uint32(0)
 	if len(r.APIKey) > 0 {
 		kh = PathHash(r.APIKey) | 1
@@ -538,7 +538,10 @@ func powi(x float64, n int) float64 {
 	return r
 }
 
-func isRead(m []byte) bool {
+// IsRead says a request with method m reads: GET, HEAD or OPTIONS (in
+// upper or lower case), or no method at all, as some logs write for a
+// request cut short. Everything else writes.
+func IsRead(m []byte) bool {
 	switch string(m) {
 	case "GET", "HEAD", "OPTIONS", "get", "head", "options", "":
 		return true
