@@ -63,7 +63,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	// signed-in people use (features.Client.Shared) is a crowd of real
 	// sessions, not one address of a campaign; each is still judged on its
 	// own signals, per person.
-	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || brokenKey(c, cp) || c.Shared() || reloading(c, cp) || !cp.Acts(&s.camp, &ev) || p.lagging(c, cp) {
+	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || notOf(c, cp) || !cp.Acts(&s.camp, &ev) || p.lagging(c, cp) {
 		return nil
 	}
 	if cp.Established == 0 {
@@ -159,6 +159,15 @@ func brokenKey(c *Client, cp *campaign.Campaign) bool {
 	return cp.Channel == campaign.ChannelFailures && models.Keyed(c.Keyed()) && c.KeyChanges() <= 1
 }
 
+// notOf says c, whatever it shares with cp, is none of its addresses: an
+// integration whose key the site stopped taking (brokenKey), an address
+// several signed-in people use (features.Client.Shared), a person
+// reloading a page (reloading). Both the members a campaign finds as it
+// goes and those its sweep finds are held to it.
+func notOf(c *Client, cp *campaign.Campaign) bool {
+	return brokenKey(c, cp) || c.Shared() || reloading(c, cp)
+}
+
 // reloading says c revalidates what its cache holds (features.Client.
 // Revalidating) and cp is a repeaters campaign: a person reloading the
 // page a crowd or a flood is on, not one more address of a flood, which
@@ -174,7 +183,7 @@ func reloading(c *Client, cp *campaign.Campaign) bool {
 func (p *Pipeline) sweepCampaign(cp *campaign.Campaign, ts int64) {
 	p.table.Each(func(c *Client) {
 		s := &c.Ext
-		if !s.checked || p.outOfCampaigns(s) || s.camp.Seq == cp.Seq || ts < s.blockedUntil || brokenKey(c, cp) || c.Shared() || reloading(c, cp) {
+		if !s.checked || p.outOfCampaigns(s) || s.camp.Seq == cp.Seq || ts < s.blockedUntil || notOf(c, cp) {
 			return
 		}
 		if cp.Shared(&s.camp, c.Last()) {

@@ -14,8 +14,7 @@ import (
 // site's own users send them (models.MarkerEndpoint). It is bounded:
 // maxFragmentEndpoints endpoints, maxFragmentClients clients each.
 type fragmentCounts struct {
-	eps     map[uint64]map[string]uint8
-	scratch []byte
+	eps map[uint64]map[string]uint8
 }
 
 const (
@@ -24,15 +23,14 @@ const (
 )
 
 func newFragmentCounts() *fragmentCounts {
-	return &fragmentCounts{eps: map[uint64]map[string]uint8{}, scratch: make([]byte, 0, 256)}
+	return &fragmentCounts{eps: map[uint64]map[string]uint8{}}
 }
 
 // observe counts rec, from the client named client, if it carries a
-// payload fragment.
-func (f *fragmentCounts) observe(client string, rec *ingest.Record) {
-	var m int
-	m, f.scratch = features.PayloadMarker(rec.Path, f.scratch)
-	if !features.IsFragment(m) {
+// payload fragment: marker is the payload marker the feature table found
+// in it (features.Table.LastMarker).
+func (f *fragmentCounts) observe(client string, rec *ingest.Record, marker int) {
+	if !features.IsFragment(marker) {
 		return
 	}
 	key := campaign.EndpointKey(rec.Method, rec.Path)

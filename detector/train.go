@@ -261,7 +261,7 @@ func (s *sampler) observe(c *Client, rec *ingest.Record) {
 	}
 	s.tmpl = features.Template(s.tmpl[:0], rec.Path)
 	if s.fragments != nil {
-		s.fragments.observe(c.Key(), rec)
+		s.fragments.observe(c.Key(), rec, s.p.table.LastMarker())
 	}
 	switch {
 	case len(rec.APIKey) > 0:

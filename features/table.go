@@ -80,6 +80,7 @@ type Table[E any] struct {
 	// SetEndpointMarkerWeights).
 	weights       []float64
 	endpointW     map[uint32]float64
+	lastMarker    int   // the marker of the latest record observed (see LastMarker)
 	largeSize     int64 // see SetLargeSize
 	markerClients [NumMarkers]int64
 
@@ -93,13 +94,14 @@ func NewTable[E any](cfg Config) *Table[E] {
 	cfg = cfg.WithDefaults()
 	initial := min(cfg.MaxClients, 1024)
 	return &Table[E]{
-		cfg:     cfg,
-		idle:    int64(cfg.IdleTimeout),
-		index:   make(map[string]int32, initial),
-		clients: make([]Client[E], 0, initial),
-		head:    none,
-		tail:    none,
-		scratch: make([]byte, 0, 256),
+		cfg:        cfg,
+		idle:       int64(cfg.IdleTimeout),
+		index:      make(map[string]int32, initial),
+		clients:    make([]Client[E], 0, initial),
+		head:       none,
+		tail:       none,
+		lastMarker: -1,
+		scratch:    make([]byte, 0, 256),
 	}
 }
 
@@ -118,6 +120,7 @@ func (t *Table[E]) Observe(key []byte, scope string, r *ingest.Record) *Client[E
 	c := &t.clients[id]
 	var m int
 	m, t.scratch = PayloadMarker(r.Path, t.scratch)
+	t.lastMarker = m
 	w := 1.0
 	if m >= 0 && t.weights != nil {
 		w = t.weights[m]
@@ -158,6 +161,10 @@ func (t *Table[E]) SetMarkerWeights(w []float64) {
 func (t *Table[E]) SetEndpointMarkerWeights(w map[uint32]float64) {
 	t.endpointW = w
 }
+
+// LastMarker returns the index of the payload marker (see PayloadMarker)
+// that the record of the latest Observe carried, or -1 for none.
+func (t *Table[E]) LastMarker() int { return t.lastMarker }
 
 // MarkerClients returns, by marker index, how many clients sent each
 // payload marker (a client counts once per marker while it is tracked).
