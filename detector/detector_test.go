@@ -596,6 +596,45 @@ func TestARecurringKeyAtANewAddressKeepsItsUsualPace(t *testing.T) {
 	}
 }
 
+// TestAKnownAddressIsExcusedItsKeysUsualPace: an address that recurred
+// through training, quietly, with an integration's key that another
+// address sent at twenty requests a second, is judged the next day against
+// both histories: at the key's usual pace it is not blocked; without the
+// key, against its own quiet history alone, the same pace is.
+func TestAKnownAddressIsExcusedItsKeysUsualPace(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	raw, err := os.ReadFile(browsersAndIntegrations(t, t0, 10, "10.2.0", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	poll := func(buf []byte, from time.Time, ip, key string, every time.Duration, n int) []byte {
+		for j := range n {
+			buf = fmt.Appendf(buf, `{"ts":%q,"client_ip":%q,"method":"GET","path":"/api/v1/orders/poll","status":200,"req_bytes":300,"resp_bytes":4000,"duration_ms":9,"api_key":%q}`+"\n",
+				from.Add(time.Duration(j)*every).Format(time.RFC3339Nano), ip, key)
+		}
+		return buf
+	}
+	raw = poll(raw, t0, "10.2.0.0", "pk_int_0", time.Second/20, 12000)
+	raw = poll(raw, t0, "10.2.9.9", "pk_int_0", 5*time.Second, 120)
+	m := trainOnData(t, raw)
+	if m.Identities["10.2.9.9"] == nil || m.KeyIdentities["pk_int_0"] == nil {
+		t.Fatalf("the quiet address (%v) or the busy key (%v) has no baseline", m.Identities["10.2.9.9"] != nil, m.KeyIdentities["pk_int_0"] != nil)
+	}
+	for _, c := range []struct {
+		key     string
+		blocked bool
+	}{{"pk_int_0", false}, {"", true}} {
+		day2 := filepath.Join(t.TempDir(), "day2.jsonl")
+		if err := os.WriteFile(day2, poll(nil, t0.Add(24*time.Hour), "10.2.9.9", c.key, time.Second/20, 6000), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ds, _ := score(t, day2, Config{}, m)
+		if blocked := len(ds) > 0; blocked != c.blocked {
+			t.Errorf("the known address polling at the key's pace with key %q: blocked %v, want %v (%d decisions: %+v)", c.key, blocked, c.blocked, len(ds), firstOf(ds))
+		}
+	}
+}
+
 // TestGuessingClientGetsNoBaseline trains on a recording where a client
 // guesses passwords for ten minutes: it recurs like an integration, but a
 // baseline of its own would excuse the same attack when it comes back.

@@ -271,22 +271,23 @@ func (p *Pipeline) client(rec *ingest.Record, sent []byte) *Client {
 // requests carry apiKey, keeping each key's Roaming baseline for the next
 // client that sends it.
 func (p *Pipeline) identity(key string, apiKey []byte) *models.IdentityBaseline {
-	if b := p.model.Identities[key]; b != nil || len(apiKey) == 0 {
-		return b
+	own := p.model.Identities[key]
+	if len(apiKey) == 0 {
+		return own
 	}
-	if b := p.roam[string(apiKey)]; b != nil {
-		return b
+	b := p.roam[string(apiKey)]
+	if b == nil {
+		kb := p.model.KeyIdentity(apiKey)
+		if kb == nil {
+			return own
+		}
+		if p.roam == nil {
+			p.roam = map[string]*models.IdentityBaseline{}
+		}
+		b = kb.Roaming()
+		p.roam[string(apiKey)] = b
 	}
-	kb := p.model.KeyIdentity(apiKey)
-	if kb == nil {
-		return nil
-	}
-	if p.roam == nil {
-		p.roam = map[string]*models.IdentityBaseline{}
-	}
-	b := kb.Roaming()
-	p.roam[string(apiKey)] = b
-	return b
+	return own.WithKey(b)
 }
 
 // due says whether c is to be judged at rec: not allowlisted, not blocked,

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -172,6 +173,30 @@ func (b *IdentityBaseline) Roaming() *IdentityBaseline {
 	for _, i := range busyFeatures {
 		r.High[i] = b.Typical[i]
 	}
+	return &r
+}
+
+// WithKey returns the baseline of a client that recurred through training
+// with its own history b and sends an API key whose history, roaming
+// (Roaming), is k: what either makes usual is usual for it, each feature
+// and peak at the higher of the two. Any address presenting the key is
+// excused what the key usually does; one that also recurred on its own is
+// excused no less. On the tax-portal model, an e-file partner's key polled
+// at 7 requests a second from its three busiest addresses through the
+// training day; two of its quieter addresses did so the next day, were
+// judged against their own light history alone, and were blocked. Its
+// typical values stay b's: they describe the client. Either may be nil.
+func (b *IdentityBaseline) WithKey(k *IdentityBaseline) *IdentityBaseline {
+	if b == nil || k == nil {
+		return cmp.Or(b, k)
+	}
+	r := *b
+	for i := range r.High {
+		r.High[i] = max(b.High[i], k.High[i])
+	}
+	r.MaxScore = max(b.MaxScore, k.MaxScore)
+	r.MaxPayload = max(b.MaxPayload, k.MaxPayload)
+	r.MaxLarge = max(b.MaxLarge, k.MaxLarge)
 	return &r
 }
 

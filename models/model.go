@@ -417,19 +417,17 @@ func PayloadEvidence(weight, marked, requests float64) float64 {
 	return max(e, 0)
 }
 
-// Identity returns the baseline of the client named key, or, when the
-// model holds none, the Roaming baseline of the API key apiKey its
-// requests carry; nil when neither recurred through the training data.
-// A key's Roaming baseline is a new copy: callers that look keys up often
-// keep it.
+// Identity returns the baseline of the client named key whose requests
+// carry the API key apiKey: its own, the Roaming baseline of the key, or
+// both together (IdentityBaseline.WithKey); nil when neither recurred
+// through the training data. A baseline with the key's is a new copy:
+// callers that look keys up often keep it.
 func (m *Model) Identity(key string, apiKey []byte) *IdentityBaseline {
-	if b := m.Identities[key]; b != nil {
-		return b
+	b := m.Identities[key]
+	if k := m.KeyIdentity(apiKey); k != nil {
+		return b.WithKey(k.Roaming())
 	}
-	if b := m.KeyIdentity(apiKey); b != nil {
-		return b.Roaming()
-	}
-	return nil
+	return b
 }
 
 // KeyIdentity returns the baseline of the API key apiKey as training
