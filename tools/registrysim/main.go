@@ -19,15 +19,16 @@ import (
 	. "github.com/portcullis/portcullis/tools/internal/simlog"
 )
 
-var model = simcmd.Model{
-	Name:        "registrysim",
-	Site:        3,
-	Start:       "2027-07-05T09:00:00Z",
-	SeedHelp:    "the day: 1 is the training day, with only small campaigns; every other seed is another day of the same registry",
-	SiteHelp:    "the registry instance: its size, ecosystems, mirrors, CI providers, partners and attack mix",
-	ClientsHelp: "developers and web visitors over the recording; CI, mirrors and partners follow the site's size",
-	Generate:    generate,
-}
+// The flags' help in the registry's own words.
+const (
+	seedHelp    = "the day: 1 is the training day, with only small campaigns; every other seed is another day of the same registry"
+	siteHelp    = "the registry instance: its size, ecosystems, mirrors, CI providers, partners and attack mix"
+	clientsHelp = "developers and web visitors over the recording; CI, mirrors and partners follow the site's size"
+)
+
+var model = simcmd.Model{Name: "registrysim", Generate: generate,
+	Site: 3, Start: "2027-07-05T09:00:00Z",
+	SeedHelp: seedHelp, SiteHelp: siteHelp, ClientsHelp: clientsHelp}
 
 func main() { model.Main() }
 

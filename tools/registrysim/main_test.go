@@ -1,42 +1,53 @@
 package main
 
 import (
+	"bytes"
 	"io"
 	"testing"
 
 	"github.com/portcullis/portcullis/tools/internal/simtest"
 )
 
-func run(args []string) error { return model.Run(args, io.Discard) }
+// sites are the instances every check runs on.
+var sites = []string{"3", "5", "8"}
 
-// kinds are the labels every site writes on a test day: the lone
-// attackers, the campaigns and the heavy legitimate clients.
-var kinds = []string{
-	"normal", "heavy",
-	"flood", "scan", "bruteforce", "injection", "upload", "enumeration",
-	"spray", "confusion", "ddos", "stuffing", "typosquat",
+// labelKinds are what every site writes on a test day: heavy legitimate
+// clients, the six kinds of lone attacker and the five campaigns.
+func labelKinds() []string {
+	lone := []string{"flood", "scan", "bruteforce", "injection", "upload", "enumeration"}
+	campaigns := []string{"spray", "confusion", "ddos", "stuffing", "typosquat"}
+	return append(append([]string{"normal", "heavy"}, lone...), campaigns...)
 }
 
-func TestSite3(t *testing.T) { simtest.CheckModel(t, run, "3", kinds) }
-func TestSite5(t *testing.T) { simtest.CheckModel(t, run, "5", kinds) }
-func TestSite8(t *testing.T) { simtest.CheckModel(t, run, "8", kinds) }
+func TestEverySiteWritesWhatEveryModelMust(t *testing.T) {
+	write := func(args []string) error { return model.Run(args, io.Discard) }
+	for _, site := range sites {
+		t.Run("site "+site, func(t *testing.T) { simtest.CheckModel(t, write, site, labelKinds()) })
+	}
+}
 
 // TestDefaultQuarterHourIsBusy checks that the default flags give a busy
-// registry: the load a gateway of a real one carries, from thousands of
-// legitimate addresses.
+// registry: the load a real one's gateway carries, from thousands of
+// legitimate addresses, on each of the sites.
 func TestDefaultQuarterHourIsBusy(t *testing.T) {
 	if testing.Short() {
-		t.Skip("a full quarter hour")
+		t.Skip("a full quarter hour of every site is slow; run without -short")
 	}
-	o := simtest.Generate(t, run)
-	requests := 0
-	for _, n := range o.Parsed {
-		requests += n
-	}
-	if requests < 150_000 || requests > 400_000 {
-		t.Errorf("%d requests, want 150k to 400k", requests)
-	}
-	if n := o.Kinds()["normal"]; n < 2000 || n > 6000 {
-		t.Errorf("%d legitimate addresses, want 2,000 to 6,000", n)
+	write := func(args []string) error { return model.Run(args, io.Discard) }
+	for _, site := range sites {
+		out := simtest.Generate(t, write, "-site", site)
+		legit := 0
+		for _, l := range out.LabelsByClient {
+			if l.Kind == "normal" {
+				legit++
+			}
+		}
+		lines := bytes.Count(out.Events, []byte("\n"))
+		switch {
+		case lines < 150_000, lines > 400_000:
+			t.Errorf("site %s: %d requests in the quarter hour, want 150k to 400k", site, lines)
+		case legit < 2_000, legit > 6_000:
+			t.Errorf("site %s: %d legitimate addresses, want 2,000 to 6,000", site, legit)
+		}
 	}
 }

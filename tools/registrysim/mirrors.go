@@ -7,35 +7,43 @@ import (
 	. "github.com/portcullis/portcullis/tools/internal/simlog"
 )
 
-// mirrorsRun replays the mirrors' replication: the changes feed, the
-// metadata of what changed (revalidated when it had not), and its files;
-// at a steady rate, with their own keys, from the same addresses daily.
+// mirrorsRun replays the mirrors' replication, each mirror from a stream
+// of its own.
 func (w *world) mirrorsRun(r *rand.Rand) {
 	for _, m := range w.fx.mirrors {
-		r := Sub(r)
-		a := &agent{w: w, c: m.c, ua: m.ua, key: m.key}
-		seq := 40e6 + r.IntN(9e6)
-		Poisson(r, m.rate, 0, w.win, func(t int64) {
-			p := m.eco.cat.draw(r)
-			if p == w.rel.p && t > w.rel.t {
-				a.send(t, a.download(r, m.eco.filePath(r, p, w.rel.version, 0), p.size, 400))
-				return
-			}
-			switch x := r.Float64(); {
-			case x < 0.06 && m.eco.name == "npm":
-				seq += r.IntN(400)
-				a.send(t, a.get(r, fmt.Sprintf("/_changes?since=%d&limit=500&include_docs=false", seq), 200, int64(Uniform(r, 20e3, 90e3)), 180))
-			case x < 0.55:
-				a.send(t, a.get(r, m.eco.metaPath(r, p), 304, 0, 8))
-			case x < 0.75:
-				a.send(t, a.get(r, m.eco.metaPath(r, p), 200, p.meta, 40))
-			case x < 0.77:
-				a.send(t, a.get(r, m.eco.metaPath(r, typo(r, p)), 404, 60, 8))
-			default:
-				a.send(t, a.download(r, m.eco.filePath(r, p, p.latest(), r.IntN(p.layers)), p.size, 400))
-			}
-		})
+		m.replicate(w, Sub(r))
 	}
+}
+
+// replicate follows the changes feed, revalidates or refetches the
+// metadata of what changed and downloads its files: at a steady rate, with
+// the mirror's own key, from the same address every day. The day's
+// release is fetched as soon as it is out.
+func (m *mirror) replicate(w *world, r *rand.Rand) {
+	a := &agent{w: w, c: m.c, ua: m.ua, key: m.key}
+	feed := 40_000_000 + r.IntN(9_000_000)
+	cat := m.eco.cat
+	Poisson(r, m.rate, 0, w.win, func(t int64) {
+		p := cat.draw(r)
+		x := r.Float64()
+		var h hit
+		switch {
+		case p == w.rel.p && t > w.rel.t:
+			h = a.download(r, m.eco.filePath(r, p, w.rel.version, 0), p.size, 400)
+		case x < 0.06 && m.eco.name == "npm":
+			feed += r.IntN(400)
+			h = a.get(r, fmt.Sprintf("/_changes?since=%d&limit=500&include_docs=false", feed), 200, int64(Uniform(r, 20e3, 90e3)), 180)
+		case x < 0.55:
+			h = a.get(r, m.eco.metaPath(r, p), 304, 0, 8)
+		case x < 0.75:
+			h = a.get(r, m.eco.metaPath(r, p), 200, p.meta, 40)
+		case x < 0.77:
+			h = a.get(r, m.eco.metaPath(r, typo(r, p)), 404, 60, 8)
+		default:
+			h = a.download(r, m.eco.filePath(r, p, p.latest(), r.IntN(p.layers)), p.size, 400)
+		}
+		a.send(t, h)
+	})
 }
 
 // partnersRun replays the recurring integrations, each at its own pace.

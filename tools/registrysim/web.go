@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"strings"
 
 	. "github.com/portcullis/portcullis/tools/internal/simlog"
 )
@@ -77,20 +78,34 @@ func siteAssets(r *rand.Rand) []string {
 	return append(out, "/static/images/logo."+Hex(r, 6)+".svg", "/favicon.ico", "/static/fonts/source-sans."+Hex(r, 6)+".woff2")
 }
 
+// browserUA composes a desktop browser's user agent of this summer:
+// mostly Chrome and its kin, some Firefox and Safari.
 func browserUA(r *rand.Rand) string {
-	return Pick(r, []string{
-		"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
-		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/127.0.0.0 Safari/537.36",
-		"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-		"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
-		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0",
-	})
+	switch x := r.Float64(); {
+	case x < 0.15:
+		v := fmt.Sprint(126 + r.IntN(4))
+		return "Mozilla/5.0 (" + Pick(r, []string{"X11; Linux x86_64", "Windows NT 10.0; Win64; x64", "Macintosh; Intel Mac OS X 14.5"}) +
+			"; rv:" + v + ".0) Gecko/20100101 Firefox/" + v + ".0"
+	case x < 0.3:
+		v := Pick(r, []string{"17.5", "17.4.1", "18.0"})
+		return "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/" + v + " Safari/605.1.15"
+	}
+	os := Pick(r, []string{"Windows NT 10.0; Win64; x64", "Macintosh; Intel Mac OS X 10_15_7", "X11; Linux x86_64"})
+	ua := "Mozilla/5.0 (" + os + ") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + fmt.Sprint(125+r.IntN(4)) + ".0.0.0 Safari/537.36"
+	if Chance(r, 0.15) {
+		ua += " Edg/" + fmt.Sprint(125+r.IntN(4)) + ".0.0.0"
+	}
+	return ua
 }
 
+// mobileUA composes a phone browser's user agent.
 func mobileUA(r *rand.Rand) string {
-	return Pick(r, []string{
-		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
-		"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36",
-		"Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 Mobile Safari/537.36",
-	})
+	if Chance(r, 0.45) {
+		v := Pick(r, []string{"17_5", "17_6", "18_0"})
+		return "Mozilla/5.0 (iPhone; CPU iPhone OS " + v + " like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/" +
+			strings.ReplaceAll(v, "_", ".") + " Mobile/15E148 Safari/604.1"
+	}
+	phone := Pick(r, []string{"Pixel 8", "SM-S911B", "SM-A546B", "moto g 5G", "2201116SG"})
+	return "Mozilla/5.0 (Linux; Android " + fmt.Sprint(12+r.IntN(3)) + "; " + phone +
+		") AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + fmt.Sprint(124+r.IntN(4)) + ".0.0.0 Mobile Safari/537.36"
 }
