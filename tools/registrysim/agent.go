@@ -71,6 +71,16 @@ func (a *agent) download(r *rand.Rand, path string, size int64, mbps float64) hi
 	return hit{method: "GET", path: path, status: 200, in: a.reqBytes(r), out: size, ms: ms * Uniform(r, 0.8, 1.3)}
 }
 
+// fetch is a download of one of p's files at path: the file itself, or
+// for a package the CDN serves, the gateway's 302 to it (the CDN's own
+// log is not this one).
+func (a *agent) fetch(r *rand.Rand, path string, p *pkg, mbps float64) hit {
+	if p.cdn {
+		return a.get(r, path, 302, 0, 6)
+	}
+	return a.download(r, path, int64(LogNormal(r, float64(p.size), 0.3)), mbps)
+}
+
 // upload is a write of body bytes answered with status.
 func (a *agent) upload(r *rand.Rand, method, path string, status int, body int64, mbps float64) hit {
 	ms := 40 + float64(body)/(mbps*1e3) + LogNormal(r, 120, 0.6)

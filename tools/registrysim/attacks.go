@@ -38,14 +38,15 @@ func (w *world) span(r *rand.Rand) (int64, int64) {
 }
 
 // flood downloads one large tarball over and over to exhaust the
-// registry's bandwidth, a few to dozens of times a second.
+// registry's bandwidth, a few to dozens of times a second; it picks one
+// the origin serves itself, not the CDN.
 func (w *world) flood(r *rand.Rand) {
 	a := w.attacker(r, "flood", vpsV4, homeV4, cloudV4)
 	eco := w.s.npm()
 	a.ua = Pick(r, []string{eco.ua(r, ""), "curl/8.5.0", "Wget/1.21.4", "python-requests/2.31.0", "Go-http-client/1.1", "aria2/1.37.0"})
 	p := eco.cat.top(r, 30)
-	for range 20 {
-		if q := eco.cat.top(r, 200); q.size > p.size {
+	for range 40 {
+		if q := eco.cat.top(r, 300); !q.cdn && (p.cdn || q.size > p.size) {
 			p = q
 		}
 	}
@@ -53,7 +54,7 @@ func (w *world) flood(r *rand.Rand) {
 	t0, t1 := w.span(r)
 	a.send(t0, a.get(r, eco.metaPath(r, p), 200, p.meta, 40))
 	Poisson(r, LogUniform(r, 3, 40), t0+Sec(0.5), t1, func(t int64) {
-		a.send(t, a.download(r, path, p.size, LogUniform(r, 50, 600)))
+		a.send(t, a.fetch(r, path, p, LogUniform(r, 50, 600)))
 	})
 }
 

@@ -138,7 +138,7 @@ func (w *world) ddos(r *rand.Rand) campaign {
 			return Pick(r, []string{rel.eco.ua(r, ""), browserUA(r), "Go-http-client/1.1", "curl/8.4.0"})
 		},
 		attempt: func(r *rand.Rand, a *agent, t int64, n int) int64 {
-			return a.send(t, a.download(r, rel.eco.filePath(r, rel.p, rel.version, 0), rel.p.size, LogUniform(r, 5, 100)))
+			return a.send(t, a.fetch(r, rel.eco.filePath(r, rel.p, rel.version, 0), rel.p, LogUniform(r, 5, 100)))
 		},
 	}
 }

@@ -18,6 +18,7 @@ type pkg struct {
 	meta     int64    // bytes of the metadata document
 	layers   int      // blobs of an image; 1 for a package
 	org      string   // the private scope it sits in, if any
+	cdn      bool     // its files are served by the CDN, behind a 302
 }
 
 func (p *pkg) latest() string { return p.versions[len(p.versions)-1] }

@@ -24,6 +24,9 @@ func newEcosystem(r *rand.Rand, name string, weight float64, s *site) *ecosystem
 		n /= 3
 	}
 	e := &ecosystem{name: name, weight: weight, cat: newCatalog(r, name, n)}
+	for _, p := range e.cat.pkgs {
+		p.cdn = Chance(r, s.cdn)
+	}
 	for _, org := range s.orgs {
 		for range 5 + r.IntN(25) {
 			e.private = append(e.private, newPkg(r, name, privateName(r, name, org), org))
@@ -60,6 +63,19 @@ func (e *ecosystem) metaPath(r *rand.Rand, p *pkg) string {
 		return "/" + strings.Replace(p.name, "/", "%2f", 1)
 	}
 	return "/" + p.name
+}
+
+// versionPath is where a client reads the document of one version, as
+// `npm view name@1.2.3` does.
+func (e *ecosystem) versionPath(r *rand.Rand, p *pkg) string {
+	v := Pick(r, p.versions)
+	switch e.name {
+	case "pypi":
+		return "/pypi/" + p.name + "/" + v + "/json"
+	case "oci":
+		return "/v2/" + p.name + "/manifests/" + v
+	}
+	return "/" + strings.Replace(p.name, "/", "%2f", 1) + "/" + v
 }
 
 // filePath is where a client downloads version ver of p; for an image,

@@ -50,7 +50,7 @@ func (w *world) spells(r *rand.Rand) []spell {
 		out = append(out, spell{
 			from: t, to: t + Sec(Uniform(r, 15, 90)),
 			backend: Pick(r, []string{"search", "meta", "meta", "files", "publish", "web"}),
-			share:   Uniform(r, 0.15, 0.7),
+			share:   Uniform(r, 0.1, 0.5),
 		})
 	})
 	return out

@@ -79,18 +79,13 @@ func (in install) meta(r *rand.Rand, a *agent, t int64, p *pkg) (int64, bool) {
 	return a.send(t, a.get(r, path, 200, p.meta, 35+float64(p.meta)/5e4)), true
 }
 
-// file downloads layer i of p's version the tree pins, or follows the
-// gateway's 302 to the CDN, which this log does not see.
+// file downloads layer i of p's version the tree pins.
 func (in install) file(r *rand.Rand, a *agent, t int64, p *pkg, i int) int64 {
 	ver := Pick(r, p.versions[max(0, len(p.versions)-4):])
 	if p == a.w.rel.p && t > a.w.rel.t {
 		ver = a.w.rel.version
 	}
-	path := in.eco.filePath(r, p, ver, i)
-	if Chance(r, a.w.s.cdn) {
-		return a.send(t, a.get(r, path, 302, 0, 6))
-	}
-	return a.send(t, a.download(r, path, int64(LogNormal(r, float64(p.size), 0.3)), in.mbps))
+	return a.send(t, a.fetch(r, in.eco.filePath(r, p, ver, i), p, in.mbps))
 }
 
 // typo is a name a person or a stale lockfile asks for that the registry

@@ -29,7 +29,7 @@ func (m *mirror) replicate(w *world, r *rand.Rand) {
 		var h hit
 		switch {
 		case p == w.rel.p && t > w.rel.t:
-			h = a.download(r, m.eco.filePath(r, p, w.rel.version, 0), p.size, 400)
+			h = a.fetch(r, m.eco.filePath(r, p, w.rel.version, 0), p, 400)
 		case x < 0.06 && m.eco.name == "npm":
 			feed += r.IntN(400)
 			h = a.get(r, fmt.Sprintf("/_changes?since=%d&limit=500&include_docs=false", feed), 200, int64(Uniform(r, 20e3, 90e3)), 180)
@@ -40,7 +40,7 @@ func (m *mirror) replicate(w *world, r *rand.Rand) {
 		case x < 0.77:
 			h = a.get(r, m.eco.metaPath(r, typo(r, p)), 404, 60, 8)
 		default:
-			h = a.download(r, m.eco.filePath(r, p, p.latest(), r.IntN(p.layers)), p.size, 400)
+			h = a.fetch(r, m.eco.filePath(r, p, p.latest(), r.IntN(p.layers)), p, 400)
 		}
 		a.send(t, h)
 	})

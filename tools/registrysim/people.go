@@ -72,8 +72,10 @@ func (w *world) lookups(r *rand.Rand, a *agent, t int64, eco *ecosystem) int64 {
 		p := eco.cat.draw(r)
 		var h hit
 		switch x := r.Float64(); {
-		case x < 0.3:
+		case x < 0.15:
 			h = a.get(r, eco.metaPath(r, p), 200, p.meta, 40)
+		case x < 0.3:
+			h = a.get(r, eco.versionPath(r, p), 200, p.meta/int64(len(p.versions))+800, 20)
 		case x < 0.45 && a.key != "":
 			h = a.get(r, "/-/whoami", 200, 40, 12)
 		case x < 0.45:

@@ -125,7 +125,7 @@ func (w *world) crowd(r *rand.Rand) {
 		}
 		a.ua = rel.eco.ua(r, "")
 		t += a.send(t, a.get(r, rel.eco.metaPath(r, rel.p), 200, rel.p.meta, 60))
-		t += a.send(t, a.download(r, rel.eco.filePath(r, rel.p, rel.version, 0), rel.p.size, LogUniform(r, 3, 80)))
+		t += a.send(t, a.fetch(r, rel.eco.filePath(r, rel.p, rel.version, 0), rel.p, LogUniform(r, 3, 80)))
 		for range r.IntN(4) {
 			t += a.send(t, a.get(r, rel.eco.metaPath(r, rel.eco.cat.draw(r)), 304, 0, 9))
 		}

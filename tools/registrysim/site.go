@@ -35,7 +35,7 @@ type site struct {
 func newSite(id uint64, r *rand.Rand) *site {
 	s := &site{
 		id:           id,
-		scale:        LogUniform(r, 0.6, 1.6),
+		scale:        LogUniform(r, 0.6, 1.4),
 		cdn:          Pick(r, []float64{0, 0.15, 0.4, 0.7}),
 		limit:        Uniform(r, 40, 90),
 		burst:        Uniform(r, 250, 700),
