@@ -1678,6 +1678,57 @@ func TestARefusedCredentialServedHereIsNoGuess(t *testing.T) {
 	failing("403s to a served user", send(102, "192.0.2.30", "GET", "/feed", 403, "", "u1"), send(103, "192.0.2.30", "GET", "/feed", 403, "", "u2"))
 }
 
+// A read refused 401 that presented no credential, in a log that names
+// keys or users, is a client asking before it signed in: no failing
+// address at its first, as a guess with a key is, but one when it keeps
+// asking (runFails), as a flood refused for want of a key does.
+// In a log that names no credential at all, nothing tells it from a
+// guess, and it counts as one.
+func TestAnAnonymousReadRefusedIsNoGuess(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	send := func(tr *Tracker, m *Member, sec int, ip, method, key string, status int) Event {
+		rec := ingest.Record{TS: t0 + int64(sec)*int64(time.Second), ClientIP: []byte(ip), Method: []byte(method), Path: []byte("/-/whoami"),
+			Status: status, UserAgent: []byte("npm/10.8.2"), APIKey: []byte(key)}
+		return tr.Observe(&rec, m, false)
+	}
+	// failingAt returns at which of n refused requests the client became
+	// a failing address, 0 for none.
+	failingAt := func(tr *Tracker, ip, method, key string, n int) int {
+		m := &Member{}
+		for i := range n {
+			if send(tr, m, 100+i, ip, method, key, 401).FailingAddr {
+				return i + 1
+			}
+		}
+		return 0
+	}
+	logged := NewTracker(Config{}, nil)
+	send(logged, &Member{}, 0, "192.0.2.1", "GET", "tok_ok", 200)
+	for _, c := range []struct {
+		name, ip, method, key string
+		want                  int
+	}{
+		{"a developer's whoami without a token", "192.0.2.10", "GET", "", runFails},
+		{"a stolen token tried", "192.0.2.20", "GET", "tok_stolen", 1},
+		{"a write without a token", "192.0.2.30", "POST", "", 1},
+	} {
+		if got := failingAt(logged, c.ip, c.method, c.key, 6); got != c.want {
+			t.Errorf("%s: failing address at its refusal %d, want %d", c.name, got, c.want)
+		}
+	}
+	m := &Member{}
+	for i := range 2 {
+		send(logged, m, 200+i, "192.0.2.40", "GET", "", 401)
+	}
+	c := &Campaign{Endpoint: endpointKey([]byte("GET"), features.TemplateHash([]byte("/-/whoami"))), Channel: ChannelFailures, Start: t0}
+	if m.failing(c) {
+		t.Error("a client refused twice without a token is a member of a failures campaign")
+	}
+	if got := failingAt(NewTracker(Config{}, nil), "192.0.2.50", "GET", "", 6); got != 1 {
+		t.Errorf("in a log that names no credential, an address opening with refusals is a failing address at its refusal %d, want 1", got)
+	}
+}
+
 // A query parameter whose name training did not see three clients send
 // on an endpoint is no part of the URL a request repeats there: a cache
 // buster added to an API's own query makes every request of a flood the

@@ -73,6 +73,11 @@ const saidServed = 1 << 6
 // noted served (see Tracker.noteKey).
 const saidKeyed = 1 << 5
 
+// saidAnonymous is the bit of Member.said that says the client's latest
+// failure was a read refused 401 that presented no credential (see
+// Tracker.anonymous and failing).
+const saidAnonymous = 1 << 4
+
 // servedThere says the site served the client on the template it sends
 // most of its requests to (Member.tmpl), since that template became its
 // own.
@@ -379,7 +384,7 @@ func (m *Member) concentrated(key uint64) bool {
 // anyone else stays a failure: that is how a gateway throttles a brute
 // force on a login.
 func (m *Member) failing(c *Campaign) bool {
-	if m.failTmpl != TemplateOf(c.Endpoint) || m.paced || m.passed {
+	if m.failTmpl != TemplateOf(c.Endpoint) || m.paced || m.passed || m.said&saidAnonymous != 0 && m.fails < runFails {
 		return false
 	}
 	if m.concentrated(c.Endpoint) {

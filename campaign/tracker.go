@@ -366,6 +366,10 @@ type Tracker struct {
 	done   []Summary
 	seq    uint32
 	stats  Stats
+
+	// creds: the log names a user or an API key on some request, so a
+	// request that names neither presented none (see anonymous).
+	creds bool
 }
 
 // NewTracker returns a Tracker that judges departures against norms (nil
@@ -438,6 +442,7 @@ func (t *Tracker) Observe(rec *ingest.Record, m *Member, known bool) Event {
 // (features.Client.Rekeyed).
 func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced, rekeyed bool, m *Member, known bool) Event {
 	ts := rec.TS
+	t.creds = t.creds || len(rec.User) > 0 || len(rec.APIKey) > 0
 	r := resultOf(rec.Method, rec.Status)
 	ev := Event{Endpoint: endpointKey(rec.Method, tmpl), URL: path | 1, Failed: r == refused}
 	r = t.expired(rec, m, r)
@@ -461,8 +466,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced, re
 		sig.Repeater = false
 	}
 	if ev.Failed {
-		m.paced = paced
-		m.conflict = rec.Status == 409
+		t.refusal(rec, m, paced, &sig)
 	}
 	if t.siteFirst == 0 {
 		t.siteFirst = ts
@@ -535,6 +539,33 @@ func (t *Tracker) expired(rec *ingest.Record, m *Member, r result) result {
 		return neither
 	}
 	return r
+}
+
+// refusal notes in m what the refusal rec says of its client: refused for
+// its pace (features.Paced, as the caller saw it), a conflict, or a read
+// that presented no credential (anonymous), which makes it a failing
+// address (sig) only at runFails in its run.
+func (t *Tracker) refusal(rec *ingest.Record, m *Member, paced bool, sig *Signals) {
+	m.paced = paced
+	m.conflict = rec.Status == 409
+	m.said &^= saidAnonymous
+	if t.anonymous(rec) {
+		m.said |= saidAnonymous
+		sig.FailingAddr = m.fails == runFails
+	}
+}
+
+// anonymous says rec is a read refused 401 that presented no credential,
+// in a log that names users or keys (Tracker.creds): a client asking for
+// what needs signing in before it signed in (a developer's "whoami" with
+// no token, an app's first call before its session), told to. It had
+// nothing to guess with. The endpoint counts the refusal, a flood
+// answered 401 is still one; the client is no failing address there. On
+// the package-registry model, 25 developers whose tools asked who they
+// were without a token were blocked with a campaign of stolen tokens
+// sprayed at the same endpoint.
+func (t *Tracker) anonymous(rec *ingest.Record) bool {
+	return t.creds && rec.Status == 401 && len(rec.User) == 0 && len(rec.APIKey) == 0 && features.IsRead(rec.Method)
 }
 
 // credential returns the users-table key of the credential rec presents:
