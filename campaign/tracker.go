@@ -561,7 +561,7 @@ func (t *Tracker) refusal(rec *ingest.Record, m *Member, paced bool, sig *Signal
 // no token, an app's first call before its session), told to. It had
 // nothing to guess with. The endpoint counts the refusal, a flood
 // answered 401 is still one; the client is no failing address there. On
-// the package-registry model, 25 developers whose tools asked who they
+// the package-registry model, 26 developers whose tools asked who they
 // were without a token were blocked with a campaign of stolen tokens
 // sprayed at the same endpoint.
 func (t *Tracker) anonymous(rec *ingest.Record) bool {
