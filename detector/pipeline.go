@@ -268,26 +268,28 @@ func (p *Pipeline) client(rec *ingest.Record, sent []byte) *Client {
 }
 
 // identity returns the model's Identity of the client named key whose
-// requests carry apiKey, keeping each key's Roaming baseline for the next
-// client that sends it.
+// requests carry apiKey: its own baseline with its key's (roaming).
 func (p *Pipeline) identity(key string, apiKey []byte) *models.IdentityBaseline {
-	own := p.model.Identities[key]
-	if len(apiKey) == 0 {
-		return own
+	return p.model.Identities[key].WithKey(p.roaming(apiKey))
+}
+
+// roaming returns the Roaming baseline of the API key apiKey, nil when the
+// key did not recur through training, keeping it for the next client that
+// sends the key.
+func (p *Pipeline) roaming(apiKey []byte) *models.IdentityBaseline {
+	if b := p.roam[string(apiKey)]; b != nil {
+		return b
 	}
-	b := p.roam[string(apiKey)]
-	if b == nil {
-		kb := p.model.KeyIdentity(apiKey)
-		if kb == nil {
-			return own
-		}
-		if p.roam == nil {
-			p.roam = map[string]*models.IdentityBaseline{}
-		}
-		b = kb.Roaming()
-		p.roam[string(apiKey)] = b
+	kb := p.model.KeyIdentity(apiKey)
+	if kb == nil {
+		return nil
 	}
-	return own.WithKey(b)
+	if p.roam == nil {
+		p.roam = map[string]*models.IdentityBaseline{}
+	}
+	b := kb.Roaming()
+	p.roam[string(apiKey)] = b
+	return b
 }
 
 // due says whether c is to be judged at rec: not allowlisted, not blocked,
