@@ -78,6 +78,11 @@ type Client[E any] struct {
 	// answered 401: the key itself is refused (revoked, expired), so
 	// its writes refused 401 are too (see countStatus).
 	keyRefused bool
+	// markLen is the length of the query parameter (name and value,
+	// decoded) that carried the client's latest payload fragment, and
+	// markVal a hash of it and its endpoint template (see retyped).
+	markLen uint16
+	markVal uint32
 
 	prev, next int32 // recency list, by last event time
 
@@ -211,9 +216,11 @@ func (c *Client[E]) Payload() (weight, marked, requests float64) {
 
 // observe folds one event into the state. marker is the index of the
 // payload marker the request carried, or -1, weight that marker's weight,
-// and large says the request is large (see Table.SetLargeSize). It reports
-// whether the client sent that marker for the first time.
-func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large bool) (firstMark bool) {
+// large says the request is large (see Table.SetLargeSize) and retyped
+// that its marker is the client's latest payload typed on (see retyped),
+// which the payload counts leave out. It reports whether the client sent
+// that marker for the first time.
+func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large, retyped bool) (firstMark bool) {
 	if c.events > 0 {
 		c.advance(r.TS)
 	}
@@ -243,8 +250,10 @@ func (c *Client[E]) observe(r *ingest.Record, marker int, weight float64, large 
 	paced := Paced(r.Status, write, kh != 0, keyChanged, r.UserAgent)
 	c.countStatus(r.Status, write, novel, keyChanged, kh != 0, paced)
 	if marker >= 0 {
-		c.c.marks++
-		c.c.markW += weight
+		if !retyped {
+			c.c.marks++
+			c.c.markW += weight
+		}
 		w, bit := marker/64, uint64(1)<<(marker%64)
 		firstMark = c.markSeen[w]&bit == 0
 		c.markSeen[w] |= bit
@@ -666,3 +675,23 @@ var negPLogP = func() (t [ring + 1][ring + 1]float64) {
 	}
 	return t
 }()
+
+// retyped notes that the client sent a payload fragment in the query
+// parameter v (its name and value, decoded; see markedParam) of the
+// endpoint template tmpl, and says whether that parameter extends the one
+// that carried the client's latest fragment on the same endpoint: the same
+// text typed on, or asked again. A person searching a forum for
+// "<iframe srcdoc>" sends it as search suggestions, one a keystroke, then
+// as a search, a second tab of results and a second page: one payload,
+// which was eight marked requests (on the forum model's site 5, 13 readers
+// searching for code were blocked for it). A probe sends a new payload, or
+// the same to another parameter, each time.
+func (c *Client[E]) retyped(tmpl uint32, v []byte) bool {
+	h := func(b []byte) uint32 { return (PathHash(b) ^ tmpl) * fnvPrime32 }
+	same := c.markLen > 0 && len(v) >= int(c.markLen) && h(v[:c.markLen]) == c.markVal
+	c.markVal, c.markLen = 0, 0
+	if len(v) > 0 && len(v) <= math.MaxUint16 {
+		c.markVal, c.markLen = h(v), uint16(len(v))
+	}
+	return same
+}

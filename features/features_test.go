@@ -1045,3 +1045,80 @@ func TestThrottledReadsOfASharedAddressAreNoErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestAPayloadTypedOnIsOneMarkedRequest: a search typed as suggestions,
+// then searched, paged and asked again in another tab, counts its payload
+// once per endpoint; a probe's new payloads, and one payload sent to
+// another parameter or endpoint, count each time.
+func TestAPayloadTypedOnIsOneMarkedRequest(t *testing.T) {
+	marked := func(paths ...string) float64 {
+		tb := NewTable[struct{}](Config{})
+		var c *Client[struct{}]
+		for _, p := range paths {
+			c = tb.Observe([]byte("203.0.113.7"), "ip", rec(0, "GET", p, 200))
+		}
+		_, n, _ := c.Payload()
+		return n
+	}
+	tests := []struct {
+		name  string
+		paths []string
+		want  float64
+	}{
+		{"a search typed, searched and paged", []string{
+			"/api/search/suggest?q=%3Ci",
+			"/api/search/suggest?q=%3Ciframe",
+			"/api/search/suggest?q=%3Ciframe+sr",
+			"/api/search/suggest?q=%3Ciframe+srcdoc",
+			"/search?q=%3Ciframe+srcdoc%3E&type=threads",
+			"/media/avatars/8d/1003624_48.webp",
+			"/search?type=users&q=%3Ciframe+srcdoc%3E",
+			"/search?q=%3Ciframe+srcdoc%3E&type=threads&page=2",
+		}, 2},
+		{"a probe's payloads, one after another", []string{
+			"/search?q=%3Cscript%3Ealert(1)%3C/script%3E",
+			"/search?q=%3Cimg+src=x+onerror=alert(1)%3E",
+			"/search?q=%27+OR+1=1--",
+			"/search?q=%27+OR+%27a%27=%27a",
+		}, 4},
+		{"one payload in every parameter", []string{
+			"/items?q=%27+OR+1=1--&sort=name",
+			"/items?q=shoes&sort=%27+OR+1=1--",
+			"/items?q=shoes&sort=name&page=%27+OR+1=1--",
+		}, 3},
+		{"one payload at every endpoint", []string{
+			"/items?q=%27+OR+1=1--",
+			"/orders?q=%27+OR+1=1--",
+			"/users?q=%27+OR+1=1--",
+		}, 3},
+		{"a payload shortened", []string{
+			"/search?q=%27+OR+1=1--+-",
+			"/search?q=%27+OR+1=1",
+		}, 2},
+		{"traversals in the path", []string{
+			"/files/../../etc/passwd",
+			"/files/../../etc/passwd",
+		}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := marked(tt.paths...); !near(got, tt.want) {
+				t.Errorf("%v marked requests, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMarkedParam(t *testing.T) {
+	for path, want := range map[string]string{
+		"/search?q=%3Ciframe+srcdoc%3E&type=threads": "q=<iframe srcdoc>",
+		"/items?q=shoes&sort=%27+OR+1=1--&page=2":    "sort=' or 1=1--",
+		"/items?%27+OR+1=1--":                        "' or 1=1--",
+		"/files/../../etc/passwd?x=1":                "",
+	} {
+		m, dec := PayloadMarker([]byte(path), nil)
+		if got := string(markedParam(dec, m)); got != want {
+			t.Errorf("markedParam(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

@@ -468,6 +468,31 @@ func injectionIn(p, scratch []byte) (int, []byte) {
 	return best, scratch
 }
 
+// markedParam returns the query parameter (name=value) of the decoded path
+// dec that carries payload fragment m, as injectionIn found it there; nil
+// when m is not in the query. A parameter ends at the next ampersand,
+// decoded ones included.
+func markedParam(dec []byte, m int) []byte {
+	q := bytes.IndexByte(dec, '?')
+	if q < 0 || !IsFragment(m) {
+		return nil
+	}
+	mb := markerBytes[m]
+	i := bytes.Index(dec[q:], mb)
+	if i < 0 {
+		return nil
+	}
+	i += q
+	start := q + 1 + bytes.LastIndexByte(dec[q+1:i], '&') + 1
+	end := i + len(mb)
+	if j := bytes.IndexByte(dec[end:], '&'); j >= 0 {
+		end += j
+	} else {
+		end = len(dec)
+	}
+	return dec[start:end]
+}
+
 // lacksMarkers reports that p certainly carries no payload fragment, so
 // that injectionIn need not decode it. About half of all paths carry a
 // trigger byte (a dot, an ampersand), and almost none a marker. Without an

@@ -130,7 +130,8 @@ func (t *Table[E]) Observe(key []byte, scope string, r *ingest.Record) *Client[E
 			}
 		}
 	}
-	if c.observe(r, m, w, t.largeSize > 0 && (r.ReqBytes >= t.largeSize || r.Status == http.StatusRequestEntityTooLarge)) {
+	retyped := IsFragment(m) && c.retyped(TemplateHash(r.Path), markedParam(t.scratch, m))
+	if c.observe(r, m, w, t.largeSize > 0 && (r.ReqBytes >= t.largeSize || r.Status == http.StatusRequestEntityTooLarge), retyped) {
 		t.markerClients[m]++
 	}
 	return c
