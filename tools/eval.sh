@@ -14,10 +14,12 @@
 # HOLDOUT_SITES, GEN_SITES, SHOP_SITES, B2B_SITES, MEDIA_SITES, APP_SITES,
 # TICKET_SITES, GAME_SITES, BANK_SITES, SAAS_SITES, TRAVEL_SITES,
 # EXCHANGE_SITES, CLINIC_SITES, FLEET_SITES, STREAM_SITES, DEVAPI_SITES,
-# FORUM_SITES, TAX_SITES, LMS_SITES and REGISTRY_SITES override the sites
+# FORUM_SITES, TAX_SITES, LMS_SITES, REGISTRY_SITES, JOB_SITES and
+# BET_SITES override the sites
 # (default "7 11 23", "1 2 3", "5 8 13", "3 6 17", "4 10 19", "3 5 11",
 # "2 6 9", "2 5 8", "2 5 8", "2 5 8", "2 5 8", "2 5 8", "3 5 8", "3 5 8",
-# "3 5 8", "3 5 8", "3 5 8", "3 5 8", "3 5 8" and "3 5 8";
+# "3 5 8", "3 5 8", "3 5 8", "3 5 8", "3 5 8", "3 5 8", "3 5 8" and
+# "3 5 8";
 # set one empty to leave its model out); JOBS is how many
 # sites run at once (default 2). EVAL_KEEP=DIR keeps each site's labels,
 # decisions and score output in DIR/SITE.
@@ -30,7 +32,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 keep=${EVAL_KEEP:-}
 began=$SECONDS
-for cmd in ./cmd/portcullis ./tools/holdout ./tools/shopsim ./tools/b2bsim ./tools/mediasim ./tools/appsim ./tools/ticketsim ./tools/gamesim ./tools/banksim ./tools/saassim ./tools/travelsim ./tools/exchangesim ./tools/clinicsim ./tools/fleetsim ./tools/streamsim ./tools/devapisim ./tools/forumsim ./tools/taxsim ./tools/lmssim ./tools/registrysim ./tools/evalsum; do
+for cmd in ./cmd/portcullis ./tools/holdout ./tools/shopsim ./tools/b2bsim ./tools/mediasim ./tools/appsim ./tools/ticketsim ./tools/gamesim ./tools/banksim ./tools/saassim ./tools/travelsim ./tools/exchangesim ./tools/clinicsim ./tools/fleetsim ./tools/streamsim ./tools/devapisim ./tools/forumsim ./tools/taxsim ./tools/lmssim ./tools/registrysim ./tools/jobsim ./tools/betsim ./tools/evalsum; do
   go build -o "$tmp/bin/$(basename $cmd)" "$cmd"
 done
 pc=$tmp/bin/portcullis
@@ -92,6 +94,8 @@ gen_forum() { sim forumsim 2027-05-24T20:00:00Z 2027-05-25T20:00:00Z "$@"; }
 gen_tax() { sim taxsim 2027-04-13T16:00:00Z 2027-04-14T16:00:00Z "$@"; }
 gen_lms() { sim lmssim 2027-06-14T08:00:00Z 2027-06-15T08:00:00Z "$@"; }
 gen_registry() { sim registrysim 2027-07-05T09:00:00Z 2027-07-06T09:00:00Z "$@"; }
+gen_job() { sim jobsim 2027-08-16T08:00:00Z 2027-08-17T08:00:00Z "$@"; }
+gen_bet() { sim betsim 2027-09-18T17:00:00Z 2027-09-19T17:00:00Z "$@"; }
 names=()
 for s in ${HOLDOUT_SITES-7 11 23}; do names+=("holdout-$s"); done
 for s in ${GEN_SITES-1 2 3}; do names+=("gen-$s"); done
@@ -113,6 +117,8 @@ for s in ${FORUM_SITES-3 5 8}; do names+=("forum-$s"); done
 for s in ${TAX_SITES-3 5 8}; do names+=("tax-$s"); done
 for s in ${LMS_SITES-3 5 8}; do names+=("lms-$s"); done
 for s in ${REGISTRY_SITES-3 5 8}; do names+=("registry-$s"); done
+for s in ${JOB_SITES-3 5 8}; do names+=("job-$s"); done
+for s in ${BET_SITES-3 5 8}; do names+=("bet-$s"); done
 # Sites run $jobs at a time; lines are printed in order as they finish.
 pids=()
 for n in "${names[@]}"; do
