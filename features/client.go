@@ -79,10 +79,11 @@ type Client[E any] struct {
 	// its writes refused 401 are too (see countStatus).
 	keyRefused bool
 	// markLen is the length of the query parameter (name and value,
-	// decoded) that carried the client's latest payload fragment, and
-	// markVal a hash of it and its endpoint template (see retyped).
-	markLen uint16
-	markVal uint32
+	// decoded) that carried the client's latest payload fragment, markVal
+	// a hash of it and markTmpl its endpoint's template (see retyped).
+	markLen  uint16
+	markVal  uint32
+	markTmpl uint32
 
 	prev, next int32 // recency list, by last event time
 
@@ -678,20 +679,23 @@ var negPLogP = func() (t [ring + 1][ring + 1]float64) {
 
 // retyped notes that the client sent a payload fragment in the query
 // parameter v (its name and value, decoded; see markedParam) of the
-// endpoint template tmpl, and says whether that parameter extends the one
-// that carried the client's latest fragment on the same endpoint: the same
-// text typed on, or asked again. A person searching a forum for
-// "<iframe srcdoc>" sends it as search suggestions, one a keystroke, then
-// as a search, a second tab of results and a second page: one payload,
-// which was eight marked requests (on the forum model's site 5, 13 readers
-// searching for code were blocked for it). A probe sends a new payload, or
-// the same to another parameter, each time.
+// endpoint template tmpl, and says whether that parameter goes on from the
+// one that carried the client's latest fragment: on the same endpoint,
+// the same text or more of it, typed on or asked again; on another, more
+// of it, a search typed as suggestions and then searched. A person
+// searching a forum for "<iframe srcdoc>" sends it as suggestions, one a
+// keystroke, then as a search, a second tab of results and a second page:
+// one payload, which was eight marked requests (on the forum model's site
+// 5, 13 readers searching for code were blocked for it). A probe sends a
+// new payload each time, or the same one to another parameter or
+// endpoint, and each counts.
 func (c *Client[E]) retyped(tmpl uint32, v []byte) bool {
-	h := func(b []byte) uint32 { return (PathHash(b) ^ tmpl) * fnvPrime32 }
-	same := c.markLen > 0 && len(v) >= int(c.markLen) && h(v[:c.markLen]) == c.markVal
-	c.markVal, c.markLen = 0, 0
+	n := int(c.markLen)
+	same := n > 0 && len(v) >= n && PathHash(v[:n]) == c.markVal &&
+		(tmpl == c.markTmpl || len(v) > n)
+	c.markVal, c.markLen, c.markTmpl = 0, 0, tmpl
 	if len(v) > 0 && len(v) <= math.MaxUint16 {
-		c.markVal, c.markLen = h(v), uint16(len(v))
+		c.markVal, c.markLen = PathHash(v), uint16(len(v))
 	}
 	return same
 }

@@ -1047,9 +1047,9 @@ func TestThrottledReadsOfASharedAddressAreNoErrors(t *testing.T) {
 }
 
 // TestAPayloadTypedOnIsOneMarkedRequest: a search typed as suggestions,
-// then searched, paged and asked again in another tab, counts its payload
-// once per endpoint; a probe's new payloads, and one payload sent to
-// another parameter or endpoint, count each time.
+// then searched with more of it, paged and asked again in another tab,
+// counts its payload once; a probe's new payloads, and one payload sent
+// again to another parameter or endpoint, count each time.
 func TestAPayloadTypedOnIsOneMarkedRequest(t *testing.T) {
 	marked := func(paths ...string) float64 {
 		tb := NewTable[struct{}](Config{})
@@ -1074,6 +1074,10 @@ func TestAPayloadTypedOnIsOneMarkedRequest(t *testing.T) {
 			"/media/avatars/8d/1003624_48.webp",
 			"/search?type=users&q=%3Ciframe+srcdoc%3E",
 			"/search?q=%3Ciframe+srcdoc%3E&type=threads&page=2",
+		}, 1},
+		{"a suggestion typed in full, then searched", []string{
+			"/api/search/suggest?q=C%2B%2B+%26%26+Rust",
+			"/search?q=C%2B%2B+%26%26+Rust",
 		}, 2},
 		{"a probe's payloads, one after another", []string{
 			"/search?q=%3Cscript%3Ealert(1)%3C/script%3E",
