@@ -846,3 +846,58 @@ func trainOnData(t *testing.T, data []byte) *models.Model {
 	}
 	return trainOn(t, path)
 }
+
+// TestAPersonsBurstIsNotAFlood: a signed-in person's browser downloading
+// a course's files at once, tens of requests a second for a few seconds,
+// is not blocked for its pace; the same pace kept up is, once it has
+// lasted 15 s; and an address that is no one's session is blocked
+// for the short burst as before.
+func TestAPersonsBurstIsNotAFlood(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	raw, err := os.ReadFile(browsersAndIntegrations(t, t0, 10, "10.2.0", true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := trainOnData(t, raw)
+	day2 := t0.Add(24 * time.Hour)
+	burst := func(user string, lasting time.Duration) []byte {
+		var buf []byte
+		n := int(lasting / (time.Second / 20))
+		for j := range n {
+			buf = fmt.Appendf(buf, `{"ts":%q,"client_ip":"10.7.7.7","method":"GET","path":"/files/%d/download","status":200,"req_bytes":300,"resp_bytes":4000,"duration_ms":9,"user":%q}`+"\n",
+				day2.Add(time.Duration(j)*time.Second/20).Format(time.RFC3339Nano), 5000+j, user)
+		}
+		for j := range 12 { // then reading, a page every 5 s
+			buf = fmt.Appendf(buf, `{"ts":%q,"client_ip":"10.7.7.7","method":"GET","path":"/items/%d","status":200,"req_bytes":300,"resp_bytes":4000,"duration_ms":9,"user":%q}`+"\n",
+				day2.Add(lasting+time.Duration(j)*5*time.Second).Format(time.RFC3339Nano), j, user)
+		}
+		return buf
+	}
+	for _, c := range []struct {
+		name    string
+		user    string
+		lasting time.Duration
+		blocked bool
+	}{
+		{"a person's 8 s burst", "ana", 8 * time.Second, false},
+		{"a person's pace kept up", "ana", 40 * time.Second, true},
+		{"no one's 8 s burst", "", 8 * time.Second, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "day2.jsonl")
+			if err := os.WriteFile(path, burst(c.user, c.lasting), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ds, _ := score(t, path, Config{}, m)
+			if blocked := len(ds) > 0; blocked != c.blocked {
+				t.Fatalf("blocked %v, want %v (%d decisions: %+v)", blocked, c.blocked, len(ds), firstOf(ds))
+			}
+			const burstFor = 15 * time.Second // the detector's
+			if c.blocked && c.user != "" {
+				if after := ds[0].TS.Sub(day2); after < burstFor {
+					t.Errorf("blocked %v after the burst began, before it lasted %v", after, burstFor)
+				}
+			}
+		})
+	}
+}

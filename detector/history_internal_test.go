@@ -34,8 +34,8 @@ func (r *historyRig) judge(client string, score float64) {
 	c := r.table.Observe([]byte(client), "ip", &rec)
 	res := models.Result{Scored: score > 0, Score: score, NReasons: 1, Reasons: [models.MaxReasons]models.Reason{{Signal: features.Rate, Value: 9, Typical: 1}}}
 	var v features.Vector
-	r.h.record(r.p, c, r.ts, &v, &res, blocks(c.Ext.prevScore, &res, r.p.model.Threshold))
-	c.Ext.prevScore = score
+	r.h.record(r.p, c, r.ts, &v, &res, blocks(float64(c.Ext.prevScore), &res, r.p.model.Threshold))
+	c.Ext.prevScore = float32(score)
 }
 
 func TestHistoryRing(t *testing.T) {

@@ -197,6 +197,10 @@ func (c *Client[E]) People() float64 {
 	return min(maxPeople, max(1, -32*math.Log1p(-float64(seen)/32)))
 }
 
+// Signed says the client was served as a signed-in user over the last
+// two to four minutes (see People).
+func (c *Client[E]) Signed() bool { return c.users[0]|c.users[1] != 0 }
+
 // Shared says several signed-in people use the client's address (People
 // reaches sharedPeople): an office, a carrier NAT, a VPN's egress. Its
 // throttled reads are no errors (see countStatus), and the detector keeps
