@@ -834,15 +834,15 @@ const sizeMargin = 1.0
 
 // holdSizes holds the surprise of the request sizes (req_bytes, the mean,
 // and req_bytes_2m, the sum) to within sizeMargin of the surprise of the
-// client's count of large requests, unless the size is beyond every
-// training client. The sizes' tails past the cut are extrapolated from the
+// client's count of large requests, unless the size is sizesPast times
+// the largest of any training client. The sizes' tails past the cut are extrapolated from the
 // body of ordinary requests, a few hundred bytes each, and call one
 // picture a reader attaches to a comment one client in a billion, where
 // the recording may show one in a thousand doing it. The count of large
 // requests is calibrated on exactly that: how many clients send one, two
 // or ten. So one large request is as rare as one large request is, many
 // in minutes are rarer with every one, and their sizes add at most
-// sizeMargin; a size past everything training saw keeps its own
+// sizeMargin; a size far past everything training saw keeps its own
 // surprise. A model without a large size (an older build's) has no count
 // to hold to, and its sizes are not held.
 func (m *Model) holdSizes(p *Point, sur *[NumSignals]float64) {
@@ -851,11 +851,17 @@ func (m *Model) holdSizes(p *Point, sur *[NumSignals]float64) {
 	}
 	held := sur[SignalLarge] + sizeMargin
 	for _, i := range [...]int{features.ReqBytes, features.ReqBytesTotal} {
-		if !m.Tails[i].Beyond(p[i]) {
+		if t := &m.Tails[i]; !t.Beyond(p[i]) || p[i] < t.Max+math.Log(sizesPast) {
 			sur[i] = min(sur[i], held)
 		}
 	}
 }
+
+// sizesPast is how many times the highest size of any training client a
+// client's sizes must reach before they are no longer held (see
+// holdSizes): a little past the highest is where the next day's ordinary
+// uploaders land as often as not.
+const sizesPast = 2.0
 
 // reasonMin is the least surprise a signal needs to be named as a reason:
 // rarer than one client in a hundred.

@@ -666,8 +666,9 @@ func TestJudgeEarlyReadsOnlyWhatOneRequestCarries(t *testing.T) {
 
 // TestJudgeHoldsSizesToTheCountOfLargeRequests: on a recording where a few
 // clients in a thousand uploaded a picture, one upload of that size is
-// held to what one large request is worth, many of them are not, and a
-// size past every training client keeps its own surprise.
+// held to what one large request is worth, many of them are not, one a
+// little past the largest training client's is still held, and a size far
+// past every training client keeps its own surprise.
 func TestJudgeHoldsSizesToTheCountOfLargeRequests(t *testing.T) {
 	pop := population(4000, 1)
 	for i := 0; i < len(pop); i += 500 { // 8 clients in 4000 upload 5 MB
@@ -693,6 +694,17 @@ func TestJudgeHoldsSizesToTheCountOfLargeRequests(t *testing.T) {
 	m.Judge(&picture, 0, 12, nil, &r)
 	if r.Score < m.Threshold {
 		t.Errorf("twelve 1 MB uploads score %.2f, under the threshold %.2f", r.Score, m.Threshold)
+	}
+	// A little past the training's largest is where the next day's
+	// uploaders land: held still.
+	larger := picture
+	larger[features.ReqBytes], larger[features.ReqBytesTotal] = 6e6, 6e6
+	if !m.Tails[features.ReqBytesTotal].Beyond(math.Log1p(6e6)) {
+		t.Fatal("6 MB is not past every training client; the test needs it to be")
+	}
+	m.Judge(&larger, 0, 1, nil, &r)
+	if r.Score >= m.Threshold {
+		t.Errorf("one 6 MB upload, a fifth past the training's largest: score %.2f, threshold %.2f, reasons %+v; want it held", r.Score, m.Threshold, r.Reasons[:r.NReasons])
 	}
 	huge := picture
 	huge[features.ReqBytes], huge[features.ReqBytesTotal] = 1e9, 1e9
