@@ -438,8 +438,8 @@ const burstFor = 15 * time.Second
 // of requests a second for a few seconds, and stops; a flood keeps on.
 // The streak ends when the judgement falls a digit under the threshold.
 // (On the learning platform's sites, students downloading all of a
-// course's files, 200 requests in 9 s, were 25 of 27 normal clients
-// blocked; see the commit for the cost to floods.)
+// course's files, 200 requests in 9 s, were 23 of 27 normal clients
+// blocked; see docs/judging.md for the cost to floods.)
 func (p *Pipeline) burst(c *Client, ts int64) bool {
 	s, r, threshold := &c.Ext, &p.res, p.model.Threshold
 	if r.Score < threshold-1 {

@@ -835,10 +835,10 @@ const sizeMargin = 1.0
 // holdSizes holds the surprise of the request sizes (req_bytes, the mean,
 // and req_bytes_2m, the sum) to within sizeMargin of the surprise of the
 // client's count of large requests, unless the size is sizesPast times
-// the largest of any training client. The sizes' tails past the cut are extrapolated from the
-// body of ordinary requests, a few hundred bytes each, and call one
-// picture a reader attaches to a comment one client in a billion, where
-// the recording may show one in a thousand doing it. The count of large
+// the largest of any training client. The sizes' tails past the cut are
+// extrapolated from the body of ordinary requests, a few hundred bytes
+// each, and call one picture a reader attaches to a comment one client in
+// a billion, where the recording may show one in a thousand doing it. The count of large
 // requests is calibrated on exactly that: how many clients send one, two
 // or ten. So one large request is as rare as one large request is, many
 // in minutes are rarer with every one, and their sizes add at most
