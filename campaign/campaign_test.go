@@ -1783,3 +1783,46 @@ func TestUnknownParametersAreNoPartOfTheURL(t *testing.T) {
 		t.Error("an endpoint that takes any parameter lost one")
 	}
 }
+
+// A cache buster that a flood of a hundred addresses sent for a few
+// minutes of the training day is no parameter of the endpoints it hit:
+// parameters are names sent throughout the day, not by many clients at
+// once. On an endpoint whose every name came from the flood, any query is
+// the buster.
+func TestAFloodsBusterInTrainingIsNoParameter(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	tr := NewTrainer(100)
+	observe := func(ts int64, path, client string) {
+		ev := Event{Endpoint: EndpointKey([]byte("GET"), []byte(path))}
+		tr.Observe(ts, &ev, []byte("GET"), []byte(path), 0, client)
+	}
+	for i := range 900 { // 15 minutes
+		ts := t0 + int64(i)*int64(time.Second)
+		observe(ts, fmt.Sprintf("/api/slots?clinic=%d", i%7), fmt.Sprintf("10.0.0.%d", i%10))
+		if i%120 == 0 {
+			observe(ts, "/status", "10.0.1.1")
+		}
+		if i >= 300 && i < 540 { // minutes 5 to 8: the flood
+			for a := range 5 {
+				client := fmt.Sprintf("10.9.%d.%d", i%20, a)
+				observe(ts, fmt.Sprintf("/api/slots?clinic=1&_=%d%d", i, a), client)
+				observe(ts, fmt.Sprintf("/status?_=%d%d", i, a), client)
+			}
+		}
+	}
+	norms := tr.Norms()
+	k := NewTracker(Config{}, norms)
+	url := func(path string) uint32 {
+		key := EndpointKey([]byte("GET"), []byte(path))
+		return k.urlOf(k.endpoint(key, t0), []byte(path), features.PathHash([]byte(path)))
+	}
+	if url("/api/slots?clinic=1&_=1") != url("/api/slots?clinic=1&_=2") {
+		t.Error("the flood's buster, sent by 100 addresses for 4 of 15 minutes, is a parameter of the slots")
+	}
+	if url("/api/slots?clinic=1&_=1") == url("/api/slots?clinic=2&_=1") {
+		t.Error("two clinics' slots are one URL")
+	}
+	if url("/status?_=1") != url("/status?_=2") {
+		t.Error("on an endpoint whose only name came from the flood, two busted requests are two URLs")
+	}
+}

@@ -71,11 +71,18 @@ type EndpointNorm struct {
 	Bare float64 `json:"bare,omitempty"`
 	// Params are the hashes (see paramHash) of the names of the query
 	// parameters training saw paramClients or more clients send on the
-	// endpoint; empty when it saw none, or more than maxParams names (the
-	// endpoint takes any). A parameter
-	// whose name is not among them is no part of what the endpoint
-	// serves (see Tracker.urlOf). Empty in a model from an older build.
+	// endpoint, in paramMinutes of its minutes or more; empty when it saw
+	// none, or more than maxParams names (the endpoint takes any). A
+	// parameter whose name is not among them is no part of what the
+	// endpoint serves (see Tracker.urlOf). Empty in a model from an older
+	// build.
 	Params []uint32 `json:"params,omitempty"`
+	// Closed says training saw queries on the endpoint with at most
+	// maxParams names: it takes the parameters in Params and no others,
+	// even when Params is empty (every name it saw came from a few
+	// minutes: a cache-busting flood's). False in a model from an older
+	// build, where an empty Params strips nothing.
+	Closed bool `json:"closed,omitempty"`
 }
 
 // maxParams is how many names of query parameters an endpoint's norm
@@ -239,13 +246,26 @@ type epTrain struct {
 	anyParams                 bool        // more than maxParams names were seen
 }
 
-// paramSeen is a query parameter's name, as paramHash, and the first
-// clients (hashed) that sent it, up to paramClients.
+// paramSeen is a query parameter's name, as paramHash, the first
+// clients (hashed) that sent it, up to paramClients, and the minutes it
+// was sent in.
 type paramSeen struct {
 	name    uint32
 	n       int
 	clients [paramClients]uint32
+	minutes int64 // minutes of the endpoint in which it was sent
+	last    int64 // the latest of them
 }
+
+// paramMinutes is the share of an endpoint's minutes in training in which
+// a query parameter must have been sent for its name to be one the
+// endpoint takes: what people and apps ask of an endpoint they ask
+// throughout the day, where a cache-busting flood in training, from a
+// hundred addresses, sends its buster for the few minutes it lasts (on
+// the clinic, learning-platform and streaming models, "_" on the home
+// page, a sign-in page and a schedule's API, known there from a flood's
+// addresses, hid the next day's flood on the same pages).
+const paramMinutes = 0.5
 
 // paramClients is how many clients must have sent a query parameter in
 // training for its name to be one the endpoint takes: a cache buster that
@@ -271,7 +291,11 @@ func (e *epTrain) noteParams(path []byte, client string) {
 			e.params = append(e.params, paramSeen{name: h})
 			i = len(e.params) - 1
 		}
-		if p := &e.params[i]; p.n < paramClients {
+		p := &e.params[i]
+		if p.last != e.minute {
+			p.minutes, p.last = p.minutes+1, e.minute
+		}
+		if p.n < paramClients {
 			if h := paramHash([]byte(client)); !slices.Contains(p.clients[:p.n], h) {
 				p.clients[p.n] = h
 				p.n++
@@ -282,14 +306,15 @@ func (e *epTrain) noteParams(path []byte, client string) {
 }
 
 // knownParams returns the sorted names of the parameters paramClients or
-// more clients sent, nil when the endpoint takes any.
-func (e *epTrain) knownParams() []uint32 {
+// more clients sent in paramMinutes of the recording's minutes or more,
+// nil when the endpoint takes any.
+func (e *epTrain) knownParams(minutes int) []uint32 {
 	if e.anyParams {
 		return nil
 	}
 	var out []uint32
 	for _, p := range e.params {
-		if p.n >= paramClients {
+		if p.n >= paramClients && float64(p.minutes) >= paramMinutes*float64(minutes) {
 			out = append(out, p.name)
 		}
 	}
@@ -508,7 +533,8 @@ func (e *epTrain) norm(minutes int, site *epTrain) EndpointNorm {
 	if e.active > 0 {
 		en.Bare = float64(e.bare) / float64(e.active)
 	}
-	en.Params = e.knownParams()
+	en.Params = e.knownParams(minutes)
+	en.Closed = !e.anyParams && len(e.params) > 0
 	if e.direct >= minRecoverBase {
 		en.Recovers = min(1, max(0, float64(e.recovered)/float64(e.direct)))
 	}

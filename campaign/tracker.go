@@ -701,7 +701,7 @@ func (t *Tracker) servedLately(user []byte) bool {
 // added to an API's own query (on the streaming model, "?_=" and a random
 // number after a home feed's "?profile=").
 func (t *Tracker) urlOf(e *endpoint, p []byte, full uint32) uint32 {
-	if n := e.norm; n == nil || n.Bare < bareShare && len(n.Params) == 0 {
+	if n := e.norm; n == nil || n.Bare < bareShare && len(n.Params) == 0 && !n.Closed {
 		return full
 	}
 	i := bytes.IndexByte(p, '?')
@@ -710,7 +710,7 @@ func (t *Tracker) urlOf(e *endpoint, p []byte, full uint32) uint32 {
 		return full
 	case e.norm.Bare >= bareShare:
 		return features.PathHash(p[:i+1])
-	case len(e.norm.Params) > 0:
+	case len(e.norm.Params) > 0 || e.norm.Closed:
 		return t.stripped(e.norm.Params, p, i, full)
 	}
 	return full
