@@ -1826,3 +1826,35 @@ func TestAFloodsBusterInTrainingIsNoParameter(t *testing.T) {
 		t.Error("on an endpoint whose only name came from the flood, two busted requests are two URLs")
 	}
 }
+
+// A lone flood the gateway throttles (reads answered 429) while it
+// alternates between two pages is refused for its pace: it is no failing
+// address, once or at every change of page, and opens no campaign of
+// failures there; a distributed flood busting the home page's cache then
+// finds its repeaters campaign.
+func TestAThrottledFloodIsNoFailingAddress(t *testing.T) {
+	t0, norms, es, r := nextDay(t, 8)
+	onset := t0 + int64(2*time.Minute)
+	i := 0
+	for ts := onset; ts < onset+int64(4*time.Minute); ts += int64(100 * time.Millisecond) {
+		path := []string{"/", "/items/1"}[i/2%2] // two on one page, two on the other
+		es = append(es, event{ts, "203.0.113.9", "GET", path, 429, ""})
+		i++
+	}
+	flood := onset + int64(2*time.Minute)
+	for a := range 40 {
+		ip := fmt.Sprintf("198.51.100.%d", a+1)
+		for ts := flood + r.Int64N(int64(20*time.Second)); ts < flood+int64(2*time.Minute); ts += int64(300+r.IntN(400)) * int64(time.Millisecond) {
+			es = append(es, event{ts, ip, "GET", fmt.Sprintf("/?v=%x", r.Uint32()), 200, ""})
+		}
+	}
+	sortEvents(es)
+	tr := NewTracker(Config{}, norms)
+	opened, acted := replay(tr, es, nil)
+	for _, c := range opened {
+		if c.Channel == ChannelFailures {
+			t.Errorf("a campaign of failures opened on %s", c.Label)
+		}
+	}
+	floodActed(t, acted, "203.0.113.", "the 40 addresses of a flood busting the home page's cache", "the throttled flood,")
+}

@@ -545,8 +545,21 @@ func (t *Tracker) expired(rec *ingest.Record, m *Member, r result) result {
 // its pace (features.Paced, as the caller saw it), a conflict, or a read
 // that presented no credential (anonymous), which makes it a failing
 // address (sig) only at runFails in its run.
+//
+// A refusal for pace makes no failing address: no campaign takes such a
+// client for a member (Member.failing), so the endpoint's count must not
+// take it either. A lone flood alternating between two pages, throttled
+// on both, restarted its run at every change and was counted again at
+// every second refusal in a row on one of them: on the tax portal's
+// model, one address made 970 failing addresses of its home page, a
+// campaign opened there that no member could join, and while it stayed
+// open the distributed flood hammering that page found no campaign of
+// its own.
 func (t *Tracker) refusal(rec *ingest.Record, m *Member, paced bool, sig *Signals) {
 	m.paced = paced
+	if paced {
+		sig.FailingAddr = false
+	}
 	m.conflict = rec.Status == 409
 	m.said &^= saidAnonymous
 	if t.anonymous(rec) {
