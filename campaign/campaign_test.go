@@ -1858,3 +1858,37 @@ func TestAThrottledFloodIsNoFailingAddress(t *testing.T) {
 	}
 	floodActed(t, acted, "203.0.113.", "the 40 addresses of a flood busting the home page's cache", "the throttled flood,")
 }
+
+// Once a campaign has cohortMin members, an address of a family (IPv4 or
+// IPv6) fewer than one in cohortShare of them have is not one of them;
+// before that, and where both families are its own, any fits.
+func TestFitsTheCampaignsAddressFamily(t *testing.T) {
+	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
+	tr := NewTracker(Config{}, nil)
+	member := func(ip string) *Member {
+		m := &Member{}
+		rec := ingest.Record{TS: t0, ClientIP: []byte(ip), Method: []byte("GET"), Path: []byte("/"), Status: 200, UserAgent: []byte("Mozilla/5.0")}
+		tr.Observe(&rec, m, false)
+		return m
+	}
+	v4, v6 := member("198.51.100.7"), member("2001:db8:1:2::7")
+	if v4.v6() || !v6.v6() {
+		t.Fatalf("v6() of an IPv4 member %v, of an IPv6 one %v", v4.v6(), v6.v6())
+	}
+	c := &Campaign{Channel: ChannelRepeaters}
+	for i := range cohortMin - 1 {
+		c.Join(member(fmt.Sprintf("198.51.100.%d", i+10)))
+	}
+	if !c.Fits(v6) {
+		t.Errorf("with %d members, all IPv4, an IPv6 address does not fit; want any to fit before cohortMin", c.Members)
+	}
+	c.Join(member("198.51.100.200"))
+	if !c.Fits(v4) || c.Fits(v6) {
+		t.Errorf("with %d IPv4 members, an IPv4 address fits %v and an IPv6 one %v; want true and false", c.Members, c.Fits(v4), c.Fits(v6))
+	}
+	c.Join(member("2001:db8:9::1"))
+	c.Join(member("2001:db8:9::2"))
+	if !c.Fits(v6) || !c.Fits(v4) {
+		t.Errorf("with %d members, %d of them IPv6, an IPv6 address fits %v, an IPv4 one %v; want both", c.Members, c.V6, c.Fits(v6), c.Fits(v4))
+	}
+}

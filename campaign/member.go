@@ -459,6 +459,9 @@ const minBrowsing = 5
 // Join counts the client whose state is m as a member of c.
 func (c *Campaign) Join(m *Member) {
 	c.Members++
+	if m.v6() {
+		c.V6++
+	}
 	switch c.Channel {
 	case ChannelFailures:
 		if !m.concentrated(c.Endpoint) {
@@ -466,6 +469,38 @@ func (c *Campaign) Join(m *Member) {
 		}
 	}
 }
+
+// v6 says the client's address is an IPv6 one: it has a /48 besides its
+// /64 (see networks).
+func (m *Member) v6() bool { return m.net[1] != 0 }
+
+// Fits says the client whose state is m may be one more address of c as
+// its members so far are: once c has cohortMin members, not one whose
+// address family (IPv4 or IPv6) fewer than one in cohortShare of them
+// has. A campaign's addresses come from where its operator rents or
+// borrows them, a pool of one kind; the crowd it hides in comes from
+// wherever the site's users are. On the box-office and bank models, fans
+// polling a show's availability from their phones' IPv6 addresses, and
+// customers whose one-time codes failed, were joined to floods and
+// sprays whose every address was IPv4. A campaign with addresses of both
+// families keeps taking both.
+func (c *Campaign) Fits(m *Member) bool {
+	if c.Members < cohortMin {
+		return true
+	}
+	n := c.V6
+	if !m.v6() {
+		n = c.Members - c.V6
+	}
+	return cohortShare*n >= c.Members
+}
+
+// cohortMin members make a campaign's cohort (see Fits); a family fewer
+// than one in cohortShare of them have is not its own.
+const (
+	cohortMin   = 20
+	cohortShare = 20
+)
 
 // top returns the URL the client repeated most, 0 for none.
 func (m *Member) top() uint32 {

@@ -230,6 +230,8 @@ type Campaign struct {
 	// how many of them joined with most of their requests elsewhere (see
 	// Join).
 	Members, Browsing int
+	// V6 counts the members with an IPv6 address (see Campaign.Fits).
+	V6 int
 	// urls are the URLs of the endpoint that two or more new addresses
 	// repeat, as of the latest departure (see endpoint.share).
 	urls [8]uint32

@@ -63,7 +63,7 @@ func (p *Pipeline) campaignEvent(c *Client, rec *ingest.Record) *decision.Decisi
 	// signed-in people use (features.Client.Shared) is a crowd of real
 	// sessions, not one address of a campaign; each is still judged on its
 	// own signals, per person.
-	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || notOf(c, cp) || !cp.Acts(&s.camp, &ev) || p.lagging(c, cp) {
+	if p.outOfCampaigns(s) || rec.TS < s.blockedUntil || notOf(c, cp) || !cp.Acts(&s.camp, &ev) || p.lagging(c, cp) || p.unfit(c, cp) {
 		return nil
 	}
 	if cp.Established == 0 {
@@ -103,6 +103,15 @@ func (p *Pipeline) outOfCampaigns(s *clientState) bool {
 // still one of it, left out of the refusal tails with the others.
 func (p *Pipeline) lagging(c *Client, cp *campaign.Campaign) bool {
 	return p.calibrating == nil && !cp.KeepsPace(pace(c))
+}
+
+// unfit says c's address is of a family (IPv4 or IPv6) that cp's members
+// so far hardly have (see campaign.Campaign.Fits): one of the crowd
+// beside the campaign. While training calibrates it is not asked, as
+// lagging is not: every address of a campaign in training is left out of
+// the tails, and so of the norms its departures are judged against.
+func (p *Pipeline) unfit(c *Client, cp *campaign.Campaign) bool {
+	return p.calibrating == nil && !cp.Fits(&c.Ext.camp)
 }
 
 // holdToPace joins the candidates keep of cp, just confirmed, and returns
