@@ -1892,3 +1892,36 @@ func TestFitsTheCampaignsAddressFamily(t *testing.T) {
 		t.Errorf("with %d members, %d of them IPv6, an IPv6 address fits %v, an IPv4 one %v; want both", c.Members, c.V6, c.Fits(v6), c.Fits(v4))
 	}
 }
+
+// Devices retrying through an outage, every request answered 503 and each
+// after a longer wait, repeat one URL from many new addresses as a flood
+// does; they are no repeaters until the site answers them. A flood that
+// overloads the site, answered 503 now and then and served in between, is
+// still found.
+func TestRetriesThroughAnOutageAreNoFlood(t *testing.T) {
+	t0, norms, es, r := nextDay(t, 8)
+	outage := t0 + int64(3*time.Minute)
+	for d := range 60 {
+		ip := fmt.Sprintf("203.0.%d.%d", 113+d/200, d%200+1)
+		ts, wait := outage+r.Int64N(int64(20*time.Second)), 500*time.Millisecond
+		for ts < outage+int64(3*time.Minute) {
+			es = append(es, event{ts, ip, "POST", "/device/telemetry", 503, "LumioPlug/3.1"})
+			ts += int64(wait)
+			wait = min(2*wait, 30*time.Second)
+		}
+	}
+	for a := range 40 {
+		ip := fmt.Sprintf("198.51.100.%d", a+1)
+		for ts := outage + r.Int64N(int64(20*time.Second)); ts < outage+int64(2*time.Minute); ts += int64(300+r.IntN(400)) * int64(time.Millisecond) {
+			es = append(es, event{ts, ip, "GET", "/", []int{200, 503, 503}[r.IntN(3)], ""})
+		}
+	}
+	sortEvents(es)
+	opened, acted := replay(NewTracker(Config{}, norms), es, nil)
+	for _, c := range opened {
+		if c.Label == "POST /device/telemetry" {
+			t.Errorf("a campaign opened on %s (%s)", c.Label, c.Reason())
+		}
+	}
+	floodActed(t, acted, "203.0.", "the 40 addresses of a flood on an overloaded home page", "a device retrying through the outage,")
+}

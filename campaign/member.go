@@ -27,7 +27,7 @@ type Member struct {
 	direct   bool      // its current run of failures was counted at the first (see outcome)
 	paced    bool      // its latest failure was refused for its pace (features.Paced; see failing)
 	conflict bool      // its latest failure was a 409 (see failing)
-	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering)
+	fast     uint8     // bit i: urls[i] got joinHits requests within repeatSpan of its first (see hammering); fastAnswered: see answered
 	said     uint8     // bit i: a Repeater signal was said for urls[i]; saidMoved, saidServed: see moved, servedThere
 	net      [2]uint64 // keys of its networks (/24, or /64 and /48), 0 for none
 	ua       uint64    // its user-agent family
@@ -62,6 +62,24 @@ type Member struct {
 // nURLs is how many distinct URLs a repeating client is followed on: a
 // flood hammers one to four.
 const nURLs = 4
+
+// fastAnswered is the bit of Member.fast that says the site answered a
+// request of the client, served or refused it, at least once (see
+// answered); the bits below nURLs are hammering's.
+const fastAnswered = 1 << 7
+
+// answered says the site has answered the client, served or refused it,
+// rather than failed it (5xx) at every request. An address the site has
+// failed at every request is retrying, not repeating: devices posting
+// their telemetry through a broker's outage, each again after a longer
+// wait, and partners' webhooks through a retry storm repeat one URL as a
+// flood's addresses do, but a flood is served or refused now and then
+// even by a site it overloads. Such an address is no repeater, and joins
+// no flood, until the site answers it (on the smart-home model, 131 locks
+// and plugs reconnecting through an outage, all answered 503, were
+// members of a campaign "hammering POST /device/v3/telemetry" on one
+// site).
+func (m *Member) answered() bool { return m.fast&fastAnswered != 0 }
 
 // saidMoved is the bit of Member.said that moved reads.
 const saidMoved = 1 << 7
@@ -226,6 +244,9 @@ func (m *Member) observeClaim(ts int64, key uint64, url uint32, r result, user u
 		m.said |= saidServed
 	}
 	m.n = sat(m.n)
+	if r != neither {
+		m.fast |= fastAnswered
+	}
 	m.outcome(ts, t, r, user, &sig)
 	url |= 1  // 0 marks a free slot
 	cur := -1 // url's slot
@@ -236,7 +257,7 @@ func (m *Member) observeClaim(ts int64, key uint64, url uint32, r result, user u
 			if m.hits[i] == joinHits && ts-m.first <= int64(repeatSpan) {
 				m.fast |= 1 << i
 			}
-			if m.hits[i] >= repeatHits && m.said&(1<<i) == 0 && ts-m.first <= int64(repeatSpan) && (!m.repeater || m.n >= floodHits && 3*m.misses <= m.n) {
+			if m.hits[i] >= repeatHits && m.said&(1<<i) == 0 && ts-m.first <= int64(repeatSpan) && m.answered() && (!m.repeater || m.n >= floodHits && 3*m.misses <= m.n) {
 				sig.Repeater, m.repeater = true, true
 				m.said |= 1 << i
 			}
@@ -265,7 +286,7 @@ func (m *Member) observeClaim(ts int64, key uint64, url uint32, r result, user u
 			}
 		}
 	}
-	if !m.repeater && m.misses == 0 && m.n >= spreadHits && ts-m.first <= int64(repeatSpan) {
+	if !m.repeater && m.misses == 0 && m.n >= spreadHits && ts-m.first <= int64(repeatSpan) && m.answered() {
 		sig.Repeater, m.repeater = true, true
 		m.said |= 1 << cur // misses == 0: url has a slot
 	}
@@ -599,7 +620,7 @@ func (m *Member) hammering(url uint32) bool {
 // a reader of the page the flood hammers, does not repeat that URL so
 // soon.
 func (m *Member) joining(c *Campaign, url uint32) bool {
-	return c.Established != 0 && m.hammering(url) && c.hammers(url) && 3*uint32(m.misses) <= uint32(m.n)
+	return c.Established != 0 && m.hammering(url) && c.hammers(url) && 3*uint32(m.misses) <= uint32(m.n) && m.answered()
 }
 
 // hammers says url is one of the URLs of c's endpoint that two or more
