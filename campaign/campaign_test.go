@@ -1766,10 +1766,7 @@ func TestUnknownParametersAreNoPartOfTheURL(t *testing.T) {
 		}
 	}
 	k := NewTracker(Config{}, norms)
-	url := func(path string) uint32 {
-		key := EndpointKey([]byte("GET"), []byte(path))
-		return k.urlOf(k.endpoint(key, t0), []byte(path), features.PathHash([]byte(path)))
-	}
+	url := func(path string) uint32 { return urlAt(k, t0, path) }
 	if url("/api/feed?_=123") != url("/api/feed?_=456") {
 		t.Error("two requests that differ by a cache buster alone are two URLs")
 	}
@@ -1782,6 +1779,13 @@ func TestUnknownParametersAreNoPartOfTheURL(t *testing.T) {
 	if url("/api/search?f1=1&x=2") == url("/api/search?f1=1&x=3") {
 		t.Error("an endpoint that takes any parameter lost one")
 	}
+}
+
+// urlAt returns the URL (see Tracker.urlOf) that a GET of path at ts
+// repeats for k.
+func urlAt(k *Tracker, ts int64, path string) uint32 {
+	key := EndpointKey([]byte("GET"), []byte(path))
+	return k.urlOf(k.endpoint(key, ts), []byte(path), features.PathHash([]byte(path)))
 }
 
 // A cache buster that a flood of a hundred addresses sent for a few
@@ -1812,10 +1816,7 @@ func TestAFloodsBusterInTrainingIsNoParameter(t *testing.T) {
 	}
 	norms := tr.Norms()
 	k := NewTracker(Config{}, norms)
-	url := func(path string) uint32 {
-		key := EndpointKey([]byte("GET"), []byte(path))
-		return k.urlOf(k.endpoint(key, t0), []byte(path), features.PathHash([]byte(path)))
-	}
+	url := func(path string) uint32 { return urlAt(k, t0, path) }
 	if url("/api/slots?clinic=1&_=1") != url("/api/slots?clinic=1&_=2") {
 		t.Error("the flood's buster, sent by 100 addresses for 4 of 15 minutes, is a parameter of the slots")
 	}
