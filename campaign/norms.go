@@ -71,11 +71,11 @@ type EndpointNorm struct {
 	Bare float64 `json:"bare,omitempty"`
 	// Params are the hashes (see paramHash) of the names of the query
 	// parameters training saw paramClients or more clients send on the
-	// endpoint, in paramMinutes of its minutes or more; empty when it saw
-	// none, or more than maxParams names (the endpoint takes any). A
-	// parameter whose name is not among them is no part of what the
-	// endpoint serves (see Tracker.urlOf). Empty in a model from an older
-	// build.
+	// endpoint, in paramMinutes of the recording's minutes or more; empty
+	// when it saw none, or more than maxParams names (the endpoint takes
+	// any). A parameter whose name is not among them is no part of what
+	// the endpoint serves (see Tracker.urlOf). Empty in a model from an
+	// older build.
 	Params []uint32 `json:"params,omitempty"`
 	// Closed says training saw queries on the endpoint with at most
 	// maxParams names: it takes the parameters in Params and no others,
@@ -257,14 +257,19 @@ type paramSeen struct {
 	last    int64 // the latest of them
 }
 
-// paramMinutes is the share of an endpoint's minutes in training in which
-// a query parameter must have been sent for its name to be one the
-// endpoint takes: what people and apps ask of an endpoint they ask
-// throughout the day, where a cache-busting flood in training, from a
+// paramMinutes is the share of the training recording's minutes in which
+// a query parameter must have been sent to an endpoint for its name to be
+// one the endpoint takes: what people and apps ask of an endpoint they
+// ask throughout the day, where a cache-busting flood in training, from a
 // hundred addresses, sends its buster for the few minutes it lasts (on
 // the clinic, learning-platform and streaming models, "_" on the home
 // page, a sign-in page and a schedule's API, known there from a flood's
-// addresses, hid the next day's flood on the same pages).
+// addresses, hid the next day's flood on the same pages). The
+// recording's minutes, not the endpoint's: a quiet page is asked for in
+// few minutes, and a flood's five of them were half of the learning
+// platform's home page's. A parameter sent in fewer minutes (one used
+// only in office hours of a day-long recording) is left out of the URL a
+// client repeats, which only merges what such clients repeat.
 const paramMinutes = 0.5
 
 // paramClients is how many clients must have sent a query parameter in
