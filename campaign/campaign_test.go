@@ -1125,25 +1125,28 @@ func floodActed(t *testing.T, acted map[string]*Campaign, others, flood, what st
 // TestTrackerWatchesBeforeCountingNewAddresses: a Tracker started while 20
 // addresses were already polling one status URL every 5 s counts none of
 // them as new repeaters; a distributed flood that begins a minute after it
-// started is found.
+// started is found, and so is one that begins 10 s after, its addresses
+// first seen while the Tracker watches, at a flood's pace.
 func TestTrackerWatchesBeforeCountingNewAddresses(t *testing.T) {
-	t0, norms, es, r := nextDay(t, 6)
-	for a := range 20 {
-		ip := fmt.Sprintf("172.16.0.%d", a+1)
-		for ts := t0 + r.Int64N(int64(5*time.Second)); ts < t0+int64(6*time.Minute); ts += int64(5 * time.Second) {
-			es = append(es, event{ts, ip, "GET", "/status", 200, ""})
+	for _, after := range []time.Duration{time.Minute, 10 * time.Second} {
+		t0, norms, es, r := nextDay(t, 6)
+		for a := range 20 {
+			ip := fmt.Sprintf("172.16.0.%d", a+1)
+			for ts := t0 + r.Int64N(int64(5*time.Second)); ts < t0+int64(6*time.Minute); ts += int64(5 * time.Second) {
+				es = append(es, event{ts, ip, "GET", "/status", 200, ""})
+			}
 		}
-	}
-	onset := t0 + int64(time.Minute)
-	for a := range 40 {
-		ip := fmt.Sprintf("198.51.100.%d", a+1)
-		for ts := onset + r.Int64N(int64(20*time.Second)); ts < onset+int64(2*time.Minute); ts += int64(300+r.IntN(400)) * int64(time.Millisecond) {
-			es = append(es, event{ts, ip, "GET", "/", 200, ""})
+		onset := t0 + int64(after)
+		for a := range 40 {
+			ip := fmt.Sprintf("198.51.100.%d", a+1)
+			for ts := onset + r.Int64N(int64(20*time.Second)); ts < onset+int64(2*time.Minute); ts += int64(300+r.IntN(400)) * int64(time.Millisecond) {
+				es = append(es, event{ts, ip, "GET", "/", 200, ""})
+			}
 		}
+		sortEvents(es)
+		_, acted := replay(NewTracker(Config{}, norms), es, nil)
+		floodActed(t, acted, "172.16.", fmt.Sprintf("the 40 addresses of a flood that began %v after the Tracker started", after), "an address polling since before the Tracker started,")
 	}
-	sortEvents(es)
-	_, acted := replay(NewTracker(Config{}, norms), es, nil)
-	floodActed(t, acted, "172.16.", "the 40 addresses of a flood that began a minute after the Tracker started", "an address polling since before the Tracker started,")
 }
 
 // TestOwnSessionsAreNoFlood: at a coin's listing, 60 new addresses, each

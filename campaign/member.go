@@ -523,6 +523,14 @@ const (
 	cohortShare = 20
 )
 
+// unsay takes back the Repeater signal the client's latest request said,
+// so that a later request may say it again (see Tracker.ObserveHashed's
+// watch).
+func (m *Member) unsay() {
+	m.repeater = false
+	m.said &^= 1<<nURLs - 1
+}
+
 // top returns the URL the client repeated most, 0 for none.
 func (m *Member) top() uint32 {
 	top := 0
