@@ -476,25 +476,7 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced, re
 	if known {
 		sig = Signals{}
 	}
-	if m.first-t.siteFirst < int64(repeatSpan) {
-		// Every address is new to a Tracker that has just started, and
-		// one that was polling when it started repeats its URL at once:
-		// none is new until the Tracker has watched for repeatSpan, the
-		// span repeaters are found in, and none a repeater unless it
-		// keeps a flood's pace, floodHits requests within it (a poller
-		// sends a request every few seconds). (Watching for Lookback, two
-		// minutes, left a distributed flood that began in the first two
-		// minutes of a recording to the volume limit: on the airline
-		// model's site 11, 98 addresses from 52 s in, each blocked 38.7 s
-		// after its onset at the median. Making no address of the first
-		// 45 s a repeater left the job board's site 3 flood, begun 28 to
-		// 48 s in, to its later addresses: 23.9 s to detect, 9.5 s now.)
-		ev.New = false
-		if sig.Repeater && m.n < floodHits {
-			sig.Repeater = false
-			m.unsay()
-		}
-	}
+	t.watch(m, &ev, &sig)
 	if sig.Repeater {
 		e.share(ev.URL)
 	}
@@ -527,6 +509,30 @@ func (t *Tracker) ObserveHashed(rec *ingest.Record, tmpl, path uint32, paced, re
 	ev.Opened = t.judge(e, ev.Endpoint, rec, &sig)
 	ev.Campaign = e.camp
 	return ev
+}
+
+// watch holds back what the request made of its client while the
+// Tracker has watched for less than repeatSpan since the client's first
+// request (see ObserveHashed). Every address is new to a Tracker that has
+// just started, and one that was polling when it started repeats its URL
+// at once: none is new until the Tracker has watched for repeatSpan, the
+// span repeaters are found in, and none a repeater unless it keeps a
+// flood's pace, floodHits requests within it (a poller sends a request
+// every few seconds). (Watching for Lookback, two minutes, left a
+// distributed flood that began in the first two minutes of a recording to
+// the volume limit: on the airline model's site 11, 98 addresses from 52 s
+// in, each blocked 38.7 s after its onset at the median. Making no address
+// of the first 45 s a repeater left the job board's site 3 flood, begun 28
+// to 48 s in, to its later addresses: 23.9 s to detect, 9.5 s now.)
+func (t *Tracker) watch(m *Member, ev *Event, sig *Signals) {
+	if m.first-t.siteFirst >= int64(repeatSpan) {
+		return
+	}
+	ev.New = false
+	if sig.Repeater && m.n < floodHits {
+		sig.Repeater = false
+		m.unsay()
+	}
 }
 
 // endpoint returns the aggregate of the endpoint key, touched at ts.
