@@ -1741,10 +1741,7 @@ func TestAnAnonymousReadRefusedIsNoGuess(t *testing.T) {
 func TestUnknownParametersAreNoPartOfTheURL(t *testing.T) {
 	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
 	tr := NewTrainer(100)
-	observe := func(ts int64, path, client string) {
-		ev := Event{Endpoint: EndpointKey([]byte("GET"), []byte(path))}
-		tr.Observe(ts, &ev, []byte("GET"), []byte(path), 0, client)
-	}
+	observe := getsInto(tr)
 	for i := range 600 {
 		ts := t0 + int64(i)*int64(time.Second)
 		observe(ts, fmt.Sprintf("/api/feed?profile=%d&limit=20", i%40), fmt.Sprintf("10.0.0.%d", i%10))
@@ -1784,6 +1781,15 @@ func TestUnknownParametersAreNoPartOfTheURL(t *testing.T) {
 	}
 }
 
+// getsInto returns a function that folds a GET of path at ts, from
+// client, into tr.
+func getsInto(tr *Trainer) func(ts int64, path, client string) {
+	return func(ts int64, path, client string) {
+		ev := Event{Endpoint: EndpointKey([]byte("GET"), []byte(path))}
+		tr.Observe(ts, &ev, []byte("GET"), []byte(path), 0, client)
+	}
+}
+
 // urlAt returns the URL (see Tracker.urlOf) that a GET of path at ts
 // repeats for k.
 func urlAt(k *Tracker, ts int64, path string) uint32 {
@@ -1799,10 +1805,7 @@ func urlAt(k *Tracker, ts int64, path string) uint32 {
 func TestAFloodsBusterInTrainingIsNoParameter(t *testing.T) {
 	t0 := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC).UnixNano()
 	tr := NewTrainer(100)
-	observe := func(ts int64, path, client string) {
-		ev := Event{Endpoint: EndpointKey([]byte("GET"), []byte(path))}
-		tr.Observe(ts, &ev, []byte("GET"), []byte(path), 0, client)
-	}
+	observe := getsInto(tr)
 	for i := range 900 { // 15 minutes
 		ts := t0 + int64(i)*int64(time.Second)
 		observe(ts, fmt.Sprintf("/api/slots?clinic=%d", i%7), fmt.Sprintf("10.0.0.%d", i%10))

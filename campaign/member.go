@@ -567,7 +567,7 @@ func (c *Campaign) Acts(m *Member, ev *Event) bool {
 	if c.Channel == ChannelFailures {
 		return ev.Failed && m.failing(c)
 	}
-	if c.refused && !ev.Failed || m.own || m.paced && !readKey(c.Endpoint) {
+	if c.refused && !ev.Failed || m.own || c.throttledWriter(m) {
 		return false
 	}
 	return m.first >= c.Start-int64(Lookback) && (m.repeating() && m.hammering(ev.URL) && c.hammers(ev.URL) || m.joining(c, ev.URL))
@@ -594,16 +594,23 @@ func (c *Campaign) Still(m *Member) bool {
 // refused (on a SaaS's recording, 62 phones were blocked with such a
 // flood). A flood the site serves draws no such line.
 //
-// Nor does a repeaters campaign on a write endpoint count a client whose
-// latest refusal was for its pace (features.Paced: an integration's write
-// answered 429): a partner's webhook senders, retrying together through
-// an outage, repeat one URL as a flood does, and the gateway already
-// holds them to a rate.
+// Nor does a repeaters campaign count a throttled writer (see
+// throttledWriter).
 func (c *Campaign) admits(m *Member) bool {
-	if m.paced && !readKey(c.Endpoint) {
+	if c.throttledWriter(m) {
 		return false
 	}
 	return !c.refused || m.failTmpl == TemplateOf(c.Endpoint) && m.fails > 0 && !m.passed
+}
+
+// throttledWriter says c is on a write endpoint and the client whose state
+// is m was last refused for its pace (features.Paced: an integration's
+// write answered 429): a partner's webhook senders, retrying together
+// through an outage, repeat one URL as a flood does, and the gateway
+// already holds them to a rate. No repeaters campaign takes such a client
+// (Acts, admits).
+func (c *Campaign) throttledWriter(m *Member) bool {
+	return m.paced && !readKey(c.Endpoint)
 }
 
 // hammering says the client sent joinHits requests to url within
